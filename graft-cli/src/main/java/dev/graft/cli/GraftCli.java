@@ -1,0 +1,47 @@
+package dev.graft.cli;
+
+import dev.graft.data.DataException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code graft}: transfer learning from the command line. */
+@Command(name = "graft", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Adapt a pretrained model to your labelled data: train, evaluate, predict.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ModelsCommand.class,
+                CommandLine.HelpCommand.class})
+public final class GraftCli {
+
+    /** Exit code for a bad input or a failed run (usage errors exit with 2). */
+    static final int FAILURE = 1;
+
+    private GraftCli() {
+    }
+
+    /** Runs the CLI and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code (for tests). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new GraftCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + describe(e));
+            if (Boolean.getBoolean("graft.debug") || System.getenv("GRAFT_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return FAILURE;
+        });
+        return cli.execute(args);
+    }
+
+    /** A user-facing message: ours are written to be read; anything else gets its type. */
+    static String describe(Throwable e) {
+        if (e instanceof DataException || e instanceof IllegalArgumentException || e instanceof UncheckedIOException
+                || e instanceof IllegalStateException || e instanceof java.io.IOException) {
+            return e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage() + " (set GRAFT_DEBUG=1 for the stack trace)";
+    }
+}

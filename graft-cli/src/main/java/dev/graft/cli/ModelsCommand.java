@@ -1,0 +1,42 @@
+package dev.graft.cli;
+
+import dev.graft.model.text.TextModels;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code graft models}: what pretrained models are available. */
+@Command(name = "models", mixinStandardHelpOptions = true, description = "Pretrained models.",
+        subcommands = ModelsCommand.ListCommand.class)
+final class ModelsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** {@code graft models list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the models available offline.")
+    static final class ListCommand implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            var out = spec.commandLine().getOut();
+            out.printf("%-10s %-40s %-12s %s%n", "NAME", "ID", "LICENCE", "DESCRIPTION");
+            for (TextModels.Bundled b : TextModels.bundled()) {
+                out.printf("%-10s %-40s %-12s %s%n", b.name(), b.id(), b.license(), b.description());
+            }
+            out.println();
+            out.println("Any directory with model.onnx and tokenizer.json (and optionally backbone.json) also works as --model PATH.");
+            return 0;
+        }
+    }
+}

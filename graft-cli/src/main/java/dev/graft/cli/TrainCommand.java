@@ -1,0 +1,171 @@
+package dev.graft.cli;
+
+import dev.graft.artifact.ModelDirectory;
+import dev.graft.data.DatasetSplits;
+import dev.graft.data.LabelMap;
+import dev.graft.data.Splits;
+import dev.graft.data.TextDataReader;
+import dev.graft.data.TextDataset;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.text.TextModels;
+import dev.graft.strategy.FeatureExtraction;
+import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.strategy.TrainingOutcome;
+import dev.graft.training.Monitor;
+import dev.graft.training.TrainConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code graft train}: adapt a pretrained model to a labelled data set and save it. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Adapt a pretrained model to labelled data, evaluate it and save a self-contained model directory.",
+                "Without --val/--test the training file is split (stratified, seeded) 80/10/10; with --test only, 10% of",
+                "the training file becomes the validation set. Writes DIR/metrics.json."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--train", required = true, paramLabel = "PATH", description = "Labelled training data (CSV, TSV or JSONL).")
+    Path train;
+
+    @Option(names = "--val", paramLabel = "PATH", description = "Validation data (default: split off --train).")
+    Path val;
+
+    @Option(names = "--test", paramLabel = "PATH", description = "Test data, scored once with the final model.")
+    Path test;
+
+    @Option(names = "--model", defaultValue = "minilm", paramLabel = "NAME|PATH",
+            description = "Pretrained model: a name from `graft models list` or a model directory (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--strategy", defaultValue = FeatureExtraction.NAME, paramLabel = "NAME",
+            description = "Transfer strategy (default: ${DEFAULT-VALUE}; available: feature-extraction).")
+    String strategy;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Model directory to write. An existing Graft model there is replaced; anything else is refused.")
+    Path out;
+
+    @Mixin
+    DataOptionsMixin data;
+
+    @Option(names = "--epochs", defaultValue = "30", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for splitting, initialisation, dropout and shuffling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-train", paramLabel = "N", description = "Use at most N training examples (stratified sample).")
+    Integer maxTrain;
+
+    @Option(names = "--val-fraction", defaultValue = "0.1", description = "Share of --train held out for validation when --val is absent (default: ${DEFAULT-VALUE}).")
+    double valFraction;
+
+    @Option(names = "--test-fraction", defaultValue = "0.1", description = "Share of --train held out for testing when neither --val nor --test is given (default: ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate of the head (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay, not applied to biases (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--patience", defaultValue = "5", description = "Epochs without improvement before stopping; 0 = never stop early (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--monitor", defaultValue = "macro_f1", description = "Validation metric that picks the best epoch: macro_f1, accuracy or loss (default: ${DEFAULT-VALUE}).")
+    String monitor;
+
+    @Option(names = "--hidden", defaultValue = "0", description = "Units of an optional hidden layer in the head; 0 = linear head (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--dropout", defaultValue = "0.1", description = "Head dropout (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
+    @Option(names = "--threads", description = "CPU threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!FeatureExtraction.NAME.equals(strategy)) {
+            throw new IllegalArgumentException("Unknown --strategy '" + strategy + "'. Available: " + FeatureExtraction.NAME + ".");
+        }
+        ModelDirectory.checkWritable(out);
+        PrintWriter stdout = spec.commandLine().getOut();
+        var err = System.err;
+        DatasetSplits splits = readSplits();
+        report(splits, err);
+        TextModelSpec backbone = TextModels.resolve(model);
+        if (backbone.license().equals("unknown")) {
+            err.println("warning: the licence of " + backbone.id() + " is unknown; check it before using the model commercially.");
+        }
+        TrainConfig tc = TrainConfig.defaults().withEpochs(epochs).withSeed(seed).withLearningRate(learningRate)
+                .withWeightDecay(weightDecay).withBatchSize(batchSize).withPatience(patience).withMonitor(Monitor.parse(monitor));
+        FeatureExtractionConfig config = FeatureExtractionConfig.defaults().withTraining(tc).withHiddenUnits(hidden)
+                .withDropout(dropout);
+        if (threads != null) {
+            config = config.withThreads(threads);
+        }
+        long start = System.nanoTime();
+        try (TrainingOutcome outcome = new FeatureExtraction(config).fit(backbone, splits, new BarProgress(err, quiet),
+                List.of(new EpochProgress(err, quiet)))) {
+            boolean replaced = outcome.classifier().save(out,
+                    outcome.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs()),
+                    outcome.metricsDocument());
+            double total = (System.nanoTime() - start) / 1e9;
+            stdout.println();
+            stdout.println("Validation (" + splits.val().size() + " examples, best epoch " + outcome.fit().bestEpoch() + "):");
+            stdout.println(outcome.validation().toTable());
+            outcome.test().ifPresent(t -> {
+                stdout.println("Test (" + splits.test().get().size() + " examples):");
+                stdout.println(t.toTable());
+            });
+            stdout.printf(Locale.ROOT, "Embeddings: %.1f s (%s)   head training: %.1f s   total: %.1f s%n", outcome.embedSeconds(),
+                    outcome.cacheHits() > 0 ? outcome.cacheHits() + " split(s) from cache" : "computed and cached",
+                    outcome.fit().seconds(), total);
+            stdout.println((replaced ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()
+                    + "  (metrics: " + out.resolve("metrics.json") + ")");
+            stdout.flush();
+        }
+        return 0;
+    }
+
+    private DatasetSplits readSplits() {
+        var options = data.toOptions();
+        TextDataset trainSet = TextDataReader.read(train, options);
+        if (maxTrain != null) {
+            trainSet = Splits.subsample(trainSet, maxTrain, seed);
+        }
+        if (val == null && test == null) {
+            return Splits.stratified(trainSet, valFraction, testFraction, seed);
+        }
+        TextDataset valSet = val == null ? null : TextDataReader.read(val, options);
+        TextDataset testSet = test == null ? null : TextDataReader.read(test, options);
+        return Splits.withDatasets(trainSet, valSet, testSet, seed);
+    }
+
+    private void report(DatasetSplits splits, java.io.PrintStream err) {
+        Map<String, Integer> counts = LabelMap.classCounts(splits.train());
+        if (!quiet) {
+            err.printf("train %d, val %d%s examples; classes: %s%n", splits.train().size(), splits.val().size(),
+                    splits.test().map(t -> ", test " + t.size()).orElse(""), counts);
+        }
+        LabelMap.imbalanceWarning(splits.train()).ifPresent(w -> err.println("warning: " + w));
+    }
+}

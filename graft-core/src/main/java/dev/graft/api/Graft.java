@@ -1,0 +1,51 @@
+package dev.graft.api;
+
+import dev.graft.artifact.TextClassifier;
+import dev.graft.data.DatasetSplits;
+import dev.graft.data.Splits;
+import dev.graft.data.TextDataReader;
+import dev.graft.model.text.TextModels;
+import dev.graft.strategy.FeatureExtraction;
+import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.strategy.TrainingOutcome;
+import dev.graft.util.Progress;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One-line entry points. Everything they do is reachable through the classes they call:
+ * {@link TextDataReader}, {@link Splits}, {@link FeatureExtraction}, {@link TextClassifier}.
+ *
+ * <pre>{@code
+ * try (TrainingOutcome run = Graft.featureExtraction("minilm", Path.of("train.csv"))) {
+ *     run.classifier().predict("my card was charged twice");
+ * }
+ * }</pre>
+ */
+public final class Graft {
+
+    /** Seed used when none is given. */
+    public static final long DEFAULT_SEED = 42;
+
+    private Graft() {
+    }
+
+    /**
+     * Reads a labelled file, splits it 80/10/10 (stratified, seed 42) and trains a head on the
+     * frozen model with default settings.
+     */
+    public static TrainingOutcome featureExtraction(String model, Path labelledFile) {
+        DatasetSplits splits = Splits.stratified(TextDataReader.read(labelledFile), 0.1, 0.1, DEFAULT_SEED);
+        return featureExtraction(model, splits, FeatureExtractionConfig.defaults());
+    }
+
+    /** Trains a head on the frozen model over prepared splits. */
+    public static TrainingOutcome featureExtraction(String model, DatasetSplits splits, FeatureExtractionConfig config) {
+        return new FeatureExtraction(config).fit(TextModels.resolve(model), splits, Progress.NONE, List.of());
+    }
+
+    /** Loads a saved model directory for prediction. */
+    public static TextClassifier load(Path modelDir) {
+        return TextClassifier.load(modelDir);
+    }
+}

@@ -1,0 +1,243 @@
+package dev.graft.artifact;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import dev.graft.data.LabelMap;
+import dev.graft.model.head.ClassifierHead;
+import dev.graft.model.head.HeadConfig;
+import dev.graft.model.text.OnnxTextEncoder;
+import dev.graft.model.text.SentenceEncoder;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.text.TextModels;
+import dev.graft.tensor.TensorData;
+import dev.graft.tensor.safetensors.SafeTensors;
+import dev.graft.tensor.safetensors.SafeTensorsFile;
+import dev.graft.training.DenseBatches;
+import dev.graft.training.Inference;
+import dev.graft.util.AtomicFiles;
+import dev.graft.util.Hashes;
+import dev.graft.util.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A trained text classifier: a frozen pretrained encoder, a trained head and the label map. It is
+ * saved as a self-contained directory (encoder files, head weights, labels, provenance) and
+ * loaded back for prediction without the training data.
+ */
+public final class TextClassifier implements AutoCloseable {
+
+    /** Head weights file inside a model directory. */
+    public static final String HEAD_FILE = "head.safetensors";
+    /** Provenance file inside a model directory. */
+    public static final String PROVENANCE_FILE = "provenance.json";
+    /** Metrics file inside a model directory. */
+    public static final String METRICS_FILE = "metrics.json";
+    private static final String BACKBONE_DIR = "backbone";
+    private static final int BATCH = 256;
+
+    private final TextModelSpec backbone;
+    private final ClassifierHead head;
+    private final LabelMap labels;
+    private final String strategy;
+    private final NDManager manager;
+    private SentenceEncoder encoder;
+
+    /**
+     * Wraps a trained head. The classifier takes ownership of {@code manager} (closed by {@link #close()}).
+     */
+    public TextClassifier(TextModelSpec backbone, ClassifierHead head, LabelMap labels, String strategy, NDManager manager) {
+        if (head.config().numClasses() != labels.size()) {
+            throw new IllegalArgumentException("head has " + head.config().numClasses() + " outputs but there are "
+                    + labels.size() + " labels");
+        }
+        this.backbone = backbone;
+        this.head = head;
+        this.labels = labels;
+        this.strategy = strategy;
+        this.manager = manager;
+    }
+
+    /** Predicts the class of each text. */
+    public List<Prediction> predict(List<String> texts) {
+        return toPredictions(probabilities(texts));
+    }
+
+    /** Predicts the class of one text. */
+    public Prediction predict(String text) {
+        return predict(List.of(text)).get(0);
+    }
+
+    /** Class probabilities of each text, in label-map order. */
+    public float[][] probabilities(List<String> texts) {
+        return probabilitiesOfEmbeddings(encoder().encode(texts, Progress.NONE));
+    }
+
+    /** Class probabilities from sentence vectors already computed with this classifier's backbone. */
+    public float[][] probabilitiesOfEmbeddings(float[][] embeddings) {
+        return Inference.probabilities(head, new DenseBatches(embeddings, new int[embeddings.length]), BATCH, manager);
+    }
+
+    /** Turns probability rows into predictions. */
+    public List<Prediction> toPredictions(float[][] probabilities) {
+        List<Prediction> out = new ArrayList<>(probabilities.length);
+        for (float[] p : probabilities) {
+            int k = Inference.argmax(p);
+            out.add(new Prediction(labels.label(k), p[k], p));
+        }
+        return out;
+    }
+
+    /** The frozen encoder (opened on first use, on ONNX Runtime). */
+    public synchronized SentenceEncoder encoder() {
+        if (encoder == null) {
+            encoder = OnnxTextEncoder.open(backbone);
+        }
+        return encoder;
+    }
+
+    /** The pretrained model under the head. */
+    public TextModelSpec backbone() {
+        return backbone;
+    }
+
+    /** Class labels in index order. */
+    public LabelMap labels() {
+        return labels;
+    }
+
+    /** The trained head. */
+    public ClassifierHead head() {
+        return head;
+    }
+
+    /** The strategy that trained this model. */
+    public String strategy() {
+        return strategy;
+    }
+
+    /**
+     * Saves a self-contained model directory atomically (see {@link ModelDirectory}).
+     *
+     * @param metrics written as {@code metrics.json}
+     * @return true when an existing model at {@code dir} was replaced
+     */
+    public boolean save(Path dir, Provenance provenance, Map<String, Object> metrics) throws IOException {
+        return ModelDirectory.write(dir, staging -> {
+            Path bb = Files.createDirectory(staging.resolve(BACKBONE_DIR));
+            ModelDirectory.linkOrCopy(backbone.onnxFile(), bb.resolve(TextModelSpec.ONNX_FILE));
+            ModelDirectory.linkOrCopy(backbone.tokenizerFile(), bb.resolve(TextModelSpec.TOKENIZER_FILE));
+            TextModels.writeMetadata(backbone, bb);
+            List<TensorData> weights = new ArrayList<>();
+            for (Map.Entry<String, Parameter> e : head.namedParameters().entrySet()) {
+                weights.add(new TensorData(e.getKey(), e.getValue().getArray().getShape().getShape(),
+                        e.getValue().getArray().toFloatArray()));
+            }
+            SafeTensors.write(staging.resolve(HEAD_FILE), weights, Map.of("format", "graft-head", "labels", String.join("\n", labels.labels())));
+            AtomicFiles.writeString(staging.resolve(PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
+            AtomicFiles.writeString(staging.resolve(METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
+            HeadConfig hc = head.config();
+            ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, "text-classification",
+                    strategy,
+                    new ModelManifest.Backbone(backbone.id(), backbone.sha256(), backbone.maxLength(),
+                            backbone.pooling().name().toLowerCase(Locale.ROOT), backbone.license(), BACKBONE_DIR),
+                    new ModelManifest.Head(hc.inputDim(), hc.numClasses(), hc.hiddenUnits(), hc.dropout(), HEAD_FILE),
+                    labels.labels());
+            AtomicFiles.writeString(staging.resolve(ModelDirectory.MANIFEST), Json.MAPPER.writeValueAsString(manifest));
+        });
+    }
+
+    /**
+     * Loads a model directory written by {@link #save}. The encoder's checksum and every head
+     * tensor's name and shape are verified; a mismatch names the file and what differs.
+     */
+    public static TextClassifier load(Path dir) {
+        Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new IllegalArgumentException(dir + " is not a Graft model directory (no " + ModelDirectory.MANIFEST
+                    + "). Pass the --out directory of `graft train`.");
+        }
+        try {
+            ModelManifest m = Json.MAPPER.readValue(manifestFile.toFile(), ModelManifest.class);
+            if (!ModelManifest.FORMAT.equals(m.format()) || m.formatVersion() != ModelManifest.FORMAT_VERSION) {
+                throw new IllegalArgumentException(manifestFile + " declares format " + m.format() + " v" + m.formatVersion()
+                        + "; this Graft reads " + ModelManifest.FORMAT + " v" + ModelManifest.FORMAT_VERSION + ".");
+            }
+            Path bbDir = safeChild(dir, m.backbone().directory());
+            TextModelSpec spec = TextModels.fromDirectory(bbDir);
+            String actual = Hashes.sha256(spec.onnxFile());
+            if (!actual.equals(m.backbone().sha256())) {
+                throw new IllegalArgumentException("Backbone " + spec.onnxFile() + " has SHA-256 " + actual + " but the model was trained on "
+                        + m.backbone().sha256() + ": the file was changed or corrupted. Restore it or retrain.");
+            }
+            LabelMap labels = LabelMap.of(m.labels());
+            HeadConfig hc = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
+            NDManager manager = NDManager.newBaseManager();
+            try {
+                ClassifierHead head = new ClassifierHead(hc);
+                head.initialize(manager);
+                loadHead(head, safeChild(dir, m.head().file()));
+                return new TextClassifier(spec, head, labels, m.strategy(), manager);
+            } catch (RuntimeException | IOException e) {
+                manager.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read model " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void loadHead(ClassifierHead head, Path file) throws IOException {
+        try (SafeTensorsFile st = SafeTensors.open(file)) {
+            Map<String, Parameter> params = head.namedParameters();
+            List<String> problems = new ArrayList<>();
+            for (String name : st.names()) {
+                if (!params.containsKey(name)) {
+                    problems.add("unexpected tensor '" + name + "'");
+                }
+            }
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                if (!st.contains(e.getKey())) {
+                    problems.add("missing tensor '" + e.getKey() + "'");
+                    continue;
+                }
+                TensorData t = st.tensor(e.getKey());
+                long[] expected = e.getValue().getArray().getShape().getShape();
+                if (!Arrays.equals(expected, t.shape())) {
+                    problems.add("tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(expected));
+                    continue;
+                }
+                e.getValue().getArray().set(FloatBuffer.wrap(t.data()));
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Head weights " + file + " do not match the manifest: " + String.join("; ", problems));
+            }
+        }
+    }
+
+    /** Resolves a manifest-relative path, refusing anything that escapes the model directory. */
+    private static Path safeChild(Path dir, String relative) {
+        Path base = dir.toAbsolutePath().normalize();
+        Path p = base.resolve(relative).normalize();
+        if (!p.startsWith(base) || p.equals(base)) {
+            throw new IllegalArgumentException("Model manifest in " + dir + " points outside the model directory: '" + relative + "'");
+        }
+        return p;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (encoder != null) {
+            encoder.close();
+        }
+        manager.close();
+    }
+}

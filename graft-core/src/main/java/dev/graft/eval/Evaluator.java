@@ -1,0 +1,37 @@
+package dev.graft.eval;
+
+import dev.graft.artifact.Prediction;
+import dev.graft.artifact.TextClassifier;
+import dev.graft.data.LabelMap;
+import dev.graft.data.TextDataset;
+import dev.graft.data.TextExample;
+import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.util.Progress;
+import java.util.List;
+
+/** Evaluates a trained classifier on labelled data. */
+public final class Evaluator {
+
+    private Evaluator() {
+    }
+
+    /**
+     * Predicts every example and scores the predictions. A label the model was not trained on is
+     * an error naming the label, file and line.
+     */
+    public static Evaluation evaluate(TextClassifier model, TextDataset data, Progress progress) {
+        LabelMap labels = model.labels();
+        labels.requireKnownLabels(data);
+        List<String> texts = data.examples().stream().map(TextExample::text).toList();
+        List<Prediction> predictions = model.toPredictions(
+                model.probabilitiesOfEmbeddings(model.encoder().encode(texts, progress)));
+        int[] gold = data.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
+        int[] pred = predictions.stream().mapToInt(p -> labels.indexOf(p.label())).toArray();
+        return new Evaluation(data, predictions, ClassificationMetrics.of(gold, pred, labels.labels()));
+    }
+
+    /** {@link #evaluate(TextClassifier, TextDataset, Progress)} without progress reporting. */
+    public static Evaluation evaluate(TextClassifier model, TextDataset data) {
+        return evaluate(model, data, Progress.NONE);
+    }
+}

@@ -1,0 +1,2 @@
+/** Evaluation of trained models on labelled data (reports and tracking build on it). */
+package dev.graft.eval;

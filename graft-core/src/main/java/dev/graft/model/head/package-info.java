@@ -1,0 +1,2 @@
+/** New task heads placed on pretrained backbones. */
+package dev.graft.model.head;

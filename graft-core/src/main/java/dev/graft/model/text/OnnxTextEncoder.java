@@ -1,0 +1,184 @@
+package dev.graft.model.text;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.graft.util.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * The fast frozen form of a text encoder: ONNX Runtime with its own CPU kernels. Texts are sorted
+ * by token length and batched so each batch is padded only to its own longest text.
+ */
+public final class OnnxTextEncoder implements SentenceEncoder {
+
+    /** Default number of texts per forward pass. */
+    public static final int DEFAULT_BATCH_SIZE = 32;
+
+    private final TextModelSpec spec;
+    private final TextTokenizer tokenizer;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String outputName;
+    private final boolean takesTokenTypes;
+    private final int dimension;
+    private final int batchSize;
+
+    private OnnxTextEncoder(TextModelSpec spec, TextTokenizer tokenizer, OrtEnvironment env, OrtSession session,
+                            int batchSize) throws OrtException {
+        this.spec = spec;
+        this.tokenizer = tokenizer;
+        this.env = env;
+        this.session = session;
+        this.batchSize = batchSize;
+        this.takesTokenTypes = session.getInputNames().contains("token_type_ids");
+        for (String required : List.of("input_ids", "attention_mask")) {
+            if (!session.getInputNames().contains(required)) {
+                throw new IllegalArgumentException("ONNX model " + spec.onnxFile() + " has no input '" + required
+                        + "' (inputs: " + session.getInputNames() + "); Graft expects a BERT-style encoder.");
+            }
+        }
+        NodeInfo out = session.getOutputInfo().values().iterator().next();
+        this.outputName = out.getName();
+        long[] shape = ((TensorInfo) out.getInfo()).getShape();
+        if (shape.length != 3 || shape[2] <= 0) {
+            throw new IllegalArgumentException("ONNX model " + spec.onnxFile() + " output '" + outputName
+                    + "' has shape " + java.util.Arrays.toString(shape) + "; expected [batch, tokens, hidden].");
+        }
+        this.dimension = (int) shape[2];
+    }
+
+    /**
+     * Opens the model with {@code threads} intra-op threads.
+     *
+     * @param threads   CPU threads for ONNX Runtime (set explicitly; never 0)
+     * @param batchSize texts per forward pass
+     */
+    public static OnnxTextEncoder open(TextModelSpec spec, int threads, int batchSize) {
+        TextTokenizer tokenizer = null;
+        try {
+            tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength());
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(Math.max(1, threads));
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            OrtSession session = env.createSession(spec.onnxFile().toString(), options);
+            return new OnnxTextEncoder(spec, tokenizer, env, session, batchSize);
+        } catch (IOException e) {
+            closeQuietly(tokenizer);
+            throw new UncheckedIOException("Cannot open tokenizer of " + spec.id() + ": " + e.getMessage(), e);
+        } catch (OrtException e) {
+            closeQuietly(tokenizer);
+            throw new IllegalStateException("ONNX Runtime cannot load " + spec.onnxFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens with the default batch size and as many threads as the machine has cores. */
+    public static OnnxTextEncoder open(TextModelSpec spec) {
+        return open(spec, Runtime.getRuntime().availableProcessors(), DEFAULT_BATCH_SIZE);
+    }
+
+    @Override
+    public float[][] encode(List<String> texts, Progress progress) {
+        List<TokenizedText> tokens = tokenizer.tokenize(texts);
+        Integer[] order = IntStream.range(0, texts.size()).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, Comparator.comparingInt(i -> tokens.get(i).length()));
+        float[][] out = new float[texts.size()][];
+        progress.start("Embedding with " + spec.id(), texts.size());
+        try {
+            for (int start = 0; start < order.length; start += batchSize) {
+                int end = Math.min(order.length, start + batchSize);
+                List<TokenizedText> chunk = new ArrayList<>(end - start);
+                for (int k = start; k < end; k++) {
+                    chunk.add(tokens.get(order[k]));
+                }
+                float[][] pooled = encodeBatch(TokenBatch.pad(chunk, tokenizer.padId()));
+                for (int k = start; k < end; k++) {
+                    out[order[k]] = pooled[k - start];
+                }
+                progress.step(end - start);
+            }
+        } finally {
+            progress.done();
+        }
+        return out;
+    }
+
+    /** Runs one padded batch and returns the last hidden state, row-major {@code [B, T, H]}. */
+    public float[] hiddenStates(TokenBatch batch) {
+        long[] shape = {batch.size(), batch.length()};
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(batch.inputIds()), shape));
+            inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape));
+            if (takesTokenTypes) {
+                inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(batch.tokenTypeIds()), shape));
+            }
+            try (OrtSession.Result result = session.run(inputs, java.util.Set.of(outputName))) {
+                OnnxTensor hidden = (OnnxTensor) result.get(0);
+                FloatBuffer fb = hidden.getFloatBuffer();
+                float[] values = new float[fb.remaining()];
+                fb.get(values);
+                return values;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch.size() + " texts: " + e.getMessage(), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private float[][] encodeBatch(TokenBatch batch) {
+        float[] hidden = hiddenStates(batch);
+        float[][] pooled = new float[batch.size()][];
+        int stride = batch.length() * dimension;
+        for (int i = 0; i < batch.size(); i++) {
+            pooled[i] = spec.pooling().pool(hidden, i * stride, batch.maskRow(i), dimension);
+        }
+        return pooled;
+    }
+
+    /** The tokenizer this encoder uses (truncating to the model's maximum length). */
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public TextModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // closing a session cannot lose data; nothing useful to do
+        }
+        tokenizer.close();
+    }
+
+    private static void closeQuietly(TextTokenizer t) {
+        if (t != null) {
+            t.close();
+        }
+    }
+}

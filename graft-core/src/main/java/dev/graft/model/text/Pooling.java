@@ -1,0 +1,42 @@
+package dev.graft.model.text;
+
+/** How token vectors become one sentence vector; a property of the pretrained model. */
+public enum Pooling {
+    /** Mean over the tokens the attention mask keeps (sentence-transformers' default). */
+    MEAN,
+    /** The first ([CLS]) token's vector. */
+    CLS;
+
+    /**
+     * Pools one sequence of a row-major {@code [T, H]} hidden-state block.
+     *
+     * @param hidden  the whole batch output, {@code [B, T, H]} row-major
+     * @param offset  index in {@code hidden} of this sequence's first value
+     * @param mask    this sequence's attention mask (1 keep, 0 padding), length T
+     * @param width   H
+     */
+    public float[] pool(float[] hidden, int offset, long[] mask, int width) {
+        float[] out = new float[width];
+        if (this == CLS) {
+            System.arraycopy(hidden, offset, out, 0, width);
+            return out;
+        }
+        double[] sum = new double[width];
+        long count = 0;
+        for (int t = 0; t < mask.length; t++) {
+            if (mask[t] == 0) {
+                continue;
+            }
+            count++;
+            int base = offset + t * width;
+            for (int h = 0; h < width; h++) {
+                sum[h] += hidden[base + h];
+            }
+        }
+        double denom = Math.max(count, 1e-9);
+        for (int h = 0; h < width; h++) {
+            out[h] = (float) (sum[h] / denom);
+        }
+        return out;
+    }
+}

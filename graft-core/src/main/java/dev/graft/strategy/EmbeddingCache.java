@@ -1,0 +1,130 @@
+package dev.graft.strategy;
+
+import dev.graft.model.text.SentenceEncoder;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.util.AtomicFiles;
+import dev.graft.util.Hashes;
+import dev.graft.util.Progress;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Frozen-backbone embeddings computed once and kept on disk, keyed by the model (id, checksum,
+ * maximum length, pooling) and the exact texts. A second run over the same inputs reads the file
+ * instead of running the backbone. Files are written atomically; a corrupt or mismatched file is
+ * ignored and recomputed.
+ */
+public final class EmbeddingCache {
+
+    private static final int MAGIC = 0x47454D42; // "GEMB"
+    private static final int VERSION = 1;
+    private static final int HEADER_BYTES = 16;
+
+    private final Path directory;
+    private int hits;
+    private int misses;
+
+    /** A cache in {@code directory} (created on first write). */
+    public EmbeddingCache(Path directory) {
+        this.directory = directory;
+    }
+
+    /** The cache key for these texts under this model. */
+    public static String key(TextModelSpec spec, List<String> texts) {
+        MessageDigest md = Hashes.sha256();
+        Hashes.update(md, "graft-embeddings-v" + VERSION);
+        Hashes.update(md, spec.id());
+        Hashes.update(md, spec.sha256());
+        Hashes.update(md, Integer.toString(spec.maxLength()));
+        Hashes.update(md, spec.pooling().name());
+        Hashes.update(md, Integer.toString(texts.size()));
+        for (String t : texts) {
+            Hashes.update(md, t);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Embeddings of {@code texts}, from the cache when present, else computed and stored. */
+    public float[][] embed(SentenceEncoder encoder, List<String> texts, Progress progress) {
+        Path file = directory.resolve(key(encoder.spec(), texts) + ".emb");
+        float[][] cached = read(file, texts.size(), encoder.dimension());
+        if (cached != null) {
+            hits++;
+            progress.message("reused cached embeddings for " + texts.size() + " texts");
+            return cached;
+        }
+        misses++;
+        float[][] computed = encoder.encode(texts, progress);
+        write(file, computed, encoder.dimension());
+        return computed;
+    }
+
+    /** Look-ups answered from disk so far. */
+    public int hits() {
+        return hits;
+    }
+
+    /** Look-ups that ran the backbone so far. */
+    public int misses() {
+        return misses;
+    }
+
+    private static float[][] read(Path file, int rows, int dim) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            long expected = HEADER_BYTES + (long) rows * dim * Float.BYTES;
+            if (Files.size(file) != expected) {
+                return null;
+            }
+            try (InputStream raw = Files.newInputStream(file);
+                 DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
+                if (in.readInt() != MAGIC || in.readInt() != VERSION || in.readInt() != rows || in.readInt() != dim) {
+                    return null;
+                }
+                float[][] out = new float[rows][dim];
+                byte[] buf = new byte[dim * Float.BYTES];
+                for (int r = 0; r < rows; r++) {
+                    in.readFully(buf);
+                    ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out[r]);
+                }
+                return out;
+            }
+        } catch (IOException e) {
+            return null; // unreadable cache entries are recomputed, never trusted
+        }
+    }
+
+    private static void write(Path file, float[][] rows, int dim) {
+        try {
+            AtomicFiles.write(file, raw -> {
+                DataOutputStream out = new DataOutputStream(raw);
+                out.writeInt(MAGIC);
+                out.writeInt(VERSION);
+                out.writeInt(rows.length);
+                out.writeInt(dim);
+                ByteBuffer buf = ByteBuffer.allocate(dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                for (float[] row : rows) {
+                    buf.clear();
+                    buf.asFloatBuffer().put(row);
+                    out.write(buf.array());
+                }
+                out.flush();
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write embedding cache " + file + ": " + e.getMessage()
+                    + ". Set GRAFT_HOME to a writable directory.", e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.graft.strategy;
+
+import dev.graft.training.TrainConfig;
+import dev.graft.util.GraftHome;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of the feature-extraction strategy: frozen backbone, cached embeddings, new head.
+ *
+ * @param hiddenUnits     width of the head's optional hidden layer (0 = linear head)
+ * @param dropout         head dropout
+ * @param training        optimiser, epochs, early stopping and seed
+ * @param encodeBatchSize texts per backbone forward pass
+ * @param threads         CPU threads for the backbone
+ * @param cacheDir        where embeddings are cached
+ */
+public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConfig training, int encodeBatchSize,
+                                      int threads, Path cacheDir) {
+
+    /** Validates the fields. */
+    public FeatureExtractionConfig {
+        Objects.requireNonNull(training, "training");
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        if (hiddenUnits < 0) {
+            throw new IllegalArgumentException("hidden units must be ≥ 0 (0 = linear head), got " + hiddenUnits);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        if (encodeBatchSize < 1 || threads < 1) {
+            throw new IllegalArgumentException("encode batch size and threads must be ≥ 1");
+        }
+    }
+
+    /** Linear head with dropout 0.1, {@link TrainConfig#defaults()}, batch 32, all cores, cache under GRAFT_HOME. */
+    public static FeatureExtractionConfig defaults() {
+        return new FeatureExtractionConfig(0, 0.1, TrainConfig.defaults(), 32, Runtime.getRuntime().availableProcessors(),
+                GraftHome.cache().resolve("embeddings"));
+    }
+
+    /** Copy with other training settings. */
+    public FeatureExtractionConfig withTraining(TrainConfig v) {
+        return new FeatureExtractionConfig(hiddenUnits, dropout, v, encodeBatchSize, threads, cacheDir);
+    }
+
+    /** Copy with a hidden layer of {@code v} units (0 = none). */
+    public FeatureExtractionConfig withHiddenUnits(int v) {
+        return new FeatureExtractionConfig(v, dropout, training, encodeBatchSize, threads, cacheDir);
+    }
+
+    /** Copy with another dropout. */
+    public FeatureExtractionConfig withDropout(double v) {
+        return new FeatureExtractionConfig(hiddenUnits, v, training, encodeBatchSize, threads, cacheDir);
+    }
+
+    /** Copy with another thread count. */
+    public FeatureExtractionConfig withThreads(int v) {
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, v, cacheDir);
+    }
+
+    /** Copy with another cache directory. */
+    public FeatureExtractionConfig withCacheDir(Path v) {
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, v);
+    }
+
+    /** Every setting by name, for provenance and tracking. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("head_hidden_units", hiddenUnits);
+        m.put("head_dropout", dropout);
+        m.put("optimizer", "adamw");
+        m.put("epochs", training.epochs());
+        m.put("batch_size", training.batchSize());
+        m.put("learning_rate", training.learningRate());
+        m.put("weight_decay", training.weightDecay());
+        m.put("patience", training.patience());
+        m.put("monitor", training.monitor().key());
+        m.put("seed", training.seed());
+        m.put("encode_batch_size", encodeBatchSize);
+        m.put("threads", threads);
+        return m;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.graft.strategy;
+
+import dev.graft.artifact.Provenance;
+import dev.graft.artifact.TextClassifier;
+import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.training.FitResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a strategy's fit produced.
+ *
+ * @param classifier      the trained model (holding the best epoch's weights)
+ * @param fit             the training history
+ * @param validation      metrics of the best model on the validation set
+ * @param test            metrics on the test set, when one was given
+ * @param embedSeconds    wall time spent obtaining embeddings (near zero on a cache hit)
+ * @param cacheHits       splits whose embeddings came from the cache
+ * @param provenance      how the model was made
+ */
+public record TrainingOutcome(TextClassifier classifier, FitResult fit, ClassificationMetrics validation,
+                              Optional<ClassificationMetrics> test, double embedSeconds, int cacheHits,
+                              Provenance provenance) implements AutoCloseable {
+
+    /** Releases the classifier's native resources. */
+    @Override
+    public void close() {
+        classifier.close();
+    }
+
+    /** {@code {"validation": {...}, "test": {...}, "best_epoch": n, ...}} as written to {@code metrics.json}. */
+    public Map<String, Object> metricsDocument() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("validation", validation.toMap());
+        test.ifPresent(t -> m.put("test", t.toMap()));
+        m.put("best_epoch", fit.bestEpoch());
+        m.put("epochs_run", fit.history().size());
+        m.put("stopped_early", fit.stoppedEarly());
+        m.put("monitor", fit.monitor().key());
+        m.put("history", fit.history());
+        m.put("embed_seconds", embedSeconds);
+        m.put("train_seconds", fit.seconds());
+        return m;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.graft.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Labelled examples that the training loop reads in batches by index. Implementations create the
+ * arrays in the manager they are given (a per-step scope), so nothing outlives its step.
+ */
+public interface BatchSource {
+
+    /** Number of examples. */
+    int size();
+
+    /** Class index of every example, in order. */
+    int[] labels();
+
+    /** Model inputs for the examples at {@code indices}. */
+    NDList inputs(NDManager manager, int[] indices);
+
+    /** Labels of the examples at {@code indices} as an int64 vector. */
+    default NDArray labels(NDManager manager, int[] indices) {
+        int[] all = labels();
+        long[] y = new long[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            y[i] = all[indices[i]];
+        }
+        return manager.create(y);
+    }
+}

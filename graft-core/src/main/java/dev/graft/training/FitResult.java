@@ -1,0 +1,27 @@
+package dev.graft.training;
+
+import java.util.List;
+
+/**
+ * Outcome of {@link Learner#fit}: the model holds the best epoch's weights.
+ *
+ * @param history      one entry per epoch run
+ * @param bestEpoch    1-based epoch whose weights were kept
+ * @param monitor      the metric that chose it
+ * @param bestScore    its value at the best epoch
+ * @param stoppedEarly whether patience ran out before the last epoch
+ * @param seconds      total wall time
+ */
+public record FitResult(List<EpochLog> history, int bestEpoch, Monitor monitor, double bestScore,
+                        boolean stoppedEarly, double seconds) {
+
+    /** Copies the history. */
+    public FitResult {
+        history = List.copyOf(history);
+    }
+
+    /** The log of the best epoch. */
+    public EpochLog best() {
+        return history.get(bestEpoch - 1);
+    }
+}

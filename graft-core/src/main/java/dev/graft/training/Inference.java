@@ -1,0 +1,48 @@
+package dev.graft.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/** Batched inference of a classifier module: softmax probabilities without gradients. */
+public final class Inference {
+
+    private Inference() {
+    }
+
+    /**
+     * Class probabilities for every example of {@code data}, in order.
+     *
+     * @param scopeParent manager under which each batch gets its own short-lived scope
+     */
+    public static float[][] probabilities(Block model, BatchSource data, int batchSize, NDManager scopeParent) {
+        float[][] out = new float[data.size()][];
+        for (int start = 0; start < data.size(); start += batchSize) {
+            int[] idx = IntStream.range(start, Math.min(data.size(), start + batchSize)).toArray();
+            try (NDManager step = scopeParent.newSubManager()) {
+                NDArray probs = model.forward(new ParameterStore(step, false), data.inputs(step, idx), false)
+                        .singletonOrThrow().softmax(-1);
+                int classes = (int) probs.getShape().get(1);
+                float[] flat = probs.toFloatArray();
+                for (int i = 0; i < idx.length; i++) {
+                    out[start + i] = Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Index of the largest value (the first on ties). */
+    public static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

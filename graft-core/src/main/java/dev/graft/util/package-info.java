@@ -1,0 +1,2 @@
+/** The lowest layer: small, dependency-free helpers (hashing, progress reporting, Graft's home directory). */
+package dev.graft.util;
