@@ -1,6 +1,5 @@
 package dev.graft.artifact;
 
-import dev.graft.util.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -79,18 +78,27 @@ public final class ModelDirectory {
             }
             if (Files.exists(target)) {
                 replaced = isModel(target);
-                AtomicFiles.move(target, previous);
+                rename(target, previous);
             }
-            AtomicFiles.move(staging, target);
+            rename(staging, target);
         } catch (IOException | RuntimeException e) {
             deleteTree(staging);
             if (Files.exists(previous) && !Files.exists(target)) {
-                AtomicFiles.move(previous, target); // put the old model back
+                rename(previous, target); // put the old model back
             }
             throw e;
         }
         deleteTree(previous);
         return replaced;
+    }
+
+    /** Renames a directory, atomically where the file system allows it. */
+    private static void rename(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(source, target);
+        }
     }
 
     /** Deletes a directory tree if it exists. */

@@ -14,7 +14,7 @@ import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.tensor.safetensors.SafeTensorsFile;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.Inference;
-import dev.graft.util.AtomicFiles;
+import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.IOException;

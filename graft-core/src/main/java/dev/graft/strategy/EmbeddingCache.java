@@ -2,7 +2,7 @@ package dev.graft.strategy;
 
 import dev.graft.model.text.SentenceEncoder;
 import dev.graft.model.text.TextModelSpec;
-import dev.graft.util.AtomicFiles;
+import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.DataInputStream;
@@ -108,7 +108,8 @@ public final class EmbeddingCache {
 
     private static void write(Path file, float[][] rows, int dim) {
         try {
-            AtomicFiles.write(file, raw -> {
+            Files.createDirectories(file.getParent());
+            AtomicFiles.writeAtomically(file, raw -> {
                 DataOutputStream out = new DataOutputStream(raw);
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);

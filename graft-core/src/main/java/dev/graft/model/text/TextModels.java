@@ -3,7 +3,7 @@ package dev.graft.model.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.graft.util.AtomicFiles;
+import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.util.GraftHome;
 import dev.graft.util.Hashes;
 import java.io.IOException;
@@ -140,7 +140,7 @@ public final class TextModels {
                 throw new IOException("resource '" + resource + "' is not on the classpath (is the langchain4j embeddings jar missing?)");
             }
             java.security.MessageDigest md = Hashes.sha256();
-            AtomicFiles.write(target, out -> {
+            AtomicFiles.writeAtomically(target, out -> {
                 byte[] buf = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buf)) > 0) {
