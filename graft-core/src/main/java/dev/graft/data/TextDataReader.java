@@ -13,11 +13,12 @@ import java.util.Objects;
  * comma CSV. Header and column rules are described in {@link HeaderMode} and {@link DataOptions}.
  *
  * <p>CSV/TSV quoting: a field is quoted only when it <em>starts</em> with a double quote; a quoted
- * field may span several lines and contain delimiters and doubled quotes ({@code ""}). Text after a
- * closing quote (as in {@code "Hi" she said}) is not an error: the field is kept as written,
- * quotes included, when its record is a single line, and otherwise joined to the quoted part. A
- * quote that is never closed is an error naming the line. Empty lines are skipped, spaces are kept,
- * labels are trimmed.
+ * field may span several lines and contain delimiters and doubled quotes ({@code ""}). Files that
+ * are not well-formed in this respect are read leniently where that is unambiguous: text after a
+ * closing quote (as in {@code "Hi" she said}) is kept as written, quotes included, and a multi-line
+ * record with a broken quote is re-read line by line when each line has the expected number of
+ * columns; otherwise the error names the line where the record starts. Empty lines are skipped,
+ * spaces inside fields are kept, labels are trimmed.
  *
  * <p>All problems are reported as {@link DataException}.
  */
