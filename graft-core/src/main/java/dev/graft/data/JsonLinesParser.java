@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Reads JSON Lines: each non-blank line is one JSON object. Text and label are fields chosen by
- * name (case-insensitively), defaulting to the first known names present in the first object.
+ * name (case-insensitively, also per object), defaulting to the first known names present in the first object.
  * Scalar values are used as text ({@code 1} and {@code "1"} are the same label); a one-element
  * array is unwrapped; {@code null} and missing fields count as empty.
  */
@@ -100,6 +100,15 @@ final class JsonLinesParser {
 
     private static String value(SourceText source, ObjectNodeAt o, String field) {
         JsonNode v = o.node().get(field);
+        if (v == null) {
+            ColumnRef ref = ColumnRef.named(field);
+            for (java.util.Iterator<String> it = o.node().fieldNames(); it.hasNext() && v == null; ) {
+                String name = it.next();
+                if (ref.matches(name)) {
+                    v = o.node().get(name);
+                }
+            }
+        }
         if (v != null && v.isArray() && v.size() == 1) {
             v = v.get(0);
         }

@@ -43,6 +43,11 @@ class RealDataFilesTest {
         assertTrue(ds.examples().stream().anyMatch(e -> e.text().equals(
                 "\"Wen u miss someone, the person is definitely special for u..... But if the person is so special,"
                         + " why to miss them, just Keep-in-touch\" gdeve..")));
+        // Line 5083 opens a quote it never closes; it and the next lines stay separate messages.
+        TextExample broken = ds.examples().stream().filter(e -> e.line() == 5083).findFirst().orElseThrow();
+        assertTrue(broken.text().startsWith("\"Keep ur problems in ur heart") && !broken.text().contains("\n"));
+        assertTrue(ds.examples().stream().anyMatch(e -> e.line() == 5084
+                && e.text().equals("Yeah, give me a call if you've got a minute")));
         TextExample first = ds.get(0);
         assertEquals("ham", first.label());
         assertEquals(2, first.line());
