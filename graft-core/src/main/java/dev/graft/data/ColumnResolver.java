@@ -1,0 +1,160 @@
+package dev.graft.data;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Decides whether a delimited file has a header row and which columns hold text and label.
+ *
+ * <p>Rules:
+ * <ol>
+ *   <li>Header ({@link HeaderMode#AUTO}): the first row is a header when one of its cells equals,
+ *       ignoring case and surrounding spaces, a requested column name or a known text/label name
+ *       ({@link ColumnRef#KNOWN_TEXT_NAMES}, {@link ColumnRef#KNOWN_LABEL_NAMES}).</li>
+ *   <li>With a header, a requested name must match a header cell and a requested index must exist;
+ *       an unrequested column is the first known name present (in the order of the known lists).</li>
+ *   <li>Without a header, both columns must be given as 0-based indices, with one exception: a TSV
+ *       file whose first row has exactly 2 columns and whose column 0 has few distinct values (at
+ *       most 100, and at most half the number of rows, but at least 2 allowed) is read as
+ *       {@code label<TAB>text}.</li>
+ * </ol>
+ */
+final class ColumnResolver {
+
+    private static final int MAX_AUTO_LABELS = 100;
+
+    private ColumnResolver() {
+    }
+
+    static ColumnSelection resolve(SourceText source, DataFormat format, List<RawRow> rows, DataOptions options) {
+        List<String> first = rows.get(0).cells();
+        boolean header = switch (options.header()) {
+            case PRESENT -> true;
+            case ABSENT -> false;
+            case AUTO -> looksLikeHeader(first, options);
+        };
+        if (header) {
+            int text = resolveInHeader(source, first, options.textColumn(), ColumnRef.KNOWN_TEXT_NAMES, "text");
+            int label = resolveInHeader(source, first, options.labelColumn(), ColumnRef.KNOWN_LABEL_NAMES, "label");
+            checkDistinct(source, text, label, first);
+            return new ColumnSelection(text, label, true, first);
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < first.size(); i++) {
+            names.add("column " + i);
+        }
+        ColumnRef t = options.textColumn();
+        ColumnRef l = options.labelColumn();
+        if (t != null && l != null && t.isIndex() && l.isIndex()) {
+            for (ColumnRef ref : List.of(t, l)) {
+                if (ref.index() >= first.size()) {
+                    throw new DataException(source.path() + ": column index " + ref.index() + " does not exist; line "
+                            + rows.get(0).line() + " has " + first.size() + " columns (0-based indices 0.."
+                            + (first.size() - 1) + "). Pass --text-column/--label-column with an index in that range.");
+                }
+            }
+            checkDistinct(source, t.index(), l.index(), names);
+            return new ColumnSelection(t.index(), l.index(), false, names);
+        }
+        if (t == null && l == null && format == DataFormat.TSV && first.size() == 2 && fewDistinctLabels(rows)) {
+            return new ColumnSelection(1, 0, false, names);
+        }
+        String requested = (t != null && !t.isIndex()) ? t.toString() : (l != null && !l.isIndex()) ? l.toString() : null;
+        throw new DataException(source.path() + " has no header row"
+                + (requested != null ? " naming column " + requested : "")
+                + " (first row, line " + rows.get(0).line() + ": " + preview(first) + "). Either add a header row"
+                + " with columns named e.g. 'text' and 'label', or pass both --text-column and --label-column as"
+                + " 0-based column indices, e.g. --text-column 1 --label-column 0.");
+    }
+
+    private static boolean looksLikeHeader(List<String> first, DataOptions options) {
+        for (String cell : first) {
+            for (ColumnRef ref : new ColumnRef[] {options.textColumn(), options.labelColumn()}) {
+                if (ref != null && ref.matches(cell)) {
+                    return true;
+                }
+            }
+            for (String known : ColumnRef.KNOWN_TEXT_NAMES) {
+                if (ColumnRef.named(known).matches(cell)) {
+                    return true;
+                }
+            }
+            for (String known : ColumnRef.KNOWN_LABEL_NAMES) {
+                if (ColumnRef.named(known).matches(cell)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int resolveInHeader(SourceText source, List<String> header, ColumnRef ref,
+                                       List<String> known, String role) {
+        if (ref != null && ref.isIndex()) {
+            if (ref.index() >= header.size()) {
+                throw new DataException(source.path() + ": " + role + " column index " + ref.index()
+                        + " does not exist; the header has " + header.size() + " columns " + header
+                        + " (0-based indices 0.." + (header.size() - 1) + "). Pass --" + role + "-column with a"
+                        + " valid index or name.");
+            }
+            return ref.index();
+        }
+        if (ref != null) {
+            int i = find(header, ref);
+            if (i < 0) {
+                throw new DataException(source.path() + ": " + role + " column " + ref + " not found. Columns available: "
+                        + header + ". Pass --" + role + "-column with one of these names (or a 0-based index).");
+            }
+            return i;
+        }
+        for (String name : known) {
+            int i = find(header, ColumnRef.named(name));
+            if (i >= 0) {
+                return i;
+            }
+        }
+        throw new DataException(source.path() + ": no " + role + " column found. Columns available: " + header
+                + "; recognised " + role + " column names are " + known + ". Pass --" + role
+                + "-column NAME (or a 0-based index) to choose one.");
+    }
+
+    private static int find(List<String> header, ColumnRef ref) {
+        for (int i = 0; i < header.size(); i++) {
+            if (ref.matches(header.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void checkDistinct(SourceText source, int text, int label, List<String> names) {
+        if (text == label) {
+            throw new DataException(source.path() + ": text and label would both be read from column " + text
+                    + " (" + names.get(text) + "). Pass --text-column and --label-column naming two different columns.");
+        }
+    }
+
+    private static boolean fewDistinctLabels(List<RawRow> rows) {
+        Set<String> distinct = new HashSet<>();
+        for (RawRow row : rows) {
+            if (row.cells().size() != 2) {
+                return false;
+            }
+            distinct.add(row.cells().get(0).strip());
+            if (distinct.size() > MAX_AUTO_LABELS) {
+                return false;
+            }
+        }
+        return distinct.size() <= Math.max(2, rows.size() / 2);
+    }
+
+    private static String preview(List<String> cells) {
+        return cells.stream()
+                .map(c -> c.length() > 30 ? c.substring(0, 27) + "..." : c)
+                .map(c -> "'" + c.replace("\n", "\\n").replace("\t", "\\t") + "'")
+                .collect(Collectors.joining(" | "));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.graft.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Turns (text, label, line) triples into {@link TextExample}s, applying the empty-text and
+ * empty-label policy of {@link DataOptions}: blank values are skipped when the matching flag is
+ * set, otherwise {@link #finish()} fails naming the first few offending lines and their count.
+ */
+final class ExampleCollector {
+
+    private static final int LINES_SHOWN = 5;
+
+    private final Path path;
+    private final DataOptions options;
+    private final String textColumn;
+    private final String labelColumn;
+    private final List<TextExample> examples = new ArrayList<>();
+    private final List<Integer> emptyText = new ArrayList<>();
+    private final List<Integer> emptyLabel = new ArrayList<>();
+    private int skipped;
+
+    ExampleCollector(Path path, DataOptions options, String textColumn, String labelColumn) {
+        this.path = path;
+        this.options = options;
+        this.textColumn = textColumn;
+        this.labelColumn = labelColumn;
+    }
+
+    /** Adds one row; {@code null} values count as empty. */
+    void add(String text, String label, int line) {
+        boolean noText = text == null || text.isBlank();
+        boolean noLabel = label == null || label.isBlank();
+        if (noText && !options.skipEmptyText()) {
+            emptyText.add(line);
+        }
+        if (noLabel && !options.skipEmptyLabel()) {
+            emptyLabel.add(line);
+        }
+        if (noText || noLabel) {
+            skipped++;
+            return;
+        }
+        examples.add(new TextExample(text, label, line));
+    }
+
+    /** Number of rows dropped by the skip flags (or about to be reported). */
+    int skipped() {
+        return skipped;
+    }
+
+    /**
+     * The examples collected.
+     *
+     * @throws DataException when empty rows are not to be skipped, or when no examples remain
+     */
+    List<TextExample> finish() {
+        if (!emptyText.isEmpty()) {
+            throw emptyRows("empty text", textColumn, emptyText, "--skip-empty-text", "withSkipEmptyText(true)");
+        }
+        if (!emptyLabel.isEmpty()) {
+            throw emptyRows("an empty label", labelColumn, emptyLabel, "--skip-empty-label", "withSkipEmptyLabel(true)");
+        }
+        if (examples.isEmpty()) {
+            throw new DataException(path + " has no usable data rows" + (skipped > 0
+                    ? " (all " + skipped + " rows had empty text or label and were skipped)" : "")
+                    + ". Add rows with both text and a label.");
+        }
+        return examples;
+    }
+
+    private DataException emptyRows(String what, String column, List<Integer> lines, String flag, String api) {
+        String shown = lines.stream().limit(LINES_SHOWN).map(String::valueOf).collect(Collectors.joining(", "));
+        String more = lines.size() > LINES_SHOWN ? ", ..." : "";
+        String rows = lines.size() == 1 ? "1 row has " : lines.size() + " rows have ";
+        return new DataException(path + ": " + rows + what + " in column '" + column + "' (line"
+                + (lines.size() == 1 ? " " : "s ") + shown + more + "). Fill in or delete "
+                + (lines.size() == 1 ? "that row" : "those rows") + ", or skip such rows with " + flag
+                + " (DataOptions." + api + ").");
+    }
+}

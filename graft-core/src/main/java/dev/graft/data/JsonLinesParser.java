@@ -1,0 +1,125 @@
+package dev.graft.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads JSON Lines: each non-blank line is one JSON object. Text and label are fields chosen by
+ * name (case-insensitively, also per object), defaulting to the first known names present in the first object.
+ * Scalar values are used as text ({@code 1} and {@code "1"} are the same label); a one-element
+ * array is unwrapped; {@code null} and missing fields count as empty.
+ */
+final class JsonLinesParser {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonLinesParser() {
+    }
+
+    static TextDataset parse(SourceText source, DataOptions options) {
+        List<ObjectNodeAt> objects = readObjects(source);
+        Set<String> fields = new LinkedHashSet<>();
+        for (ObjectNodeAt o : objects) {
+            o.node().fieldNames().forEachRemaining(fields::add);
+        }
+        List<String> columns = List.copyOf(fields);
+        String textField = resolve(source, columns, options.textColumn(), ColumnRef.KNOWN_TEXT_NAMES, "text");
+        String labelField = resolve(source, columns, options.labelColumn(), ColumnRef.KNOWN_LABEL_NAMES, "label");
+        if (textField.equals(labelField)) {
+            throw new DataException(source.path() + ": text and label would both be read from field '" + textField
+                    + "'. Pass --text-column and --label-column naming two different fields.");
+        }
+        ExampleCollector collector = new ExampleCollector(source.path(), options, textField, labelField);
+        for (ObjectNodeAt o : objects) {
+            collector.add(value(source, o, textField), value(source, o, labelField), o.line());
+        }
+        List<TextExample> examples = collector.finish();
+        DataSource ds = new DataSource(source.path(), source.sha256(), DataFormat.JSONL, columns,
+                textField, labelField, collector.skipped());
+        return new TextDataset(String.valueOf(source.path().getFileName()), ds, examples);
+    }
+
+    private record ObjectNodeAt(JsonNode node, int line) {
+    }
+
+    private static List<ObjectNodeAt> readObjects(SourceText source) {
+        List<ObjectNodeAt> out = new ArrayList<>();
+        String[] lines = source.content().split("\r\n|\n|\r", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = MAPPER.readTree(lines[i]);
+            } catch (JsonProcessingException e) {
+                throw new DataException(source.path() + ": line " + (i + 1) + " is not valid JSON ("
+                        + e.getOriginalMessage() + "). JSON Lines files need one complete JSON object per line,"
+                        + " e.g. {\"text\": \"...\", \"label\": \"...\"}.", e);
+            }
+            if (node == null || !node.isObject()) {
+                throw new DataException(source.path() + ": line " + (i + 1) + " is not a JSON object. JSON Lines"
+                        + " files need one object per line, e.g. {\"text\": \"...\", \"label\": \"...\"}.");
+            }
+            out.add(new ObjectNodeAt(node, i + 1));
+        }
+        return out;
+    }
+
+    private static String resolve(SourceText source, List<String> fields, ColumnRef ref, List<String> known, String role) {
+        if (ref != null && ref.isIndex()) {
+            throw new DataException(source.path() + ": JSON Lines fields are chosen by name, not by index ("
+                    + role + " column " + ref.index() + "). Fields available: " + fields + ". Pass --" + role
+                    + "-column NAME.");
+        }
+        List<ColumnRef> candidates = new ArrayList<>();
+        if (ref != null) {
+            candidates.add(ref);
+        } else {
+            known.forEach(k -> candidates.add(ColumnRef.named(k)));
+        }
+        for (ColumnRef c : candidates) {
+            for (String f : fields) {
+                if (c.matches(f)) {
+                    return f;
+                }
+            }
+        }
+        if (ref != null) {
+            throw new DataException(source.path() + ": " + role + " field " + ref + " not found. Fields available: "
+                    + fields + ". Pass --" + role + "-column with one of these names.");
+        }
+        throw new DataException(source.path() + ": no " + role + " field found. Fields available: " + fields
+                + "; recognised " + role + " field names are " + known + ". Pass --" + role + "-column NAME.");
+    }
+
+    private static String value(SourceText source, ObjectNodeAt o, String field) {
+        JsonNode v = o.node().get(field);
+        if (v == null) {
+            ColumnRef ref = ColumnRef.named(field);
+            for (java.util.Iterator<String> it = o.node().fieldNames(); it.hasNext() && v == null; ) {
+                String name = it.next();
+                if (ref.matches(name)) {
+                    v = o.node().get(name);
+                }
+            }
+        }
+        if (v != null && v.isArray() && v.size() == 1) {
+            v = v.get(0);
+        }
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isContainerNode()) {
+            throw new DataException(source.path() + ": line " + o.line() + ": field '" + field + "' holds "
+                    + (v.isArray() ? "a list of " + v.size() + " values" : "an object")
+                    + ", but a single text value is needed (multi-label data is not supported).");
+        }
+        return v.asText();
+    }
+}

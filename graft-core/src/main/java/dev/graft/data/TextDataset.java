@@ -1,0 +1,120 @@
+package dev.graft.data;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An immutable, ordered list of {@link TextExample}s together with where they came from.
+ *
+ * <p>{@link #sha256()} identifies the examples themselves (text and label, in order), so a subset
+ * such as a validation split has its own hash; {@link DataSource#fileSha256()} identifies the file
+ * it was read from.
+ */
+public final class TextDataset implements Iterable<TextExample> {
+
+    private final String name;
+    private final DataSource source;
+    private final List<TextExample> examples;
+    private final String sha256;
+
+    /**
+     * Creates a dataset.
+     *
+     * @param name     a short description for messages, e.g. the file name or {@code "train.csv (val split)"}
+     * @param source   where the examples came from
+     * @param examples the examples, copied
+     */
+    public TextDataset(String name, DataSource source, List<TextExample> examples) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.source = Objects.requireNonNull(source, "source");
+        this.examples = List.copyOf(examples);
+        this.sha256 = contentHash(this.examples);
+    }
+
+    /** A dataset built in memory, e.g. in tests or from an API caller. */
+    public static TextDataset of(String name, List<TextExample> examples) {
+        return new TextDataset(name, DataSource.inMemory(), examples);
+    }
+
+    /** A dataset with the same source holding {@code subset} (used for splits). */
+    public TextDataset derive(String subsetName, List<TextExample> subset) {
+        return new TextDataset(subsetName, source, subset);
+    }
+
+    /** Short description for messages. */
+    public String name() {
+        return name;
+    }
+
+    /** Where the examples came from. */
+    public DataSource source() {
+        return source;
+    }
+
+    /** The examples, in file order (unmodifiable). */
+    public List<TextExample> examples() {
+        return examples;
+    }
+
+    /** Number of examples. */
+    public int size() {
+        return examples.size();
+    }
+
+    /** True when there are no examples. */
+    public boolean isEmpty() {
+        return examples.isEmpty();
+    }
+
+    /** The {@code i}-th example. */
+    public TextExample get(int i) {
+        return examples.get(i);
+    }
+
+    /**
+     * Lower-case hex SHA-256 of the examples' content: for each example, in order, the UTF-8 bytes
+     * of label and text, each preceded by its length as a 4-byte big-endian int. Line numbers and
+     * names do not take part.
+     */
+    public String sha256() {
+        return sha256;
+    }
+
+    @Override
+    public Iterator<TextExample> iterator() {
+        return examples.iterator();
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + examples.size() + " examples)";
+    }
+
+    private static String contentHash(List<TextExample> examples) {
+        MessageDigest digest = sha256Digest();
+        ByteBuffer len = ByteBuffer.allocate(4);
+        for (TextExample e : examples) {
+            for (String s : new String[] {e.label(), e.text()}) {
+                byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+                len.clear();
+                digest.update(len.putInt(bytes.length).array());
+                digest.update(bytes);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}
