@@ -107,6 +107,11 @@ class SafeTensorsValidationTest {
     }
 
     @Test
+    void deeplyNestedJsonIsRejectedNotStackOverflow() throws IOException {
+        rejected("{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}", 0, "not valid JSON");
+    }
+
+    @Test
     void invalidUtf8() throws IOException {
         byte[] header = "{\"a\":1}".getBytes();
         header[2] = (byte) 0xC3; // truncated two-byte sequence
