@@ -82,6 +82,42 @@ public final class Splits {
     }
 
     /**
+     * A stratified sample of at most {@code maxExamples} examples: each class keeps its share
+     * (at least one example), chosen with {@code seed}; examples keep their file order.
+     *
+     * @return {@code data} itself when it is not larger than {@code maxExamples}
+     */
+    public static TextDataset subsample(TextDataset data, int maxExamples, long seed) {
+        if (maxExamples < 2) {
+            throw new IllegalArgumentException("--max-train must be at least 2, got " + maxExamples);
+        }
+        if (data.size() <= maxExamples) {
+            return data;
+        }
+        double keep = maxExamples / (double) data.size();
+        Map<String, List<Integer>> byClass = new LinkedHashMap<>();
+        for (int i = 0; i < data.size(); i++) {
+            byClass.computeIfAbsent(data.get(i).label(), k -> new ArrayList<>()).add(i);
+        }
+        Random random = new Random(seed);
+        boolean[] chosen = new boolean[data.size()];
+        for (List<Integer> members : byClass.values()) {
+            Collections.shuffle(members, random);
+            int k = Math.max(1, (int) Math.round(members.size() * keep));
+            for (int j = 0; j < k; j++) {
+                chosen[members.get(j)] = true;
+            }
+        }
+        List<TextExample> subset = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            if (chosen[i]) {
+                subset.add(data.get(i));
+            }
+        }
+        return data.derive(data.name() + " [sample of " + subset.size() + ", seed " + seed + "]", subset);
+    }
+
+    /**
      * Composes user-given datasets. Without a validation set, {@link #DEFAULT_VAL_FRACTION} of
      * {@code train} is split off (stratified, with {@code seed}).
      *
