@@ -1,7 +1,6 @@
 package dev.graft.tensor.onnx;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -285,9 +284,5 @@ final class OnnxParser {
         long[] toArray() {
             return Arrays.copyOf(a, size);
         }
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -141,9 +141,13 @@ public final class OnnxTensor {
             case OnnxDataType.FLOAT -> toTensorData().data()[0];
             case OnnxDataType.DOUBLE -> {
                 requireInline();
-                yield rawBuffer != null
-                        ? ByteBuffer.wrap(rawBuffer, rawOffset, rawLength).order(ByteOrder.LITTLE_ENDIAN).getDouble()
-                        : doubleData[0];
+                if (rawBuffer != null) {
+                    yield ByteBuffer.wrap(rawBuffer, rawOffset, rawLength).order(ByteOrder.LITTLE_ENDIAN).getDouble();
+                }
+                if (doubleData == null || doubleData.length != 1) {
+                    throw fail("has no DOUBLE payload");
+                }
+                yield doubleData[0];
             }
             default -> toLongs()[0];
         };
