@@ -1,0 +1,97 @@
+package dev.graft.model.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * BERT input embeddings: word + absolute position + token type, then LayerNorm and dropout.
+ *
+ * <p>Input: {@code NDList(inputIds [B,T], tokenTypeIds [B,T])} (token types may be omitted: all 0).
+ * Output: {@code NDList(embeddings [B,T,H])}.
+ */
+public final class BertEmbeddings extends CompositeBlock {
+
+    private final BertConfig config;
+    private final float dropout;
+    private final Parameter wordEmbeddings;
+    private final Parameter positionEmbeddings;
+    private final Parameter tokenTypeEmbeddings;
+    private final BertLayerNorm layerNorm;
+
+    /** Embeddings sized by {@code config}, with dropout probability {@code dropout}. */
+    public BertEmbeddings(BertConfig config, float dropout) {
+        this.config = config;
+        this.dropout = dropout;
+        int h = config.hiddenSize();
+        wordEmbeddings = addParameter(table("word_embeddings", config.vocabSize(), h));
+        positionEmbeddings = addParameter(table("position_embeddings", config.maxPositions(), h));
+        tokenTypeEmbeddings = addParameter(table("token_type_embeddings", config.typeVocabSize(), h));
+        layerNorm = addChildBlock("LayerNorm", new BertLayerNorm(h, (float) config.layerNormEps()));
+    }
+
+    private static Parameter table(String name, int rows, int width) {
+        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(new Shape(rows, width))
+                .optInitializer(new NormalInitializer(0.02f)).build();
+    }
+
+    /** Embeds {@code inputIds}; {@code tokenTypeIds} may be {@code null} (all type 0). */
+    NDArray apply(ParameterStore ps, NDArray inputIds, NDArray tokenTypeIds, boolean training) {
+        long seqLen = inputIds.getShape().get(1);
+        if (seqLen > config.maxPositions()) {
+            throw new IllegalArgumentException("Sequence length " + seqLen + " exceeds max positions " + config.maxPositions());
+        }
+        NDManager m = inputIds.getManager();
+        NDArray ids = inputIds.toType(DataType.INT64, false);
+        NDArray types = tokenTypeIds == null ? m.zeros(inputIds.getShape(), DataType.INT64)
+                : tokenTypeIds.toType(DataType.INT64, false);
+        NDArray positions = m.arange(0, (int) seqLen, 1, DataType.INT64);
+        var device = inputIds.getDevice();
+        NDArray words = lookup(ids, ps.getValue(wordEmbeddings, device, training));
+        NDArray typeVecs = lookup(types, ps.getValue(tokenTypeEmbeddings, device, training));
+        NDArray posVecs = lookup(positions, ps.getValue(positionEmbeddings, device, training));
+        NDArray sum = words.add(typeVecs).add(posVecs);
+        NDArray normed = layerNorm.apply(ps, sum, training);
+        return Dropout.dropout(normed, dropout, training).singletonOrThrow();
+    }
+
+    private static NDArray lookup(NDArray indices, NDArray table) {
+        return Embedding.embedding(indices, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(apply(ps, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0].add(config.hiddenSize())};
+    }
+
+    /** The embedding LayerNorm. */
+    public BertLayerNorm layerNorm() {
+        return layerNorm;
+    }
+
+    @Override
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        m.put("word_embeddings.weight", wordEmbeddings);
+        m.put("position_embeddings.weight", positionEmbeddings);
+        m.put("token_type_embeddings.weight", tokenTypeEmbeddings);
+        putAll(m, "LayerNorm", layerNorm);
+        return m;
+    }
+}

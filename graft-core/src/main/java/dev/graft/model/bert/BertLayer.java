@@ -1,0 +1,68 @@
+package dev.graft.model.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One post-LN transformer encoder layer: attention block, then
+ * {@code LayerNorm(a + dropout(output.dense(gelu(intermediate.dense(a)))))}.
+ *
+ * <p>Input: {@code NDList(hidden [B,T,H], additiveMask [B,1,1,T])}; output: {@code NDList(hidden [B,T,H])}.
+ */
+public final class BertLayer extends CompositeBlock {
+
+    private final float dropout;
+    private final BertAttention attention;
+    private final BertLinear intermediateDense;
+    private final BertLinear outputDense;
+    private final BertLayerNorm outputLayerNorm;
+
+    /** A layer sized by {@code config}, with dropout probability {@code dropout}. */
+    public BertLayer(BertConfig config, float dropout) {
+        this.dropout = dropout;
+        int h = config.hiddenSize();
+        attention = addChildBlock("attention", new BertAttention(config, dropout));
+        intermediateDense = addChildBlock("intermediate_dense", new BertLinear(h, config.intermediateSize()));
+        outputDense = addChildBlock("output_dense", new BertLinear(config.intermediateSize(), h));
+        outputLayerNorm = addChildBlock("output_LayerNorm", new BertLayerNorm(h, (float) config.layerNormEps()));
+    }
+
+    NDArray apply(ParameterStore ps, NDArray hidden, NDArray additiveMask, boolean training) {
+        NDArray a = attention.apply(ps, hidden, additiveMask, training);
+        NDArray inner = Gelu.exact(intermediateDense.apply(ps, a, training));
+        NDArray out = Dropout.dropout(outputDense.apply(ps, inner, training), dropout, training).singletonOrThrow();
+        return outputLayerNorm.apply(ps, out.add(a), training);
+    }
+
+    /** The attention sub-block. */
+    public BertAttention attention() {
+        return attention;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(apply(ps, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        putAll(m, "attention", attention);
+        putAll(m, "intermediate.dense", intermediateDense);
+        putAll(m, "output.dense", outputDense);
+        putAll(m, "output.LayerNorm", outputLayerNorm);
+        return m;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.graft.model.bert;
+
+import dev.graft.model.NamedParameters;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A fully connected layer {@code y = x W^T + b} with PyTorch's layout: {@code weight [out, in]},
+ * {@code bias [out]}. Weights start as N(0, 0.02) like Hugging Face BERT, biases as zero.
+ */
+public final class BertLinear extends AbstractBlock implements NamedParameters {
+
+    private final int inFeatures;
+    private final int outFeatures;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    /** A linear map from {@code inFeatures} to {@code outFeatures}. */
+    public BertLinear(int inFeatures, int outFeatures) {
+        this.inFeatures = inFeatures;
+        this.outFeatures = outFeatures;
+        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(outFeatures, inFeatures)).optInitializer(new NormalInitializer(0.02f)).build());
+        bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
+                .optShape(new Shape(outFeatures)).build());
+    }
+
+    /** Input width. */
+    public int inFeatures() {
+        return inFeatures;
+    }
+
+    /** Output width. */
+    public int outFeatures() {
+        return outFeatures;
+    }
+
+    /** Applies the layer to {@code x [..., in]}; the result lives in {@code x}'s manager. */
+    NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+        NDArray w = ps.getValue(weight, x.getDevice(), training);
+        NDArray b = ps.getValue(bias, x.getDevice(), training);
+        return Linear.linear(x, w, b).singletonOrThrow();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(apply(ps, inputs.head(), training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {s.slice(0, s.dimension() - 1).add(outFeatures)};
+    }
+
+    @Override
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        m.put("weight", weight);
+        m.put("bias", bias);
+        return m;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.graft.model.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Multi-head scaled dot-product self-attention with {@code query}, {@code key}, {@code value}
+ * projections, as in Hugging Face {@code BertSelfAttention}.
+ *
+ * <p>Input: {@code NDList(hidden [B,T,H], additiveMask [B,1,1,T])}; output: the context {@code [B,T,H]}
+ * (before the output projection).
+ */
+public final class BertSelfAttention extends CompositeBlock {
+
+    private final int numHeads;
+    private final int headSize;
+    private final float dropout;
+    private final BertLinear query;
+    private final BertLinear key;
+    private final BertLinear value;
+
+    /** Attention sized by {@code config}, with attention-probability dropout {@code dropout}. */
+    public BertSelfAttention(BertConfig config, float dropout) {
+        int h = config.hiddenSize();
+        this.numHeads = config.numHeads();
+        this.headSize = h / numHeads;
+        this.dropout = dropout;
+        query = addChildBlock("query", new BertLinear(h, h));
+        key = addChildBlock("key", new BertLinear(h, h));
+        value = addChildBlock("value", new BertLinear(h, h));
+    }
+
+    NDArray apply(ParameterStore ps, NDArray hidden, NDArray additiveMask, boolean training) {
+        Shape s = hidden.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        NDArray q = heads(query.apply(ps, hidden, training), b, t);
+        NDArray k = heads(key.apply(ps, hidden, training), b, t);
+        NDArray v = heads(value.apply(ps, hidden, training), b, t);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headSize));
+        if (additiveMask != null) {
+            scores = scores.add(additiveMask);
+        }
+        NDArray probs = Dropout.dropout(scores.softmax(-1), dropout, training).singletonOrThrow();
+        return probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) numHeads * headSize);
+    }
+
+    private NDArray heads(NDArray x, long b, long t) {
+        return x.reshape(b, t, numHeads, headSize).transpose(0, 2, 1, 3);
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(apply(ps, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        putAll(m, "query", query);
+        putAll(m, "key", key);
+        putAll(m, "value", value);
+        return m;
+    }
+}

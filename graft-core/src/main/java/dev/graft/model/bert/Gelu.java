@@ -1,0 +1,17 @@
+package dev.graft.model.bert;
+
+import ai.djl.ndarray.NDArray;
+
+/** The exact (erf-based) GELU used by BERT: {@code x * 0.5 * (1 + erf(x / sqrt(2)))}. */
+final class Gelu {
+
+    private static final float INV_SQRT2 = (float) (1.0 / Math.sqrt(2.0));
+
+    private Gelu() {
+    }
+
+    /** Exact GELU of {@code x}; the result lives in {@code x}'s manager. */
+    static NDArray exact(NDArray x) {
+        return x.mul(x.mul(INV_SQRT2).erf().add(1f)).mul(0.5f);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.graft.model.bert;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Outcome of copying named tensors into a model.
+ *
+ * @param loaded     names copied into the model
+ * @param missing    model parameters with no tensor of that name
+ * @param unexpected tensors that match no model parameter
+ * @param mismatched tensors whose shape differs from the parameter's
+ */
+public record LoadReport(List<String> loaded, List<String> missing, List<String> unexpected,
+                         List<ShapeMismatch> mismatched) {
+
+    /** Defensive copies. */
+    public LoadReport {
+        loaded = List.copyOf(loaded);
+        missing = List.copyOf(missing);
+        unexpected = List.copyOf(unexpected);
+        mismatched = List.copyOf(mismatched);
+    }
+
+    /**
+     * A tensor whose shape differs from the parameter it names.
+     *
+     * @param name     parameter name
+     * @param expected the parameter's shape
+     * @param actual   the tensor's shape
+     */
+    public record ShapeMismatch(String name, long[] expected, long[] actual) {
+        @Override
+        public String toString() {
+            return name + ": expected " + Arrays.toString(expected) + " but got " + Arrays.toString(actual);
+        }
+    }
+
+    /** Whether every parameter was loaded and no tensor was left over. */
+    public boolean isClean() {
+        return missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("LoadReport: ").append(loaded.size()).append(" loaded");
+        sb.append("; missing ").append(missing.size()).append(missing.isEmpty() ? "" : " " + missing);
+        sb.append("; unexpected ").append(unexpected.size()).append(unexpected.isEmpty() ? "" : " " + unexpected);
+        sb.append("; mis-shaped ").append(mismatched.size()).append(mismatched.isEmpty() ? "" : " " + mismatched);
+        return sb.toString();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.graft.model.bert;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** Validation and inference of {@link BertConfig}. */
+class BertConfigTest {
+
+    @Test
+    void miniLmValues() {
+        BertConfig c = BertConfig.miniLmL6();
+        assertEquals(384, c.hiddenSize());
+        assertEquals(32, c.headSize());
+        assertEquals(6, c.numLayers());
+    }
+
+    @Test
+    void rejectsInvalidValues() {
+        assertThrows(IllegalArgumentException.class, () -> new BertConfig(0, 8, 1, 2, 16, 12, 2, 1e-12));
+        assertThrows(IllegalArgumentException.class, () -> new BertConfig(10, 9, 1, 2, 16, 12, 2, 1e-12));
+        assertThrows(IllegalArgumentException.class, () -> new BertConfig(10, 8, -1, 2, 16, 12, 2, 1e-12));
+        assertThrows(IllegalArgumentException.class, () -> new BertConfig(10, 8, 1, 2, 16, 12, 2, 0));
+        assertThrows(IllegalArgumentException.class, () -> new BertConfig(10, 8, 1, 2, 16, 12, 2, Double.NaN));
+    }
+
+    @Test
+    void infersSizesFromWeights() {
+        try (var m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            BertModel model = new BertModel(TinyBert.CONFIG);
+            model.initialize(m);
+            assertEquals(TinyBert.CONFIG, BertConfigInference.fromWeights(TinyBert.export(model), 2, 1e-12));
+        }
+        assertThrows(IllegalArgumentException.class, () -> BertConfigInference.fromWeights(java.util.Map.of(), 2, 1e-12));
+    }
+}
