@@ -23,6 +23,16 @@ public record TrainingOutcome(TextClassifier classifier, FitResult fit, Classifi
                               Optional<ClassificationMetrics> test, double embedSeconds, int cacheHits,
                               Provenance provenance) implements AutoCloseable {
 
+    /**
+     * Saves the classifier with its provenance and {@code metrics.json} as a self-contained model
+     * directory, atomically; an existing Graft model at {@code dir} is replaced, anything else refused.
+     *
+     * @return true when an existing model was replaced
+     */
+    public boolean save(java.nio.file.Path dir) throws java.io.IOException {
+        return classifier.save(dir, provenance, metricsDocument());
+    }
+
     /** Releases the classifier's native resources. */
     @Override
     public void close() {
