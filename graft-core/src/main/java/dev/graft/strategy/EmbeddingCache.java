@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Frozen-backbone embeddings computed once and kept on disk, keyed by the model (id, checksum,
@@ -29,6 +30,7 @@ public final class EmbeddingCache {
     private static final int MAGIC = 0x47454D42; // "GEMB"
     private static final int VERSION = 1;
     private static final int HEADER_BYTES = 16;
+    private static final int MAX_DIMENSION = 1 << 16;
 
     private final Path directory;
     private int hits;
@@ -54,19 +56,28 @@ public final class EmbeddingCache {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    /** Embeddings of {@code texts}, from the cache when present, else computed and stored. */
-    public float[][] embed(SentenceEncoder encoder, List<String> texts, Progress progress) {
-        Path file = directory.resolve(key(encoder.spec(), texts) + ".emb");
-        float[][] cached = read(file, texts.size(), encoder.dimension());
+    /**
+     * Embeddings of {@code texts} under {@code spec}, from the cache when present; otherwise the
+     * encoder is obtained (opened only on a miss), run, and its output stored.
+     */
+    public float[][] embed(TextModelSpec spec, Supplier<? extends SentenceEncoder> encoder, List<String> texts,
+                           Progress progress) {
+        Path file = directory.resolve(key(spec, texts) + ".emb");
+        float[][] cached = read(file, texts.size());
         if (cached != null) {
             hits++;
-            progress.message("reused cached embeddings for " + texts.size() + " texts");
+            progress.message("Reused cached embeddings for " + texts.size() + " texts (" + file.getFileName() + ")");
             return cached;
         }
         misses++;
-        float[][] computed = encoder.encode(texts, progress);
-        write(file, computed, encoder.dimension());
+        float[][] computed = encoder.get().encode(texts, progress);
+        write(file, computed, computed.length == 0 ? 0 : computed[0].length);
         return computed;
+    }
+
+    /** {@link #embed(TextModelSpec, Supplier, List, Progress)} with an already open encoder. */
+    public float[][] embed(SentenceEncoder encoder, List<String> texts, Progress progress) {
+        return embed(encoder.spec(), () -> encoder, texts, progress);
     }
 
     /** Look-ups answered from disk so far. */
@@ -79,28 +90,26 @@ public final class EmbeddingCache {
         return misses;
     }
 
-    private static float[][] read(Path file, int rows, int dim) {
+    private static float[][] read(Path file, int rows) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        try {
-            long expected = HEADER_BYTES + (long) rows * dim * Float.BYTES;
-            if (Files.size(file) != expected) {
+        try (InputStream raw = Files.newInputStream(file);
+             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
+            if (in.readInt() != MAGIC || in.readInt() != VERSION || in.readInt() != rows) {
                 return null;
             }
-            try (InputStream raw = Files.newInputStream(file);
-                 DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
-                if (in.readInt() != MAGIC || in.readInt() != VERSION || in.readInt() != rows || in.readInt() != dim) {
-                    return null;
-                }
-                float[][] out = new float[rows][dim];
-                byte[] buf = new byte[dim * Float.BYTES];
-                for (int r = 0; r < rows; r++) {
-                    in.readFully(buf);
-                    ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out[r]);
-                }
-                return out;
+            int dim = in.readInt();
+            if (dim <= 0 || dim > MAX_DIMENSION || Files.size(file) != HEADER_BYTES + (long) rows * dim * Float.BYTES) {
+                return null;
             }
+            float[][] out = new float[rows][dim];
+            byte[] buf = new byte[dim * Float.BYTES];
+            for (int r = 0; r < rows; r++) {
+                in.readFully(buf);
+                ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out[r]);
+            }
+            return out;
         } catch (IOException e) {
             return null; // unreadable cache entries are recomputed, never trusted
         }

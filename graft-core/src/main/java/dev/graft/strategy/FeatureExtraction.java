@@ -60,12 +60,13 @@ public final class FeatureExtraction {
         float[][] trainX;
         float[][] valX;
         float[][] testX = null;
-        // ONNX Runtime and libtorch never compute at the same time: the encoder is closed before training.
-        try (OnnxTextEncoder encoder = OnnxTextEncoder.open(backbone, config.threads(), config.encodeBatchSize())) {
-            trainX = cache.embed(encoder, texts(splits.train()), progress);
-            valX = cache.embed(encoder, texts(splits.val()), progress);
+        // The backbone is opened only if some split misses the cache, and closed before training:
+        // ONNX Runtime and libtorch never compute at the same time.
+        try (LazyEncoder encoder = new LazyEncoder(() -> OnnxTextEncoder.open(backbone, config.threads(), config.encodeBatchSize()))) {
+            trainX = cache.embed(backbone, encoder, texts(splits.train()), progress);
+            valX = cache.embed(backbone, encoder, texts(splits.val()), progress);
             if (splits.test().isPresent()) {
-                testX = cache.embed(encoder, texts(splits.test().get()), progress);
+                testX = cache.embed(backbone, encoder, texts(splits.test().get()), progress);
             }
         }
         double embedSeconds = (System.nanoTime() - t0) / 1e9;

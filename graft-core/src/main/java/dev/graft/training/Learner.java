@@ -93,6 +93,7 @@ public class Learner {
         Random shuffler = new Random(config.seed());
         List<EpochLog> history = new ArrayList<>();
         double best = Double.NaN;
+        double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
         int sinceBest = 0;
         ParameterSnapshot bestWeights = null;
@@ -124,10 +125,13 @@ public class Learner {
                     listeners.forEach(l -> l.onStep(epochNo, stepNo, loss));
                 }
                 Validation v = validate(val);
-                double score = config.monitor().read(new EpochLog(epoch, 0, v.loss, v.metrics.accuracy(), v.metrics.macroF1(), lr, 0, false));
-                boolean improved = config.monitor().improves(score, best, config.minDelta());
+                EpochLog scored = new EpochLog(epoch, 0, v.loss, v.metrics.accuracy(), v.metrics.macroF1(), lr, 0, false);
+                double score = config.monitor().read(scored);
+                boolean better = config.monitor().improves(score, best, config.minDelta());
+                boolean improved = better || (config.monitor().ties(score, best, config.minDelta()) && v.loss < bestLoss);
                 if (improved) {
-                    best = score;
+                    best = better ? score : best;
+                    bestLoss = v.loss;
                     bestEpoch = epoch;
                     sinceBest = 0;
                     bestWeights = ParameterSnapshot.of(trainable);

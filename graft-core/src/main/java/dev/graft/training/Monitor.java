@@ -25,6 +25,14 @@ public enum Monitor {
         return higherIsBetter ? candidate > best + minDelta : candidate < best - minDelta;
     }
 
+    /**
+     * Whether {@code candidate} equals {@code best} within {@code minDelta}. For accuracy and F1 on
+     * small validation sets ties are common; the learner then prefers the lower validation loss.
+     */
+    public boolean ties(double candidate, double best, double minDelta) {
+        return this != LOSS && !Double.isNaN(best) && Math.abs(candidate - best) <= minDelta;
+    }
+
     /** The figure this monitor reads from an epoch's log. */
     public double read(EpochLog log) {
         return switch (this) {

@@ -40,9 +40,9 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         java.util.Objects.requireNonNull(schedule, "schedule");
     }
 
-    /** Defaults for training a head on frozen features: 30 epochs, batch 32, AdamW 1e-3, wd 0.01, patience 5 on macro-F1, seed 42. */
+    /** Defaults for training a head on frozen features: up to 50 epochs, batch 32, AdamW 1e-2, wd 0.01, patience 8 on macro-F1 (ties broken by validation loss), seed 42. */
     public static TrainConfig defaults() {
-        return new TrainConfig(30, 32, 1e-3, 0.01, 5, Monitor.MACRO_F1, 1e-4, 42, LrSchedule.constant());
+        return new TrainConfig(50, 32, 1e-2, 0.01, 8, Monitor.MACRO_F1, 1e-4, 42, LrSchedule.constant());
     }
 
     /** Copy with another epoch budget. */

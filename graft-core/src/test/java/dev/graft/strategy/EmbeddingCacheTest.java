@@ -66,6 +66,17 @@ class EmbeddingCacheTest {
     }
 
     @Test
+    void aCacheHitNeverOpensTheModel(@TempDir Path dir) {
+        TextModelSpec spec = spec("abc", 128);
+        List<String> texts = List.of("x", "y");
+        new EmbeddingCache(dir).embed(new CountingEncoder(spec), texts, Progress.NONE);
+        float[][] hit = new EmbeddingCache(dir).embed(spec, () -> {
+            throw new AssertionError("the encoder must not be opened on a cache hit");
+        }, texts, Progress.NONE);
+        assertEquals(2, hit.length);
+    }
+
+    @Test
     void keyDependsOnModelSettingsAndExactTexts() {
         List<String> texts = List.of("a", "b");
         String k = EmbeddingCache.key(spec("abc", 128), texts);
