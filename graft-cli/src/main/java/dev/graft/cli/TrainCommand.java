@@ -112,6 +112,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("Unknown --strategy '" + strategy + "'. Available: " + FeatureExtraction.NAME + ".");
         }
         // Cheap checks first: settings, the output directory and the data, before any model is loaded.
+        checkFraction("--val-fraction", valFraction);
+        checkFraction("--test-fraction", testFraction);
+        if (val == null && test == null && valFraction + testFraction >= 1) {
+            throw new IllegalArgumentException("--val-fraction + --test-fraction must be below 1 so that data is left for"
+                    + " training, got " + (valFraction + testFraction) + ". Lower one of them (the defaults are 0.1 each).");
+        }
         TrainConfig tc = TrainConfig.defaults().withEpochs(epochs).withSeed(seed).withLearningRate(learningRate)
                 .withWeightDecay(weightDecay).withBatchSize(batchSize).withPatience(patience).withMonitor(Monitor.parse(monitor));
         FeatureExtractionConfig config = FeatureExtractionConfig.defaults().withTraining(tc).withHiddenUnits(hidden)
@@ -150,6 +156,12 @@ final class TrainCommand implements Callable<Integer> {
             stdout.flush();
         }
         return 0;
+    }
+
+    private static void checkFraction(String flag, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new IllegalArgumentException(flag + " must be at least 0 and below 1 (e.g. 0.1), got " + value + ".");
+        }
     }
 
     private DatasetSplits readSplits(java.io.PrintStream err) {
