@@ -25,7 +25,10 @@ public final class GraftCli {
         System.exit(run(args));
     }
 
-    /** Runs the CLI and returns the exit code (for tests). */
+    /**
+     * Runs the CLI and returns the exit code (for tests): 0 on success, 1 ({@link #FAILURE}) for bad input or a
+     * failed run, 2 for a command-line mistake such as a missing or unknown option.
+     */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new GraftCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -48,6 +51,10 @@ public final class GraftCli {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         List<String> unmatched = cmd.getUnmatchedArguments();
+        if (!(e instanceof CommandLine.UnmatchedArgumentException) && unmatched.isEmpty() && !cmd.getSubcommands().isEmpty()) {
+            cmd.usage(err); // a bare `graft` (no subcommand): show what there is
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        }
         if (!(e instanceof CommandLine.UnmatchedArgumentException) && !unmatched.isEmpty()) {
             var unknown = new CommandLine.UnmatchedArgumentException(cmd, unmatched);
             err.println("error: " + unknown.getMessage());

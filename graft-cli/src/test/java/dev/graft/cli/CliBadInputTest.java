@@ -229,6 +229,9 @@ class CliBadInputTest {
         CliHarness.Result r = CliHarness.run("train", "--trian", "x.csv", "--out", dir.resolve("out").toString());
         assertEquals(2, r.code(), r::toString);
         assertTrue(r.err().contains("'--trian'") && r.err().contains("--train"), r::toString);
+        CliHarness.Result bare = CliHarness.run();
+        assertEquals(2, bare.code(), bare::toString);
+        assertTrue(bare.err().contains("Usage: graft") && bare.err().contains("train"), bare::toString);
         CliHarness.Result c = CliHarness.run("fit");
         assertEquals(2, c.code(), c::toString);
         assertTrue(c.err().contains("fit"), c::toString);
