@@ -277,6 +277,14 @@ class CliBadInputTest {
     }
 
     @Test
+    void predictWithNothingToPredictWarns() {
+        CliHarness.Result r = CliHarness.runWithInput("\n  \n", "predict", "--model", model.toString(), "--input", "-");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("standard input has no non-blank lines"), r::toString);
+    }
+
+    @Test
     void predictWithAMissingModel() throws IOException {
         Path input = Files.writeString(dir.resolve("texts.txt"), "hello\n");
         CliHarness.Result r = CliHarness.run("predict", "--model", dir.resolve("nomodel").toString(), "--input", input.toString());
