@@ -19,8 +19,18 @@ final class DataOptionsMixin {
             description = "File format (default: from the extension; .txt is read as TSV).")
     String format;
 
-    @Option(names = "--skip-empty", description = "Drop rows with empty text or label instead of failing (the count is reported).")
-    boolean skipEmpty;
+    @Option(names = "--skip-empty-text", description = "Drop rows whose text is empty instead of failing (the number dropped is reported).")
+    boolean skipEmptyText;
+
+    @Option(names = "--skip-empty-label", description = "Drop rows whose label is empty instead of failing (the number dropped is reported).")
+    boolean skipEmptyLabel;
+
+    /** A note for standard error when rows were dropped, e.g. {@code "note: skipped 3 row(s) ... in a.csv"}. */
+    static java.util.Optional<String> skippedNote(dev.graft.data.TextDataset dataset) {
+        int n = dataset.source().skippedRows();
+        return n == 0 ? java.util.Optional.empty() : java.util.Optional.of("note: skipped " + n + " row(s) with empty text or label in "
+                + dataset.source().displayName() + ".");
+    }
 
     DataOptions toOptions() {
         DataOptions o = DataOptions.defaults();
@@ -33,9 +43,6 @@ final class DataOptionsMixin {
         if (format != null) {
             o = o.withFormat(DataFormat.parse(format));
         }
-        if (skipEmpty) {
-            o = o.withSkipEmptyText(true).withSkipEmptyLabel(true);
-        }
-        return o;
+        return o.withSkipEmptyText(skipEmptyText).withSkipEmptyLabel(skipEmptyLabel);
     }
 }

@@ -41,6 +41,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TextDataset dataset = TextDataReader.read(data, options.toOptions());
+        DataOptionsMixin.skippedNote(dataset).ifPresent(System.err::println);
         try (TextClassifier classifier = TextClassifier.load(model)) {
             Evaluation evaluation = Evaluator.evaluate(classifier, dataset, new BarProgress(System.err, quiet || json));
             PrintWriter out = spec.commandLine().getOut();

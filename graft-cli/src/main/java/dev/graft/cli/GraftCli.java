@@ -1,7 +1,9 @@
 package dev.graft.cli;
 
 import dev.graft.data.DataException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,7 +25,10 @@ public final class GraftCli {
         System.exit(run(args));
     }
 
-    /** Runs the CLI and returns the exit code (for tests). */
+    /**
+     * Runs the CLI and returns the exit code (for tests): 0 on success, 1 ({@link #FAILURE}) for bad input or a
+     * failed run, 2 for a command-line mistake such as a missing or unknown option.
+     */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new GraftCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -33,7 +38,33 @@ public final class GraftCli {
             }
             return FAILURE;
         });
+        cli.setParameterExceptionHandler(GraftCli::usageError);
         return cli.execute(args);
+    }
+
+    /**
+     * Reports a command-line mistake (missing or unknown option, bad value) in a few lines instead of the
+     * whole usage text, and exits with picocli's usage code (2). An unknown option is named even when a
+     * required option is missing too, since the one is often a misspelling of the other.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        List<String> unmatched = cmd.getUnmatchedArguments();
+        if (!(e instanceof CommandLine.UnmatchedArgumentException) && unmatched.isEmpty() && !cmd.getSubcommands().isEmpty()) {
+            cmd.usage(err); // a bare `graft` (no subcommand): show what there is
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        }
+        if (!(e instanceof CommandLine.UnmatchedArgumentException) && !unmatched.isEmpty()) {
+            var unknown = new CommandLine.UnmatchedArgumentException(cmd, unmatched);
+            err.println("error: " + unknown.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(unknown, err);
+        }
+        err.println("error: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' to see the options.");
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** A user-facing message: ours are written to be read; anything else gets its type. */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code graft models}: what pretrained models are available. */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "Pretrained models.",
+@Command(name = "models", mixinStandardHelpOptions = true, description = "Pretrained models to start from (see `graft models list`).",
         subcommands = ModelsCommand.ListCommand.class)
 final class ModelsCommand implements Callable<Integer> {
 
@@ -21,7 +21,9 @@ final class ModelsCommand implements Callable<Integer> {
     }
 
     /** {@code graft models list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the models available offline.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"List the pretrained models bundled with Graft (no download needed): the NAME to pass to"
+                    + " `graft train --model`, the model id, its licence and what it is good for.", ""})
     static final class ListCommand implements Callable<Integer> {
 
         @Spec

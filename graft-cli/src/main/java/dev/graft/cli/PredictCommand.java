@@ -5,10 +5,14 @@ import dev.graft.artifact.Json;
 import dev.graft.artifact.Prediction;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.data.DataException;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +28,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft predict}: label new texts with a saved model. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Label texts with a trained model: one text per input line; prints one line per text:",
-                "label<TAB>probability<TAB>text (or JSON Lines with --json)."})
+        description = {"Label new texts with a trained model, one text per input line.",
+                "",
+                "Prints one line per non-blank input line, in input order: label<TAB>probability<TAB>text"
+                        + " (or JSON Lines with --json). Blank lines are skipped.",
+                ""})
 final class PredictCommand implements Callable<Integer> {
 
     private static final int CHUNK = 256;
@@ -44,31 +51,41 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (TextClassifier classifier = TextClassifier.load(model); BufferedReader in = open()) {
+        // The input is opened first so that a wrong path fails before the model is loaded.
+        try (InputStream in = open(); TextClassifier classifier = TextClassifier.load(model)) {
             PrintWriter out = spec.commandLine().getOut();
             List<String> chunk = new ArrayList<>(CHUNK);
-            String line;
+            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             int lineNo = 0;
-            while (true) {
-                try {
-                    line = in.readLine();
-                } catch (java.nio.charset.CharacterCodingException e) {
-                    throw new DataException(inputName() + " line " + (lineNo + 1) + " is not valid UTF-8. Re-save the file as UTF-8.");
-                }
-                if (line == null) {
-                    break;
-                }
+            int texts = 0;
+            while (readLine(in, buffer)) {
                 lineNo++;
+                String line;
+                try {
+                    line = decoder.reset().decode(ByteBuffer.wrap(buffer.toByteArray())).toString();
+                } catch (CharacterCodingException e) {
+                    throw new DataException(inputName() + " line " + lineNo + " is not valid UTF-8. Re-save the input as UTF-8"
+                            + " (e.g. with `iconv -f WINDOWS-1252 -t UTF-8`) and try again.");
+                }
+                if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1); // byte-order mark
+                }
                 if (line.isBlank()) {
                     continue;
                 }
                 chunk.add(line);
+                texts++;
                 if (chunk.size() == CHUNK) {
                     emit(classifier, chunk, out);
                 }
             }
             emit(classifier, chunk, out);
             out.flush();
+            if (texts == 0) {
+                System.err.println("warning: " + inputName() + " has no non-blank lines; nothing to predict.");
+            }
         }
         return 0;
     }
@@ -98,16 +115,52 @@ final class PredictCommand implements Callable<Integer> {
         texts.clear();
     }
 
-    private BufferedReader open() throws IOException {
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+    /**
+     * Reads the bytes of one line, without its line break ({@code \n} or {@code \r\n}), into {@code line};
+     * lines are decoded one by one so that an invalid byte is reported with its own line number.
+     *
+     * @return false at the end of the input
+     */
+    private static boolean readLine(InputStream in, ByteArrayOutputStream line) throws IOException {
+        line.reset();
+        int b;
+        boolean any = false;
+        while ((b = in.read()) >= 0) {
+            any = true;
+            if (b == '\n') {
+                break;
+            }
+            line.write(b);
+        }
+        if (!any) {
+            return false;
+        }
+        byte[] bytes = line.toByteArray();
+        if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
+            line.reset();
+            line.write(bytes, 0, bytes.length - 1);
+        }
+        return true;
+    }
+
+    private InputStream open() throws IOException {
         if ("-".equals(input)) {
-            return new BufferedReader(new InputStreamReader(System.in, decoder));
+            return new BufferedInputStream(System.in) {
+                @Override
+                public void close() {
+                    // standard input stays open
+                }
+            };
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(input);
+        if (Files.isDirectory(file)) {
+            throw new DataException("Input " + input + " is a directory. Pass a text file with one text per line, or - for standard input.");
         }
         try {
-            return new BufferedReader(new InputStreamReader(Files.newInputStream(java.nio.file.Path.of(input)), decoder));
+            return new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (NoSuchFileException e) {
-            throw new DataException("Input file " + input + " does not exist. Pass a text file with one text per line, or - for standard input.");
+            throw new DataException("Input file " + input + " does not exist (absolute: " + file.toAbsolutePath()
+                    + "). Pass a text file with one text per line, or - for standard input.");
         }
     }
 

@@ -27,9 +27,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft train}: adapt a pretrained model to a labelled data set and save it. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = {"graft train --train=PATH [--val=PATH] [--test=PATH] [--model=NAME|PATH]",
+                "                   --out=DIR [--epochs=N] [--seed=N] [OPTIONS]"},
         description = {"Adapt a pretrained model to labelled data, evaluate it and save a self-contained model directory.",
-                "Without --val/--test the training file is split (stratified, seeded) 80/10/10; with --test only, 10% of",
-                "the training file becomes the validation set. Writes DIR/metrics.json."})
+                "",
+                "Without --val and --test the training file is split (stratified, seeded) 80/10/10 into train,"
+                        + " validation and test; with --test only, 10%% of it becomes the validation set."
+                        + " Validation (and test) metrics are printed and written to DIR/metrics.json.",
+                ""})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -59,43 +64,43 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptionsMixin data;
 
-    @Option(names = "--epochs", defaultValue = "30", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "30", paramLabel = "N", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for splitting, initialisation, dropout and shuffling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed for splitting, initialisation, dropout and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--max-train", paramLabel = "N", description = "Use at most N training examples (stratified sample).")
     Integer maxTrain;
 
-    @Option(names = "--val-fraction", defaultValue = "0.1", description = "Share of --train held out for validation when --val is absent (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--val-fraction", defaultValue = "0.1", paramLabel = "F", description = "Share of --train held out for validation when --val is absent (default: ${DEFAULT-VALUE}).")
     double valFraction;
 
-    @Option(names = "--test-fraction", defaultValue = "0.1", description = "Share of --train held out for testing when neither --val nor --test is given (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-fraction", defaultValue = "0.1", paramLabel = "F", description = "Share of --train held out for testing when neither --val nor --test is given (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate of the head (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "RATE", description = "Learning rate of the head (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay, not applied to biases (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "W", description = "AdamW weight decay, not applied to biases (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N", description = "Examples per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--patience", defaultValue = "5", description = "Epochs without improvement before stopping; 0 = never stop early (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patience", defaultValue = "5", paramLabel = "N", description = "Epochs without improvement before stopping; 0 = never stop early (default: ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--monitor", defaultValue = "macro_f1", description = "Validation metric that picks the best epoch: macro_f1, accuracy or loss (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--monitor", defaultValue = "macro_f1", paramLabel = "METRIC", description = "Validation metric that picks the best epoch: macro_f1, accuracy or loss (default: ${DEFAULT-VALUE}).")
     String monitor;
 
-    @Option(names = "--hidden", defaultValue = "0", description = "Units of an optional hidden layer in the head; 0 = linear head (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", defaultValue = "0", paramLabel = "UNITS", description = "Units of an optional hidden layer in the head; 0 = linear head (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--dropout", defaultValue = "0.1", description = "Head dropout (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dropout", defaultValue = "0.1", paramLabel = "P", description = "Head dropout (default: ${DEFAULT-VALUE}).")
     double dropout;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads for the pretrained model (default: all cores).")
     Integer threads;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
@@ -106,14 +111,12 @@ final class TrainCommand implements Callable<Integer> {
         if (!FeatureExtraction.NAME.equals(strategy)) {
             throw new IllegalArgumentException("Unknown --strategy '" + strategy + "'. Available: " + FeatureExtraction.NAME + ".");
         }
-        ModelDirectory.checkWritable(out);
-        PrintWriter stdout = spec.commandLine().getOut();
-        var err = System.err;
-        DatasetSplits splits = readSplits();
-        report(splits, err);
-        TextModelSpec backbone = TextModels.resolve(model);
-        if (backbone.license().equals("unknown")) {
-            err.println("warning: the licence of " + backbone.id() + " is unknown; check it before using the model commercially.");
+        // Cheap checks first: settings, the output directory and the data, before any model is loaded.
+        checkFraction("--val-fraction", valFraction);
+        checkFraction("--test-fraction", testFraction);
+        if (val == null && test == null && valFraction + testFraction >= 1) {
+            throw new IllegalArgumentException("--val-fraction + --test-fraction must be below 1 so that data is left for"
+                    + " training, got " + (valFraction + testFraction) + ". Lower one of them (the defaults are 0.1 each).");
         }
         TrainConfig tc = TrainConfig.defaults().withEpochs(epochs).withSeed(seed).withLearningRate(learningRate)
                 .withWeightDecay(weightDecay).withBatchSize(batchSize).withPatience(patience).withMonitor(Monitor.parse(monitor));
@@ -121,6 +124,15 @@ final class TrainCommand implements Callable<Integer> {
                 .withDropout(dropout);
         if (threads != null) {
             config = config.withThreads(threads);
+        }
+        ModelDirectory.checkWritable(out);
+        PrintWriter stdout = spec.commandLine().getOut();
+        var err = System.err;
+        DatasetSplits splits = readSplits(err);
+        report(splits, err);
+        TextModelSpec backbone = TextModels.resolve(model);
+        if (backbone.license().equals("unknown")) {
+            err.println("warning: the licence of " + backbone.id() + " is unknown; check it before using the model commercially.");
         }
         long start = System.nanoTime();
         try (TrainingOutcome outcome = new FeatureExtraction(config).fit(backbone, splits, new BarProgress(err, quiet),
@@ -146,9 +158,16 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private DatasetSplits readSplits() {
+    private static void checkFraction(String flag, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new IllegalArgumentException(flag + " must be at least 0 and below 1 (e.g. 0.1), got " + value + ".");
+        }
+    }
+
+    private DatasetSplits readSplits(java.io.PrintStream err) {
         var options = data.toOptions();
         TextDataset trainSet = TextDataReader.read(train, options);
+        DataOptionsMixin.skippedNote(trainSet).ifPresent(err::println);
         if (maxTrain != null) {
             trainSet = Splits.subsample(trainSet, maxTrain, seed);
         }
@@ -157,6 +176,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         TextDataset valSet = val == null ? null : TextDataReader.read(val, options);
         TextDataset testSet = test == null ? null : TextDataReader.read(test, options);
+        for (TextDataset d : new TextDataset[] {valSet, testSet}) {
+            if (d != null) {
+                DataOptionsMixin.skippedNote(d).ifPresent(err::println);
+            }
+        }
         return Splits.withDatasets(trainSet, valSet, testSet, seed);
     }
 

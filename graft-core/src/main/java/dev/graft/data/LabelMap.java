@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -53,8 +54,7 @@ public final class LabelMap {
         if (sorted.size() < 2) {
             throw new DataException("Training a classifier needs at least two classes, "
                     + (sorted.isEmpty() ? "but " + train.source().displayName() + " has no examples"
-                    : "found only '" + sorted.get(0) + "' in " + train.source().displayName()
-                    + " (" + train.name() + ")")
+                    : "found only '" + sorted.get(0) + "' in " + describe(train))
                     + ". Check the label column (--label-column) or add examples of the other classes.");
         }
         return new LabelMap(sorted);
@@ -117,10 +117,19 @@ public final class LabelMap {
                 + " more row" + (lines.size() > 2 ? "s" : "") : "") + ")" : "";
         String others = unknown.size() > 1 ? " Other unknown labels: " + new ArrayList<>(unknown.keySet())
                 .subList(1, unknown.size()) + "." : "";
-        throw new DataException("Label '" + first.getKey() + "' appears in " + other.source().displayName() + where
-                + " (" + other.name() + ") but never in the training data; the model can only predict the training"
+        throw new DataException("Label '" + first.getKey() + "' appears in " + describe(other) + where
+                + " but never in the training data; the model can only predict the training"
                 + " labels " + labels + "." + others + " Add training examples with this label, or fix or remove"
                 + " these rows.");
+    }
+
+    /** The file of {@code d}, followed by its name in parentheses when that says more (e.g. a split). */
+    private static String describe(TextDataset d) {
+        String file = d.source().displayName();
+        Path path = d.source().path();
+        boolean sameName = d.name().equals(file) || (path != null && path.getFileName() != null
+                && d.name().equals(path.getFileName().toString()));
+        return sameName ? file : file + " (" + d.name() + ")";
     }
 
     /** Number of examples per label of {@code dataset}, in label order (see {@link #of}). */
