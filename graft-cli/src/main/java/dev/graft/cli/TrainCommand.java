@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptionsMixin data;
 
-    @Option(names = "--epochs", defaultValue = "30", paramLabel = "N", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "" + TrainConfig.DEFAULT_EPOCHS, paramLabel = "N", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed for splitting, initialisation, dropout and shuffling (default: ${DEFAULT-VALUE}).")
@@ -79,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-fraction", defaultValue = "0.1", paramLabel = "F", description = "Share of --train held out for testing when neither --val nor --test is given (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
-    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "RATE", description = "Learning rate of the head (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LEARNING_RATE, paramLabel = "RATE", description = "Learning rate of the head (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
     @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "W", description = "AdamW weight decay, not applied to biases (default: ${DEFAULT-VALUE}).")
@@ -88,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N", description = "Examples per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--patience", defaultValue = "5", paramLabel = "N", description = "Epochs without improvement before stopping; 0 = never stop early (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patience", defaultValue = "" + TrainConfig.DEFAULT_PATIENCE, paramLabel = "N", description = "Epochs without improvement before stopping; 0 = never stop early (default: ${DEFAULT-VALUE}).")
     int patience;
 
     @Option(names = "--monitor", defaultValue = "macro_f1", paramLabel = "METRIC", description = "Validation metric that picks the best epoch: macro_f1, accuracy or loss (default: ${DEFAULT-VALUE}).")
