@@ -1,18 +1,16 @@
 package dev.graft.artifact;
 
+import dev.graft.tensor.io.AtomicDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Writes a model directory so that it appears complete or not at all: everything is written into
- * a hidden sibling directory, the manifest last, and the directory is then renamed into place.
- * An existing Graft model at the target is replaced only after the new one is complete; anything
- * else at the target is refused.
+ * The model directory contract: a directory is a Graft model when it holds the manifest, and it
+ * is written complete or not at all. An existing Graft model at the target is replaced only after
+ * the new one is complete; anything else at the target is refused.
  */
 public final class ModelDirectory {
 
@@ -57,60 +55,19 @@ public final class ModelDirectory {
     }
 
     /**
-     * Writes a model atomically at {@code target}.
+     * Writes a model atomically at {@code target}: all files go into a staging directory, the
+     * manifest must be among them, and the directory is renamed into place (see {@link AtomicDirectory}).
      *
      * @return true when an existing model was replaced
      */
     public static boolean write(Path target, Writer writer) throws IOException {
-        target = target.toAbsolutePath().normalize();
         checkWritable(target);
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        String tag = UUID.randomUUID().toString().substring(0, 8);
-        Path staging = parent.resolve("." + target.getFileName() + ".partial-" + tag);
-        Path previous = parent.resolve("." + target.getFileName() + ".old-" + tag);
-        Files.createDirectory(staging);
-        boolean replaced = false;
-        try {
+        return AtomicDirectory.write(target, staging -> {
             writer.write(staging);
             if (!isModel(staging)) {
                 throw new IllegalStateException("model writer finished without writing " + MANIFEST);
             }
-            if (Files.exists(target)) {
-                replaced = isModel(target);
-                rename(target, previous);
-            }
-            rename(staging, target);
-        } catch (IOException | RuntimeException e) {
-            deleteTree(staging);
-            if (Files.exists(previous) && !Files.exists(target)) {
-                rename(previous, target); // put the old model back
-            }
-            throw e;
-        }
-        deleteTree(previous);
-        return replaced;
-    }
-
-    /** Renames a directory, atomically where the file system allows it. */
-    private static void rename(Path source, Path target) throws IOException {
-        try {
-            Files.move(source, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            Files.move(source, target);
-        }
-    }
-
-    /** Deletes a directory tree if it exists. */
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        });
     }
 
     /** Hard-links {@code source} to {@code target}, copying when links are not possible (other file system). */

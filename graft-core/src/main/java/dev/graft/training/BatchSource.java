@@ -3,6 +3,8 @@ package dev.graft.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Random;
 
 /**
  * Labelled examples that the training loop reads in batches by index. Implementations create the
@@ -18,6 +20,16 @@ public interface BatchSource {
 
     /** Model inputs for the examples at {@code indices}. */
     NDList inputs(NDManager manager, int[] indices);
+
+    /**
+     * The order in which one epoch visits the examples, as batches of indices. The default is a
+     * uniform shuffle cut into consecutive batches; sources of variable-length inputs override it
+     * to bucket similar lengths together.
+     */
+    default List<int[]> epochBatches(int batchSize, Random rng) {
+        int[] order = Batching.shuffled(size(), rng);
+        return Batching.chunks(order, batchSize);
+    }
 
     /** Labels of the examples at {@code indices} as an int64 vector. */
     default NDArray labels(NDManager manager, int[] indices) {

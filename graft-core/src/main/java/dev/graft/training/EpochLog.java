@@ -1,5 +1,7 @@
 package dev.graft.training;
 
+import java.util.Map;
+
 /**
  * What happened in one epoch.
  *
@@ -11,7 +13,15 @@ package dev.graft.training;
  * @param learningRate base learning rate at the end of the epoch
  * @param seconds      wall time of the epoch including validation
  * @param improved     whether this epoch became the best so far on the monitored metric
+ * @param trainable    trainable parameters in this epoch
+ * @param drift        relative L2 distance of each backbone layer group from its pretrained
+ *                     weights ({@code ‖w − w₀‖ / ‖w₀‖}); empty when the backbone is not monitored
  */
 public record EpochLog(int epoch, double trainLoss, double valLoss, double valAccuracy, double valMacroF1,
-                       double learningRate, double seconds, boolean improved) {
+                       double learningRate, double seconds, boolean improved, long trainable, Map<String, Double> drift) {
+
+    /** Copies the drift map. */
+    public EpochLog {
+        drift = drift == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drift));
+    }
 }

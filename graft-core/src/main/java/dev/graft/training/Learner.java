@@ -1,6 +1,7 @@
 package dev.graft.training;
 
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,22 +10,32 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.model.LayerGroup;
 import dev.graft.model.NamedParameters;
-import dev.graft.training.optim.AdamW;
-import dev.graft.training.optim.Optimizer;
+import dev.graft.model.Splittable;
+import dev.graft.tensor.TensorData;
+import dev.graft.training.optim.GroupedOptimizer;
 import dev.graft.training.optim.ParamGroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Function;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * Trains a classifier module with validation after every epoch, early stopping on a monitored
- * metric and restoration of the best epoch's weights. Each step runs in its own NDManager scope,
- * so native memory does not grow with the number of steps.
+ * Trains a classifier module: validation after every epoch, early stopping on a monitored metric,
+ * restoration of the best epoch's weights, and optionally the plan's freezing schedule,
+ * differential learning rates, L2-SP, gradient clipping, drift monitoring and crash-safe
+ * checkpoints. Each step runs in its own NDManager scope, so native memory does not grow with the
+ * number of steps.
+ *
+ * <p>Every epoch draws its batch order and dropout from {@code seed + epoch}, so a run resumed from
+ * a checkpoint replays exactly what the uninterrupted run would have done.
  *
  * <p>Override {@link #trainStep} to change what one step does (Keras' {@code train_step}).
  */
@@ -33,31 +44,31 @@ public class Learner {
     private final Block model;
     private final NamedParameters named;
     private final TrainConfig config;
+    private final TrainingPlan plan;
     private final List<TrainingListener> listeners;
-    private final Function<List<String>, List<ParamGroup>> grouping;
 
-    /**
-     * @param model     the module to train; its trainable parameters are those that require gradients
-     * @param named     stable names of the model's parameters (usually the model itself)
-     * @param config    training settings
-     * @param listeners observers of progress
-     */
+    /** A learner with {@link TrainingPlan#simple()}. */
     public Learner(Block model, NamedParameters named, TrainConfig config, List<TrainingListener> listeners) {
-        this(model, named, config, listeners,
-                names -> ParamGroup.withDecayRule("all", names, 1.0, config.weightDecay()));
+        this(model, named, config, TrainingPlan.simple(), listeners);
     }
 
     /**
-     * As above, with a function that puts the trainable parameter names into optimiser groups
-     * (differential learning rates, per-group weight decay).
+     * @param model     the module to train
+     * @param named     stable names of its parameters (usually the model itself; a {@link Splittable} for plans with groups)
+     * @param config    epochs, batch size, base learning rate, early stopping, seed, schedule
+     * @param plan      optimiser, freezing, differential rates, regularisation
+     * @param listeners observers of progress
      */
-    public Learner(Block model, NamedParameters named, TrainConfig config, List<TrainingListener> listeners,
-                   Function<List<String>, List<ParamGroup>> grouping) {
+    public Learner(Block model, NamedParameters named, TrainConfig config, TrainingPlan plan, List<TrainingListener> listeners) {
+        if (plan.needsGroups() && !(named instanceof Splittable)) {
+            throw new IllegalArgumentException("this training plan needs layer groups, but " + named.getClass().getSimpleName()
+                    + " does not define them (implement Splittable)");
+        }
         this.model = model;
         this.named = named;
         this.config = config;
+        this.plan = plan;
         this.listeners = List.copyOf(listeners);
-        this.grouping = grouping;
     }
 
     /** Seeds DJL's engine (initialisation, dropout) for a repeatable run. */
@@ -70,53 +81,64 @@ public class Learner {
         return config;
     }
 
-    /** Trains on {@code train}, validating on {@code val} each epoch; the model ends with the best epoch's weights. */
+    /** Trains without checkpoints; see {@link #fit(BatchSource, BatchSource, Checkpointing)}. */
     public FitResult fit(BatchSource train, BatchSource val) {
+        return fit(train, val, null);
+    }
+
+    /**
+     * Trains on {@code train}, validating on {@code val} each epoch; the model ends with the best
+     * epoch's weights.
+     *
+     * @param checkpoints where and how often to checkpoint, and whether to resume; {@code null} for none
+     */
+    public FitResult fit(BatchSource train, BatchSource val, Checkpointing checkpoints) {
         if (train.size() == 0) {
             throw new IllegalArgumentException("no training examples");
         }
         if (val.size() == 0) {
             throw new IllegalArgumentException("no validation examples: early stopping and model selection need a validation set");
         }
-        Map<String, Parameter> trainable = new LinkedHashMap<>();
-        named.namedParameters().forEach((n, p) -> {
-            if (p.requiresGradient()) {
-                trainable.put(n, p);
-            }
-        });
-        if (trainable.isEmpty()) {
-            throw new IllegalStateException("the model has no trainable parameters: everything is frozen");
+        Map<String, Parameter> params = named.namedParameters();
+        List<LayerGroup> groups = named instanceof Splittable s ? s.layerGroups()
+                : List.of(new LayerGroup("all", List.copyOf(params.keySet()), true));
+        if (plan.freeze() != null) {
+            plan.freeze().validate(groups);
         }
+        List<ParamGroup> paramGroups = plan.rates() != null ? plan.rates().paramGroups(groups)
+                : ParamGroup.withDecayRule("all", List.copyOf(params.keySet()), 1.0, config.weightDecay());
         long start = System.nanoTime();
-        int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
+        NDManager base = params.values().iterator().next().getArray().getManager();
+        int stepsPerEpoch = train.epochBatches(config.batchSize(), epochRandom(1)).size();
         long totalSteps = (long) stepsPerEpoch * config.epochs();
-        Random shuffler = new Random(config.seed());
-        List<EpochLog> history = new ArrayList<>();
-        double best = Double.NaN;
-        double bestLoss = Double.POSITIVE_INFINITY;
-        int bestEpoch = 0;
-        int sinceBest = 0;
-        ParameterSnapshot bestWeights = null;
-        boolean stoppedEarly = false;
+        Progress state = new Progress();
         listeners.forEach(l -> l.onTrainStart(config.epochs(), stepsPerEpoch));
-        NDManager baseManager = trainable.values().iterator().next().getArray().getManager();
-        try (NDManager optimizerState = baseManager.newSubManager()) {
-            Optimizer optimizer = AdamW.of(trainable, grouping.apply(List.copyOf(trainable.keySet())), optimizerState);
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        try (NDManager optimizerState = base.newSubManager();
+             Anchors anchors = plan.l2sp() > 0 || plan.monitorDrift() ? new Anchors(params, groups, base) : null) {
+            GroupedOptimizer optimizer = plan.optimizer().build(params, paramGroups, optimizerState);
+            if (checkpoints != null && checkpoints.resume()) {
+                resume(checkpoints, params, optimizer, state);
+            }
+            for (int epoch = state.epoch + 1; epoch <= config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
-                int[] order = shuffled(train.size(), shuffler);
+                long trainable = applyFreezing(epoch, groups, params);
+                seed(config.seed() + epoch);
+                List<int[]> batches = train.epochBatches(config.batchSize(), epochRandom(epoch));
                 double lossSum = 0;
                 double lr = config.learningRate();
-                for (int s = 0; s < stepsPerEpoch; s++) {
-                    int[] idx = java.util.Arrays.copyOfRange(order, s * config.batchSize(),
-                            Math.min(order.length, (s + 1) * config.batchSize()));
+                for (int s = 0; s < batches.size(); s++) {
+                    int[] idx = batches.get(s);
                     lr = config.learningRate() * config.schedule().factor(optimizer.stepCount(), totalSteps);
-                    double loss;
-                    try (NDManager step = baseManager.newSubManager()) {
-                        loss = trainStep(step, train, idx);
-                    }
+                    double loss = guardedStep(base, train, idx);
                     if (!Double.isFinite(loss)) {
-                        throw new TrainingDivergedException(epoch, s + 1, loss, lr);
+                        throw new TrainingDivergedException(epoch, s + 1, loss, lr,
+                                checkpoints != null && CheckpointStore.exists(checkpoints.directory()) ? checkpoints.directory() : null);
+                    }
+                    if (anchors != null && plan.l2sp() > 0) {
+                        anchors.addL2SpGradient(params, plan.l2sp());
+                    }
+                    if (plan.optimizer().maxGradNorm() > 0) {
+                        GradientClipping.clip(params.values(), plan.optimizer().maxGradNorm());
                     }
                     optimizer.step(lr);
                     lossSum += loss * idx.length;
@@ -125,34 +147,40 @@ public class Learner {
                     listeners.forEach(l -> l.onStep(epochNo, stepNo, loss));
                 }
                 Validation v = validate(val);
-                EpochLog scored = new EpochLog(epoch, 0, v.loss, v.metrics.accuracy(), v.metrics.macroF1(), lr, 0, false);
-                double score = config.monitor().read(scored);
-                boolean better = config.monitor().improves(score, best, config.minDelta());
-                boolean improved = better || (config.monitor().ties(score, best, config.minDelta()) && v.loss < bestLoss);
+                double score = config.monitor().read(new EpochLog(epoch, 0, v.loss, v.metrics.accuracy(), v.metrics.macroF1(),
+                        lr, 0, false, trainable, null));
+                boolean better = config.monitor().improves(score, state.best, config.minDelta());
+                boolean improved = better || (config.monitor().ties(score, state.best, config.minDelta()) && v.loss < state.bestLoss);
                 if (improved) {
-                    best = better ? score : best;
-                    bestLoss = v.loss;
-                    bestEpoch = epoch;
-                    sinceBest = 0;
-                    bestWeights = ParameterSnapshot.of(trainable);
+                    state.best = better ? score : state.best;
+                    state.bestLoss = v.loss;
+                    state.bestEpoch = epoch;
+                    state.sinceBest = 0;
+                    state.bestWeights = ParameterSnapshot.of(params);
                 } else {
-                    sinceBest++;
+                    state.sinceBest++;
                 }
                 EpochLog log = new EpochLog(epoch, lossSum / train.size(), v.loss, v.metrics.accuracy(), v.metrics.macroF1(),
-                        lr, (System.nanoTime() - epochStart) / 1e9, improved);
-                history.add(log);
+                        lr, (System.nanoTime() - epochStart) / 1e9, improved, trainable,
+                        anchors != null && plan.monitorDrift() ? anchors.drift(params) : Map.of());
+                state.history.add(log);
+                state.epoch = epoch;
                 listeners.forEach(l -> l.onEpochEnd(log));
-                if (config.patience() > 0 && sinceBest >= config.patience() && epoch < config.epochs()) {
-                    stoppedEarly = true;
+                boolean stop = config.patience() > 0 && state.sinceBest >= config.patience() && epoch < config.epochs();
+                if (checkpoints != null && (epoch % checkpoints.everyEpochs() == 0 || stop || epoch == config.epochs())) {
+                    save(checkpoints, params, optimizer, state);
+                }
+                if (stop) {
+                    state.stoppedEarly = true;
                     break;
                 }
             }
         }
-        if (bestWeights != null) {
-            bestWeights.restore(trainable);
+        if (state.bestWeights != null) {
+            state.bestWeights.restore(params);
         }
-        FitResult result = new FitResult(history, Math.max(bestEpoch, 1), config.monitor(), best, stoppedEarly,
-                (System.nanoTime() - start) / 1e9);
+        FitResult result = new FitResult(state.history, Math.max(state.bestEpoch, 1), config.monitor(), state.best,
+                state.stoppedEarly, (System.nanoTime() - start) / 1e9);
         listeners.forEach(l -> l.onTrainEnd(result));
         return result;
     }
@@ -180,6 +208,113 @@ public class Learner {
         return Inference.probabilities(model, data, config.batchSize(), base);
     }
 
+    /** Mean softmax cross-entropy of {@code logits [B, C]} against int64 {@code labels [B]}. */
+    public static NDArray crossEntropy(NDArray logits, NDArray labels) {
+        int classes = (int) logits.getShape().get(logits.getShape().dimension() - 1);
+        NDArray target = labels.oneHot(classes).toType(logits.getDataType(), false);
+        return logits.logSoftmax(-1).mul(target).sum(new int[] {-1}).mean().neg();
+    }
+
+    private double guardedStep(NDManager base, BatchSource train, int[] idx) {
+        try (NDManager step = base.newSubManager()) {
+            return trainStep(step, train, idx);
+        } catch (EngineException e) {
+            String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("alloc") || m.contains("out of memory")) {
+                throw new IllegalStateException("Out of native memory at batch size " + config.batchSize() + " ("
+                        + e.getMessage() + "). Use a smaller --batch-size (e.g. " + Math.max(1, config.batchSize() / 2)
+                        + "), freeze more layers, or shorten the texts.", e);
+            }
+            throw e;
+        } catch (OutOfMemoryError e) {
+            throw new IllegalStateException("Out of Java heap at batch size " + config.batchSize()
+                    + ". Use a smaller --batch-size or give the JVM more memory (GRAFT_JAVA_OPTS=-Xmx8g).", e);
+        }
+    }
+
+    private long applyFreezing(int epoch, List<LayerGroup> groups, Map<String, Parameter> params) {
+        if (plan.freeze() != null) {
+            Set<String> trainableGroups = plan.freeze().trainable(epoch, groups);
+            for (LayerGroup g : groups) {
+                boolean train = trainableGroups.contains(g.name());
+                for (String n : g.parameters()) {
+                    Parameter p = params.get(n);
+                    if (p.requiresGradient() != train) {
+                        p.freeze(!train);
+                    }
+                }
+            }
+        }
+        return params.values().stream().filter(Parameter::requiresGradient).mapToLong(p -> p.getArray().size()).sum();
+    }
+
+    private Random epochRandom(int epoch) {
+        return new Random(config.seed() * 1_000_003L + epoch);
+    }
+
+    /** Mutable bookkeeping of one fit, restored on resume. */
+    private static final class Progress {
+        int epoch;
+        double best = Double.NaN;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch;
+        int sinceBest;
+        boolean stoppedEarly;
+        ParameterSnapshot bestWeights;
+        final List<EpochLog> history = new ArrayList<>();
+    }
+
+    private void save(Checkpointing c, Map<String, Parameter> params, GroupedOptimizer optimizer, Progress s) {
+        CheckpointStore.State state = new CheckpointStore.State(CheckpointStore.FORMAT_VERSION, c.fingerprint(), s.epoch,
+                optimizer.stepCount(), optimizer.exportSteps(), s.best, s.bestLoss, s.bestEpoch, s.sinceBest, s.history);
+        try {
+            CheckpointStore.save(c.directory(), state, tensors(params), optimizer.exportState(),
+                    s.bestWeights == null ? null : s.bestWeights.toTensors());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write checkpoint " + c.directory() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void resume(Checkpointing c, Map<String, Parameter> params, GroupedOptimizer optimizer, Progress s) {
+        if (!CheckpointStore.exists(c.directory())) {
+            throw new IllegalArgumentException("No checkpoint to resume in " + c.directory() + " (no " + CheckpointStore.STATE
+                    + "). Pass the checkpoint directory of the interrupted run, or train without --resume.");
+        }
+        CheckpointStore.Loaded loaded = CheckpointStore.load(c.directory());
+        CheckpointStore.State st = loaded.state();
+        if (!st.fingerprint().equals(c.fingerprint())) {
+            throw new IllegalArgumentException("Checkpoint " + c.directory() + " was written for a different model, data or settings"
+                    + " (fingerprint " + st.fingerprint().substring(0, 12) + "…, this run " + c.fingerprint().substring(0, 12)
+                    + "…). Resume with exactly the arguments of the interrupted run, or start a new run.");
+        }
+        load(params, loaded.model(), c);
+        optimizer.importState(loaded.optimizer(), st.parameterSteps(), st.optimizerSteps());
+        s.epoch = st.epoch();
+        s.best = st.bestScore();
+        s.bestLoss = st.bestLoss();
+        s.bestEpoch = st.bestEpoch();
+        s.sinceBest = st.sinceBest();
+        s.history.addAll(st.history());
+        s.bestWeights = loaded.best() == null ? null : ParameterSnapshot.fromTensors(loaded.best());
+    }
+
+    private static Map<String, TensorData> tensors(Map<String, Parameter> params) {
+        Map<String, TensorData> out = new LinkedHashMap<>();
+        params.forEach((n, p) -> out.put(n, new TensorData(n, p.getArray().getShape().getShape(), p.getArray().toFloatArray())));
+        return out;
+    }
+
+    private static void load(Map<String, Parameter> params, Map<String, TensorData> tensors, Checkpointing c) {
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            TensorData t = tensors.get(e.getKey());
+            if (t == null || !java.util.Arrays.equals(t.shape(), e.getValue().getArray().getShape().getShape())) {
+                throw new IllegalArgumentException("Checkpoint " + c.directory() + " does not match the model: parameter '"
+                        + e.getKey() + "' is " + (t == null ? "missing" : "mis-shaped") + ". Start a new run without --resume.");
+            }
+            e.getValue().getArray().set(FloatBuffer.wrap(t.data()));
+        }
+    }
+
     private record Validation(double loss, ClassificationMetrics metrics) {
     }
 
@@ -194,23 +329,5 @@ public class Learner {
         }
         List<String> names = IntStream.range(0, probs[0].length).mapToObj(Integer::toString).toList();
         return new Validation(nll / probs.length, ClassificationMetrics.of(gold, pred, names));
-    }
-
-    /** Mean softmax cross-entropy of {@code logits [B, C]} against int64 {@code labels [B]}. */
-    public static NDArray crossEntropy(NDArray logits, NDArray labels) {
-        int classes = (int) logits.getShape().get(logits.getShape().dimension() - 1);
-        NDArray target = labels.oneHot(classes).toType(logits.getDataType(), false);
-        return logits.logSoftmax(-1).mul(target).sum(new int[] {-1}).mean().neg();
-    }
-
-    private static int[] shuffled(int n, Random rng) {
-        int[] a = IntStream.range(0, n).toArray();
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a;
     }
 }

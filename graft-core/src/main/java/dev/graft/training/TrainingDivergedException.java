@@ -3,10 +3,15 @@ package dev.graft.training;
 /** The loss became NaN or infinite; training stops rather than save a broken model. */
 public final class TrainingDivergedException extends RuntimeException {
 
-    /** Describes where the loss diverged and what to try. */
-    public TrainingDivergedException(int epoch, int step, double loss, double learningRate) {
+    /**
+     * Describes where the loss diverged and what to try.
+     *
+     * @param lastCheckpoint the last good checkpoint, kept as it was, or {@code null}
+     */
+    public TrainingDivergedException(int epoch, int step, double loss, double learningRate, java.nio.file.Path lastCheckpoint) {
         super("Training diverged: loss is " + loss + " at epoch " + epoch + ", step " + step
                 + " (learning rate " + learningRate + "). Lower the learning rate (e.g. --lr " + (learningRate / 10)
-                + ") or check the data for extreme values.");
+                + ") or check the data for extreme values."
+                + (lastCheckpoint == null ? "" : " The last good checkpoint is kept in " + lastCheckpoint + "."));
     }
 }

@@ -42,6 +42,24 @@ public record TokenBatch(int size, int length, long[] inputIds, long[] attention
         return new TokenBatch(b, len, ids, mask, types);
     }
 
+    /** A copy of {@code batch} padded further to {@code length} tokens. */
+    public static TokenBatch padTo(TokenBatch batch, int length, long padId) {
+        if (length < batch.length()) {
+            throw new IllegalArgumentException("cannot pad a batch of length " + batch.length() + " down to " + length);
+        }
+        int b = batch.size();
+        long[] ids = new long[b * length];
+        long[] mask = new long[b * length];
+        long[] types = new long[b * length];
+        java.util.Arrays.fill(ids, padId);
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(batch.inputIds(), i * batch.length(), ids, i * length, batch.length());
+            System.arraycopy(batch.attentionMask(), i * batch.length(), mask, i * length, batch.length());
+            System.arraycopy(batch.tokenTypeIds(), i * batch.length(), types, i * length, batch.length());
+        }
+        return new TokenBatch(b, length, ids, mask, types);
+    }
+
     /** The attention mask row of sequence {@code i}. */
     public long[] maskRow(int i) {
         return java.util.Arrays.copyOfRange(attentionMask, i * length, (i + 1) * length);

@@ -1,0 +1,112 @@
+package dev.graft.model.text;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.graft.model.LayerGroup;
+import dev.graft.model.Splittable;
+import dev.graft.model.bert.BertModel;
+import dev.graft.model.head.ClassifierHead;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pretrained transformer encoder, its pooling, and a new classification head, trainable end to
+ * end: {@code (inputIds, attentionMask, tokenTypeIds) → logits}. Parameters are named
+ * {@code encoder.<BERT name>} and {@code head.<head name>}; layer groups are the embeddings, each
+ * encoder layer, and the head.
+ */
+public final class TransformerClassifier extends AbstractBlock implements Splittable {
+
+    /** Prefix of encoder parameter names. */
+    public static final String ENCODER = "encoder.";
+    /** Prefix of head parameter names. */
+    public static final String HEAD = "head.";
+
+    private final BertModel encoder;
+    private final Pooling pooling;
+    private final ClassifierHead head;
+
+    /** Composes an encoder (already holding pretrained weights or to be initialised) and a head. */
+    public TransformerClassifier(BertModel encoder, Pooling pooling, ClassifierHead head) {
+        this.encoder = addChildBlock("encoder", encoder);
+        this.pooling = pooling;
+        this.head = addChildBlock("head", head);
+    }
+
+    /** The encoder. */
+    public BertModel encoder() {
+        return encoder;
+    }
+
+    /** The head. */
+    public ClassifierHead head() {
+        return head;
+    }
+
+    /** The pooling. */
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    /** Sentence vectors {@code [B, H]} for a token batch (in the inputs' manager). */
+    public NDArray embed(ParameterStore ps, NDList inputs, boolean training) {
+        NDArray hidden = encoder.forward(ps, inputs, training).singletonOrThrow();
+        return pool(hidden, inputs.get(1), pooling);
+    }
+
+    /** Pools {@code [B,T,H]} hidden states into {@code [B,H]}. */
+    public static NDArray pool(NDArray hidden, NDArray mask, Pooling pooling) {
+        return pooling == Pooling.CLS
+                ? hidden.get(":, 0, :")
+                : BertModel.meanPool(hidden, mask);
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return head.forward(ps, new NDList(embed(ps, inputs, training)), training);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), head.config().numClasses())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        encoder.initialize(manager);
+        head.initialize(manager);
+    }
+
+    @Override
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        encoder.namedParameters().forEach((n, p) -> m.put(ENCODER + n, p));
+        head.namedParameters().forEach((n, p) -> m.put(HEAD + n, p));
+        return m;
+    }
+
+    @Override
+    public List<LayerGroup> layerGroups() {
+        List<LayerGroup> groups = new ArrayList<>();
+        groups.add(new LayerGroup("embeddings", prefixed(encoder.embeddings().namedParameters(), ENCODER + "embeddings."), false));
+        for (int i = 0; i < encoder.numLayers(); i++) {
+            groups.add(new LayerGroup("encoder.layer." + i,
+                    prefixed(encoder.layers().get(i).namedParameters(), ENCODER + "encoder.layer." + i + "."), false));
+        }
+        groups.add(new LayerGroup("head", prefixed(head.namedParameters(), HEAD), true));
+        return groups;
+    }
+
+    private static List<String> prefixed(Map<String, Parameter> params, String prefix) {
+        return params.keySet().stream().map(n -> prefix + n).toList();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.graft.training;
+
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Parameter;
+import java.util.Collection;
+
+/** Clipping of all trainable gradients together by their global L2 norm ({@code clip_grad_norm_}). */
+final class GradientClipping {
+
+    private GradientClipping() {
+    }
+
+    /**
+     * Scales the gradients so their global norm is at most {@code maxNorm}.
+     *
+     * @return the norm before clipping
+     */
+    static double clip(Collection<Parameter> parameters, double maxNorm) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            double sq = 0;
+            for (Parameter p : parameters) {
+                if (p.requiresGradient()) {
+                    sq += p.getArray().getGradient().square().sum().getFloat();
+                }
+            }
+            double norm = Math.sqrt(sq);
+            if (norm > maxNorm && Double.isFinite(norm)) {
+                float scale = (float) (maxNorm / (norm + 1e-6));
+                for (Parameter p : parameters) {
+                    if (p.requiresGradient()) {
+                        p.getArray().getGradient().muli(scale);
+                    }
+                }
+            }
+            return norm;
+        }
+    }
+}

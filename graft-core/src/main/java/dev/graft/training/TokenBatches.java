@@ -1,0 +1,88 @@
+package dev.graft.training;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.graft.model.text.TokenBatch;
+import dev.graft.model.text.TokenizedText;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Tokenised texts with labels. Each batch is padded only to its own longest text (dynamic
+ * padding) and, by default, batches are built from texts of similar length (length bucketing).
+ */
+public final class TokenBatches implements BatchSource {
+
+    private final List<TokenizedText> texts;
+    private final int[] labels;
+    private final long padId;
+    private final boolean bucketing;
+    private final int fixedLength;
+
+    private TokenBatches(List<TokenizedText> texts, int[] labels, long padId, boolean bucketing, int fixedLength) {
+        if (texts.size() != labels.length) {
+            throw new IllegalArgumentException(texts.size() + " texts but " + labels.length + " labels");
+        }
+        this.texts = List.copyOf(texts);
+        this.labels = labels.clone();
+        this.padId = padId;
+        this.bucketing = bucketing;
+        this.fixedLength = fixedLength;
+    }
+
+    /** Dynamic padding with length bucketing (the default). */
+    public static TokenBatches bucketed(List<TokenizedText> texts, int[] labels, long padId) {
+        return new TokenBatches(texts, labels, padId, true, 0);
+    }
+
+    /** Dynamic padding in uniformly shuffled batches (no bucketing). */
+    public static TokenBatches shuffled(List<TokenizedText> texts, int[] labels, long padId) {
+        return new TokenBatches(texts, labels, padId, false, 0);
+    }
+
+    /** Every batch padded to {@code length} tokens, as Hugging Face's default does (for comparison). */
+    public static TokenBatches fixedLength(List<TokenizedText> texts, int[] labels, long padId, int length) {
+        return new TokenBatches(texts, labels, padId, false, length);
+    }
+
+    @Override
+    public int size() {
+        return labels.length;
+    }
+
+    @Override
+    public int[] labels() {
+        return labels.clone();
+    }
+
+    /** Token count of example {@code i}. */
+    public int length(int i) {
+        return texts.get(i).length();
+    }
+
+    @Override
+    public List<int[]> epochBatches(int batchSize, Random rng) {
+        return bucketing ? Batching.lengthBuckets(size(), this::length, batchSize, rng)
+                : BatchSource.super.epochBatches(batchSize, rng);
+    }
+
+    /** The padded token batch for these examples. */
+    public TokenBatch batch(int[] indices) {
+        List<TokenizedText> chunk = new ArrayList<>(indices.length);
+        for (int i : indices) {
+            chunk.add(texts.get(i));
+        }
+        TokenBatch b = TokenBatch.pad(chunk, padId);
+        return fixedLength > b.length() ? TokenBatch.padTo(b, fixedLength, padId) : b;
+    }
+
+    @Override
+    public NDList inputs(NDManager manager, int[] indices) {
+        TokenBatch b = batch(indices);
+        Shape shape = new Shape(b.size(), b.length());
+        return new NDList(manager.create(b.inputIds(), shape), manager.create(b.attentionMask(), shape),
+                manager.create(b.tokenTypeIds(), shape));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.graft.training.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import dev.graft.tensor.TensorData;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Shared machinery of Graft's optimisers: parameter groups keyed by stable names, per-parameter
+ * state and step counts (so a parameter unfrozen late starts its own bias correction, as in
+ * PyTorch), frozen parameters skipped, gradients zeroed after each update, and state export for
+ * checkpoints. Temporaries of an update live in an {@link NDScope} and are released at its end.
+ */
+public abstract class GroupedOptimizer implements Optimizer {
+
+    private final Map<String, Parameter> parameters;
+    private final Map<String, ParamGroup> groupOf = new LinkedHashMap<>();
+    private final Map<String, NDArray[]> state = new HashMap<>();
+    private final Map<String, Long> steps = new HashMap<>();
+    private final NDManager stateManager;
+    private final int slots;
+    private long stepCount;
+
+    /**
+     * @param parameters   every parameter the optimiser may update, by stable name
+     * @param groups       each name in exactly one group
+     * @param stateManager owns the optimiser state for the optimiser's lifetime
+     * @param slots        state arrays per parameter (2 for Adam's moments, 1 for momentum)
+     */
+    protected GroupedOptimizer(Map<String, Parameter> parameters, List<ParamGroup> groups, NDManager stateManager, int slots) {
+        this.parameters = new LinkedHashMap<>(parameters);
+        this.stateManager = stateManager;
+        this.slots = slots;
+        for (ParamGroup g : groups) {
+            for (String n : g.parameters()) {
+                if (!parameters.containsKey(n)) {
+                    throw new IllegalArgumentException("parameter group '" + g.name() + "' names '" + n
+                            + "', which is not a parameter of the model");
+                }
+                if (groupOf.put(n, g) != null) {
+                    throw new IllegalArgumentException("parameter '" + n + "' is in two groups");
+                }
+            }
+        }
+        for (String n : parameters.keySet()) {
+            if (!groupOf.containsKey(n)) {
+                throw new IllegalArgumentException("parameter '" + n + "' is in no parameter group");
+            }
+        }
+    }
+
+    /**
+     * Updates one parameter in place.
+     *
+     * @param w     the weights
+     * @param g     their gradient (already transformed: clipping, regularisation)
+     * @param group its group (weight decay)
+     * @param lr    the learning rate for this group at this step
+     * @param step  this parameter's own 1-based update count
+     * @param state this parameter's state arrays
+     */
+    protected abstract void update(NDArray w, NDArray g, ParamGroup group, double lr, long step, NDArray[] state);
+
+    @Override
+    public final void step(double learningRate) {
+        stepCount++;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+                Parameter p = e.getValue();
+                if (!p.requiresGradient()) {
+                    continue;
+                }
+                NDArray w = p.getArray();
+                NDArray g = w.getGradient();
+                ParamGroup group = groupOf.get(e.getKey());
+                long step = steps.merge(e.getKey(), 1L, Long::sum);
+                NDArray[] s = state.computeIfAbsent(e.getKey(), k -> newState(w.getShape()));
+                update(w, g, group, learningRate * group.lrScale(), step, s);
+                g.muli(0);
+            }
+        }
+    }
+
+    @Override
+    public long stepCount() {
+        return stepCount;
+    }
+
+    /** The group a parameter belongs to. */
+    public ParamGroup groupOf(String parameterName) {
+        return groupOf.get(parameterName);
+    }
+
+    /** Optimiser state for a checkpoint: {@code slot<k>/<param>} tensors and per-parameter steps. */
+    public Map<String, TensorData> exportState() {
+        Map<String, TensorData> out = new LinkedHashMap<>();
+        state.forEach((name, arrays) -> {
+            for (int k = 0; k < arrays.length; k++) {
+                String key = "slot" + k + "/" + name;
+                out.put(key, new TensorData(key, arrays[k].getShape().getShape(), arrays[k].toFloatArray()));
+            }
+        });
+        return out;
+    }
+
+    /** Per-parameter update counts, for a checkpoint. */
+    public Map<String, Long> exportSteps() {
+        return Map.copyOf(steps);
+    }
+
+    /** Restores what {@link #exportState()} and {@link #exportSteps()} produced; names and shapes must match. */
+    public void importState(Map<String, TensorData> tensors, Map<String, Long> parameterSteps, long totalSteps) {
+        state.clear();
+        steps.clear();
+        for (Map.Entry<String, Long> e : parameterSteps.entrySet()) {
+            Parameter p = parameters.get(e.getKey());
+            if (p == null) {
+                throw new IllegalArgumentException("optimizer state names parameter '" + e.getKey() + "', which the model does not have");
+            }
+            NDArray[] s = newState(p.getArray().getShape());
+            for (int k = 0; k < slots; k++) {
+                TensorData t = tensors.get("slot" + k + "/" + e.getKey());
+                if (t == null || !new Shape(t.shape()).equals(s[k].getShape())) {
+                    throw new IllegalArgumentException("optimizer state for '" + e.getKey() + "' is missing or mis-shaped");
+                }
+                s[k].set(FloatBuffer.wrap(t.data()));
+            }
+            state.put(e.getKey(), s);
+            steps.put(e.getKey(), e.getValue());
+        }
+        stepCount = totalSteps;
+    }
+
+    private NDArray[] newState(Shape shape) {
+        NDArray[] s = new NDArray[slots];
+        for (int k = 0; k < slots; k++) {
+            s[k] = stateManager.zeros(shape);
+            NDScope.unregister(s[k]);
+        }
+        return s;
+    }
+}
