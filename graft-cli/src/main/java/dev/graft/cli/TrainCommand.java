@@ -10,6 +10,11 @@ import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.strategy.FineTuneConfig;
+import dev.graft.strategy.FineTuning;
+import dev.graft.tensor.io.AtomicDirectory;
+import dev.graft.training.FreezeSchedule;
+import dev.graft.training.TrainingListener;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.training.Monitor;
 import dev.graft.training.TrainConfig;
@@ -64,8 +69,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptionsMixin data;
 
-    @Option(names = "--epochs", defaultValue = "" + TrainConfig.DEFAULT_EPOCHS, paramLabel = "N", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Maximum epochs (default: " + TrainConfig.DEFAULT_EPOCHS + " for feature-extraction, 4 for fine-tune).")
+    Integer epochs;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed for splitting, initialisation, dropout and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -79,17 +85,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-fraction", defaultValue = "0.1", paramLabel = "F", description = "Share of --train held out for testing when neither --val nor --test is given (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
-    @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LEARNING_RATE, paramLabel = "RATE", description = "Learning rate of the head (default: ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = {"--lr", "--lr-head"}, paramLabel = "RATE",
+            description = "Learning rate of the new head (default: " + TrainConfig.DEFAULT_LEARNING_RATE + " for feature-extraction, 1e-3 for fine-tune).")
+    Double learningRate;
 
-    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "W", description = "AdamW weight decay, not applied to biases (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "W", description = "AdamW weight decay, not applied to biases and norms (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N", description = "Examples per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size", paramLabel = "N", description = "Examples per step (default: 32 for feature-extraction, 16 for fine-tune).")
+    Integer batchSize;
 
-    @Option(names = "--patience", defaultValue = "" + TrainConfig.DEFAULT_PATIENCE, paramLabel = "N", description = "Epochs without improvement before stopping; 0 = never stop early (default: ${DEFAULT-VALUE}).")
-    int patience;
+    @Option(names = "--patience", paramLabel = "N",
+            description = "Epochs without improvement before stopping; 0 = never stop early (default: " + TrainConfig.DEFAULT_PATIENCE + " for feature-extraction, 2 for fine-tune).")
+    Integer patience;
 
     @Option(names = "--monitor", defaultValue = "macro_f1", paramLabel = "METRIC", description = "Validation metric that picks the best epoch: macro_f1, accuracy or loss (default: ${DEFAULT-VALUE}).")
     String monitor;
@@ -100,6 +108,50 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", defaultValue = "0.1", paramLabel = "P", description = "Head dropout (default: ${DEFAULT-VALUE}).")
     double dropout;
 
+    @Option(names = "--unfreeze", paramLabel = "all|K", defaultValue = "all",
+            description = "fine-tune: train the top K layer groups of the backbone, or all (default: ${DEFAULT-VALUE}).")
+    String unfreeze;
+
+    @Option(names = "--gradual", description = "fine-tune: unfreeze one more layer group per epoch, top-down (gradual unfreezing).")
+    boolean gradual;
+
+    @Option(names = "--head-epochs", defaultValue = "0", paramLabel = "N", description = "fine-tune: train the head alone for the first N epochs (default: ${DEFAULT-VALUE}).")
+    int headEpochs;
+
+    @Option(names = "--freeze-embeddings", description = "fine-tune: keep the embedding layer frozen.")
+    boolean freezeEmbeddings;
+
+    @Option(names = "--lr-backbone", paramLabel = "RATE", description = "fine-tune: learning rate of the top backbone layer (default: 1e-4).")
+    Double lrBackbone;
+
+    @Option(names = "--layer-decay", paramLabel = "F", description = "fine-tune: learning-rate factor per layer going down; 1 = same rate for all (default: 0.9).")
+    Double layerDecay;
+
+    @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "adamw|sgd", description = "fine-tune: optimiser (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--schedule", defaultValue = "linear", paramLabel = "NAME",
+            description = "fine-tune: learning-rate schedule: linear (warm-up then linear decay), cosine, onecycle or constant (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--warmup", defaultValue = "0.1", paramLabel = "F", description = "fine-tune: warm-up fraction of all steps (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "N", description = "fine-tune: clip gradients to this global norm; 0 = off (default: ${DEFAULT-VALUE}).")
+    double maxGradNorm;
+
+    @Option(names = "--l2sp", defaultValue = "0", paramLabel = "ALPHA", description = "fine-tune: L2-SP regularisation toward the pretrained weights; 0 = off (default: ${DEFAULT-VALUE}).")
+    double l2sp;
+
+    @Option(names = "--checkpoint-every", defaultValue = "1", paramLabel = "N", description = "fine-tune: write a checkpoint every N epochs (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "fine-tune: where checkpoints go (default: OUT.checkpoint, removed after a successful run).")
+    Path checkpointDir;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "fine-tune: continue the interrupted run whose checkpoint is in DIR (same arguments as that run).")
+    Path resume;
+
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads for the pretrained model (default: all cores).")
     Integer threads;
 
@@ -108,9 +160,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!FeatureExtraction.NAME.equals(strategy)) {
-            throw new IllegalArgumentException("Unknown --strategy '" + strategy + "'. Available: " + FeatureExtraction.NAME + ".");
+        if (!FeatureExtraction.NAME.equals(strategy) && !FineTuning.NAME.equals(strategy)) {
+            throw new IllegalArgumentException("Unknown --strategy '" + strategy + "'. Available: " + FeatureExtraction.NAME
+                    + ", " + FineTuning.NAME + ".");
         }
+        boolean fineTune = FineTuning.NAME.equals(strategy);
         // Cheap checks first: settings, the output directory and the data, before any model is loaded.
         checkFraction("--val-fraction", valFraction);
         checkFraction("--test-fraction", testFraction);
@@ -118,12 +172,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--val-fraction + --test-fraction must be below 1 so that data is left for"
                     + " training, got " + (valFraction + testFraction) + ". Lower one of them (the defaults are 0.1 each).");
         }
-        TrainConfig tc = TrainConfig.defaults().withEpochs(epochs).withSeed(seed).withLearningRate(learningRate)
-                .withWeightDecay(weightDecay).withBatchSize(batchSize).withPatience(patience).withMonitor(Monitor.parse(monitor));
-        FeatureExtractionConfig config = FeatureExtractionConfig.defaults().withTraining(tc).withHiddenUnits(hidden)
-                .withDropout(dropout);
-        if (threads != null) {
-            config = config.withThreads(threads);
+        FeatureExtractionConfig feConfig = fineTune ? null : featureExtractionConfig();
+        FineTuneConfig ftConfig = fineTune ? fineTuneConfig() : null;
+        if (!fineTune && resume != null) {
+            throw new IllegalArgumentException("--resume applies to --strategy fine-tune; feature extraction reuses its embedding cache instead.");
         }
         ModelDirectory.checkWritable(out);
         PrintWriter stdout = spec.commandLine().getOut();
@@ -135,11 +187,21 @@ final class TrainCommand implements Callable<Integer> {
             err.println("warning: the licence of " + backbone.id() + " is unknown; check it before using the model commercially.");
         }
         long start = System.nanoTime();
-        try (TrainingOutcome outcome = new FeatureExtraction(config).fit(backbone, splits, new BarProgress(err, quiet),
-                List.of(new EpochProgress(err, quiet)))) {
+        Path ckpt = resume != null ? resume : checkpointDir != null ? checkpointDir
+                : out.toAbsolutePath().resolveSibling(out.getFileName() + ".checkpoint");
+        if (fineTune && !quiet) {
+            err.println("checkpoints: " + ckpt + (resume != null ? " (resuming)" : "  (resume an interrupted run with --resume " + ckpt + ")"));
+        }
+        List<TrainingListener> listeners = List.of(new EpochProgress(err, quiet));
+        try (TrainingOutcome outcome = fineTune
+                ? new FineTuning(ftConfig).fit(backbone, splits, new BarProgress(err, quiet), listeners, ckpt, checkpointEvery, resume != null)
+                : new FeatureExtraction(feConfig).fit(backbone, splits, new BarProgress(err, quiet), listeners)) {
             boolean replaced = outcome.classifier().save(out,
                     outcome.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs()),
                     outcome.metricsDocument());
+            if (fineTune && checkpointDir == null && resume == null) {
+                AtomicDirectory.deleteTree(ckpt);
+            }
             double total = (System.nanoTime() - start) / 1e9;
             stdout.println();
             stdout.println("Validation (" + splits.val().size() + " examples, best epoch " + outcome.fit().bestEpoch() + "):");
@@ -148,14 +210,66 @@ final class TrainCommand implements Callable<Integer> {
                 stdout.println("Test (" + splits.test().get().size() + " examples):");
                 stdout.println(t.toTable());
             });
-            stdout.printf(Locale.ROOT, "Embeddings: %.1f s (%s)   head training: %.1f s   total: %.1f s%n", outcome.embedSeconds(),
-                    outcome.cacheHits() > 0 ? outcome.cacheHits() + " split(s) from cache" : "computed and cached",
-                    outcome.fit().seconds(), total);
+            if (fineTune) {
+                stdout.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%n", outcome.fit().seconds(), total);
+            } else {
+                stdout.printf(Locale.ROOT, "Embeddings: %.1f s (%s)   head training: %.1f s   total: %.1f s%n", outcome.embedSeconds(),
+                        outcome.cacheHits() > 0 ? outcome.cacheHits() + " split(s) from cache" : "computed and cached",
+                        outcome.fit().seconds(), total);
+            }
             stdout.println((replaced ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()
                     + "  (metrics: " + out.resolve("metrics.json") + ")");
             stdout.flush();
         }
         return 0;
+    }
+
+    private TrainConfig trainConfig(TrainConfig defaults) {
+        TrainConfig tc = defaults.withSeed(seed).withWeightDecay(weightDecay).withMonitor(Monitor.parse(monitor));
+        if (epochs != null) {
+            tc = tc.withEpochs(epochs);
+        }
+        if (learningRate != null) {
+            tc = tc.withLearningRate(learningRate);
+        }
+        if (batchSize != null) {
+            tc = tc.withBatchSize(batchSize);
+        }
+        if (patience != null) {
+            tc = tc.withPatience(patience);
+        }
+        return tc;
+    }
+
+    private FeatureExtractionConfig featureExtractionConfig() {
+        FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
+        c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout);
+        return threads == null ? c : c.withThreads(threads);
+    }
+
+    private FineTuneConfig fineTuneConfig() {
+        FineTuneConfig c = FineTuneConfig.defaults();
+        FreezeSchedule freeze = new FreezeSchedule(parseUnfreeze(unfreeze), headEpochs, gradual, freezeEmbeddings);
+        c = c.withTraining(trainConfig(c.training())).withSchedule(schedule, warmup).withFreeze(freeze)
+                .withOptimizer(c.optimizer().withKind(optimizer).withMaxGradNorm(maxGradNorm)).withL2sp(l2sp)
+                .withHead(hidden, dropout)
+                .withBackboneLr(lrBackbone != null ? lrBackbone : c.backboneLr(), layerDecay != null ? layerDecay : c.layerDecay());
+        return threads == null ? c : c.withThreads(threads);
+    }
+
+    private static int parseUnfreeze(String v) {
+        if (v.equalsIgnoreCase("all")) {
+            return FreezeSchedule.ALL;
+        }
+        try {
+            int k = Integer.parseInt(v);
+            if (k >= 0) {
+                return k;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new IllegalArgumentException("--unfreeze takes 'all' or a number of layer groups ≥ 0, got '" + v + "'.");
     }
 
     private static void checkFraction(String flag, double value) {

@@ -70,12 +70,4 @@ public final class ModelDirectory {
         });
     }
 
-    /** Hard-links {@code source} to {@code target}, copying when links are not possible (other file system). */
-    public static void linkOrCopy(Path source, Path target) throws IOException {
-        try {
-            Files.createLink(target, source);
-        } catch (IOException | UnsupportedOperationException e) {
-            Files.copy(source, target);
-        }
-    }
 }

@@ -5,7 +5,8 @@ import ai.djl.nn.Parameter;
 import dev.graft.data.LabelMap;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
-import dev.graft.model.text.OnnxTextEncoder;
+import dev.graft.model.text.DjlTextEncoder;
+import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.SentenceEncoder;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
@@ -49,12 +50,28 @@ public final class TextClassifier implements AutoCloseable {
     private final LabelMap labels;
     private final String strategy;
     private final NDManager manager;
+    private final DjlTextEncoder trainedEncoder;
     private SentenceEncoder encoder;
 
     /**
-     * Wraps a trained head. The classifier takes ownership of {@code manager} (closed by {@link #close()}).
+     * Wraps a head trained on the frozen, unchanged {@code backbone}. The classifier takes
+     * ownership of {@code manager} (closed by {@link #close()}).
      */
     public TextClassifier(TextModelSpec backbone, ClassifierHead head, LabelMap labels, String strategy, NDManager manager) {
+        this(backbone, null, head, labels, strategy, manager);
+    }
+
+    /**
+     * Wraps a head and an encoder whose weights were trained too (fine-tuning); saving writes the
+     * encoder's weights. The classifier takes ownership of {@code manager}, which holds both.
+     */
+    public static TextClassifier fineTuned(DjlTextEncoder encoder, ClassifierHead head, LabelMap labels, String strategy,
+                                           NDManager manager) {
+        return new TextClassifier(encoder.spec(), encoder, head, labels, strategy, manager);
+    }
+
+    private TextClassifier(TextModelSpec backbone, DjlTextEncoder trainedEncoder, ClassifierHead head, LabelMap labels,
+                           String strategy, NDManager manager) {
         if (head.config().numClasses() != labels.size()) {
             throw new IllegalArgumentException("head has " + head.config().numClasses() + " outputs but there are "
                     + labels.size() + " labels");
@@ -64,6 +81,8 @@ public final class TextClassifier implements AutoCloseable {
         this.labels = labels;
         this.strategy = strategy;
         this.manager = manager;
+        this.trainedEncoder = trainedEncoder;
+        this.encoder = trainedEncoder;
     }
 
     /** Predicts the class of each text. */
@@ -96,10 +115,10 @@ public final class TextClassifier implements AutoCloseable {
         return out;
     }
 
-    /** The frozen encoder (opened on first use, on ONNX Runtime). */
+    /** The encoder (opened on first use: ONNX Runtime when the backbone has an ONNX export). */
     public synchronized SentenceEncoder encoder() {
         if (encoder == null) {
-            encoder = OnnxTextEncoder.open(backbone);
+            encoder = SentenceEncoders.open(backbone);
         }
         return encoder;
     }
@@ -133,9 +152,13 @@ public final class TextClassifier implements AutoCloseable {
     public boolean save(Path dir, Provenance provenance, Map<String, Object> metrics) throws IOException {
         return ModelDirectory.write(dir, staging -> {
             Path bb = Files.createDirectory(staging.resolve(BACKBONE_DIR));
-            ModelDirectory.linkOrCopy(backbone.onnxFile(), bb.resolve(TextModelSpec.ONNX_FILE));
-            ModelDirectory.linkOrCopy(backbone.tokenizerFile(), bb.resolve(TextModelSpec.TOKENIZER_FILE));
-            TextModels.writeMetadata(backbone, bb);
+            TextModelSpec written;
+            if (trainedEncoder != null) {
+                written = trainedEncoder.saveTo(bb);
+            } else {
+                SentenceEncoders.copyFiles(backbone, bb);
+                written = backbone;
+            }
             List<TensorData> weights = new ArrayList<>();
             for (Map.Entry<String, Parameter> e : head.namedParameters().entrySet()) {
                 weights.add(new TensorData(e.getKey(), e.getValue().getArray().getShape().getShape(),
@@ -147,8 +170,8 @@ public final class TextClassifier implements AutoCloseable {
             HeadConfig hc = head.config();
             ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, "text-classification",
                     strategy,
-                    new ModelManifest.Backbone(backbone.id(), backbone.sha256(), backbone.maxLength(),
-                            backbone.pooling().name().toLowerCase(Locale.ROOT), backbone.license(), BACKBONE_DIR),
+                    new ModelManifest.Backbone(written.id(), written.sha256(), written.maxLength(),
+                            written.pooling().name().toLowerCase(Locale.ROOT), written.license(), BACKBONE_DIR),
                     new ModelManifest.Head(hc.inputDim(), hc.numClasses(), hc.hiddenUnits(), hc.dropout(), HEAD_FILE),
                     labels.labels());
             AtomicFiles.writeString(staging.resolve(ModelDirectory.MANIFEST), Json.MAPPER.writeValueAsString(manifest));
@@ -173,9 +196,9 @@ public final class TextClassifier implements AutoCloseable {
             }
             Path bbDir = safeChild(dir, m.backbone().directory());
             TextModelSpec spec = TextModels.fromDirectory(bbDir);
-            String actual = Hashes.sha256(spec.onnxFile());
+            String actual = Hashes.sha256(spec.weightsFile());
             if (!actual.equals(m.backbone().sha256())) {
-                throw new IllegalArgumentException("Backbone " + spec.onnxFile() + " has SHA-256 " + actual + " but the model was trained on "
+                throw new IllegalArgumentException("Backbone " + spec.weightsFile() + " has SHA-256 " + actual + " but the model was trained on "
                         + m.backbone().sha256() + ": the file was changed or corrupted. Restore it or retrain.");
             }
             LabelMap labels = LabelMap.of(m.labels());

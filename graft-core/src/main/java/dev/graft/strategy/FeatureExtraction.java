@@ -3,26 +3,19 @@ package dev.graft.strategy;
 import ai.djl.ndarray.NDManager;
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.TextClassifier;
-import dev.graft.artifact.Versions;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.LabelMap;
-import dev.graft.data.TextDataset;
-import dev.graft.data.TextExample;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
-import dev.graft.model.text.OnnxTextEncoder;
+import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.FitResult;
-import dev.graft.training.Inference;
 import dev.graft.training.Learner;
 import dev.graft.training.TrainingListener;
 import dev.graft.util.Progress;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -62,11 +55,11 @@ public final class FeatureExtraction {
         float[][] testX = null;
         // The backbone is opened only if some split misses the cache, and closed before training:
         // ONNX Runtime and libtorch never compute at the same time.
-        try (LazyEncoder encoder = new LazyEncoder(() -> OnnxTextEncoder.open(backbone, config.threads(), config.encodeBatchSize()))) {
-            trainX = cache.embed(backbone, encoder, texts(splits.train()), progress);
-            valX = cache.embed(backbone, encoder, texts(splits.val()), progress);
+        try (LazyEncoder encoder = new LazyEncoder(() -> SentenceEncoders.open(backbone, config.threads(), config.encodeBatchSize()))) {
+            trainX = cache.embed(backbone, encoder, RunProvenance.texts(splits.train()), progress);
+            valX = cache.embed(backbone, encoder, RunProvenance.texts(splits.val()), progress);
             if (splits.test().isPresent()) {
-                testX = cache.embed(backbone, encoder, texts(splits.test().get()), progress);
+                testX = cache.embed(backbone, encoder, RunProvenance.texts(splits.test().get()), progress);
             }
         }
         double embedSeconds = (System.nanoTime() - t0) / 1e9;
@@ -78,62 +71,17 @@ public final class FeatureExtraction {
             ClassifierHead head = new ClassifierHead(new HeadConfig(dim, labels.size(), config.hiddenUnits(), config.dropout()));
             head.initialize(manager);
             Learner learner = new Learner(head, head, config.training(), listeners);
-            FitResult fit = learner.fit(new DenseBatches(trainX, indices(splits.train(), labels)),
-                    new DenseBatches(valX, indices(splits.val(), labels)));
+            FitResult fit = learner.fit(new DenseBatches(trainX, RunProvenance.indices(splits.train(), labels)),
+                    new DenseBatches(valX, RunProvenance.indices(splits.val(), labels)));
             TextClassifier classifier = new TextClassifier(backbone, head, labels, NAME, manager);
-            ClassificationMetrics val = score(classifier, valX, splits.val(), labels);
+            ClassificationMetrics val = RunProvenance.score(classifier.probabilitiesOfEmbeddings(valX), splits.val(), labels);
             Optional<ClassificationMetrics> test = testX == null ? Optional.empty()
-                    : Optional.of(score(classifier, testX, splits.test().get(), labels));
-            Provenance provenance = provenance(backbone, splits, labels, val, test);
+                    : Optional.of(RunProvenance.score(classifier.probabilitiesOfEmbeddings(testX), splits.test().get(), labels));
+            Provenance provenance = RunProvenance.of(NAME, config.training().seed(), config.describe(), backbone, splits, val, test);
             return new TrainingOutcome(classifier, fit, val, test, embedSeconds, cache.hits(), provenance);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
-    }
-
-    private static ClassificationMetrics score(TextClassifier classifier, float[][] x, TextDataset data, LabelMap labels) {
-        float[][] probs = classifier.probabilitiesOfEmbeddings(x);
-        int[] pred = new int[probs.length];
-        for (int i = 0; i < probs.length; i++) {
-            pred[i] = Inference.argmax(probs[i]);
-        }
-        return ClassificationMetrics.of(indices(data, labels), pred, labels.labels());
-    }
-
-    private Provenance provenance(TextModelSpec backbone, DatasetSplits splits, LabelMap labels,
-                                  ClassificationMetrics val, Optional<ClassificationMetrics> test) {
-        Map<String, Provenance.DataFingerprint> data = new LinkedHashMap<>();
-        data.put("train", fingerprint(splits.train()));
-        data.put("val", fingerprint(splits.val()));
-        splits.test().ifPresent(t -> data.put("test", fingerprint(t)));
-        Map<String, String> bb = new LinkedHashMap<>();
-        bb.put("id", backbone.id());
-        bb.put("sha256", backbone.sha256());
-        bb.put("license", backbone.license());
-        bb.put("source", backbone.source());
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("val_accuracy", val.accuracy());
-        metrics.put("val_macro_f1", val.macroF1());
-        test.ifPresent(t -> {
-            metrics.put("test_accuracy", t.accuracy());
-            metrics.put("test_macro_f1", t.macroF1());
-        });
-        return new Provenance(Instant.now().toString(), NAME, config.training().seed(), config.describe(), data, bb,
-                Versions.all(), metrics, List.of());
-    }
-
-    private static Provenance.DataFingerprint fingerprint(TextDataset d) {
-        var src = d.source();
-        return new Provenance.DataFingerprint(src.path() == null ? null : src.path().toAbsolutePath().toString(),
-                src.fileSha256(), d.sha256(), d.size(), LabelMap.classCounts(d));
-    }
-
-    private static List<String> texts(TextDataset d) {
-        return d.examples().stream().map(TextExample::text).toList();
-    }
-
-    private static int[] indices(TextDataset d, LabelMap labels) {
-        return d.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
     }
 }

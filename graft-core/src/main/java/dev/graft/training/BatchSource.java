@@ -31,6 +31,14 @@ public interface BatchSource {
         return Batching.chunks(order, batchSize);
     }
 
+    /**
+     * Batches for inference, covering every example once. The default is consecutive chunks;
+     * variable-length sources group similar lengths to pad less.
+     */
+    default List<int[]> inferenceBatches(int batchSize) {
+        return Batching.chunks(java.util.stream.IntStream.range(0, size()).toArray(), batchSize);
+    }
+
     /** Labels of the examples at {@code indices} as an int64 vector. */
     default NDArray labels(NDManager manager, int[] indices) {
         int[] all = labels();

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /** Batched inference of a classifier module: softmax probabilities without gradients. */
 public final class Inference {
@@ -20,15 +19,14 @@ public final class Inference {
      */
     public static float[][] probabilities(Block model, BatchSource data, int batchSize, NDManager scopeParent) {
         float[][] out = new float[data.size()][];
-        for (int start = 0; start < data.size(); start += batchSize) {
-            int[] idx = IntStream.range(start, Math.min(data.size(), start + batchSize)).toArray();
+        for (int[] idx : data.inferenceBatches(batchSize)) {
             try (NDManager step = scopeParent.newSubManager()) {
                 NDArray probs = model.forward(new ParameterStore(step, false), data.inputs(step, idx), false)
                         .singletonOrThrow().softmax(-1);
                 int classes = (int) probs.getShape().get(1);
                 float[] flat = probs.toFloatArray();
                 for (int i = 0; i < idx.length; i++) {
-                    out[start + i] = Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+                    out[idx[i]] = Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
                 }
             }
         }

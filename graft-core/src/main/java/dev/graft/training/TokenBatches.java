@@ -68,6 +68,13 @@ public final class TokenBatches implements BatchSource {
                 : BatchSource.super.epochBatches(batchSize, rng);
     }
 
+    @Override
+    public List<int[]> inferenceBatches(int batchSize) {
+        int[] byLength = java.util.stream.IntStream.range(0, size()).boxed()
+                .sorted(java.util.Comparator.comparingInt(this::length)).mapToInt(Integer::intValue).toArray();
+        return Batching.chunks(byLength, batchSize);
+    }
+
     /** The padded token batch for these examples. */
     public TokenBatch batch(int[] indices) {
         List<TokenizedText> chunk = new ArrayList<>(indices.length);

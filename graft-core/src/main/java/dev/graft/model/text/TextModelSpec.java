@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param id         stable identifier, e.g. {@code sentence-transformers/all-MiniLM-L6-v2}
  * @param directory  folder holding {@code model.onnx}, {@code tokenizer.json}, {@code backbone.json}
- * @param sha256     SHA-256 of {@code model.onnx}, recorded in provenance and checked on load
+ * @param sha256     SHA-256 of the weights file ({@code model.onnx}, else {@code model.safetensors}),
+ *                   recorded in provenance and checked on load
  * @param maxLength  maximum tokens per text
  * @param pooling    how token vectors become a sentence vector
  * @param license    the model's licence as its card states it, or {@code unknown}
@@ -40,6 +41,16 @@ public record TextModelSpec(String id, Path directory, String sha256, int maxLen
     /** The ONNX graph. */
     public Path onnxFile() {
         return directory.resolve(ONNX_FILE);
+    }
+
+    /** Whether the model has an ONNX export (the fast frozen path); otherwise it has safetensors weights. */
+    public boolean hasOnnx() {
+        return java.nio.file.Files.isRegularFile(onnxFile());
+    }
+
+    /** The file whose checksum is {@link #sha256()}: {@code model.onnx} when present, else {@code model.safetensors}. */
+    public Path weightsFile() {
+        return hasOnnx() ? onnxFile() : directory.resolve(dev.graft.model.bert.BertBackbone.WEIGHTS_FILE);
     }
 
     /** The tokenizer. */

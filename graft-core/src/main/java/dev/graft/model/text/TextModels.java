@@ -3,6 +3,7 @@ package dev.graft.model.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.model.bert.BertBackbone;
 import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.util.GraftHome;
 import dev.graft.util.Hashes;
@@ -59,8 +60,9 @@ public final class TextModels {
     }
 
     /**
-     * Resolves a short name ({@code minilm}) or a directory holding {@code model.onnx},
-     * {@code tokenizer.json} and optionally {@code backbone.json}.
+     * Resolves a short name ({@code minilm}) or a directory holding {@code tokenizer.json}, the
+     * weights ({@code model.onnx}, or {@code config.json} + {@code model.safetensors}) and
+     * optionally {@code backbone.json}.
      */
     public static TextModelSpec resolve(String nameOrPath) {
         Bundled b = ALIASES.get(nameOrPath.toLowerCase(Locale.ROOT));
@@ -79,12 +81,12 @@ public final class TextModels {
     public static TextModelSpec fromDirectory(Path dir) {
         Path onnx = dir.resolve(TextModelSpec.ONNX_FILE);
         Path tok = dir.resolve(TextModelSpec.TOKENIZER_FILE);
-        for (Path p : List.of(onnx, tok)) {
-            if (!Files.isRegularFile(p)) {
-                throw new IllegalArgumentException("Model directory " + dir + " has no " + p.getFileName()
-                        + "; a text model directory needs " + TextModelSpec.ONNX_FILE + " and " + TextModelSpec.TOKENIZER_FILE + ".");
-            }
+        if (!Files.isRegularFile(tok) || !(Files.isRegularFile(onnx) || BertBackbone.isDirectory(dir))) {
+            throw new IllegalArgumentException("Model directory " + dir + " is incomplete: a text model directory needs "
+                    + TextModelSpec.TOKENIZER_FILE + " and either " + TextModelSpec.ONNX_FILE + " or "
+                    + BertBackbone.CONFIG_FILE + " + " + BertBackbone.WEIGHTS_FILE + ".");
         }
+        Path weights = Files.isRegularFile(onnx) ? onnx : dir.resolve(BertBackbone.WEIGHTS_FILE);
         try {
             Path meta = dir.resolve(TextModelSpec.METADATA_FILE);
             JsonNode m = Files.isRegularFile(meta) ? JSON.readTree(meta.toFile()) : JSON.createObjectNode();
@@ -93,7 +95,7 @@ public final class TextModels {
             Pooling pooling = Pooling.valueOf(m.path("pooling").asText("MEAN").toUpperCase(Locale.ROOT));
             String sha = m.path("sha256").asText("");
             if (sha.isEmpty()) {
-                sha = Hashes.sha256(onnx);
+                sha = Hashes.sha256(weights);
             }
             return new TextModelSpec(m.path("id").asText(dir.getFileName().toString()), dir, sha, maxLength, pooling,
                     m.path("license").asText("unknown"), m.path("source").asText(dir.toString()));

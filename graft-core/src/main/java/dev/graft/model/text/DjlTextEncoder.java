@@ -1,0 +1,145 @@
+package dev.graft.model.text;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.graft.model.bert.BertBackbone;
+import dev.graft.model.bert.BertModel;
+import dev.graft.util.Hashes;
+import dev.graft.util.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The trainable form of a text encoder run frozen: the project's BERT module on DJL/libtorch, in
+ * inference mode. Used for models without an ONNX export and for fine-tuned encoders, whose
+ * weights it can save ({@link #saveTo}).
+ */
+public final class DjlTextEncoder implements SentenceEncoder {
+
+    private final TextModelSpec spec;
+    private final BertModel model;
+    private final TextTokenizer tokenizer;
+    private final NDManager manager;
+    private final boolean ownsManager;
+    private final int batchSize;
+
+    private DjlTextEncoder(TextModelSpec spec, BertModel model, TextTokenizer tokenizer, NDManager manager, boolean ownsManager,
+                           int batchSize) {
+        this.spec = spec;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.manager = manager;
+        this.ownsManager = ownsManager;
+        this.batchSize = batchSize;
+    }
+
+    /** Loads the model's weights (from ONNX initializers or safetensors) into a new module. */
+    public static DjlTextEncoder open(TextModelSpec spec, int batchSize) {
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            BertModel model = spec.hasOnnx() ? BertBackbone.fromOnnx(spec.onnxFile(), manager, 0f)
+                    : BertBackbone.fromDirectory(spec.directory(), manager, 0f);
+            return new DjlTextEncoder(spec, model, TextTokenizer.open(spec.tokenizerFile(), spec.maxLength()), manager, true, batchSize);
+        } catch (IOException e) {
+            manager.close();
+            throw new UncheckedIOException("Cannot open tokenizer of " + spec.id() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Wraps a module trained in this process (its manager stays with the caller).
+     *
+     * @param spec the pretrained model it started from (id, tokenizer, pooling, maximum length)
+     */
+    public static DjlTextEncoder wrap(TextModelSpec spec, BertModel model, int batchSize) {
+        try {
+            NDManager parent = model.namedParameters().values().iterator().next().getArray().getManager();
+            return new DjlTextEncoder(spec, model, TextTokenizer.open(spec.tokenizerFile(), spec.maxLength()), parent, false, batchSize);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open tokenizer of " + spec.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public float[][] encode(List<String> texts, Progress progress) {
+        List<TokenizedText> tokens = tokenizer.tokenize(texts);
+        Integer[] order = IntStream.range(0, texts.size()).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, Comparator.comparingInt(i -> tokens.get(i).length()));
+        float[][] out = new float[texts.size()][];
+        int width = model.config().hiddenSize();
+        progress.start("Embedding with " + spec.id() + " (libtorch)", texts.size());
+        try {
+            for (int start = 0; start < order.length; start += batchSize) {
+                int end = Math.min(order.length, start + batchSize);
+                List<TokenizedText> chunk = new ArrayList<>(end - start);
+                for (int k = start; k < end; k++) {
+                    chunk.add(tokens.get(order[k]));
+                }
+                TokenBatch b = TokenBatch.pad(chunk, tokenizer.padId());
+                try (NDManager step = manager.newSubManager()) {
+                    Shape shape = new Shape(b.size(), b.length());
+                    NDList in = new NDList(step.create(b.inputIds(), shape), step.create(b.attentionMask(), shape),
+                            step.create(b.tokenTypeIds(), shape));
+                    NDArray hidden = model.forward(new ParameterStore(step, false), in, false).singletonOrThrow();
+                    float[] pooled = TransformerClassifier.pool(hidden, in.get(1), spec.pooling()).toFloatArray();
+                    for (int k = start; k < end; k++) {
+                        out[order[k]] = java.util.Arrays.copyOfRange(pooled, (k - start) * width, (k - start + 1) * width);
+                    }
+                }
+                progress.step(end - start);
+            }
+        } finally {
+            progress.done();
+        }
+        return out;
+    }
+
+    /**
+     * Writes this encoder as a safetensors backbone directory ({@code config.json},
+     * {@code model.safetensors}, {@code tokenizer.json}, {@code backbone.json}).
+     *
+     * @return the spec describing the written directory
+     */
+    public TextModelSpec saveTo(Path dir) throws IOException {
+        BertBackbone.save(model, dir);
+        SentenceEncoders.link(spec.tokenizerFile(), dir.resolve(TextModelSpec.TOKENIZER_FILE));
+        TextModelSpec saved = new TextModelSpec(spec.id(), dir, Hashes.sha256(dir.resolve(BertBackbone.WEIGHTS_FILE)),
+                spec.maxLength(), spec.pooling(), spec.license(), spec.source());
+        TextModels.writeMetadata(saved, dir);
+        return saved;
+    }
+
+    /** The module. */
+    public BertModel model() {
+        return model;
+    }
+
+    @Override
+    public int dimension() {
+        return model.config().hiddenSize();
+    }
+
+    @Override
+    public TextModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        if (ownsManager) {
+            manager.close();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.graft.strategy;
+
+import ai.djl.ndarray.NDManager;
+import dev.graft.artifact.Provenance;
+import dev.graft.artifact.TextClassifier;
+import dev.graft.data.DatasetSplits;
+import dev.graft.data.LabelMap;
+import dev.graft.data.TextDataset;
+import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.model.bert.BertBackbone;
+import dev.graft.model.bert.BertModel;
+import dev.graft.model.head.ClassifierHead;
+import dev.graft.model.head.HeadConfig;
+import dev.graft.model.text.DjlTextEncoder;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.text.TextTokenizer;
+import dev.graft.model.text.TransformerClassifier;
+import dev.graft.training.Checkpointing;
+import dev.graft.training.FitResult;
+import dev.graft.training.Learner;
+import dev.graft.training.TokenBatches;
+import dev.graft.training.TrainingListener;
+import dev.graft.util.Hashes;
+import dev.graft.util.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Fine-tuning: the pretrained encoder and a new head train together under a
+ * {@link FineTuneConfig} — layer groups frozen or unfrozen by schedule, differential and
+ * layer-wise learning rates, AdamW or SGD, warm-up and decay, clipping, optional L2-SP — on
+ * dynamically padded, length-bucketed batches, with crash-safe checkpoints.
+ */
+public final class FineTuning {
+
+    /** The strategy's name in manifests, provenance and the CLI. */
+    public static final String NAME = "fine-tune";
+
+    private final FineTuneConfig config;
+
+    /** A strategy with these settings. */
+    public FineTuning(FineTuneConfig config) {
+        this.config = config;
+    }
+
+    /** The settings. */
+    public FineTuneConfig config() {
+        return config;
+    }
+
+    /** A learner and its data, ready to fit (also used by the LR finder). */
+    public record Prepared(TransformerClassifier model, Learner learner, TokenBatches train, TokenBatches val,
+                           Optional<TokenBatches> test, NDManager manager) implements AutoCloseable {
+        @Override
+        public void close() {
+            manager.close();
+        }
+    }
+
+    /** Builds the model (pretrained encoder + fresh head, seeded) and tokenises the splits. */
+    public Prepared prepare(TextModelSpec backbone, DatasetSplits splits, List<TrainingListener> listeners) {
+        LabelMap labels = splits.labelMap();
+        Learner.seed(config.training().seed());
+        NDManager manager = NDManager.newBaseManager();
+        try (TextTokenizer tokenizer = TextTokenizer.open(backbone.tokenizerFile(), backbone.maxLength())) {
+            BertModel encoder = backbone.hasOnnx() ? BertBackbone.fromOnnx(backbone.onnxFile(), manager, (float) config.dropout())
+                    : BertBackbone.fromDirectory(backbone.directory(), manager, (float) config.dropout());
+            ClassifierHead head = new ClassifierHead(new HeadConfig(encoder.config().hiddenSize(), labels.size(),
+                    config.hiddenUnits(), config.dropout()));
+            head.initialize(manager);
+            TransformerClassifier model = new TransformerClassifier(encoder, backbone.pooling(), head);
+            Learner learner = new Learner(model, model, config.trainConfig(), config.plan(), listeners);
+            TokenBatches train = batches(tokenizer, splits.train(), labels);
+            TokenBatches val = batches(tokenizer, splits.val(), labels);
+            Optional<TokenBatches> test = splits.test().map(t -> batches(tokenizer, t, labels));
+            return new Prepared(model, learner, train, val, test, manager);
+        } catch (IOException e) {
+            manager.close();
+            throw new UncheckedIOException("Cannot open the tokenizer of " + backbone.id() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Fine-tunes on {@code splits}.
+     *
+     * @param checkpointDir where to checkpoint (and resume from when {@code resume}); {@code null} for no checkpoints
+     * @param checkpointEvery checkpoint every this many epochs
+     */
+    public TrainingOutcome fit(TextModelSpec backbone, DatasetSplits splits, Progress progress, List<TrainingListener> listeners,
+                               Path checkpointDir, int checkpointEvery, boolean resume) {
+        LabelMap labels = splits.labelMap();
+        Prepared p = prepare(backbone, splits, listeners);
+        try {
+            Checkpointing checkpoints = checkpointDir == null ? null
+                    : new Checkpointing(checkpointDir, checkpointEvery, fingerprint(backbone, splits), resume);
+            FitResult fit = p.learner().fit(p.train(), p.val(), checkpoints);
+            ClassificationMetrics val = RunProvenance.score(p.learner().predictProbabilities(p.val()), splits.val(), labels);
+            Optional<ClassificationMetrics> test = p.test().map(t ->
+                    RunProvenance.score(p.learner().predictProbabilities(t), splits.test().get(), labels));
+            TextClassifier classifier = TextClassifier.fineTuned(DjlTextEncoder.wrap(backbone, p.model().encoder(), 32),
+                    p.model().head(), labels, NAME, p.manager());
+            Provenance provenance = RunProvenance.of(NAME, config.training().seed(), config.describe(), backbone, splits, val, test);
+            return new TrainingOutcome(classifier, fit, val, test, 0, 0, provenance);
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    /** Identifies model, data and settings, so a checkpoint is only resumed by the run that wrote it. */
+    public String fingerprint(TextModelSpec backbone, DatasetSplits splits) {
+        MessageDigest md = Hashes.sha256();
+        Hashes.update(md, backbone.sha256());
+        Hashes.update(md, splits.train().sha256());
+        Hashes.update(md, splits.val().sha256());
+        Hashes.update(md, config.describe().toString());
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static TokenBatches batches(TextTokenizer tokenizer, TextDataset data, LabelMap labels) {
+        return TokenBatches.bucketed(tokenizer.tokenize(RunProvenance.texts(data)), RunProvenance.indices(data, labels),
+                tokenizer.padId());
+    }
+}

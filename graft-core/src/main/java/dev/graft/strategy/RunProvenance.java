@@ -1,0 +1,67 @@
+package dev.graft.strategy;
+
+import dev.graft.artifact.Provenance;
+import dev.graft.artifact.Versions;
+import dev.graft.data.DatasetSplits;
+import dev.graft.data.LabelMap;
+import dev.graft.data.TextDataset;
+import dev.graft.data.TextExample;
+import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.training.Inference;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What every strategy records about a run, and the small data helpers they share. */
+final class RunProvenance {
+
+    private RunProvenance() {
+    }
+
+    static Provenance of(String strategy, long seed, Map<String, Object> settings, TextModelSpec backbone, DatasetSplits splits,
+                         ClassificationMetrics val, Optional<ClassificationMetrics> test) {
+        Map<String, Provenance.DataFingerprint> data = new LinkedHashMap<>();
+        data.put("train", fingerprint(splits.train()));
+        data.put("val", fingerprint(splits.val()));
+        splits.test().ifPresent(t -> data.put("test", fingerprint(t)));
+        Map<String, String> bb = new LinkedHashMap<>();
+        bb.put("id", backbone.id());
+        bb.put("sha256", backbone.sha256());
+        bb.put("license", backbone.license());
+        bb.put("source", backbone.source());
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("val_accuracy", val.accuracy());
+        metrics.put("val_macro_f1", val.macroF1());
+        test.ifPresent(t -> {
+            metrics.put("test_accuracy", t.accuracy());
+            metrics.put("test_macro_f1", t.macroF1());
+        });
+        return new Provenance(Instant.now().toString(), strategy, seed, settings, data, bb, Versions.all(), metrics, List.of());
+    }
+
+    static Provenance.DataFingerprint fingerprint(TextDataset d) {
+        var src = d.source();
+        return new Provenance.DataFingerprint(src.path() == null ? null : src.path().toAbsolutePath().toString(),
+                src.fileSha256(), d.sha256(), d.size(), LabelMap.classCounts(d));
+    }
+
+    static List<String> texts(TextDataset d) {
+        return d.examples().stream().map(TextExample::text).toList();
+    }
+
+    static int[] indices(TextDataset d, LabelMap labels) {
+        return d.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
+    }
+
+    /** Metrics of probability rows against a data set's labels. */
+    static ClassificationMetrics score(float[][] probs, TextDataset data, LabelMap labels) {
+        int[] pred = new int[probs.length];
+        for (int i = 0; i < probs.length; i++) {
+            pred[i] = Inference.argmax(probs[i]);
+        }
+        return ClassificationMetrics.of(indices(data, labels), pred, labels.labels());
+    }
+}
