@@ -171,6 +171,15 @@ class CliHubTest {
     }
 
     @Test
+    void helpIsClean() {
+        for (String sub : List.of("pull", "info")) {
+            CliHarness.Result r = CliHarness.run("models", sub, "--help");
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().startsWith("Usage: graft models " + sub) && !r.err().contains("WARN"), r.toString());
+        }
+    }
+
+    @Test
     void infoOnTheBundledModel() {
         CliHarness.Result r = CliHarness.run("models", "info", "minilm");
         assertEquals(0, r.code(), r.toString());
