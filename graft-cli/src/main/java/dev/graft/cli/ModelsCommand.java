@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft models}: what pretrained models are available. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Pretrained models to start from (see `graft models list`).",
-        subcommands = ModelsCommand.ListCommand.class)
+        subcommands = {ModelsCommand.ListCommand.class, PullCommand.class, InfoCommand.class})
 final class ModelsCommand implements Callable<Integer> {
 
     @Spec
@@ -38,6 +38,7 @@ final class ModelsCommand implements Callable<Integer> {
             }
             out.println();
             out.println("Any directory with model.onnx and tokenizer.json (and optionally backbone.json) also works as --model PATH.");
+            out.println("Hugging Face models: `graft models pull org/name`, then `graft models info hf:org/name`.");
             return 0;
         }
     }

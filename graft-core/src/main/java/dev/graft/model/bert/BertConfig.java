@@ -11,9 +11,18 @@ package dev.graft.model.bert;
  * @param maxPositions     number of absolute position embeddings (longest sequence)
  * @param typeVocabSize    number of token types (segments)
  * @param layerNormEps     LayerNorm variance epsilon
+ * @param positionOffset   position id of the first token: 0 for BERT, {@code padding_idx + 1 = 2} for RoBERTa,
+ *                         whose position table reserves its first rows; at most
+ *                         {@code maxPositions - positionOffset} tokens fit; in {@code [0, maxPositions)}
  */
 public record BertConfig(int vocabSize, int hiddenSize, int numLayers, int numHeads, int intermediateSize,
-                         int maxPositions, int typeVocabSize, double layerNormEps) {
+                         int maxPositions, int typeVocabSize, double layerNormEps, int positionOffset) {
+
+    /** A configuration whose positions start at 0 (BERT, MiniLM, DistilBERT). */
+    public BertConfig(int vocabSize, int hiddenSize, int numLayers, int numHeads, int intermediateSize,
+                      int maxPositions, int typeVocabSize, double layerNormEps) {
+        this(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, typeVocabSize, layerNormEps, 0);
+    }
 
     /** Validates every field. */
     public BertConfig {
@@ -30,6 +39,15 @@ public record BertConfig(int vocabSize, int hiddenSize, int numLayers, int numHe
         if (!(layerNormEps > 0) || layerNormEps >= 1 || Double.isNaN(layerNormEps)) {
             throw new IllegalArgumentException("layerNormEps must be in (0, 1), got " + layerNormEps);
         }
+        if (positionOffset < 0 || positionOffset >= maxPositions) {
+            throw new IllegalArgumentException("positionOffset must be in [0, maxPositions = " + maxPositions
+                    + "), got " + positionOffset);
+        }
+    }
+
+    /** The longest sequence the position table covers: {@code maxPositions - positionOffset}. */
+    public int maxSequenceLength() {
+        return maxPositions - positionOffset;
     }
 
     private static void positive(String field, int v) {

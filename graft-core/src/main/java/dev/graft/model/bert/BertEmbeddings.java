@@ -18,6 +18,10 @@ import java.util.Map;
 /**
  * BERT input embeddings: word + absolute position + token type, then LayerNorm and dropout.
  *
+ * <p>Position ids run from {@link BertConfig#positionOffset()} (RoBERTa: 2) upwards. For RoBERTa this equals
+ * Hugging Face's {@code create_position_ids_from_input_ids} on every non-padding token of a right-padded batch;
+ * padding tokens get other positions than in Hugging Face, which changes only their own (masked) outputs.
+ *
  * <p>Input: {@code NDList(inputIds [B,T], tokenTypeIds [B,T])} (token types may be omitted: all 0).
  * Output: {@code NDList(embeddings [B,T,H])}.
  */
@@ -49,14 +53,17 @@ public final class BertEmbeddings extends CompositeBlock {
     /** Embeds {@code inputIds}; {@code tokenTypeIds} may be {@code null} (all type 0). */
     NDArray apply(ParameterStore ps, NDArray inputIds, NDArray tokenTypeIds, boolean training) {
         long seqLen = inputIds.getShape().get(1);
-        if (seqLen > config.maxPositions()) {
-            throw new IllegalArgumentException("Sequence length " + seqLen + " exceeds max positions " + config.maxPositions());
+        if (seqLen > config.maxSequenceLength()) {
+            throw new IllegalArgumentException("Sequence length " + seqLen + " exceeds the " + config.maxSequenceLength()
+                    + " positions the model has (max positions " + config.maxPositions() + ", offset "
+                    + config.positionOffset() + "); truncate the input");
         }
         NDManager m = inputIds.getManager();
         NDArray ids = inputIds.toType(DataType.INT64, false);
         NDArray types = tokenTypeIds == null ? m.zeros(inputIds.getShape(), DataType.INT64)
                 : tokenTypeIds.toType(DataType.INT64, false);
-        NDArray positions = m.arange(0, (int) seqLen, 1, DataType.INT64);
+        int first = config.positionOffset();
+        NDArray positions = m.arange(first, first + (int) seqLen, 1, DataType.INT64);
         var device = inputIds.getDevice();
         NDArray words = lookup(ids, ps.getValue(wordEmbeddings, device, training));
         NDArray typeVecs = lookup(types, ps.getValue(tokenTypeEmbeddings, device, training));

@@ -20,7 +20,7 @@ import java.util.Map;
  *
  * <p>{@code forward} input: {@code NDList(inputIds [B,T] int64, attentionMask [B,T] (1 = token, 0 = padding),
  * tokenTypeIds [B,T])}; the token types may be omitted (all 0). Output: {@code NDList(lastHiddenState [B,T,H])}.
- * Sequence length may vary between calls, up to {@link BertConfig#maxPositions()}.
+ * Sequence length may vary between calls, up to {@link BertConfig#maxSequenceLength()}.
  *
  * <p>All intermediates are created in the manager of {@code inputIds}; run forward passes under a
  * short-lived sub-manager to release them. Dropout is active only when {@code training} is true.

@@ -10,9 +10,12 @@ import java.util.List;
  * @param missing    model parameters with no tensor of that name
  * @param unexpected tensors that match no model parameter
  * @param mismatched tensors whose shape differs from the parameter's
+ * @param ignored    checkpoint tensors deliberately left out before matching because the encoder has no use for
+ *                   them (pooler, task and language-model heads, {@code position_ids} buffers); they do not make
+ *                   the report unclean
  */
 public record LoadReport(List<String> loaded, List<String> missing, List<String> unexpected,
-                         List<ShapeMismatch> mismatched) {
+                         List<ShapeMismatch> mismatched, List<String> ignored) {
 
     /** Defensive copies. */
     public LoadReport {
@@ -20,6 +23,18 @@ public record LoadReport(List<String> loaded, List<String> missing, List<String>
         missing = List.copyOf(missing);
         unexpected = List.copyOf(unexpected);
         mismatched = List.copyOf(mismatched);
+        ignored = List.copyOf(ignored);
+    }
+
+    /** A report with nothing ignored. */
+    public LoadReport(List<String> loaded, List<String> missing, List<String> unexpected,
+                      List<ShapeMismatch> mismatched) {
+        this(loaded, missing, unexpected, mismatched, List.of());
+    }
+
+    /** This report with {@code names} recorded as ignored. */
+    public LoadReport withIgnored(List<String> names) {
+        return new LoadReport(loaded, missing, unexpected, mismatched, names);
     }
 
     /**
@@ -47,6 +62,9 @@ public record LoadReport(List<String> loaded, List<String> missing, List<String>
         sb.append("; missing ").append(missing.size()).append(missing.isEmpty() ? "" : " " + missing);
         sb.append("; unexpected ").append(unexpected.size()).append(unexpected.isEmpty() ? "" : " " + unexpected);
         sb.append("; mis-shaped ").append(mismatched.size()).append(mismatched.isEmpty() ? "" : " " + mismatched);
+        if (!ignored.isEmpty()) {
+            sb.append("; ignored ").append(ignored.size()).append(' ').append(ignored);
+        }
         return sb.toString();
     }
 }

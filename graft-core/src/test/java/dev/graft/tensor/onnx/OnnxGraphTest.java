@@ -31,7 +31,7 @@ class OnnxGraphTest {
     }
 
     /** A graph computing Y = MatMul(X, W) + B with a Constant, several attribute kinds and unknown fields. */
-    private static byte[] wellFormedModel() {
+    static byte[] wellFormedModel() {
         ProtoWriter constTensor = new ProtoWriter().varint(2, OnnxDataType.INT64).bytes(9, ProtoWriter.longsLe(12));
         ProtoWriter constant = new ProtoWriter().string(2, "c_out").string(3, "/Constant").string(4, "Constant")
                 .message(5, new ProtoWriter().string(1, "value").varint(20, 4).message(5, constTensor));

@@ -1,0 +1,105 @@
+package dev.graft.model.hub;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where and how to reach the Hub. Tests build one directly; {@link #fromEnvironment()} reads the variables
+ * {@code huggingface_hub} reads.
+ *
+ * @param endpoint       the Hub, e.g. {@code https://huggingface.co} (no trailing slash)
+ * @param token          an access token, or null; sent as {@code Authorization: Bearer}, never shown
+ * @param offline        when true no request is made: models come from the cache or the call fails
+ * @param cacheDir       the hub cache root holding {@code models--org--name} folders
+ * @param requestTimeout limit for connecting and for each request's response headers
+ */
+public record HubSettings(URI endpoint, String token, boolean offline, Path cacheDir, Duration requestTimeout) {
+
+    /** The public Hub. */
+    public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
+
+    private static final java.util.Set<String> TRUE_VALUES = java.util.Set.of("1", "true", "yes", "on");
+
+    /** Validates; strips a trailing slash from the endpoint; a blank token becomes null. */
+    public HubSettings {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("https") || scheme.equals("http")) || endpoint.getHost() == null) {
+            throw new IllegalArgumentException("Hub endpoint must be an http(s) URL such as " + DEFAULT_ENDPOINT
+                    + ", got '" + endpoint + "'; check HF_ENDPOINT");
+        }
+        String s = endpoint.toString();
+        if (s.endsWith("/")) {
+            endpoint = URI.create(s.substring(0, s.length() - 1));
+        }
+        if (token != null && token.isBlank()) {
+            token = null;
+        }
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout must be positive, got " + requestTimeout);
+        }
+        cacheDir = cacheDir.toAbsolutePath();
+    }
+
+    /** Settings for {@code endpoint} and {@code cacheDir}, online, without a token, 30 s timeout. */
+    public static HubSettings of(URI endpoint, Path cacheDir) {
+        return new HubSettings(endpoint, null, false, cacheDir, Duration.ofSeconds(30));
+    }
+
+    /**
+     * Reads {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE}, {@code HF_HUB_CACHE} and {@code HF_HOME}
+     * (cache {@code $HF_HOME/hub}, default {@code ~/.cache/huggingface/hub}). A system property of the same name
+     * takes precedence over the environment variable.
+     */
+    public static HubSettings fromEnvironment() {
+        return fromLookup(name -> {
+            String p = System.getProperty(name);
+            return p != null ? p : System.getenv(name);
+        });
+    }
+
+    /** Like {@link #fromEnvironment()} with variables from {@code lookup} (null when unset). */
+    public static HubSettings fromLookup(UnaryOperator<String> lookup) {
+        String endpoint = lookup.apply("HF_ENDPOINT");
+        String offline = lookup.apply("HF_HUB_OFFLINE");
+        String cache = lookup.apply("HF_HUB_CACHE");
+        Path dir;
+        if (cache != null && !cache.isBlank()) {
+            dir = Path.of(cache);
+        } else {
+            String home = lookup.apply("HF_HOME");
+            dir = (home != null && !home.isBlank() ? Path.of(home)
+                    : Path.of(System.getProperty("user.home"), ".cache", "huggingface")).resolve("hub");
+        }
+        return new HubSettings(endpoint == null || endpoint.isBlank() ? DEFAULT_ENDPOINT : URI.create(endpoint.trim()),
+                lookup.apply("HF_TOKEN"), isTrue(offline), dir, Duration.ofSeconds(30));
+    }
+
+    private static boolean isTrue(String v) {
+        return v != null && TRUE_VALUES.contains(v.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /** These settings with {@code offline} changed. */
+    public HubSettings withOffline(boolean value) {
+        return new HubSettings(endpoint, token, value, cacheDir, requestTimeout);
+    }
+
+    /** These settings with another token (null for none). */
+    public HubSettings withToken(String value) {
+        return new HubSettings(endpoint, value, offline, cacheDir, requestTimeout);
+    }
+
+    /** Shows whether a token is set, never the token. */
+    @Override
+    public String toString() {
+        return "HubSettings[endpoint=" + endpoint + ", token=" + (token == null ? "none" : "***") + ", offline="
+                + offline + ", cacheDir=" + cacheDir + ", requestTimeout=" + requestTimeout + "]";
+    }
+
+}
