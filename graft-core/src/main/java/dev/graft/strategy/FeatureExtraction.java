@@ -81,19 +81,25 @@ public final class FeatureExtraction {
             FitResult fit = learner.fit(new DenseBatches(trainX, indices(splits.train(), labels)),
                     new DenseBatches(valX, indices(splits.val(), labels)));
             TextClassifier classifier = new TextClassifier(backbone, head, labels, NAME, manager);
-            ClassificationMetrics val = score(classifier, valX, splits.val(), labels);
+            Map<String, SplitPredictions> predictions = new LinkedHashMap<>();
+            predictions.put("val", new SplitPredictions(splits.val(), classifier.probabilitiesOfEmbeddings(valX)));
+            if (testX != null) {
+                predictions.put("test", new SplitPredictions(splits.test().get(), classifier.probabilitiesOfEmbeddings(testX)));
+            }
+            ClassificationMetrics val = score(predictions.get("val"), labels);
             Optional<ClassificationMetrics> test = testX == null ? Optional.empty()
-                    : Optional.of(score(classifier, testX, splits.test().get(), labels));
+                    : Optional.of(score(predictions.get("test"), labels));
             Provenance provenance = provenance(backbone, splits, labels, val, test);
-            return new TrainingOutcome(classifier, fit, val, test, embedSeconds, cache.hits(), provenance);
+            return new TrainingOutcome(classifier, fit, val, test, embedSeconds, cache.hits(), provenance, predictions);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    private static ClassificationMetrics score(TextClassifier classifier, float[][] x, TextDataset data, LabelMap labels) {
-        float[][] probs = classifier.probabilitiesOfEmbeddings(x);
+    private static ClassificationMetrics score(SplitPredictions split, LabelMap labels) {
+        float[][] probs = split.probabilities();
+        TextDataset data = split.data();
         int[] pred = new int[probs.length];
         for (int i = 0; i < probs.length; i++) {
             pred[i] = Inference.argmax(probs[i]);
