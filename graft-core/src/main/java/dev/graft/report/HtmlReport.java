@@ -2,7 +2,6 @@ package dev.graft.report;
 
 import dev.graft.metrics.ClassMetrics;
 import dev.graft.metrics.ClassificationMetrics;
-import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.training.EpochLog;
 import dev.graft.training.FitResult;
 import java.io.IOException;
@@ -53,7 +52,7 @@ public final class HtmlReport {
             written.add(p);
         }
         Path html = dir.resolve(REPORT_FILE);
-        AtomicFiles.writeString(html, render(data, charts));
+        replaceFile(html, render(data, charts));
         return new Output(html, List.copyOf(written));
     }
 
@@ -319,4 +318,19 @@ public final class HtmlReport {
             table.kv td{text-align:left;word-break:break-all}table.kv.nested{margin:0;font-size:.85rem}
             code{font-size:.85rem}details{margin:.5rem 0}
             """;
+
+    /** Writes via a temporary sibling and an atomic rename, with the default (umask) permissions. */
+    static void replaceFile(Path target, String text) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+        try {
+            Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
 }

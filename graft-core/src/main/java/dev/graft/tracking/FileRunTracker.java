@@ -1,11 +1,9 @@
 package dev.graft.tracking;
 
-import dev.graft.tensor.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -143,10 +141,8 @@ public final class FileRunTracker implements RunTracker {
         meta.put("last_update_time", now);
         meta.put("lifecycle_stage", "active");
         meta.put("name", name);
-        try {
-            AtomicFiles.writeString(dir.resolve(META), MlflowFormat.dumpYaml(meta), dev.graft.tensor.io.OnExisting.FAIL);
-        } catch (FileAlreadyExistsException e) {
-            // another process created it first; keep theirs
+        if (!Files.exists(dir.resolve(META))) { // another process may have created it first; keep theirs
+            MlflowFormat.replaceFile(dir.resolve(META), MlflowFormat.dumpYaml(meta));
         }
     }
 
@@ -306,7 +302,7 @@ public final class FileRunTracker implements RunTracker {
             if (creating) {
                 m.put("deleted_time", null);
             }
-            AtomicFiles.writeString(dir.resolve(META), MlflowFormat.dumpYaml(m));
+            MlflowFormat.replaceFile(dir.resolve(META), MlflowFormat.dumpYaml(m));
         }
     }
 }

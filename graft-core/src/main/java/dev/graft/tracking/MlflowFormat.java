@@ -1,6 +1,8 @@
 package dev.graft.tracking;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -134,5 +136,20 @@ final class MlflowFormat {
                 "moth", "otter", "owl", "panda", "robin", "seal", "swan", "wolf", "wren"};
         return adjectives[RANDOM.nextInt(adjectives.length)] + "-" + nouns[RANDOM.nextInt(nouns.length)] + "-"
                 + RANDOM.nextInt(1000);
+    }
+
+    /** Writes via a temporary sibling and an atomic rename, with the default (umask) permissions. */
+    static void replaceFile(Path target, String text) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+        try {
+            Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }
