@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.artifact.ModelDirectory;
+import dev.graft.artifact.Provenance;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.LabelMap;
 import dev.graft.data.Splits;
@@ -8,6 +9,7 @@ import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
+import dev.graft.report.HtmlReport;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.TrainingOutcome;
@@ -34,6 +36,9 @@ import picocli.CommandLine.Spec;
                 "Without --val and --test the training file is split (stratified, seeded) 80/10/10 into train,"
                         + " validation and test; with --test only, 10%% of it becomes the validation set."
                         + " Validation (and test) metrics are printed and written to DIR/metrics.json.",
+                "DIR/report.html (learning curves, confusion matrix, per-class scores, worst mistakes, provenance) and"
+                        + " DIR/plots/*.png are written with the model. The run is recorded in ./mlruns (MLflow's file"
+                        + " layout; see `graft runs`) unless --no-track.",
                 ""})
 final class TrainCommand implements Callable<Integer> {
 
@@ -106,6 +111,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Mixin
+    TrackingOptionsMixin tracking;
+
     @Override
     public Integer call() throws Exception {
         if (!FeatureExtraction.NAME.equals(strategy)) {
@@ -135,12 +143,14 @@ final class TrainCommand implements Callable<Integer> {
             err.println("warning: the licence of " + backbone.id() + " is unknown; check it before using the model commercially.");
         }
         long start = System.nanoTime();
-        try (TrainingOutcome outcome = new FeatureExtraction(config).fit(backbone, splits, new BarProgress(err, quiet),
-                List.of(new EpochProgress(err, quiet)))) {
-            boolean replaced = outcome.classifier().save(out,
-                    outcome.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs()),
-                    outcome.metricsDocument());
+        try (TrainRunRecorder recorder = TrainRunRecorder.start(tracking, out, runParams(config), err);
+             TrainingOutcome outcome = new FeatureExtraction(config).fit(backbone, splits, new BarProgress(err, quiet),
+                recorder.listeners(new EpochProgress(err, quiet)))) {
+            Provenance provenance = outcome.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs());
+            boolean replaced = outcome.classifier().save(out, provenance, outcome.metricsDocument(),
+                    staging -> recorder.writeReport(outcome, provenance, staging));
             double total = (System.nanoTime() - start) / 1e9;
+            recorder.finish(outcome, provenance, out, total);
             stdout.println();
             stdout.println("Validation (" + splits.val().size() + " examples, best epoch " + outcome.fit().bestEpoch() + "):");
             stdout.println(outcome.validation().toTable());
@@ -153,9 +163,29 @@ final class TrainCommand implements Callable<Integer> {
                     outcome.fit().seconds(), total);
             stdout.println((replaced ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()
                     + "  (metrics: " + out.resolve("metrics.json") + ")");
+            if (java.nio.file.Files.exists(out.resolve(HtmlReport.REPORT_FILE))) {
+                stdout.println("Report: " + out.resolve(HtmlReport.REPORT_FILE).toAbsolutePath() + "  (charts: "
+                        + out.resolve(HtmlReport.PLOTS_DIR).toAbsolutePath() + ")");
+            }
+            String recorded = recorder.recordedLine();
+            if (recorded != null) {
+                stdout.println(recorded);
+            }
             stdout.flush();
         }
         return 0;
+    }
+
+    /** The run's settings as recorded by tracking: the strategy's settings plus the data and model chosen. */
+    private Map<String, Object> runParams(FeatureExtractionConfig config) {
+        Map<String, Object> p = new java.util.LinkedHashMap<>(config.describe());
+        p.put("model", model);
+        p.put("strategy", strategy);
+        p.put("train", train.toString());
+        p.put("val", val == null ? "split from train (" + valFraction + ")" : val.toString());
+        p.put("test", test == null ? (val == null ? "split from train (" + testFraction + ")" : "none") : test.toString());
+        p.put("max_train", maxTrain == null ? "all" : maxTrain.toString());
+        return p;
     }
 
     private static void checkFraction(String flag, double value) {
