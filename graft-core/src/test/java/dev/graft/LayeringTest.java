@@ -24,7 +24,7 @@ class LayeringTest {
             List.of("training"),
             List.of("artifact"),
             List.of("strategy"),
-            List.of("eval"),
+            List.of("eval", "report", "tracking"),
             List.of("api"));
 
     @Test

@@ -1,20 +1,22 @@
 package dev.graft.cli;
 
 import dev.graft.artifact.ModelDirectory;
+import dev.graft.artifact.Provenance;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.LabelMap;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
+import dev.graft.model.card.Licenses;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
+import dev.graft.report.HtmlReport;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
 import dev.graft.tensor.io.AtomicDirectory;
 import dev.graft.training.FreezeSchedule;
-import dev.graft.training.TrainingListener;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.training.Monitor;
 import dev.graft.training.TrainConfig;
@@ -39,6 +41,9 @@ import picocli.CommandLine.Spec;
                 "Without --val and --test the training file is split (stratified, seeded) 80/10/10 into train,"
                         + " validation and test; with --test only, 10%% of it becomes the validation set."
                         + " Validation (and test) metrics are printed and written to DIR/metrics.json.",
+                "DIR/report.html (learning curves, confusion matrix, per-class scores, worst mistakes, provenance) and"
+                        + " DIR/plots/*.png are written with the model. The run is recorded in ./mlruns (MLflow's file"
+                        + " layout; see `graft runs`) unless --no-track.",
                 ""})
 final class TrainCommand implements Callable<Integer> {
 
@@ -158,6 +163,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Mixin
+    TrackingOptionsMixin tracking;
+
     @Override
     public Integer call() throws Exception {
         if (!FeatureExtraction.NAME.equals(strategy) && !FineTuning.NAME.equals(strategy)) {
@@ -183,26 +191,28 @@ final class TrainCommand implements Callable<Integer> {
         DatasetSplits splits = readSplits(err);
         report(splits, err);
         TextModelSpec backbone = TextModels.resolve(model);
-        if (backbone.license().equals("unknown")) {
-            err.println("warning: the licence of " + backbone.id() + " is unknown; check it before using the model commercially.");
-        }
+        Licenses.trainingWarning(backbone.id(), backbone.license()).ifPresent(w -> err.println("warning: " + w));
         long start = System.nanoTime();
         Path ckpt = resume != null ? resume : checkpointDir != null ? checkpointDir
                 : out.toAbsolutePath().resolveSibling(out.getFileName() + ".checkpoint");
         if (fineTune && !quiet) {
             err.println("checkpoints: " + ckpt + (resume != null ? " (resuming)" : "  (resume an interrupted run with --resume " + ckpt + ")"));
         }
-        List<TrainingListener> listeners = List.of(new EpochProgress(err, quiet));
-        try (TrainingOutcome outcome = fineTune
-                ? new FineTuning(ftConfig).fit(backbone, splits, new BarProgress(err, quiet), listeners, ckpt, checkpointEvery, resume != null)
-                : new FeatureExtraction(feConfig).fit(backbone, splits, new BarProgress(err, quiet), listeners)) {
-            boolean replaced = outcome.classifier().save(out,
-                    outcome.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs()),
-                    outcome.metricsDocument());
+        Map<String, Object> settings = fineTune ? ftConfig.describe() : feConfig.describe();
+        try (TrainRunRecorder recorder = TrainRunRecorder.start(tracking, out, runParams(settings), err);
+             TrainingOutcome outcome = fineTune
+                     ? new FineTuning(ftConfig).fit(backbone, splits, new BarProgress(err, quiet),
+                             recorder.listeners(new EpochProgress(err, quiet)), ckpt, checkpointEvery, resume != null)
+                     : new FeatureExtraction(feConfig).fit(backbone, splits, new BarProgress(err, quiet),
+                             recorder.listeners(new EpochProgress(err, quiet)))) {
+            Provenance provenance = outcome.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs());
+            boolean replaced = outcome.classifier().save(out, provenance, outcome.metricsDocument(),
+                    staging -> recorder.writeReport(outcome, provenance, staging));
             if (fineTune && checkpointDir == null && resume == null) {
                 AtomicDirectory.deleteTree(ckpt);
             }
             double total = (System.nanoTime() - start) / 1e9;
+            recorder.finish(outcome, provenance, out, total);
             stdout.println();
             stdout.println("Validation (" + splits.val().size() + " examples, best epoch " + outcome.fit().bestEpoch() + "):");
             stdout.println(outcome.validation().toTable());
@@ -219,6 +229,14 @@ final class TrainCommand implements Callable<Integer> {
             }
             stdout.println((replaced ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()
                     + "  (metrics: " + out.resolve("metrics.json") + ")");
+            if (java.nio.file.Files.exists(out.resolve(HtmlReport.REPORT_FILE))) {
+                stdout.println("Report: " + out.resolve(HtmlReport.REPORT_FILE).toAbsolutePath() + "  (charts: "
+                        + out.resolve(HtmlReport.PLOTS_DIR).toAbsolutePath() + ")");
+            }
+            String recorded = recorder.recordedLine();
+            if (recorded != null) {
+                stdout.println(recorded);
+            }
             stdout.flush();
         }
         return 0;
@@ -270,6 +288,18 @@ final class TrainCommand implements Callable<Integer> {
             // fall through to the message
         }
         throw new IllegalArgumentException("--unfreeze takes 'all' or a number of layer groups ≥ 0, got '" + v + "'.");
+    }
+
+    /** The run's settings as recorded by tracking: the strategy's settings plus the data and model chosen. */
+    private Map<String, Object> runParams(Map<String, Object> settings) {
+        Map<String, Object> p = new java.util.LinkedHashMap<>(settings);
+        p.put("model", model);
+        p.put("strategy", strategy);
+        p.put("train", train.toString());
+        p.put("val", val == null ? "split from train (" + valFraction + ")" : val.toString());
+        p.put("test", test == null ? (val == null ? "split from train (" + testFraction + ")" : "none") : test.toString());
+        p.put("max_train", maxTrain == null ? "all" : maxTrain.toString());
+        return p;
     }
 
     private static void checkFraction(String flag, double value) {

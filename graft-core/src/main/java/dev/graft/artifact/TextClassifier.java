@@ -150,7 +150,21 @@ public final class TextClassifier implements AutoCloseable {
      * @return true when an existing model at {@code dir} was replaced
      */
     public boolean save(Path dir, Provenance provenance, Map<String, Object> metrics) throws IOException {
+        return save(dir, provenance, metrics, staging -> { });
+    }
+
+    /**
+     * Saves a self-contained model directory atomically, with extra files (a report, plots) that {@code extras}
+     * writes into the staging directory before the manifest; they appear together with the model or not at all.
+     *
+     * @param metrics written as {@code metrics.json}
+     * @param extras  writes additional files into the staging directory; it must not write the manifest
+     * @return true when an existing model at {@code dir} was replaced
+     */
+    public boolean save(Path dir, Provenance provenance, Map<String, Object> metrics, ModelDirectory.Writer extras)
+            throws IOException {
         return ModelDirectory.write(dir, staging -> {
+            extras.write(staging);
             Path bb = Files.createDirectory(staging.resolve(BACKBONE_DIR));
             TextModelSpec written;
             if (trainedEncoder != null) {

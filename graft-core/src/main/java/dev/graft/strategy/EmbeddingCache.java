@@ -66,7 +66,7 @@ public final class EmbeddingCache {
         float[][] cached = read(file, texts.size());
         if (cached != null) {
             hits++;
-            progress.message("Reused cached embeddings for " + texts.size() + " texts (" + file.getFileName() + ")");
+            progress.message("reused cached embeddings for " + texts.size() + " texts (" + file.getFileName() + ")");
             return cached;
         }
         misses++;

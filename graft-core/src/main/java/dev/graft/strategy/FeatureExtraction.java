@@ -15,7 +15,9 @@ import dev.graft.training.FitResult;
 import dev.graft.training.Learner;
 import dev.graft.training.TrainingListener;
 import dev.graft.util.Progress;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -74,11 +76,16 @@ public final class FeatureExtraction {
             FitResult fit = learner.fit(new DenseBatches(trainX, RunProvenance.indices(splits.train(), labels)),
                     new DenseBatches(valX, RunProvenance.indices(splits.val(), labels)));
             TextClassifier classifier = new TextClassifier(backbone, head, labels, NAME, manager);
-            ClassificationMetrics val = RunProvenance.score(classifier.probabilitiesOfEmbeddings(valX), splits.val(), labels);
+            Map<String, SplitPredictions> predictions = new LinkedHashMap<>();
+            predictions.put("val", new SplitPredictions(splits.val(), classifier.probabilitiesOfEmbeddings(valX)));
+            if (testX != null) {
+                predictions.put("test", new SplitPredictions(splits.test().get(), classifier.probabilitiesOfEmbeddings(testX)));
+            }
+            ClassificationMetrics val = RunProvenance.score(predictions.get("val").probabilities(), splits.val(), labels);
             Optional<ClassificationMetrics> test = testX == null ? Optional.empty()
-                    : Optional.of(RunProvenance.score(classifier.probabilitiesOfEmbeddings(testX), splits.test().get(), labels));
+                    : Optional.of(RunProvenance.score(predictions.get("test").probabilities(), splits.test().get(), labels));
             Provenance provenance = RunProvenance.of(NAME, config.training().seed(), config.describe(), backbone, splits, val, test);
-            return new TrainingOutcome(classifier, fit, val, test, embedSeconds, cache.hits(), provenance);
+            return new TrainingOutcome(classifier, fit, val, test, embedSeconds, cache.hits(), provenance, predictions);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -27,7 +27,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -102,13 +104,16 @@ public final class FineTuning {
             Checkpointing checkpoints = checkpointDir == null ? null
                     : new Checkpointing(checkpointDir, checkpointEvery, fingerprint(backbone, splits), resume);
             FitResult fit = p.learner().fit(p.train(), p.val(), checkpoints);
-            ClassificationMetrics val = RunProvenance.score(p.learner().predictProbabilities(p.val()), splits.val(), labels);
+            Map<String, SplitPredictions> predictions = new LinkedHashMap<>();
+            predictions.put("val", new SplitPredictions(splits.val(), p.learner().predictProbabilities(p.val())));
+            p.test().ifPresent(t -> predictions.put("test", new SplitPredictions(splits.test().get(), p.learner().predictProbabilities(t))));
+            ClassificationMetrics val = RunProvenance.score(predictions.get("val").probabilities(), splits.val(), labels);
             Optional<ClassificationMetrics> test = p.test().map(t ->
-                    RunProvenance.score(p.learner().predictProbabilities(t), splits.test().get(), labels));
+                    RunProvenance.score(predictions.get("test").probabilities(), splits.test().get(), labels));
             TextClassifier classifier = TextClassifier.fineTuned(DjlTextEncoder.wrap(backbone, p.model().encoder(), 32),
                     p.model().head(), labels, NAME, p.manager());
             Provenance provenance = RunProvenance.of(NAME, config.training().seed(), config.describe(), backbone, splits, val, test);
-            return new TrainingOutcome(classifier, fit, val, test, 0, 0, provenance);
+            return new TrainingOutcome(classifier, fit, val, test, 0, 0, provenance, predictions);
         } catch (RuntimeException e) {
             p.close();
             throw e;

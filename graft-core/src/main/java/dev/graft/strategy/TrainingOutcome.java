@@ -18,10 +18,28 @@ import java.util.Optional;
  * @param embedSeconds    wall time spent obtaining embeddings (near zero on a cache hit)
  * @param cacheHits       splits whose embeddings came from the cache
  * @param provenance      how the model was made
+ * @param predictions     the kept model's probabilities by split ({@code "val"}, {@code "test"}), for error
+ *                        analysis; empty when the strategy does not keep them
  */
 public record TrainingOutcome(TextClassifier classifier, FitResult fit, ClassificationMetrics validation,
                               Optional<ClassificationMetrics> test, double embedSeconds, int cacheHits,
-                              Provenance provenance) implements AutoCloseable {
+                              Provenance provenance, Map<String, SplitPredictions> predictions) implements AutoCloseable {
+
+    /** Copies the predictions map. */
+    public TrainingOutcome {
+        predictions = Map.copyOf(predictions);
+    }
+
+    /** An outcome without kept predictions. */
+    public TrainingOutcome(TextClassifier classifier, FitResult fit, ClassificationMetrics validation,
+                           Optional<ClassificationMetrics> test, double embedSeconds, int cacheHits, Provenance provenance) {
+        this(classifier, fit, validation, test, embedSeconds, cacheHits, provenance, Map.of());
+    }
+
+    /** Predictions on the test split when there is one, else on the validation split (empty if none were kept). */
+    public Optional<SplitPredictions> errorAnalysisPredictions() {
+        return Optional.ofNullable(predictions.getOrDefault("test", predictions.get("val")));
+    }
 
     /**
      * Saves the classifier with its provenance and {@code metrics.json} as a self-contained model

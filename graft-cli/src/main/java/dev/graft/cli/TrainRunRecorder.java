@@ -1,0 +1,181 @@
+package dev.graft.cli;
+
+import dev.graft.artifact.Provenance;
+import dev.graft.artifact.Versions;
+import dev.graft.report.HtmlReport;
+import dev.graft.report.ReportData;
+import dev.graft.strategy.TrainingOutcome;
+import dev.graft.tracking.PeakMemory;
+import dev.graft.tracking.RunStatus;
+import dev.graft.tracking.RunTracker;
+import dev.graft.tracking.TrackedRun;
+import dev.graft.tracking.TrackingListener;
+import dev.graft.tracking.TrainingRuns;
+import dev.graft.training.TrainingListener;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Records one {@code graft train} run and writes its report. Tracking never fails training: if the store or server
+ * cannot be reached, a warning is printed and training goes on unrecorded. Closing it without {@link #finish} marks
+ * the run FAILED.
+ */
+final class TrainRunRecorder implements AutoCloseable {
+
+    private final PrintStream err;
+    private final String runName;
+    private final String location;
+    private TrackedRun run;
+    private TrackingListener listener;
+
+    private TrainRunRecorder(PrintStream err, String runName, String location) {
+        this.err = err;
+        this.runName = runName;
+        this.location = location;
+    }
+
+    /**
+     * Starts recording (unless --no-track).
+     *
+     * @param params the run's settings, logged as params right away
+     */
+    static TrainRunRecorder start(TrackingOptionsMixin options, Path out, Map<String, ?> params, PrintStream err) {
+        String name = options.runName != null ? options.runName
+                : out.toAbsolutePath().normalize().getFileName().toString();
+        RunTracker tracker = options.tracker();
+        TrainRunRecorder r = new TrainRunRecorder(err, name, tracker == null ? null : tracker.location());
+        if (tracker == null) {
+            return r;
+        }
+        try {
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put("mlflow.source.name", "graft train");
+            tags.put("mlflow.source.type", "LOCAL");
+            tags.put("mlflow.user", System.getProperty("user.name", ""));
+            tags.put("graft.version", Versions.graft());
+            tags.put("graft.model_dir", out.toAbsolutePath().normalize().toString());
+            r.run = tracker.startRun(options.experiment, name, tags);
+            r.run.logParams(TrainingRuns.params(params));
+            r.listener = new TrackingListener(r.run, e -> r.warn("could not log epoch metrics", e, "; training continues."));
+        } catch (RuntimeException e) {
+            r.warn("could not start recording the run in " + tracker.location(), e, "; training continues unrecorded.");
+            r.closeQuietly();
+        }
+        return r;
+    }
+
+    /** The run's name (also the report's title). */
+    String runName() {
+        return runName;
+    }
+
+    /** {@code others} plus the per-epoch metrics logger when recording. */
+    List<TrainingListener> listeners(TrainingListener... others) {
+        List<TrainingListener> all = new ArrayList<>(List.of(others));
+        if (listener != null) {
+            all.add(listener);
+        }
+        return all;
+    }
+
+    /**
+     * Writes report.html and plots/ into {@code dir} (the model's staging directory); on failure warns and removes
+     * what was written, so the model is saved without a report rather than not at all.
+     */
+    void writeReport(TrainingOutcome outcome, Provenance provenance, Path dir) {
+        try {
+            ReportData d = ReportData.of(runName, outcome);
+            d = new ReportData(d.runName(), d.fit(), d.validation(), d.test(), d.misclassified(), d.misclassifiedSplit(),
+                    d.classCounts(), ReportData.provenanceMap(provenance));
+            HtmlReport.write(d, dir);
+        } catch (RuntimeException | IOException | LinkageError e) {
+            err.println("warning: could not write the report (" + e + "); the model is saved without it.");
+            try {
+                Files.deleteIfExists(dir.resolve(HtmlReport.REPORT_FILE));
+                deleteTree(dir.resolve(HtmlReport.PLOTS_DIR));
+            } catch (IOException ignored) {
+                // the staging directory is replaced as a whole anyway
+            }
+        }
+    }
+
+    /** Logs provenance, summary metrics and the model's small files, then ends the run FINISHED. */
+    void finish(TrainingOutcome outcome, Provenance provenance, Path modelDir, double totalSeconds) {
+        if (run == null) {
+            return;
+        }
+        try {
+            PeakMemory memory = PeakMemory.measure();
+            Map<String, String> tags = TrainingRuns.provenanceTags(provenance);
+            tags.put("graft.peak_memory_source", memory.source());
+            run.setTags(tags);
+            run.logMetrics(TrainingRuns.summaryMetrics(outcome, totalSeconds, memory), outcome.fit().history().size());
+            TrainingRuns.logModelArtifacts(run, modelDir);
+            run.end(RunStatus.FINISHED);
+        } catch (RuntimeException | IOException e) {
+            warn("could not finish recording the run", e, ".");
+        }
+    }
+
+    /** A line saying where the run was recorded, or null when it was not. */
+    String recordedLine() {
+        if (run == null || !run.ended()) {
+            return null;
+        }
+        return "Run " + run.runId() + " recorded in " + location + (location.startsWith("http") ? ""
+                : "  (graft runs show " + run.runId().substring(0, 8) + (location.equals(defaultStore())
+                ? "" : " --tracking-dir " + location) + ")");
+    }
+
+    private static String defaultStore() {
+        String env = System.getenv("GRAFT_TRACKING_DIR");
+        return Path.of(env == null || env.isBlank() ? "mlruns" : env).toAbsolutePath().normalize().toString();
+    }
+
+    private void warn(String what, Exception e, String end) {
+        err.println("warning: " + what + ": " + e.getMessage() + end);
+    }
+
+    private void closeQuietly() {
+        if (run != null) {
+            try {
+                run.close();
+            } catch (RuntimeException ignored) {
+                // already warned
+            }
+            run = null;
+            listener = null;
+        }
+    }
+
+    /** Marks the run FAILED unless it finished. */
+    @Override
+    public void close() {
+        if (run != null && !run.ended()) {
+            try {
+                run.end(RunStatus.FAILED);
+            } catch (RuntimeException e) {
+                err.println("warning: could not mark the run failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.graft.report;
+
+import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.training.EpochLog;
+import dev.graft.training.FitResult;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.CategoryStyler;
+import org.knowm.xchart.style.HeatMapStyler;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The report's charts, drawn by XChart off screen (headless AWT) and encoded as PNG. */
+public final class Charts {
+
+    static {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    static final int WIDTH = 720;
+    static final int HEIGHT = 400;
+    private static final Color TRAIN = new Color(0x1f77b4);
+    private static final Color VAL = new Color(0xff7f0e);
+    private static final Color F1 = new Color(0x2ca02c);
+
+    private Charts() {
+    }
+
+    /** Training and validation loss per epoch. */
+    public static byte[] loss(FitResult fit) {
+        XYChart c = xy("Loss per epoch", "epoch", "cross-entropy");
+        double[] x = epochs(fit);
+        series(c, "train loss", x, fit.history().stream().mapToDouble(EpochLog::trainLoss).toArray(), TRAIN);
+        series(c, "validation loss", x, fit.history().stream().mapToDouble(EpochLog::valLoss).toArray(), VAL);
+        return png(c);
+    }
+
+    /** Validation accuracy and macro-F1 per epoch. */
+    public static byte[] validationScores(FitResult fit) {
+        XYChart c = xy("Validation accuracy and macro-F1 per epoch (best epoch " + fit.bestEpoch() + ")", "epoch", "score");
+        double[] x = epochs(fit);
+        series(c, "accuracy", x, fit.history().stream().mapToDouble(EpochLog::valAccuracy).toArray(), VAL);
+        series(c, "macro-F1", x, fit.history().stream().mapToDouble(EpochLog::valMacroF1).toArray(), F1);
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisMax(1.0);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        return png(c);
+    }
+
+    /** The learning rate per epoch. */
+    public static byte[] learningRate(FitResult fit) {
+        XYChart c = xy("Learning rate per epoch", "epoch", "learning rate");
+        series(c, "learning rate", epochs(fit), fit.history().stream().mapToDouble(EpochLog::learningRate).toArray(), TRAIN);
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setYAxisDecimalPattern("0.0E0");
+        return png(c);
+    }
+
+    /** The confusion matrix as a heat map: rows (y) the true class, columns (x) the predicted class. */
+    public static byte[] confusionMatrix(ClassificationMetrics m, String title) {
+        List<String> labels = m.labels();
+        int k = labels.size();
+        int side = Math.max(420, Math.min(900, 160 + 70 * k));
+        HeatMapChart c = new HeatMapChartBuilder().width(side + 120).height(side).title(title)
+                .xAxisTitle("predicted").yAxisTitle("true").build();
+        int[][] counts = m.confusionMatrix().counts();
+        List<Number[]> heat = new ArrayList<>();
+        int max = 1;
+        for (int t = 0; t < k; t++) {
+            for (int p = 0; p < k; p++) {
+                heat.add(new Number[] {p, k - 1 - t, counts[t][p]}); // first true class at the top
+                max = Math.max(max, counts[t][p]);
+            }
+        }
+        List<String> reversed = new ArrayList<>(labels);
+        java.util.Collections.reverse(reversed);
+        c.addSeries("counts", new ArrayList<>(labels), reversed, heat);
+        HeatMapStyler s = c.getStyler();
+        s.setShowValue(true);
+        s.setMin(0);
+        s.setMax(max);
+        s.setRangeColors(new Color[] {new Color(0xf7fbff), new Color(0x9ecae1), new Color(0x4292c6)});
+        s.setValueFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        s.setValueFontColor(Color.DARK_GRAY);
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setLegendVisible(true);
+        return png(c);
+    }
+
+    /** Training examples per class as bars. */
+    public static byte[] classBalance(Map<String, Integer> counts) {
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Training examples per class")
+                .xAxisTitle("class").yAxisTitle("examples").build();
+        List<String> names = new ArrayList<>(counts.keySet());
+        List<Number> values = new ArrayList<>(counts.values());
+        if (names.isEmpty()) {
+            names.add("(none)");
+            values.add(0);
+        }
+        c.addSeries("examples", names, values).setFillColor(TRAIN);
+        CategoryStyler s = c.getStyler();
+        s.setLegendVisible(false);
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setLabelsVisible(true);
+        s.setXAxisLabelRotation(names.size() > 6 ? 45 : 0);
+        s.setYAxisDecimalPattern("#,##0");
+        return png(c);
+    }
+
+    private static XYChart xy(String title, String xTitle, String yTitle) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        XYStyler s = c.getStyler();
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setMarkerSize(6);
+        s.setXAxisDecimalPattern("0");
+        return c;
+    }
+
+    private static void series(XYChart c, String name, double[] x, double[] y, Color color) {
+        XYSeries series = c.addSeries(name, x, y);
+        series.setLineColor(color);
+        series.setMarkerColor(color);
+        series.setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    private static double[] epochs(FitResult fit) {
+        return fit.history().stream().mapToDouble(EpochLog::epoch).toArray();
+    }
+
+    /** Renders a chart to PNG bytes. */
+    static byte[] png(Chart<?, ?> chart) {
+        BufferedImage image = BitmapEncoder.getBufferedImage(chart);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IllegalStateException("no PNG writer available");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,336 @@
+package dev.graft.report;
+
+import dev.graft.metrics.ClassMetrics;
+import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.training.EpochLog;
+import dev.graft.training.FitResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes {@code report.html} and {@code plots/*.png} for a training run. The HTML file stands alone: inline CSS, the
+ * charts embedded as base64 PNG {@code data:} URIs, no scripts and no external URLs, so it opens offline and can be
+ * mailed or archived as one file. Every text from the data (examples, labels, provenance) is HTML-escaped.
+ */
+public final class HtmlReport {
+
+    /** The report's file name inside the output directory. */
+    public static final String REPORT_FILE = "report.html";
+    /** The folder of PNG charts inside the output directory. */
+    public static final String PLOTS_DIR = "plots";
+
+    /**
+     * The files written.
+     *
+     * @param html  the report
+     * @param plots the PNG charts
+     */
+    public record Output(Path html, List<Path> plots) {
+    }
+
+    private HtmlReport() {
+    }
+
+    /**
+     * Renders the report into {@code dir} (created if needed): {@value #REPORT_FILE} and {@value #PLOTS_DIR}/
+     * {@code loss.png, val_scores.png, learning_rate.png, confusion_matrix.png, class_balance.png}.
+     */
+    public static Output write(ReportData data, Path dir) throws IOException {
+        Map<String, byte[]> charts = charts(data);
+        Path plots = Files.createDirectories(dir.resolve(PLOTS_DIR));
+        List<Path> written = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : charts.entrySet()) {
+            Path p = plots.resolve(e.getKey() + ".png");
+            Files.write(p, e.getValue());
+            written.add(p);
+        }
+        Path html = dir.resolve(REPORT_FILE);
+        replaceFile(html, render(data, charts));
+        return new Output(html, List.copyOf(written));
+    }
+
+    /** The charts by file stem, in report order. */
+    static Map<String, byte[]> charts(ReportData data) {
+        Map<String, byte[]> charts = new LinkedHashMap<>();
+        charts.put("loss", Charts.loss(data.fit()));
+        charts.put("val_scores", Charts.validationScores(data.fit()));
+        charts.put("learning_rate", Charts.learningRate(data.fit()));
+        ClassificationMetrics cm = data.test().orElse(data.validation());
+        charts.put("confusion_matrix", Charts.confusionMatrix(cm, "Confusion matrix (" + (data.test().isPresent() ? "test" : "validation") + ")"));
+        charts.put("class_balance", Charts.classBalance(data.classCounts()));
+        return charts;
+    }
+
+    /** The HTML document. */
+    static String render(ReportData data, Map<String, byte[]> charts) {
+        FitResult fit = data.fit();
+        StringBuilder h = new StringBuilder(64 * 1024);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>Graft report: ").append(esc(data.runName())).append("</title>\n<style>\n").append(CSS)
+                .append("</style>\n</head>\n<body>\n");
+        h.append("<h1>Graft training report</h1>\n<p class=\"sub\">").append(esc(data.runName()));
+        Object created = data.provenance().get("created_at");
+        if (created != null) {
+            h.append(" &middot; ").append(esc(created.toString()));
+        }
+        Object strategy = data.provenance().get("strategy");
+        if (strategy != null) {
+            h.append(" &middot; ").append(esc(strategy.toString()));
+        }
+        h.append("</p>\n");
+
+        // summary cards
+        h.append("<div class=\"cards\">\n");
+        card(h, "validation accuracy", pct(data.validation().accuracy()));
+        card(h, "validation macro-F1", pct(data.validation().macroF1()));
+        data.test().ifPresent(t -> {
+            card(h, "test accuracy", pct(t.accuracy()));
+            card(h, "test macro-F1", pct(t.macroF1()));
+        });
+        card(h, "best epoch", fit.bestEpoch() + " of " + fit.history().size() + (fit.stoppedEarly() ? " (stopped early)" : ""));
+        card(h, "training time", String.format(Locale.ROOT, "%.1f s", fit.seconds()));
+        h.append("</div>\n");
+
+        h.append("<h2>Learning curves</h2>\n<div class=\"grid\">\n");
+        img(h, charts, "loss", "Training and validation loss per epoch");
+        img(h, charts, "val_scores", "Validation accuracy and macro-F1 per epoch");
+        img(h, charts, "learning_rate", "Learning rate per epoch");
+        h.append("</div>\n");
+        epochTable(h, fit);
+
+        ClassificationMetrics main = data.test().orElse(data.validation());
+        String mainName = data.test().isPresent() ? "test" : "validation";
+        h.append("<h2>Confusion matrix (").append(mainName).append(", ").append(main.n()).append(" examples)</h2>\n");
+        h.append("<p class=\"note\">Rows: true class; columns: predicted class. Shading is the share of the row.</p>\n");
+        h.append("<div class=\"grid\">\n");
+        confusionTable(h, main);
+        img(h, charts, "confusion_matrix", "Confusion matrix heat map");
+        h.append("</div>\n");
+
+        h.append("<h2>Per-class scores</h2>\n");
+        perClass(h, "Validation", data.validation());
+        data.test().ifPresent(t -> perClass(h, "Test", t));
+
+        h.append("<h2>Most confident mistakes (").append(esc(data.misclassifiedSplit())).append(")</h2>\n");
+        misclassified(h, data.misclassified());
+
+        h.append("<h2>Class balance (training data)</h2>\n<div class=\"grid\">\n");
+        img(h, charts, "class_balance", "Training examples per class");
+        classCounts(h, data.classCounts());
+        h.append("</div>\n");
+
+        h.append("<h2>Provenance</h2>\n");
+        if (data.provenance().isEmpty()) {
+            h.append("<p class=\"note\">No provenance recorded.</p>\n");
+        } else {
+            h.append("<table class=\"kv\">\n");
+            for (Map.Entry<String, Object> e : data.provenance().entrySet()) {
+                h.append("<tr><th>").append(esc(e.getKey())).append("</th><td>");
+                value(h, e.getValue());
+                h.append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+        h.append("<p class=\"foot\">Written by Graft. This file is self-contained: it loads nothing from the network.</p>\n");
+        h.append("</body>\n</html>\n");
+        return h.toString();
+    }
+
+    private static void card(StringBuilder h, String label, String value) {
+        h.append("<div class=\"card\"><div class=\"v\">").append(esc(value)).append("</div><div class=\"l\">")
+                .append(esc(label)).append("</div></div>\n");
+    }
+
+    private static void img(StringBuilder h, Map<String, byte[]> charts, String key, String alt) {
+        byte[] png = charts.get(key);
+        if (png == null) {
+            return;
+        }
+        h.append("<figure><img alt=\"").append(esc(alt)).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png)).append("\"></figure>\n");
+    }
+
+    private static void epochTable(StringBuilder h, FitResult fit) {
+        h.append("<details><summary>Per-epoch figures</summary>\n<table>\n<tr><th>epoch</th><th>train loss</th>"
+                + "<th>val loss</th><th>val accuracy</th><th>val macro-F1</th><th>learning rate</th><th>seconds</th></tr>\n");
+        for (EpochLog e : fit.history()) {
+            h.append(e.epoch() == fit.bestEpoch() ? "<tr class=\"best\">" : "<tr>")
+                    .append(td(Integer.toString(e.epoch()))).append(td(num(e.trainLoss()))).append(td(num(e.valLoss())))
+                    .append(td(num(e.valAccuracy()))).append(td(num(e.valMacroF1())))
+                    .append(td(String.format(Locale.ROOT, "%.3g", e.learningRate())))
+                    .append(td(String.format(Locale.ROOT, "%.2f", e.seconds()))).append("</tr>\n");
+        }
+        h.append("</table>\n<p class=\"note\">The highlighted row is the best epoch, whose weights were kept.</p></details>\n");
+    }
+
+    private static void confusionTable(StringBuilder h, ClassificationMetrics m) {
+        int[][] counts = m.confusionMatrix().counts();
+        List<String> labels = m.labels();
+        h.append("<table class=\"cm\">\n<tr><th>true \\ predicted</th>");
+        for (String l : labels) {
+            h.append("<th>").append(esc(l)).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (int t = 0; t < labels.size(); t++) {
+            long row = 0;
+            for (int c : counts[t]) {
+                row += c;
+            }
+            h.append("<tr><th>").append(esc(labels.get(t))).append("</th>");
+            for (int p = 0; p < labels.size(); p++) {
+                double share = row == 0 ? 0 : (double) counts[t][p] / row;
+                String bg = t == p ? heat(share, 46, 160, 67) : heat(share, 214, 39, 40);
+                h.append("<td style=\"background:").append(bg).append(share > 0.6 ? ";color:#fff" : "").append("\">")
+                        .append(counts[t][p]).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    private static String heat(double share, int r, int g, int b) {
+        double a = 0.08 + 0.92 * share;
+        return String.format(Locale.ROOT, "rgba(%d,%d,%d,%.2f)", r, g, b, share == 0 ? 0.0 : a);
+    }
+
+    private static void perClass(StringBuilder h, String title, ClassificationMetrics m) {
+        h.append("<h3>").append(esc(title)).append(" (").append(m.n()).append(" examples)</h3>\n<table>\n")
+                .append("<tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>\n");
+        for (ClassMetrics c : m.perClass()) {
+            h.append("<tr><th>").append(esc(c.label())).append("</th>").append(td(num(c.precision())))
+                    .append(td(num(c.recall()))).append(td(num(c.f1()))).append(td(Long.toString(c.support()))).append("</tr>\n");
+        }
+        h.append("<tr class=\"avg\"><th>macro average</th>").append(td(num(m.macroPrecision()))).append(td(num(m.macroRecall())))
+                .append(td(num(m.macroF1()))).append(td(Long.toString(m.n()))).append("</tr>\n");
+        h.append("<tr class=\"avg\"><th>weighted average</th>").append(td(num(m.weightedPrecision())))
+                .append(td(num(m.weightedRecall()))).append(td(num(m.weightedF1()))).append(td(Long.toString(m.n())))
+                .append("</tr>\n</table>\n");
+        h.append("<p class=\"note\">Accuracy ").append(num(m.accuracy()));
+        m.logLoss().ifPresent(l -> h.append(", log loss ").append(num(l)));
+        h.append(".</p>\n");
+    }
+
+    private static void misclassified(StringBuilder h, List<MisclassifiedExample> wrong) {
+        if (wrong.isEmpty()) {
+            h.append("<p class=\"note\">No mistakes on this split.</p>\n");
+            return;
+        }
+        h.append("<table class=\"mis\">\n<tr><th>#</th><th>text</th><th>true</th><th>predicted</th><th>confidence</th></tr>\n");
+        int i = 1;
+        for (MisclassifiedExample e : wrong) {
+            h.append("<tr>").append(td(Integer.toString(i++))).append("<td class=\"text\">").append(esc(e.text())).append("</td>")
+                    .append(td(e.trueLabel())).append(td(e.predictedLabel())).append(td(pct(e.confidence()))).append("</tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    private static void classCounts(StringBuilder h, Map<String, Integer> counts) {
+        long total = counts.values().stream().mapToLong(Integer::longValue).sum();
+        h.append("<table>\n<tr><th>class</th><th>examples</th><th>share</th></tr>\n");
+        counts.forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th>").append(td(Integer.toString(v)))
+                .append(td(total == 0 ? "-" : pct((double) v / total))).append("</tr>\n"));
+        h.append("<tr class=\"avg\"><th>total</th>").append(td(Long.toString(total))).append(td("")).append("</tr>\n</table>\n");
+    }
+
+    /** A provenance value: maps as nested key/value tables, lists as lines, scalars as text. */
+    private static void value(StringBuilder h, Object v) {
+        if (v instanceof Map<?, ?> m) {
+            if (m.isEmpty()) {
+                h.append("<span class=\"note\">(none)</span>");
+                return;
+            }
+            h.append("<table class=\"kv nested\">");
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                h.append("<tr><th>").append(esc(String.valueOf(e.getKey()))).append("</th><td>");
+                value(h, e.getValue());
+                h.append("</td></tr>");
+            }
+            h.append("</table>");
+        } else if (v instanceof List<?> l) {
+            if (l.stream().allMatch(x -> !(x instanceof Map) && !(x instanceof List))) {
+                h.append("<code>").append(esc(String.join(" ", l.stream().map(String::valueOf).toList()))).append("</code>");
+            } else {
+                for (Object x : l) {
+                    value(h, x);
+                }
+            }
+        } else {
+            h.append(v == null ? "<span class=\"note\">null</span>" : esc(String.valueOf(v)));
+        }
+    }
+
+    private static String td(String text) {
+        return "<td>" + esc(text) + "</td>";
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+
+    /** Escapes text for HTML element content and double-quoted attribute values. */
+    public static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static final String CSS = """
+            body{font-family:-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;margin:2rem auto;max-width:1200px;
+            padding:0 1rem;color:#222;line-height:1.4}
+            h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+            .sub{color:#666;margin-top:0}.note{color:#666;font-size:.9rem}.foot{color:#999;font-size:.8rem;margin-top:3rem}
+            .cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}
+            .card{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;min-width:9rem;background:#fafafa}
+            .card .v{font-size:1.4rem;font-weight:600}.card .l{color:#666;font-size:.85rem}
+            .grid{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
+            figure{margin:0}img{max-width:100%;height:auto;border:1px solid #eee}
+            table{border-collapse:collapse;margin:.5rem 0;font-size:.92rem}
+            th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:right;vertical-align:top}
+            th{background:#f4f4f4;text-align:left}
+            tr.best td{background:#e8f5e9;font-weight:600}tr.avg td,tr.avg th{background:#f9f9f9;font-style:italic}
+            table.cm td{text-align:center;min-width:3rem}
+            table.mis td.text{text-align:left;max-width:40rem;white-space:pre-wrap;word-break:break-word}
+            table.kv td{text-align:left;word-break:break-all}table.kv.nested{margin:0;font-size:.85rem}
+            code{font-size:.85rem}details{margin:.5rem 0}
+            """;
+
+    /** Writes via a temporary sibling and an atomic rename, with the default (umask) permissions. */
+    static void replaceFile(Path target, String text) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+        try {
+            Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.graft.report;
+
+import dev.graft.artifact.Json;
+import dev.graft.artifact.Provenance;
+import dev.graft.data.LabelMap;
+import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.strategy.SplitPredictions;
+import dev.graft.strategy.TrainingOutcome;
+import dev.graft.training.FitResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a report shows, independent of how training ran.
+ *
+ * @param runName            a title for the run
+ * @param fit                the per-epoch history and the best epoch
+ * @param validation         the kept model's validation metrics
+ * @param test               its test metrics, when there was a test set
+ * @param misclassified      the worst mistakes, most confident first
+ * @param misclassifiedSplit the split they come from ({@code "test"} or {@code "validation"})
+ * @param classCounts        training examples per class
+ * @param provenance         how the model was made ({@code provenance.json} as a map), empty when unknown
+ */
+public record ReportData(String runName, FitResult fit, ClassificationMetrics validation,
+                         Optional<ClassificationMetrics> test, List<MisclassifiedExample> misclassified,
+                         String misclassifiedSplit, Map<String, Integer> classCounts, Map<String, Object> provenance) {
+
+    /** How many misclassified examples {@link #of(String, TrainingOutcome)} keeps. */
+    public static final int DEFAULT_MISCLASSIFIED = 25;
+
+    /** Copies the collections. */
+    public ReportData {
+        Objects.requireNonNull(runName, "runName");
+        Objects.requireNonNull(fit, "fit");
+        Objects.requireNonNull(validation, "validation");
+        Objects.requireNonNull(test, "test");
+        misclassified = List.copyOf(misclassified);
+        classCounts = new LinkedHashMap<>(classCounts);
+        provenance = provenance == null ? Map.of() : new LinkedHashMap<>(provenance);
+    }
+
+    /** The report of a strategy's outcome: mistakes from the test split if there is one, else from validation. */
+    public static ReportData of(String runName, TrainingOutcome outcome) {
+        return of(runName, outcome, DEFAULT_MISCLASSIFIED);
+    }
+
+    /** As {@link #of(String, TrainingOutcome)}, keeping at most {@code maxMisclassified} mistakes. */
+    public static ReportData of(String runName, TrainingOutcome outcome, int maxMisclassified) {
+        List<String> labels = outcome.classifier().labels().labels();
+        Optional<SplitPredictions> preds = outcome.errorAnalysisPredictions();
+        List<MisclassifiedExample> wrong = preds.map(p -> MisclassifiedExample.worst(p, labels, maxMisclassified))
+                .orElse(List.of());
+        String split = outcome.predictions().containsKey("test") ? "test" : "validation";
+        Provenance.DataFingerprint train = outcome.provenance().data().get("train");
+        Map<String, Integer> counts = train == null ? Map.of() : train.classCounts();
+        return new ReportData(runName, outcome.fit(), outcome.validation(), outcome.test(), wrong, split,
+                ordered(counts, labels), provenanceMap(outcome.provenance()));
+    }
+
+    /** {@code provenance.json}'s content as a map (snake_case keys). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> provenanceMap(Provenance p) {
+        return Json.MAPPER.convertValue(p, LinkedHashMap.class);
+    }
+
+    private static Map<String, Integer> ordered(Map<String, Integer> counts, List<String> labels) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (String l : labels) {
+            if (counts.containsKey(l)) {
+                m.put(l, counts.get(l));
+            }
+        }
+        counts.forEach(m::putIfAbsent);
+        return m;
+    }
+
+    /** Class counts of a labelled data set in first-seen order, for callers building a report by hand. */
+    public static Map<String, Integer> classCounts(dev.graft.data.TextDataset data) {
+        return LabelMap.classCounts(data);
+    }
+}
