@@ -190,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
         var err = System.err;
         DatasetSplits splits = readSplits(err);
         report(splits, err);
-        TextModelSpec backbone = TextModels.resolve(model);
+        TextModelSpec backbone = TextModels.resolve(model, new BarProgress(err, quiet));
         Licenses.trainingWarning(backbone.id(), backbone.license()).ifPresent(w -> err.println("warning: " + w));
         long start = System.nanoTime();
         Path ckpt = resume != null ? resume : checkpointDir != null ? checkpointDir

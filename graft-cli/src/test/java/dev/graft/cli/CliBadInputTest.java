@@ -189,8 +189,8 @@ class CliBadInputTest {
 
     @Test
     void unknownStrategy() throws IOException {
-        trainFails(List.of("--train", good().toString(), "--strategy", "fine-tune"), "--strategy", "'fine-tune'",
-                "feature-extraction");
+        trainFails(List.of("--train", good().toString(), "--strategy", "finetune"), "--strategy", "'finetune'",
+                "feature-extraction", "fine-tune");
     }
 
     @Test

@@ -40,8 +40,16 @@ class CliHubTest {
 
     @BeforeEach
     void start() throws Exception {
+        serveTinyBert(10);
+        files.put("vocab.txt", "[PAD]\n".getBytes(StandardCharsets.UTF_8));
+        files.put("README.md", "---\nlicense: cc-by-nc-4.0\n---\n".getBytes(StandardCharsets.UTF_8));
+        startServer();
+    }
+
+    /** Puts a one-layer, 4-wide BERT with a {@code vocab}-token embedding into the served repository. */
+    private void serveTinyBert(int vocab) throws IOException {
         List<TensorData> w = new ArrayList<>();
-        tensor(w, "bert.embeddings.word_embeddings.weight", 10, 4);
+        tensor(w, "bert.embeddings.word_embeddings.weight", vocab, 4);
         tensor(w, "bert.embeddings.position_embeddings.weight", 8, 4);
         tensor(w, "bert.embeddings.token_type_embeddings.weight", 2, 4);
         tensor(w, "bert.embeddings.LayerNorm.weight", 4);
@@ -60,14 +68,14 @@ class CliHubTest {
         tensor(w, p + "output.dense.weight", 4, 8);
         tensor(w, p + "output.dense.bias", 4);
         tensor(w, "classifier.weight", 2, 4);
-        Path st = tmp.resolve("w.safetensors");
+        Path st = tmp.resolve("w" + vocab + ".safetensors");
         SafeTensors.write(st, w, Map.of());
-        files.put("config.json", ("{\"model_type\":\"bert\",\"vocab_size\":10,\"hidden_size\":4,\"num_hidden_layers\":1,"
+        files.put("config.json", ("{\"model_type\":\"bert\",\"vocab_size\":" + vocab + ",\"hidden_size\":4,\"num_hidden_layers\":1,"
                 + "\"num_attention_heads\":2,\"intermediate_size\":8,\"max_position_embeddings\":8}").getBytes(StandardCharsets.UTF_8));
         files.put("model.safetensors", Files.readAllBytes(st));
-        files.put("vocab.txt", "[PAD]\n".getBytes(StandardCharsets.UTF_8));
-        files.put("README.md", "---\nlicense: cc-by-nc-4.0\n---\n".getBytes(StandardCharsets.UTF_8));
+    }
 
+    private void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", ex -> {
             requests.incrementAndGet();
@@ -157,6 +165,38 @@ class CliHubTest {
         CliHarness.Result offline = CliHarness.run("models", "pull", "acme/tiny@v2", "-q");
         assertEquals(1, offline.code(), offline.toString());
         assertTrue(offline.err().contains("HF_HUB_OFFLINE=1 is set but acme/tiny@v2 is not in the cache"), offline.toString());
+    }
+
+    @Test
+    void trainsFineTunesAndPredictsWithAHubModel() throws IOException {
+        serveTinyBert(30522);
+        try (var tok = getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            files.put("tokenizer.json", tok.readAllBytes());
+        }
+        files.remove("vocab.txt");
+        Path train = tmp.resolve("train.csv");
+        StringBuilder rows = new StringBuilder("text,label\n");
+        for (int i = 0; i < 8; i++) {
+            rows.append("refund my payment ").append(i).append(",billing\n");
+            rows.append("the app crashes ").append(i).append(",bug\n");
+        }
+        Files.writeString(train, rows.toString());
+        for (String strategy : List.of("fine-tune", "feature-extraction")) {
+            Path out = tmp.resolve("model-" + strategy);
+            CliHarness.Result r = CliHarness.run("train", "--train", train.toString(), "--model", "hf:acme/tiny",
+                    "--strategy", strategy, "--epochs", "1", "--out", out.toString(), "--no-track", "-q");
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.err().contains("cc-by-nc-4.0"), "the non-commercial licence is named: " + r);
+            String provenance = Files.readString(out.resolve("provenance.json"));
+            assertTrue(provenance.contains("cc-by-nc-4.0") && provenance.contains("acme/tiny"), provenance);
+            Path input = tmp.resolve("in.txt");
+            Files.writeString(input, "refund please\napp crashes\n");
+            CliHarness.Result p = CliHarness.run("predict", "--model", out.toString(), "--input", input.toString());
+            assertEquals(0, p.code(), p.toString());
+            assertEquals(2, p.out().lines().count(), p.toString());
+        }
+        assertTrue(Files.isRegularFile(tmp.resolve("model-fine-tune/backbone/model.safetensors")),
+                "fine-tuned encoder weights are saved with the model");
     }
 
     @Test

@@ -35,9 +35,9 @@ class HtmlReportTest {
 
     static ReportData data() {
         FitResult fit = new FitResult(List.of(
-                new EpochLog(1, 1.05, 0.98, 0.55, 0.50, 0.01, 0.4, true),
-                new EpochLog(2, 0.80, 0.75, 0.70, 0.66, 0.01, 0.3, true),
-                new EpochLog(3, 0.60, 0.78, 0.68, 0.64, 0.005, 0.3, false)), 2, Monitor.MACRO_F1, 0.66, false, 1.0);
+                new EpochLog(1, 1.05, 0.98, 0.55, 0.50, 0.01, 0.4, true, 100, java.util.Map.of()),
+                new EpochLog(2, 0.80, 0.75, 0.70, 0.66, 0.01, 0.3, true, 100, java.util.Map.of()),
+                new EpochLog(3, 0.60, 0.78, 0.68, 0.64, 0.005, 0.3, false, 100, java.util.Map.of())), 2, Monitor.MACRO_F1, 0.66, false, 1.0);
         ClassificationMetrics val = ClassificationMetrics.of(new int[] {0, 0, 1, 1, 2, 2}, new int[] {0, 1, 1, 1, 2, 0}, LABELS);
         ClassificationMetrics test = ClassificationMetrics.of(new int[] {0, 1, 2, 2}, new int[] {0, 1, 2, 1}, LABELS);
         TextDataset data = TextDataset.of("test", List.of(
@@ -116,7 +116,7 @@ class HtmlReportTest {
 
     @Test
     void singleEpochAndNoMistakesStillRender() throws Exception {
-        FitResult fit = new FitResult(List.of(new EpochLog(1, 0.5, 0.4, 1.0, 1.0, 0.01, 0.1, true)), 1, Monitor.MACRO_F1, 1.0,
+        FitResult fit = new FitResult(List.of(new EpochLog(1, 0.5, 0.4, 1.0, 1.0, 0.01, 0.1, true, 100, java.util.Map.of())), 1, Monitor.MACRO_F1, 1.0,
                 false, 0.1);
         ClassificationMetrics val = ClassificationMetrics.of(new int[] {0, 1}, new int[] {0, 1}, List.of("a", "b"));
         ReportData d = new ReportData("r", fit, val, Optional.empty(), List.of(), "validation", Map.of(), Map.of());

@@ -2,20 +2,17 @@ package dev.graft.model.bert;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.tensor.TensorData;
 import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.tensor.onnx.OnnxGraph;
 import dev.graft.tensor.safetensors.SafeTensors;
-import dev.graft.tensor.safetensors.SafeTensorsFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,18 +46,17 @@ public final class BertBackbone {
         }
     }
 
-    /** A model read from {@code dir/config.json} and {@code dir/model.safetensors} (strict: every tensor must match). */
+    /**
+     * A model read from a Hugging Face style directory: {@code config.json} (BERT, RoBERTa,
+     * DistilBERT or MiniLM) and {@code model.safetensors} or {@code pytorch_model.bin} (read
+     * without executing pickle). Loading is strict: every parameter must be present and shaped right.
+     */
     public static BertModel fromDirectory(Path dir, NDManager manager, float dropout) {
         try {
-            BertModel model = new BertModel(readConfig(dir.resolve(CONFIG_FILE)), dropout);
+            HfCheckpoint checkpoint = HfCheckpoints.read(dir);
+            BertModel model = new BertModel(checkpoint.config(), dropout);
             model.initialize(manager);
-            Map<String, TensorData> weights = new LinkedHashMap<>();
-            try (SafeTensorsFile f = SafeTensors.open(dir.resolve(WEIGHTS_FILE))) {
-                for (TensorData t : f.readAll()) {
-                    weights.put(t.name(), t);
-                }
-            }
-            BertWeights.load(model, weights);
+            HfCheckpoints.load(model, checkpoint);
             return model;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load BERT weights from " + dir + ": " + e.getMessage(), e);
@@ -94,23 +90,15 @@ public final class BertBackbone {
         return n;
     }
 
-    /** Reads a BERT {@code config.json}; a missing field is named in the error. */
-    public static BertConfig readConfig(Path file) throws IOException {
-        JsonNode n = JSON.readTree(file.toFile());
-        return new BertConfig(required(n, "vocab_size", file), required(n, "hidden_size", file), required(n, "num_hidden_layers", file),
-                required(n, "num_attention_heads", file), required(n, "intermediate_size", file),
-                required(n, "max_position_embeddings", file), n.path("type_vocab_size").asInt(2), n.path("layer_norm_eps").asDouble(1e-12));
-    }
-
-    private static int required(JsonNode n, String field, Path file) throws IOException {
-        if (!n.path(field).canConvertToInt()) {
-            throw new IOException(file + " has no integer field '" + field + "'");
-        }
-        return n.path(field).asInt();
-    }
-
-    /** Whether {@code dir} holds a safetensors backbone. */
+    /** Whether {@code dir} holds a Hugging Face style backbone ({@code config.json} and weights). */
     public static boolean isDirectory(Path dir) {
-        return Files.isRegularFile(dir.resolve(WEIGHTS_FILE)) && Files.isRegularFile(dir.resolve(CONFIG_FILE));
+        return Files.isRegularFile(dir.resolve(CONFIG_FILE)) && (Files.isRegularFile(dir.resolve(WEIGHTS_FILE))
+                || Files.isRegularFile(dir.resolve(HfCheckpoints.PYTORCH_FILE)));
+    }
+
+    /** The weights file of a Hugging Face style directory ({@code model.safetensors}, else {@code pytorch_model.bin}). */
+    public static Path weightsFile(Path dir) {
+        Path st = dir.resolve(WEIGHTS_FILE);
+        return Files.isRegularFile(st) ? st : dir.resolve(HfCheckpoints.PYTORCH_FILE);
     }
 }

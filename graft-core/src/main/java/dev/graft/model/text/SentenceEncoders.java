@@ -30,18 +30,23 @@ public final class SentenceEncoders {
         if (spec.hasOnnx()) {
             link(spec.onnxFile(), target.resolve(TextModelSpec.ONNX_FILE));
         } else {
-            link(spec.directory().resolve(BertBackbone.WEIGHTS_FILE), target.resolve(BertBackbone.WEIGHTS_FILE));
+            Path weights = BertBackbone.weightsFile(spec.directory());
+            link(weights, target.resolve(weights.getFileName().toString()));
             link(spec.directory().resolve(BertBackbone.CONFIG_FILE), target.resolve(BertBackbone.CONFIG_FILE));
         }
         TextModels.writeMetadata(spec, target);
     }
 
-    /** Hard-links {@code source} to {@code target}, copying when links are not possible (another file system). */
+    /**
+     * Hard-links {@code source} (symbolic links resolved, as in a Hugging Face cache snapshot) to
+     * {@code target}, copying when links are not possible (another file system).
+     */
     public static void link(Path source, Path target) throws IOException {
+        Path real = source.toRealPath();
         try {
-            Files.createLink(target, source);
+            Files.createLink(target, real);
         } catch (IOException | UnsupportedOperationException e) {
-            Files.copy(source, target);
+            Files.copy(real, target);
         }
     }
 }

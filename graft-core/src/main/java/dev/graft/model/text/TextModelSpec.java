@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param id         stable identifier, e.g. {@code sentence-transformers/all-MiniLM-L6-v2}
  * @param directory  folder holding {@code model.onnx}, {@code tokenizer.json}, {@code backbone.json}
- * @param sha256     SHA-256 of the weights file ({@code model.onnx}, else {@code model.safetensors}),
+ * @param sha256     SHA-256 of the weights file ({@code model.onnx}, else {@code model.safetensors} or {@code pytorch_model.bin}),
  *                   recorded in provenance and checked on load
  * @param maxLength  maximum tokens per text
  * @param pooling    how token vectors become a sentence vector
@@ -50,7 +50,7 @@ public record TextModelSpec(String id, Path directory, String sha256, int maxLen
 
     /** The file whose checksum is {@link #sha256()}: {@code model.onnx} when present, else {@code model.safetensors}. */
     public Path weightsFile() {
-        return hasOnnx() ? onnxFile() : directory.resolve(dev.graft.model.bert.BertBackbone.WEIGHTS_FILE);
+        return hasOnnx() ? onnxFile() : dev.graft.model.bert.BertBackbone.weightsFile(directory);
     }
 
     /** The tokenizer. */

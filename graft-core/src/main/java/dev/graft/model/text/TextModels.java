@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.model.bert.BertBackbone;
+import dev.graft.model.hub.HubClient;
+import dev.graft.model.hub.HubSettings;
+import dev.graft.model.hub.PulledModel;
+import dev.graft.model.hub.RepoRef;
+import dev.graft.util.Progress;
 import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.util.GraftHome;
 import dev.graft.util.Hashes;
@@ -65,16 +70,28 @@ public final class TextModels {
      * optionally {@code backbone.json}.
      */
     public static TextModelSpec resolve(String nameOrPath) {
+        return resolve(nameOrPath, Progress.NONE);
+    }
+
+    /**
+     * As {@link #resolve(String)}, also accepting {@code hf:org/name[@revision]}: a Hugging Face Hub
+     * model, taken from the local Hub cache or downloaded into it (see {@link HubClient}).
+     */
+    public static TextModelSpec resolve(String nameOrPath, Progress progress) {
         Bundled b = ALIASES.get(nameOrPath.toLowerCase(Locale.ROOT));
         if (b != null) {
             return extract(b);
+        }
+        if (RepoRef.isHubReference(nameOrPath)) {
+            return fromHub(RepoRef.parse(nameOrPath), progress);
         }
         Path dir = Path.of(nameOrPath);
         if (Files.isDirectory(dir)) {
             return fromDirectory(dir);
         }
         throw new IllegalArgumentException("Unknown model '" + nameOrPath + "': it is neither a bundled model ("
-                + String.join(", ", ALIASES.keySet()) + ") nor a directory. Run `graft models list` to see what is available.");
+                + String.join(", ", ALIASES.keySet()) + "), a Hub model (hf:org/name) nor a directory. Run `graft models list`"
+                + " to see what is available.");
     }
 
     /** Reads a model directory; its {@code backbone.json} supplies pooling, length and licence. */
@@ -86,21 +103,36 @@ public final class TextModels {
                     + TextModelSpec.TOKENIZER_FILE + " and either " + TextModelSpec.ONNX_FILE + " or "
                     + BertBackbone.CONFIG_FILE + " + " + BertBackbone.WEIGHTS_FILE + ".");
         }
-        Path weights = Files.isRegularFile(onnx) ? onnx : dir.resolve(BertBackbone.WEIGHTS_FILE);
+        Path weights = Files.isRegularFile(onnx) ? onnx : BertBackbone.weightsFile(dir);
         try {
             Path meta = dir.resolve(TextModelSpec.METADATA_FILE);
             JsonNode m = Files.isRegularFile(meta) ? JSON.readTree(meta.toFile()) : JSON.createObjectNode();
-            int declared = TextTokenizer.TokenizerSettings.read(tok).maxLength();
-            int maxLength = m.path("max_length").asInt(declared > 0 ? declared : 512);
-            Pooling pooling = Pooling.valueOf(m.path("pooling").asText("MEAN").toUpperCase(Locale.ROOT));
+            int maxLength = m.path("max_length").asInt(0);
+            if (maxLength <= 0) {
+                maxLength = ModelDefaults.maxLength(dir);
+            }
+            Pooling pooling = m.has("pooling") ? Pooling.valueOf(m.path("pooling").asText().toUpperCase(Locale.ROOT))
+                    : ModelDefaults.pooling(dir);
             String sha = m.path("sha256").asText("");
             if (sha.isEmpty()) {
                 sha = Hashes.sha256(weights);
             }
             return new TextModelSpec(m.path("id").asText(dir.getFileName().toString()), dir, sha, maxLength, pooling,
-                    m.path("license").asText("unknown"), m.path("source").asText(dir.toString()));
+                    m.path("license").asText(ModelDefaults.license(dir)), m.path("source").asText(dir.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read model directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TextModelSpec fromHub(RepoRef ref, Progress progress) {
+        HubClient client = new HubClient(HubSettings.fromEnvironment());
+        try {
+            PulledModel pulled = client.pull(ref, progress);
+            TextModelSpec local = fromDirectory(pulled.directory());
+            return new TextModelSpec(ref.repoId(), local.directory(), local.sha256(), local.maxLength(), local.pooling(),
+                    local.license(), client.settings().endpoint() + "/" + ref.repoId() + "@" + pulled.commit());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
