@@ -60,6 +60,29 @@ class CliEndToEndTest {
     }
 
     @Test
+    void lrFindSuggestsARateRepeatablyAndWritesAPlot() throws Exception {
+        Path train = CliHarness.csv(dir, "train.csv", rows(0, 12));
+        Path plot = dir.resolve("lr.png");
+        String[] args = {"lr-find", "--train", train.toString(), "--strategy", "feature-extraction", "--steps", "30", "--json", "-q"};
+        CliHarness.Result a = CliHarness.run(args);
+        assertEquals(0, a.code(), a::toString);
+        JsonNode ja = JSON.readTree(a.out());
+        double suggestion = ja.get("suggestion").asDouble();
+        assertTrue(suggestion >= 1e-7 && suggestion <= 10, a::toString);
+        assertEquals(30, ja.get("learning_rates").size() + (30 - ja.get("losses").size()), "one rate per recorded loss");
+        CliHarness.Result b = CliHarness.run(args);
+        assertEquals(suggestion, JSON.readTree(b.out()).get("suggestion").asDouble(), 0.0, "same seed, same suggestion");
+
+        CliHarness.Result withPlot = CliHarness.run("lr-find", "--train", train.toString(), "--steps", "30", "--plot", plot.toString(), "-q");
+        assertEquals(0, withPlot.code(), withPlot::toString);
+        assertTrue(withPlot.out().contains("Suggested learning rate"), withPlot::toString);
+        assertTrue(javax.imageio.ImageIO.read(plot.toFile()) != null, "the plot is a PNG");
+        CliHarness.Result again = CliHarness.run("lr-find", "--train", train.toString(), "--steps", "30", "--plot", plot.toString(), "-q");
+        assertEquals(1, again.code(), again::toString);
+        assertTrue(again.err().contains("already exists"), again::toString);
+    }
+
+    @Test
     void trainEvaluatePredictAndRetrain() throws Exception {
         Path train = CliHarness.csv(dir, "train.csv", rows(0, 12));
         Path val = CliHarness.csv(dir, "val.csv", rows(12, 15));

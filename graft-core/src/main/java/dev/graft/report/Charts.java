@@ -76,6 +76,24 @@ public final class Charts {
         return png(c);
     }
 
+    /** An LR finder curve: smoothed loss against the learning rate (log scale), with the suggestion marked. */
+    public static byte[] lrFinder(java.util.List<Double> lrs, java.util.List<Double> losses, double suggestion) {
+        XYChart c = xy("Learning-rate finder (suggestion " + String.format(java.util.Locale.ROOT, "%.2e", suggestion) + ")",
+                "learning rate", "smoothed training loss");
+        c.getStyler().setXAxisLogarithmic(true);
+        c.getStyler().setXAxisDecimalPattern("0.0E0");
+        series(c, "loss", lrs.stream().mapToDouble(Double::doubleValue).toArray(),
+                losses.stream().mapToDouble(Double::doubleValue).toArray(), TRAIN);
+        int k = 0;
+        for (int i = 0; i < lrs.size(); i++) {
+            if (Math.abs(Math.log(lrs.get(i) / suggestion)) < Math.abs(Math.log(lrs.get(k) / suggestion))) {
+                k = i;
+            }
+        }
+        series(c, "suggestion", new double[] {lrs.get(k)}, new double[] {losses.get(k)}, VAL);
+        return png(c);
+    }
+
     /** The confusion matrix as a heat map: rows (y) the true class, columns (x) the predicted class. */
     public static byte[] confusionMatrix(ClassificationMetrics m, String title) {
         List<String> labels = m.labels();

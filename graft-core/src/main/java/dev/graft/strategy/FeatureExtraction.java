@@ -13,6 +13,8 @@ import dev.graft.model.text.TextModelSpec;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.FitResult;
 import dev.graft.training.Learner;
+import dev.graft.training.LrFinder;
+import dev.graft.training.TrainingPlan;
 import dev.graft.training.TrainingListener;
 import dev.graft.util.Progress;
 import java.util.LinkedHashMap;
@@ -47,24 +49,50 @@ public final class FeatureExtraction {
         return config;
     }
 
+    /** Sentence vectors of each split and the cache's part in obtaining them. */
+    private record Embedded(float[][] train, float[][] val, float[][] test, double seconds, int cacheHits) {
+    }
+
+    /**
+     * Embeds every split, from the cache where possible. The backbone is opened only if some split
+     * misses the cache and is closed before training: ONNX Runtime and libtorch never compute at the same time.
+     */
+    private Embedded embed(TextModelSpec backbone, DatasetSplits splits, Progress progress) {
+        EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
+        long t0 = System.nanoTime();
+        try (LazyEncoder encoder = new LazyEncoder(() -> SentenceEncoders.open(backbone, config.threads(), config.encodeBatchSize()))) {
+            float[][] train = cache.embed(backbone, encoder, RunProvenance.texts(splits.train()), progress);
+            float[][] val = cache.embed(backbone, encoder, RunProvenance.texts(splits.val()), progress);
+            float[][] test = splits.test().isPresent()
+                    ? cache.embed(backbone, encoder, RunProvenance.texts(splits.test().get()), progress) : null;
+            return new Embedded(train, val, test, (System.nanoTime() - t0) / 1e9, cache.hits());
+        }
+    }
+
+    /**
+     * The learning-rate range test for the head on this data (embeddings from the cache); the
+     * head is thrown away afterwards.
+     */
+    public LrFinder.Result findLearningRate(TextModelSpec backbone, DatasetSplits splits, LrFinder finder, Progress progress) {
+        Embedded e = embed(backbone, splits, progress);
+        LabelMap labels = splits.labelMap();
+        Learner.seed(config.training().seed());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ClassifierHead head = new ClassifierHead(new HeadConfig(e.train()[0].length, labels.size(), config.hiddenUnits(), config.dropout()));
+            head.initialize(manager);
+            Learner learner = new Learner(head, head, config.training(), List.of());
+            return finder.run(learner, head, head, TrainingPlan.simple(),
+                    new DenseBatches(e.train(), RunProvenance.indices(splits.train(), labels)));
+        }
+    }
+
     /** Trains on {@code splits} with the frozen {@code backbone}. */
     public TrainingOutcome fit(TextModelSpec backbone, DatasetSplits splits, Progress progress, List<TrainingListener> listeners) {
         LabelMap labels = splits.labelMap();
-        EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
-        long t0 = System.nanoTime();
-        float[][] trainX;
-        float[][] valX;
-        float[][] testX = null;
-        // The backbone is opened only if some split misses the cache, and closed before training:
-        // ONNX Runtime and libtorch never compute at the same time.
-        try (LazyEncoder encoder = new LazyEncoder(() -> SentenceEncoders.open(backbone, config.threads(), config.encodeBatchSize()))) {
-            trainX = cache.embed(backbone, encoder, RunProvenance.texts(splits.train()), progress);
-            valX = cache.embed(backbone, encoder, RunProvenance.texts(splits.val()), progress);
-            if (splits.test().isPresent()) {
-                testX = cache.embed(backbone, encoder, RunProvenance.texts(splits.test().get()), progress);
-            }
-        }
-        double embedSeconds = (System.nanoTime() - t0) / 1e9;
+        Embedded embedded = embed(backbone, splits, progress);
+        float[][] trainX = embedded.train();
+        float[][] valX = embedded.val();
+        float[][] testX = embedded.test();
         int dim = trainX[0].length;
 
         Learner.seed(config.training().seed());
@@ -85,7 +113,7 @@ public final class FeatureExtraction {
             Optional<ClassificationMetrics> test = testX == null ? Optional.empty()
                     : Optional.of(RunProvenance.score(predictions.get("test").probabilities(), splits.test().get(), labels));
             Provenance provenance = RunProvenance.of(NAME, config.training().seed(), config.describe(), backbone, splits, val, test);
-            return new TrainingOutcome(classifier, fit, val, test, embedSeconds, cache.hits(), provenance, predictions);
+            return new TrainingOutcome(classifier, fit, val, test, embedded.seconds(), embedded.cacheHits(), provenance, predictions);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

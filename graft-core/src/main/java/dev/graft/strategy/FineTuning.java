@@ -18,6 +18,7 @@ import dev.graft.model.text.TransformerClassifier;
 import dev.graft.training.Checkpointing;
 import dev.graft.training.FitResult;
 import dev.graft.training.Learner;
+import dev.graft.training.LrFinder;
 import dev.graft.training.TokenBatches;
 import dev.graft.training.TrainingListener;
 import dev.graft.util.Hashes;
@@ -117,6 +118,16 @@ public final class FineTuning {
         } catch (RuntimeException e) {
             p.close();
             throw e;
+        }
+    }
+
+    /**
+     * The learning-rate range test for fine-tuning this model on this data: the swept rate is the
+     * head's, the backbone follows at this config's ratio. Nothing is kept.
+     */
+    public LrFinder.Result findLearningRate(TextModelSpec backbone, DatasetSplits splits, LrFinder finder) {
+        try (Prepared p = prepare(backbone, splits, List.of())) {
+            return finder.run(p.learner(), p.model(), p.model(), config.plan(), p.train());
         }
     }
 

@@ -199,6 +199,32 @@ class FineTuningEngineTest {
         }
     }
 
+    @Test
+    void lrFinderLeavesTheModelExactlyAsItWasAndRepeatsWithTheSameSeed() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TransformerClassifier model = TinyTextTask.model(m, 10);
+            TrainingPlan p = plan(FreezeSchedule.all().withHeadEpochs(1), 0);
+            Learner learner = new Learner(model, model, config(1), p, List.of());
+            Map<String, float[]> before = values(model.namedParameters());
+            Map<String, Boolean> trainableBefore = new java.util.HashMap<>();
+            model.namedParameters().forEach((n, q) -> trainableBefore.put(n, q.requiresGradient()));
+            LrFinder finder = new LrFinder(1e-6, 1, 40);
+            LrFinder.Result a = finder.run(learner, model, model, p, TRAIN);
+            Map<String, float[]> after = values(model.namedParameters());
+            for (String n : before.keySet()) {
+                assertArrayEquals(before.get(n), after.get(n), n + " restored");
+                assertEquals(trainableBefore.get(n), model.namedParameters().get(n).requiresGradient(), n + " trainability restored");
+            }
+            LrFinder.Result b = finder.run(learner, model, model, p, TRAIN);
+            assertEquals(a.suggestion(), b.suggestion(), 0.0);
+            assertEquals(a.losses(), b.losses());
+            assertTrue(a.suggestion() > 1e-6 && a.suggestion() < a.minimumLossLr() * 1.0001, a.toString());
+            // a normal fit afterwards is unaffected by the sweep
+            FitResult fit = learner.fit(TRAIN, VAL);
+            assertEquals(1, fit.history().size());
+        }
+    }
+
     private static double lastDrift(FitResult fit) {
         return fit.history().get(fit.history().size() - 1).drift().values().stream().mapToDouble(Double::doubleValue).sum();
     }

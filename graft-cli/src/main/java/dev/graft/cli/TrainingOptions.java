@@ -1,0 +1,247 @@
+package dev.graft.cli;
+
+import dev.graft.data.DatasetSplits;
+import dev.graft.data.LabelMap;
+import dev.graft.data.Splits;
+import dev.graft.data.TextDataReader;
+import dev.graft.data.TextDataset;
+import dev.graft.model.card.Licenses;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.text.TextModels;
+import dev.graft.strategy.FeatureExtraction;
+import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.strategy.FineTuneConfig;
+import dev.graft.strategy.FineTuning;
+import dev.graft.training.FreezeSchedule;
+import dev.graft.training.Monitor;
+import dev.graft.training.TrainConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * What to train on and how: data, pretrained model, strategy and every training setting. Shared
+ * by {@code graft train} and {@code graft lr-find}, so both read the same options the same way.
+ */
+final class TrainingOptions {
+
+    @Option(names = "--train", required = true, paramLabel = "PATH", description = "Labelled training data (CSV, TSV or JSONL).")
+    Path train;
+
+    @Option(names = "--val", paramLabel = "PATH", description = "Validation data (default: split off --train).")
+    Path val;
+
+    @Option(names = "--test", paramLabel = "PATH", description = "Test data, scored once with the final model.")
+    Path test;
+
+    @Option(names = "--model", defaultValue = "minilm", paramLabel = "NAME|PATH",
+            description = "Pretrained model: a name from `graft models list` or a model directory (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--strategy", defaultValue = FeatureExtraction.NAME, paramLabel = "NAME",
+            description = "Transfer strategy: feature-extraction (frozen backbone, cached embeddings, new head) or fine-tune (default: ${DEFAULT-VALUE}).")
+    String strategy;
+
+    @Mixin
+    DataOptionsMixin data;
+
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Maximum epochs (default: " + TrainConfig.DEFAULT_EPOCHS + " for feature-extraction, 4 for fine-tune).")
+    Integer epochs;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed for splitting, initialisation, dropout and shuffling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-train", paramLabel = "N", description = "Use at most N training examples (stratified sample).")
+    Integer maxTrain;
+
+    @Option(names = "--val-fraction", defaultValue = "0.1", paramLabel = "F", description = "Share of --train held out for validation when --val is absent (default: ${DEFAULT-VALUE}).")
+    double valFraction;
+
+    @Option(names = "--test-fraction", defaultValue = "0.1", paramLabel = "F", description = "Share of --train held out for testing when neither --val nor --test is given (default: ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = {"--lr", "--lr-head"}, paramLabel = "RATE",
+            description = "Learning rate of the new head (default: " + TrainConfig.DEFAULT_LEARNING_RATE + " for feature-extraction, 1e-3 for fine-tune).")
+    Double learningRate;
+
+    @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "W", description = "AdamW weight decay, not applied to biases and norms (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Examples per step (default: 32 for feature-extraction, 16 for fine-tune).")
+    Integer batchSize;
+
+    @Option(names = "--patience", paramLabel = "N",
+            description = "Epochs without improvement before stopping; 0 = never stop early (default: " + TrainConfig.DEFAULT_PATIENCE + " for feature-extraction, 2 for fine-tune).")
+    Integer patience;
+
+    @Option(names = "--monitor", defaultValue = "macro_f1", paramLabel = "METRIC", description = "Validation metric that picks the best epoch: macro_f1, accuracy or loss (default: ${DEFAULT-VALUE}).")
+    String monitor;
+
+    @Option(names = "--hidden", defaultValue = "0", paramLabel = "UNITS", description = "Units of an optional hidden layer in the head; 0 = linear head (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--dropout", defaultValue = "0.1", paramLabel = "P", description = "Head dropout (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
+    @Option(names = "--unfreeze", paramLabel = "all|K", defaultValue = "all",
+            description = "fine-tune: train the top K layer groups of the backbone, or all (default: ${DEFAULT-VALUE}).")
+    String unfreeze;
+
+    @Option(names = "--gradual", description = "fine-tune: unfreeze one more layer group per epoch, top-down (gradual unfreezing).")
+    boolean gradual;
+
+    @Option(names = "--head-epochs", defaultValue = "0", paramLabel = "N", description = "fine-tune: train the head alone for the first N epochs (default: ${DEFAULT-VALUE}).")
+    int headEpochs;
+
+    @Option(names = "--freeze-embeddings", description = "fine-tune: keep the embedding layer frozen.")
+    boolean freezeEmbeddings;
+
+    @Option(names = "--lr-backbone", paramLabel = "RATE", description = "fine-tune: learning rate of the top backbone layer (default: 1e-4).")
+    Double lrBackbone;
+
+    @Option(names = "--layer-decay", paramLabel = "F", description = "fine-tune: learning-rate factor per layer going down; 1 = same rate for all (default: 0.9).")
+    Double layerDecay;
+
+    @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "adamw|sgd", description = "fine-tune: optimiser (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--schedule", defaultValue = "linear", paramLabel = "NAME",
+            description = "fine-tune: learning-rate schedule: linear (warm-up then linear decay), cosine, onecycle or constant (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--warmup", defaultValue = "0.1", paramLabel = "F", description = "fine-tune: warm-up fraction of all steps (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "N", description = "fine-tune: clip gradients to this global norm; 0 = off (default: ${DEFAULT-VALUE}).")
+    double maxGradNorm;
+
+    @Option(names = "--l2sp", defaultValue = "0", paramLabel = "ALPHA", description = "fine-tune: L2-SP regularisation toward the pretrained weights; 0 = off (default: ${DEFAULT-VALUE}).")
+    double l2sp;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads for the pretrained model (default: all cores).")
+    Integer threads;
+
+    /** Whether the strategy is fine-tuning (else feature extraction); rejects unknown names. */
+    boolean fineTune() {
+        if (!FeatureExtraction.NAME.equals(strategy) && !FineTuning.NAME.equals(strategy)) {
+            throw new IllegalArgumentException("Unknown --strategy '" + strategy + "'. Available: " + FeatureExtraction.NAME
+                    + ", " + FineTuning.NAME + ".");
+        }
+        return FineTuning.NAME.equals(strategy);
+    }
+
+    /** Checks the split settings before any data or model is read. */
+    void checkSplitSettings() {
+        checkFraction("--val-fraction", valFraction);
+        checkFraction("--test-fraction", testFraction);
+        if (val == null && test == null && valFraction + testFraction >= 1) {
+            throw new IllegalArgumentException("--val-fraction + --test-fraction must be below 1 so that data is left for"
+                    + " training, got " + (valFraction + testFraction) + ". Lower one of them (the defaults are 0.1 each).");
+        }
+    }
+
+    /** The pretrained model, downloaded if it is a Hub reference; warns about its licence. */
+    TextModelSpec resolveModel(PrintStream err, boolean quiet) {
+        TextModelSpec backbone = TextModels.resolve(model, new BarProgress(err, quiet));
+        Licenses.trainingWarning(backbone.id(), backbone.license()).ifPresent(w -> err.println("warning: " + w));
+        return backbone;
+    }
+
+    TrainConfig trainConfig(TrainConfig defaults) {
+        TrainConfig tc = defaults.withSeed(seed).withWeightDecay(weightDecay).withMonitor(Monitor.parse(monitor));
+        if (epochs != null) {
+            tc = tc.withEpochs(epochs);
+        }
+        if (learningRate != null) {
+            tc = tc.withLearningRate(learningRate);
+        }
+        if (batchSize != null) {
+            tc = tc.withBatchSize(batchSize);
+        }
+        if (patience != null) {
+            tc = tc.withPatience(patience);
+        }
+        return tc;
+    }
+
+    FeatureExtractionConfig featureExtractionConfig() {
+        FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
+        c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout);
+        return threads == null ? c : c.withThreads(threads);
+    }
+
+    FineTuneConfig fineTuneConfig() {
+        FineTuneConfig c = FineTuneConfig.defaults();
+        FreezeSchedule freeze = new FreezeSchedule(parseUnfreeze(unfreeze), headEpochs, gradual, freezeEmbeddings);
+        c = c.withTraining(trainConfig(c.training())).withSchedule(schedule, warmup).withFreeze(freeze)
+                .withOptimizer(c.optimizer().withKind(optimizer).withMaxGradNorm(maxGradNorm)).withL2sp(l2sp)
+                .withHead(hidden, dropout)
+                .withBackboneLr(lrBackbone != null ? lrBackbone : c.backboneLr(), layerDecay != null ? layerDecay : c.layerDecay());
+        return threads == null ? c : c.withThreads(threads);
+    }
+
+    private static int parseUnfreeze(String v) {
+        if (v.equalsIgnoreCase("all")) {
+            return FreezeSchedule.ALL;
+        }
+        try {
+            int k = Integer.parseInt(v);
+            if (k >= 0) {
+                return k;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new IllegalArgumentException("--unfreeze takes 'all' or a number of layer groups ≥ 0, got '" + v + "'.");
+    }
+
+    /** The run's settings as recorded by tracking: the strategy's settings plus the data and model chosen. */
+    Map<String, Object> runParams(Map<String, Object> settings) {
+        Map<String, Object> p = new java.util.LinkedHashMap<>(settings);
+        p.put("model", model);
+        p.put("strategy", strategy);
+        p.put("train", train.toString());
+        p.put("val", val == null ? "split from train (" + valFraction + ")" : val.toString());
+        p.put("test", test == null ? (val == null ? "split from train (" + testFraction + ")" : "none") : test.toString());
+        p.put("max_train", maxTrain == null ? "all" : maxTrain.toString());
+        return p;
+    }
+
+    private static void checkFraction(String flag, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new IllegalArgumentException(flag + " must be at least 0 and below 1 (e.g. 0.1), got " + value + ".");
+        }
+    }
+
+    DatasetSplits readSplits(PrintStream err) {
+        var options = data.toOptions();
+        TextDataset trainSet = TextDataReader.read(train, options);
+        DataOptionsMixin.skippedNote(trainSet).ifPresent(err::println);
+        if (maxTrain != null) {
+            trainSet = Splits.subsample(trainSet, maxTrain, seed);
+        }
+        if (val == null && test == null) {
+            return Splits.stratified(trainSet, valFraction, testFraction, seed);
+        }
+        TextDataset valSet = val == null ? null : TextDataReader.read(val, options);
+        TextDataset testSet = test == null ? null : TextDataReader.read(test, options);
+        for (TextDataset d : new TextDataset[] {valSet, testSet}) {
+            if (d != null) {
+                DataOptionsMixin.skippedNote(d).ifPresent(err::println);
+            }
+        }
+        return Splits.withDatasets(trainSet, valSet, testSet, seed);
+    }
+
+    void report(DatasetSplits splits, PrintStream err, boolean quiet) {
+        Map<String, Integer> counts = LabelMap.classCounts(splits.train());
+        if (!quiet) {
+            err.printf("train %d, val %d%s examples; classes: %s%n", splits.train().size(), splits.val().size(),
+                    splits.test().map(t -> ", test " + t.size()).orElse(""), counts);
+        }
+        LabelMap.imbalanceWarning(splits.train()).ifPresent(w -> err.println("warning: " + w));
+    }
+}
