@@ -38,8 +38,10 @@ final class EpochProgress implements TrainingListener {
         bar.done();
         barOpen = false;
         if (err != null) {
-            err.printf(Locale.ROOT, "epoch %3d  train_loss %.4f  val_loss %.4f  val_acc %.4f  val_macro_f1 %.4f%s%n",
-                    log.epoch(), log.trainLoss(), log.valLoss(), log.valAccuracy(), log.valMacroF1(), log.improved() ? "  *" : "");
+            String drift = log.drift().entrySet().stream().max(java.util.Map.Entry.comparingByValue())
+                    .map(e -> String.format(Locale.ROOT, "  drift max %.4f (%s)", e.getValue(), e.getKey())).orElse("");
+            err.printf(Locale.ROOT, "epoch %3d  train_loss %.4f  val_loss %.4f  val_acc %.4f  val_macro_f1 %.4f%s%s%n",
+                    log.epoch(), log.trainLoss(), log.valLoss(), log.valAccuracy(), log.valMacroF1(), drift, log.improved() ? "  *" : "");
         }
     }
 

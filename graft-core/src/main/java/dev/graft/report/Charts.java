@@ -76,6 +76,19 @@ public final class Charts {
         return png(c);
     }
 
+    /** The forgetting monitor: ‖w − w₀‖ / ‖w₀‖ of each backbone layer group per epoch. */
+    public static byte[] drift(FitResult fit) {
+        XYChart c = xy("Distance from the pretrained weights per layer group", "epoch", "relative L2 distance");
+        double[] x = epochs(fit);
+        java.util.Set<String> groups = fit.history().get(fit.history().size() - 1).drift().keySet();
+        for (String g : groups) {
+            double[] y = fit.history().stream().mapToDouble(e -> e.drift().getOrDefault(g, 0.0)).toArray();
+            c.addSeries(g, x, y);
+        }
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        return png(c);
+    }
+
     /** An LR finder curve: smoothed loss against the learning rate (log scale), with the suggestion marked. */
     public static byte[] lrFinder(java.util.List<Double> lrs, java.util.List<Double> losses, double suggestion) {
         XYChart c = xy("Learning-rate finder (suggestion " + String.format(java.util.Locale.ROOT, "%.2e", suggestion) + ")",

@@ -62,6 +62,9 @@ public final class HtmlReport {
         charts.put("loss", Charts.loss(data.fit()));
         charts.put("val_scores", Charts.validationScores(data.fit()));
         charts.put("learning_rate", Charts.learningRate(data.fit()));
+        if (!data.fit().history().get(data.fit().history().size() - 1).drift().isEmpty()) {
+            charts.put("drift", Charts.drift(data.fit()));
+        }
         ClassificationMetrics cm = data.test().orElse(data.validation());
         charts.put("confusion_matrix", Charts.confusionMatrix(cm, "Confusion matrix (" + (data.test().isPresent() ? "test" : "validation") + ")"));
         charts.put("class_balance", Charts.classBalance(data.classCounts()));
@@ -103,6 +106,9 @@ public final class HtmlReport {
         img(h, charts, "loss", "Training and validation loss per epoch");
         img(h, charts, "val_scores", "Validation accuracy and macro-F1 per epoch");
         img(h, charts, "learning_rate", "Learning rate per epoch");
+        if (charts.containsKey("drift")) {
+            img(h, charts, "drift", "Forgetting monitor: relative distance of each layer group from its pretrained weights");
+        }
         h.append("</div>\n");
         epochTable(h, fit);
 

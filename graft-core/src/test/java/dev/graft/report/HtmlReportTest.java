@@ -35,9 +35,10 @@ class HtmlReportTest {
 
     static ReportData data() {
         FitResult fit = new FitResult(List.of(
-                new EpochLog(1, 1.05, 0.98, 0.55, 0.50, 0.01, 0.4, true, 100, java.util.Map.of()),
-                new EpochLog(2, 0.80, 0.75, 0.70, 0.66, 0.01, 0.3, true, 100, java.util.Map.of()),
-                new EpochLog(3, 0.60, 0.78, 0.68, 0.64, 0.005, 0.3, false, 100, java.util.Map.of())), 2, Monitor.MACRO_F1, 0.66, false, 1.0);
+                new EpochLog(1, 1.05, 0.98, 0.55, 0.50, 0.01, 0.4, true, 100, java.util.Map.of("layer.0", 0.001, "layer.1", 0.004)),
+                new EpochLog(2, 0.80, 0.75, 0.70, 0.66, 0.01, 0.3, true, 100, java.util.Map.of("layer.0", 0.002, "layer.1", 0.007)),
+                new EpochLog(3, 0.60, 0.78, 0.68, 0.64, 0.005, 0.3, false, 100, java.util.Map.of("layer.0", 0.003, "layer.1", 0.009))),
+                2, Monitor.MACRO_F1, 0.66, false, 1.0);
         ClassificationMetrics val = ClassificationMetrics.of(new int[] {0, 0, 1, 1, 2, 2}, new int[] {0, 1, 1, 1, 2, 0}, LABELS);
         ClassificationMetrics test = ClassificationMetrics.of(new int[] {0, 1, 2, 2}, new int[] {0, 1, 2, 1}, LABELS);
         TextDataset data = TextDataset.of("test", List.of(
@@ -84,10 +85,11 @@ class HtmlReportTest {
             String target = m.group(2);
             assertTrue(target.startsWith("data:image/png;base64,") || target.startsWith("#"), () -> "external reference: " + target);
         }
-        assertEquals(5, sources, "five embedded charts");
+        assertEquals(6, sources, "six embedded charts (the drift chart included)");
+        assertTrue(html.contains("Forgetting monitor"), "the drift chart is labelled");
         assertFalse(Pattern.compile("(?i)<(script|link|iframe|object|embed)\\b").matcher(html).find(), "no scripts or linked resources");
         assertFalse(html.toLowerCase().contains("url("), "no CSS urls");
-        assertEquals(5, html.split("src=\"data:image/png;base64,", -1).length - 1);
+        assertEquals(6, html.split("src=\"data:image/png;base64,", -1).length - 1);
 
         // text is escaped
         assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; win a prize"), "misclassified text escaped");
@@ -103,7 +105,7 @@ class HtmlReportTest {
         }
 
         // PNGs on disk are images, and the same charts are embedded
-        assertEquals(List.of("loss.png", "val_scores.png", "learning_rate.png", "confusion_matrix.png", "class_balance.png"),
+        assertEquals(List.of("loss.png", "val_scores.png", "learning_rate.png", "drift.png", "confusion_matrix.png", "class_balance.png"),
                 out.plots().stream().map(p -> p.getFileName().toString()).toList());
         for (Path png : out.plots()) {
             BufferedImage img = ImageIO.read(png.toFile());
