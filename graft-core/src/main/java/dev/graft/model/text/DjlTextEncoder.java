@@ -12,10 +12,7 @@ import dev.graft.util.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * The trainable form of a text encoder run frozen: the project's BERT module on DJL/libtorch, in
@@ -73,36 +70,24 @@ public final class DjlTextEncoder implements SentenceEncoder {
 
     @Override
     public float[][] encode(List<String> texts, Progress progress) {
-        List<TokenizedText> tokens = tokenizer.tokenize(texts);
-        Integer[] order = IntStream.range(0, texts.size()).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(order, Comparator.comparingInt(i -> tokens.get(i).length()));
-        float[][] out = new float[texts.size()][];
+        return LengthSortedEncoding.encode(tokenizer.tokenize(texts), batchSize, tokenizer.padId(), this::encodeBatch, progress,
+                "Embedding with " + spec.id() + " (libtorch)");
+    }
+
+    private float[][] encodeBatch(TokenBatch b) {
         int width = model.config().hiddenSize();
-        progress.start("Embedding with " + spec.id() + " (libtorch)", texts.size());
-        try {
-            for (int start = 0; start < order.length; start += batchSize) {
-                int end = Math.min(order.length, start + batchSize);
-                List<TokenizedText> chunk = new ArrayList<>(end - start);
-                for (int k = start; k < end; k++) {
-                    chunk.add(tokens.get(order[k]));
-                }
-                TokenBatch b = TokenBatch.pad(chunk, tokenizer.padId());
-                try (NDManager step = manager.newSubManager()) {
-                    Shape shape = new Shape(b.size(), b.length());
-                    NDList in = new NDList(step.create(b.inputIds(), shape), step.create(b.attentionMask(), shape),
-                            step.create(b.tokenTypeIds(), shape));
-                    NDArray hidden = model.forward(new ParameterStore(step, false), in, false).singletonOrThrow();
-                    float[] pooled = TransformerClassifier.pool(hidden, in.get(1), spec.pooling()).toFloatArray();
-                    for (int k = start; k < end; k++) {
-                        out[order[k]] = java.util.Arrays.copyOfRange(pooled, (k - start) * width, (k - start + 1) * width);
-                    }
-                }
-                progress.step(end - start);
+        try (NDManager step = manager.newSubManager()) {
+            Shape shape = new Shape(b.size(), b.length());
+            NDList in = new NDList(step.create(b.inputIds(), shape), step.create(b.attentionMask(), shape),
+                    step.create(b.tokenTypeIds(), shape));
+            NDArray hidden = model.forward(new ParameterStore(step, false), in, false).singletonOrThrow();
+            float[] pooled = TransformerClassifier.pool(hidden, in.get(1), spec.pooling()).toFloatArray();
+            float[][] out = new float[b.size()][];
+            for (int i = 0; i < b.size(); i++) {
+                out[i] = java.util.Arrays.copyOfRange(pooled, i * width, (i + 1) * width);
             }
-        } finally {
-            progress.done();
+            return out;
         }
-        return out;
     }
 
     /**

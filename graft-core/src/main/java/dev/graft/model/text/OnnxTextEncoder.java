@@ -11,12 +11,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * The fast frozen form of a text encoder: ONNX Runtime with its own CPU kernels. Texts are sorted
@@ -93,28 +90,8 @@ public final class OnnxTextEncoder implements SentenceEncoder {
 
     @Override
     public float[][] encode(List<String> texts, Progress progress) {
-        List<TokenizedText> tokens = tokenizer.tokenize(texts);
-        Integer[] order = IntStream.range(0, texts.size()).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(order, Comparator.comparingInt(i -> tokens.get(i).length()));
-        float[][] out = new float[texts.size()][];
-        progress.start("Embedding with " + spec.id(), texts.size());
-        try {
-            for (int start = 0; start < order.length; start += batchSize) {
-                int end = Math.min(order.length, start + batchSize);
-                List<TokenizedText> chunk = new ArrayList<>(end - start);
-                for (int k = start; k < end; k++) {
-                    chunk.add(tokens.get(order[k]));
-                }
-                float[][] pooled = encodeBatch(TokenBatch.pad(chunk, tokenizer.padId()));
-                for (int k = start; k < end; k++) {
-                    out[order[k]] = pooled[k - start];
-                }
-                progress.step(end - start);
-            }
-        } finally {
-            progress.done();
-        }
-        return out;
+        return LengthSortedEncoding.encode(tokenizer.tokenize(texts), batchSize, tokenizer.padId(), this::encodeBatch, progress,
+                "Embedding with " + spec.id());
     }
 
     /** Runs one padded batch and returns the last hidden state, row-major {@code [B, T, H]}. */

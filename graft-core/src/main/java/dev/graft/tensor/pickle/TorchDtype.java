@@ -1,5 +1,7 @@
 package dev.graft.tensor.pickle;
 
+import dev.graft.tensor.HalfFloats;
+
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
@@ -61,9 +63,9 @@ enum TorchDtype {
             case FLOAT:
                 return data.getFloat(at);
             case HALF:
-                return Halves.f16ToFloat(data.getShort(at));
+                return HalfFloats.f16ToFloat(data.getShort(at));
             case BFLOAT16:
-                return Float.intBitsToFloat((data.getShort(at) & 0xFFFF) << 16);
+                return HalfFloats.bf16ToFloat(data.getShort(at));
             case DOUBLE:
                 return (float) data.getDouble(at);
             case LONG:
@@ -80,24 +82,6 @@ enum TorchDtype {
                 return data.get(at) != 0 ? 1f : 0f;
             default:
                 throw new AssertionError(this);
-        }
-    }
-
-    /** IEEE 754 binary16 to float32 (Java 17 lacks {@code Float.float16ToFloat}). */
-    private static final class Halves {
-        static float f16ToFloat(short half) {
-            int h = half & 0xFFFF;
-            int sign = (h & 0x8000) << 16;
-            int exp = (h >>> 10) & 0x1F;
-            int mant = h & 0x3FF;
-            if (exp == 0x1F) {
-                return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
-            }
-            if (exp == 0) {
-                float magnitude = mant * 0x1p-24f;
-                return sign == 0 ? magnitude : -magnitude;
-            }
-            return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
         }
     }
 }

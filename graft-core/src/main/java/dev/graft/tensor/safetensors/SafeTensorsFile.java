@@ -1,5 +1,6 @@
 package dev.graft.tensor.safetensors;
 
+import dev.graft.tensor.HalfFloats;
 import dev.graft.tensor.TensorData;
 import java.io.Closeable;
 import java.io.IOException;

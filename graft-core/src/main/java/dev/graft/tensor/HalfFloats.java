@@ -1,13 +1,13 @@
-package dev.graft.tensor.safetensors;
+package dev.graft.tensor;
 
 /** Conversions from 16-bit float encodings to float32 (Java 17 lacks {@code Float.float16ToFloat}). */
-final class HalfFloats {
+public final class HalfFloats {
 
     private HalfFloats() {
     }
 
     /** Converts IEEE 754 binary16 bits to float32 exactly, including subnormals, infinities and NaN. */
-    static float f16ToFloat(short half) {
+    public static float f16ToFloat(short half) {
         int h = half & 0xFFFF;
         int sign = (h & 0x8000) << 16;
         int exp = (h >>> 10) & 0x1F;
@@ -26,7 +26,7 @@ final class HalfFloats {
     }
 
     /** Converts bfloat16 bits (the upper 16 bits of a float32) to float32 exactly. */
-    static float bf16ToFloat(short bf16) {
+    public static float bf16ToFloat(short bf16) {
         return Float.intBitsToFloat((bf16 & 0xFFFF) << 16);
     }
 }
