@@ -7,6 +7,8 @@ import dev.graft.data.TextDataReader;
 import dev.graft.model.text.TextModels;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.strategy.FineTuneConfig;
+import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.util.Progress;
 import java.nio.file.Path;
@@ -14,7 +16,7 @@ import java.util.List;
 
 /**
  * One-line entry points. Everything they do is reachable through the classes they call:
- * {@link TextDataReader}, {@link Splits}, {@link FeatureExtraction}, {@link TextClassifier}.
+ * {@link TextDataReader}, {@link Splits}, {@link FeatureExtraction}, {@link FineTuning}, {@link TextClassifier}.
  *
  * <pre>{@code
  * try (TrainingOutcome run = Graft.featureExtraction("minilm", Path.of("train.csv"))) {
@@ -42,6 +44,14 @@ public final class Graft {
     /** Trains a head on the frozen model over prepared splits. */
     public static TrainingOutcome featureExtraction(String model, DatasetSplits splits, FeatureExtractionConfig config) {
         return new FeatureExtraction(config).fit(TextModels.resolve(model), splits, Progress.NONE, List.of());
+    }
+
+    /**
+     * Fine-tunes the model with a new head over prepared splits (no checkpoints; use
+     * {@link FineTuning#fit} directly for checkpointing and resume).
+     */
+    public static TrainingOutcome fineTune(String model, DatasetSplits splits, FineTuneConfig config) {
+        return new FineTuning(config).fit(TextModels.resolve(model), splits, Progress.NONE, List.of(), null, 1, false);
     }
 
     /** Loads a saved model directory for prediction. */
