@@ -111,7 +111,7 @@ public class Learner {
         NDManager base = params.values().iterator().next().getArray().getManager();
         int stepsPerEpoch = train.epochBatches(config.batchSize(), epochRandom(1)).size();
         long totalSteps = (long) stepsPerEpoch * config.epochs();
-        Progress state = new Progress();
+        RunState state = new RunState();
         listeners.forEach(l -> l.onTrainStart(config.epochs(), stepsPerEpoch));
         try (NDManager optimizerState = base.newSubManager();
              Anchors anchors = plan.l2sp() > 0 || plan.monitorDrift() ? new Anchors(params, groups, base) : null) {
@@ -253,7 +253,7 @@ public class Learner {
     }
 
     /** Mutable bookkeeping of one fit, restored on resume. */
-    private static final class Progress {
+    private static final class RunState {
         int epoch;
         double best = Double.NaN;
         double bestLoss = Double.POSITIVE_INFINITY;
@@ -264,7 +264,7 @@ public class Learner {
         final List<EpochLog> history = new ArrayList<>();
     }
 
-    private void save(Checkpointing c, Map<String, Parameter> params, GroupedOptimizer optimizer, Progress s) {
+    private void save(Checkpointing c, Map<String, Parameter> params, GroupedOptimizer optimizer, RunState s) {
         CheckpointStore.State state = new CheckpointStore.State(CheckpointStore.FORMAT_VERSION, c.fingerprint(), s.epoch,
                 optimizer.stepCount(), optimizer.exportSteps(), s.best, s.bestLoss, s.bestEpoch, s.sinceBest, s.history);
         try {
@@ -275,7 +275,7 @@ public class Learner {
         }
     }
 
-    private void resume(Checkpointing c, Map<String, Parameter> params, GroupedOptimizer optimizer, Progress s) {
+    private void resume(Checkpointing c, Map<String, Parameter> params, GroupedOptimizer optimizer, RunState s) {
         if (!CheckpointStore.exists(c.directory())) {
             throw new IllegalArgumentException("No checkpoint to resume in " + c.directory() + " (no " + CheckpointStore.STATE
                     + "). Pass the checkpoint directory of the interrupted run, or train without --resume.");
