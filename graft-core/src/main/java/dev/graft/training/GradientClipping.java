@@ -1,5 +1,6 @@
 package dev.graft.training;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import java.util.Collection;
@@ -18,13 +19,17 @@ final class GradientClipping {
     static double clip(Collection<Parameter> parameters, double maxNorm) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            double sq = 0;
+            NDArray sq = null;
             for (Parameter p : parameters) {
                 if (p.requiresGradient()) {
-                    sq += p.getArray().getGradient().square().sum().getFloat();
+                    NDArray s = p.getArray().getGradient().square().sum();
+                    sq = sq == null ? s : sq.add(s);
                 }
             }
-            double norm = Math.sqrt(sq);
+            if (sq == null) {
+                return 0;
+            }
+            double norm = Math.sqrt(sq.getFloat()); // one synchronisation per step, not one per parameter
             if (norm > maxNorm && Double.isFinite(norm)) {
                 float scale = (float) (maxNorm / (norm + 1e-6));
                 for (Parameter p : parameters) {
