@@ -1,0 +1,112 @@
+package dev.graft.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import dev.graft.training.optim.AdamW;
+import dev.graft.training.optim.ParamGroup;
+import dev.graft.training.optim.Sgd;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Graft's optimisers and clipping against the update rules of torch.optim, computed by hand. */
+class OptimizerMathTest {
+
+    /** A parameter w = [1, -2] whose gradient after {@link #backward} is 2·w·c for loss c·Σw². */
+    private static Parameter parameter(NDManager m) {
+        Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+        p.setArray(m.create(new float[] {1f, -2f}));
+        p.getArray().setRequiresGradient(true);
+        return p;
+    }
+
+    private static void backward(Parameter p, float c) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(p.getArray().square().sum().mul(c));
+        }
+    }
+
+    @Test
+    void adamWMatchesTorchForThreeSteps() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter p = parameter(m);
+            AdamW opt = AdamW.of(Map.of("w", p), List.of(new ParamGroup("g", List.of("w"), 1.0, 0.1)), m);
+            double[] w = {1, -2};
+            double[] mo = new double[2];
+            double[] v = new double[2];
+            double lr = 0.01;
+            for (int t = 1; t <= 3; t++) {
+                backward(p, 0.5f);
+                opt.step(lr);
+                for (int i = 0; i < 2; i++) {
+                    double g = w[i]; // d(0.5 w²)/dw
+                    w[i] *= 1 - lr * 0.1;
+                    mo[i] = 0.9 * mo[i] + 0.1 * g;
+                    v[i] = 0.999 * v[i] + 0.001 * g * g;
+                    double mHat = mo[i] / (1 - Math.pow(0.9, t));
+                    double vHat = v[i] / (1 - Math.pow(0.999, t));
+                    w[i] -= lr * mHat / (Math.sqrt(vHat) + 1e-8);
+                }
+                float[] got = p.getArray().toFloatArray();
+                assertEquals(w[0], got[0], 1e-6, "step " + t);
+                assertEquals(w[1], got[1], 1e-6, "step " + t);
+                assertEquals(0f, p.getArray().getGradient().abs().sum().getFloat(), "gradients are zeroed after a step");
+            }
+        }
+    }
+
+    @Test
+    void sgdMomentumMatchesTorch() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter p = parameter(m);
+            Sgd opt = new Sgd(Map.of("w", p), List.of(new ParamGroup("g", List.of("w"), 1.0, 0.01)), m, 0.9, false);
+            double[] w = {1, -2};
+            double[] buf = new double[2];
+            for (int t = 1; t <= 3; t++) {
+                backward(p, 0.5f);
+                opt.step(0.1);
+                for (int i = 0; i < 2; i++) {
+                    double d = w[i] + 0.01 * w[i];
+                    buf[i] = t == 1 ? d : 0.9 * buf[i] + d;
+                    w[i] -= 0.1 * buf[i];
+                }
+                float[] got = p.getArray().toFloatArray();
+                assertEquals(w[0], got[0], 1e-6);
+                assertEquals(w[1], got[1], 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void clippingScalesTheGlobalNormDownButNeverUp() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter p = parameter(m); // gradient 2w = [2, -4], norm √20
+            backward(p, 1f);
+            double before = GradientClipping.clip(List.of(p), 1.0);
+            assertEquals(Math.sqrt(20), before, 1e-5);
+            NDArray g = p.getArray().getGradient();
+            assertEquals(1.0, Math.sqrt(g.square().sum().getFloat()), 1e-4);
+            GradientClipping.clip(List.of(p), 10.0);
+            assertEquals(1.0, Math.sqrt(p.getArray().getGradient().square().sum().getFloat()), 1e-4, "below the limit: unchanged");
+        }
+    }
+
+    @Test
+    void schedulesHaveTheirDocumentedShape() {
+        LrSchedule linear = LrSchedule.warmupLinear(0.1);
+        assertEquals(0.1, linear.factor(0, 100), 1e-12);
+        assertEquals(1.0, linear.factor(9, 100), 1e-12);
+        assertEquals(0.5, linear.factor(55, 100), 1e-2);
+        LrSchedule cycle = LrSchedule.oneCycle(0.25);
+        assertEquals(1 / 25.0, cycle.factor(0, 100), 1e-9);
+        assertEquals(1.0, cycle.factor(25, 100), 1e-9);
+        assertEquals(1 / 25.0 / 1e4, cycle.factor(100, 100), 1e-9);
+        LrSchedule cosine = LrSchedule.warmupCosine(0);
+        assertEquals(0.5, cosine.factor(50, 100), 1e-9);
+    }
+}
