@@ -116,6 +116,7 @@ public final class SparkHeadTrainer {
         distinct.forEach(t -> rows.add(RowFactory.create(t)));
         StructType schema = new StructType().add("text", DataTypes.StringType, false);
         Dataset<Row> texts = spark.createDataFrame(rows, schema).repartition(Math.max(1, partitions));
+        long t0 = System.nanoTime();
         Map<String, float[]> vectors = new HashMap<>(distinct.size() * 2);
         List<Row> embedded = embedder.copy(new org.apache.spark.ml.param.ParamMap()).setInputCol("text").setOutputCol("embedding")
                 .setErrorCol("error").transform(texts).select("text", "embedding", "error").collectAsList();
@@ -130,6 +131,7 @@ public final class SparkHeadTrainer {
             }
             vectors.put(r.getString(0), a);
         }
+        double embedSeconds = (System.nanoTime() - t0) / 1e9;
         Path cacheDir = Files.createTempDirectory("graft-spark-embeddings");
         try {
             EmbeddingCache cache = new EmbeddingCache(cacheDir);
@@ -146,7 +148,7 @@ public final class SparkHeadTrainer {
             versions.put("spark", spark.version());
             Provenance withSpark = new Provenance(p.createdAt(), p.strategy(), p.seed(), settings, p.data(), p.backbone(), versions,
                     p.metrics(), p.commandLine());
-            return new TrainingOutcome(outcome.classifier(), outcome.fit(), outcome.validation(), outcome.test(), outcome.embedSeconds(),
+            return new TrainingOutcome(outcome.classifier(), outcome.fit(), outcome.validation(), outcome.test(), embedSeconds,
                     0, withSpark, outcome.predictions());
         } finally {
             AtomicDirectory.deleteTree(cacheDir);

@@ -166,6 +166,16 @@ class SparkIntegrationTest {
             }
         }
         assertEquals(a.path("best_epoch").asInt(), b.path("best_epoch").asInt());
+        // not just the (easy) scores: the whole training trajectory is the same
+        assertEquals(a.path("history").size(), b.path("history").size());
+        double maxLossDiff = 0;
+        for (int i = 0; i < a.path("history").size(); i++) {
+            for (String k : List.of("train_loss", "val_loss")) {
+                maxLossDiff = Math.max(maxLossDiff, Math.abs(a.path("history").get(i).path(k).asDouble() - b.path("history").get(i).path(k).asDouble()));
+            }
+        }
+        System.out.println("driver head vs graft train: max per-epoch loss difference " + maxLossDiff);
+        assertTrue(maxLossDiff < 1e-6, "loss diff " + maxLossDiff);
         System.out.printf("graft train test acc %.4f  spark-train driver test acc %.4f (best epoch %d / %d)%n",
                 a.path("test").path("accuracy").asDouble(), b.path("test").path("accuracy").asDouble(),
                 a.path("best_epoch").asInt(), b.path("best_epoch").asInt());
