@@ -31,8 +31,19 @@ public final class GraftCli {
      */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new GraftCli());
+        List<CommandPlugin> plugins = new java.util.ArrayList<>();
+        for (CommandPlugin plugin : java.util.ServiceLoader.load(CommandPlugin.class)) {
+            plugins.add(plugin);
+            for (Object command : plugin.commands()) {
+                cli.addSubcommand(command);
+            }
+        }
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("error: " + describe(e));
+            String message = null;
+            for (CommandPlugin plugin : plugins) {
+                message = message != null ? message : plugin.describe(e);
+            }
+            cmd.getErr().println("error: " + (message != null ? message : describe(e)));
             if (Boolean.getBoolean("graft.debug") || System.getenv("GRAFT_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());
             }
