@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * @param workDir     scratch directory (embedding caches, exported weights)
  * @param python      a python3 that imports torch, or null
  * @param rss         measure peak RSS in child JVMs
- * @param feTexts     texts from each shared corpus (SMS, books) added to the feature-extraction corpus
+ * @param feTexts     support tickets in the feature-extraction corpus; half as many SMS and a quarter as many book
+ *                    reviews are added when the shared data is present
  * @param ftSteps     fine-tune steps per repetition (batch 16)
  */
 public record BenchSettings(boolean quick, int threads, int warmup, int reps, Path examplesDir, Path sharedDir, Path workDir,

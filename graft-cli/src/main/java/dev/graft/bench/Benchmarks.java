@@ -146,24 +146,28 @@ public final class Benchmarks {
         }
         List<String> texts = new ArrayList<>();
         Map<String, Integer> sources = new java.util.LinkedHashMap<>();
-        tickets.forEach(e -> texts.add(e.text()));
-        sources.put("support-tickets", tickets.size());
+        List<TextExample> shuffled = new ArrayList<>(tickets);
+        Collections.shuffle(shuffled, new Random(SEED));
+        int nt = Math.min(tickets.size(), s.feTexts());
+        shuffled.subList(0, nt).forEach(e -> texts.add(e.text()));
+        sources.put("support-tickets", nt);
         if (s.sharedDir() != null) {
-            addShared(texts, sources, "sms_spam", s.sharedDir().resolve("data/text/sms_spam/SMSSpamCollection"));
-            addShared(texts, sources, "amazon_books", s.sharedDir().resolve("data/text/amazon_multidomain/books/train.tsv"));
+            addShared(texts, sources, "sms_spam", s.sharedDir().resolve("data/text/sms_spam/SMSSpamCollection"), s.feTexts() / 2);
+            addShared(texts, sources, "amazon_books", s.sharedDir().resolve("data/text/amazon_multidomain/books/train.tsv"),
+                    s.feTexts() / 4);
         }
         report.setting("fe_corpus", sources);
         return new Corpus(tickets, texts, sources);
     }
 
-    private void addShared(List<String> texts, Map<String, Integer> sources, String name, Path file) {
+    private void addShared(List<String> texts, Map<String, Integer> sources, String name, Path file, int count) {
         if (!Files.isRegularFile(file)) {
             report.notAvailable("corpus." + name, file + " is missing");
             return;
         }
         List<String> all = new ArrayList<>(TextDataReader.read(file).examples().stream().map(TextExample::text).toList());
         Collections.shuffle(all, new Random(SEED));
-        List<String> take = all.subList(0, Math.min(s.feTexts(), all.size()));
+        List<String> take = all.subList(0, Math.min(count, all.size()));
         texts.addAll(take);
         sources.put(name, take.size());
     }
@@ -390,7 +394,7 @@ public final class Benchmarks {
         DatasetSplits splits = new DatasetSplits(train, val, Optional.empty());
         StepClock clock = new StepClock();
         FineTuning ft = new FineTuning(fineTuneConfig(epochs, FreezeSchedule.all()));
-        Path weights = s.workDir().resolve("pytorch-weights");
+        Path weights = Files.createDirectories(s.workDir().resolve("pytorch-weights"));
         try (FineTuning.Prepared p = ft.prepare(spec, splits, List.of(clock))) {
             BertBackbone.save(p.model().encoder(), weights); // the pretrained weights, for the PyTorch script
             RecordingSource rec = new RecordingSource(p.train());
@@ -765,8 +769,10 @@ public final class Benchmarks {
         report.detail("token_lengths", key, m);
     }
 
+    private final long started = System.nanoTime();
+
     private void section(String title) {
-        log.println("[bench] " + title);
+        log.printf("[bench] %6.1fs  %s%n", (System.nanoTime() - started) / 1e9, title);
     }
 
     private static void pause() {

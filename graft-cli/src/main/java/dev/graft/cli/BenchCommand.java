@@ -73,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
         String py = noPython ? null : python != null ? python : findPython();
         Path work = Files.createTempDirectory("graft-bench");
         BenchSettings settings = new BenchSettings(quick, n, warmup != null ? warmup : quick ? 1 : 2,
-                reps != null ? reps : quick ? 3 : 5, ex, sh, work, py, !noRss, quick ? 150 : 800, quick ? 4 : 8);
+                reps != null ? reps : quick ? 3 : 5, ex, sh, work, py, !noRss, quick ? 128 : 300, quick ? 4 : 8);
         long t0 = System.nanoTime();
         try {
             BenchReport report = new Benchmarks(settings, System.err).run();
