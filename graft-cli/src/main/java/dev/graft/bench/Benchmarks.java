@@ -582,7 +582,7 @@ public final class Benchmarks {
     private void padding(FineTuning.Prepared p, Corpus corpus) throws IOException {
         List<String> texts = new ArrayList<>(corpus.texts());
         Collections.shuffle(texts, new Random(SEED + 1));
-        int n = Math.min(texts.size(), s.ftSteps() * BenchSettings.FT_BATCH);
+        int n = Math.min(texts.size(), Math.max(1, s.ftSteps() / 2) * BenchSettings.FT_BATCH);
         texts = texts.subList(0, n);
         int classes = p.model().head().config().numClasses();
         int[] labels = IntStream.range(0, n).map(i -> i % classes).toArray();
