@@ -1,0 +1,271 @@
+package dev.graft.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The results of one {@code graft bench} run: measurements, the ratios between them (with their
+ * targets), each measurement's GFLOP/s as a fraction of the measured SGEMM limit, peak memory per
+ * fine-tuning configuration, and what could not be measured. Pure aggregation: no timing happens
+ * here, so it is unit-tested with made-up timings.
+ */
+public final class BenchReport {
+
+    /** Key of the SGEMM measurement every GFLOP/s figure is compared with. */
+    public static final String SGEMM = "sgemm";
+
+    /** How a ratio compares two measurements. */
+    public enum Kind {
+        /** numerator throughput / denominator throughput (higher is better for the numerator). */
+        THROUGHPUT,
+        /** numerator median time / denominator median time (lower is better for the numerator). */
+        TIME
+    }
+
+    /**
+     * A ratio between two measurements, and its target.
+     *
+     * @param name        stable key in the JSON
+     * @param numerator   measurement key
+     * @param denominator measurement key
+     * @param kind        throughput or time ratio
+     * @param target      the target value, or NaN for an informational ratio
+     * @param atLeast     whether the target is a minimum (else a maximum)
+     */
+    public record RatioSpec(String name, String numerator, String denominator, Kind kind, double target, boolean atLeast) {
+    }
+
+    /** The ratios {@code graft bench} reports. */
+    public static final List<RatioSpec> RATIOS = List.of(
+            new RatioSpec("fe_graft_vs_raw_ort", "fe.graft", "fe.raw_ort", Kind.THROUGHPUT, 0.9, true),
+            new RatioSpec("fe_djl_vs_raw_ort", "fe.djl", "fe.raw_ort", Kind.THROUGHPUT, Double.NaN, true),
+            new RatioSpec("ft_graft_vs_minimal_libtorch", "ft.graft", "ft.minimal", Kind.THROUGHPUT, 0.95, true),
+            new RatioSpec("ft_graft_vs_pytorch", "ft.graft", "ft.pytorch", Kind.THROUGHPUT, 2.0, true),
+            new RatioSpec("pad_bucketed_vs_fixed128", "pad.bucketed", "pad.fixed128", Kind.THROUGHPUT, Double.NaN, true),
+            new RatioSpec("fe10_warm_vs_one_backbone_pass", "fe10.warm_10_epochs", "fe10.backbone_pass", Kind.TIME, 1.2, false));
+
+    /** How the FLOP estimates are made (also written to the JSON). */
+    public static final String FLOPS_FORMULA = "forward FLOPs of a padded batch [B,T] = B*(2*P*T + L*4*T^2*H), "
+            + "P = weight-matrix parameters of the encoder layers = L*(4*H^2 + 2*H*I) (embeddings, biases, norms, "
+            + "softmax, GELU and the head are not counted); T is the padded length the engine actually computes; "
+            + "a training step is counted as 3x its forward FLOPs (forward + backward); SGEMM n^3 matmul = 2*n^3";
+
+    /**
+     * Peak resident memory of one fine-tuning configuration, measured in its own JVM.
+     *
+     * @param config          {@code head-only}, {@code top-2}, {@code full}
+     * @param trainableParams parameters that receive gradients
+     * @param totalParams     all parameters of the model
+     * @param steps           training steps taken
+     * @param afterLoadMib    VmHWM after loading the model, before training
+     * @param peakMib         VmHWM after the steps
+     */
+    public record PeakRss(String config, long trainableParams, long totalParams, int steps, double afterLoadMib, double peakMib) {
+    }
+
+    private final Map<String, Object> settings = new LinkedHashMap<>();
+    private final Map<String, Measurement> measurements = new LinkedHashMap<>();
+    private final Map<String, String> notAvailable = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> details = new LinkedHashMap<>();
+    private final List<PeakRss> peaks = new ArrayList<>();
+
+    /** Records a setting (threads, repetitions, data sizes). */
+    public BenchReport setting(String key, Object value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    /** Adds (or replaces) a measurement. */
+    public BenchReport add(Measurement m) {
+        measurements.put(m.name(), m);
+        return this;
+    }
+
+    /** Records that something could not be measured, and why. */
+    public BenchReport notAvailable(String key, String why) {
+        notAvailable.put(key, why);
+        return this;
+    }
+
+    /** Extra facts about a measurement or section (token lengths, versions). */
+    public BenchReport detail(String section, String key, Object value) {
+        details.computeIfAbsent(section, k -> new LinkedHashMap<>()).put(key, value);
+        return this;
+    }
+
+    /** Adds a peak-memory row. */
+    public BenchReport peak(PeakRss p) {
+        peaks.add(p);
+        return this;
+    }
+
+    /** The measurement with this key, or null. */
+    public Measurement measurement(String name) {
+        return measurements.get(name);
+    }
+
+    /** The value of a ratio, or NaN when one of its measurements is missing. */
+    public double ratio(RatioSpec r) {
+        Measurement n = measurements.get(r.numerator());
+        Measurement d = measurements.get(r.denominator());
+        if (n == null || d == null) {
+            return Double.NaN;
+        }
+        return r.kind() == Kind.THROUGHPUT ? n.throughput() / d.throughput() : n.medianSeconds() / d.medianSeconds();
+    }
+
+    /** Whether the ratio meets its target; null when it has no target or could not be computed. */
+    public Boolean met(RatioSpec r) {
+        double v = ratio(r);
+        if (Double.isNaN(v) || Double.isNaN(r.target())) {
+            return null;
+        }
+        return r.atLeast() ? v >= r.target() : v <= r.target();
+    }
+
+    /** A measurement's GFLOP/s as a fraction of the SGEMM measurement's, or NaN. */
+    public double fractionOfSgemm(Measurement m) {
+        Measurement s = measurements.get(SGEMM);
+        if (s == null || m.name().equals(SGEMM) || Double.isNaN(m.gflops()) || Double.isNaN(s.gflops())) {
+            return Double.NaN;
+        }
+        return m.gflops() / s.gflops();
+    }
+
+    /** The whole report as JSON. */
+    public ObjectNode toJson() {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.set("settings", json.valueToTree(settings));
+        root.put("flops_formula", FLOPS_FORMULA);
+        ObjectNode ms = root.putObject("measurements");
+        for (Measurement m : measurements.values()) {
+            ObjectNode o = ms.putObject(m.name());
+            o.put("description", m.description());
+            o.put("unit", m.workUnit());
+            o.put("work_per_rep", m.workPerRep());
+            o.put("reps", m.seconds().size());
+            o.put("median_s", m.medianSeconds());
+            o.put("min_s", m.minSeconds());
+            o.put("max_s", m.maxSeconds());
+            o.put("spread", m.spread());
+            ArrayNode samples = o.putArray("samples_s");
+            m.seconds().forEach(samples::add);
+            o.put("throughput_per_s", m.throughput());
+            o.put("seconds_per_unit", m.secondsPerUnit());
+            putNumber(o, "flops_per_rep", m.flopsPerRep() > 0 ? m.flopsPerRep() : Double.NaN);
+            putNumber(o, "gflops", m.gflops());
+            putNumber(o, "fraction_of_sgemm", fractionOfSgemm(m));
+        }
+        ObjectNode rs = root.putObject("ratios");
+        for (RatioSpec r : RATIOS) {
+            ObjectNode o = rs.putObject(r.name());
+            o.put("numerator", r.numerator());
+            o.put("denominator", r.denominator());
+            o.put("kind", r.kind().name().toLowerCase(Locale.ROOT));
+            putNumber(o, "value", ratio(r));
+            putNumber(o, "target", r.target());
+            if (!Double.isNaN(r.target())) {
+                o.put("target_is", r.atLeast() ? "minimum" : "maximum");
+            }
+            Boolean met = met(r);
+            if (met == null) {
+                o.putNull("met");
+            } else {
+                o.put("met", met);
+            }
+        }
+        ArrayNode pk = root.putArray("peak_rss");
+        for (PeakRss p : peaks) {
+            ObjectNode o = pk.addObject();
+            o.put("config", p.config());
+            o.put("trainable_params", p.trainableParams());
+            o.put("total_params", p.totalParams());
+            o.put("steps", p.steps());
+            o.put("after_load_mib", p.afterLoadMib());
+            o.put("vmhwm_mib", p.peakMib());
+        }
+        root.set("details", json.valueToTree(details));
+        root.set("not_available", json.valueToTree(notAvailable));
+        return root;
+    }
+
+    /** Writes {@link #toJson()} to {@code file}, pretty-printed. */
+    public void write(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(toJson()) + "\n");
+    }
+
+    /** A plain-text table of everything. */
+    public String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-22s %-52s %6s %11s %8s %16s %8s %7s%n",
+                "measurement", "what", "reps", "median", "spread", "throughput", "GFLOP/s", "%SGEMM"));
+        for (Measurement m : measurements.values()) {
+            double frac = fractionOfSgemm(m);
+            sb.append(String.format(Locale.ROOT, "%-22s %-52s %6d %10.4fs %7.1f%% %9.2f %-6s %8s %7s%n",
+                    m.name(), clip(m.description(), 52), m.seconds().size(), m.medianSeconds(), 100 * m.spread(),
+                    m.throughput(), shortUnit(m.workUnit()), Double.isNaN(m.gflops()) ? "-" : String.format(Locale.ROOT, "%.1f", m.gflops()),
+                    Double.isNaN(frac) ? "-" : String.format(Locale.ROOT, "%.2f", frac)));
+        }
+        sb.append(String.format(Locale.ROOT, "%n%-32s %8s %10s %s%n", "ratio", "value", "target", "met"));
+        for (RatioSpec r : RATIOS) {
+            double v = ratio(r);
+            Boolean met = met(r);
+            sb.append(String.format(Locale.ROOT, "%-32s %8s %10s %s%n", r.name(),
+                    Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v),
+                    Double.isNaN(r.target()) ? "-" : (r.atLeast() ? ">= " : "<= ") + r.target(),
+                    met == null ? (Double.isNaN(v) ? "not available" : "(info)") : met ? "yes" : "NO"));
+        }
+        if (!peaks.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%n%-12s %14s %14s %6s %14s %12s%n", "fine-tune", "trainable", "total params",
+                    "steps", "after load", "peak RSS"));
+            for (PeakRss p : peaks) {
+                sb.append(String.format(Locale.ROOT, "%-12s %14d %14d %6d %11.0f MiB %8.0f MiB%n", p.config(), p.trainableParams(),
+                        p.totalParams(), p.steps(), p.afterLoadMib(), p.peakMib()));
+            }
+        }
+        if (!notAvailable.isEmpty()) {
+            sb.append('\n');
+            notAvailable.forEach((k, v) -> sb.append(k).append(": not available (").append(v).append(")\n"));
+        }
+        return sb.toString();
+    }
+
+    private static void putNumber(ObjectNode o, String key, double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            o.putNull(key);
+        } else {
+            o.put(key, v);
+        }
+    }
+
+    private static String clip(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+    }
+
+    private static String shortUnit(String unit) {
+        return switch (unit) {
+            case "sentences" -> "sent/s";
+            case "examples" -> "ex/s";
+            case "steps" -> "step/s";
+            case "runs" -> "run/s";
+            case "matmuls" -> "mm/s";
+            default -> unit + "/s";
+        };
+    }
+}

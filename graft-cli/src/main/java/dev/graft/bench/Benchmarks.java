@@ -1,0 +1,815 @@
+package dev.graft.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.data.DatasetSplits;
+import dev.graft.data.Splits;
+import dev.graft.data.TextDataReader;
+import dev.graft.data.TextDataset;
+import dev.graft.data.TextExample;
+import dev.graft.model.bert.BertBackbone;
+import dev.graft.model.bert.BertConfig;
+import dev.graft.model.bert.BertConfigInference;
+import dev.graft.model.text.DjlTextEncoder;
+import dev.graft.model.text.OnnxTextEncoder;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.text.TextModels;
+import dev.graft.model.text.TextTokenizer;
+import dev.graft.model.text.TokenBatch;
+import dev.graft.model.text.TokenizedText;
+import dev.graft.model.text.TransformerClassifier;
+import dev.graft.strategy.EmbeddingCache;
+import dev.graft.strategy.FeatureExtraction;
+import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.strategy.FineTuneConfig;
+import dev.graft.strategy.FineTuning;
+import dev.graft.strategy.TrainingOutcome;
+import dev.graft.tensor.onnx.OnnxGraph;
+import dev.graft.training.BatchSource;
+import dev.graft.training.EpochLog;
+import dev.graft.training.FreezeSchedule;
+import dev.graft.training.Learner;
+import dev.graft.training.TokenBatches;
+import dev.graft.training.TrainConfig;
+import dev.graft.training.TrainingListener;
+import dev.graft.training.optim.OptimizerSpec;
+import dev.graft.util.Progress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.LongBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+/**
+ * The measurements of {@code graft bench}, run one after the other in this process (libtorch and
+ * ONNX Runtime never compute at the same time) plus child processes for peak memory and PyTorch.
+ */
+public final class Benchmarks {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SEED = 42;
+    /** Pause between engines so the other engine's spinning worker threads have gone idle. */
+    private static final long ENGINE_SWITCH_PAUSE_MS = 500;
+
+    private final BenchSettings s;
+    private final PrintStream log;
+    private final BenchReport report = new BenchReport();
+    private final TextModelSpec spec;
+    private BertConfig bert;
+
+    /** Benchmarks with these settings, logging progress to {@code log}. */
+    public Benchmarks(BenchSettings settings, PrintStream log) {
+        this.s = settings;
+        this.log = log;
+        this.spec = TextModels.resolve("minilm");
+    }
+
+    /** Runs every section and returns the report. */
+    public BenchReport run() throws IOException {
+        Files.createDirectories(s.workDir());
+        report.setting("quick", s.quick()).setting("threads", s.threads()).setting("warmup_reps", s.warmup())
+                .setting("reps", s.reps()).setting("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads"))
+                .setting("ai.djl.pytorch.num_interop_threads", System.getProperty("ai.djl.pytorch.num_interop_threads"))
+                .setting("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")))
+                .setting("ort_intra_op_threads", s.threads()).setting("cores", Runtime.getRuntime().availableProcessors())
+                .setting("cpu", cpuModel()).setting("java", System.getProperty("java.version"))
+                .setting("model", spec.id()).setting("shared_data", s.sharedDir() == null ? "absent" : s.sharedDir().toString());
+        bert = BertConfigInference.fromOnnx(OnnxGraph.read(spec.onnxFile()));
+        report.detail("model", "hidden", bert.hiddenSize()).detail("model", "layers", bert.numLayers())
+                .detail("model", "intermediate", bert.intermediateSize()).detail("model", "max_length", spec.maxLength())
+                .detail("model", "layer_weight_params", Flops.layerWeights(bert));
+
+        Corpus corpus = corpus();
+        section("1/6 SGEMM 2048x2048 float32 on libtorch");
+        sgemm();
+        pause();
+        section("2/6 frozen feature extraction (" + corpus.texts().size() + " real texts)");
+        featureExtraction(corpus);
+        section("3/6 fine-tune step, batch 16 (Graft vs minimal libtorch loop vs PyTorch), bucketing vs fixed 128");
+        fineTune(corpus);
+        section("4/6 feature extraction: 10 epochs on a warm cache vs one backbone pass");
+        fe10();
+        section("5/6 peak RSS of head-only, top-2 and full fine-tuning (child JVMs)");
+        if (s.rss()) {
+            peakRss();
+        } else {
+            report.notAvailable("peak_rss", "skipped with --no-rss");
+        }
+        section("6/6 vision");
+        report.notAvailable("vision_images_per_s", "the vision path is not built yet");
+        log.println("[bench] images/s: not available (vision is not built yet)");
+        return report;
+    }
+
+    // ---------------------------------------------------------------- data
+
+    /** Real texts with labels (labels only matter for the fine-tune data). */
+    record Corpus(List<TextExample> tickets, List<String> texts, Map<String, Integer> sources) {
+    }
+
+    private Corpus corpus() {
+        List<TextExample> tickets = new ArrayList<>();
+        tickets.addAll(TextDataReader.read(s.examplesDir().resolve("train.csv")).examples());
+        Path test = s.examplesDir().resolve("test.csv");
+        if (Files.isRegularFile(test)) {
+            tickets.addAll(TextDataReader.read(test).examples());
+        }
+        List<String> texts = new ArrayList<>();
+        Map<String, Integer> sources = new java.util.LinkedHashMap<>();
+        List<TextExample> shuffled = new ArrayList<>(tickets);
+        Collections.shuffle(shuffled, new Random(SEED));
+        int nt = Math.min(tickets.size(), s.feTexts());
+        shuffled.subList(0, nt).forEach(e -> texts.add(e.text()));
+        sources.put("support-tickets", nt);
+        if (s.sharedDir() != null) {
+            addShared(texts, sources, "sms_spam", s.sharedDir().resolve("data/text/sms_spam/SMSSpamCollection"), s.feTexts() / 2);
+            addShared(texts, sources, "amazon_books", s.sharedDir().resolve("data/text/amazon_multidomain/books/train.tsv"),
+                    s.feTexts() / 4);
+        }
+        report.setting("fe_corpus", sources);
+        return new Corpus(tickets, texts, sources);
+    }
+
+    private void addShared(List<String> texts, Map<String, Integer> sources, String name, Path file, int count) {
+        if (!Files.isRegularFile(file)) {
+            report.notAvailable("corpus." + name, file + " is missing");
+            return;
+        }
+        List<String> all = new ArrayList<>(TextDataReader.read(file).examples().stream().map(TextExample::text).toList());
+        Collections.shuffle(all, new Random(SEED));
+        List<String> take = all.subList(0, Math.min(count, all.size()));
+        texts.addAll(take);
+        sources.put(name, take.size());
+    }
+
+    // ---------------------------------------------------------------- 1. SGEMM
+
+    private void sgemm() {
+        int n = 2048;
+        int perRep = s.quick() ? 8 : 20;
+        Measurement.Builder b = new Measurement.Builder();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomUniform(-1f, 1f, new Shape(n, n));
+            NDArray y = m.randomUniform(-1f, 1f, new Shape(n, n));
+            for (int r = 0; r < s.warmup() + s.reps(); r++) {
+                long t0 = System.nanoTime();
+                for (int k = 0; k < perRep; k++) {
+                    try (NDArray z = x.matMul(y)) {
+                        z.getShape(); // libtorch CPU runs synchronously; the product exists here
+                    }
+                }
+                if (r >= s.warmup()) {
+                    b.since(t0);
+                }
+            }
+        }
+        Measurement mm = b.build(BenchReport.SGEMM, "libtorch matMul 2048^2 fp32 (DJL NDArray)", "matmuls", perRep,
+                perRep * Flops.sgemm(n));
+        report.add(mm);
+        log.printf("[bench] SGEMM: %.1f GFLOP/s%n", mm.gflops());
+    }
+
+    // ---------------------------------------------------------------- 2. feature extraction
+
+    private void featureExtraction(Corpus corpus) throws IOException {
+        List<String> texts = corpus.texts();
+        int batchSize = OnnxTextEncoder.DEFAULT_BATCH_SIZE;
+        List<TokenBatch> batches;
+        Measurement.Builder graft = new Measurement.Builder();
+        Measurement.Builder raw = new Measurement.Builder();
+        Measurement.Builder encodeOnly = new Measurement.Builder();
+        try (OnnxTextEncoder encoder = OnnxTextEncoder.open(spec, s.threads(), batchSize)) {
+            // The same batches OnnxTextEncoder builds: texts sorted by token length, cut into batches, each padded to its longest.
+            List<TokenizedText> tokens = encoder.tokenizer().tokenize(texts);
+            lengthStats("fe_corpus_tokens", tokens.stream().mapToInt(TokenizedText::length).toArray());
+            Integer[] order = IntStream.range(0, texts.size()).boxed().toArray(Integer[]::new);
+            Arrays.sort(order, Comparator.comparingInt(i -> tokens.get(i).length()));
+            batches = new ArrayList<>();
+            for (int st = 0; st < order.length; st += batchSize) {
+                List<TokenizedText> chunk = new ArrayList<>();
+                for (int k = st; k < Math.min(order.length, st + batchSize); k++) {
+                    chunk.add(tokens.get(order[k]));
+                }
+                batches.add(TokenBatch.pad(chunk, encoder.tokenizer().padId()));
+            }
+            report.detail("fe", "padded_tokens", batches.stream().mapToLong(x -> (long) x.size() * x.length()).sum());
+            report.detail("fe", "real_tokens", batches.stream().mapToLong(TokenBatch::realTokens).sum());
+            try (RawOrt ort = new RawOrt(spec.onnxFile(), s.threads(), batches)) {
+                for (int r = 0; r < s.warmup() + s.reps(); r++) {
+                    // The order alternates between repetitions so neither variant always follows the other.
+                    double tGraft = 0;
+                    double tRaw = 0;
+                    double tEncode = 0;
+                    for (int v = 0; v < 3; v++) {
+                        int which = r % 2 == 0 ? v : 2 - v;
+                        long t0 = System.nanoTime();
+                        if (which == 0) {
+                            // Graft: tokenise -> sort/bucket -> pad -> ORT -> pool -> cache write (a cold cache each time)
+                            EmbeddingCache cache = new EmbeddingCache(s.workDir().resolve("fe-cache-" + r));
+                            float[][] out = cache.embed(encoder, texts, Progress.NONE);
+                            tGraft = (System.nanoTime() - t0) / 1e9;
+                            if (out.length != texts.size() || cache.misses() != 1) {
+                                throw new IllegalStateException("the Graft pipeline did not compute every text");
+                            }
+                        } else if (which == 1) {
+                            // raw ONNX Runtime on the same pre-tokenised, pre-padded batches; no pooling
+                            ort.runAll();
+                            tRaw = (System.nanoTime() - t0) / 1e9;
+                        } else {
+                            // Graft's encoder alone (no cache key, no cache write), to attribute any gap
+                            encoder.encode(texts, Progress.NONE);
+                            tEncode = (System.nanoTime() - t0) / 1e9;
+                        }
+                    }
+                    if (r >= s.warmup()) {
+                        graft.add(tGraft);
+                        raw.add(tRaw);
+                        encodeOnly.add(tEncode);
+                    }
+                }
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime: " + e.getMessage(), e);
+        }
+        double flops = Flops.forward(bert, batches);
+        report.add(graft.build("fe.graft", "Graft: tokenise+bucket+ORT+pool+cache write", "sentences", texts.size(), flops));
+        report.add(encodeOnly.build("fe.graft_encode_only", "Graft OnnxTextEncoder.encode alone (no cache)", "sentences",
+                texts.size(), flops));
+        report.add(raw.build("fe.raw_ort", "raw OrtSession.run, same padded batches", "sentences", texts.size(), flops));
+        log.printf("[bench] Graft %.1f sentences/s, raw ORT %.1f sentences/s%n", report.measurement("fe.graft").throughput(),
+                report.measurement("fe.raw_ort").throughput());
+        pause();
+        Measurement.Builder djl = new Measurement.Builder();
+        try (DjlTextEncoder encoder = DjlTextEncoder.open(spec, batchSize)) {
+            for (int r = 0; r < s.warmup() + s.reps(); r++) {
+                long t0 = System.nanoTime();
+                encoder.encode(texts, Progress.NONE);
+                if (r >= s.warmup()) {
+                    djl.since(t0);
+                }
+            }
+        }
+        report.add(djl.build("fe.djl", "DJL/libtorch no-grad (DjlTextEncoder), same batches", "sentences", texts.size(), flops));
+        log.printf("[bench] DJL/libtorch %.1f sentences/s%n", report.measurement("fe.djl").throughput());
+        pause();
+    }
+
+    /** An ONNX Runtime session fed directly with prepared tensors. */
+    private static final class RawOrt implements AutoCloseable {
+        private final OrtSession session;
+        private final List<Map<String, OnnxTensor>> inputs = new ArrayList<>();
+        private final Set<String> outputs;
+
+        RawOrt(Path onnx, int threads, List<TokenBatch> batches) throws OrtException {
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+                o.setIntraOpNumThreads(threads);
+                o.setInterOpNumThreads(1);
+                o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                session = env.createSession(onnx.toString(), o);
+            }
+            outputs = Set.of(session.getOutputNames().iterator().next());
+            boolean types = session.getInputNames().contains("token_type_ids");
+            for (TokenBatch b : batches) {
+                long[] shape = {b.size(), b.length()};
+                Map<String, OnnxTensor> in = new HashMap<>();
+                in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(b.inputIds()), shape));
+                in.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(b.attentionMask()), shape));
+                if (types) {
+                    in.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(b.tokenTypeIds()), shape));
+                }
+                inputs.add(in);
+            }
+        }
+
+        void runAll() throws OrtException {
+            for (Map<String, OnnxTensor> in : inputs) {
+                try (OrtSession.Result r = session.run(in, outputs)) {
+                    r.size();
+                }
+            }
+        }
+
+        @Override
+        public void close() throws OrtException {
+            inputs.forEach(m -> m.values().forEach(OnnxTensor::close));
+            session.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- 3. fine-tune step
+
+    private FineTuneConfig fineTuneConfig(int epochs, FreezeSchedule freeze) {
+        TrainConfig t = FineTuneConfig.defaults().training().withEpochs(epochs).withPatience(0)
+                .withBatchSize(BenchSettings.FT_BATCH).withSeed(SEED);
+        // AdamW without clipping, constant rate: the same arithmetic the minimal loop does.
+        return FineTuneConfig.defaults().withTraining(t).withOptimizer(OptimizerSpec.adamW()).withSchedule("constant", 0)
+                .withFreeze(freeze).withThreads(s.threads());
+    }
+
+    /** Records which batches the learner drew and when each step began. */
+    static final class RecordingSource implements BatchSource {
+        final TokenBatches inner;
+        final List<int[]> batches = new ArrayList<>();
+        final List<Long> starts = new ArrayList<>();
+
+        RecordingSource(TokenBatches inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int size() {
+            return inner.size();
+        }
+
+        @Override
+        public int[] labels() {
+            return inner.labels();
+        }
+
+        @Override
+        public NDList inputs(NDManager manager, int[] indices) {
+            starts.add(System.nanoTime());
+            batches.add(indices);
+            return inner.inputs(manager, indices);
+        }
+
+        @Override
+        public NDArray labels(NDManager manager, int[] indices) {
+            return inner.labels(manager, indices);
+        }
+
+        @Override
+        public List<int[]> epochBatches(int batchSize, Random rng) {
+            return inner.epochBatches(batchSize, rng);
+        }
+
+        @Override
+        public List<int[]> inferenceBatches(int batchSize) {
+            return inner.inferenceBatches(batchSize);
+        }
+    }
+
+    /** Records when each step ended (after the optimiser update) and the trainable count. */
+    static final class StepClock implements TrainingListener {
+        final List<Long> ends = new ArrayList<>();
+        final List<Integer> epochs = new ArrayList<>();
+        long trainable;
+        Runnable afterEpoch = () -> { };
+
+        @Override
+        public void onStep(int epoch, int step, double loss) {
+            ends.add(System.nanoTime());
+            epochs.add(epoch);
+        }
+
+        @Override
+        public void onEpochEnd(EpochLog log) {
+            trainable = log.trainable();
+            afterEpoch.run();
+        }
+    }
+
+    private void fineTune(Corpus corpus) throws IOException {
+        int steps = s.ftSteps();
+        int epochs = s.warmup() + s.reps();
+        List<TextExample> pool = new ArrayList<>(corpus.tickets());
+        Collections.shuffle(pool, new Random(SEED));
+        int n = Math.min(pool.size() - BenchSettings.FT_BATCH, steps * BenchSettings.FT_BATCH);
+        TextDataset train = TextDataset.of("bench-train", pool.subList(0, n));
+        TextDataset val = TextDataset.of("bench-val", pool.subList(n, n + BenchSettings.FT_BATCH));
+        DatasetSplits splits = new DatasetSplits(train, val, Optional.empty());
+        StepClock clock = new StepClock();
+        FineTuning ft = new FineTuning(fineTuneConfig(epochs, FreezeSchedule.all()));
+        Path weights = Files.createDirectories(s.workDir().resolve("pytorch-weights"));
+        try (FineTuning.Prepared p = ft.prepare(spec, splits, List.of(clock))) {
+            BertBackbone.save(p.model().encoder(), weights); // the pretrained weights, for the PyTorch script
+            RecordingSource rec = new RecordingSource(p.train());
+            lengthStats("ft_tokens", IntStream.range(0, p.train().size()).map(p.train()::length).toArray());
+            MinimalLoop minimal = new MinimalLoop(p.model(), splits.labelMap().size());
+            Measurement.Builder minimalTimes = new Measurement.Builder();
+            // After each epoch of Graft's loop (outside its timed steps), the minimal loop replays that epoch's batches.
+            int[] epochNo = {0};
+            clock.afterEpoch = () -> {
+                epochNo[0]++;
+                List<int[]> epochBatches = rec.batches.subList(rec.batches.size() - steps, rec.batches.size());
+                List<TokenBatch> tb = epochBatches.stream().map(p.train()::batch).toList();
+                List<long[]> labels = epochBatches.stream().map(idx -> labelsOf(p.train(), idx)).toList();
+                double secs = minimal.run(tb, labels);
+                if (epochNo[0] > s.warmup()) {
+                    minimalTimes.add(secs);
+                }
+            };
+            p.learner().fit(rec, p.val());
+            clock.afterEpoch = () -> { };
+            if (rec.starts.size() != clock.ends.size() || rec.starts.size() != epochs * steps) {
+                throw new IllegalStateException("step bookkeeping mismatch: " + rec.starts.size() + " starts, " + clock.ends.size()
+                        + " ends, expected " + epochs * steps);
+            }
+            Measurement.Builder graftTimes = new Measurement.Builder();
+            for (int e = s.warmup(); e < epochs; e++) {
+                double sum = 0;
+                for (int k = e * steps; k < (e + 1) * steps; k++) {
+                    sum += (clock.ends.get(k) - rec.starts.get(k)) / 1e9;
+                }
+                graftTimes.add(sum);
+            }
+            List<TokenBatch> timed = rec.batches.subList(s.warmup() * steps, rec.batches.size()).stream().map(p.train()::batch).toList();
+            double flopsPerRep = 3 * Flops.forward(bert, timed) / s.reps();
+            report.add(graftTimes.build("ft.graft", "Graft Learner.fit steps (AdamW, layer groups)", "steps", steps, flopsPerRep));
+            report.add(minimalTimes.build("ft.minimal", "minimal DJL loop, same module and batches", "steps", steps, flopsPerRep));
+            report.detail("ft", "trainable_params", clock.trainable);
+            log.printf("[bench] fine-tune step: Graft %.0f ms, minimal libtorch %.0f ms%n",
+                    1000 * report.measurement("ft.graft").secondsPerUnit(), 1000 * report.measurement("ft.minimal").secondsPerUnit());
+
+            pytorch(p, rec.batches, splits.labelMap().size(), weights, flopsPerRep);
+            padding(p, corpus);
+        }
+        pause();
+    }
+
+    private static long[] labelsOf(TokenBatches data, int[] idx) {
+        int[] all = data.labels();
+        long[] y = new long[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            y[i] = all[idx[i]];
+        }
+        return y;
+    }
+
+    /**
+     * A hand-written training loop on the same module: forward, cross-entropy, backward, plain
+     * in-place AdamW, gradients zeroed; no Graft machinery.
+     */
+    static final class MinimalLoop {
+        private final TransformerClassifier model;
+        private final int classes;
+        private final List<Parameter> params = new ArrayList<>();
+        private final List<NDArray[]> moments = new ArrayList<>();
+        private final NDManager state;
+        private long t;
+
+        MinimalLoop(TransformerClassifier model, int classes) {
+            this.model = model;
+            this.classes = classes;
+            NDManager base = model.namedParameters().values().iterator().next().getArray().getManager();
+            state = base.newSubManager();
+            for (Parameter p : model.namedParameters().values()) {
+                params.add(p);
+                moments.add(new NDArray[] {state.zeros(p.getArray().getShape()), state.zeros(p.getArray().getShape())});
+            }
+        }
+
+        /** Runs one step per batch; returns the total seconds. */
+        double run(List<TokenBatch> batches, List<long[]> labels) {
+            NDManager base = params.get(0).getArray().getManager();
+            double lr = 1e-4;
+            double wd = 0.01;
+            double b1 = 0.9;
+            double b2 = 0.999;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < batches.size(); i++) {
+                TokenBatch b = batches.get(i);
+                try (NDManager step = base.newSubManager()) {
+                    Shape shape = new Shape(b.size(), b.length());
+                    NDList in = new NDList(step.create(b.inputIds(), shape), step.create(b.attentionMask(), shape),
+                            step.create(b.tokenTypeIds(), shape));
+                    NDArray y = step.create(labels.get(i));
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray logits = model.forward(new ParameterStore(step, false), in, true).singletonOrThrow();
+                        NDArray loss = logits.logSoftmax(-1).mul(y.oneHot(classes)).sum(new int[] {-1}).mean().neg();
+                        gc.backward(loss);
+                    }
+                    t++;
+                    double bc1 = 1 - Math.pow(b1, t);
+                    double bc2 = Math.sqrt(1 - Math.pow(b2, t));
+                    for (int k = 0; k < params.size(); k++) {
+                        if (!params.get(k).requiresGradient()) {
+                            continue;
+                        }
+                        NDArray w = params.get(k).getArray();
+                        NDArray m = moments.get(k)[0];
+                        NDArray v = moments.get(k)[1];
+                        try (NDArray g = w.getGradient()) {
+                            w.muli(1 - lr * wd);
+                            try (NDArray g1 = g.mul(1 - b1); NDArray g2 = g.square()) {
+                                m.muli(b1).addi(g1);
+                                v.muli(b2).addi(g2.muli(1 - b2));
+                            }
+                            try (NDArray d = v.sqrt(); NDArray u = m.div(d.divi(bc2).addi(1e-8))) {
+                                w.subi(u.muli(lr / bc1));
+                            }
+                            g.muli(0);
+                        }
+                    }
+                }
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    private void pytorch(FineTuning.Prepared p, List<int[]> batches, int classes, Path weights, double flopsPerRep) throws IOException {
+        if (s.python() == null) {
+            report.notAvailable("ft.pytorch", "no python3 with torch (tried /usr/bin/python3 and python3; apt-get install python3-torch)");
+            log.println("[bench] PyTorch: not available");
+            return;
+        }
+        ObjectNode job = JSON.createObjectNode();
+        job.put("weights", weights.resolve(BertBackbone.WEIGHTS_FILE).toString());
+        job.put("heads", bert.numHeads());
+        job.put("layer_norm_eps", bert.layerNormEps());
+        job.put("classes", classes);
+        job.put("threads", s.threads());
+        job.put("warmup_reps", s.warmup());
+        job.put("reps", s.reps());
+        job.put("steps_per_rep", s.ftSteps());
+        job.put("dropout", p.model().encoder().dropout());
+        ArrayNode arr = job.putArray("batches");
+        for (int[] idx : batches) {
+            TokenBatch b = p.train().batch(idx);
+            ObjectNode o = arr.addObject();
+            o.put("size", b.size());
+            o.put("length", b.length());
+            ArrayNode ids = o.putArray("input_ids");
+            for (long v : b.inputIds()) {
+                ids.add(v);
+            }
+            ArrayNode mask = o.putArray("attention_mask");
+            for (long v : b.attentionMask()) {
+                mask.add(v);
+            }
+            ArrayNode y = o.putArray("labels");
+            for (long v : labelsOf(p.train(), idx)) {
+                y.add(v);
+            }
+        }
+        Path jobFile = s.workDir().resolve("pytorch-job.json");
+        JSON.writeValue(jobFile.toFile(), job);
+        Path script = s.workDir().resolve("torch_step.py");
+        try (InputStream in = Benchmarks.class.getResourceAsStream("torch_step.py")) {
+            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        ChildResult r = runChild(List.of(s.python(), script.toString(), jobFile.toString()), "GRAFT-TORCH ", 900);
+        if (r.json == null) {
+            report.notAvailable("ft.pytorch", "the PyTorch script failed: " + r.tail);
+            log.println("[bench] PyTorch failed: " + r.tail);
+            return;
+        }
+        List<Double> reps = new ArrayList<>();
+        r.json.path("rep_seconds").forEach(x -> reps.add(x.asDouble()));
+        report.add(new Measurement("ft.pytorch", "PyTorch " + r.json.path("torch_version").asText() + " eager, same weights and batches",
+                "steps", s.ftSteps(), flopsPerRep, reps));
+        report.detail("ft", "pytorch_version", r.json.path("torch_version").asText());
+        report.detail("ft", "pytorch_threads", r.json.path("threads").asInt());
+        log.printf("[bench] PyTorch %s step %.0f ms%n", r.json.path("torch_version").asText(),
+                1000 * report.measurement("ft.pytorch").secondsPerUnit());
+    }
+
+    /** Dynamic padding with bucketing vs fixed 128-token padding, through Graft's learner, on the mixed real corpus. */
+    private void padding(FineTuning.Prepared p, Corpus corpus) throws IOException {
+        List<String> texts = new ArrayList<>(corpus.texts());
+        Collections.shuffle(texts, new Random(SEED + 1));
+        int n = Math.min(texts.size(), Math.max(1, s.ftSteps() / 2) * BenchSettings.FT_BATCH);
+        texts = texts.subList(0, n);
+        int classes = p.model().head().config().numClasses();
+        int[] labels = IntStream.range(0, n).map(i -> i % classes).toArray();
+        List<TokenizedText> tokens;
+        long padId;
+        try (TextTokenizer tok = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength())) {
+            tokens = tok.tokenize(texts);
+            padId = tok.padId();
+        }
+        lengthStats("pad_tokens", tokens.stream().mapToInt(TokenizedText::length).toArray());
+        TokenBatches bucketed = TokenBatches.bucketed(tokens, labels, padId);
+        TokenBatches fixed = TokenBatches.fixedLength(tokens, labels, padId, BenchSettings.FIXED_LENGTH);
+        Measurement.Builder mb = new Measurement.Builder();
+        Measurement.Builder mf = new Measurement.Builder();
+        double[] flops = new double[2];
+        FineTuneConfig cfg = fineTuneConfig(1, FreezeSchedule.all());
+        for (int r = 0; r < s.warmup() + s.reps(); r++) {
+            for (int which = 0; which < 2; which++) {
+                TokenBatches data = which == 0 ? bucketed : fixed;
+                StepClock clock = new StepClock();
+                RecordingSource rec = new RecordingSource(data);
+                new Learner(p.model(), p.model(), cfg.trainConfig(), cfg.plan(), List.of(clock)).fit(rec, p.val());
+                double sum = 0;
+                for (int k = 0; k < rec.starts.size(); k++) {
+                    sum += (clock.ends.get(k) - rec.starts.get(k)) / 1e9;
+                }
+                flops[which] = 3 * Flops.forward(bert, rec.batches.stream().map(data::batch).toList());
+                if (r >= s.warmup()) {
+                    (which == 0 ? mb : mf).add(sum);
+                }
+            }
+        }
+        report.add(mb.build("pad.bucketed", "Graft steps, dynamic padding + length buckets", "examples", n, flops[0]));
+        report.add(mf.build("pad.fixed128", "Graft steps, every batch padded to 128 tokens", "examples", n, flops[1]));
+        log.printf("[bench] bucketed %.1f examples/s, fixed-128 %.1f examples/s%n", report.measurement("pad.bucketed").throughput(),
+                report.measurement("pad.fixed128").throughput());
+    }
+
+    // ---------------------------------------------------------------- 4. 10 epochs on a warm cache
+
+    private void fe10() throws IOException {
+        TextDataset train = TextDataReader.read(s.examplesDir().resolve("train.csv"));
+        Path testFile = s.examplesDir().resolve("test.csv");
+        TextDataset test = Files.isRegularFile(testFile) ? TextDataReader.read(testFile) : null;
+        DatasetSplits splits = Splits.withDatasets(train, null, test, SEED);
+        List<List<String>> parts = new ArrayList<>();
+        parts.add(splits.train().examples().stream().map(TextExample::text).toList());
+        parts.add(splits.val().examples().stream().map(TextExample::text).toList());
+        splits.test().ifPresent(t -> parts.add(t.examples().stream().map(TextExample::text).toList()));
+        int total = parts.stream().mapToInt(List::size).sum();
+
+        // One backbone pass over every split, as FeatureExtraction's embedding step runs it (encoder open, no cache).
+        Measurement.Builder pass = new Measurement.Builder();
+        double flops = 0;
+        try (OnnxTextEncoder encoder = OnnxTextEncoder.open(spec, s.threads(), OnnxTextEncoder.DEFAULT_BATCH_SIZE)) {
+            for (List<String> part : parts) {
+                List<TokenizedText> tk = encoder.tokenizer().tokenize(part);
+                int[] len = tk.stream().mapToInt(TokenizedText::length).sorted().toArray();
+                for (int st = 0; st < len.length; st += OnnxTextEncoder.DEFAULT_BATCH_SIZE) {
+                    int end = Math.min(len.length, st + OnnxTextEncoder.DEFAULT_BATCH_SIZE);
+                    flops += Flops.forward(bert, end - st, len[end - 1]);
+                }
+            }
+            for (int r = 0; r < s.warmup() + s.reps(); r++) {
+                long t0 = System.nanoTime();
+                for (List<String> part : parts) {
+                    encoder.encode(part, Progress.NONE);
+                }
+                if (r >= s.warmup()) {
+                    pass.since(t0);
+                }
+            }
+        }
+        report.add(pass.build("fe10.backbone_pass", "one ORT embedding pass over train+val+test", "sentences", total, flops));
+        pause();
+
+        FeatureExtractionConfig cfg = FeatureExtractionConfig.defaults().withThreads(s.threads())
+                .withCacheDir(s.workDir().resolve("fe10-cache"))
+                .withTraining(TrainConfig.defaults().withEpochs(10).withPatience(0).withSeed(SEED));
+        FeatureExtraction fe = new FeatureExtraction(cfg);
+        try (TrainingOutcome cold = fe.fit(spec, splits, Progress.NONE, List.of())) {
+            report.detail("fe10", "cold_embed_seconds", cold.embedSeconds());
+        }
+        pause();
+        Measurement.Builder warm = new Measurement.Builder();
+        int epochsRun = 0;
+        for (int r = 0; r < s.warmup() + s.reps(); r++) {
+            long t0 = System.nanoTime();
+            try (TrainingOutcome o = fe.fit(spec, splits, Progress.NONE, List.of())) {
+                long t1 = System.nanoTime();
+                if (o.cacheHits() < parts.size()) {
+                    throw new IllegalStateException("the embedding cache was not warm");
+                }
+                epochsRun = o.fit().history().size();
+                if (r >= s.warmup()) {
+                    warm.add((t1 - t0) / 1e9);
+                }
+            }
+        }
+        report.add(warm.build("fe10.warm_10_epochs", "FeatureExtraction.fit, warm cache, 10 epochs", "runs", 1, 0));
+        report.detail("fe10", "epochs", epochsRun);
+        report.detail("fe10", "examples", total);
+        log.printf("[bench] 10-epoch feature extraction (warm cache) %.2f s vs one backbone pass %.2f s%n",
+                report.measurement("fe10.warm_10_epochs").medianSeconds(), report.measurement("fe10.backbone_pass").medianSeconds());
+    }
+
+    // ---------------------------------------------------------------- 5. peak RSS
+
+    private void peakRss() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-D")).toList();
+        int steps = s.quick() ? 3 : 5;
+        for (String config : List.of("head-only", "top-2", "full")) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(java);
+            cmd.addAll(jvmArgs);
+            cmd.add("-Dai.djl.pytorch.num_threads=" + s.threads());
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(RssProbe.class.getName());
+            cmd.add(config);
+            cmd.add(Integer.toString(steps));
+            cmd.add(Integer.toString(s.threads()));
+            cmd.add(s.examplesDir().toAbsolutePath().toString());
+            ChildResult r = runChild(cmd, RssProbe.PREFIX, 600);
+            if (r.json == null) {
+                report.notAvailable("peak_rss." + config, "child JVM failed: " + r.tail);
+                log.println("[bench] peak RSS " + config + " failed: " + r.tail);
+                continue;
+            }
+            BenchReport.PeakRss p = new BenchReport.PeakRss(config, r.json.path("trainable").asLong(), r.json.path("total").asLong(),
+                    r.json.path("steps").asInt(), r.json.path("after_load_mib").asDouble(), r.json.path("peak_mib").asDouble());
+            report.peak(p);
+            log.printf("[bench] %s: %,d trainable parameters, peak RSS %.0f MiB%n", config, p.trainableParams(), p.peakMib());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    record ChildResult(JsonNode json, String tail) {
+    }
+
+    private ChildResult runChild(List<String> cmd, String prefix, int timeoutSeconds) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            Map<String, String> env = pb.environment();
+            String t = Integer.toString(s.threads());
+            env.put("OMP_NUM_THREADS", t);
+            env.put("MKL_NUM_THREADS", t);
+            env.put("OPENBLAS_NUM_THREADS", t);
+            Process proc = pb.start();
+            proc.getOutputStream().close();
+            byte[] out = proc.getInputStream().readAllBytes();
+            if (!proc.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                proc.destroyForcibly();
+                return new ChildResult(null, "timed out");
+            }
+            String text = new String(out, StandardCharsets.UTF_8);
+            for (String line : text.split("\n")) {
+                if (line.startsWith(prefix)) {
+                    return new ChildResult(JSON.readTree(line.substring(prefix.length())), "");
+                }
+            }
+            String tail = text.length() > 600 ? text.substring(text.length() - 600) : text;
+            return new ChildResult(null, "exit " + proc.exitValue() + ": " + tail.strip());
+        } catch (IOException e) {
+            return new ChildResult(null, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ChildResult(null, "interrupted");
+        }
+    }
+
+    private void lengthStats(String key, int[] lengths) {
+        int[] l = lengths.clone();
+        Arrays.sort(l);
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("texts", l.length);
+        m.put("mean", Arrays.stream(l).average().orElse(0));
+        m.put("p50", l[l.length / 2]);
+        m.put("p90", l[(int) Math.min(l.length - 1, Math.floor(l.length * 0.9))]);
+        m.put("max", l[l.length - 1]);
+        report.detail("token_lengths", key, m);
+    }
+
+    private final long started = System.nanoTime();
+
+    private void section(String title) {
+        log.printf("[bench] %6.1fs  %s%n", (System.nanoTime() - started) / 1e9, title);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(ENGINE_SWITCH_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+}

@@ -1,0 +1,186 @@
+"""Fine-tune steps of MiniLM (BERT) in plain PyTorch eager mode, for `graft bench`.
+
+Reads a job file written by Graft: the pretrained weights (Graft's import of the bundled ONNX file, written as
+safetensors with Hugging Face names), the exact padded token batches Graft's learner trained on, thread count,
+warm-up and repetitions. Prints one line `GRAFT-TORCH {json}` with the seconds of each repetition.
+"""
+import json
+import struct
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        assert info["dtype"] == "F32", name
+        start, end = info["data_offsets"]
+        out[name] = torch.frombuffer(bytearray(data[start:end]), dtype=torch.float32).reshape(info["shape"]).clone()
+    return out
+
+
+class SelfAttention(nn.Module):
+    def __init__(self, h, heads, p):
+        super().__init__()
+        self.heads = heads
+        self.query = nn.Linear(h, h)
+        self.key = nn.Linear(h, h)
+        self.value = nn.Linear(h, h)
+        self.dropout = nn.Dropout(p)
+
+    def forward(self, x, additive):
+        b, t, h = x.shape
+        d = h // self.heads
+
+        def split(y):
+            return y.view(b, t, self.heads, d).transpose(1, 2)
+
+        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+        scores = q @ k.transpose(-1, -2) / (d ** 0.5) + additive
+        probs = self.dropout(scores.softmax(-1))
+        return (probs @ v).transpose(1, 2).reshape(b, t, h)
+
+
+class DenseNorm(nn.Module):
+    def __init__(self, i, h, eps, p):
+        super().__init__()
+        self.dense = nn.Linear(i, h)
+        self.LayerNorm = nn.LayerNorm(h, eps=eps)
+        self.dropout = nn.Dropout(p)
+
+    def forward(self, x, residual):
+        return self.LayerNorm(self.dropout(self.dense(x)) + residual)
+
+
+class Attention(nn.Module):
+    def __init__(self, h, heads, eps, p):
+        super().__init__()
+        self.self = SelfAttention(h, heads, p)
+        self.output = DenseNorm(h, h, eps, p)
+
+    def forward(self, x, additive):
+        return self.output(self.self(x, additive), x)
+
+
+class Intermediate(nn.Module):
+    def __init__(self, h, i):
+        super().__init__()
+        self.dense = nn.Linear(h, i)
+
+    def forward(self, x):
+        return F.gelu(self.dense(x))
+
+
+class Layer(nn.Module):
+    def __init__(self, h, i, heads, eps, p):
+        super().__init__()
+        self.attention = Attention(h, heads, eps, p)
+        self.intermediate = Intermediate(h, i)
+        self.output = DenseNorm(i, h, eps, p)
+
+    def forward(self, x, additive):
+        a = self.attention(x, additive)
+        return self.output(self.intermediate(a), a)
+
+
+class Embeddings(nn.Module):
+    def __init__(self, vocab, positions, types, h, eps, p):
+        super().__init__()
+        self.word_embeddings = nn.Embedding(vocab, h)
+        self.position_embeddings = nn.Embedding(positions, h)
+        self.token_type_embeddings = nn.Embedding(types, h)
+        self.LayerNorm = nn.LayerNorm(h, eps=eps)
+        self.dropout = nn.Dropout(p)
+
+    def forward(self, ids):
+        pos = torch.arange(ids.shape[1]).unsqueeze(0)
+        x = self.word_embeddings(ids) + self.position_embeddings(pos) + self.token_type_embeddings(torch.zeros_like(ids))
+        return self.dropout(self.LayerNorm(x))
+
+
+class Encoder(nn.Module):
+    def __init__(self, layers, h, i, heads, eps, p):
+        super().__init__()
+        self.layer = nn.ModuleList([Layer(h, i, heads, eps, p) for _ in range(layers)])
+
+
+class Bert(nn.Module):
+    def __init__(self, w, heads, eps, p):
+        super().__init__()
+        vocab, h = w["embeddings.word_embeddings.weight"].shape
+        positions = w["embeddings.position_embeddings.weight"].shape[0]
+        types = w["embeddings.token_type_embeddings.weight"].shape[0]
+        i = w["encoder.layer.0.intermediate.dense.weight"].shape[0]
+        layers = len({k.split(".")[2] for k in w if k.startswith("encoder.layer.")})
+        self.embeddings = Embeddings(vocab, positions, types, h, eps, p)
+        self.encoder = Encoder(layers, h, i, heads, eps, p)
+
+    def forward(self, ids, mask):
+        additive = ((1.0 - mask.float()) * torch.finfo(torch.float32).min)[:, None, None, :]
+        x = self.embeddings(ids)
+        for layer in self.encoder.layer:
+            x = layer(x, additive)
+        return x
+
+
+class Classifier(nn.Module):
+    def __init__(self, bert, h, classes, p):
+        super().__init__()
+        self.bert = bert
+        self.drop = nn.Dropout(p)
+        self.head = nn.Linear(h, classes)
+
+    def forward(self, ids, mask):
+        hidden = self.bert(ids, mask)
+        m = mask.float().unsqueeze(-1)
+        pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
+        return self.head(self.drop(pooled))
+
+
+def main():
+    job = json.load(open(sys.argv[1]))
+    torch.set_num_threads(job["threads"])
+    torch.manual_seed(0)
+    weights = read_safetensors(job["weights"])
+    bert = Bert(weights, job["heads"], job["layer_norm_eps"], job["dropout"])
+    bert.load_state_dict(weights, strict=True)
+    h = weights["embeddings.word_embeddings.weight"].shape[1]
+    model = Classifier(bert, h, job["classes"], job["dropout"])
+    model.train()
+    decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
+    no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=1e-4)
+    batches = []
+    for b in job["batches"]:
+        shape = (b["size"], b["length"])
+        batches.append((torch.tensor(b["input_ids"], dtype=torch.long).view(shape),
+                        torch.tensor(b["attention_mask"], dtype=torch.long).view(shape),
+                        torch.tensor(b["labels"], dtype=torch.long)))
+    steps = job["steps_per_rep"]
+    reps = []
+    for r in range(job["warmup_reps"] + job["reps"]):
+        chunk = batches[r * steps:(r + 1) * steps]
+        t0 = time.perf_counter()
+        for ids, mask, y in chunk:
+            opt.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(ids, mask), y)
+            loss.backward()
+            opt.step()
+        if r >= job["warmup_reps"]:
+            reps.append(time.perf_counter() - t0)
+    print("GRAFT-TORCH " + json.dumps({"rep_seconds": reps, "torch_version": torch.__version__,
+                                       "threads": torch.get_num_threads(), "parameters": len(weights)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
