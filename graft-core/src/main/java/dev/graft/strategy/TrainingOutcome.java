@@ -65,6 +65,7 @@ public record TrainingOutcome(TextClassifier classifier, FitResult fit, Classifi
         m.put("best_epoch", fit.bestEpoch());
         m.put("epochs_run", fit.history().size());
         m.put("stopped_early", fit.stoppedEarly());
+        m.put("skipped_steps", fit.skippedSteps());
         m.put("monitor", fit.monitor().key());
         m.put("history", fit.history());
         m.put("embed_seconds", embedSeconds);

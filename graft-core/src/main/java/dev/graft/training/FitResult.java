@@ -11,13 +11,19 @@ import java.util.List;
  * @param bestScore    its value at the best epoch
  * @param stoppedEarly whether patience ran out before the last epoch
  * @param seconds      total wall time
+ * @param skippedSteps updates dropped because a gradient was not finite
  */
 public record FitResult(List<EpochLog> history, int bestEpoch, Monitor monitor, double bestScore,
-                        boolean stoppedEarly, double seconds) {
+                        boolean stoppedEarly, double seconds, int skippedSteps) {
 
     /** Copies the history. */
     public FitResult {
         history = List.copyOf(history);
+    }
+
+    /** A result without dropped updates. */
+    public FitResult(List<EpochLog> history, int bestEpoch, Monitor monitor, double bestScore, boolean stoppedEarly, double seconds) {
+        this(history, bestEpoch, monitor, bestScore, stoppedEarly, seconds, 0);
     }
 
     /** The log of the best epoch. */

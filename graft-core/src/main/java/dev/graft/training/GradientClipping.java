@@ -11,10 +11,23 @@ final class GradientClipping {
     private GradientClipping() {
     }
 
+    /** Sets every trainable gradient to zero (the step is dropped). */
+    static void zero(Collection<Parameter> parameters) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (Parameter p : parameters) {
+                if (p.requiresGradient()) {
+                    p.getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex("..."), 0f); // fill, not ×0: NaN·0 is NaN
+                }
+            }
+        }
+    }
+
     /**
-     * Scales the gradients so their global norm is at most {@code maxNorm}.
+     * Scales the gradients so their global norm is at most {@code maxNorm} ({@code 0} or infinity:
+     * only measure).
      *
-     * @return the norm before clipping
+     * @return the norm before clipping (NaN or infinite when a gradient is not finite)
      */
     static double clip(Collection<Parameter> parameters, double maxNorm) {
         try (NDScope scope = new NDScope()) {
@@ -30,7 +43,7 @@ final class GradientClipping {
                 return 0;
             }
             double norm = Math.sqrt(sq.getFloat()); // one synchronisation per step, not one per parameter
-            if (norm > maxNorm && Double.isFinite(norm)) {
+            if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
                 float scale = (float) (maxNorm / (norm + 1e-6));
                 for (Parameter p : parameters) {
                     if (p.requiresGradient()) {

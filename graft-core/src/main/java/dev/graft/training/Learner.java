@@ -41,6 +41,9 @@ import java.util.stream.IntStream;
  */
 public class Learner {
 
+    /** Updates in a row with a non-finite gradient that are dropped before training counts as diverged. */
+    static final int MAX_CONSECUTIVE_SKIPS = 3;
+
     private final Block model;
     private final NamedParameters named;
     private final TrainConfig config;
@@ -137,9 +140,19 @@ public class Learner {
                     if (anchors != null && plan.l2sp() > 0) {
                         anchors.addL2SpGradient(params, plan.l2sp());
                     }
-                    if (plan.optimizer().maxGradNorm() > 0) {
-                        GradientClipping.clip(params.values(), plan.optimizer().maxGradNorm());
+                    double gradNorm = GradientClipping.clip(params.values(), plan.optimizer().maxGradNorm());
+                    if (!Double.isFinite(gradNorm)) {
+                        // A finite loss with a non-finite gradient (an overflow in one backward pass): drop
+                        // this update rather than write NaN into the weights; persistent overflow is divergence.
+                        GradientClipping.zero(params.values());
+                        state.skippedSteps++;
+                        if (++state.consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
+                            throw new TrainingDivergedException(epoch, s + 1, gradNorm, lr,
+                                    checkpoints != null && CheckpointStore.exists(checkpoints.directory()) ? checkpoints.directory() : null);
+                        }
+                        continue;
                     }
+                    state.consecutiveSkips = 0;
                     optimizer.step(lr);
                     lossSum += loss * idx.length;
                     int epochNo = epoch;
@@ -180,7 +193,7 @@ public class Learner {
             state.bestWeights.restore(params);
         }
         FitResult result = new FitResult(state.history, Math.max(state.bestEpoch, 1), config.monitor(), state.best,
-                state.stoppedEarly, (System.nanoTime() - start) / 1e9);
+                state.stoppedEarly, (System.nanoTime() - start) / 1e9, state.skippedSteps);
         listeners.forEach(l -> l.onTrainEnd(result));
         return result;
     }
@@ -260,6 +273,8 @@ public class Learner {
         int bestEpoch;
         int sinceBest;
         boolean stoppedEarly;
+        int skippedSteps;
+        int consecutiveSkips;
         ParameterSnapshot bestWeights;
         final List<EpochLog> history = new ArrayList<>();
     }

@@ -9,7 +9,7 @@ public final class TrainingDivergedException extends RuntimeException {
      * @param lastCheckpoint the last good checkpoint, kept as it was, or {@code null}
      */
     public TrainingDivergedException(int epoch, int step, double loss, double learningRate, java.nio.file.Path lastCheckpoint) {
-        super("Training diverged: loss is " + loss + " at epoch " + epoch + ", step " + step
+        super("Training diverged: the loss (or the gradient norm) is " + loss + " at epoch " + epoch + ", step " + step
                 + " (learning rate " + learningRate + "). Lower the learning rate (e.g. --lr " + (learningRate / 10)
                 + ") or check the data for extreme values."
                 + (lastCheckpoint == null ? "" : " The last good checkpoint is kept in " + lastCheckpoint + "."));

@@ -123,6 +123,41 @@ class LearnerTest {
         }
     }
 
+    @Test
+    void aStepWithANonFiniteGradientIsDroppedButPersistentOnesStopTraining() {
+        DenseBatches train = blobs(40, 8, 0.5);
+        DenseBatches val = blobs(10, 9, 0.5);
+        for (int[] poisoned : new int[][] {{3}, {3, 4, 5, 6}}) {
+            Learner.seed(1);
+            try (NDManager m = NDManager.newBaseManager()) {
+                ClassifierHead head = new ClassifierHead(new HeadConfig(16, 3, 0, 0.0));
+                head.initialize(m);
+                int[] step = {0};
+                Learner learner = new Learner(head, head, TrainConfig.defaults().withEpochs(2).withPatience(0), List.of()) {
+                    @Override
+                    protected double trainStep(NDManager scope, BatchSource data, int[] indices) {
+                        double loss = super.trainStep(scope, data, indices);
+                        if (java.util.Arrays.stream(poisoned).anyMatch(k -> k == step[0])) {
+                            head.namedParameters().get("out_proj.weight").getArray().getGradient().muli(Float.NaN);
+                        }
+                        step[0]++;
+                        return loss;
+                    }
+                };
+                if (poisoned.length == 1) {
+                    FitResult fit = learner.fit(train, val);
+                    assertEquals(1, fit.skippedSteps());
+                    for (float w : head.namedParameters().get("out_proj.weight").getArray().toFloatArray()) {
+                        assertTrue(Float.isFinite(w), "the NaN gradient never reached the weights");
+                    }
+                } else {
+                    TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> learner.fit(train, val));
+                    assertTrue(e.getMessage().contains("gradient norm"), e.getMessage());
+                }
+            }
+        }
+    }
+
     private static List<Double> losses(FitResult fit) {
         List<Double> l = new ArrayList<>();
         fit.history().forEach(e -> {
