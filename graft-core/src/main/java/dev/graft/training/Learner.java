@@ -100,6 +100,8 @@ public class Learner {
             throw new IllegalArgumentException("no validation examples: early stopping and model selection need a validation set");
         }
         Map<String, Parameter> params = named.namedParameters();
+        // what the best-epoch snapshot and checkpoints keep: parameters plus buffers (BatchNorm statistics)
+        Map<String, Parameter> state = withBuffers(params);
         List<LayerGroup> groups = named instanceof Splittable s ? s.layerGroups()
                 : List.of(new LayerGroup("all", List.copyOf(params.keySet()), true));
         if (plan.freeze() != null) {
@@ -111,15 +113,15 @@ public class Learner {
         NDManager base = params.values().iterator().next().getArray().getManager();
         int stepsPerEpoch = train.epochBatches(config.batchSize(), epochRandom(1)).size();
         long totalSteps = (long) stepsPerEpoch * config.epochs();
-        Progress state = new Progress();
+        Progress progress = new Progress();
         listeners.forEach(l -> l.onTrainStart(config.epochs(), stepsPerEpoch));
         try (NDManager optimizerState = base.newSubManager();
              Anchors anchors = plan.l2sp() > 0 || plan.monitorDrift() ? new Anchors(params, groups, base) : null) {
             GroupedOptimizer optimizer = plan.optimizer().build(params, paramGroups, optimizerState);
             if (checkpoints != null && checkpoints.resume()) {
-                resume(checkpoints, params, optimizer, state);
+                resume(checkpoints, state, optimizer, progress);
             }
-            for (int epoch = state.epoch + 1; epoch <= config.epochs(); epoch++) {
+            for (int epoch = progress.epoch + 1; epoch <= config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
                 long trainable = applyFreezing(epoch, groups, params);
                 seed(config.seed() + epoch);
@@ -149,38 +151,38 @@ public class Learner {
                 Validation v = validate(val);
                 double score = config.monitor().read(new EpochLog(epoch, 0, v.loss, v.metrics.accuracy(), v.metrics.macroF1(),
                         lr, 0, false, trainable, null));
-                boolean better = config.monitor().improves(score, state.best, config.minDelta());
-                boolean improved = better || (config.monitor().ties(score, state.best, config.minDelta()) && v.loss < state.bestLoss);
+                boolean better = config.monitor().improves(score, progress.best, config.minDelta());
+                boolean improved = better || (config.monitor().ties(score, progress.best, config.minDelta()) && v.loss < progress.bestLoss);
                 if (improved) {
-                    state.best = better ? score : state.best;
-                    state.bestLoss = v.loss;
-                    state.bestEpoch = epoch;
-                    state.sinceBest = 0;
-                    state.bestWeights = ParameterSnapshot.of(params);
+                    progress.best = better ? score : progress.best;
+                    progress.bestLoss = v.loss;
+                    progress.bestEpoch = epoch;
+                    progress.sinceBest = 0;
+                    progress.bestWeights = ParameterSnapshot.of(state);
                 } else {
-                    state.sinceBest++;
+                    progress.sinceBest++;
                 }
                 EpochLog log = new EpochLog(epoch, lossSum / train.size(), v.loss, v.metrics.accuracy(), v.metrics.macroF1(),
                         lr, (System.nanoTime() - epochStart) / 1e9, improved, trainable,
                         anchors != null && plan.monitorDrift() ? anchors.drift(params) : Map.of());
-                state.history.add(log);
-                state.epoch = epoch;
+                progress.history.add(log);
+                progress.epoch = epoch;
                 listeners.forEach(l -> l.onEpochEnd(log));
-                boolean stop = config.patience() > 0 && state.sinceBest >= config.patience() && epoch < config.epochs();
+                boolean stop = config.patience() > 0 && progress.sinceBest >= config.patience() && epoch < config.epochs();
                 if (checkpoints != null && (epoch % checkpoints.everyEpochs() == 0 || stop || epoch == config.epochs())) {
-                    save(checkpoints, params, optimizer, state);
+                    save(checkpoints, state, optimizer, progress);
                 }
                 if (stop) {
-                    state.stoppedEarly = true;
+                    progress.stoppedEarly = true;
                     break;
                 }
             }
         }
-        if (state.bestWeights != null) {
-            state.bestWeights.restore(params);
+        if (progress.bestWeights != null) {
+            progress.bestWeights.restore(state);
         }
-        FitResult result = new FitResult(state.history, Math.max(state.bestEpoch, 1), config.monitor(), state.best,
-                state.stoppedEarly, (System.nanoTime() - start) / 1e9);
+        FitResult result = new FitResult(progress.history, Math.max(progress.bestEpoch, 1), config.monitor(), progress.best,
+                progress.stoppedEarly, (System.nanoTime() - start) / 1e9);
         listeners.forEach(l -> l.onTrainEnd(result));
         return result;
     }
@@ -246,6 +248,15 @@ public class Learner {
             }
         }
         return params.values().stream().filter(Parameter::requiresGradient).mapToLong(p -> p.getArray().size()).sum();
+    }
+
+    private Map<String, Parameter> withBuffers(Map<String, Parameter> params) {
+        if (!(named instanceof dev.graft.model.NamedBuffers b) || b.namedBuffers().isEmpty()) {
+            return params;
+        }
+        Map<String, Parameter> all = new LinkedHashMap<>(params);
+        all.putAll(b.namedBuffers());
+        return all;
     }
 
     private Random epochRandom(int epoch) {
