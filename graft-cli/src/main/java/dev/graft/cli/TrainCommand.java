@@ -50,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--train", required = true, paramLabel = "PATH", description = "Labelled training data (CSV, TSV or JSONL).")
+    @Option(names = "--train", required = true, paramLabel = "PATH", description = "Labelled training data (CSV, TSV or JSONL), or images: a folder of class folders or a CSV of path,label.")
     Path train;
 
     @Option(names = "--val", paramLabel = "PATH", description = "Validation data (default: split off --train).")
@@ -163,11 +163,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--augment", defaultValue = "standard", paramLabel = "standard|noflip|none",
+            description = "images, fine-tune: train-time augmentation (random resized crop, flip, rotation, colour jitter; default: ${DEFAULT-VALUE}).")
+    String augment;
+
+    @Option(names = "--strict", description = "images: fail on an unreadable image instead of skipping it.")
+    boolean strict;
+
     @Mixin
     TrackingOptionsMixin tracking;
 
     @Override
     public Integer call() throws Exception {
+        if (ImageTraining.isImageData(train)) {
+            return new ImageTraining(this).run(); // folders of class folders, or CSVs of image paths
+        }
         if (!FeatureExtraction.NAME.equals(strategy) && !FineTuning.NAME.equals(strategy)) {
             throw new IllegalArgumentException("Unknown --strategy '" + strategy + "'. Available: " + FeatureExtraction.NAME
                     + ", " + FineTuning.NAME + ".");
