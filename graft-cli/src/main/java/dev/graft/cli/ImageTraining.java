@@ -72,6 +72,12 @@ final class ImageTraining {
         String modelName = "minilm".equals(c.model) ? "mobilenetv2" : c.model; // the text default makes no sense for images
         ModelDirectory.checkWritable(c.out);
         ImageBackbone backbone = resolveModel(modelName);
+        if (c.imageSize != null) {
+            var p = backbone.preprocessing();
+            var q = new dev.graft.data.image.PreprocessorConfig((int) Math.round(c.imageSize * 256.0 / 224), c.imageSize, c.imageSize,
+                    p.rescaleFactor(), p.doNormalize(), p.mean(), p.std());
+            backbone = new ImageBackbone(backbone.id(), backbone.directory(), backbone.sha256(), backbone.license(), backbone.source(), q);
+        }
         int threads = c.threads != null ? c.threads : Math.min(2, Runtime.getRuntime().availableProcessors());
         int workers = Math.max(1, Math.min(2, threads));
         ImageDataset train = ImageDataReader.read(c.train);

@@ -52,6 +52,8 @@ public final class ImageClassifier implements AutoCloseable {
     private final String strategy;
     private final Map<String, String> backboneInfo;
     private final NDManager manager;
+    private Path onnxFeatures;
+    private dev.graft.model.vision.OnnxFeatureExtractor ort;
 
     /**
      * Wraps the parts; the classifier takes ownership of {@code manager} (which holds backbone and head).
@@ -71,6 +73,15 @@ public final class ImageClassifier implements AutoCloseable {
         this.strategy = strategy;
         this.backboneInfo = Map.copyOf(backboneInfo);
         this.manager = manager;
+    }
+
+    /**
+     * Computes features with ONNX Runtime from this file (the unchanged pretrained backbone of a
+     * feature-extraction model), which is also saved with the model; {@code null} keeps the DJL module.
+     */
+    public ImageClassifier withOnnxFeatures(Path onnx) {
+        this.onnxFeatures = onnx;
+        return this;
     }
 
     /** Whether {@code dir} holds an image model (its manifest's task is image classification). */
@@ -111,6 +122,11 @@ public final class ImageClassifier implements AutoCloseable {
             for (int i = s; i < e; i++) {
                 System.arraycopy(pipeline.evaluate(ImageDecoder.decode(images.get(i))), 0, flat, (i - s) * n, n);
             }
+            if (onnxFeatures != null) {
+                float[][] f = ort().features(flat, e - s, h, w);
+                System.arraycopy(f, 0, out, s, e - s);
+                continue;
+            }
             try (NDManager step = manager.newSubManager()) {
                 NDArray f = backbone.features(new ParameterStore(step, false), step.create(flat, new Shape(e - s, 3, h, w)), false);
                 float[] v = f.toFloatArray();
@@ -121,6 +137,17 @@ public final class ImageClassifier implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    private synchronized dev.graft.model.vision.OnnxFeatureExtractor ort() {
+        if (ort == null) {
+            try {
+                ort = dev.graft.model.vision.OnnxFeatureExtractor.open(onnxFeatures, Math.min(2, Runtime.getRuntime().availableProcessors()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return ort;
     }
 
     /** Class probabilities from backbone features. */
@@ -160,6 +187,9 @@ public final class ImageClassifier implements AutoCloseable {
             Path bb = Files.createDirectory(staging.resolve(BACKBONE_DIR));
             VisionBackbones.save(backbone, bb, Map.of("id", backboneInfo.getOrDefault("id", backbone.architecture()),
                     "license", backboneInfo.getOrDefault("license", "unknown")));
+            if (onnxFeatures != null) {
+                Files.copy(onnxFeatures, bb.resolve(VisionBackbones.ONNX));
+            }
             AtomicFiles.writeString(staging.resolve(PreprocessorConfig.FILE), preprocessing.toJson());
             List<TensorData> weights = new ArrayList<>();
             for (Map.Entry<String, Parameter> e : head.namedParameters().entrySet()) {
@@ -207,8 +237,11 @@ public final class ImageClassifier implements AutoCloseable {
                 ClassifierHead head = new ClassifierHead(hc);
                 head.initialize(manager);
                 loadHead(head, safeChild(dir, m.head().file()));
+                Path onnx = bb.resolve(VisionBackbones.ONNX);
+                boolean frozen = "feature-extraction".equals(m.strategy()) && Files.isRegularFile(onnx);
                 return new ImageClassifier(backbone, head, LabelMap.of(m.labels()), pre, m.strategy(),
-                        Map.of("id", m.backbone().id(), "license", String.valueOf(m.backbone().license())), manager);
+                        Map.of("id", m.backbone().id(), "license", String.valueOf(m.backbone().license())), manager)
+                        .withOnnxFeatures(frozen ? onnx : null);
             } catch (RuntimeException | IOException e) {
                 manager.close();
                 throw e;
@@ -256,7 +289,10 @@ public final class ImageClassifier implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (ort != null) {
+            ort.close();
+        }
         manager.close();
     }
 }

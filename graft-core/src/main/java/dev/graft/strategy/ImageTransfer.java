@@ -16,7 +16,9 @@ import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.vision.ImageClassifierModel;
+import dev.graft.model.vision.OnnxFeatureExtractor;
 import dev.graft.model.vision.VisionBackbone;
+import dev.graft.model.vision.VisionBackbones;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.FitResult;
 import dev.graft.training.ImageBatches;
@@ -27,6 +29,7 @@ import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -72,16 +75,26 @@ public final class ImageTransfer {
         LabelMap labels = splits.labelMap();
         NDManager manager = NDManager.newBaseManager();
         try {
-            VisionBackbone backbone = spec.load(manager);
-            backbone.namedParameters().values().forEach(p -> p.freeze(true));
             EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
             ImagePipeline pipeline = new ImagePipeline(spec.preprocessing(), Augmentation.none());
             long t0 = System.nanoTime();
-            float[][] trainX = features(cache, spec, backbone, pipeline, splits.train(), workers, manager, progress);
-            float[][] valX = features(cache, spec, backbone, pipeline, splits.val(), workers, manager, progress);
-            float[][] testX = splits.test().isPresent()
-                    ? features(cache, spec, backbone, pipeline, splits.test().get(), workers, manager, progress) : null;
+            float[][] trainX;
+            float[][] valX;
+            float[][] testX;
+            // Frozen features run on ONNX Runtime when the backbone has an ONNX file (opened only on a cache miss,
+            // closed before libtorch trains the head), else on the DJL module.
+            Path onnx = spec.directory().resolve(VisionBackbones.ONNX);
+            VisionBackbone djl = Files.isRegularFile(onnx) ? null : spec.load(manager);
+            try (LazyOnnx ort = new LazyOnnx(onnx, config.threads())) {
+                FeatureFn fn = djl != null ? (flat, n, h, w) -> djlFeatures(djl, flat, n, h, w, manager)
+                        : (flat, n, h, w) -> ort.get().features(flat, n, h, w);
+                trainX = features(cache, spec, fn, pipeline, splits.train(), workers, progress);
+                valX = features(cache, spec, fn, pipeline, splits.val(), workers, progress);
+                testX = splits.test().isPresent() ? features(cache, spec, fn, pipeline, splits.test().get(), workers, progress) : null;
+            }
             double embedSeconds = (System.nanoTime() - t0) / 1e9;
+            VisionBackbone backbone = djl != null ? djl : spec.load(manager);
+            backbone.namedParameters().values().forEach(p -> p.freeze(true));
             Learner.seed(config.training().seed());
             ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), labels.size(), config.hiddenUnits(),
                     config.dropout()));
@@ -90,7 +103,7 @@ public final class ImageTransfer {
             FitResult fit = learner.fit(new DenseBatches(trainX, indices(splits.train(), labels)),
                     new DenseBatches(valX, indices(splits.val(), labels)));
             ImageClassifier classifier = new ImageClassifier(backbone, head, labels, spec.preprocessing(), FeatureExtraction.NAME,
-                    info(spec), manager);
+                    info(spec), manager).withOnnxFeatures(Files.isRegularFile(onnx) ? onnx : null);
             ClassificationMetrics val = score(classifier.probabilitiesOfFeatures(valX), splits.val(), labels);
             Optional<ClassificationMetrics> test = testX == null ? Optional.empty()
                     : Optional.of(score(classifier.probabilitiesOfFeatures(testX), splits.test().get(), labels));
@@ -139,21 +152,68 @@ public final class ImageTransfer {
         }
     }
 
+    /** Features of a flat batch {@code [n·3·h·w]}. */
+    @FunctionalInterface
+    interface FeatureFn {
+        float[][] apply(float[] flat, int n, int h, int w);
+    }
+
+    /** An ONNX Runtime feature extractor opened on first use. */
+    private static final class LazyOnnx implements AutoCloseable {
+        private final Path file;
+        private final int threads;
+        private OnnxFeatureExtractor fx;
+
+        LazyOnnx(Path file, int threads) {
+            this.file = file;
+            this.threads = threads;
+        }
+
+        OnnxFeatureExtractor get() {
+            if (fx == null) {
+                try {
+                    fx = OnnxFeatureExtractor.open(file, threads);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return fx;
+        }
+
+        @Override
+        public void close() {
+            if (fx != null) {
+                fx.close();
+            }
+        }
+    }
+
+    static float[][] djlFeatures(VisionBackbone backbone, float[] flat, int n, int h, int w, NDManager manager) {
+        try (NDManager step = manager.newSubManager()) {
+            NDArray f = backbone.features(new ParameterStore(step, false), step.create(flat, new ai.djl.ndarray.types.Shape(n, 3, h, w)), false);
+            float[] v = f.toFloatArray();
+            int d = backbone.featureDim();
+            float[][] out = new float[n][];
+            for (int i = 0; i < n; i++) {
+                out[i] = java.util.Arrays.copyOfRange(v, i * d, (i + 1) * d);
+            }
+            return out;
+        }
+    }
+
     /** Pooled features of every image of {@code data}, from the cache or computed (inference mode, no gradients). */
-    static float[][] features(EmbeddingCache cache, ImageBackbone spec, VisionBackbone backbone, ImagePipeline pipeline,
-                              ImageDataset data, int workers, NDManager manager, Progress progress) {
+    static float[][] features(EmbeddingCache cache, ImageBackbone spec, FeatureFn fn, ImagePipeline pipeline,
+                              ImageDataset data, int workers, Progress progress) {
         return cache.rows(cacheKey(spec, data), data.size(), () -> {
             progress.start("features " + data.source().getFileName(), data.size());
             float[][] out = new float[data.size()][];
+            int h = pipeline.config().outputHeight();
+            int w = pipeline.config().outputWidth();
             try (ImageBatches b = new ImageBatches(data.examples(), new int[data.size()], pipeline, false, 0, workers, 2)) {
                 for (int[] idx : b.inferenceBatches(FEATURE_BATCH)) {
-                    try (NDManager step = manager.newSubManager()) {
-                        NDArray f = backbone.features(new ParameterStore(step, false), b.inputs(step, idx).head(), false);
-                        float[] v = f.toFloatArray();
-                        int d = backbone.featureDim();
-                        for (int i = 0; i < idx.length; i++) {
-                            out[idx[i]] = java.util.Arrays.copyOfRange(v, i * d, (i + 1) * d);
-                        }
+                    float[][] f = fn.apply(b.take(idx), idx.length, h, w);
+                    for (int i = 0; i < idx.length; i++) {
+                        out[idx[i]] = f[i];
                     }
                     progress.step(idx.length);
                 }

@@ -26,8 +26,9 @@ public final class MobileNetV2Onnx {
      *
      * @param spec    the architecture
      * @param weights tensors by the module's parameter names (classifier included when present)
+     * @param featureValue name of the graph value holding the pooled features (after its Clip, if any)
      */
-    public record Imported(MobileNetV2Spec spec, Map<String, TensorData> weights) {
+    public record Imported(MobileNetV2Spec spec, Map<String, TensorData> weights, String featureValue) {
     }
 
     private final OnnxGraph graph;
@@ -134,7 +135,7 @@ public final class MobileNetV2Onnx {
             logitsClip = clipAfter(n.outputs().get(0)).bounds();
         }
         MobileNetV2Spec spec = new MobileNetV2Spec(in.bounds(), stem.spec(), blocks, last, pooled.bounds(), mmClip, logitsClip, classes);
-        return new Imported(spec, weights);
+        return new Imported(spec, weights, pooled.out());
     }
 
     private void put(String prefix, Unit u) {

@@ -61,12 +61,25 @@ class MobileNetV2EquivalenceTest {
             }
         }
         float[] djl;
+        float[][] ortFeatures;
+        try (OnnxFeatureExtractor fx = OnnxFeatureExtractor.open(onnx, 2)) {
+            ortFeatures = fx.features(batch, n, 224, 224);
+        }
         try (NDManager m = NDManager.newBaseManager()) {
             MobileNetV2 net = VisionBackbones.mobileNetV2FromOnnx(onnx, m);
             assertEquals(17, net.spec().blocks().size());
             assertEquals(1280, net.featureDim());
             NDArray x = m.create(batch, new Shape(n, 3, 224, 224));
             djl = net.imagenetLogits(new ParameterStore(m, false), x).toFloatArray();
+            float[] f = net.features(new ParameterStore(m, false), x, false).toFloatArray();
+            double fd = 0;
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < 1280; k++) {
+                    fd = Math.max(fd, Math.abs(f[i * 1280 + k] - ortFeatures[i][k]));
+                }
+            }
+            System.out.printf("pooled features DJL vs ONNX Runtime (extra graph output): max |diff| = %.3g%n", fd);
+            assertTrue(fd <= 1e-3, "feature difference " + fd);
         }
         assertEquals(ort.length, djl.length);
         double maxDiff = 0;
