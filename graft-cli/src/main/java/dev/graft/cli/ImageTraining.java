@@ -110,7 +110,7 @@ final class ImageTraining {
             if (!"adamw".equals(c.optimizer)) {
                 cfg = cfg.withOptimizer(cfg.optimizer().withKind(c.optimizer));
             }
-            cfg = cfg.withL2sp(c.l2sp).withThreads(threads);
+            cfg = cfg.withOptimizer(cfg.optimizer().withMaxGradNorm(c.maxGradNorm)).withL2sp(c.l2sp).withThreads(threads);
             outcome = ImageTransfer.fineTune(backbone, splits, cfg, Augmentation.parse(c.augment), workers,
                     List.of(new EpochProgress(err, c.quiet)));
         } else {
