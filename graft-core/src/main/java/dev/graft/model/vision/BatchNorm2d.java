@@ -2,6 +2,7 @@ package dev.graft.model.vision;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -41,6 +42,11 @@ public final class BatchNorm2d extends VisionModule {
         this.bias = param("bias", Parameter.Type.BETA, new Shape(channels));
         this.runningMean = buffer("running_mean", Parameter.Type.RUNNING_MEAN, new Shape(channels));
         this.runningVar = buffer("running_var", Parameter.Type.RUNNING_VAR, new Shape(channels));
+        // PyTorch's initial state, explicitly (a fresh layer is the identity on unit-variance inputs)
+        weight.setInitializer(ai.djl.training.initializer.Initializer.ONES);
+        bias.setInitializer(ai.djl.training.initializer.Initializer.ZEROS);
+        runningMean.setInitializer(ai.djl.training.initializer.Initializer.ZEROS);
+        runningVar.setInitializer(ai.djl.training.initializer.Initializer.ONES);
     }
 
     /** Whether a training-mode pass would use batch statistics (the layer is trainable). */
@@ -60,10 +66,18 @@ public final class BatchNorm2d extends VisionModule {
             NDArray var = channelMean(centred.square());
             NDArray y = centred.div(var.add(eps).sqrt()).mul(g).add(b);
             long n = x.getShape().get(0) * x.getShape().get(2) * x.getShape().get(3);
-            NDArray batchMean = mean.stopGradient().reshape(channels);
-            NDArray unbiased = var.stopGradient().reshape(channels).mul(n / (double) Math.max(1, n - 1));
-            rm.muli(1 - momentum).addi(batchMean.mul(momentum));
-            rv.muli(1 - momentum).addi(unbiased.mul(momentum));
+            // The running statistics are updated from plain copies of the batch statistics, outside autograd: an
+            // in-place update from arrays still attached to the graph would chain every step's graph into them.
+            float[] bm = mean.toFloatArray();
+            float[] bv = var.toFloatArray();
+            double unbias = n / (double) Math.max(1, n - 1);
+            for (int c = 0; c < channels; c++) {
+                bv[c] = (float) (bv[c] * unbias);
+            }
+            try (NDManager tmp = rm.getManager().newSubManager()) {
+                rm.muli(1 - momentum).addi(tmp.create(bm).muli(momentum));
+                rv.muli(1 - momentum).addi(tmp.create(bv).muli(momentum));
+            }
             return y;
         }
         NDArray scale = g.div(rv.reshape(1, channels, 1, 1).add(eps).sqrt());
