@@ -26,7 +26,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory written by `graft train`.")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "PATH", description = "Labelled data (CSV, TSV or JSONL).")
+    @Option(names = "--data", required = true, paramLabel = "PATH", description = "Labelled data (CSV, TSV or JSONL); for image models a folder of class folders or a CSV of path,label.")
     Path data;
 
     @Mixin
@@ -40,6 +40,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (dev.graft.artifact.ImageClassifier.isImageModel(model)) {
+            return ImageEvaluation.evaluate(model, data, json, spec.commandLine().getOut());
+        }
         TextDataset dataset = TextDataReader.read(data, options.toOptions());
         DataOptionsMixin.skippedNote(dataset).ifPresent(System.err::println);
         try (TextClassifier classifier = TextClassifier.load(model)) {

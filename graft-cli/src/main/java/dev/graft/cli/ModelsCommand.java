@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft models}: what pretrained models are available. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Pretrained models to start from (see `graft models list`).",
-        subcommands = {ModelsCommand.ListCommand.class, PullCommand.class, InfoCommand.class})
+        subcommands = {ModelsCommand.ListCommand.class, PullCommand.class, InfoCommand.class, ImportCommand.class})
 final class ModelsCommand implements Callable<Integer> {
 
     @Spec

@@ -43,7 +43,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory written by `graft train`.")
     java.nio.file.Path model;
 
-    @Option(names = "--input", required = true, paramLabel = "PATH|-", description = "UTF-8 text file with one text per line, or - for standard input.")
+    @Option(names = "--input", required = true, paramLabel = "PATH|-", description = "UTF-8 text file with one text per line (image models: one image path per line), or - for standard input.")
     String input;
 
     @Option(names = "--json", description = "Print JSON Lines: {\"text\", \"label\", \"probability\", \"probabilities\"}.")
@@ -51,6 +51,11 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (dev.graft.artifact.ImageClassifier.isImageModel(model)) {
+            try (InputStream in = open()) {
+                return ImageEvaluation.predict(model, in, inputName(), json, spec.commandLine().getOut());
+            }
+        }
         // The input is opened first so that a wrong path fails before the model is loaded.
         try (InputStream in = open(); TextClassifier classifier = TextClassifier.load(model)) {
             PrintWriter out = spec.commandLine().getOut();

@@ -59,11 +59,25 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--augment", defaultValue = "standard", paramLabel = "standard|noflip|none",
+            description = "images, fine-tune: train-time augmentation (random resized crop, flip, rotation, colour jitter; default: ${DEFAULT-VALUE}).")
+    String augment;
+
+    @Option(names = "--image-size", paramLabel = "N",
+            description = "images: crop size fed to the network instead of the model's (e.g. 96 for small images; shorter side resized to N·256/224 first).")
+    Integer imageSize;
+
+    @Option(names = "--strict", description = "images: fail on an unreadable image instead of skipping it.")
+    boolean strict;
+
     @Mixin
     TrackingOptionsMixin tracking;
 
     @Override
     public Integer call() throws Exception {
+        if (ImageTraining.isImageData(options.train)) {
+            return new ImageTraining(this).run(); // folders of class folders, or CSVs of image paths
+        }
         boolean fineTune = options.fineTune();
         // Cheap checks first: settings, the output directory and the data, before any model is loaded.
         options.checkSplitSettings();

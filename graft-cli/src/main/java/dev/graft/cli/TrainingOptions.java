@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  */
 final class TrainingOptions {
 
-    @Option(names = "--train", required = true, paramLabel = "PATH", description = "Labelled training data (CSV, TSV or JSONL).")
+    @Option(names = "--train", required = true, paramLabel = "PATH", description = "Labelled training data (CSV, TSV or JSONL), or images: a folder of class folders or a CSV of path,label.")
     Path train;
 
     @Option(names = "--val", paramLabel = "PATH", description = "Validation data (default: split off --train).")
@@ -86,8 +86,8 @@ final class TrainingOptions {
     @Option(names = "--dropout", defaultValue = "0.1", paramLabel = "P", description = "Head dropout (default: ${DEFAULT-VALUE}).")
     double dropout;
 
-    @Option(names = "--unfreeze", paramLabel = "all|K", defaultValue = "all",
-            description = "fine-tune: train the top K layer groups of the backbone, or all (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--unfreeze", paramLabel = "all|K",
+            description = "fine-tune: train the top K layer groups of the backbone, or all (default: all for text models, 3 for CNNs).")
     String unfreeze;
 
     @Option(names = "--gradual", description = "fine-tune: unfreeze one more layer group per epoch, top-down (gradual unfreezing).")
@@ -175,7 +175,7 @@ final class TrainingOptions {
 
     FineTuneConfig fineTuneConfig() {
         FineTuneConfig c = FineTuneConfig.defaults();
-        FreezeSchedule freeze = new FreezeSchedule(parseUnfreeze(unfreeze), headEpochs, gradual, freezeEmbeddings);
+        FreezeSchedule freeze = new FreezeSchedule(parseUnfreeze(unfreeze == null ? "all" : unfreeze), headEpochs, gradual, freezeEmbeddings);
         c = c.withTraining(trainConfig(c.training())).withSchedule(schedule, warmup).withFreeze(freeze)
                 .withOptimizer(c.optimizer().withKind(optimizer).withMaxGradNorm(maxGradNorm)).withL2sp(l2sp)
                 .withHead(hidden, dropout)
@@ -183,7 +183,7 @@ final class TrainingOptions {
         return threads == null ? c : c.withThreads(threads);
     }
 
-    private static int parseUnfreeze(String v) {
+    static int parseUnfreeze(String v) {
         if (v.equalsIgnoreCase("all")) {
             return FreezeSchedule.ALL;
         }

@@ -75,6 +75,25 @@ public final class EmbeddingCache {
         return computed;
     }
 
+    /**
+     * Rows for any cache key (images, other modalities): read from disk when a file for {@code key}
+     * with {@code rows} rows exists, else computed by {@code compute} and stored. The caller's key
+     * must cover everything the rows depend on (model checksum, preprocessing, inputs).
+     */
+    public float[][] rows(String key, int rows, Supplier<float[][]> compute, Progress progress) {
+        Path file = directory.resolve(key + ".emb");
+        float[][] cached = read(file, rows);
+        if (cached != null) {
+            hits++;
+            progress.message("reused cached embeddings for " + rows + " inputs (" + file.getFileName() + ")");
+            return cached;
+        }
+        misses++;
+        float[][] computed = compute.get();
+        write(file, computed, computed.length == 0 ? 0 : computed[0].length);
+        return computed;
+    }
+
     /** {@link #embed(TextModelSpec, Supplier, List, Progress)} with an already open encoder. */
     public float[][] embed(SentenceEncoder encoder, List<String> texts, Progress progress) {
         return embed(encoder.spec(), () -> encoder, texts, progress);

@@ -103,6 +103,8 @@ public class Learner {
             throw new IllegalArgumentException("no validation examples: early stopping and model selection need a validation set");
         }
         Map<String, Parameter> params = named.namedParameters();
+        // what the best-epoch snapshot and checkpoints keep: parameters plus buffers (BatchNorm statistics)
+        Map<String, Parameter> kept = withBuffers(params);
         List<LayerGroup> groups = named instanceof Splittable s ? s.layerGroups()
                 : List.of(new LayerGroup("all", List.copyOf(params.keySet()), true));
         if (plan.freeze() != null) {
@@ -120,7 +122,7 @@ public class Learner {
              Anchors anchors = plan.l2sp() > 0 || plan.monitorDrift() ? new Anchors(params, groups, base) : null) {
             GroupedOptimizer optimizer = plan.optimizer().build(params, paramGroups, optimizerState);
             if (checkpoints != null && checkpoints.resume()) {
-                resume(checkpoints, params, optimizer, state);
+                resume(checkpoints, kept, optimizer, state);
             }
             for (int epoch = state.epoch + 1; epoch <= config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
@@ -169,7 +171,7 @@ public class Learner {
                     state.bestLoss = v.loss;
                     state.bestEpoch = epoch;
                     state.sinceBest = 0;
-                    state.bestWeights = ParameterSnapshot.of(params);
+                    state.bestWeights = ParameterSnapshot.of(kept);
                 } else {
                     state.sinceBest++;
                 }
@@ -181,7 +183,7 @@ public class Learner {
                 listeners.forEach(l -> l.onEpochEnd(log));
                 boolean stop = config.patience() > 0 && state.sinceBest >= config.patience() && epoch < config.epochs();
                 if (checkpoints != null && (epoch % checkpoints.everyEpochs() == 0 || stop || epoch == config.epochs())) {
-                    save(checkpoints, params, optimizer, state);
+                    save(checkpoints, kept, optimizer, state);
                 }
                 if (stop) {
                     state.stoppedEarly = true;
@@ -190,7 +192,7 @@ public class Learner {
             }
         }
         if (state.bestWeights != null) {
-            state.bestWeights.restore(params);
+            state.bestWeights.restore(kept);
         }
         FitResult result = new FitResult(state.history, Math.max(state.bestEpoch, 1), config.monitor(), state.best,
                 state.stoppedEarly, (System.nanoTime() - start) / 1e9, state.skippedSteps);
@@ -259,6 +261,15 @@ public class Learner {
             }
         }
         return params.values().stream().filter(Parameter::requiresGradient).mapToLong(p -> p.getArray().size()).sum();
+    }
+
+    private Map<String, Parameter> withBuffers(Map<String, Parameter> params) {
+        if (!(named instanceof dev.graft.model.NamedBuffers b) || b.namedBuffers().isEmpty()) {
+            return params;
+        }
+        Map<String, Parameter> all = new LinkedHashMap<>(params);
+        all.putAll(b.namedBuffers());
+        return all;
     }
 
     private Random epochRandom(int epoch) {

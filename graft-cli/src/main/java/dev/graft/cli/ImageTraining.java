@@ -1,0 +1,191 @@
+package dev.graft.cli;
+
+import dev.graft.artifact.ModelDirectory;
+import dev.graft.artifact.Provenance;
+import dev.graft.data.image.Augmentation;
+import dev.graft.data.image.ImageDataReader;
+import dev.graft.data.image.ImageDataset;
+import dev.graft.data.image.ImageSplits;
+import dev.graft.strategy.FeatureExtraction;
+import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.strategy.FineTuneConfig;
+import dev.graft.strategy.FineTuning;
+import dev.graft.strategy.ImageBackbone;
+import dev.graft.strategy.ImageTrainingOutcome;
+import dev.graft.strategy.ImageTransfer;
+import dev.graft.training.FreezeSchedule;
+import dev.graft.training.Monitor;
+import dev.graft.training.TrainConfig;
+import dev.graft.util.GraftHome;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The image path of {@code graft train}: used when {@code --train} is a folder of class folders or
+ * a CSV/TSV whose path column names images. Same options as text where they apply; CNN defaults
+ * for fine-tuning (SGD momentum, one-cycle; see {@link ImageTransfer#cnnDefaults()}).
+ */
+final class ImageTraining {
+
+    /** Where {@code graft models import} puts named image backbones. */
+    static Path importedModels() {
+        return GraftHome.models().resolve("vision");
+    }
+
+    private final TrainCommand c;
+
+    ImageTraining(TrainCommand command) {
+        this.c = command;
+    }
+
+    /** Whether {@code path} holds image data. */
+    static boolean isImageData(Path path) {
+        return ImageDataReader.isImageData(path);
+    }
+
+    /** Resolves {@code --model}: a backbone directory, or a name imported with {@code graft models import}. */
+    static ImageBackbone resolveModel(String model) {
+        Path p = Path.of(model);
+        if (Files.isDirectory(p)) {
+            return ImageBackbone.open(p);
+        }
+        Path named = importedModels().resolve(model.toLowerCase(Locale.ROOT));
+        if (Files.isDirectory(named)) {
+            return ImageBackbone.open(named);
+        }
+        throw new IllegalArgumentException("No image model '" + model + "'. Import one first, e.g. `graft models import --onnx"
+                + " ../shared/models/mobilenetv2-12-dequantized-fp32.onnx --preset imagenet` (registers the name mobilenetv2),"
+                + " or pass a backbone directory.");
+    }
+
+    int run() throws Exception {
+        PrintStream err = System.err;
+        boolean fineTune = FineTuning.NAME.equals(c.options.strategy);
+        if (!fineTune && !FeatureExtraction.NAME.equals(c.options.strategy)) {
+            throw new IllegalArgumentException("Unknown --strategy '" + c.options.strategy + "'. Available: " + FeatureExtraction.NAME + ", "
+                    + FineTuning.NAME + ".");
+        }
+        String modelName = "minilm".equals(c.options.model) ? "mobilenetv2" : c.options.model; // the text default makes no sense for images
+        ModelDirectory.checkWritable(c.out);
+        ImageBackbone backbone = resolveModel(modelName);
+        if (c.imageSize != null) {
+            var p = backbone.preprocessing();
+            var q = new dev.graft.data.image.PreprocessorConfig((int) Math.round(c.imageSize * 256.0 / 224), c.imageSize, c.imageSize,
+                    p.rescaleFactor(), p.doNormalize(), p.mean(), p.std());
+            backbone = new ImageBackbone(backbone.id(), backbone.directory(), backbone.sha256(), backbone.license(), backbone.source(), q);
+        }
+        int threads = c.options.threads != null ? c.options.threads : Math.min(2, Runtime.getRuntime().availableProcessors());
+        int workers = Math.max(1, Math.min(2, threads));
+        ImageDataset train = ImageDataReader.read(c.options.train);
+        if (c.options.maxTrain != null) {
+            train = train.subsample(c.options.maxTrain, c.options.seed);
+        }
+        train = verified(train, threads, err);
+        ImageDataset val = c.options.val == null ? null : verified(ImageDataReader.read(c.options.val), threads, err);
+        ImageDataset test = c.options.test == null ? null : verified(ImageDataReader.read(c.options.test), threads, err);
+        ImageSplits splits = ImageSplits.of(train, val, test, c.options.valFraction, c.options.testFraction, c.options.seed);
+        if (!c.quiet) {
+            err.printf("images: train %d, val %d%s; classes: %s; backbone %s (%s)%n", splits.train().size(), splits.val().size(),
+                    splits.test().map(t -> ", test " + t.size()).orElse(""), splits.train().classCounts(), backbone.id(),
+                    backbone.preprocessing());
+        }
+        long start = System.nanoTime();
+        ImageTrainingOutcome outcome;
+        if (fineTune) {
+            FineTuneConfig cfg = ImageTransfer.cnnDefaults();
+            TrainConfig tc = trainConfig(cfg.training());
+            cfg = cfg.withTraining(tc).withFreeze(new FreezeSchedule(imageUnfreezeDepth(), c.options.headEpochs, c.options.gradual, false))
+                    .withHead(c.options.hidden, c.options.dropout);
+            if (!"linear".equals(c.options.schedule)) { // "linear" is the text default; CNNs default to one-cycle
+                cfg = cfg.withSchedule(c.options.schedule, c.options.warmup);
+            }
+            if (c.options.lrBackbone != null || c.options.layerDecay != null) {
+                cfg = cfg.withBackboneLr(c.options.lrBackbone != null ? c.options.lrBackbone : cfg.backboneLr(),
+                        c.options.layerDecay != null ? c.options.layerDecay : cfg.layerDecay());
+            }
+            if (!"adamw".equals(c.options.optimizer)) {
+                cfg = cfg.withOptimizer(cfg.optimizer().withKind(c.options.optimizer));
+            }
+            cfg = cfg.withOptimizer(cfg.optimizer().withMaxGradNorm(c.options.maxGradNorm)).withL2sp(c.options.l2sp).withThreads(threads);
+            outcome = ImageTransfer.fineTune(backbone, splits, cfg, Augmentation.parse(c.augment), workers,
+                    List.of(new EpochProgress(err, c.quiet)));
+        } else {
+            FeatureExtractionConfig fe = FeatureExtractionConfig.defaults();
+            fe = fe.withTraining(trainConfig(fe.training())).withHiddenUnits(c.options.hidden).withDropout(c.options.dropout).withThreads(threads);
+            outcome = ImageTransfer.featureExtraction(backbone, splits, fe, workers, new BarProgress(err, c.quiet),
+                    List.of(new EpochProgress(err, c.quiet)));
+        }
+        try (outcome) {
+            Provenance provenance = outcome.provenance().withCommandLine(c.spec.commandLine().getParseResult().originalArgs());
+            boolean replaced = outcome.save(c.out, provenance, staging -> { });
+            double total = (System.nanoTime() - start) / 1e9;
+            PrintWriter out = c.spec.commandLine().getOut();
+            out.println();
+            out.println("Validation (" + splits.val().size() + " images, best epoch " + outcome.fit().bestEpoch() + "):");
+            out.println(outcome.validation().toTable());
+            outcome.test().ifPresent(t -> {
+                out.println("Test (" + splits.test().get().size() + " images):");
+                out.println(t.toTable());
+            });
+            if (fineTune) {
+                out.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%n", outcome.fit().seconds(), total);
+            } else {
+                out.printf(Locale.ROOT, "Features: %.1f s (%s)   head training: %.1f s   total: %.1f s%n", outcome.embedSeconds(),
+                        outcome.cacheHits() > 0 ? outcome.cacheHits() + " split(s) from cache" : "computed and cached",
+                        outcome.fit().seconds(), total);
+            }
+            out.println((replaced ? "Replaced the model at " : "Saved the model to ") + c.out.toAbsolutePath()
+                    + "  (metrics: " + c.out.resolve("metrics.json") + ")");
+            out.flush();
+        }
+        return 0;
+    }
+
+    private ImageDataset verified(ImageDataset d, int threads, PrintStream err) {
+        ImageDataset v = d.verify(threads, c.strict);
+        v.skippedNote().ifPresent(err::println);
+        return v;
+    }
+
+    private TrainConfig trainConfig(TrainConfig defaults) {
+        TrainConfig tc = defaults.withSeed(c.options.seed).withMonitor(Monitor.parse(c.options.monitor));
+        if (c.options.epochs != null) {
+            tc = tc.withEpochs(c.options.epochs);
+        }
+        if (c.options.learningRate != null) {
+            tc = tc.withLearningRate(c.options.learningRate);
+        }
+        if (c.options.batchSize != null) {
+            tc = tc.withBatchSize(c.options.batchSize);
+        }
+        if (c.options.patience != null) {
+            tc = tc.withPatience(c.options.patience);
+        }
+        if (c.options.weightDecay != 0.01) { // 0.01 is the text (AdamW) default; keep the strategy's own otherwise
+            tc = tc.withWeightDecay(c.options.weightDecay);
+        }
+        return tc;
+    }
+
+    /**
+     * Without --unfreeze, CNN fine-tuning trains the top 3 layer groups: fine-tuning every layer of
+     * the CNNs is not reliable yet (lower-layer gradients can become NaN; open in the vision issue).
+     */
+    private int imageUnfreezeDepth() {
+        if (c.options.unfreeze == null) {
+            return IMAGE_DEFAULT_UNFREEZE;
+        }
+        int depth = TrainingOptions.parseUnfreeze(c.options.unfreeze);
+        if (depth == FreezeSchedule.ALL) {
+            System.err.println("warning: --unfreeze all on a CNN is experimental (lower-layer gradients can become NaN);"
+                    + " --unfreeze " + IMAGE_DEFAULT_UNFREEZE + " is the tested setting.");
+        }
+        return depth;
+    }
+
+    private static final int IMAGE_DEFAULT_UNFREEZE = 3;
+}

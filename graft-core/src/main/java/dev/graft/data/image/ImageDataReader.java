@@ -1,0 +1,249 @@
+package dev.graft.data.image;
+
+import dev.graft.data.DataException;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads image data sets: a folder {@code root/<class>/<image>} (nested folders below a class folder
+ * are included; hidden files and folders and non-image files are skipped and counted), or a CSV/TSV
+ * with a path column and a label column (paths relative to the CSV's folder; a listed file that
+ * does not exist is an error naming it).
+ */
+public final class ImageDataReader {
+
+    private static final Set<String> PATH_COLUMNS = Set.of("path", "file", "filename", "file_name", "filepath", "image",
+            "image_path", "img", "image_file");
+    private static final Set<String> LABEL_COLUMNS = Set.of("label", "class", "category", "target", "y", "labels");
+
+    private ImageDataReader() {
+    }
+
+    /**
+     * Whether {@code path} is image data: a directory with at least one class folder holding an
+     * image, or a CSV/TSV whose first data row has a column naming an image file.
+     */
+    public static boolean isImageData(Path path) {
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> classes = Files.list(path)) {
+                return classes.filter(Files::isDirectory).filter(d -> !ImageDataset.isHidden(d)).anyMatch(d -> {
+                    try (Stream<Path> files = Files.walk(d, 3)) {
+                        return files.anyMatch(f -> Files.isRegularFile(f) && ImageDecoder.hasImageExtension(f));
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (Files.isRegularFile(path) && (n.endsWith(".csv") || n.endsWith(".tsv"))) {
+            try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+                 CSVParser p = format(path).parse(r)) {
+                int rows = 0;
+                for (CSVRecord rec : p) {
+                    for (String v : rec) {
+                        if (looksLikeImage(v)) {
+                            return true;
+                        }
+                    }
+                    if (++rows >= 2) {
+                        break;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Reads a folder of class folders or a CSV/TSV of paths and labels. */
+    public static ImageDataset read(Path path) {
+        if (Files.isDirectory(path)) {
+            return readFolder(path);
+        }
+        if (Files.isRegularFile(path)) {
+            return readCsv(path);
+        }
+        throw new DataException("Image data " + path + " does not exist. Pass a folder of class folders (root/<class>/<image>)"
+                + " or a CSV/TSV with path and label columns.");
+    }
+
+    /** Reads {@code root/<class>/<image>}. */
+    public static ImageDataset readFolder(Path root) {
+        List<ImageExample> examples = new ArrayList<>();
+        int[] hidden = {0};
+        int[] other = {0};
+        try (Stream<Path> top = Files.list(root)) {
+            for (Path cls : top.sorted().toList()) {
+                if (ImageDataset.isHidden(cls)) {
+                    hidden[0]++;
+                    continue;
+                }
+                if (!Files.isDirectory(cls)) {
+                    other[0]++;
+                    continue;
+                }
+                String label = cls.getFileName().toString();
+                Files.walkFileTree(cls, new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
+                        if (!dir.equals(cls) && ImageDataset.isHidden(dir)) {
+                            hidden[0]++;
+                            return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+                        if (ImageDataset.isHidden(f)) {
+                            hidden[0]++;
+                        } else if (a.isRegularFile() && ImageDecoder.hasImageExtension(f)) {
+                            examples.add(new ImageExample(f.toAbsolutePath().normalize(), label));
+                        } else {
+                            other[0]++;
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new DataException("Cannot list image folder " + root + ": " + e.getMessage(), e);
+        }
+        examples.sort(java.util.Comparator.comparing(ImageExample::label).thenComparing(e -> e.file().toString()));
+        if (examples.isEmpty()) {
+            throw new DataException("No images in " + root + ". Expected class folders with images inside: "
+                    + root + "/<class>/<image>.jpg (JPEG, PNG, GIF, BMP or WebP).");
+        }
+        ImageDataset d = new ImageDataset(root, examples, hidden[0], other[0], Map.of(), ImageDataset.namesDigest(examples));
+        requireTwoClasses(d);
+        return d;
+    }
+
+    /** Reads a CSV/TSV with a path column and a label column; paths are relative to the file's folder. */
+    public static ImageDataset readCsv(Path file) {
+        Path base = file.toAbsolutePath().getParent();
+        List<ImageExample> examples = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        int other = 0;
+        int hidden = 0;
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             CSVParser p = format(file).parse(r)) {
+            List<CSVRecord> rows = p.getRecords();
+            if (rows.isEmpty()) {
+                throw new DataException(file + " is empty.");
+            }
+            int pathCol = -1;
+            int labelCol = -1;
+            int first = 0;
+            List<String> header = lower(rows.get(0));
+            for (int i = 0; i < header.size(); i++) {
+                if (pathCol < 0 && PATH_COLUMNS.contains(header.get(i))) {
+                    pathCol = i;
+                } else if (labelCol < 0 && LABEL_COLUMNS.contains(header.get(i))) {
+                    labelCol = i;
+                }
+            }
+            if (pathCol >= 0 || labelCol >= 0) {
+                first = 1;
+            }
+            if (pathCol < 0 && rows.size() > first) {
+                CSVRecord rec = rows.get(first);
+                for (int i = 0; i < rec.size(); i++) {
+                    if (looksLikeImage(rec.get(i))) {
+                        pathCol = i;
+                        break;
+                    }
+                }
+            }
+            if (pathCol < 0) {
+                throw new DataException(file + " has no column of image paths (looked for a header named path, file, image, ..."
+                        + " or values ending in .jpg/.png/...). Put the image path in a column named 'path'.");
+            }
+            if (labelCol < 0) {
+                labelCol = pathCol == 0 ? 1 : 0;
+            }
+            for (int i = first; i < rows.size(); i++) {
+                CSVRecord rec = rows.get(i);
+                if (rec.size() == 1 && rec.get(0).isBlank()) {
+                    continue;
+                }
+                if (rec.size() <= Math.max(pathCol, labelCol)) {
+                    throw new DataException(file + " line " + rec.getParser().getCurrentLineNumber() + " has " + rec.size()
+                            + " column(s); expected a path and a label.");
+                }
+                String rel = rec.get(pathCol).trim();
+                String label = rec.get(labelCol).trim();
+                Path f = base.resolve(rel).normalize();
+                if (!Files.isRegularFile(f)) {
+                    missing.add(rel + " (" + f + ")");
+                    continue;
+                }
+                if (ImageDataset.isHidden(f)) {
+                    hidden++;
+                } else if (!ImageDecoder.hasImageExtension(f)) {
+                    other++;
+                } else if (label.isEmpty()) {
+                    throw new DataException(file + ": image " + rel + " has an empty label.");
+                } else {
+                    examples.add(new ImageExample(f, label));
+                }
+            }
+        } catch (IOException e) {
+            throw new DataException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (!missing.isEmpty()) {
+            throw new DataException(file + " lists " + missing.size() + " image(s) that do not exist (paths are relative to "
+                    + base + "): " + String.join(", ", missing.subList(0, Math.min(5, missing.size())))
+                    + (missing.size() > 5 ? ", ..." : "") + ". Fix the paths or remove those rows.");
+        }
+        if (examples.isEmpty()) {
+            throw new DataException("No images listed in " + file + ".");
+        }
+        ImageDataset d = new ImageDataset(file, examples, hidden, other, Map.of(), ImageDataset.namesDigest(examples));
+        requireTwoClasses(d);
+        return d;
+    }
+
+    private static void requireTwoClasses(ImageDataset d) {
+        if (d.classCounts().size() < 2) {
+            throw new DataException(d.source() + " has images of only one class " + d.classes()
+                    + "; a classifier needs at least two class folders (or labels).");
+        }
+    }
+
+    private static CSVFormat format(Path file) {
+        boolean tsv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv");
+        return (tsv ? CSVFormat.TDF : CSVFormat.RFC4180).builder().setIgnoreSurroundingSpaces(true).build();
+    }
+
+    private static List<String> lower(CSVRecord rec) {
+        List<String> out = new ArrayList<>();
+        for (String s : rec) {
+            out.add(s.trim().toLowerCase(Locale.ROOT).replace('-', '_').replace(' ', '_'));
+        }
+        return out;
+    }
+
+    private static boolean looksLikeImage(String v) {
+        String t = v.trim();
+        int dot = t.lastIndexOf('.');
+        return dot > 0 && ImageDecoder.EXTENSIONS.contains(t.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+}

@@ -1,0 +1,21 @@
+package dev.graft.data.image;
+
+import dev.graft.data.DataException;
+import java.nio.file.Path;
+
+/** An image file that cannot be decoded (corrupt, truncated, unsupported); the message names the file. */
+public class ImageDecodeException extends DataException {
+
+    private final transient Path path;
+
+    /** A failure to decode {@code path}. */
+    public ImageDecodeException(Path path, String reason, Throwable cause) {
+        super("Cannot decode image " + path + ": " + reason, cause);
+        this.path = path;
+    }
+
+    /** The file that failed. */
+    public Path path() {
+        return path;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.graft.model.vision;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * BatchNorm over the channels of {@code [N, C, H, W]} with PyTorch's names ({@code weight},
+ * {@code bias}, {@code running_mean}, {@code running_var}) and update rule
+ * ({@code running = (1−momentum)·running + momentum·batch}, unbiased batch variance).
+ *
+ * <p>The freezing rule Keras has and DJL's own BatchNorm lacks: batch statistics are used, and the
+ * running statistics updated, only when the forward pass is in training mode <em>and</em> this
+ * layer's {@code weight} is trainable. A frozen layer (its block frozen by the training plan)
+ * always normalises with its running statistics, which therefore never change.
+ */
+public final class BatchNorm2d extends VisionModule {
+
+    private final int channels;
+    private final float eps;
+    private final float momentum;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Parameter runningMean;
+    private final Parameter runningVar;
+
+    /** PyTorch defaults: eps 1e-5, momentum 0.1. */
+    public BatchNorm2d(int channels) {
+        this(channels, 1e-5f, 0.1f);
+    }
+
+    /** BatchNorm with explicit {@code eps} and {@code momentum}. */
+    public BatchNorm2d(int channels, float eps, float momentum) {
+        this.channels = channels;
+        this.eps = eps;
+        this.momentum = momentum;
+        this.weight = param("weight", Parameter.Type.GAMMA, new Shape(channels));
+        this.bias = param("bias", Parameter.Type.BETA, new Shape(channels));
+        this.runningMean = buffer("running_mean", Parameter.Type.RUNNING_MEAN, new Shape(channels));
+        this.runningVar = buffer("running_var", Parameter.Type.RUNNING_VAR, new Shape(channels));
+        // PyTorch's initial state, explicitly (a fresh layer is the identity on unit-variance inputs)
+        weight.setInitializer(ai.djl.training.initializer.Initializer.ONES);
+        bias.setInitializer(ai.djl.training.initializer.Initializer.ZEROS);
+        runningMean.setInitializer(ai.djl.training.initializer.Initializer.ZEROS);
+        runningVar.setInitializer(ai.djl.training.initializer.Initializer.ONES);
+    }
+
+    /** Whether a training-mode pass would use batch statistics (the layer is trainable). */
+    public boolean updatesStatistics() {
+        return weight.requiresGradient();
+    }
+
+    /** Normalises {@code x}. */
+    public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+        NDArray g = ps.getValue(weight, x.getDevice(), training).reshape(1, channels, 1, 1);
+        NDArray b = ps.getValue(bias, x.getDevice(), training).reshape(1, channels, 1, 1);
+        NDArray rm = runningMean.getArray();
+        NDArray rv = runningVar.getArray();
+        if (training && weight.requiresGradient()) {
+            NDArray mean = channelMean(x);
+            NDArray centred = x.sub(mean);
+            NDArray var = channelMean(centred.square());
+            NDArray y = centred.div(var.add(eps).sqrt()).mul(g).add(b);
+            long n = x.getShape().get(0) * x.getShape().get(2) * x.getShape().get(3);
+            // The running statistics are updated from plain copies of the batch statistics, outside autograd: an
+            // in-place update from arrays still attached to the graph would chain every step's graph into them.
+            float[] bm = mean.toFloatArray();
+            float[] bv = var.toFloatArray();
+            double unbias = n / (double) Math.max(1, n - 1);
+            for (int c = 0; c < channels; c++) {
+                bv[c] = (float) (bv[c] * unbias);
+            }
+            try (NDManager tmp = rm.getManager().newSubManager()) {
+                rm.muli(1 - momentum).addi(tmp.create(bm).muli(momentum));
+                rv.muli(1 - momentum).addi(tmp.create(bv).muli(momentum));
+            }
+            return y;
+        }
+        NDArray scale = g.div(rv.reshape(1, channels, 1, 1).add(eps).sqrt());
+        NDArray shift = b.sub(rm.reshape(1, channels, 1, 1).mul(scale));
+        return x.mul(scale).add(shift);
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(apply(ps, inputs.head(), training));
+    }
+}

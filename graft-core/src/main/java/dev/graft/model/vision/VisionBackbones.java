@@ -1,0 +1,157 @@
+package dev.graft.model.vision;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.tensor.TensorData;
+import dev.graft.tensor.onnx.OnnxGraph;
+import dev.graft.tensor.safetensors.SafeTensors;
+import dev.graft.tensor.safetensors.SafeTensorsFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Building vision backbones with their weights: MobileNetV2 from an ONNX file, ResNet from a
+ * torchvision/timm safetensors checkpoint, and any of them from a backbone directory
+ * ({@code backbone.json} naming the architecture, plus {@code model.safetensors} or {@code model.onnx}).
+ */
+public final class VisionBackbones {
+
+    /** Architecture description inside a backbone directory. */
+    public static final String CONFIG = "backbone.json";
+    /** Weights inside a backbone directory (safetensors form). */
+    public static final String SAFETENSORS = "model.safetensors";
+    /** Weights inside a backbone directory (ONNX form). */
+    public static final String ONNX = "model.onnx";
+    /** Architectures this build knows. */
+    public static final List<String> ARCHITECTURES = List.of("mobilenetv2", "resnet18", "resnet50");
+
+    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private VisionBackbones() {
+    }
+
+    /** MobileNetV2 with architecture and weights (the ImageNet classifier included) from an ONNX file. */
+    public static MobileNetV2 mobileNetV2FromOnnx(Path onnx, NDManager manager) {
+        try {
+            MobileNetV2Onnx.Imported imp = MobileNetV2Onnx.read(OnnxGraph.read(onnx));
+            MobileNetV2 m = new MobileNetV2(imp.spec());
+            m.initialize(manager);
+            VisionWeights.load(m, imp.weights(), n -> false);
+            return m;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read ONNX model " + onnx + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A ResNet of {@code spec} with weights from a torchvision or timm safetensors checkpoint. */
+    public static ResNet resNetFromSafetensors(Path file, ResNetSpec spec, NDManager manager) {
+        ResNet r = new ResNet(spec);
+        r.initialize(manager);
+        VisionWeights.load(r, readAll(file), ResNet::ignoredCheckpointEntry);
+        return r;
+    }
+
+    /** Whether {@code dir} is a vision backbone directory. */
+    public static boolean isBackboneDirectory(Path dir) {
+        Path cfg = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(cfg)) {
+            return false;
+        }
+        try {
+            return ARCHITECTURES.contains(MAPPER.readTree(cfg.toFile()).path("architecture").asText("").toLowerCase(Locale.ROOT));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The weights file of a backbone directory (safetensors preferred). */
+    public static Path weightsFile(Path dir) {
+        Path st = dir.resolve(SAFETENSORS);
+        return Files.isRegularFile(st) ? st : dir.resolve(ONNX);
+    }
+
+    /** Loads the backbone stored in {@code dir}. */
+    public static VisionBackbone load(Path dir, NDManager manager) {
+        try {
+            JsonNode cfg = MAPPER.readTree(dir.resolve(CONFIG).toFile());
+            String arch = cfg.path("architecture").asText("").toLowerCase(Locale.ROOT);
+            Path st = dir.resolve(SAFETENSORS);
+            switch (arch) {
+                case "mobilenetv2" -> {
+                    if (!Files.isRegularFile(st)) {
+                        return mobileNetV2FromOnnx(dir.resolve(ONNX), manager);
+                    }
+                    MobileNetV2Spec spec = MAPPER.treeToValue(cfg.get("spec"), MobileNetV2Spec.class);
+                    MobileNetV2 m = new MobileNetV2(spec);
+                    m.initialize(manager);
+                    VisionWeights.load(m, readAll(st), n -> false);
+                    return m;
+                }
+                case "resnet18", "resnet50" -> {
+                    ResNetSpec spec = cfg.has("spec") ? MAPPER.treeToValue(cfg.get("spec"), ResNetSpec.class)
+                            : arch.equals("resnet18") ? ResNetSpec.resnet18() : ResNetSpec.resnet50();
+                    return resNetFromSafetensors(st, spec, manager);
+                }
+                default -> throw new IllegalArgumentException(dir.resolve(CONFIG) + " names architecture '" + arch
+                        + "'; this Graft knows " + ARCHITECTURES + ". (EfficientNet is not supported yet.)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read backbone " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code backbone.json} and {@code model.safetensors} (parameters and buffers) into {@code dir}. */
+    public static void save(VisionBackbone backbone, Path dir, Map<String, String> extra) throws IOException {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("architecture", backbone.architecture());
+        n.put("feature_dim", backbone.featureDim());
+        n.set("spec", MAPPER.valueToTree(backbone.spec()));
+        extra.forEach(n::put);
+        Files.writeString(dir.resolve(CONFIG), MAPPER.writeValueAsString(n));
+        SafeTensors.write(dir.resolve(SAFETENSORS), VisionWeights.export(backbone, true), Map.of("format", "pt"));
+    }
+
+    /** Writes only {@code backbone.json} for an architecture whose weights are an ONNX file in the same directory. */
+    public static void writeOnnxConfig(Path dir, String architecture, Map<String, String> extra) throws IOException {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("architecture", architecture);
+        extra.forEach(n::put);
+        Files.writeString(dir.resolve(CONFIG), MAPPER.writeValueAsString(n));
+    }
+
+    /** A field of a backbone directory's {@code backbone.json}, or {@code dflt}. */
+    public static String configField(Path dir, String field, String dflt) {
+        try {
+            return MAPPER.readTree(dir.resolve(CONFIG).toFile()).path(field).asText(dflt);
+        } catch (IOException e) {
+            return dflt;
+        }
+    }
+
+    private static Map<String, TensorData> readAll(Path file) {
+        try (SafeTensorsFile f = SafeTensors.open(file)) {
+            Map<String, TensorData> m = new LinkedHashMap<>();
+            for (String name : f.names()) {
+                if (name.endsWith("num_batches_tracked")) {
+                    m.put(name, new TensorData(name, new long[0], new float[1]));
+                    continue;
+                }
+                m.put(name, f.tensor(name));
+            }
+            return m;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read weights " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

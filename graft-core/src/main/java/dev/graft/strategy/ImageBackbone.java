@@ -1,0 +1,51 @@
+package dev.graft.strategy;
+
+import ai.djl.ndarray.NDManager;
+import dev.graft.data.image.PreprocessorConfig;
+import dev.graft.model.vision.VisionBackbone;
+import dev.graft.model.vision.VisionBackbones;
+import dev.graft.util.Hashes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A pretrained image backbone stored in a directory ({@code backbone.json}, weights as
+ * {@code model.onnx} or {@code model.safetensors}, {@code preprocessor_config.json}), e.g. written
+ * by {@code graft models import}.
+ *
+ * @param id            model id (e.g. {@code mobilenetv2})
+ * @param directory     the directory
+ * @param sha256        checksum of the weights file
+ * @param license       licence of the weights
+ * @param source        where the weights came from
+ * @param preprocessing the input preprocessing the backbone expects
+ */
+public record ImageBackbone(String id, Path directory, String sha256, String license, String source,
+                            PreprocessorConfig preprocessing) {
+
+    /** Reads a backbone directory. */
+    public static ImageBackbone open(Path dir) {
+        if (!VisionBackbones.isBackboneDirectory(dir)) {
+            throw new IllegalArgumentException(dir + " is not an image backbone directory (no " + VisionBackbones.CONFIG
+                    + " naming one of " + VisionBackbones.ARCHITECTURES + "). Create one with `graft models import --onnx FILE"
+                    + " --preset imagenet`.");
+        }
+        try {
+            Path weights = VisionBackbones.weightsFile(dir);
+            Path pre = dir.resolve(PreprocessorConfig.FILE);
+            PreprocessorConfig p = Files.isRegularFile(pre) ? PreprocessorConfig.read(pre) : PreprocessorConfig.imagenet();
+            return new ImageBackbone(VisionBackbones.configField(dir, "id", VisionBackbones.configField(dir, "architecture", "?")),
+                    dir.toAbsolutePath(), Hashes.sha256(weights), VisionBackbones.configField(dir, "license", "unknown"),
+                    VisionBackbones.configField(dir, "source", weights.toString()), p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read backbone " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Builds the trainable DJL module with the pretrained weights. */
+    public VisionBackbone load(NDManager manager) {
+        return VisionBackbones.load(directory, manager);
+    }
+}

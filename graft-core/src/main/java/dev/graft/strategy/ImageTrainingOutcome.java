@@ -1,0 +1,53 @@
+package dev.graft.strategy;
+
+import dev.graft.artifact.ImageClassifier;
+import dev.graft.artifact.ModelDirectory;
+import dev.graft.artifact.Provenance;
+import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.training.FitResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What an image strategy's fit produced (the image counterpart of {@link TrainingOutcome}).
+ *
+ * @param classifier   the trained model (best epoch's weights)
+ * @param fit          the training history
+ * @param validation   metrics on the validation images
+ * @param test         metrics on the test images, when given
+ * @param embedSeconds wall time spent computing backbone features (feature extraction; near zero on a cache hit)
+ * @param cacheHits    splits whose features came from the cache
+ * @param provenance   how the model was made
+ */
+public record ImageTrainingOutcome(ImageClassifier classifier, FitResult fit, ClassificationMetrics validation,
+                                   Optional<ClassificationMetrics> test, double embedSeconds, int cacheHits,
+                                   Provenance provenance) implements AutoCloseable {
+
+    /** Saves the model directory atomically (see {@link ImageClassifier#save}). */
+    public boolean save(Path dir, Provenance p, ModelDirectory.Writer extras) throws IOException {
+        return classifier.save(dir, p, metricsDocument(), extras);
+    }
+
+    /** {@code metrics.json}. */
+    public Map<String, Object> metricsDocument() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("validation", validation.toMap());
+        test.ifPresent(t -> m.put("test", t.toMap()));
+        m.put("best_epoch", fit.bestEpoch());
+        m.put("epochs_run", fit.history().size());
+        m.put("stopped_early", fit.stoppedEarly());
+        m.put("monitor", fit.monitor().key());
+        m.put("history", fit.history());
+        m.put("embed_seconds", embedSeconds);
+        m.put("train_seconds", fit.seconds());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        classifier.close();
+    }
+}

@@ -1,0 +1,297 @@
+package dev.graft.strategy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.graft.artifact.ImageClassifier;
+import dev.graft.artifact.Provenance;
+import dev.graft.artifact.Versions;
+import dev.graft.data.LabelMap;
+import dev.graft.data.image.Augmentation;
+import dev.graft.data.image.ImageDataset;
+import dev.graft.data.image.ImageExample;
+import dev.graft.data.image.ImagePipeline;
+import dev.graft.data.image.ImageSplits;
+import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.model.head.ClassifierHead;
+import dev.graft.model.head.HeadConfig;
+import dev.graft.model.vision.ImageClassifierModel;
+import dev.graft.model.vision.OnnxFeatureExtractor;
+import dev.graft.model.vision.VisionBackbone;
+import dev.graft.model.vision.VisionBackbones;
+import dev.graft.training.DenseBatches;
+import dev.graft.training.FitResult;
+import dev.graft.training.ImageBatches;
+import dev.graft.training.Inference;
+import dev.graft.training.Learner;
+import dev.graft.training.TrainingListener;
+import dev.graft.util.Hashes;
+import dev.graft.util.Progress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Transfer learning on images, with the same two strategies as text:
+ * <ul>
+ *   <li>{@link #featureExtraction}: the backbone stays frozen (BatchNorm in inference mode); its
+ *       pooled features are computed once per image (cached on disk under a key of backbone
+ *       checksum, preprocessing and image files) and a head is trained on them;</li>
+ *   <li>{@link #fineTune}: backbone and head train together through the {@link Learner} with the
+ *       {@link FineTuneConfig}'s plan (freezing schedule over the backbone's blocks, differential
+ *       rates, SGD with momentum and one-cycle by default — see {@link #cnnDefaults()}), on
+ *       augmented images decoded in parallel with training.</li>
+ * </ul>
+ */
+public final class ImageTransfer {
+
+    private static final int FEATURE_BATCH = 32;
+
+    private ImageTransfer() {
+    }
+
+    /**
+     * The CNN fine-tuning recipe: SGD momentum 0.9, head 1e-2 and backbone 1e-3 (same rate for all
+     * blocks), weight decay 1e-4 (L2 in SGD), one-cycle with 25% rise, no clipping, batch 32, 5
+     * epochs, patience 3.
+     */
+    public static FineTuneConfig cnnDefaults() {
+        FineTuneConfig d = FineTuneConfig.defaults();
+        return d.withTraining(d.training().withEpochs(5).withBatchSize(32).withLearningRate(1e-2).withWeightDecay(1e-4).withPatience(3))
+                .withSchedule("onecycle", 0.25).withBackboneLr(1e-3, 1.0)
+                .withOptimizer(dev.graft.training.optim.OptimizerSpec.sgd()).withHead(0, 0.1);
+    }
+
+    /** Frozen backbone features + trained head. */
+    public static ImageTrainingOutcome featureExtraction(ImageBackbone spec, ImageSplits splits, FeatureExtractionConfig config,
+                                                         int workers, Progress progress, List<TrainingListener> listeners) {
+        LabelMap labels = splits.labelMap();
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
+            ImagePipeline pipeline = new ImagePipeline(spec.preprocessing(), Augmentation.none());
+            long t0 = System.nanoTime();
+            float[][] trainX;
+            float[][] valX;
+            float[][] testX;
+            // Frozen features run on ONNX Runtime when the backbone has an ONNX file (opened only on a cache miss,
+            // closed before libtorch trains the head), else on the DJL module.
+            Path onnx = spec.directory().resolve(VisionBackbones.ONNX);
+            VisionBackbone djl = Files.isRegularFile(onnx) ? null : spec.load(manager);
+            try (LazyOnnx ort = new LazyOnnx(onnx, config.threads())) {
+                FeatureFn fn = djl != null ? (flat, n, h, w) -> djlFeatures(djl, flat, n, h, w, manager)
+                        : (flat, n, h, w) -> ort.get().features(flat, n, h, w);
+                trainX = features(cache, spec, fn, pipeline, splits.train(), workers, progress);
+                valX = features(cache, spec, fn, pipeline, splits.val(), workers, progress);
+                testX = splits.test().isPresent() ? features(cache, spec, fn, pipeline, splits.test().get(), workers, progress) : null;
+            }
+            double embedSeconds = (System.nanoTime() - t0) / 1e9;
+            VisionBackbone backbone = djl != null ? djl : spec.load(manager);
+            backbone.namedParameters().values().forEach(p -> p.freeze(true));
+            Learner.seed(config.training().seed());
+            ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), labels.size(), config.hiddenUnits(),
+                    config.dropout()));
+            head.initialize(manager);
+            Learner learner = new Learner(head, head, config.training(), listeners);
+            FitResult fit = learner.fit(new DenseBatches(trainX, indices(splits.train(), labels)),
+                    new DenseBatches(valX, indices(splits.val(), labels)));
+            ImageClassifier classifier = new ImageClassifier(backbone, head, labels, spec.preprocessing(), FeatureExtraction.NAME,
+                    info(spec), manager).withOnnxFeatures(Files.isRegularFile(onnx) ? onnx : null);
+            ClassificationMetrics val = score(classifier.probabilitiesOfFeatures(valX), splits.val(), labels);
+            Optional<ClassificationMetrics> test = testX == null ? Optional.empty()
+                    : Optional.of(score(classifier.probabilitiesOfFeatures(testX), splits.test().get(), labels));
+            Provenance p = provenance(FeatureExtraction.NAME, config.training().seed(), config.describe(), spec, splits, val, test);
+            return new ImageTrainingOutcome(classifier, fit, val, test, embedSeconds, cache.hits(), p);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Backbone and head trained together. */
+    public static ImageTrainingOutcome fineTune(ImageBackbone spec, ImageSplits splits, FineTuneConfig config,
+                                                Augmentation augmentation, int workers, List<TrainingListener> listeners) {
+        LabelMap labels = splits.labelMap();
+        Learner.seed(config.training().seed());
+        NDManager manager = NDManager.newBaseManager();
+        ImagePipeline pipeline = new ImagePipeline(spec.preprocessing(), augmentation);
+        long seed = config.training().seed();
+        try (ImageBatches train = new ImageBatches(splits.train().examples(), indices(splits.train(), labels), pipeline, true, seed, workers, 2);
+             ImageBatches val = new ImageBatches(splits.val().examples(), indices(splits.val(), labels), pipeline, false, seed, workers, 2)) {
+            VisionBackbone backbone = spec.load(manager);
+            ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), labels.size(), config.hiddenUnits(),
+                    config.dropout()));
+            head.initialize(manager);
+            ImageClassifierModel model = new ImageClassifierModel(backbone, head);
+            Learner learner = new Learner(model, model, config.trainConfig(), config.plan(), listeners);
+            FitResult fit = learner.fit(train, val);
+            model.namedParameters().values().forEach(p -> p.freeze(true));
+            ClassificationMetrics valM = score(learner.predictProbabilities(val), splits.val(), labels);
+            Optional<ClassificationMetrics> test = Optional.empty();
+            if (splits.test().isPresent()) {
+                try (ImageBatches t = new ImageBatches(splits.test().get().examples(), indices(splits.test().get(), labels), pipeline,
+                        false, seed, workers, 2)) {
+                    test = Optional.of(score(learner.predictProbabilities(t), splits.test().get(), labels));
+                }
+            }
+            ImageClassifier classifier = new ImageClassifier(backbone, head, labels, spec.preprocessing(), FineTuning.NAME, info(spec), manager);
+            Map<String, Object> settings = new LinkedHashMap<>(config.describe());
+            settings.put("augmentation", augmentation.toString());
+            Provenance p = provenance(FineTuning.NAME, seed, settings, spec, splits, valM, test);
+            return new ImageTrainingOutcome(classifier, fit, valM, test, 0, 0, p);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Features of a flat batch {@code [n·3·h·w]}. */
+    @FunctionalInterface
+    interface FeatureFn {
+        float[][] apply(float[] flat, int n, int h, int w);
+    }
+
+    /** An ONNX Runtime feature extractor opened on first use. */
+    private static final class LazyOnnx implements AutoCloseable {
+        private final Path file;
+        private final int threads;
+        private OnnxFeatureExtractor fx;
+
+        LazyOnnx(Path file, int threads) {
+            this.file = file;
+            this.threads = threads;
+        }
+
+        OnnxFeatureExtractor get() {
+            if (fx == null) {
+                try {
+                    fx = OnnxFeatureExtractor.open(file, threads);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return fx;
+        }
+
+        @Override
+        public void close() {
+            if (fx != null) {
+                fx.close();
+            }
+        }
+    }
+
+    static float[][] djlFeatures(VisionBackbone backbone, float[] flat, int n, int h, int w, NDManager manager) {
+        try (NDManager step = manager.newSubManager()) {
+            NDArray f = backbone.features(new ParameterStore(step, false), step.create(flat, new ai.djl.ndarray.types.Shape(n, 3, h, w)), false);
+            float[] v = f.toFloatArray();
+            int d = backbone.featureDim();
+            float[][] out = new float[n][];
+            for (int i = 0; i < n; i++) {
+                out[i] = java.util.Arrays.copyOfRange(v, i * d, (i + 1) * d);
+            }
+            return out;
+        }
+    }
+
+    /** Pooled features of every image of {@code data}, from the cache or computed (inference mode, no gradients). */
+    static float[][] features(EmbeddingCache cache, ImageBackbone spec, FeatureFn fn, ImagePipeline pipeline,
+                              ImageDataset data, int workers, Progress progress) {
+        return cache.rows(cacheKey(spec, data), data.size(), () -> {
+            progress.start("features " + data.source().getFileName(), data.size());
+            float[][] out = new float[data.size()][];
+            int h = pipeline.config().outputHeight();
+            int w = pipeline.config().outputWidth();
+            try (ImageBatches b = new ImageBatches(data.examples(), new int[data.size()], pipeline, false, 0, workers, 2)) {
+                for (int[] idx : b.inferenceBatches(FEATURE_BATCH)) {
+                    float[][] f = fn.apply(b.take(idx), idx.length, h, w);
+                    for (int i = 0; i < idx.length; i++) {
+                        out[idx[i]] = f[i];
+                    }
+                    progress.step(idx.length);
+                }
+            }
+            progress.done();
+            return out;
+        }, progress);
+    }
+
+    /** Cache key: backbone checksum, preprocessing, and each image's path, size and modification time. */
+    static String cacheKey(ImageBackbone spec, ImageDataset data) {
+        MessageDigest md = Hashes.sha256();
+        Hashes.update(md, "graft-image-features-v1");
+        Hashes.update(md, spec.sha256());
+        Hashes.update(md, spec.preprocessing().toJson());
+        for (ImageExample e : data.examples()) {
+            Hashes.update(md, e.file().toString());
+            try {
+                Hashes.update(md, Files.size(e.file()) + ":" + Files.getLastModifiedTime(e.file()).toMillis());
+            } catch (IOException ex) {
+                Hashes.update(md, "?");
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    static int[] indices(ImageDataset d, LabelMap labels) {
+        return d.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
+    }
+
+    static ClassificationMetrics score(float[][] probs, ImageDataset data, LabelMap labels) {
+        int[] pred = new int[probs.length];
+        for (int i = 0; i < probs.length; i++) {
+            pred[i] = Inference.argmax(probs[i]);
+        }
+        return ClassificationMetrics.of(indices(data, labels), pred, labels.labels());
+    }
+
+    private static Map<String, String> info(ImageBackbone spec) {
+        return Map.of("id", spec.id(), "license", spec.license(), "source", spec.source());
+    }
+
+    private static Provenance provenance(String strategy, long seed, Map<String, Object> settings, ImageBackbone spec,
+                                         ImageSplits splits, ClassificationMetrics val, Optional<ClassificationMetrics> test) {
+        Map<String, Provenance.DataFingerprint> data = new LinkedHashMap<>();
+        data.put("train", fingerprint(splits.train()));
+        data.put("val", fingerprint(splits.val()));
+        splits.test().ifPresent(t -> data.put("test", fingerprint(t)));
+        Map<String, String> bb = new LinkedHashMap<>();
+        bb.put("id", spec.id());
+        bb.put("sha256", spec.sha256());
+        bb.put("license", spec.license());
+        bb.put("source", spec.source());
+        bb.put("preprocessing", spec.preprocessing().toString());
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("val_accuracy", val.accuracy());
+        metrics.put("val_macro_f1", val.macroF1());
+        test.ifPresent(t -> {
+            metrics.put("test_accuracy", t.accuracy());
+            metrics.put("test_macro_f1", t.macroF1());
+        });
+        return new Provenance(Instant.now().toString(), strategy, seed, settings, data, bb, Versions.all(), metrics, List.of());
+    }
+
+    private static Provenance.DataFingerprint fingerprint(ImageDataset d) {
+        return new Provenance.DataFingerprint(d.source().toAbsolutePath().toString(), d.sha256(),
+                ImageDatasetDigest.of(d), d.size(), d.classCounts());
+    }
+
+    /** Digest of the examples actually used (paths and labels). */
+    static final class ImageDatasetDigest {
+        static String of(ImageDataset d) {
+            MessageDigest md = Hashes.sha256();
+            for (ImageExample e : d.examples()) {
+                Hashes.update(md, e.file().toString());
+                Hashes.update(md, e.label());
+            }
+            return HexFormat.of().formatHex(md.digest());
+        }
+    }
+}

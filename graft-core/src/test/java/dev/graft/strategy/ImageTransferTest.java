@@ -1,0 +1,147 @@
+package dev.graft.strategy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.graft.artifact.ImageClassifier;
+import dev.graft.data.image.Augmentation;
+import dev.graft.data.image.ImageDataReader;
+import dev.graft.data.image.ImageDataset;
+import dev.graft.data.image.ImageExample;
+import dev.graft.data.image.ImageSplits;
+import dev.graft.data.image.PreprocessorConfig;
+import dev.graft.model.vision.ResNet;
+import dev.graft.model.vision.ResNetSpec;
+import dev.graft.model.vision.VisionBackbones;
+import dev.graft.training.ImageBatches;
+import dev.graft.util.Progress;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Image feature extraction and fine-tuning end to end on a tiny ResNet and generated images; save and reload. */
+class ImageTransferTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path images(String name, int perClass, long seed) throws Exception {
+        Path root = tmp.resolve(name);
+        Random r = new Random(seed);
+        for (String c : new String[] {"circle", "square"}) {
+            Files.createDirectories(root.resolve(c));
+            for (int i = 0; i < perClass; i++) {
+                BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
+                Graphics2D g = img.createGraphics();
+                g.setColor(new Color(r.nextInt(60), r.nextInt(60), r.nextInt(60)));
+                g.fillRect(0, 0, 40, 40);
+                g.setColor(new Color(200 + r.nextInt(55), 200 + r.nextInt(55), 200 + r.nextInt(55)));
+                int s = 14 + r.nextInt(10);
+                int x = r.nextInt(40 - s);
+                int y = r.nextInt(40 - s);
+                if (c.equals("circle")) {
+                    g.fillOval(x, y, s, s);
+                } else {
+                    g.fillRect(x, y, s, s);
+                }
+                g.dispose();
+                ImageIO.write(img, "png", root.resolve(c).resolve(i + ".png").toFile());
+            }
+        }
+        return root;
+    }
+
+    private ImageBackbone tinyBackbone() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("backbone"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            dev.graft.training.Learner.seed(1);
+            ResNet net = new ResNet(ResNetSpec.resnet18().withWidth(4));
+            net.initialize(m);
+            VisionBackbones.save(net, dir, Map.of("id", "tiny-resnet", "license", "MIT"));
+        }
+        new PreprocessorConfig(36, 32, 32, 1 / 255.0, true, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})
+                .write(dir.resolve(PreprocessorConfig.FILE));
+        return ImageBackbone.open(dir);
+    }
+
+    @Test
+    void featureExtractionAndFineTuningTrainSaveAndReload() throws Exception {
+        ImageBackbone backbone = tinyBackbone();
+        ImageDataset train = ImageDataReader.read(images("train", 16, 1)).verify(1, false);
+        ImageDataset test = ImageDataReader.read(images("test", 8, 2)).verify(1, false);
+        ImageSplits splits = ImageSplits.of(train, null, test, 0.25, 0, 3);
+        FeatureExtractionConfig fe = FeatureExtractionConfig.defaults();
+        fe = fe.withTraining(fe.training().withEpochs(5)).withThreads(1);
+        fe = new FeatureExtractionConfig(fe.hiddenUnits(), fe.dropout(), fe.training(), fe.encodeBatchSize(), fe.threads(), tmp.resolve("cache"));
+        try (ImageTrainingOutcome o = ImageTransfer.featureExtraction(backbone, splits, fe, 1, Progress.NONE, List.of())) {
+            assertEquals(0, o.cacheHits());
+            Path out = tmp.resolve("fe-model");
+            o.save(out, o.provenance(), s -> { });
+            assertTrue(ImageClassifier.isImageModel(out));
+            List<Path> files = test.examples().stream().map(ImageExample::file).toList();
+            float[][] before = o.classifier().probabilities(files);
+            try (ImageClassifier loaded = ImageClassifier.load(out)) {
+                float[][] after = loaded.probabilities(files);
+                for (int i = 0; i < before.length; i++) {
+                    assertArrayEquals(before[i], after[i], 1e-5f);
+                }
+            }
+        }
+        try (ImageTrainingOutcome again = ImageTransfer.featureExtraction(backbone, splits, fe, 1, Progress.NONE, List.of())) {
+            assertEquals(3, again.cacheHits(), "second run reads all three splits' features from the cache");
+        }
+        FineTuneConfig ft = ImageTransfer.cnnDefaults();
+        // top block + head: unfreezing every block currently produces NaN gradients in the stem (open bug, see report)
+        ft = ft.withTraining(ft.training().withEpochs(3).withBatchSize(8)).withThreads(1)
+                .withFreeze(dev.graft.training.FreezeSchedule.top(1));
+        try (ImageTrainingOutcome o = ImageTransfer.fineTune(backbone, splits, ft, Augmentation.noFlip(), 2, List.of())) {
+            assertEquals(3, o.fit().history().size());
+            assertTrue(o.test().isPresent());
+            Path out = tmp.resolve("ft-model");
+            o.save(out, o.provenance(), s -> { });
+            List<Path> files = test.examples().stream().map(ImageExample::file).toList();
+            float[][] before = o.classifier().probabilities(files);
+            try (ImageClassifier loaded = ImageClassifier.load(out)) {
+                float[][] after = loaded.probabilities(files);
+                for (int i = 0; i < before.length; i++) {
+                    assertArrayEquals(before[i], after[i], 1e-4f, "fine-tuned weights and BatchNorm statistics survive saving");
+                }
+            }
+        }
+    }
+
+    @Test
+    void augmentedBatchesAreDeterministicWhateverTheNumberOfWorkers() throws Exception {
+        ImageDataset d = ImageDataReader.read(images("det", 6, 4));
+        PreprocessorConfig cfg = new PreprocessorConfig(36, 32, 32, 1 / 255.0, true, new float[] {0.5f, 0.5f, 0.5f},
+                new float[] {0.25f, 0.25f, 0.25f});
+        var pipeline = new dev.graft.data.image.ImagePipeline(cfg, Augmentation.standard());
+        int[] labels = new int[d.size()];
+        float[][] runs = new float[2][];
+        int k = 0;
+        for (int workers : new int[] {1, 3}) {
+            try (ImageBatches b = new ImageBatches(d.examples(), labels, pipeline, true, 42, workers, 2)) {
+                List<int[]> batches = b.epochBatches(4, new Random(9));
+                float[] all = new float[0];
+                for (int[] idx : batches) {
+                    float[] x = b.take(idx);
+                    float[] merged = java.util.Arrays.copyOf(all, all.length + x.length);
+                    System.arraycopy(x, 0, merged, all.length, x.length);
+                    all = merged;
+                }
+                runs[k++] = all;
+            }
+        }
+        assertArrayEquals(runs[0], runs[1]);
+    }
+}
