@@ -27,11 +27,14 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
+ * Not part of the test run (its name does not match surefire's patterns): a throughput measurement, run with
+ * {@code mvn -o -q -pl graft-core test -Dtest=MobileNetV2Throughput -Dgraft.bench=true}.
+ *
  * Throughput of MobileNetV2 at 224×224: frozen forward on ONNX Runtime and on DJL/libtorch, and a
  * full fine-tuning step (forward, backward, SGD) on DJL. Run with {@code -Dgraft.bench=true}
  * (skipped otherwise, and without {@code ../shared}); threads from {@code graft.bench.threads} (2).
  */
-class MobileNetV2BenchmarkTest {
+class MobileNetV2Throughput {
 
     @Test
     void imagesPerSecond() throws Exception {
