@@ -17,13 +17,11 @@ import dev.graft.model.vision.VisionBackbones;
 import dev.graft.tensor.TensorData;
 import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.tensor.safetensors.SafeTensors;
-import dev.graft.tensor.safetensors.SafeTensorsFile;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.Inference;
 import dev.graft.util.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -223,7 +221,7 @@ public final class ImageClassifier implements AutoCloseable {
                 throw new IllegalArgumentException(manifestFile + " declares format " + m.format() + " v" + m.formatVersion()
                         + "; this Graft reads " + ModelManifest.FORMAT + " v" + ModelManifest.FORMAT_VERSION + ".");
             }
-            Path bb = safeChild(dir, m.backbone().directory());
+            Path bb = ModelDirectory.resolveInside(dir, m.backbone().directory());
             String actual = Hashes.sha256(bb.resolve(VisionBackbones.SAFETENSORS));
             if (!actual.equals(m.backbone().sha256())) {
                 throw new IllegalArgumentException("Backbone " + bb.resolve(VisionBackbones.SAFETENSORS) + " has SHA-256 " + actual
@@ -236,7 +234,7 @@ public final class ImageClassifier implements AutoCloseable {
                 HeadConfig hc = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
                 ClassifierHead head = new ClassifierHead(hc);
                 head.initialize(manager);
-                loadHead(head, safeChild(dir, m.head().file()));
+                HeadWeights.load(head, ModelDirectory.resolveInside(dir, m.head().file()));
                 Path onnx = bb.resolve(VisionBackbones.ONNX);
                 boolean frozen = "feature-extraction".equals(m.strategy()) && Files.isRegularFile(onnx);
                 return new ImageClassifier(backbone, head, LabelMap.of(m.labels()), pre, m.strategy(),
@@ -249,43 +247,6 @@ public final class ImageClassifier implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read model " + dir + ": " + e.getMessage(), e);
         }
-    }
-
-    private static void loadHead(ClassifierHead head, Path file) throws IOException {
-        try (SafeTensorsFile st = SafeTensors.open(file)) {
-            Map<String, Parameter> params = head.namedParameters();
-            List<String> problems = new ArrayList<>();
-            for (String name : st.names()) {
-                if (!params.containsKey(name)) {
-                    problems.add("unexpected tensor '" + name + "'");
-                }
-            }
-            for (Map.Entry<String, Parameter> e : params.entrySet()) {
-                if (!st.contains(e.getKey())) {
-                    problems.add("missing tensor '" + e.getKey() + "'");
-                    continue;
-                }
-                TensorData t = st.tensor(e.getKey());
-                long[] expected = e.getValue().getArray().getShape().getShape();
-                if (!Arrays.equals(expected, t.shape())) {
-                    problems.add("tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(expected));
-                    continue;
-                }
-                e.getValue().getArray().set(FloatBuffer.wrap(t.data()));
-            }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Head weights " + file + " do not match the manifest: " + String.join("; ", problems));
-            }
-        }
-    }
-
-    private static Path safeChild(Path dir, String relative) {
-        Path base = dir.toAbsolutePath().normalize();
-        Path p = base.resolve(relative).normalize();
-        if (!p.startsWith(base) || p.equals(base)) {
-            throw new IllegalArgumentException("Model manifest in " + dir + " points outside the model directory: '" + relative + "'");
-        }
-        return p;
     }
 
     @Override

@@ -70,4 +70,16 @@ public final class ModelDirectory {
         });
     }
 
+    /**
+     * Resolves a path a manifest names relative to the model directory, refusing anything that
+     * escapes it (path traversal in an untrusted model).
+     */
+    static Path resolveInside(Path dir, String relative) {
+        Path base = dir.toAbsolutePath().normalize();
+        Path p = base.resolve(relative).normalize();
+        if (!p.startsWith(base) || p.equals(base)) {
+            throw new IllegalArgumentException("Model manifest in " + dir + " points outside the model directory: '" + relative + "'");
+        }
+        return p;
+    }
 }

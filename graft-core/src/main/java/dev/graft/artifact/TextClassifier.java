@@ -12,7 +12,6 @@ import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
 import dev.graft.tensor.TensorData;
 import dev.graft.tensor.safetensors.SafeTensors;
-import dev.graft.tensor.safetensors.SafeTensorsFile;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.Inference;
 import dev.graft.tensor.io.AtomicFiles;
@@ -20,11 +19,9 @@ import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -208,7 +205,7 @@ public final class TextClassifier implements AutoCloseable {
                 throw new IllegalArgumentException(manifestFile + " declares format " + m.format() + " v" + m.formatVersion()
                         + "; this Graft reads " + ModelManifest.FORMAT + " v" + ModelManifest.FORMAT_VERSION + ".");
             }
-            Path bbDir = safeChild(dir, m.backbone().directory());
+            Path bbDir = ModelDirectory.resolveInside(dir, m.backbone().directory());
             TextModelSpec spec = TextModels.fromDirectory(bbDir);
             String actual = Hashes.sha256(spec.weightsFile());
             if (!actual.equals(m.backbone().sha256())) {
@@ -221,7 +218,7 @@ public final class TextClassifier implements AutoCloseable {
             try {
                 ClassifierHead head = new ClassifierHead(hc);
                 head.initialize(manager);
-                loadHead(head, safeChild(dir, m.head().file()));
+                HeadWeights.load(head, ModelDirectory.resolveInside(dir, m.head().file()));
                 return new TextClassifier(spec, head, labels, m.strategy(), manager);
             } catch (RuntimeException | IOException e) {
                 manager.close();
@@ -230,44 +227,6 @@ public final class TextClassifier implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read model " + dir + ": " + e.getMessage(), e);
         }
-    }
-
-    private static void loadHead(ClassifierHead head, Path file) throws IOException {
-        try (SafeTensorsFile st = SafeTensors.open(file)) {
-            Map<String, Parameter> params = head.namedParameters();
-            List<String> problems = new ArrayList<>();
-            for (String name : st.names()) {
-                if (!params.containsKey(name)) {
-                    problems.add("unexpected tensor '" + name + "'");
-                }
-            }
-            for (Map.Entry<String, Parameter> e : params.entrySet()) {
-                if (!st.contains(e.getKey())) {
-                    problems.add("missing tensor '" + e.getKey() + "'");
-                    continue;
-                }
-                TensorData t = st.tensor(e.getKey());
-                long[] expected = e.getValue().getArray().getShape().getShape();
-                if (!Arrays.equals(expected, t.shape())) {
-                    problems.add("tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(expected));
-                    continue;
-                }
-                e.getValue().getArray().set(FloatBuffer.wrap(t.data()));
-            }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Head weights " + file + " do not match the manifest: " + String.join("; ", problems));
-            }
-        }
-    }
-
-    /** Resolves a manifest-relative path, refusing anything that escapes the model directory. */
-    private static Path safeChild(Path dir, String relative) {
-        Path base = dir.toAbsolutePath().normalize();
-        Path p = base.resolve(relative).normalize();
-        if (!p.startsWith(base) || p.equals(base)) {
-            throw new IllegalArgumentException("Model manifest in " + dir + " points outside the model directory: '" + relative + "'");
-        }
-        return p;
     }
 
     @Override

@@ -1,0 +1,54 @@
+package dev.graft.artifact;
+
+import ai.djl.nn.Parameter;
+import dev.graft.model.head.ClassifierHead;
+import dev.graft.tensor.TensorData;
+import dev.graft.tensor.safetensors.SafeTensors;
+import dev.graft.tensor.safetensors.SafeTensorsFile;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Reads a classification head's weights from {@code head.safetensors}, checking every name and shape. */
+final class HeadWeights {
+
+    private HeadWeights() {
+    }
+
+    /**
+     * Loads {@code file} into {@code head}; a missing, unexpected or mis-shaped tensor is an error
+     * that lists every problem.
+     */
+    static void load(ClassifierHead head, Path file) throws IOException {
+        try (SafeTensorsFile st = SafeTensors.open(file)) {
+            Map<String, Parameter> params = head.namedParameters();
+            List<String> problems = new ArrayList<>();
+            for (String name : st.names()) {
+                if (!params.containsKey(name)) {
+                    problems.add("unexpected tensor '" + name + "'");
+                }
+            }
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                if (!st.contains(e.getKey())) {
+                    problems.add("missing tensor '" + e.getKey() + "'");
+                    continue;
+                }
+                TensorData t = st.tensor(e.getKey());
+                long[] expected = e.getValue().getArray().getShape().getShape();
+                if (!Arrays.equals(expected, t.shape())) {
+                    problems.add("tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(expected));
+                    continue;
+                }
+                e.getValue().getArray().set(FloatBuffer.wrap(t.data()));
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Head weights " + file + " do not match the manifest: " + String.join("; ", problems));
+            }
+        }
+    }
+
+}
