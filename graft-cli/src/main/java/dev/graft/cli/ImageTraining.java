@@ -153,18 +153,7 @@ final class ImageTraining {
 
     private TrainConfig trainConfig(TrainConfig defaults) {
         TrainConfig tc = defaults.withSeed(c.options.seed).withMonitor(Monitor.parse(c.options.monitor));
-        if (c.options.epochs != null) {
-            tc = tc.withEpochs(c.options.epochs);
-        }
-        if (c.options.learningRate != null) {
-            tc = tc.withLearningRate(c.options.learningRate);
-        }
-        if (c.options.batchSize != null) {
-            tc = tc.withBatchSize(c.options.batchSize);
-        }
-        if (c.options.patience != null) {
-            tc = tc.withPatience(c.options.patience);
-        }
+        tc = tc.overriding(c.options.epochs, c.options.learningRate, c.options.batchSize, c.options.patience);
         if (c.options.weightDecay != 0.01) { // 0.01 is the text (AdamW) default; keep the strategy's own otherwise
             tc = tc.withWeightDecay(c.options.weightDecay);
         }

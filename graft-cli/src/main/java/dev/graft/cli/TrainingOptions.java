@@ -152,18 +152,7 @@ final class TrainingOptions {
 
     TrainConfig trainConfig(TrainConfig defaults) {
         TrainConfig tc = defaults.withSeed(seed).withWeightDecay(weightDecay).withMonitor(Monitor.parse(monitor));
-        if (epochs != null) {
-            tc = tc.withEpochs(epochs);
-        }
-        if (learningRate != null) {
-            tc = tc.withLearningRate(learningRate);
-        }
-        if (batchSize != null) {
-            tc = tc.withBatchSize(batchSize);
-        }
-        if (patience != null) {
-            tc = tc.withPatience(patience);
-        }
+        tc = tc.overriding(epochs, learningRate, batchSize, patience);
         return tc;
     }
 

@@ -59,6 +59,16 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
                 Monitor.MACRO_F1, 1e-4, DEFAULT_SEED, LrSchedule.constant());
     }
 
+    /**
+     * Copy with the settings a user gave explicitly; {@code null} keeps this config's value (so a
+     * strategy's own defaults survive options the user did not set).
+     */
+    public TrainConfig overriding(Integer epochs, Double learningRate, Integer batchSize, Integer patience) {
+        return new TrainConfig(epochs != null ? epochs : this.epochs, batchSize != null ? batchSize : this.batchSize,
+                learningRate != null ? learningRate : this.learningRate, weightDecay, patience != null ? patience : this.patience,
+                monitor, minDelta, seed, schedule);
+    }
+
     /** Copy with another epoch budget. */
     public TrainConfig withEpochs(int v) {
         return new TrainConfig(v, batchSize, learningRate, weightDecay, patience, monitor, minDelta, seed, schedule);

@@ -251,18 +251,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
     private FeatureExtractionConfig featureExtractionConfig() {
         TrainConfig tc = TrainConfig.defaults().withSeed(seed).withWeightDecay(weightDecay).withMonitor(Monitor.parse(monitor));
-        if (epochs != null) {
-            tc = tc.withEpochs(epochs);
-        }
-        if (learningRate != null) {
-            tc = tc.withLearningRate(learningRate);
-        }
-        if (batchSize != null) {
-            tc = tc.withBatchSize(batchSize);
-        }
-        if (patience != null) {
-            tc = tc.withPatience(patience);
-        }
+        tc = tc.overriding(epochs, learningRate, batchSize, patience);
         FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
         return c.withTraining(tc).withHiddenUnits(hidden).withDropout(dropout);
     }
