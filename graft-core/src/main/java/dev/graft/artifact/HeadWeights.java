@@ -1,12 +1,12 @@
 package dev.graft.artifact;
 
 import ai.djl.nn.Parameter;
+import dev.graft.model.ArrayCopies;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.tensor.TensorData;
 import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.tensor.safetensors.SafeTensorsFile;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +43,7 @@ final class HeadWeights {
                     problems.add("tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(expected));
                     continue;
                 }
-                e.getValue().getArray().set(FloatBuffer.wrap(t.data()));
+                ArrayCopies.copyInto(e.getValue().getArray(), t.data());
             }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Head weights " + file + " do not match the manifest: " + String.join("; ", problems));

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.model.ArrayCopies;
 import dev.graft.model.LayerGroup;
 import dev.graft.model.NamedParameters;
 import dev.graft.model.Splittable;
@@ -18,7 +19,6 @@ import dev.graft.training.optim.GroupedOptimizer;
 import dev.graft.training.optim.ParamGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -337,7 +337,7 @@ public class Learner {
                 throw new IllegalArgumentException("Checkpoint " + c.directory() + " does not match the model: parameter '"
                         + e.getKey() + "' is " + (t == null ? "missing" : "mis-shaped") + ". Start a new run without --resume.");
             }
-            e.getValue().getArray().set(FloatBuffer.wrap(t.data()));
+            ArrayCopies.copyInto(e.getValue().getArray(), t.data());
         }
     }
 

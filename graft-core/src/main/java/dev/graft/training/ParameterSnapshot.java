@@ -1,8 +1,8 @@
 package dev.graft.training;
 
 import ai.djl.nn.Parameter;
+import dev.graft.model.ArrayCopies;
 import dev.graft.tensor.TensorData;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,7 +40,7 @@ public final class ParameterSnapshot {
             if (saved == null || !Arrays.equals(saved.shape(), p.getArray().getShape().getShape())) {
                 throw new IllegalStateException("snapshot has no value of the right shape for parameter '" + name + "'");
             }
-            p.getArray().set(FloatBuffer.wrap(saved.data()));
+            ArrayCopies.copyInto(p.getArray(), saved.data());
         });
     }
 }

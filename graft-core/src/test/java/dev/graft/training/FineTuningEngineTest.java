@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.graft.model.LayerGroup;
+import dev.graft.model.NativeMemoryPressure;
 import dev.graft.model.text.TransformerClassifier;
 import dev.graft.training.optim.OptimizerSpec;
 import java.nio.file.Files;
@@ -159,6 +160,27 @@ class FineTuningEngineTest {
                 assertArrayEquals(straightWeights.get(n), resumedWeights.get(n), n);
             }
         }
+    }
+
+    @Test
+    void sameSeedGivesIdenticalRunsEvenWhenTheGarbageCollectorRunsEveryStep() {
+        TrainingListener pressure = new TrainingListener() {
+            @Override
+            public void onStep(int epoch, int step, double loss) {
+                NativeMemoryPressure.poison(1, 0);
+            }
+        };
+        List<List<Double>> runs = new java.util.ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                TransformerClassifier model = TinyTextTask.model(m, 11);
+                FitResult fit = new Learner(model, model, config(3), plan(FreezeSchedule.all().withGradual(true), 0.1),
+                        List.of(pressure)).fit(TRAIN, VAL);
+                assertEquals(0, fit.skippedSteps(), "no update may be dropped for a non-finite gradient");
+                runs.add(fit.history().stream().flatMap(e -> java.util.stream.Stream.of(e.trainLoss(), e.valLoss())).toList());
+            }
+        }
+        assertEquals(runs.get(0), runs.get(1));
     }
 
     @Test

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.graft.model.Scalars;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -113,7 +114,7 @@ public final class BertModel extends CompositeBlock {
     /** {@code (mask - 1) * Float.MAX_VALUE} as {@code [B,1,1,T]}: 0 on tokens, the float minimum on padding. */
     static NDArray additiveMask(NDArray attentionMask) {
         Shape s = attentionMask.getShape();
-        return attentionMask.toType(DataType.FLOAT32, false).sub(1f).mul(Float.MAX_VALUE)
+        return Scalars.mul(Scalars.add(attentionMask.toType(DataType.FLOAT32, false), -1f), Float.MAX_VALUE)
                 .reshape(s.get(0), 1, 1, s.get(1));
     }
 

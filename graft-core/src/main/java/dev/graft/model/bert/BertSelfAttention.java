@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.graft.model.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,7 +45,7 @@ public final class BertSelfAttention extends CompositeBlock {
         NDArray q = heads(query.apply(ps, hidden, training), b, t);
         NDArray k = heads(key.apply(ps, hidden, training), b, t);
         NDArray v = heads(value.apply(ps, hidden, training), b, t);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headSize));
+        NDArray scores = Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(headSize));
         if (additiveMask != null) {
             scores = scores.add(additiveMask);
         }

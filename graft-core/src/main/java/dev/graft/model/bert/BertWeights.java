@@ -2,12 +2,12 @@ package dev.graft.model.bert;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import dev.graft.model.ArrayCopies;
 import dev.graft.tensor.TensorData;
 import dev.graft.tensor.onnx.OnnxGraph;
 import dev.graft.tensor.onnx.OnnxNode;
 import dev.graft.tensor.onnx.OnnxTensor;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -115,6 +115,6 @@ public final class BertWeights {
     }
 
     private static void copy(NDArray target, TensorData source) {
-        target.set(FloatBuffer.wrap(source.data()));
+        ArrayCopies.copyInto(target, source.data());
     }
 }

@@ -1,6 +1,7 @@
 package dev.graft.model.bert;
 
 import ai.djl.ndarray.NDArray;
+import dev.graft.model.Scalars;
 
 /** The exact (erf-based) GELU used by BERT: {@code x * 0.5 * (1 + erf(x / sqrt(2)))}. */
 final class Gelu {
@@ -12,6 +13,6 @@ final class Gelu {
 
     /** Exact GELU of {@code x}; the result lives in {@code x}'s manager. */
     static NDArray exact(NDArray x) {
-        return x.mul(x.mul(INV_SQRT2).erf().add(1f)).mul(0.5f);
+        return Scalars.mul(x.mul(Scalars.add(Scalars.mul(x, INV_SQRT2).erf(), 1f)), 0.5f);
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.graft.model.Scalars;
 
 /**
  * BatchNorm over the channels of {@code [N, C, H, W]} with PyTorch's names ({@code weight},
@@ -56,15 +57,18 @@ public final class BatchNorm2d extends VisionModule {
 
     /** Normalises {@code x}. */
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+        // views of the parameters would otherwise be created in the parameters' long-lived manager, one set per step
         NDArray g = ps.getValue(weight, x.getDevice(), training).reshape(1, channels, 1, 1);
         NDArray b = ps.getValue(bias, x.getDevice(), training).reshape(1, channels, 1, 1);
+        g.attach(x.getManager());
+        b.attach(x.getManager());
         NDArray rm = runningMean.getArray();
         NDArray rv = runningVar.getArray();
         if (training && weight.requiresGradient()) {
             NDArray mean = channelMean(x);
             NDArray centred = x.sub(mean);
             NDArray var = channelMean(centred.square());
-            NDArray y = centred.div(var.add(eps).sqrt()).mul(g).add(b);
+            NDArray y = centred.div(Scalars.add(var, eps).sqrt()).mul(g).add(b);
             long n = x.getShape().get(0) * x.getShape().get(2) * x.getShape().get(3);
             // The running statistics are updated from plain copies of the batch statistics, outside autograd: an
             // in-place update from arrays still attached to the graph would chain every step's graph into them.
@@ -80,8 +84,12 @@ public final class BatchNorm2d extends VisionModule {
             }
             return y;
         }
-        NDArray scale = g.div(rv.reshape(1, channels, 1, 1).add(eps).sqrt());
-        NDArray shift = b.sub(rm.reshape(1, channels, 1, 1).mul(scale));
+        NDArray runVar = rv.reshape(1, channels, 1, 1);
+        NDArray runMean = rm.reshape(1, channels, 1, 1);
+        runVar.attach(x.getManager());
+        runMean.attach(x.getManager());
+        NDArray scale = g.div(Scalars.add(runVar, eps).sqrt());
+        NDArray shift = b.sub(runMean.mul(scale));
         return x.mul(scale).add(shift);
     }
 

@@ -1,10 +1,10 @@
 package dev.graft.model.vision;
 
 import ai.djl.nn.Parameter;
+import dev.graft.model.ArrayCopies;
 import dev.graft.model.bert.LoadReport;
 import dev.graft.model.bert.WeightLoadException;
 import dev.graft.tensor.TensorData;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -54,7 +54,7 @@ public final class VisionWeights {
                 mismatched.add(new LoadReport.ShapeMismatch(e.getKey(), expected, e.getValue().shape()));
                 continue;
             }
-            p.getArray().set(FloatBuffer.wrap(e.getValue().data()));
+            ArrayCopies.copyInto(p.getArray(), e.getValue().data());
             loaded.add(e.getKey());
         }
         for (String n : targets.keySet()) {

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import dev.graft.model.ArrayCopies;
 import dev.graft.tensor.TensorData;
-import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,7 +131,7 @@ public abstract class GroupedOptimizer implements Optimizer {
                 if (t == null || !new Shape(t.shape()).equals(s[k].getShape())) {
                     throw new IllegalArgumentException("optimizer state for '" + e.getKey() + "' is missing or mis-shaped");
                 }
-                s[k].set(FloatBuffer.wrap(t.data()));
+                ArrayCopies.copyInto(s[k], t.data());
             }
             state.put(e.getKey(), s);
             steps.put(e.getKey(), e.getValue());
