@@ -17,9 +17,28 @@ import java.nio.file.Path;
  * @param feTexts     support tickets in the feature-extraction corpus; half as many SMS and a quarter as many book
  *                    reviews are added when the shared data is present
  * @param ftSteps     fine-tune steps per repetition (batch 16)
+ * @param sections    which sections to run, a subset of {@link #SECTIONS}
  */
 public record BenchSettings(boolean quick, int threads, int warmup, int reps, Path examplesDir, Path sharedDir, Path workDir,
-                            String python, boolean rss, int feTexts, int ftSteps) {
+                            String python, boolean rss, int feTexts, int ftSteps, java.util.Set<String> sections) {
+
+    /** Every section, in the order they run. */
+    public static final java.util.List<String> SECTIONS = java.util.List.of("sgemm", "fe", "ft", "fe10", "rss", "vision");
+
+    /** Validates the section names. */
+    public BenchSettings {
+        for (String section : sections) {
+            if (!SECTIONS.contains(section)) {
+                throw new IllegalArgumentException("Unknown bench section '" + section + "'; choose from " + String.join(",", SECTIONS));
+            }
+        }
+        sections = java.util.Set.copyOf(sections);
+    }
+
+    /** Whether {@code section} runs. */
+    public boolean runs(String section) {
+        return sections.contains(section);
+    }
 
     /** Fine-tune batch size (fixed by the issue). */
     public static final int FT_BATCH = 16;

@@ -109,25 +109,36 @@ public final class Benchmarks {
                 .detail("model", "intermediate", bert.intermediateSize()).detail("model", "max_length", spec.maxLength())
                 .detail("model", "layer_weight_params", Flops.layerWeights(bert));
 
-        Corpus corpus = corpus();
-        section("1/6 SGEMM 2048x2048 float32 on libtorch");
-        sgemm();
-        pause();
-        section("2/6 frozen feature extraction (" + corpus.texts().size() + " real texts)");
-        featureExtraction(corpus);
-        section("3/6 fine-tune step, batch 16 (Graft vs minimal libtorch loop vs PyTorch), bucketing vs fixed 128");
-        fineTune(corpus);
-        section("4/6 feature extraction: 10 epochs on a warm cache vs one backbone pass");
-        fe10();
-        section("5/6 peak RSS of head-only, top-2 and full fine-tuning (child JVMs)");
-        if (s.rss()) {
-            peakRss();
-        } else {
-            report.notAvailable("peak_rss", "skipped with --no-rss");
+        Corpus corpus = s.runs("fe") || s.runs("ft") ? corpus() : null;
+        if (s.runs("sgemm")) {
+            section("1/6 SGEMM 2048x2048 float32 on libtorch");
+            sgemm();
+            pause();
         }
-        section("6/6 vision");
-        report.notAvailable("vision_images_per_s", "the vision path is not built yet");
-        log.println("[bench] images/s: not available (vision is not built yet)");
+        if (s.runs("fe")) {
+            section("2/6 frozen feature extraction (" + corpus.texts().size() + " real texts)");
+            featureExtraction(corpus);
+        }
+        if (s.runs("ft")) {
+            section("3/6 fine-tune step, batch 16 (Graft vs minimal libtorch loop vs PyTorch), bucketing vs fixed 128");
+            fineTune(corpus);
+        }
+        if (s.runs("fe10")) {
+            section("4/6 feature extraction: 10 epochs on a warm cache vs one backbone pass");
+            fe10();
+        }
+        if (s.runs("rss")) {
+            section("5/6 peak RSS of head-only, top-2 and full fine-tuning (child JVMs)");
+            if (s.rss()) {
+                peakRss();
+            } else {
+                report.notAvailable("peak_rss", "skipped with --no-rss");
+            }
+        }
+        if (s.runs("vision")) {
+            section("6/6 vision: MobileNetV2 frozen forward (ONNX Runtime, DJL) and fine-tune step, 224px");
+            new VisionBench(s, report, log).run();
+        }
         return report;
     }
 

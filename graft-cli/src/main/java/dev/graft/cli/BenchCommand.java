@@ -51,6 +51,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-rss", description = "Skip the peak-memory child JVMs.")
     boolean noRss;
 
+    @Option(names = "--sections", paramLabel = "LIST", split = ",",
+            description = "Run only these sections: sgemm, fe, ft, fe10, rss, vision (default: all). "
+                    + "Ratios need both of their measurements.")
+    java.util.List<String> sections;
+
     @Override
     public Integer call() throws IOException {
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
@@ -73,7 +78,8 @@ final class BenchCommand implements Callable<Integer> {
         String py = noPython ? null : python != null ? python : findPython();
         Path work = Files.createTempDirectory("graft-bench");
         BenchSettings settings = new BenchSettings(quick, n, warmup != null ? warmup : quick ? 1 : 2,
-                reps != null ? reps : quick ? 3 : 5, ex, sh, work, py, !noRss, quick ? 128 : 300, quick ? 4 : 8);
+                reps != null ? reps : quick ? 3 : 5, ex, sh, work, py, !noRss, quick ? 128 : 300, quick ? 4 : 8,
+                new java.util.HashSet<>(sections != null ? sections : BenchSettings.SECTIONS));
         long t0 = System.nanoTime();
         try {
             BenchReport report = new Benchmarks(settings, System.err).run();
