@@ -47,8 +47,15 @@ final class ImageTraining {
         return ImageDataReader.isImageData(path);
     }
 
-    /** Resolves {@code --model}: a backbone directory, or a name imported with {@code graft models import}. */
-    static ImageBackbone resolveModel(String model) {
+    /**
+     * Resolves {@code --model}: {@code ARCH:FILE} (a torchvision/timm safetensors checkpoint of resnet18, resnet50 or
+     * efficientnet-b0, imported on first use), a backbone directory, or a name imported with {@code graft models import}.
+     */
+    static ImageBackbone resolveModel(String model) throws java.io.IOException {
+        var checkpoint = ImageBackbone.parseCheckpointReference(model);
+        if (checkpoint.isPresent()) {
+            return ImageBackbone.ofCheckpoint(checkpoint.get().getKey(), checkpoint.get().getValue(), importedModels());
+        }
         Path p = Path.of(model);
         if (Files.isDirectory(p)) {
             return ImageBackbone.open(p);
@@ -59,7 +66,8 @@ final class ImageTraining {
         }
         throw new IllegalArgumentException("No image model '" + model + "'. Import one first, e.g. `graft models import --onnx"
                 + " ../shared/models/mobilenetv2-12-dequantized-fp32.onnx --preset imagenet` (registers the name mobilenetv2),"
-                + " or pass a backbone directory.");
+                + " pass a backbone directory, or a safetensors checkpoint as ARCH:FILE with ARCH one of "
+                + dev.graft.model.vision.VisionBackbones.CHECKPOINT_ARCHITECTURES + " (e.g. efficientnet-b0:b0.safetensors).");
     }
 
     int run() throws Exception {
