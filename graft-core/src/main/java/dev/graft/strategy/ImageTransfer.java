@@ -104,11 +104,15 @@ public final class ImageTransfer {
                     new DenseBatches(valX, indices(splits.val(), labels)));
             ImageClassifier classifier = new ImageClassifier(backbone, head, labels, spec.preprocessing(), FeatureExtraction.NAME,
                     info(spec), manager).withOnnxFeatures(Files.isRegularFile(onnx) ? onnx : null);
-            ClassificationMetrics val = score(classifier.probabilitiesOfFeatures(valX), splits.val(), labels);
-            Optional<ClassificationMetrics> test = testX == null ? Optional.empty()
-                    : Optional.of(score(classifier.probabilitiesOfFeatures(testX), splits.test().get(), labels));
+            Map<String, ImagePredictions> predictions = new LinkedHashMap<>();
+            predictions.put("val", new ImagePredictions(splits.val(), classifier.probabilitiesOfFeatures(valX)));
+            if (testX != null) {
+                predictions.put("test", new ImagePredictions(splits.test().get(), classifier.probabilitiesOfFeatures(testX)));
+            }
+            ClassificationMetrics val = score(predictions.get("val"), labels);
+            Optional<ClassificationMetrics> test = Optional.ofNullable(predictions.get("test")).map(t -> score(t, labels));
             Provenance p = provenance(FeatureExtraction.NAME, config.training().seed(), config.describe(), spec, splits, val, test);
-            return new ImageTrainingOutcome(classifier, fit, val, test, embedSeconds, cache.hits(), p);
+            return new ImageTrainingOutcome(classifier, fit, val, test, embedSeconds, cache.hits(), p, predictions);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -133,19 +137,21 @@ public final class ImageTransfer {
             Learner learner = new Learner(model, model, config.trainConfig(), config.plan(), listeners);
             FitResult fit = learner.fit(train, val);
             model.namedParameters().values().forEach(p -> p.freeze(true));
-            ClassificationMetrics valM = score(learner.predictProbabilities(val), splits.val(), labels);
-            Optional<ClassificationMetrics> test = Optional.empty();
+            Map<String, ImagePredictions> predictions = new LinkedHashMap<>();
+            predictions.put("val", new ImagePredictions(splits.val(), learner.predictProbabilities(val)));
             if (splits.test().isPresent()) {
                 try (ImageBatches t = new ImageBatches(splits.test().get().examples(), indices(splits.test().get(), labels), pipeline,
                         false, seed, workers, 2)) {
-                    test = Optional.of(score(learner.predictProbabilities(t), splits.test().get(), labels));
+                    predictions.put("test", new ImagePredictions(splits.test().get(), learner.predictProbabilities(t)));
                 }
             }
+            ClassificationMetrics valM = score(predictions.get("val"), labels);
+            Optional<ClassificationMetrics> test = Optional.ofNullable(predictions.get("test")).map(t -> score(t, labels));
             ImageClassifier classifier = new ImageClassifier(backbone, head, labels, spec.preprocessing(), FineTuning.NAME, info(spec), manager);
             Map<String, Object> settings = new LinkedHashMap<>(config.describe());
             settings.put("augmentation", augmentation.toString());
             Provenance p = provenance(FineTuning.NAME, seed, settings, spec, splits, valM, test);
-            return new ImageTrainingOutcome(classifier, fit, valM, test, 0, 0, p);
+            return new ImageTrainingOutcome(classifier, fit, valM, test, 0, 0, p, predictions);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -242,6 +248,10 @@ public final class ImageTransfer {
 
     static int[] indices(ImageDataset d, LabelMap labels) {
         return d.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
+    }
+
+    static ClassificationMetrics score(ImagePredictions p, LabelMap labels) {
+        return score(p.probabilities(), p.data(), labels);
     }
 
     static ClassificationMetrics score(float[][] probs, ImageDataset data, LabelMap labels) {
