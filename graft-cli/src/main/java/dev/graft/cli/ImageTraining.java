@@ -28,8 +28,8 @@ import java.util.Map;
 
 /**
  * The image path of {@code graft train}: used when {@code --train} is a folder of class folders or
- * a CSV/TSV whose path column names images. Same options as text where they apply; CNN defaults
- * for fine-tuning (SGD momentum, one-cycle; see {@link ImageTransfer#cnnDefaults()}).
+ * a CSV/TSV whose path column names images. Same options as text where they apply; the CNN recipe
+ * for fine-tuning (head first, then every layer; see {@link ImageTransfer#cnnDefaults()}).
  */
 final class ImageTraining {
 
@@ -112,6 +112,7 @@ final class ImageTraining {
             ftConfig = fineTuneConfig(threads);
             settings.putAll(ftConfig.describe());
             settings.put("augmentation", augmentation.toString());
+            settings.put("train_bn", c.trainBn);
         } else {
             FeatureExtractionConfig fe = FeatureExtractionConfig.defaults();
             feConfig = fe.withTraining(trainConfig(fe.training())).withHiddenUnits(c.options.hidden).withDropout(c.options.dropout)
@@ -122,7 +123,7 @@ final class ImageTraining {
         settings.put("backbone", backbone.id());
         try (TrainRunRecorder recorder = TrainRunRecorder.start(c.tracking, c.out, c.options.runParams(settings), err);
              ImageTrainingOutcome outcome = fineTune
-                     ? ImageTransfer.fineTune(backbone, splits, ftConfig, augmentation, workers,
+                     ? ImageTransfer.fineTune(backbone, splits, ftConfig, augmentation, c.trainBn, workers,
                              recorder.listeners(new EpochProgress(err, c.quiet)))
                      : ImageTransfer.featureExtraction(backbone, splits, feConfig, workers, new BarProgress(err, c.quiet),
                              recorder.listeners(new EpochProgress(err, c.quiet)))) {
@@ -159,7 +160,7 @@ final class ImageTraining {
     private FineTuneConfig fineTuneConfig(int threads) {
         FineTuneConfig cfg = ImageTransfer.cnnDefaults();
         TrainConfig tc = trainConfig(cfg.training());
-        cfg = cfg.withTraining(tc).withFreeze(new FreezeSchedule(imageUnfreezeDepth(), c.options.headEpochs, c.options.gradual, false))
+        cfg = cfg.withTraining(tc).withFreeze(freezeSchedule(cfg.freeze()))
                 .withHead(c.options.hidden, c.options.dropout);
         if (!"linear".equals(c.options.schedule)) { // "linear" is the text default; CNNs default to one-cycle
             cfg = cfg.withSchedule(c.options.schedule, c.options.warmup);
@@ -189,21 +190,11 @@ final class ImageTraining {
         return tc;
     }
 
-    /**
-     * Without --unfreeze, CNN fine-tuning trains the top 3 layer groups: fine-tuning every layer of
-     * the CNNs is not reliable yet (lower-layer gradients can become NaN; open in the vision issue).
-     */
-    private int imageUnfreezeDepth() {
-        if (c.options.unfreeze == null) {
-            return IMAGE_DEFAULT_UNFREEZE;
-        }
-        int depth = TrainingOptions.parseUnfreeze(c.options.unfreeze);
-        if (depth == FreezeSchedule.ALL) {
-            System.err.println("warning: --unfreeze all on a CNN is experimental (lower-layer gradients can become NaN);"
-                    + " --unfreeze " + IMAGE_DEFAULT_UNFREEZE + " is the tested setting.");
-        }
-        return depth;
+    /** The freezing schedule: the recipe's (head alone for 1 epoch, then every layer) unless --unfreeze/--head-epochs/--gradual say otherwise. */
+    private FreezeSchedule freezeSchedule(FreezeSchedule recipe) {
+        var parsed = c.spec.commandLine().getParseResult();
+        int depth = c.options.unfreeze == null ? recipe.depth() : TrainingOptions.parseUnfreeze(c.options.unfreeze);
+        int headEpochs = parsed.hasMatchedOption("--head-epochs") ? c.options.headEpochs : recipe.headEpochs();
+        return new FreezeSchedule(depth, headEpochs, c.options.gradual || recipe.gradual(), false);
     }
-
-    private static final int IMAGE_DEFAULT_UNFREEZE = 3;
 }

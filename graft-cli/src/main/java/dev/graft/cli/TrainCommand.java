@@ -70,6 +70,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "images: fail on an unreadable image instead of skipping it.")
     boolean strict;
 
+    @Option(names = "--train-bn", description = "images, fine-tune: BatchNorm of trainable layers uses batch statistics and updates its"
+            + " running statistics (fastai's train_bn). Default: BatchNorm keeps its pretrained statistics (Keras' advice; its scale and"
+            + " shift still train).")
+    boolean trainBn;
+
     @Mixin
     TrackingOptionsMixin tracking;
 

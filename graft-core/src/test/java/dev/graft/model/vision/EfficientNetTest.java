@@ -286,6 +286,29 @@ class EfficientNetTest {
     }
 
     @Test
+    void batchNormKeepsItsRunningStatisticsWhenToldEvenWhereItTrains() throws Exception {
+        EfficientNetSpec spec = tiny(0);
+        Path file = tmp.resolve("k.safetensors");
+        SafeTensors.write(file, randomTimmCheckpoint(spec, 8).values(), Map.of());
+        try (NDManager m = NDManager.newBaseManager()) {
+            EfficientNet net = VisionBackbones.efficientNetFromSafetensors(file, spec, m);
+            assertEquals(2 + 2 + 3 * 3, BatchNorm2d.keepRunningStatistics(net, true), "every BatchNorm is reached");
+            ClassifierHead head = new ClassifierHead(new HeadConfig(net.featureDim(), 2, 0, 0));
+            head.initialize(m);
+            ImageClassifierModel model = new ImageClassifierModel(net, head);
+            Map<String, float[]> before = snapshot(model);
+            TrainConfig tc = TrainConfig.defaults().withEpochs(1).withBatchSize(4).withLearningRate(0.01).withPatience(0)
+                    .withSchedule(LrSchedule.constant());
+            TrainingPlan plan = new TrainingPlan(OptimizerSpec.sgd(), FreezeSchedule.all(), null, 0, false);
+            new Learner(model, model, tc, plan, List.of()).fit(images(8, 3), images(4, 4));
+            Map<String, float[]> after = snapshot(model);
+            model.namedBuffers().keySet().forEach(n -> assertArrayEquals(before.get(n), after.get(n), n + " was updated"));
+            assertFalse(Arrays.equals(before.get("backbone.bn1.weight"), after.get("backbone.bn1.weight")),
+                    "the BatchNorm scale still trains");
+        }
+    }
+
+    @Test
     void stochasticDepthDropsWholeSamplesInTrainingOnly() {
         try (NDManager m = NDManager.newBaseManager()) {
             ai.djl.engine.Engine.getInstance().setRandomSeed(3);
