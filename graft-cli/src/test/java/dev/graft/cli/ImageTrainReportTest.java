@@ -139,4 +139,32 @@ class ImageTrainReportTest {
         assertTrue(Files.isRegularFile(artifacts.resolve("report.html")));
         assertTrue(Files.isRegularFile(artifacts.resolve("preprocessor_config.json")));
     }
+
+    @Test
+    void badCheckpointReferencesFailWithWhatToDo() throws Exception {
+        Random r = new Random(1);
+        Path train = dir.resolve("imgs");
+        for (int i = 0; i < 2; i++) {
+            square(train.resolve("a").resolve(i + ".png"), r, false);
+            square(train.resolve("b").resolve(i + ".png"), r, true);
+        }
+        Path missing = dir.resolve("nope.safetensors");
+        CliHarness.Result a = CliHarness.run("train", "-q", "--no-track", "--train", train.toString(), "--model",
+                "efficientnet-b0:" + missing, "--out", dir.resolve("m").toString());
+        assertEquals(GraftCli.FAILURE, a.code(), a::toString);
+        assertTrue(a.err().contains(missing.toString()) && a.err().contains("does not exist"), a.err());
+
+        Path notB0 = dir.resolve("other.safetensors");
+        SafeTensors.write(notB0, List.of(new dev.graft.tensor.TensorData("conv1.weight", new long[] {2, 3, 1, 1}, new float[6])), Map.of());
+        Path target = dir.resolve("imported");
+        CliHarness.Result b = CliHarness.run("models", "import", "--safetensors", notB0.toString(), "--architecture", "efficientnet-b0",
+                "--out", target.toString());
+        assertEquals(GraftCli.FAILURE, b.code(), b::toString);
+        assertTrue(b.err().contains("not an EfficientNet checkpoint"), b.err());
+        assertTrue(!Files.exists(target), "nothing is written for a refused checkpoint");
+
+        CliHarness.Result c = CliHarness.run("models", "import", "--safetensors", notB0.toString());
+        assertEquals(GraftCli.FAILURE, c.code(), c::toString);
+        assertTrue(c.err().contains("--architecture"), c.err());
+    }
 }
