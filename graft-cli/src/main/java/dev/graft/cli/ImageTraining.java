@@ -6,6 +6,7 @@ import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImageDataReader;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageSplits;
+import dev.graft.report.ReportData;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
@@ -21,13 +22,14 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The image path of {@code graft train}: used when {@code --train} is a folder of class folders or
- * a CSV/TSV whose path column names images. Same options as text where they apply; CNN defaults
- * for fine-tuning (SGD momentum, one-cycle; see {@link ImageTransfer#cnnDefaults()}).
+ * a CSV/TSV whose path column names images. Same options as text where they apply; the CNN recipe
+ * for fine-tuning (head first, then every layer; see {@link ImageTransfer#cnnDefaults()}).
  */
 final class ImageTraining {
 
@@ -47,8 +49,15 @@ final class ImageTraining {
         return ImageDataReader.isImageData(path);
     }
 
-    /** Resolves {@code --model}: a backbone directory, or a name imported with {@code graft models import}. */
-    static ImageBackbone resolveModel(String model) {
+    /**
+     * Resolves {@code --model}: {@code ARCH:FILE} (a torchvision/timm safetensors checkpoint of resnet18, resnet50 or
+     * efficientnet-b0, imported on first use), a backbone directory, or a name imported with {@code graft models import}.
+     */
+    static ImageBackbone resolveModel(String model) throws java.io.IOException {
+        var checkpoint = ImageBackbone.parseCheckpointReference(model);
+        if (checkpoint.isPresent()) {
+            return ImageBackbone.ofCheckpoint(checkpoint.get().getKey(), checkpoint.get().getValue(), importedModels());
+        }
         Path p = Path.of(model);
         if (Files.isDirectory(p)) {
             return ImageBackbone.open(p);
@@ -59,7 +68,8 @@ final class ImageTraining {
         }
         throw new IllegalArgumentException("No image model '" + model + "'. Import one first, e.g. `graft models import --onnx"
                 + " ../shared/models/mobilenetv2-12-dequantized-fp32.onnx --preset imagenet` (registers the name mobilenetv2),"
-                + " or pass a backbone directory.");
+                + " pass a backbone directory, or a safetensors checkpoint as ARCH:FILE with ARCH one of "
+                + dev.graft.model.vision.VisionBackbones.CHECKPOINT_ARCHITECTURES + " (e.g. efficientnet-b0:b0.safetensors).");
     }
 
     int run() throws Exception {
@@ -94,35 +104,34 @@ final class ImageTraining {
                     backbone.preprocessing());
         }
         long start = System.nanoTime();
-        ImageTrainingOutcome outcome;
+        FineTuneConfig ftConfig = null;
+        FeatureExtractionConfig feConfig = null;
+        Augmentation augmentation = Augmentation.parse(c.augment);
+        Map<String, Object> settings = new LinkedHashMap<>();
         if (fineTune) {
-            FineTuneConfig cfg = ImageTransfer.cnnDefaults();
-            TrainConfig tc = trainConfig(cfg.training());
-            cfg = cfg.withTraining(tc).withFreeze(new FreezeSchedule(imageUnfreezeDepth(), c.options.headEpochs, c.options.gradual, false))
-                    .withHead(c.options.hidden, c.options.dropout);
-            if (!"linear".equals(c.options.schedule)) { // "linear" is the text default; CNNs default to one-cycle
-                cfg = cfg.withSchedule(c.options.schedule, c.options.warmup);
-            }
-            if (c.options.lrBackbone != null || c.options.layerDecay != null) {
-                cfg = cfg.withBackboneLr(c.options.lrBackbone != null ? c.options.lrBackbone : cfg.backboneLr(),
-                        c.options.layerDecay != null ? c.options.layerDecay : cfg.layerDecay());
-            }
-            if (!"adamw".equals(c.options.optimizer)) {
-                cfg = cfg.withOptimizer(cfg.optimizer().withKind(c.options.optimizer));
-            }
-            cfg = cfg.withOptimizer(cfg.optimizer().withMaxGradNorm(c.options.maxGradNorm)).withL2sp(c.options.l2sp).withThreads(threads);
-            outcome = ImageTransfer.fineTune(backbone, splits, cfg, Augmentation.parse(c.augment), workers,
-                    List.of(new EpochProgress(err, c.quiet)));
+            ftConfig = fineTuneConfig(threads);
+            settings.putAll(ftConfig.describe());
+            settings.put("augmentation", augmentation.toString());
+            settings.put("train_bn", c.trainBn);
         } else {
             FeatureExtractionConfig fe = FeatureExtractionConfig.defaults();
-            fe = fe.withTraining(trainConfig(fe.training())).withHiddenUnits(c.options.hidden).withDropout(c.options.dropout).withThreads(threads);
-            outcome = ImageTransfer.featureExtraction(backbone, splits, fe, workers, new BarProgress(err, c.quiet),
-                    List.of(new EpochProgress(err, c.quiet)));
+            feConfig = fe.withTraining(trainConfig(fe.training())).withHiddenUnits(c.options.hidden).withDropout(c.options.dropout)
+                    .withThreads(threads);
+            settings.putAll(feConfig.describe());
         }
-        try (outcome) {
+        settings.put("image_size", backbone.preprocessing().outputHeight() + "x" + backbone.preprocessing().outputWidth());
+        settings.put("backbone", backbone.id());
+        try (TrainRunRecorder recorder = TrainRunRecorder.start(c.tracking, c.out, c.options.runParams(settings), err);
+             ImageTrainingOutcome outcome = fineTune
+                     ? ImageTransfer.fineTune(backbone, splits, ftConfig, augmentation, c.trainBn, workers,
+                             recorder.listeners(new EpochProgress(err, c.quiet)))
+                     : ImageTransfer.featureExtraction(backbone, splits, feConfig, workers, new BarProgress(err, c.quiet),
+                             recorder.listeners(new EpochProgress(err, c.quiet)))) {
             Provenance provenance = outcome.provenance().withCommandLine(c.spec.commandLine().getParseResult().originalArgs());
-            boolean replaced = outcome.save(c.out, provenance, staging -> { });
+            boolean replaced = outcome.save(c.out, provenance,
+                    staging -> recorder.writeReport(() -> ReportData.of(recorder.runName(), outcome), provenance, staging));
             double total = (System.nanoTime() - start) / 1e9;
+            recorder.finish(outcome, provenance, c.out, total);
             PrintWriter out = c.spec.commandLine().getOut();
             out.println();
             out.println("Validation (" + splits.val().size() + " images, best epoch " + outcome.fit().bestEpoch() + "):");
@@ -132,7 +141,8 @@ final class ImageTraining {
                 out.println(t.toTable());
             });
             if (fineTune) {
-                out.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%n", outcome.fit().seconds(), total);
+                out.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%s%n", outcome.fit().seconds(), total,
+                        outcome.fit().skippedSteps() > 0 ? "   skipped steps (non-finite gradients): " + outcome.fit().skippedSteps() : "");
             } else {
                 out.printf(Locale.ROOT, "Features: %.1f s (%s)   head training: %.1f s   total: %.1f s%n", outcome.embedSeconds(),
                         outcome.cacheHits() > 0 ? outcome.cacheHits() + " split(s) from cache" : "computed and cached",
@@ -140,9 +150,29 @@ final class ImageTraining {
             }
             out.println((replaced ? "Replaced the model at " : "Saved the model to ") + c.out.toAbsolutePath()
                     + "  (metrics: " + c.out.resolve("metrics.json") + ")");
+            recorder.printWhere(out, c.out);
             out.flush();
         }
         return 0;
+    }
+
+    /** The CNN recipe ({@link ImageTransfer#cnnDefaults()}) with the options the user gave. */
+    private FineTuneConfig fineTuneConfig(int threads) {
+        FineTuneConfig cfg = ImageTransfer.cnnDefaults();
+        TrainConfig tc = trainConfig(cfg.training());
+        cfg = cfg.withTraining(tc).withFreeze(freezeSchedule(cfg.freeze()))
+                .withHead(c.options.hidden, c.options.dropout);
+        if (!"linear".equals(c.options.schedule)) { // "linear" is the text default; CNNs default to one-cycle
+            cfg = cfg.withSchedule(c.options.schedule, c.options.warmup);
+        }
+        if (c.options.lrBackbone != null || c.options.layerDecay != null) {
+            cfg = cfg.withBackboneLr(c.options.lrBackbone != null ? c.options.lrBackbone : cfg.backboneLr(),
+                    c.options.layerDecay != null ? c.options.layerDecay : cfg.layerDecay());
+        }
+        if (!"adamw".equals(c.options.optimizer)) {
+            cfg = cfg.withOptimizer(cfg.optimizer().withKind(c.options.optimizer));
+        }
+        return cfg.withOptimizer(cfg.optimizer().withMaxGradNorm(c.options.maxGradNorm)).withL2sp(c.options.l2sp).withThreads(threads);
     }
 
     private ImageDataset verified(ImageDataset d, int threads, PrintStream err) {
@@ -160,21 +190,11 @@ final class ImageTraining {
         return tc;
     }
 
-    /**
-     * Without --unfreeze, CNN fine-tuning trains the top 3 layer groups: fine-tuning every layer of
-     * the CNNs is not reliable yet (lower-layer gradients can become NaN; open in the vision issue).
-     */
-    private int imageUnfreezeDepth() {
-        if (c.options.unfreeze == null) {
-            return IMAGE_DEFAULT_UNFREEZE;
-        }
-        int depth = TrainingOptions.parseUnfreeze(c.options.unfreeze);
-        if (depth == FreezeSchedule.ALL) {
-            System.err.println("warning: --unfreeze all on a CNN is experimental (lower-layer gradients can become NaN);"
-                    + " --unfreeze " + IMAGE_DEFAULT_UNFREEZE + " is the tested setting.");
-        }
-        return depth;
+    /** The freezing schedule: the recipe's (head alone for 1 epoch, then every layer) unless --unfreeze/--head-epochs/--gradual say otherwise. */
+    private FreezeSchedule freezeSchedule(FreezeSchedule recipe) {
+        var parsed = c.spec.commandLine().getParseResult();
+        int depth = c.options.unfreeze == null ? recipe.depth() : TrainingOptions.parseUnfreeze(c.options.unfreeze);
+        int headEpochs = parsed.hasMatchedOption("--head-epochs") ? c.options.headEpochs : recipe.headEpochs();
+        return new FreezeSchedule(depth, headEpochs, c.options.gradual || recipe.gradual(), false);
     }
-
-    private static final int IMAGE_DEFAULT_UNFREEZE = 3;
 }

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.model.vision.MobileNetV2Onnx;
+import dev.graft.strategy.ImageBackbone;
 import dev.graft.model.vision.VisionBackbones;
 import dev.graft.tensor.io.AtomicDirectory;
 import dev.graft.tensor.onnx.OnnxGraph;
@@ -20,16 +21,25 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft models import}: turn a bare weights file into a model directory Graft can train from. */
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Import a bare pretrained image model (an ONNX MobileNetV2 today) as a model directory: the weights,"
-                + " backbone.json (architecture) and a Hugging Face style preprocessor_config.json from a preset.",
+        description = {"Import a bare pretrained image model as a model directory: an ONNX MobileNetV2 (--onnx), or a"
+                + " torchvision/timm safetensors checkpoint of ResNet-18/50 or EfficientNet-B0 (--safetensors with --architecture)."
+                + " Writes the weights, backbone.json (architecture) and a Hugging Face style preprocessor_config.json from a preset.",
                 "Without --out it is registered under NAME in $GRAFT_HOME/models/vision, so `graft train --model NAME` finds it.", ""})
 final class ImportCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--onnx", required = true, paramLabel = "FILE", description = "ONNX file of the pretrained network.")
+    @Option(names = "--onnx", paramLabel = "FILE", description = "ONNX file of a pretrained MobileNetV2.")
     Path onnx;
+
+    @Option(names = "--safetensors", paramLabel = "FILE",
+            description = "safetensors checkpoint (timm or torchvision names; the ImageNet classifier is ignored); needs --architecture.")
+    Path safetensors;
+
+    @Option(names = "--architecture", paramLabel = "ARCH",
+            description = "Architecture of the --safetensors checkpoint: resnet18, resnet50 or efficientnet-b0.")
+    String architecture;
 
     @Option(names = "--preset", defaultValue = "imagenet", paramLabel = "NAME",
             description = "Input preprocessing preset (default: ${DEFAULT-VALUE}: shorter side 256, centre crop 224, ImageNet mean/std).")
@@ -46,6 +56,15 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((onnx == null) == (safetensors == null)) {
+            throw new IllegalArgumentException("Give exactly one of --onnx FILE (MobileNetV2) or --safetensors FILE --architecture ARCH.");
+        }
+        if (safetensors != null) {
+            return importCheckpoint();
+        }
+        if (architecture != null && !architecture.equalsIgnoreCase("mobilenetv2")) {
+            throw new IllegalArgumentException("--onnx imports a MobileNetV2; for " + architecture + " use --safetensors FILE.");
+        }
         if (!Files.isRegularFile(onnx)) {
             throw new IllegalArgumentException("ONNX file " + onnx + " does not exist.");
         }
@@ -68,6 +87,26 @@ final class ImportCommand implements Callable<Integer> {
         var o = spec.commandLine().getOut();
         o.printf("Imported %s (%s, %d blocks, %d-d features, %d ImageNet classes) to %s%n", id, arch, imported.spec().blocks().size(),
                 imported.spec().featureDim(), imported.spec().numClasses(), target.toAbsolutePath());
+        o.println("Train with: graft train --train IMAGES --model " + (out != null ? target : id) + " --out MODEL");
+        o.flush();
+        return 0;
+    }
+
+    private int importCheckpoint() throws Exception {
+        if (architecture == null) {
+            throw new IllegalArgumentException("--safetensors needs --architecture, one of " + VisionBackbones.CHECKPOINT_ARCHITECTURES + ".");
+        }
+        String arch = architecture.toLowerCase(Locale.ROOT);
+        if (!VisionBackbones.CHECKPOINT_ARCHITECTURES.contains(arch)) {
+            throw new IllegalArgumentException("Unknown --architecture '" + architecture + "'; safetensors checkpoints can be "
+                    + VisionBackbones.CHECKPOINT_ARCHITECTURES + ".");
+        }
+        PreprocessorConfig pre = PreprocessorConfig.preset(preset);
+        String id = name != null ? name.toLowerCase(Locale.ROOT) : arch;
+        Path target = out != null ? out : ImageTraining.importedModels().resolve(id);
+        ImageBackbone b = ImageBackbone.importCheckpoint(arch, safetensors, target, id, license, pre);
+        var o = spec.commandLine().getOut();
+        o.printf("Imported %s (%s from %s) to %s%n", id, arch, safetensors, b.directory());
         o.println("Train with: graft train --train IMAGES --model " + (out != null ? target : id) + " --out MODEL");
         o.flush();
         return 0;

@@ -4,7 +4,7 @@ import dev.graft.artifact.ModelDirectory;
 import dev.graft.artifact.Provenance;
 import dev.graft.data.DatasetSplits;
 import dev.graft.model.text.TextModelSpec;
-import dev.graft.report.HtmlReport;
+import dev.graft.report.ReportData;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
@@ -70,6 +70,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "images: fail on an unreadable image instead of skipping it.")
     boolean strict;
 
+    @Option(names = "--train-bn", description = "images, fine-tune: BatchNorm of trainable layers uses batch statistics and updates its"
+            + " running statistics (fastai's train_bn). Default: BatchNorm keeps its pretrained statistics (Keras' advice; its scale and"
+            + " shift still train).")
+    boolean trainBn;
+
     @Mixin
     TrackingOptionsMixin tracking;
 
@@ -107,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
                              recorder.listeners(new EpochProgress(err, quiet)))) {
             Provenance provenance = outcome.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs());
             boolean replaced = outcome.classifier().save(out, provenance, outcome.metricsDocument(),
-                    staging -> recorder.writeReport(outcome, provenance, staging));
+                    staging -> recorder.writeReport(() -> ReportData.of(recorder.runName(), outcome), provenance, staging));
             if (fineTune && checkpointDir == null && resume == null) {
                 AtomicDirectory.deleteTree(ckpt);
             }
@@ -129,14 +134,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             stdout.println((replaced ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()
                     + "  (metrics: " + out.resolve("metrics.json") + ")");
-            if (java.nio.file.Files.exists(out.resolve(HtmlReport.REPORT_FILE))) {
-                stdout.println("Report: " + out.resolve(HtmlReport.REPORT_FILE).toAbsolutePath() + "  (charts: "
-                        + out.resolve(HtmlReport.PLOTS_DIR).toAbsolutePath() + ")");
-            }
-            String recorded = recorder.recordedLine();
-            if (recorded != null) {
-                stdout.println(recorded);
-            }
+            recorder.printWhere(stdout, out);
             stdout.flush();
         }
         return 0;

@@ -4,7 +4,7 @@ import dev.graft.artifact.Provenance;
 import dev.graft.artifact.Versions;
 import dev.graft.report.HtmlReport;
 import dev.graft.report.ReportData;
-import dev.graft.strategy.TrainingOutcome;
+import dev.graft.strategy.RunResult;
 import dev.graft.tracking.PeakMemory;
 import dev.graft.tracking.RunStatus;
 import dev.graft.tracking.RunTracker;
@@ -14,6 +14,7 @@ import dev.graft.tracking.TrainingRuns;
 import dev.graft.training.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -87,12 +89,13 @@ final class TrainRunRecorder implements AutoCloseable {
     }
 
     /**
-     * Writes report.html and plots/ into {@code dir} (the model's staging directory); on failure warns and removes
-     * what was written, so the model is saved without a report rather than not at all.
+     * Writes report.html and plots/ into {@code dir} (the model's staging directory) from the report data of a text or
+     * image run ({@code ReportData.of(runName(), outcome)}), with {@code provenance} as saved; on failure warns and
+     * removes what was written, so the model is saved without a report rather than not at all.
      */
-    void writeReport(TrainingOutcome outcome, Provenance provenance, Path dir) {
+    void writeReport(Supplier<ReportData> report, Provenance provenance, Path dir) {
         try {
-            ReportData d = ReportData.of(runName, outcome);
+            ReportData d = report.get();
             d = new ReportData(d.runName(), d.fit(), d.validation(), d.test(), d.misclassified(), d.misclassifiedSplit(),
                     d.classCounts(), ReportData.provenanceMap(provenance));
             HtmlReport.write(d, dir);
@@ -107,8 +110,20 @@ final class TrainRunRecorder implements AutoCloseable {
         }
     }
 
+    /** Prints where the report is (when it was written) and where the run was recorded (when it was). */
+    void printWhere(PrintWriter out, Path modelDir) {
+        if (Files.exists(modelDir.resolve(HtmlReport.REPORT_FILE))) {
+            out.println("Report: " + modelDir.resolve(HtmlReport.REPORT_FILE).toAbsolutePath() + "  (charts: "
+                    + modelDir.resolve(HtmlReport.PLOTS_DIR).toAbsolutePath() + ")");
+        }
+        String recorded = recordedLine();
+        if (recorded != null) {
+            out.println(recorded);
+        }
+    }
+
     /** Logs provenance, summary metrics and the model's small files, then ends the run FINISHED. */
-    void finish(TrainingOutcome outcome, Provenance provenance, Path modelDir, double totalSeconds) {
+    void finish(RunResult outcome, Provenance provenance, Path modelDir, double totalSeconds) {
         if (run == null) {
             return;
         }

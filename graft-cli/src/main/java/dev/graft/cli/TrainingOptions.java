@@ -48,7 +48,7 @@ final class TrainingOptions {
     DataOptionsMixin data;
 
     @Option(names = "--epochs", paramLabel = "N",
-            description = "Maximum epochs (default: " + TrainConfig.DEFAULT_EPOCHS + " for feature-extraction, 4 for fine-tune).")
+            description = "Maximum epochs (default: " + TrainConfig.DEFAULT_EPOCHS + " for feature-extraction, 4 for fine-tune, 5 for image fine-tune).")
     Integer epochs;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed for splitting, initialisation, dropout and shuffling (default: ${DEFAULT-VALUE}).")
@@ -70,7 +70,7 @@ final class TrainingOptions {
     @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "W", description = "AdamW weight decay, not applied to biases and norms (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Examples per step (default: 32 for feature-extraction, 16 for fine-tune).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Examples per step (default: 32 for feature-extraction, 16 for fine-tune, 32 for image fine-tune).")
     Integer batchSize;
 
     @Option(names = "--patience", paramLabel = "N",
@@ -87,13 +87,13 @@ final class TrainingOptions {
     double dropout;
 
     @Option(names = "--unfreeze", paramLabel = "all|K",
-            description = "fine-tune: train the top K layer groups of the backbone, or all (default: all for text models, 3 for CNNs).")
+            description = "fine-tune: train the top K layer groups of the backbone, or all (default: all; CNNs after 1 head-only epoch).")
     String unfreeze;
 
     @Option(names = "--gradual", description = "fine-tune: unfreeze one more layer group per epoch, top-down (gradual unfreezing).")
     boolean gradual;
 
-    @Option(names = "--head-epochs", defaultValue = "0", paramLabel = "N", description = "fine-tune: train the head alone for the first N epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--head-epochs", defaultValue = "0", paramLabel = "N", description = "fine-tune: train the head alone for the first N epochs (default: ${DEFAULT-VALUE}; 1 for images).")
     int headEpochs;
 
     @Option(names = "--freeze-embeddings", description = "fine-tune: keep the embedding layer frozen.")
@@ -109,7 +109,7 @@ final class TrainingOptions {
     String optimizer;
 
     @Option(names = "--schedule", defaultValue = "linear", paramLabel = "NAME",
-            description = "fine-tune: learning-rate schedule: linear (warm-up then linear decay), cosine, onecycle or constant (default: ${DEFAULT-VALUE}).")
+            description = "fine-tune: learning-rate schedule: linear (warm-up then linear decay), cosine, onecycle or constant (default: ${DEFAULT-VALUE}; onecycle for images).")
     String schedule;
 
     @Option(names = "--warmup", defaultValue = "0.1", paramLabel = "F", description = "fine-tune: warm-up fraction of all steps (default: ${DEFAULT-VALUE}).")

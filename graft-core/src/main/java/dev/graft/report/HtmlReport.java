@@ -229,10 +229,20 @@ public final class HtmlReport {
             h.append("<p class=\"note\">No mistakes on this split.</p>\n");
             return;
         }
-        h.append("<table class=\"mis\">\n<tr><th>#</th><th>text</th><th>true</th><th>predicted</th><th>confidence</th></tr>\n");
+        boolean images = wrong.stream().anyMatch(e -> e.image() != null);
+        h.append("<table class=\"mis\">\n<tr><th>#</th>").append(images ? "<th>image</th><th>file</th>" : "<th>text</th>")
+                .append("<th>true</th><th>predicted</th><th>confidence</th></tr>\n");
         int i = 1;
         for (MisclassifiedExample e : wrong) {
-            h.append("<tr>").append(td(Integer.toString(i++))).append("<td class=\"text\">").append(esc(e.text())).append("</td>")
+            h.append("<tr>").append(td(Integer.toString(i++)));
+            if (images) {
+                h.append("<td class=\"thumb\">");
+                if (e.image() != null && e.image().startsWith("data:image/png;base64,")) {
+                    h.append("<img alt=\"").append(esc(e.text())).append("\" src=\"").append(esc(e.image())).append("\">");
+                }
+                h.append("</td>");
+            }
+            h.append("<td class=\"text\">").append(esc(e.text())).append("</td>")
                     .append(td(e.trueLabel())).append(td(e.predictedLabel())).append(td(pct(e.confidence()))).append("</tr>\n");
         }
         h.append("</table>\n");
@@ -321,6 +331,7 @@ public final class HtmlReport {
             tr.best td{background:#e8f5e9;font-weight:600}tr.avg td,tr.avg th{background:#f9f9f9;font-style:italic}
             table.cm td{text-align:center;min-width:3rem}
             table.mis td.text{text-align:left;max-width:40rem;white-space:pre-wrap;word-break:break-word}
+            table.mis td.thumb{text-align:center}table.mis td.thumb img{image-rendering:pixelated;border:1px solid #ccc}
             table.kv td{text-align:left;word-break:break-all}table.kv.nested{margin:0;font-size:.85rem}
             code{font-size:.85rem}details{margin:.5rem 0}
             """;

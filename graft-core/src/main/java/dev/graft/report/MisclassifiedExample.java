@@ -1,20 +1,30 @@
 package dev.graft.report;
 
-import dev.graft.strategy.SplitPredictions;
 import dev.graft.data.TextExample;
+import dev.graft.data.image.ImageExample;
+import dev.graft.strategy.ImagePredictions;
+import dev.graft.strategy.SplitPredictions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * An example the model got wrong.
  *
- * @param text           the input text
+ * @param text           the input text (for an image: its file name)
  * @param trueLabel      its gold label
  * @param predictedLabel the model's label
  * @param confidence     the probability the model gave its (wrong) label
+ * @param image          for an image, a thumbnail as a {@code data:image/png;base64,...} URI; {@code null} for text
+ *                       or when the file could not be read
  */
-public record MisclassifiedExample(String text, String trueLabel, String predictedLabel, double confidence) {
+public record MisclassifiedExample(String text, String trueLabel, String predictedLabel, double confidence, String image) {
+
+    /** A text example's mistake. */
+    public MisclassifiedExample(String text, String trueLabel, String predictedLabel, double confidence) {
+        this(text, trueLabel, predictedLabel, confidence, null);
+    }
 
     /**
      * The mistakes in {@code predictions}, most confident first (ties keep data order).
@@ -23,9 +33,35 @@ public record MisclassifiedExample(String text, String trueLabel, String predict
      * @param limit  at most this many
      */
     public static List<MisclassifiedExample> worst(SplitPredictions predictions, List<String> labels, int limit) {
-        List<MisclassifiedExample> wrong = new ArrayList<>();
         List<TextExample> examples = predictions.data().examples();
-        float[][] probs = predictions.probabilities();
+        return worst(predictions.probabilities(), i -> examples.get(i).label(), labels, limit,
+                (i, predicted, p) -> new MisclassifiedExample(examples.get(i).text(), examples.get(i).label(), predicted, p));
+    }
+
+    /**
+     * The mistakes on images, most confident first, each with a {@value ImageThumbnails#SIZE}-pixel thumbnail
+     * (only the kept ones are decoded).
+     */
+    public static List<MisclassifiedExample> worstImages(ImagePredictions predictions, List<String> labels, int limit) {
+        List<ImageExample> examples = predictions.data().examples();
+        return worst(predictions.probabilities(), i -> examples.get(i).label(), labels, limit, (i, predicted, p) -> {
+            ImageExample e = examples.get(i);
+            return new MisclassifiedExample(e.file().toString(), e.label(), predicted, p,
+                    ImageThumbnails.dataUri(e.file(), ImageThumbnails.SIZE).orElse(null));
+        });
+    }
+
+    /** Builds the example for row {@code i}, predicted {@code predicted} with probability {@code p}. */
+    @FunctionalInterface
+    private interface Maker {
+        MisclassifiedExample make(int i, String predicted, double p);
+    }
+
+    private static List<MisclassifiedExample> worst(float[][] probs, IntFunction<String> gold, List<String> labels, int limit,
+                                                    Maker maker) {
+        record Wrong(int row, int predicted, double p) {
+        }
+        List<Wrong> wrong = new ArrayList<>();
         for (int i = 0; i < probs.length; i++) {
             int best = 0;
             for (int c = 1; c < probs[i].length; c++) {
@@ -33,13 +69,15 @@ public record MisclassifiedExample(String text, String trueLabel, String predict
                     best = c;
                 }
             }
-            String predicted = labels.get(best);
-            TextExample e = examples.get(i);
-            if (!predicted.equals(e.label())) {
-                wrong.add(new MisclassifiedExample(e.text(), e.label(), predicted, probs[i][best]));
+            if (!labels.get(best).equals(gold.apply(i))) {
+                wrong.add(new Wrong(i, best, probs[i][best]));
             }
         }
-        wrong.sort(Comparator.comparingDouble(MisclassifiedExample::confidence).reversed());
-        return List.copyOf(wrong.subList(0, Math.min(limit, wrong.size())));
+        wrong.sort(Comparator.comparingDouble(Wrong::p).reversed());
+        List<MisclassifiedExample> out = new ArrayList<>();
+        for (Wrong w : wrong.subList(0, Math.min(limit, wrong.size()))) {
+            out.add(maker.make(w.row(), labels.get(w.predicted()), w.p()));
+        }
+        return List.copyOf(out);
     }
 }

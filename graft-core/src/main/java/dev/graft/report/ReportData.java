@@ -4,6 +4,7 @@ import dev.graft.artifact.Json;
 import dev.graft.artifact.Provenance;
 import dev.graft.data.LabelMap;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.strategy.ImageTrainingOutcome;
 import dev.graft.strategy.SplitPredictions;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.training.FitResult;
@@ -54,6 +55,18 @@ public record ReportData(String runName, FitResult fit, ClassificationMetrics va
         Optional<SplitPredictions> preds = outcome.errorAnalysisPredictions();
         List<MisclassifiedExample> wrong = preds.map(p -> MisclassifiedExample.worst(p, labels, maxMisclassified))
                 .orElse(List.of());
+        String split = outcome.predictions().containsKey("test") ? "test" : "validation";
+        Provenance.DataFingerprint train = outcome.provenance().data().get("train");
+        Map<String, Integer> counts = train == null ? Map.of() : train.classCounts();
+        return new ReportData(runName, outcome.fit(), outcome.validation(), outcome.test(), wrong, split,
+                ordered(counts, labels), provenanceMap(outcome.provenance()));
+    }
+
+    /** The report of an image strategy's outcome: the worst mistakes come with thumbnails of the images. */
+    public static ReportData of(String runName, ImageTrainingOutcome outcome) {
+        List<String> labels = outcome.classifier().labels().labels();
+        List<MisclassifiedExample> wrong = outcome.errorAnalysisPredictions()
+                .map(p -> MisclassifiedExample.worstImages(p, labels, DEFAULT_MISCLASSIFIED)).orElse(List.of());
         String split = outcome.predictions().containsKey("test") ? "test" : "validation";
         Provenance.DataFingerprint train = outcome.provenance().data().get("train");
         Map<String, Integer> counts = train == null ? Map.of() : train.classCounts();

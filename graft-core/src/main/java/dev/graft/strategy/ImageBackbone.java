@@ -4,16 +4,20 @@ import ai.djl.ndarray.NDManager;
 import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.model.vision.VisionBackbone;
 import dev.graft.model.vision.VisionBackbones;
+import dev.graft.tensor.io.AtomicDirectory;
 import dev.graft.util.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * A pretrained image backbone stored in a directory ({@code backbone.json}, weights as
  * {@code model.onnx} or {@code model.safetensors}, {@code preprocessor_config.json}), e.g. written
- * by {@code graft models import}.
+ * by {@code graft models import} or {@link #importCheckpoint}.
  *
  * @param id            model id (e.g. {@code mobilenetv2})
  * @param directory     the directory
@@ -30,7 +34,7 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         if (!VisionBackbones.isBackboneDirectory(dir)) {
             throw new IllegalArgumentException(dir + " is not an image backbone directory (no " + VisionBackbones.CONFIG
                     + " naming one of " + VisionBackbones.ARCHITECTURES + "). Create one with `graft models import --onnx FILE"
-                    + " --preset imagenet`.");
+                    + " --preset imagenet` or `graft models import --safetensors FILE --architecture efficientnet-b0`.");
         }
         try {
             Path weights = VisionBackbones.weightsFile(dir);
@@ -42,6 +46,72 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read backbone " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes a backbone directory at {@code target} (atomically) from a torchvision or timm safetensors checkpoint of a
+     * published architecture ({@link VisionBackbones#CHECKPOINT_ARCHITECTURES}). The checkpoint is loaded first, so
+     * a wrong architecture or a damaged file is refused before anything is written; the weights are stored under
+     * Graft's names ({@code model.safetensors}), with {@code backbone.json} and {@code preprocessor_config.json}.
+     *
+     * @param id      the name recorded as the backbone's id
+     * @param license the weights' licence, recorded in provenance
+     */
+    public static ImageBackbone importCheckpoint(String architecture, Path checkpoint, Path target, String id, String license,
+                                                 PreprocessorConfig preprocessing) throws IOException {
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new IllegalArgumentException("Checkpoint " + checkpoint + " does not exist.");
+        }
+        String arch = architecture.toLowerCase(Locale.ROOT);
+        String sha = Hashes.sha256(checkpoint);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VisionBackbone net = VisionBackbones.fromCheckpoint(arch, checkpoint, manager);
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            AtomicDirectory.write(target, staging -> {
+                Map<String, String> extra = new LinkedHashMap<>();
+                extra.put("id", id);
+                extra.put("license", license);
+                extra.put("source", checkpoint.toAbsolutePath().toString());
+                extra.put("source_sha256", sha);
+                VisionBackbones.save(net, staging, extra);
+                preprocessing.write(staging.resolve(PreprocessorConfig.FILE));
+            });
+        }
+        return open(target);
+    }
+
+    /**
+     * The backbone for {@code --model ARCH:FILE}: the checkpoint is imported once into
+     * {@code models/ARCH-<first 12 hex digits of its SHA-256>} (ImageNet preprocessing, licence unknown) and that
+     * directory is reused while the file is unchanged.
+     */
+    public static ImageBackbone ofCheckpoint(String architecture, Path checkpoint, Path models) throws IOException {
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new IllegalArgumentException("Checkpoint " + checkpoint + " (from --model " + architecture + ":" + checkpoint
+                    + ") does not exist.");
+        }
+        String arch = architecture.toLowerCase(Locale.ROOT);
+        Path dir = models.resolve(arch + "-" + Hashes.sha256(checkpoint).substring(0, 12));
+        if (VisionBackbones.isBackboneDirectory(dir) && Files.isRegularFile(dir.resolve(VisionBackbones.SAFETENSORS))) {
+            return open(dir);
+        }
+        return importCheckpoint(arch, checkpoint, dir, arch, "unknown", PreprocessorConfig.imagenet());
+    }
+
+    /**
+     * Splits {@code ARCH:FILE} (e.g. {@code efficientnet-b0:/models/b0.safetensors}) into architecture and file when
+     * ARCH is one of {@link VisionBackbones#CHECKPOINT_ARCHITECTURES}; empty otherwise.
+     */
+    public static java.util.Optional<Map.Entry<String, Path>> parseCheckpointReference(String model) {
+        int colon = model.indexOf(':');
+        if (colon <= 0) {
+            return java.util.Optional.empty();
+        }
+        String arch = model.substring(0, colon).toLowerCase(Locale.ROOT);
+        if (!VisionBackbones.CHECKPOINT_ARCHITECTURES.contains(arch)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Map.entry(arch, Path.of(model.substring(colon + 1))));
     }
 
     /** Builds the trainable DJL module with the pretrained weights. */

@@ -21,10 +21,22 @@ import java.util.Optional;
  * @param embedSeconds wall time spent computing backbone features (feature extraction; near zero on a cache hit)
  * @param cacheHits    splits whose features came from the cache
  * @param provenance   how the model was made
+ * @param predictions  the kept model's probabilities by split ({@code "val"}, {@code "test"}), for error analysis
  */
 public record ImageTrainingOutcome(ImageClassifier classifier, FitResult fit, ClassificationMetrics validation,
                                    Optional<ClassificationMetrics> test, double embedSeconds, int cacheHits,
-                                   Provenance provenance) implements AutoCloseable {
+                                   Provenance provenance, Map<String, ImagePredictions> predictions)
+        implements RunResult, AutoCloseable {
+
+    /** Copies the predictions map. */
+    public ImageTrainingOutcome {
+        predictions = Map.copyOf(predictions);
+    }
+
+    /** Predictions on the test split when there is one, else on the validation split (empty if none were kept). */
+    public Optional<ImagePredictions> errorAnalysisPredictions() {
+        return Optional.ofNullable(predictions.getOrDefault("test", predictions.get("val")));
+    }
 
     /** Saves the model directory atomically (see {@link ImageClassifier#save}). */
     public boolean save(Path dir, Provenance p, ModelDirectory.Writer extras) throws IOException {
@@ -39,6 +51,7 @@ public record ImageTrainingOutcome(ImageClassifier classifier, FitResult fit, Cl
         m.put("best_epoch", fit.bestEpoch());
         m.put("epochs_run", fit.history().size());
         m.put("stopped_early", fit.stoppedEarly());
+        m.put("skipped_steps", fit.skippedSteps());
         m.put("monitor", fit.monitor().key());
         m.put("history", fit.history());
         m.put("embed_seconds", embedSeconds);

@@ -15,12 +15,15 @@ import dev.graft.data.image.ImageSplits;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
+import dev.graft.model.vision.BatchNorm2d;
 import dev.graft.model.vision.ImageClassifierModel;
 import dev.graft.model.vision.OnnxFeatureExtractor;
 import dev.graft.model.vision.VisionBackbone;
 import dev.graft.model.vision.VisionBackbones;
+import dev.graft.model.vision.VisionModule;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.FitResult;
+import dev.graft.training.FreezeSchedule;
 import dev.graft.training.ImageBatches;
 import dev.graft.training.Inference;
 import dev.graft.training.Learner;
@@ -46,7 +49,7 @@ import java.util.Optional;
  *       checksum, preprocessing and image files) and a head is trained on them;</li>
  *   <li>{@link #fineTune}: backbone and head train together through the {@link Learner} with the
  *       {@link FineTuneConfig}'s plan (freezing schedule over the backbone's blocks, differential
- *       rates, SGD with momentum and one-cycle by default — see {@link #cnnDefaults()}), on
+ *       rates, head first then every layer with AdamW and one-cycle by default — see {@link #cnnDefaults()}), on
  *       augmented images decoded in parallel with training.</li>
  * </ul>
  */
@@ -58,15 +61,18 @@ public final class ImageTransfer {
     }
 
     /**
-     * The CNN fine-tuning recipe: SGD momentum 0.9, head 1e-2 and backbone 1e-3 (same rate for all
-     * blocks), weight decay 1e-4 (L2 in SGD), one-cycle with 25% rise, no clipping, batch 32, 5
-     * epochs, patience 3.
+     * The CNN fine-tuning recipe, as fastai's {@code fine_tune} and the Keras transfer-learning guide do it: one epoch
+     * training the new head alone on the frozen network, then every layer trains, the backbone at lower rates (AdamW,
+     * head 1e-3, top backbone group 1e-4, ×0.9 per group going down; weight decay 0.01 except biases and norms),
+     * one-cycle with 25% rise, batch 32, 5 epochs, patience 3. BatchNorm keeps its running statistics (see
+     * {@link #fineTune(ImageBackbone, ImageSplits, FineTuneConfig, Augmentation, boolean, int, List)}).
      */
     public static FineTuneConfig cnnDefaults() {
         FineTuneConfig d = FineTuneConfig.defaults();
-        return d.withTraining(d.training().withEpochs(5).withBatchSize(32).withLearningRate(1e-2).withWeightDecay(1e-4).withPatience(3))
-                .withSchedule("onecycle", 0.25).withBackboneLr(1e-3, 1.0)
-                .withOptimizer(dev.graft.training.optim.OptimizerSpec.sgd()).withHead(0, 0.1);
+        return d.withTraining(d.training().withEpochs(5).withBatchSize(32).withLearningRate(1e-3).withWeightDecay(0.01).withPatience(3))
+                .withSchedule("onecycle", 0.25).withBackboneLr(1e-4, 0.9)
+                .withFreeze(FreezeSchedule.all().withHeadEpochs(1))
+                .withOptimizer(dev.graft.training.optim.OptimizerSpec.adamW()).withHead(0, 0.1);
     }
 
     /** Frozen backbone features + trained head. */
@@ -104,20 +110,38 @@ public final class ImageTransfer {
                     new DenseBatches(valX, indices(splits.val(), labels)));
             ImageClassifier classifier = new ImageClassifier(backbone, head, labels, spec.preprocessing(), FeatureExtraction.NAME,
                     info(spec), manager).withOnnxFeatures(Files.isRegularFile(onnx) ? onnx : null);
-            ClassificationMetrics val = score(classifier.probabilitiesOfFeatures(valX), splits.val(), labels);
-            Optional<ClassificationMetrics> test = testX == null ? Optional.empty()
-                    : Optional.of(score(classifier.probabilitiesOfFeatures(testX), splits.test().get(), labels));
+            Map<String, ImagePredictions> predictions = new LinkedHashMap<>();
+            predictions.put("val", new ImagePredictions(splits.val(), classifier.probabilitiesOfFeatures(valX)));
+            if (testX != null) {
+                predictions.put("test", new ImagePredictions(splits.test().get(), classifier.probabilitiesOfFeatures(testX)));
+            }
+            ClassificationMetrics val = score(predictions.get("val"), labels);
+            Optional<ClassificationMetrics> test = Optional.ofNullable(predictions.get("test")).map(t -> score(t, labels));
             Provenance p = provenance(FeatureExtraction.NAME, config.training().seed(), config.describe(), spec, splits, val, test);
-            return new ImageTrainingOutcome(classifier, fit, val, test, embedSeconds, cache.hits(), p);
+            return new ImageTrainingOutcome(classifier, fit, val, test, embedSeconds, cache.hits(), p, predictions);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    /** Backbone and head trained together. */
+    /** Backbone and head trained together, BatchNorm keeping its running statistics. */
     public static ImageTrainingOutcome fineTune(ImageBackbone spec, ImageSplits splits, FineTuneConfig config,
                                                 Augmentation augmentation, int workers, List<TrainingListener> listeners) {
+        return fineTune(spec, splits, config, augmentation, false, workers, listeners);
+    }
+
+    /**
+     * Backbone and head trained together.
+     *
+     * @param trainBatchNorm whether BatchNorm layers of trainable groups normalise with batch statistics and update
+     *                       their running statistics (fastai's {@code train_bn}); false keeps every BatchNorm in
+     *                       inference mode while its scale and shift still learn (Keras' advice; right for small
+     *                       batches and small data sets). BatchNorm of frozen groups never changes either way.
+     */
+    public static ImageTrainingOutcome fineTune(ImageBackbone spec, ImageSplits splits, FineTuneConfig config,
+                                                Augmentation augmentation, boolean trainBatchNorm, int workers,
+                                                List<TrainingListener> listeners) {
         LabelMap labels = splits.labelMap();
         Learner.seed(config.training().seed());
         NDManager manager = NDManager.newBaseManager();
@@ -126,6 +150,9 @@ public final class ImageTransfer {
         try (ImageBatches train = new ImageBatches(splits.train().examples(), indices(splits.train(), labels), pipeline, true, seed, workers, 2);
              ImageBatches val = new ImageBatches(splits.val().examples(), indices(splits.val(), labels), pipeline, false, seed, workers, 2)) {
             VisionBackbone backbone = spec.load(manager);
+            if (backbone instanceof VisionModule module) {
+                BatchNorm2d.keepRunningStatistics(module, !trainBatchNorm);
+            }
             ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), labels.size(), config.hiddenUnits(),
                     config.dropout()));
             head.initialize(manager);
@@ -133,19 +160,22 @@ public final class ImageTransfer {
             Learner learner = new Learner(model, model, config.trainConfig(), config.plan(), listeners);
             FitResult fit = learner.fit(train, val);
             model.namedParameters().values().forEach(p -> p.freeze(true));
-            ClassificationMetrics valM = score(learner.predictProbabilities(val), splits.val(), labels);
-            Optional<ClassificationMetrics> test = Optional.empty();
+            Map<String, ImagePredictions> predictions = new LinkedHashMap<>();
+            predictions.put("val", new ImagePredictions(splits.val(), learner.predictProbabilities(val)));
             if (splits.test().isPresent()) {
                 try (ImageBatches t = new ImageBatches(splits.test().get().examples(), indices(splits.test().get(), labels), pipeline,
                         false, seed, workers, 2)) {
-                    test = Optional.of(score(learner.predictProbabilities(t), splits.test().get(), labels));
+                    predictions.put("test", new ImagePredictions(splits.test().get(), learner.predictProbabilities(t)));
                 }
             }
+            ClassificationMetrics valM = score(predictions.get("val"), labels);
+            Optional<ClassificationMetrics> test = Optional.ofNullable(predictions.get("test")).map(t -> score(t, labels));
             ImageClassifier classifier = new ImageClassifier(backbone, head, labels, spec.preprocessing(), FineTuning.NAME, info(spec), manager);
             Map<String, Object> settings = new LinkedHashMap<>(config.describe());
             settings.put("augmentation", augmentation.toString());
+            settings.put("train_bn", trainBatchNorm);
             Provenance p = provenance(FineTuning.NAME, seed, settings, spec, splits, valM, test);
-            return new ImageTrainingOutcome(classifier, fit, valM, test, 0, 0, p);
+            return new ImageTrainingOutcome(classifier, fit, valM, test, 0, 0, p, predictions);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -242,6 +272,10 @@ public final class ImageTransfer {
 
     static int[] indices(ImageDataset d, LabelMap labels) {
         return d.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
+    }
+
+    static ClassificationMetrics score(ImagePredictions p, LabelMap labels) {
+        return score(p.probabilities(), p.data(), labels);
     }
 
     static ClassificationMetrics score(float[][] probs, ImageDataset data, LabelMap labels) {

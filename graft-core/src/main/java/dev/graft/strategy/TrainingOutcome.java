@@ -23,7 +23,7 @@ import java.util.Optional;
  */
 public record TrainingOutcome(TextClassifier classifier, FitResult fit, ClassificationMetrics validation,
                               Optional<ClassificationMetrics> test, double embedSeconds, int cacheHits,
-                              Provenance provenance, Map<String, SplitPredictions> predictions) implements AutoCloseable {
+                              Provenance provenance, Map<String, SplitPredictions> predictions) implements RunResult, AutoCloseable {
 
     /** Copies the predictions map. */
     public TrainingOutcome {

@@ -4,7 +4,7 @@ import dev.graft.artifact.ModelDirectory;
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.metrics.ClassificationMetrics;
-import dev.graft.strategy.TrainingOutcome;
+import dev.graft.strategy.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ public final class TrainingRuns {
 
     /** Files of a model directory copied into the run's artefacts (the encoder is left out: it is large and shared). */
     public static final List<String> MODEL_ARTIFACTS = List.of(ModelDirectory.MANIFEST, TextClassifier.HEAD_FILE,
-            TextClassifier.METRICS_FILE, TextClassifier.PROVENANCE_FILE, "report.html", "plots");
+            TextClassifier.METRICS_FILE, TextClassifier.PROVENANCE_FILE, dev.graft.data.image.PreprocessorConfig.FILE, "report.html", "plots");
 
     private TrainingRuns() {
     }
@@ -73,12 +73,12 @@ public final class TrainingRuns {
     }
 
     /**
-     * Summary metrics of a finished training: the kept model's validation (and test) scores, timing and peak memory.
+     * Summary metrics of a finished training (text or image): the kept model's validation (and test) scores, timing and peak memory.
      *
      * @param totalSeconds wall time of the whole command
      * @param memory       the peak memory measured at the end
      */
-    public static Map<String, Double> summaryMetrics(TrainingOutcome outcome, double totalSeconds, PeakMemory memory) {
+    public static Map<String, Double> summaryMetrics(RunResult outcome, double totalSeconds, PeakMemory memory) {
         Map<String, Double> m = new LinkedHashMap<>();
         scores("best_val_", outcome.validation(), m);
         outcome.test().ifPresent(t -> scores("test_", t, m));

@@ -18,6 +18,9 @@ import dev.graft.model.Scalars;
  * running statistics updated, only when the forward pass is in training mode <em>and</em> this
  * layer's {@code weight} is trainable. A frozen layer (its block frozen by the training plan)
  * always normalises with its running statistics, which therefore never change.
+ *
+ * <p>{@link #keepRunningStatistics} extends that to trainable layers (Keras' advice for fine-tuning: BatchNorm stays
+ * in inference mode while its scale and shift still learn); fastai's {@code train_bn} is the default.
  */
 public final class BatchNorm2d extends VisionModule {
 
@@ -28,6 +31,7 @@ public final class BatchNorm2d extends VisionModule {
     private final Parameter bias;
     private final Parameter runningMean;
     private final Parameter runningVar;
+    private boolean keepRunning;
 
     /** PyTorch defaults: eps 1e-5, momentum 0.1. */
     public BatchNorm2d(int channels) {
@@ -50,9 +54,30 @@ public final class BatchNorm2d extends VisionModule {
         runningVar.setInitializer(ai.djl.training.initializer.Initializer.ONES);
     }
 
-    /** Whether a training-mode pass would use batch statistics (the layer is trainable). */
+    /** Whether a training-mode pass would use batch statistics (the layer is trainable and not told to keep them). */
     public boolean updatesStatistics() {
-        return weight.requiresGradient();
+        return weight.requiresGradient() && !keepRunning;
+    }
+
+    /**
+     * With {@code true}, this layer normalises with its running statistics and never updates them, even in a
+     * training-mode pass of a trainable layer; its weight and bias still train.
+     */
+    public void keepRunningStatistics(boolean keep) {
+        this.keepRunning = keep;
+    }
+
+    /** Sets {@link #keepRunningStatistics} on every BatchNorm inside {@code root}; returns how many there are. */
+    public static int keepRunningStatistics(VisionModule root, boolean keep) {
+        int n = 0;
+        if (root instanceof BatchNorm2d bn) {
+            bn.keepRunningStatistics(keep);
+            n++;
+        }
+        for (java.util.Map.Entry<String, VisionModule> c : root.modules()) {
+            n += keepRunningStatistics(c.getValue(), keep);
+        }
+        return n;
     }
 
     /** Normalises {@code x}. */
@@ -64,7 +89,7 @@ public final class BatchNorm2d extends VisionModule {
         b.attach(x.getManager());
         NDArray rm = runningMean.getArray();
         NDArray rv = runningVar.getArray();
-        if (training && weight.requiresGradient()) {
+        if (training && updatesStatistics()) {
             NDArray mean = channelMean(x);
             NDArray centred = x.sub(mean);
             NDArray var = channelMean(centred.square());

@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Building vision backbones with their weights: MobileNetV2 from an ONNX file, ResNet from a
+ * Building vision backbones with their weights: MobileNetV2 from an ONNX file, ResNet and EfficientNet from a
  * torchvision/timm safetensors checkpoint, and any of them from a backbone directory
  * ({@code backbone.json} naming the architecture, plus {@code model.safetensors} or {@code model.onnx}).
  */
@@ -32,7 +32,9 @@ public final class VisionBackbones {
     /** Weights inside a backbone directory (ONNX form). */
     public static final String ONNX = "model.onnx";
     /** Architectures this build knows. */
-    public static final List<String> ARCHITECTURES = List.of("mobilenetv2", "resnet18", "resnet50");
+    public static final List<String> ARCHITECTURES = List.of("mobilenetv2", "resnet18", "resnet50", "efficientnet-b0");
+    /** Architectures whose pretrained weights come as a safetensors checkpoint ({@link #fromCheckpoint}). */
+    public static final List<String> CHECKPOINT_ARCHITECTURES = List.of("resnet18", "resnet50", "efficientnet-b0");
 
     private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -60,6 +62,28 @@ public final class VisionBackbones {
         r.initialize(manager);
         VisionWeights.load(r, readAll(file), ResNet::ignoredCheckpointEntry);
         return r;
+    }
+
+    /** An EfficientNet of {@code spec} with weights from a timm or torchvision safetensors checkpoint. */
+    public static EfficientNet efficientNetFromSafetensors(Path file, EfficientNetSpec spec, NDManager manager) {
+        EfficientNet e = new EfficientNet(spec);
+        e.initialize(manager);
+        EfficientNetWeights.load(e, readAll(file));
+        return e;
+    }
+
+    /**
+     * A backbone of a published architecture ({@link #CHECKPOINT_ARCHITECTURES}) with weights from a torchvision or
+     * timm safetensors checkpoint.
+     */
+    public static VisionBackbone fromCheckpoint(String architecture, Path file, NDManager manager) {
+        return switch (architecture.toLowerCase(Locale.ROOT)) {
+            case "resnet18" -> resNetFromSafetensors(file, ResNetSpec.resnet18(), manager);
+            case "resnet50" -> resNetFromSafetensors(file, ResNetSpec.resnet50(), manager);
+            case "efficientnet-b0" -> efficientNetFromSafetensors(file, EfficientNetSpec.b0(), manager);
+            default -> throw new IllegalArgumentException("No safetensors architecture '" + architecture + "'; this Graft knows "
+                    + CHECKPOINT_ARCHITECTURES + " (MobileNetV2 comes as ONNX: graft models import --onnx FILE).");
+        };
     }
 
     /** Whether {@code dir} is a vision backbone directory. */
@@ -103,8 +127,13 @@ public final class VisionBackbones {
                             : arch.equals("resnet18") ? ResNetSpec.resnet18() : ResNetSpec.resnet50();
                     return resNetFromSafetensors(st, spec, manager);
                 }
+                case "efficientnet-b0" -> {
+                    EfficientNetSpec spec = cfg.has("spec") ? MAPPER.treeToValue(cfg.get("spec"), EfficientNetSpec.class)
+                            : EfficientNetSpec.b0();
+                    return efficientNetFromSafetensors(st, spec, manager);
+                }
                 default -> throw new IllegalArgumentException(dir.resolve(CONFIG) + " names architecture '" + arch
-                        + "'; this Graft knows " + ARCHITECTURES + ". (EfficientNet is not supported yet.)");
+                        + "'; this Graft knows " + ARCHITECTURES + ".");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read backbone " + dir + ": " + e.getMessage(), e);
