@@ -6,7 +6,6 @@ import dev.graft.data.DatasetSplits;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.report.Charts;
 import dev.graft.strategy.FeatureExtraction;
-import dev.graft.strategy.FineTuning;
 import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.training.LrFinder;
 import java.io.PrintWriter;
@@ -64,7 +63,7 @@ final class LrFindCommand implements Callable<Integer> {
         options.report(splits, err, quiet || json);
         TextModelSpec backbone = options.resolveModel(err, quiet || json);
         LrFinder.Result r = fineTune
-                ? new FineTuning(options.fineTuneConfig()).findLearningRate(backbone, splits, finder)
+                ? options.fineTuning().findLearningRate(backbone, splits, finder)
                 : new FeatureExtraction(options.featureExtractionConfig()).findLearningRate(backbone, splits, finder,
                         new BarProgress(err, quiet || json));
         if (plot != null) {

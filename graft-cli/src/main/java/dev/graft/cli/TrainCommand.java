@@ -7,10 +7,10 @@ import dev.graft.model.text.TextModelSpec;
 import dev.graft.report.ReportData;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
-import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
 import dev.graft.tensor.io.AtomicDirectory;
 import dev.graft.strategy.TrainingOutcome;
+import dev.graft.tracking.PeakMemory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -87,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
         // Cheap checks first: settings, the output directory and the data, before any model is loaded.
         options.checkSplitSettings();
         FeatureExtractionConfig feConfig = fineTune ? null : options.featureExtractionConfig();
-        FineTuneConfig ftConfig = fineTune ? options.fineTuneConfig() : null;
+        FineTuning fineTuning = fineTune ? options.fineTuning() : null;
         if (!fineTune && resume != null) {
             throw new IllegalArgumentException("--resume applies to --strategy fine-tune; feature extraction reuses its embedding cache instead.");
         }
@@ -103,15 +103,19 @@ final class TrainCommand implements Callable<Integer> {
         if (fineTune && !quiet) {
             err.println("checkpoints: " + ckpt + (resume != null ? " (resuming)" : "  (resume an interrupted run with --resume " + ckpt + ")"));
         }
-        Map<String, Object> settings = fineTune ? ftConfig.describe() : feConfig.describe();
+        Map<String, Object> settings = fineTune ? fineTuning.describe() : feConfig.describe();
         try (TrainRunRecorder recorder = TrainRunRecorder.start(tracking, out, options.runParams(settings), err);
              TrainingOutcome outcome = fineTune
-                     ? new FineTuning(ftConfig).fit(backbone, splits, new BarProgress(err, quiet),
+                     ? fineTuning.fit(backbone, splits, new BarProgress(err, quiet),
                              recorder.listeners(new EpochProgress(err, quiet)), ckpt, checkpointEvery, resume != null)
                      : new FeatureExtraction(feConfig).fit(backbone, splits, new BarProgress(err, quiet),
                              recorder.listeners(new EpochProgress(err, quiet)))) {
             Provenance provenance = outcome.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs());
-            boolean replaced = outcome.classifier().save(out, provenance, outcome.metricsDocument(),
+            Map<String, Object> metrics = outcome.metricsDocument();
+            PeakMemory peak = PeakMemory.measure();
+            metrics.put("peak_rss_mb", Math.round(peak.mebibytes()));
+            metrics.put("peak_memory_source", peak.source());
+            boolean replaced = outcome.classifier().save(out, provenance, metrics,
                     staging -> recorder.writeReport(() -> ReportData.of(recorder.runName(), outcome), provenance, staging));
             if (fineTune && checkpointDir == null && resume == null) {
                 AtomicDirectory.deleteTree(ckpt);
@@ -127,6 +131,7 @@ final class TrainCommand implements Callable<Integer> {
             });
             if (fineTune) {
                 stdout.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%n", outcome.fit().seconds(), total);
+                stdout.println(ParameterLine.of(metrics));
             } else {
                 stdout.printf(Locale.ROOT, "Embeddings: %.1f s (%s)   head training: %.1f s   total: %.1f s%n", outcome.embedSeconds(),
                         outcome.cacheHits() > 0 ? outcome.cacheHits() + " split(s) from cache" : "computed and cached",

@@ -6,6 +6,9 @@ import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
 import dev.graft.model.card.Licenses;
+import dev.graft.model.peft.LoraTarget;
+import dev.graft.model.peft.PeftMethod;
+import dev.graft.model.peft.PeftSpec;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
 import dev.graft.strategy.FeatureExtraction;
@@ -17,6 +20,7 @@ import dev.graft.training.Monitor;
 import dev.graft.training.TrainConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,6 +30,9 @@ import picocli.CommandLine.Option;
  * by {@code graft train} and {@code graft lr-find}, so both read the same options the same way.
  */
 final class TrainingOptions {
+
+    /** Default learning rate of LoRA updates and adapters (the top backbone group's rate). */
+    static final double PEFT_LR = 1e-3;
 
     @Option(names = "--train", required = true, paramLabel = "PATH", description = "Labelled training data (CSV, TSV or JSONL), or images: a folder of class folders or a CSV of path,label.")
     Path train;
@@ -41,7 +48,9 @@ final class TrainingOptions {
     String model;
 
     @Option(names = "--strategy", defaultValue = FeatureExtraction.NAME, paramLabel = "NAME",
-            description = "Transfer strategy: feature-extraction (frozen backbone, cached embeddings, new head) or fine-tune (default: ${DEFAULT-VALUE}).")
+            description = "Transfer strategy: feature-extraction (frozen backbone, cached embeddings, new head), fine-tune,"
+                    + " lora (low-rank updates on chosen encoder layers, backbone frozen) or adapter (bottleneck adapters after"
+                    + " each attention and feed-forward block, backbone frozen) (default: ${DEFAULT-VALUE}).")
     String strategy;
 
     @Mixin
@@ -99,7 +108,8 @@ final class TrainingOptions {
     @Option(names = "--freeze-embeddings", description = "fine-tune: keep the embedding layer frozen.")
     boolean freezeEmbeddings;
 
-    @Option(names = "--lr-backbone", paramLabel = "RATE", description = "fine-tune: learning rate of the top backbone layer (default: 1e-4).")
+    @Option(names = "--lr-backbone", paramLabel = "RATE", description = "fine-tune: learning rate of the top backbone layer (default: 1e-4);"
+            + " lora, adapter: learning rate of the LoRA updates or adapters (default: 1e-3).")
     Double lrBackbone;
 
     @Option(names = "--layer-decay", paramLabel = "F", description = "fine-tune: learning-rate factor per layer going down; 1 = same rate for all (default: 0.9).")
@@ -124,13 +134,75 @@ final class TrainingOptions {
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads for the pretrained model (default: all cores).")
     Integer threads;
 
-    /** Whether the strategy is fine-tuning (else feature extraction); rejects unknown names. */
+    @Option(names = "--lora-rank", paramLabel = "R", description = "lora: rank r of each low-rank update B·A (default: " + PeftSpec.DEFAULT_RANK + ").")
+    Integer loraRank;
+
+    @Option(names = "--lora-alpha", paramLabel = "A", description = "lora: scaling numerator; updates are scaled by alpha/rank (default: 16).")
+    Double loraAlpha;
+
+    @Option(names = "--lora-dropout", paramLabel = "P", description = "lora: dropout on the input of each update (default: " + PeftSpec.DEFAULT_DROPOUT + ").")
+    Double loraDropout;
+
+    @Option(names = "--lora-targets", paramLabel = "LIST",
+            description = "lora: comma list of the linear layers updated in every encoder layer, from query,key,value,"
+                    + "attention-output,intermediate,output (default: query,value).")
+    String loraTargets;
+
+    @Option(names = "--adapter-size", paramLabel = "N", description = "adapter: bottleneck width of each adapter (default: " + PeftSpec.DEFAULT_ADAPTER_SIZE + ").")
+    Integer adapterSize;
+
+    @Option(names = "--train-layernorms", description = "lora, adapter: train the encoder's LayerNorm weights and biases too (default: frozen).")
+    boolean trainLayerNorms;
+
+    /**
+     * Whether the encoder trains on libtorch: fine-tuning, LoRA or adapters (else feature extraction); rejects
+     * unknown names and LoRA/adapter options given to another strategy.
+     */
     boolean fineTune() {
-        if (!FeatureExtraction.NAME.equals(strategy) && !FineTuning.NAME.equals(strategy)) {
+        boolean peft = PeftMethod.LORA.key().equals(strategy) || PeftMethod.ADAPTER.key().equals(strategy);
+        if (!FeatureExtraction.NAME.equals(strategy) && !FineTuning.NAME.equals(strategy) && !peft) {
             throw new IllegalArgumentException("Unknown --strategy '" + strategy + "'. Available: " + FeatureExtraction.NAME
-                    + ", " + FineTuning.NAME + ".");
+                    + ", " + FineTuning.NAME + ", " + PeftMethod.LORA.key() + ", " + PeftMethod.ADAPTER.key() + ".");
         }
-        return FineTuning.NAME.equals(strategy);
+        boolean loraOptions = loraRank != null || loraAlpha != null || loraDropout != null || loraTargets != null;
+        if (loraOptions && !PeftMethod.LORA.key().equals(strategy)) {
+            throw new IllegalArgumentException("--lora-rank, --lora-alpha, --lora-dropout and --lora-targets apply to --strategy lora,"
+                    + " not " + strategy + ".");
+        }
+        if (adapterSize != null && !PeftMethod.ADAPTER.key().equals(strategy)) {
+            throw new IllegalArgumentException("--adapter-size applies to --strategy adapter, not " + strategy + ".");
+        }
+        if (trainLayerNorms && !peft) {
+            throw new IllegalArgumentException("--train-layernorms applies to --strategy lora or adapter; with fine-tune every"
+                    + " LayerNorm trains already.");
+        }
+        if (peft && (unfreeze != null || gradual || freezeEmbeddings)) {
+            throw new IllegalArgumentException("--unfreeze, --gradual and --freeze-embeddings apply to --strategy fine-tune: with "
+                    + strategy + " the pretrained weights stay frozen and only the " + strategy + " modules and the head train"
+                    + " (--head-epochs still applies).");
+        }
+        return !FeatureExtraction.NAME.equals(strategy);
+    }
+
+    /** The LoRA or adapter settings for {@code --strategy lora|adapter}, else {@code null}. */
+    PeftSpec peftSpec() {
+        if (PeftMethod.LORA.key().equals(strategy)) {
+            PeftSpec d = PeftSpec.lora();
+            return d.withLora(loraRank != null ? loraRank : d.rank(), loraAlpha != null ? loraAlpha : d.alpha(),
+                    loraDropout != null ? loraDropout : d.dropout(),
+                    loraTargets != null ? List.copyOf(LoraTarget.parseList(loraTargets)) : d.targets())
+                    .withTrainLayerNorms(trainLayerNorms);
+        }
+        if (PeftMethod.ADAPTER.key().equals(strategy)) {
+            PeftSpec d = PeftSpec.adapter();
+            return d.withAdapterSize(adapterSize != null ? adapterSize : d.adapterSize()).withTrainLayerNorms(trainLayerNorms);
+        }
+        return null;
+    }
+
+    /** The text fine-tuning strategy these options describe: full fine-tuning, LoRA or adapters. */
+    FineTuning fineTuning() {
+        return new FineTuning(fineTuneConfig(), peftSpec());
     }
 
     /** Checks the split settings before any data or model is read. */
@@ -168,7 +240,8 @@ final class TrainingOptions {
         c = c.withTraining(trainConfig(c.training())).withSchedule(schedule, warmup).withFreeze(freeze)
                 .withOptimizer(c.optimizer().withKind(optimizer).withMaxGradNorm(maxGradNorm)).withL2sp(l2sp)
                 .withHead(hidden, dropout)
-                .withBackboneLr(lrBackbone != null ? lrBackbone : c.backboneLr(), layerDecay != null ? layerDecay : c.layerDecay());
+                .withBackboneLr(lrBackbone != null ? lrBackbone : peftSpec() != null ? PEFT_LR : c.backboneLr(),
+                        layerDecay != null ? layerDecay : c.layerDecay());
         return threads == null ? c : c.withThreads(threads);
     }
 

@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Reads a classification head's weights from {@code head.safetensors}, checking every name and shape. */
+/** Reads weights by name from a safetensors file ({@code head.safetensors}, LoRA/adapter weights), checking every name and shape. */
 final class HeadWeights {
 
     private HeadWeights() {
@@ -24,8 +24,15 @@ final class HeadWeights {
      * that lists every problem.
      */
     static void load(ClassifierHead head, Path file) throws IOException {
+        load(head.namedParameters(), file, "Head weights");
+    }
+
+    /**
+     * Loads {@code file} into {@code params} by name; a missing, unexpected or mis-shaped tensor is an
+     * error that names {@code what} and the file and lists every problem.
+     */
+    static void load(Map<String, Parameter> params, Path file, String what) throws IOException {
         try (SafeTensorsFile st = SafeTensors.open(file)) {
-            Map<String, Parameter> params = head.namedParameters();
             List<String> problems = new ArrayList<>();
             for (String name : st.names()) {
                 if (!params.containsKey(name)) {
@@ -46,7 +53,7 @@ final class HeadWeights {
                 ArrayCopies.copyInto(e.getValue().getArray(), t.data());
             }
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Head weights " + file + " do not match the manifest: " + String.join("; ", problems));
+                throw new IllegalArgumentException(what + " " + file + " do not match the manifest: " + String.join("; ", problems));
             }
         }
     }

@@ -5,6 +5,7 @@ import ai.djl.nn.Parameter;
 import dev.graft.data.LabelMap;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
+import dev.graft.model.peft.PeftModules;
 import dev.graft.model.text.DjlTextEncoder;
 import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.SentenceEncoder;
@@ -30,6 +31,11 @@ import java.util.Map;
  * A trained text classifier: a frozen pretrained encoder, a trained head and the label map. It is
  * saved as a self-contained directory (encoder files, head weights, labels, provenance) and
  * loaded back for prediction without the training data.
+ *
+ * <p>Three forms: a head on the unchanged backbone (feature extraction); a head and a fine-tuned
+ * encoder, saved as {@code backbone/model.safetensors}; a head and LoRA updates or adapters on the
+ * unchanged backbone, saved as the pretrained files in {@code backbone/} plus {@value PeftManifest#FILE}
+ * and {@value PeftManifest#WEIGHTS_FILE}.
  */
 public final class TextClassifier implements AutoCloseable {
 
@@ -45,9 +51,10 @@ public final class TextClassifier implements AutoCloseable {
     private final TextModelSpec backbone;
     private final ClassifierHead head;
     private final LabelMap labels;
-    private final String strategy;
+    private String strategy;
     private final NDManager manager;
     private final DjlTextEncoder trainedEncoder;
+    private PeftModules peft;
     private SentenceEncoder encoder;
 
     /**
@@ -55,7 +62,7 @@ public final class TextClassifier implements AutoCloseable {
      * ownership of {@code manager} (closed by {@link #close()}).
      */
     public TextClassifier(TextModelSpec backbone, ClassifierHead head, LabelMap labels, String strategy, NDManager manager) {
-        this(backbone, null, head, labels, strategy, manager);
+        this(backbone, null, null, head, labels, strategy, manager);
     }
 
     /**
@@ -64,11 +71,21 @@ public final class TextClassifier implements AutoCloseable {
      */
     public static TextClassifier fineTuned(DjlTextEncoder encoder, ClassifierHead head, LabelMap labels, String strategy,
                                            NDManager manager) {
-        return new TextClassifier(encoder.spec(), encoder, head, labels, strategy, manager);
+        return new TextClassifier(encoder.spec(), encoder, null, head, labels, strategy, manager);
     }
 
-    private TextClassifier(TextModelSpec backbone, DjlTextEncoder trainedEncoder, ClassifierHead head, LabelMap labels,
-                           String strategy, NDManager manager) {
+    /**
+     * Wraps a head and the LoRA updates or adapters attached to {@code encoder}'s unchanged pretrained
+     * module (strategy {@code lora} or {@code adapter}); saving writes the pretrained files and the new
+     * parameters. The classifier takes ownership of {@code manager}.
+     */
+    public static TextClassifier parameterEfficient(DjlTextEncoder encoder, PeftModules peft, ClassifierHead head, LabelMap labels,
+                                                    NDManager manager) {
+        return new TextClassifier(encoder.spec(), encoder, peft, head, labels, peft.spec().method().key(), manager);
+    }
+
+    private TextClassifier(TextModelSpec backbone, DjlTextEncoder trainedEncoder, PeftModules peft, ClassifierHead head,
+                           LabelMap labels, String strategy, NDManager manager) {
         if (head.config().numClasses() != labels.size()) {
             throw new IllegalArgumentException("head has " + head.config().numClasses() + " outputs but there are "
                     + labels.size() + " labels");
@@ -79,6 +96,7 @@ public final class TextClassifier implements AutoCloseable {
         this.strategy = strategy;
         this.manager = manager;
         this.trainedEncoder = trainedEncoder;
+        this.peft = peft;
         this.encoder = trainedEncoder;
     }
 
@@ -140,6 +158,48 @@ public final class TextClassifier implements AutoCloseable {
         return strategy;
     }
 
+    /** The LoRA updates or adapters on the encoder, or {@code null}. */
+    public PeftModules peft() {
+        return peft;
+    }
+
+    /**
+     * Parameters of the whole classifier (encoder, LoRA/adapters, head) when its encoder runs on
+     * libtorch (fine-tuned or parameter-efficient); empty for a head on a frozen ONNX encoder.
+     */
+    public java.util.OptionalLong totalParameters() {
+        if (trainedEncoder == null) {
+            return java.util.OptionalLong.empty();
+        }
+        long n = count(trainedEncoder.model().namedParameters()) + count(head.namedParameters());
+        return java.util.OptionalLong.of(n + (peft == null ? 0 : peft.parameterCount()));
+    }
+
+    private static long count(Map<String, Parameter> params) {
+        return params.values().stream().mapToLong(p -> p.getArray().size()).sum();
+    }
+
+    /**
+     * Folds LoRA into the encoder's weights ({@code W + (alpha/r)·B·A}): afterwards this classifier is a
+     * plain fine-tuned one (strategy {@code lora-merged}) predicting what it predicted before, up to float
+     * rounding, and {@link #save} writes {@code backbone/model.safetensors} instead of the LoRA files.
+     *
+     * @throws IllegalArgumentException when this model has no LoRA updates (adapters cannot be merged)
+     */
+    public synchronized void mergeLora() {
+        if (peft == null) {
+            throw new IllegalArgumentException("This model (strategy " + strategy + ") has no LoRA updates to merge;"
+                    + " only models trained with --strategy lora can be merged.");
+        }
+        try {
+            peft.merge();
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        peft = null;
+        strategy = "lora-merged";
+    }
+
     /**
      * Saves a self-contained model directory atomically (see {@link ModelDirectory}).
      *
@@ -164,7 +224,13 @@ public final class TextClassifier implements AutoCloseable {
             extras.write(staging);
             Path bb = Files.createDirectory(staging.resolve(BACKBONE_DIR));
             TextModelSpec written;
-            if (trainedEncoder != null) {
+            if (peft != null) {
+                SentenceEncoders.copyFiles(backbone, bb);
+                written = backbone;
+                SafeTensors.write(staging.resolve(PeftManifest.WEIGHTS_FILE), peft.tensors(), Map.of("format", "graft-peft"));
+                AtomicFiles.writeString(staging.resolve(PeftManifest.FILE),
+                        Json.MAPPER.writeValueAsString(new PeftManifest(peft.spec(), PeftManifest.WEIGHTS_FILE)));
+            } else if (trainedEncoder != null) {
                 written = trainedEncoder.saveTo(bb);
             } else {
                 SentenceEncoders.copyFiles(backbone, bb);
@@ -215,12 +281,29 @@ public final class TextClassifier implements AutoCloseable {
             LabelMap labels = LabelMap.of(m.labels());
             HeadConfig hc = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
             NDManager manager = NDManager.newBaseManager();
+            DjlTextEncoder peftEncoder = null;
             try {
                 ClassifierHead head = new ClassifierHead(hc);
                 head.initialize(manager);
                 HeadWeights.load(head, ModelDirectory.resolveInside(dir, m.head().file()));
-                return new TextClassifier(spec, head, labels, m.strategy(), manager);
+                Path peftFile = dir.resolve(PeftManifest.FILE);
+                if (!Files.isRegularFile(peftFile)) {
+                    return new TextClassifier(spec, head, labels, m.strategy(), manager);
+                }
+                PeftManifest pm = Json.MAPPER.readValue(peftFile.toFile(), PeftManifest.class);
+                if (pm.spec() == null || pm.weights() == null) {
+                    throw new IllegalArgumentException(peftFile + " lacks 'spec' or 'weights'; the model directory is damaged. Retrain.");
+                }
+                peftEncoder = DjlTextEncoder.open(spec, 32);
+                NDManager encoderManager = peftEncoder.model().namedParameters().values().iterator().next().getArray().getManager();
+                PeftModules modules = PeftModules.attach(peftEncoder.model(), pm.spec(), encoderManager);
+                HeadWeights.load(modules.savedParameters(), ModelDirectory.resolveInside(dir, pm.weights()),
+                        pm.spec().method().key() + " weights");
+                return new TextClassifier(spec, peftEncoder, modules, head, labels, m.strategy(), manager);
             } catch (RuntimeException | IOException e) {
+                if (peftEncoder != null) {
+                    peftEncoder.close();
+                }
                 manager.close();
                 throw e;
             }

@@ -11,12 +11,15 @@ import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
+import dev.graft.model.peft.PeftModules;
+import dev.graft.model.peft.PeftSpec;
 import dev.graft.model.text.DjlTextEncoder;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextTokenizer;
 import dev.graft.model.text.TransformerClassifier;
 import dev.graft.training.Checkpointing;
 import dev.graft.training.FitResult;
+import dev.graft.training.FreezeSchedule;
 import dev.graft.training.Learner;
 import dev.graft.training.LrFinder;
 import dev.graft.training.TokenBatches;
@@ -38,6 +41,12 @@ import java.util.Optional;
  * {@link FineTuneConfig} — layer groups frozen or unfrozen by schedule, differential and
  * layer-wise learning rates, AdamW or SGD, warm-up and decay, clipping, optional L2-SP — on
  * dynamically padded, length-bucketed batches, with crash-safe checkpoints.
+ *
+ * <p>With a {@link PeftSpec} it is parameter-efficient transfer instead (strategy {@code lora} or
+ * {@code adapter}): LoRA updates or adapters are attached to the frozen encoder as one more layer
+ * group just below the head, and the freeze schedule trains that group and the head only (after the
+ * config's head-only epochs); the group's learning rate is the config's backbone rate, and weight
+ * decay is grouped as always (none on biases and norms).
  */
 public final class FineTuning {
 
@@ -45,15 +54,46 @@ public final class FineTuning {
     public static final String NAME = "fine-tune";
 
     private final FineTuneConfig config;
+    private final PeftSpec peft;
 
     /** A strategy with these settings. */
     public FineTuning(FineTuneConfig config) {
-        this.config = config;
+        this(config, null);
+    }
+
+    /**
+     * Parameter-efficient transfer as {@code peft} says ({@code null}: full fine-tuning as {@code config} says).
+     * With a spec, the config's freeze schedule is replaced by "the new modules and the head", keeping its
+     * head-only epochs.
+     */
+    public FineTuning(FineTuneConfig config, PeftSpec peft) {
+        this.peft = peft;
+        this.config = peft == null ? config
+                : config.withFreeze(new FreezeSchedule(1, config.freeze().headEpochs(), false, false));
     }
 
     /** The settings. */
     public FineTuneConfig config() {
         return config;
+    }
+
+    /** The parameter-efficient spec, or {@code null} for full fine-tuning. */
+    public PeftSpec peft() {
+        return peft;
+    }
+
+    /** The strategy's name: {@code fine-tune}, {@code lora} or {@code adapter}. */
+    public String name() {
+        return peft == null ? NAME : peft.method().key();
+    }
+
+    /** Every setting by name: the config's, plus the spec's. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>(config.describe());
+        if (peft != null) {
+            m.putAll(peft.describe());
+        }
+        return m;
     }
 
     /** A learner and its data, ready to fit (also used by the LR finder). */
@@ -76,7 +116,8 @@ public final class FineTuning {
             ClassifierHead head = new ClassifierHead(new HeadConfig(encoder.config().hiddenSize(), labels.size(),
                     config.hiddenUnits(), config.dropout()));
             head.initialize(manager);
-            TransformerClassifier model = new TransformerClassifier(encoder, backbone.pooling(), head);
+            PeftModules modules = peft == null ? null : PeftModules.attach(encoder, peft, manager);
+            TransformerClassifier model = new TransformerClassifier(encoder, backbone.pooling(), head, modules);
             Learner learner = new Learner(model, model, config.trainConfig(), config.plan(), listeners);
             TokenBatches train = batches(tokenizer, splits.train(), labels);
             TokenBatches val = batches(tokenizer, splits.val(), labels);
@@ -111,9 +152,11 @@ public final class FineTuning {
             ClassificationMetrics val = RunProvenance.score(predictions.get("val").probabilities(), splits.val(), labels);
             Optional<ClassificationMetrics> test = p.test().map(t ->
                     RunProvenance.score(predictions.get("test").probabilities(), splits.test().get(), labels));
-            TextClassifier classifier = TextClassifier.fineTuned(DjlTextEncoder.wrap(backbone, p.model().encoder(), 32),
-                    p.model().head(), labels, NAME, p.manager());
-            Provenance provenance = RunProvenance.of(NAME, config.training().seed(), config.describe(), backbone, splits, val, test);
+            DjlTextEncoder encoder = DjlTextEncoder.wrap(backbone, p.model().encoder(), 32);
+            TextClassifier classifier = peft == null
+                    ? TextClassifier.fineTuned(encoder, p.model().head(), labels, NAME, p.manager())
+                    : TextClassifier.parameterEfficient(encoder, p.model().peft(), p.model().head(), labels, p.manager());
+            Provenance provenance = RunProvenance.of(name(), config.training().seed(), describe(), backbone, splits, val, test);
             return new TrainingOutcome(classifier, fit, val, test, 0, 0, provenance, predictions);
         } catch (RuntimeException e) {
             p.close();
@@ -137,7 +180,7 @@ public final class FineTuning {
         Hashes.update(md, backbone.sha256());
         Hashes.update(md, splits.train().sha256());
         Hashes.update(md, splits.val().sha256());
-        Hashes.update(md, config.describe().toString());
+        Hashes.update(md, describe().toString());
         return HexFormat.of().formatHex(md.digest());
     }
 

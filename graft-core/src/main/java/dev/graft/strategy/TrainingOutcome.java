@@ -57,7 +57,11 @@ public record TrainingOutcome(TextClassifier classifier, FitResult fit, Classifi
         classifier.close();
     }
 
-    /** {@code {"validation": {...}, "test": {...}, "best_epoch": n, ...}} as written to {@code metrics.json}. */
+    /**
+     * {@code {"validation": {...}, "test": {...}, "best_epoch": n, ...}} as written to {@code metrics.json}, with the
+     * most parameters any epoch trained ({@code trainable_parameters}) and, when the encoder ran on libtorch, the
+     * model's {@code total_parameters} and {@code trainable_fraction}.
+     */
     public Map<String, Object> metricsDocument() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("validation", validation.toMap());
@@ -70,6 +74,12 @@ public record TrainingOutcome(TextClassifier classifier, FitResult fit, Classifi
         m.put("history", fit.history());
         m.put("embed_seconds", embedSeconds);
         m.put("train_seconds", fit.seconds());
+        long trainable = fit.history().stream().mapToLong(dev.graft.training.EpochLog::trainable).max().orElse(0);
+        m.put("trainable_parameters", trainable);
+        classifier.totalParameters().ifPresent(total -> {
+            m.put("total_parameters", total);
+            m.put("trainable_fraction", total == 0 ? 0.0 : (double) trainable / total);
+        });
         return m;
     }
 }

@@ -43,6 +43,14 @@ public final class BertAttention extends CompositeBlock {
         return self;
     }
 
+    /** The linear layers by Hugging Face name ({@code self.query}, ..., {@code output.dense}). */
+    Map<String, BertLinear> linears() {
+        Map<String, BertLinear> m = new LinkedHashMap<>();
+        self.linears().forEach((k, v) -> m.put("self." + k, v));
+        m.put("output.dense", outputDense);
+        return m;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(apply(ps, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));

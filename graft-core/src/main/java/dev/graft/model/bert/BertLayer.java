@@ -46,6 +46,18 @@ public final class BertLayer extends CompositeBlock {
         return attention;
     }
 
+    /**
+     * The linear layers by Hugging Face name relative to the layer ({@code attention.self.query}, ...,
+     * {@code intermediate.dense}, {@code output.dense}), bottom to top.
+     */
+    public Map<String, BertLinear> linears() {
+        Map<String, BertLinear> m = new LinkedHashMap<>();
+        attention.linears().forEach((k, v) -> m.put("attention." + k, v));
+        m.put("intermediate.dense", intermediateDense);
+        m.put("output.dense", outputDense);
+        return m;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(apply(ps, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training));

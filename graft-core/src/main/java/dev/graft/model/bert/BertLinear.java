@@ -24,6 +24,7 @@ public final class BertLinear extends AbstractBlock implements NamedParameters {
     private final int outFeatures;
     private final Parameter weight;
     private final Parameter bias;
+    private LinearDelta delta;
 
     /** A linear map from {@code inFeatures} to {@code outFeatures}. */
     public BertLinear(int inFeatures, int outFeatures) {
@@ -45,11 +46,27 @@ public final class BertLinear extends AbstractBlock implements NamedParameters {
         return outFeatures;
     }
 
+    /**
+     * Decorates this layer with {@code d}, which then transforms every output (LoRA's low-rank
+     * update, a bottleneck adapter); {@code null} removes the decoration. The layer's own weights
+     * are untouched, and its {@link #namedParameters()} stay the pretrained ones: the decoration's
+     * parameters are named by whoever attached it.
+     */
+    public void decorate(LinearDelta d) {
+        this.delta = d;
+    }
+
+    /** The decoration, or {@code null}. */
+    public LinearDelta delta() {
+        return delta;
+    }
+
     /** Applies the layer to {@code x [..., in]}; the result lives in {@code x}'s manager. */
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = ps.getValue(bias, x.getDevice(), training);
-        return Linear.linear(x, w, b).singletonOrThrow();
+        NDArray y = Linear.linear(x, w, b).singletonOrThrow();
+        return delta == null ? y : delta.apply(ps, x, y, training);
     }
 
     @Override

@@ -53,6 +53,15 @@ public final class BertSelfAttention extends CompositeBlock {
         return probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) numHeads * headSize);
     }
 
+    /** The projections by Hugging Face name ({@code query}, {@code key}, {@code value}). */
+    Map<String, BertLinear> linears() {
+        Map<String, BertLinear> m = new LinkedHashMap<>();
+        m.put("query", query);
+        m.put("key", key);
+        m.put("value", value);
+        return m;
+    }
+
     private NDArray heads(NDArray x, long b, long t) {
         return x.reshape(b, t, numHeads, headSize).transpose(0, 2, 1, 3);
     }

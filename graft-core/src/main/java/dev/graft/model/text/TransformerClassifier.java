@@ -13,6 +13,7 @@ import dev.graft.model.LayerGroup;
 import dev.graft.model.Splittable;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.head.ClassifierHead;
+import dev.graft.model.peft.PeftModules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,11 @@ import java.util.Map;
  * end: {@code (inputIds, attentionMask, tokenTypeIds) → logits}. Parameters are named
  * {@code encoder.<BERT name>} and {@code head.<head name>}; layer groups are the embeddings, each
  * encoder layer, and the head.
+ *
+ * <p>With {@link PeftModules} attached to the encoder (LoRA, adapters), their parameters are named
+ * {@code encoder.<name>} too and form one more group, just below the head, named after the method
+ * ({@code lora}, {@code adapter}); pretrained parameters the spec trains (LayerNorms) move into it.
+ * Training the top backbone group then trains exactly the parameter-efficient modules.
  */
 public final class TransformerClassifier extends AbstractBlock implements Splittable {
 
@@ -34,12 +40,26 @@ public final class TransformerClassifier extends AbstractBlock implements Splitt
     private final BertModel encoder;
     private final Pooling pooling;
     private final ClassifierHead head;
+    private final PeftModules peft;
 
     /** Composes an encoder (already holding pretrained weights or to be initialised) and a head. */
     public TransformerClassifier(BertModel encoder, Pooling pooling, ClassifierHead head) {
+        this(encoder, pooling, head, null);
+    }
+
+    /**
+     * Composes an encoder, the parameter-efficient modules attached to it ({@code null} for none) and a head.
+     */
+    public TransformerClassifier(BertModel encoder, Pooling pooling, ClassifierHead head, PeftModules peft) {
         this.encoder = addChildBlock("encoder", encoder);
         this.pooling = pooling;
         this.head = addChildBlock("head", head);
+        this.peft = peft;
+    }
+
+    /** The parameter-efficient modules attached to the encoder, or {@code null}. */
+    public PeftModules peft() {
+        return peft;
     }
 
     /** The encoder. */
@@ -90,6 +110,9 @@ public final class TransformerClassifier extends AbstractBlock implements Splitt
     public Map<String, Parameter> namedParameters() {
         Map<String, Parameter> m = new LinkedHashMap<>();
         encoder.namedParameters().forEach((n, p) -> m.put(ENCODER + n, p));
+        if (peft != null) {
+            peft.namedParameters().forEach((n, p) -> m.put(ENCODER + n, p));
+        }
         head.namedParameters().forEach((n, p) -> m.put(HEAD + n, p));
         return m;
     }
@@ -97,13 +120,24 @@ public final class TransformerClassifier extends AbstractBlock implements Splitt
     @Override
     public List<LayerGroup> layerGroups() {
         List<LayerGroup> groups = new ArrayList<>();
-        groups.add(new LayerGroup("embeddings", prefixed(encoder.embeddings().namedParameters(), ENCODER + "embeddings."), false));
+        java.util.Set<String> moved = peft == null ? java.util.Set.of()
+                : peft.trainableNames().stream().map(n -> ENCODER + n).collect(java.util.stream.Collectors.toSet());
+        groups.add(new LayerGroup("embeddings", without(prefixed(encoder.embeddings().namedParameters(), ENCODER + "embeddings."),
+                moved), false));
         for (int i = 0; i < encoder.numLayers(); i++) {
-            groups.add(new LayerGroup("encoder.layer." + i,
-                    prefixed(encoder.layers().get(i).namedParameters(), ENCODER + "encoder.layer." + i + "."), false));
+            groups.add(new LayerGroup("encoder.layer." + i, without(
+                    prefixed(encoder.layers().get(i).namedParameters(), ENCODER + "encoder.layer." + i + "."), moved), false));
+        }
+        if (peft != null) {
+            groups.add(new LayerGroup(peft.spec().method().key(), peft.trainableNames().stream().map(n -> ENCODER + n).toList(),
+                    false));
         }
         groups.add(new LayerGroup("head", prefixed(head.namedParameters(), HEAD), true));
         return groups;
+    }
+
+    private static List<String> without(List<String> names, java.util.Set<String> excluded) {
+        return names.stream().filter(n -> !excluded.contains(n)).toList();
     }
 
     private static List<String> prefixed(Map<String, Parameter> params, String prefix) {

@@ -1,0 +1,167 @@
+package dev.graft.strategy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.graft.artifact.LoraMerge;
+import dev.graft.artifact.PeftManifest;
+import dev.graft.artifact.TextClassifier;
+import dev.graft.data.DatasetSplits;
+import dev.graft.data.Splits;
+import dev.graft.data.TextDataset;
+import dev.graft.data.TextExample;
+import dev.graft.model.bert.BertBackbone;
+import dev.graft.model.bert.BertConfig;
+import dev.graft.model.bert.BertModel;
+import dev.graft.model.peft.LoraTarget;
+import dev.graft.model.peft.PeftSpec;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.text.TextModels;
+import dev.graft.training.Learner;
+import dev.graft.util.Hashes;
+import dev.graft.util.Progress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LoRA and adapters end to end on a tiny BERT with MiniLM's tokenizer: train, save (base backbone + new
+ * weights + head), reload with identical predictions, merge LoRA into a plain model that predicts the same.
+ */
+class ParameterEfficientTransferTest {
+
+    private static final List<String> PROBES = List.of("refund my payment please", "the app crashes on start",
+            "billing question about my invoice", "crash when saving", "hello");
+    private static Path work;
+    private static TextModelSpec backbone;
+    private static DatasetSplits splits;
+
+    @BeforeAll
+    static void tinyModelAndData() throws IOException {
+        Path base = Files.createDirectories(Path.of("target", "test-work"));
+        work = Files.createTempDirectory(base, "peft");
+        Path dir = Files.createDirectories(work.resolve("tiny-bert"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Learner.seed(3);
+            BertModel model = new BertModel(new BertConfig(30522, 8, 1, 2, 16, 512, 2, 1e-12), 0f);
+            model.initialize(m);
+            BertBackbone.save(model, dir);
+        }
+        try (InputStream tok = ParameterEfficientTransferTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            Files.copy(tok, dir.resolve(TextModelSpec.TOKENIZER_FILE));
+        }
+        backbone = TextModels.fromDirectory(dir);
+        splits = Splits.withDatasets(data("train", 24, 0), data("val", 8, 100), data("test", 8, 200), 1);
+    }
+
+    private static TextDataset data(String name, int n, int offset) {
+        List<TextExample> ex = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ex.add(i % 2 == 0 ? TextExample.of("refund my payment " + (i + offset), "billing")
+                    : TextExample.of("the app crashes " + (i + offset), "bug"));
+        }
+        return TextDataset.of(name, ex);
+    }
+
+    private static FineTuneConfig config() {
+        FineTuneConfig c = FineTuneConfig.defaults();
+        return c.withTraining(c.training().withEpochs(2).withBatchSize(8).withLearningRate(1e-2)).withBackboneLr(2e-2, 1).withThreads(1);
+    }
+
+    private static double maxDiff(float[][] a, float[][] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int k = 0; k < a[i].length; k++) {
+                max = Math.max(max, Math.abs(a[i][k] - b[i][k]));
+            }
+        }
+        return max;
+    }
+
+    @Test
+    void loraModelSavesReloadsAndMergesWithIdenticalPredictions() throws IOException {
+        PeftSpec spec = PeftSpec.lora().withLora(4, 8, 0.1, List.of(LoraTarget.QUERY, LoraTarget.VALUE, LoraTarget.INTERMEDIATE));
+        Path dir = work.resolve("lora-model");
+        float[][] trained;
+        try (TrainingOutcome run = new FineTuning(config(), spec).fit(backbone, splits, Progress.NONE, List.of(), null, 1, false)) {
+            assertEquals("lora", run.classifier().strategy());
+            Map<String, Object> metrics = run.metricsDocument();
+            long trainable = (Long) metrics.get("trainable_parameters");
+            long total = (Long) metrics.get("total_parameters");
+            // 1 layer: query, value (8·4 + 4·8 each) and intermediate (8·4 + 4·16), plus the 2-class head (8·2 + 2)
+            assertEquals(2 * 64 + 96 + 18, trainable);
+            assertEquals(trainable, total - run.classifier().totalParameters().getAsLong() + trainable);
+            assertTrue((Double) metrics.get("trainable_fraction") < 0.01, "the embeddings dominate: " + metrics.get("trainable_fraction"));
+            trained = run.classifier().probabilities(PROBES);
+            run.save(dir);
+        }
+        assertTrue(Files.isRegularFile(dir.resolve(PeftManifest.FILE)) && Files.isRegularFile(dir.resolve(PeftManifest.WEIGHTS_FILE)));
+        assertEquals(backbone.sha256(), Hashes.sha256(dir.resolve("backbone").resolve(BertBackbone.WEIGHTS_FILE)),
+                "the saved backbone is the unchanged pretrained one");
+        try (TextClassifier loaded = TextClassifier.load(dir)) {
+            assertEquals("lora", loaded.strategy());
+            double d = maxDiff(trained, loaded.probabilities(PROBES));
+            assertTrue(d <= 1e-6, "reloaded LoRA model predicts identically: " + d);
+        }
+
+        Path merged = work.resolve("lora-merged");
+        LoraMerge.Result r = LoraMerge.merge(dir, merged);
+        assertTrue(r.maxProbabilityDifference() <= 1e-5, "probe difference " + r.maxProbabilityDifference());
+        assertFalse(Files.exists(merged.resolve(PeftManifest.FILE)), "a plain model: no LoRA files");
+        assertNotEquals(backbone.sha256(), Hashes.sha256(merged.resolve("backbone").resolve(BertBackbone.WEIGHTS_FILE)),
+                "LoRA trained away from zero, so merging changed the weights");
+        try (TextClassifier plain = TextClassifier.load(merged)) {
+            assertEquals("lora-merged", plain.strategy());
+            assertTrue(plain.peft() == null);
+            double d = maxDiff(trained, plain.probabilities(PROBES));
+            assertTrue(d <= 1e-5, "merged model predicts as the LoRA model: max abs prob diff " + d);
+        }
+        IllegalArgumentException again = assertThrows(IllegalArgumentException.class, () -> LoraMerge.merge(merged, work.resolve("x")));
+        assertTrue(again.getMessage().contains("no LoRA updates"), again.getMessage());
+    }
+
+    @Test
+    void adapterModelSavesAndReloadsButRefusesToMerge() throws IOException {
+        Path dir = work.resolve("adapter-model");
+        float[][] trained;
+        try (TrainingOutcome run = new FineTuning(config(), PeftSpec.adapter().withAdapterSize(4))
+                .fit(backbone, splits, Progress.NONE, List.of(), null, 1, false)) {
+            assertEquals("adapter", run.classifier().strategy());
+            assertEquals(2L * (8 * 4 + 4 + 4 * 8 + 8) + 18, run.metricsDocument().get("trainable_parameters"));
+            trained = run.classifier().probabilities(PROBES);
+            run.save(dir);
+        }
+        try (TextClassifier loaded = TextClassifier.load(dir)) {
+            assertEquals("adapter", loaded.strategy());
+            double d = maxDiff(trained, loaded.probabilities(PROBES));
+            assertTrue(d <= 1e-6, "reloaded adapter model predicts identically: " + d);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoraMerge.merge(dir, work.resolve("adapter-merged")));
+        assertTrue(e.getMessage().contains("cannot be merged") && e.getMessage().contains("adapter"), e.getMessage());
+        assertFalse(Files.exists(work.resolve("adapter-merged")), "nothing written");
+    }
+
+    @Test
+    void damagedLoraWeightsAreReportedByFileAndTensor() throws IOException {
+        Path dir = work.resolve("lora-damaged");
+        try (TrainingOutcome run = new FineTuning(config().withTraining(config().training().withEpochs(1)), PeftSpec.lora())
+                .fit(backbone, splits, Progress.NONE, List.of(), null, 1, false)) {
+            run.save(dir);
+        }
+        String json = Files.readString(dir.resolve(PeftManifest.FILE)).replace("\"rank\" : 8", "\"rank\" : 4");
+        Files.writeString(dir.resolve(PeftManifest.FILE), json);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextClassifier.load(dir));
+        assertTrue(e.getMessage().contains(PeftManifest.WEIGHTS_FILE) && e.getMessage().contains("lora_A.weight")
+                && e.getMessage().contains("shape"), e.getMessage());
+    }
+}
