@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Continue pre-training a BERT-style text encoder with the masked-language-model objective on your own"
                 + " texts (domain-adaptive pre-training), then save it as a model directory that `graft train --model DIR`"
-                + " fine-tunes. Masking is BERT's: --mask-prob of the non-special tokens become targets; of those 80% are"
-                + " replaced by [MASK], 10% by a random token, 10% kept; the loss counts the targets only. The MLM head"
+                + " fine-tunes. Masking is BERT's: --mask-prob of the non-special tokens become targets; of those 80%% are"
+                + " replaced by [MASK], 10%% by a random token, 10%% kept; the loss counts the targets only. The MLM head"
                 + " (dense + GELU + LayerNorm, decoder tied to the word embeddings, output bias) starts random: exported"
                 + " encoders such as the bundled MiniLM carry no MLM head weights. Texts are read from labelled CSV/TSV/JSONL"
                 + " files; their labels are ignored. The same seed gives the same model.", ""})
@@ -121,6 +121,7 @@ final class PretrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PretrainConfig config = new PretrainConfig(maskProb, epochs, batchSize, lr, weightDecay, warmup, maxGradNorm, dropout,
                 valFraction, maxLength, seed);
+        PretrainingOutcome.checkTarget(out);
         PrintStream err = System.err;
         List<String> texts = readTexts(err);
         TextModelSpec base = TextModels.resolve(model, new BarProgress(err, quiet));

@@ -118,7 +118,11 @@ public record PretrainingOutcome(TextModelSpec base, BertForMaskedLm model, Pret
         return r;
     }
 
-    private static void checkTarget(Path dir) throws IOException {
+    /**
+     * Refuses an output path that {@link #save} would not replace: a file, or a non-empty directory
+     * that is not an earlier pre-training output. Call it before training to fail early.
+     */
+    public static void checkTarget(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             if (Files.exists(dir)) {
                 throw new IllegalArgumentException("--out " + dir + " exists and is not a directory. Choose another path.");
