@@ -128,9 +128,11 @@ final class PretrainCommand implements Callable<Integer> {
         Licenses.trainingWarning(base.id(), base.license()).ifPresent(w -> err.println("warning: " + w));
         Path ckpt = resume != null ? resume : checkpointDir != null ? checkpointDir
                 : out.toAbsolutePath().resolveSibling(out.getFileName() + ".checkpoint");
-        if (!quiet) {
+        if (!quiet && !java.nio.file.Files.isRegularFile(base.directory().resolve(PretrainingOutcome.HEAD_FILE))) {
             err.println("note: the MLM head's transform starts random (" + base.id() + " ships no MLM head weights); its decoder"
                     + " is tied to the word embeddings.");
+        }
+        if (!quiet) {
             err.println("checkpoints: " + ckpt + (resume != null ? " (resuming)" : "  (resume an interrupted run with --resume " + ckpt + ")"));
         }
         long start = System.nanoTime();

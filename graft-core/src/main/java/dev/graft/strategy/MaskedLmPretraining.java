@@ -1,6 +1,8 @@
 package dev.graft.strategy;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import dev.graft.model.ArrayCopies;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertForMaskedLm;
 import dev.graft.model.bert.BertModel;
@@ -8,6 +10,9 @@ import dev.graft.model.text.SpecialTokens;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextTokenizer;
 import dev.graft.model.text.TokenizedText;
+import dev.graft.tensor.TensorData;
+import dev.graft.tensor.safetensors.SafeTensors;
+import dev.graft.tensor.safetensors.SafeTensorsFile;
 import dev.graft.training.Batching;
 import dev.graft.training.Checkpointing;
 import dev.graft.training.FitResult;
@@ -19,11 +24,13 @@ import dev.graft.training.TrainingListener;
 import dev.graft.util.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -32,7 +39,7 @@ import java.util.Random;
  * {@link dev.graft.model.bert.MaskedLmHead} whose decoder is tied to the word embeddings, trained
  * by the project's {@link Learner} loop ({@link MaskedLmLearner}: AdamW, warm-up and linear decay,
  * clipping, checkpoints). The head's transform starts random: exported encoders (ONNX, sentence
- * encoders) carry no MLM head weights.
+ * encoders) carry no MLM head weights; continuing from an earlier pre-training output reuses its head.
  */
 public final class MaskedLmPretraining {
 
@@ -65,6 +72,7 @@ public final class MaskedLmPretraining {
                     + texts.size());
         }
         SpecialTokens special = SpecialTokens.read(base.tokenizerFile());
+        boolean headFromEarlierRun;
         Learner.seed(config.seed());
         NDManager manager = NDManager.newBaseManager();
         try (TextTokenizer tokenizer = TextTokenizer.open(base.tokenizerFile(), Math.min(config.maxLength(), base.maxLength()))) {
@@ -72,6 +80,7 @@ public final class MaskedLmPretraining {
                     : BertBackbone.fromDirectory(base.directory(), manager, (float) config.dropout());
             BertForMaskedLm model = new BertForMaskedLm(encoder);
             model.initializeHead(manager);
+            headFromEarlierRun = loadEarlierHead(base, model);
             TokenMasking masking = new TokenMasking(config.maskProbability(), special, encoder.config().vocabSize());
             int[] order = Batching.shuffled(texts.size(), new Random(config.seed()));
             int nVal = Math.max(1, (int) Math.round(config.valFraction() * texts.size()));
@@ -89,14 +98,40 @@ public final class MaskedLmPretraining {
                     : new Checkpointing(checkpointDir, checkpointEvery, fingerprint(base, textsSha), resume);
             FitResult fit = learner.fit(trainBatches, valBatches, checkpoints);
             long tokens = trainTokens.stream().mapToLong(TokenizedText::length).sum();
-            return new PretrainingOutcome(base, model, config, fit, train.size(), val.size(), tokens, textsSha, manager);
+            return new PretrainingOutcome(base, model, config, fit, train.size(), val.size(), tokens, textsSha, headFromEarlierRun,
+                    manager);
         } catch (IOException e) {
             manager.close();
-            throw new UncheckedIOException("Cannot open the tokenizer of " + base.id() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot read the tokenizer or MLM head of " + base.id() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Continues with the MLM head of an earlier {@code graft pretrain} output when {@code base} is one
+     * ({@value PretrainingOutcome#HEAD_FILE} present); otherwise the head stays as initialised.
+     *
+     * @return whether the head was loaded
+     */
+    static boolean loadEarlierHead(TextModelSpec base, BertForMaskedLm model) throws IOException {
+        Path file = base.directory().resolve(PretrainingOutcome.HEAD_FILE);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (SafeTensorsFile st = SafeTensors.open(file)) {
+            for (Map.Entry<String, Parameter> e : model.head().namedParameters().entrySet()) {
+                String name = BertForMaskedLm.HEAD + e.getKey();
+                if (!st.contains(name)) {
+                    throw new IllegalArgumentException(file + " lacks '" + name + "'; it is not an MLM head Graft wrote."
+                            + " Remove it to start with a random head.");
+                }
+                TensorData t = st.tensor(name);
+                ArrayCopies.copyInto(e.getValue().getArray(), t.data(), t.shape());
+            }
+        }
+        return true;
     }
 
     /** SHA-256 over the texts in order (each followed by a separator). */

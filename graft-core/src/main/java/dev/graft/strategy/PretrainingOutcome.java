@@ -37,10 +37,12 @@ import java.util.stream.Stream;
  * @param valTexts    texts held out for the masked-token loss
  * @param trainTokens tokens in the training texts after truncation, special tokens included
  * @param textsSha256 SHA-256 over all texts given, in order
+ * @param headReused  whether the MLM head came from an earlier pre-training output rather than a random start
  * @param manager     owns the weights
  */
 public record PretrainingOutcome(TextModelSpec base, BertForMaskedLm model, PretrainConfig config, FitResult fit,
-                                 int trainTexts, int valTexts, long trainTokens, String textsSha256, NDManager manager)
+                                 int trainTexts, int valTexts, long trainTokens, String textsSha256, boolean headReused,
+                                 NDManager manager)
         implements AutoCloseable {
 
     /** The MLM head's weights in a saved directory (the tied decoder weight is the encoder's and not repeated). */
@@ -94,7 +96,7 @@ public record PretrainingOutcome(TextModelSpec base, BertForMaskedLm model, Pret
         r.put("weights_sha256", saved.sha256());
         r.put("base_model", base.id());
         r.put("base_sha256", base.sha256());
-        r.put("mlm_head_init", HEAD_INIT_NOTE);
+        r.put("mlm_head_init", headReused ? "continued from the base directory's " + HEAD_FILE : HEAD_INIT_NOTE);
         r.set("settings", Json.MAPPER.valueToTree(config.describe()));
         ObjectNode data = r.putObject("data");
         data.put("texts_sha256", textsSha256);

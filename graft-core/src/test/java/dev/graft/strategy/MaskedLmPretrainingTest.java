@@ -15,6 +15,7 @@ import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertConfig;
+import dev.graft.model.bert.BertForMaskedLm;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.text.Pooling;
 import dev.graft.model.text.TextModelSpec;
@@ -81,6 +82,7 @@ class MaskedLmPretrainingTest {
         TextModelSpec base = tinyBase();
         Path out = tmp.resolve("adapted");
         float[] adaptedEmbeddings;
+        float[] adaptedHeadBias;
         try (PretrainingOutcome run = new MaskedLmPretraining(config()).fit(base, texts(40, 2), List.of(), null, 1, false)) {
             FitResult fit = run.fit();
             assertEquals(2, fit.history().size());
@@ -89,6 +91,8 @@ class MaskedLmPretrainingTest {
             assertEquals(4, run.valTexts());
             run.save(out);
             adaptedEmbeddings = run.model().encoder().embeddings().wordEmbeddings().getArray().toFloatArray();
+            adaptedHeadBias = run.model().head().namedParameters().get("bias").getArray().toFloatArray();
+            assertFalse(run.headReused());
         }
         // the directory is a text model: resolve it and check it holds the adapted weights, not the base ones
         TextModelSpec adapted = TextModels.resolve(out.toString());
@@ -107,6 +111,14 @@ class MaskedLmPretrainingTest {
         assertEquals(2, report.path("history").size());
         assertTrue(report.path("mlm_head_init").asText().startsWith("random"));
         assertTrue(Files.isRegularFile(out.resolve(PretrainingOutcome.HEAD_FILE)));
+        // pre-training the output again continues with its head instead of a random one
+        try (NDManager m = NDManager.newBaseManager()) {
+            BertForMaskedLm again = new BertForMaskedLm(BertBackbone.fromDirectory(out, m, 0f));
+            again.initializeHead(m);
+            assertTrue(MaskedLmPretraining.loadEarlierHead(adapted, again));
+            assertArrayEquals(adaptedHeadBias, again.head().namedParameters().get("bias").getArray().toFloatArray());
+            assertFalse(MaskedLmPretraining.loadEarlierHead(base, again), "a model without an MLM head keeps the random one");
+        }
 
         // fine-tune a classifier on it: it starts from the pre-trained encoder and trains
         List<TextExample> labelled = new ArrayList<>();
