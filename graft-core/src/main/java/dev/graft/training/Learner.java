@@ -162,7 +162,7 @@ public class Learner {
                     listeners.forEach(l -> l.onStep(epochNo, stepNo, loss));
                 }
                 Validation v = validate(val);
-                double score = config.monitor().read(new EpochLog(epoch, 0, v.loss, v.metrics.accuracy(), v.metrics.macroF1(),
+                double score = config.monitor().read(new EpochLog(epoch, 0, v.loss, v.accuracy(), v.macroF1(),
                         lr, 0, false, trainable, null));
                 boolean better = config.monitor().improves(score, state.best, config.minDelta());
                 boolean improved = better || (config.monitor().ties(score, state.best, config.minDelta()) && v.loss < state.bestLoss);
@@ -175,7 +175,7 @@ public class Learner {
                 } else {
                     state.sinceBest++;
                 }
-                EpochLog log = new EpochLog(epoch, lossSum / train.size(), v.loss, v.metrics.accuracy(), v.metrics.macroF1(),
+                EpochLog log = new EpochLog(epoch, lossSum / train.size(), v.loss, v.accuracy(), v.macroF1(),
                         lr, (System.nanoTime() - epochStart) / 1e9, improved, trainable,
                         anchors != null && plan.monitorDrift() ? anchors.drift(params) : Map.of());
                 state.history.add(log);
@@ -341,10 +341,22 @@ public class Learner {
         }
     }
 
-    private record Validation(double loss, ClassificationMetrics metrics) {
+    /**
+     * What one validation pass measured.
+     *
+     * @param loss     mean validation loss
+     * @param accuracy accuracy (of classes, or of whatever the objective predicts)
+     * @param macroF1  macro-averaged F1, or NaN where the objective has none
+     */
+    public record Validation(double loss, double accuracy, double macroF1) {
     }
 
-    private Validation validate(BatchSource val) {
+    /**
+     * Scores the model on {@code val} after an epoch; the default is classification (mean
+     * cross-entropy, accuracy, macro-F1 of the predicted classes). Override it, with
+     * {@link #trainStep}, for another objective.
+     */
+    protected Validation validate(BatchSource val) {
         float[][] probs = predictProbabilities(val);
         int[] gold = val.labels();
         int[] pred = new int[probs.length];
@@ -354,6 +366,7 @@ public class Learner {
             nll -= Math.log(Math.max(probs[i][gold[i]], 1e-12));
         }
         List<String> names = IntStream.range(0, probs[0].length).mapToObj(Integer::toString).toList();
-        return new Validation(nll / probs.length, ClassificationMetrics.of(gold, pred, names));
+        ClassificationMetrics metrics = ClassificationMetrics.of(gold, pred, names);
+        return new Validation(nll / probs.length, metrics.accuracy(), metrics.macroF1());
     }
 }

@@ -87,6 +87,14 @@ public final class BertEmbeddings extends CompositeBlock {
         return new Shape[] {inputShapes[0].add(config.hiddenSize())};
     }
 
+    /**
+     * The word-embedding table {@code [vocab, hidden]} itself (not a copy), for modules that tie
+     * their weights to it, such as the masked-language-model decoder.
+     */
+    public Parameter wordEmbeddings() {
+        return wordEmbeddings;
+    }
+
     /** The embedding LayerNorm. */
     public BertLayerNorm layerNorm() {
         return layerNorm;
