@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code graft}: transfer learning from the command line. */
 @Command(name = "graft", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Adapt a pretrained model to your labelled data: train, evaluate, predict.",
-        subcommands = {TrainCommand.class, LrFindCommand.class, EvaluateCommand.class, PredictCommand.class, ModelsCommand.class,
+        subcommands = {TrainCommand.class, LrFindCommand.class, EvaluateCommand.class, PredictCommand.class, ModelsCommand.class, FewShotCommand.class, AdaptCommand.class,
                 RunsCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GraftCli {

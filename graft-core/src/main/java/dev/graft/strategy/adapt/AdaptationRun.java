@@ -70,6 +70,7 @@ public final class AdaptationRun implements AutoCloseable {
         if (eval != null) {
             labels.requireKnownLabels(eval);
         }
+        target = unlabelled(target);
         List<List<String>> sets = new java.util.ArrayList<>(List.of(texts(source), texts(target)));
         if (eval != null) {
             sets.add(texts(eval));
@@ -204,6 +205,11 @@ public final class AdaptationRun implements AutoCloseable {
 
     private static int[] imageLabels(ImageDataset d, LabelMap labels) {
         return d.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
+    }
+
+    /** The target texts with their labels blanked, so nothing downstream can read them. */
+    static TextDataset unlabelled(TextDataset d) {
+        return d.derive(d.name(), d.examples().stream().map(e -> new TextExample(e.text(), "?", e.line())).toList());
     }
 
     /** The target images with their labels blanked, so nothing downstream can read them. */
