@@ -7,6 +7,7 @@ import dev.graft.training.Batching;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.Inference;
 import dev.graft.training.Learner;
+import dev.graft.training.Monitor;
 import dev.graft.training.TrainConfig;
 import java.util.List;
 import java.util.Random;
@@ -15,7 +16,8 @@ import java.util.Random;
  * Proxy A-distance (Ben-David et al. 2007): how well a linear classifier tells the two domains'
  * features apart, {@code 2(1 − 2ε)} with ε its error on held-out features. Near 2: the domains
  * are easily separated; near 0: indistinguishable. Equal numbers of examples are drawn from both
- * domains (seeded), split 60/20/20 into train, validation (early stopping) and test (ε).
+ * domains (seeded), standardised with the training rows' statistics, and split 60/20/20 into train,
+ * validation (early stopping on its loss) and test (ε).
  */
 public final class ProxyADistance {
 
@@ -41,6 +43,7 @@ public final class ProxyADistance {
         int[] order = Batching.shuffled(2 * n, rng);
         int trainEnd = (int) Math.round(0.6 * 2 * n);
         int valEnd = (int) Math.round(0.8 * 2 * n);
+        x = standardised(x, order, trainEnd);
         DenseBatches train = subset(x, y, order, 0, trainEnd);
         DenseBatches val = subset(x, y, order, trainEnd, valEnd);
         DenseBatches test = subset(x, y, order, valEnd, 2 * n);
@@ -48,7 +51,8 @@ public final class ProxyADistance {
         try (NDManager manager = NDManager.newBaseManager()) {
             ClassifierHead linear = new ClassifierHead(new HeadConfig(a[0].length, 2, 0, 0.0));
             linear.initialize(manager);
-            TrainConfig config = TrainConfig.defaults().withSeed(seed).withEpochs(30).withPatience(5).withBatchSize(64);
+            TrainConfig config = TrainConfig.defaults().withSeed(seed).withEpochs(50).withPatience(10).withBatchSize(64)
+                    .withMonitor(Monitor.parse("loss"));
             Learner learner = new Learner(linear, linear, config, List.of());
             learner.fit(train, val);
             float[][] p = learner.predictProbabilities(test);
@@ -62,6 +66,32 @@ public final class ProxyADistance {
             double error = wrong / (double) p.length;
             return 2 * (1 - 2 * error);
         }
+    }
+
+    /** Every feature centred and scaled by the training rows' mean and standard deviation (so the distance does not depend on the features' scale). */
+    private static float[][] standardised(float[][] x, int[] order, int trainEnd) {
+        int d = x[0].length;
+        double[] mean = new double[d];
+        double[] sq = new double[d];
+        for (int i = 0; i < trainEnd; i++) {
+            float[] r = x[order[i]];
+            for (int j = 0; j < d; j++) {
+                mean[j] += r[j];
+                sq[j] += (double) r[j] * r[j];
+            }
+        }
+        float[][] out = new float[x.length][d];
+        for (int j = 0; j < d; j++) {
+            mean[j] /= trainEnd;
+            double sd = Math.sqrt(Math.max(sq[j] / trainEnd - mean[j] * mean[j], 0));
+            sq[j] = sd > 1e-8 ? 1 / sd : 1;
+        }
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < d; j++) {
+                out[i][j] = (float) ((x[i][j] - mean[j]) * sq[j]);
+            }
+        }
+        return out;
     }
 
     private static DenseBatches subset(float[][] x, int[] y, int[] order, int from, int to) {
