@@ -78,6 +78,7 @@ public final class DomainAdaptation {
         ClassifierHead adapted;
         FitResult fit;
         float[][] alignedSource = source.x();
+        Labelled heldOut = val;
         switch (method) {
             case SOURCE_ONLY -> {
                 adapted = baseline;
@@ -87,8 +88,9 @@ public final class DomainAdaptation {
                 progress.message("CORAL: aligning source covariance to the target's");
                 Coral coral = Coral.fit(source.x(), target, config.coralLambda());
                 alignedSource = coral.apply(source.x());
-                Trained t = trainPlain(new Labelled(coral.apply(train.x()), train.y()), new Labelled(coral.apply(val.x()), val.y()),
-                        classNames.size(), config, manager, listeners);
+                heldOut = new Labelled(coral.apply(val.x()), val.y());
+                Trained t = trainPlain(new Labelled(coral.apply(train.x()), train.y()), heldOut, classNames.size(), config, manager,
+                        listeners);
                 adapted = t.head;
                 fit = t.fit;
             }
@@ -106,7 +108,7 @@ public final class DomainAdaptation {
                 adapted = head;
             }
         }
-        ClassificationMetrics sourceVal = score(adapted, val, classNames, manager);
+        ClassificationMetrics sourceVal = score(adapted, heldOut, classNames, manager);
         Optional<ClassificationMetrics> baseEval = Optional.ofNullable(eval).map(e -> score(baseline, e, classNames, manager));
         Optional<ClassificationMetrics> adaptedEval = Optional.ofNullable(eval).map(e -> score(adapted, e, classNames, manager));
         progress.message("proxy A-distance before and after adaptation");

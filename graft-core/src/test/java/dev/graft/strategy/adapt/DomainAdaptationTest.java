@@ -20,7 +20,11 @@ class DomainAdaptationTest {
     private static final int DIM = 8;
     private static final List<String> CLASSES = List.of("neg", "pos");
 
-    /** Source: class means ±2 on dimension 0, unit noise. Target: dimension 0 doubled and moved by +6, dimension 1 halved. */
+    /**
+     * Source: class means ±2 on dimensions 0 and 1, unit noise. Target: dimension 1 moved by +8 (so a
+     * classifier that uses it calls everything positive) and dimension 2 tripled; dimension 0 alone
+     * still separates the classes in both domains.
+     */
     private static DomainAdaptation.Labelled domain(int n, boolean target, long seed) {
         Random r = new Random(seed);
         float[][] x = new float[n][DIM];
@@ -31,9 +35,10 @@ class DomainAdaptationTest {
                 x[i][d] = (float) r.nextGaussian();
             }
             x[i][0] += y[i] == 1 ? 2 : -2;
+            x[i][1] += y[i] == 1 ? 2 : -2;
             if (target) {
-                x[i][0] = 2 * x[i][0] + 6;
-                x[i][1] *= 0.5f;
+                x[i][1] += 8;
+                x[i][2] *= 3;
             }
         }
         return new DomainAdaptation.Labelled(x, y);
