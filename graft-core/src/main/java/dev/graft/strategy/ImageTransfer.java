@@ -125,6 +125,28 @@ public final class ImageTransfer {
         }
     }
 
+    /**
+     * Frozen pooled features of every image of each data set (inference mode, no gradients), from the
+     * embedding cache where possible — the same features {@link #featureExtraction} trains its head on.
+     * ONNX Runtime computes them when the backbone has an ONNX file, else the DJL module.
+     */
+    public static List<float[][]> frozenFeatures(ImageBackbone spec, List<ImageDataset> data, FeatureExtractionConfig config,
+                                                 int workers, Progress progress) {
+        EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
+        ImagePipeline pipeline = new ImagePipeline(spec.preprocessing(), Augmentation.none());
+        Path onnx = spec.directory().resolve(VisionBackbones.ONNX);
+        try (NDManager manager = NDManager.newBaseManager(); LazyOnnx ort = new LazyOnnx(onnx, config.threads())) {
+            VisionBackbone djl = Files.isRegularFile(onnx) ? null : spec.load(manager);
+            FeatureFn fn = djl != null ? (flat, n, h, w) -> djlFeatures(djl, flat, n, h, w, manager)
+                    : (flat, n, h, w) -> ort.get().features(flat, n, h, w);
+            List<float[][]> out = new java.util.ArrayList<>();
+            for (ImageDataset d : data) {
+                out.add(features(cache, spec, fn, pipeline, d, workers, progress));
+            }
+            return out;
+        }
+    }
+
     /** Backbone and head trained together, BatchNorm keeping its running statistics. */
     public static ImageTrainingOutcome fineTune(ImageBackbone spec, ImageSplits splits, FineTuneConfig config,
                                                 Augmentation augmentation, int workers, List<TrainingListener> listeners) {

@@ -62,12 +62,30 @@ public final class ClassifierHead extends AbstractBlock implements NamedParamete
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList x = dropout.forward(ps, inputs, training);
-        if (dense != null) {
-            NDArray h = dense.forward(ps, x, training).singletonOrThrow();
-            x = dropout.forward(ps, new NDList(Activation.gelu(h)), training);
+        return new NDList(logits(ps, representation(ps, inputs.singletonOrThrow(), training), training));
+    }
+
+    /**
+     * What the output layer classifies: {@code GELU(dense(dropout(x)))} with a hidden layer, else {@code x} itself.
+     * Domain adaptation aligns this representation between domains; {@code logits(representation(x))} is the forward pass.
+     */
+    public NDArray representation(ParameterStore ps, NDArray x, boolean training) {
+        if (dense == null) {
+            return x;
         }
-        return outProj.forward(ps, x, training);
+        NDList in = dropout.forward(ps, new NDList(x), training);
+        return Activation.gelu(dense.forward(ps, in, training).singletonOrThrow());
+    }
+
+    /** Class logits of a {@link #representation}: {@code out_proj(dropout(h))}. */
+    public NDArray logits(ParameterStore ps, NDArray representation, boolean training) {
+        NDList h = dropout.forward(ps, new NDList(representation), training);
+        return outProj.forward(ps, h, training).singletonOrThrow();
+    }
+
+    /** Width of {@link #representation}: the hidden units, or the input width without a hidden layer. */
+    public int representationDim() {
+        return dense != null ? config.hiddenUnits() : config.inputDim();
     }
 
     @Override

@@ -1,0 +1,114 @@
+package dev.graft.cli;
+
+import dev.graft.data.DataException;
+import dev.graft.data.DataOptions;
+import dev.graft.data.Splits;
+import dev.graft.data.TextDataReader;
+import dev.graft.data.TextDataset;
+import dev.graft.data.TextExample;
+import dev.graft.data.image.ImageDataReader;
+import dev.graft.data.image.ImageDataset;
+import dev.graft.strategy.ImageBackbone;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reading data for the commands that work on frozen features ({@code fewshot}, {@code adapt}), text or images. */
+final class FrozenData {
+
+    /** The label given to examples whose label is unknown or deliberately not read. */
+    static final String UNLABELLED = "?";
+
+    private FrozenData() {
+    }
+
+    /** Whether {@code path} holds images (a folder of class folders, or a CSV of image paths). */
+    static boolean isImages(Path path) {
+        return ImageDataReader.isImageData(path);
+    }
+
+    /** The image backbone for {@code --model}; the text default {@code minilm} means {@code mobilenetv2} for images. */
+    static ImageBackbone imageModel(String model) {
+        return ImageTraining.resolveModel("minilm".equals(model) ? "mobilenetv2" : model);
+    }
+
+    /** A labelled text file, optionally subsampled (stratified, seeded). */
+    static TextDataset labelledText(Path file, DataOptions options, Integer max, long seed) {
+        TextDataset d = TextDataReader.read(file, options);
+        DataOptionsMixin.skippedNote(d).ifPresent(System.err::println);
+        return max == null ? d : Splits.subsample(d, max, seed);
+    }
+
+    /**
+     * Texts whose labels must not be used: a labelled file (its label column is ignored: every
+     * example is relabelled {@value #UNLABELLED} before anything else happens, subsampling included),
+     * or, when the file has no label column, one text per non-blank line.
+     */
+    static TextDataset unlabelledText(Path file, DataOptions options, Integer max, long seed) {
+        TextDataset d;
+        try {
+            TextDataset read = TextDataReader.read(file, options);
+            d = read.derive(read.name(), read.examples().stream().map(e -> new TextExample(e.text(), UNLABELLED, e.line())).toList());
+        } catch (DataException e) {
+            d = lines(file, e);
+        }
+        return max == null ? d : Splits.subsample(d, max, seed);
+    }
+
+    /** A labelled text file, or one text per non-blank line (labelled {@value #UNLABELLED}) when it has no label column. */
+    static TextDataset maybeLabelledText(Path file, DataOptions options) {
+        try {
+            return TextDataReader.read(file, options);
+        } catch (DataException e) {
+            return lines(file, e);
+        }
+    }
+
+    /** Images with their folder labels, verified (unreadable ones skipped with a note), optionally subsampled. */
+    static ImageDataset images(Path path, Integer max, long seed, int threads) {
+        return images(ImageDataReader.read(path), max, seed, threads);
+    }
+
+    /** Images whose labels must not be used: relabelled {@value #UNLABELLED} before the (uniform) subsample. */
+    static ImageDataset unlabelledImages(Path path, Integer max, long seed, int threads) {
+        ImageDataset d = ImageDataReader.read(path);
+        d = d.withExamples(d.examples().stream().map(e -> new dev.graft.data.image.ImageExample(e.file(), UNLABELLED)).toList());
+        return images(d, max, seed, threads);
+    }
+
+    private static ImageDataset images(ImageDataset d, Integer max, long seed, int threads) {
+        if (max != null) {
+            d = d.subsample(max, seed);
+        }
+        ImageDataset v = d.verify(threads, false);
+        v.skippedNote().ifPresent(System.err::println);
+        return v;
+    }
+
+    private static TextDataset lines(Path file, DataException cause) {
+        if (!Files.isRegularFile(file)) {
+            throw cause;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        List<TextExample> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                out.add(new TextExample(lines.get(i), UNLABELLED, i + 1));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new DataException(file + " has no texts: it is not a readable data file (" + cause.getMessage()
+                    + ") and has no non-blank lines. Give a CSV/TSV/JSONL file with a text column, or one text per line.");
+        }
+        return TextDataset.of(file.getFileName().toString(), out);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.graft.strategy.adapt;
+
+import dev.graft.training.TrainConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of a domain-adaptation run.
+ *
+ * @param method        the adaptation method
+ * @param hiddenUnits   width of the adapter (the head's hidden layer; every method, the source-only baseline included, uses the same head)
+ * @param dropout       head dropout
+ * @param training      epochs, batch size, learning rate, early stopping (on held-out source), seed
+ * @param weight        weight of the MMD or domain loss
+ * @param coralLambda   CORAL regularisation relative to the mean feature variance
+ * @param valFraction   share of the source held out for validation
+ * @param padMaxPerDomain examples per domain for the proxy A-distance
+ */
+public record AdaptConfig(AdaptMethod method, int hiddenUnits, double dropout, TrainConfig training, double weight, double coralLambda,
+                          double valFraction, int padMaxPerDomain) {
+
+    /** Validates the fields, naming the bad one. */
+    public AdaptConfig {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(training, "training");
+        if (hiddenUnits < 1) {
+            throw new IllegalArgumentException("the adapter needs at least 1 hidden unit (--hidden), got " + hiddenUnits);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
+        }
+        if (!(weight >= 0) || !(coralLambda > 0)) {
+            throw new IllegalArgumentException("--adapt-weight must be ≥ 0 and --coral-lambda > 0");
+        }
+        if (!(valFraction > 0 && valFraction < 0.5)) {
+            throw new IllegalArgumentException("--val-fraction must be in (0, 0.5), got " + valFraction);
+        }
+        if (padMaxPerDomain < 10) {
+            throw new IllegalArgumentException("--pad-examples must be at least 10, got " + padMaxPerDomain);
+        }
+    }
+
+    /** {@code method} with a 256-unit adapter, dropout 0.1, 30 epochs, patience 10, lr 1e-3, weight 1, λ 1, 10% validation. */
+    public static AdaptConfig defaults(AdaptMethod method) {
+        TrainConfig t = TrainConfig.defaults().withEpochs(30).withPatience(10).withLearningRate(1e-3);
+        return new AdaptConfig(method, 256, 0.1, t, 1.0, Coral.DEFAULT_LAMBDA, 0.1, 1000);
+    }
+
+    /** Copy with another method. */
+    public AdaptConfig withMethod(AdaptMethod v) {
+        return new AdaptConfig(v, hiddenUnits, dropout, training, weight, coralLambda, valFraction, padMaxPerDomain);
+    }
+
+    /** Copy with other training settings. */
+    public AdaptConfig withTraining(TrainConfig v) {
+        return new AdaptConfig(method, hiddenUnits, dropout, v, weight, coralLambda, valFraction, padMaxPerDomain);
+    }
+
+    /** Copy with another head shape. */
+    public AdaptConfig withHead(int hidden, double drop) {
+        return new AdaptConfig(method, hidden, drop, training, weight, coralLambda, valFraction, padMaxPerDomain);
+    }
+
+    /** Copy with another domain-loss weight and CORAL regularisation. */
+    public AdaptConfig withWeights(double w, double lambda) {
+        return new AdaptConfig(method, hiddenUnits, dropout, training, w, lambda, valFraction, padMaxPerDomain);
+    }
+
+    /** Every setting by name, for provenance. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", method.key());
+        m.put("adapter_hidden_units", hiddenUnits);
+        m.put("head_dropout", dropout);
+        m.put("epochs", training.epochs());
+        m.put("batch_size", training.batchSize());
+        m.put("learning_rate", training.learningRate());
+        m.put("weight_decay", training.weightDecay());
+        m.put("patience", training.patience());
+        m.put("seed", training.seed());
+        m.put("adapt_weight", weight);
+        m.put("coral_lambda", coralLambda);
+        m.put("val_fraction", valFraction);
+        m.put("pad_examples_per_domain", padMaxPerDomain);
+        return m;
+    }
+}
