@@ -115,6 +115,28 @@ public final class ImageTransfer {
         }
     }
 
+    /**
+     * The frozen backbone's pooled features of {@code data} (no augmentation), from the embedding
+     * cache where possible: the same cache, key and extractor {@link #featureExtraction} uses.
+     */
+    public static float[][] cachedFeatures(ImageBackbone spec, ImageDataset data, FeatureExtractionConfig config, int workers,
+                                           Progress progress) {
+        EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
+        ImagePipeline pipeline = new ImagePipeline(spec.preprocessing(), Augmentation.none());
+        Path onnx = spec.directory().resolve(VisionBackbones.ONNX);
+        try (NDManager manager = NDManager.newBaseManager(); LazyOnnx ort = new LazyOnnx(onnx, config.threads())) {
+            VisionBackbone[] djl = new VisionBackbone[1];
+            FeatureFn fn = Files.isRegularFile(onnx) ? (flat, n, h, w) -> ort.get().features(flat, n, h, w)
+                    : (flat, n, h, w) -> {
+                        if (djl[0] == null) {
+                            djl[0] = spec.load(manager);
+                        }
+                        return djlFeatures(djl[0], flat, n, h, w, manager);
+                    };
+            return features(cache, spec, fn, pipeline, data, workers, progress);
+        }
+    }
+
     /** Backbone and head trained together. */
     public static ImageTrainingOutcome fineTune(ImageBackbone spec, ImageSplits splits, FineTuneConfig config,
                                                 Augmentation augmentation, int workers, List<TrainingListener> listeners) {
