@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "graft", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Adapt a pretrained model to your labelled data: train, evaluate, predict.",
         subcommands = {TrainCommand.class, LrFindCommand.class, EvaluateCommand.class, PredictCommand.class, ModelsCommand.class,
-                RunsCommand.class, BenchCommand.class,
+                RunsCommand.class, BenchCommand.class, RankCommand.class, TuneCommand.class, CompareCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GraftCli {
 
