@@ -24,7 +24,7 @@ class LayeringTest {
             List.of("training"),
             List.of("artifact"),
             List.of("strategy"),
-            List.of("eval", "report", "tracking"),
+            List.of("eval", "report", "tracking", "selection", "tuning"),
             List.of("api"));
 
     @Test

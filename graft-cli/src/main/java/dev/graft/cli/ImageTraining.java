@@ -53,10 +53,15 @@ final class ImageTraining {
      * Resolves {@code --model}: {@code ARCH:FILE} (a torchvision/timm safetensors checkpoint of resnet18, resnet50 or
      * efficientnet-b0, imported on first use), a backbone directory, or a name imported with {@code graft models import}.
      */
-    static ImageBackbone resolveModel(String model) throws java.io.IOException {
+    static ImageBackbone resolveModel(String model) {
         var checkpoint = ImageBackbone.parseCheckpointReference(model);
         if (checkpoint.isPresent()) {
-            return ImageBackbone.ofCheckpoint(checkpoint.get().getKey(), checkpoint.get().getValue(), importedModels());
+            try {
+                return ImageBackbone.ofCheckpoint(checkpoint.get().getKey(), checkpoint.get().getValue(), importedModels());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("Cannot import checkpoint " + checkpoint.get().getValue() + " (--model "
+                        + model + "): " + e.getMessage(), e);
+            }
         }
         Path p = Path.of(model);
         if (Files.isDirectory(p)) {

@@ -43,6 +43,27 @@ public final class HtmlReport {
      * {@code loss.png, val_scores.png, learning_rate.png, confusion_matrix.png, class_balance.png}.
      */
     public static Output write(ReportData data, Path dir) throws IOException {
+        return write(data, dir, List.of());
+    }
+
+    /**
+     * An extra table shown after the summary (e.g. a hyperparameter search's trials).
+     *
+     * @param title   section heading
+     * @param note    one line under the heading (may be empty)
+     * @param headers column names
+     * @param rows    cells as text, one list per row
+     */
+    public record Table(String title, String note, List<String> headers, List<List<String>> rows) {
+        /** Copies the lists. */
+        public Table {
+            headers = List.copyOf(headers);
+            rows = rows.stream().map(List::copyOf).toList();
+        }
+    }
+
+    /** As {@link #write(ReportData, Path)}, with {@code tables} after the summary cards. */
+    public static Output write(ReportData data, Path dir, List<Table> tables) throws IOException {
         Map<String, byte[]> charts = charts(data);
         Path plots = Files.createDirectories(dir.resolve(PLOTS_DIR));
         List<Path> written = new ArrayList<>();
@@ -52,7 +73,7 @@ public final class HtmlReport {
             written.add(p);
         }
         Path html = dir.resolve(REPORT_FILE);
-        replaceFile(html, render(data, charts));
+        replaceFile(html, render(data, charts, tables));
         return new Output(html, List.copyOf(written));
     }
 
@@ -73,6 +94,10 @@ public final class HtmlReport {
 
     /** The HTML document. */
     static String render(ReportData data, Map<String, byte[]> charts) {
+        return render(data, charts, List.of());
+    }
+
+    static String render(ReportData data, Map<String, byte[]> charts, List<Table> tables) {
         FitResult fit = data.fit();
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -101,6 +126,10 @@ public final class HtmlReport {
         card(h, "best epoch", fit.bestEpoch() + " of " + fit.history().size() + (fit.stoppedEarly() ? " (stopped early)" : ""));
         card(h, "training time", String.format(Locale.ROOT, "%.1f s", fit.seconds()));
         h.append("</div>\n");
+
+        for (Table t : tables) {
+            table(h, t);
+        }
 
         h.append("<h2>Learning curves</h2>\n<div class=\"grid\">\n");
         img(h, charts, "loss", "Training and validation loss per epoch");
@@ -148,6 +177,26 @@ public final class HtmlReport {
         h.append("<p class=\"foot\">Written by Graft. This file is self-contained: it loads nothing from the network.</p>\n");
         h.append("</body>\n</html>\n");
         return h.toString();
+    }
+
+    private static void table(StringBuilder h, Table t) {
+        h.append("<h2>").append(esc(t.title())).append("</h2>\n");
+        if (!t.note().isEmpty()) {
+            h.append("<p class=\"note\">").append(esc(t.note())).append("</p>\n");
+        }
+        h.append("<table>\n<tr>");
+        for (String c : t.headers()) {
+            h.append("<th>").append(esc(c)).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (List<String> row : t.rows()) {
+            h.append("<tr>");
+            for (String c : row) {
+                h.append(td(c));
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     private static void card(StringBuilder h, String label, String value) {

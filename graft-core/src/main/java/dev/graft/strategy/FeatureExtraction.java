@@ -70,6 +70,17 @@ public final class FeatureExtraction {
     }
 
     /**
+     * The frozen backbone's sentence vectors of {@code data}, from the embedding cache where possible
+     * (the same cache and encoder {@link #fit} uses; the backbone is opened only on a miss).
+     */
+    public float[][] embeddings(TextModelSpec backbone, dev.graft.data.TextDataset data, Progress progress) {
+        EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
+        try (LazyEncoder encoder = new LazyEncoder(() -> SentenceEncoders.open(backbone, config.threads(), config.encodeBatchSize()))) {
+            return cache.embed(backbone, encoder, RunProvenance.texts(data), progress);
+        }
+    }
+
+    /**
      * The learning-rate range test for the head on this data (embeddings from the cache); the
      * head is thrown away afterwards.
      */

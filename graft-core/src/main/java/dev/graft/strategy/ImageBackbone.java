@@ -114,6 +114,44 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         return java.util.Optional.of(Map.entry(arch, Path.of(model.substring(colon + 1))));
     }
 
+    /** Suffix of a backbone name that asks for {@link #randomInit()}. */
+    public static final String RANDOM_SUFFIX = "-random";
+
+    /**
+     * The same architecture and preprocessing with freshly initialised weights (DJL's initialisers,
+     * BatchNorm at scale 1, shift 0, running mean 0, variance 1; seed 42), written once under
+     * {@code GRAFT_HOME} as a safetensors backbone directory: the baseline that measures what the
+     * pretrained weights are worth.
+     */
+    public synchronized ImageBackbone randomInit() {
+        Path dir = dev.graft.util.GraftHome.models().resolve("vision-random").resolve(sha256.substring(0, 16) + "-seed42");
+        if (!VisionBackbones.isBackboneDirectory(dir)) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                VisionBackbone pretrained = load(manager);
+                ai.djl.engine.Engine.getInstance().setRandomSeed(42);
+                VisionBackbone random;
+                if (pretrained.spec() instanceof dev.graft.model.vision.MobileNetV2Spec s) {
+                    random = new dev.graft.model.vision.MobileNetV2(s);
+                } else if (pretrained.spec() instanceof dev.graft.model.vision.ResNetSpec s) {
+                    random = new dev.graft.model.vision.ResNet(s);
+                } else {
+                    throw new IllegalArgumentException("no random initialisation for architecture " + pretrained.architecture());
+                }
+                random.initialize(manager);
+                dev.graft.tensor.io.AtomicDirectory.write(dir, staging -> {
+                    VisionBackbones.save(random, staging, java.util.Map.of("id", id + RANDOM_SUFFIX, "license", license,
+                            "source", "random initialisation (seed 42) of the architecture of " + id));
+                    preprocessing.write(staging.resolve(PreprocessorConfig.FILE));
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create the random-initialised variant of " + id + " in " + dir + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        ImageBackbone r = open(dir);
+        return new ImageBackbone(r.id(), r.directory(), r.sha256(), r.license(), r.source(), preprocessing);
+    }
+
     /** Builds the trainable DJL module with the pretrained weights. */
     public VisionBackbone load(NDManager manager) {
         return VisionBackbones.load(directory, manager);

@@ -126,9 +126,9 @@ public final class ImageTransfer {
     }
 
     /**
-     * Frozen pooled features of every image of each data set (inference mode, no gradients), from the
-     * embedding cache where possible — the same features {@link #featureExtraction} trains its head on.
-     * ONNX Runtime computes them when the backbone has an ONNX file, else the DJL module.
+     * Frozen pooled features of every image of each data set (inference mode, no gradients, no augmentation), from
+     * the embedding cache where possible: the same cache, key and extractor {@link #featureExtraction} trains its head
+     * on. ONNX Runtime computes them when the backbone has an ONNX file, else the DJL module (loaded only on a cache miss).
      */
     public static List<float[][]> frozenFeatures(ImageBackbone spec, List<ImageDataset> data, FeatureExtractionConfig config,
                                                  int workers, Progress progress) {
@@ -136,15 +136,26 @@ public final class ImageTransfer {
         ImagePipeline pipeline = new ImagePipeline(spec.preprocessing(), Augmentation.none());
         Path onnx = spec.directory().resolve(VisionBackbones.ONNX);
         try (NDManager manager = NDManager.newBaseManager(); LazyOnnx ort = new LazyOnnx(onnx, config.threads())) {
-            VisionBackbone djl = Files.isRegularFile(onnx) ? null : spec.load(manager);
-            FeatureFn fn = djl != null ? (flat, n, h, w) -> djlFeatures(djl, flat, n, h, w, manager)
-                    : (flat, n, h, w) -> ort.get().features(flat, n, h, w);
+            VisionBackbone[] djl = new VisionBackbone[1];
+            FeatureFn fn = Files.isRegularFile(onnx) ? (flat, n, h, w) -> ort.get().features(flat, n, h, w)
+                    : (flat, n, h, w) -> {
+                        if (djl[0] == null) {
+                            djl[0] = spec.load(manager);
+                        }
+                        return djlFeatures(djl[0], flat, n, h, w, manager);
+                    };
             List<float[][]> out = new java.util.ArrayList<>();
             for (ImageDataset d : data) {
                 out.add(features(cache, spec, fn, pipeline, d, workers, progress));
             }
             return out;
         }
+    }
+
+    /** {@link #frozenFeatures} of one data set. */
+    public static float[][] cachedFeatures(ImageBackbone spec, ImageDataset data, FeatureExtractionConfig config, int workers,
+                                           Progress progress) {
+        return frozenFeatures(spec, List.of(data), config, workers, progress).get(0);
     }
 
     /** Backbone and head trained together, BatchNorm keeping its running statistics. */

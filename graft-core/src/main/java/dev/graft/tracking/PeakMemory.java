@@ -43,6 +43,29 @@ public record PeakMemory(long bytes, String source) {
         return new PeakMemory(heap, "jvm-heap-peak");
     }
 
+    /**
+     * Starts a new peak measurement: resets the kernel's peak RSS of this process (writing 5 to
+     * {@code /proc/self/clear_refs}, Linux ≥ 4.0) and the JVM heap pools' peaks, so that the next
+     * {@link #measure()} reports the peak since now.
+     *
+     * @return whether the resident-set peak could be reset (false: a later measure still includes earlier peaks)
+     */
+    public static boolean reset() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            try {
+                pool.resetPeakUsage();
+            } catch (RuntimeException e) {
+                // a pool that cannot reset keeps its peak
+            }
+        }
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** The peak in MiB. */
     public double mebibytes() {
         return bytes / (1024.0 * 1024.0);

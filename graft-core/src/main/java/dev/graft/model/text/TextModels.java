@@ -89,9 +89,14 @@ public final class TextModels {
         if (Files.isDirectory(dir)) {
             return fromDirectory(dir);
         }
+        java.util.Optional<TextModelSpec> variant = TextModelVariants.resolve(nameOrPath, base -> resolve(base, progress));
+        if (variant.isPresent()) {
+            return variant.get();
+        }
         throw new IllegalArgumentException("Unknown model '" + nameOrPath + "': it is neither a bundled model ("
-                + String.join(", ", ALIASES.keySet()) + "), a Hub model (hf:org/name) nor a directory. Run `graft models list`"
-                + " to see what is available.");
+                + String.join(", ", ALIASES.keySet()) + "), a variant of one (NAME" + TextModelVariants.RANDOM_SUFFIX
+                + " = random weights, NAME" + TextModelVariants.CLS_SUFFIX + " = [CLS] pooling), a Hub model (hf:org/name)"
+                + " nor a directory. Run `graft models list` to see what is available.");
     }
 
     /** Reads a model directory; its {@code backbone.json} supplies pooling, length and licence. */

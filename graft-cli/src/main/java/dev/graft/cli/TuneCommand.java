@@ -1,0 +1,271 @@
+package dev.graft.cli;
+
+import dev.graft.data.DatasetSplits;
+import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.report.HtmlReport;
+import dev.graft.report.ReportData;
+import dev.graft.strategy.FeatureExtraction;
+import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.strategy.FineTuneConfig;
+import dev.graft.strategy.FineTuning;
+import dev.graft.strategy.TrainingOutcome;
+import dev.graft.training.Monitor;
+import dev.graft.training.TrainingListener;
+import dev.graft.tuning.Pruner;
+import dev.graft.tuning.Sampler;
+import dev.graft.tuning.SearchSpace;
+import dev.graft.tuning.Study;
+import dev.graft.tuning.Trial;
+import dev.graft.tuning.Tunables;
+import dev.graft.util.Hashes;
+import dev.graft.util.Progress;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code graft tune}: hyperparameter search with TPE or random sampling, pruning, and a resumable SQLite study. */
+@Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Search training settings on the validation split: TPE (Bergstra et al. 2011) or random sampling, median or"
+                + " ASHA pruning on the per-epoch validation score, every trial stored in DIR/study.db (SQLite).",
+                "Run the same command again to resume an interrupted study: finished trials are kept, a trial that was running"
+                        + " restarts. The best trial's model is saved to DIR/best-model (with report.html holding the trial table);"
+                        + " the default settings are trained once more for comparison.",
+                "Tunable settings (--space NAME=...): " + "lr, weight_decay, dropout, hidden, batch_size; fine-tune also"
+                        + " lr_backbone, layer_decay, unfreeze. Text data only.", ""})
+final class TuneCommand implements Callable<Integer> {
+
+    static final String FE_SPACE = "lr=log:1e-4:1e-1,weight_decay=log:1e-6:1e-1,dropout=uniform:0:0.5,hidden=choice:0|64|256";
+    static final String FT_SPACE = "lr=log:1e-4:1e-2,lr_backbone=log:1e-5:3e-4,weight_decay=log:1e-6:1e-1,dropout=uniform:0:0.3,unfreeze=choice:1|2|4|all";
+    static final String BEST_MODEL = "best-model";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TrainingOptions options;
+
+    @Option(names = "--study", required = true, paramLabel = "DIR", description = "Study directory: study.db and best-model/ (created; an existing study resumes).")
+    Path study;
+
+    @Option(names = "--trials", defaultValue = "20", paramLabel = "N", description = "Finished trials the study should have (default: ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(names = "--space", paramLabel = "SPEC",
+            description = {"Search space: NAME=log:LO:HI | NAME=uniform:LO:HI | NAME=choice:A|B|C, comma-separated.",
+                    "Default (feature-extraction): " + FE_SPACE, "Default (fine-tune): " + FT_SPACE})
+    String space;
+
+    @Option(names = "--sampler", defaultValue = "tpe", paramLabel = "tpe|random", description = "How trials are proposed (default: ${DEFAULT-VALUE}; TPE starts with 5 random trials).")
+    String sampler;
+
+    @Option(names = "--pruner", defaultValue = "median", paramLabel = "median|asha|none",
+            description = "Stops unpromising trials: median (below the median of earlier trials at the same epoch, after 5 trials and 1 epoch),"
+                    + " asha (successive halving, rungs at epochs 1, 3, 9, ..., keeps the top third) or none (default: ${DEFAULT-VALUE}).")
+    String pruner;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        if (trials < 1) {
+            throw new IllegalArgumentException("--trials must be at least 1, got " + trials + ".");
+        }
+        if (ImageTraining.isImageData(options.train)) {
+            throw new IllegalArgumentException("graft tune supports text data only; for images use graft train with explicit settings.");
+        }
+        boolean fineTune = options.fineTune();
+        options.checkSplitSettings();
+        SearchSpace searchSpace = SearchSpace.parse(space != null ? space : fineTune ? FT_SPACE : FE_SPACE);
+        Tunables.check(searchSpace, fineTune);
+        Sampler s = Sampler.parse(sampler);
+        Pruner p = Pruner.parse(pruner);
+        PrintStream err = System.err;
+        DatasetSplits splits = options.readSplits(err);
+        options.report(splits, err, quiet);
+        TextModelSpec backbone = options.resolveModel(err, quiet);
+        FeatureExtractionConfig fe = fineTune ? null : options.featureExtractionConfig();
+        FineTuneConfig ft = fineTune ? options.fineTuneConfig() : null;
+        Monitor monitor = Monitor.parse(options.monitor);
+        double sign = monitor == Monitor.LOSS ? -1 : 1;
+        String fingerprint = fingerprint(backbone, splits, fineTune ? ft.describe() : fe.describe(), options.strategy);
+        Objective objective = new Objective(backbone, splits, fe, ft, sign);
+        try (Study st = Study.open(study, new Study.Settings(searchSpace, s, p, options.seed, fingerprint))) {
+            int before = (int) st.trials().stream().filter(Trial::finished).count();
+            if (!quiet) {
+                err.printf("study %s: %d of %d trials finished; sampler %s, pruner %s, objective: validation %s%n", st.store().file(),
+                        before, trials, s.name(), p.name(), monitor.key());
+            }
+            st.optimize(trials, objective, log -> sign * monitor.read(log), new Study.Events() {
+                @Override
+                public void trialStarted(int number, Map<String, Object> params, boolean restarted) {
+                    if (!quiet) {
+                        err.printf("trial %d%s: %s%n", number, restarted ? " (restarted: it was running when the study stopped)" : "",
+                                format(params));
+                    }
+                }
+
+                @Override
+                public void trialFinished(Trial t, String note) {
+                    if (!quiet) {
+                        err.printf(Locale.ROOT, "trial %d: %s%s after %d epoch(s), %.1f s%n", t.number(), t.state(),
+                                t.value().isPresent() ? String.format(Locale.ROOT, " %s %.4f", monitor.key(), sign * t.value().getAsDouble()) : "",
+                                t.intermediate().isEmpty() ? 0 : t.intermediate().lastKey(), t.seconds());
+                        if (t.state() == Trial.State.FAILED) {
+                            err.println("  " + note);
+                        }
+                    }
+                }
+            });
+            List<Trial> all = st.trials();
+            Trial best = Study.best(all).orElseThrow(() -> new IllegalStateException("no trial of the study completed (all pruned or"
+                    + " failed); see the trial list above, widen --space or use --pruner none."));
+            TrainingOutcome bestOutcome = objective.take(best.number());
+            if (bestOutcome == null) {
+                if (!quiet) {
+                    err.println("retraining the best trial " + best.number() + " (it ran in an earlier process)");
+                }
+                bestOutcome = objective.train(best.params(), List.of());
+            }
+            try (TrainingOutcome kept = bestOutcome;
+                 TrainingOutcome dflt = objective.train(Map.of(), List.of())) {
+                Path out = study.resolve(BEST_MODEL);
+                HtmlReport.Table table = trialTable(all, searchSpace, monitor, sign, best);
+                kept.classifier().save(out, kept.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs()),
+                        kept.metricsDocument(), staging -> HtmlReport.write(ReportData.of("graft tune: best trial " + best.number(), kept),
+                                staging, List.of(table)));
+                print(spec.commandLine().getOut(), all, monitor, sign, best, kept, dflt, searchSpace, out);
+            }
+        }
+        return 0;
+    }
+
+    /** Trains trials; keeps the best outcome so far open so it can be saved without retraining. */
+    private final class Objective implements Study.Objective {
+        private final TextModelSpec backbone;
+        private final DatasetSplits splits;
+        private final FeatureExtractionConfig fe;
+        private final FineTuneConfig ft;
+        private final double sign;
+        private TrainingOutcome best;
+        private int bestNumber = -1;
+        private double bestValue = Double.NEGATIVE_INFINITY;
+
+        Objective(TextModelSpec backbone, DatasetSplits splits, FeatureExtractionConfig fe, FineTuneConfig ft, double sign) {
+            this.backbone = backbone;
+            this.splits = splits;
+            this.fe = fe;
+            this.ft = ft;
+            this.sign = sign;
+        }
+
+        TrainingOutcome train(Map<String, Object> params, List<TrainingListener> listeners) {
+            Progress progress = new BarProgress(System.err, quiet);
+            return fe != null ? new FeatureExtraction(Tunables.apply(fe, params)).fit(backbone, splits, progress, listeners)
+                    : new FineTuning(Tunables.apply(ft, params)).fit(backbone, splits, progress, listeners, null, 1, false);
+        }
+
+        @Override
+        public double run(int number, Map<String, Object> params, TrainingListener reporter) {
+            TrainingOutcome o = train(params, List.of(reporter));
+            double value = sign * o.fit().bestScore();
+            if (value > bestValue) {
+                if (best != null) {
+                    best.close();
+                }
+                best = o;
+                bestNumber = number;
+                bestValue = value;
+            } else {
+                o.close();
+            }
+            return value;
+        }
+
+        /** The kept outcome of trial {@code number}, or null (released otherwise). */
+        TrainingOutcome take(int number) {
+            if (best != null && bestNumber == number) {
+                return best;
+            }
+            if (best != null) {
+                best.close();
+            }
+            return null;
+        }
+    }
+
+    static String fingerprint(TextModelSpec backbone, DatasetSplits splits, Map<String, Object> base, String strategy) {
+        MessageDigest md = Hashes.sha256();
+        Hashes.update(md, backbone.sha256());
+        Hashes.update(md, backbone.pooling().name());
+        Hashes.update(md, splits.train().sha256());
+        Hashes.update(md, splits.val().sha256());
+        Hashes.update(md, strategy);
+        Hashes.update(md, base.toString());
+        return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    }
+
+    static String format(Map<String, Object> params) {
+        List<String> parts = new ArrayList<>();
+        params.forEach((k, v) -> parts.add(k + "=" + (v instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : v)));
+        return String.join(" ", parts);
+    }
+
+    static HtmlReport.Table trialTable(List<Trial> all, SearchSpace space, Monitor monitor, double sign, Trial best) {
+        List<String> headers = new ArrayList<>(List.of("trial", "state", "validation " + monitor.key(), "epochs", "seconds"));
+        space.dimensions().forEach(d -> headers.add(d.name()));
+        List<List<String>> rows = new ArrayList<>();
+        for (Trial t : all) {
+            List<String> row = new ArrayList<>(List.of(t.number() + (t.number() == best.number() ? " (best)" : ""), t.state().name(),
+                    t.value().isPresent() ? String.format(Locale.ROOT, "%.4f", sign * t.value().getAsDouble())
+                            : t.intermediate().isEmpty() ? "" : String.format(Locale.ROOT, "(%.4f)", sign * t.intermediate().get(t.intermediate().lastKey())),
+                    Integer.toString(t.intermediate().isEmpty() ? 0 : t.intermediate().lastKey()), String.format(Locale.ROOT, "%.1f", t.seconds())));
+            space.dimensions().forEach(d -> {
+                Object v = t.params().get(d.name());
+                row.add(v instanceof Double x ? String.format(Locale.ROOT, "%.4g", x) : String.valueOf(v));
+            });
+            rows.add(row);
+        }
+        long pruned = all.stream().filter(t -> t.state() == Trial.State.PRUNED).count();
+        return new HtmlReport.Table("Hyperparameter search (" + all.size() + " trials, " + pruned + " pruned)",
+                "Search space: " + space.spec() + ". A pruned trial's value in parentheses is its last reported one.", headers, rows);
+    }
+
+    private static void print(PrintWriter out, List<Trial> all, Monitor monitor, double sign, Trial best, TrainingOutcome kept,
+                              TrainingOutcome dflt, SearchSpace space, Path modelDir) {
+        HtmlReport.Table t = trialTable(all, space, monitor, sign, best);
+        out.println();
+        out.println(String.join("\t", t.headers()));
+        for (List<String> row : t.rows()) {
+            out.println(String.join("\t", row));
+        }
+        long complete = all.stream().filter(x -> x.state() == Trial.State.COMPLETE).count();
+        long pruned = all.stream().filter(x -> x.state() == Trial.State.PRUNED).count();
+        long failed = all.stream().filter(x -> x.state() == Trial.State.FAILED).count();
+        out.printf(Locale.ROOT, "%n%d trials: %d complete, %d pruned, %d failed%n", all.size(), complete, pruned, failed);
+        out.println("best trial " + best.number() + ": " + format(best.params()));
+        line(out, "best", kept);
+        line(out, "default settings", dflt);
+        out.println("Saved the best model to " + modelDir.toAbsolutePath() + "  (report: " + modelDir.resolve(HtmlReport.REPORT_FILE) + ")");
+        out.flush();
+    }
+
+    private static void line(PrintWriter out, String what, TrainingOutcome o) {
+        ClassificationMetrics v = o.validation();
+        out.printf(Locale.ROOT, "%-17s validation accuracy %.4f macro-F1 %.4f%s%n", what + ":", v.accuracy(), v.macroF1(),
+                o.test().map(t -> String.format(Locale.ROOT, "   test accuracy %.4f macro-F1 %.4f", t.accuracy(), t.macroF1())).orElse(""));
+    }
+}
