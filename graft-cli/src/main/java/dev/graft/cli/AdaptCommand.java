@@ -6,18 +6,23 @@ import dev.graft.data.image.ImageDataset;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.strategy.ImageBackbone;
 import dev.graft.strategy.adapt.AdaptConfig;
 import dev.graft.strategy.adapt.AdaptMethod;
 import dev.graft.strategy.adapt.AdaptationResult;
 import dev.graft.strategy.adapt.AdaptationRun;
 import dev.graft.training.TrainConfig;
+import dev.graft.training.TrainingListener;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +45,9 @@ import picocli.CommandLine.Spec;
                         + " examples. With --eval (labelled target data) the source-only baseline and the adapted model are both"
                         + " scored on it. The proxy A-distance 2(1-2ε) between the domains (ε: held-out error of a linear domain"
                         + " classifier) is printed before and after adaptation.",
-                "DIR is a normal model directory: `graft predict` and `graft evaluate` use it.",
+                "DIR is a normal model directory: `graft predict` and `graft evaluate` use it. The run is recorded in ./mlruns"
+                        + " (settings, per-epoch metrics, the scores and distances above, timing, peak memory, provenance; see"
+                        + " `graft runs`) unless --no-track.",
                 ""})
 final class AdaptCommand implements Callable<Integer> {
 
@@ -115,6 +122,9 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Mixin
+    TrackingOptionsMixin tracking;
+
     @Override
     public Integer call() throws Exception {
         AdaptMethod m = AdaptMethod.parse(method);
@@ -122,38 +132,74 @@ final class AdaptCommand implements Callable<Integer> {
                 .withPatience(patience);
         AdaptConfig config = new AdaptConfig(m, hidden, dropout, tc, adaptWeight, coralLambda, 0.1, padExamples);
         ModelDirectory.checkWritable(out);
+        PrintStream err = System.err;
+        long start = System.nanoTime();
+        Function<List<TrainingListener>, AdaptationRun> adapt = prepare(config, err); // data read before a run is recorded
+        try (RunRecorder recorder = RunRecorder.start(tracking, "adapt", out, out, runParams(config), err);
+             AdaptationRun run = adapt.apply(recorder.listeners(new EpochProgress(err, quiet)))) {
+            List<String> args = spec.commandLine().getParseResult().originalArgs();
+            boolean replaced = run.save(out, args);
+            double total = (System.nanoTime() - start) / 1e9;
+            recorder.logMetrics(adaptationMetrics(run.result()), run.fit().history().size());
+            recorder.finish(run, run.provenance().withCommandLine(args), out, total);
+            print(run.result(), total);
+            PrintWriter o = spec.commandLine().getOut();
+            o.println((replaced ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()
+                    + "  (metrics: " + out.resolve("metrics.json") + ")");
+            recorder.printWhere(o, out);
+            o.flush();
+        }
+        return 0;
+    }
+
+    /** Reads the data and the backbone; the function computes (or reads cached) frozen features and adapts. */
+    private Function<List<TrainingListener>, AdaptationRun> prepare(AdaptConfig config, PrintStream err) {
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         FeatureExtractionConfig fx = FeatureExtractionConfig.defaults().withThreads(nThreads);
-        PrintStream err = System.err;
         BarProgress progress = new BarProgress(err, quiet);
-        List<dev.graft.training.TrainingListener> listeners = List.of(new EpochProgress(err, quiet));
-        boolean images = FrozenData.isImages(source);
-        long start = System.nanoTime();
-        AdaptationRun run;
-        if (images) {
+        String key = config.method().key();
+        if (FrozenData.isImages(source)) {
             int io = Math.max(1, Math.min(2, nThreads));
             ImageDataset s = FrozenData.images(source, maxSource, seed, io);
             ImageDataset t = FrozenData.unlabelledImages(target, maxTarget, seed, io);
             ImageDataset e = eval == null ? null : FrozenData.images(eval, maxEval, seed, io);
-            say(err, "images: source %d, target %d (unlabelled)%s; method %s", s.size(), t.size(), e == null ? "" : ", eval " + e.size(), m.key());
-            run = AdaptationRun.images(FrozenData.imageModel(model), s, t, e, config, fx, io, progress, listeners);
-        } else {
-            TextDataset s = FrozenData.labelledText(source, dataOptions.toOptions(), maxSource, seed);
-            TextDataset t = FrozenData.unlabelledText(target, dataOptions.toOptions(), maxTarget, seed);
-            TextDataset e = eval == null ? null : FrozenData.labelledText(eval, dataOptions.toOptions(), maxEval, seed);
-            say(err, "texts: source %d, target %d (unlabelled)%s; method %s", s.size(), t.size(), e == null ? "" : ", eval " + e.size(), m.key());
-            TextModelSpec backbone = dev.graft.model.text.TextModels.resolve(model, progress);
-            run = AdaptationRun.text(backbone, s, t, e, config, fx, progress, listeners);
+            say(err, "images: source %d, target %d (unlabelled)%s; method %s", s.size(), t.size(), e == null ? "" : ", eval " + e.size(), key);
+            ImageBackbone backbone = FrozenData.imageModel(model);
+            return listeners -> AdaptationRun.images(backbone, s, t, e, config, fx, io, progress, listeners);
         }
-        try (run) {
-            boolean replaced = run.save(out, spec.commandLine().getParseResult().originalArgs());
-            print(run.result(), (System.nanoTime() - start) / 1e9);
-            PrintWriter o = spec.commandLine().getOut();
-            o.println((replaced ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()
-                    + "  (metrics: " + out.resolve("metrics.json") + ")");
-            o.flush();
-        }
-        return 0;
+        TextDataset s = FrozenData.labelledText(source, dataOptions.toOptions(), maxSource, seed);
+        TextDataset t = FrozenData.unlabelledText(target, dataOptions.toOptions(), maxTarget, seed);
+        TextDataset e = eval == null ? null : FrozenData.labelledText(eval, dataOptions.toOptions(), maxEval, seed);
+        say(err, "texts: source %d, target %d (unlabelled)%s; method %s", s.size(), t.size(), e == null ? "" : ", eval " + e.size(), key);
+        TextModelSpec backbone = dev.graft.model.text.TextModels.resolve(model, progress);
+        return listeners -> AdaptationRun.text(backbone, s, t, e, config, fx, progress, listeners);
+    }
+
+    /** The run's settings as recorded by tracking: the adaptation settings plus the data and model chosen. */
+    private Map<String, Object> runParams(AdaptConfig config) {
+        Map<String, Object> p = new LinkedHashMap<>(config.describe());
+        p.put("model", model);
+        p.put("source", source.toString());
+        p.put("target_unlabeled", target.toString());
+        p.put("eval", eval == null ? "none" : eval.toString());
+        p.put("max_source", maxSource == null ? "all" : maxSource.toString());
+        p.put("max_target", maxTarget == null ? "all" : maxTarget.toString());
+        p.put("max_eval", maxEval == null ? "all" : maxEval.toString());
+        return p;
+    }
+
+    /**
+     * The adaptation's own figures as metrics: target accuracy and macro-F1 of the source-only baseline and of the adapted
+     * model (with --eval), the proxy A-distance before and after, held-out source scores and example counts.
+     */
+    static Map<String, Double> adaptationMetrics(AdaptationResult r) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        r.metrics().forEach((k, v) -> {
+            if (v instanceof Number n && !k.equals("best_epoch")) { // best_epoch comes from the epoch logger
+                m.put(k, n.doubleValue());
+            }
+        });
+        return m;
     }
 
     private void say(PrintStream err, String format, Object... args) {

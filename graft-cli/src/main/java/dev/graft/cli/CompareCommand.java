@@ -3,6 +3,7 @@ package dev.graft.cli;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImageSplits;
+import dev.graft.model.peft.PeftSpec;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.selection.Recommendation;
 import dev.graft.selection.RunResult;
@@ -19,6 +20,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,13 +30,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft compare}: the transfer strategies and a random-init baseline, measured on the same splits. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run feature extraction, fine-tuning and fine-tuning from random weights (same architecture, same recipe: the"
+        description = {"Run feature extraction, fine-tuning, LoRA (text only: default rank, alpha, targets; its updates train at"
+                + " --lr-backbone when given, else " + PeftSpec.DEFAULT_LEARNING_RATE + ") and fine-tuning from random weights (same architecture, same recipe: the"
                 + " no-transfer baseline) on the same splits and print a measured table: accuracy and macro-F1 (test split when"
                 + " given, else validation), wall time, trainable parameters and peak memory (process RSS, reset before each run).",
-                "Then a recommendation by a fixed rule: a gap counts above max(--margin, 2 standard errors); fine-tuning is"
-                        + " recommended when it beats feature extraction by that (twice that below 1000 training examples), else"
-                        + " feature extraction. Negative-transfer check: flagged when the best pretrained run does not beat the"
-                        + " baseline by that gap.",
+                "Then a recommendation by a fixed rule: a gap counts above max(--margin, 2 standard errors). Fine-tuning pays"
+                        + " when it beats feature extraction by that gap (twice that below 1000 training examples); then LoRA is"
+                        + " recommended instead if it is within the gap of fine-tuning with fewer trainable parameters. When"
+                        + " fine-tuning does not pay, LoRA is recommended if it beats feature extraction by the same (possibly"
+                        + " doubled) gap; otherwise feature extraction. Negative-transfer check: flagged when the best pretrained"
+                        + " run does not beat the baseline by that gap.",
                 "Training options (--epochs, --lr, --unfreeze, ...) apply to the runs they concern, as in graft train;"
                         + " fine-tuning is slow on a CPU: use --max-train and --epochs (and --image-size for images) to size a comparison.", ""})
 final class CompareCommand implements Callable<Integer> {
@@ -93,6 +98,7 @@ final class CompareCommand implements Callable<Integer> {
             trainSize = splits.train().size();
             TextModelSpec backbone = options.resolveModel(err, quiet);
             runs = StrategyComparison.textRuns(backbone, splits, options.featureExtractionConfig(), options.fineTuneConfig(),
+                    options.lrBackbone == null ? OptionalDouble.empty() : OptionalDouble.of(options.lrBackbone),
                     new BarProgress(err, quiet), List.of(new EpochProgress(err, quiet)));
         }
         List<RunResult> results = StrategyComparison.run(runs, name -> {

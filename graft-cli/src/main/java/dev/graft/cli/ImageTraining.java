@@ -126,7 +126,7 @@ final class ImageTraining {
         }
         settings.put("image_size", backbone.preprocessing().outputHeight() + "x" + backbone.preprocessing().outputWidth());
         settings.put("backbone", backbone.id());
-        try (TrainRunRecorder recorder = TrainRunRecorder.start(c.tracking, c.out, c.options.runParams(settings), err);
+        try (RunRecorder recorder = RunRecorder.start(c.tracking, "train", c.out, c.out, c.options.runParams(settings), err);
              ImageTrainingOutcome outcome = fineTune
                      ? ImageTransfer.fineTune(backbone, splits, ftConfig, augmentation, c.trainBn, workers,
                              recorder.listeners(new EpochProgress(err, c.quiet)))

@@ -24,9 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code graft runs}: browse the runs recorded by {@code graft train} in an MLflow file store. */
+/** {@code graft runs}: browse the runs recorded by {@code graft train}, {@code adapt} and {@code tune} in an MLflow file store. */
 @Command(name = "runs", mixinStandardHelpOptions = true,
-        description = {"Browse recorded training runs (an MLflow file store, ./mlruns by default): list, show, compare.",
+        description = {"Browse the runs recorded by graft train, adapt and tune (an MLflow file store, ./mlruns by default): list, show, compare.",
                 "The same store opens in MLflow's UI: mlflow ui --backend-store-uri ./mlruns"},
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class, RunsCommand.CompareRuns.class})
 final class RunsCommand implements Callable<Integer> {
@@ -54,8 +54,8 @@ final class RunsCommand implements Callable<Integer> {
 
         FileStoreReader reader() {
             if (!Files.isDirectory(trackingDir)) {
-                throw new IllegalArgumentException("No run store at " + trackingDir.toAbsolutePath() + ": train a model first"
-                        + " (runs are recorded in ./mlruns) or pass --tracking-dir DIR.");
+                throw new IllegalArgumentException("No run store at " + trackingDir.toAbsolutePath() + ": run graft train, adapt or tune"
+                        + " first (runs are recorded in ./mlruns) or pass --tracking-dir DIR.");
             }
             return new FileStoreReader(trackingDir);
         }
@@ -264,7 +264,8 @@ final class RunsCommand implements Callable<Integer> {
             return "-";
         }
         double x = v.getAsDouble();
-        boolean count = key.contains("epoch") && !key.contains("seconds");
+        boolean count = key.contains("epoch") && !key.contains("seconds") || key.startsWith("trials_") || key.equals("best_trial")
+                || key.endsWith("_examples");
         if (x == Math.rint(x) && Math.abs(x) < 1e9 && (count || Math.abs(x) >= 2)) {
             return Long.toString((long) x);
         }

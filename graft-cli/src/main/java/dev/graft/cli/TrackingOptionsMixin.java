@@ -5,7 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code graft train}'s run-tracking options. */
+/** Run-tracking options of {@code graft train}, {@code graft adapt} and {@code graft tune} (read by {@link RunRecorder}). */
 final class TrackingOptionsMixin {
 
     /** ./mlruns, or $GRAFT_TRACKING_DIR. */
@@ -26,7 +26,7 @@ final class TrackingOptionsMixin {
     @Option(names = "--experiment", paramLabel = "NAME", description = "Experiment to record the run under, created if needed (default: Default).")
     String experiment;
 
-    @Option(names = "--run-name", paramLabel = "NAME", description = "Name of the run (default: the --out directory's name).")
+    @Option(names = "--run-name", paramLabel = "NAME", description = "Name of the run (default: the --out directory's name; for tune, the --study directory's).")
     String runName;
 
     /** The tracker, or null with --no-track. */

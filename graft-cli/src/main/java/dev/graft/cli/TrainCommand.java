@@ -104,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
             err.println("checkpoints: " + ckpt + (resume != null ? " (resuming)" : "  (resume an interrupted run with --resume " + ckpt + ")"));
         }
         Map<String, Object> settings = fineTune ? fineTuning.describe() : feConfig.describe();
-        try (TrainRunRecorder recorder = TrainRunRecorder.start(tracking, out, options.runParams(settings), err);
+        try (RunRecorder recorder = RunRecorder.start(tracking, "train", out, out, options.runParams(settings), err);
              TrainingOutcome outcome = fineTune
                      ? fineTuning.fit(backbone, splits, new BarProgress(err, quiet),
                              recorder.listeners(new EpochProgress(err, quiet)), ckpt, checkpointEvery, resume != null)

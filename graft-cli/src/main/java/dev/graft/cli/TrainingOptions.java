@@ -31,9 +31,6 @@ import picocli.CommandLine.Option;
  */
 final class TrainingOptions {
 
-    /** Default learning rate of LoRA updates and adapters (the top backbone group's rate). */
-    static final double PEFT_LR = 1e-3;
-
     @Option(names = "--train", required = true, paramLabel = "PATH", description = "Labelled training data (CSV, TSV or JSONL), or images: a folder of class folders or a CSV of path,label.")
     Path train;
 
@@ -109,7 +106,7 @@ final class TrainingOptions {
     boolean freezeEmbeddings;
 
     @Option(names = "--lr-backbone", paramLabel = "RATE", description = "fine-tune: learning rate of the top backbone layer (default: 1e-4);"
-            + " lora, adapter: learning rate of the LoRA updates or adapters (default: 1e-3).")
+            + " lora, adapter: learning rate of the LoRA updates or adapters (default: " + PeftSpec.DEFAULT_LEARNING_RATE + ").")
     Double lrBackbone;
 
     @Option(names = "--layer-decay", paramLabel = "F", description = "fine-tune: learning-rate factor per layer going down; 1 = same rate for all (default: 0.9).")
@@ -240,7 +237,7 @@ final class TrainingOptions {
         c = c.withTraining(trainConfig(c.training())).withSchedule(schedule, warmup).withFreeze(freeze)
                 .withOptimizer(c.optimizer().withKind(optimizer).withMaxGradNorm(maxGradNorm)).withL2sp(l2sp)
                 .withHead(hidden, dropout)
-                .withBackboneLr(lrBackbone != null ? lrBackbone : peftSpec() != null ? PEFT_LR : c.backboneLr(),
+                .withBackboneLr(lrBackbone != null ? lrBackbone : peftSpec() != null ? PeftSpec.DEFAULT_LEARNING_RATE : c.backboneLr(),
                         layerDecay != null ? layerDecay : c.layerDecay());
         return threads == null ? c : c.withThreads(threads);
     }

@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import dev.graft.artifact.Provenance;
 import dev.graft.data.DatasetSplits;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.model.text.TextModelSpec;
@@ -44,7 +45,12 @@ import picocli.CommandLine.Spec;
                         + " restarts. The best trial's model is saved to DIR/best-model (with report.html holding the trial table);"
                         + " the default settings are trained once more for comparison.",
                 "Tunable settings (--space NAME=...): " + "lr, weight_decay, dropout, hidden, batch_size; fine-tune also"
-                        + " lr_backbone, layer_decay, unfreeze. Text data only.", ""})
+                        + " lr_backbone, layer_decay, unfreeze. Text data only.",
+                "Each invocation is recorded as one run in ./mlruns (see `graft runs`) unless --no-track: the search settings,"
+                        + " the best trial's settings (params best.NAME) and score, trials complete/pruned/failed, each complete"
+                        + " trial's score (metric trial_score, step = trial number), the best model's per-epoch metrics and"
+                        + " scores, the default settings' scores, timing, peak memory, provenance, and the trial table"
+                        + " (trials.tsv) with the best model's small files as artefacts.", ""})
 final class TuneCommand implements Callable<Integer> {
 
     static final String FE_SPACE = "lr=log:1e-4:1e-1,weight_decay=log:1e-6:1e-1,dropout=uniform:0:0.5,hidden=choice:0|64|256";
@@ -79,6 +85,9 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Mixin
+    TrackingOptionsMixin tracking;
+
     @Override
     public Integer call() throws Exception {
         if (trials < 1) {
@@ -103,7 +112,17 @@ final class TuneCommand implements Callable<Integer> {
         double sign = monitor == Monitor.LOSS ? -1 : 1;
         String fingerprint = fingerprint(backbone, splits, fineTune ? ft.describe() : fe.describe(), options.strategy);
         Objective objective = new Objective(backbone, splits, fe, ft, sign);
-        try (Study st = Study.open(study, new Study.Settings(searchSpace, s, p, options.seed, fingerprint))) {
+        long start = System.nanoTime();
+        Path out = study.resolve(BEST_MODEL);
+        Map<String, Object> params = options.runParams(fineTune ? ft.describe() : fe.describe());
+        params.put("study", study.toString());
+        params.put("trials", trials);
+        params.put("sampler", s.name());
+        params.put("pruner", p.name());
+        params.put("search_space", searchSpace.spec());
+        params.put("objective", "validation " + monitor.key());
+        try (Study st = Study.open(study, new Study.Settings(searchSpace, s, p, options.seed, fingerprint));
+             RunRecorder recorder = RunRecorder.start(tracking, "tune", study, out, params, err)) {
             int before = (int) st.trials().stream().filter(Trial::finished).count();
             if (!quiet) {
                 err.printf("study %s: %d of %d trials finished; sampler %s, pruner %s, objective: validation %s%n", st.store().file(),
@@ -142,12 +161,16 @@ final class TuneCommand implements Callable<Integer> {
             }
             try (TrainingOutcome kept = bestOutcome;
                  TrainingOutcome dflt = objective.train(Map.of(), List.of())) {
-                Path out = study.resolve(BEST_MODEL);
                 HtmlReport.Table table = trialTable(all, searchSpace, monitor, sign, best);
-                kept.classifier().save(out, kept.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs()),
-                        kept.metricsDocument(), staging -> HtmlReport.write(ReportData.of("graft tune: best trial " + best.number(), kept),
-                                staging, List.of(table)));
-                print(spec.commandLine().getOut(), all, monitor, sign, best, kept, dflt, searchSpace, out);
+                Provenance provenance = kept.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs());
+                kept.classifier().save(out, provenance, kept.metricsDocument(), staging -> HtmlReport.write(
+                        ReportData.of("graft tune: best trial " + best.number(), kept), staging, List.of(table)));
+                record(recorder, all, best, sign, kept, dflt, table);
+                recorder.finish(kept, provenance, out, (System.nanoTime() - start) / 1e9);
+                PrintWriter stdout = spec.commandLine().getOut();
+                print(stdout, all, monitor, sign, best, kept, dflt, searchSpace, out);
+                recorder.printWhere(stdout, out);
+                stdout.flush();
             }
         }
         return 0;
@@ -205,6 +228,42 @@ final class TuneCommand implements Callable<Integer> {
             }
             return null;
         }
+    }
+
+    /**
+     * Records the study's outcome: the best trial's settings (params {@code best.NAME}) and number, its score
+     * ({@code best_trial_score}, in the monitored metric), trial counts, each complete trial's score (step = trial number),
+     * the best model's per-epoch history, the default settings' scores ({@code default_val_*}, {@code default_test_*}) and
+     * the trial table as {@code trials.tsv}.
+     */
+    private static void record(RunRecorder recorder, List<Trial> all, Trial best, double sign, TrainingOutcome kept,
+                               TrainingOutcome dflt, HtmlReport.Table table) {
+        Map<String, Object> bestParams = new java.util.TreeMap<>();
+        best.params().forEach((k, v) -> bestParams.put("best." + k, v));
+        recorder.logParams(bestParams);
+        for (Trial t : all) {
+            if (t.state() == Trial.State.COMPLETE) {
+                recorder.logMetrics(Map.of("trial_score", sign * t.value().getAsDouble()), t.number());
+            }
+        }
+        recorder.logHistory(kept.fit());
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("best_trial", (double) best.number());
+        m.put("best_trial_score", sign * best.value().orElseThrow());
+        m.put("trials_total", (double) all.size());
+        for (Trial.State state : List.of(Trial.State.COMPLETE, Trial.State.PRUNED, Trial.State.FAILED)) {
+            m.put("trials_" + state.name().toLowerCase(Locale.ROOT), (double) all.stream().filter(t -> t.state() == state).count());
+        }
+        m.put("default_val_accuracy", dflt.validation().accuracy());
+        m.put("default_val_macro_f1", dflt.validation().macroF1());
+        dflt.test().ifPresent(t -> {
+            m.put("default_test_accuracy", t.accuracy());
+            m.put("default_test_macro_f1", t.macroF1());
+        });
+        recorder.logMetrics(m, kept.fit().history().size());
+        StringBuilder tsv = new StringBuilder(String.join("\t", table.headers())).append('\n');
+        table.rows().forEach(r -> tsv.append(String.join("\t", r)).append('\n'));
+        recorder.logText("trials.tsv", tsv.toString());
     }
 
     static String fingerprint(TextModelSpec backbone, DatasetSplits splits, Map<String, Object> base, String strategy) {

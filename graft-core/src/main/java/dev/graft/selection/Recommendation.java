@@ -1,5 +1,6 @@
 package dev.graft.selection;
 
+import dev.graft.model.peft.PeftMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,10 +15,18 @@ import java.util.Optional;
  *       standard error of a difference of two accuracies near p on n evaluation examples, whichever is larger.</li>
  *   <li><b>Negative-transfer check</b>: when the best pretrained run does not beat the random-init
  *       baseline by the threshold, the pretrained weights are not helping on this data (flagged).</li>
- *   <li><b>Strategy</b>: fine-tuning is recommended when it beats feature extraction by the threshold
- *       — by twice the threshold when there are fewer than {@value #SMALL_DATA} training examples,
- *       where fine-tuning overfits easily and gains on a small evaluation split are noisy;
- *       otherwise feature extraction, which is cheaper to train, store and serve.</li>
+ *   <li><b>Strategy</b>: fine-tuning <em>pays</em> when it beats feature extraction by the threshold — by twice the
+ *       threshold when there are fewer than {@value #SMALL_DATA} training examples, where fine-tuning overfits easily
+ *       and gains on a small evaluation split are noisy. LoRA (a run named {@code lora}) is judged against both:
+ *       <ul>
+ *         <li>when fine-tuning pays, LoRA is recommended if it is within the threshold of fine-tuning (no gap that counts)
+ *             with fewer trainable parameters — the same quality for a fraction of the trained weights, checkpoint size
+ *             and optimiser memory; otherwise fine-tuning;</li>
+ *         <li>when fine-tuning does not pay, LoRA is recommended if it beats feature extraction by that same (possibly
+ *             doubled) threshold: it can, where full fine-tuning overfits small data;</li>
+ *         <li>otherwise feature extraction, which is cheaper to train, store and serve.</li>
+ *       </ul>
+ *       Without a feature-extraction run the best pretrained run is recommended.</li>
  * </ol>
  *
  * @param recommended    the run recommended
@@ -32,7 +41,10 @@ public record Recommendation(String recommended, double threshold, boolean negat
     /** Default margin in accuracy (2 points). */
     public static final double DEFAULT_MARGIN = 0.02;
 
-    /** Applies the rule to {@code results} (must include feature extraction, fine-tuning and a baseline where present). */
+    /**
+     * Applies the rule to {@code results}: runs named {@code feature-extraction}, {@code fine-tune} and {@code lora} (each
+     * optional), the baseline ({@link RunResult#baseline()}) where present, and at least one pretrained run.
+     */
     public static Recommendation of(List<RunResult> results, int trainExamples, double margin) {
         RunResult fe = find(results, "feature-extraction").orElse(null);
         RunResult ft = find(results, "fine-tune").orElse(null);
@@ -55,22 +67,52 @@ public record Recommendation(String recommended, double threshold, boolean negat
                     negative ? "NEGATIVE-TRANSFER CHECK FAILED" : "transfer helps", bestPretrained.name(),
                     negative ? "does not beat" : "beats", 100 * gain));
         }
-        String pick;
-        if (fe != null && ft != null) {
-            boolean small = trainExamples < SMALL_DATA;
-            double needed = small ? 2 * threshold : threshold;
-            double gap = ft.scored().accuracy() - fe.scored().accuracy();
-            pick = gap > needed ? ft.name() : fe.name();
-            reasons.add(String.format(Locale.ROOT, "fine-tune vs feature-extraction: %+.1f points; %d training examples (%s) need %.1f points → %s",
-                    100 * gap, trainExamples, small ? "small data, doubled threshold" : "≥ " + SMALL_DATA, 100 * needed, pick));
-        } else {
-            pick = bestPretrained.name();
+        String pick = fe == null ? bestPretrained.name()
+                : choose(fe, ft, find(results, PeftMethod.LORA.key()).orElse(null), trainExamples, threshold, reasons);
+        if (fe == null) {
             reasons.add("best pretrained run: " + pick);
         }
         if (negative) {
             reasons.add("the pretrained weights do not help here: check the data (labels, language, domain) or try another backbone");
         }
         return new Recommendation(pick, threshold, negative, List.copyOf(reasons));
+    }
+
+    /** Step 3 of the rule: feature extraction, fine-tuning or LoRA (either of the last two may be absent). */
+    private static String choose(RunResult fe, RunResult ft, RunResult lora, int trainExamples, double threshold, List<String> reasons) {
+        boolean small = trainExamples < SMALL_DATA;
+        double needed = small ? 2 * threshold : threshold;
+        String data = String.format(Locale.ROOT, "%d training examples (%s) need %.1f points", trainExamples,
+                small ? "small data, doubled threshold" : "≥ " + SMALL_DATA, 100 * needed);
+        boolean ftPays = false;
+        if (ft != null) {
+            double gap = gap(ft, fe);
+            ftPays = gap > needed;
+            reasons.add(String.format(Locale.ROOT, "fine-tune vs feature-extraction: %+.1f points; %s → %s", 100 * gap, data,
+                    ftPays ? "fine-tuning pays" : "it does not pay"));
+        }
+        if (lora != null) {
+            double share = ft == null || ft.trainable() == 0 ? Double.NaN : (double) lora.trainable() / ft.trainable();
+            String params = Double.isNaN(share) ? "" : String.format(Locale.ROOT, " at %.2f%% of its trainable parameters", 100 * share);
+            if (ftPays) {
+                double behind = gap(ft, lora);
+                boolean close = behind <= threshold && share < 1;
+                reasons.add(String.format(Locale.ROOT, "lora vs fine-tune: %+.1f points%s; %s", -100 * behind, params,
+                        close ? "within the threshold → lora" : "behind by more than the threshold → fine-tune"));
+                return close ? lora.name() : ft.name();
+            }
+            double gap = gap(lora, fe);
+            boolean pays = gap > needed;
+            reasons.add(String.format(Locale.ROOT, "lora vs feature-extraction: %+.1f points; %s → %s", 100 * gap, data,
+                    pays ? "lora" : "feature-extraction"));
+            return pays ? lora.name() : fe.name();
+        }
+        return ftPays ? ft.name() : fe.name();
+    }
+
+    /** Accuracy of {@code a} minus that of {@code b} (scored split). */
+    private static double gap(RunResult a, RunResult b) {
+        return a.scored().accuracy() - b.scored().accuracy();
     }
 
     private static Optional<RunResult> find(List<RunResult> results, String name) {

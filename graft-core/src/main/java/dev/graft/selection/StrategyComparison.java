@@ -3,6 +3,8 @@ package dev.graft.selection;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImageSplits;
+import dev.graft.model.peft.PeftMethod;
+import dev.graft.model.peft.PeftSpec;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModelVariants;
 import dev.graft.strategy.FeatureExtraction;
@@ -18,6 +20,7 @@ import dev.graft.training.TrainingListener;
 import dev.graft.util.Progress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.function.Consumer;
 
 /**
@@ -31,19 +34,32 @@ public final class StrategyComparison {
     }
 
     /**
-     * The text runs: feature extraction and fine-tuning of {@code backbone}, and the same fine-tuning
-     * recipe started from random weights of the same architecture (the baseline).
+     * The text runs: feature extraction, fine-tuning and LoRA ({@link PeftSpec#lora()}; named {@code lora}, as the
+     * strategy of {@code graft train}) of {@code backbone}, and the fine-tuning recipe started from random weights of the
+     * same architecture (the baseline).
+     * LoRA uses {@code ft}'s settings except the learning rate of its updates: {@code lrBackbone} when the user gave one,
+     * else {@link PeftSpec#DEFAULT_LEARNING_RATE} (not full fine-tuning's top-layer rate, which is ten times too small for
+     * weights that start at zero).
+     *
+     * @param lrBackbone the backbone learning rate the user chose, if any
      */
     public static List<StrategyRun> textRuns(TextModelSpec backbone, DatasetSplits splits, FeatureExtractionConfig fe,
-                                             FineTuneConfig ft, Progress progress, List<TrainingListener> listeners) {
+                                             FineTuneConfig ft, OptionalDouble lrBackbone, Progress progress,
+                                             List<TrainingListener> listeners) {
+        FineTuneConfig lora = ft.withBackboneLr(lrBackbone.orElse(PeftSpec.DEFAULT_LEARNING_RATE), ft.layerDecay());
         return List.of(
                 StrategyRun.pretrained(FeatureExtraction.NAME, () -> text(new FeatureExtraction(fe).fit(backbone, splits, progress, listeners))),
                 StrategyRun.pretrained(FineTuning.NAME, () -> text(new FineTuning(ft).fit(backbone, splits, progress, listeners, null, 1, false))),
+                StrategyRun.pretrained(PeftMethod.LORA.key(), () -> text(new FineTuning(lora, PeftSpec.lora())
+                        .fit(backbone, splits, progress, listeners, null, 1, false))),
                 StrategyRun.baseline("random-init " + FineTuning.NAME, () -> text(new FineTuning(ft)
                         .fit(TextModelVariants.randomInit(backbone), splits, progress, listeners, null, 1, false))));
     }
 
-    /** The image runs: as {@link #textRuns} with {@link ImageTransfer}'s strategies and the CNN fine-tuning recipe. */
+    /**
+     * The image runs: as {@link #textRuns} without LoRA (CNNs have no LoRA), with {@link ImageTransfer}'s strategies and
+     * the CNN fine-tuning recipe.
+     */
     public static List<StrategyRun> imageRuns(ImageBackbone backbone, ImageSplits splits, FeatureExtractionConfig fe, FineTuneConfig ft,
                                               Augmentation augmentation, int workers, Progress progress,
                                               List<TrainingListener> listeners) {

@@ -34,6 +34,11 @@ public record PeftSpec(PeftMethod method, int rank, double alpha, double dropout
     public static final List<LoraTarget> DEFAULT_TARGETS = List.of(LoraTarget.QUERY, LoraTarget.VALUE);
     /** Default adapter bottleneck width. */
     public static final int DEFAULT_ADAPTER_SIZE = 64;
+    /**
+     * Default learning rate of the LoRA updates or adapters (the layer group just below the head): 1e-3, ten times
+     * full fine-tuning's top-layer rate, since the new weights start at (or near) zero and are few.
+     */
+    public static final double DEFAULT_LEARNING_RATE = 1e-3;
 
     /** Validates the fields and puts the targets in canonical order. */
     public PeftSpec {

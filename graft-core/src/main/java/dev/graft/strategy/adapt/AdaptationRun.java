@@ -10,12 +10,15 @@ import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageExample;
+import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.vision.VisionBackbones;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FrozenFeatures;
 import dev.graft.strategy.ImageBackbone;
+import dev.graft.strategy.RunResult;
+import dev.graft.training.FitResult;
 import dev.graft.training.TrainingListener;
 import dev.graft.util.Progress;
 import java.io.IOException;
@@ -25,6 +28,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Domain adaptation of a frozen pretrained backbone, for text or images: frozen features of source,
@@ -34,13 +38,17 @@ import java.util.Map;
  * saved model is: a frozen backbone and a head); the method is recorded in provenance and metrics.
  *
  * <p>The target data set's labels, if it has any, are never read: only its texts or image files are.
+ *
+ * <p>As a {@link RunResult} (what reports and run tracking read): the validation metrics are the adapted head's on
+ * held-out source examples, the test metrics its scores on the labelled target evaluation set (when one was given).
  */
-public final class AdaptationRun implements AutoCloseable {
+public final class AdaptationRun implements AutoCloseable, RunResult {
 
     /** Provenance strategy prefix, e.g. {@code adapt-dann}. */
     public static final String STRATEGY_PREFIX = "adapt-";
 
     private final AdaptationResult result;
+    private final double embedSeconds;
     private final Provenance provenance;
     private final Saver saver;
     private final AutoCloseable owner;
@@ -50,8 +58,9 @@ public final class AdaptationRun implements AutoCloseable {
         boolean save(Path dir, Provenance provenance, Map<String, Object> metrics) throws IOException;
     }
 
-    private AdaptationRun(AdaptationResult result, Provenance provenance, Saver saver, AutoCloseable owner) {
+    private AdaptationRun(AdaptationResult result, double embedSeconds, Provenance provenance, Saver saver, AutoCloseable owner) {
         this.result = result;
+        this.embedSeconds = embedSeconds;
         this.provenance = provenance;
         this.saver = saver;
         this.owner = owner;
@@ -75,7 +84,9 @@ public final class AdaptationRun implements AutoCloseable {
         if (eval != null) {
             sets.add(texts(eval));
         }
+        long t0 = System.nanoTime();
         List<float[][]> f = FrozenFeatures.texts(backbone, sets, features, progress);
+        double embedSeconds = (System.nanoTime() - t0) / 1e9;
         NDManager manager = NDManager.newBaseManager();
         try {
             AdaptationResult r = DomainAdaptation.run(new DomainAdaptation.Labelled(f.get(0), textLabels(source, labels)), labels.labels(),
@@ -93,7 +104,7 @@ public final class AdaptationRun implements AutoCloseable {
             bb.put("sha256", backbone.sha256());
             bb.put("license", backbone.license());
             bb.put("source", backbone.source());
-            return new AdaptationRun(r, provenance(config, data, bb, r), (dir, p, m) -> classifier.save(dir, p, m), classifier);
+            return new AdaptationRun(r, embedSeconds, provenance(config, data, bb, r), (dir, p, m) -> classifier.save(dir, p, m), classifier);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -123,7 +134,9 @@ public final class AdaptationRun implements AutoCloseable {
         if (eval != null) {
             sets.add(eval);
         }
+        long t0 = System.nanoTime();
         List<float[][]> f = FrozenFeatures.images(backbone, sets, features, workers, progress);
+        double embedSeconds = (System.nanoTime() - t0) / 1e9;
         NDManager manager = NDManager.newBaseManager();
         try {
             AdaptationResult r = DomainAdaptation.run(new DomainAdaptation.Labelled(f.get(0), imageLabels(source, labels)),
@@ -145,7 +158,7 @@ public final class AdaptationRun implements AutoCloseable {
             bb.put("license", backbone.license());
             bb.put("source", backbone.source());
             bb.put("preprocessing", backbone.preprocessing().toString());
-            return new AdaptationRun(r, provenance(config, data, bb, r), (dir, p, m) -> classifier.save(dir, p, m, staging -> { }),
+            return new AdaptationRun(r, embedSeconds, provenance(config, data, bb, r), (dir, p, m) -> classifier.save(dir, p, m, staging -> { }),
                     classifier);
         } catch (RuntimeException e) {
             manager.close();
@@ -159,8 +172,33 @@ public final class AdaptationRun implements AutoCloseable {
     }
 
     /** The provenance that {@link #save} writes (without the command line). */
+    @Override
     public Provenance provenance() {
         return provenance;
+    }
+
+    /** The adapted head's training history (for source-only, the baseline's). */
+    @Override
+    public FitResult fit() {
+        return result.fit();
+    }
+
+    /** The adapted head on held-out source examples. */
+    @Override
+    public ClassificationMetrics validation() {
+        return result.sourceValidation();
+    }
+
+    /** The adapted head on the labelled target evaluation set, when one was given. */
+    @Override
+    public Optional<ClassificationMetrics> test() {
+        return result.adaptedEval();
+    }
+
+    /** Wall time spent computing (or reading cached) frozen features of every data set. */
+    @Override
+    public double embedSeconds() {
+        return embedSeconds;
     }
 
     /**

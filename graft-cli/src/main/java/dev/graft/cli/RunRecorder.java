@@ -11,10 +11,12 @@ import dev.graft.tracking.RunTracker;
 import dev.graft.tracking.TrackedRun;
 import dev.graft.tracking.TrackingListener;
 import dev.graft.tracking.TrainingRuns;
+import dev.graft.training.FitResult;
 import dev.graft.training.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,11 +28,12 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Records one {@code graft train} run and writes its report. Tracking never fails training: if the store or server
- * cannot be reached, a warning is printed and training goes on unrecorded. Closing it without {@link #finish} marks
- * the run FAILED.
+ * Records one run of {@code graft train}, {@code graft adapt} or {@code graft tune} (the options of
+ * {@link TrackingOptionsMixin}) and writes train's report. Tracking never fails training: if the store or server
+ * cannot be reached, or a later call fails, a warning is printed and training goes on unrecorded. Closing it without
+ * {@link #finish} marks the run FAILED.
  */
-final class TrainRunRecorder implements AutoCloseable {
+final class RunRecorder implements AutoCloseable {
 
     private final PrintStream err;
     private final String runName;
@@ -38,7 +41,7 @@ final class TrainRunRecorder implements AutoCloseable {
     private TrackedRun run;
     private TrackingListener listener;
 
-    private TrainRunRecorder(PrintStream err, String runName, String location) {
+    private RunRecorder(PrintStream err, String runName, String location) {
         this.err = err;
         this.runName = runName;
         this.location = location;
@@ -47,23 +50,27 @@ final class TrainRunRecorder implements AutoCloseable {
     /**
      * Starts recording (unless --no-track).
      *
-     * @param params the run's settings, logged as params right away
+     * @param command    the subcommand ({@code train}, {@code adapt}, {@code tune}), recorded as {@code mlflow.source.name}
+     * @param namedAfter the directory whose name is the run's name unless --run-name is given
+     * @param modelDir   the model directory the run writes (tag {@code graft.model_dir})
+     * @param params     the run's settings, logged as params right away
      */
-    static TrainRunRecorder start(TrackingOptionsMixin options, Path out, Map<String, ?> params, PrintStream err) {
+    static RunRecorder start(TrackingOptionsMixin options, String command, Path namedAfter, Path modelDir, Map<String, ?> params,
+                             PrintStream err) {
         String name = options.runName != null ? options.runName
-                : out.toAbsolutePath().normalize().getFileName().toString();
+                : namedAfter.toAbsolutePath().normalize().getFileName().toString();
         RunTracker tracker = options.tracker();
-        TrainRunRecorder r = new TrainRunRecorder(err, name, tracker == null ? null : tracker.location());
+        RunRecorder r = new RunRecorder(err, name, tracker == null ? null : tracker.location());
         if (tracker == null) {
             return r;
         }
         try {
             Map<String, String> tags = new LinkedHashMap<>();
-            tags.put("mlflow.source.name", "graft train");
+            tags.put("mlflow.source.name", "graft " + command);
             tags.put("mlflow.source.type", "LOCAL");
             tags.put("mlflow.user", System.getProperty("user.name", ""));
             tags.put("graft.version", Versions.graft());
-            tags.put("graft.model_dir", out.toAbsolutePath().normalize().toString());
+            tags.put("graft.model_dir", modelDir.toAbsolutePath().normalize().toString());
             r.run = tracker.startRun(options.experiment, name, tags);
             r.run.logParams(TrainingRuns.params(params));
             r.listener = new TrackingListener(r.run, e -> r.warn("could not log epoch metrics", e, "; training continues."));
@@ -86,6 +93,39 @@ final class TrainRunRecorder implements AutoCloseable {
             all.add(listener);
         }
         return all;
+    }
+
+    /** Logs more params (settings known only at the end, such as a search's best trial). */
+    void logParams(Map<String, ?> params) {
+        safely("could not log params", () -> run.logParams(TrainingRuns.params(params)));
+    }
+
+    /** Logs metrics at {@code step} (e.g. one value per trial, step = trial number). */
+    void logMetrics(Map<String, Double> metrics, long step) {
+        safely("could not log metrics", () -> run.logMetrics(metrics, step));
+    }
+
+    /**
+     * Logs a finished training's history as per-epoch metrics, as if the run's own listener had seen it (for a model
+     * trained without it, such as the best trial of a search).
+     */
+    void logHistory(FitResult fit) {
+        if (listener != null) {
+            fit.history().forEach(listener::onEpochEnd);
+            listener.onTrainEnd(fit);
+        }
+    }
+
+    /** Records {@code content} as the artefact {@code fileName} (at the top of the run's artefacts). */
+    void logText(String fileName, String content) {
+        safely("could not record " + fileName, () -> {
+            Path tmp = Files.createTempDirectory("graft-artifact");
+            try {
+                run.logArtifact(Files.writeString(tmp.resolve(fileName), content, StandardCharsets.UTF_8), null);
+            } finally {
+                deleteTree(tmp);
+            }
+        });
     }
 
     /**
@@ -153,6 +193,21 @@ final class TrainRunRecorder implements AutoCloseable {
     private static String defaultStore() {
         String env = System.getenv("GRAFT_TRACKING_DIR");
         return Path.of(env == null || env.isBlank() ? "mlruns" : env).toAbsolutePath().normalize().toString();
+    }
+
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    private void safely(String what, Step step) {
+        if (run == null || run.ended()) {
+            return;
+        }
+        try {
+            step.run();
+        } catch (RuntimeException | IOException e) {
+            warn(what, e, "; training continues.");
+        }
     }
 
     private void warn(String what, Exception e, String end) {

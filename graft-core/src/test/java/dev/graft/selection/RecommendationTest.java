@@ -1,0 +1,125 @@
+package dev.graft.selection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.metrics.ClassificationMetrics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The recommendation rule on hand-made results: feature extraction, fine-tuning, LoRA and the baseline. */
+class RecommendationTest {
+
+    /** Test examples per run: large enough that the threshold is the 2-point margin (2 standard errors < 1 point). */
+    private static final int N = 10_000;
+    private static final long FT_PARAMS = 22_700_000;
+    private static final long LORA_PARAMS = 74_000;
+    private static final int LARGE = 5000;
+    private static final int SMALL = 500;
+
+    private static ClassificationMetrics scores(double accuracy) {
+        int correct = (int) Math.round(accuracy * N);
+        int[] gold = new int[N];
+        int[] predicted = new int[N];
+        for (int i = 0; i < N; i++) {
+            gold[i] = i % 2;
+            predicted[i] = i < correct ? gold[i] : 1 - gold[i];
+        }
+        return ClassificationMetrics.of(gold, predicted, List.of("a", "b"));
+    }
+
+    private static RunResult run(String name, boolean baseline, double accuracy, long trainable) {
+        ClassificationMetrics m = scores(accuracy);
+        return new RunResult(name, baseline, m, Optional.of(m), 1.0, trainable, 100, true, 1, 1);
+    }
+
+    /** Feature extraction, fine-tuning, optionally LoRA, and a baseline well below them. */
+    private static List<RunResult> results(double fe, double ft, Double lora, long loraParams) {
+        List<RunResult> r = new ArrayList<>(List.of(run("feature-extraction", false, fe, 2_000),
+                run("fine-tune", false, ft, FT_PARAMS)));
+        if (lora != null) {
+            r.add(run("lora", false, lora, loraParams));
+        }
+        r.add(run("random-init fine-tune", true, 0.60, FT_PARAMS));
+        return r;
+    }
+
+    @Test
+    void thresholdIsTheMarginOnALargeEvaluationSet() {
+        Recommendation rec = Recommendation.of(results(0.85, 0.90, 0.89, LORA_PARAMS), LARGE, 0.02);
+        assertEquals(0.02, rec.threshold(), 1e-12);
+        assertFalse(rec.negativeTransfer());
+    }
+
+    @Test
+    void loraWithinTheGapOfFineTuningIsRecommended() {
+        Recommendation rec = Recommendation.of(results(0.85, 0.90, 0.89, LORA_PARAMS), LARGE, 0.02);
+        assertEquals("lora", rec.recommended());
+        assertTrue(rec.reasons().stream().anyMatch(s -> s.startsWith("fine-tune vs feature-extraction: +5.0 points")
+                && s.endsWith("fine-tuning pays")), rec.reasons()::toString);
+        assertTrue(rec.reasons().stream().anyMatch(s -> s.equals("lora vs fine-tune: -1.0 points at 0.33% of its trainable"
+                + " parameters; within the threshold → lora")), rec.reasons()::toString);
+    }
+
+    @Test
+    void fineTuningWinsWhenLoraIsClearlyBehind() {
+        Recommendation rec = Recommendation.of(results(0.85, 0.90, 0.86, LORA_PARAMS), LARGE, 0.02);
+        assertEquals("fine-tune", rec.recommended());
+        assertTrue(rec.reasons().stream().anyMatch(s -> s.contains("behind by more than the threshold → fine-tune")), rec.reasons()::toString);
+    }
+
+    @Test
+    void loraNeedsFewerTrainableParametersToReplaceFineTuning() {
+        assertEquals("fine-tune", Recommendation.of(results(0.85, 0.90, 0.90, FT_PARAMS), LARGE, 0.02).recommended());
+    }
+
+    @Test
+    void loraCanPayWhereFineTuningDoesNot() {
+        Recommendation rec = Recommendation.of(results(0.85, 0.86, 0.88, LORA_PARAMS), LARGE, 0.02);
+        assertEquals("lora", rec.recommended());
+        assertTrue(rec.reasons().stream().anyMatch(s -> s.endsWith("it does not pay")), rec.reasons()::toString);
+        assertTrue(rec.reasons().stream().anyMatch(s -> s.startsWith("lora vs feature-extraction: +3.0 points") && s.endsWith("→ lora")),
+                rec.reasons()::toString);
+    }
+
+    @Test
+    void featureExtractionWhenNeitherPays() {
+        assertEquals("feature-extraction", Recommendation.of(results(0.85, 0.86, 0.86, LORA_PARAMS), LARGE, 0.02).recommended());
+    }
+
+    @Test
+    void smallDataDoublesTheThresholdForLoraToo() {
+        // +3 points: enough on large data, not below 1000 training examples (4 points needed)
+        assertEquals("lora", Recommendation.of(results(0.85, 0.86, 0.88, LORA_PARAMS), LARGE, 0.02).recommended());
+        Recommendation small = Recommendation.of(results(0.85, 0.88, 0.88, LORA_PARAMS), SMALL, 0.02);
+        assertEquals("feature-extraction", small.recommended());
+        assertTrue(small.reasons().stream().anyMatch(s -> s.contains("small data, doubled threshold") && s.contains("need 4.0 points")),
+                small.reasons()::toString);
+    }
+
+    @Test
+    void withoutLoraTheRuleIsFineTuningVersusFeatureExtraction() {
+        assertEquals("fine-tune", Recommendation.of(results(0.85, 0.90, null, 0), LARGE, 0.02).recommended());
+        assertEquals("feature-extraction", Recommendation.of(results(0.85, 0.86, null, 0), LARGE, 0.02).recommended());
+    }
+
+    @Test
+    void negativeTransferIsFlaggedWhateverIsRecommended() {
+        List<RunResult> r = new ArrayList<>(results(0.85, 0.90, 0.895, LORA_PARAMS));
+        r.set(3, run("random-init fine-tune", true, 0.89, FT_PARAMS));
+        Recommendation rec = Recommendation.of(r, LARGE, 0.02);
+        assertTrue(rec.negativeTransfer());
+        assertEquals("lora", rec.recommended());
+        assertTrue(rec.reasons().get(1).startsWith("NEGATIVE-TRANSFER CHECK FAILED: best pretrained run (fine-tune)"), rec.reasons()::toString);
+    }
+
+    @Test
+    void aComparisonNeedsAPretrainedRun() {
+        assertThrows(IllegalArgumentException.class,
+                () -> Recommendation.of(List.of(run("random-init fine-tune", true, 0.5, 1)), LARGE, 0.02));
+    }
+}
