@@ -9,6 +9,7 @@ import dev.graft.selection.Recommendation;
 import dev.graft.selection.RunResult;
 import dev.graft.selection.StrategyComparison;
 import dev.graft.selection.StrategyRun;
+import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.ImageBackbone;
@@ -68,6 +69,13 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!(margin >= 0 && margin < 1)) {
             throw new IllegalArgumentException("--margin must be a fraction in [0, 1), e.g. 0.02, got " + margin + ".");
+        }
+        boolean peftOptions = options.loraRank != null || options.loraAlpha != null || options.loraDropout != null
+                || options.loraTargets != null || options.adapterSize != null || options.trainLayerNorms;
+        if (!FeatureExtraction.NAME.equals(options.strategy) || peftOptions) {
+            throw new IllegalArgumentException("graft compare runs every strategy itself (feature extraction, fine-tuning, LoRA with its"
+                    + " defaults, and the random-init baseline): drop --strategy and the --lora-*, --adapter-size and --train-layernorms"
+                    + " options, or use graft train to try one setting.");
         }
         options.checkSplitSettings();
         PrintStream err = System.err;

@@ -19,6 +19,7 @@ import dev.graft.tuning.SearchSpace;
 import dev.graft.tuning.Study;
 import dev.graft.tuning.Trial;
 import dev.graft.tuning.Tunables;
+import dev.graft.model.peft.PeftSpec;
 import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.PrintStream;
@@ -45,7 +46,7 @@ import picocli.CommandLine.Spec;
                         + " restarts. The best trial's model is saved to DIR/best-model (with report.html holding the trial table);"
                         + " the default settings are trained once more for comparison.",
                 "Tunable settings (--space NAME=...): " + "lr, weight_decay, dropout, hidden, batch_size; fine-tune also"
-                        + " lr_backbone, layer_decay, unfreeze. Text data only.",
+                        + " lr_backbone, layer_decay, unfreeze; lora and adapter lr_backbone (the new modules' rate), lora_rank, adapter_size. Text data only.",
                 "Each invocation is recorded as one run in ./mlruns (see `graft runs`) unless --no-track: the search settings,"
                         + " the best trial's settings (params best.NAME) and score, trials complete/pruned/failed, each complete"
                         + " trial's score (metric trial_score, step = trial number), the best model's per-epoch metrics and"
@@ -55,6 +56,8 @@ final class TuneCommand implements Callable<Integer> {
 
     static final String FE_SPACE = "lr=log:1e-4:1e-1,weight_decay=log:1e-6:1e-1,dropout=uniform:0:0.5,hidden=choice:0|64|256";
     static final String FT_SPACE = "lr=log:1e-4:1e-2,lr_backbone=log:1e-5:3e-4,weight_decay=log:1e-6:1e-1,dropout=uniform:0:0.3,unfreeze=choice:1|2|4|all";
+    static final String LORA_SPACE = "lr=log:1e-4:1e-2,lr_backbone=log:1e-4:1e-2,weight_decay=log:1e-6:1e-1,dropout=uniform:0:0.3,lora_rank=choice:4|8|16";
+    static final String ADAPTER_SPACE = "lr=log:1e-4:1e-2,lr_backbone=log:1e-4:1e-2,weight_decay=log:1e-6:1e-1,dropout=uniform:0:0.3,adapter_size=choice:16|64|128";
     static final String BEST_MODEL = "best-model";
 
     @Spec
@@ -71,7 +74,8 @@ final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--space", paramLabel = "SPEC",
             description = {"Search space: NAME=log:LO:HI | NAME=uniform:LO:HI | NAME=choice:A|B|C, comma-separated.",
-                    "Default (feature-extraction): " + FE_SPACE, "Default (fine-tune): " + FT_SPACE})
+                    "Default (feature-extraction): " + FE_SPACE, "Default (fine-tune): " + FT_SPACE, "Default (lora): " + LORA_SPACE,
+                    "Default (adapter): " + ADAPTER_SPACE})
     String space;
 
     @Option(names = "--sampler", defaultValue = "tpe", paramLabel = "tpe|random", description = "How trials are proposed (default: ${DEFAULT-VALUE}; TPE starts with 5 random trials).")
@@ -98,8 +102,15 @@ final class TuneCommand implements Callable<Integer> {
         }
         boolean fineTune = options.fineTune();
         options.checkSplitSettings();
-        SearchSpace searchSpace = SearchSpace.parse(space != null ? space : fineTune ? FT_SPACE : FE_SPACE);
-        Tunables.check(searchSpace, fineTune);
+        PeftSpec peft = options.peftSpec();
+        Tunables.Strategy strategy = Tunables.Strategy.of(fineTune, peft);
+        SearchSpace searchSpace = SearchSpace.parse(space != null ? space : switch (strategy) {
+            case FEATURE_EXTRACTION -> FE_SPACE;
+            case FINE_TUNE -> FT_SPACE;
+            case LORA -> LORA_SPACE;
+            case ADAPTER -> ADAPTER_SPACE;
+        });
+        Tunables.check(searchSpace, strategy);
         Sampler s = Sampler.parse(sampler);
         Pruner p = Pruner.parse(pruner);
         PrintStream err = System.err;
@@ -111,7 +122,7 @@ final class TuneCommand implements Callable<Integer> {
         Monitor monitor = Monitor.parse(options.monitor);
         double sign = monitor == Monitor.LOSS ? -1 : 1;
         String fingerprint = fingerprint(backbone, splits, fineTune ? ft.describe() : fe.describe(), options.strategy);
-        Objective objective = new Objective(backbone, splits, fe, ft, sign);
+        Objective objective = new Objective(backbone, splits, fe, ft, peft, sign);
         long start = System.nanoTime();
         Path out = study.resolve(BEST_MODEL);
         Map<String, Object> params = options.runParams(fineTune ? ft.describe() : fe.describe());
@@ -182,23 +193,26 @@ final class TuneCommand implements Callable<Integer> {
         private final DatasetSplits splits;
         private final FeatureExtractionConfig fe;
         private final FineTuneConfig ft;
+        private final PeftSpec peft;
         private final double sign;
         private TrainingOutcome best;
         private int bestNumber = -1;
         private double bestValue = Double.NEGATIVE_INFINITY;
 
-        Objective(TextModelSpec backbone, DatasetSplits splits, FeatureExtractionConfig fe, FineTuneConfig ft, double sign) {
+        Objective(TextModelSpec backbone, DatasetSplits splits, FeatureExtractionConfig fe, FineTuneConfig ft, PeftSpec peft, double sign) {
             this.backbone = backbone;
             this.splits = splits;
             this.fe = fe;
             this.ft = ft;
+            this.peft = peft;
             this.sign = sign;
         }
 
         TrainingOutcome train(Map<String, Object> params, List<TrainingListener> listeners) {
             Progress progress = new BarProgress(System.err, quiet);
             return fe != null ? new FeatureExtraction(Tunables.apply(fe, params)).fit(backbone, splits, progress, listeners)
-                    : new FineTuning(Tunables.apply(ft, params)).fit(backbone, splits, progress, listeners, null, 1, false);
+                    : new FineTuning(Tunables.apply(ft, params), Tunables.apply(peft, params)).fit(backbone, splits, progress, listeners,
+                            null, 1, false);
         }
 
         @Override

@@ -52,6 +52,17 @@ class CompareCommandTest {
                 && help.contains("LoRA is recommended instead if it is within the gap of fine-tuning"), r::toString);
     }
 
+    @Test
+    void refusesOptionsItWouldIgnore() {
+        for (String[] extra : new String[][] {{"--strategy", "lora"}, {"--lora-rank", "4"}, {"--adapter-size", "8"}}) {
+            List<String> args = new ArrayList<>(List.of("compare", "--train", dir.resolve("none.csv").toString()));
+            args.addAll(List.of(extra));
+            CliHarness.Result r = CliHarness.run(args.toArray(String[]::new));
+            assertEquals(GraftCli.FAILURE, r.code(), r::toString);
+            assertTrue(r.err().contains("graft compare runs every strategy itself"), r::toString);
+        }
+    }
+
     private static long trainable(List<String> rows, String run) {
         String row = rows.stream().filter(l -> l.startsWith(run + " ")).findFirst().orElseThrow();
         String[] cells = row.substring(run.length()).trim().split("\\s+");

@@ -1,5 +1,7 @@
 package dev.graft.tuning;
 
+import dev.graft.model.peft.PeftMethod;
+import dev.graft.model.peft.PeftSpec;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.training.FreezeSchedule;
@@ -21,10 +23,43 @@ public final class Tunables {
      * @param name        its name in a search space
      * @param description one line for help texts
      * @param fe          applies a value to feature extraction, or null when it does not apply there
-     * @param ft          applies a value to fine-tuning, or null when it does not apply there
+     * @param ft          applies a value to fine-tuning (full, LoRA or adapters), or null when it does not apply there
+     * @param peft        applies a value to the LoRA or adapter spec, or null when it does not set one
+     * @param scope       the strategies it applies to
      */
     public record Knob(String name, String description, BiFunction<FeatureExtractionConfig, Object, FeatureExtractionConfig> fe,
-                       BiFunction<FineTuneConfig, Object, FineTuneConfig> ft) {
+                       BiFunction<FineTuneConfig, Object, FineTuneConfig> ft, BiFunction<PeftSpec, Object, PeftSpec> peft,
+                       java.util.Set<Strategy> scope) {
+
+        Knob(String name, String description, BiFunction<FeatureExtractionConfig, Object, FeatureExtractionConfig> fe,
+             BiFunction<FineTuneConfig, Object, FineTuneConfig> ft) {
+            this(name, description, fe, ft, null, fe != null ? java.util.EnumSet.allOf(Strategy.class)
+                    : java.util.EnumSet.of(Strategy.FINE_TUNE, Strategy.LORA, Strategy.ADAPTER));
+        }
+    }
+
+    /** The strategies a search can tune. */
+    public enum Strategy {
+        /** Frozen backbone, new head. */
+        FEATURE_EXTRACTION,
+        /** Backbone layers and head. */
+        FINE_TUNE,
+        /** LoRA updates and head. */
+        LORA,
+        /** Bottleneck adapters and head. */
+        ADAPTER;
+
+        /** The strategy of {@code fineTune} with {@code peft} (null: none). */
+        public static Strategy of(boolean fineTune, PeftSpec peft) {
+            if (!fineTune) {
+                return FEATURE_EXTRACTION;
+            }
+            return peft == null ? FINE_TUNE : peft.method() == PeftMethod.LORA ? LORA : ADAPTER;
+        }
+
+        String key() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
     }
 
     /** Every tunable setting. */
@@ -44,13 +79,22 @@ public final class Tunables {
             new Knob("batch_size", "examples per step",
                     (c, v) -> c.withTraining(c.training().withBatchSize((int) Math.round(num(v)))),
                     (c, v) -> c.withTraining(c.training().withBatchSize((int) Math.round(num(v))))),
-            new Knob("lr_backbone", "fine-tune: learning rate of the top backbone layer", null,
+            new Knob("lr_backbone", "fine-tune: learning rate of the top backbone layer (lora, adapter: of the new modules)", null,
                     (c, v) -> c.withBackboneLr(num(v), c.layerDecay())),
             new Knob("layer_decay", "fine-tune: learning-rate factor per layer going down", null,
-                    (c, v) -> c.withBackboneLr(c.backboneLr(), num(v))),
+                    (c, v) -> c.withBackboneLr(c.backboneLr(), num(v)), null, java.util.EnumSet.of(Strategy.FINE_TUNE)),
             new Knob("unfreeze", "fine-tune: top K backbone layer groups that train, or all", null,
                     (c, v) -> c.withFreeze(new FreezeSchedule(unfreeze(v), c.freeze().headEpochs(), c.freeze().gradual(),
-                            c.freeze().freezeEmbeddings()))));
+                            c.freeze().freezeEmbeddings())), null, java.util.EnumSet.of(Strategy.FINE_TUNE)),
+            new Knob("lora_rank", "lora: rank r of each update (alpha/r keeps its ratio: alpha scales with r)", null, null,
+                    (p, v) -> {
+                        int r = (int) Math.round(num(v));
+                        return new PeftSpec(p.method(), r, p.alpha() * r / p.rank(), p.dropout(), p.targets(), p.adapterSize(),
+                                p.trainLayerNorms());
+                    }, java.util.EnumSet.of(Strategy.LORA)),
+            new Knob("adapter_size", "adapter: bottleneck width", null, null,
+                    (p, v) -> new PeftSpec(p.method(), p.rank(), p.alpha(), p.dropout(), p.targets(), (int) Math.round(num(v)),
+                            p.trainLayerNorms()), java.util.EnumSet.of(Strategy.ADAPTER)));
 
     private Tunables() {
     }
@@ -61,13 +105,14 @@ public final class Tunables {
                 "search space: unknown setting '" + name + "'. Tunable: " + String.join(", ", KNOBS.stream().map(Knob::name).toList())));
     }
 
-    /** Checks that every dimension of {@code space} applies to the strategy ({@code fineTune} or feature extraction). */
-    public static void check(SearchSpace space, boolean fineTune) {
+    /** Checks that every dimension of {@code space} applies to {@code strategy}, naming the one that does not. */
+    public static void check(SearchSpace space, Strategy strategy) {
         for (SearchSpace.Dimension d : space.dimensions()) {
             Knob k = knob(d.name());
-            if ((fineTune ? k.ft() : k.fe()) == null) {
-                throw new IllegalArgumentException("search space: '" + d.name() + "' applies to fine-tuning only; use --strategy fine-tune"
-                        + " or drop it from --space.");
+            if (!k.scope().contains(strategy)) {
+                throw new IllegalArgumentException("search space: '" + d.name() + "' applies to --strategy "
+                        + String.join("|", k.scope().stream().map(Strategy::key).toList()) + ", not " + strategy.key()
+                        + "; drop it from --space.");
             }
         }
     }
@@ -81,17 +126,32 @@ public final class Tunables {
         return c;
     }
 
-    /** {@code base} with {@code params} applied. */
+    /** {@code base} with the fine-tuning settings among {@code params} applied. */
     public static FineTuneConfig apply(FineTuneConfig base, Map<String, Object> params) {
         FineTuneConfig c = base;
         for (Map.Entry<String, Object> e : params.entrySet()) {
-            c = knob(e.getKey()).ft().apply(c, e.getValue());
+            Knob k = knob(e.getKey());
+            if (k.ft() != null) {
+                c = k.ft().apply(c, e.getValue());
+            }
         }
         return c;
     }
 
+    /** {@code base} (null for full fine-tuning: stays null) with the LoRA/adapter settings among {@code params} applied. */
+    public static PeftSpec apply(PeftSpec base, Map<String, Object> params) {
+        PeftSpec p = base;
+        for (Map.Entry<String, Object> e : params.entrySet()) {
+            Knob k = knob(e.getKey());
+            if (k.peft() != null && p != null) {
+                p = k.peft().apply(p, e.getValue());
+            }
+        }
+        return p;
+    }
+
     /** The values of {@code base} for every dimension of {@code space}: the untuned default trial. */
-    public static Map<String, Object> defaults(SearchSpace space, FeatureExtractionConfig fe, FineTuneConfig ft) {
+    public static Map<String, Object> defaults(SearchSpace space, FeatureExtractionConfig fe, FineTuneConfig ft, PeftSpec peft) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (SearchSpace.Dimension d : space.dimensions()) {
             Object v = switch (d.name()) {
@@ -103,6 +163,8 @@ public final class Tunables {
                 case "lr_backbone" -> ft.backboneLr();
                 case "layer_decay" -> ft.layerDecay();
                 case "unfreeze" -> ft.freeze().depth() == FreezeSchedule.ALL ? "all" : Integer.toString(ft.freeze().depth());
+                case "lora_rank" -> peft == null ? null : (double) peft.rank();
+                case "adapter_size" -> peft == null ? null : (double) peft.adapterSize();
                 default -> null;
             };
             if (v != null) {

@@ -49,8 +49,8 @@ class TuningTest {
         assertThrows(IllegalArgumentException.class, () -> SearchSpace.parse("lr=normal:1:2"));
         assertThrows(IllegalArgumentException.class, () -> SearchSpace.parse("lr"));
         assertThrows(IllegalArgumentException.class, () -> SearchSpace.parse("lr=log:1e-4:1e-1,lr=log:1e-4:1e-1"));
-        assertThrows(IllegalArgumentException.class, () -> Tunables.check(SearchSpace.parse("nonsense=uniform:0:1"), false));
-        assertThrows(IllegalArgumentException.class, () -> Tunables.check(SearchSpace.parse("lr_backbone=log:1e-5:1e-3"), false));
+        assertThrows(IllegalArgumentException.class, () -> Tunables.check(SearchSpace.parse("nonsense=uniform:0:1"), Tunables.Strategy.FEATURE_EXTRACTION));
+        assertThrows(IllegalArgumentException.class, () -> Tunables.check(SearchSpace.parse("lr_backbone=log:1e-5:1e-3"), Tunables.Strategy.FEATURE_EXTRACTION));
     }
 
     @Test
@@ -197,8 +197,30 @@ class TuningTest {
         assertEquals(1e-4, c.training().weightDecay());
         assertEquals(0.3, c.dropout());
         assertEquals(64, c.hiddenUnits());
-        Map<String, Object> d = Tunables.defaults(SPACE, FeatureExtractionConfig.defaults(), null);
+        Map<String, Object> d = Tunables.defaults(SPACE, FeatureExtractionConfig.defaults(), null, null);
         assertEquals("0", d.get("hidden"));
         assertEquals(FeatureExtractionConfig.defaults().training().learningRate(), d.get("lr"));
+    }
+
+    @Test
+    void loraAndAdapterSearchesSetTheirSpecAndRefuseFullFineTuningKnobs() {
+        Map<String, Object> trial = Map.of("lr_backbone", 3e-3, "lora_rank", "16", "dropout", 0.2);
+        dev.graft.model.peft.PeftSpec lora = Tunables.apply(dev.graft.model.peft.PeftSpec.lora(), trial);
+        assertEquals(16, lora.rank());
+        assertEquals(2.0 * dev.graft.model.peft.PeftSpec.DEFAULT_ALPHA, lora.alpha(), "alpha/r is kept");
+        dev.graft.strategy.FineTuneConfig ft = Tunables.apply(dev.graft.strategy.FineTuneConfig.defaults(), trial);
+        assertEquals(3e-3, ft.backboneLr());
+        assertEquals(0.2, ft.dropout());
+        assertEquals(null, Tunables.apply((dev.graft.model.peft.PeftSpec) null, trial), "full fine-tuning stays full");
+        assertEquals(128, Tunables.apply(dev.graft.model.peft.PeftSpec.adapter(), Map.of("adapter_size", "128")).adapterSize());
+
+        Tunables.check(SearchSpace.parse("lora_rank=choice:4|8,lr_backbone=log:1e-4:1e-2"), Tunables.Strategy.LORA);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tunables.check(SearchSpace.parse("unfreeze=choice:1|all"), Tunables.Strategy.LORA));
+        assertTrue(e.getMessage().contains("'unfreeze'") && e.getMessage().contains("not lora"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Tunables.check(SearchSpace.parse("lora_rank=choice:4|8"), Tunables.Strategy.FINE_TUNE));
+        assertThrows(IllegalArgumentException.class,
+                () -> Tunables.check(SearchSpace.parse("adapter_size=choice:16|64"), Tunables.Strategy.LORA));
     }
 }
