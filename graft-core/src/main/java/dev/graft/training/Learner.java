@@ -192,12 +192,13 @@ public class Learner {
                 }
             }
         }
-        boolean restore = selectsBestEpoch() && state.bestWeights != null;
-        if (restore) {
+        boolean byValidation = selectsBestEpoch();
+        if (byValidation && state.bestWeights != null) {
             state.bestWeights.restore(kept);
         }
-        int keptEpoch = restore ? state.bestEpoch : state.epoch;
-        double keptScore = restore ? state.best : config.monitor().read(state.history.get(state.history.size() - 1));
+        int keptEpoch = byValidation ? state.bestEpoch : state.epoch;
+        double keptScore = byValidation || state.history.isEmpty() ? state.best
+                : config.monitor().read(state.history.get(state.history.size() - 1));
         FitResult result = new FitResult(state.history, Math.max(keptEpoch, 1), config.monitor(), keptScore,
                 state.stoppedEarly, (System.nanoTime() - start) / 1e9, state.skippedSteps);
         listeners.forEach(l -> l.onTrainEnd(result));
