@@ -3,12 +3,13 @@ package dev.graft.training;
 import java.util.List;
 
 /**
- * Outcome of {@link Learner#fit}: the model holds the best epoch's weights.
+ * Outcome of {@link Learner#fit}: the model holds the weights of {@code bestEpoch} (the best by the
+ * validation metric, or the last for a learner that does not select by validation).
  *
  * @param history      one entry per epoch run
  * @param bestEpoch    1-based epoch whose weights were kept
  * @param monitor      the metric that chose it
- * @param bestScore    its value at the best epoch
+ * @param bestScore    the monitored metric at that epoch
  * @param stoppedEarly whether patience ran out before the last epoch
  * @param seconds      total wall time
  * @param skippedSteps updates dropped because a gradient was not finite

@@ -181,7 +181,8 @@ public class Learner {
                 state.history.add(log);
                 state.epoch = epoch;
                 listeners.forEach(l -> l.onEpochEnd(log));
-                boolean stop = config.patience() > 0 && state.sinceBest >= config.patience() && epoch < config.epochs();
+                boolean stop = selectsBestEpoch() && config.patience() > 0 && state.sinceBest >= config.patience()
+                        && epoch < config.epochs();
                 if (checkpoints != null && (epoch % checkpoints.everyEpochs() == 0 || stop || epoch == config.epochs())) {
                     save(checkpoints, kept, optimizer, state);
                 }
@@ -191,13 +192,28 @@ public class Learner {
                 }
             }
         }
-        if (state.bestWeights != null) {
+        boolean byValidation = selectsBestEpoch();
+        if (byValidation && state.bestWeights != null) {
             state.bestWeights.restore(kept);
         }
-        FitResult result = new FitResult(state.history, Math.max(state.bestEpoch, 1), config.monitor(), state.best,
+        int keptEpoch = byValidation ? state.bestEpoch : state.epoch;
+        double keptScore = byValidation || state.history.isEmpty() ? state.best
+                : config.monitor().read(state.history.get(state.history.size() - 1));
+        FitResult result = new FitResult(state.history, Math.max(keptEpoch, 1), config.monitor(), keptScore,
                 state.stoppedEarly, (System.nanoTime() - start) / 1e9, state.skippedSteps);
         listeners.forEach(l -> l.onTrainEnd(result));
         return result;
+    }
+
+    /**
+     * Whether the validation metric selects the weights: early stopping after {@code patience} epochs
+     * without improvement, and the best epoch's weights restored at the end (the default). A learner
+     * whose objective is not what the validation set measures (domain-adversarial training, whose
+     * alignment costs source-validation loss) returns false: it trains every epoch and keeps the
+     * last epoch's weights; validation is still run and logged.
+     */
+    protected boolean selectsBestEpoch() {
+        return true;
     }
 
     /**

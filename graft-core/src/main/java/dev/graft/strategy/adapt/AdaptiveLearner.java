@@ -21,7 +21,8 @@ import java.util.Random;
  * gives MMD between the two batches' adapter outputs, or the DANN domain loss through a
  * gradient-reversal layer with λ rising by {@link GradientReversal#schedule}. Everything else —
  * AdamW with grouped weight decay, validation on held-out source, early stopping, best-epoch
- * restoration — is the Learner's.
+ * restoration — is the Learner's, except that DANN keeps its last epoch when
+ * {@link AdaptConfig#dannSelection()} says so.
  */
 final class AdaptiveLearner extends Learner {
 
@@ -33,9 +34,12 @@ final class AdaptiveLearner extends Learner {
     private final long totalSteps;
     private long steps;
 
+    private final boolean keepLastEpoch;
+
     AdaptiveLearner(AdaptationNetwork net, TrainConfig config, List<TrainingListener> listeners, AdaptMethod method,
-                    float[][] target, double weight, int trainSize) {
+                    float[][] target, double weight, int trainSize, boolean keepLastEpoch) {
         super(net, net, config, listeners);
+        this.keepLastEpoch = keepLastEpoch;
         if (method != AdaptMethod.MMD && method != AdaptMethod.DANN) {
             throw new IllegalArgumentException("the adaptive learner trains mmd or dann, not " + method.key());
         }
@@ -45,6 +49,12 @@ final class AdaptiveLearner extends Learner {
         this.weight = weight;
         this.rng = new Random(config.seed() * 31 + 7);
         this.totalSteps = (long) config.epochs() * ((trainSize + config.batchSize() - 1) / config.batchSize());
+    }
+
+    /** False for DANN with {@link AdaptConfig.EpochSelection#LAST_EPOCH}: alignment is not what source validation measures. */
+    @Override
+    protected boolean selectsBestEpoch() {
+        return !keepLastEpoch;
     }
 
     @Override

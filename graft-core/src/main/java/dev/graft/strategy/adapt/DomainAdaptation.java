@@ -23,7 +23,8 @@ import java.util.Random;
  * Unsupervised domain adaptation on frozen features: labelled source, unlabelled target. Trains the
  * source-only baseline and the chosen method with the same head (adapter = hidden layer) and the
  * same {@link Learner}; validation and model selection use held-out <em>source</em> examples only,
- * so no target label is read in training. The optional labelled target set is used for evaluation
+ * so no target label is read in training (DANN keeps its last epoch by default: see
+ * {@link AdaptConfig.EpochSelection}). The optional labelled target set is used for evaluation
  * after training, never before.
  */
 public final class DomainAdaptation {
@@ -103,7 +104,7 @@ public final class DomainAdaptation {
                 AdaptationNetwork net = new AdaptationNetwork(head, method == AdaptMethod.DANN);
                 net.initialize(manager);
                 AdaptiveLearner learner = new AdaptiveLearner(net, config.training(), listeners, method, target, config.weight(),
-                        train.x().length);
+                        train.x().length, config.keepsLastEpoch());
                 fit = learner.fit(new DenseBatches(train.x(), train.y()), new DenseBatches(val.x(), val.y()));
                 adapted = head;
             }

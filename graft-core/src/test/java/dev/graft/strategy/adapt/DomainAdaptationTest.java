@@ -45,11 +45,29 @@ class DomainAdaptationTest {
     }
 
     private static AdaptationResult run(AdaptMethod method, long seed) {
+        TrainConfig t = TrainConfig.defaults().withSeed(seed).withEpochs(15).withPatience(0).withLearningRate(3e-3).withBatchSize(32);
+        return run(new AdaptConfig(method, 32, 0.0, t, 1.0, 1e-3, 0.1, 200));
+    }
+
+    /**
+     * DANN's budget. At the other methods' (180 steps at lr 3e-3, domain weight 1) the adversary cannot
+     * move the adapter far enough: the adapter column that reads the shifted dimension has norm 2.75 and
+     * must go to about 0, while AdamW moves each weight at most lr per step (≤ 0.54 in 180 steps) and the
+     * adversarial gradient's direction changes from step to step. Measured there: domain-classifier
+     * accuracy 0.78 → 0.996, that column's norm 2.75 → 2.87, PAD 2.0 in every epoch, target 0.58; and
+     * still no alignment (PAD ≥ 1.85, target ≤ 0.63) with weight 3, 10 or 100, lr 1e-2 alone, 60 epochs
+     * alone, a 10× or 0.1× domain-classifier rate, or a non-saturating adversarial loss. Weight 10 at
+     * lr 1e-2 for 720 steps aligns.
+     */
+    private static AdaptationResult runDann(long seed, AdaptConfig.EpochSelection selection) {
+        TrainConfig t = TrainConfig.defaults().withSeed(seed).withEpochs(60).withPatience(0).withLearningRate(1e-2).withBatchSize(32);
+        return run(new AdaptConfig(AdaptMethod.DANN, 32, 0.0, t, 10.0, 1e-3, 0.1, 200, selection));
+    }
+
+    private static AdaptationResult run(AdaptConfig config) {
         DomainAdaptation.Labelled source = domain(400, false, 1);
         DomainAdaptation.Labelled target = domain(400, true, 2);
         DomainAdaptation.Labelled eval = domain(400, true, 3);
-        TrainConfig t = TrainConfig.defaults().withSeed(seed).withEpochs(15).withPatience(0).withLearningRate(3e-3).withBatchSize(32);
-        AdaptConfig config = new AdaptConfig(method, 32, 0.0, t, 1.0, 1e-3, 0.1, 200);
         try (NDManager m = NDManager.newBaseManager()) {
             return DomainAdaptation.run(source, CLASSES, target.x(), eval, config, m, List.of(), Progress.NONE);
         }
@@ -78,24 +96,32 @@ class DomainAdaptationTest {
         assertTrue(r.sourceValidation().accuracy() > 0.9, "MMD must still classify the source: " + r.sourceValidation().accuracy());
     }
 
-    /**
-     * DANN keeps the source and does not hurt the target, but on this small synthetic shift (180 steps)
-     * it neither recovers the target's accuracy the way MMD does (measured: 0.5625 → 0.5825) nor
-     * lowers the proxy A-distance (2.0 → 2.0): a known weakness, recorded here rather than hidden.
-     */
     @Test
-    void dannKeepsTheSourceAndDoesNotHurtTheTarget() {
-        AdaptationResult r = run(AdaptMethod.DANN, 42);
+    void dannBeatsSourceOnlyAndMovesTheDomainsTogether() {
+        AdaptationResult r = runDann(42, AdaptConfig.EpochSelection.LAST_EPOCH);
         double before = r.sourceOnlyEval().orElseThrow().accuracy();
         double after = r.adaptedEval().orElseThrow().accuracy();
-        assertTrue(after >= before - 0.02, "DANN: source-only " + before + ", adapted " + after);
+        assertTrue(after > before + 0.2, "DANN: source-only " + before + ", adapted " + after);
+        assertTrue(r.padAfter() < r.padBefore() - 0.1, "DANN: PAD " + r.padBefore() + " -> " + r.padAfter());
         assertTrue(r.sourceValidation().accuracy() > 0.9, "DANN must still classify the source: " + r.sourceValidation().accuracy());
+        assertEquals(60, r.fit().bestEpoch(), "DANN keeps its last epoch");
+    }
+
+    /** The reason for {@link AdaptConfig.EpochSelection#LAST_EPOCH}: the best source-validation epoch is an unaligned one. */
+    @Test
+    void restoringTheBestSourceValidationEpochDiscardsDannsAlignment() {
+        AdaptationResult best = runDann(42, AdaptConfig.EpochSelection.BEST_SOURCE_VALIDATION);
+        AdaptationResult last = runDann(42, AdaptConfig.EpochSelection.LAST_EPOCH);
+        assertTrue(best.fit().bestEpoch() < 60, "best epoch " + best.fit().bestEpoch());
+        double b = best.adaptedEval().orElseThrow().accuracy();
+        double l = last.adaptedEval().orElseThrow().accuracy();
+        assertTrue(l > b + 0.2, "target accuracy: best source-validation epoch " + b + ", last epoch " + l);
     }
 
     @Test
     void sameSeedSameResult() {
-        AdaptationResult a = run(AdaptMethod.DANN, 7);
-        AdaptationResult b = run(AdaptMethod.DANN, 7);
+        AdaptationResult a = runDann(7, AdaptConfig.EpochSelection.LAST_EPOCH);
+        AdaptationResult b = runDann(7, AdaptConfig.EpochSelection.LAST_EPOCH);
         assertEquals(a.adaptedEval().orElseThrow().accuracy(), b.adaptedEval().orElseThrow().accuracy());
         assertEquals(a.padAfter(), b.padAfter());
         assertEquals(a.fit().history().get(a.fit().history().size() - 1).trainLoss(),
