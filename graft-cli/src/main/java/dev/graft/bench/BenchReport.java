@@ -64,7 +64,7 @@ public final class BenchReport {
     /**
      * Peak resident memory of one fine-tuning configuration, measured in its own JVM.
      *
-     * @param config          {@code head-only}, {@code top-2}, {@code full}
+     * @param config          {@code head-only}, {@code top-2}, {@code full}, {@code lora}
      * @param trainableParams parameters that receive gradients
      * @param totalParams     all parameters of the model
      * @param steps           training steps taken

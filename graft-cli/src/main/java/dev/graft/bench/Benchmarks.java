@@ -128,7 +128,7 @@ public final class Benchmarks {
             fe10();
         }
         if (s.runs("rss")) {
-            section("5/6 peak RSS of head-only, top-2 and full fine-tuning (child JVMs)");
+            section("5/6 peak RSS of head-only, top-2, full fine-tuning and LoRA (child JVMs)");
             if (s.rss()) {
                 peakRss();
             } else {
@@ -724,7 +724,7 @@ public final class Benchmarks {
         List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-D")).toList();
         int steps = s.quick() ? 3 : 5;
-        for (String config : List.of("head-only", "top-2", "full")) {
+        for (String config : List.of("head-only", "top-2", "full", "lora")) {
             List<String> cmd = new ArrayList<>();
             cmd.add(java);
             cmd.addAll(jvmArgs);

@@ -2,6 +2,7 @@ package dev.graft.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.data.DatasetSplits;
+import dev.graft.model.peft.PeftSpec;
 import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
@@ -25,7 +26,7 @@ import java.util.Random;
 /**
  * Child-JVM entry point of {@code graft bench}: a few fine-tuning steps of one freezing
  * configuration, then the process's peak RSS ({@code VmHWM}). Each configuration runs in its own
- * process so the peaks do not mix. Arguments: {@code head-only|top-2|full steps threads examplesDir}.
+ * process so the peaks do not mix. Arguments: {@code head-only|top-2|full|lora steps threads examplesDir}.
  */
 public final class RssProbe {
 
@@ -44,7 +45,7 @@ public final class RssProbe {
         FreezeSchedule freeze = switch (config) {
             case "head-only" -> FreezeSchedule.headOnly();
             case "top-2" -> FreezeSchedule.top(2);
-            case "full" -> FreezeSchedule.all();
+            case "full", "lora" -> FreezeSchedule.all();
             default -> throw new IllegalArgumentException("unknown configuration " + config);
         };
         List<TextExample> pool = new ArrayList<>(TextDataReader.read(examples.resolve("train.csv")).examples());
@@ -54,6 +55,10 @@ public final class RssProbe {
                 TextDataset.of("rss-val", pool.subList(n, n + BenchSettings.FT_BATCH)), Optional.empty());
         TrainConfig t = FineTuneConfig.defaults().training().withEpochs(1).withPatience(0).withBatchSize(BenchSettings.FT_BATCH);
         FineTuneConfig cfg = FineTuneConfig.defaults().withTraining(t).withFreeze(freeze).withThreads(threads);
+        PeftSpec peft = config.equals("lora") ? PeftSpec.lora() : null;
+        if (peft != null) {
+            cfg = cfg.withBackboneLr(PeftSpec.DEFAULT_LEARNING_RATE, cfg.layerDecay());
+        }
         long[] trainable = {0};
         TrainingListener listener = new TrainingListener() {
             @Override
@@ -62,7 +67,7 @@ public final class RssProbe {
             }
         };
         Map<String, Object> out = new LinkedHashMap<>();
-        try (FineTuning.Prepared p = new FineTuning(cfg).prepare(TextModels.resolve("minilm"), splits, List.of(listener))) {
+        try (FineTuning.Prepared p = new FineTuning(cfg, peft).prepare(TextModels.resolve("minilm"), splits, List.of(listener))) {
             out.put("after_load_mib", PeakMemory.measure().mebibytes());
             p.learner().fit(p.train(), p.val());
             out.put("total", p.model().namedParameters().values().stream().mapToLong(x -> x.getArray().size()).sum());
