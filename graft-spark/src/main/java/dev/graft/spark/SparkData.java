@@ -26,9 +26,16 @@ public final class SparkData {
     private SparkData() {
     }
 
-    /** The format named by {@code explicit}, else by the path's extension; a directory without one is Parquet. */
+    /**
+     * The format named by {@code explicit}, else by the path's extension; a directory without one is Parquet,
+     * and so is a local file without one that starts with Parquet's magic bytes (any other is refused).
+     */
     public static Format format(String path, String explicit) {
         String name = explicit != null ? explicit.toLowerCase(Locale.ROOT) : extension(path);
+        if (name.isEmpty() && !isParquetOrRemote(path)) {
+            throw new IllegalArgumentException("Cannot tell the format of " + path + ": it has no extension and is not a Parquet"
+                    + " file; pass --format csv|tsv|jsonl.");
+        }
         return switch (name) {
             case "csv" -> Format.CSV;
             case "tsv", "tab", "txt" -> Format.TSV;
@@ -37,6 +44,24 @@ public final class SparkData {
             default -> throw new IllegalArgumentException("Cannot tell the format of " + path + " from '" + name
                     + "'; pass --format csv|tsv|jsonl|parquet.");
         };
+    }
+
+    /** Whether {@code path} is a directory, not on the local file system, or a local file that starts with "PAR1". */
+    private static boolean isParquetOrRemote(String path) {
+        java.nio.file.Path p;
+        try {
+            p = path.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(path)) : java.nio.file.Path.of(path);
+        } catch (RuntimeException e) {
+            return true;
+        }
+        if (path.contains("://") && !path.startsWith("file:") || !java.nio.file.Files.isRegularFile(p)) {
+            return true;
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+            return java.util.Arrays.equals(in.readNBytes(4), "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     /** Reads {@code path} as {@code format}. */
