@@ -135,10 +135,7 @@ final class RunRecorder implements AutoCloseable {
      */
     void writeReport(Supplier<ReportData> report, Provenance provenance, Path dir) {
         try {
-            ReportData d = report.get();
-            d = new ReportData(d.runName(), d.fit(), d.validation(), d.test(), d.misclassified(), d.misclassifiedSplit(),
-                    d.classCounts(), ReportData.provenanceMap(provenance));
-            HtmlReport.write(d, dir);
+            HtmlReport.write(report.get().withProvenance(ReportData.provenanceMap(provenance)), dir);
         } catch (RuntimeException | IOException | LinkageError e) {
             err.println("warning: could not write the report (" + e + "); the model is saved without it.");
             try {

@@ -5,16 +5,19 @@ import dev.graft.artifact.Provenance;
 import dev.graft.data.DatasetSplits;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.report.ReportData;
+import dev.graft.selection.TransferCheck;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuning;
 import dev.graft.tensor.io.AtomicDirectory;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.tracking.PeakMemory;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,6 +78,12 @@ final class TrainCommand implements Callable<Integer> {
             + " shift still train).")
     boolean trainBn;
 
+    @Option(names = "--no-baseline", description = "text: skip the negative-transfer check. By default the model is compared, on the"
+            + " split it reports (test, else validation), with two cheap baselines trained on the same training split (majority"
+            + " class; logistic regression on hashed word 1-2-grams; a second or two), and a warning is printed when transfer"
+            + " does not clearly help. Image runs have no such check.")
+    boolean noBaseline;
+
     @Mixin
     TrackingOptionsMixin tracking;
 
@@ -115,8 +124,13 @@ final class TrainCommand implements Callable<Integer> {
             PeakMemory peak = PeakMemory.measure();
             metrics.put("peak_rss_mb", Math.round(peak.mebibytes()));
             metrics.put("peak_memory_source", peak.source());
-            boolean replaced = outcome.classifier().save(out, provenance, metrics,
-                    staging -> recorder.writeReport(() -> ReportData.of(recorder.runName(), outcome), provenance, staging));
+            Optional<TransferCheck> baselines = noBaseline ? Optional.empty() : baselines(splits, outcome, err);
+            baselines.ifPresent(b -> {
+                metrics.put("baselines", b.toMap());
+                recorder.logMetrics(b.trackingMetrics(), outcome.fit().history().size());
+            });
+            boolean replaced = outcome.classifier().save(out, provenance, metrics, staging -> recorder.writeReport(
+                    () -> ReportData.of(recorder.runName(), outcome).withBaselines(baselines), provenance, staging));
             if (fineTune && checkpointDir == null && resume == null) {
                 AtomicDirectory.deleteTree(ckpt);
             }
@@ -128,6 +142,10 @@ final class TrainCommand implements Callable<Integer> {
             outcome.test().ifPresent(t -> {
                 stdout.println("Test (" + splits.test().get().size() + " examples):");
                 stdout.println(t.toTable());
+            });
+            baselines.ifPresent(b -> {
+                b.summary().forEach(stdout::println);
+                stdout.println();
             });
             if (fineTune) {
                 stdout.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%n", outcome.fit().seconds(), total);
@@ -145,4 +163,16 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The negative-transfer check on the split the run reports; empty when that split has no examples, or (with a
+     * warning) when the check fails: a trained model is never lost to it.
+     */
+    private Optional<TransferCheck> baselines(DatasetSplits splits, TrainingOutcome outcome, PrintStream err) {
+        try {
+            return TransferCheck.of(splits, outcome.validation(), outcome.test(), options.seed);
+        } catch (RuntimeException e) {
+            err.println("warning: could not run the baseline check (" + e.getMessage() + "); the model is saved without it.");
+            return Optional.empty();
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.graft.report;
 
 import dev.graft.metrics.ClassMetrics;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.selection.TransferCheck;
 import dev.graft.training.EpochLog;
 import dev.graft.training.FitResult;
 import java.io.IOException;
@@ -130,6 +131,7 @@ public final class HtmlReport {
         for (Table t : tables) {
             table(h, t);
         }
+        data.baselines().ifPresent(b -> baselines(h, b));
 
         h.append("<h2>Learning curves</h2>\n<div class=\"grid\">\n");
         img(h, charts, "loss", "Training and validation loss per epoch");
@@ -197,6 +199,30 @@ public final class HtmlReport {
             h.append("</tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    /** The negative-transfer check: the baselines' and the model's scores, and the verdict. */
+    private static void baselines(StringBuilder h, TransferCheck b) {
+        h.append("<h2>Baselines (negative-transfer check)</h2>\n<p class=\"note\">Two cheap models trained on the same training"
+                + " split and scored on the ").append(esc(b.split())).append(" split (").append(b.model().n())
+                .append(" examples). A gap in accuracy counts above ").append(String.format(Locale.ROOT, "%.1f", 100 * b.threshold()))
+                .append(" points: the larger of 2 points and 2 standard errors.</p>\n");
+        h.append("<table>\n<tr><th></th><th>accuracy</th><th>macro-F1</th></tr>\n");
+        baselineRow(h, TransferCheck.MAJORITY + " (always '" + b.majorityLabel() + "')", b.majority());
+        baselineRow(h, TransferCheck.BAG_OF_WORDS + " (hashed word 1-2-grams)", b.bagOfWords());
+        baselineRow(h, "this model", b.model());
+        h.append("</table>\n");
+        h.append("<p class=\"verdict ").append(b.verdict().key()).append("\">");
+        List<String> lines = b.summary();
+        for (int i = 0; i < lines.size(); i++) {
+            h.append(i == 0 ? "" : "<br>\n").append(esc(lines.get(i)));
+        }
+        h.append("</p>\n");
+    }
+
+    private static void baselineRow(StringBuilder h, String name, ClassificationMetrics m) {
+        h.append("<tr><th>").append(esc(name)).append("</th>").append(td(num(m.accuracy()))).append(td(num(m.macroF1())))
+                .append("</tr>\n");
     }
 
     private static void card(StringBuilder h, String label, String value) {
@@ -383,6 +409,9 @@ public final class HtmlReport {
             table.mis td.thumb{text-align:center}table.mis td.thumb img{image-rendering:pixelated;border:1px solid #ccc}
             table.kv td{text-align:left;word-break:break-all}table.kv.nested{margin:0;font-size:.85rem}
             code{font-size:.85rem}details{margin:.5rem 0}
+            .verdict{padding:.4rem .8rem;border-left:4px solid #2e7d32;background:#f1f8e9}
+            .verdict.unclear{border-color:#f9a825;background:#fffde7}
+            .verdict.negative{border-color:#c62828;background:#ffebee;font-weight:600}
             """;
 
     /** Writes via a temporary sibling and an atomic rename, with the default (umask) permissions. */

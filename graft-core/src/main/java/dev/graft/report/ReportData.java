@@ -4,6 +4,7 @@ import dev.graft.artifact.Json;
 import dev.graft.artifact.Provenance;
 import dev.graft.data.LabelMap;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.selection.TransferCheck;
 import dev.graft.strategy.ImageTrainingOutcome;
 import dev.graft.strategy.SplitPredictions;
 import dev.graft.strategy.TrainingOutcome;
@@ -25,10 +26,12 @@ import java.util.Optional;
  * @param misclassifiedSplit the split they come from ({@code "test"} or {@code "validation"})
  * @param classCounts        training examples per class
  * @param provenance         how the model was made ({@code provenance.json} as a map), empty when unknown
+ * @param baselines          the negative-transfer check against cheap baselines, when it ran (text runs)
  */
 public record ReportData(String runName, FitResult fit, ClassificationMetrics validation,
                          Optional<ClassificationMetrics> test, List<MisclassifiedExample> misclassified,
-                         String misclassifiedSplit, Map<String, Integer> classCounts, Map<String, Object> provenance) {
+                         String misclassifiedSplit, Map<String, Integer> classCounts, Map<String, Object> provenance,
+                         Optional<TransferCheck> baselines) {
 
     /** How many misclassified examples {@link #of(String, TrainingOutcome)} keeps. */
     public static final int DEFAULT_MISCLASSIFIED = 25;
@@ -42,6 +45,24 @@ public record ReportData(String runName, FitResult fit, ClassificationMetrics va
         misclassified = List.copyOf(misclassified);
         classCounts = new LinkedHashMap<>(classCounts);
         provenance = provenance == null ? Map.of() : new LinkedHashMap<>(provenance);
+        Objects.requireNonNull(baselines, "baselines (use Optional.empty())");
+    }
+
+    /** Report data without a baseline check. */
+    public ReportData(String runName, FitResult fit, ClassificationMetrics validation, Optional<ClassificationMetrics> test,
+                      List<MisclassifiedExample> misclassified, String misclassifiedSplit, Map<String, Integer> classCounts,
+                      Map<String, Object> provenance) {
+        this(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, Optional.empty());
+    }
+
+    /** This report with {@code baselines} as its negative-transfer check. */
+    public ReportData withBaselines(Optional<TransferCheck> baselines) {
+        return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines);
+    }
+
+    /** This report with {@code provenance} ({@code provenance.json} as a map). */
+    public ReportData withProvenance(Map<String, Object> provenance) {
+        return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines);
     }
 
     /** The report of a strategy's outcome: mistakes from the test split if there is one, else from validation. */

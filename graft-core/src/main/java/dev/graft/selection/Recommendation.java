@@ -54,8 +54,8 @@ public record Recommendation(String recommended, double threshold, boolean negat
                 .orElseThrow(() -> new IllegalArgumentException("a comparison needs at least one pretrained run"));
         double p = bestPretrained.scored().accuracy();
         long n = bestPretrained.scored().n();
-        double se2 = 2 * Math.sqrt(2 * p * (1 - p) / Math.max(n, 1));
-        double threshold = Math.max(margin, se2);
+        double se2 = twoStandardErrors(p, n);
+        double threshold = threshold(p, n, margin);
         List<String> reasons = new ArrayList<>();
         reasons.add(String.format(Locale.ROOT, "a gap counts above %.1f points (max of margin %.1f and 2 standard errors %.1f on %d %s examples)",
                 100 * threshold, 100 * margin, 100 * se2, n, bestPretrained.scoredSplit()));
@@ -76,6 +76,25 @@ public record Recommendation(String recommended, double threshold, boolean negat
             reasons.add("the pretrained weights do not help here: check the data (labels, language, domain) or try another backbone");
         }
         return new Recommendation(pick, threshold, negative, List.copyOf(reasons));
+    }
+
+    /**
+     * Twice the standard error of a difference of two accuracies near {@code accuracy} measured on {@code n} examples:
+     * {@code 2·√(2·p(1−p)/n)} ({@code n} below 1 counts as 1).
+     */
+    public static double twoStandardErrors(double accuracy, long n) {
+        return 2 * Math.sqrt(2 * accuracy * (1 - accuracy) / Math.max(n, 1));
+    }
+
+    /**
+     * The gap between two accuracies that counts (step 1 of the rule): {@code max(margin, twoStandardErrors(accuracy, n))}.
+     *
+     * @param accuracy the better-scoring run's accuracy (fraction)
+     * @param n        evaluation examples both were scored on
+     * @param margin   the smallest gap that matters to the user (fraction, e.g. {@link #DEFAULT_MARGIN})
+     */
+    public static double threshold(double accuracy, long n, double margin) {
+        return Math.max(margin, twoStandardErrors(accuracy, n));
     }
 
     /** Step 3 of the rule: feature extraction, fine-tuning or LoRA (either of the last two may be absent). */

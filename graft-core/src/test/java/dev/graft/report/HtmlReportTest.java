@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.selection.TransferCheck;
 import dev.graft.strategy.SplitPredictions;
 import dev.graft.training.EpochLog;
 import dev.graft.training.FitResult;
@@ -128,5 +129,22 @@ class HtmlReportTest {
         for (Path png : out.plots()) {
             assertNotNull(ImageIO.read(png.toFile()), png::toString);
         }
+    }
+
+    @Test
+    void baselineSectionShowsTheCheckOnlyWhenItRan() throws Exception {
+        String without = HtmlReport.render(data(), HtmlReport.charts(data()));
+        assertFalse(without.contains("negative-transfer check"), "no section without a check");
+        ClassificationMetrics model = ClassificationMetrics.of(new int[] {0, 1, 2, 2}, new int[] {1, 2, 0, 0}, LABELS);
+        ClassificationMetrics majority = ClassificationMetrics.of(new int[] {0, 1, 2, 2}, new int[] {2, 2, 2, 2}, LABELS);
+        ClassificationMetrics bow = ClassificationMetrics.of(new int[] {0, 1, 2, 2}, new int[] {0, 1, 2, 2}, LABELS);
+        TransferCheck check = TransferCheck.judge("test", "spam <x>", majority, bow, model);
+        ReportData d = data().withBaselines(Optional.of(check));
+        String html = HtmlReport.render(d, HtmlReport.charts(d));
+        assertTrue(html.contains("<h2>Baselines (negative-transfer check)</h2>"), "section");
+        assertTrue(html.contains("always &#39;spam &lt;x&gt;&#39;"), "escaped majority label");
+        assertTrue(html.contains("<td>0.5000</td>") && html.contains("<td>1.0000</td>") && html.contains("<td>0.0000</td>"), "scores");
+        assertTrue(html.contains("class=\"verdict negative\"") && html.contains("NEGATIVE TRANSFER"), "verdict");
+        assertFalse(Pattern.compile("(?i)(src|href)\\s*=\\s*[\"']?(https?:)?//").matcher(html).find(), "still self-contained");
     }
 }
