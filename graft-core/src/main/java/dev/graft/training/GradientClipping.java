@@ -1,9 +1,13 @@
 package dev.graft.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /** Clipping of all trainable gradients together by their global L2 norm ({@code clip_grad_norm_}). */
 final class GradientClipping {
@@ -32,17 +36,17 @@ final class GradientClipping {
     static double clip(Collection<Parameter> parameters, double maxNorm) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray sq = null;
+            List<NDArray> norms = new ArrayList<>();
             for (Parameter p : parameters) {
                 if (p.requiresGradient()) {
-                    NDArray s = p.getArray().getGradient().square().sum();
-                    sq = sq == null ? s : sq.add(s);
+                    norms.add(p.getArray().getGradient().norm()); // fused: no gradient-sized temporary, unlike square().sum()
                 }
             }
-            if (sq == null) {
+            if (norms.isEmpty()) {
                 return 0;
             }
-            double norm = Math.sqrt(sq.getFloat()); // one synchronisation per step, not one per parameter
+            // one synchronisation per step, not one per parameter
+            double norm = NDArrays.stack(new NDList(norms.toArray(NDArray[]::new))).norm().getFloat();
             if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
                 float scale = (float) (maxNorm / (norm + 1e-6));
                 for (Parameter p : parameters) {

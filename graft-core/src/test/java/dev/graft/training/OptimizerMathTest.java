@@ -1,6 +1,7 @@
 package dev.graft.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -27,7 +28,7 @@ class OptimizerMathTest {
 
     private static void backward(Parameter p, float c) {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.backward(p.getArray().square().sum().mul(c));
+            gc.backward(dev.graft.model.Scalars.mul(p.getArray().square().sum(), c));
         }
     }
 
@@ -93,6 +94,20 @@ class OptimizerMathTest {
             assertEquals(1.0, Math.sqrt(g.square().sum().getFloat()), 1e-4);
             GradientClipping.clip(List.of(p), 10.0);
             assertEquals(1.0, Math.sqrt(p.getArray().getGradient().square().sum().getFloat()), 1e-4, "below the limit: unchanged");
+        }
+    }
+
+    @Test
+    void globalNormSpansEveryParameterAndReportsNonFiniteGradients() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter a = parameter(m); // gradient [2, -4]
+            Parameter b = parameter(m);
+            backward(a, 1f);
+            backward(b, 2f); // gradient [4, -8]
+            assertEquals(Math.sqrt(20 + 80), GradientClipping.clip(List.of(a, b), 0), 1e-4);
+            b.getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex("0"), Float.NaN);
+            assertTrue(Double.isNaN(GradientClipping.clip(List.of(a, b), 1.0)));
+            assertEquals(-4f, a.getArray().getGradient().getFloat(1), "a non-finite norm scales nothing");
         }
     }
 
