@@ -14,6 +14,7 @@ import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.strategy.ImageTrainingOutcome;
 import dev.graft.strategy.ImageTransfer;
+import dev.graft.tracking.PeakMemory;
 import dev.graft.training.FreezeSchedule;
 import dev.graft.training.Monitor;
 import dev.graft.training.TrainConfig;
@@ -133,7 +134,9 @@ final class ImageTraining {
                      : ImageTransfer.featureExtraction(backbone, splits, feConfig, workers, new BarProgress(err, c.quiet),
                              recorder.listeners(new EpochProgress(err, c.quiet)))) {
             Provenance provenance = outcome.provenance().withCommandLine(c.spec.commandLine().getParseResult().originalArgs());
-            boolean replaced = outcome.save(c.out, provenance,
+            Map<String, Object> metrics = outcome.metricsDocument();
+            PeakMemory.measure().putInto(metrics);
+            boolean replaced = outcome.save(c.out, provenance, metrics,
                     staging -> recorder.writeReport(() -> ReportData.of(recorder.runName(), outcome), provenance, staging));
             double total = (System.nanoTime() - start) / 1e9;
             recorder.finish(outcome, provenance, c.out, total);

@@ -121,9 +121,7 @@ final class TrainCommand implements Callable<Integer> {
                              recorder.listeners(new EpochProgress(err, quiet)))) {
             Provenance provenance = outcome.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs());
             Map<String, Object> metrics = outcome.metricsDocument();
-            PeakMemory peak = PeakMemory.measure();
-            metrics.put("peak_rss_mb", Math.round(peak.mebibytes()));
-            metrics.put("peak_memory_source", peak.source());
+            PeakMemory.measure().putInto(metrics);
             Optional<TransferCheck> baselines = noBaseline ? Optional.empty() : baselines(splits, outcome, err);
             baselines.ifPresent(b -> {
                 metrics.put("baselines", b.toMap());

@@ -38,9 +38,14 @@ public record ImageTrainingOutcome(ImageClassifier classifier, FitResult fit, Cl
         return Optional.ofNullable(predictions.getOrDefault("test", predictions.get("val")));
     }
 
-    /** Saves the model directory atomically (see {@link ImageClassifier#save}). */
+    /** Saves the model directory atomically with {@link #metricsDocument()} (see {@link ImageClassifier#save}). */
     public boolean save(Path dir, Provenance p, ModelDirectory.Writer extras) throws IOException {
-        return classifier.save(dir, p, metricsDocument(), extras);
+        return save(dir, p, metricsDocument(), extras);
+    }
+
+    /** Saves the model directory atomically with {@code metrics} as {@code metrics.json} (see {@link ImageClassifier#save}). */
+    public boolean save(Path dir, Provenance p, Map<String, Object> metrics, ModelDirectory.Writer extras) throws IOException {
+        return classifier.save(dir, p, metrics, extras);
     }
 
     /** {@code metrics.json}. */
@@ -56,6 +61,7 @@ public record ImageTrainingOutcome(ImageClassifier classifier, FitResult fit, Cl
         m.put("history", fit.history());
         m.put("embed_seconds", embedSeconds);
         m.put("train_seconds", fit.seconds());
+        m.put("trainable_parameters", fit.history().stream().mapToLong(dev.graft.training.EpochLog::trainable).max().orElse(0));
         return m;
     }
 

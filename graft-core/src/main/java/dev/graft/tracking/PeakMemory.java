@@ -70,4 +70,10 @@ public record PeakMemory(long bytes, String source) {
     public double mebibytes() {
         return bytes / (1024.0 * 1024.0);
     }
+
+    /** Puts {@code peak_rss_mb} and {@code peak_memory_source} into a {@code metrics.json} document. */
+    public void putInto(java.util.Map<String, Object> metrics) {
+        metrics.put("peak_rss_mb", Math.round(mebibytes()));
+        metrics.put("peak_memory_source", source);
+    }
 }
