@@ -12,7 +12,16 @@ import org.junit.jupiter.api.Test;
 /** Seeded random byte mutations of a small ONNX model: only IOException (or a valid parse), never a hang or OOM. */
 class OnnxGraphFuzzTest {
 
+    /** Corrupted inputs tried, reported once all tests of this class ran. */
+    private static final java.util.concurrent.atomic.AtomicInteger TRIED = new java.util.concurrent.atomic.AtomicInteger();
+
+    @org.junit.jupiter.api.AfterAll
+    static void reportCount() {
+        System.out.println("ONNX fuzz: " + TRIED.get() + " corrupted inputs tried");
+    }
+
     private static void parseEverything(byte[] bytes, String what) {
+        TRIED.incrementAndGet();
         try {
             OnnxGraph g = OnnxGraph.parse(bytes, "fuzz.onnx");
             g.nodes().forEach(n -> n.attributes());

@@ -20,6 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** Corrupted checkpoints fail with {@link PickleException} (or read as valid data): never another throwable or a hang. */
 class TorchCheckpointFuzzTest {
 
+    /** Corrupted inputs tried, reported once all tests of this class ran. */
+    private static final java.util.concurrent.atomic.AtomicInteger TRIED = new java.util.concurrent.atomic.AtomicInteger();
+
+    @org.junit.jupiter.api.AfterAll
+    static void reportCount() {
+        System.out.println("PyTorch checkpoint (pickle zip) fuzz: " + TRIED.get() + " corrupted inputs tried");
+    }
+
     @TempDir
     Path dir;
 
@@ -39,6 +47,7 @@ class TorchCheckpointFuzzTest {
     }
 
     private void readOnlyPickleException(byte[] file, String what) throws IOException {
+        TRIED.incrementAndGet();
         Path p = Files.write(dir.resolve("fuzz.bin"), file);
         try {
             TorchCheckpoint.read(p);
@@ -55,6 +64,7 @@ class TorchCheckpointFuzzTest {
             byte[] zip = validZip();
             for (int len = 0; len < zip.length; len++) {
                 Path p = Files.write(dir.resolve("t.bin"), Arrays.copyOf(zip, len));
+                TRIED.incrementAndGet();
                 int at = len;
                 assertThrows(PickleException.class, () -> TorchCheckpoint.read(p), () -> "prefix " + at);
             }
@@ -63,6 +73,7 @@ class TorchCheckpointFuzzTest {
             for (int len = 0; len < pkl.length; len++) {
                 byte[] z = TorchFiles.zip("archive", Arrays.copyOf(pkl, len), Map.of("0", storage));
                 Path p = Files.write(dir.resolve("p.bin"), z);
+                TRIED.incrementAndGet();
                 int at = len;
                 assertThrows(PickleException.class, () -> TorchCheckpoint.read(p), () -> "pickle prefix " + at);
             }

@@ -18,11 +18,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** Corrupted files must fail with an IOException (or read as valid data), never another throwable or a hang. */
 class SafeTensorsFuzzTest {
 
+    /** Corrupted inputs tried, reported once all tests of this class ran. */
+    private static final java.util.concurrent.atomic.AtomicInteger TRIED = new java.util.concurrent.atomic.AtomicInteger();
+
+    @org.junit.jupiter.api.AfterAll
+    static void reportCount() {
+        System.out.println("safetensors fuzz: " + TRIED.get() + " corrupted inputs tried");
+    }
+
     @TempDir
     Path dir;
 
     /** Opens and reads everything; returns normally, throws IOException, or fails the test. */
     private static void readEverything(Path p, String what) {
+        TRIED.incrementAndGet();
         try (SafeTensorsFile f = SafeTensors.open(p)) {
             for (TensorInfo info : f.infos()) {
                 if (info.dtype().convertibleToFloat()) {
@@ -44,6 +53,7 @@ class SafeTensorsFuzzTest {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             for (int len = 0; len < valid.length; len++) {
                 Path p = TestFiles.write(dir, "t.safetensors", Arrays.copyOf(valid, len));
+                TRIED.incrementAndGet();
                 int at = len;
                 try (SafeTensorsFile f = SafeTensors.open(p)) {
                     fail("prefix of " + at + " bytes opened: " + f.names());
