@@ -15,7 +15,7 @@ import java.util.Random;
 /**
  * Proxy A-distance (Ben-David et al. 2007): how well a linear classifier tells the two domains'
  * features apart, {@code 2(1 − 2ε)} with ε its error on held-out features. Near 2: the domains
- * are easily separated; near 0: indistinguishable. Equal numbers of examples are drawn from both
+ * are easily separated; near 0: indistinguishable (an error above chance counts as 0). Equal numbers of examples are drawn from both
  * domains (seeded), standardised with the training rows' statistics, and split 60/20/20 into train,
  * validation (early stopping on its loss) and test (ε).
  */
@@ -64,7 +64,8 @@ public final class ProxyADistance {
                 }
             }
             double error = wrong / (double) p.length;
-            return 2 * (1 - 2 * error);
+            // a held-out error above chance is noise around 0.5, not a distance below 0
+            return Math.max(0, 2 * (1 - 2 * error));
         }
     }
 
