@@ -76,7 +76,7 @@ class SparkImageTest {
             net.initialize(m);
             VisionBackbones.save(net, tinyBackbone, Map.of("id", "tiny-resnet", "license", "MIT"));
         }
-        new PreprocessorConfig(36, 32, 32, 1 / 255.0, true, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})
+        new PreprocessorConfig(36, 32, 32, 1 / 255.0, true, new float[] {0.5f, 0.5f, 0.5f}, new float[] {1f, 1f, 1f})
                 .write(tinyBackbone.resolve(PreprocessorConfig.FILE));
     }
 
@@ -205,7 +205,11 @@ class SparkImageTest {
         List<Row> rows = new GraftEmbedder().setImageCol("path").setModel(tinyBackbone.toString()).setBatchSize(4)
                 .transform(pathsWithBadRows(expected)).orderBy("id").collectAsList();
         double maxDiff = compareEmbeddings(rows, expected);
-        System.out.println("spark image embedder (tiny ResNet, DJL) vs ImageTransfer.frozenFeatures: max |diff| = " + maxDiff);
+        double maxAbs = expected.values().stream().flatMapToDouble(v -> java.util.stream.IntStream.range(0, v.length).mapToDouble(i -> Math.abs(v[i])))
+                .max().orElse(0);
+        // libtorch's convolutions round differently for other batch sizes (Spark batches each partition's rows)
+        System.out.println("spark image embedder (tiny ResNet, DJL) vs ImageTransfer.frozenFeatures: max |diff| = " + maxDiff
+                + " (max |feature| " + maxAbs + ")");
         assertTrue(maxDiff <= 1e-5, "max diff " + maxDiff);
         assertTrue(ExecutorModels.loads() - loadsBefore <= 1, "one extractor per JVM");
 
