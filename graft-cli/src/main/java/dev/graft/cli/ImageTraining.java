@@ -18,7 +18,6 @@ import dev.graft.tracking.PeakMemory;
 import dev.graft.training.FreezeSchedule;
 import dev.graft.training.Monitor;
 import dev.graft.training.TrainConfig;
-import dev.graft.util.GraftHome;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,7 +35,7 @@ final class ImageTraining {
 
     /** Where {@code graft models import} puts named image backbones. */
     static Path importedModels() {
-        return GraftHome.models().resolve("vision");
+        return ImageBackbone.importedModels();
     }
 
     private final TrainCommand c;
@@ -55,27 +54,7 @@ final class ImageTraining {
      * efficientnet-b0, imported on first use), a backbone directory, or a name imported with {@code graft models import}.
      */
     static ImageBackbone resolveModel(String model) {
-        var checkpoint = ImageBackbone.parseCheckpointReference(model);
-        if (checkpoint.isPresent()) {
-            try {
-                return ImageBackbone.ofCheckpoint(checkpoint.get().getKey(), checkpoint.get().getValue(), importedModels());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("Cannot import checkpoint " + checkpoint.get().getValue() + " (--model "
-                        + model + "): " + e.getMessage(), e);
-            }
-        }
-        Path p = Path.of(model);
-        if (Files.isDirectory(p)) {
-            return ImageBackbone.open(p);
-        }
-        Path named = importedModels().resolve(model.toLowerCase(Locale.ROOT));
-        if (Files.isDirectory(named)) {
-            return ImageBackbone.open(named);
-        }
-        throw new IllegalArgumentException("No image model '" + model + "'. Import one first, e.g. `graft models import --onnx"
-                + " ../shared/models/mobilenetv2-12-dequantized-fp32.onnx --preset imagenet` (registers the name mobilenetv2),"
-                + " pass a backbone directory, or a safetensors checkpoint as ARCH:FILE with ARCH one of "
-                + dev.graft.model.vision.VisionBackbones.CHECKPOINT_ARCHITECTURES + " (e.g. efficientnet-b0:b0.safetensors).");
+        return ImageBackbone.resolve(model);
     }
 
     int run() throws Exception {

@@ -109,10 +109,8 @@ public final class ImageClassifier implements AutoCloseable {
 
     /** Backbone features of image files (evaluation preprocessing, inference mode). */
     public float[][] features(List<Path> images) {
-        ImagePipeline pipeline = new ImagePipeline(preprocessing, Augmentation.none());
-        int h = preprocessing.outputHeight();
-        int w = preprocessing.outputWidth();
-        int n = 3 * h * w;
+        ImagePipeline pipeline = pipeline();
+        int n = pipeline.outputSize();
         float[][] out = new float[images.size()][];
         for (int s = 0; s < images.size(); s += BATCH) {
             int e = Math.min(images.size(), s + BATCH);
@@ -120,21 +118,42 @@ public final class ImageClassifier implements AutoCloseable {
             for (int i = s; i < e; i++) {
                 System.arraycopy(pipeline.evaluate(ImageDecoder.decode(images.get(i))), 0, flat, (i - s) * n, n);
             }
-            if (onnxFeatures != null) {
-                float[][] f = ort().features(flat, e - s, h, w);
-                System.arraycopy(f, 0, out, s, e - s);
-                continue;
-            }
-            try (NDManager step = manager.newSubManager()) {
-                NDArray f = backbone.features(new ParameterStore(step, false), step.create(flat, new Shape(e - s, 3, h, w)), false);
-                float[] v = f.toFloatArray();
-                int d = backbone.featureDim();
-                for (int i = s; i < e; i++) {
-                    out[i] = Arrays.copyOfRange(v, (i - s) * d, (i - s + 1) * d);
-                }
-            }
+            System.arraycopy(featuresOfPixels(flat, e - s), 0, out, s, e - s);
         }
         return out;
+    }
+
+    /** The evaluation preprocessing of this model (no augmentation): decoded image to backbone input. */
+    public ImagePipeline pipeline() {
+        return new ImagePipeline(preprocessing, Augmentation.none());
+    }
+
+    /**
+     * Backbone features of {@code n} images already preprocessed by {@link #pipeline()}, given flat
+     * ({@code n · 3·H·W} floats): ONNX Runtime when the model carries its frozen backbone's ONNX file, else the DJL
+     * module in inference mode.
+     */
+    public float[][] featuresOfPixels(float[] flat, int n) {
+        int h = preprocessing.outputHeight();
+        int w = preprocessing.outputWidth();
+        if (onnxFeatures != null) {
+            return ort().features(flat, n, h, w);
+        }
+        try (NDManager step = manager.newSubManager()) {
+            NDArray f = backbone.features(new ParameterStore(step, false), step.create(flat, new Shape(n, 3, h, w)), false);
+            float[] v = f.toFloatArray();
+            int d = backbone.featureDim();
+            float[][] out = new float[n][];
+            for (int i = 0; i < n; i++) {
+                out[i] = Arrays.copyOfRange(v, i * d, (i + 1) * d);
+            }
+            return out;
+        }
+    }
+
+    /** The ONNX file the frozen features come from, or {@code null} when the DJL module computes them. */
+    public Path onnxFeatures() {
+        return onnxFeatures;
     }
 
     private synchronized dev.graft.model.vision.OnnxFeatureExtractor ort() {

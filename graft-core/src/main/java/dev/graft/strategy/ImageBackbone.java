@@ -48,6 +48,40 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         }
     }
 
+    /** Where {@code graft models import} puts named image backbones: {@code GRAFT_HOME/models/vision}. */
+    public static Path importedModels() {
+        return dev.graft.util.GraftHome.models().resolve("vision");
+    }
+
+    /**
+     * Resolves a model reference: {@code ARCH:FILE} (a torchvision/timm safetensors checkpoint of one of
+     * {@link VisionBackbones#CHECKPOINT_ARCHITECTURES}, imported on first use), a backbone directory, or a name
+     * registered with {@code graft models import} (e.g. {@code mobilenetv2}) under {@link #importedModels()}.
+     */
+    public static ImageBackbone resolve(String model) {
+        var checkpoint = parseCheckpointReference(model);
+        if (checkpoint.isPresent()) {
+            try {
+                return ofCheckpoint(checkpoint.get().getKey(), checkpoint.get().getValue(), importedModels());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot import checkpoint " + checkpoint.get().getValue() + " (--model "
+                        + model + "): " + e.getMessage(), e);
+            }
+        }
+        Path p = Path.of(model);
+        if (Files.isDirectory(p)) {
+            return open(p);
+        }
+        Path named = importedModels().resolve(model.toLowerCase(Locale.ROOT));
+        if (Files.isDirectory(named)) {
+            return open(named);
+        }
+        throw new IllegalArgumentException("No image model '" + model + "'. Import one first, e.g. `graft models import --onnx"
+                + " ../shared/models/mobilenetv2-12-dequantized-fp32.onnx --preset imagenet` (registers the name mobilenetv2),"
+                + " pass a backbone directory, or a safetensors checkpoint as ARCH:FILE with ARCH one of "
+                + VisionBackbones.CHECKPOINT_ARCHITECTURES + " (e.g. efficientnet-b0:b0.safetensors).");
+    }
+
     /**
      * Writes a backbone directory at {@code target} (atomically) from a torchvision or timm safetensors checkpoint of a
      * published architecture ({@link VisionBackbones#CHECKPOINT_ARCHITECTURES}). The checkpoint is loaded first, so

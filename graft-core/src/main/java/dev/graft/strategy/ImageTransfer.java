@@ -133,20 +133,11 @@ public final class ImageTransfer {
     public static List<float[][]> frozenFeatures(ImageBackbone spec, List<ImageDataset> data, FeatureExtractionConfig config,
                                                  int workers, Progress progress) {
         EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
-        ImagePipeline pipeline = new ImagePipeline(spec.preprocessing(), Augmentation.none());
-        Path onnx = spec.directory().resolve(VisionBackbones.ONNX);
-        try (NDManager manager = NDManager.newBaseManager(); LazyOnnx ort = new LazyOnnx(onnx, config.threads())) {
-            VisionBackbone[] djl = new VisionBackbone[1];
-            FeatureFn fn = Files.isRegularFile(onnx) ? (flat, n, h, w) -> ort.get().features(flat, n, h, w)
-                    : (flat, n, h, w) -> {
-                        if (djl[0] == null) {
-                            djl[0] = spec.load(manager);
-                        }
-                        return djlFeatures(djl[0], flat, n, h, w, manager);
-                    };
+        try (FrozenImageFeatures fx = FrozenImageFeatures.open(spec, config.threads())) {
+            FeatureFn fn = (flat, n, h, w) -> fx.features(flat, n);
             List<float[][]> out = new java.util.ArrayList<>();
             for (ImageDataset d : data) {
-                out.add(features(cache, spec, fn, pipeline, d, workers, progress));
+                out.add(features(cache, spec, fn, fx.pipeline(), d, workers, progress));
             }
             return out;
         }
@@ -221,8 +212,8 @@ public final class ImageTransfer {
         float[][] apply(float[] flat, int n, int h, int w);
     }
 
-    /** An ONNX Runtime feature extractor opened on first use. */
-    private static final class LazyOnnx implements AutoCloseable {
+    /** An ONNX Runtime feature extractor opened on first use (thread-safe). */
+    static final class LazyOnnx implements AutoCloseable {
         private final Path file;
         private final int threads;
         private OnnxFeatureExtractor fx;
@@ -232,7 +223,7 @@ public final class ImageTransfer {
             this.threads = threads;
         }
 
-        OnnxFeatureExtractor get() {
+        synchronized OnnxFeatureExtractor get() {
             if (fx == null) {
                 try {
                     fx = OnnxFeatureExtractor.open(file, threads);
@@ -244,7 +235,7 @@ public final class ImageTransfer {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
             if (fx != null) {
                 fx.close();
             }

@@ -22,6 +22,19 @@ final class GraftParams {
         }
     }
 
+    /** An image column: string (paths or file: URIs) or binary (the files' bytes). */
+    static void requireImageColumn(StructType schema, String name, String param) {
+        if (!java.util.Arrays.asList(schema.fieldNames()).contains(name)) {
+            throw new IllegalArgumentException("Image column '" + name + "' (" + param + ") is not in the data; columns: "
+                    + String.join(", ", schema.fieldNames()) + ".");
+        }
+        DataType t = schema.apply(name).dataType();
+        if (!t.equals(DataTypes.StringType) && !t.equals(DataTypes.BinaryType)) {
+            throw new IllegalArgumentException("Image column '" + name + "' (" + param + ") must be a string column of image paths"
+                    + " or a binary column of image bytes, but it is " + t.simpleString() + ".");
+        }
+    }
+
     static StructType add(StructType schema, StructField... fields) {
         StructType out = schema;
         for (StructField f : fields) {

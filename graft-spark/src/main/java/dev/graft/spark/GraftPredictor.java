@@ -1,6 +1,8 @@
 package dev.graft.spark;
 
+import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.TextClassifier;
+import dev.graft.data.LabelMap;
 import dev.graft.training.Inference;
 import dev.graft.util.Progress;
 import java.nio.file.Path;
@@ -19,10 +21,12 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Spark ML stage that applies a trained Graft model directory (from {@code graft train} or {@code graft
- * spark-train}) to a text column, adding {@code prediction} (class index, double, as MLlib does),
+ * spark-train}) to a text column ({@code inputCol}, text models) or an image column ({@code imageCol}, default
+ * {@code path}, image models: a string column of image paths or {@code file:} URIs, or a binary column of image
+ * bytes; the kind is read from the model directory), adding {@code prediction} (class index, double, as MLlib does),
  * {@code probability} ({@code array<float>}, one entry per class in the model's label order),
- * {@code predictedLabel} (the class name) and {@code error} (null unless the row's text was null, blank or
- * failed). The model is loaded once per executor JVM, its checksums verified ({@link ModelFingerprint} and the
+ * {@code predictedLabel} (the class name) and {@code error} (null unless the row's text was null or blank, its image missing or corrupt, or the
+ * model failed on it). Images are decoded and preprocessed as {@link dev.graft.artifact.ImageClassifier} does. The model is loaded once per executor JVM, its checksums verified ({@link ModelFingerprint} and the
  * backbone's SHA-256), and reused by every partition and task.
  */
 public class GraftPredictor extends Transformer {
@@ -31,6 +35,7 @@ public class GraftPredictor extends Transformer {
 
     private final String uid;
     private final Param<String> inputCol;
+    private final Param<String> imageCol;
     private final Param<String> modelDir;
     private final Param<String> predictionCol;
     private final Param<String> probabilityCol;
@@ -49,6 +54,7 @@ public class GraftPredictor extends Transformer {
     public GraftPredictor(String uid) {
         this.uid = uid;
         inputCol = new Param<>(this, "inputCol", "column of texts");
+        imageCol = new Param<>(this, "imageCol", "column of images for an image model (string paths/file: URIs or binary bytes)");
         modelDir = new Param<>(this, "modelDir", "Graft model directory");
         predictionCol = new Param<>(this, "predictionCol", "predicted class index (double)");
         probabilityCol = new Param<>(this, "probabilityCol", "class probabilities (array<float>, label order)");
@@ -58,6 +64,7 @@ public class GraftPredictor extends Transformer {
         threads = new IntParam(this, "threads", "ONNX Runtime intra-op threads per executor; 0 = spark.task.cpus");
         shipModel = new BooleanParam(this, "shipModel", "ship the model with SparkContext.addArchive (else: a shared path)");
         setDefault(inputCol, "text");
+        setDefault(imageCol, "path");
         setDefault(predictionCol, "prediction");
         setDefault(probabilityCol, "probability");
         setDefault(predictedLabelCol, "predictedLabel");
@@ -73,6 +80,7 @@ public class GraftPredictor extends Transformer {
     }
 
     public Param<String> inputCol() { return inputCol; }
+    public Param<String> imageCol() { return imageCol; }
     public Param<String> modelDir() { return modelDir; }
     public Param<String> predictionCol() { return predictionCol; }
     public Param<String> probabilityCol() { return probabilityCol; }
@@ -83,6 +91,7 @@ public class GraftPredictor extends Transformer {
     public BooleanParam shipModel() { return shipModel; }
 
     public GraftPredictor setInputCol(String v) { set(inputCol, v); return this; }
+    public GraftPredictor setImageCol(String v) { set(imageCol, v); return this; }
     public GraftPredictor setModelDir(String v) { set(modelDir, v); return this; }
     public GraftPredictor setPredictionCol(String v) { set(predictionCol, v); return this; }
     public GraftPredictor setProbabilityCol(String v) { set(probabilityCol, v); return this; }
@@ -99,6 +108,7 @@ public class GraftPredictor extends Transformer {
         }
         return getOrDefault(modelDir);
     }
+    public String getImageCol() { return getOrDefault(imageCol); }
     public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
     public int getThreads() { return (Integer) getOrDefault(threads); }
     public boolean getShipModel() { return (Boolean) getOrDefault(shipModel); }
@@ -111,11 +121,22 @@ public class GraftPredictor extends Transformer {
         }
         Path dir = Path.of(getModelDir());
         ModelSource src = ModelSource.directory(dataset.sparkSession().sparkContext(), dir, ModelFingerprint.of(dir), getShipModel());
-        int textIndex = dataset.schema().fieldIndex(getInputCol());
         int batch = getBatchSize();
         int requestedThreads = getThreads();
+        MapPartitionsFunction<Row, Row> f = isImageModel()
+                ? images(src, dataset.schema().fieldIndex(getImageCol()), batch, requestedThreads)
+                : texts(src, dataset.schema().fieldIndex(getInputCol()), batch, requestedThreads);
+        return dataset.toDF().mapPartitions(f, Encoders.row(out));
+    }
+
+    /** Whether {@code modelDir} holds an image model (else a text model). */
+    public boolean isImageModel() {
+        return ImageClassifier.isImageModel(Path.of(getModelDir()));
+    }
+
+    private static MapPartitionsFunction<Row, Row> texts(ModelSource src, int textIndex, int batch, int requestedThreads) {
         int chunk = Math.max(256, batch * 8);
-        MapPartitionsFunction<Row, Row> f = rows -> TextBatches.map(rows, textIndex, chunk, 3, texts -> {
+        return rows -> RowBatches.map(rows, textIndex, chunk, 3, RowBatches::text, texts -> {
             ExecutorModels.LoadedClassifier m = ExecutorModels.classifier(src, ExecutorModels.threads(requestedThreads), batch);
             float[][] vectors = m.encoder().encode(texts, Progress.NONE);
             TextClassifier c = m.classifier();
@@ -123,19 +144,49 @@ public class GraftPredictor extends Transformer {
             synchronized (c) { // the DJL head and its NDManager are not shared between threads
                 p = c.probabilitiesOfEmbeddings(vectors);
             }
-            Object[][] cells = new Object[p.length][];
-            for (int i = 0; i < p.length; i++) {
-                int k = Inference.argmax(p[i]);
-                cells[i] = new Object[] {(double) k, p[i], c.labels().label(k)};
-            }
-            return cells;
+            return cells(p, c.labels());
         });
-        return dataset.toDF().mapPartitions(f, Encoders.row(out));
+    }
+
+    private static MapPartitionsFunction<Row, Row> images(ModelSource src, int imageIndex, int batch, int requestedThreads) {
+        return rows -> RowBatches.map(rows, imageIndex, batch, 3,
+                cell -> ImageCells.pixels(cell, ExecutorModels.imageClassifier(src, ExecutorModels.threads(requestedThreads))
+                        .classifier().pipeline()),
+                pixels -> {
+                    ExecutorModels.LoadedImageClassifier m = ExecutorModels.imageClassifier(src, ExecutorModels.threads(requestedThreads));
+                    ImageClassifier c = m.classifier();
+                    float[][] features = m.features(ImageCells.stack(pixels, c.pipeline().outputSize()), pixels.size());
+                    float[][] p;
+                    synchronized (c) { // the DJL head and its NDManager are not shared between threads
+                        p = c.probabilitiesOfFeatures(features);
+                    }
+                    return cells(p, c.labels());
+                });
+    }
+
+    private static Object[][] cells(float[][] p, LabelMap labels) {
+        Object[][] cells = new Object[p.length][];
+        for (int i = 0; i < p.length; i++) {
+            int k = Inference.argmax(p[i]);
+            cells[i] = new Object[] {(double) k, p[i], labels.label(k)};
+        }
+        return cells;
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        GraftParams.requireStringColumn(schema, getInputCol(), "inputCol");
+        if (isImageModel()) {
+            if (isSet(inputCol) && !isSet(imageCol)) {
+                throw new IllegalArgumentException(getModelDir() + " is an image model: name its image column with imageCol (default"
+                        + " 'path'), not inputCol.");
+            }
+            GraftParams.requireImageColumn(schema, getImageCol(), "imageCol");
+        } else {
+            if (isSet(imageCol)) {
+                throw new IllegalArgumentException(getModelDir() + " is a text model: name its text column with inputCol, not imageCol.");
+            }
+            GraftParams.requireStringColumn(schema, getInputCol(), "inputCol");
+        }
         return GraftParams.add(schema,
                 DataTypes.createStructField(getOrDefault(predictionCol), DataTypes.DoubleType, true),
                 DataTypes.createStructField(getOrDefault(probabilityCol), DataTypes.createArrayType(DataTypes.FloatType, false), true),

@@ -2,6 +2,9 @@ package dev.graft.spark;
 
 import dev.graft.artifact.ModelDirectory;
 import dev.graft.artifact.TextClassifier;
+import dev.graft.data.image.PreprocessorConfig;
+import dev.graft.model.vision.VisionBackbones;
+import dev.graft.strategy.ImageBackbone;
 import dev.graft.util.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,14 +16,16 @@ import java.util.List;
 
 /**
  * A SHA-256 over the files of a Graft model directory that decide its predictions: the manifest (which itself
- * holds the backbone weights' SHA-256, verified by {@link TextClassifier#load}), the head weights and the
- * backbone's tokenizer and metadata. The driver computes it once; every executor recomputes it on its own copy
+ * holds the backbone weights' SHA-256, verified by {@link TextClassifier#load} and
+ * {@link dev.graft.artifact.ImageClassifier#load}), the head weights, the backbone's tokenizer and metadata, and for
+ * image models the preprocessing and the ONNX file frozen features are computed from. {@link #ofBackbone} does the
+ * same for a pretrained image backbone directory. The driver computes it once; every executor recomputes it on its own copy
  * (from {@code SparkFiles} or a shared path) and refuses a copy that differs. Reports and plots do not take part.
  */
 public final class ModelFingerprint {
 
     private static final List<String> FILES = List.of(ModelDirectory.MANIFEST, TextClassifier.HEAD_FILE,
-            "backbone/tokenizer.json", "backbone/backbone.json");
+            "backbone/tokenizer.json", "backbone/backbone.json", PreprocessorConfig.FILE, "backbone/" + VisionBackbones.ONNX);
 
     private ModelFingerprint() {
     }
@@ -40,6 +45,23 @@ public final class ModelFingerprint {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read model " + dir + ": " + e.getMessage(), e);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * The fingerprint of a pretrained image backbone directory: its weights' SHA-256, its {@code backbone.json}
+     * and its preprocessing (all that decides its features).
+     */
+    public static String ofBackbone(ImageBackbone backbone) {
+        MessageDigest md = Hashes.sha256();
+        try {
+            Hashes.update(md, "image-backbone");
+            Hashes.update(md, backbone.sha256());
+            Hashes.update(md, Hashes.sha256(backbone.directory().resolve(VisionBackbones.CONFIG)));
+            Hashes.update(md, backbone.preprocessing().toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read backbone " + backbone.directory() + ": " + e.getMessage(), e);
         }
         return HexFormat.of().formatHex(md.digest());
     }

@@ -1,6 +1,17 @@
 package dev.graft.spark;
 
 import dev.graft.data.ColumnRef;
+import dev.graft.data.image.ImageDecoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +24,8 @@ import org.apache.spark.sql.SparkSession;
  * Reading inputs and writing outputs for the {@code spark-*} commands with Spark's own readers (so a large
  * input is read in parallel): CSV (header row, RFC-4180 quotes, quoted fields may span lines), TSV (header row,
  * one record per line, a field may be enclosed in double quotes), JSON Lines, and Parquet (a file or a
- * directory). Columns are found like {@code graft train} finds them: by the usual names or as given.
+ * directory), and a local folder of images (one row per image file, column {@code path}). Columns are found like
+ * {@code graft train} finds them: by the usual names or as given.
  *
  * <p>Graft's own CSV/TSV reader is more lenient with malformed quotes (it keeps, for example, an SMS message
  * that merely begins with a quote as written); Spark's CSV parser may split such a rare line differently.
@@ -64,6 +76,66 @@ public final class SparkData {
         }
     }
 
+    /**
+     * Whether {@code path} is a local folder of images: a directory holding at least one image file
+     * ({@link ImageDecoder#EXTENSIONS}, searched recursively) and no Parquet file.
+     */
+    public static boolean isImageFolder(String path) {
+        Path dir;
+        try {
+            dir = Path.of(path);
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            boolean[] seen = new boolean[2]; // image, parquet
+            walk.filter(Files::isRegularFile).forEach(f -> {
+                seen[0] |= ImageDecoder.hasImageExtension(f);
+                seen[1] |= f.getFileName().toString().endsWith(".parquet");
+            });
+            return seen[0] && !seen[1];
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalArgumentException("Cannot list " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The image files under {@code dir} (recursively, by extension, sorted) as rows with one string column
+     * {@code path} holding each file's absolute path.
+     */
+    public static Dataset<Row> imageFolder(SparkSession spark, String dir) {
+        List<Row> rows;
+        try (Stream<Path> walk = Files.walk(Path.of(dir))) {
+            rows = walk.filter(f -> Files.isRegularFile(f) && ImageDecoder.hasImageExtension(f))
+                    .map(f -> f.toAbsolutePath().normalize().toString()).sorted().map(p -> (Row) RowFactory.create(p)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        StructType schema = new StructType().add(IMAGE_FOLDER_COLUMN, DataTypes.StringType, false);
+        return spark.createDataFrame(rows, schema);
+    }
+
+    /** The column of {@link #imageFolder}. */
+    public static final String IMAGE_FOLDER_COLUMN = "path";
+
+    /**
+     * {@code data} with the relative paths of its string column {@code column} resolved against {@code base} (the
+     * folder of a CSV/TSV/JSONL file, as {@code graft train} resolves a CSV's image paths); absolute paths and URIs
+     * ({@code file:}, {@code hdfs://}, ...) are kept, and so is a binary column.
+     */
+    public static Dataset<Row> resolveImagePaths(Dataset<Row> data, String column, Path base) {
+        if (!data.schema().apply(column).dataType().equals(DataTypes.StringType)) {
+            return data;
+        }
+        Column c = functions.col(column);
+        String prefix = base.toAbsolutePath().normalize().toString().replace('\\', '/') + "/";
+        return data.withColumn(column, functions.when(c.isNull().or(c.rlike("^(/|[A-Za-z][A-Za-z0-9+.-]*:)")), c)
+                .otherwise(functions.concat(functions.lit(prefix), c)));
+    }
+
     /** Reads {@code path} as {@code format}. */
     public static Dataset<Row> read(SparkSession spark, String path, Format format) {
         return switch (format) {
@@ -79,6 +151,11 @@ public final class SparkData {
     /** The text column: {@code explicit} (a name or 0-based index) or the first of the usual names. */
     public static String textColumn(Dataset<Row> data, String explicit) {
         return column(data, explicit, ColumnRef.KNOWN_TEXT_NAMES, "text", "--text-column");
+    }
+
+    /** The image column: {@code explicit} (a name or 0-based index), else {@code path}, {@code image}, {@code file} or {@code content}. */
+    public static String imageColumn(Dataset<Row> data, String explicit) {
+        return column(data, explicit, List.of("path", "image", "file", "filename", "content"), "image", "--image-column");
     }
 
     /** The label column: {@code explicit} (a name or 0-based index) or the first of the usual names. */

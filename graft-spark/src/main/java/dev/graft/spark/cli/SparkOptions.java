@@ -21,7 +21,7 @@ public final class SparkOptions {
             description = "ONNX Runtime threads per executor model; 0 = spark.task.cpus (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--encode-batch-size", defaultValue = "32", paramLabel = "N", description = "Texts per forward pass of the encoder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--encode-batch-size", defaultValue = "32", paramLabel = "N", description = "Texts or images per forward pass of the encoder (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--format", paramLabel = "csv|tsv|jsonl|parquet", description = "Input format (default: from the extension; a directory is Parquet).")
@@ -29,6 +29,12 @@ public final class SparkOptions {
 
     @Option(names = "--text-column", paramLabel = "COLUMN", description = "Text column: a name or 0-based index (default: text, sentence, sms, ...).")
     String textColumn;
+
+    @Option(names = "--image-column", paramLabel = "COLUMN",
+            description = "Image column (paths, file: URIs or image bytes): a name or 0-based index. Selects images for spark-embed;"
+                    + " for spark-predict with an image model the default is path, image, file or content. An image folder as --input"
+                    + " has the column path.")
+    String imageColumn;
 
     @Option(names = "--no-ship", description = "Do not send the model through Spark's file distribution; every executor reads it at the same path.")
     boolean noShip;

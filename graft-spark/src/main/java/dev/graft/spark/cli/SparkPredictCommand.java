@@ -1,5 +1,6 @@
 package dev.graft.spark.cli;
 
+import dev.graft.artifact.ImageClassifier;
 import dev.graft.spark.GraftPredictor;
 import dev.graft.spark.SparkData;
 import dev.graft.spark.SparkSessions;
@@ -17,12 +18,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code graft spark-predict}: batch prediction with a trained Graft model, on Spark. */
+/** {@code graft spark-predict}: batch prediction with a trained Graft model (text or image), on Spark. */
 @Command(name = "spark-predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Label every row of the input with a trained Graft model, on Spark; write Parquet with the input columns and",
                 "prediction (class index), probability (array<float>, label order), predictedLabel and error.",
                 "",
-                "Rows with a null or empty text get null predictions and a message in 'error'; they do not fail the job.",
+                "An image model (trained on images) reads an image column (--image-column; default path, image, file or content)",
+                "of paths or image bytes, or an image folder as --input; a text model reads --text-column.",
+                "",
+                "Rows with a null or empty text, or a missing or corrupt image, get null predictions and a message in 'error';",
+                "they do not fail the job.",
                 ""})
 public final class SparkPredictCommand implements Callable<Integer> {
 
@@ -35,7 +40,7 @@ public final class SparkPredictCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Parquet directory to write.")
     String output;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory written by `graft train` or `graft spark-train`.")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory written by `graft train` or `graft spark-train` (text or image).")
     Path model;
 
     @Option(names = "--overwrite", description = "Replace an existing --output.")
@@ -49,14 +54,20 @@ public final class SparkPredictCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (SparkSessions.Started started = SparkSessions.start(sparkOptions.master, "graft spark-predict", sparkOptions.conf)) {
         SparkSession spark = started.session();
-        Dataset<Row> in = SparkData.read(spark, input, SparkData.format(input, sparkOptions.format));
-        if (sparkOptions.partitions != null) {
-            in = in.repartition(sparkOptions.partitions);
+        if (!dev.graft.artifact.ModelDirectory.isModel(model)) {
+            throw new IllegalArgumentException("--model " + model + " is not a Graft model directory (no "
+                    + dev.graft.artifact.ModelDirectory.MANIFEST + "); pass the --out directory of `graft train` or `graft spark-train`.");
         }
+        boolean images = ImageClassifier.isImageModel(model);
+        SparkInput in = SparkInput.read(spark, input, sparkOptions, images);
         GraftPredictor predictor = new GraftPredictor().setModelDir(model.toString())
-                .setInputCol(SparkData.textColumn(in, sparkOptions.textColumn))
                 .setBatchSize(sparkOptions.batchSize).setThreads(sparkOptions.threads).setShipModel(!sparkOptions.noShip);
-        SparkData.writeParquet(predictor.transform(in), output, overwrite);
+        if (images) {
+            predictor.setImageCol(in.column());
+        } else {
+            predictor.setInputCol(in.column());
+        }
+        SparkData.writeParquet(predictor.transform(in.data()), output, overwrite);
         Dataset<Row> written = spark.read().parquet(output);
         long rows = written.count();
         long errors = written.filter(functions.col("error").isNotNull()).count();

@@ -8,23 +8,53 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Batched inference over one partition: rows are taken in chunks, the chunk's valid texts go through the model
- * together (so the encoder can sort them by length and batch them), and each row comes out with the new columns
- * and an error column. A null or blank text, or a text the model fails on, fills the error column and leaves the
- * new columns null; it never fails the task. Rows keep their order; the iterator is lazy (a chunk at a time).
+ * Batched inference over one partition: rows are taken in chunks, each row's input cell is read (a text, a decoded
+ * and preprocessed image), the chunk's valid inputs go through the model together (so a text encoder can sort them
+ * by length and batch them), and each row comes out with the new columns and an error column. A row the
+ * {@link Reader} refuses ({@link BadRow}: null or blank text, unreadable image), or one the model fails on, fills
+ * the error column and leaves the new columns null; it never fails the task. Any other exception from the reader
+ * (a model that cannot be loaded) does fail the task. Rows keep their order; the iterator is lazy (a chunk at a time).
  */
-final class TextBatches {
+final class RowBatches {
 
-    /** The new column values of each text (without the error column), in input order. */
+    /** A row whose input cannot be used; its message goes to the error column. */
+    static final class BadRow extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadRow(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Reads the model input from a row's cell; throws {@link BadRow} for a row that cannot be used. */
     @FunctionalInterface
-    interface Compute {
-        Object[][] apply(List<String> texts);
+    interface Reader<T> {
+        T read(Object cell);
     }
 
-    private TextBatches() {
+    /** The new column values of each input (without the error column), in input order. */
+    @FunctionalInterface
+    interface Compute<T> {
+        Object[][] apply(List<T> inputs);
     }
 
-    static Iterator<Row> map(Iterator<Row> input, int textIndex, int chunkSize, int newColumns, Compute compute) {
+    private RowBatches() {
+    }
+
+    /** The text of a cell: refuses null and blank. */
+    static String text(Object cell) {
+        if (cell == null) {
+            throw new BadRow("text is null");
+        }
+        String s = cell.toString();
+        if (s.isBlank()) {
+            throw new BadRow("text is empty");
+        }
+        return s;
+    }
+
+    static <T> Iterator<Row> map(Iterator<Row> input, int inputIndex, int chunkSize, int newColumns, Reader<T> reader,
+                                 Compute<T> compute) {
         return new Iterator<>() {
             private Iterator<Row> pending = java.util.Collections.emptyIterator();
 
@@ -51,30 +81,27 @@ final class TextBatches {
                 }
                 Object[][] values = new Object[rows.size()][];
                 String[] errors = new String[rows.size()];
-                List<String> texts = new ArrayList<>(rows.size());
+                List<T> inputs = new ArrayList<>(rows.size());
                 List<Integer> positions = new ArrayList<>(rows.size());
                 for (int i = 0; i < rows.size(); i++) {
-                    Object v = rows.get(i).get(textIndex);
-                    if (v == null) {
-                        errors[i] = "text is null";
-                    } else if (v.toString().isBlank()) {
-                        errors[i] = "text is empty";
-                    } else {
-                        texts.add(v.toString());
+                    try {
+                        inputs.add(reader.read(rows.get(i).get(inputIndex)));
                         positions.add(i);
+                    } catch (BadRow e) {
+                        errors[i] = e.getMessage();
                     }
                 }
-                if (!texts.isEmpty()) {
+                if (!inputs.isEmpty()) {
                     try {
-                        Object[][] computed = compute.apply(texts);
+                        Object[][] computed = compute.apply(inputs);
                         for (int j = 0; j < computed.length; j++) {
                             values[positions.get(j)] = computed[j];
                         }
                     } catch (RuntimeException batchFailure) {
-                        // find the row(s) at fault: one text at a time, each failure recorded on its own row
-                        for (int j = 0; j < texts.size(); j++) {
+                        // find the row(s) at fault: one input at a time, each failure recorded on its own row
+                        for (int j = 0; j < inputs.size(); j++) {
                             try {
-                                values[positions.get(j)] = compute.apply(List.of(texts.get(j)))[0];
+                                values[positions.get(j)] = compute.apply(List.of(inputs.get(j)))[0];
                             } catch (RuntimeException e) {
                                 errors[positions.get(j)] = e.getClass().getSimpleName() + ": " + e.getMessage();
                             }
