@@ -158,12 +158,13 @@ public class GraftEmbedder extends Transformer {
         return dataset.toDF().mapPartitions(f, Encoders.row(out));
     }
 
-    private static MapPartitionsFunction<Row, Row> texts(ModelSource src, int textIndex, int batch, int requestedThreads) {
+    static MapPartitionsFunction<Row, Row> texts(ModelSource src, int textIndex, int batch, int requestedThreads) {
         int chunk = Math.max(256, batch * 8);
-        return rows -> RowBatches.map(rows, textIndex, chunk, 1, RowBatches::text, texts -> {
+        return rows -> {
+            // loaded and checksum-verified before any row: a model that fails to load fails the task, not each row
             SentenceEncoder encoder = ExecutorModels.encoder(src, ExecutorModels.threads(requestedThreads), batch);
-            return cells(encoder.encode(texts, Progress.NONE));
-        });
+            return RowBatches.map(rows, textIndex, chunk, 1, RowBatches::text, texts -> cells(encoder.encode(texts, Progress.NONE)));
+        };
     }
 
     /** Chunks of {@code batch} images: decoded and preprocessed pixels are 600 KB an image at 224 × 224. */

@@ -136,16 +136,19 @@ public class GraftPredictor extends Transformer {
 
     private static MapPartitionsFunction<Row, Row> texts(ModelSource src, int textIndex, int batch, int requestedThreads) {
         int chunk = Math.max(256, batch * 8);
-        return rows -> RowBatches.map(rows, textIndex, chunk, 3, RowBatches::text, texts -> {
+        return rows -> {
+            // loaded and checksum-verified before any row: a model that fails to load fails the task, not each row
             ExecutorModels.LoadedClassifier m = ExecutorModels.classifier(src, ExecutorModels.threads(requestedThreads), batch);
-            float[][] vectors = m.encoder().encode(texts, Progress.NONE);
-            TextClassifier c = m.classifier();
-            float[][] p;
-            synchronized (c) { // the DJL head and its NDManager are not shared between threads
-                p = c.probabilitiesOfEmbeddings(vectors);
-            }
-            return cells(p, c.labels());
-        });
+            return RowBatches.map(rows, textIndex, chunk, 3, RowBatches::text, texts -> {
+                float[][] vectors = m.encoder().encode(texts, Progress.NONE);
+                TextClassifier c = m.classifier();
+                float[][] p;
+                synchronized (c) { // the DJL head and its NDManager are not shared between threads
+                    p = c.probabilitiesOfEmbeddings(vectors);
+                }
+                return cells(p, c.labels());
+            });
+        };
     }
 
     private static MapPartitionsFunction<Row, Row> images(ModelSource src, int imageIndex, int batch, int requestedThreads) {
