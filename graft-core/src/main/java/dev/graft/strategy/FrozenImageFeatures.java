@@ -5,12 +5,12 @@ import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImagePipeline;
 import dev.graft.model.vision.VisionBackbone;
 import dev.graft.model.vision.VisionBackbones;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Frozen pooled features of a pretrained image backbone, the extractor behind {@link ImageTransfer#frozenFeatures}:
- * ONNX Runtime when the backbone directory has {@code model.onnx}, else the DJL module in inference mode; either is
+ * ONNX Runtime when the backbone has an ONNX file for this input size ({@link ImageBackbone#onnxFeatures}), else the DJL module in inference mode; either is
  * opened on first use. Inputs are images already preprocessed by {@link #pipeline()} (evaluation preprocessing, no
  * augmentation). Thread-safe: ONNX Runtime sessions run concurrently, the DJL module one batch at a time.
  */
@@ -26,9 +26,9 @@ public final class FrozenImageFeatures implements AutoCloseable {
     private FrozenImageFeatures(ImageBackbone spec, int threads) {
         this.spec = spec;
         this.pipeline = new ImagePipeline(spec.preprocessing(), Augmentation.none());
-        Path onnx = spec.directory().resolve(VisionBackbones.ONNX);
-        this.useOnnx = Files.isRegularFile(onnx);
-        this.ort = new ImageTransfer.LazyOnnx(onnx, threads);
+        Optional<Path> onnx = spec.onnxFeatures();
+        this.useOnnx = onnx.isPresent();
+        this.ort = new ImageTransfer.LazyOnnx(onnx.orElse(spec.directory().resolve(VisionBackbones.ONNX)), threads);
     }
 
     /** The extractor of {@code spec}, with {@code threads} ONNX Runtime intra-op threads; nothing is loaded yet. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A pretrained image backbone stored in a directory ({@code backbone.json}, weights as
@@ -139,13 +140,13 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
     public static java.util.Optional<Map.Entry<String, Path>> parseCheckpointReference(String model) {
         int colon = model.indexOf(':');
         if (colon <= 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String arch = model.substring(0, colon).toLowerCase(Locale.ROOT);
         if (!VisionBackbones.CHECKPOINT_ARCHITECTURES.contains(arch)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(Map.entry(arch, Path.of(model.substring(colon + 1))));
+        return Optional.of(Map.entry(arch, Path.of(model.substring(colon + 1))));
     }
 
     /** Suffix of a backbone name that asks for {@link #randomInit()}. */
@@ -184,6 +185,27 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         }
         ImageBackbone r = open(dir);
         return new ImageBackbone(r.id(), r.directory(), r.sha256(), r.license(), r.source(), preprocessing);
+    }
+
+    /**
+     * The ONNX file that computes this backbone's frozen features, when the directory has one and it was imported for
+     * this input size (the crop of the directory's own {@code preprocessor_config.json}); empty otherwise — e.g. after
+     * {@code --image-size} changed the crop of a fixed-size ONNX export — and the DJL module runs instead.
+     */
+    public Optional<Path> onnxFeatures() {
+        Path onnx = directory.resolve(VisionBackbones.ONNX);
+        if (!Files.isRegularFile(onnx)) {
+            return Optional.empty();
+        }
+        Path stored = directory.resolve(PreprocessorConfig.FILE);
+        PreprocessorConfig imported;
+        try {
+            imported = Files.isRegularFile(stored) ? PreprocessorConfig.read(stored) : PreprocessorConfig.imagenet();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + stored + ": " + e.getMessage(), e);
+        }
+        boolean sameSize = imported.cropHeight() == preprocessing.cropHeight() && imported.cropWidth() == preprocessing.cropWidth();
+        return sameSize ? Optional.of(onnx) : Optional.empty();
     }
 
     /** Builds the trainable DJL module with the pretrained weights. */

@@ -19,7 +19,6 @@ import dev.graft.model.vision.BatchNorm2d;
 import dev.graft.model.vision.ImageClassifierModel;
 import dev.graft.model.vision.OnnxFeatureExtractor;
 import dev.graft.model.vision.VisionBackbone;
-import dev.graft.model.vision.VisionBackbones;
 import dev.graft.model.vision.VisionModule;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.FitResult;
@@ -89,8 +88,8 @@ public final class ImageTransfer {
             float[][] testX;
             // Frozen features run on ONNX Runtime when the backbone has an ONNX file (opened only on a cache miss,
             // closed before libtorch trains the head), else on the DJL module.
-            Path onnx = spec.directory().resolve(VisionBackbones.ONNX);
-            VisionBackbone djl = Files.isRegularFile(onnx) ? null : spec.load(manager);
+            Path onnx = spec.onnxFeatures().orElse(null);
+            VisionBackbone djl = onnx == null ? spec.load(manager) : null;
             try (LazyOnnx ort = new LazyOnnx(onnx, config.threads())) {
                 FeatureFn fn = djl != null ? (flat, n, h, w) -> djlFeatures(djl, flat, n, h, w, manager)
                         : (flat, n, h, w) -> ort.get().features(flat, n, h, w);
@@ -109,7 +108,7 @@ public final class ImageTransfer {
             FitResult fit = learner.fit(new DenseBatches(trainX, indices(splits.train(), labels)),
                     new DenseBatches(valX, indices(splits.val(), labels)));
             ImageClassifier classifier = new ImageClassifier(backbone, head, labels, spec.preprocessing(), FeatureExtraction.NAME,
-                    info(spec), manager).withOnnxFeatures(Files.isRegularFile(onnx) ? onnx : null);
+                    info(spec), manager).withOnnxFeatures(onnx);
             Map<String, ImagePredictions> predictions = new LinkedHashMap<>();
             predictions.put("val", new ImagePredictions(splits.val(), classifier.probabilitiesOfFeatures(valX)));
             if (testX != null) {
