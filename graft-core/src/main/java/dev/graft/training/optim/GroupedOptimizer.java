@@ -16,7 +16,7 @@ import java.util.Map;
  * Shared machinery of Graft's optimisers: parameter groups keyed by stable names, per-parameter
  * state and step counts (so a parameter unfrozen late starts its own bias correction, as in
  * PyTorch), frozen parameters skipped, gradients zeroed after each update, and state export for
- * checkpoints. Temporaries of an update live in an {@link NDScope} and are released at its end.
+ * checkpoints. Temporaries of each parameter's update live in an {@link NDScope} released right after it.
  */
 public abstract class GroupedOptimizer implements Optimizer {
 
@@ -60,7 +60,8 @@ public abstract class GroupedOptimizer implements Optimizer {
      * Updates one parameter in place.
      *
      * @param w     the weights
-     * @param g     their gradient (already transformed: clipping, regularisation)
+     * @param g     their gradient (already transformed: clipping, regularisation); an update may overwrite it, since
+     *              it is zeroed right after
      * @param group its group (weight decay)
      * @param lr    the learning rate for this group at this step
      * @param step  this parameter's own 1-based update count
@@ -71,18 +72,21 @@ public abstract class GroupedOptimizer implements Optimizer {
     @Override
     public final void step(double learningRate) {
         stepCount++;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-                Parameter p = e.getValue();
-                if (!p.requiresGradient()) {
-                    continue;
-                }
-                NDArray w = p.getArray();
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            Parameter p = e.getValue();
+            if (!p.requiresGradient()) {
+                continue;
+            }
+            NDArray w = p.getArray();
+            ParamGroup group = groupOf.get(e.getKey());
+            long step = steps.merge(e.getKey(), 1L, Long::sum);
+            NDArray[] s = state.computeIfAbsent(e.getKey(), k -> newState(w.getShape()));
+            // One scope per parameter: its temporaries are freed before the next parameter's are made. One scope for
+            // the whole step held ~4 gradient-sized temporaries per parameter at once (~350 MB on MiniLM) and made
+            // the step measurably slower than a loop that frees them as it goes.
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
                 NDArray g = w.getGradient();
-                ParamGroup group = groupOf.get(e.getKey());
-                long step = steps.merge(e.getKey(), 1L, Long::sum);
-                NDArray[] s = state.computeIfAbsent(e.getKey(), k -> newState(w.getShape()));
                 update(w, g, group, learningRate * group.lrScale(), step, s);
                 g.muli(0);
             }
