@@ -142,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
                 stdout.println(t.toTable());
             });
             baselines.ifPresent(b -> {
-                b.summary().forEach(stdout::println);
+                b.summary(options.strategy).forEach(stdout::println);
                 stdout.println();
             });
             if (fineTune) {

@@ -131,7 +131,7 @@ public final class HtmlReport {
         for (Table t : tables) {
             table(h, t);
         }
-        data.baselines().ifPresent(b -> baselines(h, b));
+        data.baselines().ifPresent(b -> baselines(h, b, data.provenance().get("strategy")));
 
         h.append("<h2>Learning curves</h2>\n<div class=\"grid\">\n");
         img(h, charts, "loss", "Training and validation loss per epoch");
@@ -202,7 +202,7 @@ public final class HtmlReport {
     }
 
     /** The negative-transfer check: the baselines' and the model's scores, and the verdict. */
-    private static void baselines(StringBuilder h, TransferCheck b) {
+    private static void baselines(StringBuilder h, TransferCheck b, Object strategy) {
         h.append("<h2>Baselines (negative-transfer check)</h2>\n<p class=\"note\">Two cheap models trained on the same training"
                 + " split and scored on the ").append(esc(b.split())).append(" split (").append(b.model().n())
                 .append(" examples). A gap in accuracy counts above ").append(String.format(Locale.ROOT, "%.1f", 100 * b.threshold()))
@@ -213,7 +213,7 @@ public final class HtmlReport {
         baselineRow(h, "this model", b.model());
         h.append("</table>\n");
         h.append("<p class=\"verdict ").append(b.verdict().key()).append("\">");
-        List<String> lines = b.summary();
+        List<String> lines = b.summary(strategy == null ? null : strategy.toString());
         for (int i = 0; i < lines.size(); i++) {
             h.append(i == 0 ? "" : "<br>\n").append(esc(lines.get(i)));
         }

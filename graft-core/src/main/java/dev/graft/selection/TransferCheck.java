@@ -5,6 +5,7 @@ import dev.graft.data.LabelMap;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.strategy.FeatureExtraction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -136,29 +137,33 @@ public record TransferCheck(String split, String majorityLabel, ClassificationMe
 
     /**
      * The check in a few lines for a terminal or report: the baselines' accuracies and the verdict; for a verdict other
-     * than {@link TransferVerdict#HELPS}, what to try.
+     * than {@link TransferVerdict#HELPS}, what to try next given the run's {@code strategy} (fine-tuning is suggested
+     * only to a run that did not fine-tune; {@code null} when unknown).
      */
-    public List<String> summary() {
+    public List<String> summary(String strategy) {
         List<String> lines = new ArrayList<>();
         String head = String.format(Locale.ROOT, "Baselines on %s (%d examples): %s %.2f, %s %.2f", split, model.n(), MAJORITY,
                 majority.accuracy(), BAG_OF_WORDS, bagOfWords.accuracy());
         String detail = String.format(Locale.ROOT, "model %.2f vs %.2f accuracy, macro-F1 %.2f vs %.2f; a gap counts above %.1f points",
                 model.accuracy(), best().accuracy(), model.macroF1(), best().macroF1(), 100 * threshold);
+        boolean frozen = strategy == null || strategy.equals(FeatureExtraction.NAME);
+        String alternatives = (frozen ? "fine-tuning instead of feature extraction, " : "")
+                + "a backbone made for this language and domain";
         switch (verdict) {
             case HELPS -> lines.add(String.format(Locale.ROOT, "%s → transfer helps by %+.1f points over %s (%s).",
                     head, 100 * gain(), bestName(), detail));
             case UNCLEAR -> {
                 lines.add(String.format(Locale.ROOT, "%s → transfer does not clearly help: %+.1f points over %s (%s).",
                         head, 100 * gain(), bestName(), detail));
-                lines.add("The pretrained model is not clearly better than a cheap baseline here: try fine-tuning instead of"
-                        + " feature extraction, a backbone made for this language and domain, more epochs, or more data.");
+                lines.add("The pretrained model is not clearly better than a cheap baseline here: try " + alternatives
+                        + ", more epochs, or more data" + (best() == bagOfWords ? "; or use the bag-of-words model, if it is all this task"
+                        + " needs." : "."));
             }
             case NEGATIVE -> {
                 lines.add(String.format(Locale.ROOT, "%s → WARNING: NEGATIVE TRANSFER: %s beats the model by %.1f points (%s).",
                         head, bestName(), -100 * gain(), detail));
-                lines.add("Check the data first (text and label columns, label noise, language), then try fine-tuning"
-                        + " instead of feature extraction, a backbone made for this language and domain, or another learning rate."
-                        + (best() == bagOfWords ? " A bag-of-words model may be all this task needs." : ""));
+                lines.add("Check the data first (text and label columns, label noise, language), then try " + alternatives
+                        + ", or another learning rate." + (best() == bagOfWords ? " A bag-of-words model may be all this task needs." : ""));
             }
             default -> throw new IllegalStateException(verdict.toString());
         }

@@ -2,6 +2,7 @@ package dev.graft.selection;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,8 +60,8 @@ class TransferCheckTest {
         assertTrue(a.bagOfWords().macroF1() > 0.9);
         assertEquals(a.toMap(), b.toMap(), "same seed, same data, same figures");
         assertEquals(a.bagOfWords().confusionMatrix(), b.bagOfWords().confusionMatrix());
-        assertTrue(a.summary().get(0).startsWith("Baselines on test (90 examples): majority 0.33, bag-of-words logistic regression"),
-                a.summary()::toString);
+        assertTrue(a.summary(null).get(0).startsWith("Baselines on test (90 examples): majority 0.33, bag-of-words logistic regression"),
+                a.summary(null)::toString);
     }
 
     @Test
@@ -126,15 +127,23 @@ class TransferCheckTest {
         assertEquals(Recommendation.threshold(0.9, 100, Recommendation.DEFAULT_MARGIN), helps.threshold(), 1e-12);
         assertEquals(0.0849, helps.threshold(), 1e-4);
         assertEquals(TransferCheck.BAG_OF_WORDS, helps.bestName());
-        assertTrue(helps.summary().get(0).contains("→ transfer helps by +10.0 points"), helps.summary()::toString);
+        assertTrue(helps.summary(null).get(0).contains("→ transfer helps by +10.0 points"), helps.summary(null)::toString);
         // 0.85 vs 0.80: +5 points within 10.1
         TransferCheck unclear = TransferCheck.judge("test", "a", majority, scores(100, 20), scores(100, 15));
         assertEquals(TransferVerdict.UNCLEAR, unclear.verdict());
-        assertTrue(unclear.summary().get(0).contains("does not clearly help"), unclear.summary()::toString);
+        assertTrue(unclear.summary(null).get(0).contains("does not clearly help"), unclear.summary(null)::toString);
+        // the advice suggests fine-tuning only to a run that did not fine-tune
+        assertTrue(unclear.summary("feature-extraction").get(1).contains("try fine-tuning instead of feature extraction"),
+                unclear.summary("feature-extraction")::toString);
+        for (String tuned : List.of("fine-tune", "lora", "adapter")) {
+            String advice = unclear.summary(tuned).get(1);
+            assertFalse(advice.contains("fine-tuning"), advice);
+            assertTrue(advice.contains("a backbone made for this language and domain") && advice.contains("bag-of-words model"), advice);
+        }
         // 0.60 vs 0.80: −20 points beyond 13.9
         TransferCheck negative = TransferCheck.judge("validation", "a", majority, scores(100, 20), scores(100, 40));
         assertEquals(TransferVerdict.NEGATIVE, negative.verdict());
-        assertTrue(String.join("\n", negative.summary()).contains("NEGATIVE TRANSFER"), negative.summary()::toString);
+        assertTrue(String.join("\n", negative.summary(null)).contains("NEGATIVE TRANSFER"), negative.summary(null)::toString);
         assertEquals(-0.2, negative.gain(), 1e-12);
         Map<String, Object> m = negative.toMap();
         assertEquals("negative", m.get("verdict"));
