@@ -242,4 +242,25 @@ class SparkIntegrationTest {
         assertEquals("text is empty", bad.getAs("error"));
         assertTrue(bad.isNullAt(bad.fieldIndex("predictedLabel")));
     }
+
+    @Test
+    @Order(5)
+    void spreadsASingleFileOverTheCoresUnlessToldOtherwise() throws Exception {
+        // one small CSV is one partition as read; on local[2] spark-embed must still use both cores
+        assertEquals(1, spark.read().option("header", "true").csv(trainCsv.toString()).rdd().getNumPartitions());
+        Path spread = tmp.resolve("spread.parquet");
+        cli("spark-embed", "--master", "local[2]", "--input", trainCsv.toString(), "--output", spread.toString());
+        assertEquals(2, nonEmptyParts(spread), "one part per core");
+        Path single = tmp.resolve("single.parquet");
+        cli("spark-embed", "--master", "local[2]", "--input", trainCsv.toString(), "--output", single.toString(), "--partitions", "1");
+        assertEquals(1, nonEmptyParts(single), "--partitions 1 is obeyed");
+        assertEquals(48, spark.read().parquet(spread.toString()).count());
+    }
+
+    /** Spark writes one Parquet file per non-empty partition. */
+    private static long nonEmptyParts(Path parquetDir) throws Exception {
+        try (var files = Files.list(parquetDir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("part-") && n.endsWith(".parquet")).count();
+        }
+    }
 }

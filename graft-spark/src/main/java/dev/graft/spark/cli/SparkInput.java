@@ -12,7 +12,9 @@ import org.apache.spark.sql.SparkSession;
  * directory with a text or an image column, or a local folder of images (one row per image file, column
  * {@code path}). Wrong combinations are refused naming the option.
  *
- * @param data   the rows, repartitioned when {@code --partitions} says so
+ * @param data   the rows, repartitioned into {@code --partitions}, or spread over at least {@code
+ *               spark.default.parallelism} partitions when the input has fewer (a single small file is one partition,
+ *               which would leave every core but one idle)
  * @param column the text or image column
  * @param images whether {@code column} holds images
  */
@@ -60,6 +62,11 @@ record SparkInput(Dataset<Row> data, String column, boolean images) {
         }
         if (o.partitions != null) {
             data = data.repartition(o.partitions);
+        } else {
+            int cores = spark.sparkContext().defaultParallelism();
+            if (data.rdd().getNumPartitions() < cores) {
+                data = data.repartition(cores);
+            }
         }
         return new SparkInput(data, column, images);
     }

@@ -11,7 +11,7 @@ public final class SparkOptions {
             description = "Spark master: local[N], local[*], spark://host:7077, yarn, k8s://... (default: ${DEFAULT-VALUE}).")
     String master;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Repartition the input into N partitions (default: as read).")
+    @Option(names = "--partitions", paramLabel = "N", description = "Repartition the input into N partitions (default: as read, but at least one per core for spark-embed and spark-predict).")
     Integer partitions;
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting, repeatable (e.g. --conf spark.task.cpus=2).")
