@@ -92,13 +92,42 @@ class RecommendationTest {
     }
 
     @Test
-    void smallDataDoublesTheThresholdForLoraToo() {
+    void smallDataDoublesTheMarginForLoraToo() {
         // +3 points: enough on large data, not below 1000 training examples (4 points needed)
         assertEquals("lora", Recommendation.of(results(0.85, 0.86, 0.88, LORA_PARAMS), LARGE, 0.02).recommended());
         Recommendation small = Recommendation.of(results(0.85, 0.88, 0.88, LORA_PARAMS), SMALL, 0.02);
         assertEquals("feature-extraction", small.recommended());
-        assertTrue(small.reasons().stream().anyMatch(s -> s.contains("small data, doubled threshold") && s.contains("need 4.0 points")),
+        assertTrue(small.reasons().stream().anyMatch(s -> s.contains("small data: doubled margin") && s.contains("need 4.0 points")),
                 small.reasons()::toString);
+    }
+
+    @Test
+    void smallDataDoesNotDoubleTheStandardErrorPart() {
+        // kitchen, 800 training examples, 300 validation reviews: feature extraction 0.830, fine-tuning 0.917 — a
+        // +8.7-point gain against 2 standard errors of 4.5 points: fine-tuning pays (doubling the 4.5 would refuse it)
+        List<RunResult> r = List.of(runOn("feature-extraction", false, 249, 300, 770),
+                runOn("fine-tune", false, 275, 300, FT_PARAMS), runOn("random-init fine-tune", true, 207, 300, FT_PARAMS));
+        Recommendation rec = Recommendation.of(r, 800, 0.02);
+        assertEquals(0.0451, rec.threshold(), 1e-4);
+        assertEquals("fine-tune", rec.recommended(), rec.reasons()::toString);
+        assertTrue(rec.reasons().stream().anyMatch(s -> s.contains("need 4.5 points") && s.endsWith("fine-tuning pays")),
+                rec.reasons()::toString);
+        // a gain inside 2 standard errors still does not pay
+        List<RunResult> close = List.of(runOn("feature-extraction", false, 262, 300, 770),
+                runOn("fine-tune", false, 275, 300, FT_PARAMS));
+        assertEquals("feature-extraction", Recommendation.of(close, 800, 0.02).recommended());
+    }
+
+    /** A run scored {@code correct} of {@code n} right. */
+    private static RunResult runOn(String name, boolean baseline, int correct, int n, long trainable) {
+        int[] gold = new int[n];
+        int[] predicted = new int[n];
+        for (int i = 0; i < n; i++) {
+            gold[i] = i % 2;
+            predicted[i] = i < correct ? gold[i] : 1 - gold[i];
+        }
+        ClassificationMetrics m = ClassificationMetrics.of(gold, predicted, List.of("a", "b"));
+        return new RunResult(name, baseline, m, Optional.of(m), 1.0, trainable, 100, true, 1, 1);
     }
 
     @Test
