@@ -210,6 +210,55 @@ class HubClientTest {
     }
 
     @Test
+    void resumesAfterThePullingProcessIsKilledMidFile() throws Exception {
+        byte[] weights = files.get("model.safetensors");
+        String sha = HubTestServer.sha256(weights);
+        server.stallBlob = sha; // the weights arrive half-way, then the server holds the connection open
+        Path log = tmp.resolve("child-pull.log");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PullMain.class.getName(), server.endpoint().toString(),
+                tmp.resolve("hub").toString(), REPO).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path partial = repoDir().resolve("blobs").resolve(sha + ".incomplete");
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!Files.exists(partial) || Files.size(partial) < weights.length / 2) {
+                assertTrue(child.isAlive(), () -> "the child pull ended early: " + read(log));
+                assertTrue(System.nanoTime() < deadline, () -> "no partial download after 60 s: " + read(log));
+                Thread.sleep(20);
+            }
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
+            child.waitFor();
+        }
+        server.releaseStall();
+        long have = Files.size(partial);
+        assertTrue(have >= weights.length / 2 && have < weights.length, "partial " + have + " of " + weights.length);
+
+        server.ranges.clear();
+        PulledModel m = client().pull(RepoRef.parse(REPO), Progress.NONE);
+        assertEquals(List.of("bytes=" + have + "-"), server.ranges, "the second pull asks only for the missing bytes");
+        assertEquals(sha, dev.graft.util.Hashes.sha256(m.directory().resolve("model.safetensors")));
+        assertFalse(Files.exists(partial));
+        System.out.printf("pull killed (SIGKILL) at %d of %d bytes; the next pull sent Range: bytes=%d- and verified SHA-256%n",
+                have, weights.length, have);
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** A pull in its own JVM, for the kill test: {@code ENDPOINT CACHE_DIR REPO}. */
+    static final class PullMain {
+        public static void main(String[] args) throws IOException {
+            new HubClient(HubSettings.of(URI.create(args[0]), Path.of(args[1]))).pull(RepoRef.parse(args[2]), Progress.NONE);
+        }
+    }
+
+    @Test
     void rejectsAChecksumMismatch() throws IOException {
         String sha = HubTestServer.sha256(files.get("model.safetensors"));
         server.corruptBlob = sha;

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -45,12 +47,21 @@ final class HubTestServer implements AutoCloseable {
     volatile String corruptBlob;
     /** Milliseconds to pause in the middle of every blob download (makes concurrent pulls overlap). */
     volatile int slowMillis;
+    /** Sha256 of a blob whose downloads send half the bytes, then wait for {@link #releaseStall} (up to a minute). */
+    volatile String stallBlob;
+    private final CountDownLatch stallRelease = new CountDownLatch(1);
 
     HubTestServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
+    }
+
+    /** Lets stalled downloads ({@link #stallBlob}) go on. */
+    void releaseStall() {
+        stallBlob = null;
+        stallRelease.countDown();
     }
 
     URI endpoint() {
@@ -205,12 +216,15 @@ final class HubTestServer implements AutoCloseable {
         int half = (content.length - from) / 2;
         out.write(content, from, half);
         out.flush();
-        if (slowMillis > 0) {
-            try {
+        try {
+            if (slowMillis > 0) {
                 Thread.sleep(slowMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+            if (sha.equals(stallBlob)) {
+                stallRelease.await(1, TimeUnit.MINUTES);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (cut) {
             out.write(content, from + half, Math.max(0, cutAfter - half));
@@ -232,6 +246,7 @@ final class HubTestServer implements AutoCloseable {
 
     @Override
     public void close() {
+        releaseStall();
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
