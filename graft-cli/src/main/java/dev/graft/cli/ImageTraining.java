@@ -7,6 +7,7 @@ import dev.graft.data.image.ImageDataReader;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageSplits;
 import dev.graft.report.ReportData;
+import dev.graft.selection.TransferCheck;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The image path of {@code graft train}: used when {@code --train} is a folder of class folders or
@@ -115,8 +117,13 @@ final class ImageTraining {
             Provenance provenance = outcome.provenance().withCommandLine(c.spec.commandLine().getParseResult().originalArgs());
             Map<String, Object> metrics = outcome.metricsDocument();
             PeakMemory.measure().putInto(metrics);
-            boolean replaced = outcome.save(c.out, provenance, metrics,
-                    staging -> recorder.writeReport(() -> ReportData.of(recorder.runName(), outcome), provenance, staging));
+            Optional<TransferCheck> baselines = c.noBaseline ? Optional.empty() : baselines(splits, outcome, threads, err);
+            baselines.ifPresent(b -> {
+                metrics.put("baselines", b.toMap());
+                recorder.logMetrics(b.trackingMetrics(), outcome.fit().history().size());
+            });
+            boolean replaced = outcome.save(c.out, provenance, metrics, staging -> recorder.writeReport(
+                    () -> ReportData.of(recorder.runName(), outcome).withBaselines(baselines), provenance, staging));
             double total = (System.nanoTime() - start) / 1e9;
             recorder.finish(outcome, provenance, c.out, total);
             PrintWriter out = c.spec.commandLine().getOut();
@@ -126,6 +133,10 @@ final class ImageTraining {
             outcome.test().ifPresent(t -> {
                 out.println("Test (" + splits.test().get().size() + " images):");
                 out.println(t.toTable());
+            });
+            baselines.ifPresent(b -> {
+                b.summary(c.options.strategy).forEach(out::println);
+                out.println();
             });
             if (fineTune) {
                 out.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%s%n", outcome.fit().seconds(), total,
@@ -141,6 +152,21 @@ final class ImageTraining {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * The negative-transfer check (majority class; logistic regression on raw pixels) on the split the run reports;
+     * empty, with a warning, when it fails: a trained model is never lost to it.
+     */
+    private Optional<TransferCheck> baselines(ImageSplits splits, ImageTrainingOutcome outcome, int threads, PrintStream err) {
+        try {
+            boolean onTest = outcome.test().isPresent() && splits.test().isPresent();
+            return Optional.of(TransferCheck.measureImages(splits.train(), onTest ? splits.test().get() : splits.val(),
+                    onTest ? "test" : "validation", onTest ? outcome.test().get() : outcome.validation(), c.options.seed, threads));
+        } catch (RuntimeException e) {
+            err.println("warning: could not run the baseline check (" + e.getMessage() + "); the model is saved without it.");
+            return Optional.empty();
+        }
     }
 
     /** The CNN recipe ({@link ImageTransfer#cnnDefaults()}) with the options the user gave. */

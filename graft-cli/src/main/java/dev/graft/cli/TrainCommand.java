@@ -78,10 +78,10 @@ final class TrainCommand implements Callable<Integer> {
             + " shift still train).")
     boolean trainBn;
 
-    @Option(names = "--no-baseline", description = "text: skip the negative-transfer check. By default the model is compared, on the"
+    @Option(names = "--no-baseline", description = "Skip the negative-transfer check. By default the model is compared, on the"
             + " split it reports (test, else validation), with two cheap baselines trained on the same training split (majority"
-            + " class; logistic regression on hashed word 1-2-grams; a second or two), and a warning is printed when transfer"
-            + " does not clearly help. Image runs have no such check.")
+            + " class; logistic regression on hashed word 1-2-grams for texts, on the image shrunk to 16x16 RGB pixels for images;"
+            + " seconds), and a warning is printed when transfer does not clearly help.")
     boolean noBaseline;
 
     @Mixin

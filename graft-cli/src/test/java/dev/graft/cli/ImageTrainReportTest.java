@@ -126,6 +126,13 @@ class ImageTrainReportTest {
         JsonNode metrics = new ObjectMapper().readTree(model.resolve("metrics.json").toFile());
         assertEquals(0, metrics.get("skipped_steps").asInt());
         assertEquals(0.5, metrics.get("test").get("accuracy").asDouble(), 1e-9);
+        // the negative-transfer check: on pairs of identical images every classifier scores 0.5, so no gap counts
+        JsonNode baselines = metrics.get("baselines");
+        assertEquals(0.5, baselines.get("raw_pixels_logreg").get("accuracy").asDouble(), 1e-9);
+        assertEquals(0.5, baselines.get("majority").get("accuracy").asDouble(), 1e-9);
+        assertEquals("unclear", baselines.get("verdict").asText());
+        assertTrue(res.out().contains("Baselines on test (6 examples): majority 0.50, raw-pixel logistic regression 0.50"), res.out());
+        assertTrue(html.contains("Baselines (negative-transfer check)") && html.contains("raw-pixel logistic regression"), "report");
 
         List<StoredRun> runs = new FileStoreReader(store).runs(null);
         assertEquals(1, runs.size());
@@ -133,6 +140,7 @@ class ImageTrainReportTest {
         assertEquals(RunStatus.FINISHED, run.status());
         assertEquals("32x32", run.params().get("image_size"));
         assertEquals(0.5, run.latest("test_accuracy").orElseThrow(), 1e-9);
+        assertEquals(0.5, run.latest("baseline_pixels_accuracy").orElseThrow(), 1e-9);
         assertEquals(2, run.metrics().get("val_accuracy").size());
         assertTrue(run.tags().get("graft.backbone.sha256").matches("[0-9a-f]{64}"));
         Path artifacts = store.resolve(run.experimentId()).resolve(run.runId()).resolve("artifacts/model");

@@ -209,7 +209,7 @@ public final class HtmlReport {
                 .append(" points: the larger of 2 points and 2 standard errors.</p>\n");
         h.append("<table>\n<tr><th></th><th>accuracy</th><th>macro-F1</th></tr>\n");
         baselineRow(h, TransferCheck.MAJORITY + " (always '" + b.majorityLabel() + "')", b.majority());
-        baselineRow(h, TransferCheck.BAG_OF_WORDS + " (hashed word 1-2-grams)", b.bagOfWords());
+        baselineRow(h, b.linearKind().displayName() + " (" + b.linearKind().features() + ")", b.linear());
         baselineRow(h, "this model", b.model());
         h.append("</table>\n");
         h.append("<p class=\"verdict ").append(b.verdict().key()).append("\">");

@@ -39,15 +39,8 @@ final class HashedBagOfWords {
         return 1 << bits;
     }
 
-    /**
-     * A sparse vector: {@code indices} strictly increasing, {@code values} the weights at them (unit L2 norm unless
-     * empty).
-     */
-    record Vector(int[] indices, float[] values) {
-    }
-
     /** The vector of {@code text}: hashed unigrams and bigrams, sublinear TF, unit L2 norm (empty for a text without words). */
-    Vector vectorize(String text) {
+    SparseVector vectorize(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
         int[] hashes = new int[16];
         int count = 0;
@@ -85,7 +78,7 @@ final class HashedBagOfWords {
     }
 
     /** Counts equal buckets, weighs them {@code 1 + ln(count)} and normalises. */
-    private static Vector weigh(int[] hashes, int count) {
+    private static SparseVector weigh(int[] hashes, int count) {
         Arrays.sort(hashes, 0, count);
         int[] idx = new int[count];
         float[] val = new float[count];
@@ -106,7 +99,7 @@ final class HashedBagOfWords {
         for (int k = 0; k < m; k++) {
             val[k] *= inv;
         }
-        return new Vector(Arrays.copyOf(idx, m), Arrays.copyOf(val, m));
+        return new SparseVector(Arrays.copyOf(idx, m), Arrays.copyOf(val, m));
     }
 
     private static boolean isWordChar(int cp) {

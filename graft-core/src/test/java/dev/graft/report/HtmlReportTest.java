@@ -138,7 +138,7 @@ class HtmlReportTest {
         ClassificationMetrics model = ClassificationMetrics.of(new int[] {0, 1, 2, 2}, new int[] {1, 2, 0, 0}, LABELS);
         ClassificationMetrics majority = ClassificationMetrics.of(new int[] {0, 1, 2, 2}, new int[] {2, 2, 2, 2}, LABELS);
         ClassificationMetrics bow = ClassificationMetrics.of(new int[] {0, 1, 2, 2}, new int[] {0, 1, 2, 2}, LABELS);
-        TransferCheck check = TransferCheck.judge("test", "spam <x>", majority, bow, model);
+        TransferCheck check = TransferCheck.judge("test", "spam <x>", majority, TransferCheck.Linear.BAG_OF_WORDS, bow, model);
         ReportData d = data().withBaselines(Optional.of(check));
         String html = HtmlReport.render(d, HtmlReport.charts(d));
         assertTrue(html.contains("<h2>Baselines (negative-transfer check)</h2>"), "section");

@@ -56,10 +56,10 @@ class TransferCheckTest {
         List<String> labels = List.of("food", "sports", "tech");
         TransferCheck a = TransferCheck.measure(train, test, "test", perfect(test, labels), 42);
         TransferCheck b = TransferCheck.measure(train, test, "test", perfect(test, labels), 42);
-        assertTrue(a.bagOfWords().accuracy() > 0.9, () -> "accuracy " + a.bagOfWords().accuracy());
-        assertTrue(a.bagOfWords().macroF1() > 0.9);
+        assertTrue(a.linear().accuracy() > 0.9, () -> "accuracy " + a.linear().accuracy());
+        assertTrue(a.linear().macroF1() > 0.9);
         assertEquals(a.toMap(), b.toMap(), "same seed, same data, same figures");
-        assertEquals(a.bagOfWords().confusionMatrix(), b.bagOfWords().confusionMatrix());
+        assertEquals(a.linear().confusionMatrix(), b.linear().confusionMatrix());
         assertTrue(a.summary(null).get(0).startsWith("Baselines on test (90 examples): majority 0.33, bag-of-words logistic regression"),
                 a.summary(null)::toString);
     }
@@ -122,14 +122,16 @@ class TransferCheckTest {
     void verdictFollowsTheGapRuleOfRecommendation() {
         ClassificationMetrics majority = scores(100, 50);
         // model 0.90 vs bag of words 0.80: +10 points, threshold 2·√(2·0.9·0.1/100) = 8.5 points
-        TransferCheck helps = TransferCheck.judge("test", "a", majority, scores(100, 20), scores(100, 10));
+        TransferCheck helps = TransferCheck.judge("test", "a", majority, TransferCheck.Linear.BAG_OF_WORDS,
+                scores(100, 20), scores(100, 10));
         assertEquals(TransferVerdict.HELPS, helps.verdict());
         assertEquals(Recommendation.threshold(0.9, 100, Recommendation.DEFAULT_MARGIN), helps.threshold(), 1e-12);
         assertEquals(0.0849, helps.threshold(), 1e-4);
-        assertEquals(TransferCheck.BAG_OF_WORDS, helps.bestName());
+        assertEquals(TransferCheck.Linear.BAG_OF_WORDS.displayName(), helps.bestName());
         assertTrue(helps.summary(null).get(0).contains("→ transfer helps by +10.0 points"), helps.summary(null)::toString);
         // 0.85 vs 0.80: +5 points within 10.1
-        TransferCheck unclear = TransferCheck.judge("test", "a", majority, scores(100, 20), scores(100, 15));
+        TransferCheck unclear = TransferCheck.judge("test", "a", majority, TransferCheck.Linear.BAG_OF_WORDS,
+                scores(100, 20), scores(100, 15));
         assertEquals(TransferVerdict.UNCLEAR, unclear.verdict());
         assertTrue(unclear.summary(null).get(0).contains("does not clearly help"), unclear.summary(null)::toString);
         // the advice suggests fine-tuning only to a run that did not fine-tune
@@ -141,15 +143,17 @@ class TransferCheckTest {
             assertTrue(advice.contains("a backbone made for this language and domain") && advice.contains("bag-of-words model"), advice);
         }
         // 0.60 vs 0.80: −20 points beyond 13.9
-        TransferCheck negative = TransferCheck.judge("validation", "a", majority, scores(100, 20), scores(100, 40));
+        TransferCheck negative = TransferCheck.judge("validation", "a", majority, TransferCheck.Linear.BAG_OF_WORDS,
+                scores(100, 20), scores(100, 40));
         assertEquals(TransferVerdict.NEGATIVE, negative.verdict());
         assertTrue(String.join("\n", negative.summary(null)).contains("NEGATIVE TRANSFER"), negative.summary(null)::toString);
         assertEquals(-0.2, negative.gain(), 1e-12);
         Map<String, Object> m = negative.toMap();
         assertEquals("negative", m.get("verdict"));
-        assertEquals(TransferCheck.BAG_OF_WORDS_KEY, m.get("best_baseline"));
+        assertEquals(TransferCheck.Linear.BAG_OF_WORDS.key(), m.get("best_baseline"));
         // the majority baseline can be the best one
-        TransferCheck byMajority = TransferCheck.judge("test", "a", scores(100, 5), scores(100, 30), scores(100, 40));
+        TransferCheck byMajority = TransferCheck.judge("test", "a", scores(100, 5), TransferCheck.Linear.BAG_OF_WORDS, scores(100, 30),
+                scores(100, 40));
         assertEquals(TransferCheck.MAJORITY, byMajority.bestName());
         assertEquals(TransferVerdict.NEGATIVE, byMajority.verdict());
         // edges
@@ -161,8 +165,8 @@ class TransferCheckTest {
     @Test
     void featuresAreCaseInsensitiveUnicodeWordsAndUnitLength() {
         HashedBagOfWords f = new HashedBagOfWords(HashedBagOfWords.DEFAULT_BITS);
-        HashedBagOfWords.Vector a = f.vectorize("Ça VA, naïve café!");
-        HashedBagOfWords.Vector b = f.vectorize("ça va naïve   CAFÉ");
+        SparseVector a = f.vectorize("Ça VA, naïve café!");
+        SparseVector b = f.vectorize("ça va naïve   CAFÉ");
         assertArrayEquals(a.indices(), b.indices());
         assertArrayEquals(a.values(), b.values());
         assertEquals(7, a.indices().length, "4 unigrams and 3 bigrams");
