@@ -136,7 +136,7 @@ final class PretrainCommand implements Callable<Integer> {
             err.println("checkpoints: " + ckpt + (resume != null ? " (resuming)" : "  (resume an interrupted run with --resume " + ckpt + ")"));
         }
         long start = System.nanoTime();
-        try (PretrainingOutcome run = new MaskedLmPretraining(config).fit(base, texts, List.of(new PretrainProgress(err, quiet)),
+        try (PretrainingOutcome run = new MaskedLmPretraining(config).fit(base, texts, List.of(EpochProgress.maskedLm(err, quiet)),
                 ckpt, checkpointEvery, resume != null)) {
             TextModelSpec saved = run.save(out);
             if (checkpointDir == null && resume == null) {
