@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -158,36 +157,7 @@ class ResNetTest {
     }
 
     private static BatchSource randomImages(int count, long seed) {
-        Random r = new Random(seed);
-        int hw = 32;
-        float[][] x = new float[count][3 * hw * hw];
-        int[] y = new int[count];
-        for (int i = 0; i < count; i++) {
-            y[i] = i % 2;
-            for (int j = 0; j < x[i].length; j++) {
-                x[i][j] = (float) r.nextGaussian() + y[i];
-            }
-        }
-        return new BatchSource() {
-            @Override
-            public int size() {
-                return count;
-            }
-
-            @Override
-            public int[] labels() {
-                return y.clone();
-            }
-
-            @Override
-            public NDList inputs(NDManager manager, int[] indices) {
-                float[] flat = new float[indices.length * 3 * hw * hw];
-                for (int i = 0; i < indices.length; i++) {
-                    System.arraycopy(x[indices[i]], 0, flat, i * 3 * hw * hw, 3 * hw * hw);
-                }
-                return new NDList(manager.create(flat, new Shape(indices.length, 3, hw, hw)));
-            }
-        };
+        return LabelledNoiseImages.of(count, 32, seed);
     }
 
     /** Plain-Java ResNet forward (inference mode) straight from the checkpoint tensors. */
