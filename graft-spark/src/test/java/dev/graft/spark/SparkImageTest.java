@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.ndarray.NDManager;
 import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.Prediction;
-import dev.graft.cli.GraftCli;
 import dev.graft.data.image.ImageDataReader;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.PreprocessorConfig;
@@ -24,9 +23,6 @@ import dev.graft.util.Progress;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,23 +117,7 @@ class SparkImageTest {
     }
 
     static String[] cli(int expectedCode, String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setOut(o);
-            System.setErr(e);
-            code = GraftCli.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        String o = out.toString(StandardCharsets.UTF_8);
-        String e = err.toString(StandardCharsets.UTF_8);
-        assertEquals(expectedCode, code, () -> "graft " + String.join(" ", args) + "\n" + o + "\n" + e);
-        return new String[] {o, e};
+        return SparkCliHarness.run(expectedCode, args);
     }
 
     /** The single-machine frozen features of the image files of {@code folder}, by absolute path. */

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.artifact.Prediction;
 import dev.graft.artifact.TextClassifier;
-import dev.graft.cli.GraftCli;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
@@ -18,8 +17,6 @@ import dev.graft.model.text.OnnxTextEncoder;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
 import dev.graft.util.Progress;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,23 +86,7 @@ class SparkIntegrationTest {
     }
 
     static String[] cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setOut(o);
-            System.setErr(e);
-            code = GraftCli.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        String o = out.toString(StandardCharsets.UTF_8);
-        String e = err.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, () -> "graft " + String.join(" ", args) + "\n" + o + "\n" + e);
-        return new String[] {o, e};
+        return SparkCliHarness.run(0, args);
     }
 
     @Test
