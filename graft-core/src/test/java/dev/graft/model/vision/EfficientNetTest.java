@@ -339,10 +339,7 @@ class EfficientNetTest {
     }
 
     /** Plain-Java EfficientNet forward (inference mode) straight from timm-named checkpoint tensors. */
-    static final class Reference {
-
-        record T(int c, int h, int w, float[] v) {
-        }
+    static final class Reference extends CnnReference {
 
         static float[] efficientNet(Map<String, TensorData> w, EfficientNetSpec spec, float[] x, int n, int hw) {
             int d = spec.featureDim();
@@ -359,17 +356,17 @@ class EfficientNetTest {
                         T y;
                         if (st.expand() != 1) {
                             y = silu(bn(conv(t, w.get(p + "conv_pw.weight"), null, 1, 0, 1), w, p + "bn1"));
-                            y = silu(bn(conv(y, w.get(p + "conv_dw.weight"), null, stride, pad, y.c), w, p + "bn2"));
+                            y = silu(bn(conv(y, w.get(p + "conv_dw.weight"), null, stride, pad, y.c()), w, p + "bn2"));
                             y = se(y, w, p + "se.");
                             y = bn(conv(y, w.get(p + "conv_pwl.weight"), null, 1, 0, 1), w, p + "bn3");
                         } else {
-                            y = silu(bn(conv(t, w.get(p + "conv_dw.weight"), null, stride, pad, t.c), w, p + "bn1"));
+                            y = silu(bn(conv(t, w.get(p + "conv_dw.weight"), null, stride, pad, t.c()), w, p + "bn1"));
                             y = se(y, w, p + "se.");
                             y = bn(conv(y, w.get(p + "conv_pw.weight"), null, 1, 0, 1), w, p + "bn2");
                         }
-                        if (stride == 1 && t.c == y.c) {
-                            for (int i = 0; i < y.v.length; i++) {
-                                y.v[i] += t.v[i];
+                        if (stride == 1 && t.c() == y.c()) {
+                            for (int i = 0; i < y.v().length; i++) {
+                                y.v()[i] += t.v()[i];
                             }
                         }
                         t = y;
@@ -383,90 +380,38 @@ class EfficientNetTest {
         }
 
         static float[] pool(T t) {
-            float[] o = new float[t.c];
-            for (int c = 0; c < t.c; c++) {
+            float[] o = new float[t.c()];
+            for (int c = 0; c < t.c(); c++) {
                 double sum = 0;
-                for (int i = 0; i < t.h * t.w; i++) {
-                    sum += t.v[c * t.h * t.w + i];
+                for (int i = 0; i < t.h() * t.w(); i++) {
+                    sum += t.v()[c * t.h() * t.w() + i];
                 }
-                o[c] = (float) (sum / (t.h * t.w));
+                o[c] = (float) (sum / (t.h() * t.w()));
             }
             return o;
         }
 
         static T se(T x, Map<String, TensorData> w, String p) {
-            T pooled = new T(x.c, 1, 1, pool(x));
+            T pooled = new T(x.c(), 1, 1, pool(x));
             T r = silu(conv(pooled, w.get(p + "conv_reduce.weight"), w.get(p + "conv_reduce.bias"), 1, 0, 1));
             T g = conv(r, w.get(p + "conv_expand.weight"), w.get(p + "conv_expand.bias"), 1, 0, 1);
-            float[] o = x.v.clone();
-            int hw = x.h * x.w;
-            for (int c = 0; c < x.c; c++) {
-                double gate = 1 / (1 + Math.exp(-g.v[c]));
+            float[] o = x.v().clone();
+            int hw = x.h() * x.w();
+            for (int c = 0; c < x.c(); c++) {
+                double gate = 1 / (1 + Math.exp(-g.v()[c]));
                 for (int i = 0; i < hw; i++) {
                     o[c * hw + i] = (float) (o[c * hw + i] * gate);
                 }
             }
-            return new T(x.c, x.h, x.w, o);
-        }
-
-        /** Grouped convolution ({@code groups} = channels for depthwise). */
-        static T conv(T x, TensorData wt, TensorData bias, int stride, int pad, int groups) {
-            int oc = (int) wt.shape()[0];
-            int icg = (int) wt.shape()[1];
-            int k = (int) wt.shape()[2];
-            int ocg = oc / groups;
-            int oh = (x.h + 2 * pad - k) / stride + 1;
-            int ow = (x.w + 2 * pad - k) / stride + 1;
-            float[] o = new float[oc * oh * ow];
-            for (int co = 0; co < oc; co++) {
-                int g = co / ocg;
-                for (int y = 0; y < oh; y++) {
-                    for (int xx = 0; xx < ow; xx++) {
-                        double s = bias == null ? 0 : bias.data()[co];
-                        for (int cig = 0; cig < icg; cig++) {
-                            int ci = g * icg + cig;
-                            for (int ky = 0; ky < k; ky++) {
-                                int iy = y * stride - pad + ky;
-                                if (iy < 0 || iy >= x.h) {
-                                    continue;
-                                }
-                                for (int kx = 0; kx < k; kx++) {
-                                    int ix = xx * stride - pad + kx;
-                                    if (ix >= 0 && ix < x.w) {
-                                        s += x.v[(ci * x.h + iy) * x.w + ix] * wt.data()[((co * icg + cig) * k + ky) * k + kx];
-                                    }
-                                }
-                            }
-                        }
-                        o[(co * oh + y) * ow + xx] = (float) s;
-                    }
-                }
-            }
-            return new T(oc, oh, ow, o);
-        }
-
-        static T bn(T x, Map<String, TensorData> w, String p) {
-            float[] g = w.get(p + ".weight").data();
-            float[] b = w.get(p + ".bias").data();
-            float[] m = w.get(p + ".running_mean").data();
-            float[] v = w.get(p + ".running_var").data();
-            float[] o = new float[x.v.length];
-            int hw = x.h * x.w;
-            for (int c = 0; c < x.c; c++) {
-                double scale = g[c] / Math.sqrt(v[c] + 1e-5);
-                for (int i = 0; i < hw; i++) {
-                    o[c * hw + i] = (float) ((x.v[c * hw + i] - m[c]) * scale + b[c]);
-                }
-            }
-            return new T(x.c, x.h, x.w, o);
+            return new T(x.c(), x.h(), x.w(), o);
         }
 
         static T silu(T x) {
-            float[] o = x.v.clone();
+            float[] o = x.v().clone();
             for (int i = 0; i < o.length; i++) {
                 o[i] = (float) (o[i] / (1 + Math.exp(-o[i])));
             }
-            return new T(x.c, x.h, x.w, o);
+            return new T(x.c(), x.h(), x.w(), o);
         }
     }
 }

@@ -161,12 +161,12 @@ class ResNetTest {
     }
 
     /** Plain-Java ResNet forward (inference mode) straight from the checkpoint tensors. */
-    static final class Reference {
+    static final class Reference extends CnnReference {
         static float[] resnet(Map<String, TensorData> w, ResNetSpec spec, float[] x, int n, int hw) {
             float[] out = new float[n * spec.featureDim()];
             for (int b = 0; b < n; b++) {
                 T t = new T(3, hw, hw, java.util.Arrays.copyOfRange(x, b * 3 * hw * hw, (b + 1) * 3 * hw * hw));
-                t = relu(bn(conv(t, w.get("conv1.weight"), 2, 3), w, "bn1"));
+                t = relu(bn(conv(t, w.get("conv1.weight"), null, 2, 3, 1), w, "bn1"));
                 t = maxPool(t);
                 int in = spec.width();
                 for (int s = 0; s < 4; s++) {
@@ -175,99 +175,47 @@ class ResNetTest {
                         int stride = k == 0 && s > 0 ? 2 : 1;
                         T y;
                         if (spec.bottleneck()) {
-                            y = relu(bn(conv(t, w.get(p + "conv1.weight"), 1, 0), w, p + "bn1"));
-                            y = relu(bn(conv(y, w.get(p + "conv2.weight"), stride, 1), w, p + "bn2"));
-                            y = bn(conv(y, w.get(p + "conv3.weight"), 1, 0), w, p + "bn3");
+                            y = relu(bn(conv(t, w.get(p + "conv1.weight"), null, 1, 0, 1), w, p + "bn1"));
+                            y = relu(bn(conv(y, w.get(p + "conv2.weight"), null, stride, 1, 1), w, p + "bn2"));
+                            y = bn(conv(y, w.get(p + "conv3.weight"), null, 1, 0, 1), w, p + "bn3");
                         } else {
-                            y = relu(bn(conv(t, w.get(p + "conv1.weight"), stride, 1), w, p + "bn1"));
-                            y = bn(conv(y, w.get(p + "conv2.weight"), 1, 1), w, p + "bn2");
+                            y = relu(bn(conv(t, w.get(p + "conv1.weight"), null, stride, 1, 1), w, p + "bn1"));
+                            y = bn(conv(y, w.get(p + "conv2.weight"), null, 1, 1, 1), w, p + "bn2");
                         }
                         T sc = w.containsKey(p + "downsample.0.weight")
-                                ? bn(conv(t, w.get(p + "downsample.0.weight"), stride, 0), w, p + "downsample.1") : t;
-                        for (int i = 0; i < y.v.length; i++) {
-                            y.v[i] = Math.max(0, y.v[i] + sc.v[i]);
+                                ? bn(conv(t, w.get(p + "downsample.0.weight"), null, stride, 0, 1), w, p + "downsample.1") : t;
+                        for (int i = 0; i < y.v().length; i++) {
+                            y.v()[i] = Math.max(0, y.v()[i] + sc.v()[i]);
                         }
                         t = y;
                         in = spec.stageOut(s);
                     }
                 }
-                for (int c = 0; c < t.c; c++) {
+                for (int c = 0; c < t.c(); c++) {
                     double sum = 0;
-                    for (int i = 0; i < t.h * t.w; i++) {
-                        sum += t.v[c * t.h * t.w + i];
+                    for (int i = 0; i < t.h() * t.w(); i++) {
+                        sum += t.v()[c * t.h() * t.w() + i];
                     }
-                    out[b * spec.featureDim() + c] = (float) (sum / (t.h * t.w));
+                    out[b * spec.featureDim() + c] = (float) (sum / (t.h() * t.w()));
                 }
                 assertEquals(spec.featureDim(), in);
             }
             return out;
         }
 
-        record T(int c, int h, int w, float[] v) {
-        }
-
-        static T conv(T x, TensorData wt, int stride, int pad) {
-            int oc = (int) wt.shape()[0];
-            int ic = (int) wt.shape()[1];
-            int k = (int) wt.shape()[2];
-            int oh = (x.h + 2 * pad - k) / stride + 1;
-            int ow = (x.w + 2 * pad - k) / stride + 1;
-            float[] o = new float[oc * oh * ow];
-            for (int co = 0; co < oc; co++) {
-                for (int y = 0; y < oh; y++) {
-                    for (int xx = 0; xx < ow; xx++) {
-                        double s = 0;
-                        for (int ci = 0; ci < ic; ci++) {
-                            for (int ky = 0; ky < k; ky++) {
-                                int iy = y * stride - pad + ky;
-                                if (iy < 0 || iy >= x.h) {
-                                    continue;
-                                }
-                                for (int kx = 0; kx < k; kx++) {
-                                    int ix = xx * stride - pad + kx;
-                                    if (ix < 0 || ix >= x.w) {
-                                        continue;
-                                    }
-                                    s += x.v[(ci * x.h + iy) * x.w + ix] * wt.data()[((co * ic + ci) * k + ky) * k + kx];
-                                }
-                            }
-                        }
-                        o[(co * oh + y) * ow + xx] = (float) s;
-                    }
-                }
-            }
-            return new T(oc, oh, ow, o);
-        }
-
-        static T bn(T x, Map<String, TensorData> w, String p) {
-            float[] g = w.get(p + ".weight").data();
-            float[] b = w.get(p + ".bias").data();
-            float[] m = w.get(p + ".running_mean").data();
-            float[] v = w.get(p + ".running_var").data();
-            float[] o = new float[x.v.length];
-            int hw = x.h * x.w;
-            for (int c = 0; c < x.c; c++) {
-                double scale = g[c] / Math.sqrt(v[c] + 1e-5);
-                for (int i = 0; i < hw; i++) {
-                    o[c * hw + i] = (float) ((x.v[c * hw + i] - m[c]) * scale + b[c]);
-                }
-            }
-            return new T(x.c, x.h, x.w, o);
-        }
-
         static T relu(T x) {
-            float[] o = x.v.clone();
+            float[] o = x.v().clone();
             for (int i = 0; i < o.length; i++) {
                 o[i] = Math.max(0, o[i]);
             }
-            return new T(x.c, x.h, x.w, o);
+            return new T(x.c(), x.h(), x.w(), o);
         }
 
         static T maxPool(T x) {
-            int oh = (x.h + 2 - 3) / 2 + 1;
-            int ow = (x.w + 2 - 3) / 2 + 1;
-            float[] o = new float[x.c * oh * ow];
-            for (int c = 0; c < x.c; c++) {
+            int oh = (x.h() + 2 - 3) / 2 + 1;
+            int ow = (x.w() + 2 - 3) / 2 + 1;
+            float[] o = new float[x.c() * oh * ow];
+            for (int c = 0; c < x.c(); c++) {
                 for (int y = 0; y < oh; y++) {
                     for (int xx = 0; xx < ow; xx++) {
                         float best = Float.NEGATIVE_INFINITY;
@@ -275,8 +223,8 @@ class ResNetTest {
                             for (int kx = 0; kx < 3; kx++) {
                                 int iy = y * 2 - 1 + ky;
                                 int ix = xx * 2 - 1 + kx;
-                                if (iy >= 0 && iy < x.h && ix >= 0 && ix < x.w) {
-                                    best = Math.max(best, x.v[(c * x.h + iy) * x.w + ix]);
+                                if (iy >= 0 && iy < x.h() && ix >= 0 && ix < x.w()) {
+                                    best = Math.max(best, x.v()[(c * x.h() + iy) * x.w() + ix]);
                                 }
                             }
                         }
@@ -284,7 +232,7 @@ class ResNetTest {
                     }
                 }
             }
-            return new T(x.c, oh, ow, o);
+            return new T(x.c(), oh, ow, o);
         }
     }
 }
