@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Ranks candidate backbones for a labelled data set by {@link LogMe} on their frozen features of
@@ -35,19 +36,13 @@ public final class BackboneRanking {
         FeatureExtraction fe = new FeatureExtraction(config);
         long t0 = System.nanoTime();
         float[][] x = fe.embeddings(spec, splits.train(), progress);
-        double featureSeconds = (System.nanoTime() - t0) / 1e9;
         LabelMap labels = splits.labelMap();
         int[] y = splits.train().examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
-        long t1 = System.nanoTime();
-        double score = LogMe.score(x, y, labels.size());
-        double scoreSeconds = (System.nanoTime() - t1) / 1e9;
-        Optional<ClassificationMetrics> measured = Optional.empty();
-        if (measure) {
+        return scored(name, spec.id(), x, y, labels.size(), (System.nanoTime() - t0) / 1e9, !measure ? null : () -> {
             try (TrainingOutcome o = fe.fit(spec, splits, progress, List.of())) {
-                measured = Optional.of(o.test().orElse(o.validation()));
+                return o.test().orElse(o.validation());
             }
-        }
-        return new RankedBackbone(name, spec.id(), score, featureSeconds, scoreSeconds, measured);
+        });
     }
 
     /** Scores an image backbone; {@code measure} also trains and scores a feature-extraction head. */
@@ -55,19 +50,23 @@ public final class BackboneRanking {
                                        boolean measure, Progress progress) {
         long t0 = System.nanoTime();
         float[][] x = ImageTransfer.cachedFeatures(spec, splits.train(), config, workers, progress);
-        double featureSeconds = (System.nanoTime() - t0) / 1e9;
         LabelMap labels = splits.labelMap();
         int[] y = splits.train().examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
-        long t1 = System.nanoTime();
-        double score = LogMe.score(x, y, labels.size());
-        double scoreSeconds = (System.nanoTime() - t1) / 1e9;
-        Optional<ClassificationMetrics> measured = Optional.empty();
-        if (measure) {
+        return scored(name, spec.id(), x, y, labels.size(), (System.nanoTime() - t0) / 1e9, !measure ? null : () -> {
             try (ImageTrainingOutcome o = ImageTransfer.featureExtraction(spec, splits, config, workers, progress, List.of())) {
-                measured = Optional.of(o.test().orElse(o.validation()));
+                return o.test().orElse(o.validation());
             }
-        }
-        return new RankedBackbone(name, spec.id(), score, featureSeconds, scoreSeconds, measured);
+        });
+    }
+
+    /** LogME of features {@code x} with labels {@code y}, timed, and the measured head's scores when {@code measure} is given. */
+    private static RankedBackbone scored(String name, String id, float[][] x, int[] y, int classes, double featureSeconds,
+                                         Supplier<ClassificationMetrics> measure) {
+        long t1 = System.nanoTime();
+        double score = LogMe.score(x, y, classes);
+        double scoreSeconds = (System.nanoTime() - t1) / 1e9;
+        Optional<ClassificationMetrics> measured = measure == null ? Optional.empty() : Optional.of(measure.get());
+        return new RankedBackbone(name, id, score, featureSeconds, scoreSeconds, measured);
     }
 
     /** Best LogME first. */
