@@ -9,7 +9,6 @@ import dev.graft.selection.Recommendation;
 import dev.graft.selection.RunResult;
 import dev.graft.selection.StrategyComparison;
 import dev.graft.selection.StrategyRun;
-import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.ImageBackbone;
@@ -70,13 +69,10 @@ final class CompareCommand implements Callable<Integer> {
         if (!(margin >= 0 && margin < 1)) {
             throw new IllegalArgumentException("--margin must be a fraction in [0, 1), e.g. 0.02, got " + margin + ".");
         }
-        boolean peftOptions = options.loraRank != null || options.loraAlpha != null || options.loraDropout != null
-                || options.loraTargets != null || options.adapterSize != null || options.trainLayerNorms;
-        if (!FeatureExtraction.NAME.equals(options.strategy) || peftOptions) {
-            throw new IllegalArgumentException("graft compare runs every strategy itself (feature extraction, fine-tuning, LoRA with its"
-                    + " defaults, and the random-init baseline): drop --strategy and the --lora-*, --adapter-size and --train-layernorms"
-                    + " options, or use graft train to try one setting.");
-        }
+        UnusedOptions.refuse(spec, "graft compare runs every strategy itself (feature extraction, fine-tuning, LoRA with its"
+                + " defaults, and the random-init baseline); drop them, or use graft train to try one setting.",
+                List.of("--strategy", "--lora-rank", "--lora-alpha", "--lora-dropout", "--lora-targets", "--adapter-size",
+                        "--train-layernorms"));
         options.checkSplitSettings();
         PrintStream err = System.err;
         List<StrategyRun> runs;

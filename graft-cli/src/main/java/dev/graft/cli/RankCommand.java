@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                 "Text candidates: minilm, minilm-random (same architecture, random weights: the no-transfer baseline),"
                         + " minilm-cls ([CLS] pooling), a model directory or hf:org/name. Image candidates (folder data):"
                         + " imported names such as mobilenetv2, and NAME-random.",
-                "Options --model, --strategy and the fine-tune options are not used by rank.", ""})
+                "Options --model, --strategy and the fine-tune options are refused: rank does not use them.", ""})
 final class RankCommand implements Callable<Integer> {
 
     @Spec
@@ -52,6 +52,9 @@ final class RankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        UnusedOptions.refuse(spec, "rank scores frozen features of the --models candidates (and with --measure trains a"
+                + " feature-extraction head on each); try a strategy with graft train or graft compare.",
+                UnusedOptions.concat(UnusedOptions.FINE_TUNING, "--model", "--strategy"));
         options.checkSplitSettings();
         if (models.isEmpty()) {
             throw new IllegalArgumentException("--models needs at least one backbone name.");

@@ -59,4 +59,11 @@ class RankCommandTest {
         assertTrue(r.out().contains("Kendall's tau between LogME and measured accuracy: 1.00"), r.out());
         System.out.println(Arrays.toString(rows.get(0)) + " " + Arrays.toString(rows.get(1)));
     }
+
+    @Test
+    void refusesTheFineTuningOptionsItWouldIgnore() {
+        CliHarness.Result r = CliHarness.run("rank", "--train", dir.resolve("none.csv").toString(), "--unfreeze", "2", "--lora-rank", "4");
+        assertEquals(GraftCli.FAILURE, r.code(), r::toString);
+        assertTrue(r.err().contains("--unfreeze, --lora-rank are not used by graft rank"), r::toString);
+    }
 }
