@@ -11,6 +11,7 @@ import dev.graft.strategy.FrozenFeatures;
 import dev.graft.strategy.fewshot.Distance;
 import dev.graft.strategy.fewshot.EpisodeSpec;
 import dev.graft.strategy.fewshot.EpisodicEvaluation;
+import dev.graft.strategy.fewshot.EpisodicFineTuning;
 import dev.graft.strategy.fewshot.EpisodicResult;
 import dev.graft.strategy.fewshot.Prototypes;
 import java.io.PrintStream;
@@ -39,6 +40,9 @@ import picocli.CommandLine.Spec;
                         + " of class folders) an imported CNN (default mobilenetv2); embeddings are cached.",
                 "Plain mode (--support, --query): prototypes from the support file classify every query; prints"
                         + " label<TAB>probability<TAB>input, and the accuracy when the queries have labels.",
+                "Episodic fine-tuning (--meta-train, texts): before the evaluation, the encoder is trained as a prototypical"
+                        + " network on --meta-episodes episodes drawn from other classes (none may also be a --train class); the"
+                        + " evaluation is printed for the frozen and for the fine-tuned encoder, on the same episodes.",
                 ""})
 final class FewShotCommand implements Callable<Integer> {
 
@@ -51,6 +55,33 @@ final class FewShotCommand implements Callable<Integer> {
     @Option(names = "--file-as-class", description = "Each --train file is one class, named by its parent folder"
             + " (e.g. amazon_multidomain/books/train.tsv → books); the files' own labels are ignored.")
     boolean fileAsClass;
+
+    @Option(names = "--file-label-as-class", description = "Each class is a file's parent folder plus the row's label"
+            + " (e.g. books/positive): four review domains with two sentiments give eight classes.")
+    boolean fileLabelAsClass;
+
+    @Option(names = "--meta-train", paramLabel = "PATH", description = "Episodic fine-tuning: labelled texts whose classes are not"
+            + " --train's (repeatable; class naming as for --train).")
+    List<Path> metaTrain = new ArrayList<>();
+
+    @Option(names = "--meta-episodes", defaultValue = "300", paramLabel = "N", description = "Training episodes (default: ${DEFAULT-VALUE}).")
+    int metaEpisodes;
+
+    @Option(names = "--meta-shot", defaultValue = "5", paramLabel = "K", description = "Support examples per class in training episodes"
+            + " (default: ${DEFAULT-VALUE}); the way is --way.")
+    int metaShot;
+
+    @Option(names = "--meta-queries", defaultValue = "5", paramLabel = "Q", description = "Query examples per class in training episodes"
+            + " (default: ${DEFAULT-VALUE}).")
+    int metaQueries;
+
+    @Option(names = "--meta-lr", defaultValue = "2e-5", paramLabel = "RATE", description = "Peak AdamW learning rate of the encoder"
+            + " (default: ${DEFAULT-VALUE}).")
+    double metaLr;
+
+    @Option(names = "--meta-max-length", defaultValue = "128", paramLabel = "TOKENS", description = "Tokens per text while training"
+            + " (default: ${DEFAULT-VALUE}).")
+    int metaMaxLength;
 
     @Option(names = "--support", paramLabel = "PATH", description = "Plain mode: labelled support examples (the prototypes).")
     Path support;
@@ -110,24 +141,71 @@ final class FewShotCommand implements Callable<Integer> {
     }
 
     private int episodic(Distance d) {
+        if (fileAsClass && fileLabelAsClass) {
+            throw new IllegalArgumentException("Choose one of --file-as-class and --file-label-as-class.");
+        }
         List<EpisodeSpec> specs = shots.stream().map(k -> new EpisodeSpec(way, k, queries, episodes, seed)).toList();
-        Pool pool = read(train, fileAsClass, false);
+        Pool pool = read(train, false);
         PrintStream err = System.err;
         if (!quiet) {
             err.printf(Locale.ROOT, "pool: %d examples, %d classes %s%n", pool.x().length, pool.classes().size(), counts(pool));
         }
         PrintWriter out = spec.commandLine().getOut();
+        String suffix = ", " + d.name().toLowerCase(Locale.ROOT) + ", seed " + seed;
         for (EpisodeSpec s : specs) {
             EpisodicResult r = EpisodicEvaluation.run(pool.x(), pool.y(), pool.classes(), s, d, new BarProgress(err, quiet));
-            out.println(r.summary() + ", " + d.name().toLowerCase(Locale.ROOT) + ", seed " + seed);
+            out.println((metaTrain.isEmpty() ? "" : "frozen encoder: ") + r.summary() + suffix);
         }
         out.flush();
+        if (!metaTrain.isEmpty()) {
+            float[][] tuned = metaTrained(pool, err, out);
+            for (EpisodeSpec s : specs) {
+                EpisodicResult r = EpisodicEvaluation.run(tuned, pool.y(), pool.classes(), s, d, new BarProgress(err, quiet));
+                out.println("episodic fine-tuning: " + r.summary() + suffix);
+            }
+            out.flush();
+        }
         return 0;
     }
 
+    /** Trains the encoder on the --meta-train episodes and returns its embeddings of the evaluation pool. */
+    private float[][] metaTrained(Pool pool, PrintStream err, PrintWriter out) {
+        if (FrozenData.isImages(metaTrain.get(0)) || FrozenData.isImages(train.get(0))) {
+            throw new IllegalArgumentException("--meta-train fine-tunes text encoders; for images use graft train --strategy fine-tune.");
+        }
+        List<String> names = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (Path f : metaTrain) {
+            for (TextExample e : FrozenData.labelledText(f, dataOptions.toOptions(), maxExamples, seed).examples()) {
+                names.add(classOf(f, e.label()));
+                texts.add(e.text());
+            }
+        }
+        List<String> metaClasses = names.stream().distinct().sorted().toList();
+        List<String> shared = metaClasses.stream().filter(pool.classes()::contains).toList();
+        if (!shared.isEmpty()) {
+            throw new IllegalArgumentException("Classes " + shared + " are in both --meta-train and --train: a few-shot evaluation must"
+                    + " be on classes the encoder was not trained on. Use other files, or --file-label-as-class to name classes by"
+                    + " folder and label.");
+        }
+        int[] y = names.stream().mapToInt(metaClasses::indexOf).toArray();
+        TextModelSpec backbone = TextModels.resolve(model, new BarProgress(err, quiet));
+        EpisodicFineTuning.Config config = new EpisodicFineTuning.Config(new EpisodeSpec(way, metaShot, metaQueries, metaEpisodes, seed),
+                metaLr, metaMaxLength);
+        long t0 = System.nanoTime();
+        try (EpisodicFineTuning.Result r = EpisodicFineTuning.train(backbone, texts, y, config, new BarProgress(err, quiet))) {
+            int tail = Math.max(1, metaEpisodes / 10);
+            out.printf(Locale.ROOT, "episodic fine-tuning: %d episodes (%d-way %d-shot, %d queries) on %d classes %s, %d texts; query loss"
+                            + " %.4f (first %d) → %.4f (last %d); %.0f s%n", metaEpisodes, way, metaShot, metaQueries, metaClasses.size(),
+                    metaClasses, texts.size(), r.meanFirst(tail), tail, r.meanLast(tail), tail, (System.nanoTime() - t0) / 1e9);
+            out.flush();
+            return r.encoder().encode(pool.inputs(), new BarProgress(err, quiet));
+        }
+    }
+
     private int plain(Distance d) {
-        Pool s = read(List.of(support), false, false);
-        Pool q = read(List.of(query), false, true);
+        Pool s = read(List.of(support), false);
+        Pool q = read(List.of(query), true);
         Prototypes p = Prototypes.fit(s.x(), s.y(), s.classes().size(), d);
         PrintWriter out = spec.commandLine().getOut();
         int correct = 0;
@@ -151,7 +229,7 @@ final class FewShotCommand implements Callable<Integer> {
     }
 
     /** Reads and embeds {@code files}; {@code labelsOptional}: a text file without labels is read one text per line. */
-    private Pool read(List<Path> files, boolean perFileClass, boolean labelsOptional) {
+    private Pool read(List<Path> files, boolean labelsOptional) {
         boolean images = FrozenData.isImages(files.get(0));
         for (Path f : files) {
             if (FrozenData.isImages(f) != images) {
@@ -169,9 +247,8 @@ final class FewShotCommand implements Callable<Integer> {
             List<ImageDataset> sets = new ArrayList<>();
             for (Path f : files) {
                 ImageDataset data = FrozenData.images(f, maxExamples, seed, Math.min(2, nThreads));
-                if (perFileClass) {
-                    String cls = className(f);
-                    data = data.withExamples(data.examples().stream().map(e -> new ImageExample(e.file(), cls)).toList());
+                if (fileAsClass || fileLabelAsClass) {
+                    data = data.withExamples(data.examples().stream().map(e -> new ImageExample(e.file(), classOf(f, e.label()))).toList());
                 }
                 sets.add(data);
                 data.examples().forEach(e -> {
@@ -186,9 +263,8 @@ final class FewShotCommand implements Callable<Integer> {
             for (Path f : files) {
                 TextDataset data = labelsOptional ? FrozenData.maybeLabelledText(f, dataOptions.toOptions())
                         : FrozenData.labelledText(f, dataOptions.toOptions(), maxExamples, seed);
-                String cls = perFileClass ? className(f) : null;
                 for (TextExample e : data.examples()) {
-                    names.add(cls != null ? cls : e.label());
+                    names.add(labelsOptional ? e.label() : classOf(f, e.label()));
                     inputs.add(e.text());
                 }
                 sets.add(data.examples().stream().map(TextExample::text).toList());
@@ -200,6 +276,11 @@ final class FewShotCommand implements Callable<Integer> {
         classes.forEach(c -> index.put(c, index.size()));
         int[] y = names.stream().mapToInt(index::get).toArray();
         return new Pool(x, y, classes, inputs);
+    }
+
+    /** The class of a row labelled {@code label} in {@code file}: its label, its file's folder, or both. */
+    private String classOf(Path file, String label) {
+        return fileAsClass ? className(file) : fileLabelAsClass ? className(file) + "/" + label : label;
     }
 
     private static String className(Path file) {

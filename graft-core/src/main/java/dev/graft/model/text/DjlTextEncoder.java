@@ -68,6 +68,18 @@ public final class DjlTextEncoder implements SentenceEncoder {
         }
     }
 
+    /**
+     * Wraps a module trained in this process and takes {@code manager}, which owns its weights: closing the encoder
+     * closes it.
+     */
+    public static DjlTextEncoder own(TextModelSpec spec, BertModel model, NDManager manager, int batchSize) {
+        try {
+            return new DjlTextEncoder(spec, model, TextTokenizer.open(spec.tokenizerFile(), spec.maxLength()), manager, true, batchSize);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open tokenizer of " + spec.id() + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public float[][] encode(List<String> texts, Progress progress) {
         return LengthSortedEncoding.encode(tokenizer.tokenize(texts), batchSize, tokenizer.padId(), this::encodeBatch, progress,
