@@ -13,33 +13,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code graft fewshot}: episodic evaluation on frozen embeddings, and episodic fine-tuning on other classes first. */
+@ExtendWith(PrivateGraftHome.class)
 class FewShotCommandTest {
 
     @TempDir
     Path dir;
-
-    private String previousHome;
-
-    @BeforeEach
-    void privateHome() {
-        previousHome = System.getProperty("graft.home");
-        System.setProperty("graft.home", dir.resolve("home").toString());
-    }
-
-    @AfterEach
-    void restoreHome() {
-        if (previousHome == null) {
-            System.clearProperty("graft.home");
-        } else {
-            System.setProperty("graft.home", previousHome);
-        }
-    }
 
     /** The sample support tickets of {@code classes} as a CSV. */
     private Path tickets(String name, Set<String> classes) throws Exception {

@@ -27,9 +27,8 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,27 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  * per-class table and the worst mistakes (here as embedded image thumbnails), metrics.json with skipped steps, and a
  * tracked run. The backbone is an EfficientNet-B0 checkpoint passed as {@code efficientnet-b0:FILE}.
  */
+@ExtendWith(PrivateGraftHome.class)
 class ImageTrainReportTest {
 
     @TempDir
     Path dir;
-
-    private String previousHome;
-
-    @BeforeEach
-    void privateHome() {
-        previousHome = System.getProperty("graft.home");
-        System.setProperty("graft.home", dir.resolve("home").toString());
-    }
-
-    @AfterEach
-    void restoreHome() {
-        if (previousHome == null) {
-            System.clearProperty("graft.home");
-        } else {
-            System.setProperty("graft.home", previousHome);
-        }
-    }
 
     private static void square(Path file, Random r, boolean bright) throws Exception {
         BufferedImage img = new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB);

@@ -8,33 +8,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code graft rank}: LogME of each candidate's frozen features, next to the measured feature-extraction accuracy. */
+@ExtendWith(PrivateGraftHome.class)
 class RankCommandTest {
 
     @TempDir
     Path dir;
-
-    private String previousHome;
-
-    @BeforeEach
-    void privateHome() {
-        previousHome = System.getProperty("graft.home");
-        System.setProperty("graft.home", dir.resolve("home").toString());
-    }
-
-    @AfterEach
-    void restoreHome() {
-        if (previousHome == null) {
-            System.clearProperty("graft.home");
-        } else {
-            System.setProperty("graft.home", previousHome);
-        }
-    }
 
     @Test
     void pretrainedMiniLmOutranksItsRandomInitTwinAndTheOrderMatchesMeasuredAccuracy() {
