@@ -76,8 +76,13 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N", description = "Texts per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "5e-5", paramLabel = "RATE", description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "5e-5", paramLabel = "RATE",
+            description = "Peak AdamW learning rate of the encoder (default: ${DEFAULT-VALUE}).")
     double lr;
+
+    @Option(names = "--head-lr", defaultValue = "1e-3", paramLabel = "RATE",
+            description = "Peak AdamW learning rate of the MLM head's transform, which starts random for MiniLM-style models (default: ${DEFAULT-VALUE}).")
+    double headLr;
 
     @Option(names = "--weight-decay", defaultValue = "0.01", paramLabel = "W",
             description = "Decoupled weight decay; never on biases and norms (default: ${DEFAULT-VALUE}).")
@@ -119,7 +124,7 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PretrainConfig config = new PretrainConfig(maskProb, epochs, batchSize, lr, weightDecay, warmup, maxGradNorm, dropout,
+        PretrainConfig config = new PretrainConfig(maskProb, epochs, batchSize, lr, headLr, weightDecay, warmup, maxGradNorm, dropout,
                 valFraction, maxLength, seed);
         PretrainingOutcome.checkTarget(out);
         PrintStream err = System.err;

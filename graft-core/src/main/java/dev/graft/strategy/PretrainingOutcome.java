@@ -113,7 +113,7 @@ public record PretrainingOutcome(TextModelSpec base, BertForMaskedLm model, Pret
             o.put("train_mlm_loss", e.trainLoss());
             o.put("val_mlm_loss", e.valLoss());
             o.put("val_masked_accuracy", e.valAccuracy());
-            o.put("lr", e.learningRate());
+            o.put("head_lr", e.learningRate());
             o.put("seconds", e.seconds());
         }
         r.put("graft_version", Versions.graft());

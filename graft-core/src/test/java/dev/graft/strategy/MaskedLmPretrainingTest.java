@@ -74,7 +74,7 @@ class MaskedLmPretrainingTest {
     }
 
     private static PretrainConfig config() {
-        return new PretrainConfig(0.15, 2, 8, 1e-3, 0.01, 0.1, 1.0, 0.1, 0.1, 32, 7);
+        return new PretrainConfig(0.15, 2, 8, 1e-3, 1e-3, 0.01, 0.1, 1.0, 0.1, 0.1, 32, 7);
     }
 
     @Test
@@ -136,12 +136,45 @@ class MaskedLmPretrainingTest {
         }
     }
 
+    /** The random MLM transform trains at {@code --head-lr} while the encoder (tied output table included) keeps its own rate. */
+    @Test
+    void headAndEncoderLearnAtTheirOwnRates() throws Exception {
+        TextModelSpec base = tinyBase();
+        float[] embeddingsBefore;
+        try (NDManager m = NDManager.newBaseManager()) {
+            embeddingsBefore = BertBackbone.fromDirectory(base.directory(), m, 0f).embeddings().wordEmbeddings().getArray().toFloatArray();
+        }
+        double[][] moved = new double[2][];
+        double[] headRates = {1e-3, 1e-2};
+        for (int i = 0; i < 2; i++) {
+            PretrainConfig c = new PretrainConfig(0.15, 1, 8, 1e-6, headRates[i], 0.0, 0.1, 0.0, 0.0, 0.1, 32, 7);
+            try (PretrainingOutcome run = new MaskedLmPretraining(c).fit(base, texts(40, 2), List.of(), null, 1, false)) {
+                float[] emb = run.model().encoder().embeddings().wordEmbeddings().getArray().toFloatArray();
+                float[] headBias = run.model().head().namedParameters().get("bias").getArray().toFloatArray();
+                moved[i] = new double[] {maxAbs(emb, embeddingsBefore), maxAbs(headBias, new float[headBias.length])};
+            }
+        }
+        // AdamW moves a weight by about lr per step: 4 steps at 1e-6 for the encoder, at 1e-3 / 1e-2 for the head
+        assertTrue(moved[0][0] < 1e-5, "encoder moved " + moved[0][0]);
+        assertTrue(moved[0][1] > 1e-4, "head moved " + moved[0][1]);
+        assertEquals(moved[0][0], moved[1][0], 1e-7, "the head's rate does not change the encoder's");
+        assertTrue(moved[1][1] > 5 * moved[0][1], "a 10x head rate moves the head further: " + moved[1][1] + " vs " + moved[0][1]);
+    }
+
+    private static double maxAbs(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+
     @Test
     void sameSeedSameRunAndOutputIsNeverWrittenOverForeignFiles() throws Exception {
         TextModelSpec base = tinyBase();
         double[] losses = new double[2];
         for (int i = 0; i < 2; i++) {
-            PretrainConfig c = new PretrainConfig(0.15, 1, 8, 1e-3, 0.01, 0.1, 1.0, 0.1, 0.1, 32, 7);
+            PretrainConfig c = new PretrainConfig(0.15, 1, 8, 1e-3, 1e-3, 0.01, 0.1, 1.0, 0.1, 0.1, 32, 7);
             try (PretrainingOutcome run = new MaskedLmPretraining(c).fit(base, texts(24, 2), List.of(), null, 1, false)) {
                 losses[i] = run.fit().history().get(0).trainLoss() + run.fit().history().get(0).valLoss();
                 if (i == 0) {
