@@ -41,6 +41,10 @@ import picocli.CommandLine.Spec;
                         + " mmd trains an adapter (the head's hidden layer) and the head with cross-entropy on source plus"
                         + " multi-kernel MMD between source and target adapter outputs (DAN); dann adds a domain classifier behind a"
                         + " gradient-reversal layer (Ganin & Lempitsky 2015); source-only is the baseline.",
+                "Measured (see the README): on frozen MiniLM features no method helps sentiment between Amazon books and kitchen reviews, and"
+                        + " dann does not align them (a warning says so when the proxy A-distance does not fall). Fine-tuning on the"
+                        + " source first (`graft train --strategy fine-tune`, then --model DIR of that model) lifts books -> kitchen"
+                        + " from 74% to 90%, and mmd and coral then add up to 1.7 points.",
                 "The target file's labels, if it has any, are never read. Validation and early stopping use held-out source"
                         + " examples. With --eval (labelled target data) the source-only baseline and the adapted model are both"
                         + " scored on it. The proxy A-distance 2(1-2ε) between the domains (ε: held-out error of a linear domain"
@@ -68,7 +72,8 @@ final class AdaptCommand implements Callable<Integer> {
     String method;
 
     @Option(names = "--model", defaultValue = "minilm", paramLabel = "NAME|PATH",
-            description = "Frozen backbone: minilm (default), a model directory or hf:org/name for text; an imported image model for images (default mobilenetv2).")
+            description = "Frozen backbone: minilm (default), a model directory (a text model, or a model saved by `graft train`, whose"
+                    + " possibly fine-tuned encoder is used) or hf:org/name for text; an imported image model for images (default mobilenetv2).")
     String model;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write (an existing Graft model there is replaced).")
@@ -218,6 +223,7 @@ final class AdaptCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "  target accuracy, %-20s%s%n", r.method().key() + ":", pct(r.adaptedEval()));
         o.printf(Locale.ROOT, "  proxy A-distance: before %.3f (frozen features), after %.3f (adapted representation)%n", r.padBefore(),
                 r.padAfter());
+        r.alignmentWarning().ifPresent(w -> o.println("  warning: " + w));
     }
 
     private static String pct(Optional<ClassificationMetrics> m) {

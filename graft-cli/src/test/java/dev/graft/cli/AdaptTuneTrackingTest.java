@@ -114,6 +114,14 @@ class AdaptTuneTrackingTest {
         assertTrue(show.out().contains("target_adapted_accuracy = ") && show.out().contains("proxy_a_distance_after = ")
                 && show.out().contains("Per epoch:"), show::toString);
 
+        // a model saved by graft train/adapt serves as the backbone: its backbone/ folder (here MiniLM) gives the same features
+        CliHarness.Result fromSaved = CliHarness.run("adapt", "--source", src.toString(), "--target-unlabeled", tgt.toString(), "--eval",
+                ev.toString(), "--method", "source-only", "--epochs", "3", "--patience", "0", "--hidden", "16", "--model", model.toString(),
+                "--out", dir.resolve("from-saved").toString(), "-q", "--no-track");
+        assertEquals(0, fromSaved.code(), fromSaved::toString);
+        String sourceOnly = r.out().lines().filter(l -> l.contains("target accuracy, source-only:")).findFirst().orElseThrow();
+        assertTrue(fromSaved.out().contains(sourceOnly), fromSaved::toString);
+
         // --no-track records nothing
         List<String> again = new ArrayList<>(List.of(args));
         again.add("--no-track");

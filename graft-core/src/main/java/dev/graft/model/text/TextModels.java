@@ -27,6 +27,13 @@ import java.util.Map;
  */
 public final class TextModels {
 
+    /** Folder of a saved Graft text classifier that holds its encoder. */
+    public static final String SAVED_BACKBONE_DIR = "backbone";
+
+    /** A saved classifier with this file is a LoRA/adapter model (the file is written by the artefact layer). */
+    private static final String PEFT_MANIFEST = "peft.json";
+
+
     /**
      * A model that ships with Graft.
      *
@@ -87,7 +94,7 @@ public final class TextModels {
         }
         Path dir = Path.of(nameOrPath);
         if (Files.isDirectory(dir)) {
-            return fromDirectory(dir);
+            return fromDirectory(savedClassifierBackbone(dir).orElse(dir));
         }
         java.util.Optional<TextModelSpec> variant = TextModelVariants.resolve(nameOrPath, base -> resolve(base, progress));
         if (variant.isPresent()) {
@@ -97,6 +104,25 @@ public final class TextModels {
                 + String.join(", ", ALIASES.keySet()) + "), a variant of one (NAME" + TextModelVariants.RANDOM_SUFFIX
                 + " = random weights, NAME" + TextModelVariants.CLS_SUFFIX + " = [CLS] pooling), a Hub model (hf:org/name)"
                 + " nor a directory. Run `graft models list` to see what is available.");
+    }
+
+    /**
+     * The encoder inside a saved Graft text classifier ({@code graft train --out DIR}): its {@value #SAVED_BACKBONE_DIR}
+     * folder, which holds the fine-tuned weights after {@code --strategy fine-tune}. That is how a model fine-tuned on one
+     * domain becomes the frozen backbone of {@code graft adapt}, {@code fewshot} or another {@code train}. Empty when
+     * {@code dir} is not such a directory; refused for LoRA and adapter models, whose folder holds only the base weights.
+     */
+    static java.util.Optional<Path> savedClassifierBackbone(Path dir) {
+        Path inner = dir.resolve(SAVED_BACKBONE_DIR);
+        if (Files.isRegularFile(dir.resolve(TextModelSpec.TOKENIZER_FILE)) || !Files.isRegularFile(inner.resolve(TextModelSpec.TOKENIZER_FILE))) {
+            return java.util.Optional.empty();
+        }
+        if (Files.isRegularFile(dir.resolve(PEFT_MANIFEST))) {
+            throw new IllegalArgumentException(dir + " is a LoRA or adapter model: its " + SAVED_BACKBONE_DIR + "/ folder holds the"
+                    + " base weights without what was trained. For LoRA, fold the updates in first with `graft export --merge --model "
+                    + dir + " --out DIR` and use DIR; adapter models cannot serve as a plain encoder.");
+        }
+        return java.util.Optional.of(inner);
     }
 
     /** Reads a model directory; its {@code backbone.json} supplies pooling, length and licence. */

@@ -48,4 +48,25 @@ public record AdaptationResult(AdaptMethod method, ClassifierHead head, FitResul
         m.put("target_unlabelled_examples", target);
         return m;
     }
+
+    /** How much the proxy A-distance must fall for a method to count as having aligned the domains. */
+    public static final double ALIGNMENT_MARGIN = 0.1;
+
+    /**
+     * A warning when an adaptation method left the domains as separable as before (proxy A-distance down by less than
+     * {@value #ALIGNMENT_MARGIN}): its target accuracy then differs from source-only by training noise, not by alignment.
+     * Empty for the source-only baseline and when the distance fell.
+     */
+    public Optional<String> alignmentWarning() {
+        if (method == AdaptMethod.SOURCE_ONLY || padAfter < padBefore - ALIGNMENT_MARGIN) {
+            return Optional.empty();
+        }
+        String why = method == AdaptMethod.DANN
+                ? " On a frozen backbone only the adapter layer can move, and it tends to fool the jointly trained domain"
+                + " classifier (flipping which side each domain is on) rather than remove what tells the domains apart."
+                : "";
+        return Optional.of(String.format(java.util.Locale.ROOT, "%s did not align the domains: proxy A-distance %.2f before, %.2f after.%s"
+                + " Try --method mmd or coral, or a backbone fine-tuned on the labelled source (--model DIR, where DIR was written by"
+                + " `graft train --strategy fine-tune` on the source data).", method.key(), padBefore, padAfter, why));
+    }
 }

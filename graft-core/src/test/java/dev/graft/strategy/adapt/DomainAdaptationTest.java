@@ -119,6 +119,19 @@ class DomainAdaptationTest {
     }
 
     @Test
+    void warnsWhenAMethodLeavesTheDomainsAsSeparableAsBefore() {
+        AdaptationResult aligned = runDann(42, AdaptConfig.EpochSelection.LAST_EPOCH);
+        assertTrue(aligned.alignmentWarning().isEmpty(), "PAD " + aligned.padBefore() + " -> " + aligned.padAfter());
+        AdaptationResult unaligned = new AdaptationResult(AdaptMethod.DANN, aligned.head(), aligned.fit(), aligned.sourceValidation(),
+                aligned.sourceOnlyEval(), aligned.adaptedEval(), 1.94, 1.93, 10, 2, 10);
+        String w = unaligned.alignmentWarning().orElseThrow();
+        assertTrue(w.startsWith("dann did not align the domains: proxy A-distance 1.94 before, 1.93 after.") && w.contains("--method mmd"), w);
+        AdaptationResult baseline = new AdaptationResult(AdaptMethod.SOURCE_ONLY, aligned.head(), aligned.fit(), aligned.sourceValidation(),
+                aligned.sourceOnlyEval(), aligned.adaptedEval(), 1.94, 1.93, 10, 2, 10);
+        assertTrue(baseline.alignmentWarning().isEmpty(), "the baseline does not try to align");
+    }
+
+    @Test
     void sameSeedSameResult() {
         AdaptationResult a = runDann(7, AdaptConfig.EpochSelection.LAST_EPOCH);
         AdaptationResult b = runDann(7, AdaptConfig.EpochSelection.LAST_EPOCH);
