@@ -46,6 +46,7 @@ public record AdaptationResult(AdaptMethod method, ClassifierHead head, FitResul
         m.put("source_train_examples", sourceTrain);
         m.put("source_val_examples", sourceVal);
         m.put("target_unlabelled_examples", target);
+        alignmentWarning().ifPresent(w -> m.put("alignment_warning", w));
         return m;
     }
 

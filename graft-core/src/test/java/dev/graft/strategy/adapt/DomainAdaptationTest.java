@@ -1,6 +1,7 @@
 package dev.graft.strategy.adapt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -126,6 +127,8 @@ class DomainAdaptationTest {
                 aligned.sourceOnlyEval(), aligned.adaptedEval(), 1.94, 1.93, 10, 2, 10);
         String w = unaligned.alignmentWarning().orElseThrow();
         assertTrue(w.startsWith("dann did not align the domains: proxy A-distance 1.94 before, 1.93 after.") && w.contains("--method mmd"), w);
+        assertEquals(w, unaligned.metrics().get("alignment_warning"), "metrics.json carries the warning");
+        assertFalse(aligned.metrics().containsKey("alignment_warning"));
         AdaptationResult baseline = new AdaptationResult(AdaptMethod.SOURCE_ONLY, aligned.head(), aligned.fit(), aligned.sourceValidation(),
                 aligned.sourceOnlyEval(), aligned.adaptedEval(), 1.94, 1.93, 10, 2, 10);
         assertTrue(baseline.alignmentWarning().isEmpty(), "the baseline does not try to align");
