@@ -1,10 +1,12 @@
 package dev.graft.cli;
 
 import dev.graft.artifact.ModelDirectory;
+import dev.graft.artifact.Provenance;
 import dev.graft.data.TextDataset;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.model.text.TextModelSpec;
+import dev.graft.report.AdaptationReport;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.strategy.adapt.AdaptConfig;
@@ -49,7 +51,8 @@ import picocli.CommandLine.Spec;
                         + " examples. With --eval (labelled target data) the source-only baseline and the adapted model are both"
                         + " scored on it. The proxy A-distance 2(1-2ε) between the domains (ε: held-out error of a linear domain"
                         + " classifier) is printed before and after adaptation.",
-                "DIR is a normal model directory: `graft predict` and `graft evaluate` use it. The run is recorded in ./mlruns"
+                "DIR is a normal model directory: `graft predict` and `graft evaluate` use it; DIR/report.html shows the scores and"
+                        + " distances above, the learning curves and the adapted model's most confident mistakes on the target. The run is recorded in ./mlruns"
                         + " (settings, per-epoch metrics, the scores and distances above, timing, peak memory, provenance; see"
                         + " `graft runs`) unless --no-track.",
                 ""})
@@ -143,10 +146,12 @@ final class AdaptCommand implements Callable<Integer> {
         try (RunRecorder recorder = RunRecorder.start(tracking, "adapt", out, out, runParams(config), err);
              AdaptationRun run = adapt.apply(recorder.listeners(new EpochProgress(err, quiet)))) {
             List<String> args = spec.commandLine().getParseResult().originalArgs();
-            boolean replaced = run.save(out, args);
+            Provenance provenance = run.provenance().withCommandLine(args);
+            boolean replaced = run.save(out, args, staging -> recorder.writeReport(() -> AdaptationReport.data(recorder.runName(), run),
+                    List.of(AdaptationReport.table(run.result())), provenance, staging));
             double total = (System.nanoTime() - start) / 1e9;
             recorder.logMetrics(adaptationMetrics(run.result()), run.fit().history().size());
-            recorder.finish(run, run.provenance().withCommandLine(args), out, total);
+            recorder.finish(run, provenance, out, total);
             print(run.result(), total);
             PrintWriter o = spec.commandLine().getOut();
             o.println((replaced ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()

@@ -134,8 +134,13 @@ final class RunRecorder implements AutoCloseable {
      * removes what was written, so the model is saved without a report rather than not at all.
      */
     void writeReport(Supplier<ReportData> report, Provenance provenance, Path dir) {
+        writeReport(report, List.of(), provenance, dir);
+    }
+
+    /** As {@link #writeReport(Supplier, Provenance, Path)}, with {@code tables} after the summary. */
+    void writeReport(Supplier<ReportData> report, List<HtmlReport.Table> tables, Provenance provenance, Path dir) {
         try {
-            HtmlReport.write(report.get().withProvenance(ReportData.provenanceMap(provenance)), dir);
+            HtmlReport.write(report.get().withProvenance(ReportData.provenanceMap(provenance)), dir, tables);
         } catch (RuntimeException | IOException | LinkageError e) {
             err.println("warning: could not write the report (" + e + "); the model is saved without it.");
             try {

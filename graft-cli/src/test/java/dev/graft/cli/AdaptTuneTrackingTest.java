@@ -3,6 +3,7 @@ package dev.graft.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.report.HtmlReport;
 import dev.graft.tracking.FileStoreReader;
 import dev.graft.tracking.MetricPoint;
 import dev.graft.tracking.RunStatus;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +109,18 @@ class AdaptTuneTrackingTest {
         assertTrue(run.tags().get("graft.command_line").contains("--method coral"));
         Path artifacts = store.resolve(run.experimentId()).resolve(run.runId()).resolve("artifacts/model");
         assertTrue(Files.isRegularFile(artifacts.resolve("metrics.json")) && Files.isRegularFile(artifacts.resolve("head.safetensors")));
+
+        // the report: target scores of both models and the distances as recorded, and the adapted model's target mistakes
+        assertTrue(r.out().contains("Report: " + model.resolve("report.html").toAbsolutePath()), r::toString);
+        String html = Files.readString(model.resolve("report.html"), StandardCharsets.UTF_8);
+        assertTrue(html.contains("Domain adaptation: coral"), "adaptation table");
+        for (String m : List.of("target_source_only_accuracy", "target_adapted_accuracy", "proxy_a_distance_before", "proxy_a_distance_after")) {
+            assertTrue(html.contains(String.format(Locale.ROOT, "%.4f", run.latest(m).getAsDouble())), m + " in the report");
+        }
+        String mistakes = html.substring(html.indexOf("Most confident mistakes (test: the target evaluation set)"));
+        long targetTextsShown = eval.stream().filter(row -> mistakes.contains(HtmlReport.esc(row[0]))).count();
+        long wrong = Math.round((1 - run.latest("target_adapted_accuracy").getAsDouble()) * eval.size());
+        assertEquals(wrong, targetTextsShown, "every target mistake (of " + eval.size() + ") is listed, and only those");
 
         CliHarness.Result list = CliHarness.run("runs", "list", "--tracking-dir", store.toString());
         assertTrue(list.out().contains(run.runId()) && list.out().contains("adapted"), list::toString);

@@ -21,10 +21,13 @@ import java.util.Optional;
  * @param sourceTrain      source examples trained on
  * @param sourceVal        source examples held out
  * @param target           unlabelled target examples
+ * @param adaptedEvalProbabilities the adapted head's class probabilities on each evaluation example, in order (error
+ *                         analysis), if an evaluation set was given
  */
 public record AdaptationResult(AdaptMethod method, ClassifierHead head, FitResult fit, ClassificationMetrics sourceValidation,
                                Optional<ClassificationMetrics> sourceOnlyEval, Optional<ClassificationMetrics> adaptedEval,
-                               double padBefore, double padAfter, int sourceTrain, int sourceVal, int target) {
+                               double padBefore, double padAfter, int sourceTrain, int sourceVal, int target,
+                               Optional<float[][]> adaptedEvalProbabilities) {
 
     /** Flat metrics for {@code metrics.json} and printing. */
     public Map<String, Object> metrics() {

@@ -2,6 +2,7 @@ package dev.graft.strategy.adapt;
 
 import ai.djl.ndarray.NDManager;
 import dev.graft.artifact.ImageClassifier;
+import dev.graft.artifact.ModelDirectory;
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.artifact.Versions;
@@ -17,7 +18,9 @@ import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FrozenFeatures;
 import dev.graft.strategy.ImageBackbone;
+import dev.graft.strategy.ImagePredictions;
 import dev.graft.strategy.RunResult;
+import dev.graft.strategy.SplitPredictions;
 import dev.graft.training.FitResult;
 import dev.graft.training.TrainingListener;
 import dev.graft.util.Progress;
@@ -52,18 +55,23 @@ public final class AdaptationRun implements AutoCloseable, RunResult {
     private final Provenance provenance;
     private final Saver saver;
     private final AutoCloseable owner;
+    private final TextDataset textEval;
+    private final ImageDataset imageEval;
 
     @FunctionalInterface
     private interface Saver {
-        boolean save(Path dir, Provenance provenance, Map<String, Object> metrics) throws IOException;
+        boolean save(Path dir, Provenance provenance, Map<String, Object> metrics, ModelDirectory.Writer extras) throws IOException;
     }
 
-    private AdaptationRun(AdaptationResult result, double embedSeconds, Provenance provenance, Saver saver, AutoCloseable owner) {
+    private AdaptationRun(AdaptationResult result, double embedSeconds, Provenance provenance, Saver saver, AutoCloseable owner,
+                          TextDataset textEval, ImageDataset imageEval) {
         this.result = result;
         this.embedSeconds = embedSeconds;
         this.provenance = provenance;
         this.saver = saver;
         this.owner = owner;
+        this.textEval = textEval;
+        this.imageEval = imageEval;
     }
 
     /**
@@ -104,7 +112,7 @@ public final class AdaptationRun implements AutoCloseable, RunResult {
             bb.put("sha256", backbone.sha256());
             bb.put("license", backbone.license());
             bb.put("source", backbone.source());
-            return new AdaptationRun(r, embedSeconds, provenance(config, data, bb, r), (dir, p, m) -> classifier.save(dir, p, m), classifier);
+            return new AdaptationRun(r, embedSeconds, provenance(config, data, bb, r), classifier::save, classifier, eval, null);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -158,8 +166,7 @@ public final class AdaptationRun implements AutoCloseable, RunResult {
             bb.put("license", backbone.license());
             bb.put("source", backbone.source());
             bb.put("preprocessing", backbone.preprocessing().toString());
-            return new AdaptationRun(r, embedSeconds, provenance(config, data, bb, r), (dir, p, m) -> classifier.save(dir, p, m, staging -> { }),
-                    classifier);
+            return new AdaptationRun(r, embedSeconds, provenance(config, data, bb, r), classifier::save, classifier, null, eval);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -195,6 +202,16 @@ public final class AdaptationRun implements AutoCloseable, RunResult {
         return result.adaptedEval();
     }
 
+    /** The adapted model's class probabilities on the labelled target texts (error analysis); empty for images or without one. */
+    public Optional<SplitPredictions> textEvalPredictions() {
+        return textEval == null ? Optional.empty() : result.adaptedEvalProbabilities().map(p -> new SplitPredictions(textEval, p));
+    }
+
+    /** The adapted model's class probabilities on the labelled target images (error analysis); empty for texts or without them. */
+    public Optional<ImagePredictions> imageEvalPredictions() {
+        return imageEval == null ? Optional.empty() : result.adaptedEvalProbabilities().map(p -> new ImagePredictions(imageEval, p));
+    }
+
     /** Wall time spent computing (or reading cached) frozen features of every data set. */
     @Override
     public double embedSeconds() {
@@ -208,6 +225,11 @@ public final class AdaptationRun implements AutoCloseable, RunResult {
      * @return true when an existing model was replaced
      */
     public boolean save(Path dir, List<String> commandLine) throws IOException {
+        return save(dir, commandLine, staging -> { });
+    }
+
+    /** As {@link #save(Path, List)}; {@code extras} writes further files (a report) into the staging directory first. */
+    public boolean save(Path dir, List<String> commandLine, ModelDirectory.Writer extras) throws IOException {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("validation", result.sourceValidation().toMap());
         result.adaptedEval().ifPresent(e -> metrics.put("test", e.toMap()));
@@ -215,7 +237,7 @@ public final class AdaptationRun implements AutoCloseable, RunResult {
         metrics.put("best_epoch", result.fit().bestEpoch());
         metrics.put("epochs_run", result.fit().history().size());
         metrics.put("history", result.fit().history());
-        return saver.save(dir, provenance.withCommandLine(commandLine), metrics);
+        return saver.save(dir, provenance.withCommandLine(commandLine), metrics, extras);
     }
 
     @Override

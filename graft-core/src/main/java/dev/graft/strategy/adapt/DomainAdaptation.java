@@ -111,13 +111,15 @@ public final class DomainAdaptation {
         }
         ClassificationMetrics sourceVal = score(adapted, heldOut, classNames, manager);
         Optional<ClassificationMetrics> baseEval = Optional.ofNullable(eval).map(e -> score(baseline, e, classNames, manager));
-        Optional<ClassificationMetrics> adaptedEval = Optional.ofNullable(eval).map(e -> score(adapted, e, classNames, manager));
+        Optional<float[][]> adaptedProbabilities = Optional.ofNullable(eval)
+                .map(e -> Inference.probabilities(adapted, new DenseBatches(e.x(), e.y()), 256, manager));
+        Optional<ClassificationMetrics> adaptedEval = adaptedProbabilities.map(p -> metrics(p, eval.y(), classNames));
         progress.message("proxy A-distance before and after adaptation");
         double before = ProxyADistance.of(source.x(), target, config.padMaxPerDomain(), seed);
         double after = ProxyADistance.of(represent(adapted, alignedSource, manager), represent(adapted, target, manager),
                 config.padMaxPerDomain(), seed);
         return new AdaptationResult(method, adapted, fit, sourceVal, baseEval, adaptedEval, before, after, train.x().length,
-                val.x().length, target.length);
+                val.x().length, target.length, adaptedProbabilities);
     }
 
     private record Trained(ClassifierHead head, FitResult fit) {
@@ -139,12 +141,15 @@ public final class DomainAdaptation {
 
     /** Metrics of {@code head} on labelled features. */
     static ClassificationMetrics score(ClassifierHead head, Labelled data, List<String> classNames, NDManager manager) {
-        float[][] p = Inference.probabilities(head, new DenseBatches(data.x(), data.y()), 256, manager);
+        return metrics(Inference.probabilities(head, new DenseBatches(data.x(), data.y()), 256, manager), data.y(), classNames);
+    }
+
+    private static ClassificationMetrics metrics(float[][] p, int[] gold, List<String> classNames) {
         int[] pred = new int[p.length];
         for (int i = 0; i < p.length; i++) {
             pred[i] = Inference.argmax(p[i]);
         }
-        return ClassificationMetrics.of(data.y(), pred, classNames);
+        return ClassificationMetrics.of(gold, pred, classNames);
     }
 
     /** The head's {@link ClassifierHead#representation} of every row (inference mode). */

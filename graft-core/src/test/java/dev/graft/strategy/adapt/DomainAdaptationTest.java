@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import dev.graft.training.TrainConfig;
 import dev.graft.util.Progress;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +86,15 @@ class DomainAdaptationTest {
         assertTrue(r.padAfter() < r.padBefore() - 0.5, r.padBefore() + " -> " + r.padAfter());
         assertEquals(360, r.sourceTrain());
         assertEquals(40, r.sourceVal());
+        float[][] p = r.adaptedEvalProbabilities().orElseThrow();
+        assertEquals(400, p.length, "one probability row per evaluation example");
+        int[] truth = domain(400, true, 3).y();
+        int right = 0;
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(1.0, p[i][0] + p[i][1], 1e-5);
+            right += (p[i][1] > p[i][0] ? 1 : 0) == truth[i] ? 1 : 0;
+        }
+        assertEquals(after, right / 400.0, 1e-12, "the probabilities are the ones the target accuracy was computed from");
     }
 
     @Test
@@ -124,13 +134,13 @@ class DomainAdaptationTest {
         AdaptationResult aligned = runDann(42, AdaptConfig.EpochSelection.LAST_EPOCH);
         assertTrue(aligned.alignmentWarning().isEmpty(), "PAD " + aligned.padBefore() + " -> " + aligned.padAfter());
         AdaptationResult unaligned = new AdaptationResult(AdaptMethod.DANN, aligned.head(), aligned.fit(), aligned.sourceValidation(),
-                aligned.sourceOnlyEval(), aligned.adaptedEval(), 1.94, 1.93, 10, 2, 10);
+                aligned.sourceOnlyEval(), aligned.adaptedEval(), 1.94, 1.93, 10, 2, 10, Optional.empty());
         String w = unaligned.alignmentWarning().orElseThrow();
         assertTrue(w.startsWith("dann did not align the domains: proxy A-distance 1.94 before, 1.93 after.") && w.contains("--method mmd"), w);
         assertEquals(w, unaligned.metrics().get("alignment_warning"), "metrics.json carries the warning");
         assertFalse(aligned.metrics().containsKey("alignment_warning"));
         AdaptationResult baseline = new AdaptationResult(AdaptMethod.SOURCE_ONLY, aligned.head(), aligned.fit(), aligned.sourceValidation(),
-                aligned.sourceOnlyEval(), aligned.adaptedEval(), 1.94, 1.93, 10, 2, 10);
+                aligned.sourceOnlyEval(), aligned.adaptedEval(), 1.94, 1.93, 10, 2, 10, Optional.empty());
         assertTrue(baseline.alignmentWarning().isEmpty(), "the baseline does not try to align");
     }
 
