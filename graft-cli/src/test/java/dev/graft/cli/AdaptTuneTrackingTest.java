@@ -114,10 +114,12 @@ class AdaptTuneTrackingTest {
         assertTrue(r.out().contains("Report: " + model.resolve("report.html").toAbsolutePath()), r::toString);
         String html = Files.readString(model.resolve("report.html"), StandardCharsets.UTF_8);
         assertTrue(html.contains("Domain adaptation: coral"), "adaptation table");
+        assertTrue(html.contains("source validation accuracy") && html.contains("target accuracy") && !html.contains("test accuracy"),
+                "the splits are named for what they are");
         for (String m : List.of("target_source_only_accuracy", "target_adapted_accuracy", "proxy_a_distance_before", "proxy_a_distance_after")) {
             assertTrue(html.contains(String.format(Locale.ROOT, "%.4f", run.latest(m).getAsDouble())), m + " in the report");
         }
-        String mistakes = html.substring(html.indexOf("Most confident mistakes (test: the target evaluation set)"));
+        String mistakes = html.substring(html.indexOf("Most confident mistakes (target evaluation set)"));
         long targetTextsShown = eval.stream().filter(row -> mistakes.contains(HtmlReport.esc(row[0]))).count();
         long wrong = Math.round((1 - run.latest("target_adapted_accuracy").getAsDouble()) * eval.size());
         assertEquals(wrong, targetTextsShown, "every target mistake (of " + eval.size() + ") is listed, and only those");

@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 public final class AdaptationReport {
 
+    /** Held-out source examples choose the epoch; the labelled target set is scored at the end. */
+    public static final ReportData.SplitNames SPLITS = new ReportData.SplitNames("source validation", "target");
+
     private AdaptationReport() {
     }
 
@@ -34,8 +37,8 @@ public final class AdaptationReport {
         Provenance.DataFingerprint source = run.provenance().data().get("source");
         Map<String, Integer> counts = source == null ? Map.of() : source.classCounts();
         return new ReportData(runName, run.fit(), run.validation(), run.test(), wrong,
-                run.test().isPresent() ? "test: the target evaluation set" : "validation: not recorded without --eval",
-                counts, ReportData.provenanceMap(run.provenance()));
+                run.test().isPresent() ? "target evaluation set" : null,
+                counts, ReportData.provenanceMap(run.provenance()), Optional.empty(), SPLITS);
     }
 
     /** The table shown after the summary: target scores of source-only and adapted, and the domain distances. */
@@ -48,8 +51,8 @@ public final class AdaptationReport {
         rows.add(row("target macro-F1, " + method, r.adaptedEval().map(ClassificationMetrics::macroF1)));
         rows.add(row("proxy A-distance before (frozen features)", Optional.of(r.padBefore())));
         rows.add(row("proxy A-distance after (adapted representation)", Optional.of(r.padAfter())));
-        String note = "Validation figures in this report are on held-out source examples; test figures and the mistakes are the"
-                + " adapted model's on the labelled target evaluation set (--eval), whose labels are used only for scoring."
+        String note = "Source validation: held-out source examples, which chose the epoch. Target: the adapted model on the"
+                + " labelled target evaluation set (--eval), whose labels are used only for scoring."
                 + " Source-only is the same head and loop without the domain loss. Proxy A-distance 2(1-2e), e the held-out error"
                 + " of a linear classifier telling the domains apart: 0 = indistinguishable, 2 = fully separable. Trained on "
                 + r.sourceTrain() + " source examples (" + r.sourceVal() + " more held out) and " + r.target()

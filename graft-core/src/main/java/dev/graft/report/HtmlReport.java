@@ -88,7 +88,7 @@ public final class HtmlReport {
             charts.put("drift", Charts.drift(data.fit()));
         }
         ClassificationMetrics cm = data.test().orElse(data.validation());
-        charts.put("confusion_matrix", Charts.confusionMatrix(cm, "Confusion matrix (" + (data.test().isPresent() ? "test" : "validation") + ")"));
+        charts.put("confusion_matrix", Charts.confusionMatrix(cm, "Confusion matrix (" + mainSplit(data) + ")"));
         charts.put("class_balance", Charts.classBalance(data.classCounts()));
         return charts;
     }
@@ -118,11 +118,12 @@ public final class HtmlReport {
 
         // summary cards
         h.append("<div class=\"cards\">\n");
-        card(h, "validation accuracy", pct(data.validation().accuracy()));
-        card(h, "validation macro-F1", pct(data.validation().macroF1()));
+        ReportData.SplitNames names = data.splitNames();
+        card(h, names.validation() + " accuracy", pct(data.validation().accuracy()));
+        card(h, names.validation() + " macro-F1", pct(data.validation().macroF1()));
         data.test().ifPresent(t -> {
-            card(h, "test accuracy", pct(t.accuracy()));
-            card(h, "test macro-F1", pct(t.macroF1()));
+            card(h, names.test() + " accuracy", pct(t.accuracy()));
+            card(h, names.test() + " macro-F1", pct(t.macroF1()));
         });
         card(h, "best epoch", fit.bestEpoch() + " of " + fit.history().size() + (fit.stoppedEarly() ? " (stopped early)" : ""));
         card(h, "training time", String.format(Locale.ROOT, "%.1f s", fit.seconds()));
@@ -144,7 +145,7 @@ public final class HtmlReport {
         epochTable(h, fit);
 
         ClassificationMetrics main = data.test().orElse(data.validation());
-        String mainName = data.test().isPresent() ? "test" : "validation";
+        String mainName = mainSplit(data);
         h.append("<h2>Confusion matrix (").append(mainName).append(", ").append(main.n()).append(" examples)</h2>\n");
         h.append("<p class=\"note\">Rows: true class; columns: predicted class. Shading is the share of the row.</p>\n");
         h.append("<div class=\"grid\">\n");
@@ -153,11 +154,15 @@ public final class HtmlReport {
         h.append("</div>\n");
 
         h.append("<h2>Per-class scores</h2>\n");
-        perClass(h, "Validation", data.validation());
-        data.test().ifPresent(t -> perClass(h, "Test", t));
+        perClass(h, capitalized(names.validation()), data.validation());
+        data.test().ifPresent(t -> perClass(h, capitalized(names.test()), t));
 
-        h.append("<h2>Most confident mistakes (").append(esc(data.misclassifiedSplit())).append(")</h2>\n");
-        misclassified(h, data.misclassified());
+        if (data.misclassifiedSplit() == null) {
+            h.append("<h2>Most confident mistakes</h2>\n<p class=\"note\">Not recorded for this run.</p>\n");
+        } else {
+            h.append("<h2>Most confident mistakes (").append(esc(data.misclassifiedSplit())).append(")</h2>\n");
+            misclassified(h, data.misclassified());
+        }
 
         h.append("<h2>Class balance (training data)</h2>\n<div class=\"grid\">\n");
         img(h, charts, "class_balance", "Training examples per class");
@@ -179,6 +184,15 @@ public final class HtmlReport {
         h.append("<p class=\"foot\">Written by Graft. This file is self-contained: it loads nothing from the network.</p>\n");
         h.append("</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** The split the confusion matrix shows: test when there is one. */
+    private static String mainSplit(ReportData data) {
+        return data.test().isPresent() ? data.splitNames().test() : data.splitNames().validation();
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static void table(StringBuilder h, Table t) {

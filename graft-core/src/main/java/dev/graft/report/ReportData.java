@@ -23,15 +23,17 @@ import java.util.Optional;
  * @param validation         the kept model's validation metrics
  * @param test               its test metrics, when there was a test set
  * @param misclassified      the worst mistakes, most confident first
- * @param misclassifiedSplit the split they come from ({@code "test"} or {@code "validation"})
+ * @param misclassifiedSplit the split they come from ({@code "test"} or {@code "validation"}), or {@code null} when the run
+ *                           kept no predictions to find them in
  * @param classCounts        training examples per class
  * @param provenance         how the model was made ({@code provenance.json} as a map), empty when unknown
  * @param baselines          the negative-transfer check against cheap baselines, when it ran (text runs)
+ * @param splitNames         what the validation and test splits are called in the report
  */
 public record ReportData(String runName, FitResult fit, ClassificationMetrics validation,
                          Optional<ClassificationMetrics> test, List<MisclassifiedExample> misclassified,
                          String misclassifiedSplit, Map<String, Integer> classCounts, Map<String, Object> provenance,
-                         Optional<TransferCheck> baselines) {
+                         Optional<TransferCheck> baselines, SplitNames splitNames) {
 
     /** How many misclassified examples {@link #of(String, TrainingOutcome)} keeps. */
     public static final int DEFAULT_MISCLASSIFIED = 25;
@@ -46,6 +48,25 @@ public record ReportData(String runName, FitResult fit, ClassificationMetrics va
         classCounts = new LinkedHashMap<>(classCounts);
         provenance = provenance == null ? Map.of() : new LinkedHashMap<>(provenance);
         Objects.requireNonNull(baselines, "baselines (use Optional.empty())");
+        Objects.requireNonNull(splitNames, "splitNames");
+    }
+
+    /**
+     * What the report calls the two evaluated splits (lower case, as in "validation accuracy").
+     *
+     * @param validation the split that chose the best epoch
+     * @param test       the split scored once at the end
+     */
+    public record SplitNames(String validation, String test) {
+        /** "validation" and "test". */
+        public static final SplitNames DEFAULT = new SplitNames("validation", "test");
+    }
+
+    /** Report data with the default split names. */
+    public ReportData(String runName, FitResult fit, ClassificationMetrics validation, Optional<ClassificationMetrics> test,
+                      List<MisclassifiedExample> misclassified, String misclassifiedSplit, Map<String, Integer> classCounts,
+                      Map<String, Object> provenance, Optional<TransferCheck> baselines) {
+        this(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines, SplitNames.DEFAULT);
     }
 
     /** Report data without a baseline check. */
@@ -57,12 +78,20 @@ public record ReportData(String runName, FitResult fit, ClassificationMetrics va
 
     /** This report with {@code baselines} as its negative-transfer check. */
     public ReportData withBaselines(Optional<TransferCheck> baselines) {
-        return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines);
+        return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines,
+                splitNames);
+    }
+
+    /** This report with {@code splitNames} for its validation and test splits. */
+    public ReportData withSplitNames(SplitNames splitNames) {
+        return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines,
+                splitNames);
     }
 
     /** This report with {@code provenance} ({@code provenance.json} as a map). */
     public ReportData withProvenance(Map<String, Object> provenance) {
-        return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines);
+        return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines,
+                splitNames);
     }
 
     /** The report of a strategy's outcome: mistakes from the test split if there is one, else from validation. */

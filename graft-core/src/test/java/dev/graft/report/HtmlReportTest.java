@@ -132,6 +132,20 @@ class HtmlReportTest {
     }
 
     @Test
+    void splitNamesLabelCardsTablesAndTheConfusionMatrix() {
+        ReportData d = data().withSplitNames(new ReportData.SplitNames("source validation", "target"));
+        String html = HtmlReport.render(d, HtmlReport.charts(d));
+        assertTrue(html.contains(">source validation accuracy<") && html.contains(">target macro-F1<"), "cards");
+        assertTrue(html.contains("Confusion matrix (target, 4 examples)") && html.contains("Target (4 examples)"), "matrix and per-class");
+        assertFalse(html.contains("test accuracy") || html.contains("Test (4 examples)"), "no default names left");
+
+        ReportData unrecorded = new ReportData("r", d.fit(), d.validation(), d.test(), List.of(), null, Map.of(), Map.of());
+        String u = HtmlReport.render(unrecorded, HtmlReport.charts(unrecorded));
+        assertTrue(u.contains("<h2>Most confident mistakes</h2>\n<p class=\"note\">Not recorded for this run.</p>"), "no claim of no mistakes");
+        assertFalse(u.contains("No mistakes on this split."));
+    }
+
+    @Test
     void baselineSectionShowsTheCheckOnlyWhenItRan() throws Exception {
         String without = HtmlReport.render(data(), HtmlReport.charts(data()));
         assertFalse(without.contains("negative-transfer check"), "no section without a check");
