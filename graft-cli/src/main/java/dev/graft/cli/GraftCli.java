@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.data.DataException;
+import dev.graft.tensor.io.OwnedDirectory;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -52,6 +53,7 @@ public final class GraftCli {
             return FAILURE;
         });
         cli.setParameterExceptionHandler(GraftCli::usageError);
+        OwnedDirectory.setNotices(message -> System.err.println("note: " + message));
         return cli.execute(args);
     }
 

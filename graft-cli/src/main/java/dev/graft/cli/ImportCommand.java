@@ -4,7 +4,8 @@ import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.model.vision.MobileNetV2Onnx;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.model.vision.VisionBackbones;
-import dev.graft.tensor.io.AtomicDirectory;
+import dev.graft.model.BackboneDirectory;
+import dev.graft.tensor.io.OwnedDirectory;
 import dev.graft.tensor.onnx.OnnxGraph;
 import dev.graft.util.Hashes;
 import java.nio.file.Files;
@@ -69,12 +70,12 @@ final class ImportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("ONNX file " + onnx + " does not exist.");
         }
         PreprocessorConfig pre = PreprocessorConfig.preset(preset);
-        var imported = MobileNetV2Onnx.read(OnnxGraph.read(onnx)); // validates the architecture before anything is written
         String arch = "mobilenetv2";
-        String id = name != null ? name.toLowerCase(Locale.ROOT) : arch;
+        String id = modelName(arch);
         Path target = out != null ? out : ImageTraining.importedModels().resolve(id);
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        AtomicDirectory.write(target, staging -> {
+        OwnedDirectory.checkWritable(target, BackboneDirectory.KIND);
+        var imported = MobileNetV2Onnx.read(OnnxGraph.read(onnx)); // validates the architecture before anything is written
+        OwnedDirectory.write(target, BackboneDirectory.KIND, staging -> {
             Files.copy(onnx, staging.resolve(VisionBackbones.ONNX), StandardCopyOption.COPY_ATTRIBUTES);
             Map<String, String> extra = new LinkedHashMap<>();
             extra.put("id", id);
@@ -102,8 +103,9 @@ final class ImportCommand implements Callable<Integer> {
                     + VisionBackbones.CHECKPOINT_ARCHITECTURES + ".");
         }
         PreprocessorConfig pre = PreprocessorConfig.preset(preset);
-        String id = name != null ? name.toLowerCase(Locale.ROOT) : arch;
+        String id = modelName(arch);
         Path target = out != null ? out : ImageTraining.importedModels().resolve(id);
+        OwnedDirectory.checkWritable(target, BackboneDirectory.KIND);
         ImageBackbone b = ImageBackbone.importCheckpoint(arch, safetensors, target, id, license, pre);
         var o = spec.commandLine().getOut();
         o.printf("Imported %s (%s from %s) to %s%n", id, arch, safetensors, b.directory());
@@ -111,4 +113,19 @@ final class ImportCommand implements Callable<Integer> {
         o.flush();
         return 0;
     }
+
+    /** The registered name: --name (a plain name, since it becomes a folder in the Graft home) or the architecture. */
+    private String modelName(String arch) {
+        if (name == null) {
+            return arch;
+        }
+        String n = name.toLowerCase(Locale.ROOT);
+        if (!VALID_NAME.matcher(n).matches()) {
+            throw new IllegalArgumentException("--name '" + (n.length() > 80 ? n.substring(0, 80) + "..." : n) + "' is not a plain"
+                    + " model name: use letters, digits, '.', '_' and '-' (starting with a letter or digit), at most 64 characters.");
+        }
+        return n;
+    }
+
+    private static final java.util.regex.Pattern VALID_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 }

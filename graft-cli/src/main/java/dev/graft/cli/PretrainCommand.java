@@ -9,7 +9,7 @@ import dev.graft.model.text.TextModels;
 import dev.graft.strategy.MaskedLmPretraining;
 import dev.graft.strategy.PretrainConfig;
 import dev.graft.strategy.PretrainingOutcome;
-import dev.graft.tensor.io.AtomicDirectory;
+import dev.graft.training.Checkpointing;
 import dev.graft.training.Batching;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -127,12 +127,13 @@ final class PretrainCommand implements Callable<Integer> {
         PretrainConfig config = new PretrainConfig(maskProb, epochs, batchSize, lr, headLr, weightDecay, warmup, maxGradNorm, dropout,
                 valFraction, maxLength, seed);
         PretrainingOutcome.checkTarget(out);
+        Path ckpt = resume != null ? resume : checkpointDir != null ? checkpointDir
+                : out.toAbsolutePath().resolveSibling(out.getFileName() + ".checkpoint");
+        Checkpointing.checkStart(ckpt, resume != null);
         PrintStream err = System.err;
         List<String> texts = readTexts(err);
         TextModelSpec base = TextModels.resolve(model, new BarProgress(err, quiet));
         Licenses.trainingWarning(base.id(), base.license()).ifPresent(w -> err.println("warning: " + w));
-        Path ckpt = resume != null ? resume : checkpointDir != null ? checkpointDir
-                : out.toAbsolutePath().resolveSibling(out.getFileName() + ".checkpoint");
         if (!quiet && !java.nio.file.Files.isRegularFile(base.directory().resolve(PretrainingOutcome.HEAD_FILE))) {
             err.println("note: the MLM head's transform starts random (" + base.id() + " ships no MLM head weights); its decoder"
                     + " is tied to the word embeddings.");
@@ -145,7 +146,7 @@ final class PretrainCommand implements Callable<Integer> {
                 ckpt, checkpointEvery, resume != null)) {
             TextModelSpec saved = run.save(out);
             if (checkpointDir == null && resume == null) {
-                AtomicDirectory.deleteTree(ckpt);
+                Checkpointing.discard(ckpt);
             }
             PrintWriter stdout = spec.commandLine().getOut();
             var best = run.fit().best();

@@ -3,6 +3,7 @@ package dev.graft.cli;
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.Versions;
 import dev.graft.report.HtmlReport;
+import dev.graft.tensor.io.TemporaryDirectory;
 import dev.graft.report.ReportData;
 import dev.graft.strategy.RunResult;
 import dev.graft.tracking.PeakMemory;
@@ -119,11 +120,8 @@ final class RunRecorder implements AutoCloseable {
     /** Records {@code content} as the artefact {@code fileName} (at the top of the run's artefacts). */
     void logText(String fileName, String content) {
         safely("could not record " + fileName, () -> {
-            Path tmp = Files.createTempDirectory("graft-artifact");
-            try {
-                run.logArtifact(Files.writeString(tmp.resolve(fileName), content, StandardCharsets.UTF_8), null);
-            } finally {
-                deleteTree(tmp);
+            try (TemporaryDirectory tmp = TemporaryDirectory.create("graft-artifact")) {
+                run.logArtifact(Files.writeString(tmp.path().resolve(fileName), content, StandardCharsets.UTF_8), null);
             }
         });
     }
@@ -145,7 +143,7 @@ final class RunRecorder implements AutoCloseable {
             err.println("warning: could not write the report (" + e + "); the model is saved without it.");
             try {
                 Files.deleteIfExists(dir.resolve(HtmlReport.REPORT_FILE));
-                deleteTree(dir.resolve(HtmlReport.PLOTS_DIR));
+                removeFromStaging(dir.resolve(HtmlReport.PLOTS_DIR));
             } catch (IOException ignored) {
                 // the staging directory is replaced as a whole anyway
             }
@@ -240,7 +238,8 @@ final class RunRecorder implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Removes what the report wrote into the model's staging directory (all of it Graft's own). */
+    private static void removeFromStaging(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -9,9 +9,9 @@ import dev.graft.selection.TransferCheck;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuning;
-import dev.graft.tensor.io.AtomicDirectory;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.tracking.PeakMemory;
+import dev.graft.training.Checkpointing;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -101,14 +101,17 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume applies to --strategy fine-tune; feature extraction reuses its embedding cache instead.");
         }
         ModelDirectory.checkWritable(out);
+        Path ckpt = resume != null ? resume : checkpointDir != null ? checkpointDir
+                : out.toAbsolutePath().resolveSibling(out.getFileName() + ".checkpoint");
+        if (fineTune) {
+            Checkpointing.checkStart(ckpt, resume != null);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         var err = System.err;
         DatasetSplits splits = options.readSplits(err);
         options.report(splits, err, quiet);
         TextModelSpec backbone = options.resolveModel(err, quiet);
         long start = System.nanoTime();
-        Path ckpt = resume != null ? resume : checkpointDir != null ? checkpointDir
-                : out.toAbsolutePath().resolveSibling(out.getFileName() + ".checkpoint");
         if (fineTune && !quiet) {
             err.println("checkpoints: " + ckpt + (resume != null ? " (resuming)" : "  (resume an interrupted run with --resume " + ckpt + ")"));
         }
@@ -130,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
             boolean replaced = outcome.classifier().save(out, provenance, metrics, staging -> recorder.writeReport(
                     () -> ReportData.of(recorder.runName(), outcome).withBaselines(baselines), provenance, staging));
             if (fineTune && checkpointDir == null && resume == null) {
-                AtomicDirectory.deleteTree(ckpt);
+                Checkpointing.discard(ckpt);
             }
             double total = (System.nanoTime() - start) / 1e9;
             recorder.finish(outcome, provenance, out, total);

@@ -163,7 +163,7 @@ class CliBadInputTest {
         CliHarness.Result r = CliHarness.run("train", "-q", "--train", train.toString(), "--out", out.toString());
         assertEquals(GraftCli.FAILURE, r.code(), r::toString);
         assertTrue(r.err().contains(out.toString()) && r.err().contains("not a Graft model")
-                && r.err().contains("Choose another --out"), r::toString);
+                && r.err().contains("Name a new or empty folder"), r::toString);
         assertEquals(List.of("", "notes.txt"), CliHarness.tree(out));
         assertEquals("keep me", Files.readString(out.resolve("notes.txt")));
         assertEquals(List.of("", "good.csv", "results", "results/notes.txt"), CliHarness.tree(dir));
@@ -174,7 +174,7 @@ class CliBadInputTest {
         Path out = Files.writeString(dir.resolve("model.bin"), "data");
         CliHarness.Result r = CliHarness.run("train", "-q", "--train", good().toString(), "--out", out.toString());
         assertEquals(GraftCli.FAILURE, r.code(), r::toString);
-        assertTrue(r.err().contains("model.bin") && r.err().contains("is a file") && r.err().contains("another --out"), r::toString);
+        assertTrue(r.err().contains("model.bin") && r.err().contains("is a file") && r.err().contains("Name another folder"), r::toString);
         assertEquals("data", Files.readString(out));
     }
 

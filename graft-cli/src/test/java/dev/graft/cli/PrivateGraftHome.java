@@ -1,8 +1,6 @@
 package dev.graft.cli;
 
-import dev.graft.tensor.io.AtomicDirectory;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.graft.tensor.io.TemporaryDirectory;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -18,11 +16,11 @@ final class PrivateGraftHome implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
-        Path home = Files.createTempDirectory("graft-home");
+        TemporaryDirectory home = TemporaryDirectory.create("graft-home");
         ExtensionContext.Store store = context.getStore(NS);
         store.put("home", home);
         store.put("previous", Optional.ofNullable(System.getProperty("graft.home")));
-        System.setProperty("graft.home", home.toString());
+        System.setProperty("graft.home", home.path().toString());
     }
 
     @Override
@@ -34,6 +32,6 @@ final class PrivateGraftHome implements BeforeEachCallback, AfterEachCallback {
         } else {
             System.clearProperty("graft.home");
         }
-        AtomicDirectory.deleteTree(store.get("home", Path.class));
+        store.get("home", TemporaryDirectory.class).close();
     }
 }

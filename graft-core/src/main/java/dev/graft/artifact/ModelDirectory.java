@@ -1,21 +1,26 @@
 package dev.graft.artifact;
 
-import dev.graft.tensor.io.AtomicDirectory;
+import dev.graft.tensor.io.DirectoryKind;
+import dev.graft.tensor.io.OwnedDirectory;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /**
  * The model directory contract: a directory is a Graft model when it holds the manifest, and it
- * is written complete or not at all. An existing Graft model at the target is replaced only after
- * the new one is complete; anything else at the target is refused.
+ * is written complete or not at all ({@link OwnedDirectory}). An existing Graft model at the target is replaced
+ * only after the new one is complete, and files the user added to it are kept; anything else is refused.
  */
 public final class ModelDirectory {
 
     /** The manifest whose presence marks a complete Graft model directory. */
     public static final String MANIFEST = "graft-model.json";
+
+    /** A model directory; older ones (before ownership markers) are recognised by their manifest. */
+    public static final DirectoryKind KIND = new DirectoryKind("model", "Graft model", MANIFEST, Set.of(MANIFEST, "backbone",
+            "head.safetensors", "metrics.json", "provenance.json", "report.html", "plots", "peft.json", "peft.safetensors",
+            "preprocessor_config.json"));
 
     /** Fills a staging directory. */
     @FunctionalInterface
@@ -33,36 +38,21 @@ public final class ModelDirectory {
     }
 
     /**
-     * Checks that {@code target} may receive a model: absent, an empty directory, or an existing
-     * Graft model (which will be replaced). Call it before expensive work so the user learns early.
+     * Checks that {@code target} may receive a model: absent, an empty directory, or a Graft model (which will be
+     * replaced, keeping the files the user added to it). Call it before expensive work so the user learns early.
      */
     public static void checkWritable(Path target) {
-        if (!Files.exists(target) || isModel(target)) {
-            return;
-        }
-        if (!Files.isDirectory(target)) {
-            throw new IllegalArgumentException("Output " + target + " exists and is a file, not a Graft model directory. "
-                    + "Choose another --out path; Graft never overwrites other files.");
-        }
-        try (Stream<Path> entries = Files.list(target)) {
-            if (entries.findAny().isPresent()) {
-                throw new IllegalArgumentException("Output directory " + target + " exists, is not empty and is not a Graft model "
-                        + "(no " + MANIFEST + "). Choose another --out path or empty it; Graft never overwrites other files.");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot inspect output directory " + target + ": " + e.getMessage(), e);
-        }
+        OwnedDirectory.checkWritable(target, KIND);
     }
 
     /**
-     * Writes a model atomically at {@code target}: all files go into a staging directory, the
-     * manifest must be among them, and the directory is renamed into place (see {@link AtomicDirectory}).
+     * Writes a model atomically at {@code target} through {@link OwnedDirectory}: all files go into a staging
+     * directory, the manifest must be among them, and the directory is swapped into place.
      *
      * @return true when an existing model was replaced
      */
     public static boolean write(Path target, Writer writer) throws IOException {
-        checkWritable(target);
-        return AtomicDirectory.write(target, staging -> {
+        return OwnedDirectory.write(target, KIND, staging -> {
             writer.write(staging);
             if (!isModel(staging)) {
                 throw new IllegalStateException("model writer finished without writing " + MANIFEST);

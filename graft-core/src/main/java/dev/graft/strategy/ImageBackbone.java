@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDManager;
 import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.model.vision.VisionBackbone;
 import dev.graft.model.vision.VisionBackbones;
-import dev.graft.tensor.io.AtomicDirectory;
+import dev.graft.model.BackboneDirectory;
+import dev.graft.tensor.io.OwnedDirectory;
 import dev.graft.util.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,7 +103,7 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         try (NDManager manager = NDManager.newBaseManager()) {
             VisionBackbone net = VisionBackbones.fromCheckpoint(arch, checkpoint, manager);
             Files.createDirectories(target.toAbsolutePath().getParent());
-            AtomicDirectory.write(target, staging -> {
+            OwnedDirectory.write(target, BackboneDirectory.KIND, staging -> {
                 Map<String, String> extra = new LinkedHashMap<>();
                 extra.put("id", id);
                 extra.put("license", license);
@@ -173,7 +174,7 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
                     throw new IllegalArgumentException("no random initialisation for architecture " + pretrained.architecture());
                 }
                 random.initialize(manager);
-                dev.graft.tensor.io.AtomicDirectory.write(dir, staging -> {
+                OwnedDirectory.write(dir, BackboneDirectory.KIND, staging -> {
                     VisionBackbones.save(random, staging, java.util.Map.of("id", id + RANDOM_SUFFIX, "license", license,
                             "source", "random initialisation (seed 42) of the architecture of " + id));
                     preprocessing.write(staging.resolve(PreprocessorConfig.FILE));

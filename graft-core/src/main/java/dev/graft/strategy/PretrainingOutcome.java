@@ -11,7 +11,8 @@ import dev.graft.model.bert.BertForMaskedLm;
 import dev.graft.model.text.DjlTextEncoder;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.tensor.TensorData;
-import dev.graft.tensor.io.AtomicDirectory;
+import dev.graft.model.BackboneDirectory;
+import dev.graft.tensor.io.OwnedDirectory;
 import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.training.EpochLog;
@@ -71,7 +72,7 @@ public record PretrainingOutcome(TextModelSpec base, BertForMaskedLm model, Pret
         TextModelSpec named = new TextModelSpec(adaptedId(), base.directory(), base.sha256(), base.maxLength(), base.pooling(),
                 base.license(), "continued masked-LM pre-training of " + base.id() + " (sha256 " + base.sha256() + ")");
         TextModelSpec[] saved = new TextModelSpec[1];
-        AtomicDirectory.write(dir, staging -> {
+        OwnedDirectory.write(dir, BackboneDirectory.KIND, staging -> {
             try (DjlTextEncoder encoder = DjlTextEncoder.wrap(named, model.encoder(), 32)) {
                 saved[0] = encoder.saveTo(staging);
             }
@@ -124,21 +125,8 @@ public record PretrainingOutcome(TextModelSpec base, BertForMaskedLm model, Pret
      * Refuses an output path that {@link #save} would not replace: a file, or a non-empty directory
      * that is not an earlier pre-training output. Call it before training to fail early.
      */
-    public static void checkTarget(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            if (Files.exists(dir)) {
-                throw new IllegalArgumentException("--out " + dir + " exists and is not a directory. Choose another path.");
-            }
-            return;
-        }
-        boolean empty;
-        try (Stream<Path> s = Files.list(dir)) {
-            empty = s.findAny().isEmpty();
-        }
-        if (!empty && !(BertBackbone.isDirectory(dir) && Files.isRegularFile(dir.resolve(REPORT_FILE)))) {
-            throw new IllegalArgumentException("--out " + dir + " is a non-empty directory that is not a Graft pre-trained"
-                    + " backbone; Graft replaces only its own output. Choose another path or empty it.");
-        }
+    public static void checkTarget(Path dir) {
+        OwnedDirectory.checkWritable(dir, BackboneDirectory.KIND);
     }
 
     @Override

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.graft.tensor.TensorData;
-import dev.graft.tensor.io.AtomicDirectory;
+import dev.graft.tensor.io.OwnedDirectory;
 import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.tensor.safetensors.SafeTensorsFile;
 import java.io.IOException;
@@ -54,7 +54,7 @@ final class CheckpointStore {
 
     static void save(Path dir, State state, Map<String, TensorData> model, Map<String, TensorData> optimizer,
                      Map<String, TensorData> best) throws IOException {
-        AtomicDirectory.write(dir, staging -> {
+        OwnedDirectory.write(dir, Checkpointing.KIND, staging -> {
             SafeTensors.write(staging.resolve("model.safetensors"), model.values(), Map.of("format", "graft-checkpoint"));
             SafeTensors.write(staging.resolve("optimizer.safetensors"), optimizer.values(), Map.of("format", "graft-checkpoint"));
             if (best != null) {

@@ -1,7 +1,13 @@
 package dev.graft.training;
 
+import dev.graft.tensor.io.DirectoryKind;
+import dev.graft.tensor.io.OwnedDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Crash-safe checkpoints of a training run.
@@ -12,6 +18,43 @@ import java.util.Objects;
  * @param resume      continue from the checkpoint in {@code directory} instead of starting afresh
  */
 public record Checkpointing(Path directory, int everyEpochs, String fingerprint, boolean resume) {
+
+    /** A checkpoint directory; older ones (before ownership markers) are recognised by their {@code state.json}. */
+    public static final DirectoryKind KIND = new DirectoryKind("checkpoint", "training checkpoint", CheckpointStore.STATE,
+            Set.of(CheckpointStore.STATE, "model.safetensors", "optimizer.safetensors", "best.safetensors"));
+
+    /**
+     * Checks, before training, that {@code directory} can serve a run: with {@code resume} it must hold a checkpoint;
+     * without, it must be absent or empty, so that a new run never overwrites the resumable state of another one, nor
+     * a folder of the user's.
+     *
+     * @throws IllegalArgumentException naming the directory and what to do
+     */
+    public static void checkStart(Path directory, boolean resume) {
+        if (resume) {
+            if (!CheckpointStore.exists(directory)) {
+                throw new IllegalArgumentException("No checkpoint to resume in " + directory + " (no " + CheckpointStore.STATE
+                        + "). Name the checkpoint directory of the interrupted run, or train without resuming.");
+            }
+            return;
+        }
+        OwnedDirectory.checkWritable(directory, KIND);
+        if (CheckpointStore.exists(directory)) {
+            throw new IllegalArgumentException("Checkpoint directory " + directory + " holds the checkpoint of an interrupted run."
+                    + " Resume that run from it, or delete it (or name another checkpoint directory) to start afresh.");
+        }
+    }
+
+    /** Deletes a finished run's checkpoint: the files Graft wrote there; anything else stays. */
+    public static void discard(Path directory) {
+        try {
+            if (Files.exists(directory) && OwnedDirectory.isOwned(directory, KIND)) {
+                OwnedDirectory.delete(directory, KIND);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot remove the finished run's checkpoint " + directory + ": " + e.getMessage(), e);
+        }
+    }
 
     /** Validates the fields. */
     public Checkpointing {

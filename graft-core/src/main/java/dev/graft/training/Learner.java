@@ -102,6 +102,9 @@ public class Learner {
         if (val.size() == 0) {
             throw new IllegalArgumentException("no validation examples: early stopping and model selection need a validation set");
         }
+        if (checkpoints != null) {
+            Checkpointing.checkStart(checkpoints.directory(), checkpoints.resume());
+        }
         Map<String, Parameter> params = named.namedParameters();
         // what the best-epoch snapshot and checkpoints keep: parameters plus buffers (BatchNorm statistics)
         Map<String, Parameter> kept = withBuffers(params);

@@ -17,7 +17,7 @@ import dev.graft.strategy.EmbeddingCache;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.TrainingOutcome;
-import dev.graft.tensor.io.AtomicDirectory;
+import dev.graft.tensor.io.TemporaryDirectory;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -132,8 +132,8 @@ public final class SparkHeadTrainer {
             vectors.put(r.getString(0), a);
         }
         double embedSeconds = (System.nanoTime() - t0) / 1e9;
-        Path cacheDir = Files.createTempDirectory("graft-spark-embeddings");
-        try {
+        try (TemporaryDirectory tmp = TemporaryDirectory.create("graft-spark-embeddings")) {
+            Path cacheDir = tmp.path();
             EmbeddingCache cache = new EmbeddingCache(cacheDir);
             SentenceEncoder gathered = new GatheredEmbeddings(backbone, vectors);
             for (TextDataset d : sets) {
@@ -150,8 +150,6 @@ public final class SparkHeadTrainer {
                     p.metrics(), p.commandLine());
             return new TrainingOutcome(outcome.classifier(), outcome.fit(), outcome.validation(), outcome.test(), embedSeconds,
                     0, withSpark, outcome.predictions());
-        } finally {
-            AtomicDirectory.deleteTree(cacheDir);
         }
     }
 

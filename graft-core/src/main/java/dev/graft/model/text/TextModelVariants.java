@@ -6,7 +6,8 @@ import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertConfig;
 import dev.graft.model.bert.BertConfigInference;
 import dev.graft.model.bert.BertModel;
-import dev.graft.tensor.io.AtomicDirectory;
+import dev.graft.model.BackboneDirectory;
+import dev.graft.tensor.io.OwnedDirectory;
 import dev.graft.tensor.onnx.OnnxGraph;
 import dev.graft.util.GraftHome;
 import dev.graft.util.Hashes;
@@ -68,7 +69,7 @@ public final class TextModelVariants {
         try {
             BertConfig config = base.hasOnnx() ? BertConfigInference.fromOnnx(OnnxGraph.read(base.onnxFile()))
                     : dev.graft.model.bert.HfCheckpoints.readConfig(base.directory());
-            AtomicDirectory.write(dir, staging -> {
+            OwnedDirectory.write(dir, BackboneDirectory.KIND, staging -> {
                 try (NDManager manager = NDManager.newBaseManager()) {
                     Engine.getInstance().setRandomSeed((int) RANDOM_SEED);
                     BertModel model = new BertModel(config, 0f);
