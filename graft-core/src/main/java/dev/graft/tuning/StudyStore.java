@@ -43,6 +43,7 @@ public final class StudyStore implements AutoCloseable {
     /** Opens (creating if needed) the study in {@code dir}. */
     public static StudyStore open(Path dir) {
         Path file = dir.resolve(FILE);
+        checkStudyDirectory(dir);
         try {
             Files.createDirectories(dir);
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
@@ -59,6 +60,28 @@ public final class StudyStore implements AutoCloseable {
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("Cannot open the study database " + file + ": " + e.getMessage()
                     + ". Choose a writable --study directory (a study directory holds " + FILE + ").", e);
+        }
+    }
+
+    /**
+     * A study lives in its own directory: absent, empty, or an earlier study (it holds {@value #FILE}). Anything else
+     * is refused, so the study's files never mix with the user's.
+     */
+    static void checkStudyDirectory(Path dir) {
+        if (!Files.exists(dir) || Files.isRegularFile(dir.resolve(FILE))) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("Study directory " + dir + " is a file; name a new folder for the study.");
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            var names = entries.limit(3).map(p -> p.getFileName().toString()).toList();
+            if (!names.isEmpty()) {
+                throw new IllegalArgumentException("Study directory " + dir + " is not empty and holds no study (" + FILE + "); it"
+                        + " holds " + String.join(", ", names) + ". Name a new folder for the study, or an earlier study to resume it.");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot inspect the study directory " + dir + ": " + e.getMessage(), e);
         }
     }
 

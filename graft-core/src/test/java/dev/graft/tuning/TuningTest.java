@@ -190,6 +190,15 @@ class TuningTest {
     }
 
     @Test
+    void studyInAFolderWithTheUsersFilesIsRefusedAndLeftAlone(@TempDir Path dir) throws Exception {
+        Path mine = java.nio.file.Files.createDirectory(dir.resolve("experiments"));
+        java.nio.file.Files.writeString(mine.resolve("plan.md"), "mine");
+        var e = assertThrows(IllegalArgumentException.class, () -> StudyStore.open(mine));
+        assertTrue(e.getMessage().contains("plan.md") && e.getMessage().contains("holds no study"), e.getMessage());
+        assertEquals(java.util.List.of(mine.resolve("plan.md")), java.nio.file.Files.list(mine).toList());
+    }
+
+    @Test
     void tunablesApplyToTheConfiguration() {
         FeatureExtractionConfig c = Tunables.apply(FeatureExtractionConfig.defaults(),
                 Map.of("lr", 0.003, "weight_decay", 1e-4, "dropout", 0.3, "hidden", "64"));

@@ -195,7 +195,42 @@ public final class SparkData {
      * only when the task succeeds, so a task retried after a lost executor leaves no duplicate rows.
      */
     public static void writeParquet(Dataset<Row> data, String out, boolean overwrite) {
+        if (overwrite) {
+            checkReplaceableOutput(out);
+        }
         data.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(out);
+    }
+
+    /** Names of what Spark's Parquet writer leaves in an output folder. */
+    private static final java.util.regex.Pattern SPARK_OUTPUT = java.util.regex.Pattern.compile(
+            "part-.*|_SUCCESS|_committed_.*|_started_.*|\\..*\\.crc|_temporary");
+
+    /**
+     * Spark's overwrite deletes the whole output folder: on a local path, allow it only for a folder that holds
+     * nothing but an earlier Parquet output, so a mistyped output path never deletes the user's files.
+     */
+    static void checkReplaceableOutput(String out) {
+        java.net.URI uri = java.net.URI.create(out.replace(" ", "%20"));
+        if (uri.getScheme() != null && !uri.getScheme().equals("file") && uri.getScheme().length() > 1) {
+            return; // a cluster file system: Spark's own rules apply
+        }
+        Path dir = uri.getScheme() != null && uri.getScheme().equals("file") ? Path.of(uri) : Path.of(out);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("Output " + dir + " is a file, not an earlier Parquet output; Graft never deletes"
+                    + " files it did not write. Name another output.");
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            var foreign = entries.map(p -> p.getFileName().toString()).filter(n -> !SPARK_OUTPUT.matcher(n).matches()).limit(3).toList();
+            if (!foreign.isEmpty()) {
+                throw new IllegalArgumentException("Output " + dir + " holds files that are not Parquet output (" + String.join(", ", foreign)
+                        + "); replacing it would delete them. Name another output; Graft never deletes files it did not write.");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot inspect the output " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static String extension(String path) {
