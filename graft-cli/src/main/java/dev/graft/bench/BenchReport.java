@@ -201,14 +201,34 @@ public final class BenchReport {
         return root;
     }
 
-    /** Writes {@link #toJson()} to {@code file}, pretty-printed. */
+    /**
+     * Writes {@link #toJson()} to {@code file}, pretty-printed and atomically; an existing file is replaced only when
+     * it is an earlier bench result (Graft never overwrites a file it did not write).
+     */
     public void write(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(toJson()) + "\n");
+        if (Files.exists(file) && !isBenchResult(file)) {
+            throw new IllegalArgumentException(file + " exists and is not an earlier bench result; name another file for the"
+                    + " results. Graft never overwrites files it did not write.");
+        }
+        String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson()) + "\n";
+        dev.graft.tensor.io.AtomicFiles.writeAtomically(file.toAbsolutePath(), dev.graft.tensor.io.OnExisting.REPLACE,
+                out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static boolean isBenchResult(Path file) {
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) > (64L << 20)) {
+                return false;
+            }
+            var node = new ObjectMapper().readTree(file.toFile());
+            return node != null && node.has("measurements") && node.has("ratios") && node.has("settings");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** A plain-text table of everything. */
