@@ -73,11 +73,19 @@ public final class BertBackbone {
         AtomicFiles.writeString(dir.resolve(CONFIG_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(model.config())));
     }
 
-    /** The Hugging Face {@code config.json} form of a configuration. */
+    /**
+     * The Hugging Face {@code config.json} form of a configuration. Positions that start after the first rows of the
+     * table (RoBERTa's {@code padding_idx + 1}) are written as RoBERTa with {@code pad_token_id}, so that reading the
+     * file back gives the same offset.
+     */
     public static ObjectNode toJson(BertConfig c) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("model_type", "bert");
-        n.putArray("architectures").add("BertModel");
+        boolean roberta = c.positionOffset() > 0;
+        n.put("model_type", roberta ? "roberta" : "bert");
+        n.putArray("architectures").add(roberta ? "RobertaModel" : "BertModel");
+        if (roberta) {
+            n.put("pad_token_id", c.positionOffset() - 1);
+        }
         n.put("vocab_size", c.vocabSize());
         n.put("hidden_size", c.hiddenSize());
         n.put("num_hidden_layers", c.numLayers());

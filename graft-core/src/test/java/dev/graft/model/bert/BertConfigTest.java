@@ -34,4 +34,14 @@ class BertConfigTest {
         }
         assertThrows(IllegalArgumentException.class, () -> BertConfigInference.fromWeights(java.util.Map.of(), 2, 1e-12));
     }
+
+    @Test
+    void savedConfigKeepsRobertasPositionOffset(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        BertConfig roberta = new BertConfig(50, 8, 1, 2, 16, 20, 1, 1e-5, 2);
+        BertConfig bert = new BertConfig(50, 8, 1, 2, 16, 20, 2, 1e-12);
+        for (BertConfig c : java.util.List.of(roberta, bert)) {
+            java.nio.file.Files.writeString(dir.resolve(BertBackbone.CONFIG_FILE), BertBackbone.toJson(c).toString());
+            assertEquals(c, HfCheckpoints.readConfig(dir), () -> "round trip of " + c);
+        }
+    }
 }
