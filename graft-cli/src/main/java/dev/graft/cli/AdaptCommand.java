@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
                 "Measured (see the README): on frozen MiniLM features no method helps sentiment between Amazon books and kitchen reviews, and"
                         + " dann does not align them (a warning says so when the proxy A-distance does not fall). Fine-tuning on the"
                         + " source first (`graft train --strategy fine-tune`, then --model DIR of that model) lifts books -> kitchen"
-                        + " from 74% to 90%, and mmd and coral then add up to 1.7 points.",
+                        + " from 74%% to 90%%, and mmd and coral then add up to 1.7 points.",
                 "The target file's labels, if it has any, are never read. Validation and early stopping use held-out source"
                         + " examples. With --eval (labelled target data) the source-only baseline and the adapted model are both"
                         + " scored on it. The proxy A-distance 2(1-2ε) between the domains (ε: held-out error of a linear domain"

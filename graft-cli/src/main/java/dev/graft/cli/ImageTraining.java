@@ -103,7 +103,7 @@ final class ImageTraining {
         } else {
             FeatureExtractionConfig fe = FeatureExtractionConfig.defaults();
             feConfig = fe.withTraining(trainConfig(fe.training())).withHiddenUnits(c.options.hidden).withDropout(c.options.dropout)
-                    .withThreads(threads);
+                    .withOptimizer(c.options.optimizer(fe.optimizer())).withThreads(threads);
             settings.putAll(feConfig.describe());
         }
         settings.put("image_size", backbone.preprocessing().outputHeight() + "x" + backbone.preprocessing().outputWidth());
@@ -182,8 +182,8 @@ final class ImageTraining {
             cfg = cfg.withBackboneLr(c.options.lrBackbone != null ? c.options.lrBackbone : cfg.backboneLr(),
                     c.options.layerDecay != null ? c.options.layerDecay : cfg.layerDecay());
         }
-        if (!"adamw".equals(c.options.optimizer)) {
-            cfg = cfg.withOptimizer(cfg.optimizer().withKind(c.options.optimizer));
+        if (!"adamw".equals(c.options.optimizer) || c.options.momentum != null) {
+            cfg = cfg.withOptimizer(c.options.optimizer(cfg.optimizer()));
         }
         return cfg.withOptimizer(cfg.optimizer().withMaxGradNorm(c.options.maxGradNorm)).withL2sp(c.options.l2sp).withThreads(threads);
     }

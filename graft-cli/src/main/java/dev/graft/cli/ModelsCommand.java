@@ -1,6 +1,8 @@
 package dev.graft.cli;
 
 import dev.graft.model.text.TextModels;
+import dev.graft.model.vision.VisionBackbones;
+import dev.graft.strategy.ImageBackbone;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,8 +24,8 @@ final class ModelsCommand implements Callable<Integer> {
 
     /** {@code graft models list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"List the pretrained models bundled with Graft (no download needed): the NAME to pass to"
-                    + " `graft train --model`, the model id, its licence and what it is good for.", ""})
+            description = {"List the pretrained models bundled with Graft (no download needed) and the image models imported into"
+                    + " the Graft home: the NAME to pass to `graft train --model`, the model id, its licence and what it is good for.", ""})
     static final class ListCommand implements Callable<Integer> {
 
         @Spec
@@ -35,6 +37,18 @@ final class ModelsCommand implements Callable<Integer> {
             out.printf("%-10s %-40s %-12s %s%n", "NAME", "ID", "LICENCE", "DESCRIPTION");
             for (TextModels.Bundled b : TextModels.bundled()) {
                 out.printf("%-10s %-40s %-12s %s%n", b.name(), b.id(), b.license(), b.description());
+            }
+            var images = ImageBackbone.listImported();
+            out.println();
+            if (images.isEmpty()) {
+                out.println("Image models: none imported yet (`graft models import --onnx FILE` or `--safetensors FILE --architecture ARCH`).");
+            } else {
+                out.println("Imported image models (" + ImageBackbone.importedModels() + "):");
+                out.printf("%-24s %-16s %-12s %s%n", "NAME", "ARCHITECTURE", "LICENCE", "SOURCE");
+                for (ImageBackbone b : images) {
+                    out.printf("%-24s %-16s %-12s %s%n", b.directory().getFileName(),
+                            VisionBackbones.configField(b.directory(), "architecture", "?"), b.license(), b.source());
+                }
             }
             out.println();
             out.println("Any directory with model.onnx and tokenizer.json (and optionally backbone.json) also works as --model PATH.");

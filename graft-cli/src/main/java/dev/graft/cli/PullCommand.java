@@ -46,7 +46,7 @@ final class PullCommand implements Callable<Integer> {
         out.println("files:     " + String.join(", ", m.files()));
         String license = ModelCard.read(m.directory().resolve("README.md")).license().orElse(null);
         out.println("licence:   " + (license == null ? "unknown" : license));
-        Licenses.trainingWarning(ref.repoId(), license).ifPresent(w -> System.err.println(w));
+        Licenses.trainingWarning(ref.repoId(), license).ifPresent(w -> System.err.println("warning: " + w));
         out.println("use it as: --model " + RepoRef.PREFIX + ref);
         return 0;
     }

@@ -18,6 +18,7 @@ import dev.graft.strategy.FineTuning;
 import dev.graft.training.FreezeSchedule;
 import dev.graft.training.Monitor;
 import dev.graft.training.TrainConfig;
+import dev.graft.training.optim.OptimizerSpec;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -112,8 +113,11 @@ final class TrainingOptions {
     @Option(names = "--layer-decay", paramLabel = "F", description = "fine-tune: learning-rate factor per layer going down; 1 = same rate for all (default: 0.9).")
     Double layerDecay;
 
-    @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "adamw|sgd", description = "fine-tune: optimiser (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "adamw|sgd", description = "Optimiser of the trained weights (default: ${DEFAULT-VALUE}).")
     String optimizer;
+
+    @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum in [0, 1) (default 0.9); only with --optimizer sgd.")
+    Double momentum;
 
     @Option(names = "--schedule", defaultValue = "linear", paramLabel = "NAME",
             description = "fine-tune: learning-rate schedule: linear (warm-up then linear decay), cosine, onecycle or constant (default: ${DEFAULT-VALUE}; onecycle for images).")
@@ -225,9 +229,21 @@ final class TrainingOptions {
         return tc;
     }
 
+    /** {@code --optimizer} and {@code --momentum} applied to {@code base}. */
+    OptimizerSpec optimizer(OptimizerSpec base) {
+        OptimizerSpec o = base.withKind(optimizer);
+        if (momentum != null) {
+            if (o.kind() != OptimizerSpec.Kind.SGD) {
+                throw new IllegalArgumentException("--momentum applies to --optimizer sgd; AdamW has no momentum setting.");
+            }
+            o = o.withMomentum(momentum);
+        }
+        return o;
+    }
+
     FeatureExtractionConfig featureExtractionConfig() {
         FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
-        c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout);
+        c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout).withOptimizer(optimizer(c.optimizer()));
         return threads == null ? c : c.withThreads(threads);
     }
 
@@ -235,7 +251,7 @@ final class TrainingOptions {
         FineTuneConfig c = FineTuneConfig.defaults();
         FreezeSchedule freeze = new FreezeSchedule(parseUnfreeze(unfreeze == null ? "all" : unfreeze), headEpochs, gradual, freezeEmbeddings);
         c = c.withTraining(trainConfig(c.training())).withSchedule(schedule, warmup).withFreeze(freeze)
-                .withOptimizer(c.optimizer().withKind(optimizer).withMaxGradNorm(maxGradNorm)).withL2sp(l2sp)
+                .withOptimizer(optimizer(c.optimizer()).withMaxGradNorm(maxGradNorm)).withL2sp(l2sp)
                 .withHead(hidden, dropout)
                 .withBackboneLr(lrBackbone != null ? lrBackbone : peftSpec() != null ? PeftSpec.DEFAULT_LEARNING_RATE : c.backboneLr(),
                         layerDecay != null ? layerDecay : c.layerDecay());

@@ -91,8 +91,8 @@ public final class FeatureExtraction {
         try (NDManager manager = NDManager.newBaseManager()) {
             ClassifierHead head = new ClassifierHead(new HeadConfig(e.train()[0].length, labels.size(), config.hiddenUnits(), config.dropout()));
             head.initialize(manager);
-            Learner learner = new Learner(head, head, config.training(), List.of());
-            return finder.run(learner, head, head, TrainingPlan.simple(),
+            Learner learner = new Learner(head, head, config.training(), config.plan(), List.of());
+            return finder.run(learner, head, head, config.plan(),
                     new DenseBatches(e.train(), RunProvenance.indices(splits.train(), labels)));
         }
     }
@@ -111,7 +111,7 @@ public final class FeatureExtraction {
         try {
             ClassifierHead head = new ClassifierHead(new HeadConfig(dim, labels.size(), config.hiddenUnits(), config.dropout()));
             head.initialize(manager);
-            Learner learner = new Learner(head, head, config.training(), listeners);
+            Learner learner = new Learner(head, head, config.training(), config.plan(), listeners);
             FitResult fit = learner.fit(new DenseBatches(trainX, RunProvenance.indices(splits.train(), labels)),
                     new DenseBatches(valX, RunProvenance.indices(splits.val(), labels)));
             TextClassifier classifier = new TextClassifier(backbone, head, labels, NAME, manager);

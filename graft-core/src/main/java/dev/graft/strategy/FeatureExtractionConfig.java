@@ -1,6 +1,8 @@
 package dev.graft.strategy;
 
 import dev.graft.training.TrainConfig;
+import dev.graft.training.TrainingPlan;
+import dev.graft.training.optim.OptimizerSpec;
 import dev.graft.util.GraftHome;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,13 +18,15 @@ import java.util.Objects;
  * @param encodeBatchSize texts per backbone forward pass
  * @param threads         CPU threads for the backbone
  * @param cacheDir        where embeddings are cached
+ * @param optimizer       how the head is optimised (AdamW by default; SGD with momentum)
  */
 public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConfig training, int encodeBatchSize,
-                                      int threads, Path cacheDir) {
+                                      int threads, Path cacheDir, OptimizerSpec optimizer) {
 
     /** Validates the fields. */
     public FeatureExtractionConfig {
         Objects.requireNonNull(training, "training");
+        Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(cacheDir, "cacheDir");
         if (hiddenUnits < 0) {
             throw new IllegalArgumentException("hidden units must be ≥ 0 (0 = linear head), got " + hiddenUnits);
@@ -35,6 +39,12 @@ public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConf
         }
     }
 
+    /** Settings with the AdamW optimiser. */
+    public FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConfig training, int encodeBatchSize, int threads,
+                                   Path cacheDir) {
+        this(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, OptimizerSpec.adamW());
+    }
+
     /** Linear head with dropout 0.1, {@link TrainConfig#defaults()}, batch 32, all cores, cache under GRAFT_HOME. */
     public static FeatureExtractionConfig defaults() {
         return new FeatureExtractionConfig(0, 0.1, TrainConfig.defaults(), 32, Runtime.getRuntime().availableProcessors(),
@@ -43,27 +53,37 @@ public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConf
 
     /** Copy with other training settings. */
     public FeatureExtractionConfig withTraining(TrainConfig v) {
-        return new FeatureExtractionConfig(hiddenUnits, dropout, v, encodeBatchSize, threads, cacheDir);
+        return new FeatureExtractionConfig(hiddenUnits, dropout, v, encodeBatchSize, threads, cacheDir, optimizer);
     }
 
     /** Copy with a hidden layer of {@code v} units (0 = none). */
     public FeatureExtractionConfig withHiddenUnits(int v) {
-        return new FeatureExtractionConfig(v, dropout, training, encodeBatchSize, threads, cacheDir);
+        return new FeatureExtractionConfig(v, dropout, training, encodeBatchSize, threads, cacheDir, optimizer);
     }
 
     /** Copy with another dropout. */
     public FeatureExtractionConfig withDropout(double v) {
-        return new FeatureExtractionConfig(hiddenUnits, v, training, encodeBatchSize, threads, cacheDir);
+        return new FeatureExtractionConfig(hiddenUnits, v, training, encodeBatchSize, threads, cacheDir, optimizer);
     }
 
     /** Copy with another thread count. */
     public FeatureExtractionConfig withThreads(int v) {
-        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, v, cacheDir);
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, v, cacheDir, optimizer);
     }
 
     /** Copy with another cache directory. */
     public FeatureExtractionConfig withCacheDir(Path v) {
-        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, v);
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, v, optimizer);
+    }
+
+    /** Copy with another optimiser for the head. */
+    public FeatureExtractionConfig withOptimizer(OptimizerSpec v) {
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, v);
+    }
+
+    /** The head's training plan: this optimiser, nothing frozen, one learning rate. */
+    public TrainingPlan plan() {
+        return new TrainingPlan(optimizer, null, null, 0, false);
     }
 
     /** Every setting by name, for provenance and tracking. */
@@ -71,7 +91,10 @@ public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConf
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("head_hidden_units", hiddenUnits);
         m.put("head_dropout", dropout);
-        m.put("optimizer", "adamw");
+        m.put("optimizer", optimizer.key());
+        if (optimizer.kind() == OptimizerSpec.Kind.SGD) {
+            m.put("momentum", optimizer.momentum());
+        }
         m.put("epochs", training.epochs());
         m.put("batch_size", training.batchSize());
         m.put("learning_rate", training.learningRate());

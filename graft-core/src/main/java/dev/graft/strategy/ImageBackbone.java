@@ -56,6 +56,32 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
     }
 
     /**
+     * The image backbones registered under {@link #importedModels()} (by {@code graft models import} or a
+     * {@code ARCH:FILE} reference), sorted by name; folders that are not readable backbones are left out.
+     */
+    public static java.util.List<ImageBackbone> listImported() {
+        Path root = importedModels();
+        if (!Files.isDirectory(root)) {
+            return java.util.List.of();
+        }
+        try (java.util.stream.Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(d -> !d.getFileName().toString().startsWith(".") && VisionBackbones.isBackboneDirectory(d))
+                    .sorted()
+                    .map(d -> {
+                        try {
+                            return open(d);
+                        } catch (RuntimeException unreadable) {
+                            return null;
+                        }
+                    })
+                    .filter(java.util.Objects::nonNull)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the imported image models in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Resolves a model reference: {@code ARCH:FILE} (a torchvision/timm safetensors checkpoint of one of
      * {@link VisionBackbones#CHECKPOINT_ARCHITECTURES}, imported on first use), a backbone directory, or a name
      * registered with {@code graft models import} (e.g. {@code mobilenetv2}) under {@link #importedModels()}.

@@ -104,7 +104,7 @@ public final class ImageTransfer {
             ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), labels.size(), config.hiddenUnits(),
                     config.dropout()));
             head.initialize(manager);
-            Learner learner = new Learner(head, head, config.training(), listeners);
+            Learner learner = new Learner(head, head, config.training(), config.plan(), listeners);
             FitResult fit = learner.fit(new DenseBatches(trainX, indices(splits.train(), labels)),
                     new DenseBatches(valX, indices(splits.val(), labels)));
             ImageClassifier classifier = new ImageClassifier(backbone, head, labels, spec.preprocessing(), FeatureExtraction.NAME,

@@ -16,8 +16,8 @@ import java.util.Random;
 
 /**
  * The learning-rate range test (Smith 2017; fastai's {@code lr_find}): train for a few steps while
- * the learning rate grows exponentially, record the smoothed loss, and suggest the rate where the
- * loss falls fastest. The model's weights and trainability are restored afterwards and the
+ * the learning rate grows exponentially, record the smoothed loss, and suggest a rate inside its
+ * longest descent (fastai's "valley"). The model's weights and trainability are restored afterwards and the
  * optimiser used is a throw-away one, so the model is exactly as it was; the same seed gives the
  * same curve and suggestion.
  */
@@ -28,7 +28,7 @@ public final class LrFinder {
      *
      * @param learningRates base learning rate at each step
      * @param losses        exponentially smoothed, bias-corrected training loss at each step
-     * @param suggestion    rate at the steepest descent of the smoothed loss
+     * @param suggestion    rate inside the longest descent of the smoothed loss (fastai's "valley")
      * @param minimumLossLr rate at the lowest smoothed loss (a suggestion should sit well below it)
      */
     public record Result(List<Double> learningRates, List<Double> losses, double suggestion, double minimumLossLr) {
@@ -119,25 +119,39 @@ public final class LrFinder {
                 }
             });
         }
-        return new Result(lrs, losses, steepest(lrs, losses), lrs.get(argmin(losses)));
+        return new Result(lrs, losses, suggest(lrs, losses), lrs.get(argmin(losses)));
     }
 
-    /** The rate where the smoothed loss falls fastest per unit of log learning rate, before its minimum. */
-    static double steepest(List<Double> lrs, List<Double> losses) {
-        int end = argmin(losses);
-        if (end < 2) {
+    /**
+     * The suggested rate, by fastai's "valley" rule: find the longest stretch over which the smoothed loss keeps
+     * falling (the longest decreasing subsequence of the curve) and take the point a half-section past its first third.
+     * Unlike the single steepest step, it is not drawn to a noisy first few steps while the loss goes on falling for
+     * decades of learning rate after them. Only the curve up to its lowest point is searched, so the suggestion sits
+     * below the rate of the minimum loss.
+     */
+    static double suggest(List<Double> lrs, List<Double> losses) {
+        int n = argmin(losses) + 1;
+        if (n < 3) {
             return lrs.get(0);
         }
-        int best = 1;
-        double bestSlope = Double.POSITIVE_INFINITY;
-        for (int i = 1; i <= end; i++) {
-            double slope = (losses.get(i) - losses.get(i - 1)) / (Math.log(lrs.get(i)) - Math.log(lrs.get(i - 1)));
-            if (slope < bestSlope) {
-                bestSlope = slope;
-                best = i;
+        int[] lds = new int[n];
+        java.util.Arrays.fill(lds, 1);
+        int maxStart = 0;
+        int maxEnd = 0;
+        for (int i = 1; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                if (losses.get(i) < losses.get(j) && lds[i] < lds[j] + 1) {
+                    lds[i] = lds[j] + 1;
+                }
+            }
+            if (lds[maxEnd] < lds[i]) {
+                maxEnd = i;
+                maxStart = maxEnd - lds[maxEnd];
             }
         }
-        return lrs.get(best);
+        double sections = (maxEnd - maxStart) / 3.0;
+        int idx = Math.max(0, Math.min(n - 1, maxStart + (int) sections + (int) (sections / 2)));
+        return lrs.get(idx);
     }
 
     private static int argmin(List<Double> v) {

@@ -45,10 +45,10 @@ public final class Licenses {
     public static Optional<String> trainingWarning(String modelId, String license) {
         switch (status(license)) {
             case NON_COMMERCIAL:
-                return Optional.of("warning: the licence of " + modelId + " is '" + license + "', which does not allow "
+                return Optional.of("the licence of " + modelId + " is '" + license + "', which does not allow "
                         + "commercial use; a model adapted from it inherits that restriction");
             case UNKNOWN:
-                return Optional.of("warning: the licence of " + modelId + " is "
+                return Optional.of("the licence of " + modelId + " is "
                         + (license == null || license.isBlank() || license.equalsIgnoreCase("unknown") ? "unknown"
                         : "'" + license + "' (custom)") + "; check the model page before using the adapted model");
             default:

@@ -55,6 +55,21 @@ public record OptimizerSpec(Kind kind, double momentum, double maxGradNorm) {
         };
     }
 
+    /**
+     * Copy with another SGD momentum, in [0, 1).
+     *
+     * @throws IllegalArgumentException for AdamW, which has no momentum setting, or a value outside [0, 1)
+     */
+    public OptimizerSpec withMomentum(double v) {
+        if (kind != Kind.SGD) {
+            throw new IllegalArgumentException("momentum applies to the sgd optimizer; AdamW has none.");
+        }
+        if (!(v >= 0 && v < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + v);
+        }
+        return new OptimizerSpec(kind, v, maxGradNorm);
+    }
+
     /** Copy with another clipping norm. */
     public OptimizerSpec withMaxGradNorm(double v) {
         return new OptimizerSpec(kind, momentum, v);
