@@ -54,7 +54,7 @@ final class CompareCommand implements Callable<Integer> {
             description = "Smallest accuracy gap that counts (fraction; default: ${DEFAULT-VALUE}); raised to 2 standard errors on small evaluation sets.")
     double margin;
 
-    @Option(names = "--image-size", paramLabel = "N", description = "images: crop size fed to the network instead of the model's (e.g. 64).")
+    @Option(names = "--image-size", paramLabel = "N", description = "images: crop size fed to the network instead of the model's (at least 32, e.g. 64).")
     Integer imageSize;
 
     @Option(names = "--augment", defaultValue = "standard", paramLabel = "standard|noflip|none",

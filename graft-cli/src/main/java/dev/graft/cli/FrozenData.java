@@ -85,7 +85,7 @@ final class FrozenData {
             d = d.subsample(max, seed);
         }
         ImageDataset v = d.verify(threads, false);
-        v.skippedNote().ifPresent(System.err::println);
+        v.notices().forEach(System.err::println);
         return v;
     }
 

@@ -29,7 +29,7 @@ final class ImageEvaluation {
 
     static int evaluate(Path model, Path data, boolean json, PrintWriter out) throws Exception {
         ImageDataset d = ImageDataReader.read(data).verify(2, false);
-        d.skippedNote().ifPresent(System.err::println);
+        d.notices().forEach(System.err::println);
         try (ImageClassifier c = ImageClassifier.load(model)) {
             List<Path> files = d.examples().stream().map(ImageExample::file).toList();
             float[][] probs = c.probabilities(files);

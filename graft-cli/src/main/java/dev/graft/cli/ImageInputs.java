@@ -3,9 +3,11 @@ package dev.graft.cli;
 import dev.graft.data.image.ImageDataReader;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageSplits;
-import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.strategy.ImageBackbone;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Image data and backbones as {@code graft rank} and {@code graft compare} read them (the same rules as {@code graft train}). */
 final class ImageInputs {
@@ -42,20 +44,55 @@ final class ImageInputs {
         return random ? b.randomInit() : b;
     }
 
-    /** {@code b} with crop size {@code imageSize} (shorter side resized to size·256/224 first), or unchanged when null. */
+    /**
+     * {@code b} with crop size {@code imageSize} (shorter side resized to size·256/224 first), or unchanged when null;
+     * a size the backbones cannot take is refused naming {@code --image-size}.
+     */
     static ImageBackbone resized(ImageBackbone b, Integer imageSize) {
         if (imageSize == null) {
             return b;
         }
-        var p = b.preprocessing();
-        var q = new PreprocessorConfig((int) Math.round(imageSize * 256.0 / 224), imageSize, imageSize, p.rescaleFactor(), p.doNormalize(),
-                p.mean(), p.std());
-        return new ImageBackbone(b.id(), b.directory(), b.sha256(), b.license(), b.source(), q);
+        try {
+            return b.withImageSize(imageSize);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--image-size: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses an output directory inside one of the image folders read: the saved model would be read back as a
+     * class (its plots are images) by the next run on that folder.
+     */
+    static void refuseOutputInsideData(Path out, Path... data) {
+        Path o = real(out);
+        for (Path d : data) {
+            if (d != null && Files.isDirectory(d) && o.startsWith(real(d))) {
+                throw new IllegalArgumentException("--out " + out + " lies inside the image folder " + d + " that this run reads:"
+                        + " the saved model would be read as a class by the next run on it. Choose an --out outside " + d + ".");
+            }
+        }
+    }
+
+    /** {@code p} with symbolic links resolved as far as it exists (the rest appended), absolute and normalised. */
+    private static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(abs));
+        } catch (IOException e) {
+            return abs;
+        }
     }
 
     private static ImageDataset verified(ImageDataset d, int threads, PrintStream err) {
         ImageDataset v = d.verify(threads, false);
-        v.skippedNote().ifPresent(err::println);
+        v.notices().forEach(err::println);
         return v;
     }
 }

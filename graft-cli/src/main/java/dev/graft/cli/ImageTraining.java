@@ -68,13 +68,8 @@ final class ImageTraining {
         }
         String modelName = "minilm".equals(c.options.model) ? "mobilenetv2" : c.options.model; // the text default makes no sense for images
         ModelDirectory.checkWritable(c.out);
-        ImageBackbone backbone = resolveModel(modelName);
-        if (c.imageSize != null) {
-            var p = backbone.preprocessing();
-            var q = new dev.graft.data.image.PreprocessorConfig((int) Math.round(c.imageSize * 256.0 / 224), c.imageSize, c.imageSize,
-                    p.rescaleFactor(), p.doNormalize(), p.mean(), p.std());
-            backbone = new ImageBackbone(backbone.id(), backbone.directory(), backbone.sha256(), backbone.license(), backbone.source(), q);
-        }
+        ImageInputs.refuseOutputInsideData(c.out, c.options.train, c.options.val, c.options.test);
+        ImageBackbone backbone = ImageInputs.resized(resolveModel(modelName), c.imageSize);
         int threads = c.options.threads != null ? c.options.threads : Math.min(2, Runtime.getRuntime().availableProcessors());
         int workers = Math.max(1, Math.min(2, threads));
         ImageDataset train = ImageDataReader.read(c.options.train);
@@ -190,7 +185,7 @@ final class ImageTraining {
 
     private ImageDataset verified(ImageDataset d, int threads, PrintStream err) {
         ImageDataset v = d.verify(threads, c.strict);
-        v.skippedNote().ifPresent(err::println);
+        v.notices().forEach(err::println);
         return v;
     }
 

@@ -44,7 +44,7 @@ final class RankCommand implements Callable<Integer> {
     @Option(names = "--measure", description = "Also train a feature-extraction head on each candidate and print its measured accuracy.")
     boolean measure;
 
-    @Option(names = "--image-size", paramLabel = "N", description = "images: crop size fed to the network instead of the model's (e.g. 96).")
+    @Option(names = "--image-size", paramLabel = "N", description = "images: crop size fed to the network instead of the model's (at least 32, e.g. 96).")
     Integer imageSize;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")

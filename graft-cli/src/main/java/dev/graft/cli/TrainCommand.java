@@ -67,7 +67,7 @@ final class TrainCommand implements Callable<Integer> {
     String augment;
 
     @Option(names = "--image-size", paramLabel = "N",
-            description = "images: crop size fed to the network instead of the model's (e.g. 96 for small images; shorter side resized to N·256/224 first).")
+            description = "images: crop size fed to the network instead of the model's (at least 32; e.g. 96 for small images; shorter side resized to N·256/224 first).")
     Integer imageSize;
 
     @Option(names = "--strict", description = "images: fail on an unreadable image instead of skipping it.")

@@ -42,7 +42,8 @@ class ImageTrainReportTest {
     @TempDir
     Path dir;
 
-    private static void square(Path file, Random r, boolean bright) throws Exception {
+    /** A 20×20 PNG of one random dark or bright colour. */
+    static void square(Path file, Random r, boolean bright) throws Exception {
         BufferedImage img = new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         int base = bright ? 180 : 20;
@@ -53,8 +54,8 @@ class ImageTrainReportTest {
         ImageIO.write(img, "png", file.toFile());
     }
 
-    /** A random B0 checkpoint (initialised weights, timm names) so the run has a real backbone to load. */
-    private Path b0Checkpoint() throws Exception {
+    /** A random B0 checkpoint (initialised weights, timm names) in {@code dir}, so a run has a real backbone to load. */
+    static Path b0Checkpoint(Path dir) throws Exception {
         Path file = dir.resolve("b0.safetensors");
         try (NDManager m = NDManager.newBaseManager()) {
             ai.djl.engine.Engine.getInstance().setRandomSeed(1);
@@ -83,7 +84,7 @@ class ImageTrainReportTest {
         Path model = dir.resolve("model");
         Path store = dir.resolve("mlruns");
         CliHarness.Result res = CliHarness.run("train", "--train", train.toString(), "--val", train.toString(), "--test",
-                test.toString(), "--model", "efficientnet-b0:" + b0Checkpoint(), "--image-size", "32", "--epochs", "2",
+                test.toString(), "--model", "efficientnet-b0:" + b0Checkpoint(dir), "--image-size", "32", "--epochs", "2",
                 "--out", model.toString(), "-q", "--tracking-dir", store.toString(), "--run-name", "squares");
         assertEquals(0, res.code(), res.err());
         assertTrue(res.out().contains("Report: "), res.out());

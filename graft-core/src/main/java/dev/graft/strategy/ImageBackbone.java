@@ -176,6 +176,15 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         return Optional.of(Map.entry(arch, Path.of(model.substring(colon + 1))));
     }
 
+    /**
+     * This backbone fed {@code size × size} images instead of its own size (see {@link PreprocessorConfig#withImageSize}).
+     *
+     * @throws IllegalArgumentException when {@code size} is below {@link PreprocessorConfig#MIN_IMAGE_SIZE}
+     */
+    public ImageBackbone withImageSize(int size) {
+        return new ImageBackbone(id, directory, sha256, license, source, preprocessing.withImageSize(size));
+    }
+
     /** Suffix of a backbone name that asks for {@link #randomInit()}. */
     public static final String RANDOM_SUFFIX = "-random";
 

@@ -137,6 +137,9 @@ public final class ImageBatches implements BatchSource, AutoCloseable {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
+            if (e.getCause() instanceof Error err) {
+                throw err; // e.g. out of memory: the learner reports it as such, not as a failed batch
+            }
             throw new IllegalStateException(e.getCause());
         }
     }

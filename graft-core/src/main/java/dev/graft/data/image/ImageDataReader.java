@@ -1,5 +1,6 @@
 package dev.graft.data.image;
 
+import dev.graft.artifact.ModelDirectory;
 import dev.graft.data.DataException;
 import java.io.IOException;
 import java.io.Reader;
@@ -18,7 +19,8 @@ import org.apache.commons.csv.CSVRecord;
 
 /**
  * Reads image data sets: a folder {@code root/<class>/<image>} (nested folders below a class folder
- * are included; hidden files and folders and non-image files are skipped and counted), or a CSV/TSV
+ * are included; hidden files and folders, Graft model folders and non-image files are skipped and
+ * counted, class folders without images named), or a CSV/TSV
  * with a path column and a label column (paths relative to the CSV's folder; a listed file that
  * does not exist is an error naming it).
  */
@@ -38,7 +40,7 @@ public final class ImageDataReader {
     public static boolean isImageData(Path path) {
         if (Files.isDirectory(path)) {
             try (Stream<Path> classes = Files.list(path)) {
-                return classes.filter(Files::isDirectory).filter(d -> !ImageDataset.isHidden(d)).anyMatch(d -> {
+                return classes.filter(Files::isDirectory).filter(d -> !ImageDataset.isHidden(d) && !ModelDirectory.isModel(d)).anyMatch(d -> {
                     try (Stream<Path> files = Files.walk(d, 3)) {
                         return files.anyMatch(f -> Files.isRegularFile(f) && ImageDecoder.hasImageExtension(f));
                     } catch (IOException e) {
@@ -83,9 +85,16 @@ public final class ImageDataReader {
                 + " or a CSV/TSV with path and label columns.");
     }
 
-    /** Reads {@code root/<class>/<image>}. */
+    /**
+     * Reads {@code root/<class>/<image>}. Hidden files and folders (including the {@code .NAME.partial-*} folders of an
+     * interrupted save) and Graft model folders (holding {@code graft-model.json}: a model saved inside the data) are
+     * skipped at any depth and counted; a class folder left without images is named in {@link ImageDataset#emptyClasses()},
+     * and an error when fewer than two classes have images.
+     */
     public static ImageDataset readFolder(Path root) {
         List<ImageExample> examples = new ArrayList<>();
+        List<Path> models = new ArrayList<>();
+        List<String> empty = new ArrayList<>();
         int[] hidden = {0};
         int[] other = {0};
         try (Stream<Path> top = Files.list(root)) {
@@ -98,12 +107,24 @@ public final class ImageDataReader {
                     other[0]++;
                     continue;
                 }
+                if (ModelDirectory.isModel(cls)) {
+                    models.add(cls.toAbsolutePath().normalize());
+                    continue;
+                }
                 String label = cls.getFileName().toString();
+                int before = examples.size();
                 Files.walkFileTree(cls, new java.nio.file.SimpleFileVisitor<>() {
                     @Override
                     public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
-                        if (!dir.equals(cls) && ImageDataset.isHidden(dir)) {
+                        if (dir.equals(cls)) {
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+                        if (ImageDataset.isHidden(dir)) {
                             hidden[0]++;
+                            return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                        }
+                        if (ModelDirectory.isModel(dir)) {
+                            models.add(dir.toAbsolutePath().normalize());
                             return java.nio.file.FileVisitResult.SKIP_SUBTREE;
                         }
                         return java.nio.file.FileVisitResult.CONTINUE;
@@ -121,6 +142,9 @@ public final class ImageDataReader {
                         return java.nio.file.FileVisitResult.CONTINUE;
                     }
                 });
+                if (examples.size() == before) {
+                    empty.add(label);
+                }
             }
         } catch (IOException e) {
             throw new DataException("Cannot list image folder " + root + ": " + e.getMessage(), e);
@@ -128,9 +152,11 @@ public final class ImageDataReader {
         examples.sort(java.util.Comparator.comparing(ImageExample::label).thenComparing(e -> e.file().toString()));
         if (examples.isEmpty()) {
             throw new DataException("No images in " + root + ". Expected class folders with images inside: "
-                    + root + "/<class>/<image>.jpg (JPEG, PNG, GIF, BMP or WebP).");
+                    + root + "/<class>/<image>.jpg (JPEG, PNG, GIF, BMP or WebP)."
+                    + (empty.isEmpty() ? "" : " These class folders are empty: " + String.join(", ", empty) + "."));
         }
-        ImageDataset d = new ImageDataset(root, examples, hidden[0], other[0], Map.of(), ImageDataset.namesDigest(examples));
+        ImageDataset d = new ImageDataset(root, examples, hidden[0], other[0],
+                models, empty, Map.of(), ImageDataset.namesDigest(examples));
         requireTwoClasses(d);
         return d;
     }
@@ -215,15 +241,18 @@ public final class ImageDataReader {
         if (examples.isEmpty()) {
             throw new DataException("No images listed in " + file + ".");
         }
-        ImageDataset d = new ImageDataset(file, examples, hidden, other, Map.of(), ImageDataset.namesDigest(examples));
+        ImageDataset d = new ImageDataset(file, examples, hidden, other, List.of(), List.of(), Map.of(),
+                ImageDataset.namesDigest(examples));
         requireTwoClasses(d);
         return d;
     }
 
-    private static void requireTwoClasses(ImageDataset d) {
+    /** Refuses a data set with images of fewer than two classes, naming the class folders left without images. */
+    static void requireTwoClasses(ImageDataset d) {
         if (d.classCounts().size() < 2) {
             throw new DataException(d.source() + " has images of only one class " + d.classes()
-                    + "; a classifier needs at least two class folders (or labels).");
+                    + (d.emptyClasses().isEmpty() ? "" : " (class folder(s) without a readable image: " + String.join(", ",
+                    d.emptyClasses()) + ")") + "; a classifier needs at least two class folders (or labels) with images.");
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,22 +20,33 @@ import java.util.concurrent.Future;
 
 /**
  * Labelled images read from a folder of class folders or a CSV/TSV of {@code path,label}, with
- * what was left out: hidden files, non-image files, listed files that do not exist, and images
- * that failed to decode (after {@link #verify}).
+ * what was left out: hidden files and folders, non-image files, Graft model folders saved inside the
+ * data, class folders without images, listed files that do not exist, and images that failed to
+ * decode (after {@link #verify}).
  *
- * @param source      the folder or CSV file read
- * @param examples    the images, in a stable order (class, then file name; or file order for CSV)
- * @param skippedHidden  hidden files and folders ignored
- * @param skippedOther   non-image files ignored
- * @param corrupt     images that failed to decode, with the reason
- * @param sha256      digest of every kept image's bytes and label (set by {@link #verify}; else of names and labels)
+ * @param source        the folder or CSV file read
+ * @param examples      the images, in a stable order (class, then file name; or file order for CSV)
+ * @param skippedHidden hidden files and folders ignored
+ * @param skippedOther  non-image files ignored
+ * @param skippedModels Graft model folders (they hold {@code graft-model.json}) ignored: a model saved inside the data is not a class
+ * @param emptyClasses  class folders ignored because they hold no (readable) image, sorted
+ * @param corrupt       images that failed to decode, with the reason
+ * @param sha256        digest of every kept image's bytes and label (set by {@link #verify}; else of names and labels)
  */
-public record ImageDataset(Path source, List<ImageExample> examples, int skippedHidden, int skippedOther,
-                           Map<Path, String> corrupt, String sha256) {
+public record ImageDataset(Path source, List<ImageExample> examples, int skippedHidden, int skippedOther, List<Path> skippedModels,
+                           List<String> emptyClasses, Map<Path, String> corrupt, String sha256) {
+
+    /** Decodes one image (a seam for tests); must throw {@link ImageDecodeException} for a bad file. */
+    @FunctionalInterface
+    interface Decoder {
+        void decode(byte[] bytes, Path file);
+    }
 
     /** Copies the collections. */
     public ImageDataset {
         examples = List.copyOf(examples);
+        skippedModels = List.copyOf(skippedModels);
+        emptyClasses = List.copyOf(new java.util.TreeSet<>(emptyClasses));
         corrupt = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(corrupt));
     }
 
@@ -57,11 +69,21 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
         return List.copyOf(classCounts().keySet());
     }
 
-    /** A one-line note of what was skipped, or empty. */
-    public java.util.Optional<String> skippedNote() {
+    /**
+     * What to tell the user about this data set: a {@code note:} line of what was skipped (hidden, non-image and
+     * unreadable files, model folders), and a {@code warning:} line naming class folders ignored for having no
+     * readable image; empty when there is nothing to say.
+     */
+    public List<String> notices() {
+        List<String> lines = new ArrayList<>();
         List<String> parts = new ArrayList<>();
+        if (!skippedModels.isEmpty()) {
+            parts.add(skippedModels.size() + " Graft model folder(s) saved inside the data (" + String.join(", ",
+                    skippedModels.stream().limit(5).map(p -> source.toAbsolutePath().normalize().relativize(p).toString()).toList())
+                    + (skippedModels.size() > 5 ? ", ..." : "") + "; a model is not a class)");
+        }
         if (skippedHidden > 0) {
-            parts.add(skippedHidden + " hidden file(s)");
+            parts.add(skippedHidden + " hidden file(s) or folder(s)");
         }
         if (skippedOther > 0) {
             parts.add(skippedOther + " non-image file(s)");
@@ -70,15 +92,28 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
             parts.add(corrupt.size() + " unreadable image(s): " + String.join("; ", corrupt.entrySet().stream().limit(5)
                     .map(e -> e.getKey() + " (" + e.getValue() + ")").toList()) + (corrupt.size() > 5 ? "; ..." : ""));
         }
-        return parts.isEmpty() ? java.util.Optional.empty()
-                : java.util.Optional.of("note: " + source + ": skipped " + String.join(", ", parts));
+        if (!parts.isEmpty()) {
+            lines.add("note: " + source + ": skipped " + String.join(", ", parts));
+        }
+        if (!emptyClasses.isEmpty()) {
+            lines.add("warning: " + source + ": ignored " + emptyClasses.size() + " class folder(s) without a readable image: "
+                    + String.join(", ", emptyClasses));
+        }
+        return lines;
     }
 
     /**
-     * Decodes every image once (on {@code threads} threads), drops those that fail (or, with
-     * {@code strict}, throws naming the first), and fingerprints the bytes.
+     * Decodes every image once (on {@code threads} threads), drops those that fail to decode — corrupt, truncated,
+     * unsupported or over {@link ImagePixelLimit} — (or, with {@code strict}, throws naming the first), and
+     * fingerprints the bytes. A class left without images is named in {@link #emptyClasses()}; fewer than two
+     * classes left (of two or more) is an error. Running out of memory is never taken for a bad image: it fails
+     * the check with what to do.
      */
     public ImageDataset verify(int threads, boolean strict) {
+        return verify(threads, strict, ImageDecoder::decode);
+    }
+
+    ImageDataset verify(int threads, boolean strict, Decoder decoder) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "graft-image-verify");
             t.setDaemon(true);
@@ -88,8 +123,13 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
             List<Future<byte[]>> digests = new ArrayList<>();
             for (ImageExample e : examples) {
                 digests.add(pool.submit(() -> {
-                    byte[] bytes = Files.readAllBytes(e.file());
-                    ImageDecoder.decode(bytes, e.file());
+                    byte[] bytes;
+                    try {
+                        bytes = Files.readAllBytes(e.file());
+                    } catch (IOException ex) {
+                        throw new ImageDecodeException(e.file(), "cannot read the file (" + ex.getMessage() + ")", ex);
+                    }
+                    decoder.decode(bytes, e.file());
                     return Hashes.sha256().digest(bytes);
                 }));
             }
@@ -104,14 +144,14 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
                     Hashes.update(md, e.label());
                     kept.add(e);
                 } catch (java.util.concurrent.ExecutionException ex) {
-                    Throwable c = ex.getCause();
-                    String reason = c instanceof ImageDecodeException ? c.getMessage().replace("Cannot decode image " + e.file() + ": ", "")
-                            : String.valueOf(c.getMessage());
+                    if (!(ex.getCause() instanceof ImageDecodeException c)) {
+                        throw notADataError(ex.getCause(), e.file(), threads);
+                    }
                     if (strict) {
-                        throw new DataException("Image " + e.file() + " cannot be decoded: " + reason
+                        throw new DataException("Image " + e.file() + " cannot be decoded: " + c.reason()
                                 + ". Remove or replace it, or train without --strict to skip such files.", c);
                     }
-                    bad.put(e.file(), reason);
+                    bad.put(e.file(), c.reason());
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                     throw new DataException("interrupted while checking images", ex);
@@ -120,10 +160,35 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
             if (kept.isEmpty()) {
                 throw new DataException("No readable images in " + source + " (" + bad.size() + " failed to decode).");
             }
-            return new ImageDataset(source, kept, skippedHidden, skippedOther, bad, HexFormat.of().formatHex(md.digest()));
+            List<String> lost = new ArrayList<>(emptyClasses);
+            Set<String> left = kept.stream().map(ImageExample::label).collect(java.util.stream.Collectors.toSet());
+            classCounts().keySet().stream().filter(c -> !left.contains(c)).forEach(lost::add);
+            ImageDataset v = new ImageDataset(source, kept, skippedHidden, skippedOther, skippedModels, lost, bad,
+                    HexFormat.of().formatHex(md.digest()));
+            if (classCounts().size() >= 2) {
+                ImageDataReader.requireTwoClasses(v);
+            }
+            return v;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * A failure other than a bad image, to rethrow: out of memory becomes a failure that says what to do (never a
+     * skipped image, which would make the data depend on free memory); other errors and exceptions stay as they are.
+     */
+    private static RuntimeException notADataError(Throwable cause, Path file, int threads) {
+        if (cause instanceof OutOfMemoryError oom) {
+            return new IllegalStateException("Out of Java heap while decoding " + file + " on " + threads + " thread(s) (max heap "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB). Give Java more memory (-Xmx, e.g. GRAFT_JAVA_OPTS=-Xmx8g),"
+                    + " decode on fewer threads, or lower the pixel limit (" + ImagePixelLimit.PROPERTY + ", now "
+                    + ImagePixelLimit.format(ImagePixelLimit.get()) + ").", oom);
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
     }
 
     /** A stratified random sample of at most {@code max} images (the same for the same seed). */
@@ -179,7 +244,8 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
             Hashes.update(md, e.file().toString());
             Hashes.update(md, e.label());
         }
-        return new ImageDataset(source, kept, skippedHidden, skippedOther, corrupt, HexFormat.of().formatHex(md.digest()));
+        return new ImageDataset(source, kept, skippedHidden, skippedOther, skippedModels, emptyClasses, corrupt,
+                HexFormat.of().formatHex(md.digest()));
     }
 
     private Map<String, List<ImageExample>> byClass() {

@@ -20,6 +20,9 @@ import javax.imageio.stream.ImageInputStream;
  * BMP and WebP files to 8-bit RGB the way PIL's {@code convert("RGB")} does: grayscale is
  * replicated into three channels (no gamma conversion), palettes are expanded, alpha is dropped,
  * CMYK is colour-converted; JPEG EXIF orientation is applied.
+ *
+ * <p>Every decode first reads the image's dimensions from its header and refuses one over
+ * {@link ImagePixelLimit} ({@link ImageTooLargeException}) before decoding any pixel.
  */
 public final class ImageDecoder {
 
@@ -41,7 +44,10 @@ public final class ImageDecoder {
         return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
-    /** Decodes {@code file}; a corrupt, truncated or unsupported file raises {@link ImageDecodeException} naming it. */
+    /**
+     * Decodes {@code file}; a corrupt, truncated, unsupported or too large ({@link ImagePixelLimit}) file raises
+     * {@link ImageDecodeException} naming it.
+     */
     public static RgbImage decode(Path file) {
         byte[] bytes;
         try {
@@ -52,8 +58,9 @@ public final class ImageDecoder {
         return decode(bytes, file);
     }
 
-    /** Decodes image bytes; {@code name} is used in errors. */
+    /** Decodes image bytes as {@link #decode(Path)} does; {@code name} is used in errors. */
     public static RgbImage decode(byte[] bytes, Path name) {
+        long maxPixels = ImagePixelLimit.get(); // a bad setting fails here, not as a "corrupt" image
         BufferedImage img;
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -63,6 +70,7 @@ public final class ImageDecoder {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                ImagePixelLimit.check(name, reader.getWidth(0), reader.getHeight(0), maxPixels); // from the header, before any pixel
                 img = reader.read(0);
             } finally {
                 reader.dispose();

@@ -46,6 +46,27 @@ public record PreprocessorConfig(int shortestEdge, int cropHeight, int cropWidth
         }
     }
 
+    /**
+     * The smallest image size {@link #withImageSize} accepts: MobileNetV2, ResNet and EfficientNet halve the
+     * resolution five times (÷32), so a smaller input has no spatial extent left in the last stages — the limit
+     * Keras Applications also enforces for these networks ({@code min_size=32}).
+     */
+    public static final int MIN_IMAGE_SIZE = 32;
+
+    /**
+     * This preprocessing for a {@code size × size} network input: the shorter side resized to {@code size·256/224}
+     * (the ImageNet ratio), then a centre crop of {@code size}; rescaling and normalisation unchanged.
+     *
+     * @throws IllegalArgumentException when {@code size} is below {@link #MIN_IMAGE_SIZE}
+     */
+    public PreprocessorConfig withImageSize(int size) {
+        if (size < MIN_IMAGE_SIZE) {
+            throw new IllegalArgumentException("image size must be at least " + MIN_IMAGE_SIZE + " pixels (the image backbones,"
+                    + " MobileNetV2, ResNet and EfficientNet, downsample by 32), got " + size + ".");
+        }
+        return new PreprocessorConfig((int) Math.round(size * 256.0 / 224), size, size, rescaleFactor, doNormalize, mean, std);
+    }
+
     /** The torchvision ImageNet convention: shorter side 256, centre crop 224, ImageNet mean and std. */
     public static PreprocessorConfig imagenet() {
         return new PreprocessorConfig(256, 224, 224, 1 / 255.0, true, new float[] {0.485f, 0.456f, 0.406f},

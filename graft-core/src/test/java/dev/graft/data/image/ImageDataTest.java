@@ -18,6 +18,7 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -155,9 +156,96 @@ class ImageDataTest {
         ImageDataset v = d.verify(2, false);
         assertEquals(6, v.size());
         assertTrue(v.corrupt().keySet().iterator().next().toString().endsWith("truncated.png"));
-        assertTrue(v.skippedNote().orElseThrow().contains("truncated.png"), v.skippedNote().orElseThrow());
+        assertTrue(v.notices().get(0).contains("truncated.png"), v.notices().toString());
         DataException e = assertThrows(DataException.class, () -> d.verify(1, true));
         assertTrue(e.getMessage().contains("truncated.png"), e.getMessage());
+    }
+
+    private static void images(Path dir, int n) throws Exception {
+        Files.createDirectories(dir);
+        for (int i = 0; i < n; i++) {
+            ImageIO.write(halves(8, 8, Color.WHITE, new Color(i * 40, 0, 0), BufferedImage.TYPE_INT_RGB), "png",
+                    dir.resolve(i + ".png").toFile());
+        }
+    }
+
+    @Test
+    void graftModelFoldersAndUnfinishedSavesInsideTheDataAreNotClasses() throws Exception {
+        Path root = tmp.resolve("data");
+        images(root.resolve("cat"), 2);
+        images(root.resolve("dog"), 2);
+        // a model saved into the data folder (its plots are PNGs), one saved inside a class folder, and an unfinished save
+        images(root.resolve("my-model/plots"), 3);
+        Files.writeString(root.resolve("my-model/graft-model.json"), "{}");
+        images(root.resolve("cat/old-model/plots"), 1);
+        Files.writeString(root.resolve("cat/old-model/graft-model.json"), "{}");
+        images(root.resolve(".my-model.partial-12ab/plots"), 2);
+
+        ImageDataset d = ImageDataReader.read(root);
+        assertEquals(List.of("cat", "dog"), d.classes());
+        assertEquals(4, d.size());
+        assertEquals(List.of(root.resolve("cat/old-model").toAbsolutePath().normalize(), root.resolve("my-model").toAbsolutePath().normalize()),
+                d.skippedModels().stream().sorted().toList());
+        assertEquals(1, d.skippedHidden());
+        assertEquals(List.of("note: " + root + ": skipped 2 Graft model folder(s) saved inside the data (cat/old-model, my-model;"
+                + " a model is not a class), 1 hidden file(s) or folder(s)"), d.verify(1, false).notices());
+
+        Path onlyModels = tmp.resolve("models-only");
+        images(onlyModels.resolve("m/plots"), 1);
+        Files.writeString(onlyModels.resolve("m/graft-model.json"), "{}");
+        assertFalse(ImageDataReader.isImageData(onlyModels), "a folder holding only a model is not image data");
+    }
+
+    @Test
+    void classFoldersWithoutImagesAreNamedInAWarning() throws Exception {
+        Path root = tmp.resolve("data");
+        images(root.resolve("cat"), 2);
+        images(root.resolve("dog"), 2);
+        Files.createDirectories(root.resolve("empty"));
+        Files.createDirectories(root.resolve("notes-only"));
+        Files.writeString(root.resolve("notes-only/readme.txt"), "x");
+        ImageDataset d = ImageDataReader.read(root);
+        assertEquals(List.of("empty", "notes-only"), d.emptyClasses());
+        assertEquals(List.of("cat", "dog"), d.classes());
+        List<String> notices = d.verify(1, false).notices();
+        assertEquals("warning: " + root + ": ignored 2 class folder(s) without a readable image: empty, notes-only",
+                notices.get(notices.size() - 1));
+
+        // a class whose only image cannot be decoded is named too, after the check
+        Files.createDirectories(root.resolve("bird"));
+        Files.write(root.resolve("bird/broken.png"), new byte[] {1, 2, 3});
+        ImageDataset v = ImageDataReader.read(root).verify(1, false);
+        assertEquals(List.of("bird", "empty", "notes-only"), v.emptyClasses());
+        assertEquals(List.of("cat", "dog"), v.classes());
+    }
+
+    @Test
+    void fewerThanTwoClassesWithImagesIsAnErrorNamingTheEmptyFolders() throws Exception {
+        Path root = tmp.resolve("data");
+        images(root.resolve("cat"), 2);
+        Files.createDirectories(root.resolve("dog"));
+        DataException e = assertThrows(DataException.class, () -> ImageDataReader.read(root));
+        assertEquals(root + " has images of only one class [cat] (class folder(s) without a readable image: dog); a classifier"
+                + " needs at least two class folders (or labels) with images.", e.getMessage());
+
+        Files.write(root.resolve("dog/broken.png"), new byte[] {1, 2, 3});
+        ImageDataset d = ImageDataReader.read(root);
+        DataException after = assertThrows(DataException.class, () -> d.verify(1, false));
+        assertTrue(after.getMessage().contains("only one class [cat] (class folder(s) without a readable image: dog)"), after.getMessage());
+    }
+
+    @Test
+    void imageSizeBelowTheBackbonesMinimumIsRefused() {
+        PreprocessorConfig imagenet = PreprocessorConfig.imagenet();
+        for (int size : new int[] {-1, 0, 1, 31}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> imagenet.withImageSize(size));
+            assertEquals("image size must be at least 32 pixels (the image backbones, MobileNetV2, ResNet and EfficientNet,"
+                    + " downsample by 32), got " + size + ".", e.getMessage());
+        }
+        PreprocessorConfig small = imagenet.withImageSize(32);
+        assertEquals(new PreprocessorConfig(37, 32, 32, imagenet.rescaleFactor(), true, imagenet.mean(), imagenet.std()), small);
+        assertEquals(new PreprocessorConfig(110, 96, 96, imagenet.rescaleFactor(), true, imagenet.mean(), imagenet.std()),
+                imagenet.withImageSize(96));
     }
 
     @Test
