@@ -1,6 +1,6 @@
 package dev.graft.data.image;
 
-import dev.graft.artifact.ModelDirectory;
+import dev.graft.tensor.io.OwnedDirectory;
 import dev.graft.data.DataException;
 import java.io.IOException;
 import java.io.Reader;
@@ -40,7 +40,7 @@ public final class ImageDataReader {
     public static boolean isImageData(Path path) {
         if (Files.isDirectory(path)) {
             try (Stream<Path> classes = Files.list(path)) {
-                return classes.filter(Files::isDirectory).filter(d -> !ImageDataset.isHidden(d) && !ModelDirectory.isModel(d)).anyMatch(d -> {
+                return classes.filter(Files::isDirectory).filter(d -> !ImageDataset.isHidden(d) && !isGraftOutput(d)).anyMatch(d -> {
                     try (Stream<Path> files = Files.walk(d, 3)) {
                         return files.anyMatch(f -> Files.isRegularFile(f) && ImageDecoder.hasImageExtension(f));
                     } catch (IOException e) {
@@ -107,7 +107,7 @@ public final class ImageDataReader {
                     other[0]++;
                     continue;
                 }
-                if (ModelDirectory.isModel(cls)) {
+                if (isGraftOutput(cls)) {
                     models.add(cls.toAbsolutePath().normalize());
                     continue;
                 }
@@ -123,7 +123,7 @@ public final class ImageDataReader {
                             hidden[0]++;
                             return java.nio.file.FileVisitResult.SKIP_SUBTREE;
                         }
-                        if (ModelDirectory.isModel(dir)) {
+                        if (isGraftOutput(dir)) {
                             models.add(dir.toAbsolutePath().normalize());
                             return java.nio.file.FileVisitResult.SKIP_SUBTREE;
                         }
@@ -275,4 +275,12 @@ public final class ImageDataReader {
         return dot > 0 && ImageDecoder.EXTENSIONS.contains(t.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
+
+    /** The manifest of a model directory (artifact layer's {@code ModelDirectory.MANIFEST}, named here to keep layers apart). */
+    private static final String MODEL_MANIFEST = "graft-model.json";
+
+    /** Whether {@code dir} is a folder Graft wrote (a model, checkpoint or backbone), which is never a class of images. */
+    static boolean isGraftOutput(Path dir) {
+        return OwnedDirectory.markedKind(dir).isPresent() || Files.isRegularFile(dir.resolve(MODEL_MANIFEST));
+    }
 }
