@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft lr-find}: the learning-rate range test on the user's data, with a suggestion. */
 @Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sweep the learning rate exponentially over a few training steps and suggest the rate where the loss falls"
-                + " fastest (Smith's range test, fastai's lr_find). Takes the same data, model and strategy options as"
+        description = {"Sweep the learning rate exponentially over a few training steps and suggest a rate inside the longest"
+                + " descent of the loss, before its minimum (Smith's range test; fastai's lr_find with its valley rule). Takes the same data, model and strategy options as"
                 + " `graft train`; nothing is saved except the optional plot and JSON. The same seed gives the same suggestion.", ""})
 final class LrFindCommand implements Callable<Integer> {
 
