@@ -18,7 +18,10 @@ import java.util.Objects;
  * closing quote (as in {@code "Hi" she said}) is kept as written, quotes included, and a multi-line
  * record with a broken quote is re-read line by line when each line has the expected number of
  * columns; otherwise the error names the line where the record starts. Empty lines are skipped,
- * spaces inside fields are kept, labels are trimmed. Every record must have as many fields as the
+ * spaces inside fields are kept. Labels are trimmed and otherwise compared exactly: labels that
+ * differ in case or inner spacing ({@code Spam}, {@code spam}) are separate classes, which
+ * {@link LabelMap#similarLabelsWarning} reports; they are not merged, since only the user knows
+ * whether they mean the same class. Every record must have as many fields as the
  * header (or, without one, the first row): a row with more fields is an error naming its line, since
  * an unquoted delimiter inside a text would otherwise shift the label column. Rows with fewer fields
  * are accepted as long as they hold the text and label columns.
