@@ -25,6 +25,10 @@ final class DataOptionsMixin {
     @Option(names = "--skip-empty-label", description = "Drop rows whose label is empty instead of failing (the number dropped is reported).")
     boolean skipEmptyLabel;
 
+    @Option(names = "--max-line-bytes", paramLabel = "N",
+            description = "Longest line accepted, in bytes; a CSV/TSV record whose quoted field spans lines counts as one (default: " + dev.graft.data.BoundedLineReader.DEFAULT_MAX_LINE_BYTES + " = 8 MiB). Longer input is refused, naming the line.")
+    Integer maxLineBytes;
+
     /** A note for standard error when rows were dropped, e.g. {@code "note: skipped 3 row(s) ... in a.csv"}. */
     static java.util.Optional<String> skippedNote(dev.graft.data.TextDataset dataset) {
         int n = dataset.source().skippedRows();
@@ -42,6 +46,9 @@ final class DataOptionsMixin {
         }
         if (format != null) {
             o = o.withFormat(DataFormat.parse(format));
+        }
+        if (maxLineBytes != null) {
+            o = o.withMaxLineBytes(maxLineBytes);
         }
         return o.withSkipEmptyText(skipEmptyText).withSkipEmptyLabel(skipEmptyLabel);
     }

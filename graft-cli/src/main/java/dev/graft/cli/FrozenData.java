@@ -1,6 +1,8 @@
 package dev.graft.cli;
 
+import dev.graft.data.BoundedLineReader;
 import dev.graft.data.DataException;
+import dev.graft.data.Excerpt;
 import dev.graft.data.DataOptions;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;
@@ -11,7 +13,6 @@ import dev.graft.data.image.ImageDataset;
 import dev.graft.strategy.ImageBackbone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ final class FrozenData {
             TextDataset read = TextDataReader.read(file, options);
             d = read.derive(read.name(), read.examples().stream().map(e -> new TextExample(e.text(), UNLABELLED, e.line())).toList());
         } catch (DataException e) {
-            d = lines(file, e);
+            d = lines(file, options.maxLineBytes(), e);
         }
         return max == null ? d : Splits.subsample(d, max, seed);
     }
@@ -64,7 +65,7 @@ final class FrozenData {
         try {
             return TextDataReader.read(file, options);
         } catch (DataException e) {
-            return lines(file, e);
+            return lines(file, options.maxLineBytes(), e);
         }
     }
 
@@ -89,24 +90,23 @@ final class FrozenData {
         return v;
     }
 
-    private static TextDataset lines(Path file, DataException cause) {
+    private static TextDataset lines(Path file, int maxLineBytes, DataException cause) {
         if (!Files.isRegularFile(file)) {
             throw cause;
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<TextExample> out = new ArrayList<>();
+        try (BoundedLineReader in = new BoundedLineReader(Files.newInputStream(file), file.toString(), maxLineBytes)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.isBlank()) {
+                    out.add(new TextExample(line, UNLABELLED, in.lineNumber()));
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
         }
-        List<TextExample> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (!lines.get(i).isBlank()) {
-                out.add(new TextExample(lines.get(i), UNLABELLED, i + 1));
-            }
-        }
         if (out.isEmpty()) {
-            throw new DataException(file + " has no texts: it is not a readable data file (" + cause.getMessage()
+            throw new DataException(file + " has no texts: it is not a readable data file (" + Excerpt.of(cause.getMessage())
                     + ") and has no non-blank lines. Give a CSV/TSV/JSONL file with a text column, or one text per line.");
         }
         return TextDataset.of(file.getFileName().toString(), out);

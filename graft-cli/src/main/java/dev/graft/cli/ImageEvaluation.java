@@ -4,17 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.Json;
 import dev.graft.artifact.Prediction;
+import dev.graft.data.BoundedLineReader;
 import dev.graft.data.DataException;
+import dev.graft.data.Excerpt;
 import dev.graft.data.image.ImageDataReader;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageExample;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.training.Inference;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,20 +54,19 @@ final class ImageEvaluation {
         return 0;
     }
 
-    static int predict(Path model, InputStream in, String inputName, boolean json, PrintWriter out) throws Exception {
+    static int predict(Path model, BoundedLineReader in, String inputName, boolean json, PrintWriter out) throws Exception {
         List<Path> files = new ArrayList<>();
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
-        int n = 0;
-        while ((line = r.readLine()) != null) {
-            n++;
+        while ((line = in.readLine()) != null) {
+            int n = in.lineNumber();
             String t = line.strip();
             if (t.isEmpty()) {
                 continue;
             }
             Path p = Path.of(t);
             if (!Files.isRegularFile(p)) {
-                throw new DataException(inputName + " line " + n + ": image " + t + " does not exist (absolute: " + p.toAbsolutePath() + ").");
+                throw new DataException(inputName + " line " + n + ": image " + Excerpt.of(t) + " does not exist (absolute: "
+                        + Excerpt.of(p.toAbsolutePath().toString()) + ").");
             }
             files.add(p);
         }

@@ -5,16 +5,10 @@ import dev.graft.artifact.Json;
 import dev.graft.artifact.Prediction;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.data.DataException;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.graft.data.BoundedLineReader;
+import dev.graft.data.StandardInput;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
@@ -31,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = {"Label new texts with a trained model, one text per input line.",
                 "",
                 "Prints one line per non-blank input line, in input order: label<TAB>probability<TAB>text"
-                        + " (or JSON Lines with --json). Blank lines are skipped.",
+                        + " (or JSON Lines with --json). Blank lines are skipped. A line ends at LF, CRLF or a lone CR.",
                 ""})
 final class PredictCommand implements Callable<Integer> {
 
@@ -49,34 +43,28 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON Lines: {\"text\", \"label\", \"probability\", \"probabilities\"}.")
     boolean json;
 
+    @Option(names = "--max-line-bytes", paramLabel = "N",
+            description = "Longest input line accepted, in bytes (default: " + BoundedLineReader.DEFAULT_MAX_LINE_BYTES + " = 8 MiB)."
+                    + " Longer input is refused, naming the line.")
+    int maxLineBytes = BoundedLineReader.DEFAULT_MAX_LINE_BYTES;
+
     @Override
     public Integer call() throws Exception {
+        if (maxLineBytes < 1) {
+            throw new IllegalArgumentException("--max-line-bytes must be at least 1, got " + maxLineBytes + ".");
+        }
         if (dev.graft.artifact.ImageClassifier.isImageModel(model)) {
-            try (InputStream in = open()) {
+            try (BoundedLineReader in = open()) {
                 return ImageEvaluation.predict(model, in, inputName(), json, spec.commandLine().getOut());
             }
         }
         // The input is opened first so that a wrong path fails before the model is loaded.
-        try (InputStream in = open(); TextClassifier classifier = TextClassifier.load(model)) {
+        try (BoundedLineReader in = open(); TextClassifier classifier = TextClassifier.load(model)) {
             PrintWriter out = spec.commandLine().getOut();
             List<String> chunk = new ArrayList<>(CHUNK);
-            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT);
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            int lineNo = 0;
             int texts = 0;
-            while (readLine(in, buffer)) {
-                lineNo++;
-                String line;
-                try {
-                    line = decoder.reset().decode(ByteBuffer.wrap(buffer.toByteArray())).toString();
-                } catch (CharacterCodingException e) {
-                    throw new DataException(inputName() + " line " + lineNo + " is not valid UTF-8. Re-save the input as UTF-8"
-                            + " (e.g. with `iconv -f WINDOWS-1252 -t UTF-8`) and try again.");
-                }
-                if (lineNo == 1 && line.startsWith("\uFEFF")) {
-                    line = line.substring(1); // byte-order mark
-                }
+            String line;
+            while ((line = in.readLine()) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
@@ -120,49 +108,20 @@ final class PredictCommand implements Callable<Integer> {
         texts.clear();
     }
 
-    /**
-     * Reads the bytes of one line, without its line break ({@code \n} or {@code \r\n}), into {@code line};
-     * lines are decoded one by one so that an invalid byte is reported with its own line number.
-     *
-     * @return false at the end of the input
-     */
-    private static boolean readLine(InputStream in, ByteArrayOutputStream line) throws IOException {
-        line.reset();
-        int b;
-        boolean any = false;
-        while ((b = in.read()) >= 0) {
-            any = true;
-            if (b == '\n') {
-                break;
-            }
-            line.write(b);
-        }
-        if (!any) {
-            return false;
-        }
-        byte[] bytes = line.toByteArray();
-        if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
-            line.reset();
-            line.write(bytes, 0, bytes.length - 1);
-        }
-        return true;
-    }
-
-    private InputStream open() throws IOException {
+    /** The input as bounded lines: a file, or standard input for {@code -} (refused when it is closed). */
+    private BoundedLineReader open() throws IOException {
         if ("-".equals(input)) {
-            return new BufferedInputStream(System.in) {
-                @Override
-                public void close() {
-                    // standard input stays open
-                }
-            };
+            return new BoundedLineReader(StandardInput.open(), inputName(), maxLineBytes);
         }
         java.nio.file.Path file = java.nio.file.Path.of(input);
         if (Files.isDirectory(file)) {
             throw new DataException("Input " + input + " is a directory. Pass a text file with one text per line, or - for standard input.");
         }
+        if (StandardInput.isAlias(file)) {
+            StandardInput.requireOpen();
+        }
         try {
-            return new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            return new BoundedLineReader(Files.newInputStream(file), input, maxLineBytes);
         } catch (NoSuchFileException e) {
             throw new DataException("Input file " + input + " does not exist (absolute: " + file.toAbsolutePath()
                     + "). Pass a text file with one text per line, or - for standard input.");

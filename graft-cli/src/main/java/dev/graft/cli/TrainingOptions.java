@@ -206,13 +206,22 @@ final class TrainingOptions {
         return new FineTuning(fineTuneConfig(), peftSpec());
     }
 
-    /** Checks the split settings before any data or model is read. */
+    /** Checks the split settings before any data or model is read, for a command that trains (and so needs validation data). */
     void checkSplitSettings() {
+        checkSplitSettings(true);
+    }
+
+    /** Checks the split settings before any data or model is read; {@code needsValidation}: refuse settings that leave none. */
+    void checkSplitSettings(boolean needsValidation) {
         checkFraction("--val-fraction", valFraction);
         checkFraction("--test-fraction", testFraction);
         if (val == null && test == null && valFraction + testFraction >= 1) {
             throw new IllegalArgumentException("--val-fraction + --test-fraction must be below 1 so that data is left for"
                     + " training, got " + (valFraction + testFraction) + ". Lower one of them (the defaults are 0.1 each).");
+        }
+        if (needsValidation && val == null && valFraction == 0) {
+            throw new IllegalArgumentException("--val-fraction 0 leaves no validation data, which training needs to choose its"
+                    + " best epoch. Give a fraction above 0 (the default is 0.1) or a validation file with --val.");
         }
     }
 
@@ -318,5 +327,6 @@ final class TrainingOptions {
                     splits.test().map(t -> ", test " + t.size()).orElse(""), counts);
         }
         LabelMap.imbalanceWarning(splits.train()).ifPresent(w -> err.println("warning: " + w));
+        LabelMap.similarLabelsWarning(splits.train()).ifPresent(w -> err.println("warning: " + w));
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +59,7 @@ class CliBadInputTest {
         CliHarness.Result r = CliHarness.run(all.toArray(String[]::new));
         assertEquals(GraftCli.FAILURE, r.code(), r::toString);
         assertTrue(r.err().lines().anyMatch(l -> l.startsWith("error: ")), r::toString);
+        assertFalse(r.err().contains("\tat "), () -> "no stack trace: " + r);
         for (String e : expected) {
             assertTrue(r.err().contains(e), () -> "stderr lacks '" + e + "': " + r);
         }
@@ -299,5 +301,154 @@ class CliBadInputTest {
         CliHarness.Result r = CliHarness.run("predict", "--model", model.toString(), "--input", input.toString());
         assertEquals(GraftCli.FAILURE, r.code(), r::toString);
         assertTrue(r.err().contains("texts.txt line 3 is not valid UTF-8") && r.err().contains("Re-save"), r::toString);
+    }
+
+    /** Runs {@code train} without -q and checks that it fails on the data before any embedding is computed. */
+    private CliHarness.Result trainFailsBeforeEmbedding(List<String> args, String... expected) {
+        List<String> all = new ArrayList<>(List.of("train", "--no-track", "--out", dir.resolve("out").toString()));
+        all.addAll(args);
+        CliHarness.Result r = CliHarness.run(all.toArray(String[]::new));
+        assertEquals(GraftCli.FAILURE, r.code(), r::toString);
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("error: ")).count(), r::toString);
+        assertFalse(r.err().contains("Embedding") || r.err().contains("\tat "), () -> "fails before any embedding: " + r);
+        for (String e : expected) {
+            assertTrue(r.err().contains(e), () -> "stderr lacks '" + e + "': " + r);
+        }
+        assertFalse(Files.exists(dir.resolve("out")));
+        return r;
+    }
+
+    @Test
+    void trainRefusesARowWithMoreFieldsThanTheHeader() throws IOException {
+        StringBuilder tsv = new StringBuilder("text\tlabel\n");
+        goodRows().forEach(r -> tsv.append(r[0]).append('\t').append(r[1]).append('\n'));
+        tsv.append("The team\twon again\tsports\n");
+        Path file = Files.writeString(dir.resolve("tabs.tsv"), tsv);
+        trainFails(List.of("--train", file.toString()), "tabs.tsv: line 10 has 3 fields, but the header has 2",
+                "double quotes");
+    }
+
+    @Test
+    void trainRefusesAnAmbiguousColumnName() throws IOException {
+        Path file = Files.writeString(dir.resolve("dup.csv"), "text,label,Label\nThe match,sports,food\nA cake,food,sports\n");
+        trainFails(List.of("--train", file.toString()), "dup.csv", "label column 'label' is ambiguous", "--label-column 1");
+    }
+
+    @Test
+    void trainRefusesUtf16DataWithIconvAdvice() throws IOException {
+        StringBuilder csv = new StringBuilder("text,label\n");
+        goodRows().forEach(r -> csv.append(r[0]).append(',').append(r[1]).append('\n'));
+        Path file = Files.write(dir.resolve("utf16.csv"), csv.toString().getBytes(StandardCharsets.UTF_16));
+        CliHarness.Result r = trainFails(List.of("--train", file.toString()), "utf16.csv is not UTF-8 but UTF-16",
+                "iconv -f UTF-16 -t UTF-8");
+        assertFalse(r.err().contains("WINDOWS-1252"), r::toString);
+    }
+
+    @Test
+    void trainWithAHugeHeaderLineGivesAShortError() throws IOException {
+        Path file = Files.writeString(dir.resolve("wide.csv"), "x".repeat(5_000_000) + ",y\nhello,world\n");
+        CliHarness.Result r = trainFails(List.of("--train", file.toString()), "wide.csv", "no text column found", "…");
+        assertTrue(r.err().length() < 1000, () -> r.err().length() + " characters on stderr");
+    }
+
+    @Test
+    void trainRefusesAnOverlongLineNamingIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("long.csv"), "text,label\nok,sports\n" + "x".repeat(300) + ",food\n");
+        trainFails(List.of("--train", file.toString(), "--max-line-bytes", "100"),
+                "long.csv: line 3 is longer than the limit of 100 bytes", "--max-line-bytes");
+    }
+
+    @Test
+    void maxTrainBelowTheNumberOfClassesIsRefusedBeforeEmbedding() throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        for (int c = 0; c < 12; c++) {
+            for (int i = 0; i < 4; i++) {
+                rows.add(new String[] {"text " + i + " of topic " + c, "topic" + c});
+            }
+        }
+        Path file = CliHarness.csv(dir, "topics.csv", rows);
+        trainFailsBeforeEmbedding(List.of("--train", file.toString(), "--max-train", "10"),
+                "topics.csv has 12 classes, more than the 10 examples allowed", "--max-train", "at least 12");
+    }
+
+    @Test
+    void splitWithoutValidationExamplesIsRefusedBeforeEmbedding() throws IOException {
+        Path file = CliHarness.csv(dir, "tiny.csv", List.<String[]>of(new String[] {"The match", "sports"},
+                new String[] {"A goal", "sports"}, new String[] {"A cake", "food"}, new String[] {"A pie", "food"}));
+        trainFailsBeforeEmbedding(List.of("--train", file.toString()), "tiny.csv",
+                "gives the validation split no examples", "the largest has 2", "--val");
+    }
+
+    @Test
+    void zeroValidationFractionIsRefusedBeforeReadingData() throws IOException {
+        trainFails(List.of("--train", dir.resolve("missing.csv").toString(), "--val-fraction", "0"),
+                "--val-fraction 0 leaves no validation data", "--val");
+    }
+
+    @Test
+    void trainWarnsAboutLabelsThatDifferOnlyInCase() throws IOException {
+        List<String[]> rows = new ArrayList<>(goodRows());
+        rows.add(new String[] {"The team lost the match", "Sports"});
+        Path file = CliHarness.csv(dir, "cased.csv", rows);
+        CliHarness.Result r = CliHarness.run("train", "-q", "--no-track", "--no-baseline", "--train", file.toString(),
+                "--val", file.toString(), "--out", dir.resolve("out").toString(), "--epochs", "1");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.err().contains("warning: Labels in cased.csv that differ only in letter case or spacing are separate"
+                + " classes: [['Sports' (1), 'sports' (4)]]"), r::toString);
+    }
+
+    @Test
+    void predictRefusesAnOverlongLineNamingIt() throws IOException {
+        Path input = Files.writeString(dir.resolve("texts.txt"), "fine\n" + "y".repeat(500) + "\n");
+        CliHarness.Result r = CliHarness.run("predict", "--model", model.toString(), "--input", input.toString(),
+                "--max-line-bytes", "100");
+        assertEquals(GraftCli.FAILURE, r.code(), r::toString);
+        assertTrue(r.err().startsWith("error: " + input + ": line 2 is longer than the limit of 100 bytes"), r::toString);
+        assertFalse(r.err().contains("\tat "), r::toString);
+    }
+
+    @Test
+    void predictFromEndlessInputFailsWithoutRunningOutOfMemory() {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/zero")), "needs /dev/zero");
+        CliHarness.Result r = CliHarness.run("predict", "--model", model.toString(), "--input", "/dev/zero");
+        assertEquals(GraftCli.FAILURE, r.code(), r::toString);
+        assertTrue(r.err().contains("/dev/zero: line 1 is longer than the limit of 8 MiB") && r.err().contains("NUL bytes"),
+                r::toString);
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void predictRefusesUtf16Input() throws IOException {
+        Path file = Files.write(dir.resolve("utf16.txt"), "The match\nA cake\n".getBytes(StandardCharsets.UTF_16));
+        CliHarness.Result f = CliHarness.run("predict", "--model", model.toString(), "--input", file.toString());
+        assertEquals(GraftCli.FAILURE, f.code(), f::toString);
+        assertTrue(f.err().contains("utf16.txt is not UTF-8 but UTF-16BE (byte-order mark FE FF)")
+                && f.err().contains("iconv -f UTF-16 -t UTF-8"), f::toString);
+        // Without a byte-order mark, from standard input (the harness passes its text as UTF-8: these bytes are ASCII).
+        String le = new String("The match\nA cake\n".getBytes(StandardCharsets.UTF_16LE), StandardCharsets.ISO_8859_1);
+        CliHarness.Result r = CliHarness.runWithInput(le, "predict", "--model", model.toString(), "--input", "-");
+        assertEquals(GraftCli.FAILURE, r.code(), r::toString);
+        assertTrue(r.err().contains("standard input is not UTF-8 but UTF-16LE (no byte-order mark")
+                && r.err().contains("iconv -f UTF-16LE -t UTF-8"), r::toString);
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void predictWithStandardInputClosedSaysSoInsteadOfReadingAJvmFile() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")) && Files.isExecutable(Path.of("/bin/sh")),
+                "needs Linux /proc and /bin/sh");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        for (String input : List.of("-", "/dev/stdin")) {
+            // exec with "<&-": the JVM starts without file descriptor 0, as in `graft predict --input - <&-`
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "exec \"$0\" -cp \"$1\" dev.graft.cli.GraftCli predict"
+                    + " --model \"$2\" --input \"$3\" <&-", java.toString(), System.getProperty("java.class.path"),
+                    model.toString(), input);
+            pb.redirectErrorStream(true);
+            Process p = pb.start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(GraftCli.FAILURE, p.waitFor(), output);
+            assertTrue(output.startsWith("error: Standard input is closed (") && output.contains("nothing to read"), output);
+            assertFalse(output.contains("\tat ") || output.contains("UTF-8"), output);
+        }
     }
 }

@@ -15,7 +15,10 @@ import java.util.stream.Collectors;
  *       ignoring case and surrounding spaces, a requested column name or a known text/label name
  *       ({@link ColumnRef#KNOWN_TEXT_NAMES}, {@link ColumnRef#KNOWN_LABEL_NAMES}).</li>
  *   <li>With a header, a requested name must match a header cell and a requested index must exist;
- *       an unrequested column is the first known name present (in the order of the known lists).</li>
+ *       an unrequested column is the first known name present (in the order of the known lists).
+ *       A name that matches two or more header cells (e.g. {@code text} and {@code Text}) is
+ *       ambiguous and refused, naming the columns; choose one by index instead. Duplicate names of
+ *       columns that are not chosen are harmless.</li>
  *   <li>Without a header, both columns must be given as 0-based indices, with one exception: a TSV
  *       file whose first row has exactly 2 columns and whose column 0 has few distinct values (at
  *       most 100, and at most half the number of rows, but at least 2 allowed) is read as
@@ -96,44 +99,52 @@ final class ColumnResolver {
         if (ref != null && ref.isIndex()) {
             if (ref.index() >= header.size()) {
                 throw new DataException(source.path() + ": " + role + " column index " + ref.index()
-                        + " does not exist; the header has " + header.size() + " columns " + header
+                        + " does not exist; the header has " + header.size() + " columns " + Excerpt.list(header)
                         + " (0-based indices 0.." + (header.size() - 1) + "). Pass --" + role + "-column with a"
                         + " valid index or name.");
             }
             return ref.index();
         }
         if (ref != null) {
-            int i = find(header, ref);
+            int i = findUnique(source, header, ref, role);
             if (i < 0) {
                 throw new DataException(source.path() + ": " + role + " column " + ref + " not found. Columns available: "
-                        + header + ". Pass --" + role + "-column with one of these names (or a 0-based index).");
+                        + Excerpt.list(header) + ". Pass --" + role + "-column with one of these names (or a 0-based index).");
             }
             return i;
         }
         for (String name : known) {
-            int i = find(header, ColumnRef.named(name));
+            int i = findUnique(source, header, ColumnRef.named(name), role);
             if (i >= 0) {
                 return i;
             }
         }
-        throw new DataException(source.path() + ": no " + role + " column found. Columns available: " + header
+        throw new DataException(source.path() + ": no " + role + " column found. Columns available: " + Excerpt.list(header)
                 + "; recognised " + role + " column names are " + known + ". Pass --" + role
                 + "-column NAME (or a 0-based index) to choose one.");
     }
 
-    private static int find(List<String> header, ColumnRef ref) {
+    /** The index of the one header cell that {@code ref} names, -1 for none; two or more are an error. */
+    private static int findUnique(SourceText source, List<String> header, ColumnRef ref, String role) {
+        List<Integer> found = new ArrayList<>();
         for (int i = 0; i < header.size(); i++) {
             if (ref.matches(header.get(i))) {
-                return i;
+                found.add(i);
             }
         }
-        return -1;
+        if (found.size() > 1) {
+            List<String> which = found.stream().map(i -> i + " ('" + Excerpt.of(header.get(i)) + "')").toList();
+            throw new DataException(source.path() + ": the " + role + " column " + ref + " is ambiguous: the header names it "
+                    + found.size() + " times, columns " + Excerpt.list(which) + " (0-based). Rename the duplicate in the"
+                    + " header, or choose the column by index, e.g. --" + role + "-column " + found.get(0) + ".");
+        }
+        return found.isEmpty() ? -1 : found.get(0);
     }
 
     private static void checkDistinct(SourceText source, int text, int label, List<String> names) {
         if (text == label) {
             throw new DataException(source.path() + ": text and label would both be read from column " + text
-                    + " (" + names.get(text) + "). Pass --text-column and --label-column naming two different columns.");
+                    + " (" + Excerpt.of(names.get(text)) + "). Pass --text-column and --label-column naming two different columns.");
         }
     }
 
@@ -141,7 +152,7 @@ final class ColumnResolver {
         Set<String> distinct = new HashSet<>();
         for (RawRow row : rows) {
             if (row.cells().size() != 2) {
-                return false;
+                continue;
             }
             distinct.add(row.cells().get(0).strip());
             if (distinct.size() > MAX_AUTO_LABELS) {
@@ -151,10 +162,11 @@ final class ColumnResolver {
         return distinct.size() <= Math.max(2, rows.size() / 2);
     }
 
-    private static String preview(List<String> cells) {
-        return cells.stream()
+    /** The cells of a row for a message: each cut to 30 characters, line breaks and tabs shown as escapes, the whole cut by {@link Excerpt}. */
+    static String preview(List<String> cells) {
+        return Excerpt.of(cells.stream()
                 .map(c -> c.length() > 30 ? c.substring(0, 27) + "..." : c)
                 .map(c -> "'" + c.replace("\n", "\\n").replace("\t", "\\t") + "'")
-                .collect(Collectors.joining(" | "));
+                .collect(Collectors.joining(" | ")));
     }
 }

@@ -15,13 +15,26 @@ import java.util.Objects;
  * @param header         whether CSV/TSV files have a header row
  * @param skipEmptyText  drop rows whose text is empty or blank instead of failing
  * @param skipEmptyLabel drop rows whose label is empty or blank instead of failing
+ * @param maxLineBytes   the longest line accepted, in bytes of UTF-8, line break excluded; a CSV/TSV
+ *                       record whose quoted field spans several lines may not be longer either
+ *                       (default {@link BoundedLineReader#DEFAULT_MAX_LINE_BYTES}). A longer one is an
+ *                       error naming the line, so that endless or binary input fails fast.
  */
 public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef labelColumn,
-                          HeaderMode header, boolean skipEmptyText, boolean skipEmptyLabel) {
+                          HeaderMode header, boolean skipEmptyText, boolean skipEmptyLabel, int maxLineBytes) {
 
-    /** Validates that the header mode is set. */
+    /** Validates that the header mode is set and the line limit positive. */
     public DataOptions {
         Objects.requireNonNull(header, "header");
+        if (maxLineBytes < 1) {
+            throw new IllegalArgumentException("maxLineBytes must be at least 1, got " + maxLineBytes);
+        }
+    }
+
+    /** Options with the default line limit ({@link BoundedLineReader#DEFAULT_MAX_LINE_BYTES}). */
+    public DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef labelColumn,
+                       HeaderMode header, boolean skipEmptyText, boolean skipEmptyLabel) {
+        this(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, BoundedLineReader.DEFAULT_MAX_LINE_BYTES);
     }
 
     /** Infer the format, pick known column names, detect the header, fail on empty rows. */
@@ -31,7 +44,7 @@ public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef lab
 
     /** With an explicit format instead of the one implied by the file extension. */
     public DataOptions withFormat(DataFormat value) {
-        return new DataOptions(value, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel);
+        return new DataOptions(value, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes);
     }
 
     /** With the text column given by name or 0-based index (see {@link ColumnRef#parse}). */
@@ -41,7 +54,7 @@ public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef lab
 
     /** With the text column given as a reference ({@code null} restores the default). */
     public DataOptions withTextColumn(ColumnRef value) {
-        return new DataOptions(format, value, labelColumn, header, skipEmptyText, skipEmptyLabel);
+        return new DataOptions(format, value, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes);
     }
 
     /** With the label column given by name or 0-based index (see {@link ColumnRef#parse}). */
@@ -51,21 +64,26 @@ public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef lab
 
     /** With the label column given as a reference ({@code null} restores the default). */
     public DataOptions withLabelColumn(ColumnRef value) {
-        return new DataOptions(format, textColumn, value, header, skipEmptyText, skipEmptyLabel);
+        return new DataOptions(format, textColumn, value, header, skipEmptyText, skipEmptyLabel, maxLineBytes);
     }
 
     /** With the given header mode. */
     public DataOptions withHeader(HeaderMode value) {
-        return new DataOptions(format, textColumn, labelColumn, value, skipEmptyText, skipEmptyLabel);
+        return new DataOptions(format, textColumn, labelColumn, value, skipEmptyText, skipEmptyLabel, maxLineBytes);
     }
 
     /** Whether to drop rows with empty text (otherwise they are an error). */
     public DataOptions withSkipEmptyText(boolean value) {
-        return new DataOptions(format, textColumn, labelColumn, header, value, skipEmptyLabel);
+        return new DataOptions(format, textColumn, labelColumn, header, value, skipEmptyLabel, maxLineBytes);
     }
 
     /** Whether to drop rows with an empty label (otherwise they are an error). */
     public DataOptions withSkipEmptyLabel(boolean value) {
-        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, value);
+        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, value, maxLineBytes);
+    }
+
+    /** With a different longest line accepted, in bytes (at least 1). */
+    public DataOptions withMaxLineBytes(int value) {
+        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, value);
     }
 }

@@ -27,15 +27,16 @@ import org.apache.commons.csv.CSVRecord;
  *       line has as many columns as the first row; otherwise it is an error naming the line where
  *       the record starts.</li>
  * </ul>
- * Empty lines are skipped; spaces around fields are kept.
+ * Empty lines are skipped; spaces around fields are kept. A well-formed record spanning several
+ * lines may be at most {@code maxRecordBytes} long, like a line.
  */
 final class DelimitedParser {
 
     private DelimitedParser() {
     }
 
-    /** Parses all records of {@code source} as {@code format} (CSV or TSV). */
-    static List<RawRow> parse(SourceText source, DataFormat format) {
+    /** Parses all records of {@code source} as {@code format} (CSV or TSV); see the class comment for {@code maxRecordBytes}. */
+    static List<RawRow> parse(SourceText source, DataFormat format, int maxRecordBytes) {
         char delimiter = format == DataFormat.CSV ? ',' : '\t';
         CSVFormat lenient = csvFormat(delimiter, true);
         CSVFormat strict = csvFormat(delimiter, false);
@@ -50,6 +51,7 @@ final class DelimitedParser {
             if (!isMultiLine(raw)) {
                 rows.add(new RawRow(repairTrailingQuotes(records.get(i).toList(), raw, delimiter), line));
             } else if (isSingleStrictRecord(raw, strict)) {
+                checkLength(source, raw, start, maxRecordBytes);
                 rows.add(new RawRow(records.get(i).toList(), line));
             } else {
                 int expected = rows.isEmpty() ? -1 : rows.get(0).cells().size();
@@ -57,6 +59,24 @@ final class DelimitedParser {
             }
         }
         return rows;
+    }
+
+    /**
+     * A well-formed record spanning several lines is bounded like a line (each of its lines already is): a quoted field
+     * that runs on for megabytes is far more likely a misplaced quote than a text.
+     */
+    private static void checkLength(SourceText source, String raw, int start, int maxRecordBytes) {
+        if (raw.length() <= maxRecordBytes / 3) {
+            return; // at most 3 UTF-8 bytes per char
+        }
+        long bytes = raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > maxRecordBytes) {
+            throw new DataException(source.path() + ": the record starting at line " + source.lines().lineOf(start)
+                    + " is longer than the limit of " + BoundedLineReader.size(maxRecordBytes) + ": its quoted field runs"
+                    + " on to line " + source.lines().lineOf(start + raw.length() - 1) + ". Check the quotes there (a field"
+                    + " that starts with a double quote ends at the next lone double quote); if such long records are"
+                    + " intended, raise the maximum line length (maxLineBytes; --max-line-bytes on the command line).");
+        }
     }
 
     private static CSVFormat csvFormat(char delimiter, boolean lenient) {
@@ -81,7 +101,7 @@ final class DelimitedParser {
             int line = records.isEmpty() ? 1
                     : source.lines().lineOf(records.get(records.size() - 1).getCharacterPosition()) + 1;
             throw new DataException(source.path() + ": cannot parse " + format + " after line " + line + " ("
-                    + e.getMessage() + "). Check the quotes there: double any quote inside a quoted field (\"\").", e);
+                    + Excerpt.of(e.getMessage()) + "). Check the quotes there: double any quote inside a quoted field (\"\").", e);
         }
         return records;
     }

@@ -2,14 +2,23 @@ package dev.graft.data;
 
 import java.util.List;
 
-/** Reads a CSV or TSV file into a dataset: parse records, resolve columns, collect examples. */
+/**
+ * Reads a CSV or TSV file into a dataset: parse records, resolve columns, check each row's fields,
+ * collect examples.
+ *
+ * <p>Every row must have at most as many fields as the header (without a header: the first row).
+ * A row with more fields is refused, naming its line: such a row almost always holds an unquoted
+ * delimiter inside a text, and reading it anyway would shift the fields after it (a word of the
+ * text would become the label). A row with fewer fields is accepted when it still holds the text
+ * and label columns.
+ */
 final class DelimitedReader {
 
     private DelimitedReader() {
     }
 
     static TextDataset read(SourceText source, DataFormat format, DataOptions options) {
-        List<RawRow> rows = DelimitedParser.parse(source, format);
+        List<RawRow> rows = DelimitedParser.parse(source, format, options.maxLineBytes());
         if (rows.isEmpty()) {
             throw new DataException("Data file " + source.path() + " is empty. It needs a header row (e.g. text,label)"
                     + " and at least one data row.");
@@ -17,16 +26,19 @@ final class DelimitedReader {
         ColumnSelection cols = ColumnResolver.resolve(source, format, rows, options);
         List<RawRow> data = cols.hasHeader() ? rows.subList(1, rows.size()) : rows;
         if (data.isEmpty()) {
-            throw new DataException(source.path() + " has a header row " + cols.columns()
+            throw new DataException(source.path() + " has a header row " + Excerpt.list(cols.columns())
                     + " but no data rows. Add at least one row of text and label below the header.");
         }
         ExampleCollector collector = new ExampleCollector(source.path(), options, cols.textName(), cols.labelName());
         for (RawRow row : data) {
+            if (row.cells().size() > cols.columns().size()) {
+                throw tooManyFields(source, format, cols, row, rows.get(0).line());
+            }
             if (row.cells().size() < cols.requiredCells()) {
                 throw new DataException(source.path() + ": line " + row.line() + " has " + row.cells().size()
                         + " column(s), but the " + (cols.textIndex() >= row.cells().size() ? "text" : "label")
                         + " column is column " + Math.max(cols.textIndex(), cols.labelIndex()) + " (0-based; columns "
-                        + cols.columns() + "). Check that line's delimiters (" + (format == DataFormat.CSV ? "commas" : "tabs")
+                        + Excerpt.list(cols.columns()) + "). Check that line's delimiters (" + delimiters(format)
                         + ") and quotes; fields containing the delimiter or line breaks must be enclosed in double quotes.");
             }
             collector.add(row.cells().get(cols.textIndex()), row.cells().get(cols.labelIndex()), row.line());
@@ -35,5 +47,25 @@ final class DelimitedReader {
         DataSource ds = new DataSource(source.path(), source.sha256(), format, cols.columns(),
                 cols.textName(), cols.labelName(), collector.skipped());
         return new TextDataset(String.valueOf(source.path().getFileName()), ds, examples);
+    }
+
+    private static DataException tooManyFields(SourceText source, DataFormat format, ColumnSelection cols, RawRow row,
+                                               int firstLine) {
+        int expected = cols.columns().size();
+        boolean csv = format == DataFormat.CSV;
+        String reference = cols.hasHeader() ? "the header has " + expected + ": " + Excerpt.list(cols.columns())
+                : "the first row (line " + firstLine + ") has " + expected;
+        String fix = cols.hasHeader()
+                ? " Fix that line, or, if the rows really have more columns, name them all in the header and choose the text"
+                        + " and label columns (--text-column, --label-column)."
+                : " Fix that line, or, if the rows really have more columns, make the first row complete too.";
+        return new DataException(source.path() + ": line " + row.line() + " has " + row.cells().size() + " fields, but "
+                + reference + " (line " + row.line() + ": " + ColumnResolver.preview(row.cells()) + "). A text that contains a "
+                + (csv ? "comma" : "tab") + " must be enclosed in double quotes (" + (csv ? "\"like, this\"" : "\"like<TAB>this\"")
+                + "); unquoted, it is split into extra fields and the label would be read from the wrong one." + fix);
+    }
+
+    private static String delimiters(DataFormat format) {
+        return format == DataFormat.CSV ? "commas" : "tabs";
     }
 }

@@ -76,7 +76,7 @@ final class ExampleCollector {
         String shown = lines.stream().limit(LINES_SHOWN).map(String::valueOf).collect(Collectors.joining(", "));
         String more = lines.size() > LINES_SHOWN ? ", ..." : "";
         String rows = lines.size() == 1 ? "1 row has " : lines.size() + " rows have ";
-        return new DataException(path + ": " + rows + what + " in column '" + column + "' (line"
+        return new DataException(path + ": " + rows + what + " in column '" + Excerpt.of(column) + "' (line"
                 + (lines.size() == 1 ? " " : "s ") + shown + more + "). Fill in or delete "
                 + (lines.size() == 1 ? "that row" : "those rows") + ", or skip such rows with " + flag
                 + " (DataOptions." + api + ").");

@@ -12,11 +12,15 @@ import java.util.Set;
  * Reads JSON Lines: each non-blank line is one JSON object. Text and label are fields chosen by
  * name (case-insensitively, also per object), defaulting to the first known names present in the first object.
  * Scalar values are used as text ({@code 1} and {@code "1"} are the same label); a one-element
- * array is unwrapped; {@code null} and missing fields count as empty.
+ * array is unwrapped; {@code null} and missing fields count as empty. An object that holds the
+ * chosen field twice (the same key twice, or two spellings such as {@code text} and {@code Text})
+ * is an error naming its line.
  */
 final class JsonLinesParser {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Refuses an object with the same key twice instead of keeping the last value silently. */
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private JsonLinesParser() {
     }
@@ -31,7 +35,7 @@ final class JsonLinesParser {
         String textField = resolve(source, columns, options.textColumn(), ColumnRef.KNOWN_TEXT_NAMES, "text");
         String labelField = resolve(source, columns, options.labelColumn(), ColumnRef.KNOWN_LABEL_NAMES, "label");
         if (textField.equals(labelField)) {
-            throw new DataException(source.path() + ": text and label would both be read from field '" + textField
+            throw new DataException(source.path() + ": text and label would both be read from field '" + Excerpt.of(textField)
                     + "'. Pass --text-column and --label-column naming two different fields.");
         }
         ExampleCollector collector = new ExampleCollector(source.path(), options, textField, labelField);
@@ -59,7 +63,7 @@ final class JsonLinesParser {
                 node = MAPPER.readTree(lines[i]);
             } catch (JsonProcessingException e) {
                 throw new DataException(source.path() + ": line " + (i + 1) + " is not valid JSON ("
-                        + e.getOriginalMessage() + "). JSON Lines files need one complete JSON object per line,"
+                        + Excerpt.of(e.getOriginalMessage()) + "). JSON Lines files need one complete JSON object per line,"
                         + " e.g. {\"text\": \"...\", \"label\": \"...\"}.", e);
             }
             if (node == null || !node.isObject()) {
@@ -74,7 +78,7 @@ final class JsonLinesParser {
     private static String resolve(SourceText source, List<String> fields, ColumnRef ref, List<String> known, String role) {
         if (ref != null && ref.isIndex()) {
             throw new DataException(source.path() + ": JSON Lines fields are chosen by name, not by index ("
-                    + role + " column " + ref.index() + "). Fields available: " + fields + ". Pass --" + role
+                    + role + " column " + ref.index() + "). Fields available: " + Excerpt.list(fields) + ". Pass --" + role
                     + "-column NAME.");
         }
         List<ColumnRef> candidates = new ArrayList<>();
@@ -92,23 +96,26 @@ final class JsonLinesParser {
         }
         if (ref != null) {
             throw new DataException(source.path() + ": " + role + " field " + ref + " not found. Fields available: "
-                    + fields + ". Pass --" + role + "-column with one of these names.");
+                    + Excerpt.list(fields) + ". Pass --" + role + "-column with one of these names.");
         }
-        throw new DataException(source.path() + ": no " + role + " field found. Fields available: " + fields
+        throw new DataException(source.path() + ": no " + role + " field found. Fields available: " + Excerpt.list(fields)
                 + "; recognised " + role + " field names are " + known + ". Pass --" + role + "-column NAME.");
     }
 
     private static String value(SourceText source, ObjectNodeAt o, String field) {
-        JsonNode v = o.node().get(field);
-        if (v == null) {
-            ColumnRef ref = ColumnRef.named(field);
-            for (java.util.Iterator<String> it = o.node().fieldNames(); it.hasNext() && v == null; ) {
-                String name = it.next();
-                if (ref.matches(name)) {
-                    v = o.node().get(name);
-                }
+        ColumnRef ref = ColumnRef.named(field);
+        List<String> matching = new ArrayList<>();
+        o.node().fieldNames().forEachRemaining(name -> {
+            if (ref.matches(name)) {
+                matching.add(name);
             }
+        });
+        if (matching.size() > 1) {
+            throw new DataException(source.path() + ": line " + o.line() + " has the field " + ref + " " + matching.size()
+                    + " times, spelled " + Excerpt.list(matching) + " (field names are matched ignoring case). Keep one of"
+                    + " them in that object.");
         }
+        JsonNode v = matching.isEmpty() ? null : o.node().get(matching.get(0));
         if (v != null && v.isArray() && v.size() == 1) {
             v = v.get(0);
         }
@@ -116,7 +123,7 @@ final class JsonLinesParser {
             return null;
         }
         if (v.isContainerNode()) {
-            throw new DataException(source.path() + ": line " + o.line() + ": field '" + field + "' holds "
+            throw new DataException(source.path() + ": line " + o.line() + ": field '" + Excerpt.of(field) + "' holds "
                     + (v.isArray() ? "a list of " + v.size() + " values" : "an object")
                     + ", but a single text value is needed (multi-label data is not supported).");
         }

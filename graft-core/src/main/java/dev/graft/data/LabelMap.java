@@ -54,7 +54,7 @@ public final class LabelMap {
         if (sorted.size() < 2) {
             throw new DataException("Training a classifier needs at least two classes, "
                     + (sorted.isEmpty() ? "but " + train.source().displayName() + " has no examples"
-                    : "found only '" + sorted.get(0) + "' in " + describe(train))
+                    : "found only '" + Excerpt.of(sorted.get(0)) + "' in " + describe(train))
                     + ". Check the label column (--label-column) or add examples of the other classes.");
         }
         return new LabelMap(sorted);
@@ -91,7 +91,7 @@ public final class LabelMap {
     public int indexOf(String label) {
         Integer i = index.get(label);
         if (i == null) {
-            throw new DataException("Unknown label '" + label + "'; the known labels are " + labels + ".");
+            throw new DataException("Unknown label '" + Excerpt.of(label) + "'; the known labels are " + Excerpt.list(labels) + ".");
         }
         return i;
     }
@@ -115,12 +115,15 @@ public final class LabelMap {
         List<Integer> lines = first.getValue();
         String where = lines.get(0) > 0 ? " (line " + lines.get(0) + (lines.size() > 1 ? " and " + (lines.size() - 1)
                 + " more row" + (lines.size() > 2 ? "s" : "") : "") + ")" : "";
-        String others = unknown.size() > 1 ? " Other unknown labels: " + new ArrayList<>(unknown.keySet())
-                .subList(1, unknown.size()) + "." : "";
-        throw new DataException("Label '" + first.getKey() + "' appears in " + describe(other) + where
+        String others = unknown.size() > 1 ? " Other unknown labels: " + Excerpt.list(new ArrayList<>(unknown.keySet())
+                .subList(1, unknown.size())) + "." : "";
+        String alike = labels.stream().filter(l -> sameApartFromCaseAndSpacing(l, first.getKey())).findFirst()
+                .map(l -> " (The training data has '" + Excerpt.of(l) + "': labels differ when their case or spacing does.)")
+                .orElse("");
+        throw new DataException("Label '" + Excerpt.of(first.getKey()) + "' appears in " + describe(other) + where
                 + " but never in the training data; the model can only predict the training"
-                + " labels " + labels + "." + others + " Add training examples with this label, or fix or remove"
-                + " these rows.");
+                + " labels " + Excerpt.list(labels) + "." + alike + others + " Add training examples with this label, or fix"
+                + " or remove these rows.");
     }
 
     /** The file of {@code d}, followed by its name in parentheses when that says more (e.g. a split). */
@@ -170,8 +173,41 @@ public final class LabelMap {
                 "Class imbalance in %s: '%s' has %d examples but '%s' only %d (%.1f:1). Accuracy will look good"
                         + " even if '%s' is never predicted; watch per-class recall or F1, and consider adding"
                         + " examples of '%s'.",
-                dataset.name(), max.getKey(), max.getValue(), min.getKey(), min.getValue(), ratio,
-                min.getKey(), min.getKey()));
+                dataset.name(), Excerpt.of(max.getKey()), max.getValue(), Excerpt.of(min.getKey()), min.getValue(), ratio,
+                Excerpt.of(min.getKey()), Excerpt.of(min.getKey())));
+    }
+
+    /**
+     * A warning naming the labels of {@code dataset} that differ only in letter case or in the spacing
+     * inside them (e.g. {@code Spam}, {@code spam} and {@code SPAM}), each group with its counts: such
+     * labels are separate classes (labels are compared exactly, after trimming the spaces around them),
+     * which is rarely what was meant.
+     */
+    public static Optional<String> similarLabelsWarning(TextDataset dataset) {
+        Map<String, Integer> counts = classCounts(dataset);
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        for (String label : counts.keySet()) {
+            groups.computeIfAbsent(caseAndSpacingKey(label), k -> new ArrayList<>()).add(label);
+        }
+        List<String> described = new ArrayList<>();
+        for (List<String> group : groups.values()) {
+            if (group.size() > 1) {
+                described.add(Excerpt.list(group.stream().map(l -> "'" + Excerpt.of(l) + "' (" + counts.get(l) + ")").toList()));
+            }
+        }
+        if (described.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("Labels in " + dataset.name() + " that differ only in letter case or spacing are separate classes: "
+                + Excerpt.list(described) + ". If they mean the same class, write them the same way in the data.");
+    }
+
+    private static boolean sameApartFromCaseAndSpacing(String a, String b) {
+        return caseAndSpacingKey(a).equals(caseAndSpacingKey(b));
+    }
+
+    private static String caseAndSpacingKey(String label) {
+        return label.strip().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override

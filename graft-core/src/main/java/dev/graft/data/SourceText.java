@@ -1,6 +1,7 @@
 package dev.graft.data;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -26,15 +27,21 @@ record SourceText(Path path, String sha256, String content, LineIndex lines) {
     /**
      * Reads and decodes {@code path}.
      *
-     * @throws DataException when the file is missing, unreadable, empty or not valid UTF-8
+     * @param maxLineBytes the longest line accepted, in bytes (see {@link BoundedLineReader})
+     * @throws DataException when the file is missing, unreadable, empty, not valid UTF-8 or has a
+     *                       line longer than {@code maxLineBytes}, or when it names standard input
+     *                       and that is closed
      */
-    static SourceText read(Path path) {
+    static SourceText read(Path path, int maxLineBytes) {
         if (Files.isDirectory(path)) {
             throw new DataException(path + " is a directory, not a data file. Pass the path of a .csv, .tsv or .jsonl file.");
         }
+        if (StandardInput.isAlias(path)) {
+            StandardInput.requireOpen();
+        }
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = BoundedLineReader.readAll(in, path.toString(), maxLineBytes);
         } catch (NoSuchFileException e) {
             throw new DataException("Data file not found: " + path + " (absolute: " + path.toAbsolutePath()
                     + "). Check the path; relative paths are resolved against the current directory.", e);

@@ -31,10 +31,16 @@ public final class Splits {
      * keeps at least one training example. Within each split, examples keep their file order. The
      * same data and seed always give the same split.
      *
+     * <p>Feasibility is checked before anything is trained on the split: the data needs two classes,
+     * and a positive fraction must give its split at least one example (a class needs about
+     * {@code 1/(2·fraction)} examples for its share to round to one, and every class with 3 examples
+     * or more gives one).
+     *
      * @param valFraction  fraction for validation, in [0, 1)
      * @param testFraction fraction for test, in [0, 1); 0 means no test set
      * @throws IllegalArgumentException for fractions outside [0, 1) or summing to 1 or more
-     * @throws DataException            when the resulting training set has a single class
+     * @throws DataException            when the data has a single class, or a positive fraction
+     *                                  leaves its split without examples
      */
     public static DatasetSplits stratified(TextDataset data, double valFraction, double testFraction, long seed) {
         checkFraction("valFraction", valFraction);
@@ -43,6 +49,7 @@ public final class Splits {
             throw new IllegalArgumentException("valFraction + testFraction must be < 1, got "
                     + (valFraction + testFraction));
         }
+        LabelMap.fromTraining(data); // two classes at least, else a clear message naming the data
         Map<String, List<Integer>> byClass = new LinkedHashMap<>();
         for (String label : LabelMap.classCounts(data).keySet()) {
             byClass.put(label, new ArrayList<>());
@@ -72,6 +79,8 @@ public final class Splits {
         for (int i = 0; i < data.size(); i++) {
             parts.get(assignment[i]).add(data.get(i));
         }
+        requireExamples(data, "validation", "valFraction, --val-fraction", "--val", valFraction, parts.get(1), byClass);
+        requireExamples(data, "test", "testFraction, --test-fraction", "--test", testFraction, parts.get(2), byClass);
         String suffix = " (seed " + seed + ")";
         TextDataset train = data.derive(data.name() + " [train split" + suffix + "]", parts.get(0));
         TextDataset val = data.derive(data.name() + " [val split" + suffix + "]", parts.get(1));
@@ -81,11 +90,28 @@ public final class Splits {
         return new DatasetSplits(train, val, test);
     }
 
+    private static void requireExamples(TextDataset data, String split, String argument, String fileFlag, double fraction,
+                                        List<TextExample> part, Map<String, List<Integer>> byClass) {
+        if (fraction <= 0 || !part.isEmpty()) {
+            return;
+        }
+        int largest = byClass.values().stream().mapToInt(List::size).max().orElse(0);
+        throw new DataException("A " + split + " share of " + fraction + " (" + argument + ") of " + data.name() + " ("
+                + data.size() + " examples) gives the " + split + " split no examples: no class is large enough for its"
+                + " share to round to one example (the largest has " + largest + "; every class with 3 or more gives one)."
+                + " Add examples, raise the share, or give a separate " + split + " file (" + fileFlag + ").");
+    }
+
     /**
      * A stratified sample of at most {@code maxExamples} examples: each class keeps its share
-     * (at least one example), chosen with {@code seed}; examples keep their file order.
+     * (at least one example), chosen with {@code seed}; examples keep their file order. Shares are
+     * rounded per class; when the rounded shares add up to more than {@code maxExamples}, the
+     * largest shares give up one example each (the first such class in order of appearance first)
+     * until they fit.
      *
      * @return {@code data} itself when it is not larger than {@code maxExamples}
+     * @throws DataException when {@code data} has more classes than {@code maxExamples}, so that
+     *                       no sample of that size can keep every class
      */
     public static TextDataset subsample(TextDataset data, int maxExamples, long seed) {
         if (maxExamples < 2) {
@@ -99,13 +125,34 @@ public final class Splits {
         for (int i = 0; i < data.size(); i++) {
             byClass.computeIfAbsent(data.get(i).label(), k -> new ArrayList<>()).add(i);
         }
+        if (byClass.size() > maxExamples) {
+            throw new DataException(data.name() + " has " + byClass.size() + " classes, more than the " + maxExamples
+                    + " examples allowed (maxTrain, --max-train): a stratified sample keeps at least one example of every"
+                    + " class. Allow at least " + byClass.size() + " examples, or check the label column (--label-column):"
+                    + " that many classes can also mean it is not the column you meant.");
+        }
         Random random = new Random(seed);
+        List<List<Integer>> members = new ArrayList<>(byClass.values());
+        int[] take = new int[members.size()];
+        int total = 0;
+        for (int c = 0; c < members.size(); c++) {
+            Collections.shuffle(members.get(c), random);
+            take[c] = Math.max(1, (int) Math.round(members.get(c).size() * keep));
+            total += take[c];
+        }
+        for (; total > maxExamples; total--) {
+            int largest = 0;
+            for (int c = 1; c < take.length; c++) {
+                if (take[c] > take[largest]) {
+                    largest = c;
+                }
+            }
+            take[largest]--; // >= 2 here: the classes fit, so some share exceeds one
+        }
         boolean[] chosen = new boolean[data.size()];
-        for (List<Integer> members : byClass.values()) {
-            Collections.shuffle(members, random);
-            int k = Math.max(1, (int) Math.round(members.size() * keep));
-            for (int j = 0; j < k; j++) {
-                chosen[members.get(j)] = true;
+        for (int c = 0; c < members.size(); c++) {
+            for (int j = 0; j < take[c]; j++) {
+                chosen[members.get(c).get(j)] = true;
             }
         }
         List<TextExample> subset = new ArrayList<>();

@@ -18,7 +18,18 @@ import java.util.Objects;
  * closing quote (as in {@code "Hi" she said}) is kept as written, quotes included, and a multi-line
  * record with a broken quote is re-read line by line when each line has the expected number of
  * columns; otherwise the error names the line where the record starts. Empty lines are skipped,
- * spaces inside fields are kept, labels are trimmed.
+ * spaces inside fields are kept. Labels are trimmed and otherwise compared exactly: labels that
+ * differ in case or inner spacing ({@code Spam}, {@code spam}) are separate classes, which
+ * {@link LabelMap#similarLabelsWarning} reports; they are not merged, since only the user knows
+ * whether they mean the same class. Every record must have as many fields as the
+ * header (or, without one, the first row): a row with more fields is an error naming its line, since
+ * an unquoted delimiter inside a text would otherwise shift the label column. Rows with fewer fields
+ * are accepted as long as they hold the text and label columns.
+ *
+ * <p>Input is bounded: no line (nor a record whose quoted field spans lines) may be longer than
+ * {@link DataOptions#maxLineBytes()}; UTF-16 and UTF-32 files are recognised and refused with
+ * conversion advice; a path naming standard input ({@code /dev/stdin}) is refused when standard
+ * input is closed (see {@link StandardInput}).
  *
  * <p>All problems are reported as {@link DataException}.
  */
@@ -35,13 +46,14 @@ public final class TextDataReader {
     /**
      * Reads {@code file}.
      *
-     * @throws DataException when the file is missing, not UTF-8, empty, lacks the requested columns,
-     *                       has malformed records or rows with empty text/label (unless skipped)
+     * @throws DataException when the file is missing, not UTF-8, empty, lacks the requested columns
+     *                       (or names one of them twice), has malformed records, rows with more fields
+     *                       than the header, over-long lines or rows with empty text/label (unless skipped)
      */
     public static TextDataset read(Path file, DataOptions options) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
-        SourceText source = SourceText.read(file);
+        SourceText source = SourceText.read(file, options.maxLineBytes());
         DataFormat format = options.format() != null ? options.format()
                 : DataFormat.fromExtension(file).orElseGet(() -> sniff(source));
         return switch (format) {

@@ -90,4 +90,30 @@ class LabelMapTest {
         String warning = LabelMap.imbalanceWarning(dataset(labels)).orElseThrow();
         assertTrue(warning.contains("'big' has 10") && warning.contains("'small' only 2"), warning);
     }
+
+    @Test
+    void labelsDifferingOnlyInCaseOrSpacingAreNamedInAWarning() {
+        TextDataset d = dataset("Spam", "spam", "spam", "ham", " ham ", "very good", "Very  Good", "other");
+        String w = LabelMap.similarLabelsWarning(d).orElseThrow();
+        assertTrue(w.contains("'Spam' (1), 'spam' (2)") && w.contains("'Very  Good' (1), 'very good' (1)")
+                && w.contains("separate classes"), w);
+        assertTrue(!w.contains("ham"), "surrounding spaces are trimmed, so 'ham' is one class: " + w);
+        assertEquals(6, LabelMap.fromTraining(d).size());
+        assertTrue(LabelMap.similarLabelsWarning(dataset("a", "b", "A b")).isEmpty());
+    }
+
+    @Test
+    void unknownLabelThatDiffersOnlyInCaseNamesTheTrainingLabel() {
+        LabelMap m = LabelMap.fromTraining(dataset("spam", "ham"));
+        DataException e = assertThrows(DataException.class, () -> m.requireKnownLabels(dataset("Spam")));
+        assertTrue(e.getMessage().contains("'Spam'") && e.getMessage().contains("The training data has 'spam'"), e.getMessage());
+    }
+
+    @Test
+    void hugeLabelIsCutInMessages() {
+        String huge = "x".repeat(1_000_000);
+        LabelMap m = LabelMap.fromTraining(dataset("spam", "ham"));
+        DataException e = assertThrows(DataException.class, () -> m.requireKnownLabels(dataset(huge)));
+        assertTrue(e.getMessage().length() < 1000, () -> e.getMessage().length() + " characters");
+    }
 }

@@ -90,4 +90,72 @@ class SplitsTest {
         TextDataset one = TextDataset.of("one.csv", List.of(TextExample.of("a", "x"), TextExample.of("b", "x")));
         assertThrows(DataException.class, () -> Splits.stratified(one, 0.1, 0.1, 1));
     }
+
+    /** {@code perClass} examples of each of {@code classes} classes named c0, c1, ... */
+    private static TextDataset classes(int classes, int perClass) {
+        List<TextExample> ex = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            for (int i = 0; i < perClass; i++) {
+                ex.add(new TextExample("text " + i + " of " + c, "c" + c, ex.size() + 2));
+            }
+        }
+        return TextDataset.of("many.csv", ex);
+    }
+
+    @Test
+    void subsampleWithMoreClassesThanMaxTrainIsRefusedNamingBothCounts() {
+        DataException e = assertThrows(DataException.class, () -> Splits.subsample(classes(31, 4), 10, 42));
+        assertTrue(e.getMessage().contains("many.csv has 31 classes, more than the 10 examples allowed (maxTrain")
+                && e.getMessage().contains("at least 31"), e.getMessage());
+    }
+
+    @Test
+    void subsampleNeverExceedsMaxTrainWhenRoundingAddsUp() {
+        // One large class and nine of one example each: per-class rounding (each keeps at least one) gave 108 of 100.
+        List<TextExample> ex = new ArrayList<>(classes(1, 1000).examples());
+        for (int c = 1; c < 10; c++) {
+            ex.add(new TextExample("lonely " + c, "c" + c, ex.size() + 2));
+        }
+        TextDataset data = TextDataset.of("skewed.csv", ex);
+        for (long seed = 0; seed < 5; seed++) {
+            TextDataset sample = Splits.subsample(data, 100, seed);
+            assertEquals(100, sample.size());
+            assertEquals(10, LabelMap.classCounts(sample).size(), "every class keeps an example");
+            assertEquals(91, LabelMap.classCounts(sample).get("c0"));
+        }
+        TextDataset exact = Splits.subsample(classes(31, 4), 31, 1);
+        assertEquals(31, exact.size());
+    }
+
+    @Test
+    void subsampleWithinTheCapIsUnchanged() {
+        // Shares that round to no more than the cap are kept as they were: 45 + 13 + 1 + 1 = 60.
+        TextDataset sample = Splits.subsample(data(), 60, 3);
+        assertEquals(Map.of("a", 45, "b", 13, "c", 1, "d", 1), LabelMap.classCounts(sample));
+        assertEquals(Splits.subsample(data(), 60, 3).examples(), sample.examples());
+    }
+
+    @Test
+    void validationShareThatRoundsToNoExampleIsRefusedBeforeTraining() {
+        TextDataset tiny = classes(2, 2);
+        DataException e = assertThrows(DataException.class, () -> Splits.stratified(tiny, 0.1, 0.0, 42));
+        assertTrue(e.getMessage().contains("validation share of 0.1 (valFraction") && e.getMessage().contains("the largest has 2")
+                && e.getMessage().contains("--val"), e.getMessage());
+        DataException withFile = assertThrows(DataException.class, () -> Splits.withDatasets(tiny, null, null, 42));
+        assertTrue(withFile.getMessage().contains("gives the validation split no examples"), withFile.getMessage());
+        assertEquals(0, Splits.stratified(tiny, 0.0, 0.0, 42).val().size(), "a share of 0 asks for no validation data");
+    }
+
+    @Test
+    void testShareThatRoundsToNoExampleIsRefused() {
+        DataException e = assertThrows(DataException.class, () -> Splits.stratified(classes(2, 2), 0.5, 0.1, 42));
+        assertTrue(e.getMessage().contains("test share of 0.1 (testFraction"), e.getMessage());
+    }
+
+    @Test
+    void singleClassIsReportedBeforeEmptySplits() {
+        TextDataset one = TextDataset.of("one.csv", List.of(TextExample.of("a", "x"), TextExample.of("b", "x")));
+        DataException e = assertThrows(DataException.class, () -> Splits.stratified(one, 0.1, 0.1, 1));
+        assertTrue(e.getMessage().contains("at least two classes"), e.getMessage());
+    }
 }
