@@ -1,6 +1,7 @@
 package dev.graft.data.image;
 
 import dev.graft.tensor.io.OwnedDirectory;
+import dev.graft.data.BoundedLineReader;
 import dev.graft.data.DataException;
 import java.io.IOException;
 import java.io.Reader;
@@ -30,6 +31,9 @@ public final class ImageDataReader {
             "image_path", "img", "image_file");
     private static final Set<String> LABEL_COLUMNS = Set.of("label", "class", "category", "target", "y", "labels");
 
+    /** How many lines of a CSV {@link #isImageData} looks at. */
+    private static final int SNIFF_LINES = 20;
+
     private ImageDataReader() {
     }
 
@@ -53,7 +57,7 @@ public final class ImageDataReader {
         }
         String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (Files.isRegularFile(path) && (n.endsWith(".csv") || n.endsWith(".tsv"))) {
-            try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+            try (Reader r = boundedReader(path, SNIFF_LINES);
                  CSVParser p = format(path).parse(r)) {
                 int rows = 0;
                 for (CSVRecord rec : p) {
@@ -168,7 +172,7 @@ public final class ImageDataReader {
         List<String> missing = new ArrayList<>();
         int other = 0;
         int hidden = 0;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        try (Reader r = boundedReader(file);
              CSVParser p = format(file).parse(r)) {
             List<CSVRecord> rows = p.getRecords();
             if (rows.isEmpty()) {
@@ -282,5 +286,26 @@ public final class ImageDataReader {
     /** Whether {@code dir} is a folder Graft wrote (a model, checkpoint or backbone), which is never a class of images. */
     static boolean isGraftOutput(Path dir) {
         return OwnedDirectory.markedKind(dir).isPresent() || Files.isRegularFile(dir.resolve(MODEL_MANIFEST));
+    }
+
+    /**
+     * The text of a CSV of image paths, read line by line with the data readers' bound on a line's length, so that a
+     * file without line breaks ends in a clear error instead of exhausting memory.
+     */
+    private static Reader boundedReader(Path file) throws IOException {
+        return boundedReader(file, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #boundedReader(Path)}, reading at most {@code maxLines} lines. */
+    private static Reader boundedReader(Path file, int maxLines) throws IOException {
+        StringBuilder text = new StringBuilder();
+        try (BoundedLineReader lines = new BoundedLineReader(Files.newInputStream(file), file.toString(),
+                BoundedLineReader.DEFAULT_MAX_LINE_BYTES)) {
+            int n = 0;
+            for (String line = lines.readLine(); line != null && n++ < maxLines; line = lines.readLine()) {
+                text.append(line).append('\n');
+            }
+        }
+        return new java.io.StringReader(text.toString());
     }
 }

@@ -199,14 +199,37 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
         if (max < 1) {
             throw new IllegalArgumentException("--max-train must be ≥ 1, got " + max);
         }
-        List<ImageExample> kept = new ArrayList<>();
         Map<String, List<ImageExample>> byClass = byClass();
+        if (byClass.size() > max) {
+            throw new DataException(source + " has " + byClass.size() + " classes, more than the " + max + " examples allowed"
+                    + " (maxTrain, --max-train): a stratified sample keeps at least one example of every class. Allow at least "
+                    + byClass.size() + " examples.");
+        }
         Random rng = new Random(seed);
         double frac = max / (double) size();
+        List<List<ImageExample>> groups = new ArrayList<>();
+        List<Integer> take = new ArrayList<>();
+        int total = 0;
         for (List<ImageExample> group : byClass.values()) {
             List<ImageExample> g = new ArrayList<>(group);
             java.util.Collections.shuffle(g, rng);
-            kept.addAll(g.subList(0, Math.max(1, (int) Math.round(g.size() * frac))));
+            groups.add(g);
+            int k = Math.max(1, (int) Math.round(g.size() * frac));
+            take.add(k);
+            total += k;
+        }
+        for (; total > max; total--) { // rounding went over the cap: the largest shares give up one each
+            int largest = 0;
+            for (int c = 1; c < take.size(); c++) {
+                if (take.get(c) > take.get(largest)) {
+                    largest = c;
+                }
+            }
+            take.set(largest, take.get(largest) - 1);
+        }
+        List<ImageExample> kept = new ArrayList<>();
+        for (int c = 0; c < groups.size(); c++) {
+            kept.addAll(groups.get(c).subList(0, take.get(c)));
         }
         return withExamples(kept);
     }
@@ -233,7 +256,18 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
             te.addAll(g.subList(nVal, Math.min(g.size(), nVal + nTest)));
             tr.addAll(g.subList(Math.min(g.size(), nVal + nTest), g.size()));
         }
+        requireExamples("validation", "valFraction, --val-fraction", valFraction, va);
+        requireExamples("test", "testFraction, --test-fraction", testFraction, te);
         return new ImageDataset[] {withExamples(tr), withExamples(va), testFraction > 0 ? withExamples(te) : null};
+    }
+
+    private void requireExamples(String split, String argument, double fraction, List<ImageExample> part) {
+        if (fraction > 0 && part.isEmpty()) {
+            throw new DataException("A " + split + " share of " + fraction + " (" + argument + ") of " + source + " (" + size()
+                    + " images) gives the " + split + " split no images: no class is large enough for its share to round to one"
+                    + " image (every class with 3 or more gives one). Add images, raise the share, or give a separate "
+                    + split + " folder.");
+        }
     }
 
     /** This data set with other examples (fingerprint recomputed from names and labels). */

@@ -197,6 +197,31 @@ class ImageDataTest {
     }
 
     @Test
+    void maxTrainBelowTheNumberOfClassesIsRefusedAndRoundingNeverExceedsTheCap() throws Exception {
+        Path root = tmp.resolve("many");
+        for (String c : List.of("a", "b", "c", "d", "e")) {
+            images(root.resolve(c), 3);
+        }
+        ImageDataset d = ImageDataReader.read(root);
+        DataException e = assertThrows(DataException.class, () -> d.subsample(4, 1));
+        assertTrue(e.getMessage().contains("5 classes, more than the 4 examples allowed"), e.getMessage());
+        ImageDataset s = d.subsample(7, 1); // 7/15 of 3 rounds to 1 per class: 5
+        assertTrue(s.size() <= 7 && s.classes().size() == 5, s.size() + " " + s.classes());
+        ImageDataset t = d.subsample(14, 1); // 14/15 of 3 rounds to 3 per class: 15, one over the cap
+        assertEquals(14, t.size());
+    }
+
+    @Test
+    void validationShareThatGivesNoImagesIsRefusedBeforeTraining() throws Exception {
+        Path root = tmp.resolve("tiny");
+        images(root.resolve("a"), 2);
+        images(root.resolve("b"), 2);
+        ImageDataset d = ImageDataReader.read(root);
+        DataException e = assertThrows(DataException.class, () -> d.split(0.1, 0, 1));
+        assertTrue(e.getMessage().contains("gives the validation split no images"), e.getMessage());
+    }
+
+    @Test
     void classFoldersWithoutImagesAreNamedInAWarning() throws Exception {
         Path root = tmp.resolve("data");
         images(root.resolve("cat"), 2);
