@@ -19,6 +19,7 @@ import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.Inference;
+import dev.graft.util.FileChecksums;
 import dev.graft.util.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,6 +43,8 @@ public final class ImageClassifier implements AutoCloseable {
     public static final String TASK = "image-classification";
     private static final String BACKBONE_DIR = "backbone";
     private static final int BATCH = 32;
+    /** {@code backbone/backbone.json} field: SHA-256 of {@code backbone/model.onnx}, which computes frozen features. */
+    private static final String ONNX_SHA256_FIELD = "onnx_sha256";
 
     private final VisionBackbone backbone;
     private final ClassifierHead head;
@@ -202,11 +205,13 @@ public final class ImageClassifier implements AutoCloseable {
         return ModelDirectory.write(dir, staging -> {
             extras.write(staging);
             Path bb = Files.createDirectory(staging.resolve(BACKBONE_DIR));
-            VisionBackbones.save(backbone, bb, Map.of("id", backboneInfo.getOrDefault("id", backbone.architecture()),
-                    "license", backboneInfo.getOrDefault("license", "unknown")));
-            if (onnxFeatures != null) {
-                Files.copy(onnxFeatures, bb.resolve(VisionBackbones.ONNX));
+            Map<String, String> info = new java.util.LinkedHashMap<>();
+            info.put("id", backboneInfo.getOrDefault("id", backbone.architecture()));
+            info.put("license", backboneInfo.getOrDefault("license", "unknown"));
+            if (onnxFeatures != null) { // the features' ONNX file is part of the model: its checksum is recorded too
+                info.put(ONNX_SHA256_FIELD, Hashes.copy(onnxFeatures, bb.resolve(VisionBackbones.ONNX)));
             }
+            String sha = VisionBackbones.save(backbone, bb, info);
             AtomicFiles.writeString(staging.resolve(PreprocessorConfig.FILE), preprocessing.toJson());
             List<TensorData> weights = new ArrayList<>();
             for (Map.Entry<String, Parameter> e : head.namedParameters().entrySet()) {
@@ -217,7 +222,6 @@ public final class ImageClassifier implements AutoCloseable {
             AtomicFiles.writeString(staging.resolve(TextClassifier.PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(TextClassifier.METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
             HeadConfig hc = head.config();
-            String sha = Hashes.sha256(bb.resolve(VisionBackbones.SAFETENSORS));
             ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, TASK, strategy,
                     new ModelManifest.Backbone(backboneInfo.getOrDefault("id", backbone.architecture()), sha, 0, "avg",
                             backboneInfo.getOrDefault("license", "unknown"), BACKBONE_DIR),
@@ -241,7 +245,7 @@ public final class ImageClassifier implements AutoCloseable {
                         + "; this Graft reads " + ModelManifest.FORMAT + " v" + ModelManifest.FORMAT_VERSION + ".");
             }
             Path bb = ModelDirectory.resolveInside(dir, m.backbone().directory());
-            String actual = Hashes.sha256(bb.resolve(VisionBackbones.SAFETENSORS));
+            String actual = FileChecksums.sha256(bb.resolve(VisionBackbones.SAFETENSORS));
             if (!actual.equals(m.backbone().sha256())) {
                 throw new IllegalArgumentException("Backbone " + bb.resolve(VisionBackbones.SAFETENSORS) + " has SHA-256 " + actual
                         + " but the manifest records " + m.backbone().sha256() + ": the file was changed or corrupted. Restore it or retrain.");
@@ -256,6 +260,11 @@ public final class ImageClassifier implements AutoCloseable {
                 HeadWeights.load(head, ModelDirectory.resolveInside(dir, m.head().file()));
                 Path onnx = bb.resolve(VisionBackbones.ONNX);
                 boolean frozen = "feature-extraction".equals(m.strategy()) && Files.isRegularFile(onnx);
+                String onnxSha = VisionBackbones.configField(bb, ONNX_SHA256_FIELD, "");
+                if (frozen && !onnxSha.isEmpty() && !onnxSha.equals(FileChecksums.sha256(onnx))) {
+                    throw new IllegalArgumentException("Backbone " + onnx + " has SHA-256 " + FileChecksums.sha256(onnx)
+                            + " but the model was trained on " + onnxSha + ": the file was changed or corrupted. Restore it or retrain.");
+                }
                 return new ImageClassifier(backbone, head, LabelMap.of(m.labels()), pre, m.strategy(),
                         Map.of("id", m.backbone().id(), "license", String.valueOf(m.backbone().license())), manager)
                         .withOnnxFeatures(frozen ? onnx : null);

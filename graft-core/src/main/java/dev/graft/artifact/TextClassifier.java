@@ -16,7 +16,6 @@ import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.Inference;
 import dev.graft.tensor.io.AtomicFiles;
-import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -272,12 +271,11 @@ public final class TextClassifier implements AutoCloseable {
                         + "; this Graft reads " + ModelManifest.FORMAT + " v" + ModelManifest.FORMAT_VERSION + ".");
             }
             Path bbDir = ModelDirectory.resolveInside(dir, m.backbone().directory());
-            TextModelSpec spec = TextModels.fromDirectory(bbDir);
-            String actual = Hashes.sha256(spec.weightsFile());
-            if (!actual.equals(m.backbone().sha256())) {
-                throw new IllegalArgumentException("Backbone " + spec.weightsFile() + " has SHA-256 " + actual + " but the model was trained on "
-                        + m.backbone().sha256() + ": the file was changed or corrupted. Restore it or retrain.");
+            String trainedOn = m.backbone().sha256();
+            if (trainedOn == null || trainedOn.isBlank()) {
+                throw new IllegalArgumentException(manifestFile + " records no backbone sha256; the model directory is damaged. Retrain.");
             }
+            TextModelSpec spec = TextModels.fromDirectory(bbDir, trainedOn); // the weights must be those it was trained on
             LabelMap labels = LabelMap.of(m.labels());
             HeadConfig hc = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
             NDManager manager = NDManager.newBaseManager();

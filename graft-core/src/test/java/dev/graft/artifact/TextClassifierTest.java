@@ -28,7 +28,6 @@ class TextClassifierTest {
 
     @BeforeEach
     void workDir() throws IOException {
-        // Under target/ so the backbone is hard-linked from GRAFT_HOME rather than copied across file systems.
         Path base = Path.of("target", "test-work");
         Files.createDirectories(base);
         work = Files.createTempDirectory(base, "artifact");

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
@@ -43,7 +44,7 @@ final class BlobDownloader {
      */
     boolean ensure(RepoRef ref, String filename, FileMetadata meta, Progress progress) throws IOException {
         Path blob = cache.blob(ref, meta.etag());
-        if (Files.isRegularFile(blob)) {
+        if (Files.isRegularFile(blob) && HubCache.corruption(blob).isEmpty()) {
             return false;
         }
         Files.createDirectories(blob.getParent());
@@ -54,7 +55,13 @@ final class BlobDownloader {
         try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockChannel.lock()) {
             if (Files.isRegularFile(blob)) {
-                return false;
+                Optional<String> corrupted = HubCache.corruption(blob);
+                if (corrupted.isEmpty()) {
+                    return false;
+                }
+                progress.message(filename + " of " + ref + " in the Hub cache (" + blob + ") has SHA-256 " + corrupted.get()
+                        + ": it was changed or corrupted after the download; downloading it again.");
+                Files.delete(blob);
             }
             download(ref, filename, meta, blob, progress);
             return true;

@@ -358,4 +358,66 @@ class HubClientTest {
         assertEquals(sha, dev.graft.util.Hashes.sha256(repoDir().resolve("blobs").resolve(sha)));
         assertEquals(7 + 0, server.downloads.get(), "no blob was downloaded twice");
     }
+
+    /** Changes one byte in the middle of {@code file} in place, keeping its size. */
+    private static void flipAByte(Path file) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(f.length() / 2);
+            int b = f.read();
+            f.seek(f.length() / 2);
+            f.write(b ^ 1);
+        }
+    }
+
+    private static Progress recording(List<String> messages) {
+        return new Progress() {
+            @Override public void start(String task, long total) { }
+            @Override public void step(long n) { }
+            @Override public void done() { }
+            @Override public void message(String text) {
+                messages.add(text);
+            }
+        };
+    }
+
+    @Test
+    void aCorruptedCachedBlobIsDetectedAndDownloadedAgain() throws IOException {
+        client().pull(RepoRef.parse(REPO), Progress.NONE);
+        String sha = HubTestServer.sha256(files.get("model.safetensors"));
+        flipAByte(repoDir().resolve("blobs").resolve(sha));
+        int downloads = server.downloads.get();
+
+        List<String> messages = new ArrayList<>();
+        PulledModel m = client().pull(RepoRef.parse(REPO), recording(messages));
+        assertEquals(sha, dev.graft.util.Hashes.sha256(m.directory().resolve("model.safetensors")));
+        assertEquals(1, m.downloaded());
+        assertEquals(downloads + 1, server.downloads.get(), "only the corrupted file is downloaded again");
+        assertTrue(messages.stream().anyMatch(t -> t.contains("model.safetensors") && t.contains("changed or corrupted")
+                && t.contains("downloading it again")), messages.toString());
+    }
+
+    @Test
+    void aCorruptedCachedBlobIsRefusedOfflineWithWhatToDo() throws IOException {
+        client().pull(RepoRef.parse(REPO), Progress.NONE);
+        Path blob = repoDir().resolve("blobs").resolve(HubTestServer.sha256(files.get("model.safetensors")));
+        flipAByte(blob);
+        HubClient offline = new HubClient(client().settings().withOffline(true));
+        HubException e = assertThrows(HubException.class, () -> offline.pull(RepoRef.parse(REPO), Progress.NONE));
+        assertEquals(HubException.Kind.INTEGRITY, e.kind());
+        assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains(blob.toString())
+                && e.getMessage().contains("changed or corrupted") && e.getMessage().contains("graft models pull"), e.getMessage());
+    }
+
+    @Test
+    void aCorruptedBlobSharedWithAnotherRevisionIsNotLinkedAgain() throws IOException {
+        client().pull(RepoRef.parse(REPO), Progress.NONE);
+        Path blob = repoDir().resolve("blobs").resolve(HubTestServer.sha256(files.get("model.safetensors")));
+        flipAByte(blob);
+        String other = "89abcdef0123456789abcdef0123456789abcdef";
+        server.addRepo(REPO, other, files, null); // a new commit with the same weights
+        PulledModel m = client().pull(RepoRef.parse(REPO + "@" + other), Progress.NONE); // its snapshot is new: the blob is reused
+        assertEquals(other, m.commit());
+        assertEquals(HubTestServer.sha256(files.get("model.safetensors")),
+                dev.graft.util.Hashes.sha256(m.directory().resolve("model.safetensors")));
+    }
 }
