@@ -218,7 +218,7 @@ public final class ImageClassifier implements AutoCloseable {
                 weights.add(new TensorData(e.getKey(), e.getValue().getArray().getShape().getShape(), e.getValue().getArray().toFloatArray()));
             }
             SafeTensors.write(staging.resolve(TextClassifier.HEAD_FILE), weights,
-                    Map.of("format", "graft-head", "labels", String.join("\n", labels.labels())));
+                    HeadLabels.metadata(labels));
             AtomicFiles.writeString(staging.resolve(TextClassifier.PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(TextClassifier.METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
             HeadConfig hc = head.config();
@@ -250,6 +250,9 @@ public final class ImageClassifier implements AutoCloseable {
                 throw new IllegalArgumentException("Backbone " + bb.resolve(VisionBackbones.SAFETENSORS) + " has SHA-256 " + actual
                         + " but the manifest records " + m.backbone().sha256() + ": the file was changed or corrupted. Restore it or retrain.");
             }
+            LabelMap labels = LabelMap.of(m.labels());
+            Path headFile = ModelDirectory.resolveInside(dir, m.head().file());
+            HeadLabels.check(headFile, labels.labels(), manifestFile);
             PreprocessorConfig pre = PreprocessorConfig.read(dir.resolve(PreprocessorConfig.FILE));
             NDManager manager = NDManager.newBaseManager();
             try {
@@ -257,7 +260,7 @@ public final class ImageClassifier implements AutoCloseable {
                 HeadConfig hc = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
                 ClassifierHead head = new ClassifierHead(hc);
                 head.initialize(manager);
-                HeadWeights.load(head, ModelDirectory.resolveInside(dir, m.head().file()));
+                HeadWeights.load(head, headFile);
                 Path onnx = bb.resolve(VisionBackbones.ONNX);
                 boolean frozen = "feature-extraction".equals(m.strategy()) && Files.isRegularFile(onnx);
                 String onnxSha = VisionBackbones.configField(bb, ONNX_SHA256_FIELD, "");
@@ -265,7 +268,7 @@ public final class ImageClassifier implements AutoCloseable {
                     throw new IllegalArgumentException("Backbone " + onnx + " has SHA-256 " + FileChecksums.sha256(onnx)
                             + " but the model was trained on " + onnxSha + ": the file was changed or corrupted. Restore it or retrain.");
                 }
-                return new ImageClassifier(backbone, head, LabelMap.of(m.labels()), pre, m.strategy(),
+                return new ImageClassifier(backbone, head, labels, pre, m.strategy(),
                         Map.of("id", m.backbone().id(), "license", String.valueOf(m.backbone().license())), manager)
                         .withOnnxFeatures(frozen ? onnx : null);
             } catch (RuntimeException | IOException e) {

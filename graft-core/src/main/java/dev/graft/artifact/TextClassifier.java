@@ -240,7 +240,7 @@ public final class TextClassifier implements AutoCloseable {
                 weights.add(new TensorData(e.getKey(), e.getValue().getArray().getShape().getShape(),
                         e.getValue().getArray().toFloatArray()));
             }
-            SafeTensors.write(staging.resolve(HEAD_FILE), weights, Map.of("format", "graft-head", "labels", String.join("\n", labels.labels())));
+            SafeTensors.write(staging.resolve(HEAD_FILE), weights, HeadLabels.metadata(labels));
             AtomicFiles.writeString(staging.resolve(PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
             HeadConfig hc = head.config();
@@ -277,13 +277,15 @@ public final class TextClassifier implements AutoCloseable {
             }
             TextModelSpec spec = TextModels.fromDirectory(bbDir, trainedOn); // the weights must be those it was trained on
             LabelMap labels = LabelMap.of(m.labels());
+            Path headFile = ModelDirectory.resolveInside(dir, m.head().file());
+            HeadLabels.check(headFile, labels.labels(), manifestFile);
             HeadConfig hc = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
             NDManager manager = NDManager.newBaseManager();
             DjlTextEncoder peftEncoder = null;
             try {
                 ClassifierHead head = new ClassifierHead(hc);
                 head.initialize(manager);
-                HeadWeights.load(head, ModelDirectory.resolveInside(dir, m.head().file()));
+                HeadWeights.load(head, headFile);
                 Path peftFile = dir.resolve(PeftManifest.FILE);
                 if (!Files.isRegularFile(peftFile)) {
                     return new TextClassifier(spec, head, labels, m.strategy(), manager);
