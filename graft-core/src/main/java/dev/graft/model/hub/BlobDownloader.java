@@ -109,9 +109,12 @@ final class BlobDownloader {
                 Files.deleteIfExists(partial);
                 throw e;
             } catch (IOException e) {
+                String reason = e instanceof java.net.http.HttpTimeoutException ? e.getMessage() + "; "
+                        + HubSettings.READ_TIMEOUT_VARIABLE + " sets this limit in seconds"
+                        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                 throw new HubException(HubException.Kind.NETWORK, what + " was interrupted after "
-                        + Files.size(partial) + " bytes (" + e.getClass().getSimpleName() + "); run the same command "
-                        + "again to resume, or set HF_HUB_OFFLINE=1 to use the cache only", e);
+                        + Files.size(partial) + " bytes (" + reason + "). The bytes received are kept in " + partial
+                        + ": run the same command again to resume, or set HF_HUB_OFFLINE=1 to use the cache only", e);
             } finally {
                 progress.done();
             }

@@ -420,4 +420,37 @@ class HubClientTest {
         assertEquals(HubTestServer.sha256(files.get("model.safetensors")),
                 dev.graft.util.Hashes.sha256(m.directory().resolve("model.safetensors")));
     }
+
+    @Test
+    void stalledDownloadTimesOutAndResumes() throws IOException {
+        byte[] weights = files.get("model.safetensors");
+        String sha = HubTestServer.sha256(weights);
+        server.stallBlob = sha; // half the bytes, then silence with the connection held open
+        HubClient impatient = new HubClient(client().settings().withReadTimeout(java.time.Duration.ofMillis(500)));
+        HubException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> assertThrows(HubException.class, () -> impatient.pull(RepoRef.parse(REPO), Progress.NONE)),
+                "a stalled download must not hang");
+        assertEquals(HubException.Kind.NETWORK, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("no data received for 500 ms") && e.getMessage().contains("HF_HUB_DOWNLOAD_TIMEOUT")
+                && e.getMessage().contains("again to resume"), e.getMessage());
+        Path partial = repoDir().resolve("blobs").resolve(sha + ".incomplete");
+        long have = Files.size(partial);
+        assertTrue(have > 0 && have < weights.length, "the bytes received are kept: " + have);
+
+        server.releaseStall();
+        server.ranges.clear();
+        PulledModel m = client().pull(RepoRef.parse(REPO), Progress.NONE);
+        assertEquals(List.of("bytes=" + have + "-"), server.ranges, "the next pull asks only for the missing bytes");
+        assertEquals(sha, dev.graft.util.Hashes.sha256(m.directory().resolve("model.safetensors")));
+    }
+
+    @Test
+    void theDownloadTimeoutComesFromTheEnvironment() {
+        assertEquals(HubSettings.DEFAULT_READ_TIMEOUT, HubSettings.fromLookup(name -> null).readTimeout());
+        assertEquals(java.time.Duration.ofMillis(2500),
+                HubSettings.fromLookup(name -> name.equals("HF_HUB_DOWNLOAD_TIMEOUT") ? "2.5" : null).readTimeout());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HubSettings.fromLookup(name -> name.equals("HF_HUB_DOWNLOAD_TIMEOUT") ? "soon" : null));
+        assertTrue(e.getMessage().contains("HF_HUB_DOWNLOAD_TIMEOUT") && e.getMessage().contains("'soon'"), e.getMessage());
+    }
 }
