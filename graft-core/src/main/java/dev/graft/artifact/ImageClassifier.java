@@ -89,7 +89,7 @@ public final class ImageClassifier implements AutoCloseable {
     public static boolean isImageModel(Path dir) {
         Path m = dir.resolve(ModelDirectory.MANIFEST);
         try {
-            return Files.isRegularFile(m) && TASK.equals(Json.MAPPER.readTree(m.toFile()).path("task").asText());
+            return Files.isRegularFile(m) && TASK.equals(dev.graft.model.ModelFileLimits.readJson(m, Json.MAPPER).path("task").asText());
         } catch (IOException e) {
             return false;
         }
@@ -239,7 +239,7 @@ public final class ImageClassifier implements AutoCloseable {
                     + " with task " + TASK + "). Pass the --out directory of `graft train` on image data.");
         }
         try {
-            ModelManifest m = Json.MAPPER.readValue(manifestFile.toFile(), ModelManifest.class);
+            ModelManifest m = Json.read(manifestFile, ModelManifest.class);
             if (!ModelManifest.FORMAT.equals(m.format()) || m.formatVersion() != ModelManifest.FORMAT_VERSION) {
                 throw new IllegalArgumentException(manifestFile + " declares format " + m.format() + " v" + m.formatVersion()
                         + "; this Graft reads " + ModelManifest.FORMAT + " v" + ModelManifest.FORMAT_VERSION + ".");

@@ -265,7 +265,7 @@ public final class TextClassifier implements AutoCloseable {
                     + "). Pass the --out directory of `graft train`.");
         }
         try {
-            ModelManifest m = Json.MAPPER.readValue(manifestFile.toFile(), ModelManifest.class);
+            ModelManifest m = Json.read(manifestFile, ModelManifest.class);
             if (!ModelManifest.FORMAT.equals(m.format()) || m.formatVersion() != ModelManifest.FORMAT_VERSION) {
                 throw new IllegalArgumentException(manifestFile + " declares format " + m.format() + " v" + m.formatVersion()
                         + "; this Graft reads " + ModelManifest.FORMAT + " v" + ModelManifest.FORMAT_VERSION + ".");
@@ -290,7 +290,7 @@ public final class TextClassifier implements AutoCloseable {
                 if (!Files.isRegularFile(peftFile)) {
                     return new TextClassifier(spec, head, labels, m.strategy(), manager);
                 }
-                PeftManifest pm = Json.MAPPER.readValue(peftFile.toFile(), PeftManifest.class);
+                PeftManifest pm = Json.read(peftFile, PeftManifest.class);
                 if (pm.spec() == null || pm.weights() == null) {
                     throw new IllegalArgumentException(peftFile + " lacks 'spec' or 'weights'; the model directory is damaged. Retrain.");
                 }

@@ -1,5 +1,6 @@
 package dev.graft.model.hub;
 
+import dev.graft.model.ModelFileLimits;
 import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
 final class BlobDownloader {
 
     private static final ConcurrentHashMap<Path, ReentrantLock> THREAD_LOCKS = new ConcurrentHashMap<>();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
 
     private final HubHttp http;
@@ -79,6 +81,11 @@ final class BlobDownloader {
             have = 0;
         }
         String what = "downloading " + filename + " of " + ref;
+        long maxBytes = ModelFiles.limit(filename, meta.size(), ref); // refused before a byte is fetched
+        if (maxBytes >= 0 && have > maxBytes) {
+            Files.delete(partial);
+            have = 0;
+        }
         if (meta.size() < 0 || have < meta.size()) {
             HttpResponse<InputStream> r = http.get(meta.location(), have > 0 ? "bytes=" + have + "-" : null, ref, what);
             boolean append = have > 0 && r.statusCode() == 206 && rangeStart(r) == have;
@@ -93,14 +100,15 @@ final class BlobDownloader {
                  OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
                 byte[] buf = new byte[1 << 16];
-                long limit = meta.size() < 0 ? Long.MAX_VALUE : meta.size();
+                long limit = meta.size() >= 0 ? meta.size() : maxBytes >= 0 ? maxBytes : Long.MAX_VALUE;
                 long total = have;
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     total += n;
                     if (total > limit) {
                         throw new HubException(HubException.Kind.INTEGRITY, what + ": the server sent more than the "
-                                + limit + " bytes announced; the download was discarded, run again");
+                                + limit + " bytes " + (meta.size() >= 0 ? "announced" : "such a file may have")
+                                + "; the download was discarded, run again");
                     }
                     out.write(buf, 0, n);
                     progress.step(n);
@@ -134,6 +142,15 @@ final class BlobDownloader {
             Files.delete(partial);
             throw new HubException(HubException.Kind.INTEGRITY, filename + " of " + ref + ": received " + size
                     + " bytes but the Hub announced " + meta.size() + "; the download was discarded, run again");
+        }
+        if (ModelFileLimits.isJson(filename)) {
+            try {
+                ModelFileLimits.parseJson(Files.readAllBytes(partial), filename, filename + " of " + ref, JSON);
+            } catch (IOException e) {
+                Files.delete(partial);
+                throw new HubException(HubException.Kind.INTEGRITY, e.getMessage() + ". The download was discarded: the"
+                        + " repository is broken; ask its owner or pick another revision.", e);
+            }
         }
         if (meta.isSha256()) {
             String actual = Hashes.sha256(partial);

@@ -74,7 +74,10 @@ public final class HubCache {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
-        String commit = Files.readString(file, StandardCharsets.UTF_8).trim();
+        String commit;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            commit = new String(in.readNBytes(256), StandardCharsets.UTF_8).trim(); // a commit is 40 characters
+        }
         if (!COMMIT.matcher(commit).matches()) {
             throw new HubException(HubException.Kind.PROTOCOL, file + " should hold a 40-hex commit but holds '"
                     + (commit.length() > 60 ? commit.substring(0, 60) + "..." : commit) + "'; delete it to re-resolve");

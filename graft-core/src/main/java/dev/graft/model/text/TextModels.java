@@ -1,5 +1,6 @@
 package dev.graft.model.text;
 
+import dev.graft.model.ModelFileLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -181,7 +182,7 @@ public final class TextModels {
     /** {@code backbone.json} of {@code dir}, or an empty object when there is none. */
     private static JsonNode readMetadata(Path dir) throws IOException {
         Path meta = dir.resolve(TextModelSpec.METADATA_FILE);
-        return Files.isRegularFile(meta) ? JSON.readTree(meta.toFile()) : JSON.createObjectNode();
+        return Files.isRegularFile(meta) ? ModelFileLimits.readJson(meta, JSON) : JSON.createObjectNode();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.graft.model.vision;
 
+import dev.graft.model.ModelFileLimits;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -95,7 +96,7 @@ public final class VisionBackbones {
             return false;
         }
         try {
-            return ARCHITECTURES.contains(MAPPER.readTree(cfg.toFile()).path("architecture").asText("").toLowerCase(Locale.ROOT));
+            return ARCHITECTURES.contains(ModelFileLimits.readJson(cfg, MAPPER).path("architecture").asText("").toLowerCase(Locale.ROOT));
         } catch (IOException e) {
             return false;
         }
@@ -110,7 +111,7 @@ public final class VisionBackbones {
     /** Loads the backbone stored in {@code dir}. */
     public static VisionBackbone load(Path dir, NDManager manager) {
         try {
-            JsonNode cfg = MAPPER.readTree(dir.resolve(CONFIG).toFile());
+            JsonNode cfg = ModelFileLimits.readJson(dir.resolve(CONFIG), MAPPER);
             String arch = cfg.path("architecture").asText("").toLowerCase(Locale.ROOT);
             Path st = dir.resolve(SAFETENSORS);
             switch (arch) {
@@ -172,7 +173,7 @@ public final class VisionBackbones {
     /** A field of a backbone directory's {@code backbone.json}, or {@code dflt}. */
     public static String configField(Path dir, String field, String dflt) {
         try {
-            return MAPPER.readTree(dir.resolve(CONFIG).toFile()).path(field).asText(dflt);
+            return ModelFileLimits.readJson(dir.resolve(CONFIG), MAPPER).path(field).asText(dflt);
         } catch (IOException e) {
             return dflt;
         }

@@ -453,4 +453,31 @@ class HubClientTest {
                 () -> HubSettings.fromLookup(name -> name.equals("HF_HUB_DOWNLOAD_TIMEOUT") ? "soon" : null));
         assertTrue(e.getMessage().contains("HF_HUB_DOWNLOAD_TIMEOUT") && e.getMessage().contains("'soon'"), e.getMessage());
     }
+
+    @Test
+    void anOversizedConfigFromTheHubIsRefusedBeforeItIsDownloaded() {
+        files.put("config.json", new byte[(4 << 20) + 1]); // all NUL, one byte over the limit
+        server.addRepo(REPO, COMMIT, files, null);
+        HubException e = assertThrows(HubException.class, () -> client().pull(RepoRef.parse(REPO), Progress.NONE));
+        assertEquals(HubException.Kind.INTEGRITY, e.kind());
+        assertTrue(e.getMessage().contains("config.json of " + REPO) && e.getMessage().contains(((4 << 20) + 1) + " bytes")
+                && e.getMessage().contains("not downloaded"), e.getMessage());
+        assertTrue(server.log.stream().noneMatch(l -> l.startsWith("GET") && l.endsWith("/config.json")), server.log.toString());
+    }
+
+    @Test
+    void aConfigThatIsNotAJsonObjectIsRefusedAndNotCached() throws IOException {
+        files.put("config.json", new byte[1000]); // NUL bytes
+        server.addRepo(REPO, COMMIT, files, null);
+        HubException e = assertThrows(HubException.class, () -> client().pull(RepoRef.parse(REPO), Progress.NONE));
+        assertEquals(HubException.Kind.INTEGRITY, e.kind());
+        assertTrue(e.getMessage().contains("config.json of " + REPO + " is not valid JSON") && e.getMessage().contains("discarded"),
+                e.getMessage());
+        assertFalse(Files.exists(repoDir().resolve("snapshots").resolve(COMMIT).resolve("config.json")));
+
+        files.put("config.json", "[1, 2]".getBytes(StandardCharsets.UTF_8));
+        server.addRepo(REPO, COMMIT, files, null);
+        e = assertThrows(HubException.class, () -> client().pull(RepoRef.parse(REPO), Progress.NONE));
+        assertTrue(e.getMessage().contains("should hold a JSON object but holds array"), e.getMessage());
+    }
 }
