@@ -83,4 +83,29 @@ class ImageBackboneIntegrityTest {
         assertEquals(random.sha256(), again.sha256(), "the same seed recreates the same weights");
         assertEquals(random.sha256(), Hashes.sha256(weights));
     }
+
+    @Test
+    void aSavedImageModelsFeatureOnnxFileIsCoveredByItsChecksum() throws IOException {
+        Path onnx = Files.write(tmp.resolve("features.onnx"), new byte[64]); // stands in for the frozen backbone's export
+        Path model = tmp.resolve("model");
+        try (NDManager m = NDManager.newBaseManager()) {
+            ResNet net = new ResNet(ResNetSpec.resnet18().withWidth(4));
+            net.initialize(m);
+            dev.graft.model.head.ClassifierHead head = new dev.graft.model.head.ClassifierHead(
+                    new dev.graft.model.head.HeadConfig(net.featureDim(), 2, 0, 0.0));
+            head.initialize(m);
+            new dev.graft.artifact.ImageClassifier(net, head, dev.graft.data.LabelMap.of(java.util.List.of("a", "b")),
+                    dev.graft.data.image.PreprocessorConfig.imagenet(), "feature-extraction", Map.of("id", "tiny"), m)
+                    .withOnnxFeatures(onnx)
+                    .save(model, new dev.graft.artifact.Provenance("2026-01-01T00:00:00Z", "feature-extraction", 1, Map.of(),
+                            Map.of(), Map.of(), dev.graft.artifact.Versions.all(), Map.of(), java.util.List.of()), Map.of(), s -> { });
+        }
+        Path saved = model.resolve("backbone").resolve(VisionBackbones.ONNX);
+        try (dev.graft.artifact.ImageClassifier loaded = dev.graft.artifact.ImageClassifier.load(model)) {
+            assertEquals(saved.toAbsolutePath().normalize(), loaded.onnxFeatures().toAbsolutePath().normalize());
+        }
+        editInPlace(saved);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dev.graft.artifact.ImageClassifier.load(model));
+        assertTrue(e.getMessage().contains(saved.toString()) && e.getMessage().contains("changed or corrupted"), e.getMessage());
+    }
 }
