@@ -10,7 +10,6 @@ import dev.graft.tensor.onnx.OnnxGraph;
 import dev.graft.util.Hashes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -76,12 +75,11 @@ final class ImportCommand implements Callable<Integer> {
         OwnedDirectory.checkWritable(target, BackboneDirectory.KIND);
         var imported = MobileNetV2Onnx.read(OnnxGraph.read(onnx)); // validates the architecture before anything is written
         OwnedDirectory.write(target, BackboneDirectory.KIND, staging -> {
-            Files.copy(onnx, staging.resolve(VisionBackbones.ONNX), StandardCopyOption.COPY_ATTRIBUTES);
             Map<String, String> extra = new LinkedHashMap<>();
             extra.put("id", id);
             extra.put("license", license);
             extra.put("source", onnx.toAbsolutePath().toString());
-            extra.put("sha256", Hashes.sha256(onnx));
+            extra.put(VisionBackbones.SHA256_FIELD, Hashes.copy(onnx, staging.resolve(VisionBackbones.ONNX))); // of the copy's bytes
             VisionBackbones.writeOnnxConfig(staging, arch, extra);
             pre.write(staging.resolve(PreprocessorConfig.FILE));
         });

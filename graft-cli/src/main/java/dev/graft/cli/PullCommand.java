@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = {"Download what a model needs (config, tokenizer files, model.safetensors or pytorch_model.bin,"
                 + " model card) from the Hugging Face Hub into the cache Python's huggingface_hub uses, so either tool"
-                + " reuses the other's downloads. Honours HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, HF_HOME and"
-                + " HF_HUB_CACHE. Interrupted downloads resume.", ""})
+                + " reuses the other's downloads. Honours HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, HF_HOME, HF_HUB_CACHE"
+                + " and HF_HUB_DOWNLOAD_TIMEOUT (seconds without data before a download fails, default 60)."
+                + " Interrupted or stalled downloads resume when run again.", ""})
 final class PullCommand implements Callable<Integer> {
 
     @Spec

@@ -19,6 +19,7 @@ import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.Inference;
+import dev.graft.util.FileChecksums;
 import dev.graft.util.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,6 +43,8 @@ public final class ImageClassifier implements AutoCloseable {
     public static final String TASK = "image-classification";
     private static final String BACKBONE_DIR = "backbone";
     private static final int BATCH = 32;
+    /** {@code backbone/backbone.json} field: SHA-256 of {@code backbone/model.onnx}, which computes frozen features. */
+    private static final String ONNX_SHA256_FIELD = "onnx_sha256";
 
     private final VisionBackbone backbone;
     private final ClassifierHead head;
@@ -86,7 +89,7 @@ public final class ImageClassifier implements AutoCloseable {
     public static boolean isImageModel(Path dir) {
         Path m = dir.resolve(ModelDirectory.MANIFEST);
         try {
-            return Files.isRegularFile(m) && TASK.equals(Json.MAPPER.readTree(m.toFile()).path("task").asText());
+            return Files.isRegularFile(m) && TASK.equals(dev.graft.model.ModelFileLimits.readJson(m, Json.MAPPER).path("task").asText());
         } catch (IOException e) {
             return false;
         }
@@ -202,22 +205,23 @@ public final class ImageClassifier implements AutoCloseable {
         return ModelDirectory.write(dir, staging -> {
             extras.write(staging);
             Path bb = Files.createDirectory(staging.resolve(BACKBONE_DIR));
-            VisionBackbones.save(backbone, bb, Map.of("id", backboneInfo.getOrDefault("id", backbone.architecture()),
-                    "license", backboneInfo.getOrDefault("license", "unknown")));
-            if (onnxFeatures != null) {
-                Files.copy(onnxFeatures, bb.resolve(VisionBackbones.ONNX));
+            Map<String, String> info = new java.util.LinkedHashMap<>();
+            info.put("id", backboneInfo.getOrDefault("id", backbone.architecture()));
+            info.put("license", backboneInfo.getOrDefault("license", "unknown"));
+            if (onnxFeatures != null) { // the features' ONNX file is part of the model: its checksum is recorded too
+                info.put(ONNX_SHA256_FIELD, Hashes.copy(onnxFeatures, bb.resolve(VisionBackbones.ONNX)));
             }
+            String sha = VisionBackbones.save(backbone, bb, info);
             AtomicFiles.writeString(staging.resolve(PreprocessorConfig.FILE), preprocessing.toJson());
             List<TensorData> weights = new ArrayList<>();
             for (Map.Entry<String, Parameter> e : head.namedParameters().entrySet()) {
                 weights.add(new TensorData(e.getKey(), e.getValue().getArray().getShape().getShape(), e.getValue().getArray().toFloatArray()));
             }
             SafeTensors.write(staging.resolve(TextClassifier.HEAD_FILE), weights,
-                    Map.of("format", "graft-head", "labels", String.join("\n", labels.labels())));
+                    HeadLabels.metadata(labels));
             AtomicFiles.writeString(staging.resolve(TextClassifier.PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(TextClassifier.METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
             HeadConfig hc = head.config();
-            String sha = Hashes.sha256(bb.resolve(VisionBackbones.SAFETENSORS));
             ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, TASK, strategy,
                     new ModelManifest.Backbone(backboneInfo.getOrDefault("id", backbone.architecture()), sha, 0, "avg",
                             backboneInfo.getOrDefault("license", "unknown"), BACKBONE_DIR),
@@ -235,17 +239,20 @@ public final class ImageClassifier implements AutoCloseable {
                     + " with task " + TASK + "). Pass the --out directory of `graft train` on image data.");
         }
         try {
-            ModelManifest m = Json.MAPPER.readValue(manifestFile.toFile(), ModelManifest.class);
+            ModelManifest m = Json.read(manifestFile, ModelManifest.class);
             if (!ModelManifest.FORMAT.equals(m.format()) || m.formatVersion() != ModelManifest.FORMAT_VERSION) {
                 throw new IllegalArgumentException(manifestFile + " declares format " + m.format() + " v" + m.formatVersion()
                         + "; this Graft reads " + ModelManifest.FORMAT + " v" + ModelManifest.FORMAT_VERSION + ".");
             }
             Path bb = ModelDirectory.resolveInside(dir, m.backbone().directory());
-            String actual = Hashes.sha256(bb.resolve(VisionBackbones.SAFETENSORS));
+            String actual = FileChecksums.sha256(bb.resolve(VisionBackbones.SAFETENSORS));
             if (!actual.equals(m.backbone().sha256())) {
                 throw new IllegalArgumentException("Backbone " + bb.resolve(VisionBackbones.SAFETENSORS) + " has SHA-256 " + actual
                         + " but the manifest records " + m.backbone().sha256() + ": the file was changed or corrupted. Restore it or retrain.");
             }
+            LabelMap labels = LabelMap.of(m.labels());
+            Path headFile = ModelDirectory.resolveInside(dir, m.head().file());
+            HeadLabels.check(headFile, labels.labels(), manifestFile);
             PreprocessorConfig pre = PreprocessorConfig.read(dir.resolve(PreprocessorConfig.FILE));
             NDManager manager = NDManager.newBaseManager();
             try {
@@ -253,10 +260,15 @@ public final class ImageClassifier implements AutoCloseable {
                 HeadConfig hc = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
                 ClassifierHead head = new ClassifierHead(hc);
                 head.initialize(manager);
-                HeadWeights.load(head, ModelDirectory.resolveInside(dir, m.head().file()));
+                HeadWeights.load(head, headFile);
                 Path onnx = bb.resolve(VisionBackbones.ONNX);
                 boolean frozen = "feature-extraction".equals(m.strategy()) && Files.isRegularFile(onnx);
-                return new ImageClassifier(backbone, head, LabelMap.of(m.labels()), pre, m.strategy(),
+                String onnxSha = VisionBackbones.configField(bb, ONNX_SHA256_FIELD, "");
+                if (frozen && !onnxSha.isEmpty() && !onnxSha.equals(FileChecksums.sha256(onnx))) {
+                    throw new IllegalArgumentException("Backbone " + onnx + " has SHA-256 " + FileChecksums.sha256(onnx)
+                            + " but the model was trained on " + onnxSha + ": the file was changed or corrupted. Restore it or retrain.");
+                }
+                return new ImageClassifier(backbone, head, labels, pre, m.strategy(),
                         Map.of("id", m.backbone().id(), "license", String.valueOf(m.backbone().license())), manager)
                         .withOnnxFeatures(frozen ? onnx : null);
             } catch (RuntimeException | IOException e) {

@@ -17,4 +17,12 @@ public final class Json {
 
     private Json() {
     }
+
+    /**
+     * Reads a model-definition file (a manifest) as {@code type}: its size is checked before it is read and it must be a
+     * JSON object (see {@link dev.graft.model.ModelFileLimits}).
+     */
+    static <T> T read(java.nio.file.Path file, Class<T> type) throws java.io.IOException {
+        return MAPPER.treeToValue(dev.graft.model.ModelFileLimits.readJson(file, MAPPER), type);
+    }
 }

@@ -46,7 +46,7 @@ public final class LoraMerge {
                     + "): only models trained with --strategy lora can be merged; this one is already a plain model.");
         }
         try {
-            PeftManifest m = Json.MAPPER.readValue(file.toFile(), PeftManifest.class);
+            PeftManifest m = Json.read(file, PeftManifest.class);
             if (m.spec() != null && m.spec().method() != dev.graft.model.peft.PeftMethod.LORA) {
                 throw new IllegalArgumentException("Cannot merge " + source + ": it was trained with --strategy "
                         + m.spec().method().key() + ". Bottleneck adapters add layers (down-projection, GELU, up-projection)"

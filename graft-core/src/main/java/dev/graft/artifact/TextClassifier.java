@@ -16,7 +16,6 @@ import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.Inference;
 import dev.graft.tensor.io.AtomicFiles;
-import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -241,7 +240,7 @@ public final class TextClassifier implements AutoCloseable {
                 weights.add(new TensorData(e.getKey(), e.getValue().getArray().getShape().getShape(),
                         e.getValue().getArray().toFloatArray()));
             }
-            SafeTensors.write(staging.resolve(HEAD_FILE), weights, Map.of("format", "graft-head", "labels", String.join("\n", labels.labels())));
+            SafeTensors.write(staging.resolve(HEAD_FILE), weights, HeadLabels.metadata(labels));
             AtomicFiles.writeString(staging.resolve(PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
             HeadConfig hc = head.config();
@@ -266,31 +265,32 @@ public final class TextClassifier implements AutoCloseable {
                     + "). Pass the --out directory of `graft train`.");
         }
         try {
-            ModelManifest m = Json.MAPPER.readValue(manifestFile.toFile(), ModelManifest.class);
+            ModelManifest m = Json.read(manifestFile, ModelManifest.class);
             if (!ModelManifest.FORMAT.equals(m.format()) || m.formatVersion() != ModelManifest.FORMAT_VERSION) {
                 throw new IllegalArgumentException(manifestFile + " declares format " + m.format() + " v" + m.formatVersion()
                         + "; this Graft reads " + ModelManifest.FORMAT + " v" + ModelManifest.FORMAT_VERSION + ".");
             }
             Path bbDir = ModelDirectory.resolveInside(dir, m.backbone().directory());
-            TextModelSpec spec = TextModels.fromDirectory(bbDir);
-            String actual = Hashes.sha256(spec.weightsFile());
-            if (!actual.equals(m.backbone().sha256())) {
-                throw new IllegalArgumentException("Backbone " + spec.weightsFile() + " has SHA-256 " + actual + " but the model was trained on "
-                        + m.backbone().sha256() + ": the file was changed or corrupted. Restore it or retrain.");
+            String trainedOn = m.backbone().sha256();
+            if (trainedOn == null || trainedOn.isBlank()) {
+                throw new IllegalArgumentException(manifestFile + " records no backbone sha256; the model directory is damaged. Retrain.");
             }
+            TextModelSpec spec = TextModels.fromDirectory(bbDir, trainedOn); // the weights must be those it was trained on
             LabelMap labels = LabelMap.of(m.labels());
+            Path headFile = ModelDirectory.resolveInside(dir, m.head().file());
+            HeadLabels.check(headFile, labels.labels(), manifestFile);
             HeadConfig hc = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
             NDManager manager = NDManager.newBaseManager();
             DjlTextEncoder peftEncoder = null;
             try {
                 ClassifierHead head = new ClassifierHead(hc);
                 head.initialize(manager);
-                HeadWeights.load(head, ModelDirectory.resolveInside(dir, m.head().file()));
+                HeadWeights.load(head, headFile);
                 Path peftFile = dir.resolve(PeftManifest.FILE);
                 if (!Files.isRegularFile(peftFile)) {
                     return new TextClassifier(spec, head, labels, m.strategy(), manager);
                 }
-                PeftManifest pm = Json.MAPPER.readValue(peftFile.toFile(), PeftManifest.class);
+                PeftManifest pm = Json.read(peftFile, PeftManifest.class);
                 if (pm.spec() == null || pm.weights() == null) {
                     throw new IllegalArgumentException(peftFile + " lacks 'spec' or 'weights'; the model directory is damaged. Retrain.");
                 }

@@ -6,6 +6,7 @@ import dev.graft.model.vision.VisionBackbone;
 import dev.graft.model.vision.VisionBackbones;
 import dev.graft.model.BackboneDirectory;
 import dev.graft.tensor.io.OwnedDirectory;
+import dev.graft.util.FileChecksums;
 import dev.graft.util.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,8 +32,44 @@ import java.util.Optional;
 public record ImageBackbone(String id, Path directory, String sha256, String license, String source,
                             PreprocessorConfig preprocessing) {
 
-    /** Reads a backbone directory. */
+    /**
+     * Reads a backbone directory. The weights are hashed (once per process while unchanged, see
+     * {@link FileChecksums}) and must match the SHA-256 its {@code backbone.json} records, if it records one.
+     *
+     * @throws IllegalArgumentException if it is not a backbone directory or its weights were changed or corrupted
+     */
     public static ImageBackbone open(Path dir) {
+        checksumMismatch(dir).ifPresent(problem -> {
+            throw new IllegalArgumentException("Image backbone " + dir + " was changed or corrupted after it was written: " + problem
+                    + ". Import it again (graft models import), or delete the directory if Graft created it (a checkpoint"
+                    + " given as ARCH:FILE or a -random variant is then recreated on next use).");
+        });
+        return read(dir);
+    }
+
+    /**
+     * Why the weights of backbone directory {@code dir} differ from the SHA-256 its {@code backbone.json} records;
+     * empty when they match or when nothing is recorded (directories imported before Graft recorded it).
+     */
+    static Optional<String> checksumMismatch(Path dir) {
+        if (!VisionBackbones.isBackboneDirectory(dir)) {
+            return Optional.empty();
+        }
+        String recorded = VisionBackbones.configField(dir, VisionBackbones.SHA256_FIELD, "");
+        Path weights = VisionBackbones.weightsFile(dir);
+        if (recorded.isEmpty() || !Files.isRegularFile(weights)) {
+            return Optional.empty();
+        }
+        try {
+            String actual = FileChecksums.sha256(weights);
+            return actual.equals(recorded) ? Optional.empty()
+                    : Optional.of(weights + " has SHA-256 " + actual + " but " + VisionBackbones.CONFIG + " records " + recorded);
+        } catch (IOException e) {
+            return Optional.of(weights + " cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static ImageBackbone read(Path dir) {
         if (!VisionBackbones.isBackboneDirectory(dir)) {
             throw new IllegalArgumentException(dir + " is not an image backbone directory (no " + VisionBackbones.CONFIG
                     + " naming one of " + VisionBackbones.ARCHITECTURES + "). Create one with `graft models import --onnx FILE"
@@ -43,7 +80,7 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
             Path pre = dir.resolve(PreprocessorConfig.FILE);
             PreprocessorConfig p = Files.isRegularFile(pre) ? PreprocessorConfig.read(pre) : PreprocessorConfig.imagenet();
             return new ImageBackbone(VisionBackbones.configField(dir, "id", VisionBackbones.configField(dir, "architecture", "?")),
-                    dir.toAbsolutePath(), Hashes.sha256(weights), VisionBackbones.configField(dir, "license", "unknown"),
+                    dir.toAbsolutePath(), FileChecksums.sha256(weights), VisionBackbones.configField(dir, "license", "unknown"),
                     VisionBackbones.configField(dir, "source", weights.toString()), p);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read backbone " + dir + ": " + e.getMessage(), e);
@@ -154,7 +191,8 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         }
         String arch = architecture.toLowerCase(Locale.ROOT);
         Path dir = models.resolve(arch + "-" + Hashes.sha256(checkpoint).substring(0, 12));
-        if (VisionBackbones.isBackboneDirectory(dir) && Files.isRegularFile(dir.resolve(VisionBackbones.SAFETENSORS))) {
+        if (VisionBackbones.isBackboneDirectory(dir) && Files.isRegularFile(dir.resolve(VisionBackbones.SAFETENSORS))
+                && checksumMismatch(dir).isEmpty()) { // else imported again from the checkpoint
             return open(dir);
         }
         return importCheckpoint(arch, checkpoint, dir, arch, "unknown", PreprocessorConfig.imagenet());
@@ -196,7 +234,7 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
      */
     public synchronized ImageBackbone randomInit() {
         Path dir = dev.graft.util.GraftHome.models().resolve("vision-random").resolve(sha256.substring(0, 16) + "-seed42");
-        if (!VisionBackbones.isBackboneDirectory(dir)) {
+        if (!VisionBackbones.isBackboneDirectory(dir) || checksumMismatch(dir).isPresent()) { // created, or created again
             try (NDManager manager = NDManager.newBaseManager()) {
                 VisionBackbone pretrained = load(manager);
                 ai.djl.engine.Engine.getInstance().setRandomSeed(42);

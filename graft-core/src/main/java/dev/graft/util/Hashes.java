@@ -42,6 +42,28 @@ public final class Hashes {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /**
+     * Copies {@code source} (symbolic links followed) to a new file {@code target} and returns the hex SHA-256 of the
+     * bytes written, so that a checksum recorded for the copy is computed from the copy's own bytes. The target gets
+     * its own data (never a link to the source), so changing one cannot change the other.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists
+     */
+    public static String copy(Path source, Path target) throws IOException {
+        MessageDigest md = sha256();
+        try (InputStream in = Files.newInputStream(source);
+             java.io.OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW,
+                     java.nio.file.StandardOpenOption.WRITE)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+                out.write(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
     /** Hex SHA-256 of a string's UTF-8 bytes. */
     public static String sha256(String text) {
         return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));

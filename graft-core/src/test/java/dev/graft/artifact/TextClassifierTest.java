@@ -28,7 +28,6 @@ class TextClassifierTest {
 
     @BeforeEach
     void workDir() throws IOException {
-        // Under target/ so the backbone is hard-linked from GRAFT_HOME rather than copied across file systems.
         Path base = Path.of("target", "test-work");
         Files.createDirectories(base);
         work = Files.createTempDirectory(base, "artifact");
@@ -143,5 +142,50 @@ class TextClassifierTest {
     void loadingSomethingElseSaysWhatToPass() throws IOException {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextClassifier.load(work));
         assertTrue(e.getMessage().contains("not a Graft model directory") && e.getMessage().contains("--out"), e.getMessage());
+    }
+
+    @Test
+    void renamedManifestLabelsAreRefused() throws IOException {
+        Path dir = work.resolve("model");
+        try (TextClassifier a = randomClassifier(1)) {
+            a.save(dir, provenance(), Map.of());
+        }
+        Path manifest = dir.resolve("graft-model.json");
+        String m = Files.readString(manifest);
+        Files.writeString(manifest, m.replace("\"bug\"", "\"zzz\""));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextClassifier.load(dir));
+        assertTrue(e.getMessage().contains(manifest.toString()) && e.getMessage().contains(dir.resolve("head.safetensors").toString())
+                && e.getMessage().contains("class 1 is 'feature'") && e.getMessage().contains("trained as 'bug'"), e.getMessage());
+
+        Files.writeString(manifest, m.replace("\"bug\", ", ""));
+        e = assertThrows(IllegalArgumentException.class, () -> TextClassifier.load(dir));
+        assertTrue(e.getMessage().contains("do not match"), e.getMessage());
+
+        Files.writeString(manifest, m.replace("[ \"billing\", \"bug\", \"feature\" ]", "[ \"feature\", \"billing\", \"bug\" ]"));
+        try (TextClassifier reordered = TextClassifier.load(dir)) {
+            assertEquals(List.of("billing", "bug", "feature"), reordered.labels().labels(), "label order comes from the label map");
+        }
+    }
+
+    @Test
+    void aHeadFileWithoutStoredLabelsStillLoads() throws IOException {
+        Path dir = work.resolve("model");
+        float[][] before;
+        try (TextClassifier a = randomClassifier(1)) {
+            a.save(dir, provenance(), Map.of());
+            before = a.probabilities(TEXTS);
+        }
+        Path head = dir.resolve("head.safetensors");
+        List<dev.graft.tensor.TensorData> tensors = new java.util.ArrayList<>();
+        try (var st = dev.graft.tensor.safetensors.SafeTensors.open(head)) {
+            for (String name : st.names()) {
+                tensors.add(st.tensor(name));
+            }
+        }
+        dev.graft.tensor.safetensors.SafeTensors.write(head, tensors, Map.of("format", "graft-head"),
+                dev.graft.tensor.io.OnExisting.REPLACE); // as a head written without labels
+        try (TextClassifier loaded = TextClassifier.load(dir)) {
+            assertArrayEquals(before[0], loaded.probabilities(TEXTS)[0], 1e-6f);
+        }
     }
 }

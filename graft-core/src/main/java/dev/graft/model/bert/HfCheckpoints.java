@@ -1,5 +1,6 @@
 package dev.graft.model.bert;
 
+import dev.graft.model.ModelFileLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.tensor.TensorData;
@@ -200,18 +201,7 @@ public final class HfCheckpoints {
         if (!Files.isRegularFile(file)) {
             throw new IOException(dir + ": no " + CONFIG_FILE + "; a Hugging Face model directory needs one");
         }
-        if (Files.size(file) > 4 << 20) {
-            throw new IOException(file + ": " + Files.size(file) + " bytes is too large for a model config");
-        }
-        try {
-            JsonNode json = JSON.readTree(file.toFile());
-            if (json == null || !json.isObject()) {
-                throw new IOException(file + ": expected a JSON object");
-            }
-            return json;
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(file + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
-        }
+        return ModelFileLimits.readJson(file, JSON); // size checked before reading; must be a JSON object
     }
 
     private static HfArchitecture architecture(JsonNode json, Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.graft.model.card;
 
+import dev.graft.model.ModelFileLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.model.bert.BertConfig;
@@ -91,7 +92,7 @@ public final class ModelInspector {
 
     private static JsonNode readJson(Path file) {
         try {
-            return Files.isRegularFile(file) ? JSON.readTree(file.toFile()) : null;
+            return Files.isRegularFile(file) ? ModelFileLimits.readJson(file, JSON) : null;
         } catch (IOException e) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.graft.model.hub;
 
+import dev.graft.model.ModelFileLimits;
 import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
@@ -25,6 +27,7 @@ import java.util.regex.Pattern;
 final class BlobDownloader {
 
     private static final ConcurrentHashMap<Path, ReentrantLock> THREAD_LOCKS = new ConcurrentHashMap<>();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
 
     private final HubHttp http;
@@ -43,7 +46,7 @@ final class BlobDownloader {
      */
     boolean ensure(RepoRef ref, String filename, FileMetadata meta, Progress progress) throws IOException {
         Path blob = cache.blob(ref, meta.etag());
-        if (Files.isRegularFile(blob)) {
+        if (Files.isRegularFile(blob) && HubCache.corruption(blob).isEmpty()) {
             return false;
         }
         Files.createDirectories(blob.getParent());
@@ -54,7 +57,13 @@ final class BlobDownloader {
         try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockChannel.lock()) {
             if (Files.isRegularFile(blob)) {
-                return false;
+                Optional<String> corrupted = HubCache.corruption(blob);
+                if (corrupted.isEmpty()) {
+                    return false;
+                }
+                progress.message(filename + " of " + ref + " in the Hub cache (" + blob + ") has SHA-256 " + corrupted.get()
+                        + ": it was changed or corrupted after the download; downloading it again.");
+                Files.delete(blob);
             }
             download(ref, filename, meta, blob, progress);
             return true;
@@ -72,6 +81,11 @@ final class BlobDownloader {
             have = 0;
         }
         String what = "downloading " + filename + " of " + ref;
+        long maxBytes = ModelFiles.limit(filename, meta.size(), ref); // refused before a byte is fetched
+        if (maxBytes >= 0 && have > maxBytes) {
+            Files.delete(partial);
+            have = 0;
+        }
         if (meta.size() < 0 || have < meta.size()) {
             HttpResponse<InputStream> r = http.get(meta.location(), have > 0 ? "bytes=" + have + "-" : null, ref, what);
             boolean append = have > 0 && r.statusCode() == 206 && rangeStart(r) == have;
@@ -86,14 +100,15 @@ final class BlobDownloader {
                  OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
                 byte[] buf = new byte[1 << 16];
-                long limit = meta.size() < 0 ? Long.MAX_VALUE : meta.size();
+                long limit = meta.size() >= 0 ? meta.size() : maxBytes >= 0 ? maxBytes : Long.MAX_VALUE;
                 long total = have;
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     total += n;
                     if (total > limit) {
                         throw new HubException(HubException.Kind.INTEGRITY, what + ": the server sent more than the "
-                                + limit + " bytes announced; the download was discarded, run again");
+                                + limit + " bytes " + (meta.size() >= 0 ? "announced" : "such a file may have")
+                                + "; the download was discarded, run again");
                     }
                     out.write(buf, 0, n);
                     progress.step(n);
@@ -102,9 +117,12 @@ final class BlobDownloader {
                 Files.deleteIfExists(partial);
                 throw e;
             } catch (IOException e) {
+                String reason = e instanceof java.net.http.HttpTimeoutException ? e.getMessage() + "; "
+                        + HubSettings.READ_TIMEOUT_VARIABLE + " sets this limit in seconds"
+                        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                 throw new HubException(HubException.Kind.NETWORK, what + " was interrupted after "
-                        + Files.size(partial) + " bytes (" + e.getClass().getSimpleName() + "); run the same command "
-                        + "again to resume, or set HF_HUB_OFFLINE=1 to use the cache only", e);
+                        + Files.size(partial) + " bytes (" + reason + "). The bytes received are kept in " + partial
+                        + ": run the same command again to resume, or set HF_HUB_OFFLINE=1 to use the cache only", e);
             } finally {
                 progress.done();
             }
@@ -124,6 +142,15 @@ final class BlobDownloader {
             Files.delete(partial);
             throw new HubException(HubException.Kind.INTEGRITY, filename + " of " + ref + ": received " + size
                     + " bytes but the Hub announced " + meta.size() + "; the download was discarded, run again");
+        }
+        if (ModelFileLimits.isJson(filename)) {
+            try {
+                ModelFileLimits.parseJson(Files.readAllBytes(partial), filename, filename + " of " + ref, JSON);
+            } catch (IOException e) {
+                Files.delete(partial);
+                throw new HubException(HubException.Kind.INTEGRITY, e.getMessage() + ". The download was discarded: the"
+                        + " repository is broken; ask its owner or pick another revision.", e);
+            }
         }
         if (meta.isSha256()) {
             String actual = Hashes.sha256(partial);

@@ -1,6 +1,7 @@
 package dev.graft.model.hub;
 
 import dev.graft.tensor.io.AtomicFiles;
+import dev.graft.util.FileChecksums;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
 public final class HubCache {
 
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ETAG = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final Path root;
@@ -72,7 +74,10 @@ public final class HubCache {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
-        String commit = Files.readString(file, StandardCharsets.UTF_8).trim();
+        String commit;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            commit = new String(in.readNBytes(256), StandardCharsets.UTF_8).trim(); // a commit is 40 characters
+        }
         if (!COMMIT.matcher(commit).matches()) {
             throw new HubException(HubException.Kind.PROTOCOL, file + " should hold a 40-hex commit but holds '"
                     + (commit.length() > 60 ? commit.substring(0, 60) + "..." : commit) + "'; delete it to re-resolve");
@@ -121,6 +126,53 @@ public final class HubCache {
             Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * A cached file whose content no longer matches the SHA-256 its blob is named by.
+     *
+     * @param filename the file in the snapshot
+     * @param blob     the blob holding its content
+     * @param actual   the SHA-256 of the blob's bytes
+     */
+    public record CorruptedFile(String filename, Path blob, String actual) {
+
+        /** One line saying what is wrong. */
+        public String describe(RepoRef ref) {
+            return filename + " of " + ref + " in the Hub cache (" + blob + ") has SHA-256 " + actual + ", not the "
+                    + blob.getFileName() + " it was downloaded with: it was changed or corrupted after the download";
+        }
+    }
+
+    /**
+     * The snapshot's files whose blobs are named by a SHA-256 (the Hub's LFS files: the weights) and no longer have
+     * that checksum. Files named by another ETag (small git files) cannot be checked this way and are left out.
+     */
+    public List<CorruptedFile> corruptedFiles(RepoRef ref, String commit) throws IOException {
+        List<CorruptedFile> out = new java.util.ArrayList<>();
+        Path dir = snapshotDir(ref, commit);
+        for (String filename : snapshotFiles(ref, commit)) {
+            Path link = dir.resolve(filename);
+            if (!Files.isSymbolicLink(link)) {
+                continue; // a copy (no symlinks on this file system): its blob name is not known
+            }
+            Path blob = link.getParent().resolve(Files.readSymbolicLink(link)).normalize();
+            corruption(blob).ifPresent(actual -> out.add(new CorruptedFile(filename, blob, actual)));
+        }
+        return out;
+    }
+
+    /**
+     * The actual SHA-256 of {@code blob} when it is named by a SHA-256 it does not have; empty when it matches or its
+     * name is not a SHA-256.
+     */
+    static Optional<String> corruption(Path blob) throws IOException {
+        String name = blob.getFileName().toString();
+        if (!SHA256.matcher(name).matches() || !Files.isRegularFile(blob)) {
+            return Optional.empty();
+        }
+        String actual = FileChecksums.sha256(blob);
+        return actual.equals(name) ? Optional.empty() : Optional.of(actual);
     }
 
     /** Files of a snapshot, relative, for listing. */

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,6 +78,9 @@ public final class HubClient {
     public PulledModel pull(RepoRef ref, CachePolicy policy, Progress progress) throws IOException {
         Objects.requireNonNull(ref, "ref");
         Optional<String> cached = cache.commitOf(ref);
+        if (cached.isPresent()) {
+            discardCorruptedFiles(ref, cached.get(), progress);
+        }
         boolean complete = cached.isPresent() && cache.isComplete(ref, cached.get());
         if (settings.offline()) {
             if (!complete) {
@@ -101,6 +105,24 @@ public final class HubClient {
                 return fromCache(ref, cached.get(), 0, requests.get());
             }
             throw e;
+        }
+    }
+
+    /**
+     * Checks the weights cached for {@code commit} against the SHA-256 they were downloaded with (every use of a
+     * cached model). A corrupted blob is deleted so that the pull downloads it again; offline, where it cannot be, the
+     * pull is refused with what to do.
+     */
+    private void discardCorruptedFiles(RepoRef ref, String commit, Progress progress) throws IOException {
+        List<HubCache.CorruptedFile> corrupted = cache.corruptedFiles(ref, commit);
+        for (HubCache.CorruptedFile c : corrupted) {
+            if (settings.offline()) {
+                throw new HubException(HubException.Kind.INTEGRITY, c.describe(ref) + ". HF_HUB_OFFLINE=1 is set, so it"
+                        + " cannot be downloaded again: run `graft models pull " + ref + "` with network access, which"
+                        + " replaces it, or delete " + c.blob() + " and restore the file by other means.");
+            }
+            Files.deleteIfExists(c.blob());
+            progress.message(c.describe(ref) + "; downloading it again.");
         }
     }
 

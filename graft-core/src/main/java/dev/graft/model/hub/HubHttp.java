@@ -13,8 +13,9 @@ import java.util.Optional;
 
 /**
  * HTTP to the Hub: adds the token (only for the Hub's own host), follows redirects by hand (HEAD follows only
- * relative ones, as {@code huggingface_hub} does, so the Hub's {@code X-Linked-*} headers are kept), and turns
- * failures into {@link HubException}s that say what to do and never contain the token.
+ * relative ones, as {@code huggingface_hub} does, so the Hub's {@code X-Linked-*} headers are kept), bounds every
+ * response body read by {@link HubSettings#readTimeout()} ({@link IdleTimeoutInputStream}), and turns failures into
+ * {@link HubException}s that say what to do and never contain the token.
  */
 final class HubHttp {
 
@@ -22,11 +23,15 @@ final class HubHttp {
 
     private final HubSettings settings;
     private final HttpClient client;
+    private final HttpResponse.BodyHandler<InputStream> bodyHandler;
 
     HubHttp(HubSettings settings) {
         this.settings = settings;
         this.client = HttpClient.newBuilder().connectTimeout(settings.requestTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
+        // the request timeout ends with the headers; every body read is bounded by the read timeout
+        this.bodyHandler = info -> HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofInputStream(),
+                in -> new IdleTimeoutInputStream(in, settings.readTimeout()));
     }
 
     HubSettings settings() {
@@ -90,7 +95,7 @@ final class HubHttp {
             }
             HttpResponse<InputStream> r;
             try {
-                r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                r = client.send(b.build(), bodyHandler);
             } catch (IOException e) {
                 throw network(e);
             } catch (InterruptedException e) {

@@ -16,8 +16,16 @@ import java.util.function.UnaryOperator;
  * @param offline        when true no request is made: models come from the cache or the call fails
  * @param cacheDir       the hub cache root holding {@code models--org--name} folders
  * @param requestTimeout limit for connecting and for each request's response headers
+ * @param readTimeout    limit for each read of a response body: a download that receives nothing for this long fails
+ *                       (resumably: the bytes received are kept)
  */
-public record HubSettings(URI endpoint, String token, boolean offline, Path cacheDir, Duration requestTimeout) {
+public record HubSettings(URI endpoint, String token, boolean offline, Path cacheDir, Duration requestTimeout,
+                          Duration readTimeout) {
+
+    /** Default {@link #readTimeout()}: a download that receives nothing for a minute has stalled. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+    /** Variable (or system property) setting {@link #readTimeout()} in seconds, as in {@code huggingface_hub}. */
+    public static final String READ_TIMEOUT_VARIABLE = "HF_HUB_DOWNLOAD_TIMEOUT";
 
     /** The public Hub. */
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
@@ -29,6 +37,7 @@ public record HubSettings(URI endpoint, String token, boolean offline, Path cach
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(cacheDir, "cacheDir");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(readTimeout, "readTimeout");
         String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("https") || scheme.equals("http")) || endpoint.getHost() == null) {
             throw new IllegalArgumentException("Hub endpoint must be an http(s) URL such as " + DEFAULT_ENDPOINT
@@ -44,17 +53,26 @@ public record HubSettings(URI endpoint, String token, boolean offline, Path cach
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive, got " + requestTimeout);
         }
+        if (readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new IllegalArgumentException("readTimeout must be positive, got " + readTimeout);
+        }
         cacheDir = cacheDir.toAbsolutePath();
     }
 
-    /** Settings for {@code endpoint} and {@code cacheDir}, online, without a token, 30 s timeout. */
+    /** Settings with the default {@link #readTimeout()}. */
+    public HubSettings(URI endpoint, String token, boolean offline, Path cacheDir, Duration requestTimeout) {
+        this(endpoint, token, offline, cacheDir, requestTimeout, DEFAULT_READ_TIMEOUT);
+    }
+
+    /** Settings for {@code endpoint} and {@code cacheDir}, online, without a token, 30 s request and 60 s read timeouts. */
     public static HubSettings of(URI endpoint, Path cacheDir) {
-        return new HubSettings(endpoint, null, false, cacheDir, Duration.ofSeconds(30));
+        return new HubSettings(endpoint, null, false, cacheDir, Duration.ofSeconds(30), DEFAULT_READ_TIMEOUT);
     }
 
     /**
      * Reads {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE}, {@code HF_HUB_CACHE} and {@code HF_HOME}
-     * (cache {@code $HF_HOME/hub}, default {@code ~/.cache/huggingface/hub}). A system property of the same name
+     * (cache {@code $HF_HOME/hub}, default {@code ~/.cache/huggingface/hub}) and {@value #READ_TIMEOUT_VARIABLE}
+     * (seconds without data before a download fails, default 60). A system property of the same name
      * takes precedence over the environment variable.
      */
     public static HubSettings fromEnvironment() {
@@ -78,7 +96,23 @@ public record HubSettings(URI endpoint, String token, boolean offline, Path cach
                     : Path.of(System.getProperty("user.home"), ".cache", "huggingface")).resolve("hub");
         }
         return new HubSettings(endpoint == null || endpoint.isBlank() ? DEFAULT_ENDPOINT : URI.create(endpoint.trim()),
-                lookup.apply("HF_TOKEN"), isTrue(offline), dir, Duration.ofSeconds(30));
+                lookup.apply("HF_TOKEN"), isTrue(offline), dir, Duration.ofSeconds(30), readTimeout(lookup.apply(READ_TIMEOUT_VARIABLE)));
+    }
+
+    private static Duration readTimeout(String seconds) {
+        if (seconds == null || seconds.isBlank()) {
+            return DEFAULT_READ_TIMEOUT;
+        }
+        try {
+            double s = Double.parseDouble(seconds.trim());
+            if (s > 0 && s <= 86_400) {
+                return Duration.ofMillis(Math.max(1, Math.round(s * 1000)));
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(READ_TIMEOUT_VARIABLE + " must be a number of seconds between 0 and 86400 (how long a"
+                + " download may receive nothing before it fails), got '" + seconds + "'");
     }
 
     private static boolean isTrue(String v) {
@@ -87,19 +121,24 @@ public record HubSettings(URI endpoint, String token, boolean offline, Path cach
 
     /** These settings with {@code offline} changed. */
     public HubSettings withOffline(boolean value) {
-        return new HubSettings(endpoint, token, value, cacheDir, requestTimeout);
+        return new HubSettings(endpoint, token, value, cacheDir, requestTimeout, readTimeout);
     }
 
     /** These settings with another token (null for none). */
     public HubSettings withToken(String value) {
-        return new HubSettings(endpoint, value, offline, cacheDir, requestTimeout);
+        return new HubSettings(endpoint, value, offline, cacheDir, requestTimeout, readTimeout);
+    }
+
+    /** These settings with another {@link #readTimeout()}. */
+    public HubSettings withReadTimeout(Duration value) {
+        return new HubSettings(endpoint, token, offline, cacheDir, requestTimeout, value);
     }
 
     /** Shows whether a token is set, never the token. */
     @Override
     public String toString() {
         return "HubSettings[endpoint=" + endpoint + ", token=" + (token == null ? "none" : "***") + ", offline="
-                + offline + ", cacheDir=" + cacheDir + ", requestTimeout=" + requestTimeout + "]";
+                + offline + ", cacheDir=" + cacheDir + ", requestTimeout=" + requestTimeout + ", readTimeout=" + readTimeout + "]";
     }
 
 }

@@ -1,5 +1,6 @@
 package dev.graft.model.hub;
 
+import dev.graft.model.ModelFileLimits;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,6 +23,23 @@ public final class ModelFiles {
             "preprocessor_config.json", "modules.json", "sentence_bert_config.json", "1_Pooling/config.json", README);
 
     private ModelFiles() {
+    }
+
+    /**
+     * Refuses to download {@code filename} when the Hub announces more bytes than such a file may have
+     * ({@link ModelFileLimits#maxBytes}): a multi-megabyte {@code config.json} is broken or hostile.
+     *
+     * @param size the size the Hub announced, or -1 when it announced none
+     * @return the most bytes to accept while downloading it, or -1 for no limit (weights)
+     * @throws HubException if the announced size is over the limit
+     */
+    public static long limit(String filename, long size, RepoRef ref) throws HubException {
+        long limit = ModelFileLimits.maxBytes(filename);
+        if (limit >= 0 && size > limit) {
+            throw new HubException(HubException.Kind.INTEGRITY, ModelFileLimits.tooLarge(filename + " of " + ref, filename, size, limit)
+                    .getMessage() + ". It was not downloaded: the repository is broken; ask its owner or pick another revision.");
+        }
+        return limit;
     }
 
     /**

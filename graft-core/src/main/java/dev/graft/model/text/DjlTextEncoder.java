@@ -110,7 +110,7 @@ public final class DjlTextEncoder implements SentenceEncoder {
      */
     public TextModelSpec saveTo(Path dir) throws IOException {
         BertBackbone.save(model, dir);
-        SentenceEncoders.link(spec.tokenizerFile(), dir.resolve(TextModelSpec.TOKENIZER_FILE));
+        SentenceEncoders.copy(spec.tokenizerFile(), dir.resolve(TextModelSpec.TOKENIZER_FILE));
         TextModelSpec saved = new TextModelSpec(spec.id(), dir, Hashes.sha256(dir.resolve(BertBackbone.WEIGHTS_FILE)),
                 spec.maxLength(), spec.pooling(), spec.license(), spec.source());
         TextModels.writeMetadata(saved, dir);

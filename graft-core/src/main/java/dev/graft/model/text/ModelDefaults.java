@@ -1,5 +1,6 @@
 package dev.graft.model.text;
 
+import dev.graft.model.ModelFileLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.model.bert.BertBackbone;
@@ -38,16 +39,9 @@ final class ModelDefaults {
 
     /** CLS when sentence-transformers' pooling config asks for it, else mean pooling. */
     static Pooling pooling(Path dir) {
-        Path cfg = dir.resolve("1_Pooling").resolve("config.json");
-        if (Files.isRegularFile(cfg)) {
-            try {
-                JsonNode n = JSON.readTree(cfg.toFile());
-                if (n.path("pooling_mode_cls_token").asBoolean(false) && !n.path("pooling_mode_mean_tokens").asBoolean(false)) {
-                    return Pooling.CLS;
-                }
-            } catch (IOException e) {
-                return Pooling.MEAN;
-            }
+        JsonNode n = read(dir.resolve("1_Pooling").resolve("config.json"));
+        if (n != null && n.path("pooling_mode_cls_token").asBoolean(false) && !n.path("pooling_mode_mean_tokens").asBoolean(false)) {
+            return Pooling.CLS;
         }
         return Pooling.MEAN;
     }
@@ -66,14 +60,23 @@ final class ModelDefaults {
     }
 
     private static int intField(Path file, String field, int fallback) {
+        JsonNode n = read(file);
+        int v = n == null ? fallback : n.path(field).asInt(fallback);
+        return v > 0 && v < 1_000_000 ? v : fallback;
+    }
+
+    /**
+     * A JSON object file of the model directory, or null when absent; one that is too large or not a JSON object is
+     * refused rather than ignored, since its settings would silently be replaced by defaults.
+     */
+    private static JsonNode read(Path file) {
         if (!Files.isRegularFile(file)) {
-            return fallback;
+            return null;
         }
         try {
-            int v = JSON.readTree(file.toFile()).path(field).asInt(fallback);
-            return v > 0 && v < 1_000_000 ? v : fallback;
+            return ModelFileLimits.readJson(file, JSON);
         } catch (IOException e) {
-            return fallback;
+            throw new IllegalArgumentException("Cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.graft.tensor.onnx.OnnxModelFile;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,12 +59,26 @@ public final class OnnxTextEncoder implements SentenceEncoder {
     }
 
     /**
-     * Opens the model with {@code threads} intra-op threads.
+     * Opens the model with {@code threads} intra-op threads. The ONNX file is read once: parsed (a file that keeps
+     * tensors in external files is refused), checked against {@code spec.sha256()}, and those same bytes are what
+     * ONNX Runtime runs.
      *
      * @param threads   CPU threads for ONNX Runtime (set explicitly; never 0)
      * @param batchSize texts per forward pass
+     * @throws IllegalStateException if the file is refused, changed since {@code spec} was read, or ONNX Runtime fails
      */
     public static OnnxTextEncoder open(TextModelSpec spec, int threads, int batchSize) {
+        OnnxModelFile model;
+        try {
+            model = OnnxModelFile.read(spec.onnxFile());
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot use the ONNX model of " + spec.id() + ": " + e.getMessage(), e);
+        }
+        if (!model.sha256().equals(spec.sha256())) {
+            throw new IllegalStateException("ONNX model " + spec.onnxFile() + " has SHA-256 " + model.sha256() + " but "
+                    + spec.id() + " was resolved with " + spec.sha256() + ": the file changed after it was checked."
+                    + " Nothing was computed with it; run again, and if this persists something is modifying the file.");
+        }
         TextTokenizer tokenizer = null;
         try {
             tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength());
@@ -72,7 +87,7 @@ public final class OnnxTextEncoder implements SentenceEncoder {
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            OrtSession session = env.createSession(spec.onnxFile().toString(), options);
+            OrtSession session = env.createSession(model.bytes(), options);
             return new OnnxTextEncoder(spec, tokenizer, env, session, batchSize);
         } catch (IOException e) {
             closeQuietly(tokenizer);

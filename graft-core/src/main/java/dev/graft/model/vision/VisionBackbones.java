@@ -1,5 +1,6 @@
 package dev.graft.model.vision;
 
+import dev.graft.model.ModelFileLimits;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,8 @@ public final class VisionBackbones {
     public static final String SAFETENSORS = "model.safetensors";
     /** Weights inside a backbone directory (ONNX form). */
     public static final String ONNX = "model.onnx";
+    /** The {@code backbone.json} field holding the SHA-256 of the weights file ({@link #weightsFile}). */
+    public static final String SHA256_FIELD = "sha256";
     /** Architectures this build knows. */
     public static final List<String> ARCHITECTURES = List.of("mobilenetv2", "resnet18", "resnet50", "efficientnet-b0");
     /** Architectures whose pretrained weights come as a safetensors checkpoint ({@link #fromCheckpoint}). */
@@ -93,7 +96,7 @@ public final class VisionBackbones {
             return false;
         }
         try {
-            return ARCHITECTURES.contains(MAPPER.readTree(cfg.toFile()).path("architecture").asText("").toLowerCase(Locale.ROOT));
+            return ARCHITECTURES.contains(ModelFileLimits.readJson(cfg, MAPPER).path("architecture").asText("").toLowerCase(Locale.ROOT));
         } catch (IOException e) {
             return false;
         }
@@ -108,7 +111,7 @@ public final class VisionBackbones {
     /** Loads the backbone stored in {@code dir}. */
     public static VisionBackbone load(Path dir, NDManager manager) {
         try {
-            JsonNode cfg = MAPPER.readTree(dir.resolve(CONFIG).toFile());
+            JsonNode cfg = ModelFileLimits.readJson(dir.resolve(CONFIG), MAPPER);
             String arch = cfg.path("architecture").asText("").toLowerCase(Locale.ROOT);
             Path st = dir.resolve(SAFETENSORS);
             switch (arch) {
@@ -140,15 +143,23 @@ public final class VisionBackbones {
         }
     }
 
-    /** Writes {@code backbone.json} and {@code model.safetensors} (parameters and buffers) into {@code dir}. */
-    public static void save(VisionBackbone backbone, Path dir, Map<String, String> extra) throws IOException {
+    /**
+     * Writes {@code model.safetensors} (parameters and buffers) and {@code backbone.json} into {@code dir}; the
+     * latter records the weights' SHA-256 ({@value #SHA256_FIELD}), which {@code ImageBackbone.open} checks on every use.
+     *
+     * @return the SHA-256 of the weights written
+     */
+    public static String save(VisionBackbone backbone, Path dir, Map<String, String> extra) throws IOException {
+        SafeTensors.write(dir.resolve(SAFETENSORS), VisionWeights.export(backbone, true), Map.of("format", "pt"));
+        String sha = dev.graft.util.Hashes.sha256(dir.resolve(SAFETENSORS));
         ObjectNode n = MAPPER.createObjectNode();
         n.put("architecture", backbone.architecture());
         n.put("feature_dim", backbone.featureDim());
         n.set("spec", MAPPER.valueToTree(backbone.spec()));
         extra.forEach(n::put);
+        n.put(SHA256_FIELD, sha);
         Files.writeString(dir.resolve(CONFIG), MAPPER.writeValueAsString(n));
-        SafeTensors.write(dir.resolve(SAFETENSORS), VisionWeights.export(backbone, true), Map.of("format", "pt"));
+        return sha;
     }
 
     /** Writes only {@code backbone.json} for an architecture whose weights are an ONNX file in the same directory. */
@@ -162,7 +173,7 @@ public final class VisionBackbones {
     /** A field of a backbone directory's {@code backbone.json}, or {@code dflt}. */
     public static String configField(Path dir, String field, String dflt) {
         try {
-            return MAPPER.readTree(dir.resolve(CONFIG).toFile()).path(field).asText(dflt);
+            return ModelFileLimits.readJson(dir.resolve(CONFIG), MAPPER).path(field).asText(dflt);
         } catch (IOException e) {
             return dflt;
         }

@@ -18,8 +18,14 @@ import java.util.Optional;
  * <p>The reader is meant for untrusted files: every declared length is checked against the bytes
  * that remain, varints longer than 64 bits, negative or overflowing dimensions and payloads whose size
  * does not match the dimensions are rejected with an {@link IOException} naming the file and field.
- * Unknown fields are skipped by wire type. Tensors stored as external data are listed but cannot be
- * decoded.
+ * Unknown fields are skipped by wire type.
+ *
+ * <p>A file with any tensor stored as external data ({@code data_location: EXTERNAL} or {@code external_data}
+ * entries, in an initializer, an attribute, a subgraph or a function) is refused with an {@link IOException} naming
+ * the file, the tensor and the location it points to: ONNX Runtime would open that location (any path, outside the
+ * model's folder included), so the model would depend on bytes its checksum does not cover. Every reader of model
+ * files goes through this parser, so this is the one place that check lives; {@link OnnxModelFile} hands ONNX
+ * Runtime the very bytes that were checked.
  */
 public final class OnnxGraph {
 
@@ -53,11 +59,22 @@ public final class OnnxGraph {
 
     /** Reads an ONNX model file. */
     public static OnnxGraph read(Path file) throws IOException {
+        return parse(readBytes(file), file.toString());
+    }
+
+    /** The bytes of an ONNX file, refusing one larger than {@link #MAX_FILE_BYTES} before reading it. */
+    static byte[] readBytes(Path file) throws IOException {
         long size = Files.size(file);
         if (size > MAX_FILE_BYTES) {
             throw new IOException("ONNX file '" + file + "' is " + size + " bytes, more than the supported " + MAX_FILE_BYTES);
         }
-        return parse(Files.readAllBytes(file), file.toString());
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_FILE_BYTES);
+            if (in.read() != -1) {
+                throw new IOException("ONNX file '" + file + "' grew past the supported " + MAX_FILE_BYTES + " bytes while being read");
+            }
+            return bytes;
+        }
     }
 
     /** Reads an ONNX model from a stream (which is not closed). */

@@ -7,8 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Decodes the parts of an ONNX {@code ModelProto} that {@link OnnxGraph} exposes; skips everything else. */
+/**
+ * Decodes the parts of an ONNX {@code ModelProto} that {@link OnnxGraph} exposes and skips everything else, except
+ * that every {@code TensorProto} ONNX Runtime could load is visited (initializers, sparse initializers, attribute
+ * tensors, nested subgraphs, model-local functions, training graphs) so that a tensor whose data lives in an external
+ * file is refused wherever it hides: such a file makes a model depend on bytes outside it (any path, {@code ../..}
+ * included) that its checksum does not cover.
+ */
 final class OnnxParser {
+
+    /** {@code TensorProto.DataLocation.EXTERNAL}. */
+    private static final int EXTERNAL = 1;
+    /** Deepest nesting of subgraphs accepted (If/Loop bodies); a hostile file cannot exhaust the stack. */
+    private static final int MAX_GRAPH_DEPTH = 32;
 
     private final String source;
     private final List<String> inputs = new ArrayList<>();
@@ -16,6 +27,7 @@ final class OnnxParser {
     private final List<OnnxNode> nodes = new ArrayList<>();
     private final Map<String, OnnxTensor> initializers = new LinkedHashMap<>();
     private boolean sawGraph;
+    private int graphDepth;
 
     private OnnxParser(String source) {
         this.source = source;
@@ -29,6 +41,10 @@ final class OnnxParser {
             if (tag == (7 << 3 | ProtoReader.LEN)) {
                 p.readGraph(model.readMessage("graph", "graph"));
                 p.sawGraph = true;
+            } else if (tag == (20 << 3 | ProtoReader.LEN)) {
+                p.scanTrainingInfo(model.readMessage("training_info", "training_info"));
+            } else if (tag == (25 << 3 | ProtoReader.LEN)) {
+                p.scanFunction(model.readMessage("functions", "functions"));
             } else {
                 model.skip(tag);
             }
@@ -52,6 +68,62 @@ final class OnnxParser {
                 }
                 case 11 << 3 | ProtoReader.LEN -> inputs.add(readValueInfoName(r.readMessage("input", "input")));
                 case 12 << 3 | ProtoReader.LEN -> outputs.add(readValueInfoName(r.readMessage("output", "output")));
+                case 15 << 3 | ProtoReader.LEN -> scanSparseTensor(r.readMessage("sparse_initializer", "sparse_initializer"));
+                default -> r.skip(tag);
+            }
+        }
+    }
+
+    /** Visits the tensors of a nested graph (an If/Loop body, a training graph) only to refuse external data. */
+    private void scanGraph(ProtoReader r) throws IOException {
+        if (++graphDepth > MAX_GRAPH_DEPTH) {
+            throw r.error("graph", "subgraphs nested more than " + MAX_GRAPH_DEPTH + " deep");
+        }
+        int n = 0;
+        while (r.hasRemaining()) {
+            int tag = r.readTag();
+            switch (tag) {
+                case 1 << 3 | ProtoReader.LEN -> readNode(r.readMessage("node", "node[" + n++ + "]"));
+                case 5 << 3 | ProtoReader.LEN -> readTensor(r.readMessage("initializer", "initializer"));
+                case 15 << 3 | ProtoReader.LEN -> scanSparseTensor(r.readMessage("sparse_initializer", "sparse_initializer"));
+                default -> r.skip(tag);
+            }
+        }
+        graphDepth--;
+    }
+
+    /** {@code SparseTensorProto}: its {@code values} and {@code indices} are tensors that may be external. */
+    private void scanSparseTensor(ProtoReader r) throws IOException {
+        while (r.hasRemaining()) {
+            int tag = r.readTag();
+            switch (tag) {
+                case 1 << 3 | ProtoReader.LEN -> readTensor(r.readMessage("values", "values"));
+                case 2 << 3 | ProtoReader.LEN -> readTensor(r.readMessage("indices", "indices"));
+                default -> r.skip(tag);
+            }
+        }
+    }
+
+    /** {@code FunctionProto}: a model-local function whose nodes may hold constant tensors. */
+    private void scanFunction(ProtoReader r) throws IOException {
+        int n = 0;
+        while (r.hasRemaining()) {
+            int tag = r.readTag();
+            switch (tag) {
+                case 7 << 3 | ProtoReader.LEN -> readNode(r.readMessage("node", "node[" + n++ + "]"));
+                case 11 << 3 | ProtoReader.LEN -> readAttribute(r.readMessage("attribute_proto", "attribute_proto"));
+                default -> r.skip(tag);
+            }
+        }
+    }
+
+    /** {@code TrainingInfoProto}: its initialization and algorithm graphs. */
+    private void scanTrainingInfo(ProtoReader r) throws IOException {
+        while (r.hasRemaining()) {
+            int tag = r.readTag();
+            switch (tag) {
+                case 1 << 3 | ProtoReader.LEN -> scanGraph(r.readMessage("initialization", "initialization"));
+                case 2 << 3 | ProtoReader.LEN -> scanGraph(r.readMessage("algorithm", "algorithm"));
                 default -> r.skip(tag);
             }
         }
@@ -117,6 +189,11 @@ final class OnnxParser {
                 case 8 << 3 | ProtoReader.VARINT -> ints.add(r.readVarint("ints"));
                 case 8 << 3 | ProtoReader.LEN -> readPackedVarints(r, "ints", ints);
                 case 9 << 3 | ProtoReader.LEN -> strings.add(r.readString("strings"));
+                case 6 << 3 | ProtoReader.LEN -> scanGraph(r.readMessage("g", "g"));
+                case 10 << 3 | ProtoReader.LEN -> readTensor(r.readMessage("tensors", "tensors"));
+                case 11 << 3 | ProtoReader.LEN -> scanGraph(r.readMessage("graphs", "graphs"));
+                case 22 << 3 | ProtoReader.LEN -> scanSparseTensor(r.readMessage("sparse_tensor", "sparse_tensor"));
+                case 23 << 3 | ProtoReader.LEN -> scanSparseTensor(r.readMessage("sparse_tensors", "sparse_tensors"));
                 default -> r.skip(tag);
             }
         }
@@ -134,6 +211,7 @@ final class OnnxParser {
         LongList int32Data = null;
         List<Double> doubleData = null;
         int dataLocation = 0;
+        String externalLocation = null;
         while (r.hasRemaining()) {
             int tag = r.readTag();
             switch (tag) {
@@ -168,9 +246,16 @@ final class OnnxParser {
                     }
                     r.advance(len, "double_data");
                 }
+                case 13 << 3 | ProtoReader.LEN -> {
+                    String location = readExternalLocation(r.readMessage("external_data", "external_data"));
+                    externalLocation = location != null ? location : externalLocation == null ? "" : externalLocation;
+                }
                 case 14 << 3 | ProtoReader.VARINT -> dataLocation = (int) r.readVarint("data_location");
                 default -> r.skip(tag);
             }
+        }
+        if (dataLocation == EXTERNAL || externalLocation != null) {
+            throw externalData(r, name, externalLocation);
         }
         long[] shape = dims.toArray();
         long count = 1;
@@ -187,7 +272,7 @@ final class OnnxParser {
         if (count > Integer.MAX_VALUE) {
             throw r.error("dims", "tensor '" + name + "' has " + count + " elements, more than supported");
         }
-        boolean external = dataLocation == 1;
+        boolean external = false; // refused above
         int elemSize = OnnxDataType.elementSize(dataType);
         if (rawOffset >= 0 && elemSize > 0 && (long) rawLength != count * elemSize) {
             throw r.error("raw_data", "tensor '" + name + "' of type " + OnnxDataType.name(dataType) + " and dims "
@@ -208,6 +293,31 @@ final class OnnxParser {
                 int64Data == null ? null : int64Data.toArray(),
                 int32Data == null ? null : Arrays.stream(int32Data.toArray()).mapToInt(v -> (int) v).toArray(),
                 doubleData == null ? null : doubleData.stream().mapToDouble(Double::doubleValue).toArray(), external);
+    }
+
+    /** The {@code location} value of an {@code external_data} entry, or null for another key. */
+    private static String readExternalLocation(ProtoReader r) throws IOException {
+        String key = null;
+        String value = null;
+        while (r.hasRemaining()) {
+            int tag = r.readTag();
+            switch (tag) {
+                case 1 << 3 | ProtoReader.LEN -> key = r.readString("key");
+                case 2 << 3 | ProtoReader.LEN -> value = r.readString("value");
+                default -> r.skip(tag);
+            }
+        }
+        return "location".equals(key) ? value : null;
+    }
+
+    private IOException externalData(ProtoReader r, String tensor, String location) {
+        String what = r.context().startsWith("ModelProto.graph.initializer[")
+                ? "initializer '" + tensor + "'" : "tensor '" + tensor + "' (" + r.context() + ")";
+        return new IOException("ONNX file '" + source + "': " + what + " keeps its data in an external file"
+                + (location == null || location.isEmpty() ? "" : " ('" + location + "')")
+                + "; Graft reads only ONNX files that hold all their tensors, so that a model's checksum covers every"
+                + " weight it uses. Save the model with its weights inside the file (in Python: onnx.save_model(model,"
+                + " path, save_as_external_data=False)).");
     }
 
     private static long size(FloatList l) {

@@ -43,6 +43,11 @@ final class ProtoReader {
         return buf;
     }
 
+    /** Where this reader is in the model, e.g. {@code ModelProto.graph.initializer[3]}. */
+    String context() {
+        return context;
+    }
+
     IOException error(String field, String message) {
         return new IOException("Malformed ONNX file '" + source + "': " + context + "." + field + ": " + message
                 + " (at byte " + pos + ")");

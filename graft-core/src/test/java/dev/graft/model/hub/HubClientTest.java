@@ -358,4 +358,126 @@ class HubClientTest {
         assertEquals(sha, dev.graft.util.Hashes.sha256(repoDir().resolve("blobs").resolve(sha)));
         assertEquals(7 + 0, server.downloads.get(), "no blob was downloaded twice");
     }
+
+    /** Changes one byte in the middle of {@code file} in place, keeping its size. */
+    private static void flipAByte(Path file) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(f.length() / 2);
+            int b = f.read();
+            f.seek(f.length() / 2);
+            f.write(b ^ 1);
+        }
+    }
+
+    private static Progress recording(List<String> messages) {
+        return new Progress() {
+            @Override public void start(String task, long total) { }
+            @Override public void step(long n) { }
+            @Override public void done() { }
+            @Override public void message(String text) {
+                messages.add(text);
+            }
+        };
+    }
+
+    @Test
+    void aCorruptedCachedBlobIsDetectedAndDownloadedAgain() throws IOException {
+        client().pull(RepoRef.parse(REPO), Progress.NONE);
+        String sha = HubTestServer.sha256(files.get("model.safetensors"));
+        flipAByte(repoDir().resolve("blobs").resolve(sha));
+        int downloads = server.downloads.get();
+
+        List<String> messages = new ArrayList<>();
+        PulledModel m = client().pull(RepoRef.parse(REPO), recording(messages));
+        assertEquals(sha, dev.graft.util.Hashes.sha256(m.directory().resolve("model.safetensors")));
+        assertEquals(1, m.downloaded());
+        assertEquals(downloads + 1, server.downloads.get(), "only the corrupted file is downloaded again");
+        assertTrue(messages.stream().anyMatch(t -> t.contains("model.safetensors") && t.contains("changed or corrupted")
+                && t.contains("downloading it again")), messages.toString());
+    }
+
+    @Test
+    void aCorruptedCachedBlobIsRefusedOfflineWithWhatToDo() throws IOException {
+        client().pull(RepoRef.parse(REPO), Progress.NONE);
+        Path blob = repoDir().resolve("blobs").resolve(HubTestServer.sha256(files.get("model.safetensors")));
+        flipAByte(blob);
+        HubClient offline = new HubClient(client().settings().withOffline(true));
+        HubException e = assertThrows(HubException.class, () -> offline.pull(RepoRef.parse(REPO), Progress.NONE));
+        assertEquals(HubException.Kind.INTEGRITY, e.kind());
+        assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains(blob.toString())
+                && e.getMessage().contains("changed or corrupted") && e.getMessage().contains("graft models pull"), e.getMessage());
+    }
+
+    @Test
+    void aCorruptedBlobSharedWithAnotherRevisionIsNotLinkedAgain() throws IOException {
+        client().pull(RepoRef.parse(REPO), Progress.NONE);
+        Path blob = repoDir().resolve("blobs").resolve(HubTestServer.sha256(files.get("model.safetensors")));
+        flipAByte(blob);
+        String other = "89abcdef0123456789abcdef0123456789abcdef";
+        server.addRepo(REPO, other, files, null); // a new commit with the same weights
+        PulledModel m = client().pull(RepoRef.parse(REPO + "@" + other), Progress.NONE); // its snapshot is new: the blob is reused
+        assertEquals(other, m.commit());
+        assertEquals(HubTestServer.sha256(files.get("model.safetensors")),
+                dev.graft.util.Hashes.sha256(m.directory().resolve("model.safetensors")));
+    }
+
+    @Test
+    void stalledDownloadTimesOutAndResumes() throws IOException {
+        byte[] weights = files.get("model.safetensors");
+        String sha = HubTestServer.sha256(weights);
+        server.stallBlob = sha; // half the bytes, then silence with the connection held open
+        HubClient impatient = new HubClient(client().settings().withReadTimeout(java.time.Duration.ofMillis(500)));
+        HubException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> assertThrows(HubException.class, () -> impatient.pull(RepoRef.parse(REPO), Progress.NONE)),
+                "a stalled download must not hang");
+        assertEquals(HubException.Kind.NETWORK, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("no data received for 500 ms") && e.getMessage().contains("HF_HUB_DOWNLOAD_TIMEOUT")
+                && e.getMessage().contains("again to resume"), e.getMessage());
+        Path partial = repoDir().resolve("blobs").resolve(sha + ".incomplete");
+        long have = Files.size(partial);
+        assertTrue(have > 0 && have < weights.length, "the bytes received are kept: " + have);
+
+        server.releaseStall();
+        server.ranges.clear();
+        PulledModel m = client().pull(RepoRef.parse(REPO), Progress.NONE);
+        assertEquals(List.of("bytes=" + have + "-"), server.ranges, "the next pull asks only for the missing bytes");
+        assertEquals(sha, dev.graft.util.Hashes.sha256(m.directory().resolve("model.safetensors")));
+    }
+
+    @Test
+    void theDownloadTimeoutComesFromTheEnvironment() {
+        assertEquals(HubSettings.DEFAULT_READ_TIMEOUT, HubSettings.fromLookup(name -> null).readTimeout());
+        assertEquals(java.time.Duration.ofMillis(2500),
+                HubSettings.fromLookup(name -> name.equals("HF_HUB_DOWNLOAD_TIMEOUT") ? "2.5" : null).readTimeout());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HubSettings.fromLookup(name -> name.equals("HF_HUB_DOWNLOAD_TIMEOUT") ? "soon" : null));
+        assertTrue(e.getMessage().contains("HF_HUB_DOWNLOAD_TIMEOUT") && e.getMessage().contains("'soon'"), e.getMessage());
+    }
+
+    @Test
+    void anOversizedConfigFromTheHubIsRefusedBeforeItIsDownloaded() {
+        files.put("config.json", new byte[(4 << 20) + 1]); // all NUL, one byte over the limit
+        server.addRepo(REPO, COMMIT, files, null);
+        HubException e = assertThrows(HubException.class, () -> client().pull(RepoRef.parse(REPO), Progress.NONE));
+        assertEquals(HubException.Kind.INTEGRITY, e.kind());
+        assertTrue(e.getMessage().contains("config.json of " + REPO) && e.getMessage().contains(((4 << 20) + 1) + " bytes")
+                && e.getMessage().contains("not downloaded"), e.getMessage());
+        assertTrue(server.log.stream().noneMatch(l -> l.startsWith("GET") && l.endsWith("/config.json")), server.log.toString());
+    }
+
+    @Test
+    void aConfigThatIsNotAJsonObjectIsRefusedAndNotCached() throws IOException {
+        files.put("config.json", new byte[1000]); // NUL bytes
+        server.addRepo(REPO, COMMIT, files, null);
+        HubException e = assertThrows(HubException.class, () -> client().pull(RepoRef.parse(REPO), Progress.NONE));
+        assertEquals(HubException.Kind.INTEGRITY, e.kind());
+        assertTrue(e.getMessage().contains("config.json of " + REPO + " is not valid JSON") && e.getMessage().contains("discarded"),
+                e.getMessage());
+        assertFalse(Files.exists(repoDir().resolve("snapshots").resolve(COMMIT).resolve("config.json")));
+
+        files.put("config.json", "[1, 2]".getBytes(StandardCharsets.UTF_8));
+        server.addRepo(REPO, COMMIT, files, null);
+        e = assertThrows(HubException.class, () -> client().pull(RepoRef.parse(REPO), Progress.NONE));
+        assertTrue(e.getMessage().contains("should hold a JSON object but holds array"), e.getMessage());
+    }
 }

@@ -184,4 +184,78 @@ class OnnxGraphTest {
         OnnxGraph g = OnnxGraph.parse(new ProtoWriter().message(7, graph).varint(77, 1).toBytes(), "u.onnx");
         assertEquals(List.of("in"), g.inputs());
     }
+
+    // External data ----------------------------------------------------------------------------
+
+    /** A FLOAT tensor whose data lives in {@code location}, as onnx.save_model(save_as_external_data=True) writes it. */
+    private static ProtoWriter externalTensor(String name, String location) {
+        return new ProtoWriter().packedVarints(1, 2).varint(2, OnnxDataType.FLOAT).string(8, name)
+                .message(13, new ProtoWriter().string(1, "location").string(2, location))
+                .message(13, new ProtoWriter().string(1, "length").string(2, "8"))
+                .varint(14, 1);
+    }
+
+    private static IOException refused(byte[] model) {
+        return assertThrows(IOException.class, () -> OnnxGraph.parse(model, "/models/evil/model.onnx"));
+    }
+
+    @Test
+    void externalDataInAnInitializerIsRefusedNamingFileTensorAndLocation() {
+        byte[] model = new ProtoWriter().message(7, new ProtoWriter()
+                .message(5, floatRawTensor("ok", new long[] {1}, 1f))
+                .message(5, externalTensor("encoder.bias", "../../outside.bin"))).toBytes();
+        IOException e = refused(model);
+        assertTrue(e.getMessage().contains("/models/evil/model.onnx") && e.getMessage().contains("initializer 'encoder.bias'")
+                && e.getMessage().contains("'../../outside.bin'") && e.getMessage().contains("external"), e.getMessage());
+    }
+
+    @Test
+    void externalDataIsRefusedWhereverItHides() {
+        byte[] absolute = new ProtoWriter().message(7, new ProtoWriter()
+                .message(5, floatRawTensor("w", new long[] {2}, 1f, 2f).varint(14, 1))).toBytes();
+        assertTrue(refused(absolute).getMessage().contains("initializer 'w'"), "data_location alone marks external data");
+
+        ProtoWriter constant = new ProtoWriter().string(2, "c").string(4, "Constant")
+                .message(5, new ProtoWriter().string(1, "value").varint(20, 4).message(5, externalTensor("", "/etc/passwd")));
+        assertTrue(refused(new ProtoWriter().message(7, new ProtoWriter().message(1, constant)).toBytes())
+                .getMessage().contains("'/etc/passwd'"), "a Constant node's tensor");
+
+        ProtoWriter body = new ProtoWriter().message(5, externalTensor("then_w", "then.bin"));
+        ProtoWriter ifNode = new ProtoWriter().string(1, "cond").string(2, "y").string(4, "If")
+                .message(5, new ProtoWriter().string(1, "then_branch").varint(20, 5).message(6, body));
+        IOException sub = refused(new ProtoWriter().message(7, new ProtoWriter().message(1, ifNode)).toBytes());
+        assertTrue(sub.getMessage().contains("'then_w'") && sub.getMessage().contains("then.bin"), sub.getMessage());
+
+        ProtoWriter loop = new ProtoWriter().string(4, "Loop").message(5, new ProtoWriter().string(1, "bodies").varint(20, 10)
+                .message(11, new ProtoWriter().message(1, new ProtoWriter().string(4, "Constant").message(5,
+                        new ProtoWriter().string(1, "value").varint(20, 4).message(5, externalTensor("deep", "deep.bin"))))));
+        assertTrue(refused(new ProtoWriter().message(7, new ProtoWriter().message(1, loop)).toBytes())
+                .getMessage().contains("deep.bin"), "a node inside a subgraph list");
+
+        ProtoWriter sparse = new ProtoWriter().message(1, externalTensor("sv", "sparse.bin"))
+                .message(2, new ProtoWriter().varint(2, OnnxDataType.INT64).string(8, "si"));
+        assertTrue(refused(new ProtoWriter().message(7, new ProtoWriter().message(15, sparse)).toBytes())
+                .getMessage().contains("sparse.bin"), "a sparse initializer");
+
+        ProtoWriter function = new ProtoWriter().string(1, "f").message(7, constant);
+        assertTrue(refused(new ProtoWriter().message(7, new ProtoWriter().message(11, valueInfo("x")))
+                .message(25, function).toBytes()).getMessage().contains("/etc/passwd"), "a model-local function");
+
+        ProtoWriter attrTensors = new ProtoWriter().string(4, "Custom").message(5, new ProtoWriter().string(1, "ts")
+                .varint(20, 9).message(10, externalTensor("listed", "list.bin")));
+        assertTrue(refused(new ProtoWriter().message(7, new ProtoWriter().message(1, attrTensors)).toBytes())
+                .getMessage().contains("list.bin"), "an attribute's tensor list");
+    }
+
+    @Test
+    void deeplyNestedSubgraphsAreRefusedWithoutExhaustingTheStack() {
+        ProtoWriter graph = new ProtoWriter();
+        for (int i = 0; i < 200; i++) {
+            ProtoWriter node = new ProtoWriter().string(4, "If").message(5, new ProtoWriter().string(1, "g").varint(20, 5)
+                    .message(6, graph));
+            graph = new ProtoWriter().message(1, node);
+        }
+        IOException e = refused(new ProtoWriter().message(7, graph).toBytes());
+        assertTrue(e.getMessage().contains("nested"), e.getMessage());
+    }
 }
