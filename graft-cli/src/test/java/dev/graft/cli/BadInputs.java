@@ -181,9 +181,9 @@ final class BadInputs {
                 invalid = role == Role.LABELLED_EVAL;
             }
             case LONG_LINE -> {
-                int mb = 2 + r.nextInt(3);
-                t.rows().get(row).set(0, words(r, mb << 20));
-                detail = mb + " MB text";
+                int kb = 128 + r.nextInt(512); // tokenized whole (about 7 s per MB): kept under 1 MB so that the case stays cheap
+                t.rows().get(row).set(0, words(r, kb << 10));
+                detail = kb + " KB text";
             }
             case LONG_LABEL -> {
                 t.rows().get(row).set(1, "l".repeat((1 + r.nextInt(2)) << 20));
@@ -411,7 +411,7 @@ final class BadInputs {
             case UTF16 -> new Input(fault, concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, text.getBytes(StandardCharsets.UTF_16LE)), false,
                     "LE with BOM");
             case NUL_BYTES -> new Input(fault, insertAt(r, b, new byte[1 + r.nextInt(3)]), false, "");
-            case LONG_LINE -> new Input(fault, concat(b, (words(r, (2 + r.nextInt(3)) << 20) + "\n").getBytes(StandardCharsets.UTF_8)),
+            case LONG_LINE -> new Input(fault, concat(b, (words(r, (128 + r.nextInt(512)) << 10) + "\n").getBytes(StandardCharsets.UTF_8)),
                     false, "");
             case BLANK_ONLY -> new Input(fault, "\n  \n\r\n\t\n".getBytes(StandardCharsets.UTF_8), false, "");
             case EMPTY -> new Input(fault, new byte[0], false, "");
@@ -421,10 +421,10 @@ final class BadInputs {
             case BYTE_FLIPS -> new Input(fault, flipBytes(r, b, 1 + r.nextInt(4)), false, "");
             case MANY_LINES -> {
                 StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < 300; i++) {
+                for (int i = 0; i < 260; i++) {
                     sb.append("item ").append(i).append(' ').append(sentence(r, "tech")).append('\n');
                 }
-                yield new Input(fault, sb.toString().getBytes(StandardCharsets.UTF_8), false, "300 lines");
+                yield new Input(fault, sb.toString().getBytes(StandardCharsets.UTF_8), false, "260 lines");
             }
         };
     }
@@ -616,11 +616,15 @@ final class BadInputs {
     }
 
     /** Fields {@code TextClassifier.load} cannot do without. */
-    private static final List<String> REQUIRED = List.of("format", "formatVersion", "backbone", "head", "labels", "backbone.directory",
-            "backbone.sha256", "head.inputDim", "head.numClasses", "head.file");
-    private static final List<String> FIELDS = List.of("format", "formatVersion", "task", "strategy", "backbone", "head", "labels",
-            "backbone.id", "backbone.sha256", "backbone.maxLength", "backbone.pooling", "backbone.license", "backbone.directory",
-            "head.inputDim", "head.numClasses", "head.hiddenUnits", "head.dropout", "head.file");
+    private static final List<String> REQUIRED = List.of("format", "format_version", "backbone", "head", "labels", "backbone.directory",
+            "backbone.sha256", "head.input_dim", "head.num_classes", "head.file");
+    /** Numbers read into Java primitives: null is refused (FAIL_ON_NULL_FOR_PRIMITIVES). */
+    private static final List<String> PRIMITIVE = List.of("format_version", "backbone.max_length", "head.input_dim", "head.num_classes",
+            "head.hidden_units", "head.dropout");
+    /** The manifest's keys (snake_case, as Json.MAPPER writes them). */
+    private static final List<String> FIELDS = List.of("format", "format_version", "task", "strategy", "backbone", "head", "labels",
+            "backbone.id", "backbone.sha256", "backbone.max_length", "backbone.pooling", "backbone.license", "backbone.directory",
+            "head.input_dim", "head.num_classes", "head.hidden_units", "head.dropout", "head.file");
 
     /**
      * Damages the trained text model copied to {@code model} (its big files may be hard links to the fixture's: files are
@@ -629,8 +633,14 @@ final class BadInputs {
     static ModelFault damageModel(Random r, Path model, Path elsewhere) throws IOException {
         model = model.toAbsolutePath();
         Path manifest = model.resolve("graft-model.json");
+        // keys are snake_case (Json.MAPPER); a wrong name would silently test nothing, hence the check below
         ObjectNode m = (ObjectNode) JSON.readTree(manifest.toFile());
-        int numClasses = m.path("head").path("numClasses").asInt();
+        int numClasses = m.path("head").path("num_classes").asInt();
+        for (String f : FIELDS) {
+            if (get(m, f).isMissingNode()) {
+                throw new IllegalStateException("the fixture's manifest has no '" + f + "': " + m);
+            }
+        }
         int choice = r.nextInt(22);
         switch (choice) {
             case 0, 1 -> {
@@ -644,7 +654,7 @@ final class BadInputs {
                 JsonNode old = get(m, field);
                 JsonNode wrong = old.isContainerNode() ? pickNode(r, JsonNodeFactory.instance.textNode("x"),
                         JsonNodeFactory.instance.numberNode(7), JsonNodeFactory.instance.booleanNode(true))
-                        : pickNode(r, JSON.createArrayNode().add(1), JSON.createObjectNode().put("a", 1));
+                        : pickNode(r, JSON.createArrayNode().add(1).add(2), JSON.createObjectNode().put("a", 1)); // [x] would unwrap
                 set(m, field, wrong);
                 writeJson(manifest, m);
                 return new ModelFault("manifest " + field + " = " + wrong, true);
@@ -653,7 +663,7 @@ final class BadInputs {
                 String field = pick(r, FIELDS.toArray(String[]::new));
                 set(m, field, JsonNodeFactory.instance.nullNode());
                 writeJson(manifest, m);
-                return new ModelFault("manifest " + field + " = null", REQUIRED.contains(field));
+                return new ModelFault("manifest " + field + " = null", REQUIRED.contains(field) || PRIMITIVE.contains(field));
             }
             case 5, 6 -> {
                 String field = r.nextBoolean() ? "backbone.directory" : "head.file";
@@ -685,7 +695,7 @@ final class BadInputs {
                 return new ModelFault("manifest labels all '" + l + "'", false);
             }
             case 10, 11 -> {
-                String field = pick(r, "head.inputDim", "head.numClasses", "head.hiddenUnits", "formatVersion", "backbone.maxLength",
+                String field = pick(r, "head.input_dim", "head.num_classes", "head.hidden_units", "format_version", "backbone.max_length",
                         "head.dropout");
                 long value = pickLong(r, 0L, -1L, Integer.MAX_VALUE, 1L << 20, 3L, Integer.MIN_VALUE);
                 JsonNode old = get(m, field);
@@ -693,7 +703,7 @@ final class BadInputs {
                         : JsonNodeFactory.instance.numberNode(value));
                 writeJson(manifest, m);
                 boolean changed = old.asLong() != value;
-                boolean invalid = changed && !field.equals("backbone.maxLength") && !field.equals("head.dropout");
+                boolean invalid = changed && !field.equals("backbone.max_length") && !field.equals("head.dropout");
                 return new ModelFault("manifest " + field + " = " + value, invalid);
             }
             case 12 -> {

@@ -79,15 +79,21 @@ class CliFuzzTest {
     static final int DEFAULT_CASES = 5000;
     private static final int MAX_STDERR = 2000;
 
-    private static final List<Pattern> TRACE = List.of(
-            Pattern.compile("(?m)^\\s*at [\\w$.<>/]+\\(.*\\)\\s*$"),
-            Pattern.compile("Exception in thread"),
-            Pattern.compile("(?m)^\\s*Caused by: "),
-            Pattern.compile("\\b(?:[a-z_][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)\\b"),
-            Pattern.compile("\\b[A-Z][A-Za-z0-9]+(?:Exception|Error)\\b"),
-            Pattern.compile("Cannot invoke \"|because \"[^\"]*\" is null|No enum constant|out of bounds for length|For input string: \""),
-            Pattern.compile("set GRAFT_DEBUG=1 for the stack trace"));
+    /** What must never reach the user, by invariant name. */
+    private static final Map<String, Pattern> LEAKS = leaks();
     private static final Pattern LEFTOVER = Pattern.compile("^\\..+\\.(?:partial|old)-.*|.*\\.tmp$");
+
+    private static Map<String, Pattern> leaks() {
+        Map<String, Pattern> m = new LinkedHashMap<>();
+        m.put("stack trace", Pattern.compile("(?m)^\\s*at [\\w$.<>/]+\\(.*\\)\\s*$|Exception in thread|(?m)^\\s*Caused by: "));
+        m.put("exception class name leaked", Pattern.compile("\\b(?:[a-z_][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)\\b"
+                + "|\\b[A-Z][A-Za-z0-9]+(?:Exception|Error)\\b"));
+        m.put("unexpected exception (GraftCli's fallback message)", Pattern.compile("set GRAFT_DEBUG=1 for the stack trace"));
+        m.put("JDK or library exception message leaked", Pattern.compile("Cannot invoke \"|because \"[^\"]*\" is null|No enum constant"
+                + "|out of bounds for length|For input string: \"|\\(through reference chain: |at \\[Source: |StreamReadConstraints"
+                + "|Cannot deserialize value of type|Unrecognized token '|Unexpected end-of-input"));
+        return m;
+    }
 
     @TempDir
     Path sandbox;
@@ -113,10 +119,18 @@ class CliFuzzTest {
     private record Allowance(Path path, boolean existingMayChange, boolean onFailure) {
     }
 
-    /** One broken invariant. */
-    private record Violation(int caseNo, String command, String input, String cmdline, String invariant, String detail) {
+    /**
+     * One broken invariant. {@code signature} is what tells its cause apart (the message with paths and numbers
+     * blanked out, or the kind of input for exit codes and files), so that one fault seen in many cases is listed once.
+     */
+    private record Violation(int caseNo, String command, String input, String cmdline, String invariant, String signature,
+                             String detail) {
         String group() {
-            return command + " | " + input.replaceAll(" \\[.*", "") + " | " + invariant;
+            return command + " | " + invariant + " | " + signature;
+        }
+
+        String inputKind() {
+            return input.replaceAll(" \\[.*", "");
         }
     }
 
@@ -165,6 +179,7 @@ class CliFuzzTest {
 
         tinyBert = Files.createDirectory(fixtures.resolve("tiny-bert"));
         writeTinyBert(tinyBert);
+        Files.writeString(tinyBert.resolve("README.md"), "---\nlicense: apache-2.0\n---\n# tiny BERT for CliFuzzTest\n");
 
         stubBackbone = Files.createDirectory(fixtures.resolve("stub-backbone"));
         Files.writeString(stubBackbone.resolve("backbone.json"), "{\"architecture\": \"mobilenetv2\", \"id\": \"fuzz-stub\", \"license\": \"none\"}");
@@ -632,6 +647,9 @@ class CliFuzzTest {
             Path bert = dir.resolve("bert");
             copyModel(tinyBert, bert);
             BadInputs.ModelFault f = BadInputs.damageConfig(r, bert.resolve("config.json"));
+            if (r.nextBoolean()) {
+                Files.delete(bert.resolve("README.md")); // licence unknown: a warning on the way
+            }
             List<String> a = choice == 0 ? new ArrayList<>(List.of("models", "info", bert.toString(), "-q"))
                     : trainArgs(goodCsv, goodCsv, out);
             if (choice == 1) {
@@ -706,6 +724,7 @@ class CliFuzzTest {
         List<String> cwdBefore = cwdEntries();
         CliHarness.Result r = null;
         Throwable thrown = null;
+        long started = System.nanoTime();
         try {
             r = c.stdin() != null ? CliHarness.runWithInput(c.stdin(), c.args().toArray(String[]::new))
                     : CliHarness.run(c.args().toArray(String[]::new));
@@ -743,10 +762,12 @@ class CliFuzzTest {
         String outcome = thrown != null ? "threw" : "exit " + r.code();
         for (String[] v : found) {
             String detail = v[1] + (r != null ? "  [" + outcome + "; stderr: " + clip(r.err().strip(), 300) + "]" : "");
-            violations.add(new Violation(c.number(), c.command(), c.input(), cmdline, v[0], detail.replace(sandbox.toString(), "$SANDBOX")));
+            violations.add(new Violation(c.number(), c.command(), c.input(), cmdline, v[0], signature(v[0], v[1], c),
+                    detail.replace(sandbox.toString(), "$SANDBOX")));
         }
         if (Boolean.getBoolean("graft.fuzz.verbose")) {
-            System.out.printf(Locale.ROOT, "case %d %s: %s -> %s%s%n", c.number(), c.input(), cmdline, outcome,
+            System.out.printf(Locale.ROOT, "case %d (%.1f s) %s: %s -> %s%s%n", c.number(), (System.nanoTime() - started) / 1e9,
+                    c.input(), cmdline, outcome,
                     found.isEmpty() ? "" : " VIOLATES " + found.stream().map(v -> v[0]).toList());
         }
     }
@@ -780,12 +801,14 @@ class CliFuzzTest {
                 found.add(new String[] {"overlong message", r.err().length() + " chars on stderr"});
             }
         }
-        for (String stream : List.of(r.err(), r.out())) {
-            for (Pattern p : TRACE) {
-                Matcher m = p.matcher(stream);
+        r.err().lines().filter(l -> l.matches("(?i)^(error|warning|note): *(error|warning|note):.*")).findFirst()
+                .ifPresent(l -> found.add(new String[] {"doubled message prefix", clip(l, 200)}));
+        for (var leak : LEAKS.entrySet()) {
+            for (String stream : List.of(r.err(), r.out())) {
+                Matcher m = leak.getValue().matcher(stream);
                 if (m.find()) {
                     boolean oom = stream.contains("OutOfMemoryError");
-                    found.add(new String[] {oom ? "out of memory" : "stack trace or exception leaked", clip(lineAround(stream, m.start()), 240)});
+                    found.add(new String[] {oom ? "out of memory" : leak.getKey(), clip(lineAround(stream, m.start()), 300)});
                     break;
                 }
             }
@@ -852,21 +875,34 @@ class CliFuzzTest {
         return z ^ (z >>> 31);
     }
 
-    /** The violations grouped by command, input kind and invariant, with the cases that showed each. */
+    private String signature(String invariant, String detail, Case c) {
+        if (invariant.startsWith("file outside") || invariant.startsWith("leftover") || invariant.startsWith("exit 0")
+                || invariant.startsWith("working") || invariant.startsWith("overlong")) {
+            return c.input().replaceAll(" \\[.*", "").replaceAll("'.*'", "'...'");
+        }
+        String norm = detail.replace(sandbox.toString(), "<path>").replaceAll("<path>[^\\s'\":,)]*", "<path>")
+                .replaceAll("/tmp/[^\\s'\":,)]*", "<path>").replaceAll("\\d+", "N");
+        return clip(norm, 110);
+    }
+
+    /** The violations grouped by cause, with the kinds of input and the cases that showed each. */
     private static String report(List<Violation> violations, long seed) {
-        Map<String, List<Violation>> groups = new LinkedHashMap<>();
-        violations.stream().sorted((a, b) -> a.group().compareTo(b.group()))
-                .forEach(v -> groups.computeIfAbsent(v.group(), g -> new ArrayList<>()).add(v));
+        Map<String, List<Violation>> groups = new TreeMap<>();
+        for (Violation v : violations) {
+            groups.computeIfAbsent(v.group(), g -> new ArrayList<>()).add(v);
+        }
         StringBuilder sb = new StringBuilder();
         sb.append(groups.size()).append(" distinct violation(s); replay a case with -Dgraft.fuzz.seed=").append(seed)
                 .append(" -Dgraft.fuzz.case=K (add -Dgraft.test.echo=true to see its output):\n");
         for (var g : groups.entrySet()) {
             List<Violation> vs = g.getValue();
             Violation first = vs.get(0);
-            sb.append("\n* ").append(g.getKey()).append("  (").append(vs.size()).append(" case(s): ")
-                    .append(vs.stream().map(v -> Integer.toString(v.caseNo())).distinct().limit(12).collect(Collectors.joining(", ")))
-                    .append(")\n    case ").append(first.caseNo()).append(": ").append(first.input()).append("\n    ")
-                    .append(clip(first.cmdline(), 600)).append("\n    -> ").append(clip(first.detail(), 700)).append('\n');
+            sb.append("\n* ").append(g.getKey())
+                    .append("\n    inputs: ").append(vs.stream().map(Violation::inputKind).distinct().limit(6).collect(Collectors.joining("; ")))
+                    .append("\n    cases: ").append(vs.stream().map(v -> Integer.toString(v.caseNo())).distinct().limit(15)
+                            .collect(Collectors.joining(", ")))
+                    .append("\n    e.g. case ").append(first.caseNo()).append(": ").append(clip(first.cmdline(), 500))
+                    .append("\n    -> ").append(clip(first.detail(), 600)).append('\n');
         }
         return sb.toString();
     }
