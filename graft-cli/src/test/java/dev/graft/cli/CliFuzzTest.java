@@ -1,6 +1,8 @@
 package dev.graft.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.graft.tensor.TensorData;
@@ -162,6 +164,47 @@ class CliFuzzTest {
         if (!violations.isEmpty()) {
             fail(summary + "\n" + report(violations, seed));
         }
+    }
+
+    /** The machinery the fuzz test relies on: replayable generators, a snapshot that sees every kind of change, valid PNG CRCs. */
+    @Test
+    void generatorsReplayAndSnapshotsSeeEveryChange() throws Exception {
+        for (int k = 0; k < 40; k++) {
+            BadInputs.DataFile a = BadInputs.textData(new Random(mix(5, k)), BadInputs.Role.TRAIN);
+            BadInputs.DataFile b = BadInputs.textData(new Random(mix(5, k)), BadInputs.Role.TRAIN);
+            assertEquals(a.fault(), b.fault());
+            assertEquals(a.name(), b.name());
+            assertTrue(java.util.Arrays.equals(a.bytes(), b.bytes()), a.fault());
+        }
+        assertNotEquals(mix(5, 0), mix(5, 1));
+        assertNotEquals(mix(5, 0), mix(6, 0));
+
+        Path root = Files.createDirectory(sandbox.resolve("snap"));
+        Files.writeString(root.resolve("kept.txt"), "a");
+        Files.writeString(root.resolve("changed.txt"), "b");
+        Files.writeString(root.resolve("deleted.txt"), "c");
+        Files.createDirectories(root.resolve("out/inner"));
+        DirectorySnapshot before = DirectorySnapshot.take(root);
+        Files.writeString(root.resolve("changed.txt"), "B");
+        Files.delete(root.resolve("deleted.txt"));
+        Files.writeString(root.resolve(".x.partial-1234"), "");
+        Files.writeString(root.resolve("out/inner/model.bin"), "m");
+        DirectorySnapshot after = DirectorySnapshot.take(root);
+        assertEquals(List.of("changed changed.txt (content)", "deleted deleted.txt", "created .x.partial-1234"),
+                before.diff(after, p -> p.startsWith("out/")));
+        assertTrue(LEFTOVER.matcher(".x.partial-1234").matches() && LEFTOVER.matcher(".model.old-ab12").matches()
+                && LEFTOVER.matcher("w.tmp").matches() && !LEFTOVER.matcher("model.partial").matches());
+
+        byte[] png = BadInputs.pngHeader(3, 2, false, new Random(1));
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(png, 12, 17); // "IHDR" + 13 bytes of header
+        assertEquals((int) crc.getValue(), java.nio.ByteBuffer.wrap(png, 29, 4).getInt(), "IHDR CRC");
+        assertEquals(3, java.nio.ByteBuffer.wrap(png, 16, 4).getInt());
+        var reader = javax.imageio.ImageIO.getImageReadersByFormatName("png").next();
+        reader.setInput(javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(
+                BadInputs.pngHeader(70_000, 60_000, true, new Random(1)))));
+        assertEquals(70_000, reader.getWidth(0), "a decoder sees the claimed size");
+        assertEquals(60_000, reader.getHeight(0));
     }
 
     // ---------------------------------------------------------------- fixtures
@@ -385,8 +428,7 @@ class CliFuzzTest {
             case 6 -> what = set(a, BadInputs.pick(r, "--hidden", "--patience"), BadInputs.pick(r, "-1", "-2147483648"));
             case 7 -> what = set(a, BadInputs.pick(r, "--max-train", "--threads"), BadInputs.pick(r, "0", "-1"));
             case 8 -> what = set(a, "--weight-decay", BadInputs.pick(r, "-1", "NaN", "Infinity"));
-            case 9 -> what = set(a, BadInputs.pick(r, "--seed", "--monitor", "--strategy", "--optimizer"),
-                    BadInputs.pick(r, "x", "bogus", "", "MACRO_F1 "));
+            case 9 -> what = set(a, BadInputs.pick(r, "--seed", "--monitor", "--strategy"), BadInputs.pick(r, "x", "bogus", "", "MACRO_F1 "));
             case 10 -> what = set(a, "--model", BadInputs.pick(r, "no-such-model", userFolder(dir, "user").toString(), train.toString(),
                     dir.resolve("missing-model").toString(), "minilm-random-cls-x", "hf:"));
             case 11 -> what = set(a, BadInputs.pick(r, "--text-column", "--label-column"), BadInputs.pick(r, "99", "-1", "nope", "", "2147483648"));
@@ -762,7 +804,8 @@ class CliFuzzTest {
         String outcome = thrown != null ? "threw" : "exit " + r.code();
         for (String[] v : found) {
             String detail = v[1] + (r != null ? "  [" + outcome + "; stderr: " + clip(r.err().strip(), 300) + "]" : "");
-            violations.add(new Violation(c.number(), c.command(), c.input(), cmdline, v[0], signature(v[0], v[1], c),
+            violations.add(new Violation(c.number(), c.command(), c.input(), cmdline, v[0],
+                    v.length > 2 ? v[2].replace(sandbox.toString(), "<path>") : signature(v[0], v[1], c),
                     detail.replace(sandbox.toString(), "$SANDBOX")));
         }
         if (Boolean.getBoolean("graft.fuzz.verbose")) {
@@ -789,7 +832,8 @@ class CliFuzzTest {
         if (code != 0) {
             int most = code == 2 ? 2 : 1;
             if (errors.isEmpty() || errors.size() > most) {
-                found.add(new String[] {errors.isEmpty() ? "no error: message" : "several error: messages", clip(r.err().strip(), 300)});
+                found.add(new String[] {errors.isEmpty() ? "no error: message" : "several error: messages", clip(r.err().strip(), 300),
+                        clip(normalize(r.err().strip()), 60)});
             }
             for (String e : errors) {
                 String text = e.substring("error:".length()).strip();
@@ -798,7 +842,7 @@ class CliFuzzTest {
                 }
             }
             if (r.err().length() > MAX_STDERR) {
-                found.add(new String[] {"overlong message", r.err().length() + " chars on stderr"});
+                found.add(new String[] {"overlong message", r.err().length() + " chars on stderr", clip(normalize(r.err()), 45)});
             }
         }
         r.err().lines().filter(l -> l.matches("(?i)^(error|warning|note): *(error|warning|note):.*")).findFirst()
@@ -808,7 +852,9 @@ class CliFuzzTest {
                 Matcher m = leak.getValue().matcher(stream);
                 if (m.find()) {
                     boolean oom = stream.contains("OutOfMemoryError");
-                    found.add(new String[] {oom ? "out of memory" : leak.getKey(), clip(lineAround(stream, m.start()), 300)});
+                    String line = lineAround(stream, m.start());
+                    found.add(new String[] {oom ? "out of memory" : leak.getKey(), clip(line, 300),
+                            clip(normalize(line), 45) + " ... " + normalize(m.group())});
                     break;
                 }
             }
@@ -875,14 +921,18 @@ class CliFuzzTest {
         return z ^ (z >>> 31);
     }
 
+    /** What tells a violation's cause apart when its check gave no signature: the kind of input, or the message. */
     private String signature(String invariant, String detail, Case c) {
         if (invariant.startsWith("file outside") || invariant.startsWith("leftover") || invariant.startsWith("exit 0")
-                || invariant.startsWith("working") || invariant.startsWith("overlong")) {
+                || invariant.startsWith("working")) {
             return c.input().replaceAll(" \\[.*", "").replaceAll("'.*'", "'...'");
         }
-        String norm = detail.replace(sandbox.toString(), "<path>").replaceAll("<path>[^\\s'\":,)]*", "<path>")
-                .replaceAll("/tmp/[^\\s'\":,)]*", "<path>").replaceAll("\\d+", "N");
-        return clip(norm, 110);
+        return clip(normalize(detail.replace(sandbox.toString(), "<path>")), 110);
+    }
+
+    /** Paths and numbers blanked out. */
+    private static String normalize(String s) {
+        return s.replaceAll("(?:(?<![\\w.])/|\\$SANDBOX|<path>)[^\\s'\":,)]*", "<path>").replaceAll("\\d+", "N");
     }
 
     /** The violations grouped by cause, with the kinds of input and the cases that showed each. */
