@@ -186,7 +186,8 @@ final class BadInputs {
                 detail = kb + " KB text";
             }
             case LONG_LABEL -> {
-                t.rows().get(row).set(1, "l".repeat((1 + r.nextInt(2)) << 20));
+                // a training run with a label of 1-2 MB took 25-55 s (a 1 MB cell of text: 7 s): kept to 64-256 KB
+                t.rows().get(row).set(1, "l".repeat((64 + r.nextInt(192)) << 10));
                 invalid = role == Role.LABELLED_EVAL; // a label the model never saw
             }
             case HUGE_HEADER -> {

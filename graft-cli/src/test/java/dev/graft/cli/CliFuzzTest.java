@@ -40,23 +40,27 @@ import org.junit.jupiter.api.io.TempDir;
  *       valid, e.g. a flipped byte inside a word, may succeed);</li>
  *   <li><b>one clear message</b>: a failure prints exactly one {@code error: } line (two for picocli usage errors
  *       naming an unknown and a missing option), not {@code error: null}, standard error under 2,000 characters;
- *       a success prints none;</li>
+ *       a success prints none; no doubled prefix ({@code warning: warning:});</li>
  *   <li><b>no stack trace</b>, on either stream: no {@code at ...(...)} frames, {@code Exception in thread},
  *       {@code Caused by:}, exception class names ({@code NullPointerException}, {@code java.io.EOFException}), JDK
  *       messages that betray one ({@code Cannot invoke "...}, {@code No enum constant}, {@code out of bounds for length},
- *       {@code For input string}), or GraftCli's fallback for unexpected exceptions ({@code set GRAFT_DEBUG=1});</li>
+ *       {@code For input string}, Jackson's {@code at [Source: ...]} and {@code Cannot deserialize value of type}), or
+ *       GraftCli's fallback for unexpected exceptions ({@code set GRAFT_DEBUG=1});</li>
  *   <li><b>no file outside {@code --out} changed</b>: snapshots of the sandbox (fixtures, data, user folders,
  *       pre-existing files; path, size, time and SHA-256 of each, see {@link DirectorySnapshot}) before and after show
  *       nothing created, changed or deleted except inside an {@code --out} that Graft owns (absent, empty or a Graft
- *       model) after a success, and new checkpoint files in a {@code --checkpoint-dir}. A failure changes nothing at all.
+ *       model) after a success, and new files in the checkpoint folder of a fine-tune ({@code --checkpoint-dir}, else
+ *       {@code OUT.checkpoint}, where files the user had must stay as they were). A failure changes nothing but that
+ *       checkpoint folder, which an interrupted run keeps for {@code --resume}.
  *       The private Graft home ({@link PrivateGraftHome}: extracted models, caches, imported backbones) may change; the
  *       working directory may not gain entries;</li>
  *   <li><b>no leftover temporary folder</b> ({@code .NAME.partial-*}, {@code .NAME.old-*}, {@code *.tmp}) in the sandbox
  *       or the Graft home;</li>
  *   <li><b>no OutOfMemoryError</b> (or any other {@code Throwable}) escaping {@link GraftCli#run}.</li>
  * </ol>
- * All violations are collected and reported together at the end, grouped by command, input kind and invariant, each
- * with the case number and command line.
+ * All violations are collected and reported together at the end, grouped by cause (command, invariant, and the message
+ * with paths and numbers blanked out, or the kind of input), each group with its kinds of input, case numbers and one
+ * command line.
  *
  * <p>Settings (system properties, passed through by Maven):
  * <ul>
@@ -66,8 +70,11 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code graft.fuzz.cases} (default {@value #DEFAULT_CASES}): at most this many cases;</li>
  *   <li>{@code graft.fuzz.case}: run only case K (replay), e.g.
  *       {@code mvn -o -B verify -pl graft-cli -am -Dtest=CliFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
- *       -Dgraft.fuzz.seed=21 -Dgraft.fuzz.case=17 -Dgraft.test.echo=true} (echo prints the run's output).</li>
+ *       -Dgraft.fuzz.seed=21 -Dgraft.fuzz.case=17 -Dgraft.test.echo=true} (echo prints the run's output);</li>
+ *   <li>{@code graft.fuzz.verbose}: print one line per case (input, command line, exit code, time, violations).</li>
  * </ul>
+ * The class is tagged {@code fuzz}: {@code -Dtest=CliFuzzTest} (or {@code -Dgroups=fuzz}) runs it alone,
+ * {@code -DexcludedGroups=fuzz} leaves it out; a plain {@code mvn verify} runs it.
  * Each case is cheap: tiny data, {@code --epochs 1}, feature extraction on the bundled MiniLM (fine-tuning only with a
  * 4-wide one-layer BERT), image cases against a stub backbone (so they stop once the data has been read), and files of
  * a few MB at most.
@@ -833,7 +840,7 @@ class CliFuzzTest {
             int most = code == 2 ? 2 : 1;
             if (errors.isEmpty() || errors.size() > most) {
                 found.add(new String[] {errors.isEmpty() ? "no error: message" : "several error: messages", clip(r.err().strip(), 300),
-                        clip(normalize(r.err().strip()), 60)});
+                        head(normalize(r.err().strip()), 60)});
             }
             for (String e : errors) {
                 String text = e.substring("error:".length()).strip();
@@ -842,7 +849,7 @@ class CliFuzzTest {
                 }
             }
             if (r.err().length() > MAX_STDERR) {
-                found.add(new String[] {"overlong message", r.err().length() + " chars on stderr", clip(normalize(r.err()), 45)});
+                found.add(new String[] {"overlong message", r.err().length() + " chars on stderr", head(normalize(r.err()), 45)});
             }
         }
         r.err().lines().filter(l -> l.matches("(?i)^(error|warning|note): *(error|warning|note):.*")).findFirst()
@@ -854,7 +861,7 @@ class CliFuzzTest {
                     boolean oom = stream.contains("OutOfMemoryError");
                     String line = lineAround(stream, m.start());
                     found.add(new String[] {oom ? "out of memory" : leak.getKey(), clip(line, 300),
-                            clip(normalize(line), 45) + " ... " + normalize(m.group())});
+                            head(normalize(messageStart(stream, m.start())), 32) + " ... " + normalize(m.group())});
                     break;
                 }
             }
@@ -907,6 +914,24 @@ class CliFuzzTest {
         return flat.length() <= max ? flat : flat.substring(0, max) + "...(" + flat.length() + " chars)";
     }
 
+    /** The first {@code max} characters of {@code s}, on one line. */
+    private static String head(String s, int max) {
+        String flat = s.replace("\n", "\\n").replace("\t", "\\t");
+        return flat.length() <= max ? flat : flat.substring(0, max);
+    }
+
+    /** The line that starts the message holding position {@code at}: the last error:/warning:/note: line up to it. */
+    private static String messageStart(String s, int at) {
+        String upTo = s.substring(0, s.indexOf('\n', at) < 0 ? s.length() : s.indexOf('\n', at));
+        List<String> lines = upTo.lines().toList();
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).matches("^(error|warning|note):.*")) {
+                return lines.get(i);
+            }
+        }
+        return lineAround(s, at);
+    }
+
     private static String lineAround(String s, int at) {
         int from = s.lastIndexOf('\n', at) + 1;
         int to = s.indexOf('\n', at);
@@ -925,9 +950,9 @@ class CliFuzzTest {
     private String signature(String invariant, String detail, Case c) {
         if (invariant.startsWith("file outside") || invariant.startsWith("leftover") || invariant.startsWith("exit 0")
                 || invariant.startsWith("working")) {
-            return c.input().replaceAll(" \\[.*", "").replaceAll("'.*'", "'...'");
+            return c.input().replaceAll(" \\[.*", "").replaceAll("'.*'", "'...'").replaceAll("\\d+", "N");
         }
-        return clip(normalize(detail.replace(sandbox.toString(), "<path>")), 110);
+        return head(normalize(detail.replace(sandbox.toString(), "<path>")), 110);
     }
 
     /** Paths and numbers blanked out. */
