@@ -553,7 +553,7 @@ final class BadInputs {
 
     private static int[] hugeDimensions(Random r) {
         int[][] options = {{65535, 65535}, {100_000, 100_000}, {Integer.MAX_VALUE, 1}, {1, Integer.MAX_VALUE}, {20_000, 20_000},
-                {0, 0}, {-1, -1}, {46341, 46341}, {1 << 30, 1 << 30}};
+                {0, 0}, {-1, -1}, {46341, 46341}, {1 << 30, 1 << 30}, {26_000, 26_000}};
         return options[r.nextInt(options.length)];
     }
 
@@ -629,7 +629,7 @@ final class BadInputs {
 
     /**
      * Damages the trained text model copied to {@code model} (its big files may be hard links to the fixture's: files are
-     * replaced, never written in place). {@code sandbox} is where absolute paths may point.
+     * replaced, never written in place). Paths that escape the copy point at {@code elsewhere}, the fixture model.
      */
     static ModelFault damageModel(Random r, Path model, Path elsewhere) throws IOException {
         model = model.toAbsolutePath();

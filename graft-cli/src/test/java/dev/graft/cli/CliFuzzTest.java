@@ -161,12 +161,13 @@ class CliFuzzTest {
             Case c = generate(k, new Random(mix(seed, k)), dir);
             ran.merge(c.command(), 1, Integer::sum);
             count++;
-            runAndCheck(c, seed, violations);
+            runAndCheck(c, violations);
             BadInputs.deleteTree(dir);
         }
         double took = (System.nanoTime() - start) / 1e9;
-        String summary = String.format(Locale.ROOT, "CliFuzzTest: seed %d, %d case(s) %s in %.1f s, %d violation(s)", seed, count, ran,
-                took, violations.size());
+        long groups = violations.stream().map(Violation::group).distinct().count();
+        String summary = String.format(Locale.ROOT, "CliFuzzTest: seed %d, %d case(s) %s in %.1f s, %d violation(s) of %d kind(s)", seed,
+                count, ran, took, violations.size(), groups);
         System.out.println(summary);
         if (!violations.isEmpty()) {
             fail(summary + "\n" + report(violations, seed));
@@ -767,7 +768,7 @@ class CliFuzzTest {
 
     // ---------------------------------------------------------------- running and checking
 
-    private void runAndCheck(Case c, long seed, List<Violation> violations) throws IOException {
+    private void runAndCheck(Case c, List<Violation> violations) throws IOException {
         String cmdline = "graft " + c.args().stream().map(this::display).collect(Collectors.joining(" "));
         DirectorySnapshot before = DirectorySnapshot.take(sandbox);
         List<String> cwdBefore = cwdEntries();
