@@ -2,7 +2,7 @@ package dev.graft.cli;
 
 import dev.graft.data.BoundedLineReader;
 import dev.graft.data.DataException;
-import dev.graft.data.Excerpt;
+import dev.graft.util.Excerpt;
 import dev.graft.data.DataOptions;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;

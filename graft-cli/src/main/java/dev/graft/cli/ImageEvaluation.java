@@ -6,7 +6,7 @@ import dev.graft.artifact.Json;
 import dev.graft.artifact.Prediction;
 import dev.graft.data.BoundedLineReader;
 import dev.graft.data.DataException;
-import dev.graft.data.Excerpt;
+import dev.graft.util.Excerpt;
 import dev.graft.data.image.ImageDataReader;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageExample;

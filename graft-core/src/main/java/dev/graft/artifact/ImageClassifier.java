@@ -239,11 +239,7 @@ public final class ImageClassifier implements AutoCloseable {
                     + " with task " + TASK + "). Pass the --out directory of `graft train` on image data.");
         }
         try {
-            ModelManifest m = Json.read(manifestFile, ModelManifest.class);
-            if (!ModelManifest.FORMAT.equals(m.format()) || m.formatVersion() != ModelManifest.FORMAT_VERSION) {
-                throw new IllegalArgumentException(manifestFile + " declares format " + m.format() + " v" + m.formatVersion()
-                        + "; this Graft reads " + ModelManifest.FORMAT + " v" + ModelManifest.FORMAT_VERSION + ".");
-            }
+            ModelManifest m = Json.read(manifestFile, ModelManifest.class).checked(manifestFile);
             Path bb = ModelDirectory.resolveInside(dir, m.backbone().directory());
             String actual = FileChecksums.sha256(bb.resolve(VisionBackbones.SAFETENSORS));
             if (!actual.equals(m.backbone().sha256())) {

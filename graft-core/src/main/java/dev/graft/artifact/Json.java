@@ -23,6 +23,12 @@ public final class Json {
      * JSON object (see {@link dev.graft.model.ModelFileLimits}).
      */
     static <T> T read(java.nio.file.Path file, Class<T> type) throws java.io.IOException {
-        return MAPPER.treeToValue(dev.graft.model.ModelFileLimits.readJson(file, MAPPER), type);
+        com.fasterxml.jackson.databind.JsonNode json = dev.graft.model.ModelFileLimits.readJson(file, MAPPER);
+        try {
+            return MAPPER.treeToValue(json, type);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new java.io.IOException(file + " does not describe a " + type.getSimpleName() + ": "
+                    + dev.graft.util.JsonProblems.describe(e).replaceAll(" \\(line -?\\d+.*\\)$", ""), e);
+        }
     }
 }

@@ -265,11 +265,7 @@ public final class TextClassifier implements AutoCloseable {
                     + "). Pass the --out directory of `graft train`.");
         }
         try {
-            ModelManifest m = Json.read(manifestFile, ModelManifest.class);
-            if (!ModelManifest.FORMAT.equals(m.format()) || m.formatVersion() != ModelManifest.FORMAT_VERSION) {
-                throw new IllegalArgumentException(manifestFile + " declares format " + m.format() + " v" + m.formatVersion()
-                        + "; this Graft reads " + ModelManifest.FORMAT + " v" + ModelManifest.FORMAT_VERSION + ".");
-            }
+            ModelManifest m = Json.read(manifestFile, ModelManifest.class).checked(manifestFile);
             Path bbDir = ModelDirectory.resolveInside(dir, m.backbone().directory());
             String trainedOn = m.backbone().sha256();
             if (trainedOn == null || trainedOn.isBlank()) {

@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Excerpt;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

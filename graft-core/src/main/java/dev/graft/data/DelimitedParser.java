@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Excerpt;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Excerpt;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Excerpt;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,7 +64,7 @@ final class JsonLinesParser {
                 node = MAPPER.readTree(lines[i]);
             } catch (JsonProcessingException e) {
                 throw new DataException(source.path() + ": line " + (i + 1) + " is not valid JSON ("
-                        + Excerpt.of(e.getOriginalMessage()) + "). JSON Lines files need one complete JSON object per line,"
+                        + dev.graft.util.JsonProblems.describe(e).replaceFirst(" \\(line 1, ", " (") + "). JSON Lines files need one complete JSON object per line,"
                         + " e.g. {\"text\": \"...\", \"label\": \"...\"}.", e);
             }
             if (node == null || !node.isObject()) {

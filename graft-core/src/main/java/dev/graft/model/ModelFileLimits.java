@@ -116,7 +116,7 @@ public final class ModelFileLimits {
         try {
             json = mapper.readTree(bytes);
         } catch (JacksonException e) {
-            throw new IOException(source + " is not valid JSON (" + e.getOriginalMessage() + ")", e);
+            throw new IOException(source + " is not valid JSON: " + dev.graft.util.JsonProblems.describe(e), e);
         }
         boolean array = JSON_ARRAYS.contains(filename.substring(filename.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT));
         if (json == null || (array ? !json.isArray() : !json.isObject())) {

@@ -40,8 +40,8 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be a positive number, got " + learningRate);
         }
-        if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("weight decay must be ≥ 0, got " + weightDecay);
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weight decay must be a number ≥ 0, got " + weightDecay);
         }
         if (patience < 0) {
             throw new IllegalArgumentException("patience must be ≥ 0 (0 = no early stopping), got " + patience);

@@ -159,7 +159,7 @@ class TextClassifierTest {
 
         Files.writeString(manifest, m.replace("\"bug\", ", ""));
         e = assertThrows(IllegalArgumentException.class, () -> TextClassifier.load(dir));
-        assertTrue(e.getMessage().contains("do not match"), e.getMessage());
+        assertTrue(e.getMessage().contains("'head.num_classes' equal to the number of labels (2)"), e.getMessage());
 
         Files.writeString(manifest, m.replace("[ \"billing\", \"bug\", \"feature\" ]", "[ \"feature\", \"billing\", \"bug\" ]"));
         try (TextClassifier reordered = TextClassifier.load(dir)) {

@@ -56,15 +56,23 @@ public record LoadReport(List<String> loaded, List<String> missing, List<String>
         return missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty();
     }
 
+    /** A summary for messages: counts, and the first few names of each list (a wrong checkpoint lists thousands). */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("LoadReport: ").append(loaded.size()).append(" loaded");
-        sb.append("; missing ").append(missing.size()).append(missing.isEmpty() ? "" : " " + missing);
-        sb.append("; unexpected ").append(unexpected.size()).append(unexpected.isEmpty() ? "" : " " + unexpected);
-        sb.append("; mis-shaped ").append(mismatched.size()).append(mismatched.isEmpty() ? "" : " " + mismatched);
+        sb.append("; missing ").append(missing.size()).append(missing.isEmpty() ? "" : " " + firstFew(missing));
+        sb.append("; unexpected ").append(unexpected.size()).append(unexpected.isEmpty() ? "" : " " + firstFew(unexpected));
+        sb.append("; mis-shaped ").append(mismatched.size()).append(mismatched.isEmpty() ? "" : " " + firstFew(mismatched));
         if (!ignored.isEmpty()) {
-            sb.append("; ignored ").append(ignored.size()).append(' ').append(ignored);
+            sb.append("; ignored ").append(ignored.size()).append(' ').append(firstFew(ignored));
         }
         return sb.toString();
+    }
+
+    private static final int SHOWN = 5;
+
+    private static String firstFew(List<?> items) {
+        List<String> shown = items.stream().limit(SHOWN).map(String::valueOf).toList();
+        return "[" + String.join(", ", shown) + (items.size() > SHOWN ? ", ... and " + (items.size() - SHOWN) + " more" : "") + "]";
     }
 }

@@ -8,6 +8,22 @@ public enum Pooling {
     CLS;
 
     /**
+     * The pooling named {@code name} ({@code mean} or {@code cls}, any case).
+     *
+     * @param source where the name was read, for the message
+     * @throws IllegalArgumentException naming {@code source} and the choices
+     */
+    public static Pooling parse(String name, String source) {
+        for (Pooling p : values()) {
+            if (p.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException(source + " names pooling '" + dev.graft.util.Excerpt.of(String.valueOf(name))
+                + "'; it must be mean or cls.");
+    }
+
+    /**
      * Pools one sequence of a row-major {@code [T, H]} hidden-state block.
      *
      * @param hidden  the whole batch output, {@code [B, T, H]} row-major

@@ -162,7 +162,7 @@ public final class TextModels {
             if (maxLength <= 0) {
                 maxLength = ModelDefaults.maxLength(dir);
             }
-            Pooling pooling = m.has("pooling") ? Pooling.valueOf(m.path("pooling").asText().toUpperCase(Locale.ROOT))
+            Pooling pooling = m.has("pooling") ? Pooling.parse(m.path("pooling").asText(), dir.resolve(TextModelSpec.METADATA_FILE).toString())
                     : ModelDefaults.pooling(dir);
             String sha = FileChecksums.sha256(weights);
             String recorded = requiredSha256 != null ? requiredSha256 : m.path("sha256").asText("");

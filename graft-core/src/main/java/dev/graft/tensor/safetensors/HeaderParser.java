@@ -51,7 +51,7 @@ final class HeaderParser {
         try {
             root = MAPPER.readTree(json);
         } catch (JacksonException e) {
-            throw new SafeTensorsException(file + ": the header is not valid JSON (" + e.getOriginalMessage()
+            throw new SafeTensorsException(file + ": the header is not valid JSON (" + dev.graft.util.JsonProblems.describe(e)
                     + "); the file is corrupt or not a safetensors file", e);
         }
         if (root == null || !root.isObject()) {

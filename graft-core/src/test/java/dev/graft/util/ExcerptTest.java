@@ -1,4 +1,4 @@
-package dev.graft.data;
+package dev.graft.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

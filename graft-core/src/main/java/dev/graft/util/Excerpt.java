@@ -1,4 +1,4 @@
-package dev.graft.data;
+package dev.graft.util;
 
 import java.util.List;
 
