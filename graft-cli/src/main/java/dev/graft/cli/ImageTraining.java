@@ -91,7 +91,7 @@ final class ImageTraining {
         Augmentation augmentation = Augmentation.parse(c.augment);
         Map<String, Object> settings = new LinkedHashMap<>();
         if (fineTune) {
-            ftConfig = fineTuneConfig(threads);
+            ftConfig = fineTuneConfig();
             settings.putAll(ftConfig.describe());
             settings.put("augmentation", augmentation.toString());
             settings.put("train_bn", c.trainBn);
@@ -164,15 +164,13 @@ final class ImageTraining {
         }
     }
 
-    /** The CNN recipe ({@link ImageTransfer#cnnDefaults()}) with the options the user gave. */
-    private FineTuneConfig fineTuneConfig(int threads) {
+    /** The CNN recipe ({@link ImageTransfer#cnnDefaults()}) with the options the user gave; what was not given keeps the recipe's. */
+    FineTuneConfig fineTuneConfig() {
         FineTuneConfig cfg = ImageTransfer.cnnDefaults();
         TrainConfig tc = trainConfig(cfg.training());
         cfg = cfg.withTraining(tc).withFreeze(freezeSchedule(cfg.freeze()))
                 .withHead(c.options.hidden, c.options.dropout);
-        if (!"linear".equals(c.options.schedule)) { // "linear" is the text default; CNNs default to one-cycle
-            cfg = cfg.withSchedule(c.options.schedule, c.options.warmup);
-        }
+        cfg = cfg.withSchedule(c.options.schedule(cfg.training().schedule()));
         if (c.options.lrBackbone != null || c.options.layerDecay != null) {
             cfg = cfg.withBackboneLr(c.options.lrBackbone != null ? c.options.lrBackbone : cfg.backboneLr(),
                     c.options.layerDecay != null ? c.options.layerDecay : cfg.layerDecay());
@@ -180,7 +178,7 @@ final class ImageTraining {
         if (!"adamw".equals(c.options.optimizer) || c.options.momentum != null) {
             cfg = cfg.withOptimizer(c.options.optimizer(cfg.optimizer()));
         }
-        return cfg.withOptimizer(cfg.optimizer().withMaxGradNorm(c.options.maxGradNorm)).withL2sp(c.options.l2sp).withThreads(threads);
+        return cfg.withOptimizer(cfg.optimizer().withMaxGradNorm(c.options.maxGradNorm)).withL2sp(c.options.l2sp);
     }
 
     private ImageDataset verified(ImageDataset d, int threads, PrintStream err) {

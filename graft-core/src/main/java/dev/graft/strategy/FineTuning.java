@@ -118,7 +118,7 @@ public final class FineTuning {
             head.initialize(manager);
             PeftModules modules = peft == null ? null : PeftModules.attach(encoder, peft, manager);
             TransformerClassifier model = new TransformerClassifier(encoder, backbone.pooling(), head, modules);
-            Learner learner = new Learner(model, model, config.trainConfig(), config.plan(), listeners);
+            Learner learner = new Learner(model, model, config.training(), config.plan(), listeners);
             TokenBatches train = batches(tokenizer, splits.train(), labels);
             TokenBatches val = batches(tokenizer, splits.val(), labels);
             Optional<TokenBatches> test = splits.test().map(t -> batches(tokenizer, t, labels));

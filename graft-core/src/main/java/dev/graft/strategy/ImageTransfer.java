@@ -26,6 +26,7 @@ import dev.graft.training.FreezeSchedule;
 import dev.graft.training.ImageBatches;
 import dev.graft.training.Inference;
 import dev.graft.training.Learner;
+import dev.graft.training.LrSchedule;
 import dev.graft.training.TrainingListener;
 import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
@@ -69,7 +70,7 @@ public final class ImageTransfer {
     public static FineTuneConfig cnnDefaults() {
         FineTuneConfig d = FineTuneConfig.defaults();
         return d.withTraining(d.training().withEpochs(5).withBatchSize(32).withLearningRate(1e-3).withWeightDecay(0.01).withPatience(3))
-                .withSchedule("onecycle", 0.25).withBackboneLr(1e-4, 0.9)
+                .withSchedule(LrSchedule.oneCycle(0.25)).withBackboneLr(1e-4, 0.9)
                 .withFreeze(FreezeSchedule.all().withHeadEpochs(1))
                 .withOptimizer(dev.graft.training.optim.OptimizerSpec.adamW()).withHead(0, 0.1);
     }
@@ -180,7 +181,7 @@ public final class ImageTransfer {
                     config.dropout()));
             head.initialize(manager);
             ImageClassifierModel model = new ImageClassifierModel(backbone, head);
-            Learner learner = new Learner(model, model, config.trainConfig(), config.plan(), listeners);
+            Learner learner = new Learner(model, model, config.training(), config.plan(), listeners);
             FitResult fit = learner.fit(train, val);
             model.namedParameters().values().forEach(p -> p.freeze(true));
             Map<String, ImagePredictions> predictions = new LinkedHashMap<>();

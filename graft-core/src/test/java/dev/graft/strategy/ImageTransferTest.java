@@ -102,7 +102,7 @@ class ImageTransferTest {
         }
         FineTuneConfig ft = ImageTransfer.cnnDefaults();
         // the CNN recipe: head alone, then every block (stem included) unfrozen
-        ft = ft.withTraining(ft.training().withEpochs(3).withBatchSize(8)).withThreads(1);
+        ft = ft.withTraining(ft.training().withEpochs(3).withBatchSize(8));
         try (ImageTrainingOutcome o = ImageTransfer.fineTune(backbone, splits, ft, Augmentation.noFlip(), 2, List.of())) {
             assertEquals(3, o.fit().history().size());
             assertEquals(0, o.fit().skippedSteps(), "every step had finite gradients");
