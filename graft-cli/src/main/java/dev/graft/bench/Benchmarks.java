@@ -43,6 +43,7 @@ import dev.graft.training.BatchSource;
 import dev.graft.training.EpochLog;
 import dev.graft.training.FreezeSchedule;
 import dev.graft.training.Learner;
+import dev.graft.training.LrSchedule;
 import dev.graft.training.TokenBatches;
 import dev.graft.training.TrainConfig;
 import dev.graft.training.TrainingListener;
@@ -344,8 +345,8 @@ public final class Benchmarks {
         TrainConfig t = FineTuneConfig.defaults().training().withEpochs(epochs).withPatience(0)
                 .withBatchSize(BenchSettings.FT_BATCH).withSeed(SEED);
         // AdamW without clipping, constant rate: the same arithmetic the minimal loop does.
-        return FineTuneConfig.defaults().withTraining(t).withOptimizer(OptimizerSpec.adamW()).withSchedule("constant", 0)
-                .withFreeze(freeze).withThreads(s.threads());
+        return FineTuneConfig.defaults().withTraining(t).withOptimizer(OptimizerSpec.adamW()).withSchedule(LrSchedule.constant())
+                .withFreeze(freeze);
     }
 
     /** Records which batches the learner drew and when each step began. */
@@ -632,7 +633,7 @@ public final class Benchmarks {
                 TokenBatches data = which == 0 ? bucketed : fixed;
                 StepClock clock = new StepClock();
                 RecordingSource rec = new RecordingSource(data);
-                new Learner(p.model(), p.model(), cfg.trainConfig(), cfg.plan(), List.of(clock)).fit(rec, p.val());
+                new Learner(p.model(), p.model(), cfg.training(), cfg.plan(), List.of(clock)).fit(rec, p.val());
                 double sum = 0;
                 for (int k = 0; k < rec.starts.size(); k++) {
                     sum += (clock.ends.get(k) - rec.starts.get(k)) / 1e9;
@@ -734,7 +735,6 @@ public final class Benchmarks {
             cmd.add(RssProbe.class.getName());
             cmd.add(config);
             cmd.add(Integer.toString(steps));
-            cmd.add(Integer.toString(s.threads()));
             cmd.add(s.examplesDir().toAbsolutePath().toString());
             ChildResult r = runChild(cmd, RssProbe.PREFIX, 600);
             if (r.json == null) {

@@ -26,7 +26,8 @@ import java.util.Random;
 /**
  * Child-JVM entry point of {@code graft bench}: a few fine-tuning steps of one freezing
  * configuration, then the process's peak RSS ({@code VmHWM}). Each configuration runs in its own
- * process so the peaks do not mix. Arguments: {@code head-only|top-2|full|lora steps threads examplesDir}.
+ * process so the peaks do not mix. Arguments: {@code head-only|top-2|full|lora steps examplesDir}
+ * (libtorch's threads come from the parent's {@code -Dai.djl.pytorch.num_threads}).
  */
 public final class RssProbe {
 
@@ -40,8 +41,7 @@ public final class RssProbe {
     public static void main(String[] args) throws Exception {
         String config = args[0];
         int steps = Integer.parseInt(args[1]);
-        int threads = Integer.parseInt(args[2]);
-        Path examples = Path.of(args[3]);
+        Path examples = Path.of(args[2]);
         FreezeSchedule freeze = switch (config) {
             case "head-only" -> FreezeSchedule.headOnly();
             case "top-2" -> FreezeSchedule.top(2);
@@ -54,7 +54,7 @@ public final class RssProbe {
         DatasetSplits splits = new DatasetSplits(TextDataset.of("rss-train", pool.subList(0, n)),
                 TextDataset.of("rss-val", pool.subList(n, n + BenchSettings.FT_BATCH)), Optional.empty());
         TrainConfig t = FineTuneConfig.defaults().training().withEpochs(1).withPatience(0).withBatchSize(BenchSettings.FT_BATCH);
-        FineTuneConfig cfg = FineTuneConfig.defaults().withTraining(t).withFreeze(freeze).withThreads(threads);
+        FineTuneConfig cfg = FineTuneConfig.defaults().withTraining(t).withFreeze(freeze);
         PeftSpec peft = config.equals("lora") ? PeftSpec.lora() : null;
         if (peft != null) {
             cfg = cfg.withBackboneLr(PeftSpec.DEFAULT_LEARNING_RATE, cfg.layerDecay());

@@ -93,7 +93,7 @@ final class CompareCommand implements Callable<Integer> {
             FineTuneConfig ft = ImageTransfer.cnnDefaults();
             int depth = options.unfreeze == null ? 3 : TrainingOptions.parseUnfreeze(options.unfreeze);
             ft = ft.withTraining(imageTrainConfig(ft.training(), true)).withFreeze(new FreezeSchedule(depth, options.headEpochs, options.gradual, false))
-                    .withHead(options.hidden, options.dropout).withThreads(threads);
+                    .withHead(options.hidden, options.dropout);
             runs = StrategyComparison.imageRuns(backbone, splits, fe, ft, Augmentation.parse(augment), Math.max(1, Math.min(2, threads)),
                     new BarProgress(err, quiet), List.of(new EpochProgress(err, quiet)));
         } else {

@@ -30,8 +30,9 @@ import java.util.Optional;
 
 /**
  * The image path of {@code graft train}: used when {@code --train} is a folder of class folders or
- * a CSV/TSV whose path column names images. Same options as text where they apply; the CNN recipe
- * for fine-tuning (head first, then every layer; see {@link ImageTransfer#cnnDefaults()}).
+ * a CSV/TSV whose path column names images. Same options as text where they apply — the schedule and warm-up,
+ * checkpoints and {@code --resume} included ({@link CheckpointPlan}); what is not given keeps the CNN recipe for
+ * fine-tuning (head first, then every layer; see {@link ImageTransfer#cnnDefaults()}).
  */
 final class ImageTraining {
 
@@ -66,9 +67,16 @@ final class ImageTraining {
             throw new IllegalArgumentException("Unknown --strategy '" + c.options.strategy + "'. Available: " + FeatureExtraction.NAME + ", "
                     + FineTuning.NAME + ".");
         }
+        if (!fineTune) {
+            CheckpointPlan.refuseResume(c.resume);
+        }
         String modelName = "minilm".equals(c.options.model) ? "mobilenetv2" : c.options.model; // the text default makes no sense for images
         ModelDirectory.checkWritable(c.out);
         ImageInputs.refuseOutputInsideData(c.out, c.options.train, c.options.val, c.options.test);
+        CheckpointPlan checkpoints = c.checkpoints();
+        if (fineTune) {
+            checkpoints.checkStart();
+        }
         ImageBackbone backbone = ImageInputs.resized(resolveModel(modelName), c.imageSize);
         int threads = c.options.threads != null ? c.options.threads : Math.min(2, Runtime.getRuntime().availableProcessors());
         int workers = Math.max(1, Math.min(2, threads));
@@ -85,13 +93,16 @@ final class ImageTraining {
                     splits.test().map(t -> ", test " + t.size()).orElse(""), splits.train().classCounts(), backbone.id(),
                     backbone.preprocessing());
         }
+        if (fineTune) {
+            checkpoints.announce(err, c.quiet);
+        }
         long start = System.nanoTime();
         FineTuneConfig ftConfig = null;
         FeatureExtractionConfig feConfig = null;
         Augmentation augmentation = Augmentation.parse(c.augment);
         Map<String, Object> settings = new LinkedHashMap<>();
         if (fineTune) {
-            ftConfig = fineTuneConfig(threads);
+            ftConfig = fineTuneConfig();
             settings.putAll(ftConfig.describe());
             settings.put("augmentation", augmentation.toString());
             settings.put("train_bn", c.trainBn);
@@ -106,7 +117,8 @@ final class ImageTraining {
         try (RunRecorder recorder = RunRecorder.start(c.tracking, "train", c.out, c.out, c.options.runParams(settings), err);
              ImageTrainingOutcome outcome = fineTune
                      ? ImageTransfer.fineTune(backbone, splits, ftConfig, augmentation, c.trainBn, workers,
-                             recorder.listeners(new EpochProgress(err, c.quiet)))
+                             recorder.listeners(new EpochProgress(err, c.quiet)), checkpoints.directory(),
+                             checkpoints.everyEpochs(), checkpoints.resume())
                      : ImageTransfer.featureExtraction(backbone, splits, feConfig, workers, new BarProgress(err, c.quiet),
                              recorder.listeners(new EpochProgress(err, c.quiet)))) {
             Provenance provenance = outcome.provenance().withCommandLine(c.spec.commandLine().getParseResult().originalArgs());
@@ -119,6 +131,9 @@ final class ImageTraining {
             });
             boolean replaced = outcome.save(c.out, provenance, metrics, staging -> recorder.writeReport(
                     () -> ReportData.of(recorder.runName(), outcome).withBaselines(baselines), provenance, staging));
+            if (fineTune) {
+                checkpoints.finished();
+            }
             double total = (System.nanoTime() - start) / 1e9;
             recorder.finish(outcome, provenance, c.out, total);
             PrintWriter out = c.spec.commandLine().getOut();
@@ -164,15 +179,13 @@ final class ImageTraining {
         }
     }
 
-    /** The CNN recipe ({@link ImageTransfer#cnnDefaults()}) with the options the user gave. */
-    private FineTuneConfig fineTuneConfig(int threads) {
+    /** The CNN recipe ({@link ImageTransfer#cnnDefaults()}) with the options the user gave; what was not given keeps the recipe's. */
+    FineTuneConfig fineTuneConfig() {
         FineTuneConfig cfg = ImageTransfer.cnnDefaults();
         TrainConfig tc = trainConfig(cfg.training());
         cfg = cfg.withTraining(tc).withFreeze(freezeSchedule(cfg.freeze()))
                 .withHead(c.options.hidden, c.options.dropout);
-        if (!"linear".equals(c.options.schedule)) { // "linear" is the text default; CNNs default to one-cycle
-            cfg = cfg.withSchedule(c.options.schedule, c.options.warmup);
-        }
+        cfg = cfg.withSchedule(c.options.schedule(cfg.training().schedule()));
         if (c.options.lrBackbone != null || c.options.layerDecay != null) {
             cfg = cfg.withBackboneLr(c.options.lrBackbone != null ? c.options.lrBackbone : cfg.backboneLr(),
                     c.options.layerDecay != null ? c.options.layerDecay : cfg.layerDecay());
@@ -180,7 +193,7 @@ final class ImageTraining {
         if (!"adamw".equals(c.options.optimizer) || c.options.momentum != null) {
             cfg = cfg.withOptimizer(c.options.optimizer(cfg.optimizer()));
         }
-        return cfg.withOptimizer(cfg.optimizer().withMaxGradNorm(c.options.maxGradNorm)).withL2sp(c.options.l2sp).withThreads(threads);
+        return cfg.withOptimizer(cfg.optimizer().withMaxGradNorm(c.options.maxGradNorm)).withL2sp(c.options.l2sp);
     }
 
     private ImageDataset verified(ImageDataset d, int threads, PrintStream err) {

@@ -11,7 +11,6 @@ import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.tracking.PeakMemory;
-import dev.graft.training.Checkpointing;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -97,14 +96,13 @@ final class TrainCommand implements Callable<Integer> {
         options.checkSplitSettings();
         FeatureExtractionConfig feConfig = fineTune ? null : options.featureExtractionConfig();
         FineTuning fineTuning = fineTune ? options.fineTuning() : null;
-        if (!fineTune && resume != null) {
-            throw new IllegalArgumentException("--resume applies to --strategy fine-tune; feature extraction reuses its embedding cache instead.");
+        if (!fineTune) {
+            CheckpointPlan.refuseResume(resume);
         }
         ModelDirectory.checkWritable(out);
-        Path ckpt = resume != null ? resume : checkpointDir != null ? checkpointDir
-                : out.toAbsolutePath().resolveSibling(out.getFileName() + ".checkpoint");
+        CheckpointPlan checkpoints = checkpoints();
         if (fineTune) {
-            Checkpointing.checkStart(ckpt, resume != null);
+            checkpoints.checkStart();
         }
         PrintWriter stdout = spec.commandLine().getOut();
         var err = System.err;
@@ -112,14 +110,15 @@ final class TrainCommand implements Callable<Integer> {
         options.report(splits, err, quiet);
         TextModelSpec backbone = options.resolveModel(err, quiet);
         long start = System.nanoTime();
-        if (fineTune && !quiet) {
-            err.println("checkpoints: " + ckpt + (resume != null ? " (resuming)" : "  (resume an interrupted run with --resume " + ckpt + ")"));
+        if (fineTune) {
+            checkpoints.announce(err, quiet);
         }
         Map<String, Object> settings = fineTune ? fineTuning.describe() : feConfig.describe();
         try (RunRecorder recorder = RunRecorder.start(tracking, "train", out, out, options.runParams(settings), err);
              TrainingOutcome outcome = fineTune
                      ? fineTuning.fit(backbone, splits, new BarProgress(err, quiet),
-                             recorder.listeners(new EpochProgress(err, quiet)), ckpt, checkpointEvery, resume != null)
+                             recorder.listeners(new EpochProgress(err, quiet)), checkpoints.directory(), checkpoints.everyEpochs(),
+                             checkpoints.resume())
                      : new FeatureExtraction(feConfig).fit(backbone, splits, new BarProgress(err, quiet),
                              recorder.listeners(new EpochProgress(err, quiet)))) {
             Provenance provenance = outcome.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs());
@@ -132,8 +131,8 @@ final class TrainCommand implements Callable<Integer> {
             });
             boolean replaced = outcome.classifier().save(out, provenance, metrics, staging -> recorder.writeReport(
                     () -> ReportData.of(recorder.runName(), outcome).withBaselines(baselines), provenance, staging));
-            if (fineTune && checkpointDir == null && resume == null) {
-                Checkpointing.discard(ckpt);
+            if (fineTune) {
+                checkpoints.finished();
             }
             double total = (System.nanoTime() - start) / 1e9;
             recorder.finish(outcome, provenance, out, total);
@@ -162,6 +161,11 @@ final class TrainCommand implements Callable<Integer> {
             stdout.flush();
         }
         return 0;
+    }
+
+    /** Where this run's checkpoints go ({@code --resume}, {@code --checkpoint-dir}, {@code --checkpoint-every}). */
+    CheckpointPlan checkpoints() {
+        return CheckpointPlan.of(out, checkpointDir, resume, checkpointEvery);
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
 import dev.graft.training.FreezeSchedule;
+import dev.graft.training.LrSchedule;
 import dev.graft.training.Monitor;
 import dev.graft.training.TrainConfig;
 import dev.graft.training.optim.OptimizerSpec;
@@ -119,12 +120,15 @@ final class TrainingOptions {
     @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum in [0, 1) (default 0.9); only with --optimizer sgd.")
     Double momentum;
 
-    @Option(names = "--schedule", defaultValue = "linear", paramLabel = "NAME",
-            description = "fine-tune: learning-rate schedule: linear (warm-up then linear decay), cosine, onecycle or constant (default: ${DEFAULT-VALUE}; onecycle for images).")
+    /** {@code null} when not given: the strategy's own schedule applies (linear for text, one-cycle for images). */
+    @Option(names = "--schedule", paramLabel = "NAME",
+            description = "fine-tune: learning-rate schedule: linear (warm-up then linear decay), cosine, onecycle or constant (default: linear; onecycle for images).")
     String schedule;
 
-    @Option(names = "--warmup", defaultValue = "0.1", paramLabel = "F", description = "fine-tune: warm-up fraction of all steps (default: ${DEFAULT-VALUE}).")
-    double warmup;
+    /** {@code null} when not given: the schedule's own warm-up applies. */
+    @Option(names = "--warmup", paramLabel = "F", description = "fine-tune: warm-up fraction of all steps; for onecycle the rising"
+            + " fraction (default: " + LrSchedule.DEFAULT_WARMUP + "; images: " + LrSchedule.DEFAULT_ONE_CYCLE_RISE + " with onecycle).")
+    Double warmup;
 
     @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "N", description = "fine-tune: clip gradients to this global norm; 0 = off (default: ${DEFAULT-VALUE}).")
     double maxGradNorm;
@@ -238,6 +242,14 @@ final class TrainingOptions {
         return tc;
     }
 
+    /**
+     * {@code --schedule} and {@code --warmup} applied to a strategy's own schedule: what was not given keeps
+     * {@code base}'s (see {@link LrSchedule#overriding}).
+     */
+    LrSchedule schedule(LrSchedule base) {
+        return base.overriding(schedule, warmup);
+    }
+
     /** {@code --optimizer} and {@code --momentum} applied to {@code base}. */
     OptimizerSpec optimizer(OptimizerSpec base) {
         OptimizerSpec o = base.withKind(optimizer);
@@ -259,12 +271,12 @@ final class TrainingOptions {
     FineTuneConfig fineTuneConfig() {
         FineTuneConfig c = FineTuneConfig.defaults();
         FreezeSchedule freeze = new FreezeSchedule(parseUnfreeze(unfreeze == null ? "all" : unfreeze), headEpochs, gradual, freezeEmbeddings);
-        c = c.withTraining(trainConfig(c.training())).withSchedule(schedule, warmup).withFreeze(freeze)
+        c = c.withTraining(trainConfig(c.training())).withSchedule(schedule(c.training().schedule())).withFreeze(freeze)
                 .withOptimizer(optimizer(c.optimizer()).withMaxGradNorm(maxGradNorm)).withL2sp(l2sp)
                 .withHead(hidden, dropout)
                 .withBackboneLr(lrBackbone != null ? lrBackbone : peftSpec() != null ? PeftSpec.DEFAULT_LEARNING_RATE : c.backboneLr(),
                         layerDecay != null ? layerDecay : c.layerDecay());
-        return threads == null ? c : c.withThreads(threads);
+        return c;
     }
 
     static int parseUnfreeze(String v) {

@@ -15,9 +15,8 @@ import java.util.Objects;
  * Settings of fine-tuning: which layers train when, their learning rates, the optimiser and
  * schedule. {@link #defaults()} is the recipe that works without tuning.
  *
- * @param training      epochs, batch size, head learning rate (the base rate), weight decay, early stopping, seed
- * @param scheduleName  {@code linear}, {@code cosine}, {@code onecycle} or {@code constant}
- * @param warmup        warm-up fraction of all steps (one-cycle: rising fraction)
+ * @param training      epochs, batch size, head learning rate (the base rate), weight decay, early stopping, seed, and
+ *                      the learning-rate schedule with its warm-up (the only place the schedule is kept)
  * @param backboneLr    learning rate of the top backbone layer group
  * @param layerDecay    learning-rate factor per layer group going down (1 = none)
  * @param freeze        which layer groups train in each epoch
@@ -25,24 +24,21 @@ import java.util.Objects;
  * @param l2sp          L2-SP strength toward the pretrained weights (0 = off)
  * @param hiddenUnits   head hidden layer (0 = linear head)
  * @param dropout       head and encoder dropout
- * @param threads       CPU threads
  */
-public record FineTuneConfig(TrainConfig training, String scheduleName, double warmup, double backboneLr, double layerDecay,
-                             FreezeSchedule freeze, OptimizerSpec optimizer, double l2sp, int hiddenUnits, double dropout,
-                             int threads) {
+public record FineTuneConfig(TrainConfig training, double backboneLr, double layerDecay, FreezeSchedule freeze,
+                             OptimizerSpec optimizer, double l2sp, int hiddenUnits, double dropout) {
 
     /** Validates what the records it holds do not. */
     public FineTuneConfig {
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(freeze, "freeze");
         Objects.requireNonNull(optimizer, "optimizer");
-        LrSchedule.parse(scheduleName, warmup);
         new DiscriminativeLr(training.learningRate(), backboneLr, layerDecay, training.weightDecay());
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
-        if (threads < 1 || hiddenUnits < 0) {
-            throw new IllegalArgumentException("threads must be ≥ 1 and hidden units ≥ 0");
+        if (hiddenUnits < 0) {
+            throw new IllegalArgumentException("hidden units must be ≥ 0, got " + hiddenUnits);
         }
     }
 
@@ -54,14 +50,8 @@ public record FineTuneConfig(TrainConfig training, String scheduleName, double w
      */
     public static FineTuneConfig defaults() {
         TrainConfig t = TrainConfig.defaults().withEpochs(4).withBatchSize(16).withLearningRate(1e-3).withPatience(2)
-                .withMonitor(Monitor.MACRO_F1);
-        return new FineTuneConfig(t, "linear", 0.1, 1e-4, 0.9, FreezeSchedule.all(), OptimizerSpec.adamWClipped(), 0, 0, 0.1,
-                Runtime.getRuntime().availableProcessors());
-    }
-
-    /** The training settings with this config's schedule. */
-    public TrainConfig trainConfig() {
-        return training.withSchedule(LrSchedule.parse(scheduleName, warmup));
+                .withMonitor(Monitor.MACRO_F1).withSchedule(LrSchedule.warmupLinear(LrSchedule.DEFAULT_WARMUP));
+        return new FineTuneConfig(t, 1e-4, 0.9, FreezeSchedule.all(), OptimizerSpec.adamWClipped(), 0, 0, 0.1);
     }
 
     /** The learner plan this config describes. */
@@ -70,44 +60,39 @@ public record FineTuneConfig(TrainConfig training, String scheduleName, double w
                 new DiscriminativeLr(training.learningRate(), backboneLr, layerDecay, training.weightDecay()), l2sp, true);
     }
 
-    /** Copy with other training settings. */
+    /** Copy with other training settings, the schedule included. */
     public FineTuneConfig withTraining(TrainConfig v) {
-        return new FineTuneConfig(v, scheduleName, warmup, backboneLr, layerDecay, freeze, optimizer, l2sp, hiddenUnits, dropout, threads);
+        return new FineTuneConfig(v, backboneLr, layerDecay, freeze, optimizer, l2sp, hiddenUnits, dropout);
     }
 
-    /** Copy with another schedule. */
-    public FineTuneConfig withSchedule(String name, double warmupFraction) {
-        return new FineTuneConfig(training, name, warmupFraction, backboneLr, layerDecay, freeze, optimizer, l2sp, hiddenUnits, dropout, threads);
+    /** Copy with another learning-rate schedule (kept in {@link #training()}). */
+    public FineTuneConfig withSchedule(LrSchedule v) {
+        return withTraining(training.withSchedule(v));
     }
 
     /** Copy with other backbone learning rates. */
     public FineTuneConfig withBackboneLr(double lr, double decay) {
-        return new FineTuneConfig(training, scheduleName, warmup, lr, decay, freeze, optimizer, l2sp, hiddenUnits, dropout, threads);
+        return new FineTuneConfig(training, lr, decay, freeze, optimizer, l2sp, hiddenUnits, dropout);
     }
 
     /** Copy with another freeze schedule. */
     public FineTuneConfig withFreeze(FreezeSchedule v) {
-        return new FineTuneConfig(training, scheduleName, warmup, backboneLr, layerDecay, v, optimizer, l2sp, hiddenUnits, dropout, threads);
+        return new FineTuneConfig(training, backboneLr, layerDecay, v, optimizer, l2sp, hiddenUnits, dropout);
     }
 
     /** Copy with another optimiser. */
     public FineTuneConfig withOptimizer(OptimizerSpec v) {
-        return new FineTuneConfig(training, scheduleName, warmup, backboneLr, layerDecay, freeze, v, l2sp, hiddenUnits, dropout, threads);
+        return new FineTuneConfig(training, backboneLr, layerDecay, freeze, v, l2sp, hiddenUnits, dropout);
     }
 
     /** Copy with L2-SP strength {@code v}. */
     public FineTuneConfig withL2sp(double v) {
-        return new FineTuneConfig(training, scheduleName, warmup, backboneLr, layerDecay, freeze, optimizer, v, hiddenUnits, dropout, threads);
+        return new FineTuneConfig(training, backboneLr, layerDecay, freeze, optimizer, v, hiddenUnits, dropout);
     }
 
     /** Copy with another head shape. */
     public FineTuneConfig withHead(int hidden, double drop) {
-        return new FineTuneConfig(training, scheduleName, warmup, backboneLr, layerDecay, freeze, optimizer, l2sp, hidden, drop, threads);
-    }
-
-    /** Copy with another thread count. */
-    public FineTuneConfig withThreads(int v) {
-        return new FineTuneConfig(training, scheduleName, warmup, backboneLr, layerDecay, freeze, optimizer, l2sp, hiddenUnits, dropout, v);
+        return new FineTuneConfig(training, backboneLr, layerDecay, freeze, optimizer, l2sp, hidden, drop);
     }
 
     /** Every setting by name, for provenance, tracking and checkpoint fingerprints. */
@@ -119,8 +104,8 @@ public record FineTuneConfig(TrainConfig training, String scheduleName, double w
         m.put("lr_backbone", backboneLr);
         m.put("layer_decay", layerDecay);
         m.put("weight_decay", training.weightDecay());
-        m.put("schedule", scheduleName);
-        m.put("warmup", warmup);
+        m.put("schedule", training.schedule().name());
+        m.put("warmup", training.schedule().warmup());
         m.put("freeze", freeze.describe());
         m.put("optimizer", optimizer.key());
         m.put("max_grad_norm", optimizer.maxGradNorm());

@@ -24,13 +24,10 @@ import dev.graft.training.Learner;
 import dev.graft.training.LrFinder;
 import dev.graft.training.TokenBatches;
 import dev.graft.training.TrainingListener;
-import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +115,7 @@ public final class FineTuning {
             head.initialize(manager);
             PeftModules modules = peft == null ? null : PeftModules.attach(encoder, peft, manager);
             TransformerClassifier model = new TransformerClassifier(encoder, backbone.pooling(), head, modules);
-            Learner learner = new Learner(model, model, config.trainConfig(), config.plan(), listeners);
+            Learner learner = new Learner(model, model, config.training(), config.plan(), listeners);
             TokenBatches train = batches(tokenizer, splits.train(), labels);
             TokenBatches val = batches(tokenizer, splits.val(), labels);
             Optional<TokenBatches> test = splits.test().map(t -> batches(tokenizer, t, labels));
@@ -176,12 +173,7 @@ public final class FineTuning {
 
     /** Identifies model, data and settings, so a checkpoint is only resumed by the run that wrote it. */
     public String fingerprint(TextModelSpec backbone, DatasetSplits splits) {
-        MessageDigest md = Hashes.sha256();
-        Hashes.update(md, backbone.sha256());
-        Hashes.update(md, splits.train().sha256());
-        Hashes.update(md, splits.val().sha256());
-        Hashes.update(md, describe().toString());
-        return HexFormat.of().formatHex(md.digest());
+        return Checkpointing.fingerprint(backbone.sha256(), splits.train().sha256(), splits.val().sha256(), describe().toString());
     }
 
     private static TokenBatches batches(TextTokenizer tokenizer, TextDataset data, LabelMap labels) {

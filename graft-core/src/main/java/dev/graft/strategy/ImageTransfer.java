@@ -20,12 +20,14 @@ import dev.graft.model.vision.ImageClassifierModel;
 import dev.graft.model.vision.OnnxFeatureExtractor;
 import dev.graft.model.vision.VisionBackbone;
 import dev.graft.model.vision.VisionModule;
+import dev.graft.training.Checkpointing;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.FitResult;
 import dev.graft.training.FreezeSchedule;
 import dev.graft.training.ImageBatches;
 import dev.graft.training.Inference;
 import dev.graft.training.Learner;
+import dev.graft.training.LrSchedule;
 import dev.graft.training.TrainingListener;
 import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
@@ -49,7 +51,7 @@ import java.util.Optional;
  *   <li>{@link #fineTune}: backbone and head train together through the {@link Learner} with the
  *       {@link FineTuneConfig}'s plan (freezing schedule over the backbone's blocks, differential
  *       rates, head first then every layer with AdamW and one-cycle by default — see {@link #cnnDefaults()}), on
- *       augmented images decoded in parallel with training.</li>
+ *       augmented images decoded in parallel with training, with crash-safe checkpoints and resume as for text.</li>
  * </ul>
  */
 public final class ImageTransfer {
@@ -69,7 +71,7 @@ public final class ImageTransfer {
     public static FineTuneConfig cnnDefaults() {
         FineTuneConfig d = FineTuneConfig.defaults();
         return d.withTraining(d.training().withEpochs(5).withBatchSize(32).withLearningRate(1e-3).withWeightDecay(0.01).withPatience(3))
-                .withSchedule("onecycle", 0.25).withBackboneLr(1e-4, 0.9)
+                .withSchedule(LrSchedule.oneCycle(0.25)).withBackboneLr(1e-4, 0.9)
                 .withFreeze(FreezeSchedule.all().withHeadEpochs(1))
                 .withOptimizer(dev.graft.training.optim.OptimizerSpec.adamW()).withHead(0, 0.1);
     }
@@ -154,17 +156,32 @@ public final class ImageTransfer {
         return fineTune(spec, splits, config, augmentation, false, workers, listeners);
     }
 
-    /**
-     * Backbone and head trained together.
-     *
-     * @param trainBatchNorm whether BatchNorm layers of trainable groups normalise with batch statistics and update
-     *                       their running statistics (fastai's {@code train_bn}); false keeps every BatchNorm in
-     *                       inference mode while its scale and shift still learn (Keras' advice; right for small
-     *                       batches and small data sets). BatchNorm of frozen groups never changes either way.
-     */
+    /** Backbone and head trained together, without checkpoints (see the full overload). */
     public static ImageTrainingOutcome fineTune(ImageBackbone spec, ImageSplits splits, FineTuneConfig config,
                                                 Augmentation augmentation, boolean trainBatchNorm, int workers,
                                                 List<TrainingListener> listeners) {
+        return fineTune(spec, splits, config, augmentation, trainBatchNorm, workers, listeners, null, 1, false);
+    }
+
+    /**
+     * Backbone and head trained together, with crash-safe checkpoints as text fine-tuning has them
+     * ({@link FineTuning#fit}): weights, BatchNorm running statistics, optimiser state, history and best epoch.
+     *
+     * @param trainBatchNorm  whether BatchNorm layers of trainable groups normalise with batch statistics and update
+     *                        their running statistics (fastai's {@code train_bn}); false keeps every BatchNorm in
+     *                        inference mode while its scale and shift still learn (Keras' advice; right for small
+     *                        batches and small data sets). BatchNorm of frozen groups never changes either way.
+     * @param checkpointDir   where to checkpoint (and resume from when {@code resume}); {@code null} for no checkpoints
+     * @param checkpointEvery checkpoint every this many epochs
+     * @param resume          continue the run whose checkpoint is in {@code checkpointDir}; refused unless backbone, data
+     *                        and settings are those of that run ({@link #fingerprint})
+     */
+    public static ImageTrainingOutcome fineTune(ImageBackbone spec, ImageSplits splits, FineTuneConfig config,
+                                                Augmentation augmentation, boolean trainBatchNorm, int workers,
+                                                List<TrainingListener> listeners, Path checkpointDir, int checkpointEvery,
+                                                boolean resume) {
+        Checkpointing checkpoints = checkpointDir == null ? null : new Checkpointing(checkpointDir, checkpointEvery,
+                fingerprint(spec, splits, config, augmentation, trainBatchNorm), resume);
         LabelMap labels = splits.labelMap();
         Learner.seed(config.training().seed());
         NDManager manager = NDManager.newBaseManager();
@@ -180,8 +197,8 @@ public final class ImageTransfer {
                     config.dropout()));
             head.initialize(manager);
             ImageClassifierModel model = new ImageClassifierModel(backbone, head);
-            Learner learner = new Learner(model, model, config.trainConfig(), config.plan(), listeners);
-            FitResult fit = learner.fit(train, val);
+            Learner learner = new Learner(model, model, config.training(), config.plan(), listeners);
+            FitResult fit = learner.fit(train, val, checkpoints);
             model.namedParameters().values().forEach(p -> p.freeze(true));
             Map<String, ImagePredictions> predictions = new LinkedHashMap<>();
             predictions.put("val", new ImagePredictions(splits.val(), learner.predictProbabilities(val)));
@@ -194,15 +211,31 @@ public final class ImageTransfer {
             ClassificationMetrics valM = score(predictions.get("val"), labels);
             Optional<ClassificationMetrics> test = Optional.ofNullable(predictions.get("test")).map(t -> score(t, labels));
             ImageClassifier classifier = new ImageClassifier(backbone, head, labels, spec.preprocessing(), FineTuning.NAME, info(spec), manager);
-            Map<String, Object> settings = new LinkedHashMap<>(config.describe());
-            settings.put("augmentation", augmentation.toString());
-            settings.put("train_bn", trainBatchNorm);
-            Provenance p = provenance(FineTuning.NAME, seed, settings, spec, splits, valM, test);
+            Provenance p = provenance(FineTuning.NAME, seed, fineTuneSettings(config, augmentation, trainBatchNorm), spec, splits,
+                    valM, test);
             return new ImageTrainingOutcome(classifier, fit, valM, test, 0, 0, p, predictions);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Identifies backbone (weights and preprocessing), training and validation data, and every fine-tuning setting, so
+     * that a checkpoint is only resumed by the run that wrote it.
+     */
+    public static String fingerprint(ImageBackbone spec, ImageSplits splits, FineTuneConfig config, Augmentation augmentation,
+                                     boolean trainBatchNorm) {
+        return Checkpointing.fingerprint(spec.sha256(), spec.preprocessing().toJson(), splits.train().sha256(),
+                splits.val().sha256(), fineTuneSettings(config, augmentation, trainBatchNorm).toString());
+    }
+
+    /** The settings of an image fine-tune by name: the config's, augmentation and BatchNorm mode. */
+    private static Map<String, Object> fineTuneSettings(FineTuneConfig config, Augmentation augmentation, boolean trainBatchNorm) {
+        Map<String, Object> settings = new LinkedHashMap<>(config.describe());
+        settings.put("augmentation", augmentation.toString());
+        settings.put("train_bn", trainBatchNorm);
+        return settings;
     }
 
     /** Features of a flat batch {@code [n·3·h·w]}. */

@@ -2,10 +2,13 @@ package dev.graft.training;
 
 import dev.graft.tensor.io.DirectoryKind;
 import dev.graft.tensor.io.OwnedDirectory;
+import dev.graft.util.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
 
@@ -43,6 +46,19 @@ public record Checkpointing(Path directory, int everyEpochs, String fingerprint,
             throw new IllegalArgumentException("Checkpoint directory " + directory + " holds the checkpoint of an interrupted run."
                     + " Resume that run from it, or delete it (or name another checkpoint directory) to start afresh.");
         }
+    }
+
+    /**
+     * A fingerprint for {@link #fingerprint()}: the SHA-256 of {@code parts} in order — typically the backbone's
+     * checksum, the training and validation data's digests and every setting — so that a checkpoint is only resumed
+     * by a run of the same model, data and settings.
+     */
+    public static String fingerprint(String... parts) {
+        MessageDigest md = Hashes.sha256();
+        for (String p : parts) {
+            Hashes.update(md, p);
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /** Deletes a finished run's checkpoint: the files Graft wrote there; anything else stays. */

@@ -75,7 +75,7 @@ class ParameterEfficientTransferTest {
 
     private static FineTuneConfig config() {
         FineTuneConfig c = FineTuneConfig.defaults();
-        return c.withTraining(c.training().withEpochs(2).withBatchSize(8).withLearningRate(1e-2)).withBackboneLr(2e-2, 1).withThreads(1);
+        return c.withTraining(c.training().withEpochs(2).withBatchSize(8).withLearningRate(1e-2)).withBackboneLr(2e-2, 1);
     }
 
     private static double maxDiff(float[][] a, float[][] b) {

@@ -124,4 +124,20 @@ class OptimizerMathTest {
         LrSchedule cosine = LrSchedule.warmupCosine(0);
         assertEquals(0.5, cosine.factor(50, 100), 1e-9);
     }
+
+    @Test
+    void aScheduleIsOneValueThatNamesItself() {
+        assertEquals(LrSchedule.oneCycle(0.25), LrSchedule.parse("one-cycle", 0), "one-cycle without a rise gets 25%");
+        assertEquals("cosine", LrSchedule.parse("Cosine", 0.2).name());
+        assertEquals(0.2, LrSchedule.parse("cosine", 0.2).warmup());
+        assertEquals(LrSchedule.constant(), LrSchedule.parse("constant", 0.3), "a constant schedule ignores a warm-up");
+        assertEquals(LrSchedule.warmupLinear(0.1), LrSchedule.oneCycle(0.25).overriding("linear", null),
+                "another schedule by name gets the default warm-up, not one-cycle's rise");
+        assertEquals(LrSchedule.oneCycle(0.4), LrSchedule.oneCycle(0.25).overriding(null, 0.4));
+        assertEquals(LrSchedule.oneCycle(0.25), LrSchedule.oneCycle(0.25).overriding(null, null));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LrSchedule.parse("step", 0.1));
+        assertTrue(e.getMessage().contains("onecycle, cosine, linear or constant"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> LrSchedule.warmupLinear(1.0));
+    }
 }

@@ -50,10 +50,16 @@ public final class Conv2dLayer extends VisionModule {
         return in;
     }
 
-    /** Applies the convolution. */
+    /**
+     * Applies the convolution (see {@link OutputChannelPadding} for how a dense convolution with few output channels
+     * is computed).
+     */
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
+        if (OutputChannelPadding.applies(out, kernel, groups)) {
+            return OutputChannelPadding.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding));
+        }
         return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), groups)
                 .singletonOrThrow();
     }

@@ -1,0 +1,143 @@
+package dev.graft.model.vision;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.graft.model.head.ClassifierHead;
+import dev.graft.model.head.HeadConfig;
+import dev.graft.training.Learner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With every block unfrozen, one backward pass gives every parameter a finite gradient — the stem included. The
+ * CPU kernels' input gradient of a dense convolution with few output channels used to hold NaN now and then (see
+ * {@link OutputChannelPadding}); a narrow ResNet has such convolutions in every block, so each pass is a fresh chance
+ * for it to show.
+ */
+class FiniteGradientsTest {
+
+    private static final int PASSES = 12;
+
+    @Test
+    void everyParameterOfANarrowResNetGetsAFiniteGradientWithEveryBlockUnfrozen() {
+        for (boolean batchStatistics : new boolean[] {false, true}) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Learner.seed(1);
+                ResNet net = new ResNet(ResNetSpec.resnet18().withWidth(4));
+                net.initialize(m);
+                BatchNorm2d.keepRunningStatistics(net, !batchStatistics);
+                assertFiniteGradients(net, m, 32, PASSES, 7);
+            }
+        }
+    }
+
+    @Test
+    void everyParameterOfMobileNetV2GetsAFiniteGradientWithEveryBlockUnfrozen() {
+        Path onnx = SharedModels.mobileNetOnnx().orElse(null);
+        assumeTrue(onnx != null, "../shared/models/mobilenetv2-12-dequantized-fp32.onnx not present");
+        try (NDManager m = NDManager.newBaseManager()) {
+            MobileNetV2 net = VisionBackbones.mobileNetV2FromOnnx(onnx, m);
+            assertFiniteGradients(net, m, 64, 3, 11);
+        }
+    }
+
+    @Test
+    void aConvolutionWithFewOutputChannelsComputesWhatThePlainKernelComputesWithFiniteInputGradients() {
+        assertTrue(OutputChannelPadding.applies(8, 3, 1));
+        assertTrue(!OutputChannelPadding.applies(32, 3, 1) && !OutputChannelPadding.applies(8, 1, 1)
+                && !OutputChannelPadding.applies(8, 3, 8), "multiples of 16, 1x1 and grouped convolutions run unchanged");
+        Random r = new Random(3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Conv2dLayer conv = new Conv2dLayer(16, 8, 3, 1, 1, 1, true);
+            Learner.seed(2);
+            conv.initialize(m);
+            conv.namedParameters().get("bias").getArray().set(new NDIndex("..."), 0.25f);
+            NDArray w = conv.namedParameters().get("weight").getArray();
+            NDArray b = conv.namedParameters().get("bias").getArray();
+            for (int pass = 0; pass < 40; pass++) {
+                try (NDManager step = m.newSubManager()) {
+                    NDArray x = step.create(gaussian(r, 4 * 16 * 16 * 16), new Shape(4, 16, 16, 16));
+                    x.setRequiresGradient(true);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray y = conv.apply(new ParameterStore(step, false), x, true);
+                        assertEquals(new Shape(4, 8, 16, 16), y.getShape());
+                        if (pass == 0) {
+                            NDArray plain = Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow();
+                            assertArrayEquals(plain.toFloatArray(), y.toFloatArray(), 1e-5f, "the same convolution");
+                        }
+                        gc.backward(ai.djl.nn.Activation.relu(y).mean());
+                    }
+                    assertAllFinite(x.getGradient().toFloatArray(), "input gradient, pass " + pass);
+                    assertAllFinite(w.getGradient().toFloatArray(), "weight gradient, pass " + pass);
+                    w.getGradient().set(new NDIndex("..."), 0f);
+                    b.getGradient().set(new NDIndex("..."), 0f);
+                }
+            }
+        }
+    }
+
+    /** Backbone + a 2-class head, every parameter trainable; {@code passes} backward passes on Gaussian images. */
+    private static void assertFiniteGradients(VisionBackbone backbone, NDManager m, int size, int passes, long seed) {
+        ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), 2, 0, 0.1));
+        head.initialize(m);
+        ImageClassifierModel model = new ImageClassifierModel(backbone, head);
+        model.namedParameters().values().forEach(p -> p.freeze(false));
+        Random r = new Random(seed);
+        for (int pass = 0; pass < passes; pass++) {
+            try (NDManager step = m.newSubManager()) {
+                NDArray images = step.create(gaussian(r, 4 * 3 * size * size), new Shape(4, 3, size, size));
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray logits = model.forward(new ParameterStore(step, false), new NDList(images), true).singletonOrThrow();
+                    gc.backward(Learner.crossEntropy(logits, step.create(new long[] {0, 1, 0, 1})));
+                }
+                List<String> nonFinite = new ArrayList<>();
+                for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+                    NDArray g = e.getValue().getArray().getGradient();
+                    if (!allFinite(g.toFloatArray())) {
+                        nonFinite.add(e.getKey());
+                    }
+                    g.set(new NDIndex("..."), 0f);
+                }
+                assertTrue(nonFinite.isEmpty(), "pass " + pass + ": non-finite gradients in " + nonFinite);
+            }
+        }
+    }
+
+    private static float[] gaussian(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
+    }
+
+    private static boolean allFinite(float[] v) {
+        for (float f : v) {
+            if (!Float.isFinite(f)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void assertAllFinite(float[] v, String what) {
+        assertTrue(allFinite(v), what + " holds a non-finite value");
+    }
+}
