@@ -13,14 +13,15 @@ import java.nio.file.Path;
  * @param everyEpochs {@code --checkpoint-every}
  * @param resume      whether the run continues from {@link #directory}
  * @param keep        whether the checkpoint stays after a successful run (the user named its directory)
+ * @param output      the run's output folder, which the checkpoint directory must stay clear of
  */
-record CheckpointPlan(Path directory, int everyEpochs, boolean resume, boolean keep) {
+record CheckpointPlan(Path directory, int everyEpochs, boolean resume, boolean keep, Path output) {
 
     /** The plan of {@code graft train --out out [--checkpoint-dir checkpointDir] [--resume resume]}. */
     static CheckpointPlan of(Path out, Path checkpointDir, Path resume, int everyEpochs) {
         Path dir = resume != null ? resume : checkpointDir != null ? checkpointDir
                 : out.toAbsolutePath().resolveSibling(out.getFileName() + ".checkpoint");
-        return new CheckpointPlan(dir, everyEpochs, resume != null, resume != null || checkpointDir != null);
+        return new CheckpointPlan(dir, everyEpochs, resume != null, resume != null || checkpointDir != null, out);
     }
 
     /** Refuses {@code --resume} for a strategy that keeps no checkpoints (feature extraction). */
@@ -33,7 +34,7 @@ record CheckpointPlan(Path directory, int everyEpochs, boolean resume, boolean k
 
     /** Checks, before any data or model is read, that the directory can serve the run ({@link Checkpointing#checkStart}). */
     void checkStart() {
-        Checkpointing.checkStart(directory, resume);
+        Checkpointing.checkStart(directory, resume, output);
     }
 
     /** Says where the checkpoints go and how to resume. */

@@ -84,6 +84,9 @@ public final class GraftCli {
 
     /** A user-facing message: ours are written to be read; anything else gets its type. */
     static String describe(Throwable e) {
+        if (e.getCause() != null && e.getMessage() != null && e.getMessage().equals(e.getCause().toString())) {
+            return describe(e.getCause()); // a wrapper that only repeats its cause: "java.io.IOException: ..."
+        }
         if (e instanceof DataException || e instanceof IllegalArgumentException || e instanceof UncheckedIOException
                 || e instanceof IllegalStateException || e instanceof java.io.IOException) {
             return e.getMessage();

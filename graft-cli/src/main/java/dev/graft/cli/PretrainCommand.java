@@ -129,7 +129,7 @@ final class PretrainCommand implements Callable<Integer> {
         PretrainingOutcome.checkTarget(out);
         Path ckpt = resume != null ? resume : checkpointDir != null ? checkpointDir
                 : out.toAbsolutePath().resolveSibling(out.getFileName() + ".checkpoint");
-        Checkpointing.checkStart(ckpt, resume != null);
+        Checkpointing.checkStart(ckpt, resume != null, out);
         PrintStream err = System.err;
         List<String> texts = readTexts(err);
         TextModelSpec base = TextModels.resolve(model, new BarProgress(err, quiet));

@@ -91,6 +91,18 @@ class CliFileSafetyTest {
     }
 
     @Test
+    void checkpointDirThatIsOrHoldsTheOutputFolderIsRefusedBeforeTraining() throws IOException {
+        Path out = dir.resolve("m");
+        assertRefused(CliHarness.run("train", "-q", "--train", data().toString(), "--strategy", "fine-tune", "--checkpoint-dir",
+                out.toString(), "--out", out.toString()), "is the output folder");
+        assertRefused(CliHarness.run("train", "-q", "--train", data().toString(), "--strategy", "fine-tune", "--checkpoint-dir",
+                out.resolve("ckpt").toString(), "--out", out.toString()), "lies inside the output folder");
+        assertRefused(CliHarness.run("train", "-q", "--train", data().toString(), "--strategy", "fine-tune", "--checkpoint-dir",
+                dir.toString(), "--out", out.toString()), "holds the output folder");
+        assertEquals(List.of("", "train.csv"), CliHarness.tree(dir));
+    }
+
+    @Test
     void anInterruptedRunsCheckpointIsNeitherOverwrittenNorDeletedByANewRun() throws IOException {
         Path ckpt = Files.createDirectory(dir.resolve("m.checkpoint"));
         Files.writeString(ckpt.resolve("state.json"), "{\"formatVersion\":1}");

@@ -164,7 +164,7 @@ public final class ImageClassifier implements AutoCloseable {
             try {
                 ort = dev.graft.model.vision.OnnxFeatureExtractor.open(onnxFeatures, Math.min(2, Runtime.getRuntime().availableProcessors()));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new UncheckedIOException(e.getMessage(), e);
             }
         }
         return ort;

@@ -188,7 +188,7 @@ public final class Charts {
                 throw new IllegalStateException("no PNG writer available");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
         return out.toByteArray();
     }

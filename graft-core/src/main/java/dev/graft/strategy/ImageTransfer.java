@@ -260,7 +260,7 @@ public final class ImageTransfer {
                 try {
                     fx = OnnxFeatureExtractor.open(file, threads);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new java.io.UncheckedIOException(e.getMessage(), e);
                 }
             }
             return fx;

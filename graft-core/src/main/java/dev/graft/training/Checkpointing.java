@@ -61,6 +61,21 @@ public record Checkpointing(Path directory, int everyEpochs, String fingerprint,
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /**
+     * As {@link #checkStart(Path, boolean)}, also refusing a checkpoint directory that is, holds or lies inside the
+     * run's {@code output} folder: the checkpoint and the saved result must not overwrite each other.
+     */
+    public static void checkStart(Path directory, boolean resume, Path output) {
+        Path c = directory.toAbsolutePath().normalize();
+        Path o = output.toAbsolutePath().normalize();
+        if (c.startsWith(o) || o.startsWith(c)) {
+            throw new IllegalArgumentException("Checkpoint directory " + directory + (c.equals(o) ? " is the output folder"
+                    : c.startsWith(o) ? " lies inside the output folder " + output : " holds the output folder " + output)
+                    + "; the checkpoint and the saved result would overwrite each other. Name a checkpoint directory beside it.");
+        }
+        checkStart(directory, resume);
+    }
+
     /** Deletes a finished run's checkpoint: the files Graft wrote there; anything else stays. */
     public static void discard(Path directory) {
         try {

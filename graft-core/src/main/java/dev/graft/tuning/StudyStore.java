@@ -137,7 +137,7 @@ public final class StudyStore implements AutoCloseable {
             update("INSERT OR REPLACE INTO trials (number, state, params, value, seconds) VALUES (?, 'RUNNING', ?, NULL, 0)", number,
                     JSON.writeValueAsString(params));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 

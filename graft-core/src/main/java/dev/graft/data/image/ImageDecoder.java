@@ -79,7 +79,7 @@ public final class ImageDecoder {
             if (e instanceof ImageDecodeException d) {
                 throw d;
             }
-            throw new ImageDecodeException(name, "corrupt or truncated (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+            throw new ImageDecodeException(name, "corrupt or truncated (" + dev.graft.util.Excerpt.of(String.valueOf(e.getMessage())) + ")", e);
         }
         if (img == null) {
             throw new ImageDecodeException(name, "the decoder returned no image", null);
