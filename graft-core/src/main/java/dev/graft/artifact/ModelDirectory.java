@@ -20,7 +20,7 @@ public final class ModelDirectory {
     /** A model directory; older ones (before ownership markers) are recognised by their manifest. */
     public static final DirectoryKind KIND = new DirectoryKind("model", "Graft model", MANIFEST, Set.of(MANIFEST, "backbone",
             "head.safetensors", "metrics.json", "provenance.json", "report.html", "plots", "peft.json", "peft.safetensors",
-            "preprocessor_config.json"));
+            "preprocessor_config.json"), "\"" + ModelManifest.FORMAT + "\"");
 
     /** Fills a staging directory. */
     @FunctionalInterface

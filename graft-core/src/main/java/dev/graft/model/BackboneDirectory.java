@@ -9,7 +9,7 @@ public final class BackboneDirectory {
     /** A backbone directory; older ones are recognised by their {@code backbone.json}. */
     public static final DirectoryKind KIND = new DirectoryKind("backbone", "Graft backbone", "backbone.json",
             Set.of("backbone.json", "model.onnx", "model.safetensors", "config.json", "tokenizer.json", "preprocessor_config.json",
-                    "mlm_head.safetensors", "pretraining.json"));
+                    "mlm_head.safetensors", "pretraining.json"), "\"id\"");
 
     private BackboneDirectory() {
     }

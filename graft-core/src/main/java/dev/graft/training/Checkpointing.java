@@ -24,7 +24,7 @@ public record Checkpointing(Path directory, int everyEpochs, String fingerprint,
 
     /** A checkpoint directory; older ones (before ownership markers) are recognised by their {@code state.json}. */
     public static final DirectoryKind KIND = new DirectoryKind("checkpoint", "training checkpoint", CheckpointStore.STATE,
-            Set.of(CheckpointStore.STATE, "model.safetensors", "optimizer.safetensors", "best.safetensors"));
+            Set.of(CheckpointStore.STATE, "model.safetensors", "optimizer.safetensors", "best.safetensors"), "formatVersion");
 
     /**
      * Checks, before training, that {@code directory} can serve a run: with {@code resume} it must hold a checkpoint;

@@ -238,7 +238,7 @@ public final class OwnedDirectory {
             files.add(MARKER);
             return Optional.of(files);
         }
-        if (kind == null || !Files.isRegularFile(dir.resolve(kind.legacySignature()), LinkOption.NOFOLLOW_LINKS)) {
+        if (kind == null || !hasLegacySignature(dir, kind)) {
             return Optional.empty();
         }
         Set<String> files = new TreeSet<>();
@@ -251,6 +251,19 @@ public final class OwnedDirectory {
             }
         }
         return Optional.of(files);
+    }
+
+    /** Whether {@code dir} holds the signature file of {@code kind} as an older Graft wrote it (checked by content). */
+    private static boolean hasLegacySignature(Path dir, DirectoryKind kind) throws IOException {
+        Path signature = dir.resolve(kind.legacySignature());
+        if (!Files.isRegularFile(signature, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        byte[] head;
+        try (var in = Files.newInputStream(signature)) {
+            head = in.readNBytes(1 << 16);
+        }
+        return new String(head, StandardCharsets.UTF_8).contains(kind.legacyText());
     }
 
     /** The kind named in {@code dir}'s marker, if it has one. */

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OwnedDirectoryTest {
 
     private static final DirectoryKind THING = new DirectoryKind("thing", "Graft thing", "thing.json",
-            Set.of("thing.json", "weights.bin", "plots"));
-    private static final DirectoryKind OTHER = new DirectoryKind("other", "Graft other", "other.json", Set.of("other.json"));
+            Set.of("thing.json", "weights.bin", "plots"), "");
+    private static final DirectoryKind OTHER = new DirectoryKind("other", "Graft other", "other.json", Set.of("other.json"), "");
 
     @TempDir
     Path dir;
@@ -145,6 +145,21 @@ class OwnedDirectoryTest {
         writeThing(target, "2");
         assertEquals("2", Files.readString(target.resolve("thing.json")));
         assertEquals("text,label", Files.readString(target.resolve("train.csv")));
+    }
+
+    @Test
+    void aUsersFileThatOnlyHasTheSignaturesNameDoesNotMakeTheFolderGrafts() throws IOException {
+        DirectoryKind model = new DirectoryKind("model", "Graft model", "graft-model.json", Set.of("graft-model.json"),
+                "\"graft-model\"");
+        Path target = Files.createDirectory(dir.resolve("user"));
+        Files.writeString(target.resolve("graft-model.json"), "{}");
+        Files.writeString(target.resolve("notes.txt"), "mine");
+        var e = assertThrows(IllegalArgumentException.class, () -> OwnedDirectory.write(target, model,
+                s -> Files.writeString(s.resolve("graft-model.json"), "{\"format\": \"graft-model\"}")));
+        assertTrue(e.getMessage().contains("not a Graft model"), e.getMessage());
+        assertEquals("{}", Files.readString(target.resolve("graft-model.json")));
+        Files.writeString(target.resolve("graft-model.json"), "{\"format\" : \"graft-model\"}");
+        assertTrue(OwnedDirectory.isOwned(target, model), "a manifest an older Graft wrote is recognised");
     }
 
     @Test
