@@ -240,40 +240,14 @@ class CliFuzzTest {
     /** A one-layer, 4-wide BERT with MiniLM's tokenizer (as in CliHubTest): fine-tunes in well under a second. */
     private static void writeTinyBert(Path dir) throws IOException {
         int vocab = 30522;
-        List<TensorData> w = new ArrayList<>();
-        tensor(w, "bert.embeddings.word_embeddings.weight", vocab, 4);
-        tensor(w, "bert.embeddings.position_embeddings.weight", 8, 4);
-        tensor(w, "bert.embeddings.token_type_embeddings.weight", 2, 4);
-        tensor(w, "bert.embeddings.LayerNorm.weight", 4);
-        tensor(w, "bert.embeddings.LayerNorm.bias", 4);
-        String p = "bert.encoder.layer.0.";
-        for (String m : List.of("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense")) {
-            tensor(w, p + m + ".weight", 4, 4);
-            tensor(w, p + m + ".bias", 4);
-        }
-        for (String m : List.of("attention.output.LayerNorm", "output.LayerNorm")) {
-            tensor(w, p + m + ".weight", 4);
-            tensor(w, p + m + ".bias", 4);
-        }
-        tensor(w, p + "intermediate.dense.weight", 8, 4);
-        tensor(w, p + "intermediate.dense.bias", 8);
-        tensor(w, p + "output.dense.weight", 4, 8);
-        tensor(w, p + "output.dense.bias", 4);
+        List<TensorData> w = TinyBertCheckpoint.tensors(vocab);
         SafeTensors.write(dir.resolve("model.safetensors"), w, Map.of());
-        Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"bert\",\"vocab_size\":" + vocab + ",\"hidden_size\":4,"
-                + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"intermediate_size\":8,\"max_position_embeddings\":8}");
+        Files.write(dir.resolve("config.json"), TinyBertCheckpoint.config(vocab));
         try (InputStream tok = CliFuzzTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
             Files.write(dir.resolve("tokenizer.json"), tok.readAllBytes());
         }
     }
 
-    private static void tensor(List<TensorData> out, String name, long... shape) {
-        float[] d = new float[(int) TensorData.elementCount(shape)];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) Math.sin(name.hashCode() + i);
-        }
-        out.add(new TensorData(name, shape, d));
-    }
 
     // ---------------------------------------------------------------- case generation
 

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,30 +47,11 @@ class CliHubTest {
 
     /** Puts a one-layer, 4-wide BERT with a {@code vocab}-token embedding into the served repository. */
     private void serveTinyBert(int vocab) throws IOException {
-        List<TensorData> w = new ArrayList<>();
-        tensor(w, "bert.embeddings.word_embeddings.weight", vocab, 4);
-        tensor(w, "bert.embeddings.position_embeddings.weight", 8, 4);
-        tensor(w, "bert.embeddings.token_type_embeddings.weight", 2, 4);
-        tensor(w, "bert.embeddings.LayerNorm.weight", 4);
-        tensor(w, "bert.embeddings.LayerNorm.bias", 4);
-        String p = "bert.encoder.layer.0.";
-        for (String m : List.of("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense")) {
-            tensor(w, p + m + ".weight", 4, 4);
-            tensor(w, p + m + ".bias", 4);
-        }
-        for (String m : List.of("attention.output.LayerNorm", "output.LayerNorm")) {
-            tensor(w, p + m + ".weight", 4);
-            tensor(w, p + m + ".bias", 4);
-        }
-        tensor(w, p + "intermediate.dense.weight", 8, 4);
-        tensor(w, p + "intermediate.dense.bias", 8);
-        tensor(w, p + "output.dense.weight", 4, 8);
-        tensor(w, p + "output.dense.bias", 4);
-        tensor(w, "classifier.weight", 2, 4);
+        List<TensorData> w = TinyBertCheckpoint.tensors(vocab);
+        TinyBertCheckpoint.tensor(w, "classifier.weight", 2, 4);
         Path st = tmp.resolve("w" + vocab + ".safetensors");
         SafeTensors.write(st, w, Map.of());
-        files.put("config.json", ("{\"model_type\":\"bert\",\"vocab_size\":" + vocab + ",\"hidden_size\":4,\"num_hidden_layers\":1,"
-                + "\"num_attention_heads\":2,\"intermediate_size\":8,\"max_position_embeddings\":8}").getBytes(StandardCharsets.UTF_8));
+        files.put("config.json", TinyBertCheckpoint.config(vocab));
         files.put("model.safetensors", Files.readAllBytes(st));
     }
 
@@ -119,13 +99,6 @@ class CliHubTest {
         server.stop(0);
     }
 
-    private static void tensor(List<TensorData> out, String name, long... shape) {
-        float[] d = new float[(int) TensorData.elementCount(shape)];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) Math.sin(name.hashCode() + i);
-        }
-        out.add(new TensorData(name, shape, d));
-    }
 
     private static String gitOid(byte[] b) {
         try {

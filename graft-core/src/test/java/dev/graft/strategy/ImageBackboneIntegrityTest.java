@@ -43,13 +43,7 @@ class ImageBackboneIntegrityTest {
     }
 
     private Path tinyBackbone() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("backbone"));
-        try (NDManager m = NDManager.newBaseManager()) {
-            dev.graft.training.Learner.seed(1);
-            ResNet net = new ResNet(ResNetSpec.resnet18().withWidth(4));
-            net.initialize(m);
-            VisionBackbones.save(net, dir, Map.of("id", "tiny-resnet", "license", "MIT"));
-        }
+        Path dir = TinyResNet.write(tmp.resolve("backbone"));
         return dir;
     }
 

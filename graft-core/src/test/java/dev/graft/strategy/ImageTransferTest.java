@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import dev.graft.artifact.ImageClassifier;
 import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImageDataReader;
@@ -14,8 +13,6 @@ import dev.graft.data.image.ImageExample;
 import dev.graft.data.image.ImageSplits;
 import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.model.vision.ResNet;
-import dev.graft.model.vision.ResNetSpec;
-import dev.graft.model.vision.VisionBackbones;
 import dev.graft.tensor.TensorData;
 import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.tensor.safetensors.SafeTensorsFile;
@@ -30,7 +27,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -69,13 +65,7 @@ class ImageTransferTest {
     }
 
     private ImageBackbone tinyBackbone() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("backbone"));
-        try (NDManager m = NDManager.newBaseManager()) {
-            dev.graft.training.Learner.seed(1);
-            ResNet net = new ResNet(ResNetSpec.resnet18().withWidth(4));
-            net.initialize(m);
-            VisionBackbones.save(net, dir, Map.of("id", "tiny-resnet", "license", "MIT"));
-        }
+        Path dir = TinyResNet.write(tmp.resolve("backbone"));
         new PreprocessorConfig(36, 32, 32, 1 / 255.0, true, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})
                 .write(dir.resolve(PreprocessorConfig.FILE));
         return ImageBackbone.open(dir);
