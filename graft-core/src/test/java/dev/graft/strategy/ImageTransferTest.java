@@ -12,7 +12,6 @@ import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageExample;
 import dev.graft.data.image.ImageSplits;
 import dev.graft.data.image.PreprocessorConfig;
-import dev.graft.model.vision.ResNet;
 import dev.graft.tensor.TensorData;
 import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.tensor.safetensors.SafeTensorsFile;
