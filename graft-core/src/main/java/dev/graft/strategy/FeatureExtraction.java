@@ -58,6 +58,7 @@ public final class FeatureExtraction {
      * misses the cache and is closed before training: ONNX Runtime and libtorch never compute at the same time.
      */
     private Embedded embed(TextModelSpec backbone, DatasetSplits splits, Progress progress) {
+        splits.train().requireSingleTexts(NAME);
         EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
         long t0 = System.nanoTime();
         try (LazyEncoder encoder = new LazyEncoder(() -> SentenceEncoders.open(backbone, config.threads(), config.encodeBatchSize()))) {

@@ -104,6 +104,7 @@ public final class FineTuning {
 
     /** Builds the model (pretrained encoder + fresh head, seeded) and tokenises the splits. */
     public Prepared prepare(TextModelSpec backbone, DatasetSplits splits, List<TrainingListener> listeners) {
+        splits.train().requireSingleTexts(name()); // text pairs: feature extraction (fine-tuning on pairs is not written yet)
         LabelMap labels = splits.labelMap();
         Learner.seed(config.training().seed());
         NDManager manager = NDManager.newBaseManager();
