@@ -161,4 +161,29 @@ class CliTextPairsTest {
         assertContains(again, "2 split(s) from cache");
         assertEquals(metrics.get("validation"), JSON.readTree(model.resolve("metrics.json").toFile()).get("validation"));
     }
+
+    @Test
+    void fineTuningOnPairsIsACrossEncoder() throws IOException {
+        Path train = topicPairs("train.txt", 0, 4);
+        Path val = topicPairs("val.txt", 4, 6);
+        Path model = dir.resolve("cross");
+        CliHarness.Result trained = CliHarness.run(args(new String[] {"train", "--train", train.toString(), "--val", val.toString(),
+                "--out", model.toString(), "--strategy", "fine-tune", "--epochs", "1", "--seed", "42", "--no-track", "-q",
+                "--no-baseline"}, PAIR_COLUMNS));
+        assertEquals(0, trained.code(), trained::toString);
+        JsonNode manifest = JSON.readTree(model.resolve("graft-model.json").toFile());
+        assertEquals("cross-encoder", manifest.at("/input/pair_encoding").asText());
+        assertEquals(384, manifest.at("/head/input_dim").asInt(), "the head reads the pooled output of the joint sequence");
+        JsonNode metrics = JSON.readTree(model.resolve("metrics.json").toFile());
+
+        // the saved cross-encoder scores the validation pairs as training did
+        CliHarness.Result eval = CliHarness.run(args(new String[] {"evaluate", "--model", model.toString(), "--data",
+                val.toString(), "--json"}, PAIR_COLUMNS));
+        assertEquals(0, eval.code(), eval::toString);
+        assertEquals(metrics.at("/validation/accuracy").asDouble(), JSON.readTree(eval.out()).get("accuracy").asDouble(), 1e-9);
+        CliHarness.Result predicted = CliHarness.runWithInput("The striker scored twice\tThe goalie blocked the shot\n", "predict",
+                "--model", model.toString(), "--input", "-");
+        assertEquals(0, predicted.code(), predicted::toString);
+        assertEquals(4, predicted.out().strip().split("\t").length, predicted::toString);
+    }
 }

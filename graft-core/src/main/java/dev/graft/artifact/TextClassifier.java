@@ -92,7 +92,16 @@ public final class TextClassifier implements AutoCloseable {
      */
     public static TextClassifier fineTuned(DjlTextEncoder encoder, ClassifierHead head, LabelMap labels, String strategy,
                                            NDManager manager) {
-        return new TextClassifier(encoder.spec(), encoder, null, head, labels, strategy, null, manager);
+        return fineTuned(encoder, head, labels, strategy, null, manager);
+    }
+
+    /**
+     * {@link #fineTuned(DjlTextEncoder, ClassifierHead, LabelMap, String, NDManager)} for text pairs when
+     * {@code pairEncoding} is given ({@code null}: single texts).
+     */
+    public static TextClassifier fineTuned(DjlTextEncoder encoder, ClassifierHead head, LabelMap labels, String strategy,
+                                           PairEncoding pairEncoding, NDManager manager) {
+        return new TextClassifier(encoder.spec(), encoder, null, head, labels, strategy, pairEncoding, manager);
     }
 
     /**
@@ -102,7 +111,16 @@ public final class TextClassifier implements AutoCloseable {
      */
     public static TextClassifier parameterEfficient(DjlTextEncoder encoder, PeftModules peft, ClassifierHead head, LabelMap labels,
                                                     NDManager manager) {
-        return new TextClassifier(encoder.spec(), encoder, peft, head, labels, peft.spec().method().key(), null, manager);
+        return parameterEfficient(encoder, peft, head, labels, null, manager);
+    }
+
+    /**
+     * {@link #parameterEfficient(DjlTextEncoder, PeftModules, ClassifierHead, LabelMap, NDManager)} for text pairs when
+     * {@code pairEncoding} is given ({@code null}: single texts).
+     */
+    public static TextClassifier parameterEfficient(DjlTextEncoder encoder, PeftModules peft, ClassifierHead head, LabelMap labels,
+                                                    PairEncoding pairEncoding, NDManager manager) {
+        return new TextClassifier(encoder.spec(), encoder, peft, head, labels, peft.spec().method().key(), pairEncoding, manager);
     }
 
     private TextClassifier(TextModelSpec backbone, DjlTextEncoder trainedEncoder, PeftModules peft, ClassifierHead head,
@@ -110,9 +128,6 @@ public final class TextClassifier implements AutoCloseable {
         if (head.config().numClasses() != labels.size()) {
             throw new IllegalArgumentException("head has " + head.config().numClasses() + " outputs but there are "
                     + labels.size() + " labels");
-        }
-        if (pairEncoding == PairEncoding.JOINT) {
-            throw new UnsupportedOperationException("text pairs encoded jointly (cross-encoder) are not supported yet");
         }
         this.pairEncoding = pairEncoding;
         this.backbone = backbone;
@@ -181,7 +196,9 @@ public final class TextClassifier implements AutoCloseable {
             throw new IllegalArgumentException("This model classifies single texts, not text pairs: it was trained without a"
                     + " text pair column. Give one text per example.");
         }
-        return probabilitiesOfEmbeddings(PairFeatures.embed(first, second, texts -> encoder().encode(texts, progress)));
+        float[][] features = pairEncoding == PairEncoding.JOINT ? encoder().encodePairs(first, second, progress)
+                : PairFeatures.embed(first, second, texts -> encoder().encode(texts, progress));
+        return probabilitiesOfEmbeddings(features);
     }
 
     /**
