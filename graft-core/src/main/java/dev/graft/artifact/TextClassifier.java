@@ -2,13 +2,13 @@ package dev.graft.artifact;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.graft.data.DataException;
 import dev.graft.data.LabelMap;
+import dev.graft.data.TextDataset;
+import dev.graft.data.TextExample;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.peft.PeftModules;
-import dev.graft.data.DataException;
-import dev.graft.data.TextDataset;
-import dev.graft.data.TextExample;
 import dev.graft.model.text.DjlTextEncoder;
 import dev.graft.model.text.PairEncoding;
 import dev.graft.model.text.PairFeatures;

@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
 final class ColumnResolver {
 
     private static final int MAX_AUTO_LABELS = 100;
+    /** The role name of the second text of a pair in messages. */
+    private static final String PAIR = "text pair";
 
     private ColumnResolver() {
     }
@@ -85,9 +87,6 @@ final class ColumnResolver {
                 + " 0-based column indices, e.g. --text-column 1 --label-column 0" + (p == null ? "" : " --text-pair-column 2") + ".");
     }
 
-    /** The role name of the second text of a pair in messages. */
-    private static final String PAIR = "text pair";
-
     private static ColumnRef firstNamed(ColumnRef... refs) {
         for (ColumnRef r : refs) {
             if (r != null && !r.isIndex()) {
@@ -95,11 +94,6 @@ final class ColumnResolver {
             }
         }
         return null;
-    }
-
-    /** The command-line flag choosing the column of a role: {@code --text-column}, {@code --text-pair-column}, ... */
-    private static String flag(String role) {
-        return "--" + role.replace(' ', '-') + "-column";
     }
 
     private static boolean looksLikeHeader(List<String> first, DataOptions options) {
@@ -129,7 +123,7 @@ final class ColumnResolver {
             if (ref.index() >= header.size()) {
                 throw new DataException(source.path() + ": " + role + " column index " + ref.index()
                         + " does not exist; the header has " + header.size() + " columns " + Excerpt.list(header)
-                        + " (0-based indices 0.." + (header.size() - 1) + "). Pass " + flag(role) + " with a"
+                        + " (0-based indices 0.." + (header.size() - 1) + "). Pass " + ColumnRef.flag(role) + " with a"
                         + " valid index or name.");
             }
             return ref.index();
@@ -138,7 +132,7 @@ final class ColumnResolver {
             int i = findUnique(source, header, ref, role);
             if (i < 0) {
                 throw new DataException(source.path() + ": " + role + " column " + ref + " not found. Columns available: "
-                        + Excerpt.list(header) + ". Pass " + flag(role) + " with one of these names (or a 0-based index).");
+                        + Excerpt.list(header) + ". Pass " + ColumnRef.flag(role) + " with one of these names (or a 0-based index).");
             }
             return i;
         }
@@ -165,7 +159,7 @@ final class ColumnResolver {
             List<String> which = found.stream().map(i -> i + " ('" + Excerpt.of(header.get(i)) + "')").toList();
             throw new DataException(source.path() + ": the " + role + " column " + ref + " is ambiguous: the header names it "
                     + found.size() + " times, columns " + Excerpt.list(which) + " (0-based). Rename the duplicate in the"
-                    + " header, or choose the column by index, e.g. " + flag(role) + " " + found.get(0) + ".");
+                    + " header, or choose the column by index, e.g. " + ColumnRef.flag(role) + " " + found.get(0) + ".");
         }
         return found.isEmpty() ? -1 : found.get(0);
     }

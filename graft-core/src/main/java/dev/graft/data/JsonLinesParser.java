@@ -88,7 +88,7 @@ final class JsonLinesParser {
     private static String resolve(SourceText source, List<String> fields, ColumnRef ref, List<String> known, String role) {
         if (ref != null && ref.isIndex()) {
             throw new DataException(source.path() + ": JSON Lines fields are chosen by name, not by index ("
-                    + role + " column " + ref.index() + "). Fields available: " + Excerpt.list(fields) + ". Pass " + flag(role)
+                    + role + " column " + ref.index() + "). Fields available: " + Excerpt.list(fields) + ". Pass " + ColumnRef.flag(role)
                     + " NAME.");
         }
         List<ColumnRef> candidates = new ArrayList<>();
@@ -106,15 +106,10 @@ final class JsonLinesParser {
         }
         if (ref != null) {
             throw new DataException(source.path() + ": " + role + " field " + ref + " not found. Fields available: "
-                    + Excerpt.list(fields) + ". Pass " + flag(role) + " with one of these names.");
+                    + Excerpt.list(fields) + ". Pass " + ColumnRef.flag(role) + " with one of these names.");
         }
         throw new DataException(source.path() + ": no " + role + " field found. Fields available: " + Excerpt.list(fields)
-                + "; recognised " + role + " field names are " + known + ". Pass " + flag(role) + " NAME.");
-    }
-
-    /** The command-line flag choosing the field of a role: {@code --text-column}, {@code --text-pair-column}, ... */
-    private static String flag(String role) {
-        return "--" + role.replace(' ', '-') + "-column";
+                + "; recognised " + role + " field names are " + known + ". Pass " + ColumnRef.flag(role) + " NAME.");
     }
 
     private static String value(SourceText source, ObjectNodeAt o, String field) {
