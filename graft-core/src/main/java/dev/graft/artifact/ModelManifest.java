@@ -133,6 +133,7 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
         }
 
         /** Whether this is a text-pair input. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean isPair() {
             return TEXT_PAIR.equals(type);
         }

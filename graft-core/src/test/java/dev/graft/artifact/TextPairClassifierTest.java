@@ -85,6 +85,7 @@ class TextPairClassifierTest {
             assertEquals(ModelManifest.PAIR_FORMAT_VERSION, manifest.get("format_version").asInt());
             assertEquals("text-pair", manifest.at("/input/type").asText());
             assertEquals("u-v-absdiff-product", manifest.at("/input/pair_encoding").asText());
+            assertEquals(2, manifest.get("input").size(), "input holds type and pair_encoding only: " + manifest.get("input"));
             assertEquals(4 * 384, manifest.at("/head/input_dim").asInt());
             try (TextClassifier loaded = TextClassifier.load(dir)) {
                 assertEquals(PairEncoding.SEPARATE, loaded.pairEncoding());
