@@ -46,12 +46,7 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Tokenises texts (truncated, not padded), in order. */
     public List<TokenizedText> tokenize(List<String> texts) {
-        Encoding[] encodings = tokenizer.batchEncode(texts);
-        List<TokenizedText> out = new ArrayList<>(encodings.length);
-        for (Encoding e : encodings) {
-            out.add(new TokenizedText(e.getIds(), e.getTypeIds()));
-        }
-        return out;
+        return tokenized(tokenizer.batchEncode(texts));
     }
 
     /**
@@ -66,8 +61,10 @@ public final class TextTokenizer implements AutoCloseable {
             throw new IllegalArgumentException("text pairs need as many second texts as first texts, got " + first.size()
                     + " and " + second.size());
         }
-        PairList<String, String> pairs = new PairList<>(first, second);
-        Encoding[] encodings = tokenizer.batchEncode(pairs);
+        return tokenized(tokenizer.batchEncode(new PairList<>(first, second)));
+    }
+
+    private static List<TokenizedText> tokenized(Encoding[] encodings) {
         List<TokenizedText> out = new ArrayList<>(encodings.length);
         for (Encoding e : encodings) {
             out.add(new TokenizedText(e.getIds(), e.getTypeIds()));
