@@ -135,6 +135,8 @@ final class AdaptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        UnusedOptions.refuse(spec, "domain adaptation reads single texts; text pairs are classified by graft train.",
+                UnusedOptions.TEXT_PAIRS);
         AdaptMethod m = AdaptMethod.parse(method);
         TrainConfig tc = TrainConfig.defaults().withSeed(seed).withEpochs(epochs).withLearningRate(learningRate).withBatchSize(batchSize)
                 .withPatience(patience);

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import dev.graft.data.DataFormat;
 import dev.graft.data.DataOptions;
+import dev.graft.data.QuoteMode;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that reads a labelled data file. */
@@ -11,6 +12,11 @@ final class DataOptionsMixin {
             description = "Column holding the text: a header name or 0-based index (default: the first of text, sentence, sms, review, content, message, body, document).")
     String textColumn;
 
+    @Option(names = "--text-pair-column", paramLabel = "COLUMN",
+            description = "Column holding the second text of a text pair (paraphrase, entailment): a header name or 0-based index."
+                    + " The model then classifies pairs (--text-column, --text-pair-column). Default: single texts.")
+    String textPairColumn;
+
     @Option(names = "--label-column", paramLabel = "COLUMN",
             description = "Column holding the label: a header name or 0-based index (default: the first of label, labels, class, category, target, y, sentiment).")
     String labelColumn;
@@ -19,7 +25,13 @@ final class DataOptionsMixin {
             description = "File format (default: from the extension; .txt is read as TSV).")
     String format;
 
-    @Option(names = "--skip-empty-text", description = "Drop rows whose text is empty instead of failing (the number dropped is reported).")
+    @Option(names = "--quote", paramLabel = "double|none",
+            description = "CSV/TSV quoting: double (a field starting with \" is quoted and may hold delimiters and line breaks) or"
+                    + " none (quotes are ordinary characters, one record per line: files written without quoting, e.g. GLUE's"
+                    + " TSVs such as MRPC) (default: double).")
+    String quote;
+
+    @Option(names = "--skip-empty-text", description = "Drop rows whose text (or second text of a pair) is empty instead of failing (the number dropped is reported).")
     boolean skipEmptyText;
 
     @Option(names = "--skip-empty-label", description = "Drop rows whose label is empty instead of failing (the number dropped is reported).")
@@ -44,8 +56,14 @@ final class DataOptionsMixin {
         if (labelColumn != null) {
             o = o.withLabelColumn(labelColumn);
         }
+        if (textPairColumn != null) {
+            o = o.withTextPairColumn(textPairColumn);
+        }
         if (format != null) {
             o = o.withFormat(DataFormat.parse(format));
+        }
+        if (quote != null) {
+            o = o.withQuote(QuoteMode.parse(quote));
         }
         if (maxLineBytes != null) {
             o = o.withMaxLineBytes(maxLineBytes);

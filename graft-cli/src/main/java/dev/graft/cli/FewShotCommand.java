@@ -129,6 +129,8 @@ final class FewShotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        UnusedOptions.refuse(spec, "few-shot prototypes are built from single texts; text pairs are classified by graft train.",
+                UnusedOptions.TEXT_PAIRS);
         boolean plain = support != null || query != null;
         if (plain == !train.isEmpty()) {
             throw new IllegalArgumentException("Give either --train (episodic evaluation) or --support and --query (plain classification).");

@@ -7,6 +7,7 @@ import dev.graft.artifact.TextClassifier;
 import dev.graft.data.DataException;
 import dev.graft.data.BoundedLineReader;
 import dev.graft.data.StandardInput;
+import dev.graft.util.Excerpt;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,6 +27,8 @@ import picocli.CommandLine.Spec;
                 "",
                 "Prints one line per non-blank input line, in input order: label<TAB>probability<TAB>text"
                         + " (or JSON Lines with --json). Blank lines are skipped. A line ends at LF, CRLF or a lone CR.",
+                "A model trained on text pairs (--text-pair-column) reads one pair per line, sentence1<TAB>sentence2, and"
+                        + " prints label<TAB>probability<TAB>sentence1<TAB>sentence2.",
                 ""})
 final class PredictCommand implements Callable<Integer> {
 
@@ -40,7 +43,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "PATH|-", description = "UTF-8 text file with one text per line (image models: one image path per line), or - for standard input.")
     String input;
 
-    @Option(names = "--json", description = "Print JSON Lines: {\"text\", \"label\", \"probability\", \"probabilities\"}.")
+    @Option(names = "--json", description = "Print JSON Lines: {\"text\", \"label\", \"probability\", \"probabilities\"}"
+            + " (and \"text_pair\" for a text-pair model).")
     boolean json;
 
     @Option(names = "--max-line-bytes", paramLabel = "N",
@@ -61,20 +65,28 @@ final class PredictCommand implements Callable<Integer> {
         // The input is opened first so that a wrong path fails before the model is loaded.
         try (BoundedLineReader in = open(); TextClassifier classifier = TextClassifier.load(model)) {
             PrintWriter out = spec.commandLine().getOut();
+            boolean pairs = classifier.pairEncoding() != null;
             List<String> chunk = new ArrayList<>(CHUNK);
+            List<String> second = new ArrayList<>(CHUNK);
             int texts = 0;
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
-                chunk.add(line);
+                if (pairs) {
+                    String[] pair = splitPair(line, in.lineNumber());
+                    chunk.add(pair[0]);
+                    second.add(pair[1]);
+                } else {
+                    chunk.add(line);
+                }
                 texts++;
                 if (chunk.size() == CHUNK) {
-                    emit(classifier, chunk, out);
+                    emit(classifier, chunk, pairs ? second : null, out);
                 }
             }
-            emit(classifier, chunk, out);
+            emit(classifier, chunk, pairs ? second : null, out);
             out.flush();
             if (texts == 0) {
                 System.err.println("warning: " + inputName() + " has no non-blank lines; nothing to predict.");
@@ -83,16 +95,42 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void emit(TextClassifier classifier, List<String> texts, PrintWriter out) throws IOException {
+    /**
+     * The two texts of a line for a text-pair model: {@code sentence1<TAB>sentence2}, both non-blank; anything else is
+     * refused naming the line.
+     */
+    private String[] splitPair(String line, int number) {
+        String[] parts = line.split("\t", -1);
+        String where = inputName() + ": line " + number;
+        if (parts.length == 1) {
+            throw new DataException(where + " holds one text (" + Excerpt.of(line) + "), but " + model + " classifies text"
+                    + " pairs: give both texts of each pair on one line, separated by a tab: sentence1<TAB>sentence2.");
+        }
+        if (parts.length > 2) {
+            throw new DataException(where + " holds " + parts.length + " tab-separated fields, but a text pair is two:"
+                    + " sentence1<TAB>sentence2. Remove the tabs inside the sentences.");
+        }
+        if (parts[0].isBlank() || parts[1].isBlank()) {
+            throw new DataException(where + ": the " + (parts[0].isBlank() ? "first" : "second") + " text of the pair is"
+                    + " empty; give sentence1<TAB>sentence2.");
+        }
+        return parts;
+    }
+
+    /** Predicts and prints one chunk, then empties it; {@code second} holds the second texts of pairs, or is {@code null}. */
+    private void emit(TextClassifier classifier, List<String> texts, List<String> second, PrintWriter out) throws IOException {
         if (texts.isEmpty()) {
             return;
         }
-        List<Prediction> predictions = classifier.predict(texts);
+        List<Prediction> predictions = second == null ? classifier.predict(texts) : classifier.predict(texts, second);
         for (int i = 0; i < texts.size(); i++) {
             Prediction p = predictions.get(i);
             if (json) {
                 ObjectNode o = Json.MAPPER.createObjectNode();
                 o.put("text", texts.get(i));
+                if (second != null) {
+                    o.put("text_pair", second.get(i));
+                }
                 o.put("label", p.label());
                 o.put("probability", p.probability());
                 ObjectNode all = o.putObject("probabilities");
@@ -102,10 +140,14 @@ final class PredictCommand implements Callable<Integer> {
                 }
                 out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
             } else {
-                out.printf(Locale.ROOT, "%s\t%.4f\t%s%n", p.label(), p.probability(), texts.get(i));
+                out.printf(Locale.ROOT, "%s\t%.4f\t%s%s%n", p.label(), p.probability(), texts.get(i),
+                        second == null ? "" : "\t" + second.get(i));
             }
         }
         texts.clear();
+        if (second != null) {
+            second.clear();
+        }
     }
 
     /** The input as bounded lines: a file, or standard input for {@code -} (refused when it is closed). */

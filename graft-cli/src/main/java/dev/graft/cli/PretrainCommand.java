@@ -124,6 +124,7 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        UnusedOptions.refuse(spec, "pre-training reads single texts (--text-column).", UnusedOptions.TEXT_PAIRS);
         PretrainConfig config = new PretrainConfig(maskProb, epochs, batchSize, lr, headLr, weightDecay, warmup, maxGradNorm, dropout,
                 valFraction, maxLength, seed);
         PretrainingOutcome.checkTarget(out);

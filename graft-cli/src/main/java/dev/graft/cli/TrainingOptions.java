@@ -335,8 +335,8 @@ final class TrainingOptions {
     void report(DatasetSplits splits, PrintStream err, boolean quiet) {
         Map<String, Integer> counts = LabelMap.classCounts(splits.train());
         if (!quiet) {
-            err.printf("train %d, val %d%s examples; classes: %s%n", splits.train().size(), splits.val().size(),
-                    splits.test().map(t -> ", test " + t.size()).orElse(""), counts);
+            err.printf("train %d, val %d%s %s; classes: %s%n", splits.train().size(), splits.val().size(),
+                    splits.test().map(t -> ", test " + t.size()).orElse(""), splits.hasPairs() ? "text pairs" : "examples", counts);
         }
         LabelMap.imbalanceWarning(splits.train()).ifPresent(w -> err.println("warning: " + w));
         LabelMap.similarLabelsWarning(splits.train()).ifPresent(w -> err.println("warning: " + w));

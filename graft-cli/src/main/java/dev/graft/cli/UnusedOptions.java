@@ -15,6 +15,9 @@ final class UnusedOptions {
             "--l2sp", "--freeze-embeddings", "--lora-rank", "--lora-alpha", "--lora-dropout", "--lora-targets", "--adapter-size",
             "--train-layernorms");
 
+    /** The option that reads text pairs: a command that reads single texts only refuses it. */
+    static final List<String> TEXT_PAIRS = List.of("--text-pair-column");
+
     private UnusedOptions() {
     }
 

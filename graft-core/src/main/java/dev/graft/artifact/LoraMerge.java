@@ -58,6 +58,16 @@ public final class LoraMerge {
         }
     }
 
+    /** The model's probabilities of the probe texts: each alone, or for a text-pair model each with the next one. */
+    private static float[][] probe(TextClassifier model) {
+        if (model.pairEncoding() == null) {
+            return model.probabilities(PROBES);
+        }
+        List<String> next = new java.util.ArrayList<>(PROBES.subList(1, PROBES.size()));
+        next.add(PROBES.get(0));
+        return model.probabilities(PROBES, next);
+    }
+
     /**
      * Merges the LoRA model in {@code source} and writes the result to {@code target}.
      *
@@ -71,9 +81,9 @@ public final class LoraMerge {
         ModelDirectory.checkWritable(target);
         checkLora(source);
         try (TextClassifier model = TextClassifier.load(source)) {
-            float[][] before = model.probabilities(PROBES);
+            float[][] before = probe(model);
             model.mergeLora();
-            float[][] after = model.probabilities(PROBES);
+            float[][] after = probe(model);
             double max = 0;
             for (int i = 0; i < before.length; i++) {
                 for (int k = 0; k < before[i].length; k++) {

@@ -12,14 +12,35 @@ import java.util.List;
  * @param backbone      the pretrained encoder, stored under {@code backbone/}
  * @param head          the trained head, stored in {@code head.safetensors}
  * @param labels        class labels in index order
+ * @param input         what the model reads: {@code null} (every manifest before text pairs) or type {@code text} for
+ *                      single texts, type {@code text-pair} with its {@link PairEncoding} for pairs
  */
 public record ModelManifest(String format, int formatVersion, String task, String strategy, Backbone backbone,
-                            Head head, List<String> labels) {
+                            Head head, List<String> labels,
+                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                            Input input) {
 
     /** The value of {@link #format()}. */
     public static final String FORMAT = "graft-model";
-    /** The layout version this build writes and reads. */
+    /** The layout version of a model that reads single texts (and of image models): what every earlier Graft reads. */
     public static final int FORMAT_VERSION = 1;
+    /**
+     * The layout version of a model that reads text pairs: a Graft that does not know {@link #input()} refuses it by
+     * its version instead of feeding it single texts.
+     */
+    public static final int PAIR_FORMAT_VERSION = 2;
+
+    /** A manifest without {@link #input()}: single texts, or images. */
+    public ModelManifest(String format, int formatVersion, String task, String strategy, Backbone backbone, Head head,
+                         List<String> labels) {
+        this(format, formatVersion, task, strategy, backbone, head, labels, null);
+    }
+
+    /** A manifest of the version its {@code input} needs ({@link #PAIR_FORMAT_VERSION} for text pairs). */
+    static ModelManifest of(String task, String strategy, Backbone backbone, Head head, List<String> labels, Input input) {
+        return new ModelManifest(FORMAT, input != null && input.isPair() ? PAIR_FORMAT_VERSION : FORMAT_VERSION, task, strategy,
+                backbone, head, labels, input);
+    }
 
     /** The widest head input or hidden layer a manifest may declare (a bound checked before anything is allocated). */
     static final int MAX_WIDTH = 1 << 16;
@@ -32,9 +53,9 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
      * @throws IllegalArgumentException naming the file and the field
      */
     public ModelManifest checked(java.nio.file.Path file) {
-        if (!FORMAT.equals(format) || formatVersion != FORMAT_VERSION) {
+        if (!FORMAT.equals(format) || formatVersion < FORMAT_VERSION || formatVersion > PAIR_FORMAT_VERSION) {
             throw new IllegalArgumentException(file + " declares format " + format + " v" + formatVersion + "; this Graft reads "
-                    + FORMAT + " v" + FORMAT_VERSION + ".");
+                    + FORMAT + " v" + FORMAT_VERSION + " and v" + PAIR_FORMAT_VERSION + ".");
         }
         require(file, backbone != null, "'backbone'");
         require(file, head != null, "'head'");
@@ -46,7 +67,31 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
         require(file, head.dropout() >= 0 && head.dropout() < 1, "'head.dropout' in [0, 1)");
         require(file, head.numClasses() >= 2 && head.numClasses() == labels.size(),
                 "'head.num_classes' equal to the number of labels (" + labels.size() + "), at least 2");
+        pairEncoding(file);
         return this;
+    }
+
+    /**
+     * How the model reads text pairs, or {@code null} when it reads single texts (no {@code input}, as in every
+     * manifest written before text pairs, or type {@code text}).
+     *
+     * @throws IllegalArgumentException naming the file and the field when {@code input} is not understood
+     */
+    public dev.graft.model.text.PairEncoding pairEncoding(java.nio.file.Path file) {
+        if (input == null || Input.TEXT.equals(input.type())) {
+            require(file, input == null || input.pairEncoding() == null, "'input' (type text takes no 'pair_encoding')");
+            require(file, formatVersion == FORMAT_VERSION, "'input' of type text-pair (format v" + PAIR_FORMAT_VERSION
+                    + " is for text pairs)");
+            return null;
+        }
+        require(file, Input.TEXT_PAIR.equals(input.type()), "'input.type' (text or text-pair)");
+        require(file, formatVersion == PAIR_FORMAT_VERSION, "'format_version' " + PAIR_FORMAT_VERSION + " (a text-pair model)");
+        try {
+            return dev.graft.model.text.PairEncoding.fromKey(input.pairEncoding());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " lacks a valid 'input.pair_encoding': " + e.getMessage()
+                    + " The model directory is damaged or was written by a newer Graft.", e);
+        }
     }
 
     private static void require(java.nio.file.Path file, boolean ok, String what) {
@@ -68,7 +113,34 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
     }
 
     /**
-     * @param inputDim    width of the sentence vector
+     * What a text model reads.
+     *
+     * @param type         {@value #TEXT} or {@value #TEXT_PAIR}
+     * @param pairEncoding for text pairs, {@link dev.graft.model.text.PairEncoding#key()}: {@code u-v-absdiff-product}
+     *                     (the head reads {@code [u, v, |u-v|, u*v]} of the two texts' vectors) or {@code cross-encoder}
+     *                     (both texts encoded together); {@code null} for single texts
+     */
+    public record Input(String type, String pairEncoding) {
+
+        /** The type of a model that reads single texts. */
+        public static final String TEXT = "text";
+        /** The type of a model that reads text pairs. */
+        public static final String TEXT_PAIR = "text-pair";
+
+        /** The input of a model that reads pairs as {@code encoding} says; {@code null} (no field) for single texts. */
+        public static Input of(dev.graft.model.text.PairEncoding encoding) {
+            return encoding == null ? null : new Input(TEXT_PAIR, encoding.key());
+        }
+
+        /** Whether this is a text-pair input. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isPair() {
+            return TEXT_PAIR.equals(type);
+        }
+    }
+
+    /**
+     * @param inputDim    width of the head's input: the sentence vector, or for text pairs the pair features
      * @param numClasses  output classes
      * @param hiddenUnits hidden layer width (0 = none)
      * @param dropout     dropout used in training

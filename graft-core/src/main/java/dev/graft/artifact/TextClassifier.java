@@ -2,11 +2,16 @@ package dev.graft.artifact;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.graft.data.DataException;
 import dev.graft.data.LabelMap;
+import dev.graft.data.TextDataset;
+import dev.graft.data.TextExample;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.peft.PeftModules;
 import dev.graft.model.text.DjlTextEncoder;
+import dev.graft.model.text.PairEncoding;
+import dev.graft.model.text.PairFeatures;
 import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.SentenceEncoder;
 import dev.graft.model.text.TextModelSpec;
@@ -35,6 +40,10 @@ import java.util.Map;
  * encoder, saved as {@code backbone/model.safetensors}; a head and LoRA updates or adapters on the
  * unchanged backbone, saved as the pretrained files in {@code backbone/} plus {@value PeftManifest#FILE}
  * and {@value PeftManifest#WEIGHTS_FILE}.
+ *
+ * <p>A classifier reads single texts, or text pairs when it has a {@link #pairEncoding()} (recorded in the manifest's
+ * {@code input}): then {@link #predict(List, List)} and {@link #probabilities(List, List)} take both texts of each pair,
+ * and the single-text methods refuse, as the pair methods do for a single-text model.
  */
 public final class TextClassifier implements AutoCloseable {
 
@@ -53,6 +62,7 @@ public final class TextClassifier implements AutoCloseable {
     private String strategy;
     private final NDManager manager;
     private final DjlTextEncoder trainedEncoder;
+    private final PairEncoding pairEncoding;
     private PeftModules peft;
     private SentenceEncoder encoder;
 
@@ -61,7 +71,19 @@ public final class TextClassifier implements AutoCloseable {
      * ownership of {@code manager} (closed by {@link #close()}).
      */
     public TextClassifier(TextModelSpec backbone, ClassifierHead head, LabelMap labels, String strategy, NDManager manager) {
-        this(backbone, null, null, head, labels, strategy, manager);
+        this(backbone, head, labels, strategy, null, manager);
+    }
+
+    /**
+     * Wraps a head trained on the frozen, unchanged {@code backbone}, for text pairs when {@code pairEncoding} is given
+     * (a head on the frozen encoder reads pairs {@link PairEncoding#SEPARATE}ly). The classifier takes ownership of
+     * {@code manager} (closed by {@link #close()}).
+     *
+     * @param pairEncoding how pairs are read, or {@code null} for single texts
+     */
+    public TextClassifier(TextModelSpec backbone, ClassifierHead head, LabelMap labels, String strategy, PairEncoding pairEncoding,
+                          NDManager manager) {
+        this(backbone, null, null, head, labels, strategy, pairEncoding, manager);
     }
 
     /**
@@ -70,7 +92,16 @@ public final class TextClassifier implements AutoCloseable {
      */
     public static TextClassifier fineTuned(DjlTextEncoder encoder, ClassifierHead head, LabelMap labels, String strategy,
                                            NDManager manager) {
-        return new TextClassifier(encoder.spec(), encoder, null, head, labels, strategy, manager);
+        return fineTuned(encoder, head, labels, strategy, null, manager);
+    }
+
+    /**
+     * {@link #fineTuned(DjlTextEncoder, ClassifierHead, LabelMap, String, NDManager)} for text pairs when
+     * {@code pairEncoding} is given ({@code null}: single texts).
+     */
+    public static TextClassifier fineTuned(DjlTextEncoder encoder, ClassifierHead head, LabelMap labels, String strategy,
+                                           PairEncoding pairEncoding, NDManager manager) {
+        return new TextClassifier(encoder.spec(), encoder, null, head, labels, strategy, pairEncoding, manager);
     }
 
     /**
@@ -80,15 +111,25 @@ public final class TextClassifier implements AutoCloseable {
      */
     public static TextClassifier parameterEfficient(DjlTextEncoder encoder, PeftModules peft, ClassifierHead head, LabelMap labels,
                                                     NDManager manager) {
-        return new TextClassifier(encoder.spec(), encoder, peft, head, labels, peft.spec().method().key(), manager);
+        return parameterEfficient(encoder, peft, head, labels, null, manager);
+    }
+
+    /**
+     * {@link #parameterEfficient(DjlTextEncoder, PeftModules, ClassifierHead, LabelMap, NDManager)} for text pairs when
+     * {@code pairEncoding} is given ({@code null}: single texts).
+     */
+    public static TextClassifier parameterEfficient(DjlTextEncoder encoder, PeftModules peft, ClassifierHead head, LabelMap labels,
+                                                    PairEncoding pairEncoding, NDManager manager) {
+        return new TextClassifier(encoder.spec(), encoder, peft, head, labels, peft.spec().method().key(), pairEncoding, manager);
     }
 
     private TextClassifier(TextModelSpec backbone, DjlTextEncoder trainedEncoder, PeftModules peft, ClassifierHead head,
-                           LabelMap labels, String strategy, NDManager manager) {
+                           LabelMap labels, String strategy, PairEncoding pairEncoding, NDManager manager) {
         if (head.config().numClasses() != labels.size()) {
             throw new IllegalArgumentException("head has " + head.config().numClasses() + " outputs but there are "
                     + labels.size() + " labels");
         }
+        this.pairEncoding = pairEncoding;
         this.backbone = backbone;
         this.head = head;
         this.labels = labels;
@@ -99,19 +140,82 @@ public final class TextClassifier implements AutoCloseable {
         this.encoder = trainedEncoder;
     }
 
-    /** Predicts the class of each text. */
+    /**
+     * Predicts the class of each text.
+     *
+     * @throws IllegalArgumentException when this model classifies text pairs
+     */
     public List<Prediction> predict(List<String> texts) {
         return toPredictions(probabilities(texts));
     }
 
-    /** Predicts the class of one text. */
+    /** Predicts the class of one text (see {@link #predict(List)}). */
     public Prediction predict(String text) {
         return predict(List.of(text)).get(0);
     }
 
-    /** Class probabilities of each text, in label-map order. */
+    /**
+     * Predicts the class of each text pair: {@code first.get(i)} with {@code second.get(i)}.
+     *
+     * @throws IllegalArgumentException when this model classifies single texts, or the lists differ in size
+     */
+    public List<Prediction> predict(List<String> first, List<String> second) {
+        return toPredictions(probabilities(first, second));
+    }
+
+    /**
+     * Class probabilities of each text, in label-map order.
+     *
+     * @throws IllegalArgumentException when this model classifies text pairs
+     */
     public float[][] probabilities(List<String> texts) {
-        return probabilitiesOfEmbeddings(encoder().encode(texts, Progress.NONE));
+        return probabilities(texts, Progress.NONE);
+    }
+
+    /** {@link #probabilities(List)} reporting the encoder's progress. */
+    public float[][] probabilities(List<String> texts, Progress progress) {
+        if (pairEncoding != null) {
+            throw new IllegalArgumentException("This model classifies text pairs (input text-pair, " + pairEncoding.key() + "),"
+                    + " not single texts: give both texts of each pair.");
+        }
+        return probabilitiesOfEmbeddings(encoder().encode(texts, progress));
+    }
+
+    /**
+     * Class probabilities of each text pair, {@code first.get(i)} with {@code second.get(i)}, in label-map order.
+     *
+     * @throws IllegalArgumentException when this model classifies single texts, or the lists differ in size
+     */
+    public float[][] probabilities(List<String> first, List<String> second) {
+        return probabilities(first, second, Progress.NONE);
+    }
+
+    /** {@link #probabilities(List, List)} reporting the encoder's progress. */
+    public float[][] probabilities(List<String> first, List<String> second, Progress progress) {
+        if (pairEncoding == null) {
+            throw new IllegalArgumentException("This model classifies single texts, not text pairs: it was trained without a"
+                    + " text pair column. Give one text per example.");
+        }
+        float[][] features = pairEncoding == PairEncoding.JOINT ? encoder().encodePairs(first, second, progress)
+                : PairFeatures.embed(first, second, texts -> encoder().encode(texts, progress));
+        return probabilitiesOfEmbeddings(features);
+    }
+
+    /**
+     * Class probabilities of every example of {@code data}: single texts or text pairs, as this model reads them.
+     *
+     * @throws DataException naming the data set when it holds pairs and this model reads single texts, or the reverse
+     */
+    public float[][] probabilities(TextDataset data, Progress progress) {
+        if (data.hasPairs() != (pairEncoding != null)) {
+            throw new DataException(data.source().displayName() + " holds " + (data.hasPairs() ? "text pairs" : "single texts")
+                    + ", but this model classifies " + (pairEncoding != null ? "text pairs" : "single texts") + ". "
+                    + (pairEncoding != null ? "Read the data with the column of the second texts (textPairColumn), as in training."
+                            : "Read the data without a text pair column (textPairColumn), as in training."));
+        }
+        List<String> first = data.examples().stream().map(TextExample::text).toList();
+        return pairEncoding == null ? probabilities(first, progress)
+                : probabilities(first, data.examples().stream().map(TextExample::textPair).toList(), progress);
     }
 
     /** Class probabilities from sentence vectors already computed with this classifier's backbone. */
@@ -135,6 +239,11 @@ public final class TextClassifier implements AutoCloseable {
             encoder = SentenceEncoders.open(backbone);
         }
         return encoder;
+    }
+
+    /** How this model reads text pairs, or {@code null} when it classifies single texts. */
+    public PairEncoding pairEncoding() {
+        return pairEncoding;
     }
 
     /** The pretrained model under the head. */
@@ -244,12 +353,11 @@ public final class TextClassifier implements AutoCloseable {
             AtomicFiles.writeString(staging.resolve(PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
             HeadConfig hc = head.config();
-            ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, "text-classification",
-                    strategy,
+            ModelManifest manifest = ModelManifest.of("text-classification", strategy,
                     new ModelManifest.Backbone(written.id(), written.sha256(), written.maxLength(),
                             written.pooling().name().toLowerCase(Locale.ROOT), written.license(), BACKBONE_DIR),
                     new ModelManifest.Head(hc.inputDim(), hc.numClasses(), hc.hiddenUnits(), hc.dropout(), HEAD_FILE),
-                    labels.labels());
+                    labels.labels(), ModelManifest.Input.of(pairEncoding));
             AtomicFiles.writeString(staging.resolve(ModelDirectory.MANIFEST), Json.MAPPER.writeValueAsString(manifest));
         });
     }
@@ -283,8 +391,9 @@ public final class TextClassifier implements AutoCloseable {
                 head.initialize(manager);
                 HeadWeights.load(head, headFile);
                 Path peftFile = dir.resolve(PeftManifest.FILE);
+                PairEncoding pairs = m.pairEncoding(manifestFile);
                 if (!Files.isRegularFile(peftFile)) {
-                    return new TextClassifier(spec, head, labels, m.strategy(), manager);
+                    return new TextClassifier(spec, head, labels, m.strategy(), pairs, manager);
                 }
                 PeftManifest pm = Json.read(peftFile, PeftManifest.class);
                 if (pm.spec() == null || pm.weights() == null) {
@@ -295,7 +404,7 @@ public final class TextClassifier implements AutoCloseable {
                 PeftModules modules = PeftModules.attach(peftEncoder.model(), pm.spec(), encoderManager);
                 HeadWeights.load(modules.savedParameters(), ModelDirectory.resolveInside(dir, pm.weights()),
                         pm.spec().method().key() + " weights");
-                return new TextClassifier(spec, peftEncoder, modules, head, labels, m.strategy(), manager);
+                return new TextClassifier(spec, peftEncoder, modules, head, labels, m.strategy(), pairs, manager);
             } catch (RuntimeException | IOException e) {
                 if (peftEncoder != null) {
                     peftEncoder.close();

@@ -70,6 +70,14 @@ public record ColumnRef(String name, int index) {
                 && candidate.strip().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * The command-line flag that chooses the column of a role ({@code "text"}, {@code "label"}, {@code "text pair"}):
+     * {@code --text-column}, {@code --label-column}, {@code --text-pair-column}.
+     */
+    static String flag(String role) {
+        return "--" + role.replace(' ', '-') + "-column";
+    }
+
     @Override
     public String toString() {
         return isIndex() ? "column " + index : "'" + name + "'";

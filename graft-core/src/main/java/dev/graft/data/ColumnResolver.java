@@ -8,7 +8,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Decides whether a delimited file has a header row and which columns hold text and label.
+ * Decides whether a delimited file has a header row and which columns hold text, label and (for text pairs) the
+ * second text.
  *
  * <p>Rules:
  * <ol>
@@ -24,11 +25,15 @@ import java.util.stream.Collectors;
  *       file whose first row has exactly 2 columns and whose column 0 has few distinct values (at
  *       most 100, and at most half the number of rows, but at least 2 allowed) is read as
  *       {@code label<TAB>text}.</li>
+ *   <li>The column of the second text of a pair ({@link DataOptions#textPairColumn()}) is chosen only when
+ *       requested, by name or index like the others (without a header: by index), and must differ from both.</li>
  * </ol>
  */
 final class ColumnResolver {
 
     private static final int MAX_AUTO_LABELS = 100;
+    /** The role name of the second text of a pair in messages. */
+    private static final String PAIR = "text pair";
 
     private ColumnResolver() {
     }
@@ -40,11 +45,14 @@ final class ColumnResolver {
             case ABSENT -> false;
             case AUTO -> looksLikeHeader(first, options);
         };
+        ColumnRef p = options.textPairColumn();
         if (header) {
             int text = resolveInHeader(source, first, options.textColumn(), ColumnRef.KNOWN_TEXT_NAMES, "text");
             int label = resolveInHeader(source, first, options.labelColumn(), ColumnRef.KNOWN_LABEL_NAMES, "label");
             checkDistinct(source, text, label, first);
-            return new ColumnSelection(text, label, true, first);
+            int pair = p == null ? -1 : resolveInHeader(source, first, p, List.of(), PAIR);
+            checkPairDistinct(source, text, label, pair, first);
+            return new ColumnSelection(text, label, pair, true, first);
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < first.size(); i++) {
@@ -52,31 +60,45 @@ final class ColumnResolver {
         }
         ColumnRef t = options.textColumn();
         ColumnRef l = options.labelColumn();
-        if (t != null && l != null && t.isIndex() && l.isIndex()) {
-            for (ColumnRef ref : List.of(t, l)) {
+        if (t != null && l != null && t.isIndex() && l.isIndex() && (p == null || p.isIndex())) {
+            List<ColumnRef> refs = p == null ? List.of(t, l) : List.of(t, l, p);
+            for (ColumnRef ref : refs) {
                 if (ref.index() >= first.size()) {
                     throw new DataException(source.path() + ": column index " + ref.index() + " does not exist; line "
                             + rows.get(0).line() + " has " + first.size() + " columns (0-based indices 0.."
-                            + (first.size() - 1) + "). Pass --text-column/--label-column with an index in that range.");
+                            + (first.size() - 1) + "). Pass --text-column/--label-column" + (p == null ? "" : "/--text-pair-column")
+                            + " with an index in that range.");
                 }
             }
             checkDistinct(source, t.index(), l.index(), names);
-            return new ColumnSelection(t.index(), l.index(), false, names);
+            int pair = p == null ? -1 : p.index();
+            checkPairDistinct(source, t.index(), l.index(), pair, names);
+            return new ColumnSelection(t.index(), l.index(), pair, false, names);
         }
-        if (t == null && l == null && format == DataFormat.TSV && first.size() == 2 && fewDistinctLabels(rows)) {
+        if (t == null && l == null && p == null && format == DataFormat.TSV && first.size() == 2 && fewDistinctLabels(rows)) {
             return new ColumnSelection(1, 0, false, names);
         }
-        String requested = (t != null && !t.isIndex()) ? t.toString() : (l != null && !l.isIndex()) ? l.toString() : null;
+        ColumnRef named = firstNamed(t, l, p);
         throw new DataException(source.path() + " has no header row"
-                + (requested != null ? " naming column " + requested : "")
+                + (named != null ? " naming column " + named : "")
                 + " (first row, line " + rows.get(0).line() + ": " + preview(first) + "). Either add a header row"
-                + " with columns named e.g. 'text' and 'label', or pass both --text-column and --label-column as"
-                + " 0-based column indices, e.g. --text-column 1 --label-column 0.");
+                + " with columns named e.g. 'text' and 'label', or pass both --text-column and --label-column"
+                + (p == null ? "" : " and the text pair column (textPairColumn, --text-pair-column)") + " as"
+                + " 0-based column indices, e.g. --text-column 1 --label-column 0" + (p == null ? "" : " --text-pair-column 2") + ".");
+    }
+
+    private static ColumnRef firstNamed(ColumnRef... refs) {
+        for (ColumnRef r : refs) {
+            if (r != null && !r.isIndex()) {
+                return r;
+            }
+        }
+        return null;
     }
 
     private static boolean looksLikeHeader(List<String> first, DataOptions options) {
         for (String cell : first) {
-            for (ColumnRef ref : new ColumnRef[] {options.textColumn(), options.labelColumn()}) {
+            for (ColumnRef ref : new ColumnRef[] {options.textColumn(), options.labelColumn(), options.textPairColumn()}) {
                 if (ref != null && ref.matches(cell)) {
                     return true;
                 }
@@ -101,7 +123,7 @@ final class ColumnResolver {
             if (ref.index() >= header.size()) {
                 throw new DataException(source.path() + ": " + role + " column index " + ref.index()
                         + " does not exist; the header has " + header.size() + " columns " + Excerpt.list(header)
-                        + " (0-based indices 0.." + (header.size() - 1) + "). Pass --" + role + "-column with a"
+                        + " (0-based indices 0.." + (header.size() - 1) + "). Pass " + ColumnRef.flag(role) + " with a"
                         + " valid index or name.");
             }
             return ref.index();
@@ -110,7 +132,7 @@ final class ColumnResolver {
             int i = findUnique(source, header, ref, role);
             if (i < 0) {
                 throw new DataException(source.path() + ": " + role + " column " + ref + " not found. Columns available: "
-                        + Excerpt.list(header) + ". Pass --" + role + "-column with one of these names (or a 0-based index).");
+                        + Excerpt.list(header) + ". Pass " + ColumnRef.flag(role) + " with one of these names (or a 0-based index).");
             }
             return i;
         }
@@ -137,7 +159,7 @@ final class ColumnResolver {
             List<String> which = found.stream().map(i -> i + " ('" + Excerpt.of(header.get(i)) + "')").toList();
             throw new DataException(source.path() + ": the " + role + " column " + ref + " is ambiguous: the header names it "
                     + found.size() + " times, columns " + Excerpt.list(which) + " (0-based). Rename the duplicate in the"
-                    + " header, or choose the column by index, e.g. --" + role + "-column " + found.get(0) + ".");
+                    + " header, or choose the column by index, e.g. " + ColumnRef.flag(role) + " " + found.get(0) + ".");
         }
         return found.isEmpty() ? -1 : found.get(0);
     }
@@ -146,6 +168,15 @@ final class ColumnResolver {
         if (text == label) {
             throw new DataException(source.path() + ": text and label would both be read from column " + text
                     + " (" + Excerpt.of(names.get(text)) + "). Pass --text-column and --label-column naming two different columns.");
+        }
+    }
+
+    private static void checkPairDistinct(SourceText source, int text, int label, int pair, List<String> names) {
+        if (pair == text || pair == label) {
+            throw new DataException(source.path() + ": the text pair column (textPairColumn) is column " + pair + " ("
+                    + Excerpt.of(names.get(pair)) + "), which is already the " + (pair == text ? "text" : "label") + " column."
+                    + " Pass --text-pair-column naming the column of the second texts, another than --text-column and"
+                    + " --label-column.");
         }
     }
 

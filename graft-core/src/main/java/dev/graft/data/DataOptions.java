@@ -19,16 +19,30 @@ import java.util.Objects;
  *                       record whose quoted field spans several lines may not be longer either
  *                       (default {@link BoundedLineReader#DEFAULT_MAX_LINE_BYTES}). A longer one is an
  *                       error naming the line, so that endless or binary input fails fast.
+ * @param textPairColumn the column holding the second text of a text pair (paraphrase, entailment), or {@code null}
+ *                       for single texts (the default; no column is chosen by a known name). With it, every example
+ *                       carries {@link TextExample#textPair()}, and an empty second text counts as empty text
+ *                       ({@code skipEmptyText})
+ * @param quote          whether double quotes in CSV/TSV files quote fields ({@link QuoteMode#DOUBLE}, the default)
+ *                       or are ordinary characters ({@link QuoteMode#NONE})
  */
 public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef labelColumn,
-                          HeaderMode header, boolean skipEmptyText, boolean skipEmptyLabel, int maxLineBytes) {
+                          HeaderMode header, boolean skipEmptyText, boolean skipEmptyLabel, int maxLineBytes,
+                          ColumnRef textPairColumn, QuoteMode quote) {
 
-    /** Validates that the header mode is set and the line limit positive. */
+    /** Validates that the header and quote modes are set and the line limit positive. */
     public DataOptions {
         Objects.requireNonNull(header, "header");
+        Objects.requireNonNull(quote, "quote");
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("maxLineBytes must be at least 1, got " + maxLineBytes);
         }
+    }
+
+    /** Options for single texts with double-quote quoting. */
+    public DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef labelColumn,
+                       HeaderMode header, boolean skipEmptyText, boolean skipEmptyLabel, int maxLineBytes) {
+        this(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes, null, QuoteMode.DOUBLE);
     }
 
     /** Options with the default line limit ({@link BoundedLineReader#DEFAULT_MAX_LINE_BYTES}). */
@@ -44,7 +58,7 @@ public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef lab
 
     /** With an explicit format instead of the one implied by the file extension. */
     public DataOptions withFormat(DataFormat value) {
-        return new DataOptions(value, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes);
+        return new DataOptions(value, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes, textPairColumn, quote);
     }
 
     /** With the text column given by name or 0-based index (see {@link ColumnRef#parse}). */
@@ -54,7 +68,7 @@ public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef lab
 
     /** With the text column given as a reference ({@code null} restores the default). */
     public DataOptions withTextColumn(ColumnRef value) {
-        return new DataOptions(format, value, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes);
+        return new DataOptions(format, value, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes, textPairColumn, quote);
     }
 
     /** With the label column given by name or 0-based index (see {@link ColumnRef#parse}). */
@@ -64,26 +78,45 @@ public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef lab
 
     /** With the label column given as a reference ({@code null} restores the default). */
     public DataOptions withLabelColumn(ColumnRef value) {
-        return new DataOptions(format, textColumn, value, header, skipEmptyText, skipEmptyLabel, maxLineBytes);
+        return new DataOptions(format, textColumn, value, header, skipEmptyText, skipEmptyLabel, maxLineBytes, textPairColumn, quote);
     }
 
     /** With the given header mode. */
     public DataOptions withHeader(HeaderMode value) {
-        return new DataOptions(format, textColumn, labelColumn, value, skipEmptyText, skipEmptyLabel, maxLineBytes);
+        return new DataOptions(format, textColumn, labelColumn, value, skipEmptyText, skipEmptyLabel, maxLineBytes, textPairColumn, quote);
     }
 
     /** Whether to drop rows with empty text (otherwise they are an error). */
     public DataOptions withSkipEmptyText(boolean value) {
-        return new DataOptions(format, textColumn, labelColumn, header, value, skipEmptyLabel, maxLineBytes);
+        return new DataOptions(format, textColumn, labelColumn, header, value, skipEmptyLabel, maxLineBytes, textPairColumn, quote);
     }
 
     /** Whether to drop rows with an empty label (otherwise they are an error). */
     public DataOptions withSkipEmptyLabel(boolean value) {
-        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, value, maxLineBytes);
+        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, value, maxLineBytes, textPairColumn, quote);
     }
 
     /** With a different longest line accepted, in bytes (at least 1). */
     public DataOptions withMaxLineBytes(int value) {
-        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, value);
+        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, value, textPairColumn, quote);
+    }
+
+    /**
+     * With the column of the second text of a pair, by name or 0-based index (see {@link ColumnRef#parse}): the data
+     * is then read as text pairs.
+     */
+    public DataOptions withTextPairColumn(String nameOrIndex) {
+        return withTextPairColumn(ColumnRef.parse(nameOrIndex));
+    }
+
+    /** With the column of the second text of a pair as a reference ({@code null}: single texts, the default). */
+    public DataOptions withTextPairColumn(ColumnRef value) {
+        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes, value, quote);
+    }
+
+    /** With the given quoting of CSV/TSV fields. */
+    public DataOptions withQuote(QuoteMode value) {
+        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes,
+                textPairColumn, value);
     }
 }

@@ -15,9 +15,16 @@ import java.util.Objects;
  * @param textColumn  the column the text was read from
  * @param labelColumn the column the label was read from
  * @param skippedRows rows dropped because of empty text or label (see {@link DataOptions})
+ * @param textPairColumn the column the second text of each pair was read from, or {@code null} for single texts
  */
 public record DataSource(Path path, String fileSha256, DataFormat format, List<String> columns,
-                         String textColumn, String labelColumn, int skippedRows) {
+                         String textColumn, String labelColumn, int skippedRows, String textPairColumn) {
+
+    /** A source of single texts. */
+    public DataSource(Path path, String fileSha256, DataFormat format, List<String> columns,
+                      String textColumn, String labelColumn, int skippedRows) {
+        this(path, fileSha256, format, columns, textColumn, labelColumn, skippedRows, null);
+    }
 
     /** Copies the column list and checks the counts. */
     public DataSource {

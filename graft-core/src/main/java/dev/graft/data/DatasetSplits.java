@@ -7,7 +7,8 @@ import java.util.Optional;
  * Training, validation and (optional) test data for one task.
  *
  * <p>Construction validates the labels: the training set needs at least two classes, and every
- * label of the validation and test sets must occur in the training set.
+ * label of the validation and test sets must occur in the training set. The sets hold the same kind of
+ * examples: all single texts or all text pairs.
  *
  * @param train the training set
  * @param val   the validation set (may be empty, e.g. with a validation fraction of 0)
@@ -18,15 +19,32 @@ public record DatasetSplits(TextDataset train, TextDataset val, Optional<TextDat
     /**
      * Validates the labels.
      *
-     * @throws DataException for a single-class training set or a label missing from training
+     * @throws DataException for a single-class training set, a label missing from training, or text pairs in one set
+     *                       and single texts in another
      */
     public DatasetSplits {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(val, "val");
         Objects.requireNonNull(test, "test");
+        sameKind(train, val);
+        test.ifPresent(t -> sameKind(train, t));
         LabelMap map = LabelMap.fromTraining(train);
         map.requireKnownLabels(val);
         test.ifPresent(map::requireKnownLabels);
+    }
+
+    /** Whether the examples are text pairs (see {@link TextDataset#hasPairs()}). */
+    public boolean hasPairs() {
+        return train.hasPairs();
+    }
+
+    private static void sameKind(TextDataset train, TextDataset other) {
+        if (!other.isEmpty() && other.hasPairs() != train.hasPairs()) {
+            TextDataset pairs = train.hasPairs() ? train : other;
+            TextDataset single = train.hasPairs() ? other : train;
+            throw new DataException(pairs.name() + " holds text pairs but " + single.name() + " single texts. Read every"
+                    + " file with the same text pair column (textPairColumn).");
+        }
     }
 
     /** The class labels, built from the training set. */

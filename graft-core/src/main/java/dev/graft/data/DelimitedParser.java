@@ -29,16 +29,26 @@ import org.apache.commons.csv.CSVRecord;
  *       the record starts.</li>
  * </ul>
  * Empty lines are skipped; spaces around fields are kept. A well-formed record spanning several
- * lines may be at most {@code maxRecordBytes} long, like a line.
+ * lines may be at most {@code maxRecordBytes} long, like a line. A quote that cannot be read either way is an error
+ * that suggests {@link QuoteMode#NONE}.
+ *
+ * <p>With {@link QuoteMode#NONE} quotes are ordinary characters: each non-empty line is one record, split at every
+ * delimiter.
  */
 final class DelimitedParser {
 
     private DelimitedParser() {
     }
 
-    /** Parses all records of {@code source} as {@code format} (CSV or TSV); see the class comment for {@code maxRecordBytes}. */
-    static List<RawRow> parse(SourceText source, DataFormat format, int maxRecordBytes) {
+    /**
+     * Parses all records of {@code source} as {@code format} (CSV or TSV) with quotes as {@code quote} says; see the
+     * class comment for {@code maxRecordBytes}.
+     */
+    static List<RawRow> parse(SourceText source, DataFormat format, int maxRecordBytes, QuoteMode quote) {
         char delimiter = format == DataFormat.CSV ? ',' : '\t';
+        if (quote == QuoteMode.NONE) {
+            return splitLines(source, delimiter);
+        }
         CSVFormat lenient = csvFormat(delimiter, true);
         CSVFormat strict = csvFormat(delimiter, false);
         String content = source.content();
@@ -62,6 +72,25 @@ final class DelimitedParser {
         return rows;
     }
 
+    /** Every non-empty line one record, split at every delimiter: quotes are ordinary characters. */
+    private static List<RawRow> splitLines(SourceText source, char delimiter) {
+        String[] lines = source.content().split("\r\n|\n|\r", -1);
+        String separator = java.util.regex.Pattern.quote(String.valueOf(delimiter));
+        List<RawRow> rows = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            if (!lines[i].isEmpty()) {
+                rows.add(new RawRow(List.of(lines[i].split(separator, -1)), i + 1));
+            }
+        }
+        return rows;
+    }
+
+    /** The advice for a quote that cannot be read: fix it, or read quotes as ordinary characters. */
+    private static String quoteAdvice() {
+        return " If quotes in this file are ordinary characters (as in files written without quoting, such as GLUE's"
+                + " TSV files), read it with quote NONE (--quote none on the command line).";
+    }
+
     /**
      * A well-formed record spanning several lines is bounded like a line (each of its lines already is): a quoted field
      * that runs on for megabytes is far more likely a misplaced quote than a text.
@@ -76,7 +105,7 @@ final class DelimitedParser {
                     + " is longer than the limit of " + BoundedLineReader.size(maxRecordBytes) + ": its quoted field runs"
                     + " on to line " + source.lines().lineOf(start + raw.length() - 1) + ". Check the quotes there (a field"
                     + " that starts with a double quote ends at the next lone double quote); if such long records are"
-                    + " intended, raise the maximum line length (maxLineBytes; --max-line-bytes on the command line).");
+                    + " intended, raise the maximum line length (maxLineBytes; --max-line-bytes on the command line)." + quoteAdvice());
         }
     }
 
@@ -102,7 +131,8 @@ final class DelimitedParser {
             int line = records.isEmpty() ? 1
                     : source.lines().lineOf(records.get(records.size() - 1).getCharacterPosition()) + 1;
             throw new DataException(source.path() + ": cannot parse " + format + " after line " + line + " ("
-                    + Excerpt.of(e.getMessage()) + "). Check the quotes there: double any quote inside a quoted field (\"\").", e);
+                    + Excerpt.of(e.getMessage()) + "). Check the quotes there: double any quote inside a quoted field (\"\")."
+                    + quoteAdvice(), e);
         }
         return records;
     }
@@ -131,7 +161,7 @@ final class DelimitedParser {
                         + " that starts with a double quote which is not closed properly (the quoted text runs on to"
                         + " line " + (firstLine + lines.length - 1) + "). Close the quote right before the next "
                         + (format == DataFormat.CSV ? "comma" : "tab") + " or line end, double any quote inside the"
-                        + " field (\"\"), or remove the opening quote.");
+                        + " field (\"\"), or remove the opening quote." + quoteAdvice());
             }
             rows.add(new RawRow(cells, firstLine + k));
         }

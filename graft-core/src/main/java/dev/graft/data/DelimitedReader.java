@@ -19,7 +19,7 @@ final class DelimitedReader {
     }
 
     static TextDataset read(SourceText source, DataFormat format, DataOptions options) {
-        List<RawRow> rows = DelimitedParser.parse(source, format, options.maxLineBytes());
+        List<RawRow> rows = DelimitedParser.parse(source, format, options.maxLineBytes(), options.quote());
         if (rows.isEmpty()) {
             throw new DataException("Data file " + source.path() + " is empty. It needs a header row (e.g. text,label)"
                     + " and at least one data row.");
@@ -30,23 +30,24 @@ final class DelimitedReader {
             throw new DataException(source.path() + " has a header row " + Excerpt.list(cols.columns())
                     + " but no data rows. Add at least one row of text and label below the header.");
         }
-        ExampleCollector collector = new ExampleCollector(source.path(), options, cols.textName(), cols.labelName());
+        ExampleCollector collector = new ExampleCollector(source.path(), options, cols.textName(), cols.labelName(), cols.pairName());
         for (RawRow row : data) {
             if (row.cells().size() > cols.columns().size()) {
                 throw tooManyFields(source, format, cols, row, rows.get(0).line());
             }
             if (row.cells().size() < cols.requiredCells()) {
                 throw new DataException(source.path() + ": line " + row.line() + " has " + row.cells().size()
-                        + " column(s), but the " + (cols.textIndex() >= row.cells().size() ? "text" : "label")
-                        + " column is column " + Math.max(cols.textIndex(), cols.labelIndex()) + " (0-based; columns "
+                        + " column(s), but the " + missingRole(cols, row.cells().size())
+                        + " column is column " + (cols.requiredCells() - 1) + " (0-based; columns "
                         + Excerpt.list(cols.columns()) + "). Check that line's delimiters (" + delimiters(format)
                         + ") and quotes; fields containing the delimiter or line breaks must be enclosed in double quotes.");
             }
-            collector.add(row.cells().get(cols.textIndex()), row.cells().get(cols.labelIndex()), row.line());
+            collector.add(row.cells().get(cols.textIndex()), cols.hasPair() ? row.cells().get(cols.pairIndex()) : null,
+                    row.cells().get(cols.labelIndex()), row.line());
         }
         List<TextExample> examples = collector.finish();
         DataSource ds = new DataSource(source.path(), source.sha256(), format, cols.columns(),
-                cols.textName(), cols.labelName(), collector.skipped());
+                cols.textName(), cols.labelName(), collector.skipped(), cols.pairName());
         return new TextDataset(String.valueOf(source.path().getFileName()), ds, examples);
     }
 
@@ -64,6 +65,12 @@ final class DelimitedReader {
                 + reference + " (line " + row.line() + ": " + ColumnResolver.preview(row.cells()) + "). A text that contains a "
                 + (csv ? "comma" : "tab") + " must be enclosed in double quotes (" + (csv ? "\"like, this\"" : "\"like<TAB>this\"")
                 + "); unquoted, it is split into extra fields and the label would be read from the wrong one." + fix);
+    }
+
+    /** The role of the last column a row of {@code cells} cells lacks: text, label or text pair. */
+    private static String missingRole(ColumnSelection cols, int cells) {
+        int last = cols.requiredCells() - 1;
+        return last == cols.pairIndex() ? "text pair" : last == cols.textIndex() ? "text" : "label";
     }
 
     private static String delimiters(DataFormat format) {

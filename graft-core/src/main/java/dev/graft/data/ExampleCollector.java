@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Turns (text, label, line) triples into {@link TextExample}s, applying the empty-text and
+ * Turns (text, second text, label, line) rows into {@link TextExample}s, applying the empty-text and
  * empty-label policy of {@link DataOptions}: blank values are skipped when the matching flag is
- * set, otherwise {@link #finish()} fails naming the first few offending lines and their count.
+ * set, otherwise {@link #finish()} fails naming the first few offending lines and their count. For
+ * text pairs, an empty second text counts as empty text.
  */
 final class ExampleCollector {
 
@@ -19,33 +20,49 @@ final class ExampleCollector {
     private final DataOptions options;
     private final String textColumn;
     private final String labelColumn;
+    private final String pairColumn;
     private final List<TextExample> examples = new ArrayList<>();
     private final List<Integer> emptyText = new ArrayList<>();
     private final List<Integer> emptyLabel = new ArrayList<>();
+    private final List<Integer> emptyPair = new ArrayList<>();
     private int skipped;
 
-    ExampleCollector(Path path, DataOptions options, String textColumn, String labelColumn) {
+    /**
+     * A collector for rows of {@code path}.
+     *
+     * @param pairColumn the column of the second text of each pair, or {@code null} for single texts
+     */
+    ExampleCollector(Path path, DataOptions options, String textColumn, String labelColumn, String pairColumn) {
         this.path = path;
         this.options = options;
         this.textColumn = textColumn;
         this.labelColumn = labelColumn;
+        this.pairColumn = pairColumn;
     }
 
-    /** Adds one row; {@code null} values count as empty. */
-    void add(String text, String label, int line) {
+    /**
+     * Adds one row; {@code null} values count as empty.
+     *
+     * @param pair the second text of the pair; ignored for single texts (no pair column)
+     */
+    void add(String text, String pair, String label, int line) {
         boolean noText = text == null || text.isBlank();
+        boolean noPair = pairColumn != null && (pair == null || pair.isBlank());
         boolean noLabel = label == null || label.isBlank();
         if (noText && !options.skipEmptyText()) {
             emptyText.add(line);
         }
+        if (noPair && !options.skipEmptyText()) {
+            emptyPair.add(line);
+        }
         if (noLabel && !options.skipEmptyLabel()) {
             emptyLabel.add(line);
         }
-        if (noText || noLabel) {
+        if (noText || noPair || noLabel) {
             skipped++;
             return;
         }
-        examples.add(new TextExample(text, label, line));
+        examples.add(new TextExample(text, label, line, pairColumn == null ? null : pair));
     }
 
     /** Number of rows dropped by the skip flags (or about to be reported). */
@@ -61,6 +78,9 @@ final class ExampleCollector {
     List<TextExample> finish() {
         if (!emptyText.isEmpty()) {
             throw emptyRows("empty text", textColumn, emptyText, "--skip-empty-text", "withSkipEmptyText(true)");
+        }
+        if (!emptyPair.isEmpty()) {
+            throw emptyRows("an empty second text", pairColumn, emptyPair, "--skip-empty-text", "withSkipEmptyText(true)");
         }
         if (!emptyLabel.isEmpty()) {
             throw emptyRows("an empty label", labelColumn, emptyLabel, "--skip-empty-label", "withSkipEmptyLabel(true)");

@@ -15,7 +15,8 @@ import java.util.Set;
  * Scalar values are used as text ({@code 1} and {@code "1"} are the same label); a one-element
  * array is unwrapped; {@code null} and missing fields count as empty. An object that holds the
  * chosen field twice (the same key twice, or two spellings such as {@code text} and {@code Text})
- * is an error naming its line.
+ * is an error naming its line. The second text of a pair comes from the field
+ * {@link DataOptions#textPairColumn()} names, when it names one.
  */
 final class JsonLinesParser {
 
@@ -39,13 +40,21 @@ final class JsonLinesParser {
             throw new DataException(source.path() + ": text and label would both be read from field '" + Excerpt.of(textField)
                     + "'. Pass --text-column and --label-column naming two different fields.");
         }
-        ExampleCollector collector = new ExampleCollector(source.path(), options, textField, labelField);
+        String pairField = options.textPairColumn() == null ? null
+                : resolve(source, columns, options.textPairColumn(), List.of(), "text pair");
+        if (pairField != null && (pairField.equals(textField) || pairField.equals(labelField))) {
+            throw new DataException(source.path() + ": the text pair field (textPairColumn) '" + Excerpt.of(pairField)
+                    + "' is already the " + (pairField.equals(textField) ? "text" : "label") + " field. Pass"
+                    + " --text-pair-column naming the field of the second texts.");
+        }
+        ExampleCollector collector = new ExampleCollector(source.path(), options, textField, labelField, pairField);
         for (ObjectNodeAt o : objects) {
-            collector.add(value(source, o, textField), value(source, o, labelField), o.line());
+            collector.add(value(source, o, textField), pairField == null ? null : value(source, o, pairField),
+                    value(source, o, labelField), o.line());
         }
         List<TextExample> examples = collector.finish();
         DataSource ds = new DataSource(source.path(), source.sha256(), DataFormat.JSONL, columns,
-                textField, labelField, collector.skipped());
+                textField, labelField, collector.skipped(), pairField);
         return new TextDataset(String.valueOf(source.path().getFileName()), ds, examples);
     }
 
@@ -79,8 +88,8 @@ final class JsonLinesParser {
     private static String resolve(SourceText source, List<String> fields, ColumnRef ref, List<String> known, String role) {
         if (ref != null && ref.isIndex()) {
             throw new DataException(source.path() + ": JSON Lines fields are chosen by name, not by index ("
-                    + role + " column " + ref.index() + "). Fields available: " + Excerpt.list(fields) + ". Pass --" + role
-                    + "-column NAME.");
+                    + role + " column " + ref.index() + "). Fields available: " + Excerpt.list(fields) + ". Pass " + ColumnRef.flag(role)
+                    + " NAME.");
         }
         List<ColumnRef> candidates = new ArrayList<>();
         if (ref != null) {
@@ -97,10 +106,10 @@ final class JsonLinesParser {
         }
         if (ref != null) {
             throw new DataException(source.path() + ": " + role + " field " + ref + " not found. Fields available: "
-                    + Excerpt.list(fields) + ". Pass --" + role + "-column with one of these names.");
+                    + Excerpt.list(fields) + ". Pass " + ColumnRef.flag(role) + " with one of these names.");
         }
         throw new DataException(source.path() + ": no " + role + " field found. Fields available: " + Excerpt.list(fields)
-                + "; recognised " + role + " field names are " + known + ". Pass --" + role + "-column NAME.");
+                + "; recognised " + role + " field names are " + known + ". Pass " + ColumnRef.flag(role) + " NAME.");
     }
 
     private static String value(SourceText source, ObjectNodeAt o, String field) {

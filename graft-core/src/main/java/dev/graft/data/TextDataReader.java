@@ -12,12 +12,17 @@ import java.util.Objects;
  * line starting with <code>{</code> means JSON Lines, one containing a tab TSV, one containing a
  * comma CSV. Header and column rules are described in {@link HeaderMode} and {@link DataOptions}.
  *
- * <p>CSV/TSV quoting: a field is quoted only when it <em>starts</em> with a double quote; a quoted
+ * <p>Text pairs: with {@link DataOptions#textPairColumn()} each example also carries the second text of a pair
+ * ({@link TextExample#textPair()}), read from that column or field; without it single texts are read exactly as
+ * before.
+ *
+ * <p>CSV/TSV quoting ({@link QuoteMode#DOUBLE}, the default; {@link QuoteMode#NONE} makes quotes ordinary characters
+ * and every line one record): a field is quoted only when it <em>starts</em> with a double quote; a quoted
  * field may span several lines and contain delimiters and doubled quotes ({@code ""}). Files that
  * are not well-formed in this respect are read leniently where that is unambiguous: text after a
  * closing quote (as in {@code "Hi" she said}) is kept as written, quotes included, and a multi-line
  * record with a broken quote is re-read line by line when each line has the expected number of
- * columns; otherwise the error names the line where the record starts. Empty lines are skipped,
+ * columns; otherwise the error names the line where the record starts and suggests {@link QuoteMode#NONE}. Empty lines are skipped,
  * spaces inside fields are kept. Labels are trimmed and otherwise compared exactly: labels that
  * differ in case or inner spacing ({@code Spam}, {@code spam}) are separate classes, which
  * {@link LabelMap#similarLabelsWarning} reports; they are not merged, since only the user knows

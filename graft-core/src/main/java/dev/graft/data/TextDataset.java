@@ -22,18 +22,27 @@ public final class TextDataset implements Iterable<TextExample> {
     private final DataSource source;
     private final List<TextExample> examples;
     private final String sha256;
+    private final boolean pairs;
 
     /**
      * Creates a dataset.
      *
      * @param name     a short description for messages, e.g. the file name or {@code "train.csv (val split)"}
      * @param source   where the examples came from
-     * @param examples the examples, copied
+     * @param examples the examples, copied: all single texts or all text pairs
+     * @throws IllegalArgumentException when some examples are pairs and others are not
      */
     public TextDataset(String name, DataSource source, List<TextExample> examples) {
         this.name = Objects.requireNonNull(name, "name");
         this.source = Objects.requireNonNull(source, "source");
         this.examples = List.copyOf(examples);
+        this.pairs = !this.examples.isEmpty() && this.examples.get(0).isPair();
+        for (TextExample e : this.examples) {
+            if (e.isPair() != pairs) {
+                throw new IllegalArgumentException(name + " mixes single texts and text pairs (line " + e.line()
+                        + "); a data set holds one or the other.");
+            }
+        }
         this.sha256 = contentHash(this.examples);
     }
 
@@ -72,6 +81,25 @@ public final class TextDataset implements Iterable<TextExample> {
         return examples.isEmpty();
     }
 
+    /** Whether the examples are text pairs ({@link TextExample#textPair()} set), not single texts. */
+    public boolean hasPairs() {
+        return pairs;
+    }
+
+    /**
+     * Refuses text pairs for a use that reads single texts only.
+     *
+     * @param use what reads this data, e.g. {@code "few-shot prototypes"}
+     * @throws DataException naming the data set and the use when it holds pairs
+     */
+    public void requireSingleTexts(String use) {
+        if (pairs) {
+            String column = source.textPairColumn() == null ? "" : " (second texts from column '" + source.textPairColumn() + "')";
+            throw new DataException(name + " holds text pairs" + column + ", but " + use + " reads single texts. Read the"
+                    + " data without a text pair column (textPairColumn).");
+        }
+    }
+
     /** The {@code i}-th example. */
     public TextExample get(int i) {
         return examples.get(i);
@@ -79,8 +107,8 @@ public final class TextDataset implements Iterable<TextExample> {
 
     /**
      * Lower-case hex SHA-256 of the examples' content: for each example, in order, the UTF-8 bytes
-     * of label and text, each preceded by its length as a 4-byte big-endian int. Line numbers and
-     * names do not take part.
+     * of label and text (and of the second text of a pair), each preceded by its length as a 4-byte big-endian int.
+     * Line numbers and names do not take part.
      */
     public String sha256() {
         return sha256;
@@ -100,7 +128,8 @@ public final class TextDataset implements Iterable<TextExample> {
         MessageDigest digest = sha256Digest();
         ByteBuffer len = ByteBuffer.allocate(4);
         for (TextExample e : examples) {
-            for (String s : new String[] {e.label(), e.text()}) {
+            String[] parts = e.isPair() ? new String[] {e.label(), e.text(), e.textPair()} : new String[] {e.label(), e.text()};
+            for (String s : parts) {
                 byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
                 len.clear();
                 digest.update(len.putInt(bytes.length).array());

@@ -4,7 +4,6 @@ import dev.graft.artifact.Prediction;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.data.LabelMap;
 import dev.graft.data.TextDataset;
-import dev.graft.data.TextExample;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.util.Progress;
 import java.util.List;
@@ -16,15 +15,14 @@ public final class Evaluator {
     }
 
     /**
-     * Predicts every example and scores the predictions. A label the model was not trained on is
-     * an error naming the label, file and line.
+     * Predicts every example (single texts or text pairs, as the model reads them) and scores the predictions. A label
+     * the model was not trained on is an error naming the label, file and line; so is data of the other kind (pairs
+     * for a single-text model, or the reverse).
      */
     public static Evaluation evaluate(TextClassifier model, TextDataset data, Progress progress) {
         LabelMap labels = model.labels();
         labels.requireKnownLabels(data);
-        List<String> texts = data.examples().stream().map(TextExample::text).toList();
-        List<Prediction> predictions = model.toPredictions(
-                model.probabilitiesOfEmbeddings(model.encoder().encode(texts, progress)));
+        List<Prediction> predictions = model.toPredictions(model.probabilities(data, progress));
         int[] gold = data.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
         int[] pred = predictions.stream().mapToInt(p -> labels.indexOf(p.label())).toArray();
         return new Evaluation(data, predictions, ClassificationMetrics.of(gold, pred, labels.labels()));

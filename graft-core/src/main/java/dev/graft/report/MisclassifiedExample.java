@@ -35,7 +35,7 @@ public record MisclassifiedExample(String text, String trueLabel, String predict
     public static List<MisclassifiedExample> worst(SplitPredictions predictions, List<String> labels, int limit) {
         List<TextExample> examples = predictions.data().examples();
         return worst(predictions.probabilities(), i -> examples.get(i).label(), labels, limit,
-                (i, predicted, p) -> new MisclassifiedExample(examples.get(i).text(), examples.get(i).label(), predicted, p));
+                (i, predicted, p) -> new MisclassifiedExample(examples.get(i).joinedText(), examples.get(i).label(), predicted, p));
     }
 
     /**

@@ -145,7 +145,7 @@ public record TransferCheck(String split, String majorityLabel, ClassificationMe
         BagOfWordsClassifier bow = BagOfWordsClassifier.train(texts(train), trainY, labels.size(), seed);
         int[] predicted = new int[eval.size()];
         for (int i = 0; i < predicted.length; i++) {
-            predicted[i] = bow.predict(eval.get(i).text());
+            predicted[i] = bow.predict(eval.get(i).joinedText());
         }
         return fromPredictions(split, labels.labels(), trainY, ids(eval, labels), Linear.BAG_OF_WORDS, predicted, model);
     }
@@ -364,7 +364,8 @@ public record TransferCheck(String split, String majorityLabel, ClassificationMe
         }
     }
 
+    /** The words the bag-of-words baseline reads: the text, or both texts of a pair ({@link TextExample#joinedText()}). */
     private static List<String> texts(TextDataset data) {
-        return data.examples().stream().map(TextExample::text).toList();
+        return data.examples().stream().map(TextExample::joinedText).toList();
     }
 }

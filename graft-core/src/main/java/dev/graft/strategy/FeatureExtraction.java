@@ -8,6 +8,9 @@ import dev.graft.data.LabelMap;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
+import dev.graft.data.TextDataset;
+import dev.graft.model.text.PairEncoding;
+import dev.graft.model.text.PairFeatures;
 import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.training.DenseBatches;
@@ -25,7 +28,8 @@ import java.util.Optional;
 /**
  * Feature extraction: the pretrained backbone stays frozen and runs once per text (its embeddings
  * are cached on disk), then a small head — dropout and a linear layer, optionally a hidden layer —
- * is trained on the embeddings with AdamW, early stopping and best-epoch restoration.
+ * is trained on the embeddings with AdamW, early stopping and best-epoch restoration. For text pairs
+ * the head reads {@link PairFeatures} of the two texts' vectors ({@link PairEncoding#SEPARATE}).
  */
 public final class FeatureExtraction {
 
@@ -61,22 +65,35 @@ public final class FeatureExtraction {
         EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
         long t0 = System.nanoTime();
         try (LazyEncoder encoder = new LazyEncoder(() -> SentenceEncoders.open(backbone, config.threads(), config.encodeBatchSize()))) {
-            float[][] train = cache.embed(backbone, encoder, RunProvenance.texts(splits.train()), progress);
-            float[][] val = cache.embed(backbone, encoder, RunProvenance.texts(splits.val()), progress);
-            float[][] test = splits.test().isPresent()
-                    ? cache.embed(backbone, encoder, RunProvenance.texts(splits.test().get()), progress) : null;
+            float[][] train = features(cache, backbone, encoder, splits.train(), progress);
+            float[][] val = features(cache, backbone, encoder, splits.val(), progress);
+            float[][] test = splits.test().isPresent() ? features(cache, backbone, encoder, splits.test().get(), progress) : null;
             return new Embedded(train, val, test, (System.nanoTime() - t0) / 1e9, cache.hits());
         }
     }
 
     /**
-     * The frozen backbone's sentence vectors of {@code data}, from the embedding cache where possible
-     * (the same cache and encoder {@link #fit} uses; the backbone is opened only on a miss).
+     * What the head reads for {@code data}: the sentence vector of each text, or for text pairs
+     * {@link PairFeatures} of the two vectors (each distinct sentence of the data set embedded once, through the cache).
      */
-    public float[][] embeddings(TextModelSpec backbone, dev.graft.data.TextDataset data, Progress progress) {
+    private static float[][] features(EmbeddingCache cache, TextModelSpec backbone, LazyEncoder encoder, TextDataset data,
+                                      Progress progress) {
+        if (!data.hasPairs()) {
+            return cache.embed(backbone, encoder, RunProvenance.texts(data), progress);
+        }
+        return PairFeatures.embed(RunProvenance.texts(data), RunProvenance.pairs(data),
+                distinct -> cache.embed(backbone, encoder, distinct, progress));
+    }
+
+    /**
+     * What the head reads for {@code data}: the frozen backbone's sentence vectors, or for text pairs their
+     * {@link PairFeatures}; from the embedding cache where possible (the same cache and encoder {@link #fit} uses; the
+     * backbone is opened only on a miss).
+     */
+    public float[][] embeddings(TextModelSpec backbone, TextDataset data, Progress progress) {
         EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
         try (LazyEncoder encoder = new LazyEncoder(() -> SentenceEncoders.open(backbone, config.threads(), config.encodeBatchSize()))) {
-            return cache.embed(backbone, encoder, RunProvenance.texts(data), progress);
+            return features(cache, backbone, encoder, data, progress);
         }
     }
 
@@ -114,7 +131,8 @@ public final class FeatureExtraction {
             Learner learner = new Learner(head, head, config.training(), config.plan(), listeners);
             FitResult fit = learner.fit(new DenseBatches(trainX, RunProvenance.indices(splits.train(), labels)),
                     new DenseBatches(valX, RunProvenance.indices(splits.val(), labels)));
-            TextClassifier classifier = new TextClassifier(backbone, head, labels, NAME, manager);
+            TextClassifier classifier = new TextClassifier(backbone, head, labels, NAME,
+                    splits.hasPairs() ? PairEncoding.SEPARATE : null, manager);
             Map<String, SplitPredictions> predictions = new LinkedHashMap<>();
             predictions.put("val", new SplitPredictions(splits.val(), classifier.probabilitiesOfEmbeddings(valX)));
             if (testX != null) {

@@ -14,6 +14,7 @@ import dev.graft.model.head.HeadConfig;
 import dev.graft.model.peft.PeftModules;
 import dev.graft.model.peft.PeftSpec;
 import dev.graft.model.text.DjlTextEncoder;
+import dev.graft.model.text.PairEncoding;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextTokenizer;
 import dev.graft.model.text.TransformerClassifier;
@@ -44,6 +45,9 @@ import java.util.Optional;
  * group just below the head, and the freeze schedule trains that group and the head only (after the
  * config's head-only epochs); the group's learning rate is the config's backbone rate, and weight
  * decay is grouped as always (none on biases and norms).
+ *
+ * <p>Text pairs are fine-tuned as a cross-encoder ({@link PairEncoding#JOINT}): both texts of a pair are one sequence,
+ * {@code [CLS] a [SEP] b [SEP]} with token type ids, and the pooled output feeds the head.
  */
 public final class FineTuning {
 
@@ -150,9 +154,10 @@ public final class FineTuning {
             Optional<ClassificationMetrics> test = p.test().map(t ->
                     RunProvenance.score(predictions.get("test").probabilities(), splits.test().get(), labels));
             DjlTextEncoder encoder = DjlTextEncoder.wrap(backbone, p.model().encoder(), 32);
+            PairEncoding pairs = splits.hasPairs() ? PairEncoding.JOINT : null;
             TextClassifier classifier = peft == null
-                    ? TextClassifier.fineTuned(encoder, p.model().head(), labels, NAME, p.manager())
-                    : TextClassifier.parameterEfficient(encoder, p.model().peft(), p.model().head(), labels, p.manager());
+                    ? TextClassifier.fineTuned(encoder, p.model().head(), labels, NAME, pairs, p.manager())
+                    : TextClassifier.parameterEfficient(encoder, p.model().peft(), p.model().head(), labels, pairs, p.manager());
             Provenance provenance = RunProvenance.of(name(), config.training().seed(), describe(), backbone, splits, val, test);
             return new TrainingOutcome(classifier, fit, val, test, 0, 0, provenance, predictions);
         } catch (RuntimeException e) {
@@ -176,8 +181,10 @@ public final class FineTuning {
         return Checkpointing.fingerprint(backbone.sha256(), splits.train().sha256(), splits.val().sha256(), describe().toString());
     }
 
+    /** Token batches of {@code data}: each text, or each text pair as one sequence ({@link PairEncoding#JOINT}). */
     private static TokenBatches batches(TextTokenizer tokenizer, TextDataset data, LabelMap labels) {
-        return TokenBatches.bucketed(tokenizer.tokenize(RunProvenance.texts(data)), RunProvenance.indices(data, labels),
-                tokenizer.padId());
+        var tokens = data.hasPairs() ? tokenizer.tokenize(RunProvenance.texts(data), RunProvenance.pairs(data))
+                : tokenizer.tokenize(RunProvenance.texts(data));
+        return TokenBatches.bucketed(tokens, RunProvenance.indices(data, labels), tokenizer.padId());
     }
 }

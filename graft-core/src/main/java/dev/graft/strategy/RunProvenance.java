@@ -52,6 +52,11 @@ final class RunProvenance {
         return d.examples().stream().map(TextExample::text).toList();
     }
 
+    /** The second text of every pair of {@code d}. */
+    static List<String> pairs(TextDataset d) {
+        return d.examples().stream().map(TextExample::textPair).toList();
+    }
+
     static int[] indices(TextDataset d, LabelMap labels) {
         return d.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
     }

@@ -50,7 +50,7 @@ public final class BertEmbeddings extends CompositeBlock {
                 .optInitializer(new NormalInitializer(0.02f)).build();
     }
 
-    /** Embeds {@code inputIds}; {@code tokenTypeIds} may be {@code null} (all type 0). */
+    /** Embeds {@code inputIds}; {@code tokenTypeIds} may be {@code null} (all type 0), and are ignored with one token type. */
     NDArray apply(ParameterStore ps, NDArray inputIds, NDArray tokenTypeIds, boolean training) {
         long seqLen = inputIds.getShape().get(1);
         if (seqLen > config.maxSequenceLength()) {
@@ -60,7 +60,9 @@ public final class BertEmbeddings extends CompositeBlock {
         }
         NDManager m = inputIds.getManager();
         NDArray ids = inputIds.toType(DataType.INT64, false);
-        NDArray types = tokenTypeIds == null ? m.zeros(inputIds.getShape(), DataType.INT64)
+        // A model with one token type (RoBERTa, DistilBERT) reads every token as type 0, as Hugging Face does: the second
+        // text of a pair may come with type 1 from a BERT-style tokenizer template.
+        NDArray types = tokenTypeIds == null || config.typeVocabSize() < 2 ? m.zeros(inputIds.getShape(), DataType.INT64)
                 : tokenTypeIds.toType(DataType.INT64, false);
         int first = config.positionOffset();
         NDArray positions = m.arange(first, first + (int) seqLen, 1, DataType.INT64);

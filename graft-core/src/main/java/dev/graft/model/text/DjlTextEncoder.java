@@ -86,6 +86,12 @@ public final class DjlTextEncoder implements SentenceEncoder {
                 "Embedding with " + spec.id() + " (libtorch)");
     }
 
+    @Override
+    public float[][] encodePairs(List<String> first, List<String> second, Progress progress) {
+        return LengthSortedEncoding.encode(tokenizer.tokenize(first, second), batchSize, tokenizer.padId(), this::encodeBatch,
+                progress, "Embedding pairs with " + spec.id() + " (libtorch)");
+    }
+
     private float[][] encodeBatch(TokenBatch b) {
         int width = model.config().hiddenSize();
         try (NDManager step = manager.newSubManager()) {

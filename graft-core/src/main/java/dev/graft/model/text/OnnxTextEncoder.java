@@ -109,6 +109,12 @@ public final class OnnxTextEncoder implements SentenceEncoder {
                 "Embedding with " + spec.id());
     }
 
+    @Override
+    public float[][] encodePairs(List<String> first, List<String> second, Progress progress) {
+        return LengthSortedEncoding.encode(tokenizer.tokenize(first, second), batchSize, tokenizer.padId(), this::encodeBatch,
+                progress, "Embedding pairs with " + spec.id());
+    }
+
     /** Runs one padded batch and returns the last hidden state, row-major {@code [B, T, H]}. */
     public float[] hiddenStates(TokenBatch batch) {
         long[] shape = {batch.size(), batch.length()};

@@ -3,6 +3,7 @@ package dev.graft.model.text;
 import dev.graft.model.ModelFileLimits;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,7 +46,25 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Tokenises texts (truncated, not padded), in order. */
     public List<TokenizedText> tokenize(List<String> texts) {
-        Encoding[] encodings = tokenizer.batchEncode(texts);
+        return tokenized(tokenizer.batchEncode(texts));
+    }
+
+    /**
+     * Tokenises text pairs as one sequence each, {@code [CLS] a [SEP] b [SEP]} with token type ids 0 for the first text
+     * and 1 for the second (the tokenizer's template), truncated to the maximum length (longest text first), not
+     * padded, in order.
+     *
+     * @throws IllegalArgumentException when the lists differ in size
+     */
+    public List<TokenizedText> tokenize(List<String> first, List<String> second) {
+        if (first.size() != second.size()) {
+            throw new IllegalArgumentException("text pairs need as many second texts as first texts, got " + first.size()
+                    + " and " + second.size());
+        }
+        return tokenized(tokenizer.batchEncode(new PairList<>(first, second)));
+    }
+
+    private static List<TokenizedText> tokenized(Encoding[] encodings) {
         List<TokenizedText> out = new ArrayList<>(encodings.length);
         for (Encoding e : encodings) {
             out.add(new TokenizedText(e.getIds(), e.getTypeIds()));

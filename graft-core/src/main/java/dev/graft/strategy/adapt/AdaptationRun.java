@@ -83,6 +83,11 @@ public final class AdaptationRun implements AutoCloseable, RunResult {
      */
     public static AdaptationRun text(TextModelSpec backbone, TextDataset source, TextDataset target, TextDataset eval, AdaptConfig config,
                                      FeatureExtractionConfig features, Progress progress, List<TrainingListener> listeners) {
+        for (TextDataset d : new TextDataset[] {source, target, eval}) {
+            if (d != null) {
+                d.requireSingleTexts("domain adaptation");
+            }
+        }
         LabelMap labels = LabelMap.fromTraining(source);
         if (eval != null) {
             labels.requireKnownLabels(eval);
