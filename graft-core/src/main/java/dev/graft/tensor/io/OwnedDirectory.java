@@ -88,7 +88,7 @@ public final class OwnedDirectory {
      * Writes {@code target} as a directory of {@code kind}: {@code body} fills a staging directory, which is swapped
      * into place; an existing directory of the same kind is replaced and the files the user added to it are kept.
      *
-     * @return true when an existing directory was replaced
+     * @return true when an existing directory of this kind was replaced (false for a new or empty folder)
      * @throws IllegalArgumentException when the target may not be written (see {@link #checkWritable})
      */
     public static boolean write(Path target, DirectoryKind kind, IoConsumer<Path> body) throws IOException {
@@ -123,7 +123,7 @@ public final class OwnedDirectory {
         if (previous.isPresent()) {
             retire(old, t, previous.get());
         }
-        return previous.isPresent();
+        return previous.isPresent() && !previous.get().isEmpty(); // an empty folder was filled, not replaced
     }
 
     /**

@@ -79,6 +79,14 @@ class OwnedDirectoryTest {
     }
 
     @Test
+    void anEmptyFolderIsFilledNotReplaced() throws IOException {
+        Path target = Files.createDirectory(dir.resolve("empty"));
+        assertFalse(OwnedDirectory.write(target, THING, s -> Files.writeString(s.resolve("thing.json"), "1")));
+        assertEquals("1", Files.readString(target.resolve("thing.json")));
+        assertTrue(OwnedDirectory.write(target, THING, s -> Files.writeString(s.resolve("thing.json"), "2")));
+    }
+
+    @Test
     void aFileAtTheTargetIsRefused() throws IOException {
         Path target = Files.writeString(dir.resolve("x"), "data");
         var e = assertThrows(IllegalArgumentException.class, () -> OwnedDirectory.checkWritable(target, THING));
