@@ -13,7 +13,7 @@ final class UnusedOptions {
     /** Fine-tuning and parameter-efficient options: a command that only trains heads on frozen features ignores them. */
     static final List<String> FINE_TUNING = List.of("--unfreeze", "--gradual", "--lr-backbone", "--layer-decay", "--head-epochs",
             "--l2sp", "--freeze-embeddings", "--lora-rank", "--lora-alpha", "--lora-dropout", "--lora-targets", "--adapter-size",
-            "--train-layernorms");
+            "--train-layernorms", "--precision");
 
     private UnusedOptions() {
     }
