@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.data.DatasetSplits;
+import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.model.CpuFeatures;
@@ -15,6 +16,8 @@ import dev.graft.model.torch.BFloat16Ops;
 import dev.graft.strategy.FineTuning;
 import dev.graft.training.FreezeSchedule;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,10 +30,14 @@ import java.util.Random;
  * fine-tune step at batch 16 in fp32 and in bf16. One model trains with the precision switched
  * every epoch (fp32, bf16, fp32, ...), so both see the same kind of batches and the same machine
  * load; each epoch's steps are timed as in the fine-tune section (batch drawn to optimiser update).
+ * The steps run on the fine-tune section's texts (short support tickets) and, when {@code ../shared}
+ * is there, on book reviews (long: most reach the 128-token limit), because the share of the step
+ * that matrix products take, and so bf16's gain, grows with the sequence length.
  */
 final class Bf16Bench {
 
     private static final int N = 2048;
+    static final String BOOKS = "data/text/amazon_multidomain/books/train.tsv";
 
     private final BenchSettings s;
     private final BenchReport report;
@@ -50,7 +57,13 @@ final class Bf16Bench {
         report.detail("bf16", "cpu_native_bf16", CpuFeatures.current().nativeBf16());
         report.detail("bf16", "auto_precision", Precision.auto(CpuFeatures.current()).key());
         matmul();
-        fineTuneSteps(tickets);
+        fineTuneSteps(tickets, "");
+        Path books = s.sharedDir() == null ? null : s.sharedDir().resolve(BOOKS);
+        if (books != null && Files.isRegularFile(books)) {
+            fineTuneSteps(TextDataReader.read(books).examples(), ".books");
+        } else {
+            report.notAvailable("ft.bf16.books", "needs ../shared/" + BOOKS + " (pass --shared DIR)");
+        }
     }
 
     private void matmul() {
@@ -78,11 +91,12 @@ final class Bf16Bench {
         log.printf("[bench] bf16 matmul: %.1f GFLOP/s%n", mm.gflops());
     }
 
-    private void fineTuneSteps(List<TextExample> tickets) {
+    /** Times fp32 and bf16 steps on texts from {@code examples}; {@code suffix} ends the measurement names. */
+    private void fineTuneSteps(List<TextExample> examples, String suffix) {
         int steps = s.ftSteps();
         int pairs = s.warmup() + s.reps();
         int epochs = 2 * pairs;
-        List<TextExample> pool = new ArrayList<>(tickets);
+        List<TextExample> pool = new ArrayList<>(examples);
         Collections.shuffle(pool, new Random(Benchmarks.SEED));
         int n = Math.min(pool.size() - BenchSettings.FT_BATCH, steps * BenchSettings.FT_BATCH);
         DatasetSplits splits = new DatasetSplits(TextDataset.of("bench-train", pool.subList(0, n)),
@@ -117,11 +131,15 @@ final class Bf16Bench {
                 flops[e % 2] += 3 * Flops.forward(bert, batches) / s.reps();
                 padded.add(batches.stream().mapToLong(x -> (long) x.size() * x.length()).sum());
             }
-            report.detail("bf16", "padded_tokens_per_epoch", padded);
-            report.add(fp32.build("ft.fp32", "fine-tune steps fp32, epochs alternating with bf16", "steps", steps, flops[0]));
-            report.add(bf16.build("ft.bf16", "fine-tune steps bf16, epochs alternating with fp32", "steps", steps, flops[1]));
-            log.printf("[bench] fine-tune step: fp32 %.0f ms, bf16 %.0f ms%n",
-                    1000 * report.measurement("ft.fp32").secondsPerUnit(), 1000 * report.measurement("ft.bf16").secondsPerUnit());
+            String texts = suffix.isEmpty() ? "support tickets" : "book reviews";
+            report.detail("bf16", "padded_tokens_per_epoch" + suffix, padded);
+            report.add(fp32.build("ft.fp32" + suffix, "fine-tune steps fp32 (" + texts + "), alternating with bf16", "steps", steps,
+                    flops[0]));
+            report.add(bf16.build("ft.bf16" + suffix, "fine-tune steps bf16 (" + texts + "), alternating with fp32", "steps", steps,
+                    flops[1]));
+            log.printf("[bench] fine-tune step, %s: fp32 %.0f ms, bf16 %.0f ms%n", texts,
+                    1000 * report.measurement("ft.fp32" + suffix).secondsPerUnit(),
+                    1000 * report.measurement("ft.bf16" + suffix).secondsPerUnit());
         }
     }
 }
