@@ -73,9 +73,10 @@ class BertPrecisionTest {
     void bf16GradientsReachEveryFloat32Weight() {
         try (NDManager m = NDManager.newBaseManager()) {
             BertModel model = model(m);
-            Map<String, float[]> fp32 = gradients(model, m);
+            NDArray weights = m.randomNormal(new Shape(2, 10, CONFIG.hiddenSize()));
+            Map<String, float[]> fp32 = gradients(model, m, weights);
             model.setPrecision(Precision.BF16);
-            Map<String, float[]> bf16 = gradients(model, m);
+            Map<String, float[]> bf16 = gradients(model, m, weights);
             for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
                 assertEquals(DataType.FLOAT32, e.getValue().getArray().getDataType(), e.getKey());
                 if (e.getKey().endsWith("attention.self.key.bias")) {
@@ -99,10 +100,10 @@ class BertPrecisionTest {
         }
     }
 
-    private static Map<String, float[]> gradients(BertModel model, NDManager base) {
+    /** The gradient of {@code sum(hidden · weights)} for every parameter, which is then zeroed. */
+    private static Map<String, float[]> gradients(BertModel model, NDManager base, NDArray weights) {
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager m = base.newSubManager()) {
-            NDArray weights = m.randomNormal(new Shape(2, 10, CONFIG.hiddenSize()));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray hidden = model.forward(new ParameterStore(m, false), batch(m), true).singletonOrThrow();
                 gc.backward(hidden.mul(weights).sum());
