@@ -51,6 +51,9 @@ public final class BenchReport {
             new RatioSpec("fe_djl_vs_raw_ort", "fe.djl", "fe.raw_ort", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("ft_graft_vs_minimal_libtorch", "ft.graft", "ft.minimal", Kind.THROUGHPUT, 0.95, true),
             new RatioSpec("ft_graft_vs_pytorch", "ft.graft", "ft.pytorch", Kind.THROUGHPUT, 2.0, true),
+            new RatioSpec("ft_bf16_vs_fp32", "ft.bf16", "ft.fp32", Kind.THROUGHPUT, 1.5, true),
+            new RatioSpec("ft_bf16_vs_fp32_books", "ft.bf16.books", "ft.fp32.books", Kind.THROUGHPUT, Double.NaN, true),
+            new RatioSpec("bf16_matmul_vs_sgemm", "sgemm.bf16", SGEMM, Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("pad_bucketed_vs_fixed128", "pad.bucketed", "pad.fixed128", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("fe10_warm_vs_one_backbone_pass", "fe10.warm_10_epochs", "fe10.backbone_pass", Kind.TIME, 1.2, false),
             new RatioSpec("vision_forward_djl_vs_ort", "vision.forward_djl", "vision.forward_ort", Kind.THROUGHPUT, Double.NaN, true));

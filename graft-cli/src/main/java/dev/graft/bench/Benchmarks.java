@@ -78,7 +78,7 @@ import java.util.stream.IntStream;
 public final class Benchmarks {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long SEED = 42;
+    static final long SEED = 42;
     /** Pause between engines so the other engine's spinning worker threads have gone idle. */
     private static final long ENGINE_SWITCH_PAUSE_MS = 500;
 
@@ -110,26 +110,34 @@ public final class Benchmarks {
                 .detail("model", "intermediate", bert.intermediateSize()).detail("model", "max_length", spec.maxLength())
                 .detail("model", "layer_weight_params", Flops.layerWeights(bert));
 
-        Corpus corpus = s.runs("fe") || s.runs("ft") ? corpus() : null;
+        Corpus corpus = s.runs("fe") || s.runs("ft") || s.runs("bf16") ? corpus() : null;
         if (s.runs("sgemm")) {
-            section("1/6 SGEMM 2048x2048 float32 on libtorch");
+            section("1/7 SGEMM 2048x2048 float32 on libtorch");
             sgemm();
             pause();
         }
         if (s.runs("fe")) {
-            section("2/6 frozen feature extraction (" + corpus.texts().size() + " real texts)");
+            section("2/7 frozen feature extraction (" + corpus.texts().size() + " real texts)");
             featureExtraction(corpus);
         }
         if (s.runs("ft")) {
-            section("3/6 fine-tune step, batch 16 (Graft vs minimal libtorch loop vs PyTorch), bucketing vs fixed 128");
+            section("3/7 fine-tune step, batch 16 (Graft vs minimal libtorch loop vs PyTorch), bucketing vs fixed 128");
             fineTune(corpus);
         }
+        if (s.runs("bf16")) {
+            section("4/7 bf16: bfloat16 matmul next to fp32 SGEMM, fine-tune step bf16 vs fp32 (batch 16)");
+            if (report.measurement(BenchReport.SGEMM) == null) {
+                sgemm();
+            }
+            new Bf16Bench(s, report, log, spec, bert).run(corpus.tickets());
+            pause();
+        }
         if (s.runs("fe10")) {
-            section("4/6 feature extraction: 10 epochs on a warm cache vs one backbone pass");
+            section("5/7 feature extraction: 10 epochs on a warm cache vs one backbone pass");
             fe10();
         }
         if (s.runs("rss")) {
-            section("5/6 peak RSS of head-only, top-2, full fine-tuning and LoRA (child JVMs)");
+            section("6/7 peak RSS of head-only, top-2, full fine-tuning and LoRA (child JVMs)");
             if (s.rss()) {
                 peakRss();
             } else {
@@ -137,7 +145,7 @@ public final class Benchmarks {
             }
         }
         if (s.runs("vision")) {
-            section("6/6 vision: MobileNetV2 frozen forward (ONNX Runtime, DJL) and fine-tune step, 224px");
+            section("7/7 vision: MobileNetV2 frozen forward (ONNX Runtime, DJL) and fine-tune step, 224px");
             new VisionBench(s, report, log).run();
         }
         return report;
@@ -341,7 +349,7 @@ public final class Benchmarks {
 
     // ---------------------------------------------------------------- 3. fine-tune step
 
-    private FineTuneConfig fineTuneConfig(int epochs, FreezeSchedule freeze) {
+    static FineTuneConfig fineTuneConfig(int epochs, FreezeSchedule freeze) {
         TrainConfig t = FineTuneConfig.defaults().training().withEpochs(epochs).withPatience(0)
                 .withBatchSize(BenchSettings.FT_BATCH).withSeed(SEED);
         // AdamW without clipping, constant rate: the same arithmetic the minimal loop does.

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure Graft against the machine's limit and its peers, side by side in one run: SGEMM GFLOP/s,",
                 "frozen MiniLM feature extraction (Graft vs raw ONNX Runtime vs DJL/libtorch), a fine-tune step (Graft vs",
-                "a minimal libtorch loop vs PyTorch), bucketing vs fixed padding, 10-epoch feature extraction vs one",
+                "a minimal libtorch loop vs PyTorch), bucketing vs fixed padding, the bf16 fine-tune step vs fp32 (and the",
+                "bf16 matmul next to SGEMM), 10-epoch feature extraction vs one",
                 "backbone pass, and peak RSS of head-only / top-2 / full fine-tuning. Prints a table and writes JSON."})
 final class BenchCommand implements Callable<Integer> {
 
@@ -52,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean noRss;
 
     @Option(names = "--sections", paramLabel = "LIST", split = ",",
-            description = "Run only these sections: sgemm, fe, ft, fe10, rss, vision (default: all). "
+            description = "Run only these sections: sgemm, fe, ft, bf16, fe10, rss, vision (default: all). "
                     + "Ratios need both of their measurements.")
     java.util.List<String> sections;
 

@@ -75,9 +75,11 @@ final class CompareCommand implements Callable<Integer> {
                         "--train-layernorms"));
         options.checkSplitSettings();
         PrintStream err = System.err;
+        options.checkDevice(err);
         List<StrategyRun> runs;
         int trainSize;
         if (ImageTraining.isImageData(options.train)) {
+            options.refuseBf16ForImages();
             String name = "minilm".equals(options.model) ? "mobilenetv2" : options.model;
             ImageBackbone backbone = ImageInputs.backbone(name, imageSize);
             ImageSplits splits = ImageInputs.splits(options, err);

@@ -70,6 +70,7 @@ final class ImageTraining {
         if (!fineTune) {
             CheckpointPlan.refuseResume(c.resume);
         }
+        c.options.refuseBf16ForImages();
         String modelName = "minilm".equals(c.options.model) ? "mobilenetv2" : c.options.model; // the text default makes no sense for images
         ModelDirectory.checkWritable(c.out);
         ImageInputs.refuseOutputInsideData(c.out, c.options.train, c.options.val, c.options.test);

@@ -54,6 +54,7 @@ final class LrFindCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean fineTune = options.fineTune();
         options.checkSplitSettings(false); // the learning-rate sweep uses training data only
+        options.checkDevice(System.err);
         LrFinder finder = new LrFinder(start, end, steps);
         if (plot != null && Files.exists(plot)) {
             throw new IllegalArgumentException("--plot " + plot + " already exists; Graft never overwrites your files. Choose another name.");

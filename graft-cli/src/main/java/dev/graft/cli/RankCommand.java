@@ -54,7 +54,7 @@ final class RankCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         UnusedOptions.refuse(spec, "rank scores frozen features of the --models candidates (and with --measure trains a"
                 + " feature-extraction head on each); try a strategy with graft train or graft compare.",
-                UnusedOptions.concat(UnusedOptions.FINE_TUNING, "--model", "--strategy"));
+                UnusedOptions.concat(UnusedOptions.FINE_TUNING, "--model", "--strategy", "--device"));
         options.checkSplitSettings();
         if (models.isEmpty()) {
             throw new IllegalArgumentException("--models needs at least one backbone name.");

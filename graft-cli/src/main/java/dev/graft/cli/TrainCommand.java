@@ -88,6 +88,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        options.checkDevice(System.err);
         if (ImageTraining.isImageData(options.train)) {
             return new ImageTraining(this).run(); // folders of class folders, or CSVs of image paths
         }

@@ -1,10 +1,14 @@
 package dev.graft.cli;
 
+import ai.djl.Device;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.LabelMap;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
+import dev.graft.model.CpuFeatures;
+import dev.graft.model.DeviceChoice;
+import dev.graft.model.Precision;
 import dev.graft.model.card.Licenses;
 import dev.graft.model.peft.LoraTarget;
 import dev.graft.model.peft.PeftMethod;
@@ -139,6 +143,17 @@ final class TrainingOptions {
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads for the pretrained model (default: all cores).")
     Integer threads;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
+            description = "fine-tune, lora, adapter (text): number format of the encoder's matrix products: fp32, bf16 (bfloat16"
+                    + " products; weights, optimiser state, LayerNorm, softmax and loss stay float32) or auto (bf16 where the CPU"
+                    + " has AVX512_BF16 or AMX, else fp32) (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda|auto",
+            description = "Where training computes: cpu, cuda (cuda:N) or auto (a GPU if the PyTorch engine sees one). Training"
+                    + " runs on the CPU so far: cuda is refused, auto falls back to cpu with a note (default: ${DEFAULT-VALUE}).")
+    String device;
+
     @Option(names = "--lora-rank", paramLabel = "R", description = "lora: rank r of each low-rank update B·A (default: " + PeftSpec.DEFAULT_RANK + ").")
     Integer loraRank;
 
@@ -186,7 +201,49 @@ final class TrainingOptions {
                     + strategy + " the pretrained weights stay frozen and only the " + strategy + " modules and the head train"
                     + " (--head-epochs still applies).");
         }
+        if (!peft && !FineTuning.NAME.equals(strategy) && bf16Requested()) {
+            throw new IllegalArgumentException("--precision bf16 applies to --strategy fine-tune, lora or adapter: feature extraction"
+                    + " runs the frozen encoder on ONNX Runtime in fp32.");
+        }
         return !FeatureExtraction.NAME.equals(strategy);
+    }
+
+    /** {@code --precision}, {@code auto} resolved against this machine's CPU. */
+    Precision precision() {
+        return Precision.parse(precision, CpuFeatures.current());
+    }
+
+    /** Whether {@code --precision} asked for bf16 by name (not through auto). */
+    boolean bf16Requested() {
+        return !isAuto(precision) && precision() == Precision.BF16;
+    }
+
+    private static boolean isAuto(String value) {
+        return value != null && value.trim().equalsIgnoreCase("auto");
+    }
+
+    /** Refuses {@code --precision bf16} for image data: the vision backbones train in fp32. */
+    void refuseBf16ForImages() {
+        if (bf16Requested()) {
+            throw new IllegalArgumentException("--precision bf16 applies to text encoders; images train in fp32.");
+        }
+    }
+
+    /**
+     * Checks {@code --device}: training computes on the CPU, so a GPU asked for by name is refused and one that
+     * {@code auto} finds is passed over with a note on {@code err}.
+     */
+    void checkDevice(PrintStream err) {
+        Device d = DeviceChoice.resolve(device);
+        if (!d.isGpu()) {
+            return;
+        }
+        if (isAuto(device)) {
+            err.println("note: --device auto found " + d + ", but Graft trains on the CPU so far; using cpu.");
+            return;
+        }
+        throw new IllegalArgumentException("--device " + device + ": training on a GPU is not supported yet (modules, batches and"
+                + " optimiser state are created on the CPU); use --device cpu.");
     }
 
     /** The LoRA or adapter settings for {@code --strategy lora|adapter}, else {@code null}. */
@@ -273,7 +330,7 @@ final class TrainingOptions {
         FreezeSchedule freeze = new FreezeSchedule(parseUnfreeze(unfreeze == null ? "all" : unfreeze), headEpochs, gradual, freezeEmbeddings);
         c = c.withTraining(trainConfig(c.training())).withSchedule(schedule(c.training().schedule())).withFreeze(freeze)
                 .withOptimizer(optimizer(c.optimizer()).withMaxGradNorm(maxGradNorm)).withL2sp(l2sp)
-                .withHead(hidden, dropout)
+                .withHead(hidden, dropout).withPrecision(precision())
                 .withBackboneLr(lrBackbone != null ? lrBackbone : peftSpec() != null ? PeftSpec.DEFAULT_LEARNING_RATE : c.backboneLr(),
                         layerDecay != null ? layerDecay : c.layerDecay());
         return c;

@@ -102,6 +102,7 @@ final class TuneCommand implements Callable<Integer> {
         }
         boolean fineTune = options.fineTune();
         options.checkSplitSettings();
+        options.checkDevice(System.err);
         PeftSpec peft = options.peftSpec();
         Tunables.Strategy strategy = Tunables.Strategy.of(fineTune, peft);
         SearchSpace searchSpace = SearchSpace.parse(space != null ? space : switch (strategy) {

@@ -13,7 +13,7 @@ final class UnusedOptions {
     /** Fine-tuning and parameter-efficient options: a command that only trains heads on frozen features ignores them. */
     static final List<String> FINE_TUNING = List.of("--unfreeze", "--gradual", "--lr-backbone", "--layer-decay", "--head-epochs",
             "--l2sp", "--freeze-embeddings", "--lora-rank", "--lora-alpha", "--lora-dropout", "--lora-targets", "--adapter-size",
-            "--train-layernorms");
+            "--train-layernorms", "--precision");
 
     /** The option that reads text pairs: a command that reads single texts only refuses it. */
     static final List<String> TEXT_PAIRS = List.of("--text-pair-column");

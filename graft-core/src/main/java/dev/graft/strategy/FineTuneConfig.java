@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import dev.graft.model.Precision;
 import dev.graft.training.DiscriminativeLr;
 import dev.graft.training.FreezeSchedule;
 import dev.graft.training.LrSchedule;
@@ -24,15 +25,17 @@ import java.util.Objects;
  * @param l2sp          L2-SP strength toward the pretrained weights (0 = off)
  * @param hiddenUnits   head hidden layer (0 = linear head)
  * @param dropout       head and encoder dropout
+ * @param precision     number format of the encoder's linear maps (parameters, optimiser state and loss stay float32)
  */
 public record FineTuneConfig(TrainConfig training, double backboneLr, double layerDecay, FreezeSchedule freeze,
-                             OptimizerSpec optimizer, double l2sp, int hiddenUnits, double dropout) {
+                             OptimizerSpec optimizer, double l2sp, int hiddenUnits, double dropout, Precision precision) {
 
     /** Validates what the records it holds do not. */
     public FineTuneConfig {
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(freeze, "freeze");
         Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(precision, "precision");
         new DiscriminativeLr(training.learningRate(), backboneLr, layerDecay, training.weightDecay());
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
@@ -46,12 +49,12 @@ public record FineTuneConfig(TrainConfig training, double backboneLr, double lay
      * The default recipe: every layer unfrozen, head at 1e-3, top encoder layer at 1e-4 with
      * layer-wise decay 0.9 below it, AdamW (weight decay 0.01, none on biases and norms), 10%
      * linear warm-up then linear decay, gradients clipped at norm 1, batch 16, 4 epochs with the
-     * best epoch kept.
+     * best epoch kept, float32 throughout.
      */
     public static FineTuneConfig defaults() {
         TrainConfig t = TrainConfig.defaults().withEpochs(4).withBatchSize(16).withLearningRate(1e-3).withPatience(2)
                 .withMonitor(Monitor.MACRO_F1).withSchedule(LrSchedule.warmupLinear(LrSchedule.DEFAULT_WARMUP));
-        return new FineTuneConfig(t, 1e-4, 0.9, FreezeSchedule.all(), OptimizerSpec.adamWClipped(), 0, 0, 0.1);
+        return new FineTuneConfig(t, 1e-4, 0.9, FreezeSchedule.all(), OptimizerSpec.adamWClipped(), 0, 0, 0.1, Precision.FP32);
     }
 
     /** The learner plan this config describes. */
@@ -62,7 +65,7 @@ public record FineTuneConfig(TrainConfig training, double backboneLr, double lay
 
     /** Copy with other training settings, the schedule included. */
     public FineTuneConfig withTraining(TrainConfig v) {
-        return new FineTuneConfig(v, backboneLr, layerDecay, freeze, optimizer, l2sp, hiddenUnits, dropout);
+        return new FineTuneConfig(v, backboneLr, layerDecay, freeze, optimizer, l2sp, hiddenUnits, dropout, precision);
     }
 
     /** Copy with another learning-rate schedule (kept in {@link #training()}). */
@@ -72,27 +75,32 @@ public record FineTuneConfig(TrainConfig training, double backboneLr, double lay
 
     /** Copy with other backbone learning rates. */
     public FineTuneConfig withBackboneLr(double lr, double decay) {
-        return new FineTuneConfig(training, lr, decay, freeze, optimizer, l2sp, hiddenUnits, dropout);
+        return new FineTuneConfig(training, lr, decay, freeze, optimizer, l2sp, hiddenUnits, dropout, precision);
     }
 
     /** Copy with another freeze schedule. */
     public FineTuneConfig withFreeze(FreezeSchedule v) {
-        return new FineTuneConfig(training, backboneLr, layerDecay, v, optimizer, l2sp, hiddenUnits, dropout);
+        return new FineTuneConfig(training, backboneLr, layerDecay, v, optimizer, l2sp, hiddenUnits, dropout, precision);
     }
 
     /** Copy with another optimiser. */
     public FineTuneConfig withOptimizer(OptimizerSpec v) {
-        return new FineTuneConfig(training, backboneLr, layerDecay, freeze, v, l2sp, hiddenUnits, dropout);
+        return new FineTuneConfig(training, backboneLr, layerDecay, freeze, v, l2sp, hiddenUnits, dropout, precision);
     }
 
     /** Copy with L2-SP strength {@code v}. */
     public FineTuneConfig withL2sp(double v) {
-        return new FineTuneConfig(training, backboneLr, layerDecay, freeze, optimizer, v, hiddenUnits, dropout);
+        return new FineTuneConfig(training, backboneLr, layerDecay, freeze, optimizer, v, hiddenUnits, dropout, precision);
     }
 
     /** Copy with another head shape. */
     public FineTuneConfig withHead(int hidden, double drop) {
-        return new FineTuneConfig(training, backboneLr, layerDecay, freeze, optimizer, l2sp, hidden, drop);
+        return new FineTuneConfig(training, backboneLr, layerDecay, freeze, optimizer, l2sp, hidden, drop, precision);
+    }
+
+    /** Copy with the encoder's linear maps in {@code v}. */
+    public FineTuneConfig withPrecision(Precision v) {
+        return new FineTuneConfig(training, backboneLr, layerDecay, freeze, optimizer, l2sp, hiddenUnits, dropout, v);
     }
 
     /** Every setting by name, for provenance, tracking and checkpoint fingerprints. */
@@ -115,6 +123,7 @@ public record FineTuneConfig(TrainConfig training, double backboneLr, double lay
         m.put("patience", training.patience());
         m.put("monitor", training.monitor().key());
         m.put("seed", training.seed());
+        m.put("precision", precision.key());
         return m;
     }
 }

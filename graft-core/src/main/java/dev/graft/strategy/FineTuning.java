@@ -7,6 +7,7 @@ import dev.graft.data.DatasetSplits;
 import dev.graft.data.LabelMap;
 import dev.graft.data.TextDataset;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.model.Precision;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.head.ClassifierHead;
@@ -48,6 +49,11 @@ import java.util.Optional;
  *
  * <p>Text pairs are fine-tuned as a cross-encoder ({@link PairEncoding#JOINT}): both texts of a pair are one sequence,
  * {@code [CLS] a [SEP] b [SEP]} with token type ids, and the pooled output feeds the head.
+ *
+ * <p>With {@link Precision#BF16} in the config, the encoder's linear maps compute in bfloat16 while
+ * training and in the per-epoch validation passes; weights, optimiser state, LayerNorm, softmax and
+ * the loss stay float32. The final validation and test predictions, and the classifier returned,
+ * compute in float32, as the saved model does.
  */
 public final class FineTuning {
 
@@ -114,6 +120,7 @@ public final class FineTuning {
         try (TextTokenizer tokenizer = TextTokenizer.open(backbone.tokenizerFile(), backbone.maxLength())) {
             BertModel encoder = backbone.hasOnnx() ? BertBackbone.fromOnnx(backbone.onnxFile(), manager, (float) config.dropout())
                     : BertBackbone.fromDirectory(backbone.directory(), manager, (float) config.dropout());
+            encoder.setPrecision(config.precision());
             ClassifierHead head = new ClassifierHead(new HeadConfig(encoder.config().hiddenSize(), labels.size(),
                     config.hiddenUnits(), config.dropout()));
             head.initialize(manager);
@@ -147,6 +154,8 @@ public final class FineTuning {
             Checkpointing checkpoints = checkpointDir == null ? null
                     : new Checkpointing(checkpointDir, checkpointEvery, fingerprint(backbone, splits), resume);
             FitResult fit = p.learner().fit(p.train(), p.val(), checkpoints);
+            // The saved model holds float32 weights and predicts in fp32: score exactly what it will predict.
+            p.model().encoder().setPrecision(Precision.FP32);
             Map<String, SplitPredictions> predictions = new LinkedHashMap<>();
             predictions.put("val", new SplitPredictions(splits.val(), p.learner().predictProbabilities(p.val())));
             p.test().ifPresent(t -> predictions.put("test", new SplitPredictions(splits.test().get(), p.learner().predictProbabilities(t))));

@@ -13,6 +13,7 @@ import dev.graft.data.image.ImageExample;
 import dev.graft.data.image.ImagePipeline;
 import dev.graft.data.image.ImageSplits;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.model.Precision;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.vision.BatchNorm2d;
@@ -180,6 +181,10 @@ public final class ImageTransfer {
                                                 Augmentation augmentation, boolean trainBatchNorm, int workers,
                                                 List<TrainingListener> listeners, Path checkpointDir, int checkpointEvery,
                                                 boolean resume) {
+        if (config.precision() != Precision.FP32) {
+            throw new IllegalArgumentException("precision " + config.precision().key()
+                    + " applies to text encoders; image fine-tuning runs in fp32");
+        }
         Checkpointing checkpoints = checkpointDir == null ? null : new Checkpointing(checkpointDir, checkpointEvery,
                 fingerprint(spec, splits, config, augmentation, trainBatchNorm), resume);
         LabelMap labels = splits.labelMap();
@@ -233,6 +238,7 @@ public final class ImageTransfer {
     /** The settings of an image fine-tune by name: the config's, augmentation and BatchNorm mode. */
     private static Map<String, Object> fineTuneSettings(FineTuneConfig config, Augmentation augmentation, boolean trainBatchNorm) {
         Map<String, Object> settings = new LinkedHashMap<>(config.describe());
+        settings.remove("precision"); // always fp32 for images (text encoders only have bf16)
         settings.put("augmentation", augmentation.toString());
         settings.put("train_bn", trainBatchNorm);
         return settings;

@@ -1,6 +1,8 @@
 package dev.graft.model.bert;
 
 import dev.graft.model.NamedParameters;
+import dev.graft.model.Precision;
+import dev.graft.model.torch.BFloat16Ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -13,10 +15,14 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A fully connected layer {@code y = x W^T + b} with PyTorch's layout: {@code weight [out, in]},
  * {@code bias [out]}. Weights start as N(0, 0.02) like Hugging Face BERT, biases as zero.
+ *
+ * <p>In {@link Precision#BF16} the product runs in bfloat16 ({@link BFloat16Ops#linear}); the
+ * parameters, the bias sum and the output stay float32.
  */
 public final class BertLinear extends AbstractBlock implements NamedParameters {
 
@@ -25,6 +31,7 @@ public final class BertLinear extends AbstractBlock implements NamedParameters {
     private final Parameter weight;
     private final Parameter bias;
     private LinearDelta delta;
+    private Precision precision = Precision.FP32;
 
     /** A linear map from {@code inFeatures} to {@code outFeatures}. */
     public BertLinear(int inFeatures, int outFeatures) {
@@ -61,11 +68,21 @@ public final class BertLinear extends AbstractBlock implements NamedParameters {
         return delta;
     }
 
+    /** Computes the product in {@code p} from the next forward pass on; {@link Precision#FP32} at first. */
+    public void setPrecision(Precision p) {
+        this.precision = Objects.requireNonNull(p, "precision");
+    }
+
+    /** The precision of the product. */
+    public Precision precision() {
+        return precision;
+    }
+
     /** Applies the layer to {@code x [..., in]}; the result lives in {@code x}'s manager. */
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = ps.getValue(bias, x.getDevice(), training);
-        NDArray y = Linear.linear(x, w, b).singletonOrThrow();
+        NDArray y = precision == Precision.BF16 ? BFloat16Ops.linear(x, w, b) : Linear.linear(x, w, b).singletonOrThrow();
         return delta == null ? y : delta.apply(ps, x, y, training);
     }
 

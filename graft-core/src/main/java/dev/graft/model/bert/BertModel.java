@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.graft.model.Precision;
 import dev.graft.model.Scalars;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -82,6 +83,21 @@ public final class BertModel extends CompositeBlock {
     /** Number of encoder layers. */
     public int numLayers() {
         return layers.size();
+    }
+
+    /**
+     * Runs the encoder layers' linear maps (attention projections and feed-forward) in {@code p};
+     * embeddings, LayerNorm, softmax and everything after the encoder stay float32.
+     */
+    public void setPrecision(Precision p) {
+        for (BertLayer layer : layers) {
+            layer.linears().values().forEach(l -> l.setPrecision(p));
+        }
+    }
+
+    /** The precision of the encoder layers' linear maps. */
+    public Precision precision() {
+        return layers.isEmpty() ? Precision.FP32 : layers.get(0).linears().values().iterator().next().precision();
     }
 
     /** Initialises every parameter in {@code manager} as float32 (shapes do not depend on the input). */

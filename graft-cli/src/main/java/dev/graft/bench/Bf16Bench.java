@@ -1,0 +1,145 @@
+package dev.graft.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.graft.data.DatasetSplits;
+import dev.graft.data.TextDataReader;
+import dev.graft.data.TextDataset;
+import dev.graft.data.TextExample;
+import dev.graft.model.CpuFeatures;
+import dev.graft.model.Precision;
+import dev.graft.model.bert.BertConfig;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.text.TokenBatch;
+import dev.graft.model.torch.BFloat16Ops;
+import dev.graft.strategy.FineTuning;
+import dev.graft.training.FreezeSchedule;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * The bf16 section of {@code graft bench}: the bfloat16 matrix product Graft's linear layers use
+ * ({@link BFloat16Ops#linear}, 2048², casts included) next to the fp32 SGEMM, and the MiniLM
+ * fine-tune step at batch 16 in fp32 and in bf16. One model trains with the precision switched
+ * every epoch (fp32, bf16, fp32, ...), so both see the same kind of batches and the same machine
+ * load; each epoch's steps are timed as in the fine-tune section (batch drawn to optimiser update).
+ * The steps run on the fine-tune section's texts (short support tickets) and, when {@code ../shared}
+ * is there, on book reviews (long: most reach the 128-token limit), because the share of the step
+ * that matrix products take, and so bf16's gain, grows with the sequence length.
+ */
+final class Bf16Bench {
+
+    private static final int N = 2048;
+    static final String BOOKS = "data/text/amazon_multidomain/books/train.tsv";
+
+    private final BenchSettings s;
+    private final BenchReport report;
+    private final PrintStream log;
+    private final TextModelSpec spec;
+    private final BertConfig bert;
+
+    Bf16Bench(BenchSettings s, BenchReport report, PrintStream log, TextModelSpec spec, BertConfig bert) {
+        this.s = s;
+        this.report = report;
+        this.log = log;
+        this.spec = spec;
+        this.bert = bert;
+    }
+
+    void run(List<TextExample> tickets) {
+        report.detail("bf16", "cpu_native_bf16", CpuFeatures.current().nativeBf16());
+        report.detail("bf16", "auto_precision", Precision.auto(CpuFeatures.current()).key());
+        matmul();
+        fineTuneSteps(tickets, "");
+        Path books = s.sharedDir() == null ? null : s.sharedDir().resolve(BOOKS);
+        if (books != null && Files.isRegularFile(books)) {
+            fineTuneSteps(TextDataReader.read(books).examples(), ".books");
+        } else {
+            report.notAvailable("ft.bf16.books", "needs ../shared/" + BOOKS + " (pass --shared DIR)");
+        }
+    }
+
+    private void matmul() {
+        int perRep = s.quick() ? 8 : 20;
+        Measurement.Builder b = new Measurement.Builder();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomUniform(-1f, 1f, new Shape(N, N));
+            NDArray w = m.randomUniform(-1f, 1f, new Shape(N, N));
+            NDArray bias = m.zeros(new Shape(N));
+            for (int r = 0; r < s.warmup() + s.reps(); r++) {
+                long t0 = System.nanoTime();
+                for (int k = 0; k < perRep; k++) {
+                    try (NDManager step = m.newSubManager()) {
+                        BFloat16Ops.linear(x, w, bias).getShape(); // libtorch CPU runs synchronously
+                    }
+                }
+                if (r >= s.warmup()) {
+                    b.since(t0);
+                }
+            }
+        }
+        Measurement mm = b.build("sgemm.bf16", "bf16 x*W^T 2048^2, fp32 in/out (Graft's TorchScript op)", "matmuls", perRep,
+                perRep * Flops.sgemm(N));
+        report.add(mm);
+        log.printf("[bench] bf16 matmul: %.1f GFLOP/s%n", mm.gflops());
+    }
+
+    /** Times fp32 and bf16 steps on texts from {@code examples}; {@code suffix} ends the measurement names. */
+    private void fineTuneSteps(List<TextExample> examples, String suffix) {
+        int steps = s.ftSteps();
+        int pairs = s.warmup() + s.reps();
+        int epochs = 2 * pairs;
+        List<TextExample> pool = new ArrayList<>(examples);
+        Collections.shuffle(pool, new Random(Benchmarks.SEED));
+        int n = Math.min(pool.size() - BenchSettings.FT_BATCH, steps * BenchSettings.FT_BATCH);
+        DatasetSplits splits = new DatasetSplits(TextDataset.of("bench-train", pool.subList(0, n)),
+                TextDataset.of("bench-val", pool.subList(n, n + BenchSettings.FT_BATCH)), Optional.empty());
+        Benchmarks.StepClock clock = new Benchmarks.StepClock();
+        FineTuning ft = new FineTuning(Benchmarks.fineTuneConfig(epochs, FreezeSchedule.all()));
+        try (FineTuning.Prepared p = ft.prepare(spec, splits, List.of(clock))) {
+            Benchmarks.RecordingSource rec = new Benchmarks.RecordingSource(p.train());
+            int[] epoch = {0};
+            p.model().encoder().setPrecision(Precision.FP32);
+            clock.afterEpoch = () -> {
+                epoch[0]++;
+                p.model().encoder().setPrecision(epoch[0] % 2 == 0 ? Precision.FP32 : Precision.BF16);
+            };
+            p.learner().fit(rec, p.val());
+            if (rec.starts.size() != clock.ends.size() || rec.starts.size() != epochs * steps) {
+                throw new IllegalStateException("step bookkeeping mismatch: " + rec.starts.size() + " starts, " + clock.ends.size()
+                        + " ends, expected " + epochs * steps);
+            }
+            Measurement.Builder fp32 = new Measurement.Builder();
+            Measurement.Builder bf16 = new Measurement.Builder();
+            double[] flops = new double[2];
+            List<Long> padded = new ArrayList<>();
+            for (int e = 2 * s.warmup(); e < epochs; e++) {
+                double sum = 0;
+                List<TokenBatch> batches = new ArrayList<>();
+                for (int k = e * steps; k < (e + 1) * steps; k++) {
+                    sum += (clock.ends.get(k) - rec.starts.get(k)) / 1e9;
+                    batches.add(p.train().batch(rec.batches.get(k)));
+                }
+                (e % 2 == 0 ? fp32 : bf16).add(sum);
+                flops[e % 2] += 3 * Flops.forward(bert, batches) / s.reps();
+                padded.add(batches.stream().mapToLong(x -> (long) x.size() * x.length()).sum());
+            }
+            String texts = suffix.isEmpty() ? "support tickets" : "book reviews";
+            report.detail("bf16", "padded_tokens_per_epoch" + suffix, padded);
+            report.add(fp32.build("ft.fp32" + suffix, "fine-tune steps fp32 (" + texts + "), alternating with bf16", "steps", steps,
+                    flops[0]));
+            report.add(bf16.build("ft.bf16" + suffix, "fine-tune steps bf16 (" + texts + "), alternating with fp32", "steps", steps,
+                    flops[1]));
+            log.printf("[bench] fine-tune step, %s: fp32 %.0f ms, bf16 %.0f ms%n", texts,
+                    1000 * report.measurement("ft.fp32" + suffix).secondsPerUnit(),
+                    1000 * report.measurement("ft.bf16" + suffix).secondsPerUnit());
+        }
+    }
+}

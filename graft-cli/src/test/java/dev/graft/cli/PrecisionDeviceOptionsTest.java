@@ -1,0 +1,81 @@
+package dev.graft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import dev.graft.model.CpuFeatures;
+import dev.graft.model.Precision;
+import dev.graft.strategy.FineTuneConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code --precision} reaches the fine-tuning settings; {@code --device} is checked against the GPUs the engine sees. */
+class PrecisionDeviceOptionsTest {
+
+    private static TrainCommand parsed(String strategy, String... options) {
+        TrainCommand cmd = new TrainCommand();
+        String[] args = new String[options.length + 6];
+        System.arraycopy(new String[] {"--train", "data", "--out", "model", "--strategy", strategy}, 0, args, 0, 6);
+        System.arraycopy(options, 0, args, 6, options.length);
+        new CommandLine(cmd).parseArgs(args);
+        return cmd;
+    }
+
+    private static FineTuneConfig config(String... options) {
+        return parsed("fine-tune", options).options.fineTuneConfig();
+    }
+
+    @Test
+    void fp32IsTheDefaultAndIsRecorded() {
+        assertEquals(Precision.FP32, config().precision());
+        assertEquals(Precision.FP32, FineTuneConfig.defaults().precision());
+        assertEquals("fp32", config().describe().get("precision"));
+    }
+
+    @Test
+    void bf16AndAutoReachTheConfig() {
+        assertEquals(Precision.BF16, config("--precision", "bf16").precision());
+        assertEquals("bf16", config("--precision", "bf16").describe().get("precision"));
+        assertEquals(Precision.auto(CpuFeatures.current()), config("--precision", "auto").precision());
+        assertEquals(Precision.BF16, parsed("lora", "--precision", "bf16").options.fineTuning().config().precision());
+    }
+
+    @Test
+    void unknownPrecisionNamesTheChoices() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config("--precision", "fp16"));
+        assertTrue(e.getMessage().contains("fp32, bf16 or auto"), e.getMessage());
+    }
+
+    @Test
+    void bf16IsRefusedWhereItCannotApply() {
+        IllegalArgumentException fe = assertThrows(IllegalArgumentException.class,
+                () -> parsed("feature-extraction", "--precision", "bf16").options.fineTune());
+        assertTrue(fe.getMessage().contains("--precision bf16 applies to --strategy fine-tune"), fe.getMessage());
+        assertDoesNotThrow(() -> parsed("feature-extraction", "--precision", "auto").options.fineTune(), "auto never refuses");
+        IllegalArgumentException images = assertThrows(IllegalArgumentException.class,
+                () -> parsed("fine-tune", "--precision", "bf16").options.refuseBf16ForImages());
+        assertTrue(images.getMessage().contains("images train in fp32"), images.getMessage());
+        assertDoesNotThrow(() -> parsed("fine-tune", "--precision", "auto").options.refuseBf16ForImages());
+    }
+
+    @Test
+    void deviceCpuAndAutoTrainHereCudaIsAClearErrorWithoutAGpu() {
+        Assumptions.assumeTrue(Engine.getEngine("PyTorch").getGpuCount() == 0, "a CUDA build of libtorch is loaded");
+        ByteArrayOutputStream notes = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(notes, true, StandardCharsets.UTF_8);
+        parsed("fine-tune").options.checkDevice(err);
+        parsed("fine-tune", "--device", "auto").options.checkDevice(err);
+        assertEquals("", notes.toString(StandardCharsets.UTF_8), "no GPU: auto is the CPU without a note");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parsed("fine-tune", "--device", "cuda").options.checkDevice(err));
+        assertTrue(e.getMessage().contains("sees no GPU"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> parsed("fine-tune", "--device", "tpu").options.checkDevice(err));
+    }
+}
