@@ -76,8 +76,8 @@ final class Bf16Bench {
             for (int r = 0; r < s.warmup() + s.reps(); r++) {
                 long t0 = System.nanoTime();
                 for (int k = 0; k < perRep; k++) {
-                    try (NDManager step = m.newSubManager()) {
-                        BFloat16Ops.linear(x, w, bias).getShape(); // libtorch CPU runs synchronously
+                    try (NDArray z = BFloat16Ops.linear(x, w, bias)) {
+                        z.getShape(); // libtorch CPU runs synchronously; the product exists here
                     }
                 }
                 if (r >= s.warmup()) {

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code graft train --strategy lora|adapter}, predict/evaluate on the saved model, {@code graft export --merge}. */
+/**
+ * {@code graft train --strategy lora|adapter}, predict/evaluate on the saved model, {@code graft export --merge}; and
+ * {@code --precision bf16} with fine-tuning and LoRA.
+ */
 class CliPeftTest {
 
     @TempDir
@@ -114,5 +117,19 @@ class CliPeftTest {
         CliHarness.Result noMerge = CliHarness.run("export", "--model", model.toString(), "--out", tmp.resolve("m4").toString());
         assertEquals(1, noMerge.code(), noMerge.toString());
         assertTrue(noMerge.err().contains("--merge"), noMerge.err());
+    }
+
+    @Test
+    void bf16FineTuningAndLoraRecordTheirPrecisionAndSavedModelsPredict() throws IOException {
+        for (String strategy : java.util.List.of("fine-tune", "lora")) {
+            Path out = tmp.resolve(strategy + "-bf16");
+            CliHarness.Result r = train(strategy, out, "--precision", "bf16", "--no-baseline");
+            assertEquals(0, r.code(), r.toString());
+            String provenance = Files.readString(out.resolve("provenance.json"));
+            assertTrue(provenance.contains("\"precision\" : \"bf16\""), provenance);
+            CliHarness.Result p = CliHarness.run("predict", "--model", out.toString(), "--input", input.toString());
+            assertEquals(0, p.code(), p.toString());
+            assertEquals(3, p.out().lines().count(), p.toString());
+        }
     }
 }
