@@ -21,6 +21,7 @@ class LayeringTest {
             List.of("model"),
             List.of("data"),
             List.of("metrics"),
+            List.of("task"),
             List.of("training"),
             List.of("artifact"),
             List.of("strategy"),

@@ -3,6 +3,8 @@ package dev.graft.cli;
 import dev.graft.data.DataFormat;
 import dev.graft.data.DataOptions;
 import dev.graft.data.QuoteMode;
+import dev.graft.data.TargetFormat;
+import dev.graft.data.TaskKind;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that reads a labelled data file. */
@@ -20,6 +22,20 @@ final class DataOptionsMixin {
     @Option(names = "--label-column", paramLabel = "COLUMN",
             description = "Column holding the label: a header name or 0-based index (default: the first of label, labels, class, category, target, y, sentiment).")
     String labelColumn;
+
+    @Option(names = "--task", paramLabel = "classification|multi-label|regression",
+            description = "What the label column holds: one class per row (classification, the default), a list of labels"
+                    + " (multi-label: a sigmoid per label, thresholds tuned on validation) or a number (regression).")
+    String task;
+
+    @Option(names = "--label-separator", paramLabel = "SEP",
+            description = "Multi-label: what separates the labels of one row in the label column (default: ,).")
+    String labelSeparator;
+
+    @Option(names = "--label-names", paramLabel = "FILE",
+            description = "Multi-label: a file with one label name per line; the label column may then hold 0-based ids into it"
+                    + " (as GoEmotions does). Default: labels as written.")
+    java.nio.file.Path labelNames;
 
     @Option(names = "--format", paramLabel = "csv|tsv|jsonl",
             description = "File format (default: from the extension; .txt is read as TSV).")
@@ -68,6 +84,21 @@ final class DataOptionsMixin {
         if (maxLineBytes != null) {
             o = o.withMaxLineBytes(maxLineBytes);
         }
-        return o.withSkipEmptyText(skipEmptyText).withSkipEmptyLabel(skipEmptyLabel);
+        return o.withSkipEmptyText(skipEmptyText).withSkipEmptyLabel(skipEmptyLabel).withTargets(targets());
+    }
+
+    /** How the label column is read: --task, --label-separator and --label-names. */
+    TargetFormat targets() {
+        TaskKind kind = task == null ? TaskKind.CLASSIFICATION : TaskKind.parse(task);
+        if (kind != TaskKind.MULTI_LABEL && (labelSeparator != null || labelNames != null)) {
+            throw new IllegalArgumentException((labelSeparator != null ? "--label-separator" : "--label-names")
+                    + " is for multi-label data; add --task multi-label, or drop it.");
+        }
+        return switch (kind) {
+            case CLASSIFICATION -> TargetFormat.classification();
+            case REGRESSION -> TargetFormat.regression();
+            case MULTI_LABEL -> TargetFormat.multiLabel(labelSeparator == null ? "," : labelSeparator,
+                    labelNames == null ? null : TargetFormat.readLabelNames(labelNames));
+        };
     }
 }

@@ -6,6 +6,9 @@ import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
 import dev.graft.eval.Evaluation;
 import dev.graft.eval.Evaluator;
+import dev.graft.data.DataOptions;
+import dev.graft.data.TaskKind;
+import dev.graft.metrics.TaskMetrics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -43,11 +46,29 @@ final class EvaluateCommand implements Callable<Integer> {
         if (dev.graft.artifact.ImageClassifier.isImageModel(model)) {
             return ImageEvaluation.evaluate(model, data, json, spec.commandLine().getOut());
         }
-        TextDataset dataset = TextDataReader.read(data, options.toOptions());
-        DataOptionsMixin.skippedNote(dataset).ifPresent(System.err::println);
         try (TextClassifier classifier = TextClassifier.load(model)) {
-            Evaluation evaluation = Evaluator.evaluate(classifier, dataset, new BarProgress(System.err, quiet || json));
+            DataOptions read = options.toOptions();
+            if (options.task == null) {
+                read = read.withTargets(classifier.task().targetFormat());
+            }
+            TextDataset dataset = TextDataReader.read(data, read);
+            DataOptionsMixin.skippedNote(dataset).ifPresent(System.err::println);
             PrintWriter out = spec.commandLine().getOut();
+            BarProgress progress = new BarProgress(System.err, quiet || json);
+            if (classifier.task().kind() != TaskKind.CLASSIFICATION) {
+                TaskMetrics metrics = Evaluator.score(classifier, dataset, progress);
+                if (json) {
+                    out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(metrics.toMap()));
+                } else {
+                    out.println("Evaluation of " + model + " (" + classifier.task().kind().key() + ") on " + data + " ("
+                            + dataset.size() + " examples):");
+                    metrics.values().forEach((k, v) -> out.printf(java.util.Locale.ROOT, "  %-16s %.4f%n", k, v));
+                }
+                out.flush();
+                return 0;
+            }
+            Evaluation evaluation = Evaluator.evaluate(classifier, dataset, progress);
             if (json) {
                 out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(evaluation.metrics().toMap()));

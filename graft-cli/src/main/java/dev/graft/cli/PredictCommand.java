@@ -3,6 +3,8 @@ package dev.graft.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.artifact.Json;
 import dev.graft.artifact.Prediction;
+import dev.graft.data.TaskKind;
+import dev.graft.task.TaskPrediction;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.data.DataException;
 import dev.graft.data.BoundedLineReader;
@@ -122,6 +124,10 @@ final class PredictCommand implements Callable<Integer> {
         if (texts.isEmpty()) {
             return;
         }
+        if (classifier.task().kind() != TaskKind.CLASSIFICATION) {
+            emitTask(classifier, texts, second, out);
+            return;
+        }
         List<Prediction> predictions = second == null ? classifier.predict(texts) : classifier.predict(texts, second);
         for (int i = 0; i < texts.size(); i++) {
             Prediction p = predictions.get(i);
@@ -141,6 +147,46 @@ final class PredictCommand implements Callable<Integer> {
                 out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
             } else {
                 out.printf(Locale.ROOT, "%s\t%.4f\t%s%s%n", p.label(), p.probability(), texts.get(i),
+                        second == null ? "" : "\t" + second.get(i));
+            }
+        }
+        texts.clear();
+        if (second != null) {
+            second.clear();
+        }
+    }
+
+    /**
+     * Prints the predictions of a multi-label model (every label at or above its threshold, with its probability) or a
+     * regression model (the value), then empties the chunk.
+     */
+    private void emitTask(TextClassifier classifier, List<String> texts, List<String> second, PrintWriter out) throws IOException {
+        float[][] outputs = second == null ? classifier.probabilities(texts) : classifier.probabilities(texts, second);
+        List<TaskPrediction> predictions = classifier.decode(outputs);
+        boolean regression = classifier.task().kind() == TaskKind.REGRESSION;
+        for (int i = 0; i < texts.size(); i++) {
+            TaskPrediction p = predictions.get(i);
+            if (json) {
+                ObjectNode o = Json.MAPPER.createObjectNode();
+                o.put("text", texts.get(i));
+                if (second != null) {
+                    o.put("text_pair", second.get(i));
+                }
+                if (regression) {
+                    o.put("value", p.value());
+                } else {
+                    var labels = o.putArray("labels");
+                    p.labels().forEach(labels::add);
+                    ObjectNode all = o.putObject("probabilities");
+                    p.scores().forEach(all::put);
+                }
+                out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
+            } else if (regression) {
+                out.printf(Locale.ROOT, "%.4f\t%s%s%n", p.value(), texts.get(i), second == null ? "" : "\t" + second.get(i));
+            } else {
+                String labels = p.labels().stream().map(l -> String.format(Locale.ROOT, "%s:%.3f", l, p.scores().get(l)))
+                        .collect(java.util.stream.Collectors.joining(","));
+                out.printf(Locale.ROOT, "%s\t%s%s%n", labels.isEmpty() ? "-" : labels, texts.get(i),
                         second == null ? "" : "\t" + second.get(i));
             }
         }

@@ -5,6 +5,9 @@ import dev.graft.artifact.Provenance;
 import dev.graft.data.DatasetSplits;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.report.ReportData;
+import dev.graft.data.TaskKind;
+import dev.graft.task.Task;
+import dev.graft.task.Tasks;
 import dev.graft.selection.TransferCheck;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
@@ -115,12 +118,13 @@ final class TrainCommand implements Callable<Integer> {
             checkpoints.announce(err, quiet);
         }
         Map<String, Object> settings = fineTune ? fineTuning.describe() : feConfig.describe();
+        Task task = Tasks.forTraining(splits, options.taskOptions());
         try (RunRecorder recorder = RunRecorder.start(tracking, "train", out, out, options.runParams(settings), err);
              TrainingOutcome outcome = fineTune
-                     ? fineTuning.fit(backbone, splits, new BarProgress(err, quiet),
+                     ? fineTuning.fit(backbone, splits, task, new BarProgress(err, quiet),
                              recorder.listeners(new EpochProgress(err, quiet)), checkpoints.directory(), checkpoints.everyEpochs(),
                              checkpoints.resume())
-                     : new FeatureExtraction(feConfig).fit(backbone, splits, new BarProgress(err, quiet),
+                     : new FeatureExtraction(feConfig).fit(backbone, splits, task, new BarProgress(err, quiet),
                              recorder.listeners(new EpochProgress(err, quiet)))) {
             Provenance provenance = outcome.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs());
             Map<String, Object> metrics = outcome.metricsDocument();
@@ -175,7 +179,10 @@ final class TrainCommand implements Callable<Integer> {
      */
     private Optional<TransferCheck> baselines(DatasetSplits splits, TrainingOutcome outcome, PrintStream err) {
         try {
-            return TransferCheck.of(splits, outcome.validation(), outcome.test(), options.seed);
+            if (splits.task() != TaskKind.CLASSIFICATION) {
+                return Optional.empty(); // the check's baselines are classifiers
+            }
+            return TransferCheck.of(splits, outcome.classification(), outcome.classificationTest(), options.seed);
         } catch (RuntimeException e) {
             err.println("warning: could not run the baseline check (" + e.getMessage() + "); the model is saved without it.");
             return Optional.empty();

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import ai.djl.Device;
 import dev.graft.data.DatasetSplits;
+import dev.graft.task.TaskOptions;
 import dev.graft.data.LabelMap;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;
@@ -89,8 +90,22 @@ final class TrainingOptions {
             description = "Epochs without improvement before stopping; 0 = never stop early (default: " + TrainConfig.DEFAULT_PATIENCE + " for feature-extraction, 2 for fine-tune).")
     Integer patience;
 
-    @Option(names = "--monitor", defaultValue = "macro_f1", paramLabel = "METRIC", description = "Validation metric that picks the best epoch: macro_f1, accuracy or loss (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--monitor", defaultValue = "macro_f1", paramLabel = "METRIC", description = "Validation metric that picks the best epoch:"
+            + " macro_f1, accuracy or loss; multi-label also micro_f1, map, subset_accuracy; regression pearson, spearman, r2, rmse, mae"
+            + " (default: ${DEFAULT-VALUE}; for regression: loss).")
     String monitor;
+
+    @Option(names = "--class-weights", paramLabel = "none|balanced",
+            description = "Classification: weight each class's loss by n / (classes * count) for imbalanced data (balanced), or not (none, the default).")
+    String classWeights;
+
+    @Option(names = "--huber-delta", paramLabel = "D",
+            description = "Regression: Huber loss with this delta on the standardised target instead of squared error (default: squared error).")
+    Double huberDelta;
+
+    @Option(names = "--target-name", paramLabel = "NAME",
+            description = "Regression: what the target is called in predictions and reports (default: value).")
+    String targetName;
 
     @Option(names = "--hidden", defaultValue = "0", paramLabel = "UNITS", description = "Units of an optional hidden layer in the head; 0 = linear head (default: ${DEFAULT-VALUE}).")
     int hidden;
@@ -389,7 +404,28 @@ final class TrainingOptions {
         return Splits.withDatasets(trainSet, valSet, testSet, seed);
     }
 
+    /** The task choices of --class-weights, --huber-delta and --target-name. */
+    TaskOptions taskOptions() {
+        boolean balanced = false;
+        if (classWeights != null) {
+            switch (classWeights.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "balanced" -> balanced = true;
+                case "none" -> balanced = false;
+                default -> throw new IllegalArgumentException("Unknown --class-weights '" + classWeights + "'; use none or balanced.");
+            }
+        }
+        return new TaskOptions(balanced, targetName, huberDelta == null ? 0 : huberDelta);
+    }
+
     void report(DatasetSplits splits, PrintStream err, boolean quiet) {
+        if (splits.task() != dev.graft.data.TaskKind.CLASSIFICATION) {
+            if (!quiet) {
+                err.printf("train %d, val %d%s %s; task: %s%n", splits.train().size(), splits.val().size(),
+                        splits.test().map(t -> ", test " + t.size()).orElse(""), splits.hasPairs() ? "text pairs" : "examples",
+                        splits.train().targets());
+            }
+            return;
+        }
         Map<String, Integer> counts = LabelMap.classCounts(splits.train());
         if (!quiet) {
             err.printf("train %d, val %d%s %s; classes: %s%n", splits.train().size(), splits.val().size(),

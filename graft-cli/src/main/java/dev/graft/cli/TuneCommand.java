@@ -269,11 +269,11 @@ final class TuneCommand implements Callable<Integer> {
         for (Trial.State state : List.of(Trial.State.COMPLETE, Trial.State.PRUNED, Trial.State.FAILED)) {
             m.put("trials_" + state.name().toLowerCase(Locale.ROOT), (double) all.stream().filter(t -> t.state() == state).count());
         }
-        m.put("default_val_accuracy", dflt.validation().accuracy());
-        m.put("default_val_macro_f1", dflt.validation().macroF1());
+        m.put("default_val_accuracy", dflt.validation().value("accuracy"));
+        m.put("default_val_macro_f1", dflt.validation().value("macro_f1"));
         dflt.test().ifPresent(t -> {
-            m.put("default_test_accuracy", t.accuracy());
-            m.put("default_test_macro_f1", t.macroF1());
+            m.put("default_test_accuracy", t.value("accuracy"));
+            m.put("default_test_macro_f1", t.value("macro_f1"));
         });
         recorder.logMetrics(m, kept.fit().history().size());
         StringBuilder tsv = new StringBuilder(String.join("\t", table.headers())).append('\n');
@@ -338,8 +338,9 @@ final class TuneCommand implements Callable<Integer> {
     }
 
     private static void line(PrintWriter out, String what, TrainingOutcome o) {
-        ClassificationMetrics v = o.validation();
-        out.printf(Locale.ROOT, "%-17s validation accuracy %.4f macro-F1 %.4f%s%n", what + ":", v.accuracy(), v.macroF1(),
-                o.test().map(t -> String.format(Locale.ROOT, "   test accuracy %.4f macro-F1 %.4f", t.accuracy(), t.macroF1())).orElse(""));
+        var v = o.validation();
+        out.printf(Locale.ROOT, "%-17s validation accuracy %.4f macro-F1 %.4f%s%n", what + ":", v.value("accuracy"), v.value("macro_f1"),
+                o.test().map(t -> String.format(Locale.ROOT, "   test accuracy %.4f macro-F1 %.4f", t.value("accuracy"),
+                        t.value("macro_f1"))).orElse(""));
     }
 }

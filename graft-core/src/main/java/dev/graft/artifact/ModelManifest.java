@@ -1,6 +1,11 @@
 package dev.graft.artifact;
 
+import dev.graft.data.LabelMap;
+import dev.graft.data.TaskKind;
+import dev.graft.task.Task;
+import dev.graft.task.Tasks;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code graft-model.json}: what a model directory holds and how to rebuild the model from it.
@@ -14,11 +19,15 @@ import java.util.List;
  * @param labels        class labels in index order
  * @param input         what the model reads: {@code null} (every manifest before text pairs) or type {@code text} for
  *                      single texts, type {@code text-pair} with its {@link PairEncoding} for pairs
+ * @param taskSettings  the task's kind and what its decoding needs (multi-label thresholds, the regression target's
+ *                      scale); {@code null} for classification (every manifest before other tasks)
  */
 public record ModelManifest(String format, int formatVersion, String task, String strategy, Backbone backbone,
                             Head head, List<String> labels,
                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                            Input input) {
+                            Input input,
+                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                            TaskSettings taskSettings) {
 
     /** The value of {@link #format()}. */
     public static final String FORMAT = "graft-model";
@@ -29,17 +38,77 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
      * its version instead of feeding it single texts.
      */
     public static final int PAIR_FORMAT_VERSION = 2;
+    /**
+     * The layout version of a model whose task is not single-label classification ({@link #taskSettings()} set): a
+     * Graft that does not know tasks refuses it instead of reading its outputs as class probabilities.
+     */
+    public static final int TASK_FORMAT_VERSION = 3;
 
     /** A manifest without {@link #input()}: single texts, or images. */
     public ModelManifest(String format, int formatVersion, String task, String strategy, Backbone backbone, Head head,
                          List<String> labels) {
-        this(format, formatVersion, task, strategy, backbone, head, labels, null);
+        this(format, formatVersion, task, strategy, backbone, head, labels, null, null);
     }
 
-    /** A manifest of the version its {@code input} needs ({@link #PAIR_FORMAT_VERSION} for text pairs). */
+    /** A classification manifest with {@code input}. */
+    public ModelManifest(String format, int formatVersion, String task, String strategy, Backbone backbone, Head head,
+                         List<String> labels, Input input) {
+        this(format, formatVersion, task, strategy, backbone, head, labels, input, null);
+    }
+
+    /** A classification manifest of the version its {@code input} needs ({@link #PAIR_FORMAT_VERSION} for text pairs). */
     static ModelManifest of(String task, String strategy, Backbone backbone, Head head, List<String> labels, Input input) {
-        return new ModelManifest(FORMAT, input != null && input.isPair() ? PAIR_FORMAT_VERSION : FORMAT_VERSION, task, strategy,
-                backbone, head, labels, input);
+        return of(task, strategy, backbone, head, labels, input, null);
+    }
+
+    /**
+     * A manifest of the version its {@code input} and {@code taskSettings} need: {@link #TASK_FORMAT_VERSION} for a
+     * task other than classification, {@link #PAIR_FORMAT_VERSION} for text pairs.
+     */
+    static ModelManifest of(String task, String strategy, Backbone backbone, Head head, List<String> labels, Input input,
+                            TaskSettings taskSettings) {
+        int version = taskSettings != null ? TASK_FORMAT_VERSION
+                : input != null && input.isPair() ? PAIR_FORMAT_VERSION : FORMAT_VERSION;
+        return new ModelManifest(FORMAT, version, task, strategy, backbone, head, labels, input, taskSettings);
+    }
+
+    /** The manifest's task name: modality and task kind, e.g. {@code text-classification}, {@code image-regression}. */
+    public static String taskName(String modality, TaskKind kind) {
+        return modality + "-" + kind.key();
+    }
+
+    /** The task kind: from {@link #taskSettings()}, or classification when it has none. */
+    public TaskKind taskKind() {
+        return taskSettings == null ? TaskKind.CLASSIFICATION : TaskKind.parse(taskSettings.kind());
+    }
+
+    /**
+     * The model's task, rebuilt from its labels and settings.
+     *
+     * @throws IllegalArgumentException naming the file when a setting is missing or out of range
+     */
+    public Task task(java.nio.file.Path file) {
+        try {
+            return taskSettings == null ? Tasks.restore(TaskKind.CLASSIFICATION, LabelMap.of(labels).labels(), Map.of())
+                    : Tasks.restore(taskKind(), labels, taskSettings.settings() == null ? Map.of() : taskSettings.settings());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " lacks a valid 'task_settings': " + e.getMessage()
+                    + ". The model directory is damaged or was written by a newer Graft.", e);
+        }
+    }
+
+    /**
+     * The task of a model that is not a single-label classifier.
+     *
+     * @param kind     {@link TaskKind#key()}: {@code multi-label} or {@code regression}
+     * @param settings {@link Task#settings()}
+     */
+    public record TaskSettings(String kind, Map<String, Object> settings) {
+
+        /** The settings of {@code task}, or {@code null} for classification (whose manifests carry none). */
+        public static TaskSettings of(Task task) {
+            return task.kind() == TaskKind.CLASSIFICATION ? null : new TaskSettings(task.kind().key(), task.settings());
+        }
     }
 
     /** The widest head input or hidden layer a manifest may declare (a bound checked before anything is allocated). */
@@ -53,9 +122,18 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
      * @throws IllegalArgumentException naming the file and the field
      */
     public ModelManifest checked(java.nio.file.Path file) {
-        if (!FORMAT.equals(format) || formatVersion < FORMAT_VERSION || formatVersion > PAIR_FORMAT_VERSION) {
+        if (!FORMAT.equals(format) || formatVersion < FORMAT_VERSION || formatVersion > TASK_FORMAT_VERSION) {
             throw new IllegalArgumentException(file + " declares format " + format + " v" + formatVersion + "; this Graft reads "
-                    + FORMAT + " v" + FORMAT_VERSION + " and v" + PAIR_FORMAT_VERSION + ".");
+                    + FORMAT + " v" + FORMAT_VERSION + " to v" + TASK_FORMAT_VERSION + ".");
+        }
+        require(file, (taskSettings != null) == (formatVersion == TASK_FORMAT_VERSION),
+                "'task_settings' (present exactly in format v" + TASK_FORMAT_VERSION + ")");
+        if (taskSettings != null) {
+            try {
+                TaskKind.parse(String.valueOf(taskSettings.kind()));
+            } catch (IllegalArgumentException e) {
+                require(file, false, "'task_settings.kind' (multi-label or regression)");
+            }
         }
         require(file, backbone != null, "'backbone'");
         require(file, head != null, "'head'");
@@ -65,9 +143,11 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
         require(file, head.inputDim() >= 1 && head.inputDim() <= MAX_WIDTH, "'head.input_dim' between 1 and " + MAX_WIDTH);
         require(file, head.hiddenUnits() >= 0 && head.hiddenUnits() <= MAX_WIDTH, "'head.hidden_units' between 0 and " + MAX_WIDTH);
         require(file, head.dropout() >= 0 && head.dropout() < 1, "'head.dropout' in [0, 1)");
-        require(file, head.numClasses() >= 2 && head.numClasses() == labels.size(),
-                "'head.num_classes' equal to the number of labels (" + labels.size() + "), at least 2");
+        int fewest = taskSettings == null ? 2 : 1;
+        require(file, head.numClasses() >= fewest && head.numClasses() == labels.size(),
+                "'head.num_classes' equal to the number of labels (" + labels.size() + "), at least " + fewest);
         pairEncoding(file);
+        task(file);
         return this;
     }
 
@@ -80,12 +160,12 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
     public dev.graft.model.text.PairEncoding pairEncoding(java.nio.file.Path file) {
         if (input == null || Input.TEXT.equals(input.type())) {
             require(file, input == null || input.pairEncoding() == null, "'input' (type text takes no 'pair_encoding')");
-            require(file, formatVersion == FORMAT_VERSION, "'input' of type text-pair (format v" + PAIR_FORMAT_VERSION
+            require(file, formatVersion != PAIR_FORMAT_VERSION, "'input' of type text-pair (format v" + PAIR_FORMAT_VERSION
                     + " is for text pairs)");
             return null;
         }
         require(file, Input.TEXT_PAIR.equals(input.type()), "'input.type' (text or text-pair)");
-        require(file, formatVersion == PAIR_FORMAT_VERSION, "'format_version' " + PAIR_FORMAT_VERSION + " (a text-pair model)");
+        require(file, formatVersion >= PAIR_FORMAT_VERSION, "'format_version' " + PAIR_FORMAT_VERSION + " (a text-pair model)");
         try {
             return dev.graft.model.text.PairEncoding.fromKey(input.pairEncoding());
         } catch (IllegalArgumentException e) {

@@ -4,6 +4,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.graft.data.DataException;
 import dev.graft.data.LabelMap;
+import dev.graft.data.TaskKind;
+import dev.graft.task.ClassificationTask;
+import dev.graft.task.Targets;
+import dev.graft.task.Task;
+import dev.graft.task.TaskPrediction;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.model.head.ClassifierHead;
@@ -59,6 +64,7 @@ public final class TextClassifier implements AutoCloseable {
     private final TextModelSpec backbone;
     private final ClassifierHead head;
     private final LabelMap labels;
+    private Task task;
     private String strategy;
     private final NDManager manager;
     private final DjlTextEncoder trainedEncoder;
@@ -83,7 +89,18 @@ public final class TextClassifier implements AutoCloseable {
      */
     public TextClassifier(TextModelSpec backbone, ClassifierHead head, LabelMap labels, String strategy, PairEncoding pairEncoding,
                           NDManager manager) {
-        this(backbone, null, null, head, labels, strategy, pairEncoding, manager);
+        this(backbone, null, null, head, ClassificationTask.of(labels), strategy, pairEncoding, manager);
+    }
+
+    /**
+     * Wraps a head trained for {@code task} (classification, multi-label, regression) on the frozen, unchanged
+     * {@code backbone}. The model takes ownership of {@code manager}.
+     *
+     * @param pairEncoding how pairs are read, or {@code null} for single texts
+     */
+    public TextClassifier(TextModelSpec backbone, ClassifierHead head, Task task, String strategy, PairEncoding pairEncoding,
+                          NDManager manager) {
+        this(backbone, null, null, head, task, strategy, pairEncoding, manager);
     }
 
     /**
@@ -101,7 +118,13 @@ public final class TextClassifier implements AutoCloseable {
      */
     public static TextClassifier fineTuned(DjlTextEncoder encoder, ClassifierHead head, LabelMap labels, String strategy,
                                            PairEncoding pairEncoding, NDManager manager) {
-        return new TextClassifier(encoder.spec(), encoder, null, head, labels, strategy, pairEncoding, manager);
+        return fineTuned(encoder, head, ClassificationTask.of(labels), strategy, pairEncoding, manager);
+    }
+
+    /** A fine-tuned encoder and head trained for {@code task}; see {@link #fineTuned(DjlTextEncoder, ClassifierHead, LabelMap, String, NDManager)}. */
+    public static TextClassifier fineTuned(DjlTextEncoder encoder, ClassifierHead head, Task task, String strategy,
+                                           PairEncoding pairEncoding, NDManager manager) {
+        return new TextClassifier(encoder.spec(), encoder, null, head, task, strategy, pairEncoding, manager);
     }
 
     /**
@@ -120,19 +143,26 @@ public final class TextClassifier implements AutoCloseable {
      */
     public static TextClassifier parameterEfficient(DjlTextEncoder encoder, PeftModules peft, ClassifierHead head, LabelMap labels,
                                                     PairEncoding pairEncoding, NDManager manager) {
-        return new TextClassifier(encoder.spec(), encoder, peft, head, labels, peft.spec().method().key(), pairEncoding, manager);
+        return parameterEfficient(encoder, peft, head, ClassificationTask.of(labels), pairEncoding, manager);
+    }
+
+    /** LoRA updates or adapters and a head trained for {@code task}; see {@link #parameterEfficient(DjlTextEncoder, PeftModules, ClassifierHead, LabelMap, NDManager)}. */
+    public static TextClassifier parameterEfficient(DjlTextEncoder encoder, PeftModules peft, ClassifierHead head, Task task,
+                                                    PairEncoding pairEncoding, NDManager manager) {
+        return new TextClassifier(encoder.spec(), encoder, peft, head, task, peft.spec().method().key(), pairEncoding, manager);
     }
 
     private TextClassifier(TextModelSpec backbone, DjlTextEncoder trainedEncoder, PeftModules peft, ClassifierHead head,
-                           LabelMap labels, String strategy, PairEncoding pairEncoding, NDManager manager) {
-        if (head.config().numClasses() != labels.size()) {
-            throw new IllegalArgumentException("head has " + head.config().numClasses() + " outputs but there are "
-                    + labels.size() + " labels");
+                           Task task, String strategy, PairEncoding pairEncoding, NDManager manager) {
+        if (head.config().numClasses() != task.outputWidth()) {
+            throw new IllegalArgumentException("head has " + head.config().numClasses() + " outputs but the task has "
+                    + task.outputWidth());
         }
         this.pairEncoding = pairEncoding;
         this.backbone = backbone;
         this.head = head;
-        this.labels = labels;
+        this.task = task;
+        this.labels = task.kind() == TaskKind.CLASSIFICATION ? LabelMap.of(task.outputNames()) : LabelMap.ofOrdered(task.outputNames());
         this.strategy = strategy;
         this.manager = manager;
         this.trainedEncoder = trainedEncoder;
@@ -218,19 +248,52 @@ public final class TextClassifier implements AutoCloseable {
                 : probabilities(first, data.examples().stream().map(TextExample::textPair).toList(), progress);
     }
 
-    /** Class probabilities from sentence vectors already computed with this classifier's backbone. */
+    /**
+     * The task's outputs from sentence vectors already computed with this model's backbone: class probabilities,
+     * label probabilities (multi-label) or values (regression).
+     */
     public float[][] probabilitiesOfEmbeddings(float[][] embeddings) {
-        return Inference.probabilities(head, new DenseBatches(embeddings, new int[embeddings.length]), BATCH, manager);
+        return Inference.outputs(head, new DenseBatches(embeddings, new int[embeddings.length]), BATCH, manager, task()::activate);
     }
 
-    /** Turns probability rows into predictions. */
+    /**
+     * Turns probability rows into predictions (single-label classification).
+     *
+     * @throws IllegalStateException for a multi-label or regression model: use {@link #decode}
+     */
     public List<Prediction> toPredictions(float[][] probabilities) {
+        if (task().kind() != TaskKind.CLASSIFICATION) {
+            throw new IllegalStateException("this model's task is " + task().kind().key() + ": decode its outputs with decode()");
+        }
         List<Prediction> out = new ArrayList<>(probabilities.length);
         for (float[] p : probabilities) {
             int k = Inference.argmax(p);
             out.add(new Prediction(labels.label(k), p[k], p));
         }
         return out;
+    }
+
+    /** Each row of outputs as the task's prediction: a class, the labels above their thresholds, or a value. */
+    public List<TaskPrediction> decode(float[][] outputs) {
+        Task t = task();
+        List<TaskPrediction> out = new ArrayList<>(outputs.length);
+        for (float[] o : outputs) {
+            out.add(t.decode(o));
+        }
+        return out;
+    }
+
+    /** What this model predicts and how it is scored. */
+    public synchronized Task task() {
+        return task;
+    }
+
+    /**
+     * Tunes the task's decision settings on validation outputs (multi-label: a threshold per label); they are saved
+     * with the model.
+     */
+    public synchronized void calibrate(float[][] validationOutputs, Targets gold) {
+        task = task.calibrated(validationOutputs, gold);
     }
 
     /** The encoder (opened on first use: ONNX Runtime when the backbone has an ONNX export). */
@@ -353,11 +416,11 @@ public final class TextClassifier implements AutoCloseable {
             AtomicFiles.writeString(staging.resolve(PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
             HeadConfig hc = head.config();
-            ModelManifest manifest = ModelManifest.of("text-classification", strategy,
+            ModelManifest manifest = ModelManifest.of(ModelManifest.taskName("text", task.kind()), strategy,
                     new ModelManifest.Backbone(written.id(), written.sha256(), written.maxLength(),
                             written.pooling().name().toLowerCase(Locale.ROOT), written.license(), BACKBONE_DIR),
                     new ModelManifest.Head(hc.inputDim(), hc.numClasses(), hc.hiddenUnits(), hc.dropout(), HEAD_FILE),
-                    labels.labels(), ModelManifest.Input.of(pairEncoding));
+                    labels.labels(), ModelManifest.Input.of(pairEncoding), ModelManifest.TaskSettings.of(task));
             AtomicFiles.writeString(staging.resolve(ModelDirectory.MANIFEST), Json.MAPPER.writeValueAsString(manifest));
         });
     }
@@ -380,9 +443,9 @@ public final class TextClassifier implements AutoCloseable {
                 throw new IllegalArgumentException(manifestFile + " records no backbone sha256; the model directory is damaged. Retrain.");
             }
             TextModelSpec spec = TextModels.fromDirectory(bbDir, trainedOn); // the weights must be those it was trained on
-            LabelMap labels = LabelMap.of(m.labels());
+            Task task = m.task(manifestFile);
             Path headFile = ModelDirectory.resolveInside(dir, m.head().file());
-            HeadLabels.check(headFile, labels.labels(), manifestFile);
+            HeadLabels.check(headFile, m.labels(), manifestFile);
             HeadConfig hc = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
             NDManager manager = NDManager.newBaseManager();
             DjlTextEncoder peftEncoder = null;
@@ -393,7 +456,7 @@ public final class TextClassifier implements AutoCloseable {
                 Path peftFile = dir.resolve(PeftManifest.FILE);
                 PairEncoding pairs = m.pairEncoding(manifestFile);
                 if (!Files.isRegularFile(peftFile)) {
-                    return new TextClassifier(spec, head, labels, m.strategy(), pairs, manager);
+                    return new TextClassifier(spec, head, task, m.strategy(), pairs, manager);
                 }
                 PeftManifest pm = Json.read(peftFile, PeftManifest.class);
                 if (pm.spec() == null || pm.weights() == null) {
@@ -404,7 +467,7 @@ public final class TextClassifier implements AutoCloseable {
                 PeftModules modules = PeftModules.attach(peftEncoder.model(), pm.spec(), encoderManager);
                 HeadWeights.load(modules.savedParameters(), ModelDirectory.resolveInside(dir, pm.weights()),
                         pm.spec().method().key() + " weights");
-                return new TextClassifier(spec, peftEncoder, modules, head, labels, m.strategy(), pairs, manager);
+                return new TextClassifier(spec, peftEncoder, modules, head, task, m.strategy(), pairs, manager);
             } catch (RuntimeException | IOException e) {
                 if (peftEncoder != null) {
                     peftEncoder.close();

@@ -25,15 +25,18 @@ import java.util.Objects;
  *                       ({@code skipEmptyText})
  * @param quote          whether double quotes in CSV/TSV files quote fields ({@link QuoteMode#DOUBLE}, the default)
  *                       or are ordinary characters ({@link QuoteMode#NONE})
+ * @param targets        how the label column is written: class names ({@link TargetFormat#classification()}, the
+ *                       default), label lists (multi-label) or numbers (regression)
  */
 public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef labelColumn,
                           HeaderMode header, boolean skipEmptyText, boolean skipEmptyLabel, int maxLineBytes,
-                          ColumnRef textPairColumn, QuoteMode quote) {
+                          ColumnRef textPairColumn, QuoteMode quote, TargetFormat targets) {
 
     /** Validates that the header and quote modes are set and the line limit positive. */
     public DataOptions {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(quote, "quote");
+        Objects.requireNonNull(targets, "targets");
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("maxLineBytes must be at least 1, got " + maxLineBytes);
         }
@@ -42,7 +45,8 @@ public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef lab
     /** Options for single texts with double-quote quoting. */
     public DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef labelColumn,
                        HeaderMode header, boolean skipEmptyText, boolean skipEmptyLabel, int maxLineBytes) {
-        this(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes, null, QuoteMode.DOUBLE);
+        this(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes, null, QuoteMode.DOUBLE,
+                TargetFormat.classification());
     }
 
     /** Options with the default line limit ({@link BoundedLineReader#DEFAULT_MAX_LINE_BYTES}). */
@@ -58,7 +62,7 @@ public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef lab
 
     /** With an explicit format instead of the one implied by the file extension. */
     public DataOptions withFormat(DataFormat value) {
-        return new DataOptions(value, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes, textPairColumn, quote);
+        return new DataOptions(value, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes, textPairColumn, quote, targets);
     }
 
     /** With the text column given by name or 0-based index (see {@link ColumnRef#parse}). */
@@ -68,7 +72,7 @@ public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef lab
 
     /** With the text column given as a reference ({@code null} restores the default). */
     public DataOptions withTextColumn(ColumnRef value) {
-        return new DataOptions(format, value, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes, textPairColumn, quote);
+        return new DataOptions(format, value, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes, textPairColumn, quote, targets);
     }
 
     /** With the label column given by name or 0-based index (see {@link ColumnRef#parse}). */
@@ -78,27 +82,27 @@ public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef lab
 
     /** With the label column given as a reference ({@code null} restores the default). */
     public DataOptions withLabelColumn(ColumnRef value) {
-        return new DataOptions(format, textColumn, value, header, skipEmptyText, skipEmptyLabel, maxLineBytes, textPairColumn, quote);
+        return new DataOptions(format, textColumn, value, header, skipEmptyText, skipEmptyLabel, maxLineBytes, textPairColumn, quote, targets);
     }
 
     /** With the given header mode. */
     public DataOptions withHeader(HeaderMode value) {
-        return new DataOptions(format, textColumn, labelColumn, value, skipEmptyText, skipEmptyLabel, maxLineBytes, textPairColumn, quote);
+        return new DataOptions(format, textColumn, labelColumn, value, skipEmptyText, skipEmptyLabel, maxLineBytes, textPairColumn, quote, targets);
     }
 
     /** Whether to drop rows with empty text (otherwise they are an error). */
     public DataOptions withSkipEmptyText(boolean value) {
-        return new DataOptions(format, textColumn, labelColumn, header, value, skipEmptyLabel, maxLineBytes, textPairColumn, quote);
+        return new DataOptions(format, textColumn, labelColumn, header, value, skipEmptyLabel, maxLineBytes, textPairColumn, quote, targets);
     }
 
     /** Whether to drop rows with an empty label (otherwise they are an error). */
     public DataOptions withSkipEmptyLabel(boolean value) {
-        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, value, maxLineBytes, textPairColumn, quote);
+        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, value, maxLineBytes, textPairColumn, quote, targets);
     }
 
     /** With a different longest line accepted, in bytes (at least 1). */
     public DataOptions withMaxLineBytes(int value) {
-        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, value, textPairColumn, quote);
+        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, value, textPairColumn, quote, targets);
     }
 
     /**
@@ -111,12 +115,18 @@ public record DataOptions(DataFormat format, ColumnRef textColumn, ColumnRef lab
 
     /** With the column of the second text of a pair as a reference ({@code null}: single texts, the default). */
     public DataOptions withTextPairColumn(ColumnRef value) {
-        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes, value, quote);
+        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes, value, quote, targets);
     }
 
     /** With the given quoting of CSV/TSV fields. */
     public DataOptions withQuote(QuoteMode value) {
         return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes,
-                textPairColumn, value);
+                textPairColumn, value, targets);
+    }
+
+    /** With targets read as {@code value} says: class names (the default), label lists or numbers. */
+    public DataOptions withTargets(TargetFormat value) {
+        return new DataOptions(format, textColumn, labelColumn, header, skipEmptyText, skipEmptyLabel, maxLineBytes,
+                textPairColumn, quote, value);
     }
 }

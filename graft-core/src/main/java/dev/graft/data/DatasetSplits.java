@@ -28,9 +28,25 @@ public record DatasetSplits(TextDataset train, TextDataset val, Optional<TextDat
         Objects.requireNonNull(test, "test");
         sameKind(train, val);
         test.ifPresent(t -> sameKind(train, t));
-        LabelMap map = LabelMap.fromTraining(train);
-        map.requireKnownLabels(val);
-        test.ifPresent(map::requireKnownLabels);
+        sameTargets(train, val);
+        test.ifPresent(t -> sameTargets(train, t));
+        if (train.task() == TaskKind.CLASSIFICATION) {
+            LabelMap map = LabelMap.fromTraining(train);
+            map.requireKnownLabels(val);
+            test.ifPresent(map::requireKnownLabels);
+        }
+    }
+
+    /** The task the targets call for (all sets share one {@link TargetFormat}). */
+    public TaskKind task() {
+        return train.task();
+    }
+
+    private static void sameTargets(TextDataset train, TextDataset other) {
+        if (!other.targets().equals(train.targets())) {
+            throw new DataException(train.name() + " has " + train.targets() + " targets but " + other.name() + " "
+                    + other.targets() + " targets. Read every file with the same target format (targets).");
+        }
     }
 
     /** Whether the examples are text pairs (see {@link TextDataset#hasPairs()}). */
@@ -47,8 +63,17 @@ public record DatasetSplits(TextDataset train, TextDataset val, Optional<TextDat
         }
     }
 
-    /** The class labels, built from the training set. */
+    /**
+     * The outputs' names: the class labels built from the training set; for multi-label data every label (the
+     * format's label names, or those the training set uses).
+     *
+     * @throws DataException for regression data, which has no labels
+     */
     public LabelMap labelMap() {
-        return LabelMap.fromTraining(train);
+        return switch (train.task()) {
+            case CLASSIFICATION -> LabelMap.fromTraining(train);
+            case MULTI_LABEL -> LabelMap.ofOrdered(train.targets().labelVocabulary(train));
+            case REGRESSION -> throw new DataException(train.name() + " has numeric targets (regression), not labels.");
+        };
     }
 }

@@ -48,7 +48,7 @@ final class DelimitedReader {
         List<TextExample> examples = collector.finish();
         DataSource ds = new DataSource(source.path(), source.sha256(), format, cols.columns(),
                 cols.textName(), cols.labelName(), collector.skipped(), cols.pairName());
-        return new TextDataset(String.valueOf(source.path().getFileName()), ds, examples);
+        return new TextDataset(String.valueOf(source.path().getFileName()), ds, examples, options.targets());
     }
 
     private static DataException tooManyFields(SourceText source, DataFormat format, ColumnSelection cols, RawRow row,

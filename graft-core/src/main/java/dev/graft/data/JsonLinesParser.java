@@ -55,7 +55,7 @@ final class JsonLinesParser {
         List<TextExample> examples = collector.finish();
         DataSource ds = new DataSource(source.path(), source.sha256(), DataFormat.JSONL, columns,
                 textField, labelField, collector.skipped(), pairField);
-        return new TextDataset(String.valueOf(source.path().getFileName()), ds, examples);
+        return new TextDataset(String.valueOf(source.path().getFileName()), ds, examples, options.targets());
     }
 
     private record ObjectNodeAt(JsonNode node, int line) {

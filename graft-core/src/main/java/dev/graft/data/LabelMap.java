@@ -44,6 +44,21 @@ public final class LabelMap {
     }
 
     /**
+     * A map over {@code labels} in the order given (index = position), e.g. a multi-label task's label list.
+     *
+     * @throws IllegalArgumentException when no labels are given or one repeats
+     */
+    public static LabelMap ofOrdered(List<String> labels) {
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("A label map needs at least one label");
+        }
+        if (new java.util.HashSet<>(labels).size() != labels.size()) {
+            throw new IllegalArgumentException("labels repeat: " + labels);
+        }
+        return new LabelMap(labels);
+    }
+
+    /**
      * The labels of a training set.
      *
      * @throws DataException when the training set has fewer than two classes

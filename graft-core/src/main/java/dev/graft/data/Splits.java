@@ -49,14 +49,7 @@ public final class Splits {
             throw new IllegalArgumentException("valFraction + testFraction must be < 1, got "
                     + (valFraction + testFraction));
         }
-        LabelMap.fromTraining(data); // two classes at least, else a clear message naming the data
-        Map<String, List<Integer>> byClass = new LinkedHashMap<>();
-        for (String label : LabelMap.classCounts(data).keySet()) {
-            byClass.put(label, new ArrayList<>());
-        }
-        for (int i = 0; i < data.size(); i++) {
-            byClass.get(data.get(i).label()).add(i);
-        }
+        Map<String, List<Integer>> byClass = strata(data);
         Random random = new Random(seed);
         int[] assignment = new int[data.size()]; // 0 train, 1 val, 2 test
         for (List<Integer> members : byClass.values()) {
@@ -122,8 +115,9 @@ public final class Splits {
         }
         double keep = maxExamples / (double) data.size();
         Map<String, List<Integer>> byClass = new LinkedHashMap<>();
+        String[] strata = data.task() == TaskKind.CLASSIFICATION ? null : data.targets().strata(data);
         for (int i = 0; i < data.size(); i++) {
-            byClass.computeIfAbsent(data.get(i).label(), k -> new ArrayList<>()).add(i);
+            byClass.computeIfAbsent(strata == null ? data.get(i).label() : strata[i], k -> new ArrayList<>()).add(i);
         }
         if (byClass.size() > maxExamples) {
             throw new DataException(data.name() + " has " + byClass.size() + " classes, more than the " + maxExamples
@@ -192,6 +186,31 @@ public final class Splits {
         TextDataset val = valFile == null ? null : TextDataReader.read(valFile, options);
         TextDataset test = testFile == null ? null : TextDataReader.read(testFile, options);
         return withDatasets(train, val, test, seed);
+    }
+
+    /**
+     * The examples of each stratum, by index: of each class (in label order; the data needs two classes at least, else
+     * a clear message naming it), or for label lists and numbers of each {@link TargetFormat} stratum (sorted).
+     */
+    private static Map<String, List<Integer>> strata(TextDataset data) {
+        Map<String, List<Integer>> byStratum = new LinkedHashMap<>();
+        if (data.task() == TaskKind.CLASSIFICATION) {
+            LabelMap.fromTraining(data);
+            for (String label : LabelMap.classCounts(data).keySet()) {
+                byStratum.put(label, new ArrayList<>());
+            }
+            for (int i = 0; i < data.size(); i++) {
+                byStratum.get(data.get(i).label()).add(i);
+            }
+            return byStratum;
+        }
+        String[] strata = data.targets().strata(data);
+        Map<String, List<Integer>> sorted = new java.util.TreeMap<>();
+        for (int i = 0; i < strata.length; i++) {
+            sorted.computeIfAbsent(strata[i], k -> new ArrayList<>()).add(i);
+        }
+        byStratum.putAll(sorted);
+        return byStratum;
     }
 
     private static int share(int n, double fraction) {

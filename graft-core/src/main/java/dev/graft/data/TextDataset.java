@@ -23,6 +23,7 @@ public final class TextDataset implements Iterable<TextExample> {
     private final List<TextExample> examples;
     private final String sha256;
     private final boolean pairs;
+    private final TargetFormat targets;
 
     /**
      * Creates a dataset.
@@ -33,6 +34,16 @@ public final class TextDataset implements Iterable<TextExample> {
      * @throws IllegalArgumentException when some examples are pairs and others are not
      */
     public TextDataset(String name, DataSource source, List<TextExample> examples) {
+        this(name, source, examples, TargetFormat.classification());
+    }
+
+    /**
+     * Creates a dataset whose targets are written as {@code targets} says (class names, label lists or numbers).
+     *
+     * @throws DataException when a target does not fit the format, naming its line
+     */
+    public TextDataset(String name, DataSource source, List<TextExample> examples, TargetFormat targets) {
+        this.targets = Objects.requireNonNull(targets, "targets");
         this.name = Objects.requireNonNull(name, "name");
         this.source = Objects.requireNonNull(source, "source");
         this.examples = List.copyOf(examples);
@@ -44,6 +55,9 @@ public final class TextDataset implements Iterable<TextExample> {
             }
         }
         this.sha256 = contentHash(this.examples);
+        for (TextExample e : this.examples) {
+            targets.check(e.label(), TargetFormat.where(this, e));
+        }
     }
 
     /** A dataset built in memory, e.g. in tests or from an API caller. */
@@ -53,7 +67,22 @@ public final class TextDataset implements Iterable<TextExample> {
 
     /** A dataset with the same source holding {@code subset} (used for splits). */
     public TextDataset derive(String subsetName, List<TextExample> subset) {
-        return new TextDataset(subsetName, source, subset);
+        return new TextDataset(subsetName, source, subset, targets);
+    }
+
+    /** This dataset with its targets read as {@code format} says (checked). */
+    public TextDataset withTargets(TargetFormat format) {
+        return new TextDataset(name, source, examples, format);
+    }
+
+    /** How the targets are written: class names (the default), label lists or numbers. */
+    public TargetFormat targets() {
+        return targets;
+    }
+
+    /** The task the targets call for. */
+    public TaskKind task() {
+        return targets.task();
     }
 
     /** Short description for messages. */

@@ -5,6 +5,9 @@ import dev.graft.artifact.TextClassifier;
 import dev.graft.data.LabelMap;
 import dev.graft.data.TextDataset;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.TaskMetrics;
+import dev.graft.task.Targets;
+import dev.graft.task.Tasks;
 import dev.graft.util.Progress;
 import java.util.List;
 
@@ -26,6 +29,18 @@ public final class Evaluator {
         int[] gold = data.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
         int[] pred = predictions.stream().mapToInt(p -> labels.indexOf(p.label())).toArray();
         return new Evaluation(data, predictions, ClassificationMetrics.of(gold, pred, labels.labels()));
+    }
+
+    /**
+     * Scores a model of any task (classification, multi-label, regression) on {@code data}, whose targets must be
+     * written as the model's task reads them ({@link dev.graft.task.Task#targetFormat()}).
+     */
+    public static TaskMetrics score(TextClassifier model, TextDataset data, Progress progress) {
+        if (model.task().kind() == dev.graft.data.TaskKind.CLASSIFICATION) {
+            return evaluate(model, data, progress).metrics();
+        }
+        Targets gold = Tasks.targets(model.task(), data);
+        return model.task().score(model.probabilities(data, progress), gold);
     }
 
     /** {@link #evaluate(TextClassifier, TextDataset, Progress)} without progress reporting. */

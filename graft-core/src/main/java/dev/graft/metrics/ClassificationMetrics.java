@@ -33,7 +33,7 @@ import java.util.OptionalDouble;
  */
 public record ClassificationMetrics(long n, List<String> labels, double accuracy, double macroPrecision,
         double macroRecall, double macroF1, double weightedPrecision, double weightedRecall, double weightedF1,
-        List<ClassMetrics> perClass, ConfusionMatrix confusionMatrix, OptionalDouble logLoss) {
+        List<ClassMetrics> perClass, ConfusionMatrix confusionMatrix, OptionalDouble logLoss) implements TaskMetrics {
 
     /** Probabilities are clipped to {@code [EPS, 1 - EPS]} before taking logs, as scikit-learn historically did. */
     public static final double LOG_LOSS_EPS = 1e-15;
@@ -219,6 +219,22 @@ public record ClassificationMetrics(long n, List<String> labels, double accuracy
             rows.add(java.util.Arrays.stream(row).boxed().toList());
         }
         m.put("confusion_matrix", rows);
+        return m;
+    }
+
+    /**
+     * {@code accuracy}, {@code macro_f1}, {@code macro_precision}, {@code macro_recall}, {@code weighted_f1} and,
+     * when probabilities were scored, {@code log_loss}.
+     */
+    @Override
+    public Map<String, Double> values() {
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("accuracy", accuracy);
+        m.put("macro_f1", macroF1);
+        m.put("macro_precision", macroPrecision);
+        m.put("macro_recall", macroRecall);
+        m.put("weighted_f1", weightedF1);
+        logLoss.ifPresent(v -> m.put("log_loss", v));
         return m;
     }
 

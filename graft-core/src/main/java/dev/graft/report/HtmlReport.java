@@ -2,6 +2,7 @@ package dev.graft.report;
 
 import dev.graft.metrics.ClassMetrics;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.TaskMetrics;
 import dev.graft.selection.TransferCheck;
 import dev.graft.training.EpochLog;
 import dev.graft.training.FitResult;
@@ -87,9 +88,12 @@ public final class HtmlReport {
         if (!data.fit().history().get(data.fit().history().size() - 1).drift().isEmpty()) {
             charts.put("drift", Charts.drift(data.fit()));
         }
-        ClassificationMetrics cm = data.test().orElse(data.validation());
-        charts.put("confusion_matrix", Charts.confusionMatrix(cm, "Confusion matrix (" + mainSplit(data) + ")"));
-        charts.put("class_balance", Charts.classBalance(data.classCounts()));
+        if (mainMetrics(data) instanceof ClassificationMetrics cm) {
+            charts.put("confusion_matrix", Charts.confusionMatrix(cm, "Confusion matrix (" + mainSplit(data) + ")"));
+        }
+        if (!data.classCounts().isEmpty()) {
+            charts.put("class_balance", Charts.classBalance(data.classCounts()));
+        }
         return charts;
     }
 
@@ -119,11 +123,14 @@ public final class HtmlReport {
         // summary cards
         h.append("<div class=\"cards\">\n");
         ReportData.SplitNames names = data.splitNames();
-        card(h, names.validation() + " accuracy", pct(data.validation().accuracy()));
-        card(h, names.validation() + " macro-F1", pct(data.validation().macroF1()));
+        List<String> headline = headline(data.validation());
+        for (String k : headline) {
+            card(h, names.validation() + " " + display(k), figure(k, data.validation().value(k)));
+        }
         data.test().ifPresent(t -> {
-            card(h, names.test() + " accuracy", pct(t.accuracy()));
-            card(h, names.test() + " macro-F1", pct(t.macroF1()));
+            for (String k : headline) {
+                card(h, names.test() + " " + display(k), figure(k, t.value(k)));
+            }
         });
         card(h, "best epoch", fit.bestEpoch() + " of " + fit.history().size() + (fit.stoppedEarly() ? " (stopped early)" : ""));
         card(h, "training time", String.format(Locale.ROOT, "%.1f s", fit.seconds()));
@@ -144,30 +151,13 @@ public final class HtmlReport {
         h.append("</div>\n");
         epochTable(h, fit);
 
-        ClassificationMetrics main = data.test().orElse(data.validation());
-        String mainName = mainSplit(data);
-        h.append("<h2>Confusion matrix (").append(mainName).append(", ").append(main.n()).append(" examples)</h2>\n");
-        h.append("<p class=\"note\">Rows: true class; columns: predicted class. Shading is the share of the row.</p>\n");
-        h.append("<div class=\"grid\">\n");
-        confusionTable(h, main);
-        img(h, charts, "confusion_matrix", "Confusion matrix heat map");
-        h.append("</div>\n");
-
-        h.append("<h2>Per-class scores</h2>\n");
-        perClass(h, capitalized(names.validation()), data.validation());
-        data.test().ifPresent(t -> perClass(h, capitalized(names.test()), t));
-
-        if (data.misclassifiedSplit() == null) {
-            h.append("<h2>Most confident mistakes</h2>\n<p class=\"note\">Not recorded for this run.</p>\n");
+        if (mainMetrics(data) instanceof ClassificationMetrics main) {
+            classificationSections(h, data, charts, main);
         } else {
-            h.append("<h2>Most confident mistakes (").append(esc(data.misclassifiedSplit())).append(")</h2>\n");
-            misclassified(h, data.misclassified());
+            h.append("<h2>Scores</h2>\n");
+            scores(h, capitalized(names.validation()), data.validation());
+            data.test().ifPresent(t -> scores(h, capitalized(names.test()), t));
         }
-
-        h.append("<h2>Class balance (training data)</h2>\n<div class=\"grid\">\n");
-        img(h, charts, "class_balance", "Training examples per class");
-        classCounts(h, data.classCounts());
-        h.append("</div>\n");
 
         h.append("<h2>Provenance</h2>\n");
         if (data.provenance().isEmpty()) {
@@ -184,6 +174,90 @@ public final class HtmlReport {
         h.append("<p class=\"foot\">Written by Graft. This file is self-contained: it loads nothing from the network.</p>\n");
         h.append("</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** The confusion matrix, per-class scores, worst mistakes and class balance of a single-label classifier. */
+    private static void classificationSections(StringBuilder h, ReportData data, Map<String, byte[]> charts, ClassificationMetrics main) {
+        ReportData.SplitNames names = data.splitNames();
+        String mainName = mainSplit(data);
+        h.append("<h2>Confusion matrix (").append(mainName).append(", ").append(main.n()).append(" examples)</h2>\n");
+        h.append("<p class=\"note\">Rows: true class; columns: predicted class. Shading is the share of the row.</p>\n");
+        h.append("<div class=\"grid\">\n");
+        confusionTable(h, main);
+        img(h, charts, "confusion_matrix", "Confusion matrix heat map");
+        h.append("</div>\n");
+
+        h.append("<h2>Per-class scores</h2>\n");
+        perClass(h, capitalized(names.validation()), (ClassificationMetrics) data.validation());
+        data.test().ifPresent(t -> perClass(h, capitalized(names.test()), (ClassificationMetrics) t));
+
+        if (data.misclassifiedSplit() == null) {
+            h.append("<h2>Most confident mistakes</h2>\n<p class=\"note\">Not recorded for this run.</p>\n");
+        } else {
+            h.append("<h2>Most confident mistakes (").append(esc(data.misclassifiedSplit())).append(")</h2>\n");
+            misclassified(h, data.misclassified());
+        }
+
+        h.append("<h2>Class balance (training data)</h2>\n<div class=\"grid\">\n");
+        img(h, charts, "class_balance", "Training examples per class");
+        classCounts(h, data.classCounts());
+        h.append("</div>\n");
+
+    }
+
+    /** The metrics the test split is summarised by when there is one, else the validation split's. */
+    private static TaskMetrics mainMetrics(ReportData data) {
+        return data.test().isPresent() ? data.test().get() : data.validation();
+    }
+
+    /** The figures shown as cards: accuracy and macro-F1, or the task's first figures. */
+    private static List<String> headline(TaskMetrics m) {
+        if (m instanceof ClassificationMetrics) {
+            return List.of("accuracy", "macro_f1");
+        }
+        return m.values().keySet().stream().limit(4).toList();
+    }
+
+    private static String display(String key) {
+        return switch (key) {
+            case "accuracy" -> "accuracy";
+            case "macro_f1" -> "macro-F1";
+            case "micro_f1" -> "micro-F1";
+            case "map" -> "mAP";
+            case "r2" -> "R²";
+            case "rmse" -> "RMSE";
+            case "mae" -> "MAE";
+            default -> key.replace('_', ' ');
+        };
+    }
+
+    /** Scores in [0, 1] as percentages, errors and correlations as numbers. */
+    private static String figure(String key, double v) {
+        return switch (key) {
+            case "rmse", "mae", "pearson", "spearman", "r2", "loss", "log_loss", "hamming_loss" -> num(v);
+            default -> pct(v);
+        };
+    }
+
+    /** Every named figure of a task's metrics, and its per-label (or per-output) table when it has one. */
+    private static void scores(StringBuilder h, String title, TaskMetrics m) {
+        h.append("<h3>").append(esc(title)).append(" (").append(m.n()).append(" examples)</h3>\n<table class=\"kv\">\n");
+        m.values().forEach((k, v) -> h.append("<tr><th>").append(esc(display(k))).append("</th>").append(td(num(v))).append("</tr>\n"));
+        h.append("</table>\n");
+        for (Map.Entry<String, Object> e : m.toMap().entrySet()) {
+            if (e.getValue() instanceof List<?> rows && !rows.isEmpty() && rows.get(0) instanceof Map<?, ?> first) {
+                h.append("<table>\n<tr>");
+                first.keySet().forEach(c -> h.append("<th>").append(esc(String.valueOf(c))).append("</th>"));
+                h.append("</tr>\n");
+                for (Object row : rows) {
+                    h.append("<tr>");
+                    ((Map<?, ?>) row).values().forEach(v -> h.append(td(v instanceof Number n && !(v instanceof Integer)
+                            && !(v instanceof Long) ? num(n.doubleValue()) : String.valueOf(v))));
+                    h.append("</tr>\n");
+                }
+                h.append("</table>\n");
+            }
+        }
     }
 
     /** The split the confusion matrix shows: test when there is one. */

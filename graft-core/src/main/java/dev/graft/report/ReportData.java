@@ -4,6 +4,7 @@ import dev.graft.artifact.Json;
 import dev.graft.artifact.Provenance;
 import dev.graft.data.LabelMap;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.TaskMetrics;
 import dev.graft.selection.TransferCheck;
 import dev.graft.strategy.ImageTrainingOutcome;
 import dev.graft.strategy.SplitPredictions;
@@ -30,8 +31,8 @@ import java.util.Optional;
  * @param baselines          the negative-transfer check against cheap baselines, when it ran (text runs)
  * @param splitNames         what the validation and test splits are called in the report
  */
-public record ReportData(String runName, FitResult fit, ClassificationMetrics validation,
-                         Optional<ClassificationMetrics> test, List<MisclassifiedExample> misclassified,
+public record ReportData(String runName, FitResult fit, TaskMetrics validation,
+                         Optional<? extends TaskMetrics> test, List<MisclassifiedExample> misclassified,
                          String misclassifiedSplit, Map<String, Integer> classCounts, Map<String, Object> provenance,
                          Optional<TransferCheck> baselines, SplitNames splitNames) {
 
@@ -63,14 +64,14 @@ public record ReportData(String runName, FitResult fit, ClassificationMetrics va
     }
 
     /** Report data with the default split names. */
-    public ReportData(String runName, FitResult fit, ClassificationMetrics validation, Optional<ClassificationMetrics> test,
+    public ReportData(String runName, FitResult fit, TaskMetrics validation, Optional<? extends TaskMetrics> test,
                       List<MisclassifiedExample> misclassified, String misclassifiedSplit, Map<String, Integer> classCounts,
                       Map<String, Object> provenance, Optional<TransferCheck> baselines) {
         this(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines, SplitNames.DEFAULT);
     }
 
     /** Report data without a baseline check. */
-    public ReportData(String runName, FitResult fit, ClassificationMetrics validation, Optional<ClassificationMetrics> test,
+    public ReportData(String runName, FitResult fit, TaskMetrics validation, Optional<? extends TaskMetrics> test,
                       List<MisclassifiedExample> misclassified, String misclassifiedSplit, Map<String, Integer> classCounts,
                       Map<String, Object> provenance) {
         this(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, Optional.empty());

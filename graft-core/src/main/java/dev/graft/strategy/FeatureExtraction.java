@@ -5,7 +5,6 @@ import dev.graft.artifact.Provenance;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.LabelMap;
-import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.data.TextDataset;
@@ -13,6 +12,9 @@ import dev.graft.model.text.PairEncoding;
 import dev.graft.model.text.PairFeatures;
 import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.TextModelSpec;
+import dev.graft.task.Targets;
+import dev.graft.task.Task;
+import dev.graft.task.Tasks;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.FitResult;
 import dev.graft.training.Learner;
@@ -114,35 +116,38 @@ public final class FeatureExtraction {
         }
     }
 
-    /** Trains on {@code splits} with the frozen {@code backbone}. */
+    /** Trains on {@code splits} with the frozen {@code backbone}, for the task the data calls for ({@link Tasks#forTraining}). */
     public TrainingOutcome fit(TextModelSpec backbone, DatasetSplits splits, Progress progress, List<TrainingListener> listeners) {
-        LabelMap labels = splits.labelMap();
+        return fit(backbone, splits, Tasks.forTraining(splits), progress, listeners);
+    }
+
+    /**
+     * Trains a head for {@code task} on {@code splits} with the frozen {@code backbone}. Decision settings the task
+     * tunes (multi-label thresholds) are tuned on the validation set and saved with the model.
+     */
+    public TrainingOutcome fit(TextModelSpec backbone, DatasetSplits splits, Task task, Progress progress,
+                               List<TrainingListener> listeners) {
         Embedded embedded = embed(backbone, splits, progress);
         float[][] trainX = embedded.train();
         float[][] valX = embedded.val();
         float[][] testX = embedded.test();
         int dim = trainX[0].length;
+        Targets valY = Tasks.targets(task, splits.val());
 
         Learner.seed(config.training().seed());
         NDManager manager = NDManager.newBaseManager();
         try {
-            ClassifierHead head = new ClassifierHead(new HeadConfig(dim, labels.size(), config.hiddenUnits(), config.dropout()));
+            ClassifierHead head = new ClassifierHead(new HeadConfig(dim, task.outputWidth(), config.hiddenUnits(), config.dropout()));
             head.initialize(manager);
-            Learner learner = new Learner(head, head, config.training(), config.plan(), listeners);
-            FitResult fit = learner.fit(new DenseBatches(trainX, RunProvenance.indices(splits.train(), labels)),
-                    new DenseBatches(valX, RunProvenance.indices(splits.val(), labels)));
-            TextClassifier classifier = new TextClassifier(backbone, head, labels, NAME,
+            Learner learner = new Learner(head, head, TaskTraining.config(config.training(), task), config.plan(), task, listeners);
+            FitResult fit = learner.fit(new DenseBatches(trainX, Tasks.targets(task, splits.train())), new DenseBatches(valX, valY));
+            TextClassifier classifier = new TextClassifier(backbone, head, task, NAME,
                     splits.hasPairs() ? PairEncoding.SEPARATE : null, manager);
-            Map<String, SplitPredictions> predictions = new LinkedHashMap<>();
-            predictions.put("val", new SplitPredictions(splits.val(), classifier.probabilitiesOfEmbeddings(valX)));
-            if (testX != null) {
-                predictions.put("test", new SplitPredictions(splits.test().get(), classifier.probabilitiesOfEmbeddings(testX)));
-            }
-            ClassificationMetrics val = RunProvenance.score(predictions.get("val").probabilities(), splits.val(), labels);
-            Optional<ClassificationMetrics> test = testX == null ? Optional.empty()
-                    : Optional.of(RunProvenance.score(predictions.get("test").probabilities(), splits.test().get(), labels));
-            Provenance provenance = RunProvenance.of(NAME, config.training().seed(), config.describe(), backbone, splits, val, test);
-            return new TrainingOutcome(classifier, fit, val, test, embedded.seconds(), embedded.cacheHits(), provenance, predictions);
+            float[][] valOut = classifier.probabilitiesOfEmbeddings(valX);
+            classifier.calibrate(valOut, valY);
+            float[][] testOut = testX == null ? null : classifier.probabilitiesOfEmbeddings(testX);
+            return TaskTraining.outcome(classifier, fit, splits, valOut, testOut, embedded.seconds(), embedded.cacheHits(),
+                    RunProvenance.partial(NAME, config.training().seed(), config.describe(), backbone, splits));
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -22,6 +22,8 @@ import dev.graft.model.text.TransformerClassifier;
 import dev.graft.training.Checkpointing;
 import dev.graft.training.FitResult;
 import dev.graft.training.FreezeSchedule;
+import dev.graft.task.Task;
+import dev.graft.task.Tasks;
 import dev.graft.training.Learner;
 import dev.graft.training.LrFinder;
 import dev.graft.training.TokenBatches;
@@ -114,22 +116,26 @@ public final class FineTuning {
 
     /** Builds the model (pretrained encoder + fresh head, seeded) and tokenises the splits. */
     public Prepared prepare(TextModelSpec backbone, DatasetSplits splits, List<TrainingListener> listeners) {
-        LabelMap labels = splits.labelMap();
+        return prepare(backbone, splits, Tasks.forTraining(splits), listeners);
+    }
+
+    /** {@link #prepare(TextModelSpec, DatasetSplits, List)} for {@code task}. */
+    public Prepared prepare(TextModelSpec backbone, DatasetSplits splits, Task task, List<TrainingListener> listeners) {
         Learner.seed(config.training().seed());
         NDManager manager = NDManager.newBaseManager();
         try (TextTokenizer tokenizer = TextTokenizer.open(backbone.tokenizerFile(), backbone.maxLength())) {
             BertModel encoder = backbone.hasOnnx() ? BertBackbone.fromOnnx(backbone.onnxFile(), manager, (float) config.dropout())
                     : BertBackbone.fromDirectory(backbone.directory(), manager, (float) config.dropout());
             encoder.setPrecision(config.precision());
-            ClassifierHead head = new ClassifierHead(new HeadConfig(encoder.config().hiddenSize(), labels.size(),
+            ClassifierHead head = new ClassifierHead(new HeadConfig(encoder.config().hiddenSize(), task.outputWidth(),
                     config.hiddenUnits(), config.dropout()));
             head.initialize(manager);
             PeftModules modules = peft == null ? null : PeftModules.attach(encoder, peft, manager);
             TransformerClassifier model = new TransformerClassifier(encoder, backbone.pooling(), head, modules);
-            Learner learner = new Learner(model, model, config.training(), config.plan(), listeners);
-            TokenBatches train = batches(tokenizer, splits.train(), labels);
-            TokenBatches val = batches(tokenizer, splits.val(), labels);
-            Optional<TokenBatches> test = splits.test().map(t -> batches(tokenizer, t, labels));
+            Learner learner = new Learner(model, model, TaskTraining.config(config.training(), task), config.plan(), task, listeners);
+            TokenBatches train = batches(tokenizer, splits.train(), task);
+            TokenBatches val = batches(tokenizer, splits.val(), task);
+            Optional<TokenBatches> test = splits.test().map(t -> batches(tokenizer, t, task));
             return new Prepared(model, learner, train, val, test, manager);
         } catch (IOException e) {
             manager.close();
@@ -148,27 +154,35 @@ public final class FineTuning {
      */
     public TrainingOutcome fit(TextModelSpec backbone, DatasetSplits splits, Progress progress, List<TrainingListener> listeners,
                                Path checkpointDir, int checkpointEvery, boolean resume) {
-        LabelMap labels = splits.labelMap();
-        Prepared p = prepare(backbone, splits, listeners);
+        return fit(backbone, splits, Tasks.forTraining(splits), progress, listeners, checkpointDir, checkpointEvery, resume);
+    }
+
+    /**
+     * Fine-tunes on {@code splits} for {@code task}; decision settings the task tunes (multi-label thresholds) are
+     * tuned on the validation set.
+     *
+     * @param checkpointDir where to checkpoint (and resume from when {@code resume}); {@code null} for no checkpoints
+     * @param checkpointEvery checkpoint every this many epochs
+     */
+    public TrainingOutcome fit(TextModelSpec backbone, DatasetSplits splits, Task task, Progress progress,
+                               List<TrainingListener> listeners, Path checkpointDir, int checkpointEvery, boolean resume) {
+        Prepared p = prepare(backbone, splits, task, listeners);
         try {
             Checkpointing checkpoints = checkpointDir == null ? null
                     : new Checkpointing(checkpointDir, checkpointEvery, fingerprint(backbone, splits), resume);
             FitResult fit = p.learner().fit(p.train(), p.val(), checkpoints);
             // The saved model holds float32 weights and predicts in fp32: score exactly what it will predict.
             p.model().encoder().setPrecision(Precision.FP32);
-            Map<String, SplitPredictions> predictions = new LinkedHashMap<>();
-            predictions.put("val", new SplitPredictions(splits.val(), p.learner().predictProbabilities(p.val())));
-            p.test().ifPresent(t -> predictions.put("test", new SplitPredictions(splits.test().get(), p.learner().predictProbabilities(t))));
-            ClassificationMetrics val = RunProvenance.score(predictions.get("val").probabilities(), splits.val(), labels);
-            Optional<ClassificationMetrics> test = p.test().map(t ->
-                    RunProvenance.score(predictions.get("test").probabilities(), splits.test().get(), labels));
+            float[][] valOut = p.learner().predictProbabilities(p.val());
+            float[][] testOut = p.test().map(t -> p.learner().predictProbabilities(t)).orElse(null);
             DjlTextEncoder encoder = DjlTextEncoder.wrap(backbone, p.model().encoder(), 32);
             PairEncoding pairs = splits.hasPairs() ? PairEncoding.JOINT : null;
             TextClassifier classifier = peft == null
-                    ? TextClassifier.fineTuned(encoder, p.model().head(), labels, NAME, pairs, p.manager())
-                    : TextClassifier.parameterEfficient(encoder, p.model().peft(), p.model().head(), labels, pairs, p.manager());
-            Provenance provenance = RunProvenance.of(name(), config.training().seed(), describe(), backbone, splits, val, test);
-            return new TrainingOutcome(classifier, fit, val, test, 0, 0, provenance, predictions);
+                    ? TextClassifier.fineTuned(encoder, p.model().head(), task, NAME, pairs, p.manager())
+                    : TextClassifier.parameterEfficient(encoder, p.model().peft(), p.model().head(), task, pairs, p.manager());
+            classifier.calibrate(valOut, p.val().targets());
+            return TaskTraining.outcome(classifier, fit, splits, valOut, testOut, 0, 0,
+                    RunProvenance.partial(name(), config.training().seed(), describe(), backbone, splits));
         } catch (RuntimeException e) {
             p.close();
             throw e;
@@ -187,13 +201,14 @@ public final class FineTuning {
 
     /** Identifies model, data and settings, so a checkpoint is only resumed by the run that wrote it. */
     public String fingerprint(TextModelSpec backbone, DatasetSplits splits) {
-        return Checkpointing.fingerprint(backbone.sha256(), splits.train().sha256(), splits.val().sha256(), describe().toString());
+        String task = splits.task() == dev.graft.data.TaskKind.CLASSIFICATION ? "" : " task=" + splits.train().targets();
+        return Checkpointing.fingerprint(backbone.sha256(), splits.train().sha256(), splits.val().sha256(), describe() + task);
     }
 
     /** Token batches of {@code data}: each text, or each text pair as one sequence ({@link PairEncoding#JOINT}). */
-    private static TokenBatches batches(TextTokenizer tokenizer, TextDataset data, LabelMap labels) {
+    private static TokenBatches batches(TextTokenizer tokenizer, TextDataset data, Task task) {
         var tokens = data.hasPairs() ? tokenizer.tokenize(RunProvenance.texts(data), RunProvenance.pairs(data))
                 : tokenizer.tokenize(RunProvenance.texts(data));
-        return TokenBatches.bucketed(tokens, RunProvenance.indices(data, labels), tokenizer.padId());
+        return TokenBatches.bucketed(tokens, Tasks.targets(task, data), tokenizer.padId());
     }
 }

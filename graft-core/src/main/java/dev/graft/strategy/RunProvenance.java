@@ -6,7 +6,9 @@ import dev.graft.data.DatasetSplits;
 import dev.graft.data.LabelMap;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
+import dev.graft.data.TaskKind;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.TaskMetrics;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.training.Inference;
 import java.time.Instant;
@@ -21,8 +23,19 @@ final class RunProvenance {
     private RunProvenance() {
     }
 
+    /** What is known of a run before it is scored: completed by {@link #of} once the metrics are in. */
+    record Draft(String strategy, long seed, Map<String, Object> settings, TextModelSpec backbone) {
+        Provenance complete(DatasetSplits splits, TaskMetrics val, Optional<TaskMetrics> test) {
+            return of(strategy, seed, settings, backbone, splits, val, test);
+        }
+    }
+
+    static Draft partial(String strategy, long seed, Map<String, Object> settings, TextModelSpec backbone, DatasetSplits splits) {
+        return new Draft(strategy, seed, settings, backbone);
+    }
+
     static Provenance of(String strategy, long seed, Map<String, Object> settings, TextModelSpec backbone, DatasetSplits splits,
-                         ClassificationMetrics val, Optional<ClassificationMetrics> test) {
+                         TaskMetrics val, Optional<? extends TaskMetrics> test) {
         Map<String, Provenance.DataFingerprint> data = new LinkedHashMap<>();
         data.put("train", fingerprint(splits.train()));
         data.put("val", fingerprint(splits.val()));
@@ -33,19 +46,25 @@ final class RunProvenance {
         bb.put("license", backbone.license());
         bb.put("source", backbone.source());
         Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("val_accuracy", val.accuracy());
-        metrics.put("val_macro_f1", val.macroF1());
-        test.ifPresent(t -> {
-            metrics.put("test_accuracy", t.accuracy());
-            metrics.put("test_macro_f1", t.macroF1());
-        });
+        if (val instanceof ClassificationMetrics c) {
+            metrics.put("val_accuracy", c.accuracy());
+            metrics.put("val_macro_f1", c.macroF1());
+            test.ifPresent(t -> {
+                metrics.put("test_accuracy", t.value("accuracy"));
+                metrics.put("test_macro_f1", t.value("macro_f1"));
+            });
+        } else {
+            metrics.put("task", splits.task().key());
+            val.values().forEach((k, v) -> metrics.put("val_" + k, v));
+            test.ifPresent(t -> t.values().forEach((k, v) -> metrics.put("test_" + k, v)));
+        }
         return new Provenance(Instant.now().toString(), strategy, seed, settings, data, bb, Versions.all(), metrics, List.of());
     }
 
     static Provenance.DataFingerprint fingerprint(TextDataset d) {
         var src = d.source();
         return new Provenance.DataFingerprint(src.path() == null ? null : src.path().toAbsolutePath().toString(),
-                src.fileSha256(), d.sha256(), d.size(), LabelMap.classCounts(d));
+                src.fileSha256(), d.sha256(), d.size(), d.task() == TaskKind.REGRESSION ? Map.of() : LabelMap.classCounts(d));
     }
 
     static List<String> texts(TextDataset d) {

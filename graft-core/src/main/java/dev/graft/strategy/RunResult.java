@@ -2,6 +2,7 @@ package dev.graft.strategy;
 
 import dev.graft.artifact.Provenance;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.TaskMetrics;
 import dev.graft.training.FitResult;
 import java.util.Optional;
 
@@ -14,11 +15,11 @@ public interface RunResult {
     /** The training history and best epoch. */
     FitResult fit();
 
-    /** The kept model's validation metrics. */
-    ClassificationMetrics validation();
+    /** The kept model's validation metrics (classification: {@link ClassificationMetrics}). */
+    TaskMetrics validation();
 
     /** Its test metrics, when there was a test set. */
-    Optional<ClassificationMetrics> test();
+    Optional<? extends TaskMetrics> test();
 
     /** Wall time spent computing frozen backbone features (0 when the strategy computes none). */
     double embedSeconds();

@@ -3,6 +3,7 @@ package dev.graft.strategy;
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.TaskMetrics;
 import dev.graft.training.FitResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,8 +22,8 @@ import java.util.Optional;
  * @param predictions     the kept model's probabilities by split ({@code "val"}, {@code "test"}), for error
  *                        analysis; empty when the strategy does not keep them
  */
-public record TrainingOutcome(TextClassifier classifier, FitResult fit, ClassificationMetrics validation,
-                              Optional<ClassificationMetrics> test, double embedSeconds, int cacheHits,
+public record TrainingOutcome(TextClassifier classifier, FitResult fit, TaskMetrics validation,
+                              Optional<TaskMetrics> test, double embedSeconds, int cacheHits,
                               Provenance provenance, Map<String, SplitPredictions> predictions) implements RunResult, AutoCloseable {
 
     /** Copies the predictions map. */
@@ -31,9 +32,27 @@ public record TrainingOutcome(TextClassifier classifier, FitResult fit, Classifi
     }
 
     /** An outcome without kept predictions. */
-    public TrainingOutcome(TextClassifier classifier, FitResult fit, ClassificationMetrics validation,
-                           Optional<ClassificationMetrics> test, double embedSeconds, int cacheHits, Provenance provenance) {
+    public TrainingOutcome(TextClassifier classifier, FitResult fit, TaskMetrics validation,
+                           Optional<TaskMetrics> test, double embedSeconds, int cacheHits, Provenance provenance) {
         this(classifier, fit, validation, test, embedSeconds, cacheHits, provenance, Map.of());
+    }
+
+    /**
+     * The validation metrics of a single-label classifier.
+     *
+     * @throws IllegalStateException for another task (multi-label, regression), whose metrics are {@link #validation()}
+     */
+    public ClassificationMetrics classification() {
+        if (validation instanceof ClassificationMetrics c) {
+            return c;
+        }
+        throw new IllegalStateException("this run's task is " + classifier.task().kind().key() + ", not classification");
+    }
+
+    /** The test metrics of a single-label classifier, if there is a test set (see {@link #classification()}). */
+    public Optional<ClassificationMetrics> classificationTest() {
+        classification();
+        return test.map(t -> (ClassificationMetrics) t);
     }
 
     /** Predictions on the test split when there is one, else on the validation split (empty if none were kept). */

@@ -3,7 +3,7 @@ package dev.graft.tracking;
 import dev.graft.artifact.ModelDirectory;
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.TextClassifier;
-import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.TaskMetrics;
 import dev.graft.strategy.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,13 +89,8 @@ public final class TrainingRuns {
         return m;
     }
 
-    private static void scores(String prefix, ClassificationMetrics c, Map<String, Double> m) {
-        m.put(prefix + "accuracy", c.accuracy());
-        m.put(prefix + "macro_precision", c.macroPrecision());
-        m.put(prefix + "macro_recall", c.macroRecall());
-        m.put(prefix + "macro_f1", c.macroF1());
-        m.put(prefix + "weighted_f1", c.weightedF1());
-        c.logLoss().ifPresent(l -> m.put(prefix + "log_loss", l));
+    private static void scores(String prefix, TaskMetrics c, Map<String, Double> m) {
+        c.values().forEach((k, v) -> m.put(prefix + k, v));
     }
 
     /** Copies the small files of a saved model directory ({@link #MODEL_ARTIFACTS}) into the run under {@code model/}. */

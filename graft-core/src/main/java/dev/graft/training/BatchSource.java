@@ -3,6 +3,7 @@ package dev.graft.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dev.graft.task.Targets;
 import java.util.List;
 import java.util.Random;
 
@@ -15,8 +16,13 @@ public interface BatchSource {
     /** Number of examples. */
     int size();
 
-    /** Class index of every example, in order. */
+    /** Class index of every example, in order (single-label classification). */
     int[] labels();
+
+    /** The gold targets of every example, in order; by default the class indices of {@link #labels()}. */
+    default Targets targets() {
+        return new Targets.Classes(labels());
+    }
 
     /** Model inputs for the examples at {@code indices}. */
     NDList inputs(NDManager manager, int[] indices);

@@ -3,21 +3,27 @@ package dev.graft.training;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.graft.task.Targets;
 
-/** Fixed-width feature vectors (e.g. cached embeddings) with their labels. */
+/** Fixed-width feature vectors (e.g. cached embeddings) with their targets. */
 public final class DenseBatches implements BatchSource {
 
     private final float[][] features;
-    private final int[] labels;
+    private final Targets targets;
     private final int width;
 
-    /** Features and labels must have the same length; all vectors the same width. */
+    /** Features and class labels must have the same length; all vectors the same width. */
     public DenseBatches(float[][] features, int[] labels) {
-        if (features.length != labels.length) {
-            throw new IllegalArgumentException(features.length + " feature vectors but " + labels.length + " labels");
+        this(features, new Targets.Classes(labels.clone()));
+    }
+
+    /** Features and targets (of any task) must have the same length; all vectors the same width. */
+    public DenseBatches(float[][] features, Targets targets) {
+        if (features.length != targets.size()) {
+            throw new IllegalArgumentException(features.length + " feature vectors but " + targets.size() + " targets");
         }
         this.features = features;
-        this.labels = labels.clone();
+        this.targets = targets;
         this.width = features.length == 0 ? 0 : features[0].length;
         for (float[] f : features) {
             if (f.length != width) {
@@ -28,12 +34,20 @@ public final class DenseBatches implements BatchSource {
 
     @Override
     public int size() {
-        return labels.length;
+        return targets.size();
     }
 
     @Override
     public int[] labels() {
-        return labels.clone();
+        if (targets instanceof Targets.Classes c) {
+            return c.classes().clone();
+        }
+        throw new IllegalStateException("these examples have " + targets.getClass().getSimpleName() + " targets, not classes");
+    }
+
+    @Override
+    public Targets targets() {
+        return targets;
     }
 
     @Override

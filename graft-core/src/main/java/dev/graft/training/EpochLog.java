@@ -16,12 +16,22 @@ import java.util.Map;
  * @param trainable    trainable parameters in this epoch
  * @param drift        relative L2 distance of each backbone layer group from its pretrained
  *                     weights ({@code ‖w − w₀‖ / ‖w₀‖}); empty when the backbone is not monitored
+ * @param valMetrics   every named validation figure of the task (classification: accuracy, macro_f1, ...;
+ *                     multi-label: micro_f1, map, ...; regression: pearson, rmse, ...)
  */
 public record EpochLog(int epoch, double trainLoss, double valLoss, double valAccuracy, double valMacroF1,
-                       double learningRate, double seconds, boolean improved, long trainable, Map<String, Double> drift) {
+                       double learningRate, double seconds, boolean improved, long trainable, Map<String, Double> drift,
+                       Map<String, Double> valMetrics) {
 
-    /** Copies the drift map. */
+    /** Copies the maps. */
     public EpochLog {
         drift = drift == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drift));
+        valMetrics = valMetrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(valMetrics));
+    }
+
+    /** A classification epoch: its named metrics are accuracy and macro-F1. */
+    public EpochLog(int epoch, double trainLoss, double valLoss, double valAccuracy, double valMacroF1,
+                    double learningRate, double seconds, boolean improved, long trainable, Map<String, Double> drift) {
+        this(epoch, trainLoss, valLoss, valAccuracy, valMacroF1, learningRate, seconds, improved, trainable, drift, null);
     }
 }

@@ -6,7 +6,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 
-/** Batched inference of a classifier module: softmax probabilities without gradients. */
+/** Batched inference of a module: its activated outputs (e.g. softmax probabilities) without gradients. */
 public final class Inference {
 
     private Inference() {
@@ -18,11 +18,22 @@ public final class Inference {
      * @param scopeParent manager under which each batch gets its own short-lived scope
      */
     public static float[][] probabilities(Block model, BatchSource data, int batchSize, NDManager scopeParent) {
+        return outputs(model, data, batchSize, scopeParent, o -> o.softmax(-1));
+    }
+
+    /**
+     * The model's outputs for every example of {@code data}, in order, passed through {@code activate} (a task's
+     * {@code activate}: softmax, sigmoid, de-standardisation).
+     *
+     * @param scopeParent manager under which each batch gets its own short-lived scope
+     */
+    public static float[][] outputs(Block model, BatchSource data, int batchSize, NDManager scopeParent,
+                                    java.util.function.UnaryOperator<NDArray> activate) {
         float[][] out = new float[data.size()][];
         for (int[] idx : data.inferenceBatches(batchSize)) {
             try (NDManager step = scopeParent.newSubManager()) {
-                NDArray probs = model.forward(new ParameterStore(step, false), data.inputs(step, idx), false)
-                        .singletonOrThrow().softmax(-1);
+                NDArray probs = activate.apply(model.forward(new ParameterStore(step, false), data.inputs(step, idx), false)
+                        .singletonOrThrow());
                 int classes = (int) probs.getShape().get(1);
                 float[] flat = probs.toFloatArray();
                 for (int i = 0; i < idx.length; i++) {

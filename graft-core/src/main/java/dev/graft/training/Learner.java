@@ -10,6 +10,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.TaskMetrics;
+import dev.graft.task.ClassificationTask;
+import dev.graft.task.Targets;
+import dev.graft.task.Task;
 import dev.graft.model.ArrayCopies;
 import dev.graft.model.LayerGroup;
 import dev.graft.model.NamedParameters;
@@ -49,6 +53,7 @@ public class Learner {
     private final TrainConfig config;
     private final TrainingPlan plan;
     private final List<TrainingListener> listeners;
+    private final Task task;
 
     /** A learner with {@link TrainingPlan#simple()}. */
     public Learner(Block model, NamedParameters named, TrainConfig config, List<TrainingListener> listeners) {
@@ -63,6 +68,16 @@ public class Learner {
      * @param listeners observers of progress
      */
     public Learner(Block model, NamedParameters named, TrainConfig config, TrainingPlan plan, List<TrainingListener> listeners) {
+        this(model, named, config, plan, null, listeners);
+    }
+
+    /**
+     * A learner for {@code task}: its loss trains the model, its metrics validate each epoch.
+     *
+     * @param task what the model learns; {@code null} for single-label classification over the model's output classes
+     */
+    public Learner(Block model, NamedParameters named, TrainConfig config, TrainingPlan plan, Task task,
+                   List<TrainingListener> listeners) {
         if (plan.needsGroups() && !(named instanceof Splittable)) {
             throw new IllegalArgumentException("this training plan needs layer groups, but " + named.getClass().getSimpleName()
                     + " does not define them (implement Splittable)");
@@ -72,6 +87,12 @@ public class Learner {
         this.config = config;
         this.plan = plan;
         this.listeners = List.copyOf(listeners);
+        this.task = task;
+    }
+
+    /** The task this learner trains for, or {@code null} for classification over the model's output classes. */
+    public Task task() {
+        return task;
     }
 
     /** Seeds DJL's engine (initialisation, dropout) for a repeatable run. */
@@ -166,7 +187,7 @@ public class Learner {
                 }
                 Validation v = validate(val);
                 double score = config.monitor().read(new EpochLog(epoch, 0, v.loss, v.accuracy(), v.macroF1(),
-                        lr, 0, false, trainable, null));
+                        lr, 0, false, trainable, null, v.metrics()));
                 boolean better = config.monitor().improves(score, state.best, config.minDelta());
                 boolean improved = better || (config.monitor().ties(score, state.best, config.minDelta()) && v.loss < state.bestLoss);
                 if (improved) {
@@ -180,7 +201,7 @@ public class Learner {
                 }
                 EpochLog log = new EpochLog(epoch, lossSum / train.size(), v.loss, v.accuracy(), v.macroF1(),
                         lr, (System.nanoTime() - epochStart) / 1e9, improved, trainable,
-                        anchors != null && plan.monitorDrift() ? anchors.drift(params) : Map.of());
+                        anchors != null && plan.monitorDrift() ? anchors.drift(params) : Map.of(), v.metrics());
                 state.history.add(log);
                 state.epoch = epoch;
                 listeners.forEach(l -> l.onEpochEnd(log));
@@ -227,26 +248,28 @@ public class Learner {
      */
     protected double trainStep(NDManager step, BatchSource data, int[] indices) {
         NDList inputs = data.inputs(step, indices);
-        NDArray labels = data.labels(step, indices);
+        NDArray labels = task == null ? data.labels(step, indices) : task.batchTargets(step, data.targets(), indices);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray logits = model.forward(new ParameterStore(step, false), inputs, true).singletonOrThrow();
-            NDArray loss = crossEntropy(logits, labels);
+            NDArray loss = task == null ? crossEntropy(logits, labels) : task.loss(logits, labels);
             collector.backward(loss);
             return loss.getFloat();
         }
     }
 
-    /** Class probabilities for every example, in order (inference mode, no gradients). */
+    /**
+     * The task's activated outputs for every example, in order (inference mode, no gradients): class probabilities
+     * for classification.
+     */
     public float[][] predictProbabilities(BatchSource data) {
         NDManager base = named.namedParameters().values().iterator().next().getArray().getManager();
-        return Inference.probabilities(model, data, config.batchSize(), base);
+        return task == null ? Inference.probabilities(model, data, config.batchSize(), base)
+                : Inference.outputs(model, data, config.batchSize(), base, task::activate);
     }
 
     /** Mean softmax cross-entropy of {@code logits [B, C]} against int64 {@code labels [B]}. */
     public static NDArray crossEntropy(NDArray logits, NDArray labels) {
-        int classes = (int) logits.getShape().get(logits.getShape().dimension() - 1);
-        NDArray target = labels.oneHot(classes).toType(logits.getDataType(), false);
-        return logits.logSoftmax(-1).mul(target).sum(new int[] {-1}).mean().neg();
+        return ClassificationTask.crossEntropy(logits, labels);
     }
 
     private double guardedStep(NDManager base, BatchSource train, int[] idx) {
@@ -364,10 +387,28 @@ public class Learner {
      * What one validation pass measured.
      *
      * @param loss     mean validation loss
-     * @param accuracy accuracy (of classes, or of whatever the objective predicts)
-     * @param macroF1  macro-averaged F1, or NaN where the objective has none
+     * @param accuracy accuracy (of classes, or of whatever the objective predicts), or NaN where the task has none
+     * @param macroF1  macro-averaged F1, or NaN where the task has none
+     * @param metrics  every named figure of the task's metrics
      */
-    public record Validation(double loss, double accuracy, double macroF1) {
+    public record Validation(double loss, double accuracy, double macroF1, Map<String, Double> metrics) {
+
+        /** Copies the metrics. */
+        public Validation {
+            metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+        }
+
+        /** A validation with accuracy and macro-F1 as its only named figures. */
+        public Validation(double loss, double accuracy, double macroF1) {
+            this(loss, accuracy, macroF1, named(accuracy, macroF1));
+        }
+
+        private static Map<String, Double> named(double accuracy, double macroF1) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("accuracy", accuracy);
+            m.put("macro_f1", macroF1);
+            return m;
+        }
     }
 
     /**
@@ -376,6 +417,12 @@ public class Learner {
      * {@link #trainStep}, for another objective.
      */
     protected Validation validate(BatchSource val) {
+        if (task != null) {
+            float[][] outputs = predictProbabilities(val);
+            Targets gold = val.targets();
+            TaskMetrics m = task.score(outputs, gold);
+            return new Validation(task.validationLoss(outputs, gold), m.value("accuracy"), m.value("macro_f1"), m.values());
+        }
         float[][] probs = predictProbabilities(val);
         int[] gold = val.labels();
         int[] pred = new int[probs.length];

@@ -1,5 +1,6 @@
 package dev.graft.training;
 
+import dev.graft.task.Targets;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -16,17 +17,17 @@ import java.util.Random;
 public final class TokenBatches implements BatchSource {
 
     private final List<TokenizedText> texts;
-    private final int[] labels;
+    private final Targets targets;
     private final long padId;
     private final boolean bucketing;
     private final int fixedLength;
 
-    private TokenBatches(List<TokenizedText> texts, int[] labels, long padId, boolean bucketing, int fixedLength) {
-        if (texts.size() != labels.length) {
-            throw new IllegalArgumentException(texts.size() + " texts but " + labels.length + " labels");
+    private TokenBatches(List<TokenizedText> texts, Targets targets, long padId, boolean bucketing, int fixedLength) {
+        if (texts.size() != targets.size()) {
+            throw new IllegalArgumentException(texts.size() + " texts but " + targets.size() + " targets");
         }
         this.texts = List.copyOf(texts);
-        this.labels = labels.clone();
+        this.targets = targets;
         this.padId = padId;
         this.bucketing = bucketing;
         this.fixedLength = fixedLength;
@@ -34,27 +35,40 @@ public final class TokenBatches implements BatchSource {
 
     /** Dynamic padding with length bucketing (the default). */
     public static TokenBatches bucketed(List<TokenizedText> texts, int[] labels, long padId) {
-        return new TokenBatches(texts, labels, padId, true, 0);
+        return new TokenBatches(texts, new Targets.Classes(labels.clone()), padId, true, 0);
+    }
+
+    /** {@link #bucketed(List, int[], long)} for the targets of any task. */
+    public static TokenBatches bucketed(List<TokenizedText> texts, Targets targets, long padId) {
+        return new TokenBatches(texts, targets, padId, true, 0);
     }
 
     /** Dynamic padding in uniformly shuffled batches (no bucketing). */
     public static TokenBatches shuffled(List<TokenizedText> texts, int[] labels, long padId) {
-        return new TokenBatches(texts, labels, padId, false, 0);
+        return new TokenBatches(texts, new Targets.Classes(labels.clone()), padId, false, 0);
     }
 
     /** Every batch padded to {@code length} tokens, as Hugging Face's default does (for comparison). */
     public static TokenBatches fixedLength(List<TokenizedText> texts, int[] labels, long padId, int length) {
-        return new TokenBatches(texts, labels, padId, false, length);
+        return new TokenBatches(texts, new Targets.Classes(labels.clone()), padId, false, length);
     }
 
     @Override
     public int size() {
-        return labels.length;
+        return targets.size();
+    }
+
+    @Override
+    public Targets targets() {
+        return targets;
     }
 
     @Override
     public int[] labels() {
-        return labels.clone();
+        if (targets instanceof Targets.Classes c) {
+            return c.classes().clone();
+        }
+        throw new IllegalStateException("these texts have " + targets.getClass().getSimpleName() + " targets, not classes");
     }
 
     /** Token count of example {@code i}. */

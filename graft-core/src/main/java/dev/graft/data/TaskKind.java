@@ -1,0 +1,45 @@
+package dev.graft.data;
+
+import java.util.Locale;
+
+/**
+ * What a data set's targets are, and so which task a model learns from it: one class per example, a set of labels
+ * per example, or a number per example. The task layer ({@code dev.graft.task}) turns each kind into a head, a loss,
+ * metrics and decoding; the data layer only reads and checks targets of the kind.
+ */
+public enum TaskKind {
+    /** One class per example (softmax, cross-entropy). */
+    CLASSIFICATION("classification"),
+    /** Any number of labels per example, from a fixed list (sigmoid per label, binary cross-entropy). */
+    MULTI_LABEL("multi-label"),
+    /** A real number per example (a linear output, squared error on the standardised target). */
+    REGRESSION("regression");
+
+    private final String key;
+
+    TaskKind(String key) {
+        this.key = key;
+    }
+
+    /** The name in manifests, provenance and arguments: {@code classification}, {@code multi-label}, {@code regression}. */
+    public String key() {
+        return key;
+    }
+
+    /**
+     * Parses a kind by {@link #key()} (case-insensitive; {@code multilabel}, {@code multi_label} and
+     * {@code single-label} are accepted too).
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static TaskKind parse(String s) {
+        String k = s.strip().toLowerCase(Locale.ROOT).replace('_', '-');
+        return switch (k) {
+            case "classification", "single-label", "classify" -> CLASSIFICATION;
+            case "multi-label", "multilabel" -> MULTI_LABEL;
+            case "regression", "regress" -> REGRESSION;
+            default -> throw new IllegalArgumentException("Unknown task '" + s
+                    + "'; use classification, multi-label or regression.");
+        };
+    }
+}
