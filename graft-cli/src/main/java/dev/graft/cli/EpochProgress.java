@@ -45,6 +45,14 @@ final class EpochProgress implements TrainingListener {
     private static String classificationLine(EpochLog log) {
         String drift = log.drift().entrySet().stream().max(Map.Entry.comparingByValue())
                 .map(e -> String.format(Locale.ROOT, "  drift max %.4f (%s)", e.getValue(), e.getKey())).orElse("");
+        if (Double.isNaN(log.valAccuracy()) && !log.valMetrics().isEmpty()) {
+            // another task than classification: its first figures (multi-label micro/macro F1, regression RMSE, ...)
+            StringBuilder figures = new StringBuilder();
+            log.valMetrics().entrySet().stream().limit(4).forEach(e -> figures.append(String.format(Locale.ROOT, "  val_%s %.4f",
+                    e.getKey(), e.getValue())));
+            return String.format(Locale.ROOT, "epoch %3d  train_loss %.4f  val_loss %.4f%s%s%s", log.epoch(), log.trainLoss(),
+                    log.valLoss(), figures, drift, log.improved() ? "  *" : "");
+        }
         return String.format(Locale.ROOT, "epoch %3d  train_loss %.4f  val_loss %.4f  val_acc %.4f  val_macro_f1 %.4f%s%s",
                 log.epoch(), log.trainLoss(), log.valLoss(), log.valAccuracy(), log.valMacroF1(), drift, log.improved() ? "  *" : "");
     }

@@ -39,6 +39,7 @@ public final class TrackingListener implements TrainingListener {
         m.put("val_loss", log.valLoss());
         m.put("val_accuracy", log.valAccuracy());
         m.put("val_macro_f1", log.valMacroF1());
+        log.valMetrics().forEach((k, v) -> m.putIfAbsent("val_" + k, v));
         m.put("lr", log.learningRate());
         m.put("epoch_seconds", log.seconds());
         safely(() -> run.logMetrics(m, log.epoch()));
