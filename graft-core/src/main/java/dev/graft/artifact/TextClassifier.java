@@ -445,7 +445,7 @@ public final class TextClassifier implements AutoCloseable {
             TextModelSpec spec = TextModels.fromDirectory(bbDir, trainedOn); // the weights must be those it was trained on
             Task task = m.task(manifestFile);
             Path headFile = ModelDirectory.resolveInside(dir, m.head().file());
-            HeadLabels.check(headFile, m.labels(), manifestFile);
+            HeadLabels.check(headFile, task.outputNames(), manifestFile);
             HeadConfig hc = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
             NDManager manager = NDManager.newBaseManager();
             DjlTextEncoder peftEncoder = null;
