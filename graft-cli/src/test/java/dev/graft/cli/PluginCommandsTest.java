@@ -110,7 +110,7 @@ class PluginCommandsTest {
 
             CliHarness.Result usage = CliHarness.run("echo-plugin", "--txt", "x");
             assertEquals(2, usage.code(), usage::toString);
-            assertTrue(usage.err().contains("Unknown option: '--txt'")
+            assertTrue(usage.err().contains("Unknown options: '--txt'")
                     && usage.err().contains("Run 'graft echo-plugin --help' to see the options."), usage::toString);
         } finally {
             thread.setContextClassLoader(before);
