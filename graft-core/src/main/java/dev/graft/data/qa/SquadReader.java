@@ -140,8 +140,8 @@ public final class SquadReader {
                 sawData = true;
                 int article = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    String where = "data[" + article + "] (line " + p.currentLocation().getLineNr() + ", column "
-                            + p.currentLocation().getColumnNr() + ")";
+                    String where = "data[" + article + "] (line " + p.currentTokenLocation().getLineNr() + ", column "
+                            + p.currentTokenLocation().getColumnNr() + ")";
                     readArticle(p.readValueAsTree(), where);
                     article++;
                 }
