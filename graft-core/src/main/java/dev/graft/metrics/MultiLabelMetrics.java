@@ -33,9 +33,9 @@ import java.util.OptionalDouble;
  * @param hammingLoss            fraction of (example, label) decisions that are wrong
  * @param perLabel               per-label scores, in label order
  */
-public record MultiLabelMetrics(int n, List<String> labels, double microPrecision, double microRecall,
+public record MultiLabelMetrics(long n, List<String> labels, double microPrecision, double microRecall,
         double microF1, double macroPrecision, double macroRecall, double macroF1, OptionalDouble meanAveragePrecision,
-        List<String> labelsWithoutPositives, double subsetAccuracy, double hammingLoss, List<LabelScores> perLabel) {
+        List<String> labelsWithoutPositives, double subsetAccuracy, double hammingLoss, List<LabelScores> perLabel) implements TaskMetrics {
 
     /** Copies the lists and checks ranges. */
     public MultiLabelMetrics {

@@ -18,7 +18,7 @@ import java.util.Map;
  * @param pearson  Pearson correlation of gold and predicted, or NaN
  * @param spearman Spearman rank correlation, or NaN
  */
-public record RegressionMetrics(int n, double rmse, double mae, double r2, double pearson, double spearman) {
+public record RegressionMetrics(long n, double rmse, double mae, double r2, double pearson, double spearman) implements TaskMetrics {
 
     /**
      * Scores predictions.
