@@ -18,7 +18,7 @@ import java.util.Map;
  * @param head          the trained head, stored in {@code head.safetensors}
  * @param labels        class labels in index order
  * @param input         what the model reads: {@code null} (every manifest before text pairs) or type {@code text} for
- *                      single texts, type {@code text-pair} with its {@link PairEncoding} for pairs
+ *                      single texts, type {@code text-pair} with its {@link dev.graft.model.text.PairEncoding} for pairs
  * @param taskSettings  the task's kind and what its decoding needs (multi-label thresholds, the regression target's
  *                      scale); {@code null} for classification (every manifest before other tasks)
  */
