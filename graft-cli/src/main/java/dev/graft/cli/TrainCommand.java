@@ -8,7 +8,10 @@ import dev.graft.report.ReportData;
 import dev.graft.data.TaskKind;
 import dev.graft.task.Task;
 import dev.graft.task.Tasks;
+import dev.graft.selection.FrozenFeatureBaselines;
 import dev.graft.selection.TransferCheck;
+import dev.graft.report.HtmlReport;
+import java.util.List;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuning;
@@ -134,8 +137,14 @@ final class TrainCommand implements Callable<Integer> {
                 metrics.put("baselines", b.toMap());
                 recorder.logMetrics(b.trackingMetrics(), outcome.fit().history().size());
             });
+            List<FrozenFeatureBaselines.Score> linear = noBaseline ? List.of() : linearBaselines(backbone, splits, outcome, feConfig, err);
+            if (!linear.isEmpty()) {
+                metrics.put("baselines", linear.stream().map(FrozenFeatureBaselines.Score::toMap).toList());
+            }
+            List<HtmlReport.Table> tables = linear.isEmpty() ? List.of()
+                    : List.of(FrozenFeatureBaselines.table(linear, outcome.validation(), outcome.test()));
             boolean replaced = outcome.classifier().save(out, provenance, metrics, staging -> recorder.writeReport(
-                    () -> ReportData.of(recorder.runName(), outcome).withBaselines(baselines), provenance, staging));
+                    () -> ReportData.of(recorder.runName(), outcome).withBaselines(baselines), tables, provenance, staging));
             if (fineTune) {
                 checkpoints.finished();
             }
@@ -152,6 +161,11 @@ final class TrainCommand implements Callable<Integer> {
                 b.summary(options.strategy).forEach(stdout::println);
                 stdout.println();
             });
+            for (FrozenFeatureBaselines.Score b : linear) {
+                stdout.printf(Locale.ROOT, "Baseline %s (%s):%n", b.name(), b.note());
+                stdout.print(b.test().orElse(b.validation()).toTable());
+                stdout.println();
+            }
             if (fineTune) {
                 stdout.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%n", outcome.fit().seconds(), total);
                 stdout.println(ParameterLine.of(metrics));
@@ -166,6 +180,24 @@ final class TrainCommand implements Callable<Integer> {
             stdout.flush();
         }
         return 0;
+    }
+
+    /**
+     * The linear baselines on frozen features of a multi-label or regression run (none for classification, which has
+     * {@link TransferCheck}); empty, with a warning, when they fail: a trained model is never lost to them.
+     */
+    private List<FrozenFeatureBaselines.Score> linearBaselines(TextModelSpec backbone, DatasetSplits splits, TrainingOutcome outcome,
+                                                              FeatureExtractionConfig feConfig, PrintStream err) {
+        if (splits.task() == TaskKind.CLASSIFICATION) {
+            return List.of();
+        }
+        try {
+            FeatureExtraction fe = new FeatureExtraction(feConfig != null ? feConfig : options.featureExtractionConfig());
+            return FrozenFeatureBaselines.of(fe, backbone, splits, outcome.classifier().task(), options.seed, new BarProgress(err, quiet));
+        } catch (RuntimeException e) {
+            err.println("warning: could not fit the baselines (" + e.getMessage() + "); the model is saved without them.");
+            return List.of();
+        }
     }
 
     /** Where this run's checkpoints go ({@code --resume}, {@code --checkpoint-dir}, {@code --checkpoint-every}). */
