@@ -95,6 +95,12 @@ final class TrainingOptions {
             + " (default: ${DEFAULT-VALUE}; for regression: loss).")
     String monitor;
 
+    @Option(names = "--head-solver", paramLabel = "closed-form|gradient",
+            description = "Feature extraction, multi-label or regression with a linear head: solve it in closed form with"
+                    + " cross-validated regularisation (closed-form: one-vs-rest logistic regression or ridge regression, the"
+                    + " default) or train it by gradient descent like a classifier's head (gradient).")
+    String headSolver;
+
     @Option(names = "--class-weights", paramLabel = "none|balanced",
             description = "Classification: weight each class's loss by n / (classes * count) for imbalanced data (balanced), or not (none, the default).")
     String classWeights;
@@ -285,6 +291,9 @@ final class TrainingOptions {
     /** Checks the split settings before any data or model is read, for a command that trains (and so needs validation data). */
     void checkSplitSettings() {
         checkSplitSettings(true);
+        if (headSolver != null && !headSolver.equals("closed-form") && !headSolver.equals("gradient")) {
+            throw new IllegalArgumentException("Unknown --head-solver '" + headSolver + "'; use closed-form or gradient.");
+        }
     }
 
     /** Checks the split settings before any data or model is read; {@code needsValidation}: refuse settings that leave none. */
@@ -336,7 +345,8 @@ final class TrainingOptions {
 
     FeatureExtractionConfig featureExtractionConfig() {
         FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
-        c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout).withOptimizer(optimizer(c.optimizer()));
+        c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout).withOptimizer(optimizer(c.optimizer()))
+                .withClosedFormHead(!"gradient".equals(headSolver));
         return threads == null ? c : c.withThreads(threads);
     }
 

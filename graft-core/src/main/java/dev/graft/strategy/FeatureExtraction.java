@@ -19,6 +19,7 @@ import dev.graft.training.DenseBatches;
 import dev.graft.training.FitResult;
 import dev.graft.training.Learner;
 import dev.graft.training.LrFinder;
+import dev.graft.training.TrainConfig;
 import dev.graft.training.TrainingPlan;
 import dev.graft.training.TrainingListener;
 import dev.graft.util.Progress;
@@ -139,10 +140,18 @@ public final class FeatureExtraction {
         try {
             ClassifierHead head = new ClassifierHead(new HeadConfig(dim, task.outputWidth(), config.hiddenUnits(), config.dropout()));
             head.initialize(manager);
-            Learner learner = new Learner(head, head, TaskTraining.config(config.training(), task), config.plan(), task, listeners);
-            FitResult fit = learner.fit(new DenseBatches(trainX, Tasks.targets(task, splits.train())), new DenseBatches(valX, valY));
             TextClassifier classifier = new TextClassifier(backbone, head, task, NAME,
                     splits.hasPairs() ? PairEncoding.SEPARATE : null, manager);
+            TrainConfig training = TaskTraining.config(config.training(), task);
+            Targets trainY = Tasks.targets(task, splits.train());
+            FitResult fit;
+            if (config.closedFormHead() && ClosedFormHead.applies(task, config.hiddenUnits())) {
+                fit = ClosedFormHead.fit(head, task, trainX, trainY, valX, valY, training, classifier::probabilitiesOfEmbeddings);
+                listeners.forEach(l -> l.onEpochEnd(fit.history().get(0)));
+            } else {
+                Learner learner = new Learner(head, head, training, config.plan(), task, listeners);
+                fit = learner.fit(new DenseBatches(trainX, trainY), new DenseBatches(valX, valY));
+            }
             float[][] valOut = classifier.probabilitiesOfEmbeddings(valX);
             classifier.calibrate(valOut, valY);
             float[][] testOut = testX == null ? null : classifier.probabilitiesOfEmbeddings(testX);

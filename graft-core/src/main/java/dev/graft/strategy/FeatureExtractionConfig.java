@@ -19,9 +19,13 @@ import java.util.Objects;
  * @param threads         CPU threads for the backbone
  * @param cacheDir        where embeddings are cached
  * @param optimizer       how the head is optimised (AdamW by default; SGD with momentum)
+ * @param closedFormHead  solve a linear head of a multi-label or regression task in closed form with cross-validated
+ *                        regularisation (one-vs-rest logistic regression, ridge regression) instead of training it by
+ *                        gradient descent (the default, measured better; single-label classifiers always use gradient
+ *                        descent)
  */
 public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConfig training, int encodeBatchSize,
-                                      int threads, Path cacheDir, OptimizerSpec optimizer) {
+                                      int threads, Path cacheDir, OptimizerSpec optimizer, boolean closedFormHead) {
 
     /** Validates the fields. */
     public FeatureExtractionConfig {
@@ -45,6 +49,12 @@ public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConf
         this(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, OptimizerSpec.adamW());
     }
 
+    /** Settings with a closed-form head where it applies. */
+    public FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConfig training, int encodeBatchSize, int threads,
+                                   Path cacheDir, OptimizerSpec optimizer) {
+        this(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, optimizer, true);
+    }
+
     /** Linear head with dropout 0.1, {@link TrainConfig#defaults()}, batch 32, all cores, cache under GRAFT_HOME. */
     public static FeatureExtractionConfig defaults() {
         return new FeatureExtractionConfig(0, 0.1, TrainConfig.defaults(), 32, Runtime.getRuntime().availableProcessors(),
@@ -53,32 +63,37 @@ public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConf
 
     /** Copy with other training settings. */
     public FeatureExtractionConfig withTraining(TrainConfig v) {
-        return new FeatureExtractionConfig(hiddenUnits, dropout, v, encodeBatchSize, threads, cacheDir, optimizer);
+        return new FeatureExtractionConfig(hiddenUnits, dropout, v, encodeBatchSize, threads, cacheDir, optimizer, closedFormHead);
     }
 
     /** Copy with a hidden layer of {@code v} units (0 = none). */
     public FeatureExtractionConfig withHiddenUnits(int v) {
-        return new FeatureExtractionConfig(v, dropout, training, encodeBatchSize, threads, cacheDir, optimizer);
+        return new FeatureExtractionConfig(v, dropout, training, encodeBatchSize, threads, cacheDir, optimizer, closedFormHead);
     }
 
     /** Copy with another dropout. */
     public FeatureExtractionConfig withDropout(double v) {
-        return new FeatureExtractionConfig(hiddenUnits, v, training, encodeBatchSize, threads, cacheDir, optimizer);
+        return new FeatureExtractionConfig(hiddenUnits, v, training, encodeBatchSize, threads, cacheDir, optimizer, closedFormHead);
     }
 
     /** Copy with another thread count. */
     public FeatureExtractionConfig withThreads(int v) {
-        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, v, cacheDir, optimizer);
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, v, cacheDir, optimizer, closedFormHead);
     }
 
     /** Copy with another cache directory. */
     public FeatureExtractionConfig withCacheDir(Path v) {
-        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, v, optimizer);
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, v, optimizer, closedFormHead);
     }
 
     /** Copy with another optimiser for the head. */
     public FeatureExtractionConfig withOptimizer(OptimizerSpec v) {
-        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, v);
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, v, closedFormHead);
+    }
+
+    /** Copy solving (or not) a linear multi-label or regression head in closed form. */
+    public FeatureExtractionConfig withClosedFormHead(boolean v) {
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, optimizer, v);
     }
 
     /** The head's training plan: this optimiser, nothing frozen, one learning rate. */
@@ -104,6 +119,7 @@ public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConf
         m.put("seed", training.seed());
         m.put("encode_batch_size", encodeBatchSize);
         m.put("threads", threads);
+        m.put("closed_form_head", closedFormHead);
         return m;
     }
 }
