@@ -25,7 +25,8 @@ import org.apache.commons.csv.CSVRecord;
  * are included; hidden files and folders, Graft model folders and non-image files are skipped and
  * counted, class folders without images named), or a CSV/TSV
  * with a path column and a label column (paths relative to the CSV's folder; a listed file that
- * does not exist is an error naming it).
+ * does not exist is an error naming it). The label column of a CSV holds classes, label lists or numbers as a
+ * {@link TargetFormat} says, each checked as it is read; class folders hold classes.
  */
 public final class ImageDataReader {
 

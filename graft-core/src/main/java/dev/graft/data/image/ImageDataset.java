@@ -315,8 +315,8 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
     private void requireExamples(String split, String argument, double fraction, List<ImageExample> part) {
         if (fraction > 0 && part.isEmpty()) {
             throw new DataException("A " + split + " share of " + fraction + " (" + argument + ") of " + source + " (" + size()
-                    + " images) gives the " + split + " split no images: no class is large enough for its share to round to one"
-                    + " image (every class with 3 or more gives one). Add images, raise the share, or give a separate "
+                    + " images) gives the " + split + " split no images: no " + (task() == TaskKind.CLASSIFICATION ? "class" : "stratum")
+                    + " is large enough for its share to round to one image (every one with 3 or more gives one). Add images, raise the share, or give a separate "
                     + split + " folder.");
         }
     }
