@@ -72,4 +72,20 @@ public final class ModelDirectory {
         }
         return p;
     }
+
+    /**
+     * The task kind a model directory's manifest records (classification for manifests without task settings), read
+     * without loading the model.
+     *
+     * @throws IllegalArgumentException naming the file when the manifest is missing or unreadable
+     */
+    public static dev.graft.data.TaskKind taskKind(Path dir) {
+        Path manifest = dir.resolve(MANIFEST);
+        try {
+            return Json.read(manifest, ModelManifest.class).taskKind();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException("Cannot read " + manifest + " (" + e.getMessage() + "). Pass a directory written by"
+                    + " `graft train`.", e);
+        }
+    }
 }

@@ -18,13 +18,15 @@ import java.util.Map;
 /**
  * Multi-label classification: an independent sigmoid per label, binary cross-entropy averaged over labels and
  * examples, a decision threshold per label (0.5 until {@link #calibrated} tunes each on validation to maximise its
- * F1), and micro/macro F1, mAP and subset accuracy. A prediction is every label whose probability reaches its
+ * F1, for labels with at least {@value #MIN_POSITIVES_TO_TUNE} validation examples), and micro/macro F1, mAP and subset accuracy. A prediction is every label whose probability reaches its
  * threshold.
  */
 public final class MultiLabelTask implements Task {
 
     /** The threshold of a label before calibration. */
     public static final float DEFAULT_THRESHOLD = 0.5f;
+    /** Fewest validation examples with a label for its threshold to be tuned; a rarer label keeps {@value #DEFAULT_THRESHOLD}. */
+    public static final int MIN_POSITIVES_TO_TUNE = 20;
 
     private final List<String> names;
     private final Map<String, Integer> index = new HashMap<>();
@@ -174,7 +176,20 @@ public final class MultiLabelTask implements Task {
     /** This task with each label's threshold tuned on validation to maximise that label's F1. */
     @Override
     public Task calibrated(float[][] activated, Targets gold) {
-        return new MultiLabelTask(names, separator, ThresholdTuning.perLabelF1(((Targets.LabelSets) gold).labels(), activated));
+        boolean[][] y = ((Targets.LabelSets) gold).labels();
+        float[] tuned = ThresholdTuning.perLabelF1(y, activated);
+        for (int j = 0; j < tuned.length; j++) {
+            int positives = 0;
+            for (boolean[] row : y) {
+                positives += row[j] ? 1 : 0;
+            }
+            if (positives < MIN_POSITIVES_TO_TUNE) {
+                // a threshold fitted to a handful of validation examples mostly fits their noise (measured: 0.002 from
+                // about 10 positives, predicting the label for nearly everything)
+                tuned[j] = DEFAULT_THRESHOLD;
+            }
+        }
+        return new MultiLabelTask(names, separator, tuned);
     }
 
     @Override

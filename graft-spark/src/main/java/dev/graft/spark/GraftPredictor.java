@@ -120,6 +120,12 @@ public class GraftPredictor extends Transformer {
             throw new IllegalArgumentException("batchSize must be ≥ 1 and threads ≥ 0 (0 = spark.task.cpus)");
         }
         Path dir = Path.of(getModelDir());
+        dev.graft.data.TaskKind task = dev.graft.artifact.ModelDirectory.taskKind(dir);
+        if (task != dev.graft.data.TaskKind.CLASSIFICATION) {
+            // its outputs are label probabilities or a value, not class probabilities: an argmax would be wrong
+            throw new IllegalArgumentException("GraftPredictor predicts with single-label classifiers; " + dir + " is a "
+                    + task.key() + " model. Predict with it through `graft predict` or the Java API (TextClassifier.decode).");
+        }
         ModelSource src = ModelSource.directory(dataset.sparkSession().sparkContext(), dir, ModelFingerprint.of(dir), getShipModel());
         int batch = getBatchSize();
         int requestedThreads = getThreads();
