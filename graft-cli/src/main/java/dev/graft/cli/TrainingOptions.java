@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import ai.djl.Device;
 import dev.graft.data.DatasetSplits;
+import dev.graft.task.DecisionThreshold;
 import dev.graft.task.TaskOptions;
 import dev.graft.data.LabelMap;
 import dev.graft.data.Splits;
@@ -91,7 +92,8 @@ final class TrainingOptions {
     Integer patience;
 
     @Option(names = "--monitor", defaultValue = "macro_f1", paramLabel = "METRIC", description = "Validation metric that picks the best epoch:"
-            + " macro_f1, accuracy or loss; multi-label also micro_f1, map, subset_accuracy; regression pearson, spearman, r2, rmse, mae"
+            + " macro_f1, accuracy or loss; two classes also roc_auc, pr_auc; multi-label also micro_f1, map, subset_accuracy;"
+            + " regression pearson, spearman, r2, rmse, mae"
             + " (default: ${DEFAULT-VALUE}; for regression: loss).")
     String monitor;
 
@@ -104,6 +106,17 @@ final class TrainingOptions {
     @Option(names = "--class-weights", paramLabel = "none|balanced",
             description = "Classification: weight each class's loss by n / (classes * count) for imbalanced data (balanced), or not (none, the default).")
     String classWeights;
+
+    @Option(names = "--positive-label", paramLabel = "LABEL",
+            description = "Two-class classification: the positive class, whose probability ROC-AUC, PR-AUC and --decision-threshold"
+                    + " score (default: the second class in label order).")
+    String positiveLabel;
+
+    @Option(names = "--decision-threshold", paramLabel = "tune:METRIC|P|none",
+            description = "Two-class classification: predict the positive class when its probability is at least P, or at a"
+                    + " threshold tuned on the validation set after training to maximise METRIC (f1, balanced_accuracy, mcc or"
+                    + " accuracy); saved with the model and used by predict and evaluate (default: none, the most probable class).")
+    String decisionThreshold;
 
     @Option(names = "--huber-delta", paramLabel = "D",
             description = "Regression: Huber loss with this delta on the standardised target instead of squared error (default: squared error).")
@@ -414,7 +427,7 @@ final class TrainingOptions {
         return Splits.withDatasets(trainSet, valSet, testSet, seed);
     }
 
-    /** The task choices of --class-weights, --huber-delta and --target-name. */
+    /** The task choices of --class-weights, --positive-label, --decision-threshold, --huber-delta and --target-name. */
     TaskOptions taskOptions() {
         boolean balanced = false;
         if (classWeights != null) {
@@ -424,7 +437,15 @@ final class TrainingOptions {
                 default -> throw new IllegalArgumentException("Unknown --class-weights '" + classWeights + "'; use none or balanced.");
             }
         }
-        return new TaskOptions(balanced, targetName, huberDelta == null ? 0 : huberDelta);
+        DecisionThreshold threshold = DecisionThreshold.NONE;
+        if (decisionThreshold != null) {
+            try {
+                threshold = DecisionThreshold.parse(decisionThreshold);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--decision-threshold: " + e.getMessage() + ".");
+            }
+        }
+        return new TaskOptions(balanced, targetName, huberDelta == null ? 0 : huberDelta, positiveLabel, threshold);
     }
 
     void report(DatasetSplits splits, PrintStream err, boolean quiet) {

@@ -66,9 +66,9 @@ class TrainReportTrackingTest {
         String html = Files.readString(model.resolve("report.html"), StandardCharsets.UTF_8);
         assertFalse(Pattern.compile("(?i)(src|href)\\s*=\\s*[\"']?(https?:)?//").matcher(html).find(), "no external references");
         assertFalse(html.contains("<script>"), "example text must be escaped");
-        assertEquals(5, html.split("src=\"data:image/png;base64,", -1).length - 1);
+        assertEquals(7, html.split("src=\"data:image/png;base64,", -1).length - 1, "five charts, and ROC and PR curves for two classes");
         assertTrue(html.contains("tiny run") && html.contains("Most confident mistakes (validation)"), "title and section");
-        for (String png : List.of("loss", "val_scores", "learning_rate", "confusion_matrix", "class_balance")) {
+        for (String png : List.of("loss", "val_scores", "learning_rate", "confusion_matrix", "roc", "precision_recall", "class_balance")) {
             assertNotNull(ImageIO.read(model.resolve("plots/" + png + ".png").toFile()), png);
         }
         try (var entries = Files.list(model.getParent())) {

@@ -166,9 +166,10 @@ public final class ImageClassifier implements AutoCloseable {
         if (task().kind() != TaskKind.CLASSIFICATION) {
             throw new IllegalStateException("this model's task is " + task().kind().key() + ": decode its outputs with decode()");
         }
+        dev.graft.task.ClassificationTask classes = (dev.graft.task.ClassificationTask) task();
         List<Prediction> out = new ArrayList<>();
         for (float[] p : probabilities(images)) {
-            int k = Inference.argmax(p);
+            int k = classes.predict(p); // the most probable class, or the positive class at its decision threshold
             out.add(new Prediction(labels.label(k), p[k], p));
         }
         return out;

@@ -105,9 +105,13 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
      */
     public record TaskSettings(String kind, Map<String, Object> settings) {
 
-        /** The settings of {@code task}, or {@code null} for classification (whose manifests carry none). */
+        /**
+         * The settings of {@code task}, or {@code null} for a classifier without any (whose manifest stays v1/v2, as
+         * older Graft wrote it); a two-class classifier with a decision threshold has them.
+         */
         public static TaskSettings of(Task task) {
-            return task.kind() == TaskKind.CLASSIFICATION ? null : new TaskSettings(task.kind().key(), task.settings());
+            return task.kind() == TaskKind.CLASSIFICATION && task.settings().isEmpty() ? null
+                    : new TaskSettings(task.kind().key(), task.settings());
         }
     }
 
@@ -132,7 +136,7 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
             try {
                 TaskKind.parse(String.valueOf(taskSettings.kind()));
             } catch (IllegalArgumentException e) {
-                require(file, false, "'task_settings.kind' (multi-label or regression)");
+                require(file, false, "'task_settings.kind' (classification, multi-label or regression)");
             }
         }
         require(file, backbone != null, "'backbone'");

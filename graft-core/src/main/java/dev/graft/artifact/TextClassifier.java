@@ -257,7 +257,8 @@ public final class TextClassifier implements AutoCloseable {
     }
 
     /**
-     * Turns probability rows into predictions (single-label classification).
+     * Turns probability rows into predictions (single-label classification: the most probable class, or for a
+     * two-class model with a decision threshold, the positive class when its probability reaches it).
      *
      * @throws IllegalStateException for a multi-label or regression model: use {@link #decode}
      */
@@ -265,9 +266,10 @@ public final class TextClassifier implements AutoCloseable {
         if (task().kind() != TaskKind.CLASSIFICATION) {
             throw new IllegalStateException("this model's task is " + task().kind().key() + ": decode its outputs with decode()");
         }
+        dev.graft.task.ClassificationTask classes = (dev.graft.task.ClassificationTask) task();
         List<Prediction> out = new ArrayList<>(probabilities.length);
         for (float[] p : probabilities) {
-            int k = Inference.argmax(p);
+            int k = classes.predict(p); // the most probable class, or the positive class at its decision threshold
             out.add(new Prediction(labels.label(k), p[k], p));
         }
         return out;

@@ -6,6 +6,7 @@ import dev.graft.data.LabelMap;
 import dev.graft.data.TextDataset;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.metrics.TaskMetrics;
+import dev.graft.task.ClassificationTask;
 import dev.graft.task.Targets;
 import dev.graft.task.Tasks;
 import dev.graft.util.Progress;
@@ -25,10 +26,12 @@ public final class Evaluator {
     public static Evaluation evaluate(TextClassifier model, TextDataset data, Progress progress) {
         LabelMap labels = model.labels();
         labels.requireKnownLabels(data);
-        List<Prediction> predictions = model.toPredictions(model.probabilities(data, progress));
+        float[][] probabilities = model.probabilities(data, progress);
+        List<Prediction> predictions = model.toPredictions(probabilities);
         int[] gold = data.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
-        int[] pred = predictions.stream().mapToInt(p -> labels.indexOf(p.label())).toArray();
-        return new Evaluation(data, predictions, ClassificationMetrics.of(gold, pred, labels.labels()));
+        // the task decides as the predictions did, and adds ROC-AUC and PR-AUC for two classes
+        ClassificationMetrics metrics = ((ClassificationTask) model.task()).score(probabilities, new Targets.Classes(gold));
+        return new Evaluation(data, predictions, metrics);
     }
 
     /**

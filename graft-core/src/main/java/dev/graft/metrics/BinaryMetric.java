@@ -46,6 +46,26 @@ public enum BinaryMetric {
         }
     }
 
+    /** The snake_case name used in files and options: {@code f1}, {@code balanced_accuracy}, {@code mcc}, {@code accuracy}. */
+    public String key() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Parses a {@link #key()} (case-insensitive, {@code -} for {@code _} accepted).
+     *
+     * @throws IllegalArgumentException naming the accepted metrics
+     */
+    public static BinaryMetric parse(String s) {
+        String k = s.strip().toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+        for (BinaryMetric m : values()) {
+            if (m.key().equals(k)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown metric '" + s + "' to tune a threshold for; use f1, balanced_accuracy, mcc or accuracy");
+    }
+
     private static double ratio(long num, long den) {
         return den == 0 ? 0 : (double) num / den;
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -30,10 +31,13 @@ import java.util.OptionalDouble;
  * @param perClass          per-class scores, in label order
  * @param confusionMatrix   counts, rows = true class, columns = predicted (a copy is kept and returned)
  * @param logLoss           mean negative log-likelihood of the true class, when probabilities were given
+ * @param binary            for two classes scored with probabilities: ROC-AUC, PR-AUC and the decision rule of the
+ *                          positive class ({@link #withBinary}); empty otherwise
  */
 public record ClassificationMetrics(long n, List<String> labels, double accuracy, double macroPrecision,
         double macroRecall, double macroF1, double weightedPrecision, double weightedRecall, double weightedF1,
-        List<ClassMetrics> perClass, ConfusionMatrix confusionMatrix, OptionalDouble logLoss) implements TaskMetrics {
+        List<ClassMetrics> perClass, ConfusionMatrix confusionMatrix, OptionalDouble logLoss,
+        Optional<BinaryClassScores> binary) implements TaskMetrics {
 
     /** Probabilities are clipped to {@code [EPS, 1 - EPS]} before taking logs, as scikit-learn historically did. */
     public static final double LOG_LOSS_EPS = 1e-15;
@@ -49,6 +53,11 @@ public record ClassificationMetrics(long n, List<String> labels, double accuracy
         perClass = List.copyOf(perClass);
         Objects.requireNonNull(confusionMatrix, "confusionMatrix");
         Objects.requireNonNull(logLoss, "logLoss (use OptionalDouble.empty())");
+        Objects.requireNonNull(binary, "binary (use Optional.empty())");
+        if (binary.isPresent() && (labels.size() != 2 || !labels.contains(binary.get().positiveLabel()))) {
+            throw new IllegalArgumentException("binary scores need two classes, one of them the positive class '"
+                    + binary.get().positiveLabel() + "'; the classes are " + labels);
+        }
         confusionMatrix = confusionMatrix.copy();
         if (perClass.size() != labels.size() || confusionMatrix.numClasses() != labels.size()) {
             throw new IllegalArgumentException("labels (" + labels.size() + "), perClass (" + perClass.size()
@@ -68,6 +77,24 @@ public record ClassificationMetrics(long n, List<String> labels, double accuracy
         if (logLoss.isPresent() && !(logLoss.getAsDouble() >= 0)) {
             throw new IllegalArgumentException("logLoss must be >= 0 but was " + logLoss.getAsDouble());
         }
+    }
+
+    /** Metrics without binary scores. */
+    public ClassificationMetrics(long n, List<String> labels, double accuracy, double macroPrecision, double macroRecall,
+            double macroF1, double weightedPrecision, double weightedRecall, double weightedF1, List<ClassMetrics> perClass,
+            ConfusionMatrix confusionMatrix, OptionalDouble logLoss) {
+        this(n, labels, accuracy, macroPrecision, macroRecall, macroF1, weightedPrecision, weightedRecall, weightedF1, perClass,
+                confusionMatrix, logLoss, Optional.empty());
+    }
+
+    /**
+     * These metrics with the ranking figures and decision rule of a two-class classifier's positive class.
+     *
+     * @throws IllegalArgumentException unless there are two classes and {@code scores} names one of them
+     */
+    public ClassificationMetrics withBinary(BinaryClassScores scores) {
+        return new ClassificationMetrics(n, labels, accuracy, macroPrecision, macroRecall, macroF1, weightedPrecision,
+                weightedRecall, weightedF1, perClass, confusionMatrix, logLoss, Optional.of(scores));
     }
 
     /**
@@ -213,6 +240,7 @@ public record ClassificationMetrics(long n, List<String> labels, double accuracy
         if (logLoss.isPresent()) {
             m.put("log_loss", logLoss.getAsDouble());
         }
+        binary.ifPresent(b -> m.putAll(b.toMap()));
         m.put("per_class", perClass.stream().map(ClassMetrics::toMap).toList());
         List<List<Integer>> rows = new ArrayList<>();
         for (int[] row : confusionMatrix.counts()) {
@@ -223,8 +251,9 @@ public record ClassificationMetrics(long n, List<String> labels, double accuracy
     }
 
     /**
-     * {@code accuracy}, {@code macro_f1}, {@code macro_precision}, {@code macro_recall}, {@code weighted_f1} and,
-     * when probabilities were scored, {@code log_loss}.
+     * {@code accuracy}, {@code macro_f1}, {@code macro_precision}, {@code macro_recall}, {@code weighted_f1},
+     * when probabilities were scored, {@code log_loss}, and for a two-class classifier with {@link #binary()} scores,
+     * {@code roc_auc} and {@code pr_auc} of the positive class.
      */
     @Override
     public Map<String, Double> values() {
@@ -235,6 +264,10 @@ public record ClassificationMetrics(long n, List<String> labels, double accuracy
         m.put("macro_recall", macroRecall);
         m.put("weighted_f1", weightedF1);
         logLoss.ifPresent(v -> m.put("log_loss", v));
+        binary.ifPresent(b -> {
+            m.put("roc_auc", b.rocAuc());
+            m.put("pr_auc", b.prAuc());
+        });
         return m;
     }
 

@@ -30,6 +30,12 @@ final class MetricsTable {
         if (m.logLoss().isPresent()) {
             sb.append(pad("log loss", w)).append(String.format(Locale.ROOT, " %10.4f%n", m.logLoss().getAsDouble()));
         }
+        if (m.binary().isPresent()) {
+            BinaryClassScores b = m.binary().get();
+            sb.append(pad("ROC-AUC", w)).append(String.format(Locale.ROOT, " %10.4f   (positive class: %s)%n", b.rocAuc(), b.positiveLabel()));
+            sb.append(pad("PR-AUC", w)).append(String.format(Locale.ROOT, " %10.4f%n", b.prAuc()));
+            sb.append(pad("decision", w)).append(' ').append(b.decisionRule()).append(System.lineSeparator());
+        }
         sb.append(System.lineSeparator()).append("Confusion matrix (rows = true, columns = predicted):")
                 .append(System.lineSeparator());
         int[][] counts = m.confusionMatrix().counts();

@@ -1,6 +1,9 @@
 package dev.graft.report;
 
+import dev.graft.metrics.BinaryClassScores;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.ConfusionMatrix;
+import dev.graft.metrics.RankingMetrics;
 import dev.graft.training.EpochLog;
 import dev.graft.training.FitResult;
 import java.awt.Color;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
@@ -136,6 +140,95 @@ public final class Charts {
         s.setChartBackgroundColor(Color.WHITE);
         s.setLegendVisible(true);
         return png(c);
+    }
+
+    /**
+     * The ROC curve of a two-class classifier's positive class, with the chance diagonal and the operating point of its
+     * decisions (argmax or threshold) marked.
+     *
+     * @throws IllegalArgumentException when {@code m} has no {@link ClassificationMetrics#binary()} scores
+     */
+    public static byte[] roc(ClassificationMetrics m, String title) {
+        BinaryClassScores b = binary(m);
+        RankingMetrics.RocCurve roc = b.ranking().roc();
+        XYChart c = square(String.format(Locale.ROOT, "%s: ROC-AUC %.4f", title, b.rocAuc()), "false positive rate", "true positive rate");
+        line(c, "chance", new double[] {0, 1}, new double[] {0, 1}, Color.LIGHT_GRAY);
+        line(c, "ROC (positive: " + b.positiveLabel() + ")", roc.fpr(), roc.tpr(), TRAIN);
+        ConfusionMatrix cm = m.confusionMatrix();
+        int pos = m.labels().indexOf(b.positiveLabel());
+        int neg = 1 - pos;
+        double tpr = ratio(cm.count(pos, pos), cm.support(pos));
+        double fpr = ratio(cm.count(neg, pos), cm.support(neg));
+        point(c, "decision: " + b.decisionRule(), fpr, tpr);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        return png(c);
+    }
+
+    /**
+     * The precision-recall curve of a two-class classifier's positive class (drawn as steps, as average precision
+     * sums them), with the precision of a random ranking and the operating point of its decisions marked.
+     *
+     * @throws IllegalArgumentException when {@code m} has no {@link ClassificationMetrics#binary()} scores
+     */
+    public static byte[] precisionRecall(ClassificationMetrics m, String title) {
+        BinaryClassScores b = binary(m);
+        RankingMetrics.PrecisionRecallCurve pr = b.ranking().precisionRecall();
+        XYChart c = square(String.format(Locale.ROOT, "%s: PR-AUC %.4f", title, b.prAuc()), "recall", "precision");
+        double prevalence = (double) b.ranking().positives() / (b.ranking().positives() + b.ranking().negatives());
+        line(c, "random ranking", new double[] {0, 1}, new double[] {prevalence, prevalence}, Color.LIGHT_GRAY);
+        double[] r = pr.recall(), p = pr.precision();
+        double[] x = new double[2 * r.length - 1], y = new double[x.length];
+        for (int k = 0; k < r.length; k++) { // steps: precision p[k] holds until recall drops to r[k + 1]
+            x[2 * k] = r[k];
+            y[2 * k] = p[k];
+            if (k + 1 < r.length) {
+                x[2 * k + 1] = r[k + 1];
+                y[2 * k + 1] = p[k];
+            }
+        }
+        line(c, "precision-recall (positive: " + b.positiveLabel() + ")", x, y, TRAIN);
+        ConfusionMatrix cm = m.confusionMatrix();
+        int pos = m.labels().indexOf(b.positiveLabel());
+        point(c, "decision: " + b.decisionRule(), ratio(cm.count(pos, pos), cm.support(pos)),
+                ratio(cm.count(pos, pos), cm.predictedCount(pos)));
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
+        return png(c);
+    }
+
+    private static BinaryClassScores binary(ClassificationMetrics m) {
+        return m.binary().orElseThrow(() -> new IllegalArgumentException(
+                "ROC and precision-recall curves need a two-class classifier scored on both classes"));
+    }
+
+    private static XYChart square(String title, String xTitle, String yTitle) {
+        XYChart c = new XYChartBuilder().width(HEIGHT + 120).height(HEIGHT + 60).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        XYStyler s = c.getStyler();
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setXAxisMin(0.0);
+        s.setXAxisMax(1.0);
+        s.setYAxisMin(0.0);
+        s.setYAxisMax(1.0);
+        s.setXAxisDecimalPattern("0.0");
+        s.setYAxisDecimalPattern("0.0");
+        s.setMarkerSize(9);
+        return c;
+    }
+
+    private static void line(XYChart c, String name, double[] x, double[] y, Color color) {
+        XYSeries series = c.addSeries(name, x, y);
+        series.setLineColor(color);
+        series.setMarker(SeriesMarkers.NONE);
+    }
+
+    private static void point(XYChart c, String name, double x, double y) {
+        XYSeries series = c.addSeries(name, new double[] {x}, new double[] {y});
+        series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        series.setMarkerColor(VAL);
+        series.setMarker(SeriesMarkers.DIAMOND);
+    }
+
+    private static double ratio(long num, long den) {
+        return den == 0 ? 0 : (double) num / den;
     }
 
     /** Training examples per class as bars. */

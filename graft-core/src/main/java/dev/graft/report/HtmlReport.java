@@ -1,6 +1,7 @@
 package dev.graft.report;
 
 import dev.graft.metrics.ClassMetrics;
+import dev.graft.metrics.BinaryClassScores;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.metrics.TaskMetrics;
 import dev.graft.selection.TransferCheck;
@@ -92,6 +93,10 @@ public final class HtmlReport {
         }
         if (mainMetrics(data) instanceof ClassificationMetrics cm) {
             charts.put("confusion_matrix", Charts.confusionMatrix(cm, "Confusion matrix (" + mainSplit(data) + ")"));
+            if (cm.binary().isPresent()) {
+                charts.put("roc", Charts.roc(cm, "ROC (" + mainSplit(data) + ")"));
+                charts.put("precision_recall", Charts.precisionRecall(cm, "Precision-recall (" + mainSplit(data) + ")"));
+            }
         }
         if (!data.classCounts().isEmpty()) {
             charts.put("class_balance", Charts.classBalance(data.classCounts()));
@@ -189,6 +194,8 @@ public final class HtmlReport {
         img(h, charts, "confusion_matrix", "Confusion matrix heat map");
         h.append("</div>\n");
 
+        main.binary().ifPresent(b -> ranking(h, data, charts, mainName, b));
+
         h.append("<h2>Per-class scores</h2>\n");
         perClass(h, capitalized(names.validation()), (ClassificationMetrics) data.validation());
         data.test().ifPresent(t -> perClass(h, capitalized(names.test()), (ClassificationMetrics) t));
@@ -214,8 +221,8 @@ public final class HtmlReport {
 
     /** The figures shown as cards: accuracy and macro-F1, or the task's first figures. */
     private static List<String> headline(TaskMetrics m) {
-        if (m instanceof ClassificationMetrics) {
-            return List.of("accuracy", "macro_f1");
+        if (m instanceof ClassificationMetrics c) {
+            return c.binary().isPresent() ? List.of("accuracy", "macro_f1", "roc_auc", "pr_auc") : List.of("accuracy", "macro_f1");
         }
         return m.values().keySet().stream().limit(4).toList();
     }
@@ -226,6 +233,10 @@ public final class HtmlReport {
             case "macro_f1" -> "macro-F1";
             case "micro_f1" -> "micro-F1";
             case "map" -> "mAP";
+            case "roc_auc" -> "ROC-AUC";
+            case "pr_auc" -> "PR-AUC";
+            case "f1" -> "F1 of the positive class";
+            case "mcc" -> "MCC";
             case "r2" -> "R²";
             case "rmse" -> "RMSE";
             case "mae" -> "MAE";
@@ -370,6 +381,37 @@ public final class HtmlReport {
     private static String heat(double share, int r, int g, int b) {
         double a = 0.08 + 0.92 * share;
         return String.format(Locale.ROOT, "rgba(%d,%d,%d,%.2f)", r, g, b, share == 0 ? 0.0 : a);
+    }
+
+    /**
+     * A two-class classifier's ranking of its positive class: ROC-AUC and PR-AUC of each split, the decision rule (and
+     * what a tuned threshold optimises), and the ROC and precision-recall curves of the main split.
+     */
+    private static void ranking(StringBuilder h, ReportData data, Map<String, byte[]> charts, String mainName, BinaryClassScores main) {
+        ReportData.SplitNames names = data.splitNames();
+        h.append("<h2>ROC and precision-recall (positive class: ").append(esc(main.positiveLabel())).append(")</h2>\n");
+        h.append("<p class=\"note\">Decision: ").append(esc(main.decisionRule()));
+        if (main.threshold().isPresent() && main.tunedFor().isPresent()) {
+            h.append(". The threshold maximises ").append(esc(display(main.tunedFor().get().key())))
+                    .append(" on the validation set; the test figures apply it unchanged");
+        }
+        h.append(". The diamond marks where these decisions sit on each curve.</p>\n");
+        h.append("<table>\n<tr><th>split</th><th>ROC-AUC</th><th>PR-AUC</th><th>positives</th><th>negatives</th></tr>\n");
+        rankingRow(h, capitalized(names.validation()), data.validation());
+        data.test().ifPresent(t -> rankingRow(h, capitalized(names.test()), t));
+        h.append("</table>\n<div class=\"grid\">\n");
+        img(h, charts, "roc", "ROC curve of the " + mainName + " split");
+        img(h, charts, "precision_recall", "Precision-recall curve of the " + mainName + " split");
+        h.append("</div>\n");
+    }
+
+    private static void rankingRow(StringBuilder h, String split, TaskMetrics m) {
+        if (m instanceof ClassificationMetrics c && c.binary().isPresent()) {
+            BinaryClassScores b = c.binary().get();
+            h.append("<tr><th>").append(esc(split)).append("</th>").append(td(num(b.rocAuc()))).append(td(num(b.prAuc())))
+                    .append(td(Long.toString(b.ranking().positives()))).append(td(Long.toString(b.ranking().negatives())))
+                    .append("</tr>\n");
+        }
     }
 
     private static void perClass(StringBuilder h, String title, ClassificationMetrics m) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * An example the model got wrong.
@@ -33,8 +34,21 @@ public record MisclassifiedExample(String text, String trueLabel, String predict
      * @param limit  at most this many
      */
     public static List<MisclassifiedExample> worst(SplitPredictions predictions, List<String> labels, int limit) {
+        return worst(predictions, labels, MisclassifiedExample::argmax, limit);
+    }
+
+    /**
+     * The mistakes in {@code predictions} when each row's class is {@code decide}d (e.g. by a decision threshold), most
+     * confident first.
+     *
+     * @param labels the model's labels, index = class id of the probability columns
+     * @param decide the predicted class id of a probability row
+     * @param limit  at most this many
+     */
+    public static List<MisclassifiedExample> worst(SplitPredictions predictions, List<String> labels, ToIntFunction<float[]> decide,
+                                                   int limit) {
         List<TextExample> examples = predictions.data().examples();
-        return worst(predictions.probabilities(), i -> examples.get(i).label(), labels, limit,
+        return worst(predictions.probabilities(), i -> examples.get(i).label(), labels, decide, limit,
                 (i, predicted, p) -> new MisclassifiedExample(examples.get(i).joinedText(), examples.get(i).label(), predicted, p));
     }
 
@@ -44,7 +58,7 @@ public record MisclassifiedExample(String text, String trueLabel, String predict
      */
     public static List<MisclassifiedExample> worstImages(ImagePredictions predictions, List<String> labels, int limit) {
         List<ImageExample> examples = predictions.data().examples();
-        return worst(predictions.probabilities(), i -> examples.get(i).label(), labels, limit, (i, predicted, p) -> {
+        return worst(predictions.probabilities(), i -> examples.get(i).label(), labels, MisclassifiedExample::argmax, limit, (i, predicted, p) -> {
             ImageExample e = examples.get(i);
             return new MisclassifiedExample(e.file().toString(), e.label(), predicted, p,
                     ImageThumbnails.dataUri(e.file(), ImageThumbnails.SIZE).orElse(null));
@@ -57,18 +71,23 @@ public record MisclassifiedExample(String text, String trueLabel, String predict
         MisclassifiedExample make(int i, String predicted, double p);
     }
 
-    private static List<MisclassifiedExample> worst(float[][] probs, IntFunction<String> gold, List<String> labels, int limit,
-                                                    Maker maker) {
+    private static int argmax(float[] p) {
+        int best = 0;
+        for (int c = 1; c < p.length; c++) {
+            if (p[c] > p[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static List<MisclassifiedExample> worst(float[][] probs, IntFunction<String> gold, List<String> labels,
+                                                    ToIntFunction<float[]> decide, int limit, Maker maker) {
         record Wrong(int row, int predicted, double p) {
         }
         List<Wrong> wrong = new ArrayList<>();
         for (int i = 0; i < probs.length; i++) {
-            int best = 0;
-            for (int c = 1; c < probs[i].length; c++) {
-                if (probs[i][c] > probs[i][best]) {
-                    best = c;
-                }
-            }
+            int best = decide.applyAsInt(probs[i]);
             if (!labels.get(best).equals(gold.apply(i))) {
                 wrong.add(new Wrong(i, best, probs[i][best]));
             }

@@ -5,6 +5,7 @@ import dev.graft.artifact.Provenance;
 import dev.graft.data.LabelMap;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.metrics.TaskMetrics;
+import dev.graft.task.ClassificationTask;
 import dev.graft.selection.TransferCheck;
 import dev.graft.strategy.ImageTrainingOutcome;
 import dev.graft.strategy.SplitPredictions;
@@ -104,7 +105,10 @@ public record ReportData(String runName, FitResult fit, TaskMetrics validation,
     public static ReportData of(String runName, TrainingOutcome outcome, int maxMisclassified) {
         List<String> labels = outcome.classifier().labels().labels();
         Optional<SplitPredictions> preds = outcome.errorAnalysisPredictions();
-        List<MisclassifiedExample> wrong = preds.map(p -> MisclassifiedExample.worst(p, labels, maxMisclassified))
+        // mistakes as the model decides: a two-class model may predict by a decision threshold
+        java.util.function.ToIntFunction<float[]> decide = outcome.classifier().task() instanceof ClassificationTask c ? c::predict
+                : ClassificationTask::argmax;
+        List<MisclassifiedExample> wrong = preds.map(p -> MisclassifiedExample.worst(p, labels, decide, maxMisclassified))
                 .orElse(List.of());
         String split = outcome.predictions().containsKey("test") ? "test" : "validation";
         Provenance.DataFingerprint train = outcome.provenance().data().get("train");

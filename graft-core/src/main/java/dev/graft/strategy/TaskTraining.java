@@ -32,6 +32,11 @@ final class TaskTraining {
         if (task.kind() == TaskKind.MULTI_LABEL && m == Monitor.ACCURACY) {
             return config.withMonitor(Monitor.parse("subset_accuracy"));
         }
+        boolean ranking = m.key().equals("roc_auc") || m.key().equals("pr_auc");
+        if (ranking && task.kind() == TaskKind.CLASSIFICATION && task.outputWidth() != 2) {
+            throw new IllegalArgumentException("monitor " + m.key() + " scores the positive class of a two-class task, but this"
+                    + " task has " + task.outputWidth() + " classes; monitor macro_f1, accuracy or loss instead");
+        }
         return config;
     }
 

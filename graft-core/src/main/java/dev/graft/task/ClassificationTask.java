@@ -5,8 +5,11 @@ import ai.djl.ndarray.NDManager;
 import dev.graft.data.LabelMap;
 import dev.graft.data.TargetFormat;
 import dev.graft.data.TaskKind;
+import dev.graft.metrics.BinaryClassScores;
+import dev.graft.metrics.BinaryMetric;
 import dev.graft.metrics.ClassificationMetrics;
-import dev.graft.metrics.TaskMetrics;
+import dev.graft.metrics.RankingMetrics;
+import dev.graft.metrics.ThresholdTuning;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,18 +20,37 @@ import java.util.stream.IntStream;
 /**
  * Single-label classification: a softmax over the classes, cross-entropy (optionally weighted per class, for
  * imbalanced data), accuracy and macro-F1, the most probable class as the prediction.
+ *
+ * <p>With two classes one of them is the <em>positive</em> class (the second in label order unless named): its
+ * probability is also scored as a ranking (ROC-AUC, PR-AUC), and a {@link DecisionThreshold} may replace the argmax:
+ * the positive class is predicted when its probability reaches the threshold, which {@link #calibrated} can tune on
+ * validation data for a chosen metric. Such a threshold (and a positive class other than the default) is part of
+ * {@link #settings()} and so saved with the model.
  */
 public final class ClassificationTask implements Task {
+
+    /** Setting: the positive class of a two-class task. */
+    static final String POSITIVE_LABEL = "positive_label";
+    /** Setting: the decision threshold on the positive class's probability. */
+    static final String THRESHOLD = "decision_threshold";
+    /** Setting: the metric the threshold was tuned for. */
+    static final String TUNED_FOR = "threshold_tuned_for";
 
     private final List<String> names;
     private final Map<String, Integer> index = new HashMap<>();
     private final float[] classWeights;
+    private final int positive;
+    private final DecisionThreshold threshold;
 
     /**
      * @param names        class names, index = class id
      * @param classWeights a loss weight per class, or {@code null} for the plain mean cross-entropy
      */
     public ClassificationTask(List<String> names, float[] classWeights) {
+        this(names, classWeights, defaultPositive(names.size()), DecisionThreshold.NONE);
+    }
+
+    private ClassificationTask(List<String> names, float[] classWeights, int positive, DecisionThreshold threshold) {
         if (names.size() < 1) {
             throw new IllegalArgumentException("a classification task needs at least one class");
         }
@@ -39,7 +61,70 @@ public final class ClassificationTask implements Task {
         if (classWeights != null && classWeights.length != names.size()) {
             throw new IllegalArgumentException(classWeights.length + " class weights for " + names.size() + " classes");
         }
+        if (threshold.wanted() && names.size() != 2) {
+            throw new IllegalArgumentException("a decision threshold needs exactly two classes; this task has " + names.size() + " " + names);
+        }
         this.classWeights = classWeights == null ? null : classWeights.clone();
+        this.positive = positive;
+        this.threshold = threshold;
+    }
+
+    /**
+     * The classification task of a saved model: its classes, and the positive class and decision threshold of
+     * {@link #settings()} when it has them.
+     *
+     * @throws IllegalArgumentException naming the setting that is malformed
+     */
+    static ClassificationTask restore(List<String> names, Map<String, Object> settings) {
+        ClassificationTask task = new ClassificationTask(names, null);
+        Object label = settings.get(POSITIVE_LABEL);
+        if (label != null) {
+            task = task.withPositiveLabel(label.toString());
+        }
+        Object t = settings.get(THRESHOLD);
+        if (t != null) {
+            if (!(t instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() <= 1)) {
+                throw new IllegalArgumentException("task setting '" + THRESHOLD + "' must be a number in [0, 1], not " + t);
+            }
+            Object metric = settings.get(TUNED_FOR);
+            task = task.withDecisionThreshold(metric == null ? DecisionThreshold.fixed(n.doubleValue())
+                    : DecisionThreshold.tuned(n.doubleValue(), dev.graft.metrics.BinaryMetric.parse(metric.toString())));
+        }
+        return task;
+    }
+
+    /**
+     * This task with {@code label} as the positive class.
+     *
+     * @throws IllegalArgumentException unless the task has two classes and {@code label} is one of them
+     */
+    public ClassificationTask withPositiveLabel(String label) {
+        Integer p = index.get(label.strip());
+        if (names.size() != 2 || p == null) {
+            throw new IllegalArgumentException("positive label '" + label + "' must be one of the two classes of a two-class task;"
+                    + " the classes are " + names);
+        }
+        return new ClassificationTask(names, classWeights, p, threshold);
+    }
+
+    /**
+     * This task deciding by {@code rule}: a threshold on the positive class's probability (given, or to tune on
+     * validation with {@link #calibrated}), or {@link DecisionThreshold#NONE} for the most probable class.
+     *
+     * @throws IllegalArgumentException when a threshold is asked of a task without exactly two classes
+     */
+    public ClassificationTask withDecisionThreshold(DecisionThreshold rule) {
+        return new ClassificationTask(names, classWeights, positive, rule);
+    }
+
+    /** The decision rule: a threshold on the positive class's probability, or none (argmax). */
+    public DecisionThreshold decisionThreshold() {
+        return threshold;
+    }
+
+    /** The positive class of a two-class task (the second class unless named). */
+    public java.util.Optional<String> positiveLabel() {
+        return positive < 0 ? java.util.Optional.empty() : java.util.Optional.of(names.get(positive));
     }
 
     /** The classes of {@code labels}, unweighted. */
@@ -75,7 +160,7 @@ public final class ClassificationTask implements Task {
 
     /** This task with a loss weight per class ({@code null}: none). */
     public ClassificationTask withClassWeights(float[] weights) {
-        return new ClassificationTask(names, weights);
+        return new ClassificationTask(names, weights, positive, threshold);
     }
 
     /** The loss weight of each class, or {@code null} when the loss is unweighted. */
@@ -155,13 +240,66 @@ public final class ClassificationTask implements Task {
         return nll / activated.length;
     }
 
+    /**
+     * Accuracy, F1 and the rest of the predicted classes ({@link #predict}); for two classes also ROC-AUC and PR-AUC of
+     * the positive class's probability and the decision rule, when the gold classes hold both.
+     */
     @Override
-    public TaskMetrics score(float[][] activated, Targets gold) {
+    public ClassificationMetrics score(float[][] activated, Targets gold) {
+        int[] y = ((Targets.Classes) gold).classes();
         int[] pred = new int[activated.length];
         for (int i = 0; i < activated.length; i++) {
-            pred[i] = argmax(activated[i]);
+            pred[i] = predict(activated[i]);
         }
-        return ClassificationMetrics.of(((Targets.Classes) gold).classes(), pred, names);
+        ClassificationMetrics metrics = ClassificationMetrics.of(y, pred, names);
+        if (positive < 0) {
+            return metrics;
+        }
+        boolean[] isPositive = new boolean[y.length];
+        double[] scores = new double[y.length];
+        long positives = 0;
+        for (int i = 0; i < y.length; i++) {
+            isPositive[i] = y[i] == positive;
+            scores[i] = activated[i][positive];
+            positives += isPositive[i] ? 1 : 0;
+        }
+        if (positives == 0 || positives == y.length) {
+            return metrics; // ROC-AUC needs both classes
+        }
+        return metrics.withBinary(new BinaryClassScores(names.get(positive), RankingMetrics.of(isPositive, scores),
+                threshold.value(), threshold.value().isPresent() ? threshold.tunedFor() : java.util.Optional.empty()));
+    }
+
+    /**
+     * The predicted class of one example's probabilities: the positive class when its probability reaches the decision
+     * threshold (and the other class otherwise), or the most probable class when there is no threshold.
+     */
+    public int predict(float[] activated) {
+        if (threshold.applies()) {
+            return activated[positive] >= threshold.value().getAsDouble() ? positive : 1 - positive;
+        }
+        return argmax(activated);
+    }
+
+    /**
+     * This task with its decision threshold tuned on validation outputs for the metric it names (the positive class
+     * against the other); the task itself when it has no threshold to tune.
+     */
+    @Override
+    public Task calibrated(float[][] activated, Targets gold) {
+        if (threshold.tunedFor().isEmpty()) {
+            return this;
+        }
+        int[] y = ((Targets.Classes) gold).classes();
+        boolean[] isPositive = new boolean[y.length];
+        double[] scores = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            isPositive[i] = y[i] == positive;
+            scores[i] = activated[i][positive];
+        }
+        BinaryMetric metric = threshold.tunedFor().get();
+        ThresholdTuning.Choice choice = ThresholdTuning.binary(isPositive, scores, metric);
+        return withDecisionThreshold(DecisionThreshold.tuned(choice.threshold(), metric));
     }
 
     @Override
@@ -171,7 +309,7 @@ public final class ClassificationTask implements Task {
 
     @Override
     public TaskPrediction decode(float[] activated) {
-        int best = argmax(activated);
+        int best = predict(activated);
         Map<String, Double> scores = new LinkedHashMap<>();
         for (int i = 0; i < activated.length; i++) {
             scores.put(names.get(i), (double) activated[i]);
@@ -184,9 +322,25 @@ public final class ClassificationTask implements Task {
         return TargetFormat.classification();
     }
 
+    /**
+     * Empty for the usual classifier (so its manifest stays as older Graft wrote it); for a two-class task with a
+     * decision threshold, or a positive class other than the second, {@code positive_label}, and
+     * {@code decision_threshold} with {@code threshold_tuned_for} when it was tuned.
+     */
     @Override
     public Map<String, Object> settings() {
-        return Map.of();
+        if (!threshold.applies() && positive == defaultPositive(names.size())) {
+            return Map.of();
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(POSITIVE_LABEL, names.get(positive));
+        threshold.value().ifPresent(v -> m.put(THRESHOLD, v));
+        threshold.value().ifPresent(v -> threshold.tunedFor().ifPresent(t -> m.put(TUNED_FOR, t.key())));
+        return m;
+    }
+
+    private static int defaultPositive(int classes) {
+        return classes == 2 ? 1 : -1;
     }
 
     /** Index of the largest value (the first on ties). */
@@ -202,6 +356,7 @@ public final class ClassificationTask implements Task {
 
     @Override
     public String toString() {
-        return "classification " + names + (classWeights == null ? "" : " weights " + Arrays.toString(classWeights));
+        return "classification " + names + (classWeights == null ? "" : " weights " + Arrays.toString(classWeights))
+                + (threshold.wanted() ? " positive " + names.get(positive) + " threshold " + threshold : "");
     }
 }

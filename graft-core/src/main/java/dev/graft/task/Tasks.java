@@ -42,11 +42,23 @@ public final class Tasks {
                     int[] classes = ((Targets.Classes) task.encode(train.raw())).classes();
                     task = task.withClassWeights(ClassificationTask.balancedWeights(classes, task.outputWidth()));
                 }
-                yield task;
+                yield binaryChoices(task, options);
             }
             case MULTI_LABEL -> new MultiLabelTask(outputs.labels(), train.format().separator(), null);
             case REGRESSION -> RegressionTask.fit(options.targetName(), train.values(), options.huberDelta());
         };
+    }
+
+    /** The positive class and decision threshold of {@code options}, which need a two-class task. */
+    private static ClassificationTask binaryChoices(ClassificationTask task, TaskOptions options) {
+        if ((options.positiveLabel() != null || options.decisionThreshold().wanted()) && task.outputWidth() != 2) {
+            throw new DataException("a positive label or decision threshold needs two classes, but the training data has "
+                    + task.outputWidth() + ": " + task.outputNames() + ". Leave them out for this data.");
+        }
+        if (options.positiveLabel() != null) {
+            task = task.withPositiveLabel(options.positiveLabel());
+        }
+        return task.withDecisionThreshold(options.decisionThreshold());
     }
 
     /** {@link #forTraining(DatasetSplits, TaskOptions)} with {@link TaskOptions#defaults()}. */
@@ -77,11 +89,11 @@ public final class Tasks {
      *
      * @param kind        the manifest's task kind
      * @param outputNames the manifest's labels
-     * @param settings    the manifest's task settings ({@link Task#settings()}); empty for classification
+     * @param settings    the manifest's task settings ({@link Task#settings()}); empty for most classifiers
      */
     public static Task restore(TaskKind kind, List<String> outputNames, Map<String, Object> settings) {
         return switch (kind) {
-            case CLASSIFICATION -> new ClassificationTask(outputNames, null);
+            case CLASSIFICATION -> ClassificationTask.restore(outputNames, settings);
             case MULTI_LABEL -> MultiLabelTask.restore(outputNames, settings);
             case REGRESSION -> RegressionTask.restore(outputNames, settings);
         };

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
+import dev.graft.metrics.BinaryMetric;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.task.ClassificationTask;
+import dev.graft.task.DecisionThreshold;
+import dev.graft.task.Targets;
 import dev.graft.selection.TransferCheck;
 import dev.graft.strategy.SplitPredictions;
 import dev.graft.training.EpochLog;
@@ -115,6 +119,42 @@ class HtmlReportTest {
         }
         String loss = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("plots/loss.png")));
         assertTrue(html.contains(loss), "loss.png is embedded");
+    }
+
+    @Test
+    void twoClassReportsDrawRocAndPrecisionRecallCurvesWithTheTunedThreshold() throws Exception {
+        List<String> names = List.of("ham", "spam");
+        float[][] valP = {{0.9f, 0.1f}, {0.6f, 0.4f}, {0.7f, 0.3f}, {0.55f, 0.45f}, {0.8f, 0.2f}, {0.35f, 0.65f}, {0.95f, 0.05f}};
+        int[] valY = {0, 1, 1, 0, 0, 1, 0};
+        float[][] testP = {{0.85f, 0.15f}, {0.62f, 0.38f}, {0.4f, 0.6f}, {0.9f, 0.1f}, {0.66f, 0.34f}};
+        int[] testY = {0, 1, 1, 0, 0};
+        ClassificationTask task = (ClassificationTask) new ClassificationTask(names, null)
+                .withDecisionThreshold(DecisionThreshold.tune(BinaryMetric.F1)).calibrated(valP, new Targets.Classes(valY));
+        double t = task.decisionThreshold().value().orElseThrow();
+        assertTrue(t > 0.2 && t <= 0.3, "F1 is best when all three validation spams (0.3, 0.4, 0.65) are caught: " + t);
+        ClassificationMetrics val = task.score(valP, new Targets.Classes(valY));
+        ClassificationMetrics test = task.score(testP, new Targets.Classes(testY));
+        TextDataset data = TextDataset.of("test", List.of(TextExample.of("a", "ham"), TextExample.of("b", "spam"),
+                TextExample.of("c", "spam"), TextExample.of("d", "ham"), TextExample.of("e", "ham")));
+        List<MisclassifiedExample> wrong = MisclassifiedExample.worst(new SplitPredictions(data, testP), names, task::predict, 10);
+        assertEquals(List.of("e"), wrong.stream().map(MisclassifiedExample::text).toList(),
+                "mistakes as the threshold decides: 'e' (P(spam) 0.34) is taken for spam, 'b' (0.38) is caught");
+        ReportData d = new ReportData("binary", data().fit(), val, Optional.of(test), wrong, "test", Map.of("ham", 30, "spam", 5), Map.of());
+        HtmlReport.Output out = HtmlReport.write(d, dir);
+        String html = Files.readString(out.html());
+        List<String> plots = out.plots().stream().map(p -> p.getFileName().toString()).toList();
+        assertTrue(plots.containsAll(List.of("roc.png", "precision_recall.png")), plots::toString);
+        for (Path png : out.plots()) {
+            assertNotNull(ImageIO.read(png.toFile()), png::toString);
+        }
+        for (String s : List.of("ROC and precision-recall (positive class: spam)", String.format(java.util.Locale.ROOT, "P(spam) ≥ %.4f", t),
+                "The threshold maximises F1 of the positive class on the validation set", ">test ROC-AUC<", ">validation PR-AUC<",
+                "ROC curve of the test split")) {
+            assertTrue(html.contains(s), () -> s + " missing");
+        }
+        assertTrue(html.contains(">" + String.format(java.util.Locale.ROOT, "%.4f", test.value("roc_auc")) + "<"), "the test ROC-AUC in the table");
+        String multi = HtmlReport.render(data(), HtmlReport.charts(data()));
+        assertFalse(multi.contains("ROC and precision-recall") || HtmlReport.charts(data()).containsKey("roc"), "no curves for three classes");
     }
 
     @Test
