@@ -34,18 +34,10 @@ public final class GraftCli {
      */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new GraftCli());
-        List<CommandPlugin> plugins = new java.util.ArrayList<>();
-        for (CommandPlugin plugin : java.util.ServiceLoader.load(CommandPlugin.class)) {
-            plugins.add(plugin);
-            for (Object command : plugin.commands()) {
-                cli.addSubcommand(command);
-            }
-        }
+        PluginCommands plugins = PluginCommands.load();
+        plugins.addTo(cli);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            String message = null;
-            for (CommandPlugin plugin : plugins) {
-                message = message != null ? message : plugin.describe(e);
-            }
+            String message = plugins.describe(e);
             cmd.getErr().println("error: " + (message != null ? message : describe(e)));
             if (Boolean.getBoolean("graft.debug") || System.getenv("GRAFT_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());

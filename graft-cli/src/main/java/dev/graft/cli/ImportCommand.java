@@ -1,18 +1,12 @@
 package dev.graft.cli;
 
 import dev.graft.data.image.PreprocessorConfig;
-import dev.graft.model.vision.MobileNetV2Onnx;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.model.vision.VisionBackbones;
 import dev.graft.model.BackboneDirectory;
 import dev.graft.tensor.io.OwnedDirectory;
-import dev.graft.tensor.onnx.OnnxGraph;
-import dev.graft.util.Hashes;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,27 +59,15 @@ final class ImportCommand implements Callable<Integer> {
         if (architecture != null && !architecture.equalsIgnoreCase("mobilenetv2")) {
             throw new IllegalArgumentException("--onnx imports a MobileNetV2; for " + architecture + " use --safetensors FILE.");
         }
-        if (!Files.isRegularFile(onnx)) {
-            throw new IllegalArgumentException("ONNX file " + onnx + " does not exist.");
-        }
         PreprocessorConfig pre = PreprocessorConfig.preset(preset);
         String arch = "mobilenetv2";
         String id = modelName(arch);
         Path target = out != null ? out : ImageTraining.importedModels().resolve(id);
         OwnedDirectory.checkWritable(target, BackboneDirectory.KIND);
-        var imported = MobileNetV2Onnx.read(OnnxGraph.read(onnx)); // validates the architecture before anything is written
-        OwnedDirectory.write(target, BackboneDirectory.KIND, staging -> {
-            Map<String, String> extra = new LinkedHashMap<>();
-            extra.put("id", id);
-            extra.put("license", license);
-            extra.put("source", onnx.toAbsolutePath().toString());
-            extra.put(VisionBackbones.SHA256_FIELD, Hashes.copy(onnx, staging.resolve(VisionBackbones.ONNX))); // of the copy's bytes
-            VisionBackbones.writeOnnxConfig(staging, arch, extra);
-            pre.write(staging.resolve(PreprocessorConfig.FILE));
-        });
+        var imported = ImageBackbone.importOnnx(onnx, target, id, license, pre);
         var o = spec.commandLine().getOut();
-        o.printf("Imported %s (%s, %d blocks, %d-d features, %d ImageNet classes) to %s%n", id, arch, imported.spec().blocks().size(),
-                imported.spec().featureDim(), imported.spec().numClasses(), target.toAbsolutePath());
+        o.printf("Imported %s (%s, %d blocks, %d-d features, %d ImageNet classes) to %s%n", id, arch, imported.blocks().size(),
+                imported.featureDim(), imported.numClasses(), target.toAbsolutePath());
         o.println("Train with: graft train --train IMAGES --model " + (out != null ? target : id) + " --out MODEL");
         o.flush();
         return 0;

@@ -13,7 +13,7 @@ import java.util.List;
  * @param head          the trained head, stored in {@code head.safetensors}
  * @param labels        class labels in index order
  * @param input         what the model reads: {@code null} (every manifest before text pairs) or type {@code text} for
- *                      single texts, type {@code text-pair} with its {@link PairEncoding} for pairs
+ *                      single texts, type {@code text-pair} with its {@link dev.graft.model.text.PairEncoding} for pairs
  */
 public record ModelManifest(String format, int formatVersion, String task, String strategy, Backbone backbone,
                             Head head, List<String> labels,

@@ -5,6 +5,7 @@ import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.selection.TransferCheck;
 import dev.graft.training.EpochLog;
 import dev.graft.training.FitResult;
+import dev.graft.util.OptionalDependency;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,7 @@ public final class HtmlReport {
 
     /** As {@link #write(ReportData, Path)}, with {@code tables} after the summary cards. */
     public static Output write(ReportData data, Path dir, List<Table> tables) throws IOException {
+        OptionalDependency.require("the charts of HTML reports", OptionalDependency.XCHART);
         Map<String, byte[]> charts = charts(data);
         Path plots = Files.createDirectories(dir.resolve(PLOTS_DIR));
         List<Path> written = new ArrayList<>();

@@ -2,10 +2,13 @@ package dev.graft.strategy;
 
 import ai.djl.ndarray.NDManager;
 import dev.graft.data.image.PreprocessorConfig;
+import dev.graft.model.vision.MobileNetV2Onnx;
+import dev.graft.model.vision.MobileNetV2Spec;
 import dev.graft.model.vision.VisionBackbone;
 import dev.graft.model.vision.VisionBackbones;
 import dev.graft.model.BackboneDirectory;
 import dev.graft.tensor.io.OwnedDirectory;
+import dev.graft.tensor.onnx.OnnxGraph;
 import dev.graft.util.FileChecksums;
 import dev.graft.util.Hashes;
 import java.io.IOException;
@@ -177,6 +180,34 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
             });
         }
         return open(target);
+    }
+
+    /**
+     * Writes a backbone directory at {@code target} (atomically) from an ONNX MobileNetV2. The graph is read and its
+     * architecture checked first, so another network or a damaged file is refused before anything is written; the file
+     * is copied as {@code model.onnx} (its SHA-256 recorded, of the copy's bytes), with {@code backbone.json} and
+     * {@code preprocessor_config.json}.
+     *
+     * @param id      the name recorded as the backbone's id
+     * @param license the weights' licence, recorded in provenance
+     * @return the imported architecture
+     */
+    public static MobileNetV2Spec importOnnx(Path onnx, Path target, String id, String license, PreprocessorConfig preprocessing)
+            throws IOException {
+        if (!Files.isRegularFile(onnx)) {
+            throw new IllegalArgumentException("ONNX file " + onnx + " does not exist.");
+        }
+        MobileNetV2Spec spec = MobileNetV2Onnx.read(OnnxGraph.read(onnx)).spec();
+        OwnedDirectory.write(target, BackboneDirectory.KIND, staging -> {
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put("id", id);
+            extra.put("license", license);
+            extra.put("source", onnx.toAbsolutePath().toString());
+            extra.put(VisionBackbones.SHA256_FIELD, Hashes.copy(onnx, staging.resolve(VisionBackbones.ONNX)));
+            VisionBackbones.writeOnnxConfig(staging, "mobilenetv2", extra);
+            preprocessing.write(staging.resolve(PreprocessorConfig.FILE));
+        });
+        return spec;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.graft.tuning;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.util.OptionalDependency;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,6 +44,7 @@ public final class StudyStore implements AutoCloseable {
     /** Opens (creating if needed) the study in {@code dir}. */
     public static StudyStore open(Path dir) {
         Path file = dir.resolve(FILE);
+        OptionalDependency.require("tuning studies (stored in SQLite)", OptionalDependency.SQLITE_JDBC);
         checkStudyDirectory(dir);
         try {
             Files.createDirectories(dir);

@@ -30,7 +30,7 @@ public final class Excerpt {
     }
 
     /**
-     * A list written like {@link List#toString()} ({@code [a, b, c]}), but of at most about
+     * A list written like {@link java.util.AbstractCollection#toString()} ({@code [a, b, c]}), but of at most about
      * {@link #MAX_CHARS} characters: each item is cut with {@link #of}, and items that do not fit
      * are summarised as {@code "… and N more"}.
      */

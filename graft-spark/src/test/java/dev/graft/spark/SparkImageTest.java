@@ -12,17 +12,21 @@ import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.Prediction;
 import dev.graft.data.image.ImageDataReader;
 import dev.graft.data.image.ImageDataset;
+import dev.graft.data.image.ImageSplits;
 import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.model.vision.ResNet;
 import dev.graft.model.vision.ResNetSpec;
 import dev.graft.model.vision.VisionBackbones;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.ImageBackbone;
+import dev.graft.strategy.ImageTrainingOutcome;
 import dev.graft.strategy.ImageTransfer;
+import dev.graft.training.TrainConfig;
 import dev.graft.util.Progress;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,6 +122,16 @@ class SparkImageTest {
 
     static String[] cli(int expectedCode, String... args) {
         return SparkCliHarness.run(expectedCode, args);
+    }
+
+    /** A feature-extraction model on {@code backbone} (3 epochs, the library's other defaults), trained on this machine. */
+    static void trainImageModel(ImageBackbone backbone, Path out) throws IOException {
+        ImageSplits splits = ImageSplits.of(ImageDataReader.read(images), null, null, 0.1, 0.1, TrainConfig.DEFAULT_SEED);
+        FeatureExtractionConfig fe = FeatureExtractionConfig.defaults();
+        fe = fe.withTraining(fe.training().withEpochs(3)).withThreads(1);
+        try (ImageTrainingOutcome outcome = ImageTransfer.featureExtraction(backbone, splits, fe, 1, Progress.NONE, List.of())) {
+            outcome.save(out, outcome.provenance(), staging -> { });
+        }
     }
 
     /** The single-machine frozen features of the image files of {@code folder}, by absolute path. */
@@ -248,10 +262,9 @@ class SparkImageTest {
                 tinyBackbone.toString(), "--text-column", "text", "--output", tmp.resolve("x").toString());
         assertTrue(bad[1].contains("--text-column") && bad[1].contains("--image-column"), bad[1]);
 
-        // an image model trained by graft train, applied by spark-predict to a CSV of relative paths with bad rows
+        // an image model trained on this machine, applied by spark-predict to a CSV of relative paths with bad rows
         Path model = tmp.resolve("image-model");
-        cli(0, "train", "--train", images.toString(), "--model", tinyBackbone.toString(), "--epochs", "3", "--out", model.toString(),
-                "--no-track", "-q");
+        trainImageModel(ImageBackbone.open(tinyBackbone), model);
         Path test = shapes(tmp.resolve("test-images"), 3, 2);
         List<Path> files;
         try (Stream<Path> walk = Files.walk(test)) {
@@ -308,7 +321,8 @@ class SparkImageTest {
         String before = System.getProperty("graft.home");
         System.setProperty("graft.home", tmp.resolve("graft-home").toString());
         try {
-            cli(0, "models", "import", "--onnx", onnx.get().toString(), "--preset", "imagenet");
+            ImageBackbone.importOnnx(onnx.get(), ImageBackbone.importedModels().resolve("mobilenetv2"), "mobilenetv2", "unknown",
+                    PreprocessorConfig.imagenet()); // as `graft models import --onnx FILE` registers the name mobilenetv2
             ImageBackbone backbone = ImageBackbone.resolve("mobilenetv2");
             assertTrue(Files.isRegularFile(backbone.directory().resolve(VisionBackbones.ONNX)));
             Map<String, float[]> expected = frozenFeatures(backbone, images);
@@ -320,8 +334,7 @@ class SparkImageTest {
 
             // a feature-extraction model on MobileNetV2 carries the ONNX file: spark-predict runs it on ONNX Runtime
             Path model = tmp.resolve("mobilenet-model");
-            cli(0, "train", "--train", images.toString(), "--model", "mobilenetv2", "--epochs", "3", "--out", model.toString(),
-                    "--no-track", "-q");
+            trainImageModel(ImageBackbone.resolve("mobilenetv2"), model);
             Path out = tmp.resolve("mobilenet-predictions");
             cli(0, "spark-predict", "--master", "local[2]", "--input", images.toString(), "--model", model.toString(),
                     "--output", out.toString());

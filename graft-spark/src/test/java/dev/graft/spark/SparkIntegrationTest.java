@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.api.Graft;
 import dev.graft.artifact.Prediction;
 import dev.graft.artifact.TextClassifier;
+import dev.graft.data.DatasetSplits;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
@@ -16,6 +18,9 @@ import dev.graft.data.TextExample;
 import dev.graft.model.text.OnnxTextEncoder;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
+import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.strategy.TrainingOutcome;
+import dev.graft.training.TrainConfig;
 import dev.graft.util.Progress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End-to-end on local[2] with a few dozen rows: the Spark stages against the single-machine path, and
- * spark-train against graft train. One Spark session for the class; the CLI commands reuse it.
+ * spark-train against single-machine feature extraction (what graft train runs). One Spark session for the class;
+ * the spark-* commands reuse it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparkIntegrationTest {
@@ -130,11 +136,16 @@ class SparkIntegrationTest {
 
     @Test
     @Order(2)
-    void sparkTrainDriverHeadMatchesGraftTrain() throws Exception {
+    void sparkTrainDriverHeadMatchesSingleMachineFeatureExtraction() throws Exception {
         Path graftModel = tmp.resolve("graft-model");
         Path sparkModel = tmp.resolve("spark-driver-model");
-        cli("train", "--train", trainCsv.toString(), "--test", testCsv.toString(), "--strategy", "feature-extraction",
-                "--out", graftModel.toString(), "--epochs", "20", "--no-track", "-q");
+        // what `graft train --train TRAIN --test TEST --epochs 20` runs: the library's defaults, embeddings on this machine
+        FeatureExtractionConfig config = FeatureExtractionConfig.defaults();
+        config = config.withTraining(config.training().withEpochs(20));
+        DatasetSplits splits = Splits.withDatasets(TextDataReader.read(trainCsv), null, TextDataReader.read(testCsv), TrainConfig.DEFAULT_SEED);
+        try (TrainingOutcome outcome = Graft.featureExtraction("minilm", splits, config)) {
+            outcome.classifier().save(graftModel, outcome.provenance(), outcome.metricsDocument());
+        }
         String[] r = cli("spark-train", "--master", "local[2]", "--input", trainCsv.toString(), "--test", testCsv.toString(),
                 "--head", "driver", "--out", sparkModel.toString(), "--epochs", "20", "--partitions", "2");
         System.out.println(r[0]);
@@ -155,9 +166,9 @@ class SparkIntegrationTest {
                 maxLossDiff = Math.max(maxLossDiff, Math.abs(a.path("history").get(i).path(k).asDouble() - b.path("history").get(i).path(k).asDouble()));
             }
         }
-        System.out.println("driver head vs graft train: max per-epoch loss difference " + maxLossDiff);
+        System.out.println("driver head vs single-machine feature extraction: max per-epoch loss difference " + maxLossDiff);
         assertTrue(maxLossDiff < 1e-6, "loss diff " + maxLossDiff);
-        System.out.printf("graft train test acc %.4f  spark-train driver test acc %.4f (best epoch %d / %d)%n",
+        System.out.printf("single-machine test acc %.4f  spark-train driver test acc %.4f (best epoch %d / %d)%n",
                 a.path("test").path("accuracy").asDouble(), b.path("test").path("accuracy").asDouble(),
                 a.path("best_epoch").asInt(), b.path("best_epoch").asInt());
     }
@@ -174,7 +185,7 @@ class SparkIntegrationTest {
         JsonNode g = new ObjectMapper().readTree(tmp.resolve("graft-model/metrics.json").toFile());
         double mllibAcc = m.path("test").path("accuracy").asDouble();
         double graftAcc = g.path("test").path("accuracy").asDouble();
-        System.out.printf("test accuracy: graft train %.4f, spark-train --head mllib %.4f%n", graftAcc, mllibAcc);
+        System.out.printf("test accuracy: single-machine %.4f, spark-train --head mllib %.4f%n", graftAcc, mllibAcc);
         assertTrue(Math.abs(mllibAcc - graftAcc) <= 0.10, "mllib " + mllibAcc + " vs graft " + graftAcc);
         // a normal Graft model: loads (checksums verified) and predicts
         try (TextClassifier c = TextClassifier.load(mllibModel)) {

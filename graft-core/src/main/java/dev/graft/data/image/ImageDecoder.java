@@ -1,5 +1,6 @@
 package dev.graft.data.image;
 
+import dev.graft.util.OptionalDependency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
@@ -60,6 +61,7 @@ public final class ImageDecoder {
 
     /** Decodes image bytes as {@link #decode(Path)} does; {@code name} is used in errors. */
     public static RgbImage decode(byte[] bytes, Path name) {
+        OptionalDependency.require("reading images", OptionalDependency.IMAGEIO_JPEG, OptionalDependency.IMAGEIO_WEBP);
         long maxPixels = ImagePixelLimit.get(); // a bad setting fails here, not as a "corrupt" image
         BufferedImage img;
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {

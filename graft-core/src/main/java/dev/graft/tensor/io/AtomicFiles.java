@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
@@ -23,10 +24,16 @@ import java.util.Objects;
  * <p>With {@link OnExisting#FAIL} the final step is a hard link, which the operating system refuses atomically
  * when the target exists. Where the file system has no hard links it falls back to an existence check followed by
  * the move, which leaves a tiny race window against a concurrent writer.
+ *
+ * <p>The file gets the permissions of any new file the process creates (the umask's: {@code rw-r--r--} under umask
+ * 022), not the owner-only mode of {@link Files#createTempFile}, so that another account (a server reading the model)
+ * can read what Graft wrote. A replaced file gets the same default mode, not the one it had.
  */
 public final class AtomicFiles {
 
     private static final int BUFFER_SIZE = 1 << 16;
+    private static final int MAX_NAME_TRIES = 100;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFiles() {
     }
@@ -66,7 +73,7 @@ public final class AtomicFiles {
             throw new FileAlreadyExistsException(target.toString(), null,
                     "refusing to overwrite; delete it or ask for OnExisting.REPLACE");
         }
-        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        Path tmp = createSibling(dir, absolute.getFileName().toString());
         boolean done = false;
         try {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
@@ -109,6 +116,24 @@ public final class AtomicFiles {
         Objects.requireNonNull(text, "text");
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         writeAtomically(target, onExisting, out -> out.write(bytes));
+    }
+
+    /**
+     * Creates a new, empty, hidden file {@code .NAME.RANDOM.tmp} in {@code dir} with the default permissions (the
+     * umask's), refusing an existing entry of that name as {@link Files#createTempFile} does, but without its
+     * owner-only mode.
+     */
+    private static Path createSibling(Path dir, String name) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Path tmp = dir.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                return Files.createFile(tmp);
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt == MAX_NAME_TRIES) {
+                    throw taken;
+                }
+            }
+        }
     }
 
     private static void publish(Path tmp, Path absolute, Path target, OnExisting onExisting) throws IOException {

@@ -13,6 +13,10 @@ import java.util.stream.Stream;
  * A directory Graft creates under the system's temporary folder for the length of one operation and removes,
  * with everything in it, on {@link #close}. It is the only folder Graft deletes wholesale: it made the folder and
  * everything in it.
+ *
+ * <p>Unlike what Graft publishes (through {@link AtomicFiles} and {@link OwnedDirectory}, which get the umask's
+ * modes), this folder stays owner-only ({@code rwx------} where the file system has POSIX permissions): it lives in
+ * the temporary folder other accounts share, and nothing in it outlives the operation.
  */
 public final class TemporaryDirectory implements AutoCloseable {
 

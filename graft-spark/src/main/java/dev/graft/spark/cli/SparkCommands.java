@@ -1,6 +1,6 @@
 package dev.graft.spark.cli;
 
-import dev.graft.cli.CommandPlugin;
+import dev.graft.api.CommandPlugin;
 import java.util.List;
 
 /** Registers {@code spark-embed}, {@code spark-predict} and {@code spark-train} with {@code graft}. */
