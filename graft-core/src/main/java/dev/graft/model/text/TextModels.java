@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.hub.HubClient;
 import dev.graft.model.hub.HubSettings;
+import dev.graft.model.hub.MavenSettings;
 import dev.graft.model.hub.PulledModel;
 import dev.graft.model.hub.RepoRef;
 import dev.graft.util.Progress;
@@ -27,7 +28,9 @@ import java.util.Map;
 
 /**
  * Finds pretrained text encoders by name or path. Bundled models ship inside Maven jars and are
- * extracted once into {@link GraftHome#models()}; nothing is downloaded.
+ * extracted once into {@link GraftHome#models()}; the models of {@link DownloadableTextModels} are installed there
+ * when first named (from the local Maven repository, or downloaded); nothing else is downloaded except a Hub model
+ * named with {@code hf:}.
  */
 public final class TextModels {
 
@@ -93,6 +96,10 @@ public final class TextModels {
         if (b != null) {
             return extract(b, progress);
         }
+        java.util.Optional<DownloadableTextModel> downloadable = DownloadableTextModels.named(nameOrPath);
+        if (downloadable.isPresent()) {
+            return DownloadableTextModels.resolve(downloadable.get(), MavenSettings.fromEnvironment(), progress);
+        }
         if (RepoRef.isHubReference(nameOrPath)) {
             return fromHub(RepoRef.parse(nameOrPath), progress);
         }
@@ -105,7 +112,8 @@ public final class TextModels {
             return variant.get();
         }
         throw new IllegalArgumentException("Unknown model '" + nameOrPath + "': it is neither a bundled model ("
-                + String.join(", ", ALIASES.keySet()) + "), a variant of one (NAME" + TextModelVariants.RANDOM_SUFFIX
+                + String.join(", ", ALIASES.keySet()) + "), one installed on request ("
+                + String.join(", ", DownloadableTextModels.all().stream().map(DownloadableTextModel::name).toList()) + "), a variant of one (NAME" + TextModelVariants.RANDOM_SUFFIX
                 + " = random weights, NAME" + TextModelVariants.CLS_SUFFIX + " = [CLS] pooling), a Hub model (hf:org/name)"
                 + " nor a directory. Run `graft models list` to see what is available.");
     }
@@ -267,16 +275,21 @@ public final class TextModels {
             if (in == null) {
                 throw new IOException("resource '" + resource + "' is not on the classpath (is the langchain4j embeddings jar missing?)");
             }
-            java.security.MessageDigest md = Hashes.sha256();
-            AtomicFiles.writeAtomically(target, out -> {
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    md.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                }
-            });
-            return java.util.HexFormat.of().formatHex(md.digest());
+            return copyStream(in, target);
         }
+    }
+
+    /** Writes {@code in} to {@code target} atomically and returns the hex SHA-256 of the bytes. */
+    static String copyStream(InputStream in, Path target) throws IOException {
+        java.security.MessageDigest md = Hashes.sha256();
+        AtomicFiles.writeAtomically(target, out -> {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+                out.write(buf, 0, n);
+            }
+        });
+        return java.util.HexFormat.of().formatHex(md.digest());
     }
 }
