@@ -28,7 +28,7 @@ class RegressionMetricsTest {
         assertEquals(0.9613877267626628, m.pearson(), 1e-12);
         assertEquals(0.9271050693011065, m.spearman(), 1e-12);
         assertEquals(List.of("rmse", "mae", "r2", "pearson", "spearman"), List.copyOf(m.values().keySet()));
-        assertEquals(8, m.toMap().get("n"));
+        assertEquals(8L, m.toMap().get("n"));
     }
 
     @Test

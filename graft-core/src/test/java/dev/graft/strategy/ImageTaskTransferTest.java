@@ -142,7 +142,8 @@ class ImageTaskTransferTest {
     @Test
     void multiLabelColoursAreLearntCalibratedAndSurviveSaving() throws Exception {
         TargetFormat format = TargetFormat.multiLabel("|", null);
-        ImageDataset train = ImageDataReader.read(colourCsv("train", 96, 1), format).verify(1, false);
+        // 160 images, a quarter for validation: every label has the 20+ validation examples a tuned threshold needs
+        ImageDataset train = ImageDataReader.read(colourCsv("train", 160, 1), format).verify(1, false);
         ImageDataset test = ImageDataReader.read(colourCsv("test", 40, 2), format).verify(1, false);
         ImageSplits splits = ImageSplits.of(train, null, test, 0.25, 0, 3);
         assertEquals(TaskKind.MULTI_LABEL, splits.task());
