@@ -44,7 +44,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (dev.graft.artifact.ImageClassifier.isImageModel(model)) {
-            return ImageEvaluation.evaluate(model, data, json, spec.commandLine().getOut());
+            return ImageEvaluation.evaluate(model, data, options.task == null ? null : options.targets(), json,
+                    spec.commandLine().getOut());
         }
         try (TextClassifier classifier = TextClassifier.load(model)) {
             DataOptions read = options.toOptions();

@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import dev.graft.data.TaskKind;
 import dev.graft.data.image.ImageDataReader;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageSplits;
@@ -20,8 +21,18 @@ final class ImageInputs {
         return o.threads != null ? o.threads : Math.min(2, Runtime.getRuntime().availableProcessors());
     }
 
-    /** Reads and verifies the splits (unreadable images skipped and reported). */
+    /**
+     * Reads and verifies the splits (unreadable images skipped and reported) of a classification: ranking and comparing
+     * score classifiers.
+     *
+     * @throws IllegalArgumentException when {@code --task} names another task
+     */
     static ImageSplits splits(TrainingOptions o, PrintStream err) {
+        TaskKind task = o.data.targets().task();
+        if (task != TaskKind.CLASSIFICATION) {
+            throw new IllegalArgumentException("--task " + task.key() + ": ranking and comparing image backbones scores"
+                    + " classifiers; train a " + task.key() + " model with graft train.");
+        }
         int threads = threads(o);
         ImageDataset train = ImageDataReader.read(o.train);
         if (o.maxTrain != null) {

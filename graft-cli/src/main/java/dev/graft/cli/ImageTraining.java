@@ -2,6 +2,8 @@ package dev.graft.cli;
 
 import dev.graft.artifact.ModelDirectory;
 import dev.graft.artifact.Provenance;
+import dev.graft.data.TargetFormat;
+import dev.graft.data.TaskKind;
 import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImageDataReader;
 import dev.graft.data.image.ImageDataset;
@@ -15,6 +17,8 @@ import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.strategy.ImageTrainingOutcome;
 import dev.graft.strategy.ImageTransfer;
+import dev.graft.task.Task;
+import dev.graft.task.TaskOptions;
 import dev.graft.tracking.PeakMemory;
 import dev.graft.training.FreezeSchedule;
 import dev.graft.training.Monitor;
@@ -30,7 +34,8 @@ import java.util.Optional;
 
 /**
  * The image path of {@code graft train}: used when {@code --train} is a folder of class folders or
- * a CSV/TSV whose path column names images. Same options as text where they apply — the schedule and warm-up,
+ * a CSV/TSV whose path column names images (its label column read as {@code --task}, {@code --label-separator} and
+ * {@code --label-names} say: classes, label lists or numbers). Same options as text where they apply — the schedule and warm-up,
  * checkpoints and {@code --resume} included ({@link CheckpointPlan}); what is not given keeps the CNN recipe for
  * fine-tuning (head first, then every layer; see {@link ImageTransfer#cnnDefaults()}).
  */
@@ -81,17 +86,22 @@ final class ImageTraining {
         ImageBackbone backbone = ImageInputs.resized(resolveModel(modelName), c.imageSize);
         int threads = c.options.threads != null ? c.options.threads : Math.min(2, Runtime.getRuntime().availableProcessors());
         int workers = Math.max(1, Math.min(2, threads));
-        ImageDataset train = ImageDataReader.read(c.options.train);
+        TargetFormat targets = c.options.data.targets();
+        TaskOptions taskOptions = c.options.taskOptions();
+        ImageDataset train = ImageDataReader.read(c.options.train, targets);
         if (c.options.maxTrain != null) {
             train = train.subsample(c.options.maxTrain, c.options.seed);
         }
         train = verified(train, threads, err);
-        ImageDataset val = c.options.val == null ? null : verified(ImageDataReader.read(c.options.val), threads, err);
-        ImageDataset test = c.options.test == null ? null : verified(ImageDataReader.read(c.options.test), threads, err);
+        ImageDataset val = c.options.val == null ? null : verified(ImageDataReader.read(c.options.val, targets), threads, err);
+        ImageDataset test = c.options.test == null ? null : verified(ImageDataReader.read(c.options.test, targets), threads, err);
         ImageSplits splits = ImageSplits.of(train, val, test, c.options.valFraction, c.options.testFraction, c.options.seed);
+        Task task = ImageTransfer.task(splits, taskOptions);
         if (!c.quiet) {
-            err.printf("images: train %d, val %d%s; classes: %s; backbone %s (%s)%n", splits.train().size(), splits.val().size(),
-                    splits.test().map(t -> ", test " + t.size()).orElse(""), splits.train().classCounts(), backbone.id(),
+            err.printf("images: train %d, val %d%s; %s: %s; backbone %s (%s)%n", splits.train().size(), splits.val().size(),
+                    splits.test().map(t -> ", test " + t.size()).orElse(""),
+                    splits.task() == TaskKind.CLASSIFICATION ? "classes" : "task " + targets,
+                    splits.task() == TaskKind.REGRESSION ? task : splits.train().targetCounts(), backbone.id(),
                     backbone.preprocessing());
         }
         if (fineTune) {
@@ -117,10 +127,10 @@ final class ImageTraining {
         settings.put("backbone", backbone.id());
         try (RunRecorder recorder = RunRecorder.start(c.tracking, "train", c.out, c.out, c.options.runParams(settings), err);
              ImageTrainingOutcome outcome = fineTune
-                     ? ImageTransfer.fineTune(backbone, splits, ftConfig, augmentation, c.trainBn, workers,
+                     ? ImageTransfer.fineTune(backbone, splits, task, ftConfig, augmentation, c.trainBn, workers,
                              recorder.listeners(new EpochProgress(err, c.quiet)), checkpoints.directory(),
                              checkpoints.everyEpochs(), checkpoints.resume())
-                     : ImageTransfer.featureExtraction(backbone, splits, feConfig, workers, new BarProgress(err, c.quiet),
+                     : ImageTransfer.featureExtraction(backbone, splits, task, feConfig, workers, new BarProgress(err, c.quiet),
                              recorder.listeners(new EpochProgress(err, c.quiet)))) {
             Provenance provenance = outcome.provenance().withCommandLine(c.spec.commandLine().getParseResult().originalArgs());
             Map<String, Object> metrics = outcome.metricsDocument();
@@ -167,13 +177,18 @@ final class ImageTraining {
 
     /**
      * The negative-transfer check (majority class; logistic regression on raw pixels) on the split the run reports;
-     * empty, with a warning, when it fails: a trained model is never lost to it.
+     * empty for multi-label and regression models (the check's baselines are classifiers), and, with a warning, when it
+     * fails: a trained model is never lost to it.
      */
     private Optional<TransferCheck> baselines(ImageSplits splits, ImageTrainingOutcome outcome, int threads, PrintStream err) {
+        if (splits.task() != TaskKind.CLASSIFICATION) {
+            return Optional.empty();
+        }
         try {
             boolean onTest = outcome.test().isPresent() && splits.test().isPresent();
             return Optional.of(TransferCheck.measureImages(splits.train(), onTest ? splits.test().get() : splits.val(),
-                    onTest ? "test" : "validation", onTest ? outcome.test().get() : outcome.validation(), c.options.seed, threads));
+                    onTest ? "test" : "validation", onTest ? outcome.classificationTest().get() : outcome.classification(),
+                    c.options.seed, threads));
         } catch (RuntimeException e) {
             err.println("warning: could not run the baseline check (" + e.getMessage() + "); the model is saved without it.");
             return Optional.empty();

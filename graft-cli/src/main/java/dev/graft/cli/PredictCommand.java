@@ -163,7 +163,7 @@ final class PredictCommand implements Callable<Integer> {
     private void emitTask(TextClassifier classifier, List<String> texts, List<String> second, PrintWriter out) throws IOException {
         float[][] outputs = second == null ? classifier.probabilities(texts) : classifier.probabilities(texts, second);
         List<TaskPrediction> predictions = classifier.decode(outputs);
-        boolean regression = classifier.task().kind() == TaskKind.REGRESSION;
+        TaskKind kind = classifier.task().kind();
         for (int i = 0; i < texts.size(); i++) {
             TaskPrediction p = predictions.get(i);
             if (json) {
@@ -172,21 +172,10 @@ final class PredictCommand implements Callable<Integer> {
                 if (second != null) {
                     o.put("text_pair", second.get(i));
                 }
-                if (regression) {
-                    o.put("value", p.value());
-                } else {
-                    var labels = o.putArray("labels");
-                    p.labels().forEach(labels::add);
-                    ObjectNode all = o.putObject("probabilities");
-                    p.scores().forEach(all::put);
-                }
+                TaskPredictionOutput.addTo(o, p, kind);
                 out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
-            } else if (regression) {
-                out.printf(Locale.ROOT, "%.4f\t%s%s%n", p.value(), texts.get(i), second == null ? "" : "\t" + second.get(i));
             } else {
-                String labels = p.labels().stream().map(l -> String.format(Locale.ROOT, "%s:%.3f", l, p.scores().get(l)))
-                        .collect(java.util.stream.Collectors.joining(","));
-                out.printf(Locale.ROOT, "%s\t%s%s%n", labels.isEmpty() ? "-" : labels, texts.get(i),
+                out.printf(Locale.ROOT, "%s\t%s%s%n", TaskPredictionOutput.column(p, kind), texts.get(i),
                         second == null ? "" : "\t" + second.get(i));
             }
         }

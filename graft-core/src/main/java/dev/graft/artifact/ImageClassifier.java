@@ -10,6 +10,7 @@ import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImageDecoder;
 import dev.graft.data.image.ImagePipeline;
 import dev.graft.data.image.PreprocessorConfig;
+import dev.graft.data.TaskKind;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.vision.VisionBackbone;
@@ -17,6 +18,10 @@ import dev.graft.model.vision.VisionBackbones;
 import dev.graft.tensor.TensorData;
 import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.tensor.safetensors.SafeTensors;
+import dev.graft.task.ClassificationTask;
+import dev.graft.task.Targets;
+import dev.graft.task.Task;
+import dev.graft.task.TaskPrediction;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.Inference;
 import dev.graft.util.FileChecksums;
@@ -31,16 +36,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A trained image classifier: a CNN backbone (frozen or fine-tuned), a trained head, the label map
- * and the preprocessing the backbone expects. Saved as a self-contained model directory
- * ({@code graft-model.json} with task {@code image-classification}, {@code backbone/} with
- * {@code backbone.json} and {@code model.safetensors}, {@code preprocessor_config.json},
- * {@code head.safetensors}, provenance and metrics), written atomically through {@link ModelDirectory}.
+ * A trained image model: a CNN backbone (frozen or fine-tuned), a trained head, the {@link Task} it learnt (classes,
+ * labels with their thresholds, or a number with its scale) and the preprocessing the backbone expects. Saved as a
+ * self-contained model directory ({@code graft-model.json} with task {@code image-classification},
+ * {@code image-multi-label} or {@code image-regression} and the task's settings, {@code backbone/} with
+ * {@code backbone.json} and {@code model.safetensors}, {@code preprocessor_config.json}, {@code head.safetensors},
+ * provenance and metrics), written atomically through {@link ModelDirectory}.
  */
 public final class ImageClassifier implements AutoCloseable {
 
-    /** The manifest task of image models. */
+    /** The manifest task of image classifiers. */
     public static final String TASK = "image-classification";
+    /** The modality in the manifest task of every image model ({@code image-<task kind>}). */
+    public static final String MODALITY = "image";
     private static final String BACKBONE_DIR = "backbone";
     private static final int BATCH = 32;
     /** {@code backbone/backbone.json} field: SHA-256 of {@code backbone/model.onnx}, which computes frozen features. */
@@ -49,6 +57,7 @@ public final class ImageClassifier implements AutoCloseable {
     private final VisionBackbone backbone;
     private final ClassifierHead head;
     private final LabelMap labels;
+    private Task task;
     private final PreprocessorConfig preprocessing;
     private final String strategy;
     private final Map<String, String> backboneInfo;
@@ -63,13 +72,25 @@ public final class ImageClassifier implements AutoCloseable {
      */
     public ImageClassifier(VisionBackbone backbone, ClassifierHead head, LabelMap labels, PreprocessorConfig preprocessing,
                            String strategy, Map<String, String> backboneInfo, NDManager manager) {
-        if (head.config().numClasses() != labels.size()) {
-            throw new IllegalArgumentException("head has " + head.config().numClasses() + " outputs but there are "
-                    + labels.size() + " labels");
+        this(backbone, head, ClassificationTask.of(labels), preprocessing, strategy, backboneInfo, manager);
+    }
+
+    /**
+     * Wraps the parts of a model trained for {@code task} (classification, multi-label, regression); the model takes
+     * ownership of {@code manager} (which holds backbone and head).
+     *
+     * @param backboneInfo {@code id}, {@code license}, {@code source} of the pretrained backbone
+     */
+    public ImageClassifier(VisionBackbone backbone, ClassifierHead head, Task task, PreprocessorConfig preprocessing,
+                           String strategy, Map<String, String> backboneInfo, NDManager manager) {
+        if (head.config().numClasses() != task.outputWidth()) {
+            throw new IllegalArgumentException("head has " + head.config().numClasses() + " outputs but the task has "
+                    + task.outputWidth());
         }
         this.backbone = backbone;
         this.head = head;
-        this.labels = labels;
+        this.task = task;
+        this.labels = task.kind() == TaskKind.CLASSIFICATION ? LabelMap.of(task.outputNames()) : LabelMap.ofOrdered(task.outputNames());
         this.preprocessing = preprocessing;
         this.strategy = strategy;
         this.backboneInfo = Map.copyOf(backboneInfo);
@@ -85,23 +106,66 @@ public final class ImageClassifier implements AutoCloseable {
         return this;
     }
 
-    /** Whether {@code dir} holds an image model (its manifest's task is image classification). */
+    /** Whether {@code dir} holds an image model (its manifest's task is {@code image-<task kind>}). */
     public static boolean isImageModel(Path dir) {
         Path m = dir.resolve(ModelDirectory.MANIFEST);
         try {
-            return Files.isRegularFile(m) && TASK.equals(dev.graft.model.ModelFileLimits.readJson(m, Json.MAPPER).path("task").asText());
+            return Files.isRegularFile(m) && isImageTask(dev.graft.model.ModelFileLimits.readJson(m, Json.MAPPER).path("task").asText());
         } catch (IOException e) {
             return false;
         }
     }
 
-    /** Class probabilities of each image file, in label order. */
+    /** Whether a manifest's task names an image model of a task this Graft knows. */
+    private static boolean isImageTask(String manifestTask) {
+        for (TaskKind kind : TaskKind.values()) {
+            if (ModelManifest.taskName(MODALITY, kind).equals(manifestTask)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The task's outputs for each image file: class probabilities in label order, label probabilities (multi-label),
+     * or values in the data's units (regression).
+     */
     public float[][] probabilities(List<Path> images) {
         return probabilitiesOfFeatures(features(images));
     }
 
-    /** Predictions for image files. */
+    /** Each row of outputs as the task's prediction: a class, the labels above their thresholds, or a value. */
+    public List<TaskPrediction> decode(float[][] outputs) {
+        Task t = task();
+        List<TaskPrediction> out = new ArrayList<>(outputs.length);
+        for (float[] o : outputs) {
+            out.add(t.decode(o));
+        }
+        return out;
+    }
+
+    /** What this model predicts and how it is scored. */
+    public synchronized Task task() {
+        return task;
+    }
+
+    /**
+     * Tunes the task's decision settings on validation outputs (multi-label: a threshold per label); they are saved
+     * with the model.
+     */
+    public synchronized void calibrate(float[][] validationOutputs, Targets gold) {
+        task = task.calibrated(validationOutputs, gold);
+    }
+
+    /**
+     * Predictions of a single-label classifier for image files.
+     *
+     * @throws IllegalStateException for a multi-label or regression model: use {@link #decode}
+     */
     public List<Prediction> predict(List<Path> images) {
+        if (task().kind() != TaskKind.CLASSIFICATION) {
+            throw new IllegalStateException("this model's task is " + task().kind().key() + ": decode its outputs with decode()");
+        }
         List<Prediction> out = new ArrayList<>();
         for (float[] p : probabilities(images)) {
             int k = Inference.argmax(p);
@@ -170,9 +234,9 @@ public final class ImageClassifier implements AutoCloseable {
         return ort;
     }
 
-    /** Class probabilities from backbone features. */
+    /** The task's outputs (class or label probabilities, values) from backbone features. */
     public float[][] probabilitiesOfFeatures(float[][] features) {
-        return Inference.probabilities(head, new DenseBatches(features, new int[features.length]), 256, manager);
+        return Inference.outputs(head, new DenseBatches(features, new int[features.length]), 256, manager, task()::activate);
     }
 
     /** The backbone. */
@@ -185,7 +249,7 @@ public final class ImageClassifier implements AutoCloseable {
         return head;
     }
 
-    /** Class labels. */
+    /** The outputs' names: class labels, label names, or the regression target's name. */
     public LabelMap labels() {
         return labels;
     }
@@ -222,11 +286,12 @@ public final class ImageClassifier implements AutoCloseable {
             AtomicFiles.writeString(staging.resolve(TextClassifier.PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(TextClassifier.METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
             HeadConfig hc = head.config();
-            ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, TASK, strategy,
+            Task t = task();
+            ModelManifest manifest = ModelManifest.of(ModelManifest.taskName(MODALITY, t.kind()), strategy,
                     new ModelManifest.Backbone(backboneInfo.getOrDefault("id", backbone.architecture()), sha, 0, "avg",
                             backboneInfo.getOrDefault("license", "unknown"), BACKBONE_DIR),
                     new ModelManifest.Head(hc.inputDim(), hc.numClasses(), hc.hiddenUnits(), hc.dropout(), TextClassifier.HEAD_FILE),
-                    labels.labels());
+                    labels.labels(), null, ModelManifest.TaskSettings.of(t));
             AtomicFiles.writeString(staging.resolve(ModelDirectory.MANIFEST), Json.MAPPER.writeValueAsString(manifest));
         });
     }
@@ -236,7 +301,9 @@ public final class ImageClassifier implements AutoCloseable {
         Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
         if (!isImageModel(dir)) {
             throw new IllegalArgumentException(dir + " is not a Graft image model (no " + ModelDirectory.MANIFEST
-                    + " with task " + TASK + "). Pass the --out directory of `graft train` on image data.");
+                    + " with task " + TASK + ", " + ModelManifest.taskName(MODALITY, TaskKind.MULTI_LABEL) + " or "
+                    + ModelManifest.taskName(MODALITY, TaskKind.REGRESSION) + "). Pass the --out directory of `graft train`"
+                    + " on image data.");
         }
         try {
             ModelManifest m = Json.read(manifestFile, ModelManifest.class).checked(manifestFile);
@@ -246,9 +313,13 @@ public final class ImageClassifier implements AutoCloseable {
                 throw new IllegalArgumentException("Backbone " + bb.resolve(VisionBackbones.SAFETENSORS) + " has SHA-256 " + actual
                         + " but the manifest records " + m.backbone().sha256() + ": the file was changed or corrupted. Restore it or retrain.");
             }
-            LabelMap labels = LabelMap.of(m.labels());
+            if (!ModelManifest.taskName(MODALITY, m.taskKind()).equals(m.task())) {
+                throw new IllegalArgumentException(manifestFile + " names task '" + m.task() + "' but its task settings are of a "
+                        + m.taskKind().key() + " model: the model directory is damaged. Retrain.");
+            }
+            Task task = m.task(manifestFile);
             Path headFile = ModelDirectory.resolveInside(dir, m.head().file());
-            HeadLabels.check(headFile, labels.labels(), manifestFile);
+            HeadLabels.check(headFile, task.outputNames(), manifestFile);
             PreprocessorConfig pre = PreprocessorConfig.read(dir.resolve(PreprocessorConfig.FILE));
             NDManager manager = NDManager.newBaseManager();
             try {
@@ -264,7 +335,7 @@ public final class ImageClassifier implements AutoCloseable {
                     throw new IllegalArgumentException("Backbone " + onnx + " has SHA-256 " + FileChecksums.sha256(onnx)
                             + " but the model was trained on " + onnxSha + ": the file was changed or corrupted. Restore it or retrain.");
                 }
-                return new ImageClassifier(backbone, head, labels, pre, m.strategy(),
+                return new ImageClassifier(backbone, head, task, pre, m.strategy(),
                         Map.of("id", m.backbone().id(), "license", String.valueOf(m.backbone().license())), manager)
                         .withOnnxFeatures(frozen ? onnx : null);
             } catch (RuntimeException | IOException e) {

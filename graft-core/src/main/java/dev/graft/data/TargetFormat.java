@@ -138,13 +138,16 @@ public record TargetFormat(TaskKind task, String separator, List<String> labelNa
      * labels sorted as {@link LabelMap} sorts classes. Multi-label only.
      */
     public List<String> labelVocabulary(TextDataset data) {
+        return labelVocabulary(data.targetColumn());
+    }
+
+    /** {@link #labelVocabulary(TextDataset)} of a target column (texts or images). */
+    public List<String> labelVocabulary(TargetColumn column) {
         if (labelNames != null) {
             return labelNames;
         }
         Set<String> all = new TreeSet<>();
-        for (TextExample e : data) {
-            all.addAll(labelsOf(e.label(), where(data, e)));
-        }
+        column.labelLists().forEach(all::addAll);
         return LabelOrder.sorted(new ArrayList<>(all));
     }
 
@@ -153,21 +156,22 @@ public record TargetFormat(TaskKind task, String separator, List<String> labelNa
      * label; for numbers the quantile bin of {@value #REGRESSION_STRATA}.
      */
     String[] strata(TextDataset data) {
-        String[] out = new String[data.size()];
+        return strata(data.targetColumn());
+    }
+
+    /** {@link #strata(TextDataset)} of a target column (texts or images). */
+    public String[] strata(TargetColumn column) {
+        String[] out = new String[column.size()];
         switch (task) {
             case CLASSIFICATION -> {
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = data.get(i).label();
+                    out[i] = column.raw().get(i);
                 }
             }
             case MULTI_LABEL -> {
                 java.util.Map<String, Integer> counts = new java.util.HashMap<>();
-                List<List<String>> sets = new ArrayList<>();
-                for (TextExample e : data) {
-                    List<String> labels = labelsOf(e.label(), where(data, e));
-                    sets.add(labels);
-                    labels.forEach(l -> counts.merge(l, 1, Integer::sum));
-                }
+                List<List<String>> sets = column.labelLists();
+                sets.forEach(labels -> labels.forEach(l -> counts.merge(l, 1, Integer::sum)));
                 for (int i = 0; i < out.length; i++) {
                     out[i] = sets.get(i).stream()
                             .min(java.util.Comparator.comparingInt((String l) -> counts.get(l)).thenComparing(l -> l))
@@ -175,10 +179,7 @@ public record TargetFormat(TaskKind task, String separator, List<String> labelNa
                 }
             }
             case REGRESSION -> {
-                double[] v = new double[out.length];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = valueOf(data.get(i).label(), where(data, data.get(i)));
-                }
+                double[] v = column.values();
                 double[] sorted = v.clone();
                 Arrays.sort(sorted);
                 for (int i = 0; i < v.length; i++) {

@@ -80,6 +80,12 @@ public final class TextDataset implements Iterable<TextExample> {
         return targets;
     }
 
+    /** The targets of every example with their format and lines (what the task layer encodes). */
+    public TargetColumn targetColumn() {
+        return new TargetColumn(name, targets, examples.stream().map(TextExample::label).toList(),
+                i -> TargetFormat.where(this, examples.get(i)));
+    }
+
     /** The task the targets call for. */
     public TaskKind task() {
         return targets.task();

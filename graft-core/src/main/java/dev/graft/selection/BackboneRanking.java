@@ -54,7 +54,7 @@ public final class BackboneRanking {
         int[] y = splits.train().examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
         return scored(name, spec.id(), x, y, labels.size(), (System.nanoTime() - t0) / 1e9, !measure ? null : () -> {
             try (ImageTrainingOutcome o = ImageTransfer.featureExtraction(spec, splits, config, workers, progress, List.of())) {
-                return o.test().orElse(o.validation());
+                return o.classificationTest().orElse(o.classification());
             }
         });
     }

@@ -101,7 +101,7 @@ public final class StrategyComparison {
 
     private static StrategyRun.Outcome image(ImageTrainingOutcome outcome) {
         try (outcome) {
-            return new StrategyRun.Outcome(outcome.fit(), outcome.validation(), outcome.test());
+            return new StrategyRun.Outcome(outcome.fit(), outcome.classification(), outcome.classificationTest());
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.ModelDirectory;
 import dev.graft.artifact.Provenance;
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.TaskMetrics;
 import dev.graft.training.FitResult;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,21 +17,41 @@ import java.util.Optional;
  *
  * @param classifier   the trained model (best epoch's weights)
  * @param fit          the training history
- * @param validation   metrics on the validation images
+ * @param validation   metrics on the validation images ({@link ClassificationMetrics} for a classifier; multi-label
+ *                     and regression metrics for those tasks)
  * @param test         metrics on the test images, when given
  * @param embedSeconds wall time spent computing backbone features (feature extraction; near zero on a cache hit)
  * @param cacheHits    splits whose features came from the cache
  * @param provenance   how the model was made
- * @param predictions  the kept model's probabilities by split ({@code "val"}, {@code "test"}), for error analysis
+ * @param predictions  the kept classifier's probabilities by split ({@code "val"}, {@code "test"}), for error analysis;
+ *                     empty for other tasks
  */
-public record ImageTrainingOutcome(ImageClassifier classifier, FitResult fit, ClassificationMetrics validation,
-                                   Optional<ClassificationMetrics> test, double embedSeconds, int cacheHits,
+public record ImageTrainingOutcome(ImageClassifier classifier, FitResult fit, TaskMetrics validation,
+                                   Optional<TaskMetrics> test, double embedSeconds, int cacheHits,
                                    Provenance provenance, Map<String, ImagePredictions> predictions)
         implements RunResult, AutoCloseable {
 
     /** Copies the predictions map. */
     public ImageTrainingOutcome {
         predictions = Map.copyOf(predictions);
+    }
+
+    /**
+     * The validation metrics of a single-label classifier.
+     *
+     * @throws IllegalStateException for another task (multi-label, regression), whose metrics are {@link #validation()}
+     */
+    public ClassificationMetrics classification() {
+        if (validation instanceof ClassificationMetrics c) {
+            return c;
+        }
+        throw new IllegalStateException("this run's task is " + classifier.task().kind().key() + ", not classification");
+    }
+
+    /** The test metrics of a single-label classifier, if there is a test set (see {@link #classification()}). */
+    public Optional<ClassificationMetrics> classificationTest() {
+        classification();
+        return test.map(t -> (ClassificationMetrics) t);
     }
 
     /** Predictions on the test split when there is one, else on the validation split (empty if none were kept). */

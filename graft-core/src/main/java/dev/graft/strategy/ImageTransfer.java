@@ -6,13 +6,13 @@ import ai.djl.training.ParameterStore;
 import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.Versions;
-import dev.graft.data.LabelMap;
 import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageExample;
 import dev.graft.data.image.ImagePipeline;
 import dev.graft.data.image.ImageSplits;
-import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.data.TaskKind;
+import dev.graft.metrics.TaskMetrics;
 import dev.graft.model.Precision;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
@@ -26,10 +26,13 @@ import dev.graft.training.DenseBatches;
 import dev.graft.training.FitResult;
 import dev.graft.training.FreezeSchedule;
 import dev.graft.training.ImageBatches;
-import dev.graft.training.Inference;
 import dev.graft.training.Learner;
 import dev.graft.training.LrSchedule;
 import dev.graft.training.TrainingListener;
+import dev.graft.task.Targets;
+import dev.graft.task.Task;
+import dev.graft.task.TaskOptions;
+import dev.graft.task.Tasks;
 import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.IOException;
@@ -77,10 +80,29 @@ public final class ImageTransfer {
                 .withOptimizer(dev.graft.training.optim.OptimizerSpec.adamW()).withHead(0, 0.1);
     }
 
-    /** Frozen backbone features + trained head. */
+    /** Frozen backbone features + trained head, for the task the data calls for ({@link #task}). */
     public static ImageTrainingOutcome featureExtraction(ImageBackbone spec, ImageSplits splits, FeatureExtractionConfig config,
                                                          int workers, Progress progress, List<TrainingListener> listeners) {
-        LabelMap labels = splits.labelMap();
+        return featureExtraction(spec, splits, task(splits, TaskOptions.defaults()), config, workers, progress, listeners);
+    }
+
+    /**
+     * The task {@code splits} call for, from its training set: its classes, its labels, or the scale of its numbers.
+     *
+     * @param options class weights and the regression loss
+     */
+    public static Task task(ImageSplits splits, TaskOptions options) {
+        return Tasks.forTraining(splits.train().targetColumn(), splits.task() == TaskKind.REGRESSION ? null : splits.labelMap(),
+                options);
+    }
+
+    /**
+     * Frozen backbone features + a head trained for {@code task}. Decision settings the task tunes (multi-label
+     * thresholds) are tuned on the validation images and saved with the model.
+     */
+    public static ImageTrainingOutcome featureExtraction(ImageBackbone spec, ImageSplits splits, Task task,
+                                                         FeatureExtractionConfig config, int workers, Progress progress,
+                                                         List<TrainingListener> listeners) {
         NDManager manager = NDManager.newBaseManager();
         try {
             EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
@@ -104,27 +126,46 @@ public final class ImageTransfer {
             VisionBackbone backbone = djl != null ? djl : spec.load(manager);
             backbone.namedParameters().values().forEach(p -> p.freeze(true));
             Learner.seed(config.training().seed());
-            ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), labels.size(), config.hiddenUnits(),
+            ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), task.outputWidth(), config.hiddenUnits(),
                     config.dropout()));
             head.initialize(manager);
-            Learner learner = new Learner(head, head, config.training(), config.plan(), listeners);
-            FitResult fit = learner.fit(new DenseBatches(trainX, indices(splits.train(), labels)),
-                    new DenseBatches(valX, indices(splits.val(), labels)));
-            ImageClassifier classifier = new ImageClassifier(backbone, head, labels, spec.preprocessing(), FeatureExtraction.NAME,
+            Targets valY = Tasks.targets(task, splits.val().targetColumn());
+            Learner learner = new Learner(head, head, TaskTraining.config(config.training(), task), config.plan(), task, listeners);
+            FitResult fit = learner.fit(new DenseBatches(trainX, Tasks.targets(task, splits.train().targetColumn())),
+                    new DenseBatches(valX, valY));
+            ImageClassifier classifier = new ImageClassifier(backbone, head, task, spec.preprocessing(), FeatureExtraction.NAME,
                     info(spec), manager).withOnnxFeatures(onnx);
-            Map<String, ImagePredictions> predictions = new LinkedHashMap<>();
-            predictions.put("val", new ImagePredictions(splits.val(), classifier.probabilitiesOfFeatures(valX)));
-            if (testX != null) {
-                predictions.put("test", new ImagePredictions(splits.test().get(), classifier.probabilitiesOfFeatures(testX)));
-            }
-            ClassificationMetrics val = score(predictions.get("val"), labels);
-            Optional<ClassificationMetrics> test = Optional.ofNullable(predictions.get("test")).map(t -> score(t, labels));
-            Provenance p = provenance(FeatureExtraction.NAME, config.training().seed(), config.describe(), spec, splits, val, test);
-            return new ImageTrainingOutcome(classifier, fit, val, test, embedSeconds, cache.hits(), p, predictions);
+            float[][] valOut = classifier.probabilitiesOfFeatures(valX);
+            classifier.calibrate(valOut, valY);
+            float[][] testOut = testX == null ? null : classifier.probabilitiesOfFeatures(testX);
+            return outcome(classifier, fit, splits, valOut, testOut, embedSeconds, cache.hits(), FeatureExtraction.NAME,
+                    config.training().seed(), config.describe(), spec);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Scores the kept model's validation (and test) outputs with its calibrated task and gathers the outcome; class
+     * probabilities are kept for error analysis of classifiers.
+     */
+    private static ImageTrainingOutcome outcome(ImageClassifier classifier, FitResult fit, ImageSplits splits, float[][] valOut,
+                                                float[][] testOut, double embedSeconds, int cacheHits, String strategy, long seed,
+                                                Map<String, Object> settings, ImageBackbone spec) {
+        Task task = classifier.task();
+        TaskMetrics val = task.score(valOut, Tasks.targets(task, splits.val().targetColumn()));
+        Optional<TaskMetrics> test = testOut == null ? Optional.empty()
+                : Optional.of(task.score(testOut, Tasks.targets(task, splits.test().orElseThrow().targetColumn())));
+        Map<String, ImagePredictions> predictions = new LinkedHashMap<>();
+        if (task.kind() == TaskKind.CLASSIFICATION) {
+            predictions.put("val", new ImagePredictions(splits.val(), valOut));
+            if (testOut != null) {
+                predictions.put("test", new ImagePredictions(splits.test().orElseThrow(), testOut));
+            }
+        }
+        Provenance p = provenance(strategy, seed, settings, spec, splits, val, test);
+        return new ImageTrainingOutcome(classifier, fit, val, test, embedSeconds, cacheHits, p, predictions);
     }
 
     /**
@@ -181,44 +222,58 @@ public final class ImageTransfer {
                                                 Augmentation augmentation, boolean trainBatchNorm, int workers,
                                                 List<TrainingListener> listeners, Path checkpointDir, int checkpointEvery,
                                                 boolean resume) {
+        return fineTune(spec, splits, task(splits, TaskOptions.defaults()), config, augmentation, trainBatchNorm, workers,
+                listeners, checkpointDir, checkpointEvery, resume);
+    }
+
+    /**
+     * Backbone and head trained together for {@code task}, with checkpoints as
+     * {@link #fineTune(ImageBackbone, ImageSplits, FineTuneConfig, Augmentation, boolean, int, List, Path, int, boolean)};
+     * decision settings the task tunes (multi-label thresholds) are tuned on the validation images and saved with the
+     * model.
+     */
+    public static ImageTrainingOutcome fineTune(ImageBackbone spec, ImageSplits splits, Task task, FineTuneConfig config,
+                                                Augmentation augmentation, boolean trainBatchNorm, int workers,
+                                                List<TrainingListener> listeners, Path checkpointDir, int checkpointEvery,
+                                                boolean resume) {
         if (config.precision() != Precision.FP32) {
             throw new IllegalArgumentException("precision " + config.precision().key()
                     + " applies to text encoders; image fine-tuning runs in fp32");
         }
         Checkpointing checkpoints = checkpointDir == null ? null : new Checkpointing(checkpointDir, checkpointEvery,
                 fingerprint(spec, splits, config, augmentation, trainBatchNorm), resume);
-        LabelMap labels = splits.labelMap();
         Learner.seed(config.training().seed());
         NDManager manager = NDManager.newBaseManager();
         ImagePipeline pipeline = new ImagePipeline(spec.preprocessing(), augmentation);
         long seed = config.training().seed();
-        try (ImageBatches train = new ImageBatches(splits.train().examples(), indices(splits.train(), labels), pipeline, true, seed, workers, 2);
-             ImageBatches val = new ImageBatches(splits.val().examples(), indices(splits.val(), labels), pipeline, false, seed, workers, 2)) {
+        Targets valY = Tasks.targets(task, splits.val().targetColumn());
+        try (ImageBatches train = new ImageBatches(splits.train().examples(), Tasks.targets(task, splits.train().targetColumn()),
+                pipeline, true, seed, workers, 2);
+             ImageBatches val = new ImageBatches(splits.val().examples(), valY, pipeline, false, seed, workers, 2)) {
             VisionBackbone backbone = spec.load(manager);
             if (backbone instanceof VisionModule module) {
                 BatchNorm2d.keepRunningStatistics(module, !trainBatchNorm);
             }
-            ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), labels.size(), config.hiddenUnits(),
+            ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), task.outputWidth(), config.hiddenUnits(),
                     config.dropout()));
             head.initialize(manager);
             ImageClassifierModel model = new ImageClassifierModel(backbone, head);
-            Learner learner = new Learner(model, model, config.training(), config.plan(), listeners);
+            Learner learner = new Learner(model, model, TaskTraining.config(config.training(), task), config.plan(), task, listeners);
             FitResult fit = learner.fit(train, val, checkpoints);
             model.namedParameters().values().forEach(p -> p.freeze(true));
-            Map<String, ImagePredictions> predictions = new LinkedHashMap<>();
-            predictions.put("val", new ImagePredictions(splits.val(), learner.predictProbabilities(val)));
+            float[][] valOut = learner.predictProbabilities(val);
+            float[][] testOut = null;
             if (splits.test().isPresent()) {
-                try (ImageBatches t = new ImageBatches(splits.test().get().examples(), indices(splits.test().get(), labels), pipeline,
+                ImageDataset testSet = splits.test().get();
+                try (ImageBatches t = new ImageBatches(testSet.examples(), Tasks.targets(task, testSet.targetColumn()), pipeline,
                         false, seed, workers, 2)) {
-                    predictions.put("test", new ImagePredictions(splits.test().get(), learner.predictProbabilities(t)));
+                    testOut = learner.predictProbabilities(t);
                 }
             }
-            ClassificationMetrics valM = score(predictions.get("val"), labels);
-            Optional<ClassificationMetrics> test = Optional.ofNullable(predictions.get("test")).map(t -> score(t, labels));
-            ImageClassifier classifier = new ImageClassifier(backbone, head, labels, spec.preprocessing(), FineTuning.NAME, info(spec), manager);
-            Provenance p = provenance(FineTuning.NAME, seed, fineTuneSettings(config, augmentation, trainBatchNorm), spec, splits,
-                    valM, test);
-            return new ImageTrainingOutcome(classifier, fit, valM, test, 0, 0, p, predictions);
+            ImageClassifier classifier = new ImageClassifier(backbone, head, task, spec.preprocessing(), FineTuning.NAME, info(spec), manager);
+            classifier.calibrate(valOut, valY);
+            return outcome(classifier, fit, splits, valOut, testOut, 0, 0, FineTuning.NAME, seed,
+                    fineTuneSettings(config, augmentation, trainBatchNorm), spec);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -231,8 +286,9 @@ public final class ImageTransfer {
      */
     public static String fingerprint(ImageBackbone spec, ImageSplits splits, FineTuneConfig config, Augmentation augmentation,
                                      boolean trainBatchNorm) {
+        String task = splits.task() == TaskKind.CLASSIFICATION ? "" : " task=" + splits.train().targets();
         return Checkpointing.fingerprint(spec.sha256(), spec.preprocessing().toJson(), splits.train().sha256(),
-                splits.val().sha256(), fineTuneSettings(config, augmentation, trainBatchNorm).toString());
+                splits.val().sha256(), fineTuneSettings(config, augmentation, trainBatchNorm).toString() + task);
     }
 
     /** The settings of an image fine-tune by name: the config's, augmentation and BatchNorm mode. */
@@ -332,28 +388,12 @@ public final class ImageTransfer {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    static int[] indices(ImageDataset d, LabelMap labels) {
-        return d.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
-    }
-
-    static ClassificationMetrics score(ImagePredictions p, LabelMap labels) {
-        return score(p.probabilities(), p.data(), labels);
-    }
-
-    static ClassificationMetrics score(float[][] probs, ImageDataset data, LabelMap labels) {
-        int[] pred = new int[probs.length];
-        for (int i = 0; i < probs.length; i++) {
-            pred[i] = Inference.argmax(probs[i]);
-        }
-        return ClassificationMetrics.of(indices(data, labels), pred, labels.labels());
-    }
-
     private static Map<String, String> info(ImageBackbone spec) {
         return Map.of("id", spec.id(), "license", spec.license(), "source", spec.source());
     }
 
     private static Provenance provenance(String strategy, long seed, Map<String, Object> settings, ImageBackbone spec,
-                                         ImageSplits splits, ClassificationMetrics val, Optional<ClassificationMetrics> test) {
+                                         ImageSplits splits, TaskMetrics val, Optional<TaskMetrics> test) {
         Map<String, Provenance.DataFingerprint> data = new LinkedHashMap<>();
         data.put("train", fingerprint(splits.train()));
         data.put("val", fingerprint(splits.val()));
@@ -364,19 +404,13 @@ public final class ImageTransfer {
         bb.put("license", spec.license());
         bb.put("source", spec.source());
         bb.put("preprocessing", spec.preprocessing().toString());
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("val_accuracy", val.accuracy());
-        metrics.put("val_macro_f1", val.macroF1());
-        test.ifPresent(t -> {
-            metrics.put("test_accuracy", t.accuracy());
-            metrics.put("test_macro_f1", t.macroF1());
-        });
-        return new Provenance(Instant.now().toString(), strategy, seed, settings, data, bb, Versions.all(), metrics, List.of());
+        return new Provenance(Instant.now().toString(), strategy, seed, settings, data, bb, Versions.all(),
+                RunProvenance.metrics(splits.task(), val, test), List.of());
     }
 
     private static Provenance.DataFingerprint fingerprint(ImageDataset d) {
         return new Provenance.DataFingerprint(d.source().toAbsolutePath().toString(), d.sha256(),
-                ImageDatasetDigest.of(d), d.size(), d.classCounts());
+                ImageDatasetDigest.of(d), d.size(), d.targetCounts());
     }
 
     /** Digest of the examples actually used (paths and labels). */

@@ -45,6 +45,15 @@ final class RunProvenance {
         bb.put("sha256", backbone.sha256());
         bb.put("license", backbone.license());
         bb.put("source", backbone.source());
+        return new Provenance(Instant.now().toString(), strategy, seed, settings, data, bb, Versions.all(),
+                metrics(splits.task(), val, test), List.of());
+    }
+
+    /**
+     * The figures provenance records, texts or images: a classifier's validation (and test) accuracy and macro-F1; for
+     * another task its kind and every figure of its metrics.
+     */
+    static Map<String, Object> metrics(TaskKind task, TaskMetrics val, Optional<? extends TaskMetrics> test) {
         Map<String, Object> metrics = new LinkedHashMap<>();
         if (val instanceof ClassificationMetrics c) {
             metrics.put("val_accuracy", c.accuracy());
@@ -54,11 +63,11 @@ final class RunProvenance {
                 metrics.put("test_macro_f1", t.value("macro_f1"));
             });
         } else {
-            metrics.put("task", splits.task().key());
+            metrics.put("task", task.key());
             val.values().forEach((k, v) -> metrics.put("val_" + k, v));
             test.ifPresent(t -> t.values().forEach((k, v) -> metrics.put("test_" + k, v)));
         }
-        return new Provenance(Instant.now().toString(), strategy, seed, settings, data, bb, Versions.all(), metrics, List.of());
+        return metrics;
     }
 
     static Provenance.DataFingerprint fingerprint(TextDataset d) {

@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.graft.data.TargetFormat;
 import dev.graft.data.TaskKind;
-import dev.graft.data.TextDataset;
-import dev.graft.data.TextExample;
 import dev.graft.metrics.RegressionMetrics;
 import dev.graft.metrics.TaskMetrics;
 import java.util.LinkedHashMap;
@@ -63,16 +61,6 @@ public final class RegressionTask implements Task {
                     + " Check the label column (labelColumn).");
         }
         return new RegressionTask(name, mean, std, huberDelta);
-    }
-
-    /** The numeric targets of {@code data}. */
-    static Targets values(TextDataset data) {
-        double[] v = new double[data.size()];
-        for (int i = 0; i < v.length; i++) {
-            TextExample e = data.get(i);
-            v[i] = data.targets().valueOf(e.label(), data.source().displayName() + " line " + e.line());
-        }
-        return new Targets.Values(v);
     }
 
     static RegressionTask restore(List<String> names, Map<String, Object> settings) {

@@ -3,9 +3,9 @@ package dev.graft.task;
 import dev.graft.data.DataException;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.LabelMap;
+import dev.graft.data.TargetColumn;
 import dev.graft.data.TaskKind;
 import dev.graft.data.TextDataset;
-import dev.graft.data.TextExample;
 import java.util.List;
 import java.util.Map;
 
@@ -24,19 +24,28 @@ public final class Tasks {
      * @param options class weights and the regression loss
      */
     public static Task forTraining(DatasetSplits splits, TaskOptions options) {
-        TextDataset train = splits.train();
-        return switch (splits.task()) {
+        return forTraining(splits.train().targetColumn(), splits.task() == TaskKind.REGRESSION ? null : splits.labelMap(), options);
+    }
+
+    /**
+     * The task for training targets {@code train}, whatever the examples are (texts, images): classification or
+     * multi-label over {@code outputs}, or regression on the targets' scale.
+     *
+     * @param outputs the classes or labels, in output order ({@code null} for regression)
+     * @param options class weights and the regression loss
+     */
+    public static Task forTraining(TargetColumn train, LabelMap outputs, TaskOptions options) {
+        return switch (train.task()) {
             case CLASSIFICATION -> {
-                ClassificationTask task = ClassificationTask.of(splits.labelMap());
+                ClassificationTask task = ClassificationTask.of(outputs);
                 if (options.balancedClassWeights()) {
-                    int[] classes = ((Targets.Classes) task.encode(raw(train))).classes();
+                    int[] classes = ((Targets.Classes) task.encode(train.raw())).classes();
                     task = task.withClassWeights(ClassificationTask.balancedWeights(classes, task.outputWidth()));
                 }
                 yield task;
             }
-            case MULTI_LABEL -> new MultiLabelTask(splits.labelMap().labels(), train.targets().separator(), null);
-            case REGRESSION -> RegressionTask.fit(options.targetName(), ((Targets.Values) RegressionTask.values(train)).values(),
-                    options.huberDelta());
+            case MULTI_LABEL -> new MultiLabelTask(outputs.labels(), train.format().separator(), null);
+            case REGRESSION -> RegressionTask.fit(options.targetName(), train.values(), options.huberDelta());
         };
     }
 
@@ -47,15 +56,19 @@ public final class Tasks {
 
     /** The gold targets of {@code data} as {@code task} encodes them. */
     public static Targets targets(Task task, TextDataset data) {
+        return targets(task, data.targetColumn());
+    }
+
+    /** The gold targets of a target column (texts or images) as {@code task} encodes them. */
+    public static Targets targets(Task task, TargetColumn data) {
         if (task.kind() != data.task()) {
-            throw new DataException(data.name() + " has " + data.targets() + " targets, but the model's task is "
+            throw new DataException(data.name() + " has " + data.format() + " targets, but the model's task is "
                     + task.kind().key() + ". Read the data with the model's task (targets).");
         }
         return switch (task.kind()) {
-            case CLASSIFICATION -> task.encode(raw(data));
-            case MULTI_LABEL -> ((MultiLabelTask) task).encodeNames(data.examples().stream()
-                    .map(e -> data.targets().labelsOf(e.label(), data.source().displayName() + " line " + e.line())).toList());
-            case REGRESSION -> RegressionTask.values(data);
+            case CLASSIFICATION -> task.encode(data.raw());
+            case MULTI_LABEL -> ((MultiLabelTask) task).encodeNames(data.labelLists());
+            case REGRESSION -> new Targets.Values(data.values());
         };
     }
 
@@ -72,11 +85,6 @@ public final class Tasks {
             case MULTI_LABEL -> MultiLabelTask.restore(outputNames, settings);
             case REGRESSION -> RegressionTask.restore(outputNames, settings);
         };
-    }
-
-    /** The raw target text of every example. */
-    static List<String> raw(TextDataset data) {
-        return data.examples().stream().map(TextExample::label).toList();
     }
 
     /** The class labels of a classification training set (for callers that still speak of a {@link LabelMap}). */

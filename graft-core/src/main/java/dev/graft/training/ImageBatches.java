@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.graft.data.image.ImageDecoder;
 import dev.graft.data.image.ImageExample;
 import dev.graft.data.image.ImagePipeline;
+import dev.graft.task.Targets;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -26,7 +27,7 @@ import java.util.concurrent.Future;
 public final class ImageBatches implements BatchSource, AutoCloseable {
 
     private final List<ImageExample> examples;
-    private final int[] labels;
+    private final Targets targets;
     private final ImagePipeline pipeline;
     private final boolean augment;
     private final long seed;
@@ -40,6 +41,8 @@ public final class ImageBatches implements BatchSource, AutoCloseable {
     private final Map<Integer, Future<float[]>> pending = new HashMap<>();
 
     /**
+     * Images with class labels.
+     *
      * @param examples the images
      * @param labels   class index of each image
      * @param pipeline preprocessing and augmentation
@@ -50,11 +53,20 @@ public final class ImageBatches implements BatchSource, AutoCloseable {
      */
     public ImageBatches(List<ImageExample> examples, int[] labels, ImagePipeline pipeline, boolean augment, long seed,
                         int workers, int prefetch) {
-        if (examples.size() != labels.length) {
-            throw new IllegalArgumentException(examples.size() + " images but " + labels.length + " labels");
+        this(examples, new Targets.Classes(labels.clone()), pipeline, augment, seed, workers, prefetch);
+    }
+
+    /**
+     * Images with the targets of any task (classes, label sets, numbers); the other parameters as for
+     * {@link #ImageBatches(List, int[], ImagePipeline, boolean, long, int, int)}.
+     */
+    public ImageBatches(List<ImageExample> examples, Targets targets, ImagePipeline pipeline, boolean augment, long seed,
+                        int workers, int prefetch) {
+        if (examples.size() != targets.size()) {
+            throw new IllegalArgumentException(examples.size() + " images but " + targets.size() + " targets");
         }
         this.examples = List.copyOf(examples);
-        this.labels = labels.clone();
+        this.targets = targets;
         this.pipeline = pipeline;
         this.augment = augment;
         this.seed = seed;
@@ -75,7 +87,15 @@ public final class ImageBatches implements BatchSource, AutoCloseable {
 
     @Override
     public int[] labels() {
-        return labels.clone();
+        if (targets instanceof Targets.Classes c) {
+            return c.classes().clone();
+        }
+        throw new IllegalStateException("these images have " + targets.getClass().getSimpleName() + " targets, not classes");
+    }
+
+    @Override
+    public Targets targets() {
+        return targets;
     }
 
     @Override

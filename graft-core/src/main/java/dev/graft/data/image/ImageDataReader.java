@@ -3,6 +3,8 @@ package dev.graft.data.image;
 import dev.graft.tensor.io.OwnedDirectory;
 import dev.graft.data.BoundedLineReader;
 import dev.graft.data.DataException;
+import dev.graft.data.TargetFormat;
+import dev.graft.data.TaskKind;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,8 @@ import org.apache.commons.csv.CSVRecord;
  * are included; hidden files and folders, Graft model folders and non-image files are skipped and
  * counted, class folders without images named), or a CSV/TSV
  * with a path column and a label column (paths relative to the CSV's folder; a listed file that
- * does not exist is an error naming it).
+ * does not exist is an error naming it). The label column of a CSV holds classes, label lists or numbers as a
+ * {@link TargetFormat} says, each checked as it is read; class folders hold classes.
  */
 public final class ImageDataReader {
 
@@ -77,13 +80,29 @@ public final class ImageDataReader {
         return false;
     }
 
-    /** Reads a folder of class folders or a CSV/TSV of paths and labels. */
+    /** Reads a folder of class folders or a CSV/TSV of paths and labels, the labels being classes. */
     public static ImageDataset read(Path path) {
+        return read(path, TargetFormat.classification());
+    }
+
+    /**
+     * Reads a folder of class folders or a CSV/TSV of paths and targets written as {@code targets} says (classes, label
+     * lists or numbers; checked as read, a bad one named by its line). Class folders hold classes only.
+     *
+     * @throws DataException for a folder read with another target format than classes, or a bad target
+     */
+    public static ImageDataset read(Path path, TargetFormat targets) {
         if (Files.isDirectory(path)) {
+            if (targets.task() != TaskKind.CLASSIFICATION) {
+                throw new DataException(path + " is a folder of class folders, which gives each image one class; "
+                        + targets.task().key() + " targets are read from a CSV/TSV with a path column and a label column"
+                        + " (e.g. path,label with rows like img/1.png," + (targets.task() == TaskKind.REGRESSION ? "0.75"
+                        : "cat" + targets.separator() + "dog") + "). Write one, or train a classifier (task classification).");
+            }
             return readFolder(path);
         }
         if (Files.isRegularFile(path)) {
-            return readCsv(path);
+            return readCsv(path, targets);
         }
         throw new DataException("Image data " + path + " does not exist. Pass a folder of class folders (root/<class>/<image>)"
                 + " or a CSV/TSV with path and label columns.");
@@ -165,14 +184,31 @@ public final class ImageDataReader {
         return d;
     }
 
-    /** Reads a CSV/TSV with a path column and a label column; paths are relative to the file's folder. */
+    /** Reads a CSV/TSV with a path column and a class column; paths are relative to the file's folder. */
     public static ImageDataset readCsv(Path file) {
+        return readCsv(file, TargetFormat.classification());
+    }
+
+    /**
+     * Reads a CSV/TSV with a path column and a label column whose targets are written as {@code targets} says; paths
+     * are relative to the file's folder.
+     *
+     * @throws DataException naming the file and line of a missing column, an empty label or a target that does not fit
+     */
+    public static ImageDataset readCsv(Path file, TargetFormat targets) {
         Path base = file.toAbsolutePath().getParent();
         List<ImageExample> examples = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         int other = 0;
         int hidden = 0;
-        try (Reader r = boundedReader(file);
+        String text;
+        try {
+            text = boundedText(file, Integer.MAX_VALUE);
+        } catch (IOException e) {
+            throw new DataException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        LineCounter lines = new LineCounter(text);
+        try (Reader r = new java.io.StringReader(text);
              CSVParser p = format(file).parse(r)) {
             List<CSVRecord> rows = p.getRecords();
             if (rows.isEmpty()) {
@@ -213,8 +249,9 @@ public final class ImageDataReader {
                 if (rec.size() == 1 && rec.get(0).isBlank()) {
                     continue;
                 }
+                int line = lines.lineAt(rec.getCharacterPosition());
                 if (rec.size() <= Math.max(pathCol, labelCol)) {
-                    throw new DataException(file + " line " + rec.getParser().getCurrentLineNumber() + " has " + rec.size()
+                    throw new DataException(file + " line " + line + " has " + rec.size()
                             + " column(s); expected a path and a label.");
                 }
                 String rel = rec.get(pathCol).trim();
@@ -229,9 +266,10 @@ public final class ImageDataReader {
                 } else if (!ImageDecoder.hasImageExtension(f)) {
                     other++;
                 } else if (label.isEmpty()) {
-                    throw new DataException(file + ": image " + rel + " has an empty label.");
+                    throw new DataException(file + " line " + line + ": image " + rel + " has an empty label.");
                 } else {
-                    examples.add(new ImageExample(f, label));
+                    targets.check(label, file + " line " + line);
+                    examples.add(new ImageExample(f, label, line));
                 }
             }
         } catch (IOException e) {
@@ -246,9 +284,32 @@ public final class ImageDataReader {
             throw new DataException("No images listed in " + file + ".");
         }
         ImageDataset d = new ImageDataset(file, examples, hidden, other, List.of(), List.of(), Map.of(),
-                ImageDataset.namesDigest(examples));
-        requireTwoClasses(d);
+                ImageDataset.namesDigest(examples), targets);
+        if (targets.task() == TaskKind.CLASSIFICATION) {
+            requireTwoClasses(d);
+        }
         return d;
+    }
+
+    /** The 1-based line of a character position of a text, for positions met in increasing order. */
+    private static final class LineCounter {
+        private final String text;
+        private int position;
+        private int line = 1;
+
+        LineCounter(String text) {
+            this.text = text;
+        }
+
+        int lineAt(long characterPosition) {
+            int end = (int) Math.min(characterPosition, text.length());
+            for (; position < end; position++) {
+                if (text.charAt(position) == '\n') {
+                    line++;
+                }
+            }
+            return line;
+        }
     }
 
     /** Refuses a data set with images of fewer than two classes, naming the class folders left without images. */
@@ -289,15 +350,15 @@ public final class ImageDataReader {
     }
 
     /**
-     * The text of a CSV of image paths, read line by line with the data readers' bound on a line's length, so that a
-     * file without line breaks ends in a clear error instead of exhausting memory.
+     * The first {@code maxLines} lines of a CSV of image paths, read line by line with the data readers' bound on a
+     * line's length, so that a file without line breaks ends in a clear error instead of exhausting memory.
      */
-    private static Reader boundedReader(Path file) throws IOException {
-        return boundedReader(file, Integer.MAX_VALUE);
+    private static Reader boundedReader(Path file, int maxLines) throws IOException {
+        return new java.io.StringReader(boundedText(file, maxLines));
     }
 
-    /** As {@link #boundedReader(Path)}, reading at most {@code maxLines} lines. */
-    private static Reader boundedReader(Path file, int maxLines) throws IOException {
+    /** The first {@code maxLines} lines of {@code file}, each bounded in length, joined by {@code \n}. */
+    private static String boundedText(Path file, int maxLines) throws IOException {
         StringBuilder text = new StringBuilder();
         try (BoundedLineReader lines = new BoundedLineReader(Files.newInputStream(file), file.toString(),
                 BoundedLineReader.DEFAULT_MAX_LINE_BYTES)) {
@@ -306,6 +367,6 @@ public final class ImageDataReader {
                 text.append(line).append('\n');
             }
         }
-        return new java.io.StringReader(text.toString());
+        return text.toString();
     }
 }

@@ -1,6 +1,9 @@
 package dev.graft.data.image;
 
 import dev.graft.data.DataException;
+import dev.graft.data.TargetColumn;
+import dev.graft.data.TargetFormat;
+import dev.graft.data.TaskKind;
 import dev.graft.util.Hashes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,9 +35,10 @@ import java.util.concurrent.Future;
  * @param emptyClasses  class folders ignored because they hold no (readable) image, sorted
  * @param corrupt       images that failed to decode, with the reason
  * @param sha256        digest of every kept image's bytes and label (set by {@link #verify}; else of names and labels)
+ * @param targets       how the labels are written: classes (class folders and the default), label lists or numbers
  */
 public record ImageDataset(Path source, List<ImageExample> examples, int skippedHidden, int skippedOther, List<Path> skippedModels,
-                           List<String> emptyClasses, Map<Path, String> corrupt, String sha256) {
+                           List<String> emptyClasses, Map<Path, String> corrupt, String sha256, TargetFormat targets) {
 
     /** Decodes one image (a seam for tests); must throw {@link ImageDecodeException} for a bad file. */
     @FunctionalInterface
@@ -44,10 +48,53 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
 
     /** Copies the collections. */
     public ImageDataset {
+        java.util.Objects.requireNonNull(targets, "targets");
         examples = List.copyOf(examples);
         skippedModels = List.copyOf(skippedModels);
         emptyClasses = List.copyOf(new java.util.TreeSet<>(emptyClasses));
         corrupt = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(corrupt));
+    }
+
+    /** A data set of classes (the targets of class folders). */
+    public ImageDataset(Path source, List<ImageExample> examples, int skippedHidden, int skippedOther, List<Path> skippedModels,
+                        List<String> emptyClasses, Map<Path, String> corrupt, String sha256) {
+        this(source, examples, skippedHidden, skippedOther, skippedModels, emptyClasses, corrupt, sha256,
+                TargetFormat.classification());
+    }
+
+    /** The task the targets call for. */
+    public TaskKind task() {
+        return targets.task();
+    }
+
+    /**
+     * The targets of every image with their format, each located by the CSV line that lists it (or by the image file),
+     * as the task layer encodes them.
+     */
+    public TargetColumn targetColumn() {
+        return new TargetColumn(source.toString(), targets, examples.stream().map(ImageExample::label).toList(),
+                i -> where(examples.get(i)));
+    }
+
+    /** Where an image's target is written, for messages: the CSV/TSV and line, or the image file. */
+    String where(ImageExample e) {
+        return e.line() > 0 ? source + " line " + e.line() : e.file().toString();
+    }
+
+    /**
+     * How often each target occurs, for reports and provenance: images per class; for multi-label data images per
+     * label (sorted); empty for numbers.
+     */
+    public Map<String, Integer> targetCounts() {
+        return switch (task()) {
+            case CLASSIFICATION -> classCounts();
+            case MULTI_LABEL -> {
+                Map<String, Integer> m = new TreeMap<>();
+                targetColumn().labelLists().forEach(ls -> ls.forEach(l -> m.merge(l, 1, Integer::sum)));
+                yield m;
+            }
+            case REGRESSION -> Map.of();
+        };
     }
 
     /** Number of images. */
@@ -55,7 +102,7 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
         return examples.size();
     }
 
-    /** Images per class, sorted by class name. */
+    /** Images per class, sorted by class name (per distinct target as written, for other targets than classes). */
     public Map<String, Integer> classCounts() {
         Map<String, Integer> m = new TreeMap<>();
         for (ImageExample e : examples) {
@@ -163,9 +210,9 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
             List<String> lost = new ArrayList<>(emptyClasses);
             Set<String> left = kept.stream().map(ImageExample::label).collect(java.util.stream.Collectors.toSet());
             classCounts().keySet().stream().filter(c -> !left.contains(c)).forEach(lost::add);
-            ImageDataset v = new ImageDataset(source, kept, skippedHidden, skippedOther, skippedModels, lost, bad,
-                    HexFormat.of().formatHex(md.digest()));
-            if (classCounts().size() >= 2) {
+            ImageDataset v = new ImageDataset(source, kept, skippedHidden, skippedOther, skippedModels,
+                    task() == TaskKind.CLASSIFICATION ? lost : emptyClasses, bad, HexFormat.of().formatHex(md.digest()), targets);
+            if (task() == TaskKind.CLASSIFICATION && classCounts().size() >= 2) {
                 ImageDataReader.requireTwoClasses(v);
             }
             return v;
@@ -191,7 +238,10 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
         return cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
     }
 
-    /** A stratified random sample of at most {@code max} images (the same for the same seed). */
+    /**
+     * A stratified random sample of at most {@code max} images (the same for the same seed): stratified by class, or
+     * as text data by {@link TargetFormat#strata} (rarest label, quantile bin of the number).
+     */
     public ImageDataset subsample(int max, long seed) {
         if (max >= size()) {
             return this;
@@ -199,10 +249,11 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
         if (max < 1) {
             throw new IllegalArgumentException("--max-train must be ≥ 1, got " + max);
         }
-        Map<String, List<ImageExample>> byClass = byClass();
+        Map<String, List<ImageExample>> byClass = byStratum();
         if (byClass.size() > max) {
-            throw new DataException(source + " has " + byClass.size() + " classes, more than the " + max + " examples allowed"
-                    + " (maxTrain, --max-train): a stratified sample keeps at least one example of every class. Allow at least "
+            String what = task() == TaskKind.CLASSIFICATION ? "classes" : "strata (" + targets + " targets)";
+            throw new DataException(source + " has " + byClass.size() + " " + what + ", more than the " + max + " examples allowed"
+                    + " (maxTrain, --max-train): a stratified sample keeps at least one example of each. Allow at least "
                     + byClass.size() + " examples.");
         }
         Random rng = new Random(seed);
@@ -236,14 +287,14 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
 
     /**
      * Splits off stratified validation (and test) sets: {@code [train, val, test]}; test is
-     * {@code null} when {@code testFraction} is 0.
+     * {@code null} when {@code testFraction} is 0. Strata as for {@link #subsample}.
      */
     public ImageDataset[] split(double valFraction, double testFraction, long seed) {
         List<ImageExample> tr = new ArrayList<>();
         List<ImageExample> va = new ArrayList<>();
         List<ImageExample> te = new ArrayList<>();
         Random rng = new Random(seed);
-        for (List<ImageExample> group : byClass().values()) {
+        for (List<ImageExample> group : byStratum().values()) {
             List<ImageExample> g = new ArrayList<>(group);
             java.util.Collections.shuffle(g, rng);
             int nVal = (int) Math.round(g.size() * valFraction);
@@ -264,8 +315,8 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
     private void requireExamples(String split, String argument, double fraction, List<ImageExample> part) {
         if (fraction > 0 && part.isEmpty()) {
             throw new DataException("A " + split + " share of " + fraction + " (" + argument + ") of " + source + " (" + size()
-                    + " images) gives the " + split + " split no images: no class is large enough for its share to round to one"
-                    + " image (every class with 3 or more gives one). Add images, raise the share, or give a separate "
+                    + " images) gives the " + split + " split no images: no " + (task() == TaskKind.CLASSIFICATION ? "class" : "stratum")
+                    + " is large enough for its share to round to one image (every one with 3 or more gives one). Add images, raise the share, or give a separate "
                     + split + " folder.");
         }
     }
@@ -279,13 +330,18 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
             Hashes.update(md, e.label());
         }
         return new ImageDataset(source, kept, skippedHidden, skippedOther, skippedModels, emptyClasses, corrupt,
-                HexFormat.of().formatHex(md.digest()));
+                HexFormat.of().formatHex(md.digest()), targets);
     }
 
-    private Map<String, List<ImageExample>> byClass() {
+    /**
+     * The images of each stratum, strata sorted: of each class, or for label lists and numbers of each
+     * {@link TargetFormat#strata} stratum (the rarest label, the quantile bin), as text data is split.
+     */
+    private Map<String, List<ImageExample>> byStratum() {
+        String[] strata = targets.strata(targetColumn());
         Map<String, List<ImageExample>> m = new TreeMap<>();
-        for (ImageExample e : examples) {
-            m.computeIfAbsent(e.label(), k -> new ArrayList<>()).add(e);
+        for (int i = 0; i < strata.length; i++) {
+            m.computeIfAbsent(strata[i], k -> new ArrayList<>()).add(examples.get(i));
         }
         return m;
     }

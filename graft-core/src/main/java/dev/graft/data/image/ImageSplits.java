@@ -2,33 +2,74 @@ package dev.graft.data.image;
 
 import dev.graft.data.DataException;
 import dev.graft.data.LabelMap;
+import dev.graft.data.TaskKind;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Train, validation and optional test images; the label map comes from the training classes.
+ * Train, validation and optional test images with one target format; the outputs' names come from the training set
+ * (its classes, or for multi-label data its labels).
  *
  * @param train training images
- * @param val   validation images (model selection, early stopping)
+ * @param val   validation images (model selection, early stopping, multi-label thresholds)
  * @param test  test images, scored once at the end
  */
 public record ImageSplits(ImageDataset train, ImageDataset val, Optional<ImageDataset> test) {
 
-    /** Checks that validation and test classes are known from training. */
+    /**
+     * Checks that every set writes its targets the same way, and that the classes (or labels) of validation and test
+     * are known from training.
+     */
     public ImageSplits {
-        LabelMap labels = LabelMap.of(train.classes());
         for (ImageDataset d : test.isPresent() ? new ImageDataset[] {val, test.get()} : new ImageDataset[] {val}) {
-            for (String c : d.classes()) {
-                if (!labels.contains(c)) {
-                    throw new DataException(d.source() + " has class '" + c + "', which the training data " + train.source()
-                            + " does not have (classes: " + train.classes() + ").");
+            if (!d.targets().equals(train.targets())) {
+                throw new DataException(train.source() + " has " + train.targets() + " targets but " + d.source() + " "
+                        + d.targets() + " targets. Read every file with the same target format (targets).");
+            }
+            switch (train.task()) {
+                case CLASSIFICATION -> {
+                    LabelMap labels = LabelMap.of(train.classes());
+                    for (String c : d.classes()) {
+                        if (!labels.contains(c)) {
+                            throw new DataException(d.source() + " has class '" + c + "', which the training data " + train.source()
+                                    + " does not have (classes: " + train.classes() + ").");
+                        }
+                    }
                 }
+                case MULTI_LABEL -> {
+                    List<String> known = train.targets().labelVocabulary(train.targetColumn());
+                    Set<String> unknown = new HashSet<>(d.targetCounts().keySet());
+                    known.forEach(unknown::remove);
+                    if (!unknown.isEmpty()) {
+                        throw new DataException(d.source() + " has label(s) " + unknown.stream().sorted().toList() + " that the"
+                                + " training data " + train.source() + " does not use (labels: " + known + "). Add training"
+                                + " images with them, or give every label in a label names file (labelNames).");
+                    }
+                }
+                case REGRESSION -> { }
             }
         }
     }
 
-    /** Class labels in sorted order. */
+    /** The task the targets call for. */
+    public TaskKind task() {
+        return train.task();
+    }
+
+    /**
+     * The outputs' names: the training classes in sorted order; for multi-label data every label (the format's label
+     * names, or those the training set uses).
+     *
+     * @throws DataException for regression data, which has no labels
+     */
     public LabelMap labelMap() {
-        return LabelMap.of(train.classes());
+        return switch (train.task()) {
+            case CLASSIFICATION -> LabelMap.of(train.classes());
+            case MULTI_LABEL -> LabelMap.ofOrdered(train.targets().labelVocabulary(train.targetColumn()));
+            case REGRESSION -> throw new DataException(train.source() + " has numeric targets (regression), not labels.");
+        };
     }
 
     /**

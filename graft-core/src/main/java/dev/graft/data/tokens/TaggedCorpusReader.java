@@ -12,7 +12,7 @@ import java.util.Locale;
 /**
  * Reads a token-tagged file for named-entity recognition: CoNLL columns ({@link ConllLines}) or JSON Lines with
  * {@code tokens} and {@code tags} arrays ({@link TaggedJsonLines}). The format follows the extension
- * ({@code .jsonl}, {@code .ndjson}, {@code .json} are JSON Lines), otherwise the first non-blank line ({@code {}
+ * ({@code .jsonl}, {@code .ndjson}, {@code .json} are JSON Lines), otherwise the first non-blank line (a <code>{</code>
  * starts JSON Lines). Every line is read through {@link LineSource} (bounded lines, strict UTF-8).
  */
 public final class TaggedCorpusReader {

@@ -12,7 +12,9 @@ import java.util.List;
  * <p>Each fit solves {@code min C·Σ loss + ½‖w‖²} (intercepts unpenalised) with preconditioned L-BFGS to a gradient
  * tolerance; see {@link RegularizationPath} for the path and the choice of C. Folds come from {@link Settings#seed}:
  * shuffled for binary and multi-label (the same folds for all labels), stratified by class for multinomial.
- * Deterministic: the same input and settings give the same model on any machine.
+ * Deterministic: the same input and settings give the same model, whatever the number of cores (the data passes sum
+ * over a fixed split of the rows). A multi-label fit uses one fold assignment for all labels, so that all labels
+ * share each pass over the data; scikit-learn would stratify each label's folds separately.
  */
 public final class LogisticRegression {
 
@@ -59,8 +61,9 @@ public final class LogisticRegression {
         }
 
         /**
-         * scikit-learn's defaults for {@code LogisticRegressionCV}: ten C from 1e-4 to 1e4 evenly spaced in log,
-         * five folds; scored by log loss, gradient tolerance 1e-5, at most 500 steps per fit.
+         * scikit-learn's grid and folds for {@code LogisticRegressionCV} (ten C from 1e-4 to 1e4 evenly spaced in
+         * log, five folds), scored by log loss (scikit-learn's default scoring is accuracy), gradient tolerance 1e-5,
+         * at most 500 steps per fit.
          *
          * @param seed seed of the fold assignment
          * @return the settings
