@@ -22,8 +22,7 @@ final class TokenEvaluation {
 
     /** Scores the model on tagged sentences: entity precision, recall and F1 overall and per type, token accuracy. */
     static int evaluate(Path model, Path data, String format, boolean json, boolean quiet, PrintWriter out) throws Exception {
-        TaggedCorpus corpus = TokenTraining.read(data, format == null ? null
-                : format.strip().equalsIgnoreCase("conll") ? TaggedCorpus.Format.CONLL : TaggedCorpus.Format.JSONL);
+        TaggedCorpus corpus = TokenTraining.read(data, TokenTraining.format(format));
         try (TokenClassifier classifier = TokenClassifier.load(model)) {
             EntityMetrics.Scores s = classifier.score(corpus.sentences(), new BarProgress(System.err, quiet || json));
             if (json) {

@@ -127,7 +127,7 @@ final class TokenTraining {
     }
 
     /** {@code --format}: conll, jsonl, or from the file ({@code null}). */
-    private static TaggedCorpus.Format format(String value) {
+    static TaggedCorpus.Format format(String value) {
         if (value == null) {
             return null;
         }
