@@ -23,9 +23,10 @@ final class DataOptionsMixin {
             description = "Column holding the label: a header name or 0-based index (default: the first of label, labels, class, category, target, y, sentiment).")
     String labelColumn;
 
-    @Option(names = "--task", paramLabel = "classification|multi-label|regression",
+    @Option(names = "--task", paramLabel = "classification|multi-label|regression|ner",
             description = "What the label column holds: one class per row (classification, the default), a list of labels"
-                    + " (multi-label: a sigmoid per label, thresholds tuned on validation) or a number (regression).")
+                    + " (multi-label: a sigmoid per label, thresholds tuned on validation) or a number (regression);"
+                    + " ner (token-classification): the data are tagged sentences, CoNLL columns or JSON Lines, one tag per word.")
     String task;
 
     @Option(names = "--label-separator", paramLabel = "SEP",
@@ -37,8 +38,9 @@ final class DataOptionsMixin {
                     + " (as GoEmotions does). Default: labels as written.")
     java.nio.file.Path labelNames;
 
-    @Option(names = "--format", paramLabel = "csv|tsv|jsonl",
-            description = "File format (default: from the extension; .txt is read as TSV).")
+    @Option(names = "--format", paramLabel = "csv|tsv|jsonl|conll",
+            description = "File format (default: from the extension; .txt is read as TSV). With --task ner: conll or jsonl"
+                    + " (default: from the extension and the first line).")
     String format;
 
     @Option(names = "--quote", paramLabel = "double|none",
@@ -99,6 +101,8 @@ final class DataOptionsMixin {
             case REGRESSION -> TargetFormat.regression();
             case MULTI_LABEL -> TargetFormat.multiLabel(labelSeparator == null ? "," : labelSeparator,
                     labelNames == null ? null : TargetFormat.readLabelNames(labelNames));
+            case TOKEN_CLASSIFICATION -> throw new IllegalArgumentException("--task " + task + " reads tagged sentences"
+                    + " (graft train and graft evaluate with a token-classification model), not a label column.");
         };
     }
 }

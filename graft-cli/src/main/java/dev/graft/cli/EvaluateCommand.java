@@ -20,7 +20,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft evaluate}: score a saved model on labelled data. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Score a trained model on labelled data: accuracy, macro precision/recall/F1, per-class figures, confusion matrix.")
+        description = "Score a trained model on labelled data: accuracy, macro precision/recall/F1, per-class figures, confusion matrix;"
+                + " for a token-classification (NER) model, entity precision/recall/F1 overall and per type and token accuracy"
+                + " on tagged sentences (CoNLL or JSON Lines).")
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
@@ -46,6 +48,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (dev.graft.artifact.ImageClassifier.isImageModel(model)) {
             return ImageEvaluation.evaluate(model, data, options.task == null ? null : options.targets(), json,
                     spec.commandLine().getOut());
+        }
+        if (dev.graft.artifact.TokenClassifier.isTokenModel(model)) {
+            return TokenEvaluation.evaluate(model, data, options.format, json, quiet, spec.commandLine().getOut());
         }
         try (TextClassifier classifier = TextClassifier.load(model)) {
             DataOptions read = options.toOptions();

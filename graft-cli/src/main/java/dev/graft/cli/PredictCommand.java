@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
                         + " (or JSON Lines with --json). Blank lines are skipped. A line ends at LF, CRLF or a lone CR.",
                 "A model trained on text pairs (--text-pair-column) reads one pair per line, sentence1<TAB>sentence2, and"
                         + " prints label<TAB>probability<TAB>sentence1<TAB>sentence2.",
+                "A token-classification (NER) model prints one JSON line per entity found: {\"line\", \"text\", \"type\","
+                        + " \"start\", \"end\", \"score\"}, start and end being character offsets into the input line.",
                 ""})
 final class PredictCommand implements Callable<Integer> {
 
@@ -62,6 +64,11 @@ final class PredictCommand implements Callable<Integer> {
         if (dev.graft.artifact.ImageClassifier.isImageModel(model)) {
             try (BoundedLineReader in = open()) {
                 return ImageEvaluation.predict(model, in, inputName(), json, spec.commandLine().getOut());
+            }
+        }
+        if (dev.graft.artifact.TokenClassifier.isTokenModel(model)) {
+            try (BoundedLineReader in = open()) {
+                return TokenEvaluation.predict(model, in, inputName(), spec.commandLine().getOut());
             }
         }
         // The input is opened first so that a wrong path fails before the model is loaded.

@@ -95,6 +95,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.checkDevice(System.err);
+        if (TokenTraining.requested(options)) {
+            return new TokenTraining(this).run(); // tagged sentences (CoNLL, JSON Lines): named-entity recognition
+        }
         if (ImageTraining.isImageData(options.train)) {
             return new ImageTraining(this).run(); // folders of class folders, or CSVs of image paths
         }

@@ -136,7 +136,7 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
             try {
                 TaskKind.parse(String.valueOf(taskSettings.kind()));
             } catch (IllegalArgumentException e) {
-                require(file, false, "'task_settings.kind' (classification, multi-label or regression)");
+                require(file, false, "'task_settings.kind' (classification, multi-label, regression or token-classification)");
             }
         }
         require(file, backbone != null, "'backbone'");

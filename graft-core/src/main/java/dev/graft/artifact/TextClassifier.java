@@ -439,6 +439,10 @@ public final class TextClassifier implements AutoCloseable {
         }
         try {
             ModelManifest m = Json.read(manifestFile, ModelManifest.class).checked(manifestFile);
+            if (m.taskKind() == TaskKind.TOKEN_CLASSIFICATION) {
+                throw new IllegalArgumentException(dir + " holds a " + m.task() + " model, which tags the words of a text"
+                        + " rather than classifying it: load it with TokenClassifier.load.");
+            }
             Path bbDir = ModelDirectory.resolveInside(dir, m.backbone().directory());
             String trainedOn = m.backbone().sha256();
             if (trainedOn == null || trainedOn.isBlank()) {

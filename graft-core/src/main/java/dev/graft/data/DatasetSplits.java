@@ -74,6 +74,8 @@ public record DatasetSplits(TextDataset train, TextDataset val, Optional<TextDat
             case CLASSIFICATION -> LabelMap.fromTraining(train);
             case MULTI_LABEL -> LabelMap.ofOrdered(train.targets().labelVocabulary(train));
             case REGRESSION -> throw new DataException(train.name() + " has numeric targets (regression), not labels.");
+            case TOKEN_CLASSIFICATION -> throw new DataException(train.name() + " is a table; token classification reads"
+                    + " tagged sentences (TaggedCorpusReader).");
         };
     }
 }

@@ -13,7 +13,12 @@ public enum TaskKind {
     /** Any number of labels per example, from a fixed list (sigmoid per label, binary cross-entropy). */
     MULTI_LABEL("multi-label"),
     /** A real number per example (a linear output, squared error on the standardised target). */
-    REGRESSION("regression");
+    REGRESSION("regression"),
+    /**
+     * One tag per word of a sentence (named-entity recognition): a softmax over the tags at every token, read back as
+     * entities. Its data are tagged sentences ({@code data.tokens}), not rows with a label column.
+     */
+    TOKEN_CLASSIFICATION("token-classification");
 
     private final String key;
 
@@ -21,14 +26,17 @@ public enum TaskKind {
         this.key = key;
     }
 
-    /** The name in manifests, provenance and arguments: {@code classification}, {@code multi-label}, {@code regression}. */
+    /**
+     * The name in manifests, provenance and arguments: {@code classification}, {@code multi-label}, {@code regression},
+     * {@code token-classification}.
+     */
     public String key() {
         return key;
     }
 
     /**
      * Parses a kind by {@link #key()} (case-insensitive; {@code multilabel}, {@code multi_label} and
-     * {@code single-label} are accepted too).
+     * {@code single-label} are accepted too, and {@code ner} for token classification).
      *
      * @throws IllegalArgumentException naming the accepted values
      */
@@ -38,8 +46,9 @@ public enum TaskKind {
             case "classification", "single-label", "classify" -> CLASSIFICATION;
             case "multi-label", "multilabel" -> MULTI_LABEL;
             case "regression", "regress" -> REGRESSION;
+            case "token-classification", "ner" -> TOKEN_CLASSIFICATION;
             default -> throw new IllegalArgumentException("Unknown task '" + s
-                    + "'; use classification, multi-label or regression.");
+                    + "'; use classification, multi-label, regression or token-classification (ner).");
         };
     }
 }

@@ -57,11 +57,52 @@ public final class EntityMetrics {
      * @param tokens         number of tokens
      */
     public record Scores(TypeScores micro, double macroPrecision, double macroRecall, double macroF1,
-                         List<TypeScores> perType, double tokenAccuracy, long tokens) {
+                         List<TypeScores> perType, double tokenAccuracy, long tokens) implements TaskMetrics {
 
         /** Copies the list. */
         public Scores {
             perType = List.copyOf(perType);
+        }
+
+        /**
+         * {@code micro_f1} (the headline entity F1), {@code precision}, {@code recall}, {@code macro_f1},
+         * {@code token_accuracy}, then {@code f1_TYPE} for each type.
+         */
+        @Override
+        public Map<String, Double> values() {
+            Map<String, Double> m = new java.util.LinkedHashMap<>();
+            m.put("micro_f1", f1());
+            m.put("precision", precision());
+            m.put("recall", recall());
+            m.put("macro_f1", macroF1);
+            m.put("token_accuracy", tokenAccuracy);
+            for (TypeScores t : perType) {
+                m.put("f1_" + t.type(), t.f1());
+            }
+            return m;
+        }
+
+        /** {@link #values()}, the entity counts and every type's precision, recall, F1 and support. */
+        @Override
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>(values());
+            m.put("entities_gold", micro.gold());
+            m.put("entities_predicted", micro.predicted());
+            m.put("entities_correct", micro.correct());
+            m.put("tokens", tokens);
+            Map<String, Object> types = new java.util.LinkedHashMap<>();
+            for (TypeScores t : perType) {
+                types.put(t.type(), Map.of("precision", t.precision(), "recall", t.recall(), "f1", t.f1(),
+                        "support", t.gold(), "predicted", t.predicted()));
+            }
+            m.put("per_type", types);
+            return m;
+        }
+
+        /** The number of tokens (words) scored. */
+        @Override
+        public long n() {
+            return tokens;
         }
 
         /** Micro-averaged precision. */

@@ -46,6 +46,8 @@ public final class Tasks {
             }
             case MULTI_LABEL -> new MultiLabelTask(outputs.labels(), train.format().separator(), null);
             case REGRESSION -> RegressionTask.fit(options.targetName(), train.values(), options.huberDelta());
+            case TOKEN_CLASSIFICATION -> throw new DataException(train.name() + " is a table; a token-classification task is"
+                    + " built from tagged sentences (TokenTask).");
         };
     }
 
@@ -81,6 +83,8 @@ public final class Tasks {
             case CLASSIFICATION -> task.encode(data.raw());
             case MULTI_LABEL -> ((MultiLabelTask) task).encodeNames(data.labelLists());
             case REGRESSION -> new Targets.Values(data.values());
+            case TOKEN_CLASSIFICATION -> throw new DataException(data.name() + " is a table; token targets are tagged"
+                    + " sentences (Targets.Tokens).");
         };
     }
 
@@ -96,6 +100,7 @@ public final class Tasks {
             case CLASSIFICATION -> ClassificationTask.restore(outputNames, settings);
             case MULTI_LABEL -> MultiLabelTask.restore(outputNames, settings);
             case REGRESSION -> RegressionTask.restore(outputNames, settings);
+            case TOKEN_CLASSIFICATION -> TokenTask.restore(outputNames, settings);
         };
     }
 

@@ -23,7 +23,8 @@ public final class Inference {
 
     /**
      * The model's outputs for every example of {@code data}, in order, passed through {@code activate} (a task's
-     * {@code activate}: softmax, sigmoid, de-standardisation).
+     * {@code activate}: softmax, sigmoid, de-standardisation). Outputs of more than two dimensions (per-token scores
+     * {@code [B, T, C]}) come back flattened per example, padded positions included.
      *
      * @param scopeParent manager under which each batch gets its own short-lived scope
      */
@@ -34,10 +35,10 @@ public final class Inference {
             try (NDManager step = scopeParent.newSubManager()) {
                 NDArray probs = activate.apply(model.forward(new ParameterStore(step, false), data.inputs(step, idx), false)
                         .singletonOrThrow());
-                int classes = (int) probs.getShape().get(1);
+                int width = (int) (probs.size() / idx.length); // [B, C], or [B, T, C] flattened per example
                 float[] flat = probs.toFloatArray();
                 for (int i = 0; i < idx.length; i++) {
-                    out[idx[i]] = Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+                    out[idx[i]] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
                 }
             }
         }

@@ -93,7 +93,7 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
                 targetColumn().labelLists().forEach(ls -> ls.forEach(l -> m.merge(l, 1, Integer::sum)));
                 yield m;
             }
-            case REGRESSION -> Map.of();
+            case REGRESSION, TOKEN_CLASSIFICATION -> Map.of();
         };
     }
 

@@ -62,16 +62,27 @@ public record EncodedSentence(int sentence, WordSequence words, Subwords subword
                         + features.get(f).input().length() + " positions but " + predicted.get(f).length + " predictions");
             }
         }
-        int[] first = subwords.firstTokenOfWords(words.size());
         List<Tag> out = new ArrayList<>(words.size());
+        for (int[] wp : wordPositions()) {
+            out.add(wp == null ? Tag.OUTSIDE : tagSet.tag(predicted.get(wp[0])[wp[1]]));
+        }
+        return out;
+    }
+
+    /**
+     * Where each word is read: the window and the position in it of the word's first sub-token, in the window where
+     * that sub-token has the most context ({@link TokenWindows#mostContext}); {@code null} for a word without sub-tokens.
+     */
+    public List<int[]> wordPositions() {
+        int[] first = subwords.firstTokenOfWords(words.size());
+        List<int[]> out = new ArrayList<>(words.size());
         for (int w = 0; w < words.size(); w++) {
             if (first[w] < 0) {
-                out.add(Tag.OUTSIDE);
+                out.add(null);
                 continue;
             }
             int win = TokenWindows.mostContext(windows, first[w]);
-            int position = firstContentPosition + first[w] - windows.get(win).start();
-            out.add(tagSet.tag(predicted.get(win)[position]));
+            out.add(new int[] {win, firstContentPosition + first[w] - windows.get(win).start()});
         }
         return out;
     }

@@ -68,6 +68,43 @@ public record WordSequence(String text, int[] starts, int[] ends) {
         return new WordSequence(text, spans.stream().mapToInt(s -> s[0]).toArray(), spans.stream().mapToInt(s -> s[1]).toArray());
     }
 
+    /**
+     * The words of a raw text as CoNLL-style corpora write them: split at whitespace, then punctuation at either end of
+     * a piece ({@code ( " ' , ; : ! ?}, closing brackets and quotes, a final {@code .} unless the piece holds another
+     * {@code .} as in {@code U.S.}) and a final {@code 's} become words of their own. The words keep their places in
+     * {@code text}, so predictions come back as character ranges of it.
+     */
+    public static WordSequence tokenized(String text) {
+        WordSequence pieces = split(text);
+        List<int[]> spans = new ArrayList<>();
+        for (int i = 0; i < pieces.size(); i++) {
+            int a = pieces.start(i);
+            int b = pieces.end(i);
+            while (a < b - 1 && LEADING.indexOf(text.charAt(a)) >= 0) {
+                spans.add(new int[] {a, a + 1});
+                a++;
+            }
+            List<int[]> tail = new ArrayList<>();
+            while (b - 1 > a && (TRAILING.indexOf(text.charAt(b - 1)) >= 0
+                    || text.charAt(b - 1) == '.' && text.substring(a, b - 1).indexOf('.') < 0)) {
+                tail.add(0, new int[] {b - 1, b});
+                b--;
+            }
+            if (b - a > 2 && (text.charAt(b - 2) == '\'' || text.charAt(b - 2) == '\u2019')
+                    && (text.charAt(b - 1) == 's' || text.charAt(b - 1) == 'S')) {
+                spans.add(new int[] {a, b - 2});
+                spans.add(new int[] {b - 2, b});
+            } else {
+                spans.add(new int[] {a, b});
+            }
+            spans.addAll(tail);
+        }
+        return new WordSequence(text, spans.stream().mapToInt(s -> s[0]).toArray(), spans.stream().mapToInt(s -> s[1]).toArray());
+    }
+
+    private static final String LEADING = "([{\"'\u201c\u2018";
+    private static final String TRAILING = ",;:!?)]}\"'\u201d\u2019";
+
     /** The number of words. */
     public int size() {
         return starts.length;

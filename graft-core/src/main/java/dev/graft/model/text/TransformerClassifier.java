@@ -41,6 +41,7 @@ public final class TransformerClassifier extends AbstractBlock implements Splitt
     private final Pooling pooling;
     private final ClassifierHead head;
     private final PeftModules peft;
+    private final boolean perToken;
 
     /** Composes an encoder (already holding pretrained weights or to be initialised) and a head. */
     public TransformerClassifier(BertModel encoder, Pooling pooling, ClassifierHead head) {
@@ -51,10 +52,28 @@ public final class TransformerClassifier extends AbstractBlock implements Splitt
      * Composes an encoder, the parameter-efficient modules attached to it ({@code null} for none) and a head.
      */
     public TransformerClassifier(BertModel encoder, Pooling pooling, ClassifierHead head, PeftModules peft) {
+        this(encoder, pooling, head, peft, false);
+    }
+
+    private TransformerClassifier(BertModel encoder, Pooling pooling, ClassifierHead head, PeftModules peft, boolean perToken) {
         this.encoder = addChildBlock("encoder", encoder);
         this.pooling = pooling;
         this.head = addChildBlock("head", head);
         this.peft = peft;
+        this.perToken = perToken;
+    }
+
+    /**
+     * A token classifier: the head reads every token's hidden state, so the output is {@code [B, T, classes]} (no
+     * pooling). Parameters and layer groups are named as for a sentence classifier.
+     */
+    public static TransformerClassifier perToken(BertModel encoder, ClassifierHead head) {
+        return new TransformerClassifier(encoder, Pooling.MEAN, head, null, true);
+    }
+
+    /** Whether the head reads every token ({@link #perToken}) rather than the pooled sentence vector. */
+    public boolean isPerToken() {
+        return perToken;
     }
 
     /** The parameter-efficient modules attached to the encoder, or {@code null}. */
@@ -92,11 +111,15 @@ public final class TransformerClassifier extends AbstractBlock implements Splitt
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return head.forward(ps, new NDList(embed(ps, inputs, training)), training);
+        NDArray features = perToken ? encoder.forward(ps, inputs, training).singletonOrThrow() : embed(ps, inputs, training);
+        return head.forward(ps, new NDList(features), training);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
+        if (perToken) {
+            return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[0].get(1), head.config().numClasses())};
+        }
         return new Shape[] {new Shape(inputShapes[0].get(0), head.config().numClasses())};
     }
 

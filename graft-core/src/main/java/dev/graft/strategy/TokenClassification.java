@@ -1,0 +1,278 @@
+package dev.graft.strategy;
+
+import ai.djl.ndarray.NDManager;
+import dev.graft.artifact.Provenance;
+import dev.graft.artifact.TokenClassifier;
+import dev.graft.artifact.Versions;
+import dev.graft.data.DataException;
+import dev.graft.data.tokens.EncodedSentence;
+import dev.graft.data.tokens.SubwordLabels;
+import dev.graft.data.tokens.SubwordTokenizer;
+import dev.graft.data.tokens.Tag;
+import dev.graft.data.tokens.TagRepair;
+import dev.graft.data.tokens.TagScheme;
+import dev.graft.data.tokens.TagSet;
+import dev.graft.data.tokens.TaggedCorpus;
+import dev.graft.data.tokens.TaggedSentence;
+import dev.graft.data.tokens.TokenClassificationEncoder;
+import dev.graft.data.tokens.WordSequence;
+import dev.graft.metrics.EntityMetrics;
+import dev.graft.model.Precision;
+import dev.graft.model.bert.BertBackbone;
+import dev.graft.model.bert.BertModel;
+import dev.graft.model.head.ClassifierHead;
+import dev.graft.model.head.HeadConfig;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.text.TextTokenizer;
+import dev.graft.model.text.TokenStates;
+import dev.graft.model.text.TransformerClassifier;
+import dev.graft.task.Targets;
+import dev.graft.task.TokenTask;
+import dev.graft.training.FitResult;
+import dev.graft.training.Learner;
+import dev.graft.training.StateBatches;
+import dev.graft.training.TokenBatches;
+import dev.graft.training.TrainingListener;
+import dev.graft.util.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Token classification (named-entity recognition) with a pretrained text encoder, by either strategy: fine-tuning
+ * (encoder and a linear token head train together, with the fine-tune recipe's discriminative rates, warm-up and
+ * clipping) or feature extraction (the frozen encoder's per-token states computed once, a head trained on them).
+ * Both train a {@link TokenTask} through {@link Learner}, pick the epoch by validation entity F1 and score the kept
+ * model with {@link EntityMetrics}.
+ *
+ * <p>Tags are trained in the data's scheme (IOB2 or BIOES; IOB1 data are rewritten as IOB2), every sentence made
+ * well-formed in it first ({@link TagRepair}); each word's tag is learnt and read at its first sub-token, and a
+ * sentence longer than the encoder reads is cut into overlapping windows.
+ */
+public final class TokenClassification {
+
+    /** Overlap of the windows of a long sentence, in sub-tokens (at most a quarter of a window). */
+    public static final int DEFAULT_STRIDE = 32;
+
+    private TokenClassification() {
+    }
+
+    /**
+     * The tagged files of a run.
+     *
+     * @param train training sentences
+     * @param val   validation sentences (pick the epoch)
+     * @param test  test sentences, scored once with the kept model
+     */
+    public record Corpora(TaggedCorpus train, TaggedCorpus val, Optional<TaggedCorpus> test) {
+    }
+
+    /**
+     * What a run produced.
+     *
+     * @param classifier    the trained model
+     * @param fit           the training history
+     * @param validation    scores of the kept model on the validation sentences
+     * @param test          its scores on the test sentences, when given
+     * @param encodeSeconds seconds spent computing frozen per-token states (feature extraction), else 0
+     * @param repairs       the tags rewritten to make each file consistent with the scheme, by split
+     * @param provenance    how the model was made
+     */
+    public record Outcome(TokenClassifier classifier, FitResult fit, EntityMetrics.Scores validation,
+                          Optional<EntityMetrics.Scores> test, double encodeSeconds, Map<String, TagRepair.Result> repairs,
+                          Provenance provenance) implements AutoCloseable {
+
+        /** {@code metrics.json}: the task, the validation and test scores, the best epoch and the history. */
+        public Map<String, Object> metricsDocument() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("task", classifier.task().kind().key());
+            m.put("strategy", classifier.strategy());
+            m.put("validation", validation.toMap());
+            test.ifPresent(t -> m.put("test", t.toMap()));
+            m.put("best_epoch", fit.bestEpoch());
+            m.put("history", fit.history());
+            m.put("training_seconds", fit.seconds());
+            m.put("encode_seconds", encodeSeconds);
+            return m;
+        }
+
+        @Override
+        public void close() {
+            classifier.close();
+        }
+    }
+
+    /** The splits' sentences, in the task's scheme, encoded into windows. */
+    private record Prepared(TokenTask task, Targets.Tokens train, Targets.Tokens val, Optional<Targets.Tokens> test,
+                            Map<String, TagRepair.Result> repairs) {
+    }
+
+    /**
+     * The task {@code train} calls for: its scheme (IOB1 becomes IOB2) and the tags that scheme writes for its types.
+     *
+     * @param maxLength the encoder's longest input, to fit the window overlap
+     */
+    public static TokenTask task(TaggedCorpus train, int maxLength) {
+        TagScheme scheme = schemeOf(train);
+        List<TaggedSentence> repaired = TagRepair.repair(train.sentences(), scheme).sentences();
+        return new TokenTask(TagSet.of(repaired, scheme), scheme, Math.max(0, Math.min(DEFAULT_STRIDE, (maxLength - 2) / 4)));
+    }
+
+    private static TagScheme schemeOf(TaggedCorpus corpus) {
+        TagScheme detected = corpus.scheme();
+        return detected == TagScheme.IOB1 ? TagScheme.IOB2 : detected;
+    }
+
+    /**
+     * Fine-tunes the encoder with a linear (or {@code config.hiddenUnits()}-wide) token head. The encoder computes in
+     * {@code config.precision()} while training; the kept model is scored in float32, as it is saved.
+     */
+    public static Outcome fineTune(TextModelSpec backbone, Corpora data, FineTuneConfig config, Progress progress,
+                                   List<TrainingListener> listeners) {
+        Prepared p = prepare(backbone, data);
+        Learner.seed(config.training().seed());
+        NDManager manager = NDManager.newBaseManager();
+        try (TextTokenizer tokenizer = TextTokenizer.open(backbone.tokenizerFile(), backbone.maxLength())) {
+            BertModel encoder = backbone.hasOnnx() ? BertBackbone.fromOnnx(backbone.onnxFile(), manager, (float) config.dropout())
+                    : BertBackbone.fromDirectory(backbone.directory(), manager, (float) config.dropout());
+            encoder.setPrecision(config.precision());
+            ClassifierHead head = new ClassifierHead(new HeadConfig(encoder.config().hiddenSize(), p.task().outputWidth(),
+                    config.hiddenUnits(), config.dropout()));
+            head.initialize(manager);
+            TransformerClassifier model = TransformerClassifier.perToken(encoder, head);
+            Learner learner = new Learner(model, model, TaskTraining.config(config.training(), p.task()), config.plan(),
+                    p.task(), listeners);
+            long pad = tokenizer.padId();
+            TokenBatches train = TokenBatches.bucketed(TokenClassifier.inputs(p.train()), p.train(), pad);
+            TokenBatches val = TokenBatches.bucketed(TokenClassifier.inputs(p.val()), p.val(), pad);
+            FitResult fit = learner.fit(train, val);
+            encoder.setPrecision(Precision.FP32);
+            EntityMetrics.Scores valScores = p.task().score(learner.predictProbabilities(val), p.val());
+            Optional<EntityMetrics.Scores> testScores = p.test().map(t -> p.task().score(learner.predictProbabilities(
+                    TokenBatches.bucketed(TokenClassifier.inputs(t), t, pad)), t));
+            TokenClassifier classifier = new TokenClassifier(backbone, encoder, head, p.task(), FineTuning.NAME, manager);
+            return new Outcome(classifier, fit, valScores, testScores, 0, p.repairs(),
+                    provenance(FineTuning.NAME, config.training().seed(), config.describe(), backbone, data, valScores, testScores));
+        } catch (IOException e) {
+            manager.close();
+            throw new UncheckedIOException("Cannot open the tokenizer of " + backbone.id() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Feature extraction: the frozen encoder's per-token states are computed once per split (ONNX Runtime when the
+     * backbone has an ONNX export), and a head is trained on them.
+     */
+    public static Outcome featureExtraction(TextModelSpec backbone, Corpora data, FeatureExtractionConfig config,
+                                            Progress progress, List<TrainingListener> listeners) {
+        Prepared p = prepare(backbone, data);
+        long start = System.nanoTime();
+        float[][] trainStates;
+        float[][] valStates;
+        float[][] testStates;
+        int width;
+        try (TokenStates states = TokenStates.open(backbone, config.threads(), config.encodeBatchSize())) {
+            trainStates = states.states(TokenClassifier.inputs(p.train()), progress);
+            valStates = states.states(TokenClassifier.inputs(p.val()), progress);
+            testStates = p.test().map(t -> states.states(TokenClassifier.inputs(t), progress)).orElse(null);
+            width = states.dimension();
+        }
+        double encodeSeconds = (System.nanoTime() - start) / 1e9;
+        Learner.seed(config.training().seed());
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            ClassifierHead head = new ClassifierHead(new HeadConfig(width, p.task().outputWidth(), config.hiddenUnits(),
+                    config.dropout()));
+            head.initialize(manager);
+            Learner learner = new Learner(head, head, TaskTraining.config(config.training(), p.task()), config.plan(), p.task(),
+                    listeners);
+            StateBatches val = new StateBatches(valStates, width, p.val());
+            FitResult fit = learner.fit(new StateBatches(trainStates, width, p.train()), val);
+            EntityMetrics.Scores valScores = p.task().score(learner.predictProbabilities(val), p.val());
+            Optional<EntityMetrics.Scores> testScores = p.test().map(t -> p.task().score(
+                    learner.predictProbabilities(new StateBatches(testStates, width, t)), t));
+            TokenClassifier classifier = new TokenClassifier(backbone, null, head, p.task(), FeatureExtraction.NAME, manager);
+            return new Outcome(classifier, fit, valScores, testScores, encodeSeconds, p.repairs(),
+                    provenance(FeatureExtraction.NAME, config.training().seed(), config.describe(), backbone, data, valScores,
+                            testScores));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static Prepared prepare(TextModelSpec backbone, Corpora data) {
+        TokenTask task = task(data.train(), backbone.maxLength());
+        Map<String, TagRepair.Result> repairs = new LinkedHashMap<>();
+        Set<String> types = new TreeSet<>();
+        task.tagSet().tags().stream().filter(t -> !t.isOutside()).forEach(t -> types.add(t.type()));
+        try (SubwordTokenizer tokenizer = SubwordTokenizer.open(backbone.tokenizerFile())) {
+            TokenClassificationEncoder encoder = new TokenClassificationEncoder(tokenizer, task.tagSet(), task.scheme(),
+                    backbone.maxLength(), task.stride(), SubwordLabels.FIRST);
+            Targets.Tokens train = encode(encoder, data.train(), task.scheme(), types, "train", repairs);
+            Targets.Tokens val = encode(encoder, data.val(), task.scheme(), types, "val", repairs);
+            Optional<Targets.Tokens> test = data.test().map(t -> encode(encoder, t, task.scheme(), types, "test", repairs));
+            return new Prepared(task, train, val, test, repairs);
+        }
+    }
+
+    /**
+     * The sentences of {@code corpus} in {@code scheme}, encoded with their tags.
+     *
+     * @throws DataException naming the file and line of a tag whose type the training data does not have
+     */
+    private static Targets.Tokens encode(TokenClassificationEncoder encoder, TaggedCorpus corpus, TagScheme scheme,
+                                         Set<String> types, String split, Map<String, TagRepair.Result> repairs) {
+        TagRepair.Result repaired = TagRepair.repair(corpus.sentences(), scheme);
+        repairs.put(split, repaired);
+        List<EncodedSentence> sentences = new ArrayList<>(repaired.sentences().size());
+        List<List<Tag>> gold = new ArrayList<>(repaired.sentences().size());
+        for (int s = 0; s < repaired.sentences().size(); s++) {
+            TaggedSentence sentence = repaired.sentences().get(s);
+            for (int i = 0; i < sentence.size(); i++) {
+                Tag t = sentence.tags().get(i);
+                if (!t.isOutside() && !types.contains(t.type())) {
+                    throw new DataException(corpus.path() + ": line " + sentence.line(i) + ": entity type '" + t.type()
+                            + "' does not occur in the training data (types: " + types + "). Train on data with every type,"
+                            + " or remove or retag these entities.");
+                }
+            }
+            sentences.add(encoder.encode(s, WordSequence.joined(sentence.tokens()), sentence.tags()));
+            gold.add(sentence.tags());
+        }
+        return Targets.Tokens.of(sentences, gold);
+    }
+
+    private static Provenance provenance(String strategy, long seed, Map<String, Object> settings, TextModelSpec backbone,
+                                         Corpora data, EntityMetrics.Scores val, Optional<EntityMetrics.Scores> test) {
+        Map<String, Provenance.DataFingerprint> files = new LinkedHashMap<>();
+        files.put("train", fingerprint(data.train()));
+        files.put("val", fingerprint(data.val()));
+        data.test().ifPresent(t -> files.put("test", fingerprint(t)));
+        Map<String, String> bb = new LinkedHashMap<>();
+        bb.put("id", backbone.id());
+        bb.put("sha256", backbone.sha256());
+        bb.put("license", backbone.license());
+        bb.put("source", backbone.source());
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("task", "token-classification");
+        metrics.put("val_micro_f1", val.f1());
+        test.ifPresent(t -> metrics.put("test_micro_f1", t.f1()));
+        return new Provenance(Instant.now().toString(), strategy, seed, settings, files, bb, Versions.all(), metrics, List.of());
+    }
+
+    private static Provenance.DataFingerprint fingerprint(TaggedCorpus c) {
+        return new Provenance.DataFingerprint(c.path() == null ? null : c.path().toAbsolutePath().toString(), c.sha256(),
+                c.sha256(), c.sentences().size(), c.entityCounts());
+    }
+}

@@ -1,0 +1,274 @@
+package dev.graft.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.graft.data.TargetFormat;
+import dev.graft.data.TaskKind;
+import dev.graft.data.tokens.EncodedSentence;
+import dev.graft.data.tokens.Tag;
+import dev.graft.data.tokens.TagScheme;
+import dev.graft.data.tokens.TagSet;
+import dev.graft.data.tokens.TokenFeature;
+import dev.graft.metrics.EntityMetrics;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Token classification (named-entity recognition): the head scores every tag at every token ({@code [B, T, tags]}),
+ * the loss is the mean cross-entropy over the positions that carry a label (a word's first sub-token; positions
+ * labelled {@link TokenFeature#IGNORE} count for nothing), and a sentence is judged by the entities of its word tags,
+ * each word taking the tag predicted at its first sub-token ({@link EncodedSentence#wordTags}), with
+ * {@link EntityMetrics} (seqeval's default mode).
+ *
+ * <p>The examples are windows of sentences ({@link Targets.Tokens}); an activated output row is one window's tag
+ * probabilities flattened position by position, possibly followed by padded positions, which are never read.
+ */
+public final class TokenTask implements Task {
+
+    /** The key of the tag scheme in {@link #settings()}. */
+    static final String SCHEME = "scheme";
+    /** The key of the window overlap in {@link #settings()}. */
+    static final String STRIDE = "window_stride";
+
+    private final TagSet tags;
+    private final TagScheme scheme;
+    private final int stride;
+
+    /**
+     * A task over {@code tags}, written in {@code scheme}.
+     *
+     * @param stride the overlap, in sub-tokens, of the windows a long sentence is cut into (kept with the model)
+     */
+    public TokenTask(TagSet tags, TagScheme scheme, int stride) {
+        if (scheme == TagScheme.IOB1) {
+            throw new IllegalArgumentException("a token classifier predicts IOB2 or BIOES tags; convert IOB1 data first");
+        }
+        if (stride < 0) {
+            throw new IllegalArgumentException("the window stride must be ≥ 0, got " + stride);
+        }
+        for (Tag t : tags.tags()) {
+            if (!scheme.allows(t.prefix())) {
+                throw new IllegalArgumentException("tag " + t + " is not a " + scheme + " tag");
+            }
+        }
+        this.tags = tags;
+        this.scheme = scheme;
+        this.stride = stride;
+    }
+
+    /**
+     * The task of a saved model: its tag names and settings.
+     *
+     * @throws IllegalArgumentException when a name is not a tag or a setting is missing
+     */
+    static TokenTask restore(List<String> names, Map<String, Object> settings) {
+        Object scheme = settings.get(SCHEME);
+        Object stride = settings.get(STRIDE);
+        if (scheme == null || !(stride instanceof Number n)) {
+            throw new IllegalArgumentException("a token-classification model needs '" + SCHEME + "' and a number '" + STRIDE + "'");
+        }
+        return new TokenTask(new TagSet(Tag.parseAll(names)), TagScheme.valueOf(scheme.toString().toUpperCase(Locale.ROOT)),
+                n.intValue());
+    }
+
+    /** The tags, index = output. */
+    public TagSet tagSet() {
+        return tags;
+    }
+
+    /** The scheme the tags are written in. */
+    public TagScheme scheme() {
+        return scheme;
+    }
+
+    /** The overlap of the windows a long sentence is cut into, in sub-tokens. */
+    public int stride() {
+        return stride;
+    }
+
+    @Override
+    public TaskKind kind() {
+        return TaskKind.TOKEN_CLASSIFICATION;
+    }
+
+    @Override
+    public int outputWidth() {
+        return tags.size();
+    }
+
+    @Override
+    public List<String> outputNames() {
+        return tags.names();
+    }
+
+    /**
+     * Refused: token targets are tagged sentences cut into windows by a tokenizer, not one text per example; build them
+     * with {@link Targets.Tokens#of}.
+     */
+    @Override
+    public Targets encode(List<String> rawTargets) {
+        throw new IllegalArgumentException("token classification reads tagged sentences (a CoNLL or JSON Lines corpus),"
+                + " not a label column; encode them with a TokenClassificationEncoder into Targets.Tokens");
+    }
+
+    @Override
+    public NDArray batchTargets(NDManager manager, Targets targets, int[] indices) {
+        List<TokenFeature> windows = ((Targets.Tokens) targets).windows();
+        int length = 1;
+        for (int i : indices) {
+            length = Math.max(length, windows.get(i).labels().length);
+        }
+        long[] y = new long[indices.length * length];
+        Arrays.fill(y, TokenFeature.IGNORE);
+        for (int b = 0; b < indices.length; b++) {
+            int[] labels = windows.get(indices[b]).labels();
+            for (int p = 0; p < labels.length; p++) {
+                y[b * length + p] = labels[p];
+            }
+        }
+        return manager.create(y, new Shape(indices.length, length));
+    }
+
+    /** Mean cross-entropy of {@code outputs [B, T, tags]} over the positions of {@code targets [B, T]} that are not ignored. */
+    @Override
+    public NDArray loss(NDArray outputs, NDArray targets) {
+        NDArray kept = targets.neq(TokenFeature.IGNORE);
+        NDArray safe = targets.mul(kept.toType(DataType.INT64, false)); // ignored positions read class 0, weighted 0
+        NDArray hot = safe.oneHot(tags.size()).toType(outputs.getDataType(), false);
+        NDArray nll = outputs.logSoftmax(-1).mul(hot).sum(new int[] {-1}).neg();
+        NDArray weight = kept.toType(outputs.getDataType(), false);
+        return nll.mul(weight).sum().div(weight.sum().maximum(1f));
+    }
+
+    @Override
+    public NDArray activate(NDArray outputs) {
+        return outputs.softmax(-1);
+    }
+
+    @Override
+    public double validationLoss(float[][] activated, Targets gold) {
+        List<TokenFeature> windows = ((Targets.Tokens) gold).windows();
+        int c = tags.size();
+        double nll = 0;
+        long n = 0;
+        for (int i = 0; i < activated.length; i++) {
+            int[] labels = windows.get(i).labels();
+            for (int p = 0; p < labels.length; p++) {
+                if (labels[p] != TokenFeature.IGNORE) {
+                    nll -= Math.log(Math.max(activated[i][p * c + labels[p]], 1e-12));
+                    n++;
+                }
+            }
+        }
+        return n == 0 ? 0 : nll / n;
+    }
+
+    /** Entity precision, recall and F1 (overall and per type) and token accuracy of the word tags the outputs give. */
+    @Override
+    public EntityMetrics.Scores score(float[][] activated, Targets gold) {
+        Targets.Tokens tokens = (Targets.Tokens) gold;
+        if (tokens.gold() == null) {
+            throw new IllegalArgumentException("these sentences have no gold tags to score against");
+        }
+        return EntityMetrics.score(tokens.gold(), wordTags(activated, tokens));
+    }
+
+    /** One tag per word of every sentence of {@code windows}, from the windows' activated outputs. */
+    public List<List<Tag>> wordTags(float[][] activated, Targets.Tokens windows) {
+        List<List<Tag>> out = new ArrayList<>(windows.sentences().size());
+        int row = 0;
+        for (EncodedSentence s : windows.sentences()) {
+            List<int[]> predicted = new ArrayList<>(s.features().size());
+            for (TokenFeature f : s.features()) {
+                predicted.add(argmaxes(activated[row++], f.input().length()));
+            }
+            out.add(s.wordTags(predicted, tags));
+        }
+        return out;
+    }
+
+    /**
+     * The probability of the tag each word of {@code sentence} was given, read as {@link #wordTags} reads it (NaN for a
+     * word without sub-tokens).
+     *
+     * @param rows the sentence's windows' activated outputs, in window order
+     */
+    public double[] wordScores(EncodedSentence sentence, List<float[]> rows) {
+        int c = tags.size();
+        List<int[]> positions = sentence.wordPositions();
+        double[] out = new double[positions.size()];
+        for (int w = 0; w < out.length; w++) {
+            int[] wp = positions.get(w);
+            if (wp == null) {
+                out[w] = Double.NaN;
+                continue;
+            }
+            float[] row = rows.get(wp[0]);
+            float best = 0;
+            for (int k = 0; k < c; k++) {
+                best = Math.max(best, row[wp[1] * c + k]);
+            }
+            out[w] = best;
+        }
+        return out;
+    }
+
+    private int[] argmaxes(float[] row, int positions) {
+        int c = tags.size();
+        int[] out = new int[positions];
+        for (int p = 0; p < positions; p++) {
+            int best = 0;
+            for (int k = 1; k < c; k++) {
+                if (row[p * c + k] > row[p * c + best]) {
+                    best = k;
+                }
+            }
+            out[p] = best;
+        }
+        return out;
+    }
+
+    @Override
+    public String defaultMonitor() {
+        return "micro_f1";
+    }
+
+    /** One window's prediction: the most probable tag at each position, the mean of their probabilities as its score. */
+    @Override
+    public TaskPrediction decode(float[] activated) {
+        int c = tags.size();
+        int[] best = argmaxes(activated, activated.length / c);
+        List<String> names = new ArrayList<>(best.length);
+        double sum = 0;
+        for (int p = 0; p < best.length; p++) {
+            names.add(tags.tag(best[p]).toString());
+            sum += activated[p * c + best[p]];
+        }
+        return new TaskPrediction(names, best.length == 0 ? Double.NaN : sum / best.length, Double.NaN, Map.of());
+    }
+
+    /** Refused: tagged corpora carry their tags in their own layout (CoNLL columns, JSON Lines arrays), not a column. */
+    @Override
+    public TargetFormat targetFormat() {
+        throw new IllegalStateException("token classification has no label column: read its data with TaggedCorpusReader");
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(SCHEME, scheme.name());
+        m.put(STRIDE, stride);
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return "token classification " + scheme + " " + tags.names();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.graft.strategy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.artifact.TextClassifier;
+import dev.graft.artifact.TokenClassifier;
+import dev.graft.data.DataException;
+import dev.graft.data.tokens.Tag;
+import dev.graft.data.tokens.TagScheme;
+import dev.graft.data.tokens.TaggedCorpus;
+import dev.graft.data.tokens.TaggedCorpusReader;
+import dev.graft.data.tokens.TaggedSentence;
+import dev.graft.data.tokens.WordSequence;
+import dev.graft.metrics.EntityMetrics;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.text.TextModels;
+import dev.graft.selection.MostFrequentTag;
+import dev.graft.training.TrainConfig;
+import dev.graft.util.Progress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Named-entity recognition end to end on a small generated corpus: the test sentences name people and places never
+ * seen in training, so a most-frequent-tag baseline finds none of them and a model must read the context.
+ */
+class TokenClassificationTest {
+
+    private static final String[] TRAIN_FIRST = {"John", "Mary", "Peter", "Anna", "David", "Laura", "James", "Sarah"};
+    private static final String[] TRAIN_LAST = {"Smith", "Brown", "Wilson", "Taylor", "Clark", "Lewis"};
+    private static final String[] TRAIN_CITY = {"Paris", "Berlin", "Madrid", "Rome", "Vienna", "Dublin", "Oslo"};
+    private static final String[] TEST_FIRST = {"Michael", "Emma", "Robert", "Julia"};
+    private static final String[] TEST_LAST = {"Johnson", "Walker", "Harris", "Young"};
+    private static final String[] TEST_CITY = {"Tokyo", "Lisbon", "Prague", "Cairo"};
+    private static final String[][] TEMPLATES = {
+            {"P", "visited", "L", "last", "week", "."},
+            {"Yesterday", "P", "flew", "to", "L", "."},
+            {"P", "lives", "in", "L", "with", "his", "family", "."},
+            {"The", "mayor", "of", "L", "met", "P", "on", "Monday", "."},
+            {"In", "L", ",", "P", "opened", "a", "new", "bakery", "."},
+    };
+
+    @TempDir
+    static Path dir;
+    private static TextModelSpec minilm;
+    private static TaggedCorpus train;
+    private static TaggedCorpus val;
+    private static TaggedCorpus test;
+
+    @BeforeAll
+    static void corpora() throws IOException {
+        minilm = TextModels.resolve("minilm");
+        train = write("train.txt", 80, TRAIN_FIRST, TRAIN_LAST, TRAIN_CITY, 1);
+        val = write("val.txt", 20, TEST_FIRST, TEST_LAST, TEST_CITY, 2);
+        test = write("test.txt", 30, TEST_FIRST, TEST_LAST, TEST_CITY, 3);
+    }
+
+    /** CoNLL lines of {@code n} sentences from the templates, names drawn from the lists (a person is first + last name). */
+    private static TaggedCorpus write(String name, int n, String[] first, String[] last, String[] city, long seed) throws IOException {
+        Random rng = new Random(seed);
+        StringBuilder b = new StringBuilder("-DOCSTART- -X- -X- O\n\n");
+        for (int s = 0; s < n; s++) {
+            for (String w : TEMPLATES[s % TEMPLATES.length]) {
+                if (w.equals("P")) {
+                    b.append(first[rng.nextInt(first.length)]).append(" NNP B-NP B-PER\n");
+                    b.append(last[rng.nextInt(last.length)]).append(" NNP I-NP I-PER\n");
+                } else if (w.equals("L")) {
+                    b.append(city[rng.nextInt(city.length)]).append(" NNP B-NP B-LOC\n");
+                } else {
+                    b.append(w).append(" X O O\n");
+                }
+            }
+            b.append('\n');
+        }
+        Path file = dir.resolve(name);
+        Files.writeString(file, b.toString());
+        return TaggedCorpusReader.read(file);
+    }
+
+    private static TokenClassification.Corpora corpora3() {
+        return new TokenClassification.Corpora(train, val, Optional.of(test));
+    }
+
+    @Test
+    void featureExtractionLearnsUnseenEntitiesFromContextAndRoundTrips() throws IOException {
+        EntityMetrics.Scores baseline = MostFrequentTag.fit(train.sentences(), TagScheme.IOB2).score(test.sentences());
+        assertEquals(0, baseline.micro().predicted(), "the test names never occur in training: the baseline tags none");
+        FeatureExtractionConfig config = FeatureExtractionConfig.defaults().withTraining(
+                TrainConfig.defaults().withEpochs(40).withPatience(10).withSeed(7));
+        try (TokenClassification.Outcome out = TokenClassification.featureExtraction(minilm, corpora3(), config, Progress.NONE,
+                List.of())) {
+            EntityMetrics.Scores t = out.test().orElseThrow();
+            assertTrue(t.f1() > 0.7, "frozen MiniLM states + linear head find unseen names: " + t.values());
+            assertTrue(t.f1() > baseline.f1() + 0.5);
+            assertEquals(List.of("LOC", "PER"), t.perType().stream().map(EntityMetrics.TypeScores::type).toList());
+            TokenClassifier model = out.classifier();
+            List<WordSequence> words = test.sentences().stream().map(s -> WordSequence.joined(s.tokens())).toList();
+            List<List<Tag>> before = model.tags(words, Progress.NONE);
+            assertEquals(t.f1(), EntityMetrics.score(test.tags(), before).f1(), 1e-12,
+                    "the saved model's own predictions give the scores the run reported");
+            Path saved = dir.resolve("fe-model");
+            model.save(saved, out.provenance(), out.metricsDocument(), staging -> { });
+            assertTrue(TokenClassifier.isTokenModel(saved));
+            try (TokenClassifier loaded = TokenClassifier.load(saved)) {
+                assertFalse(loaded.fineTuned());
+                assertEquals(before, loaded.tags(words, Progress.NONE));
+                assertEquals(TagScheme.IOB2, loaded.task().scheme());
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextClassifier.load(saved));
+            assertTrue(e.getMessage().contains("TokenClassifier"), e.getMessage());
+        }
+    }
+
+    @Test
+    void fineTuningLearnsAndPredictsEntitiesWithOffsetsThatSliceTheInput() throws IOException {
+        FineTuneConfig config = FineTuneConfig.defaults().withTraining(FineTuneConfig.defaults().training().withEpochs(3)
+                .withBatchSize(8).withLearningRate(3e-3).withSeed(3)).withBackboneLr(1e-4, 0.9);
+        try (TokenClassification.Outcome out = TokenClassification.fineTune(minilm, corpora3(), config, Progress.NONE, List.of())) {
+            EntityMetrics.Scores t = out.test().orElseThrow();
+            assertTrue(t.f1() > 0.7, "fine-tuned MiniLM finds unseen names: " + t.values());
+            TokenClassifier model = out.classifier();
+            assertTrue(model.fineTuned());
+            String text = "Yesterday Emma Walker flew to Lisbon.";
+            List<TokenClassifier.Entity> found = model.entities(List.of(text), Progress.NONE).get(0);
+            for (TokenClassifier.Entity e : found) {
+                assertEquals(e.text(), text.substring(e.start(), e.end()));
+                assertTrue(e.score() > 0 && e.score() <= 1, e.toString());
+            }
+            assertTrue(found.stream().anyMatch(e -> e.type().equals("PER") && e.text().equals("Emma Walker")), found.toString());
+            assertTrue(found.stream().anyMatch(e -> e.type().equals("LOC") && e.text().equals("Lisbon")), found.toString());
+            List<WordSequence> words = test.sentences().stream().map(s -> WordSequence.joined(s.tokens())).toList();
+            List<List<Tag>> before = model.tags(words, Progress.NONE);
+            Path saved = dir.resolve("ft-model");
+            model.save(saved, out.provenance(), out.metricsDocument(), staging -> { });
+            try (TokenClassifier loaded = TokenClassifier.load(saved)) {
+                assertTrue(loaded.fineTuned());
+                assertEquals(before, loaded.tags(words, Progress.NONE));
+                assertEquals(found, loaded.entities(List.of(text), Progress.NONE).get(0));
+            }
+        }
+    }
+
+    @Test
+    void anEntityTypeTheTrainingDataLacksIsRefusedWithFileAndLine() throws IOException {
+        Path bad = dir.resolve("val-org.txt");
+        Files.writeString(bad, "Acme NNP B-NP B-ORG\nwins X O O\n\n");
+        TaggedCorpus withOrg = TaggedCorpusReader.read(bad);
+        DataException e = assertThrows(DataException.class, () -> TokenClassification.featureExtraction(minilm,
+                new TokenClassification.Corpora(train, withOrg, Optional.empty()), FeatureExtractionConfig.defaults(),
+                Progress.NONE, List.of()));
+        assertTrue(e.getMessage().contains(bad + ": line 1") && e.getMessage().contains("'ORG'"), e.getMessage());
+    }
+
+    @Test
+    void badConllIsRefusedWithFileAndLine() throws IOException {
+        Path bad = dir.resolve("bad.txt");
+        Files.writeString(bad, "EU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\nGerman JJ B-NP X-MISC\n");
+        DataException e = assertThrows(DataException.class, () -> TaggedCorpusReader.read(bad));
+        assertTrue(e.getMessage().startsWith(bad + ": line 4") && e.getMessage().contains("X-MISC"), e.getMessage());
+    }
+
+    @Test
+    void rawTextIsCutIntoWordsAsCorporaWriteThem() {
+        WordSequence w = WordSequence.tokenized("(Germany's) U.S. envoy, Mr. Smith, said: \"no.\"");
+        assertEquals(List.of("(", "Germany", "'s", ")", "U.S.", "envoy", ",", "Mr", ".", "Smith", ",", "said", ":", "\"", "no",
+                ".", "\""), w.words());
+        for (int i = 0; i < w.size(); i++) {
+            assertEquals(w.word(i), w.text().substring(w.start(i), w.end(i)));
+        }
+    }
+
+    @Test
+    void baselineTagsWordsSeenInTraining() {
+        MostFrequentTag b = MostFrequentTag.fit(train.sentences(), TagScheme.IOB2);
+        List<TaggedSentence> seen = train.sentences().subList(0, 10);
+        EntityMetrics.Scores s = b.score(seen);
+        assertTrue(s.f1() > 0.5, "names seen in training are found: " + s.values());
+        List<TaggedSentence> sentences = new ArrayList<>(List.of(TaggedSentence.onOneLine(List.of("Paris", "is", "far"),
+                Tag.parseAll(List.of("B-LOC", "O", "O")), 0)));
+        assertEquals(List.of(Tag.parseAll(List.of("B-LOC", "O", "O"))), b.predict(sentences));
+    }
+}
