@@ -6,6 +6,7 @@ import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
 import dev.graft.eval.Evaluation;
 import dev.graft.eval.Evaluator;
+import dev.graft.artifact.ModelDirectory;
 import dev.graft.data.DataOptions;
 import dev.graft.data.TaskKind;
 import dev.graft.metrics.TaskMetrics;
@@ -52,13 +53,14 @@ final class EvaluateCommand implements Callable<Integer> {
         if (dev.graft.artifact.TokenClassifier.isTokenModel(model)) {
             return TokenEvaluation.evaluate(model, data, options.format, json, quiet, spec.commandLine().getOut());
         }
+        // the data first (cheap, and its mistakes are the likelier ones), read as the model's task writes targets
+        DataOptions read = options.toOptions();
+        if (options.task == null) {
+            read = read.withTargets(ModelDirectory.targetFormat(model));
+        }
+        TextDataset dataset = TextDataReader.read(data, read);
+        DataOptionsMixin.skippedNote(dataset).ifPresent(System.err::println);
         try (TextClassifier classifier = TextClassifier.load(model)) {
-            DataOptions read = options.toOptions();
-            if (options.task == null) {
-                read = read.withTargets(classifier.task().targetFormat());
-            }
-            TextDataset dataset = TextDataReader.read(data, read);
-            DataOptionsMixin.skippedNote(dataset).ifPresent(System.err::println);
             PrintWriter out = spec.commandLine().getOut();
             BarProgress progress = new BarProgress(System.err, quiet || json);
             if (classifier.task().kind() != TaskKind.CLASSIFICATION) {

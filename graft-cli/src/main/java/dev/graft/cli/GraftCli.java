@@ -46,6 +46,7 @@ public final class GraftCli {
         });
         cli.setParameterExceptionHandler(GraftCli::usageError);
         OwnedDirectory.setNotices(message -> System.err.println("note: " + message));
+        dev.graft.util.Arguments.setNaming(FlagNames::flag);
         return cli.execute(args);
     }
 

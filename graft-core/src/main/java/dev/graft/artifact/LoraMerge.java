@@ -1,5 +1,6 @@
 package dev.graft.artifact;
 
+import dev.graft.util.Arguments;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,12 +44,12 @@ public final class LoraMerge {
         }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(source + " has no LoRA updates to merge (no " + PeftManifest.FILE
-                    + "): only models trained with --strategy lora can be merged; this one is already a plain model.");
+                    + "): only models trained with " + Arguments.name("strategy") + " lora can be merged; this one is already a plain model.");
         }
         try {
             PeftManifest m = Json.read(file, PeftManifest.class);
             if (m.spec() != null && m.spec().method() != dev.graft.model.peft.PeftMethod.LORA) {
-                throw new IllegalArgumentException("Cannot merge " + source + ": it was trained with --strategy "
+                throw new IllegalArgumentException("Cannot merge " + source + ": it was trained with " + Arguments.name("strategy") + " "
                         + m.spec().method().key() + ". Bottleneck adapters add layers (down-projection, GELU, up-projection)"
                         + " that no single weight matrix can absorb, so they cannot be merged; use the model directory as it is"
                         + " (graft predict/evaluate load it). Only --strategy lora models can be merged.");
@@ -76,7 +77,7 @@ public final class LoraMerge {
      */
     public static Result merge(Path source, Path target) {
         if (source.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize())) {
-            throw new IllegalArgumentException("--out must differ from --model: the LoRA model is kept, the merged one is written beside it.");
+            throw new IllegalArgumentException(Arguments.name("output") + " must differ from " + Arguments.name("model") + ": the LoRA model is kept, the merged one is written beside it.");
         }
         ModelDirectory.checkWritable(target);
         checkLora(source);

@@ -88,4 +88,21 @@ public final class ModelDirectory {
                     + " `graft train`.", e);
         }
     }
+
+    /**
+     * How the targets of data for the model in {@code dir} are written (its task's {@code TargetFormat}), read from the
+     * manifest without loading the model; class labels when there is no readable manifest (loading the model then says
+     * what is wrong).
+     */
+    public static dev.graft.data.TargetFormat targetFormat(Path dir) {
+        Path manifest = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifest)) {
+            return dev.graft.data.TargetFormat.classification();
+        }
+        try {
+            return Json.read(manifest, ModelManifest.class).checked(manifest).task(manifest).targetFormat();
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            return dev.graft.data.TargetFormat.classification();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.graft.artifact;
 
+import dev.graft.util.Arguments;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.graft.data.DataException;
@@ -362,7 +363,7 @@ public final class TextClassifier implements AutoCloseable {
     public synchronized void mergeLora() {
         if (peft == null) {
             throw new IllegalArgumentException("This model (strategy " + strategy + ") has no LoRA updates to merge;"
-                    + " only models trained with --strategy lora can be merged.");
+                    + " only models trained with " + Arguments.name("strategy") + " lora can be merged.");
         }
         try {
             peft.merge();

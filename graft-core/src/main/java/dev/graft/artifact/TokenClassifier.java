@@ -48,7 +48,7 @@ import java.util.Map;
  * A trained token classifier (named-entity recognition): a pretrained encoder — frozen, or fine-tuned with the head —
  * and a linear head over each token's hidden state, with its {@link TokenTask} (tags, scheme, window overlap). It tags
  * the words of sentences, finds the entities of raw texts with their character offsets, scores tagged sentences, and
- * saves and loads as a Graft model directory (manifest task {@value #TASK}).
+ * saves and loads as a Graft model directory (manifest task {@code text-token-classification}).
  *
  * <p>A frozen encoder with an ONNX export runs on ONNX Runtime and the head on its per-token states; a fine-tuned
  * encoder runs on libtorch together with the head.
@@ -298,7 +298,7 @@ public final class TokenClassifier implements AutoCloseable {
         });
     }
 
-    /** Whether {@code dir} holds a Graft token-classification model (its manifest's task is {@value #TASK}). */
+    /** Whether {@code dir} holds a Graft token-classification model (its manifest's task is {@code text-token-classification}). */
     public static boolean isTokenModel(Path dir) {
         Path manifest = dir.resolve(ModelDirectory.MANIFEST);
         if (!Files.isRegularFile(manifest)) {

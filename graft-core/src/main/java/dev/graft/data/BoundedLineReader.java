@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Arguments;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -210,7 +211,7 @@ public final class BoundedLineReader implements Closeable {
         return new DataException(name + ": line " + lineNumber + " is longer than the limit of " + size(maxLineBytes)
                 + (binary ? " and starts with NUL bytes: this is not a text file" : " without a line break")
                 + ". Check that the input is text with one record per line; if such long lines are intended, raise the"
-                + " maximum line length (maxLineBytes; --max-line-bytes on the command line).");
+                + " maximum line length (" + Arguments.name("maxLineBytes") + ").");
     }
 
     private String firstInvalid() {

@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Arguments;
 import java.util.List;
 import java.util.Locale;
 
@@ -71,11 +72,17 @@ public record ColumnRef(String name, int index) {
     }
 
     /**
-     * The command-line flag that chooses the column of a role ({@code "text"}, {@code "label"}, {@code "text pair"}):
-     * {@code --text-column}, {@code --label-column}, {@code --text-pair-column}.
+     * The argument that chooses the column of a role ({@code "text"}, {@code "label"}, {@code "text pair"}), as the
+     * front end names it ({@link Arguments}): {@code textColumn}, {@code labelColumn}, {@code textPairColumn}
+     * ({@code --text-column}, ... on the command line).
      */
     static String flag(String role) {
-        return "--" + role.replace(' ', '-') + "-column";
+        String[] words = role.split(" ");
+        StringBuilder camel = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) {
+            camel.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+        }
+        return Arguments.name(camel.append("Column").toString());
     }
 
     @Override

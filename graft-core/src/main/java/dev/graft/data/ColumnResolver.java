@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Arguments;
 import dev.graft.util.Excerpt;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -66,7 +67,7 @@ final class ColumnResolver {
                 if (ref.index() >= first.size()) {
                     throw new DataException(source.path() + ": column index " + ref.index() + " does not exist; line "
                             + rows.get(0).line() + " has " + first.size() + " columns (0-based indices 0.."
-                            + (first.size() - 1) + "). Pass --text-column/--label-column" + (p == null ? "" : "/--text-pair-column")
+                            + (first.size() - 1) + "). Pass " + Arguments.name("textColumn") + "/" + Arguments.name("labelColumn") + (p == null ? "" : "/" + Arguments.name("textPairColumn"))
                             + " with an index in that range.");
                 }
             }
@@ -82,9 +83,9 @@ final class ColumnResolver {
         throw new DataException(source.path() + " has no header row"
                 + (named != null ? " naming column " + named : "")
                 + " (first row, line " + rows.get(0).line() + ": " + preview(first) + "). Either add a header row"
-                + " with columns named e.g. 'text' and 'label', or pass both --text-column and --label-column"
-                + (p == null ? "" : " and the text pair column (textPairColumn, --text-pair-column)") + " as"
-                + " 0-based column indices, e.g. --text-column 1 --label-column 0" + (p == null ? "" : " --text-pair-column 2") + ".");
+                + " with columns named e.g. 'text' and 'label', or pass both " + Arguments.name("textColumn") + " and " + Arguments.name("labelColumn")
+                + (p == null ? "" : " and the text pair column (" + Arguments.name("textPairColumn") + ")") + " as"
+                + " 0-based column indices, e.g. " + Arguments.name("textColumn") + " 1 " + Arguments.name("labelColumn") + " 0" + (p == null ? "" : " " + Arguments.name("textPairColumn") + " 2") + ".");
     }
 
     private static ColumnRef firstNamed(ColumnRef... refs) {
@@ -143,8 +144,8 @@ final class ColumnResolver {
             }
         }
         throw new DataException(source.path() + ": no " + role + " column found. Columns available: " + Excerpt.list(header)
-                + "; recognised " + role + " column names are " + known + ". Pass --" + role
-                + "-column NAME (or a 0-based index) to choose one.");
+                + "; recognised " + role + " column names are " + known + ". Pass " + ColumnRef.flag(role)
+                + " NAME (or a 0-based index) to choose one.");
     }
 
     /** The index of the one header cell that {@code ref} names, -1 for none; two or more are an error. */
@@ -167,7 +168,7 @@ final class ColumnResolver {
     private static void checkDistinct(SourceText source, int text, int label, List<String> names) {
         if (text == label) {
             throw new DataException(source.path() + ": text and label would both be read from column " + text
-                    + " (" + Excerpt.of(names.get(text)) + "). Pass --text-column and --label-column naming two different columns.");
+                    + " (" + Excerpt.of(names.get(text)) + "). Pass " + Arguments.name("textColumn") + " and " + Arguments.name("labelColumn") + " naming two different columns.");
         }
     }
 
@@ -175,8 +176,8 @@ final class ColumnResolver {
         if (pair == text || pair == label) {
             throw new DataException(source.path() + ": the text pair column (textPairColumn) is column " + pair + " ("
                     + Excerpt.of(names.get(pair)) + "), which is already the " + (pair == text ? "text" : "label") + " column."
-                    + " Pass --text-pair-column naming the column of the second texts, another than --text-column and"
-                    + " --label-column.");
+                    + " Pass " + Arguments.name("textPairColumn") + " naming the column of the second texts, another than " + Arguments.name("textColumn") + " and"
+                    + " " + Arguments.name("labelColumn") + ".");
         }
     }
 

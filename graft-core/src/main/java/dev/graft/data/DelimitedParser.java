@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Arguments;
 import dev.graft.util.Excerpt;
 import java.io.IOException;
 import java.io.StringReader;
@@ -88,7 +89,7 @@ final class DelimitedParser {
     /** The advice for a quote that cannot be read: fix it, or read quotes as ordinary characters. */
     private static String quoteAdvice() {
         return " If quotes in this file are ordinary characters (as in files written without quoting, such as GLUE's"
-                + " TSV files), read it with quote NONE (--quote none on the command line).";
+                + " TSV files), read it with quote NONE (" + Arguments.name("quote") + " none).";
     }
 
     /**
@@ -105,7 +106,7 @@ final class DelimitedParser {
                     + " is longer than the limit of " + BoundedLineReader.size(maxRecordBytes) + ": its quoted field runs"
                     + " on to line " + source.lines().lineOf(start + raw.length() - 1) + ". Check the quotes there (a field"
                     + " that starts with a double quote ends at the next lone double quote); if such long records are"
-                    + " intended, raise the maximum line length (maxLineBytes; --max-line-bytes on the command line)." + quoteAdvice());
+                    + " intended, raise the maximum line length (" + Arguments.name("maxLineBytes") + ")." + quoteAdvice());
         }
     }
 

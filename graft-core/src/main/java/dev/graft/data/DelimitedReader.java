@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Arguments;
 import dev.graft.util.Excerpt;
 import java.util.List;
 
@@ -59,7 +60,7 @@ final class DelimitedReader {
                 : "the first row (line " + firstLine + ") has " + expected;
         String fix = cols.hasHeader()
                 ? " Fix that line, or, if the rows really have more columns, name them all in the header and choose the text"
-                        + " and label columns (--text-column, --label-column)."
+                        + " and label columns (" + Arguments.name("textColumn") + ", " + Arguments.name("labelColumn") + ")."
                 : " Fix that line, or, if the rows really have more columns, make the first row complete too.";
         return new DataException(source.path() + ": line " + row.line() + " has " + row.cells().size() + " fields, but "
                 + reference + " (line " + row.line() + ": " + ColumnResolver.preview(row.cells()) + "). A text that contains a "

@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Arguments;
 import dev.graft.util.Excerpt;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,13 +78,13 @@ final class ExampleCollector {
      */
     List<TextExample> finish() {
         if (!emptyText.isEmpty()) {
-            throw emptyRows("empty text", textColumn, emptyText, "--skip-empty-text", "withSkipEmptyText(true)");
+            throw emptyRows("empty text", textColumn, emptyText, Arguments.name("skipEmptyText"), "withSkipEmptyText(true)");
         }
         if (!emptyPair.isEmpty()) {
-            throw emptyRows("an empty second text", pairColumn, emptyPair, "--skip-empty-text", "withSkipEmptyText(true)");
+            throw emptyRows("an empty second text", pairColumn, emptyPair, Arguments.name("skipEmptyText"), "withSkipEmptyText(true)");
         }
         if (!emptyLabel.isEmpty()) {
-            throw emptyRows("an empty label", labelColumn, emptyLabel, "--skip-empty-label", "withSkipEmptyLabel(true)");
+            throw emptyRows("an empty label", labelColumn, emptyLabel, Arguments.name("skipEmptyLabel"), "withSkipEmptyLabel(true)");
         }
         if (examples.isEmpty()) {
             throw new DataException(path + " has no usable data rows" + (skipped > 0

@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Arguments;
 import dev.graft.util.Excerpt;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,14 +39,14 @@ final class JsonLinesParser {
         String labelField = resolve(source, columns, options.labelColumn(), ColumnRef.KNOWN_LABEL_NAMES, "label");
         if (textField.equals(labelField)) {
             throw new DataException(source.path() + ": text and label would both be read from field '" + Excerpt.of(textField)
-                    + "'. Pass --text-column and --label-column naming two different fields.");
+                    + "'. Pass " + Arguments.name("textColumn") + " and " + Arguments.name("labelColumn") + " naming two different fields.");
         }
         String pairField = options.textPairColumn() == null ? null
                 : resolve(source, columns, options.textPairColumn(), List.of(), "text pair");
         if (pairField != null && (pairField.equals(textField) || pairField.equals(labelField))) {
             throw new DataException(source.path() + ": the text pair field (textPairColumn) '" + Excerpt.of(pairField)
                     + "' is already the " + (pairField.equals(textField) ? "text" : "label") + " field. Pass"
-                    + " --text-pair-column naming the field of the second texts.");
+                    + " " + Arguments.name("textPairColumn") + " naming the field of the second texts.");
         }
         ExampleCollector collector = new ExampleCollector(source.path(), options, textField, labelField, pairField);
         for (ObjectNodeAt o : objects) {

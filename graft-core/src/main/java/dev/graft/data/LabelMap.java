@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Arguments;
 import dev.graft.util.Excerpt;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ public final class LabelMap {
             throw new DataException("Training a classifier needs at least two classes, "
                     + (sorted.isEmpty() ? "but " + train.source().displayName() + " has no examples"
                     : "found only '" + Excerpt.of(sorted.get(0)) + "' in " + describe(train))
-                    + ". Check the label column (--label-column) or add examples of the other classes.");
+                    + ". Check the label column (" + Arguments.name("labelColumn") + ") or add examples of the other classes.");
         }
         return new LabelMap(sorted);
     }

@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Arguments;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -72,8 +73,8 @@ public final class Splits {
         for (int i = 0; i < data.size(); i++) {
             parts.get(assignment[i]).add(data.get(i));
         }
-        requireExamples(data, "validation", "valFraction, --val-fraction", "--val", valFraction, parts.get(1), byClass);
-        requireExamples(data, "test", "testFraction, --test-fraction", "--test", testFraction, parts.get(2), byClass);
+        requireExamples(data, "validation", Arguments.name("valFraction"), Arguments.name("valFile"), valFraction, parts.get(1), byClass);
+        requireExamples(data, "test", Arguments.name("testFraction"), Arguments.name("testFile"), testFraction, parts.get(2), byClass);
         String suffix = " (seed " + seed + ")";
         TextDataset train = data.derive(data.name() + " [train split" + suffix + "]", parts.get(0));
         TextDataset val = data.derive(data.name() + " [val split" + suffix + "]", parts.get(1));
@@ -108,7 +109,7 @@ public final class Splits {
      */
     public static TextDataset subsample(TextDataset data, int maxExamples, long seed) {
         if (maxExamples < 2) {
-            throw new IllegalArgumentException("--max-train must be at least 2, got " + maxExamples);
+            throw new IllegalArgumentException(Arguments.name("maxTrain") + " must be at least 2, got " + maxExamples);
         }
         if (data.size() <= maxExamples) {
             return data;
@@ -121,8 +122,8 @@ public final class Splits {
         }
         if (byClass.size() > maxExamples) {
             throw new DataException(data.name() + " has " + byClass.size() + " classes, more than the " + maxExamples
-                    + " examples allowed (maxTrain, --max-train): a stratified sample keeps at least one example of every"
-                    + " class. Allow at least " + byClass.size() + " examples, or check the label column (--label-column):"
+                    + " examples allowed (" + Arguments.name("maxTrain") + "): a stratified sample keeps at least one example of every"
+                    + " class. Allow at least " + byClass.size() + " examples, or check the label column (" + Arguments.name("labelColumn") + "):"
                     + " that many classes can also mean it is not the column you meant.");
         }
         Random random = new Random(seed);

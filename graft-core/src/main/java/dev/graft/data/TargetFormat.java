@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Arguments;
 import dev.graft.util.Excerpt;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,7 +91,7 @@ public record TargetFormat(TaskKind task, String separator, List<String> labelNa
             if (token.isEmpty()) {
                 throw new DataException(where + ": the label list '" + Excerpt.of(raw) + "' has an empty label between"
                         + " separators '" + separator + "'. Remove the stray separator, or set the label separator"
-                        + " (labelSeparator) to the one the file uses.");
+                        + " (" + Arguments.name("labelSeparator") + ") to the one the file uses.");
             }
             out.add(labelNames == null ? token : nameOf(token, raw, where));
         }
@@ -111,7 +112,7 @@ public record TargetFormat(TaskKind task, String separator, List<String> labelNa
         }
         throw new DataException(where + ": label '" + Excerpt.of(token) + "' in '" + Excerpt.of(raw) + "' is neither a"
                 + " name in the label list nor an id from 0 to " + (labelNames.size() - 1) + ". Check the label names"
-                + " file (labelNames) against the data.");
+                + " file (" + Arguments.name("labelNames") + ") against the data.");
     }
 
     /**
@@ -129,8 +130,8 @@ public record TargetFormat(TaskKind task, String separator, List<String> labelNa
             // reported below
         }
         throw new DataException(where + ": target '" + Excerpt.of(raw) + "' is not a finite number, and regression needs"
-                + " one per example. Check the label column (labelColumn), or train a classifier instead (task"
-                + " classification).");
+                + " one per example. Check the label column (" + Arguments.name("labelColumn") + "), or train a classifier"
+                + " instead (" + Arguments.name("task") + " classification).");
     }
 
     /**
@@ -210,7 +211,7 @@ public record TargetFormat(TaskKind task, String separator, List<String> labelNa
         try {
             if (java.nio.file.Files.size(file) > MAX_LABEL_NAMES_BYTES) {
                 throw new DataException(file + " is larger than " + MAX_LABEL_NAMES_BYTES + " bytes; a label names file holds"
-                        + " one name per line. Check the path (labelNames).");
+                        + " one name per line. Check the path (" + Arguments.name("labelNames") + ").");
             }
             List<String> lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
             int last = lines.size();

@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.util.Arguments;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -82,6 +83,6 @@ public final class TextDataReader {
         }
         throw new DataException("Cannot tell the format of " + source.path() + ": its name has no .csv, .tsv or"
                 + " .jsonl extension and its first line has neither tabs nor commas. Rename the file or pass"
-                + " --format csv|tsv|jsonl.");
+                + " " + Arguments.name("format") + " csv|tsv|jsonl.");
     }
 }

@@ -1,5 +1,6 @@
 package dev.graft.report;
 
+import dev.graft.util.Arguments;
 import dev.graft.artifact.Provenance;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.strategy.adapt.AdaptationResult;
@@ -52,7 +53,7 @@ public final class AdaptationReport {
         rows.add(row("proxy A-distance before (frozen features)", Optional.of(r.padBefore())));
         rows.add(row("proxy A-distance after (adapted representation)", Optional.of(r.padAfter())));
         String note = "Source validation: held-out source examples, which chose the epoch. Target: the adapted model on the"
-                + " labelled target evaluation set (--eval), whose labels are used only for scoring."
+                + " labelled target evaluation set (" + Arguments.name("eval") + "), whose labels are used only for scoring."
                 + " Source-only is the same head and loop without the domain loss. Proxy A-distance 2(1-2e), e the held-out error"
                 + " of a linear classifier telling the domains apart: 0 = indistinguishable, 2 = fully separable. Trained on "
                 + r.sourceTrain() + " source examples (" + r.sourceVal() + " more held out) and " + r.target()
@@ -61,7 +62,7 @@ public final class AdaptationReport {
     }
 
     private static List<String> row(String name, Optional<Double> value) {
-        return List.of(name, value.map(AdaptationReport::num).orElse("n/a (no --eval)"));
+        return List.of(name, value.map(AdaptationReport::num).orElse("n/a (no " + Arguments.name("eval") + ")"));
     }
 
     private static String num(double v) {

@@ -1,5 +1,6 @@
 package dev.graft.tracking;
 
+import dev.graft.util.Arguments;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -49,8 +50,8 @@ public final class RestRunTracker implements RunTracker {
     public RestRunTracker(URI uri) {
         String s = uri.toString();
         if (!(s.startsWith("http://") || s.startsWith("https://"))) {
-            throw new IllegalArgumentException("--tracking-uri must be an http:// or https:// URL of an MLflow server, got '"
-                    + uri + "'; use --tracking-dir for a local file store");
+            throw new IllegalArgumentException(Arguments.name("trackingUri") + " must be an http:// or https:// URL of an MLflow server, got '"
+                    + uri + "'; use " + Arguments.name("trackingDir") + " for a local file store");
         }
         this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -268,7 +269,7 @@ public final class RestRunTracker implements RunTracker {
             String prefix = "mlflow-artifacts:";
             if (!artifactUri.startsWith(prefix)) {
                 throw new IOException("the server stores this run's artefacts at '" + artifactUri + "', which Graft cannot "
-                        + "write to; start the server with --serve-artifacts (mlflow-artifacts:/ URIs)");
+                        + "write to; start the server with " + Arguments.name("serveArtifacts") + " (mlflow-artifacts:/ URIs)");
             }
             String runPath = artifactUri.substring(prefix.length()).replaceAll("^/+", "");
             String dir = artifactPath == null || artifactPath.isBlank() ? "" : artifactPath.replaceAll("^/+|/+$", "") + "/";

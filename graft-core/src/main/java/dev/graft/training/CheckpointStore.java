@@ -1,5 +1,6 @@
 package dev.graft.training;
 
+import dev.graft.util.Arguments;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -73,14 +74,14 @@ final class CheckpointStore {
             State state = JSON.readValue(dir.resolve(STATE).toFile(), State.class);
             if (state.formatVersion() != FORMAT_VERSION) {
                 throw new IllegalArgumentException("Checkpoint " + dir + " has format version " + state.formatVersion()
-                        + "; this Graft reads version " + FORMAT_VERSION + ". Start a new run without --resume.");
+                        + "; this Graft reads version " + FORMAT_VERSION + ". Start a new run without " + Arguments.name("resume") + ".");
             }
             Path best = dir.resolve("best.safetensors");
             return new Loaded(state, readAll(dir.resolve("model.safetensors")), readAll(dir.resolve("optimizer.safetensors")),
                     Files.exists(best) ? readAll(best) : null);
         } catch (IOException e) {
             throw new IllegalArgumentException("Checkpoint " + dir + " is corrupted or incomplete (" + e.getMessage()
-                    + "). Delete it and train again without --resume.", e);
+                    + "). Delete it and train again without " + Arguments.name("resume") + ".", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.graft.training;
 
+import dev.graft.util.Arguments;
 import dev.graft.model.LayerGroup;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,7 +74,7 @@ public record FreezeSchedule(int depth, int headEpochs, boolean gradual, boolean
         if (depth != ALL && depth > backbone) {
             throw new IllegalArgumentException("cannot unfreeze " + depth + " layer groups: the model has " + backbone
                     + " (" + String.join(", ", groups.stream().filter(g -> !g.isHead()).map(LayerGroup::name).toList())
-                    + "). Use --unfreeze " + backbone + " or --unfreeze all.");
+                    + "). Use " + Arguments.name("unfreeze") + " " + backbone + " or " + Arguments.name("unfreeze") + " all.");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.graft.training;
 
+import dev.graft.util.Arguments;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
@@ -279,13 +280,13 @@ public class Learner {
             String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
             if (m.contains("alloc") || m.contains("out of memory")) {
                 throw new IllegalStateException("Out of native memory at batch size " + config.batchSize() + " ("
-                        + e.getMessage() + "). Use a smaller --batch-size (e.g. " + Math.max(1, config.batchSize() / 2)
+                        + e.getMessage() + "). Use a smaller " + Arguments.name("batchSize") + " (e.g. " + Math.max(1, config.batchSize() / 2)
                         + "), freeze more layers, or shorten the texts.", e);
             }
             throw e;
         } catch (OutOfMemoryError e) {
             throw new IllegalStateException("Out of Java heap at batch size " + config.batchSize()
-                    + ". Use a smaller --batch-size or give the JVM more memory (GRAFT_JAVA_OPTS=-Xmx8g).", e);
+                    + ". Use a smaller " + Arguments.name("batchSize") + " or give the JVM more memory (GRAFT_JAVA_OPTS=-Xmx8g).", e);
         }
     }
 
@@ -346,7 +347,7 @@ public class Learner {
     private void resume(Checkpointing c, Map<String, Parameter> params, GroupedOptimizer optimizer, RunState s) {
         if (!CheckpointStore.exists(c.directory())) {
             throw new IllegalArgumentException("No checkpoint to resume in " + c.directory() + " (no " + CheckpointStore.STATE
-                    + "). Pass the checkpoint directory of the interrupted run, or train without --resume.");
+                    + "). Pass the checkpoint directory of the interrupted run, or train without " + Arguments.name("resume") + ".");
         }
         CheckpointStore.Loaded loaded = CheckpointStore.load(c.directory());
         CheckpointStore.State st = loaded.state();
@@ -377,7 +378,7 @@ public class Learner {
             TensorData t = tensors.get(e.getKey());
             if (t == null || !java.util.Arrays.equals(t.shape(), e.getValue().getArray().getShape().getShape())) {
                 throw new IllegalArgumentException("Checkpoint " + c.directory() + " does not match the model: parameter '"
-                        + e.getKey() + "' is " + (t == null ? "missing" : "mis-shaped") + ". Start a new run without --resume.");
+                        + e.getKey() + "' is " + (t == null ? "missing" : "mis-shaped") + ". Start a new run without " + Arguments.name("resume") + ".");
             }
             ArrayCopies.copyInto(e.getValue().getArray(), t.data());
         }

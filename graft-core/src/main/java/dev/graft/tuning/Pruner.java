@@ -1,5 +1,6 @@
 package dev.graft.tuning;
 
+import dev.graft.util.Arguments;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,7 +38,7 @@ public interface Pruner {
             case "median" -> new MedianPruner(MedianPruner.STARTUP_TRIALS, MedianPruner.WARMUP_EPOCHS);
             case "asha" -> new AshaPruner(AshaPruner.MIN_EPOCHS, AshaPruner.REDUCTION);
             case "none" -> NONE;
-            default -> throw new IllegalArgumentException("Unknown --pruner '" + name + "'; use median, asha or none.");
+            default -> throw new IllegalArgumentException("Unknown " + Arguments.name("pruner") + " '" + name + "'; use median, asha or none.");
         };
     }
 }

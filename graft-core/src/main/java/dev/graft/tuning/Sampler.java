@@ -1,5 +1,6 @@
 package dev.graft.tuning;
 
+import dev.graft.util.Arguments;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +27,7 @@ public interface Sampler {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "tpe" -> new TpeSampler();
             case "random" -> new RandomSampler();
-            default -> throw new IllegalArgumentException("Unknown --sampler '" + name + "'; use tpe or random.");
+            default -> throw new IllegalArgumentException("Unknown " + Arguments.name("sampler") + " '" + name + "'; use tpe or random.");
         };
     }
 }

@@ -1,5 +1,6 @@
 package dev.graft.tuning;
 
+import dev.graft.util.Arguments;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +118,7 @@ public record SearchSpace(List<Dimension> dimensions) {
             }
         }
         if (dims.isEmpty()) {
-            throw new IllegalArgumentException("search space is empty; e.g. --space 'lr=log:1e-4:1e-1,dropout=uniform:0:0.5'");
+            throw new IllegalArgumentException("search space is empty; e.g. " + Arguments.name("space") + " 'lr=log:1e-4:1e-1,dropout=uniform:0:0.5'");
         }
         return new SearchSpace(dims);
     }

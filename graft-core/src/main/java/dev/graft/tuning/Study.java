@@ -1,5 +1,6 @@
 package dev.graft.tuning;
 
+import dev.graft.util.Arguments;
 import dev.graft.training.EpochLog;
 import dev.graft.training.TrainingListener;
 import java.nio.file.Path;
@@ -80,7 +81,7 @@ public final class Study implements AutoCloseable {
                 if (stored.isPresent() && !stored.get().equals(e.getValue())) {
                     throw new IllegalArgumentException("The study in " + dir + " was created with another " + e.getKey() + " ("
                             + abbreviate(stored.get()) + ", now " + abbreviate(e.getValue()) + "). Resume it with the same data,"
-                            + " model and options, or start a new study with another --study directory.");
+                            + " model and options, or start a new study with another " + Arguments.name("study") + " directory.");
                 }
             }
             settings.asMap().forEach(store::putSetting);

@@ -1,5 +1,6 @@
 package dev.graft.tuning;
 
+import dev.graft.util.Arguments;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.util.OptionalDependency;
@@ -61,7 +62,7 @@ public final class StudyStore implements AutoCloseable {
             return new StudyStore(c, file);
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("Cannot open the study database " + file + ": " + e.getMessage()
-                    + ". Choose a writable --study directory (a study directory holds " + FILE + ").", e);
+                    + ". Choose a writable " + Arguments.name("study") + " directory (a study directory holds " + FILE + ").", e);
         }
     }
 

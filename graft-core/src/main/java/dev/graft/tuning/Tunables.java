@@ -1,5 +1,6 @@
 package dev.graft.tuning;
 
+import dev.graft.util.Arguments;
 import dev.graft.model.peft.PeftMethod;
 import dev.graft.model.peft.PeftSpec;
 import dev.graft.strategy.FeatureExtractionConfig;
@@ -110,9 +111,9 @@ public final class Tunables {
         for (SearchSpace.Dimension d : space.dimensions()) {
             Knob k = knob(d.name());
             if (!k.scope().contains(strategy)) {
-                throw new IllegalArgumentException("search space: '" + d.name() + "' applies to --strategy "
+                throw new IllegalArgumentException("search space: '" + d.name() + "' applies to " + Arguments.name("strategy") + " "
                         + String.join("|", k.scope().stream().map(Strategy::key).toList()) + ", not " + strategy.key()
-                        + "; drop it from --space.");
+                        + "; drop it from " + Arguments.name("space") + ".");
             }
         }
     }

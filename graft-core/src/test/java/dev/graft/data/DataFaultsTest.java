@@ -46,7 +46,7 @@ class DataFaultsTest {
                 "the header has 2: [text, label]", "'won the match'", "tab", "double quotes");
         Path csv = write("c.csv", "text,label\nhello,greet\nhello, world,greet\n");
         assertContains(fails(csv, DataOptions.defaults()).getMessage(), "c.csv", "line 3 has 3 fields",
-                "comma", "\"like, this\"", "--text-column");
+                "comma", "\"like, this\"", "textColumn");
     }
 
     @Test
@@ -80,7 +80,7 @@ class DataFaultsTest {
     void ambiguousColumnNameInHeaderIsRefusedNamingBothColumns() throws IOException {
         Path csv = write("d.csv", "text,label,Text\nfirst,a,second\nthird,b,fourth\n");
         assertContains(fails(csv, DataOptions.defaults()).getMessage(), "d.csv", "'text' is ambiguous",
-                "0 ('text')", "2 ('Text')", "--text-column 0");
+                "0 ('text')", "2 ('Text')", "textColumn 0");
         Path labels = write("l.csv", "text,label,label\nfirst,a,b\n");
         assertContains(fails(labels, DataOptions.defaults().withLabelColumn("LABEL")).getMessage(),
                 "label column 'LABEL' is ambiguous", "1 ('label')", "2 ('label')");
@@ -153,7 +153,7 @@ class DataFaultsTest {
     void lineLongerThanTheLimitIsRefusedNamingTheLine() throws IOException {
         Path csv = write("long.csv", "text,label\nshort,a\n" + "x".repeat(5000) + ",b\nafter,a\n");
         DataException e = fails(csv, DataOptions.defaults().withMaxLineBytes(1000));
-        assertContains(e.getMessage(), "long.csv", "line 3 is longer than the limit of 1000 bytes", "--max-line-bytes");
+        assertContains(e.getMessage(), "long.csv", "line 3 is longer than the limit of 1000 bytes", "maxLineBytes");
         assertEquals(3, TextDataReader.read(csv, DataOptions.defaults().withMaxLineBytes(5002)).size());
     }
 

@@ -140,7 +140,7 @@ class SplitsTest {
         TextDataset tiny = classes(2, 2);
         DataException e = assertThrows(DataException.class, () -> Splits.stratified(tiny, 0.1, 0.0, 42));
         assertTrue(e.getMessage().contains("validation share of 0.1 (valFraction") && e.getMessage().contains("the largest has 2")
-                && e.getMessage().contains("--val"), e.getMessage());
+                && e.getMessage().contains("valFile"), e.getMessage());
         DataException withFile = assertThrows(DataException.class, () -> Splits.withDatasets(tiny, null, null, 42));
         assertTrue(withFile.getMessage().contains("gives the validation split no examples"), withFile.getMessage());
         assertEquals(0, Splits.stratified(tiny, 0.0, 0.0, 42).val().size(), "a share of 0 asks for no validation data");

@@ -74,7 +74,7 @@ class TextDataReaderTest {
     void noHeaderWithManyDistinctFirstColumnNeedsIndices() throws IOException {
         Path f = write("d.tsv", "a\tx\nb\ty\nc\tz\nd\tw\n");
         DataException e = fails(f);
-        assertContains(e.getMessage(), f.toString(), "no header", "--text-column", "--label-column", "0-based");
+        assertContains(e.getMessage(), f.toString(), "no header", "textColumn", "labelColumn", "0-based");
         TextDataset ds = TextDataReader.read(f, DataOptions.defaults().withTextColumn("0").withLabelColumn("1"));
         assertEquals(new TextExample("a", "x", 1), ds.get(0));
     }
@@ -82,7 +82,7 @@ class TextDataReaderTest {
     @Test
     void noHeaderCsvNeedsIndices() throws IOException {
         Path f = write("d.csv", "pos,good\nneg,bad\npos,fine\nneg,meh\n");
-        assertContains(fails(f).getMessage(), "no header", "--text-column");
+        assertContains(fails(f).getMessage(), "no header", "textColumn");
     }
 
     @Test
@@ -108,7 +108,7 @@ class TextDataReaderTest {
         Path bad = write("bad.ndjson", "{\"text\": \"a\", \"label\": \"x\"}\n{\"text\": oops}\n");
         assertContains(fails(bad).getMessage(), "bad.ndjson", "line 2", "not valid JSON");
         Path noField = write("nf.jsonl", "{\"body\": \"a\", \"tag\": \"x\"}\n");
-        assertContains(fails(noField).getMessage(), "no label field", "[body, tag]", "--label-column");
+        assertContains(fails(noField).getMessage(), "no label field", "[body, tag]", "labelColumn");
         assertContains(fails(noField, DataOptions.defaults().withLabelColumn("1")).getMessage(), "by name");
     }
 
@@ -198,9 +198,9 @@ class TextDataReaderTest {
     void unknownColumnListsAvailableColumns() throws IOException {
         Path f = write("c.csv", "message,category\nhi,a\n");
         DataException e = fails(f, DataOptions.defaults().withTextColumn("comment"));
-        assertContains(e.getMessage(), "c.csv", "'comment'", "[message, category]", "--text-column");
+        assertContains(e.getMessage(), "c.csv", "'comment'", "[message, category]", "textColumn");
         Path noText = write("n.csv", "foo,label\nhi,a\n");
-        assertContains(fails(noText).getMessage(), "no text column", "[foo, label]", "--text-column");
+        assertContains(fails(noText).getMessage(), "no text column", "[foo, label]", "textColumn");
         assertContains(fails(f, DataOptions.defaults().withLabelColumn("7")).getMessage(), "index 7");
     }
 
@@ -213,9 +213,9 @@ class TextDataReaderTest {
         sb.append("x,\n");
         Path f = write("e.csv", sb.toString());
         DataException e = fails(f);
-        assertContains(e.getMessage(), "e.csv", "4 rows have empty text", "lines 2, 4, 6, 8", "--skip-empty-text");
+        assertContains(e.getMessage(), "e.csv", "4 rows have empty text", "lines 2, 4, 6, 8", "skipEmptyText");
         DataException label = fails(f, DataOptions.defaults().withSkipEmptyText(true));
-        assertContains(label.getMessage(), "1 row has an empty label", "line 10", "--skip-empty-label");
+        assertContains(label.getMessage(), "1 row has an empty label", "line 10", "skipEmptyLabel");
         TextDataset ds = TextDataReader.read(f, DataOptions.defaults().withSkipEmptyText(true).withSkipEmptyLabel(true));
         assertEquals(4, ds.size());
         assertEquals(5, ds.source().skippedRows());

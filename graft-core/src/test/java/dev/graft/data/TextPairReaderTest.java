@@ -47,7 +47,7 @@ class TextPairReaderTest {
     void anUnclosedQuoteSuggestsQuoteNone() throws IOException {
         Path f = write("train.txt", MRPC_LIKE);
         DataException e = assertThrows(DataException.class, () -> TextDataReader.read(f, MRPC_COLUMNS));
-        assertContains(e.getMessage(), f.toString(), "line 2", "quote NONE", "--quote none");
+        assertContains(e.getMessage(), f.toString(), "line 2", "quote NONE", "quote none");
     }
 
     @Test
@@ -112,7 +112,7 @@ class TextPairReaderTest {
         Path f = write("d.csv", "a,b,label\none,two,x\nthree, ,y\nfour,five,x\n");
         DataOptions pairs = DataOptions.defaults().withTextColumn("a").withTextPairColumn("b");
         DataException e = assertThrows(DataException.class, () -> TextDataReader.read(f, pairs));
-        assertContains(e.getMessage(), "empty second text", "column 'b'", "line 3", "--skip-empty-text");
+        assertContains(e.getMessage(), "empty second text", "column 'b'", "line 3", "skipEmptyText");
         TextDataset skipped = TextDataReader.read(f, pairs.withSkipEmptyText(true));
         assertEquals(2, skipped.size());
         assertEquals(1, skipped.source().skippedRows());
@@ -123,18 +123,18 @@ class TextPairReaderTest {
         Path f = write("d.csv", "a,b,label\none,two,x\n");
         DataException same = assertThrows(DataException.class, () -> TextDataReader.read(f,
                 DataOptions.defaults().withTextColumn("a").withTextPairColumn("0")));
-        assertContains(same.getMessage(), "textPairColumn", "already the text column", "--text-pair-column");
+        assertContains(same.getMessage(), "textPairColumn", "already the text column");
         DataException missing = assertThrows(DataException.class, () -> TextDataReader.read(f,
                 DataOptions.defaults().withTextColumn("a").withTextPairColumn("c")));
-        assertContains(missing.getMessage(), "text pair column 'c' not found", "[a, b, label]", "--text-pair-column");
+        assertContains(missing.getMessage(), "text pair column 'c' not found", "[a, b, label]", "textPairColumn");
 
         Path headerless = write("h.tsv", "x\tone\ttwo\ny\tthree\tfour\n");
         DataException byName = assertThrows(DataException.class, () -> TextDataReader.read(headerless,
                 DataOptions.defaults().withTextColumn("1").withLabelColumn("0").withTextPairColumn("second")));
-        assertContains(byName.getMessage(), "no header row naming column 'second'", "--text-pair-column 2");
+        assertContains(byName.getMessage(), "no header row naming column 'second'", "textPairColumn 2");
         DataException outOfRange = assertThrows(DataException.class, () -> TextDataReader.read(headerless,
                 DataOptions.defaults().withTextColumn("1").withLabelColumn("0").withTextPairColumn("5")));
-        assertContains(outOfRange.getMessage(), "column index 5 does not exist", "--text-pair-column");
+        assertContains(outOfRange.getMessage(), "column index 5 does not exist", "textPairColumn");
 
         Path shortRow = write("s.tsv", "x\tone\ttwo\ny\tthree\n");
         DataException cells = assertThrows(DataException.class, () -> TextDataReader.read(shortRow,

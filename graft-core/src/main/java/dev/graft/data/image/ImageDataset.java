@@ -1,5 +1,6 @@
 package dev.graft.data.image;
 
+import dev.graft.util.Arguments;
 import dev.graft.data.DataException;
 import dev.graft.data.TargetColumn;
 import dev.graft.data.TargetFormat;
@@ -196,7 +197,7 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
                     }
                     if (strict) {
                         throw new DataException("Image " + e.file() + " cannot be decoded: " + c.reason()
-                                + ". Remove or replace it, or train without --strict to skip such files.", c);
+                                + ". Remove or replace it, or train without " + Arguments.name("strict") + " to skip such files.", c);
                     }
                     bad.put(e.file(), c.reason());
                 } catch (InterruptedException ex) {
@@ -247,13 +248,13 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
             return this;
         }
         if (max < 1) {
-            throw new IllegalArgumentException("--max-train must be ≥ 1, got " + max);
+            throw new IllegalArgumentException(Arguments.name("maxTrain") + " must be ≥ 1, got " + max);
         }
         Map<String, List<ImageExample>> byClass = byStratum();
         if (byClass.size() > max) {
             String what = task() == TaskKind.CLASSIFICATION ? "classes" : "strata (" + targets + " targets)";
             throw new DataException(source + " has " + byClass.size() + " " + what + ", more than the " + max + " examples allowed"
-                    + " (maxTrain, --max-train): a stratified sample keeps at least one example of each. Allow at least "
+                    + " (" + Arguments.name("maxTrain") + "): a stratified sample keeps at least one example of each. Allow at least "
                     + byClass.size() + " examples.");
         }
         Random rng = new Random(seed);
@@ -307,8 +308,8 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
             te.addAll(g.subList(nVal, Math.min(g.size(), nVal + nTest)));
             tr.addAll(g.subList(Math.min(g.size(), nVal + nTest), g.size()));
         }
-        requireExamples("validation", "valFraction, --val-fraction", valFraction, va);
-        requireExamples("test", "testFraction, --test-fraction", testFraction, te);
+        requireExamples("validation", Arguments.name("valFraction"), valFraction, va);
+        requireExamples("test", Arguments.name("testFraction"), testFraction, te);
         return new ImageDataset[] {withExamples(tr), withExamples(va), testFraction > 0 ? withExamples(te) : null};
     }
 

@@ -1,5 +1,6 @@
 package dev.graft.model.peft;
 
+import dev.graft.util.Arguments;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -59,7 +60,7 @@ public enum LoraTarget {
             }
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException("--lora-targets names no layer; give a comma list from "
+            throw new IllegalArgumentException(Arguments.name("loraTargets") + " names no layer; give a comma list from "
                     + String.join(",", Arrays.stream(values()).map(LoraTarget::key).toList()) + ".");
         }
         return out;

@@ -1,5 +1,6 @@
 package dev.graft.model.peft;
 
+import dev.graft.util.Arguments;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,20 +45,20 @@ public record PeftSpec(PeftMethod method, int rank, double alpha, double dropout
     public PeftSpec {
         Objects.requireNonNull(method, "method");
         if (rank < 1) {
-            throw new IllegalArgumentException("LoRA rank must be ≥ 1, got " + rank + " (try --lora-rank 8)");
+            throw new IllegalArgumentException("LoRA rank must be ≥ 1, got " + rank + " (try " + Arguments.name("loraRank") + " 8)");
         }
         if (!(alpha > 0) || Double.isInfinite(alpha)) {
-            throw new IllegalArgumentException("LoRA alpha must be positive, got " + alpha + " (try --lora-alpha 16)");
+            throw new IllegalArgumentException("LoRA alpha must be positive, got " + alpha + " (try " + Arguments.name("loraAlpha") + " 16)");
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("LoRA dropout must be in [0, 1), got " + dropout);
         }
         if (targets == null || targets.isEmpty()) {
-            throw new IllegalArgumentException("LoRA needs at least one target layer (e.g. --lora-targets query,value)");
+            throw new IllegalArgumentException("LoRA needs at least one target layer (e.g. " + Arguments.name("loraTargets") + " query,value)");
         }
         targets = List.copyOf(EnumSet.copyOf(targets));
         if (adapterSize < 1) {
-            throw new IllegalArgumentException("adapter size must be ≥ 1, got " + adapterSize + " (try --adapter-size 64)");
+            throw new IllegalArgumentException("adapter size must be ≥ 1, got " + adapterSize + " (try " + Arguments.name("adapterSize") + " 64)");
         }
     }
 
