@@ -3,7 +3,6 @@ package dev.graft.spark;
 import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.data.LabelMap;
-import dev.graft.training.Inference;
 import dev.graft.util.Progress;
 import java.nio.file.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -152,7 +151,7 @@ public class GraftPredictor extends Transformer {
                 synchronized (c) { // the DJL head and its NDManager are not shared between threads
                     p = c.probabilitiesOfEmbeddings(vectors);
                 }
-                return cells(p, c.labels());
+                return cells(p, c.labels(), c.task());
             });
         };
     }
@@ -169,14 +168,16 @@ public class GraftPredictor extends Transformer {
                     synchronized (c) { // the DJL head and its NDManager are not shared between threads
                         p = c.probabilitiesOfFeatures(features);
                     }
-                    return cells(p, c.labels());
+                    return cells(p, c.labels(), c.task());
                 });
     }
 
-    private static Object[][] cells(float[][] p, LabelMap labels) {
+    /** Rows of (class index, probabilities, label); the class is the task's decision (a tuned threshold, else argmax). */
+    private static Object[][] cells(float[][] p, LabelMap labels, dev.graft.task.Task task) {
+        dev.graft.task.ClassificationTask decide = (dev.graft.task.ClassificationTask) task;
         Object[][] cells = new Object[p.length][];
         for (int i = 0; i < p.length; i++) {
-            int k = Inference.argmax(p[i]);
+            int k = decide.predict(p[i]);
             cells[i] = new Object[] {(double) k, p[i], labels.label(k)};
         }
         return cells;
