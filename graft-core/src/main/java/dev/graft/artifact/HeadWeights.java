@@ -23,6 +23,24 @@ final class HeadWeights {
      * Loads {@code file} into {@code head}; a missing, unexpected or mis-shaped tensor is an error
      * that lists every problem.
      */
+    /**
+     * The head a saved model's manifest describes, built in {@code manager} with the weights of its head file, after
+     * checking that the file stores the task's output names in the same order ({@link HeadLabels}).
+     *
+     * @param dir          the model directory (the head file is resolved inside it)
+     * @param manifestFile named in messages
+     */
+    static ClassifierHead loadSaved(Path dir, ModelManifest m, dev.graft.task.Task task, Path manifestFile, ai.djl.ndarray.NDManager manager)
+            throws IOException {
+        Path headFile = ModelDirectory.resolveInside(dir, m.head().file());
+        HeadLabels.check(headFile, task.outputNames(), manifestFile);
+        ClassifierHead head = new ClassifierHead(new dev.graft.model.head.HeadConfig(m.head().inputDim(), m.head().numClasses(),
+                m.head().hiddenUnits(), m.head().dropout()));
+        head.initialize(manager);
+        load(head, headFile);
+        return head;
+    }
+
     static void load(ClassifierHead head, Path file) throws IOException {
         load(head.namedParameters(), file, "Head weights");
     }

@@ -319,16 +319,11 @@ public final class ImageClassifier implements AutoCloseable {
                         + m.taskKind().key() + " model: the model directory is damaged. Retrain.");
             }
             Task task = m.task(manifestFile);
-            Path headFile = ModelDirectory.resolveInside(dir, m.head().file());
-            HeadLabels.check(headFile, task.outputNames(), manifestFile);
             PreprocessorConfig pre = PreprocessorConfig.read(dir.resolve(PreprocessorConfig.FILE));
             NDManager manager = NDManager.newBaseManager();
             try {
                 VisionBackbone backbone = VisionBackbones.load(bb, manager);
-                HeadConfig hc = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
-                ClassifierHead head = new ClassifierHead(hc);
-                head.initialize(manager);
-                HeadWeights.load(head, headFile);
+                ClassifierHead head = HeadWeights.loadSaved(dir, m, task, manifestFile, manager);
                 Path onnx = bb.resolve(VisionBackbones.ONNX);
                 boolean frozen = "feature-extraction".equals(m.strategy()) && Files.isRegularFile(onnx);
                 String onnxSha = VisionBackbones.configField(bb, ONNX_SHA256_FIELD, "");

@@ -451,15 +451,10 @@ public final class TextClassifier implements AutoCloseable {
             }
             TextModelSpec spec = TextModels.fromDirectory(bbDir, trainedOn); // the weights must be those it was trained on
             Task task = m.task(manifestFile);
-            Path headFile = ModelDirectory.resolveInside(dir, m.head().file());
-            HeadLabels.check(headFile, task.outputNames(), manifestFile);
-            HeadConfig hc = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
             NDManager manager = NDManager.newBaseManager();
             DjlTextEncoder peftEncoder = null;
             try {
-                ClassifierHead head = new ClassifierHead(hc);
-                head.initialize(manager);
-                HeadWeights.load(head, headFile);
+                ClassifierHead head = HeadWeights.loadSaved(dir, m, task, manifestFile, manager);
                 Path peftFile = dir.resolve(PeftManifest.FILE);
                 PairEncoding pairs = m.pairEncoding(manifestFile);
                 if (!Files.isRegularFile(peftFile)) {

@@ -331,14 +331,9 @@ public final class TokenClassifier implements AutoCloseable {
             Task task = m.task(manifestFile);
             Path bbDir = ModelDirectory.resolveInside(dir, m.backbone().directory());
             TextModelSpec spec = TextModels.fromDirectory(bbDir, m.backbone().sha256());
-            Path headFile = ModelDirectory.resolveInside(dir, m.head().file());
-            HeadLabels.check(headFile, task.outputNames(), manifestFile);
             NDManager manager = NDManager.newBaseManager();
             try {
-                ClassifierHead head = new ClassifierHead(new HeadConfig(m.head().inputDim(), m.head().numClasses(),
-                        m.head().hiddenUnits(), m.head().dropout()));
-                head.initialize(manager);
-                HeadWeights.load(head, headFile);
+                ClassifierHead head = HeadWeights.loadSaved(dir, m, task, manifestFile, manager);
                 BertModel encoder = spec.hasOnnx() ? null : BertBackbone.fromDirectory(spec.directory(), manager, 0f);
                 return new TokenClassifier(spec, encoder, head, (TokenTask) task, m.strategy(), manager);
             } catch (RuntimeException | IOException e) {
