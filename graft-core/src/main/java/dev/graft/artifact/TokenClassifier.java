@@ -330,7 +330,11 @@ public final class TokenClassifier implements AutoCloseable {
             }
             Task task = m.task(manifestFile);
             Path bbDir = ModelDirectory.resolveInside(dir, m.backbone().directory());
-            TextModelSpec spec = TextModels.fromDirectory(bbDir, m.backbone().sha256());
+            String trainedOn = m.backbone().sha256();
+            if (trainedOn == null || trainedOn.isBlank()) {
+                throw new IllegalArgumentException(manifestFile + " records no backbone sha256; the model directory is damaged. Retrain.");
+            }
+            TextModelSpec spec = TextModels.fromDirectory(bbDir, trainedOn); // the weights must be those it was trained on
             NDManager manager = NDManager.newBaseManager();
             try {
                 ClassifierHead head = HeadWeights.loadSaved(dir, m, task, manifestFile, manager);
