@@ -1,5 +1,6 @@
 package dev.graft.artifact;
 
+import dev.graft.util.Arguments;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -303,8 +304,8 @@ public final class ImageClassifier implements AutoCloseable {
         if (!isImageModel(dir)) {
             throw new IllegalArgumentException(dir + " is not a Graft image model (no " + ModelDirectory.MANIFEST
                     + " with task " + TASK + ", " + ModelManifest.taskName(MODALITY, TaskKind.MULTI_LABEL) + " or "
-                    + ModelManifest.taskName(MODALITY, TaskKind.REGRESSION) + "). Pass the --out directory of `graft train`"
-                    + " on image data.");
+                    + ModelManifest.taskName(MODALITY, TaskKind.REGRESSION) + "). Pass the " + Arguments.name("output") + " directory of "
+                    + Arguments.name("Graft.train") + " on image data.");
         }
         try {
             ModelManifest m = Json.read(manifestFile, ModelManifest.class).checked(manifestFile);

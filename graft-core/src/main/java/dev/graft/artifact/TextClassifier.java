@@ -436,7 +436,7 @@ public final class TextClassifier implements AutoCloseable {
         Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
             throw new IllegalArgumentException(dir + " is not a Graft model directory (no " + ModelDirectory.MANIFEST
-                    + "). Pass the --out directory of `graft train`.");
+                    + "). Pass the " + Arguments.name("output") + " directory of " + Arguments.name("Graft.train") + ".");
         }
         try {
             ModelManifest m = Json.read(manifestFile, ModelManifest.class).checked(manifestFile);
