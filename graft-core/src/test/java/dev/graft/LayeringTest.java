@@ -35,6 +35,7 @@ class LayeringTest {
             List.of("artifact"),
             List.of("strategy"),
             List.of("eval", "report", "tracking", "selection", "tuning"),
+            List.of("run"),
             List.of("api"));
 
     @Test
