@@ -265,7 +265,7 @@ public final class ImageDataReader {
                     hidden++;
                 } else if (!ImageDecoder.hasImageExtension(f)) {
                     other++;
-                } else if (label.isEmpty()) {
+                } else if (label.isEmpty() && targets.task() != TaskKind.MULTI_LABEL) { // multi-label: no label applies
                     throw new DataException(file + " line " + line + ": image " + rel + " has an empty label.");
                 } else {
                     targets.check(label, file + " line " + line);
