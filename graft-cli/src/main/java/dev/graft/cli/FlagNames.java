@@ -15,6 +15,7 @@ final class FlagNames {
             "trainFile", "--train",
             "learningRate", "--lr",
             "output", "--out",
+            "outputFile", "--output",
             "strict", "--strict");
 
     private FlagNames() {

@@ -1,7 +1,9 @@
 package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.artifact.GraftModel;
 import dev.graft.artifact.Json;
+import dev.graft.serve.FilePrediction;
 import dev.graft.artifact.Prediction;
 import dev.graft.data.TaskKind;
 import dev.graft.task.TaskPrediction;
@@ -25,8 +27,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft predict}: label new texts with a saved model. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Label new texts with a trained model, one text per input line.",
+        description = {"Label new texts or images with a trained model: a CSV, TSV or JSON Lines file row by row into --output,"
+                        + " or one text per input line.",
                 "",
+                "With a .csv, .tsv (with a header row) or .jsonl --input, every row is predicted and written to --output"
+                        + " (.csv, .tsv or .jsonl) with all its columns and the model's outputs added: label, score and"
+                        + " probability_<class> (classification); labels and probability_<label> (multi-label); value"
+                        + " (regression); entities as JSON (token classification). An output column named like an input"
+                        + " column is prefixed predicted_. The output is written atomically and never replaces an existing file.",
+                "",
+                "Otherwise (a text file or -):",
                 "Prints one line per non-blank input line, in input order: label<TAB>probability<TAB>text"
                         + " (or JSON Lines with --json). Blank lines are skipped. A line ends at LF, CRLF or a lone CR.",
                 "A model trained on text pairs (--text-pair-column) reads one pair per line, sentence1<TAB>sentence2, and"
@@ -44,8 +54,37 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory written by `graft train`.")
     java.nio.file.Path model;
 
-    @Option(names = "--input", required = true, paramLabel = "PATH|-", description = "UTF-8 text file with one text per line (image models: one image path per line), or - for standard input.")
+    @Option(names = "--input", required = true, paramLabel = "PATH|-", description = "A .csv, .tsv or .jsonl file to predict row by"
+            + " row (with --output), or a UTF-8 text file with one text per line (image models: one image path per line), or - for"
+            + " standard input.")
     String input;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Where to write the rows with their predictions: .csv, .tsv or"
+            + " .jsonl. Must not exist.")
+    java.nio.file.Path output;
+
+    @Option(names = "--text-column", paramLabel = "NAME", description = "Column holding the text (default: a column named text,"
+            + " sentence, review, ... else the first).")
+    String textColumn;
+
+    @Option(names = "--text-pair-column", paramLabel = "NAME", description = "Column holding the second text of a pair (default:"
+            + " text_pair or sentence2, else the second column).")
+    String textPairColumn;
+
+    @Option(names = "--image-column", paramLabel = "NAME", description = "Column holding image paths, relative to the input"
+            + " file's folder (default: path, image, file, ... else the first).")
+    String imageColumn;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "Also write the K most probable classes with their scores as"
+            + " top_k (classifiers; with --output).")
+    int topK;
+
+    @Option(names = "--threshold", paramLabel = "P", description = "Decision threshold replacing the model's: the labels at or"
+            + " above it (multi-label), or the second class when its probability reaches it (two classes); with --output.")
+    Double threshold;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
 
     @Option(names = "--json", description = "Print JSON Lines: {\"text\", \"label\", \"probability\", \"probabilities\"}"
             + " (and \"text_pair\" for a text-pair model).")
@@ -60,6 +99,13 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("--max-line-bytes must be at least 1, got " + maxLineBytes + ".");
+        }
+        if (output != null || isTable(input)) {
+            return predictFile();
+        }
+        if (topK != 0 || threshold != null || textColumn != null || textPairColumn != null || imageColumn != null) {
+            throw new IllegalArgumentException("--top-k, --threshold and the column options apply to a .csv, .tsv or .jsonl"
+                    + " --input predicted into --output.");
         }
         if (dev.graft.artifact.ImageClassifier.isImageModel(model)) {
             try (BoundedLineReader in = open()) {
@@ -190,6 +236,40 @@ final class PredictCommand implements Callable<Integer> {
         if (second != null) {
             second.clear();
         }
+    }
+
+    /** Whether {@code name} is a table predicted row by row: {@code .csv}, {@code .tsv}, {@code .jsonl}, {@code .ndjson}. */
+    private static boolean isTable(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".csv") || n.endsWith(".tsv") || n.endsWith(".jsonl") || n.endsWith(".ndjson");
+    }
+
+    /** Predicts every row of a data file into {@code --output} through {@link GraftModel}, whatever the model reads. */
+    private int predictFile() throws IOException {
+        if (output == null) {
+            throw new IllegalArgumentException("--input " + input + " is a table: give --output FILE (.csv, .tsv or .jsonl) for"
+                    + " its rows with their predictions, or pass a .txt file with one text per line.");
+        }
+        if (!isTable(input)) {
+            throw new IllegalArgumentException("--output needs a .csv, .tsv or .jsonl --input (a table with a header);"
+                    + " got " + input + ".");
+        }
+        java.nio.file.Path in = java.nio.file.Path.of(input);
+        if (!Files.isRegularFile(in)) {
+            throw new DataException("Input file " + input + " does not exist or is not a file (absolute: " + in.toAbsolutePath() + ").");
+        }
+        if (Files.exists(output)) {
+            throw new IllegalArgumentException("--output " + output + " exists; Graft does not replace a file it may not have"
+                    + " written. Choose another --output or delete it.");
+        }
+        try (GraftModel m = GraftModel.load(model)) {
+            FilePrediction.Summary s = FilePrediction.predict(m, in, output,
+                    new FilePrediction.Columns(textColumn, textPairColumn, imageColumn), topK, threshold, maxLineBytes,
+                    new BarProgress(System.err, quiet));
+            System.err.println("Wrote " + s.rows() + " rows with the predictions of " + model + " (input: "
+                    + String.join(", ", s.inputs()) + ") to " + output + ".");
+        }
+        return 0;
     }
 
     /** The input as bounded lines: a file, or standard input for {@code -} (refused when it is closed). */

@@ -54,6 +54,7 @@ public final class ModelServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean accepting = true;
+    private int port;
 
     private ModelServer(GraftModel model, ServeOptions options) {
         this.model = model;
@@ -96,6 +97,7 @@ public final class ModelServer implements AutoCloseable {
             throw new IllegalStateException("Cannot listen on " + options.host() + ":" + options.port() + ": "
                     + e.getMessage() + ". Choose another port (" + dev.graft.util.Arguments.name("port") + ").", e);
         }
+        s.port = s.app.port();
         for (Connector c : s.app.jettyServer().server().getConnectors()) {
             if (c instanceof ServerConnector sc) {
                 sc.setIdleTimeout(options.idleTimeout().toMillis()); // a client that stops sending is dropped
@@ -104,9 +106,9 @@ public final class ModelServer implements AutoCloseable {
         return s;
     }
 
-    /** The port the server listens on. */
+    /** The port the server listens (or listened) on. */
     public int port() {
-        return app.port();
+        return port;
     }
 
     /** The server's base address, e.g. {@code http://127.0.0.1:8080}. */
