@@ -1,13 +1,10 @@
 package dev.graft.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.artifact.GraftModel;
-import dev.graft.artifact.Json;
+import dev.graft.artifact.InputKind;
+import dev.graft.artifact.ModelInput;
+import dev.graft.artifact.ModelOutput;
 import dev.graft.serve.FilePrediction;
-import dev.graft.artifact.Prediction;
-import dev.graft.data.TaskKind;
-import dev.graft.task.TaskPrediction;
-import dev.graft.artifact.TextClassifier;
 import dev.graft.data.DataException;
 import dev.graft.data.BoundedLineReader;
 import dev.graft.data.StandardInput;
@@ -107,47 +104,66 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--top-k, --threshold and the column options apply to a .csv, .tsv or .jsonl"
                     + " --input predicted into --output.");
         }
-        if (dev.graft.artifact.ImageClassifier.isImageModel(model)) {
-            try (BoundedLineReader in = open()) {
-                return ImageEvaluation.predict(model, in, inputName(), json, spec.commandLine().getOut());
-            }
-        }
-        if (dev.graft.artifact.TokenClassifier.isTokenModel(model)) {
-            try (BoundedLineReader in = open()) {
-                return TokenEvaluation.predict(model, in, inputName(), spec.commandLine().getOut());
-            }
-        }
         // The input is opened first so that a wrong path fails before the model is loaded.
-        try (BoundedLineReader in = open(); TextClassifier classifier = TextClassifier.load(model)) {
+        try (BoundedLineReader in = open(); GraftModel m = GraftModel.load(model)) {
             PrintWriter out = spec.commandLine().getOut();
-            boolean pairs = classifier.pairEncoding() != null;
-            List<String> chunk = new ArrayList<>(CHUNK);
-            List<String> second = new ArrayList<>(CHUNK);
-            int texts = 0;
+            List<ModelInput> chunk = new ArrayList<>(CHUNK);
+            List<Integer> lines = new ArrayList<>(CHUNK);
             String line;
+            int seen = 0;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
-                if (pairs) {
-                    String[] pair = splitPair(line, in.lineNumber());
-                    chunk.add(pair[0]);
-                    second.add(pair[1]);
-                } else {
-                    chunk.add(line);
-                }
-                texts++;
+                chunk.add(lineInput(m.inputKind(), line, in.lineNumber()));
+                lines.add(in.lineNumber());
+                seen++;
                 if (chunk.size() == CHUNK) {
-                    emit(classifier, chunk, pairs ? second : null, out);
+                    emit(m, chunk, lines, out);
                 }
             }
-            emit(classifier, chunk, pairs ? second : null, out);
+            emit(m, chunk, lines, out);
             out.flush();
-            if (texts == 0) {
-                System.err.println("warning: " + inputName() + " has no non-blank lines; nothing to predict.");
+            if (seen == 0) {
+                System.err.println("warning: " + inputName() + " has no " + (m.inputKind() == InputKind.IMAGE ? "image paths"
+                        : "non-blank lines") + "; nothing to predict.");
             }
         }
         return 0;
+    }
+
+    /** One line as the model's input: a text, a pair {@code sentence1<TAB>sentence2}, or an image file's path. */
+    private ModelInput lineInput(InputKind kind, String line, int number) {
+        switch (kind) {
+            case IMAGE: {
+                String t = line.strip();
+                java.nio.file.Path p = java.nio.file.Path.of(t);
+                if (!Files.isRegularFile(p)) {
+                    throw new DataException(inputName() + " line " + number + ": image " + Excerpt.of(t) + " does not exist"
+                            + " (absolute: " + Excerpt.of(p.toAbsolutePath().toString()) + ").");
+                }
+                return new ModelInput.ImageFile(p);
+            }
+            case TEXT_PAIR: {
+                String[] pair = splitPair(line, number);
+                return new ModelInput.TextPair(pair[0], pair[1]);
+            }
+            default:
+                return new ModelInput.Text(line);
+        }
+    }
+
+    /** Predicts and prints one chunk of line inputs, then empties it. */
+    private void emit(GraftModel m, List<ModelInput> chunk, List<Integer> lines, PrintWriter out) throws IOException {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        List<ModelOutput> outputs = m.predictBatch(chunk);
+        for (int i = 0; i < chunk.size(); i++) {
+            PredictionLines.print(chunk.get(i), lines.get(i), outputs.get(i), json, out);
+        }
+        chunk.clear();
+        lines.clear();
     }
 
     /**
@@ -170,72 +186,6 @@ final class PredictCommand implements Callable<Integer> {
                     + " empty; give sentence1<TAB>sentence2.");
         }
         return parts;
-    }
-
-    /** Predicts and prints one chunk, then empties it; {@code second} holds the second texts of pairs, or is {@code null}. */
-    private void emit(TextClassifier classifier, List<String> texts, List<String> second, PrintWriter out) throws IOException {
-        if (texts.isEmpty()) {
-            return;
-        }
-        if (classifier.task().kind() != TaskKind.CLASSIFICATION) {
-            emitTask(classifier, texts, second, out);
-            return;
-        }
-        List<Prediction> predictions = second == null ? classifier.predict(texts) : classifier.predict(texts, second);
-        for (int i = 0; i < texts.size(); i++) {
-            Prediction p = predictions.get(i);
-            if (json) {
-                ObjectNode o = Json.MAPPER.createObjectNode();
-                o.put("text", texts.get(i));
-                if (second != null) {
-                    o.put("text_pair", second.get(i));
-                }
-                o.put("label", p.label());
-                o.put("probability", p.probability());
-                ObjectNode all = o.putObject("probabilities");
-                List<String> labels = classifier.labels().labels();
-                for (int k = 0; k < labels.size(); k++) {
-                    all.put(labels.get(k), p.probabilities()[k]);
-                }
-                out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
-            } else {
-                out.printf(Locale.ROOT, "%s\t%.4f\t%s%s%n", p.label(), p.probability(), texts.get(i),
-                        second == null ? "" : "\t" + second.get(i));
-            }
-        }
-        texts.clear();
-        if (second != null) {
-            second.clear();
-        }
-    }
-
-    /**
-     * Prints the predictions of a multi-label model (every label at or above its threshold, with its probability) or a
-     * regression model (the value), then empties the chunk.
-     */
-    private void emitTask(TextClassifier classifier, List<String> texts, List<String> second, PrintWriter out) throws IOException {
-        float[][] outputs = second == null ? classifier.probabilities(texts) : classifier.probabilities(texts, second);
-        List<TaskPrediction> predictions = classifier.decode(outputs);
-        TaskKind kind = classifier.task().kind();
-        for (int i = 0; i < texts.size(); i++) {
-            TaskPrediction p = predictions.get(i);
-            if (json) {
-                ObjectNode o = Json.MAPPER.createObjectNode();
-                o.put("text", texts.get(i));
-                if (second != null) {
-                    o.put("text_pair", second.get(i));
-                }
-                TaskPredictionOutput.addTo(o, p, kind);
-                out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
-            } else {
-                out.printf(Locale.ROOT, "%s\t%s%s%n", TaskPredictionOutput.column(p, kind), texts.get(i),
-                        second == null ? "" : "\t" + second.get(i));
-            }
-        }
-        texts.clear();
-        if (second != null) {
-            second.clear();
-        }
     }
 
     /** Whether {@code name} is a table predicted row by row: {@code .csv}, {@code .tsv}, {@code .jsonl}, {@code .ndjson}. */

@@ -21,7 +21,6 @@ import dev.graft.tensor.io.OnExisting;
 import dev.graft.util.Arguments;
 import dev.graft.util.Progress;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -249,7 +248,7 @@ public final class FilePrediction {
         List<String> header = new ArrayList<>(inputColumns);
         header.addAll(outColumns);
         AtomicFiles.writeAtomically(output, OnExisting.FAIL, stream -> {
-            Writer w = new OutputStreamWriter(nonClosing(stream), StandardCharsets.UTF_8);
+            Writer w = new OutputStreamWriter(stream, StandardCharsets.UTF_8); // flushed, not closed: AtomicFiles owns the stream
             if (format == DataFormat.JSONL) {
                 for (int i = 0; i < flat.size(); i++) {
                     DataRows.Row r = rows.rows().get(i);
@@ -264,20 +263,20 @@ public final class FilePrediction {
             } else {
                 CSVFormat csv = (format == DataFormat.CSV ? CSVFormat.RFC4180 : CSVFormat.TDF).builder().setRecordSeparator("\n")
                         .build();
-                try (CSVPrinter p = new CSVPrinter(w, csv)) {
-                    p.printRecord(header);
-                    for (int i = 0; i < flat.size(); i++) {
-                        List<String> record = new ArrayList<>(header.size());
-                        for (String col : inputColumns) {
-                            record.add(rows.rows().get(i).fields().getOrDefault(col, ""));
-                        }
-                        for (String col : outColumns) {
-                            JsonNode v = flat.get(i).get(col);
-                            record.add(v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : COMPACT.writeValueAsString(v));
-                        }
-                        p.printRecord(record);
+                CSVPrinter p = new CSVPrinter(w, csv); // not closed: AtomicFiles owns the stream
+                p.printRecord(header);
+                for (int i = 0; i < flat.size(); i++) {
+                    List<String> record = new ArrayList<>(header.size());
+                    for (String col : inputColumns) {
+                        record.add(rows.rows().get(i).fields().getOrDefault(col, ""));
                     }
+                    for (String col : outColumns) {
+                        JsonNode v = flat.get(i).get(col);
+                        record.add(v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : COMPACT.writeValueAsString(v));
+                    }
+                    p.printRecord(record);
                 }
+                p.flush();
             }
             w.flush();
         });
@@ -321,19 +320,5 @@ public final class FilePrediction {
             }
         }
         return true;
-    }
-
-    private static OutputStream nonClosing(OutputStream s) {
-        return new java.io.FilterOutputStream(s) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
     }
 }
