@@ -104,7 +104,7 @@ public sealed interface ModelInput permits ModelInput.Text, ModelInput.TextPair,
                 return new TextPair(field(fields, names.text(), "the first text of the pair"),
                         field(fields, names.textPair(), "the second text of the pair"));
             default:
-                String encoded = fields.get(names.imageBase64());
+                String encoded = names.imageBase64() == null ? null : fields.get(names.imageBase64());
                 if (encoded != null && !encoded.isBlank()) {
                     try {
                         return new ImageBytes(Base64.getMimeDecoder().decode(encoded.strip()), names.imageBase64());
@@ -121,8 +121,9 @@ public sealed interface ModelInput permits ModelInput.Text, ModelInput.TextPair,
                     }
                     return new ImageFile(Path.of(path.strip()));
                 }
-                throw new IllegalArgumentException("no image: give '" + names.imageBase64() + "' (base64 bytes)"
-                        + (allowFiles ? " or '" + names.image() + "' (a file path)" : ""));
+                throw new IllegalArgumentException(names.imageBase64() == null ? "field '" + names.image() + "' (the image's"
+                        + " path) is " + (path == null ? "missing" : "empty") : "no image: give '" + names.imageBase64()
+                        + "' (base64 bytes)" + (allowFiles ? " or '" + names.image() + "' (a file path)" : ""));
         }
     }
 

@@ -101,7 +101,7 @@ public final class FilePrediction {
         DataRows rows = DataRows.read(input, null, maxLineBytes);
         Map<String, String> chosen = inputColumns(model.inputKind(), rows, columns);
         InputFields fields = new InputFields(chosen.getOrDefault("text", "text"), chosen.getOrDefault("text_pair", "text_pair"),
-                chosen.getOrDefault("image", "image"), "\u0000no base64 column");
+                chosen.getOrDefault("image", "image"), null);
         Path base = input.toAbsolutePath().getParent();
         List<ObjectNode> out = new ArrayList<>(rows.rows().size());
         progress.start("Predicting " + input.getFileName(), rows.rows().size());

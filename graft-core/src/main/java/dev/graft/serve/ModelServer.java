@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.artifact.GraftModel;
 import dev.graft.artifact.Json;
+import dev.graft.artifact.ModelInput;
 import dev.graft.artifact.ModelOutput;
 import dev.graft.data.DataException;
 import dev.graft.util.OptionalDependency;
@@ -83,17 +84,26 @@ public final class ModelServer implements AutoCloseable {
     }
 
     /**
-     * Starts serving {@code model}, which the server owns from now on ({@link #close} closes it).
+     * Starts serving {@code model} after one warm-up prediction; the server owns the model from now on ({@link #close},
+     * or a failure to start, closes it).
      *
      * @throws IllegalStateException when the port cannot be bound
      */
     public static ModelServer start(GraftModel model, ServeOptions options) {
         OptionalDependency.require("serving models over HTTP", OptionalDependency.JAVALIN);
-        ModelServer s = new ModelServer(model, options);
+        ModelServer s;
+        try {
+            warmUp(model);
+            s = new ModelServer(model, options);
+        } catch (RuntimeException | Error e) {
+            model.close();
+            throw e;
+        }
         try {
             s.app.start();
         } catch (RuntimeException e) {
             s.batcher.close();
+            model.close();
             throw new IllegalStateException("Cannot listen on " + options.host() + ":" + options.port() + ": "
                     + e.getMessage() + ". Choose another port (" + dev.graft.util.Arguments.name("port") + ").", e);
         }
@@ -104,6 +114,30 @@ public final class ModelServer implements AutoCloseable {
             }
         }
         return s;
+    }
+
+    /**
+     * Predicts one made-up input before the first request, so that the encoder, its native libraries and their
+     * threads are set up by then: the first request is not slow, and nothing is first opened while the JVM shuts down.
+     */
+    private static void warmUp(GraftModel model) {
+        ModelInput input = switch (model.inputKind()) {
+            case TEXT -> new ModelInput.Text("warm up");
+            case TEXT_PAIR -> new ModelInput.TextPair("warm up", "warm up");
+            case IMAGE -> new ModelInput.ImageBytes(blankPng(), "warm-up.png");
+        };
+        model.predictBatch(List.of(input));
+    }
+
+    private static byte[] blankPng() {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                    "png", png);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return png.toByteArray();
     }
 
     /** The port the server listens (or listened) on. */
