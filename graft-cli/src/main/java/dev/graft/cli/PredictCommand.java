@@ -204,6 +204,10 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--output needs a .csv, .tsv or .jsonl --input (a table with a header);"
                     + " got " + input + ".");
         }
+        if (json) {
+            throw new IllegalArgumentException("--json prints line input's predictions; with --output the format follows its"
+                    + " extension (.jsonl for JSON Lines).");
+        }
         java.nio.file.Path in = java.nio.file.Path.of(input);
         if (!Files.isRegularFile(in)) {
             throw new DataException("Input file " + input + " does not exist or is not a file (absolute: " + in.toAbsolutePath() + ").");
