@@ -15,6 +15,7 @@ final class FlagNames {
             Map.entry("trainFile", "--train"),
             Map.entry("learningRate", "--lr"),
             Map.entry("output", "--out"),
+            Map.entry("outputFile", "--output"),
             Map.entry("strict", "--strict"),
             Map.entry("hiddenUnits", "--hidden"),
             Map.entry("padMaxPerDomain", "--pad-examples"),

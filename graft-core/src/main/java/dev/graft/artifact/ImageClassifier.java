@@ -44,7 +44,7 @@ import java.util.Map;
  * {@code backbone.json} and {@code model.safetensors}, {@code preprocessor_config.json}, {@code head.safetensors},
  * provenance and metrics), written atomically through {@link ModelDirectory}.
  */
-public final class ImageClassifier implements AutoCloseable {
+public final class ImageClassifier implements GraftModel {
 
     /** The manifest task of image classifiers. */
     public static final String TASK = "image-classification";
@@ -65,6 +65,7 @@ public final class ImageClassifier implements AutoCloseable {
     private final NDManager manager;
     private Path onnxFeatures;
     private dev.graft.model.vision.OnnxFeatureExtractor ort;
+    private SavedModel saved;
 
     /**
      * Wraps the parts; the classifier takes ownership of {@code manager} (which holds backbone and head).
@@ -178,6 +179,12 @@ public final class ImageClassifier implements AutoCloseable {
 
     /** Backbone features of image files (evaluation preprocessing, inference mode). */
     public float[][] features(List<Path> images) {
+        return decodedFeatures(images.stream().<java.util.function.Supplier<dev.graft.data.image.RgbImage>>map(
+                f -> () -> ImageDecoder.decode(f)).toList());
+    }
+
+    /** Backbone features of images decoded one batch at a time (evaluation preprocessing, inference mode). */
+    private float[][] decodedFeatures(List<java.util.function.Supplier<dev.graft.data.image.RgbImage>> images) {
         ImagePipeline pipeline = pipeline();
         int n = pipeline.outputSize();
         float[][] out = new float[images.size()][];
@@ -185,7 +192,7 @@ public final class ImageClassifier implements AutoCloseable {
             int e = Math.min(images.size(), s + BATCH);
             float[] flat = new float[(e - s) * n];
             for (int i = s; i < e; i++) {
-                System.arraycopy(pipeline.evaluate(ImageDecoder.decode(images.get(i))), 0, flat, (i - s) * n, n);
+                System.arraycopy(pipeline.evaluate(images.get(i).get()), 0, flat, (i - s) * n, n);
             }
             System.arraycopy(featuresOfPixels(flat, e - s), 0, out, s, e - s);
         }
@@ -300,6 +307,12 @@ public final class ImageClassifier implements AutoCloseable {
 
     /** Loads a directory written by {@link #save}; backbone checksum and head tensors are verified. */
     public static ImageClassifier load(Path dir) {
+        ImageClassifier c = read(dir);
+        c.saved = SavedModel.read(dir);
+        return c;
+    }
+
+    private static ImageClassifier read(Path dir) {
         Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
         if (!isImageModel(dir)) {
             throw new IllegalArgumentException(dir + " is not a Graft image model (no " + ModelDirectory.MANIFEST
@@ -342,6 +355,40 @@ public final class ImageClassifier implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read model " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    // --- GraftModel: the one predictor interface (image files and image bytes) ---
+
+    @Override
+    public String modality() {
+        return MODALITY;
+    }
+
+    @Override
+    public InputKind inputKind() {
+        return InputKind.IMAGE;
+    }
+
+    @Override
+    public ModelManifest manifest() {
+        return saved == null ? null : saved.manifest();
+    }
+
+    @Override
+    public Provenance provenance() {
+        return saved == null ? null : saved.provenance();
+    }
+
+    /** Predicts image files and images given as bytes, decoded as {@link #features} decodes files. */
+    @Override
+    public List<ModelOutput> predictBatch(List<ModelInput> inputs) {
+        List<java.util.function.Supplier<dev.graft.data.image.RgbImage>> images = new ArrayList<>(inputs.size());
+        for (ModelInput in : inputs) {
+            ModelInput image = ModelInput.expect(inputs, in, InputKind.IMAGE);
+            images.add(image instanceof ModelInput.ImageFile f ? () -> ImageDecoder.decode(f.file())
+                    : () -> ImageDecoder.decode(((ModelInput.ImageBytes) image).bytes(), Path.of(((ModelInput.ImageBytes) image).name())));
+        }
+        return ModelOutput.of(decode(probabilitiesOfFeatures(decodedFeatures(images))), task().kind());
     }
 
     @Override

@@ -51,7 +51,7 @@ import java.util.Map;
  * {@code input}): then {@link #predict(List, List)} and {@link #probabilities(List, List)} take both texts of each pair,
  * and the single-text methods refuse, as the pair methods do for a single-text model.
  */
-public final class TextClassifier implements AutoCloseable {
+public final class TextClassifier implements GraftModel {
 
     /** Head weights file inside a model directory. */
     public static final String HEAD_FILE = "head.safetensors";
@@ -72,6 +72,7 @@ public final class TextClassifier implements AutoCloseable {
     private final PairEncoding pairEncoding;
     private PeftModules peft;
     private SentenceEncoder encoder;
+    private SavedModel saved;
 
     /**
      * Wraps a head trained on the frozen, unchanged {@code backbone}. The classifier takes
@@ -433,6 +434,12 @@ public final class TextClassifier implements AutoCloseable {
      * tensor's name and shape are verified; a mismatch names the file and what differs.
      */
     public static TextClassifier load(Path dir) {
+        TextClassifier c = read(dir);
+        c.saved = SavedModel.read(dir);
+        return c;
+    }
+
+    private static TextClassifier read(Path dir) {
         Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
             throw new IllegalArgumentException(dir + " is not a Graft model directory (no " + ModelDirectory.MANIFEST
@@ -480,6 +487,50 @@ public final class TextClassifier implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read model " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    // --- GraftModel: the one predictor interface (texts and text pairs) ---
+
+    @Override
+    public String modality() {
+        return "text";
+    }
+
+    @Override
+    public InputKind inputKind() {
+        return pairEncoding == null ? InputKind.TEXT : InputKind.TEXT_PAIR;
+    }
+
+    @Override
+    public ModelManifest manifest() {
+        return saved == null ? null : saved.manifest();
+    }
+
+    @Override
+    public Provenance provenance() {
+        return saved == null ? null : saved.provenance();
+    }
+
+    /** Predicts texts (or text pairs, for a pair model) through {@link #probabilities} and the task's decoding. */
+    @Override
+    public List<ModelOutput> predictBatch(List<ModelInput> inputs) {
+        if (inputs.isEmpty()) {
+            return List.of();
+        }
+        float[][] outputs;
+        if (pairEncoding == null) {
+            outputs = probabilities(ModelInput.texts(inputs));
+        } else {
+            List<String> first = new ArrayList<>(inputs.size());
+            List<String> second = new ArrayList<>(inputs.size());
+            for (ModelInput in : inputs) {
+                ModelInput.TextPair p = (ModelInput.TextPair) ModelInput.expect(inputs, in, InputKind.TEXT_PAIR);
+                first.add(p.text());
+                second.add(p.textPair());
+            }
+            outputs = probabilities(first, second);
+        }
+        return ModelOutput.of(decode(outputs), task().kind());
     }
 
     @Override

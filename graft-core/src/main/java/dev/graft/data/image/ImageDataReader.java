@@ -30,7 +30,8 @@ import org.apache.commons.csv.CSVRecord;
  */
 public final class ImageDataReader {
 
-    private static final Set<String> PATH_COLUMNS = Set.of("path", "file", "filename", "file_name", "filepath", "image",
+    /** The column names (lower case) taken to hold image paths when no column is named. */
+    public static final Set<String> PATH_COLUMNS = Set.of("path", "file", "filename", "file_name", "filepath", "image",
             "image_path", "img", "image_file");
     private static final Set<String> LABEL_COLUMNS = Set.of("label", "class", "category", "target", "y", "labels");
 
