@@ -120,7 +120,8 @@ final class ImageTraining {
         } else {
             FeatureExtractionConfig fe = FeatureExtractionConfig.defaults();
             feConfig = fe.withTraining(trainConfig(fe.training())).withHiddenUnits(c.options.hidden).withDropout(c.options.dropout)
-                    .withOptimizer(c.options.optimizer(fe.optimizer())).withThreads(threads);
+                    .withOptimizer(c.options.optimizer(fe.optimizer())).withThreads(threads)
+                    .withClosedFormHead(c.options.closedFormHead());
             settings.putAll(feConfig.describe());
         }
         settings.put("image_size", backbone.preprocessing().outputHeight() + "x" + backbone.preprocessing().outputWidth());

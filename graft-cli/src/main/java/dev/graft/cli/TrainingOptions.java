@@ -28,6 +28,7 @@ import dev.graft.training.TrainConfig;
 import dev.graft.training.optim.OptimizerSpec;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
@@ -98,9 +99,11 @@ final class TrainingOptions {
     String monitor;
 
     @Option(names = "--head-solver", paramLabel = "closed-form|gradient",
-            description = "Feature extraction, multi-label or regression with a linear head: solve it in closed form with"
-                    + " cross-validated regularisation (closed-form: one-vs-rest logistic regression or ridge regression, the"
-                    + " default) or train it by gradient descent like a classifier's head (gradient).")
+            description = "Feature extraction with a linear head: solve it in closed form with cross-validated"
+                    + " regularisation (closed-form: multinomial or one-vs-rest logistic regression, ridge regression for"
+                    + " regression; what scikit-learn's LogisticRegressionCV/RidgeCV fit) or train it by gradient descent"
+                    + " (gradient). Default: closed-form, unless --class-weights or a setting of the gradient-trained head"
+                    + " (--epochs, --lr, --batch-size, --patience, --optimizer, --momentum) is given.")
     String headSolver;
 
     @Option(names = "--class-weights", paramLabel = "none|balanced",
@@ -359,8 +362,38 @@ final class TrainingOptions {
     FeatureExtractionConfig featureExtractionConfig() {
         FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
         c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout).withOptimizer(optimizer(c.optimizer()))
-                .withClosedFormHead(!"gradient".equals(headSolver));
+                .withClosedFormHead(closedFormHead());
         return threads == null ? c : c.withThreads(threads);
+    }
+
+    /**
+     * Whether a linear feature-extraction head is solved in closed form: {@code --head-solver} when given, else yes
+     * unless the user set how a gradient-trained head trains (then that is what they asked for).
+     */
+    boolean closedFormHead() {
+        List<String> gradientSettings = gradientHeadSettings();
+        if ("closed-form".equals(headSolver) && classWeights != null && !classWeights.strip().equalsIgnoreCase("none")) {
+            throw new IllegalArgumentException("--class-weights weights the loss of a gradient-trained head; --head-solver"
+                    + " closed-form fits the plain likelihood. Use --head-solver gradient with --class-weights.");
+        }
+        if ("closed-form".equals(headSolver) && !gradientSettings.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", gradientSettings) + (gradientSettings.size() == 1 ? " sets" : " set")
+                    + " how a gradient-trained head learns, but --head-solver closed-form solves the head without them."
+                    + " Drop " + (gradientSettings.size() == 1 ? "it" : "them") + ", or use --head-solver gradient.");
+        }
+        return headSolver == null ? gradientSettings.isEmpty() : headSolver.equals("closed-form");
+    }
+
+    /** The options given that only a gradient-trained feature-extraction head uses. */
+    private List<String> gradientHeadSettings() {
+        List<String> given = new ArrayList<>();
+        if (epochs != null) given.add("--epochs");
+        if (learningRate != null) given.add("--lr");
+        if (batchSize != null) given.add("--batch-size");
+        if (patience != null) given.add("--patience");
+        if (optimizer != null && !optimizer.strip().equalsIgnoreCase("adamw")) given.add("--optimizer"); // adamw is the default
+        if (momentum != null) given.add("--momentum");
+        return given;
     }
 
     FineTuneConfig fineTuneConfig() {
