@@ -89,9 +89,11 @@ final class TrainingOptions {
     String monitor;
 
     @Option(names = "--head-solver", paramLabel = "closed-form|gradient",
-            description = "Feature extraction, multi-label or regression with a linear head: solve it in closed form with"
-                    + " cross-validated regularisation (closed-form: one-vs-rest logistic regression or ridge regression, the"
-                    + " default) or train it by gradient descent like a classifier's head (gradient).")
+            description = "Feature extraction with a linear head: solve it in closed form with cross-validated"
+                    + " regularisation (closed-form: multinomial or one-vs-rest logistic regression, ridge regression for"
+                    + " regression; what scikit-learn's LogisticRegressionCV/RidgeCV fit) or train it by gradient descent"
+                    + " (gradient). Default: closed-form, unless --class-weights or a setting of the gradient-trained head"
+                    + " (--epochs, --lr, --batch-size, --patience, --optimizer, --momentum) is given.")
     String headSolver;
 
     @Option(names = "--class-weights", paramLabel = "none|balanced",

@@ -102,6 +102,7 @@ final class TuneCommand implements Callable<Integer> {
             throw new IllegalArgumentException("graft tune supports text data only; for images use graft train with explicit settings.");
         }
         boolean fineTune = options.fineTune();
+        UnusedOptions.refuse(spec, "graft tune searches the settings of a head trained by gradient descent.", List.of("--head-solver"));
         options.checkSplitSettings();
         options.checkDevice(System.err);
         PeftSpec peft = options.peftSpec();
@@ -119,7 +120,8 @@ final class TuneCommand implements Callable<Integer> {
         DatasetSplits splits = options.readSplits(err);
         options.report(splits, err, quiet);
         TextModelSpec backbone = options.resolveModel(err, quiet);
-        FeatureExtractionConfig fe = fineTune ? null : options.featureExtractionConfig();
+        // the search varies how a gradient-trained head learns; a closed-form head would give every trial the same model
+        FeatureExtractionConfig fe = fineTune ? null : options.featureExtractionConfig().withClosedFormHead(false);
         FineTuneConfig ft = fineTune ? options.fineTuneConfig() : null;
         Monitor monitor = Monitor.parse(options.monitor);
         double sign = monitor == Monitor.LOSS ? -1 : 1;

@@ -20,6 +20,7 @@ import dev.graft.training.TrainConfig;
 import dev.graft.training.optim.OptimizerSpec;
 import dev.graft.util.Arguments;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -231,7 +232,10 @@ public final class TrainingRequest {
         return this;
     }
 
-    /** Multi-label or regression feature extraction with a linear head: closed-form (default) or gradient. */
+    /**
+     * Feature extraction with a linear head: closed-form (cross-validated logistic or ridge regression; the default
+     * unless class weights or a gradient setting such as {@link #epochs} is given) or gradient.
+     */
     public TrainingRequest headSolver(String value) {
         headSolver = value;
         return this;
@@ -561,8 +565,48 @@ public final class TrainingRequest {
     public FeatureExtractionConfig featureExtractionConfig() {
         FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
         c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout).withOptimizer(optimizer(c.optimizer()))
-                .withClosedFormHead(!"gradient".equals(headSolver));
+                .withClosedFormHead(closedFormHead());
         return threads == null ? c : c.withThreads(threads);
+    }
+
+    /**
+     * Whether a linear feature-extraction head is solved in closed form: {@link #headSolver} when given, else yes
+     * unless a setting of a gradient-trained head was given (then that is what the caller asked for).
+     *
+     * @throws IllegalArgumentException for closed-form with class weights or gradient settings, which it would ignore
+     */
+    public boolean closedFormHead() {
+        List<String> gradientSettings = gradientHeadSettings();
+        if ("closed-form".equals(headSolver) && classWeights != null && !classWeights.strip().equalsIgnoreCase("none")) {
+            throw new IllegalArgumentException(Arguments.name("classWeights") + " weights the loss of a gradient-trained head; "
+                    + Arguments.name("headSolver") + " closed-form fits the plain likelihood. Use " + Arguments.name("headSolver")
+                    + " gradient with " + Arguments.name("classWeights") + ".");
+        }
+        if ("closed-form".equals(headSolver) && !gradientSettings.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", gradientSettings) + (gradientSettings.size() == 1 ? " sets" : " set")
+                    + " how a gradient-trained head learns, but " + Arguments.name("headSolver") + " closed-form solves the head"
+                    + " without them. Drop " + (gradientSettings.size() == 1 ? "it" : "them") + ", or use "
+                    + Arguments.name("headSolver") + " gradient.");
+        }
+        return headSolver == null ? gradientSettings.isEmpty() : headSolver.equals("closed-form");
+    }
+
+    /** The settings given that only a gradient-trained feature-extraction head uses, by argument name. */
+    private List<String> gradientHeadSettings() {
+        List<String> given = new ArrayList<>();
+        addIf(given, epochs != null, "epochs");
+        addIf(given, learningRate != null, "learningRate");
+        addIf(given, batchSize != null, "batchSize");
+        addIf(given, patience != null, "patience");
+        addIf(given, optimizer != null && !optimizer.strip().equalsIgnoreCase("adamw"), "optimizer"); // adamw is the default
+        addIf(given, momentum != null, "momentum");
+        return given;
+    }
+
+    private static void addIf(List<String> names, boolean given, String argument) {
+        if (given) {
+            names.add(Arguments.name(argument));
+        }
     }
 
     /** Text fine-tuning's settings (LoRA and adapters too). */
@@ -597,7 +641,7 @@ public final class TrainingRequest {
     public FeatureExtractionConfig imageFeatureExtractionConfig() {
         FeatureExtractionConfig fe = FeatureExtractionConfig.defaults();
         return fe.withTraining(imageTrainConfig(fe.training())).withHiddenUnits(hidden).withDropout(dropout)
-                .withOptimizer(optimizer(fe.optimizer())).withThreads(imageThreads());
+                .withOptimizer(optimizer(fe.optimizer())).withThreads(imageThreads()).withClosedFormHead(closedFormHead());
     }
 
     /** The CNN recipe ({@link ImageTransfer#cnnDefaults()}) with the settings given; what was not given keeps the recipe's. */
