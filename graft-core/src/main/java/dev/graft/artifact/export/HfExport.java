@@ -76,11 +76,13 @@ public final class HfExport {
         OwnedDirectory.checkWritable(out, KIND);
         try (TextClassifier model = TextClassifier.load(modelDir)) {
             check(model, modelDir);
-            if (model.peft() != null) {
-                model.mergeLora();
+            boolean lora = model.peft() != null;
+            if (lora) {
+                model.mergeLora(); // into the weights of the encoder the model runs, which is then exported
             }
             HeadArrays head = HeadArrays.of(model.head());
-            SentenceEncoder running = model.backbone().hasOnnx() && model.peft() == null ? null : model.encoder();
+            // a frozen ONNX backbone runs on ONNX Runtime: its weights are read into a DJL module to be written
+            SentenceEncoder running = model.backbone().hasOnnx() && !lora ? null : model.encoder();
             DjlTextEncoder opened = running instanceof DjlTextEncoder ? null : DjlTextEncoder.open(model.backbone(), 32);
             try {
                 BertModel bert = (opened != null ? opened : (DjlTextEncoder) running).model();
