@@ -255,12 +255,7 @@ public final class ImageClassifier implements AutoCloseable {
     public float[][] probabilitiesOfFeatures(float[][] features) {
         Task t = task();
         if (headArrays != null) { // a loaded model: the head runs in Java, so ONNX features never load libtorch
-            float[][] logits = headArrays.logits(features);
-            float[][] out = new float[logits.length][];
-            for (int i = 0; i < logits.length; i++) {
-                out[i] = t.activate(logits[i]);
-            }
-            return out;
+            return headArrays.outputs(features, t::activate);
         }
         return Inference.outputs(head, new DenseBatches(features, new int[features.length]), 256, manager(), t::activate);
     }

@@ -262,12 +262,7 @@ public final class TextClassifier implements AutoCloseable {
     public float[][] probabilitiesOfEmbeddings(float[][] embeddings) {
         Task t = task();
         if (headArrays != null) { // a loaded model: the head runs in Java, so an ONNX encoder never loads libtorch
-            float[][] logits = headArrays.logits(embeddings);
-            float[][] out = new float[logits.length][];
-            for (int i = 0; i < logits.length; i++) {
-                out[i] = t.activate(logits[i]);
-            }
-            return out;
+            return headArrays.outputs(embeddings, t::activate);
         }
         return Inference.outputs(head, new DenseBatches(embeddings, new int[embeddings.length]), BATCH, manager(), t::activate);
     }

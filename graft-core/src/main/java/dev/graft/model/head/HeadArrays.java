@@ -134,6 +134,19 @@ public final class HeadArrays {
         return out;
     }
 
+    /**
+     * Each feature row's raw outputs passed through {@code activate} (a task's activation of one row).
+     *
+     * @throws IllegalArgumentException when a row's width is not the head's input width
+     */
+    public float[][] outputs(float[][] features, java.util.function.UnaryOperator<float[]> activate) {
+        float[][] out = logits(features);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = activate.apply(out[i]);
+        }
+        return out;
+    }
+
     private static float[] linear(float[] x, float[] weight, float[] bias, int units) {
         int in = x.length;
         float[] y = new float[units];
