@@ -50,6 +50,9 @@ final class EvaluateCommand implements Callable<Integer> {
             return ImageEvaluation.evaluate(model, data, options.task == null ? null : options.targets(), json,
                     spec.commandLine().getOut());
         }
+        if (dev.graft.artifact.QuestionAnswerer.isQaModel(model)) {
+            return QaEvaluation.evaluate(model, data, options.format, json, quiet, spec.commandLine().getOut());
+        }
         if (dev.graft.artifact.TokenClassifier.isTokenModel(model)) {
             return TokenEvaluation.evaluate(model, data, options.format, json, quiet, spec.commandLine().getOut());
         }

@@ -66,6 +66,11 @@ final class PredictCommand implements Callable<Integer> {
                 return ImageEvaluation.predict(model, in, inputName(), json, spec.commandLine().getOut());
             }
         }
+        if (dev.graft.artifact.QuestionAnswerer.isQaModel(model)) {
+            try (BoundedLineReader in = open()) {
+                return QaEvaluation.predict(model, in, inputName(), spec.commandLine().getOut()); // {question, context} lines
+            }
+        }
         if (dev.graft.artifact.TokenClassifier.isTokenModel(model)) {
             try (BoundedLineReader in = open()) {
                 return TokenEvaluation.predict(model, in, inputName(), spec.commandLine().getOut());

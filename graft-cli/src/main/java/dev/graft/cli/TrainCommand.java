@@ -92,9 +92,15 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrackingOptionsMixin tracking;
 
+    @Mixin
+    QaOptions qa;
+
     @Override
     public Integer call() throws Exception {
         options.checkDevice(System.err);
+        if (QaTraining.requested(options)) {
+            return new QaTraining(this, qa).run(); // questions with contexts (SQuAD JSON, JSON Lines): extractive QA
+        }
         if (TokenTraining.requested(options)) {
             return new TokenTraining(this).run(); // tagged sentences (CoNLL, JSON Lines): named-entity recognition
         }
