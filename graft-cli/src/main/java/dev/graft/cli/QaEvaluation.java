@@ -125,7 +125,11 @@ final class QaEvaluation {
                 o.put("id", ids.get(i));
             }
             o.put("answer", a.text());
-            o.put("score", a.score());
+            if (Double.isNaN(a.score())) {
+                o.putNull("score"); // no valid span and a model that never answers "no answer"
+            } else {
+                o.put("score", a.score());
+            }
             if (a.none()) {
                 o.putNull("start");
                 o.putNull("end");
