@@ -84,8 +84,9 @@ final class QaEvaluation {
                 }
                 String question = text(n, "question", where);
                 String context = text(n, "context", where);
-                if (question.isBlank()) {
-                    throw new DataException(where + ": the question is empty. Give a question to answer.");
+                if (question.isBlank() || context.isBlank()) {
+                    throw new DataException(where + ": the " + (question.isBlank() ? "question" : "context") + " is empty."
+                            + " Give a question and the context to find its answer in.");
                 }
                 ids.add(n.has("id") ? n.get("id").asText() : null);
                 questions.add(new SquadQuestion("line-" + in.lineNumber(), "", context, question, List.of(), false));
