@@ -90,6 +90,9 @@ class CliQaTest {
         CliHarness.Result b = CliHarness.run("predict", "--model", model.toString(), "--input", bad.toString());
         assertTrue(b.code() != 0, b.toString());
         assertTrue(b.err().contains("line 2") && b.err().contains("context"), b.err());
+        Path empty = Files.writeString(dir.resolve("empty.jsonl"), "{\"question\": \"Who?\", \"context\": \" \"}\n");
+        CliHarness.Result c = CliHarness.run("predict", "--model", model.toString(), "--input", empty.toString());
+        assertTrue(c.code() != 0 && c.err().contains("line 1: the context is empty"), c.toString());
     }
 
     @Test
