@@ -23,10 +23,11 @@ final class DataOptionsMixin {
             description = "Column holding the label: a header name or 0-based index (default: the first of label, labels, class, category, target, y, sentiment).")
     String labelColumn;
 
-    @Option(names = "--task", paramLabel = "classification|multi-label|regression|ner",
+    @Option(names = "--task", paramLabel = "classification|multi-label|regression|ner|qa",
             description = "What the label column holds: one class per row (classification, the default), a list of labels"
                     + " (multi-label: a sigmoid per label, thresholds tuned on validation) or a number (regression);"
-                    + " ner (token-classification): the data are tagged sentences, CoNLL columns or JSON Lines, one tag per word.")
+                    + " ner (token-classification): the data are tagged sentences, CoNLL columns or JSON Lines, one tag per word;"
+                    + " qa (question-answering): SQuAD v1.1/v2.0 JSON or JSON Lines of question, context and answers.")
     String task;
 
     @Option(names = "--label-separator", paramLabel = "SEP",
@@ -38,9 +39,9 @@ final class DataOptionsMixin {
                     + " (as GoEmotions does). Default: labels as written.")
     java.nio.file.Path labelNames;
 
-    @Option(names = "--format", paramLabel = "csv|tsv|jsonl|conll",
+    @Option(names = "--format", paramLabel = "csv|tsv|jsonl|conll|squad",
             description = "File format (default: from the extension; .txt is read as TSV). With --task ner: conll or jsonl"
-                    + " (default: from the extension and the first line).")
+                    + " (default: from the extension and the first line); with --task qa: squad or jsonl (default: from the first line).")
     String format;
 
     @Option(names = "--quote", paramLabel = "double|none",
@@ -101,6 +102,8 @@ final class DataOptionsMixin {
                     labelNames == null ? null : TargetFormat.readLabelNames(labelNames));
             case TOKEN_CLASSIFICATION -> throw new IllegalArgumentException("--task " + task + " reads tagged sentences"
                     + " (graft train and graft evaluate with a token-classification model), not a label column.");
+            case QUESTION_ANSWERING -> throw new IllegalArgumentException("--task " + task + " reads questions with"
+                    + " contexts (SQuAD JSON or JSON Lines), not a label column.");
         };
     }
 }

@@ -40,6 +40,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (dev.graft.artifact.QuestionAnswerer.isQaModel(model)) {
+            return QaEvaluation.evaluate(model, data, options.format, json, quiet, spec.commandLine().getOut());
+        }
         if (dev.graft.artifact.TokenClassifier.isTokenModel(model)) {
             return TokenEvaluation.evaluate(model, data, options.format, json, quiet, spec.commandLine().getOut());
         }

@@ -104,6 +104,11 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--top-k, --threshold and the column options apply to a .csv, .tsv or .jsonl"
                     + " --input predicted into --output.");
         }
+        if (dev.graft.artifact.QuestionAnswerer.isQaModel(model)) {
+            try (BoundedLineReader in = open()) {
+                return QaEvaluation.predict(model, in, inputName(), spec.commandLine().getOut()); // {question, context} lines
+            }
+        }
         // The input is opened first so that a wrong path fails before the model is loaded.
         try (BoundedLineReader in = open(); GraftModel m = GraftModel.load(model)) {
             PrintWriter out = spec.commandLine().getOut();

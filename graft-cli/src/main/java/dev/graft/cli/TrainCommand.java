@@ -80,9 +80,16 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrackingOptionsMixin tracking;
 
+    @Mixin
+    QaOptions qa;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        if (QaTraining.requested(options)) {
+            options.checkDevice(err);
+            return new QaTraining(this, qa).run(); // questions with contexts (SQuAD JSON, JSON Lines): extractive QA
+        }
         if (TokenTraining.requested(options)) {
             options.checkDevice(err);
             return new TokenTraining(this).run(); // tagged sentences (CoNLL, JSON Lines): named-entity recognition

@@ -136,7 +136,7 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
             try {
                 TaskKind.parse(String.valueOf(taskSettings.kind()));
             } catch (IllegalArgumentException e) {
-                require(file, false, "'task_settings.kind' (classification, multi-label, regression or token-classification)");
+                require(file, false, "'task_settings.kind' (classification, multi-label, regression, token-classification or question-answering)");
             }
         }
         require(file, backbone != null, "'backbone'");

@@ -471,6 +471,10 @@ public final class TextClassifier implements GraftModel {
                 throw new IllegalArgumentException(dir + " holds a " + m.task() + " model, which tags the words of a text"
                         + " rather than classifying it: load it with TokenClassifier.load.");
             }
+            if (m.taskKind() == TaskKind.QUESTION_ANSWERING) {
+                throw new IllegalArgumentException(dir + " holds a " + m.task() + " model, which finds answers in a context"
+                        + " rather than classifying a text: load it with QuestionAnswerer.load.");
+            }
             Path bbDir = ModelDirectory.resolveInside(dir, m.backbone().directory());
             String trainedOn = m.backbone().sha256();
             if (trainedOn == null || trainedOn.isBlank()) {

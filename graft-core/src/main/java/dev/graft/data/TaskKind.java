@@ -18,7 +18,12 @@ public enum TaskKind {
      * One tag per word of a sentence (named-entity recognition): a softmax over the tags at every token, read back as
      * entities. Its data are tagged sentences ({@code data.tokens}), not rows with a label column.
      */
-    TOKEN_CLASSIFICATION("token-classification");
+    TOKEN_CLASSIFICATION("token-classification"),
+    /**
+     * Extractive question answering: a start and an end score at every token of question-first windows, read back as
+     * a span of the context (or no answer). Its data are questions with contexts ({@code data.qa}), not rows.
+     */
+    QUESTION_ANSWERING("question-answering");
 
     private final String key;
 
@@ -28,7 +33,7 @@ public enum TaskKind {
 
     /**
      * The name in manifests, provenance and arguments: {@code classification}, {@code multi-label}, {@code regression},
-     * {@code token-classification}.
+     * {@code token-classification}, {@code question-answering}.
      */
     public String key() {
         return key;
@@ -36,7 +41,7 @@ public enum TaskKind {
 
     /**
      * Parses a kind by {@link #key()} (case-insensitive; {@code multilabel}, {@code multi_label} and
-     * {@code single-label} are accepted too, and {@code ner} for token classification).
+     * {@code single-label} are accepted too, {@code ner} for token classification and {@code qa} for question answering).
      *
      * @throws IllegalArgumentException naming the accepted values
      */
@@ -47,8 +52,9 @@ public enum TaskKind {
             case "multi-label", "multilabel" -> MULTI_LABEL;
             case "regression", "regress" -> REGRESSION;
             case "token-classification", "ner" -> TOKEN_CLASSIFICATION;
+            case "question-answering", "qa" -> QUESTION_ANSWERING;
             default -> throw new IllegalArgumentException("Unknown task '" + s
-                    + "'; use classification, multi-label, regression or token-classification (ner).");
+                    + "'; use classification, multi-label, regression, token-classification (ner) or question-answering (qa).");
         };
     }
 }

@@ -36,11 +36,58 @@ public final class SquadMetrics {
      * @param missing  ids of questions without a prediction, scored 0
      */
     public record Scores(double exact, double f1, int total, double hasAnsExact, double hasAnsF1, int hasAnsTotal,
-                         double noAnsExact, int noAnsTotal, List<String> missing) {
+                         double noAnsExact, int noAnsTotal, List<String> missing) implements TaskMetrics {
+
+        /** The name of exact match in {@link #values()} (the figure a training run may monitor). */
+        public static final String EXACT = "squad_exact";
+        /** The name of F1 in {@link #values()} (the default figure to monitor). */
+        public static final String F1 = "squad_f1";
 
         /** Copies the list. */
         public Scores {
             missing = List.copyOf(missing);
+        }
+
+        /** {@code squad_exact} and {@code squad_f1}, and the HasAns / NoAns figures where there are such questions. */
+        @Override
+        public Map<String, Double> values() {
+            Map<String, Double> m = new java.util.LinkedHashMap<>();
+            m.put(EXACT, exact);
+            m.put(F1, f1);
+            if (noAnsTotal > 0) {
+                m.put("has_ans_exact", hasAnsExact);
+                m.put("has_ans_f1", hasAnsF1);
+                m.put("no_ans_exact", noAnsExact);
+            }
+            return m;
+        }
+
+        /** The official script's keys: {@code exact}, {@code f1}, {@code total}, {@code HasAns_*}, {@code NoAns_*}. */
+        @Override
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("exact", exact);
+            m.put("f1", f1);
+            m.put("total", total);
+            if (hasAnsTotal > 0) {
+                m.put("HasAns_exact", hasAnsExact);
+                m.put("HasAns_f1", hasAnsF1);
+                m.put("HasAns_total", hasAnsTotal);
+            }
+            if (noAnsTotal > 0) {
+                m.put("NoAns_exact", noAnsExact);
+                m.put("NoAns_f1", noAnsExact);
+                m.put("NoAns_total", noAnsTotal);
+            }
+            if (!missing.isEmpty()) {
+                m.put("missing", missing.size());
+            }
+            return m;
+        }
+
+        @Override
+        public long n() {
+            return total;
         }
     }
 

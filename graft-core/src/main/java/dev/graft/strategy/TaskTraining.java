@@ -23,7 +23,7 @@ final class TaskTraining {
     /**
      * {@code config} with a monitor the task measures: a regression has no accuracy or F1 (its default, the validation
      * loss, takes their place), and a multi-label task's accuracy is its subset accuracy; a token task monitors
-     * its entity micro-F1 where the classification default (macro-F1) was asked, and token accuracy for accuracy.
+     * its entity micro-F1 where the classification default (macro-F1) was asked, and token accuracy for accuracy; question answering monitors SQuAD F1 for either.
      */
     static TrainConfig config(TrainConfig config, Task task) {
         Monitor m = config.monitor();
@@ -37,6 +37,9 @@ final class TaskTraining {
         if (ranking && task.kind() == TaskKind.CLASSIFICATION && task.outputWidth() != 2) {
             throw new IllegalArgumentException("monitor " + m.key() + " scores the positive class of a two-class task, but this"
                     + " task has " + task.outputWidth() + " classes; monitor macro_f1, accuracy or loss instead");
+        }
+        if (task.kind() == TaskKind.QUESTION_ANSWERING && (m == Monitor.MACRO_F1 || m == Monitor.ACCURACY)) {
+            return config.withMonitor(Monitor.parse(task.defaultMonitor())); // SQuAD F1
         }
         if (task.kind() == TaskKind.TOKEN_CLASSIFICATION && m == Monitor.MACRO_F1) {
             return config.withMonitor(Monitor.parse(task.defaultMonitor())); // the entity micro-F1, as seqeval reports it

@@ -1,5 +1,7 @@
 package dev.graft.task;
 
+import dev.graft.data.qa.QaFeature;
+import dev.graft.data.qa.SquadQuestion;
 import dev.graft.data.tokens.EncodedSentence;
 import dev.graft.data.tokens.Tag;
 import dev.graft.data.tokens.TokenFeature;
@@ -8,9 +10,10 @@ import java.util.List;
 
 /**
  * The gold targets of a data set, encoded for training and scoring: one of {@link Classes}, {@link LabelSets},
- * {@link Values} or {@link Tokens}, matching the task that encoded them.
+ * {@link Values}, {@link Tokens} or {@link Spans}, matching the task that encoded them.
  */
-public sealed interface Targets permits Targets.Classes, Targets.LabelSets, Targets.Values, Targets.Tokens {
+public sealed interface Targets permits Targets.Classes, Targets.LabelSets, Targets.Values, Targets.Tokens,
+        Targets.Spans {
 
     /** Number of examples. */
     int size();
@@ -89,6 +92,67 @@ public sealed interface Targets permits Targets.Classes, Targets.LabelSets, Targ
             List<TokenFeature> windows = new ArrayList<>();
             sentences.forEach(s -> windows.addAll(s.features()));
             return new Tokens(windows, sentences, gold);
+        }
+
+        @Override
+        public int size() {
+            return windows.size();
+        }
+    }
+
+    /**
+     * Answer spans of questions (extractive question answering): the examples are the questions' windows, question by
+     * question, each with the positions of its answer's first and last token (the first special token when the window
+     * does not hold the answer); the questions map window scores back to one answer each and are scored on their gold
+     * answers.
+     *
+     * @param windows   every window of every question, question by question, in window order
+     * @param questions the questions the windows were cut from (their answers are empty when unknown or unanswerable)
+     * @param first     for each question, the index in {@code windows} of its first window
+     */
+    record Spans(List<QaFeature> windows, List<SquadQuestion> questions, int[] first) implements Targets {
+
+        /** Copies the lists and checks that the windows are the questions', in order. */
+        public Spans {
+            windows = List.copyOf(windows);
+            questions = List.copyOf(questions);
+            first = first.clone();
+            if (first.length != questions.size()) {
+                throw new IllegalArgumentException(questions.size() + " questions but " + first.length + " first windows");
+            }
+            for (int q = 0; q < questions.size(); q++) {
+                int end = q + 1 < first.length ? first[q + 1] : windows.size();
+                if (end <= first[q]) {
+                    throw new IllegalArgumentException("question " + q + " has no window");
+                }
+                for (int w = first[q]; w < end; w++) {
+                    if (windows.get(w).question() != q) {
+                        throw new IllegalArgumentException("window " + w + " belongs to question " + windows.get(w).question()
+                                + ", not " + q);
+                    }
+                }
+            }
+        }
+
+        /** The windows of each question, in question order ({@link QaFeature#question()} indexes {@code questions}). */
+        public static Spans of(List<SquadQuestion> questions, List<List<QaFeature>> windowsPerQuestion) {
+            List<QaFeature> windows = new ArrayList<>();
+            int[] first = new int[questions.size()];
+            for (int q = 0; q < questions.size(); q++) {
+                first[q] = windows.size();
+                windows.addAll(windowsPerQuestion.get(q));
+            }
+            return new Spans(windows, questions, first);
+        }
+
+        /** The windows of question {@code q}. */
+        public List<QaFeature> windowsOf(int q) {
+            return windows.subList(first[q], q + 1 < first.length ? first[q + 1] : windows.size());
+        }
+
+        /** The index in {@code windows} of question {@code q}'s first window. */
+        public int firstWindow(int q) {
+            return first[q];
         }
 
         @Override

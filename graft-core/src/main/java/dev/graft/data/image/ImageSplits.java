@@ -69,7 +69,8 @@ public record ImageSplits(ImageDataset train, ImageDataset val, Optional<ImageDa
             case CLASSIFICATION -> LabelMap.of(train.classes());
             case MULTI_LABEL -> LabelMap.ofOrdered(train.targets().labelVocabulary(train.targetColumn()));
             case REGRESSION -> throw new DataException(train.source() + " has numeric targets (regression), not labels.");
-            case TOKEN_CLASSIFICATION -> throw new DataException(train.source() + " holds images, which have no token tags.");
+            case TOKEN_CLASSIFICATION, QUESTION_ANSWERING -> throw new DataException(train.source() + " holds images, which"
+                    + " have no token tags or answer spans.");
         };
     }
 
