@@ -1,0 +1,336 @@
+package dev.graft.artifact.export;
+
+import dev.graft.artifact.Json;
+import dev.graft.artifact.ModelDirectory;
+import dev.graft.artifact.TextClassifier;
+import dev.graft.artifact.Versions;
+import dev.graft.data.TaskKind;
+import dev.graft.data.TextDataset;
+import dev.graft.data.TextExample;
+import dev.graft.model.ModelFileLimits;
+import dev.graft.model.peft.PeftMethod;
+import dev.graft.model.text.DjlTextEncoder;
+import dev.graft.model.text.OnnxTextEncoder;
+import dev.graft.model.text.PairEncoding;
+import dev.graft.model.text.SentenceEncoder;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.task.Task;
+import dev.graft.task.Tasks;
+import dev.graft.tensor.io.AtomicFiles;
+import dev.graft.tensor.io.OnExisting;
+import dev.graft.tensor.onnx.OnnxDataType;
+import dev.graft.tensor.onnx.OnnxGraphBuilder;
+import dev.graft.tensor.onnx.OnnxInt8Quantizer;
+import dev.graft.tensor.onnx.OnnxModelFile;
+import dev.graft.tensor.onnx.OnnxModelInfo;
+import dev.graft.util.Arguments;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes a trained text model as one ONNX graph: encoder, pooling, head and the task's activation, with inputs
+ * {@code input_ids}, {@code attention_mask} (and {@code token_type_ids}), int64 {@code [batch, sequence]}, and one
+ * output, the task's: {@code probabilities} (classification), {@code scores} (multi-label) or {@code value}
+ * (regression). The tokenizer is written beside it ({@code NAME.tokenizer.json}); labels, task settings (thresholds,
+ * target scale) and preprocessing are in the graph's {@code metadata_props} (keys {@code graft.*}).
+ *
+ * <p>Where the graph comes from: a head on a frozen encoder that has an ONNX graph (the bundled MiniLM, imported
+ * models) reuses that graph as it is and appends pooling and head; a fine-tuned encoder, a LoRA model (merged first)
+ * or an encoder without an ONNX graph is written from the BERT module's weights ({@link BertOnnxGraph}, opset 17).
+ *
+ * <p>Before anything is written the graph is run by ONNX Runtime on probe texts and compared with the model's own
+ * outputs; an export that does not reproduce them within {@value #MAX_EXPORT_DIFFERENCE} is refused. With int8
+ * quantisation ({@link OnnxInt8Quantizer}) the fp32 and int8 graphs are scored on evaluation data and the int8 graph
+ * is refused when its figure drops by more than the allowed amount, unless the caller accepts the drop.
+ */
+public final class OnnxExport {
+
+    /** The largest |Δ| between the exported graph's outputs and the model's own on the probe texts. */
+    public static final double MAX_EXPORT_DIFFERENCE = 1e-3;
+    /** Metadata key marking a file written by Graft's export. */
+    public static final String MARKER = "graft.export";
+
+    static final List<String> PROBES = List.of("This was a wonderful experience and I would do it again.",
+            "Terrible. It broke after two days and support never answered.", "ok", "The package arrived on Tuesday.",
+            "I am not sure whether I like it or not, the first chapters are slow but the ending is great.",
+            "Refund my payment please, the invoice is wrong!", "The app crashes every time I open the settings page.");
+
+    private OnnxExport() {
+    }
+
+    /**
+     * How to export.
+     *
+     * @param int8             quantise the weight matrices to int8 ({@link OnnxInt8Quantizer})
+     * @param evaluation       labelled data (read as the model's task writes targets) on which the int8 graph is scored
+     *                         against the fp32 one; required with {@code int8}
+     * @param maxAccuracyDrop  the largest drop of the figure ({@code accuracy}, else the task's monitor) accepted
+     * @param allowAccuracyDrop write the int8 graph even when the drop is larger (the result says so)
+     */
+    public record Options(boolean int8, TextDataset evaluation, double maxAccuracyDrop, boolean allowAccuracyDrop) {
+
+        /** A plain fp32 export. */
+        public static Options fp32() {
+            return new Options(false, null, 0, false);
+        }
+    }
+
+    /**
+     * The int8 graph's figures against the fp32 graph's.
+     *
+     * @param matmuls      MatMul nodes quantised
+     * @param weightBytesBefore bytes of those float32 weights
+     * @param weightBytesAfter  bytes of their int8 values and scales
+     * @param metric       the figure compared ({@code accuracy}, or the task's monitor)
+     * @param fp32         its value with the fp32 graph
+     * @param int8         its value with the int8 graph
+     * @param examples     examples scored
+     * @param maxOutputDifference largest |Δ| between the fp32 and int8 graphs' outputs on those examples
+     * @param accepted     false when the drop exceeded the limit and was accepted only because the caller allowed it
+     */
+    public record Quantization(int matmuls, long weightBytesBefore, long weightBytesAfter, String metric, double fp32, double int8,
+                               int examples, double maxOutputDifference, boolean accepted) {
+
+        /** The figure's drop, {@code fp32 − int8} (negative: int8 scored better); for error figures the reverse. */
+        public double drop() {
+            return lowerIsBetter(metric) ? int8 - fp32 : fp32 - int8;
+        }
+    }
+
+    /**
+     * What an export wrote.
+     *
+     * @param file          the ONNX file
+     * @param tokenizer     the tokenizer written beside it
+     * @param replaced      whether an earlier export at {@code file} was replaced
+     * @param graphSource   {@code imported encoder graph} or {@code written from the BERT module}
+     * @param maxDifference largest |Δ| between the fp32 graph's outputs (ONNX Runtime) and the model's own, on the probes
+     * @param probes        probe texts compared
+     * @param quantization  the int8 figures, or {@code null} for an fp32 export
+     * @param bytes         size of the ONNX file
+     */
+    public record Result(Path file, Path tokenizer, boolean replaced, String graphSource, double maxDifference, int probes,
+                         Quantization quantization, long bytes) {
+    }
+
+    /**
+     * Exports the model in {@code modelDir} to {@code out} (a {@code .onnx} file).
+     *
+     * @throws IllegalArgumentException for a model or options that cannot be exported, an {@code out} Graft did not write,
+     *                                  or an int8 graph whose figure drops too far; nothing is written then
+     */
+    public static Result export(Path modelDir, Path out, Options options) {
+        String fileName = out.getFileName() == null ? "" : out.getFileName().toString();
+        if (!fileName.toLowerCase(Locale.ROOT).endsWith(".onnx") || fileName.length() <= ".onnx".length()) {
+            throw new IllegalArgumentException(Arguments.name("output") + " must name a .onnx file, got " + out);
+        }
+        Path tokenizerOut = out.resolveSibling(fileName.substring(0, fileName.length() - ".onnx".length()) + ".tokenizer.json");
+        boolean replacing = checkWritable(out, tokenizerOut);
+        if (options.int8() && options.evaluation() == null) {
+            throw new IllegalArgumentException("int8 quantisation is checked on labelled data: give " + Arguments.name("data")
+                    + " (the model's validation or test set) so the accuracy change can be measured.");
+        }
+        if (!ModelDirectory.isModel(modelDir)) {
+            throw new IllegalArgumentException(modelDir + " is not a Graft model directory (no " + ModelDirectory.MANIFEST
+                    + "). Pass the --out directory of `graft train`.");
+        }
+        try (TextClassifier model = TextClassifier.load(modelDir)) {
+            Task task = model.task();
+            if (!HeadOnnxGraph.exportable(task.kind())) {
+                throw new IllegalArgumentException(modelDir + " is a " + task.kind().key() + " model; ONNX export covers"
+                        + " classification, multi-label and regression models.");
+            }
+            if (model.pairEncoding() == PairEncoding.SEPARATE) {
+                throw new IllegalArgumentException(modelDir + " reads text pairs as two separate sentence vectors combined as"
+                        + " [u, v, |u-v|, u*v]; exporting that two-pass graph is not supported. Train the pair model with"
+                        + " fine-tuning (a cross-encoder, one sequence per pair), which exports.");
+            }
+            if (model.peft() != null) {
+                if (model.peft().spec().method() != PeftMethod.LORA) {
+                    throw new IllegalArgumentException(modelDir + " was trained with bottleneck adapters, which add layers the"
+                            + " exported BERT graph does not have; ONNX export covers feature extraction, fine-tuning and LoRA models.");
+                }
+                model.mergeLora();
+            }
+            TextModelSpec spec = model.backbone();
+            OnnxGraphBuilder g;
+            byte[] graph;
+            String source;
+            SentenceEncoder encoder = model.encoder();
+            if (encoder instanceof OnnxTextEncoder) {
+                OnnxModelFile base = OnnxModelFile.read(spec.onnxFile());
+                long opset = OnnxModelInfo.of(base.bytes()).opset();
+                if (opset < 9) {
+                    throw new IllegalArgumentException("the encoder graph " + spec.onnxFile() + " declares opset " + opset
+                            + "; exporting needs opset 9 or later.");
+                }
+                g = new OnnxGraphBuilder("graft", (int) opset);
+                String pooled = HeadOnnxGraph.pool(g, base.graph().outputs().get(0), "attention_mask", spec.pooling());
+                HeadOnnxGraph.append(g, pooled, model.head(), task);
+                metadata(g, model, tokenizerOut, modelDir);
+                graph = g.extend(base.bytes());
+                source = "imported encoder graph";
+            } else if (encoder instanceof DjlTextEncoder djl) {
+                g = new OnnxGraphBuilder("graft", BertOnnxGraph.OPSET);
+                String ids = g.input("input_ids", OnnxDataType.INT64, "batch", "sequence");
+                String mask = g.input("attention_mask", OnnxDataType.INT64, "batch", "sequence");
+                String types = g.input("token_type_ids", OnnxDataType.INT64, "batch", "sequence");
+                String hidden = BertOnnxGraph.append(g, djl.model(), ids, mask, types);
+                HeadOnnxGraph.append(g, HeadOnnxGraph.pool(g, hidden, mask, spec.pooling()), model.head(), task);
+                metadata(g, model, tokenizerOut, modelDir);
+                graph = g.toModel();
+                source = "written from the BERT module";
+            } else {
+                throw new IllegalArgumentException("the encoder of " + modelDir + " (" + encoder.getClass().getSimpleName()
+                        + ") cannot be exported");
+            }
+            int threads = Runtime.getRuntime().availableProcessors();
+            double maxDiff;
+            try (ExportedTextModel exported = ExportedTextModel.open(graph, spec.tokenizerFile(), spec.maxLength(), threads)) {
+                maxDiff = maxDifference(probe(model), probe(exported, model.pairEncoding() != null));
+            }
+            if (!(maxDiff <= MAX_EXPORT_DIFFERENCE)) {
+                throw new IllegalStateException(String.format(Locale.ROOT, "the exported graph's outputs differ from the model's by"
+                        + " up to %.3g on the probe texts (more than %.0e); nothing was written. This is a bug in the export.",
+                        maxDiff, MAX_EXPORT_DIFFERENCE));
+            }
+            Quantization quantization = null;
+            if (options.int8()) {
+                OnnxInt8Quantizer.Result q = OnnxInt8Quantizer.quantize(graph);
+                quantization = compare(graph, q, spec, task, options, threads, model.pairEncoding() != null);
+                graph = q.model();
+            }
+            byte[] written = graph;
+            AtomicFiles.writeAtomically(tokenizerOut, replacing || Files.exists(tokenizerOut) ? OnExisting.REPLACE : OnExisting.FAIL,
+                    os -> Files.copy(spec.tokenizerFile(), os));
+            AtomicFiles.writeAtomically(out, replacing ? OnExisting.REPLACE : OnExisting.FAIL, os -> os.write(written));
+            return new Result(out, tokenizerOut, replacing, source, maxDiff, PROBES.size(), quantization, written.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot export " + modelDir + " to " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether {@code out} is an earlier export (to be replaced); refuses a file Graft did not write there, and a
+     * tokenizer file beside it that is not part of an earlier export.
+     */
+    private static boolean checkWritable(Path out, Path tokenizerOut) {
+        boolean replacing = false;
+        if (Files.exists(out)) {
+            replacing = isExport(out);
+            if (!replacing) {
+                throw new IllegalArgumentException(out + " exists and was not written by graft export; Graft does not overwrite"
+                        + " it. Choose another " + Arguments.name("output") + ".");
+            }
+        }
+        if (Files.exists(tokenizerOut) && !replacing) {
+            throw new IllegalArgumentException(tokenizerOut + " exists and does not belong to an earlier export at " + out
+                    + "; Graft does not overwrite it. Choose another " + Arguments.name("output") + ".");
+        }
+        return replacing;
+    }
+
+    /** Whether {@code file} is an ONNX file written by this export (its metadata holds {@value #MARKER}). */
+    public static boolean isExport(Path file) {
+        try {
+            return Files.isRegularFile(file) && OnnxModelInfo.of(OnnxModelFile.read(file).bytes()).metadata().containsKey(MARKER);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void metadata(OnnxGraphBuilder g, TextClassifier model, Path tokenizerOut, Path modelDir) throws IOException {
+        Task task = model.task();
+        TextModelSpec spec = model.backbone();
+        g.metadata(MARKER, "graft " + Versions.graft());
+        g.metadata("graft.task", task.kind().key());
+        g.metadata("graft.output", HeadOnnxGraph.outputName(task));
+        g.metadata("graft.labels", Json.MAPPER.writeValueAsString(task.outputNames()));
+        g.metadata("graft.task_settings", Json.MAPPER.writeValueAsString(task.settings()));
+        Map<String, Object> pre = new LinkedHashMap<>();
+        pre.put("tokenizer", tokenizerOut.getFileName().toString());
+        pre.put("max_length", spec.maxLength());
+        pre.put("pooling", spec.pooling().name().toLowerCase(Locale.ROOT));
+        pre.put("lowercase", ModelFileLimits.readJson(spec.tokenizerFile()).path("normalizer").path("lowercase").asBoolean(false));
+        pre.put("input", model.pairEncoding() == null ? "text" : "text-pair (one sequence: [CLS] a [SEP] b [SEP], token types 0/1)");
+        pre.put("padding", "right, attention_mask 0 on padding");
+        g.metadata("graft.preprocessing", Json.MAPPER.writeValueAsString(pre));
+        g.metadata("graft.backbone", spec.id());
+        g.metadata("graft.strategy", model.strategy());
+        g.metadata("graft.source_model", modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString());
+    }
+
+    private static float[][] probe(TextClassifier model) {
+        return model.pairEncoding() == null ? model.probabilities(PROBES) : model.probabilities(PROBES, shifted(PROBES));
+    }
+
+    private static float[][] probe(ExportedTextModel exported, boolean pairs) {
+        return pairs ? exported.outputs(PROBES, shifted(PROBES)) : exported.outputs(PROBES);
+    }
+
+    private static List<String> shifted(List<String> texts) {
+        List<String> next = new ArrayList<>(texts.subList(1, texts.size()));
+        next.add(texts.get(0));
+        return next;
+    }
+
+    /** Largest |a − b| over all cells. */
+    public static double maxDifference(float[][] a, float[][] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int k = 0; k < a[i].length; k++) {
+                max = Math.max(max, Math.abs((double) a[i][k] - b[i][k]));
+            }
+        }
+        return max;
+    }
+
+    private static Quantization compare(byte[] fp32Graph, OnnxInt8Quantizer.Result q, TextModelSpec spec, Task task, Options options,
+                                        int threads, boolean pairs) {
+        TextDataset data = options.evaluation();
+        if (data.hasPairs() != pairs) {
+            throw new IllegalArgumentException(data.source().displayName() + " holds " + (data.hasPairs() ? "text pairs" : "single texts")
+                    + ", but this model reads " + (pairs ? "text pairs" : "single texts") + ".");
+        }
+        var gold = Tasks.targets(task, data);
+        List<String> first = data.examples().stream().map(TextExample::text).toList();
+        List<String> second = pairs ? data.examples().stream().map(TextExample::textPair).toList() : null;
+        float[][] before;
+        float[][] after;
+        try (ExportedTextModel fp32 = ExportedTextModel.open(fp32Graph, spec.tokenizerFile(), spec.maxLength(), threads)) {
+            before = pairs ? fp32.outputs(first, second) : fp32.outputs(first);
+        }
+        try (ExportedTextModel int8 = ExportedTextModel.open(q.model(), spec.tokenizerFile(), spec.maxLength(), threads)) {
+            after = pairs ? int8.outputs(first, second) : int8.outputs(first);
+        }
+        String metric = task.kind() == TaskKind.CLASSIFICATION ? "accuracy" : task.defaultMonitor();
+        double a = task.score(before, gold).value(metric);
+        double b = task.score(after, gold).value(metric);
+        Quantization result = new Quantization(q.quantised(), q.weightsBefore(), q.weightsAfter(), metric, a, b, data.size(),
+                maxDifference(before, after), true);
+        if (result.drop() > options.maxAccuracyDrop()) {
+            if (!options.allowAccuracyDrop()) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "int8 quantisation lowers %s on %s from %.4f to %.4f"
+                        + " (a drop of %.4f, more than the %.4f allowed by %s); nothing was written. Export without int8, raise %s,"
+                        + " or accept the drop with %s.", metric, data.source().displayName(), a, b, result.drop(),
+                        options.maxAccuracyDrop(), Arguments.name("maxAccuracyDrop"), Arguments.name("maxAccuracyDrop"),
+                        Arguments.name("allowAccuracyDrop")));
+            }
+            return new Quantization(result.matmuls(), result.weightBytesBefore(), result.weightBytesAfter(), metric, a, b, data.size(),
+                    result.maxOutputDifference(), false);
+        }
+        return result;
+    }
+
+    private static boolean lowerIsBetter(String metric) {
+        String m = metric.toLowerCase(Locale.ROOT);
+        return m.contains("mse") || m.contains("mae") || m.contains("loss") || m.contains("error");
+    }
+}
