@@ -1,11 +1,14 @@
 package dev.graft.cli;
 
+import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.LoraMerge;
 import dev.graft.artifact.ModelDirectory;
 import dev.graft.artifact.export.OnnxExport;
 import dev.graft.data.DataOptions;
 import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
+import dev.graft.data.image.ImageDataReader;
+import dev.graft.data.image.ImageDataset;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -58,8 +61,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--quantize", paramLabel = "int8", description = "onnx: quantise the weight matrices to int8 (needs --data).")
     String quantize;
 
-    @Option(names = "--data", paramLabel = "FILE", description = "onnx --quantize int8: labelled data (the model's validation or"
-            + " test set) on which the int8 graph's accuracy is compared with the fp32 graph's.")
+    @Option(names = "--data", paramLabel = "PATH", description = "onnx --quantize int8: labelled data (the model's validation or"
+            + " test set; for an image model a folder of class folders or a CSV of path,label) on which the int8 graph's accuracy is compared with the fp32 graph's.")
     Path data;
 
     @Option(names = "--max-accuracy-drop", paramLabel = "X", defaultValue = "0.01",
@@ -123,7 +126,11 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--data is read only with --quantize int8.");
         }
         TextDataset evaluation = null;
-        if (int8) {
+        ImageDataset images = null;
+        if (int8 && ImageClassifier.isImageModel(model)) {
+            images = ImageDataReader.read(data, ModelDirectory.targetFormat(model)).verify(2, false);
+            images.notices().forEach(System.err::println);
+        } else if (int8) {
             DataOptions read = DataOptions.defaults();
             read = textColumn == null ? read : read.withTextColumn(textColumn);
             read = textPairColumn == null ? read : read.withTextPairColumn(textPairColumn);
@@ -135,10 +142,11 @@ final class ExportCommand implements Callable<Integer> {
             DataOptionsMixin.skippedNote(evaluation).ifPresent(System.err::println);
         }
         System.err.println("Exporting " + model + " to ONNX ...");
-        OnnxExport.Result r = OnnxExport.export(model, out, new OnnxExport.Options(int8, evaluation, maxAccuracyDrop, allowAccuracyDrop));
+        OnnxExport.Result r = OnnxExport.export(model, out, new OnnxExport.Options(int8, evaluation, images, maxAccuracyDrop,
+                allowAccuracyDrop));
         stdout.printf(Locale.ROOT, "%s %s (%.1f MB, %s; tokenizer %s)%n", r.replaced() ? "Replaced" : "Wrote",
-                r.file().toAbsolutePath(), r.bytes() / 1e6, r.graphSource(), r.tokenizer().getFileName());
-        stdout.printf(Locale.ROOT, "ONNX Runtime vs Graft on %d probe texts: max |Δ| %.2e%n", r.probes(), r.maxDifference());
+                r.file().toAbsolutePath(), r.bytes() / 1e6, r.graphSource(), r.tokenizer() == null ? "none: image model" : r.tokenizer().getFileName());
+        stdout.printf(Locale.ROOT, "ONNX Runtime vs Graft on %d probe inputs: max |Δ| %.2e%n", r.probes(), r.maxDifference());
         OnnxExport.Quantization q = r.quantization();
         if (q != null) {
             stdout.printf(Locale.ROOT, "int8: %d MatMul weights quantised (%.1f MB → %.1f MB); %s on %d examples %.4f (fp32) → %.4f (int8),"

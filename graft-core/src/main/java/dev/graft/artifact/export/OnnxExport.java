@@ -1,5 +1,6 @@
 package dev.graft.artifact.export;
 
+import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.Json;
 import dev.graft.artifact.ModelDirectory;
 import dev.graft.artifact.TextClassifier;
@@ -7,6 +8,9 @@ import dev.graft.artifact.Versions;
 import dev.graft.data.TaskKind;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
+import dev.graft.data.image.ImageDataset;
+import dev.graft.data.image.ImageDecoder;
+import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.model.ModelFileLimits;
 import dev.graft.model.peft.PeftMethod;
 import dev.graft.model.text.DjlTextEncoder;
@@ -14,6 +18,8 @@ import dev.graft.model.text.OnnxTextEncoder;
 import dev.graft.model.text.PairEncoding;
 import dev.graft.model.text.SentenceEncoder;
 import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.vision.MobileNetV2;
+import dev.graft.task.Targets;
 import dev.graft.task.Task;
 import dev.graft.task.Tasks;
 import dev.graft.tensor.io.AtomicFiles;
@@ -68,17 +74,19 @@ public final class OnnxExport {
     /**
      * How to export.
      *
-     * @param int8             quantise the weight matrices to int8 ({@link OnnxInt8Quantizer})
-     * @param evaluation       labelled data (read as the model's task writes targets) on which the int8 graph is scored
-     *                         against the fp32 one; required with {@code int8}
-     * @param maxAccuracyDrop  the largest drop of the figure ({@code accuracy}, else the task's monitor) accepted
+     * @param int8              quantise the weight matrices to int8 ({@link OnnxInt8Quantizer})
+     * @param evaluation        labelled texts (read as the model's task writes targets) on which the int8 graph of a text
+     *                          model is scored against the fp32 one
+     * @param imageEvaluation   labelled images, the same for an image model
+     * @param maxAccuracyDrop   the largest drop of the figure ({@code accuracy}, else the task's monitor) accepted
      * @param allowAccuracyDrop write the int8 graph even when the drop is larger (the result says so)
      */
-    public record Options(boolean int8, TextDataset evaluation, double maxAccuracyDrop, boolean allowAccuracyDrop) {
+    public record Options(boolean int8, TextDataset evaluation, ImageDataset imageEvaluation, double maxAccuracyDrop,
+                          boolean allowAccuracyDrop) {
 
         /** A plain fp32 export. */
         public static Options fp32() {
-            return new Options(false, null, 0, false);
+            return new Options(false, null, null, 0, false);
         }
     }
 
@@ -108,16 +116,32 @@ public final class OnnxExport {
      * What an export wrote.
      *
      * @param file          the ONNX file
-     * @param tokenizer     the tokenizer written beside it
+     * @param tokenizer     the tokenizer written beside it, or {@code null} for an image model
      * @param replaced      whether an earlier export at {@code file} was replaced
-     * @param graphSource   {@code imported encoder graph} or {@code written from the BERT module}
+     * @param graphSource   where the graph came from ({@code imported encoder graph}, {@code written from the BERT module}, ...)
      * @param maxDifference largest |Δ| between the fp32 graph's outputs (ONNX Runtime) and the model's own, on the probes
-     * @param probes        probe texts compared
+     * @param probes        probe inputs compared
      * @param quantization  the int8 figures, or {@code null} for an fp32 export
      * @param bytes         size of the ONNX file
      */
     public record Result(Path file, Path tokenizer, boolean replaced, String graphSource, double maxDifference, int probes,
                          Quantization quantization, long bytes) {
+    }
+
+    /** A graph built from a model, checked against it, and how to score any graph of it on the evaluation data. */
+    private record Built(byte[] graph, String source, double maxDifference, int probes, Evaluator evaluator) {
+    }
+
+    /** Scores graphs of one model on labelled data. */
+    private interface Evaluator {
+        /** The graph's outputs on the evaluation data. */
+        float[][] outputs(byte[] graph);
+
+        /** The gold targets of the evaluation data. */
+        Targets gold();
+
+        /** The evaluation data's name. */
+        String name();
     }
 
     /**
@@ -131,18 +155,54 @@ public final class OnnxExport {
         if (!fileName.toLowerCase(Locale.ROOT).endsWith(".onnx") || fileName.length() <= ".onnx".length()) {
             throw new IllegalArgumentException(Arguments.name("output") + " must name a .onnx file, got " + out);
         }
-        Path tokenizerOut = out.resolveSibling(fileName.substring(0, fileName.length() - ".onnx".length()) + ".tokenizer.json");
-        boolean replacing = checkWritable(out, tokenizerOut);
-        if (options.int8() && options.evaluation() == null) {
-            throw new IllegalArgumentException("int8 quantisation is checked on labelled data: give " + Arguments.name("data")
-                    + " (the model's validation or test set) so the accuracy change can be measured.");
-        }
         if (!ModelDirectory.isModel(modelDir)) {
             throw new IllegalArgumentException(modelDir + " is not a Graft model directory (no " + ModelDirectory.MANIFEST
                     + "). Pass the --out directory of `graft train`.");
         }
+        boolean image = ImageClassifier.isImageModel(modelDir);
+        Path tokenizerOut = image ? null
+                : out.resolveSibling(fileName.substring(0, fileName.length() - ".onnx".length()) + ".tokenizer.json");
+        boolean replacing = checkWritable(out, tokenizerOut);
+        if (options.int8() && (image ? options.imageEvaluation() == null : options.evaluation() == null)) {
+            throw new IllegalArgumentException("int8 quantisation is checked on labelled data: give " + Arguments.name("data")
+                    + " (the model's validation or test set) so the accuracy change can be measured.");
+        }
+        int threads = Runtime.getRuntime().availableProcessors();
+        try {
+            Task[] task = new Task[1];
+            Path[] tokenizerSource = new Path[1];
+            Built built = image ? buildImage(modelDir, options, threads, task) : buildText(modelDir, tokenizerOut, options, threads, task,
+                    tokenizerSource);
+            if (!(built.maxDifference() <= MAX_EXPORT_DIFFERENCE)) {
+                throw new IllegalStateException(String.format(Locale.ROOT, "the exported graph's outputs differ from the model's by"
+                        + " up to %.3g on the probe inputs (more than %.0e); nothing was written. This is a bug in the export.",
+                        built.maxDifference(), MAX_EXPORT_DIFFERENCE));
+            }
+            byte[] graph = built.graph();
+            Quantization quantization = null;
+            if (options.int8()) {
+                OnnxInt8Quantizer.Result q = OnnxInt8Quantizer.quantize(graph);
+                quantization = compare(graph, q, task[0], options, built.evaluator());
+                graph = q.model();
+            }
+            byte[] written = graph;
+            if (tokenizerOut != null) {
+                AtomicFiles.writeAtomically(tokenizerOut, replacing || Files.exists(tokenizerOut) ? OnExisting.REPLACE : OnExisting.FAIL,
+                        os -> Files.copy(tokenizerSource[0], os));
+            }
+            AtomicFiles.writeAtomically(out, replacing ? OnExisting.REPLACE : OnExisting.FAIL, os -> os.write(written));
+            return new Result(out, tokenizerOut, replacing, built.source(), built.maxDifference(), built.probes(), quantization,
+                    written.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot export " + modelDir + " to " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Built buildText(Path modelDir, Path tokenizerOut, Options options, int threads, Task[] taskOut, Path[] tokenizerSource)
+            throws IOException {
         try (TextClassifier model = TextClassifier.load(modelDir)) {
             Task task = model.task();
+            taskOut[0] = task;
             if (!HeadOnnxGraph.exportable(task.kind())) {
                 throw new IllegalArgumentException(modelDir + " is a " + task.kind().key() + " model; ONNX export covers"
                         + " classification, multi-label and regression models.");
@@ -160,6 +220,7 @@ public final class OnnxExport {
                 model.mergeLora();
             }
             TextModelSpec spec = model.backbone();
+            tokenizerSource[0] = spec.tokenizerFile();
             OnnxGraphBuilder g;
             byte[] graph;
             String source;
@@ -174,7 +235,7 @@ public final class OnnxExport {
                 g = new OnnxGraphBuilder("graft", (int) opset);
                 String pooled = HeadOnnxGraph.pool(g, base.graph().outputs().get(0), "attention_mask", spec.pooling());
                 HeadOnnxGraph.append(g, pooled, model.head(), task);
-                metadata(g, model, tokenizerOut, modelDir);
+                textMetadata(g, model, tokenizerOut, modelDir);
                 graph = g.extend(base.bytes());
                 source = "imported encoder graph";
             } else if (encoder instanceof DjlTextEncoder djl) {
@@ -184,37 +245,124 @@ public final class OnnxExport {
                 String types = g.input("token_type_ids", OnnxDataType.INT64, "batch", "sequence");
                 String hidden = BertOnnxGraph.append(g, djl.model(), ids, mask, types);
                 HeadOnnxGraph.append(g, HeadOnnxGraph.pool(g, hidden, mask, spec.pooling()), model.head(), task);
-                metadata(g, model, tokenizerOut, modelDir);
+                textMetadata(g, model, tokenizerOut, modelDir);
                 graph = g.toModel();
                 source = "written from the BERT module";
             } else {
                 throw new IllegalArgumentException("the encoder of " + modelDir + " (" + encoder.getClass().getSimpleName()
                         + ") cannot be exported");
             }
-            int threads = Runtime.getRuntime().availableProcessors();
+            boolean pairs = model.pairEncoding() != null;
             double maxDiff;
             try (ExportedTextModel exported = ExportedTextModel.open(graph, spec.tokenizerFile(), spec.maxLength(), threads)) {
-                maxDiff = maxDifference(probe(model), probe(exported, model.pairEncoding() != null));
+                maxDiff = maxDifference(probe(model), probe(exported, pairs));
             }
-            if (!(maxDiff <= MAX_EXPORT_DIFFERENCE)) {
-                throw new IllegalStateException(String.format(Locale.ROOT, "the exported graph's outputs differ from the model's by"
-                        + " up to %.3g on the probe texts (more than %.0e); nothing was written. This is a bug in the export.",
-                        maxDiff, MAX_EXPORT_DIFFERENCE));
+            Evaluator evaluator = null;
+            TextDataset data = options.evaluation();
+            if (options.int8() && data != null) {
+                if (data.hasPairs() != pairs) {
+                    throw new IllegalArgumentException(data.source().displayName() + " holds " + (data.hasPairs() ? "text pairs" : "single texts")
+                            + ", but this model reads " + (pairs ? "text pairs" : "single texts") + ".");
+                }
+                Targets gold = Tasks.targets(task, data);
+                List<String> first = data.examples().stream().map(TextExample::text).toList();
+                List<String> second = pairs ? data.examples().stream().map(TextExample::textPair).toList() : null;
+                evaluator = new Evaluator() {
+                    @Override
+                    public float[][] outputs(byte[] bytes) {
+                        try (ExportedTextModel m = ExportedTextModel.open(bytes, spec.tokenizerFile(), spec.maxLength(), threads)) {
+                            return pairs ? m.outputs(first, second) : m.outputs(first);
+                        }
+                    }
+
+                    @Override
+                    public Targets gold() {
+                        return gold;
+                    }
+
+                    @Override
+                    public String name() {
+                        return data.source().displayName();
+                    }
+                };
             }
-            Quantization quantization = null;
-            if (options.int8()) {
-                OnnxInt8Quantizer.Result q = OnnxInt8Quantizer.quantize(graph);
-                quantization = compare(graph, q, spec, task, options, threads, model.pairEncoding() != null);
-                graph = q.model();
-            }
-            byte[] written = graph;
-            AtomicFiles.writeAtomically(tokenizerOut, replacing || Files.exists(tokenizerOut) ? OnExisting.REPLACE : OnExisting.FAIL,
-                    os -> Files.copy(spec.tokenizerFile(), os));
-            AtomicFiles.writeAtomically(out, replacing ? OnExisting.REPLACE : OnExisting.FAIL, os -> os.write(written));
-            return new Result(out, tokenizerOut, replacing, source, maxDiff, PROBES.size(), quantization, written.length);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot export " + modelDir + " to " + out + ": " + e.getMessage(), e);
+            return new Built(graph, source, maxDiff, PROBES.size(), evaluator);
         }
+    }
+
+    private static Built buildImage(Path modelDir, Options options, int threads, Task[] taskOut) throws IOException {
+        try (ImageClassifier model = ImageClassifier.load(modelDir)) {
+            Task task = model.task();
+            taskOut[0] = task;
+            if (!(model.backbone() instanceof MobileNetV2 net)) {
+                throw new IllegalArgumentException(modelDir + " has a " + model.backbone().architecture() + " backbone; ONNX export"
+                        + " covers MobileNetV2 among the image backbones so far.");
+            }
+            PreprocessorConfig pre = model.preprocessing();
+            int h = pre.outputHeight();
+            int w = pre.outputWidth();
+            OnnxGraphBuilder g = new OnnxGraphBuilder("graft", BertOnnxGraph.OPSET);
+            String input = g.input("input", OnnxDataType.FLOAT, "batch", 3L, (long) h, (long) w);
+            HeadOnnxGraph.append(g, MobileNetV2OnnxGraph.append(g, net, input), model.head(), task);
+            commonMetadata(g, task, model.strategy(), "mobilenetv2", modelDir);
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("input", "input: float32 [batch, 3, " + h + ", " + w + "], RGB, NCHW");
+            p.put("resize_shortest_edge", pre.shortestEdge());
+            p.put("center_crop", List.of(pre.cropHeight(), pre.cropWidth()));
+            p.put("rescale_factor", pre.rescaleFactor());
+            p.put("normalize", pre.doNormalize());
+            p.put("mean", pre.mean());
+            p.put("std", pre.std());
+            p.put("grayscale", "replicated to 3 channels");
+            g.metadata("graft.preprocessing", Json.MAPPER.writeValueAsString(p));
+            byte[] graph = g.toModel();
+            int n = 4;
+            float[] probe = probePixels(n * 3 * h * w);
+            double maxDiff;
+            try (ExportedImageModel exported = ExportedImageModel.open(graph, threads)) {
+                maxDiff = maxDifference(model.probabilitiesOfFeatures(model.featuresOfPixels(probe, n)), exported.outputs(probe, n, h, w));
+            }
+            Evaluator evaluator = null;
+            ImageDataset data = options.imageEvaluation();
+            if (options.int8() && data != null) {
+                Targets gold = Tasks.targets(task, data.targetColumn());
+                int size = 3 * h * w;
+                float[] pixels = new float[data.size() * size];
+                var pipeline = model.pipeline();
+                for (int i = 0; i < data.size(); i++) {
+                    System.arraycopy(pipeline.evaluate(ImageDecoder.decode(data.examples().get(i).file())), 0, pixels, i * size, size);
+                }
+                evaluator = new Evaluator() {
+                    @Override
+                    public float[][] outputs(byte[] bytes) {
+                        try (ExportedImageModel m = ExportedImageModel.open(bytes, threads)) {
+                            return m.outputs(pixels, data.size(), h, w);
+                        }
+                    }
+
+                    @Override
+                    public Targets gold() {
+                        return gold;
+                    }
+
+                    @Override
+                    public String name() {
+                        return data.source().toString();
+                    }
+                };
+            }
+            return new Built(graph, "written from the MobileNetV2 module", maxDiff, n, evaluator);
+        }
+    }
+
+    /** Deterministic pixels in the normalised range of ImageNet inputs (about [-2.2, 2.7]). */
+    private static float[] probePixels(int n) {
+        java.util.Random r = new java.util.Random(42);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextDouble() * 4.8 - 2.1);
+        }
+        return v;
     }
 
     /**
@@ -230,7 +378,7 @@ public final class OnnxExport {
                         + " it. Choose another " + Arguments.name("output") + ".");
             }
         }
-        if (Files.exists(tokenizerOut) && !replacing) {
+        if (tokenizerOut != null && Files.exists(tokenizerOut) && !replacing) {
             throw new IllegalArgumentException(tokenizerOut + " exists and does not belong to an earlier export at " + out
                     + "; Graft does not overwrite it. Choose another " + Arguments.name("output") + ".");
         }
@@ -246,14 +394,21 @@ public final class OnnxExport {
         }
     }
 
-    private static void metadata(OnnxGraphBuilder g, TextClassifier model, Path tokenizerOut, Path modelDir) throws IOException {
-        Task task = model.task();
-        TextModelSpec spec = model.backbone();
+    private static void commonMetadata(OnnxGraphBuilder g, Task task, String strategy, String backbone, Path modelDir) throws IOException {
         g.metadata(MARKER, "graft " + Versions.graft());
         g.metadata("graft.task", task.kind().key());
         g.metadata("graft.output", HeadOnnxGraph.outputName(task));
         g.metadata("graft.labels", Json.MAPPER.writeValueAsString(task.outputNames()));
         g.metadata("graft.task_settings", Json.MAPPER.writeValueAsString(task.settings()));
+        g.metadata("graft.backbone", backbone);
+        g.metadata("graft.strategy", strategy);
+        g.metadata("graft.source_model", modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString());
+    }
+
+    private static void textMetadata(OnnxGraphBuilder g, TextClassifier model, Path tokenizerOut, Path modelDir) throws IOException {
+        Task task = model.task();
+        TextModelSpec spec = model.backbone();
+        commonMetadata(g, task, model.strategy(), spec.id(), modelDir);
         Map<String, Object> pre = new LinkedHashMap<>();
         pre.put("tokenizer", tokenizerOut.getFileName().toString());
         pre.put("max_length", spec.maxLength());
@@ -262,9 +417,6 @@ public final class OnnxExport {
         pre.put("input", model.pairEncoding() == null ? "text" : "text-pair (one sequence: [CLS] a [SEP] b [SEP], token types 0/1)");
         pre.put("padding", "right, attention_mask 0 on padding");
         g.metadata("graft.preprocessing", Json.MAPPER.writeValueAsString(pre));
-        g.metadata("graft.backbone", spec.id());
-        g.metadata("graft.strategy", model.strategy());
-        g.metadata("graft.source_model", modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString());
     }
 
     private static float[][] probe(TextClassifier model) {
@@ -292,38 +444,23 @@ public final class OnnxExport {
         return max;
     }
 
-    private static Quantization compare(byte[] fp32Graph, OnnxInt8Quantizer.Result q, TextModelSpec spec, Task task, Options options,
-                                        int threads, boolean pairs) {
-        TextDataset data = options.evaluation();
-        if (data.hasPairs() != pairs) {
-            throw new IllegalArgumentException(data.source().displayName() + " holds " + (data.hasPairs() ? "text pairs" : "single texts")
-                    + ", but this model reads " + (pairs ? "text pairs" : "single texts") + ".");
-        }
-        var gold = Tasks.targets(task, data);
-        List<String> first = data.examples().stream().map(TextExample::text).toList();
-        List<String> second = pairs ? data.examples().stream().map(TextExample::textPair).toList() : null;
-        float[][] before;
-        float[][] after;
-        try (ExportedTextModel fp32 = ExportedTextModel.open(fp32Graph, spec.tokenizerFile(), spec.maxLength(), threads)) {
-            before = pairs ? fp32.outputs(first, second) : fp32.outputs(first);
-        }
-        try (ExportedTextModel int8 = ExportedTextModel.open(q.model(), spec.tokenizerFile(), spec.maxLength(), threads)) {
-            after = pairs ? int8.outputs(first, second) : int8.outputs(first);
-        }
+    private static Quantization compare(byte[] fp32Graph, OnnxInt8Quantizer.Result q, Task task, Options options, Evaluator evaluator) {
+        float[][] before = evaluator.outputs(fp32Graph);
+        float[][] after = evaluator.outputs(q.model());
         String metric = task.kind() == TaskKind.CLASSIFICATION ? "accuracy" : task.defaultMonitor();
-        double a = task.score(before, gold).value(metric);
-        double b = task.score(after, gold).value(metric);
-        Quantization result = new Quantization(q.quantised(), q.weightsBefore(), q.weightsAfter(), metric, a, b, data.size(),
+        double a = task.score(before, evaluator.gold()).value(metric);
+        double b = task.score(after, evaluator.gold()).value(metric);
+        Quantization result = new Quantization(q.quantised(), q.weightsBefore(), q.weightsAfter(), metric, a, b, before.length,
                 maxDifference(before, after), true);
         if (result.drop() > options.maxAccuracyDrop()) {
             if (!options.allowAccuracyDrop()) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "int8 quantisation lowers %s on %s from %.4f to %.4f"
                         + " (a drop of %.4f, more than the %.4f allowed by %s); nothing was written. Export without int8, raise %s,"
-                        + " or accept the drop with %s.", metric, data.source().displayName(), a, b, result.drop(),
+                        + " or accept the drop with %s.", metric, evaluator.name(), a, b, result.drop(),
                         options.maxAccuracyDrop(), Arguments.name("maxAccuracyDrop"), Arguments.name("maxAccuracyDrop"),
                         Arguments.name("allowAccuracyDrop")));
             }
-            return new Quantization(result.matmuls(), result.weightBytesBefore(), result.weightBytesAfter(), metric, a, b, data.size(),
+            return new Quantization(result.matmuls(), result.weightBytesBefore(), result.weightBytesAfter(), metric, a, b, before.length,
                     result.maxOutputDifference(), false);
         }
         return result;
