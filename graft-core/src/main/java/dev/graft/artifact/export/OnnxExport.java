@@ -450,20 +450,27 @@ public final class OnnxExport {
         String metric = task.kind() == TaskKind.CLASSIFICATION ? "accuracy" : task.defaultMonitor();
         double a = task.score(before, evaluator.gold()).value(metric);
         double b = task.score(after, evaluator.gold()).value(metric);
-        Quantization result = new Quantization(q.quantised(), q.weightsBefore(), q.weightsAfter(), metric, a, b, before.length,
-                maxDifference(before, after), true);
-        if (result.drop() > options.maxAccuracyDrop()) {
-            if (!options.allowAccuracyDrop()) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "int8 quantisation lowers %s on %s from %.4f to %.4f"
-                        + " (a drop of %.4f, more than the %.4f allowed by %s); nothing was written. Export without int8, raise %s,"
-                        + " or accept the drop with %s.", metric, evaluator.name(), a, b, result.drop(),
-                        options.maxAccuracyDrop(), Arguments.name("maxAccuracyDrop"), Arguments.name("maxAccuracyDrop"),
-                        Arguments.name("allowAccuracyDrop")));
-            }
-            return new Quantization(result.matmuls(), result.weightBytesBefore(), result.weightBytesAfter(), metric, a, b, before.length,
-                    result.maxOutputDifference(), false);
+        return checked(new Quantization(q.quantised(), q.weightsBefore(), q.weightsAfter(), metric, a, b, before.length,
+                maxDifference(before, after), true), options, evaluator.name());
+    }
+
+    /**
+     * {@code q} when its drop is within {@link Options#maxAccuracyDrop()}; else, when the caller allows the drop, {@code q}
+     * marked not accepted; else a refusal naming the figures and the arguments that change the outcome.
+     */
+    static Quantization checked(Quantization q, Options options, String dataName) {
+        if (q.drop() <= options.maxAccuracyDrop()) {
+            return q;
         }
-        return result;
+        if (!options.allowAccuracyDrop()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "int8 quantisation lowers %s on %s from %.4f to %.4f"
+                    + " (a drop of %.4f, more than the %.4f allowed by %s); nothing was written. Export without int8, raise %s,"
+                    + " or accept the drop with %s.", q.metric(), dataName, q.fp32(), q.int8(), q.drop(),
+                    options.maxAccuracyDrop(), Arguments.name("maxAccuracyDrop"), Arguments.name("maxAccuracyDrop"),
+                    Arguments.name("allowAccuracyDrop")));
+        }
+        return new Quantization(q.matmuls(), q.weightBytesBefore(), q.weightBytesAfter(), q.metric(), q.fp32(), q.int8(), q.examples(),
+                q.maxOutputDifference(), false);
     }
 
     private static boolean lowerIsBetter(String metric) {
