@@ -3,28 +3,14 @@ package dev.graft.artifact.export;
 import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.Json;
 import dev.graft.artifact.ModelDirectory;
-import dev.graft.artifact.TextClassifier;
 import dev.graft.artifact.Versions;
 import dev.graft.data.TaskKind;
 import dev.graft.data.TextDataset;
-import dev.graft.data.TextExample;
 import dev.graft.data.image.ImageDataset;
-import dev.graft.data.image.ImageDecoder;
-import dev.graft.data.image.PreprocessorConfig;
-import dev.graft.model.ModelFileLimits;
-import dev.graft.model.peft.PeftMethod;
-import dev.graft.model.text.DjlTextEncoder;
-import dev.graft.model.text.OnnxTextEncoder;
-import dev.graft.model.text.PairEncoding;
-import dev.graft.model.text.SentenceEncoder;
-import dev.graft.model.text.TextModelSpec;
-import dev.graft.model.vision.MobileNetV2;
 import dev.graft.task.Targets;
 import dev.graft.task.Task;
-import dev.graft.task.Tasks;
 import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.tensor.io.OnExisting;
-import dev.graft.tensor.onnx.OnnxDataType;
 import dev.graft.tensor.onnx.OnnxGraphBuilder;
 import dev.graft.tensor.onnx.OnnxInt8Quantizer;
 import dev.graft.tensor.onnx.OnnxModelFile;
@@ -34,11 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Writes a trained text model as one ONNX graph: encoder, pooling, head and the task's activation, with inputs
@@ -62,11 +44,6 @@ public final class OnnxExport {
     public static final double MAX_EXPORT_DIFFERENCE = 1e-3;
     /** Metadata key marking a file written by Graft's export. */
     public static final String MARKER = "graft.export";
-
-    static final List<String> PROBES = List.of("This was a wonderful experience and I would do it again.",
-            "Terrible. It broke after two days and support never answered.", "ok", "The package arrived on Tuesday.",
-            "I am not sure whether I like it or not, the first chapters are slow but the ending is great.",
-            "Refund my payment please, the invoice is wrong!", "The app crashes every time I open the settings page.");
 
     private OnnxExport() {
     }
@@ -128,12 +105,16 @@ public final class OnnxExport {
                          Quantization quantization, long bytes) {
     }
 
-    /** A graph built from a model, checked against it, and how to score any graph of it on the evaluation data. */
-    private record Built(byte[] graph, String source, double maxDifference, int probes, Evaluator evaluator) {
+    /**
+     * A graph built from a model, checked against it, and how to score any graph of it on the evaluation data
+     * ({@code null} without int8); the model's task, and the tokenizer to write beside a text model's graph.
+     */
+    record Built(byte[] graph, String source, double maxDifference, int probes, Evaluator evaluator, Task task,
+                         Path tokenizer) {
     }
 
     /** Scores graphs of one model on labelled data. */
-    private interface Evaluator {
+    interface Evaluator {
         /** The graph's outputs on the evaluation data. */
         float[][] outputs(byte[] graph);
 
@@ -169,10 +150,7 @@ public final class OnnxExport {
         }
         int threads = Runtime.getRuntime().availableProcessors();
         try {
-            Task[] task = new Task[1];
-            Path[] tokenizerSource = new Path[1];
-            Built built = image ? buildImage(modelDir, options, threads, task) : buildText(modelDir, tokenizerOut, options, threads, task,
-                    tokenizerSource);
+            Built built = image ? ImageExport.build(modelDir, options, threads) : TextExport.build(modelDir, tokenizerOut, options, threads);
             if (!(built.maxDifference() <= MAX_EXPORT_DIFFERENCE)) {
                 throw new IllegalStateException(String.format(Locale.ROOT, "the exported graph's outputs differ from the model's by"
                         + " up to %.3g on the probe inputs (more than %.0e); nothing was written. This is a bug in the export.",
@@ -182,13 +160,13 @@ public final class OnnxExport {
             Quantization quantization = null;
             if (options.int8()) {
                 OnnxInt8Quantizer.Result q = OnnxInt8Quantizer.quantize(graph);
-                quantization = compare(graph, q, task[0], options, built.evaluator());
+                quantization = compare(graph, q, built.task(), options, built.evaluator());
                 graph = q.model();
             }
             byte[] written = graph;
             if (tokenizerOut != null) {
                 AtomicFiles.writeAtomically(tokenizerOut, replacing || Files.exists(tokenizerOut) ? OnExisting.REPLACE : OnExisting.FAIL,
-                        os -> Files.copy(tokenizerSource[0], os));
+                        os -> Files.copy(built.tokenizer(), os));
             }
             AtomicFiles.writeAtomically(out, replacing ? OnExisting.REPLACE : OnExisting.FAIL, os -> os.write(written));
             return new Result(out, tokenizerOut, replacing, built.source(), built.maxDifference(), built.probes(), quantization,
@@ -196,173 +174,6 @@ public final class OnnxExport {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot export " + modelDir + " to " + out + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Built buildText(Path modelDir, Path tokenizerOut, Options options, int threads, Task[] taskOut, Path[] tokenizerSource)
-            throws IOException {
-        try (TextClassifier model = TextClassifier.load(modelDir)) {
-            Task task = model.task();
-            taskOut[0] = task;
-            if (!HeadOnnxGraph.exportable(task.kind())) {
-                throw new IllegalArgumentException(modelDir + " is a " + task.kind().key() + " model; ONNX export covers"
-                        + " classification, multi-label and regression models.");
-            }
-            if (model.pairEncoding() == PairEncoding.SEPARATE) {
-                throw new IllegalArgumentException(modelDir + " reads text pairs as two separate sentence vectors combined as"
-                        + " [u, v, |u-v|, u*v]; exporting that two-pass graph is not supported. Train the pair model with"
-                        + " fine-tuning (a cross-encoder, one sequence per pair), which exports.");
-            }
-            if (model.peft() != null) {
-                if (model.peft().spec().method() != PeftMethod.LORA) {
-                    throw new IllegalArgumentException(modelDir + " was trained with bottleneck adapters, which add layers the"
-                            + " exported BERT graph does not have; ONNX export covers feature extraction, fine-tuning and LoRA models.");
-                }
-                model.mergeLora();
-            }
-            TextModelSpec spec = model.backbone();
-            tokenizerSource[0] = spec.tokenizerFile();
-            OnnxGraphBuilder g;
-            byte[] graph;
-            String source;
-            SentenceEncoder encoder = model.encoder();
-            if (encoder instanceof OnnxTextEncoder) {
-                OnnxModelFile base = OnnxModelFile.read(spec.onnxFile());
-                long opset = OnnxModelInfo.of(base.bytes()).opset();
-                if (opset < 9) {
-                    throw new IllegalArgumentException("the encoder graph " + spec.onnxFile() + " declares opset " + opset
-                            + "; exporting needs opset 9 or later.");
-                }
-                g = new OnnxGraphBuilder("graft", (int) opset);
-                String pooled = HeadOnnxGraph.pool(g, base.graph().outputs().get(0), "attention_mask", spec.pooling());
-                HeadOnnxGraph.append(g, pooled, model.head(), task);
-                textMetadata(g, model, tokenizerOut, modelDir);
-                graph = g.extend(base.bytes());
-                source = "imported encoder graph";
-            } else if (encoder instanceof DjlTextEncoder djl) {
-                g = new OnnxGraphBuilder("graft", BertOnnxGraph.OPSET);
-                String ids = g.input("input_ids", OnnxDataType.INT64, "batch", "sequence");
-                String mask = g.input("attention_mask", OnnxDataType.INT64, "batch", "sequence");
-                String types = g.input("token_type_ids", OnnxDataType.INT64, "batch", "sequence");
-                String hidden = BertOnnxGraph.append(g, djl.model(), ids, mask, types);
-                HeadOnnxGraph.append(g, HeadOnnxGraph.pool(g, hidden, mask, spec.pooling()), model.head(), task);
-                textMetadata(g, model, tokenizerOut, modelDir);
-                graph = g.toModel();
-                source = "written from the BERT module";
-            } else {
-                throw new IllegalArgumentException("the encoder of " + modelDir + " (" + encoder.getClass().getSimpleName()
-                        + ") cannot be exported");
-            }
-            boolean pairs = model.pairEncoding() != null;
-            double maxDiff;
-            try (ExportedTextModel exported = ExportedTextModel.open(graph, spec.tokenizerFile(), spec.maxLength(), threads)) {
-                maxDiff = maxDifference(probe(model), probe(exported, pairs));
-            }
-            Evaluator evaluator = null;
-            TextDataset data = options.evaluation();
-            if (options.int8() && data != null) {
-                if (data.hasPairs() != pairs) {
-                    throw new IllegalArgumentException(data.source().displayName() + " holds " + (data.hasPairs() ? "text pairs" : "single texts")
-                            + ", but this model reads " + (pairs ? "text pairs" : "single texts") + ".");
-                }
-                Targets gold = Tasks.targets(task, data);
-                List<String> first = data.examples().stream().map(TextExample::text).toList();
-                List<String> second = pairs ? data.examples().stream().map(TextExample::textPair).toList() : null;
-                evaluator = new Evaluator() {
-                    @Override
-                    public float[][] outputs(byte[] bytes) {
-                        try (ExportedTextModel m = ExportedTextModel.open(bytes, spec.tokenizerFile(), spec.maxLength(), threads)) {
-                            return pairs ? m.outputs(first, second) : m.outputs(first);
-                        }
-                    }
-
-                    @Override
-                    public Targets gold() {
-                        return gold;
-                    }
-
-                    @Override
-                    public String name() {
-                        return data.source().displayName();
-                    }
-                };
-            }
-            return new Built(graph, source, maxDiff, PROBES.size(), evaluator);
-        }
-    }
-
-    private static Built buildImage(Path modelDir, Options options, int threads, Task[] taskOut) throws IOException {
-        try (ImageClassifier model = ImageClassifier.load(modelDir)) {
-            Task task = model.task();
-            taskOut[0] = task;
-            if (!(model.backbone() instanceof MobileNetV2 net)) {
-                throw new IllegalArgumentException(modelDir + " has a " + model.backbone().architecture() + " backbone; ONNX export"
-                        + " covers MobileNetV2 among the image backbones so far.");
-            }
-            PreprocessorConfig pre = model.preprocessing();
-            int h = pre.outputHeight();
-            int w = pre.outputWidth();
-            OnnxGraphBuilder g = new OnnxGraphBuilder("graft", BertOnnxGraph.OPSET);
-            String input = g.input("input", OnnxDataType.FLOAT, "batch", 3L, (long) h, (long) w);
-            HeadOnnxGraph.append(g, MobileNetV2OnnxGraph.append(g, net, input), model.head(), task);
-            commonMetadata(g, task, model.strategy(), "mobilenetv2", modelDir);
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("input", "input: float32 [batch, 3, " + h + ", " + w + "], RGB, NCHW");
-            p.put("resize_shortest_edge", pre.shortestEdge());
-            p.put("center_crop", List.of(pre.cropHeight(), pre.cropWidth()));
-            p.put("rescale_factor", pre.rescaleFactor());
-            p.put("normalize", pre.doNormalize());
-            p.put("mean", pre.mean());
-            p.put("std", pre.std());
-            p.put("grayscale", "replicated to 3 channels");
-            g.metadata("graft.preprocessing", Json.MAPPER.writeValueAsString(p));
-            byte[] graph = g.toModel();
-            int n = 4;
-            float[] probe = probePixels(n * 3 * h * w);
-            double maxDiff;
-            try (ExportedImageModel exported = ExportedImageModel.open(graph, threads)) {
-                maxDiff = maxDifference(model.probabilitiesOfFeatures(model.featuresOfPixels(probe, n)), exported.outputs(probe, n, h, w));
-            }
-            Evaluator evaluator = null;
-            ImageDataset data = options.imageEvaluation();
-            if (options.int8() && data != null) {
-                Targets gold = Tasks.targets(task, data.targetColumn());
-                int size = 3 * h * w;
-                float[] pixels = new float[data.size() * size];
-                var pipeline = model.pipeline();
-                for (int i = 0; i < data.size(); i++) {
-                    System.arraycopy(pipeline.evaluate(ImageDecoder.decode(data.examples().get(i).file())), 0, pixels, i * size, size);
-                }
-                evaluator = new Evaluator() {
-                    @Override
-                    public float[][] outputs(byte[] bytes) {
-                        try (ExportedImageModel m = ExportedImageModel.open(bytes, threads)) {
-                            return m.outputs(pixels, data.size(), h, w);
-                        }
-                    }
-
-                    @Override
-                    public Targets gold() {
-                        return gold;
-                    }
-
-                    @Override
-                    public String name() {
-                        return data.source().toString();
-                    }
-                };
-            }
-            return new Built(graph, "written from the MobileNetV2 module", maxDiff, n, evaluator);
-        }
-    }
-
-    /** Deterministic pixels in the normalised range of ImageNet inputs (about [-2.2, 2.7]). */
-    private static float[] probePixels(int n) {
-        java.util.Random r = new java.util.Random(42);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (r.nextDouble() * 4.8 - 2.1);
-        }
-        return v;
     }
 
     /**
@@ -394,7 +205,7 @@ public final class OnnxExport {
         }
     }
 
-    private static void commonMetadata(OnnxGraphBuilder g, Task task, String strategy, String backbone, Path modelDir) throws IOException {
+    static void commonMetadata(OnnxGraphBuilder g, Task task, String strategy, String backbone, Path modelDir) throws IOException {
         g.metadata(MARKER, "graft " + Versions.graft());
         g.metadata("graft.task", task.kind().key());
         g.metadata("graft.output", HeadOnnxGraph.outputName(task));
@@ -403,34 +214,6 @@ public final class OnnxExport {
         g.metadata("graft.backbone", backbone);
         g.metadata("graft.strategy", strategy);
         g.metadata("graft.source_model", modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString());
-    }
-
-    private static void textMetadata(OnnxGraphBuilder g, TextClassifier model, Path tokenizerOut, Path modelDir) throws IOException {
-        Task task = model.task();
-        TextModelSpec spec = model.backbone();
-        commonMetadata(g, task, model.strategy(), spec.id(), modelDir);
-        Map<String, Object> pre = new LinkedHashMap<>();
-        pre.put("tokenizer", tokenizerOut.getFileName().toString());
-        pre.put("max_length", spec.maxLength());
-        pre.put("pooling", spec.pooling().name().toLowerCase(Locale.ROOT));
-        pre.put("lowercase", ModelFileLimits.readJson(spec.tokenizerFile()).path("normalizer").path("lowercase").asBoolean(false));
-        pre.put("input", model.pairEncoding() == null ? "text" : "text-pair (one sequence: [CLS] a [SEP] b [SEP], token types 0/1)");
-        pre.put("padding", "right, attention_mask 0 on padding");
-        g.metadata("graft.preprocessing", Json.MAPPER.writeValueAsString(pre));
-    }
-
-    private static float[][] probe(TextClassifier model) {
-        return model.pairEncoding() == null ? model.probabilities(PROBES) : model.probabilities(PROBES, shifted(PROBES));
-    }
-
-    private static float[][] probe(ExportedTextModel exported, boolean pairs) {
-        return pairs ? exported.outputs(PROBES, shifted(PROBES)) : exported.outputs(PROBES);
-    }
-
-    private static List<String> shifted(List<String> texts) {
-        List<String> next = new ArrayList<>(texts.subList(1, texts.size()));
-        next.add(texts.get(0));
-        return next;
     }
 
     /** Largest |a − b| over all cells. */
