@@ -19,10 +19,10 @@ System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("threads", "
 System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
 int threads = Integer.getInteger("threads", 2);
 int n = Integer.getInteger("n", 200);
-var texts = TextDataReader.read(Path.of(System.getProperty("data")),
-        DataOptions.defaults().withTextColumn(System.getProperty("column", "text"))).examples().stream()
-        .map(TextExample::text).limit(n).toList();
-var warm = texts.subList(0, Math.min(16, texts.size()));
+var options = DataOptions.defaults().withTextColumn(System.getProperty("column", "text"));
+var examples = TextDataReader.read(Path.of(System.getProperty("data")), options).examples();
+java.util.List<String> texts = examples.stream().map(TextExample::text).limit(n).toList();
+java.util.List<String> warm = texts.subList(0, Math.min(16, texts.size()));
 
 float[][] timed(String what, java.util.function.Function<java.util.List<String>, float[][]> f) {
     f.apply(warm);
@@ -38,13 +38,13 @@ float[][] onnx(String what, Path file) throws Exception {
     var pre = new com.fasterxml.jackson.databind.ObjectMapper().readTree(OnnxModelInfo.of(bytes).metadata().get("graft.preprocessing"));
     Path tokenizer = file.resolveSibling(pre.get("tokenizer").asText());
     try (var m = ExportedTextModel.open(bytes, tokenizer, pre.get("max_length").asInt(), threads)) {
-        return timed(what, m::outputs);
+        return timed(what, t -> m.outputs(t));
     }
 }
 
 float[][] graft;
 try (var c = TextClassifier.load(Path.of(System.getProperty("model")))) {
-    graft = timed("Graft (" + c.strategy() + ")", c::probabilities);
+    graft = timed("Graft (" + c.strategy() + ")", t -> c.probabilities(t));
 }
 float[][] fp32 = onnx("ONNX Runtime fp32", Path.of(System.getProperty("fp32")));
 float[][] int8 = onnx("ONNX Runtime int8", Path.of(System.getProperty("int8")));
