@@ -69,9 +69,6 @@ final class BertOnnxGraph {
         String headShape = g.ints("attention/head_shape", 0, 0, heads, headSize);
         String mergedShape = g.ints("attention/merged_shape", 0, 0, h);
         String scale = g.scalar("attention/sqrt_head_size", (float) Math.sqrt(headSize));
-        String invSqrt2 = g.scalar("gelu/inv_sqrt2", (float) (1.0 / Math.sqrt(2.0)));
-        String one = g.scalar("gelu/one", 1f);
-        String half = g.scalar("gelu/half", 0.5f);
         for (int i = 0; i < c.numLayers(); i++) {
             String p = "encoder.layer." + i + ".";
             String q = g.node("Transpose", List.of(g.node("Reshape", List.of(linear(hidden, p + "attention.self.query"), headShape), p + "q4")),
@@ -87,10 +84,7 @@ final class BertOnnxGraph {
                     p + "context_t", OnnxAttr.ints("perm", 0, 2, 1, 3)), mergedShape), p + "context");
             String attended = layerNorm(g.node("Add", List.of(linear(context, p + "attention.output.dense"), hidden), p + "attention_residual"),
                     p + "attention.output.LayerNorm", c.layerNormEps());
-            String inner = linear(attended, p + "intermediate.dense");
-            String erf = g.node("Erf", List.of(g.node("Mul", List.of(inner, invSqrt2), p + "gelu_in")), p + "gelu_erf");
-            String geluX = g.node("Mul", List.of(inner, g.node("Add", List.of(erf, one), p + "gelu_1p")), p + "gelu_x");
-            String gelu = g.node("Mul", List.of(geluX, half), p + "gelu");
+            String gelu = OnnxLayers.gelu(g, linear(attended, p + "intermediate.dense"), p + "gelu");
             hidden = layerNorm(g.node("Add", List.of(linear(gelu, p + "output.dense"), attended), p + "output_residual"),
                     p + "output.LayerNorm", c.layerNormEps());
         }
@@ -102,34 +96,24 @@ final class BertOnnxGraph {
                 OnnxAttr.of("axis", -1L), OnnxAttr.of("epsilon", (float) eps));
     }
 
-    /** {@code x · Wᵀ + b} with {@code W [out, in]} stored transposed. */
+    /** {@code x · Wᵀ + b} of the module's linear layer {@code name}. */
     private String linear(String x, String name) {
-        float[] w = values(name + ".weight");
-        long[] shape = params.get(name + ".weight").getArray().getShape().getShape();
-        String wt = g.initializer(name + ".weight_t", new long[] {shape[1], shape[0]}, transpose(w, (int) shape[0], (int) shape[1]));
-        return g.node("Add", List.of(g.node("MatMul", List.of(x, wt), name + "/matmul"), weight(name + ".bias")), name);
+        return OnnxLayers.linear(g, x, parameter(name + ".weight"), parameter(name + ".bias"), name);
     }
 
     private String weight(String name) {
         return g.initializer(name, params.get(name).getArray().getShape().getShape(), values(name));
     }
 
-    private float[] values(String name) {
+    private Parameter parameter(String name) {
         Parameter p = params.get(name);
         if (p == null) {
             throw new IllegalStateException("the BERT module has no parameter " + name);
         }
-        return p.getArray().toFloatArray();
+        return p;
     }
 
-    /** The transpose of a row-major {@code [rows, cols]} matrix. */
-    static float[] transpose(float[] m, int rows, int cols) {
-        float[] t = new float[m.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = m[r * cols + c];
-            }
-        }
-        return t;
+    private float[] values(String name) {
+        return parameter(name).getArray().toFloatArray();
     }
 }

@@ -61,13 +61,9 @@ final class HeadOnnxGraph {
         Map<String, Parameter> p = head.namedParameters();
         String x = features;
         if (head.config().hiddenUnits() > 0) {
-            String dense = linear(g, x, p, "dense");
-            String erf = g.node("Erf", List.of(g.node("Mul", List.of(dense, g.scalar("head/inv_sqrt2", (float) (1.0 / Math.sqrt(2.0)))),
-                    "head/gelu_in")), "head/gelu_erf");
-            x = g.node("Mul", List.of(g.node("Mul", List.of(dense, g.node("Add", List.of(erf, g.scalar("head/one", 1f)), "head/gelu_1p")),
-                    "head/gelu_x"), g.scalar("head/half", 0.5f)), "head/gelu");
+            x = OnnxLayers.gelu(g, OnnxLayers.linear(g, x, p.get("dense.weight"), p.get("dense.bias"), "head/dense"), "head/gelu");
         }
-        String logits = linear(g, x, p, "out_proj");
+        String logits = OnnxLayers.linear(g, x, p.get("out_proj.weight"), p.get("out_proj.bias"), "head/out_proj");
         String name = outputName(task);
         String out = switch (task.kind()) {
             case CLASSIFICATION -> g.node("Softmax", List.of(logits), name, OnnxAttr.of("axis", 1L));
@@ -81,15 +77,6 @@ final class HeadOnnxGraph {
         };
         g.output(out, OnnxDataType.FLOAT, "batch", (long) task.outputWidth());
         return out;
-    }
-
-    private static String linear(OnnxGraphBuilder g, String x, Map<String, Parameter> p, String name) {
-        long[] shape = p.get(name + ".weight").getArray().getShape().getShape();
-        float[] w = p.get(name + ".weight").getArray().toFloatArray();
-        String wt = g.initializer("head/" + name + ".weight_t", new long[] {shape[1], shape[0]},
-                BertOnnxGraph.transpose(w, (int) shape[0], (int) shape[1]));
-        String b = g.initializer("head/" + name + ".bias", new long[] {shape[0]}, p.get(name + ".bias").getArray().toFloatArray());
-        return g.node("Add", List.of(g.node("MatMul", List.of(x, wt), "head/" + name + "/matmul"), b), "head/" + name);
     }
 
     /** Whether {@code kind} has an output per sentence (not per token). */
