@@ -6,27 +6,23 @@ import dev.graft.data.TaskKind;
 import dev.graft.data.tokens.TagRepair;
 import dev.graft.data.tokens.TaggedCorpus;
 import dev.graft.data.tokens.TaggedCorpusReader;
-import dev.graft.data.tokens.TaggedSentence;
 import dev.graft.metrics.EntityMetrics;
 import dev.graft.model.text.TextModelSpec;
+import dev.graft.report.ReportData;
 import dev.graft.selection.MostFrequentTag;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.TokenClassification;
 import dev.graft.tracking.PeakMemory;
-import dev.graft.training.Batching;
 import dev.graft.training.EpochLog;
-import dev.graft.training.TrainingListener;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 
 /**
  * {@code graft train --task ner} (or {@code token-classification}): named-entity recognition on tagged sentences (CoNLL
@@ -54,27 +50,20 @@ final class TokenTraining {
                     + " or " + FineTuning.NAME + ", not " + o.strategy + ".");
         }
         TaggedCorpus.Format format = format(o.data.format);
-        CheckpointPlan.refuseResume(c.resume);
+        if (!fineTune) {
+            CheckpointPlan.refuseResume(c.resume);
+        }
         ModelDirectory.checkWritable(c.out);
+        CheckpointPlan checkpoints = c.checkpoints();
+        if (fineTune) {
+            checkpoints.checkStart();
+        }
         PrintStream err = System.err;
-        TaggedCorpus train = read(o.train, format);
-        TaggedCorpus val;
-        if (o.val != null) {
-            val = read(o.val, format);
-        } else {
-            List<TaggedSentence> shuffled = shuffled(train.sentences(), o.seed);
-            int n = Math.max(1, (int) Math.round(shuffled.size() * o.valFraction));
-            if (n >= shuffled.size()) {
-                throw new IllegalArgumentException(o.train + " has " + shuffled.size() + " sentence(s), too few to hold out"
-                        + " validation sentences; give --val.");
-            }
-            val = train.withSentences(shuffled.subList(0, n));
-            train = train.withSentences(shuffled.subList(n, shuffled.size()));
-        }
         Optional<TaggedCorpus> test = o.test == null ? Optional.empty() : Optional.of(read(o.test, format));
-        if (o.maxTrain != null && o.maxTrain < train.sentences().size()) {
-            train = train.withSentences(shuffled(train.sentences(), o.seed).subList(0, o.maxTrain));
-        }
+        TokenClassification.Corpora corpora = TokenClassification.Corpora.of(read(o.train, format),
+                o.val == null ? null : read(o.val, format), test, o.valFraction, o.maxTrain, o.seed);
+        TaggedCorpus train = corpora.train();
+        TaggedCorpus val = corpora.val();
         if (!c.quiet) {
             err.printf(Locale.ROOT, "Sentences: train %d, val %d%s; entities in train %s; scheme %s%n", train.sentences().size(),
                     val.sentences().size(), test.map(t -> ", test " + t.sentences().size()).orElse(""), train.entityCounts(),
@@ -82,12 +71,17 @@ final class TokenTraining {
         }
         TextModelSpec backbone = o.resolveModel(err, c.quiet);
         long start = System.nanoTime();
-        List<TrainingListener> listeners = List.of(new EpochProgress(err, c.quiet));
-        TokenClassification.Corpora corpora = new TokenClassification.Corpora(train, val, test);
-        try (TokenClassification.Outcome outcome = fineTune
-                ? TokenClassification.fineTune(backbone, corpora, o.fineTuneConfig(), new BarProgress(err, c.quiet), listeners)
-                : TokenClassification.featureExtraction(backbone, corpora, o.featureExtractionConfig(),
-                        new BarProgress(err, c.quiet), listeners)) {
+        if (fineTune) {
+            checkpoints.announce(err, c.quiet);
+        }
+        Map<String, Object> settings = fineTune ? o.fineTuneConfig().describe() : o.featureExtractionConfig().describe();
+        try (RunRecorder recorder = RunRecorder.start(c.tracking, "train", c.out, c.out, o.runParams(settings), err);
+             TokenClassification.Outcome outcome = fineTune
+                     ? TokenClassification.fineTune(backbone, corpora, o.fineTuneConfig(), new BarProgress(err, c.quiet),
+                             recorder.listeners(new EpochProgress(err, c.quiet)), new TokenClassification.Checkpoints(
+                                     checkpoints.directory(), checkpoints.everyEpochs(), checkpoints.resume()))
+                     : TokenClassification.featureExtraction(backbone, corpora, o.featureExtractionConfig(),
+                             new BarProgress(err, c.quiet), recorder.listeners(new EpochProgress(err, c.quiet)))) {
             for (Map.Entry<String, TagRepair.Result> r : outcome.repairs().entrySet()) {
                 if (!r.getValue().changes().isEmpty() && !c.quiet) {
                     err.println("note: " + r.getKey() + ": " + r.getValue().summary());
@@ -103,9 +97,16 @@ final class TokenTraining {
             b.put("scores", baselineScores.toMap());
             metrics.put("baselines", List.of(b));
             PeakMemory.measure().putInto(metrics);
+            recorder.logMetrics(Map.of("baseline_most_frequent_tag_micro_f1", baselineScores.f1()),
+                    outcome.fit().history().size());
             Provenance provenance = outcome.provenance().withCommandLine(c.spec.commandLine().getParseResult().originalArgs());
-            boolean replaced = outcome.classifier().save(c.out, provenance, metrics, staging -> { });
+            boolean replaced = outcome.classifier().save(c.out, provenance, metrics, staging -> recorder.writeReport(
+                    () -> ReportData.of(recorder.runName(), outcome), provenance, staging));
+            if (fineTune) {
+                checkpoints.finished();
+            }
             double total = (System.nanoTime() - start) / 1e9;
+            recorder.finish(outcome, provenance, c.out, total);
             PrintWriter stdout = c.spec.commandLine().getOut();
             stdout.println();
             stdout.println("Validation (" + val.sentences().size() + " sentences, best epoch " + outcome.fit().bestEpoch() + "):");
@@ -121,6 +122,7 @@ final class TokenTraining {
                     outcome.encodeSeconds(), outcome.fit().seconds(), epochs, outcome.fit().history().size(), total);
             stdout.println((replaced ? "Replaced the model at " : "Saved the model to ") + c.out.toAbsolutePath()
                     + "  (metrics: " + c.out.resolve("metrics.json") + ")");
+            recorder.printWhere(stdout, c.out);
             stdout.flush();
         }
         return 0;
@@ -148,15 +150,5 @@ final class TokenTraining {
                     + " --format to take it from the file.");
         }
         return corpus;
-    }
-
-    /** The sentences in a seeded random order. */
-    private static List<TaggedSentence> shuffled(List<TaggedSentence> sentences, long seed) {
-        int[] order = Batching.shuffled(sentences.size(), new Random(seed));
-        List<TaggedSentence> out = new ArrayList<>(order.length);
-        for (int i : order) {
-            out.add(sentences.get(i));
-        }
-        return out;
     }
 }
