@@ -18,7 +18,9 @@ import dev.graft.metrics.EntityMetrics;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
 import dev.graft.selection.MostFrequentTag;
+import dev.graft.training.FitResult;
 import dev.graft.training.TrainConfig;
+import dev.graft.training.TrainingListener;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -148,6 +150,58 @@ class TokenClassificationTest {
                 assertEquals(before, loaded.tags(words, Progress.NONE));
                 assertEquals(found, loaded.entities(List.of(text), Progress.NONE).get(0));
             }
+        }
+    }
+
+    /**
+     * A fine-tune killed in epoch 2 and resumed from its epoch-1 checkpoint ends exactly like the uninterrupted run; a
+     * resume with another setting, or other training sentences from the same file, is refused.
+     */
+    @Test
+    void resumedFineTuneEndsExactlyLikeAnUninterruptedOne() {
+        TokenClassification.Corpora data = new TokenClassification.Corpora(train.withSentences(train.sentences().subList(0, 32)),
+                val, Optional.of(test));
+        FineTuneConfig config = FineTuneConfig.defaults().withTraining(FineTuneConfig.defaults().training().withEpochs(2)
+                .withBatchSize(8).withLearningRate(3e-3).withPatience(0).withSeed(5)).withBackboneLr(1e-4, 0.9);
+        FitResult straight;
+        EntityMetrics.Scores straightTest;
+        try (TokenClassification.Outcome o = TokenClassification.fineTune(minilm, data, config, Progress.NONE, List.of())) {
+            straight = o.fit();
+            straightTest = o.test().orElseThrow();
+        }
+        Path ckpt = dir.resolve("ner-ckpt");
+        TrainingListener crash = new TrainingListener() {
+            @Override
+            public void onStep(int epoch, int step, double loss) {
+                if (epoch == 2 && step == 2) {
+                    throw new IllegalStateException("simulated crash");
+                }
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> TokenClassification.fineTune(minilm, data, config, Progress.NONE,
+                List.of(crash), new TokenClassification.Checkpoints(ckpt, 1, false)));
+        assertTrue(Files.exists(ckpt.resolve("state.json")), "the epoch-1 checkpoint survives the crash");
+
+        IllegalArgumentException setting = assertThrows(IllegalArgumentException.class, () -> TokenClassification.fineTune(
+                minilm, data, config.withBackboneLr(3e-4, 0.9), Progress.NONE, List.of(),
+                new TokenClassification.Checkpoints(ckpt, 1, true)));
+        assertTrue(setting.getMessage().contains("different model, data or settings"), setting.getMessage());
+        TokenClassification.Corpora fewer = new TokenClassification.Corpora(train.withSentences(train.sentences().subList(0, 31)),
+                val, Optional.of(test));
+        assertThrows(IllegalArgumentException.class, () -> TokenClassification.fineTune(minilm, fewer, config, Progress.NONE,
+                List.of(), new TokenClassification.Checkpoints(ckpt, 1, true)), "other sentences of the same file are another run");
+
+        try (TokenClassification.Outcome resumed = TokenClassification.fineTune(minilm, data, config, Progress.NONE, List.of(),
+                new TokenClassification.Checkpoints(ckpt, 1, true))) {
+            assertEquals(straight.history().size(), resumed.fit().history().size());
+            for (int e = 0; e < straight.history().size(); e++) {
+                assertEquals(straight.history().get(e).trainLoss(), resumed.fit().history().get(e).trainLoss(), 0.0, "epoch " + (e + 1));
+                assertEquals(straight.history().get(e).valLoss(), resumed.fit().history().get(e).valLoss(), 0.0, "epoch " + (e + 1));
+            }
+            assertEquals(straight.bestEpoch(), resumed.fit().bestEpoch());
+            assertEquals(straightTest.toMap(), resumed.test().orElseThrow().toMap());
+            assertEquals("test", resumed.errorAnalysis().split());
+            assertEquals(test.sentences().size(), resumed.errorAnalysis().words().size());
         }
     }
 
