@@ -10,7 +10,6 @@ import dev.graft.metrics.EntityMetrics;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.report.ReportData;
 import dev.graft.selection.MostFrequentTag;
-import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.TokenClassification;
 import dev.graft.tracking.PeakMemory;
@@ -26,7 +25,7 @@ import java.util.Optional;
 
 /**
  * {@code graft train --task ner} (or {@code token-classification}): named-entity recognition on tagged sentences (CoNLL
- * columns or JSON Lines), by feature extraction or fine-tuning, scored with entity precision/recall/F1 next to the
+ * columns or JSON Lines), by feature extraction, fine-tuning, LoRA or adapters (checkpointed, resumable, tracked), scored with entity precision/recall/F1 next to the
  * most-frequent-tag baseline, saved as a model directory.
  */
 final class TokenTraining {
@@ -44,11 +43,7 @@ final class TokenTraining {
 
     int run() throws Exception {
         TrainingOptions o = c.options;
-        boolean fineTune = o.fineTune();
-        if (!FeatureExtraction.NAME.equals(o.strategy) && !FineTuning.NAME.equals(o.strategy)) {
-            throw new IllegalArgumentException("--task " + o.data.task + " trains with --strategy " + FeatureExtraction.NAME
-                    + " or " + FineTuning.NAME + ", not " + o.strategy + ".");
-        }
+        boolean fineTune = o.fineTune(); // fine-tune, lora or adapter; refuses unknown strategies
         TaggedCorpus.Format format = format(o.data.format);
         if (!fineTune) {
             CheckpointPlan.refuseResume(c.resume);
@@ -74,10 +69,11 @@ final class TokenTraining {
         if (fineTune) {
             checkpoints.announce(err, c.quiet);
         }
-        Map<String, Object> settings = fineTune ? o.fineTuneConfig().describe() : o.featureExtractionConfig().describe();
+        FineTuning fineTuning = fineTune ? o.fineTuning() : null;
+        Map<String, Object> settings = fineTune ? fineTuning.describe() : o.featureExtractionConfig().describe();
         try (RunRecorder recorder = RunRecorder.start(c.tracking, "train", c.out, c.out, o.runParams(settings), err);
              TokenClassification.Outcome outcome = fineTune
-                     ? TokenClassification.fineTune(backbone, corpora, o.fineTuneConfig(), new BarProgress(err, c.quiet),
+                     ? TokenClassification.fineTune(backbone, corpora, fineTuning, new BarProgress(err, c.quiet),
                              recorder.listeners(new EpochProgress(err, c.quiet)), new TokenClassification.Checkpoints(
                                      checkpoints.directory(), checkpoints.everyEpochs(), checkpoints.resume()))
                      : TokenClassification.featureExtraction(backbone, corpora, o.featureExtractionConfig(),

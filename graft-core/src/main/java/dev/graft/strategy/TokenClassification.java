@@ -24,6 +24,7 @@ import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
+import dev.graft.model.peft.PeftModules;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextTokenizer;
 import dev.graft.model.text.TokenStates;
@@ -211,6 +212,17 @@ public final class TokenClassification {
      */
     public static Outcome fineTune(TextModelSpec backbone, Corpora data, FineTuneConfig config, Progress progress,
                                    List<TrainingListener> listeners, Checkpoints checkpoints) {
+        return fineTune(backbone, data, new FineTuning(config), progress, listeners, checkpoints);
+    }
+
+    /**
+     * Fine-tuning as {@code strategy} says: full fine-tuning, or with its {@link FineTuning#peft()} spec LoRA updates
+     * or bottleneck adapters trained with the head on the frozen encoder (strategy {@code lora} or {@code adapter});
+     * checkpoints as {@link #fineTune(TextModelSpec, Corpora, FineTuneConfig, Progress, List, Checkpoints)}.
+     */
+    public static Outcome fineTune(TextModelSpec backbone, Corpora data, FineTuning strategy, Progress progress,
+                                   List<TrainingListener> listeners, Checkpoints checkpoints) {
+        FineTuneConfig config = strategy.config();
         Prepared p = prepare(backbone, data);
         Learner.seed(config.training().seed());
         NDManager manager = NDManager.newBaseManager();
@@ -221,19 +233,20 @@ public final class TokenClassification {
             ClassifierHead head = new ClassifierHead(new HeadConfig(encoder.config().hiddenSize(), p.task().outputWidth(),
                     config.hiddenUnits(), config.dropout()));
             head.initialize(manager);
-            TransformerClassifier model = TransformerClassifier.perToken(encoder, head);
+            PeftModules peft = strategy.peft() == null ? null : PeftModules.attach(encoder, strategy.peft(), manager);
+            TransformerClassifier model = TransformerClassifier.perToken(encoder, head, peft);
             Learner learner = new Learner(model, model, TaskTraining.config(config.training(), p.task()), config.plan(),
                     p.task(), listeners);
             long pad = tokenizer.padId();
             TokenBatches train = TokenBatches.bucketed(TokenClassifier.inputs(p.train()), p.train(), pad);
             TokenBatches val = TokenBatches.bucketed(TokenClassifier.inputs(p.val()), p.val(), pad);
             FitResult fit = learner.fit(train, val, checkpoints == null ? null : new Checkpointing(checkpoints.directory(),
-                    checkpoints.everyEpochs(), fingerprint(backbone, p, config.describe()), checkpoints.resume()));
+                    checkpoints.everyEpochs(), fingerprint(backbone, p, strategy.describe()), checkpoints.resume()));
             encoder.setPrecision(Precision.FP32);
             Scored scored = score(p, learner::predictProbabilities, t -> TokenBatches.bucketed(TokenClassifier.inputs(t), t, pad));
-            TokenClassifier classifier = new TokenClassifier(backbone, encoder, head, p.task(), FineTuning.NAME, manager);
+            TokenClassifier classifier = new TokenClassifier(backbone, encoder, peft, head, p.task(), strategy.name(), manager);
             return new Outcome(classifier, fit, scored.val(), scored.test(), 0, p.repairs(),
-                    provenance(FineTuning.NAME, config.training().seed(), config.describe(), backbone, data, scored.val(),
+                    provenance(strategy.name(), config.training().seed(), strategy.describe(), backbone, data, scored.val(),
                             scored.test()), scored.errorAnalysis());
         } catch (IOException e) {
             manager.close();
