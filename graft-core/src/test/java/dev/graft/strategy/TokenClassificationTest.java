@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.artifact.LoraMerge;
+import dev.graft.artifact.PeftManifest;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.artifact.TokenClassifier;
 import dev.graft.data.DataException;
@@ -15,6 +17,7 @@ import dev.graft.data.tokens.TaggedCorpusReader;
 import dev.graft.data.tokens.TaggedSentence;
 import dev.graft.data.tokens.WordSequence;
 import dev.graft.metrics.EntityMetrics;
+import dev.graft.model.peft.PeftSpec;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
 import dev.graft.selection.MostFrequentTag;
@@ -149,6 +152,45 @@ class TokenClassificationTest {
                 assertTrue(loaded.fineTuned());
                 assertEquals(before, loaded.tags(words, Progress.NONE));
                 assertEquals(found, loaded.entities(List.of(text), Progress.NONE).get(0));
+            }
+        }
+    }
+
+    /**
+     * LoRA on the per-token encoder: it learns unseen names from context, saves only the LoRA weights beside the
+     * pretrained files, loads back to the same tags, and merges into a plain fine-tuned model that tags the same.
+     */
+    @Test
+    void loraTagsSavesLoadsAndMergesIntoAPlainModel() throws IOException {
+        FineTuneConfig config = FineTuneConfig.defaults().withTraining(FineTuneConfig.defaults().training().withEpochs(3)
+                .withBatchSize(8).withLearningRate(3e-3).withSeed(3)).withBackboneLr(PeftSpec.DEFAULT_LEARNING_RATE, 1.0);
+        FineTuning lora = new FineTuning(config, PeftSpec.lora());
+        try (TokenClassification.Outcome out = TokenClassification.fineTune(minilm, corpora3(), lora, Progress.NONE, List.of(),
+                null)) {
+            EntityMetrics.Scores t = out.test().orElseThrow();
+            assertTrue(t.f1() > 0.7, "LoRA on MiniLM finds unseen names: " + t.values());
+            TokenClassifier model = out.classifier();
+            assertEquals("lora", model.strategy());
+            assertEquals("lora", out.provenance().strategy());
+            List<WordSequence> words = test.sentences().stream().map(s -> WordSequence.joined(s.tokens())).toList();
+            List<List<Tag>> before = model.tags(words, Progress.NONE);
+            Path saved = dir.resolve("lora-model");
+            model.save(saved, out.provenance(), out.metricsDocument(), staging -> { });
+            assertTrue(Files.isRegularFile(saved.resolve(PeftManifest.WEIGHTS_FILE)) && Files.isRegularFile(saved.resolve(PeftManifest.FILE)));
+            assertEquals(minilm.sha256(), dev.graft.artifact.Json.MAPPER.readTree(saved.resolve("graft-model.json").toFile())
+                    .path("backbone").path("sha256").asText(), "the pretrained encoder is saved unchanged");
+            try (TokenClassifier loaded = TokenClassifier.load(saved)) {
+                assertTrue(loaded.peft() != null && loaded.fineTuned());
+                assertEquals(before, loaded.tags(words, Progress.NONE));
+            }
+            Path merged = dir.resolve("lora-merged");
+            LoraMerge.Result r = LoraMerge.merge(saved, merged);
+            assertTrue(r.maxProbabilityDifference() < 1e-4, "merging changes the tag probabilities by rounding only: " + r);
+            try (TokenClassifier plain = TokenClassifier.load(merged)) {
+                assertEquals("lora-merged", plain.strategy());
+                assertTrue(plain.peft() == null && plain.fineTuned());
+                assertFalse(Files.exists(merged.resolve(PeftManifest.FILE)));
+                assertEquals(before, plain.tags(words, Progress.NONE));
             }
         }
     }
