@@ -114,8 +114,10 @@ final class TokenTraining {
             stdout.println("Baseline most-frequent-tag (" + (test.isPresent() ? "test" : "validation") + "):");
             stdout.print(baselineScores.toTable());
             double epochs = outcome.fit().history().stream().mapToDouble(EpochLog::seconds).average().orElse(Double.NaN);
-            stdout.printf(Locale.ROOT, "Per-token states: %.1f s   training: %.1f s (%.1f s per epoch, %d epochs)   total: %.1f s%n",
-                    outcome.encodeSeconds(), outcome.fit().seconds(), epochs, outcome.fit().history().size(), total);
+            stdout.printf(Locale.ROOT, "Per-token states: %.1f s%s   training: %.1f s (%.1f s per epoch, %d epochs)   total: %.1f s%n",
+                    outcome.encodeSeconds(), fineTune ? "" : outcome.cachedSplits() > 0 ? " (" + outcome.cachedSplits()
+                            + " split(s) from cache)" : " (computed and cached)", outcome.fit().seconds(), epochs,
+                    outcome.fit().history().size(), total);
             stdout.println((replaced ? "Replaced the model at " : "Saved the model to ") + c.out.toAbsolutePath()
                     + "  (metrics: " + c.out.resolve("metrics.json") + ")");
             recorder.printWhere(stdout, c.out);

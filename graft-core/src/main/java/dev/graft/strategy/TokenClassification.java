@@ -28,6 +28,7 @@ import dev.graft.model.peft.PeftModules;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextTokenizer;
 import dev.graft.model.text.TokenStates;
+import dev.graft.model.text.TokenizedText;
 import dev.graft.model.text.TransformerClassifier;
 import dev.graft.task.Targets;
 import dev.graft.task.TokenTask;
@@ -139,13 +140,15 @@ public final class TokenClassification {
      * @param fit           the training history
      * @param validation    scores of the kept model on the validation sentences
      * @param test          its scores on the test sentences, when given
-     * @param encodeSeconds seconds spent computing frozen per-token states (feature extraction), else 0
+     * @param encodeSeconds seconds spent computing (or reading cached) frozen per-token states (feature extraction), else 0
+     * @param cachedSplits  splits whose per-token states came from the {@link TokenStateCache}
      * @param repairs       the tags rewritten to make each file consistent with the scheme, by split
      * @param provenance    how the model was made
      * @param errorAnalysis the kept model's word tags next to the gold tags on the test sentences (else validation)
      */
     public record Outcome(TokenClassifier classifier, FitResult fit, EntityMetrics.Scores validation,
-                          Optional<EntityMetrics.Scores> test, double encodeSeconds, Map<String, TagRepair.Result> repairs,
+                          Optional<EntityMetrics.Scores> test, double encodeSeconds, int cachedSplits,
+                          Map<String, TagRepair.Result> repairs,
                           Provenance provenance, TaggedPredictions errorAnalysis) implements RunResult, AutoCloseable {
 
         /** {@link #encodeSeconds}. */
@@ -165,6 +168,7 @@ public final class TokenClassification {
             m.put("history", fit.history());
             m.put("training_seconds", fit.seconds());
             m.put("encode_seconds", encodeSeconds);
+            m.put("cached_splits", cachedSplits);
             m.put("confusion", Map.of("split", errorAnalysis.split(),
                     "gold_by_predicted", EntityConfusion.of(errorAnalysis.gold(), errorAnalysis.predicted()).toMap()));
             return m;
@@ -245,7 +249,7 @@ public final class TokenClassification {
             encoder.setPrecision(Precision.FP32);
             Scored scored = score(p, learner::predictProbabilities, t -> TokenBatches.bucketed(TokenClassifier.inputs(t), t, pad));
             TokenClassifier classifier = new TokenClassifier(backbone, encoder, peft, head, p.task(), strategy.name(), manager);
-            return new Outcome(classifier, fit, scored.val(), scored.test(), 0, p.repairs(),
+            return new Outcome(classifier, fit, scored.val(), scored.test(), 0, 0, p.repairs(),
                     provenance(strategy.name(), config.training().seed(), strategy.describe(), backbone, data, scored.val(),
                             scored.test()), scored.errorAnalysis());
         } catch (IOException e) {
@@ -268,14 +272,19 @@ public final class TokenClassification {
         float[][] trainStates;
         float[][] valStates;
         float[][] testStates;
-        int width;
-        try (TokenStates states = TokenStates.open(backbone, config.threads(), config.encodeBatchSize())) {
-            trainStates = states.states(TokenClassifier.inputs(p.train()), progress);
-            valStates = states.states(TokenClassifier.inputs(p.val()), progress);
-            testStates = p.test().map(t -> states.states(TokenClassifier.inputs(t), progress)).orElse(null);
-            width = states.dimension();
+        TokenStateCache cache = new TokenStateCache(config.cacheDir());
+        try (LazyStates states = new LazyStates(backbone, config)) {
+            java.util.function.Function<Targets.Tokens, float[][]> encode = t -> {
+                List<TokenizedText> inputs = TokenClassifier.inputs(t);
+                return cache.states(backbone, inputs, () -> states.get().states(inputs, progress), progress);
+            };
+            trainStates = encode.apply(p.train());
+            valStates = encode.apply(p.val());
+            testStates = p.test().map(encode).orElse(null);
         }
+        int width = TokenStateCache.dimension(trainStates, TokenClassifier.inputs(p.train()));
         double encodeSeconds = (System.nanoTime() - start) / 1e9;
+        int cachedSplits = cache.hits();
         Learner.seed(config.training().seed());
         NDManager manager = NDManager.newBaseManager();
         try {
@@ -288,12 +297,42 @@ public final class TokenClassification {
             Scored scored = score(p, learner::predictProbabilities,
                     t -> new StateBatches(t == p.val() ? valStates : testStates, width, t));
             TokenClassifier classifier = new TokenClassifier(backbone, null, head, p.task(), FeatureExtraction.NAME, manager);
-            return new Outcome(classifier, fit, scored.val(), scored.test(), encodeSeconds, p.repairs(),
+            return new Outcome(classifier, fit, scored.val(), scored.test(), encodeSeconds, cachedSplits, p.repairs(),
                     provenance(FeatureExtraction.NAME, config.training().seed(), config.describe(), backbone, data, scored.val(),
                             scored.test()), scored.errorAnalysis());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /** The frozen encoder's per-token states, opened on first use (a run whose states are all cached never opens it). */
+    private static final class LazyStates implements AutoCloseable {
+        private final TextModelSpec backbone;
+        private final FeatureExtractionConfig config;
+        private TokenStates states;
+
+        LazyStates(TextModelSpec backbone, FeatureExtractionConfig config) {
+            this.backbone = backbone;
+            this.config = config;
+        }
+
+        TokenStates get() {
+            if (states == null) {
+                states = TokenStates.open(backbone, config.threads(), config.encodeBatchSize());
+            }
+            return states;
+        }
+
+        boolean opened() {
+            return states != null;
+        }
+
+        @Override
+        public void close() {
+            if (states != null) {
+                states.close();
+            }
         }
     }
 

@@ -128,6 +128,21 @@ class TokenClassificationTest {
     }
 
     @Test
+    void aSecondFeatureExtractionRunReadsItsTokenStatesFromTheCache() {
+        FeatureExtractionConfig config = FeatureExtractionConfig.defaults().withCacheDir(dir.resolve("state-cache"))
+                .withTraining(TrainConfig.defaults().withEpochs(3).withSeed(7));
+        try (TokenClassification.Outcome first = TokenClassification.featureExtraction(minilm, corpora3(), config, Progress.NONE,
+                List.of());
+             TokenClassification.Outcome second = TokenClassification.featureExtraction(minilm, corpora3(), config, Progress.NONE,
+                     List.of())) {
+            assertEquals(0, first.cachedSplits());
+            assertEquals(3, second.cachedSplits(), "train, validation and test states come from the cache");
+            assertEquals(first.test().orElseThrow().toMap(), second.test().orElseThrow().toMap(), "the same states, the same model");
+            assertEquals(first.fit().history().get(2).trainLoss(), second.fit().history().get(2).trainLoss(), 0.0);
+        }
+    }
+
+    @Test
     void fineTuningLearnsAndPredictsEntitiesWithOffsetsThatSliceTheInput() throws IOException {
         FineTuneConfig config = FineTuneConfig.defaults().withTraining(FineTuneConfig.defaults().training().withEpochs(3)
                 .withBatchSize(8).withLearningRate(3e-3).withSeed(3)).withBackboneLr(1e-4, 0.9);
