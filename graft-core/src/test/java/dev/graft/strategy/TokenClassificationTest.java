@@ -284,11 +284,15 @@ class TokenClassificationTest {
     @Test
     void rawTextIsCutIntoWordsAsCorporaWriteThem() {
         WordSequence w = WordSequence.tokenized("(Germany's) U.S. envoy, Mr. Smith, said: \"no.\"");
-        assertEquals(List.of("(", "Germany", "'s", ")", "U.S.", "envoy", ",", "Mr", ".", "Smith", ",", "said", ":", "\"", "no",
-                ".", "\""), w.words());
+        assertEquals(List.of("(", "Germany", "'s", ")", "U.S.", "envoy", ",", "Mr.", "Smith", ",", "said", ":", "\"", "no",
+                ".", "\""), w.words(), "an abbreviation keeps its stop, as CoNLL-2003 writes Mr.; a sentence's stop does not");
         for (int i = 0; i < w.size(); i++) {
             assertEquals(w.word(i), w.text().substring(w.start(i), w.end(i)));
         }
+        assertEquals(List.of("J.", "Smith", "joined", "Acme", "Corp.", "in", "Jan.", ",", "not", "Dr.", "No", "."),
+                WordSequence.tokenized("J. Smith joined Acme Corp. in Jan., not Dr. No.").words(),
+                "initials, company suffixes, months and titles keep their stops; other words do not");
+        assertEquals(List.of("I", "met", "mr", "."), WordSequence.tokenized("I met mr.").words(), "abbreviations are case-sensitive");
     }
 
     @Test
