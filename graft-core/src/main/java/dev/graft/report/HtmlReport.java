@@ -342,13 +342,21 @@ public final class HtmlReport {
     }
 
     private static void epochTable(StringBuilder h, FitResult fit) {
-        h.append("<details><summary>Per-epoch figures</summary>\n<table>\n<tr><th>epoch</th><th>train loss</th>"
-                + "<th>val loss</th><th>val accuracy</th><th>val macro-F1</th><th>learning rate</th><th>seconds</th></tr>\n");
+        // classification: accuracy and macro-F1; a task without accuracy (entities, labels, values): its first figures
+        Map<String, Double> first = fit.history().get(0).valMetrics();
+        List<String> figures = first.isEmpty() || first.containsKey("accuracy") ? List.of("accuracy", "macro_f1")
+                : first.keySet().stream().limit(3).toList();
+        h.append("<details><summary>Per-epoch figures</summary>\n<table>\n<tr><th>epoch</th><th>train loss</th><th>val loss</th>");
+        figures.forEach(f -> h.append("<th>val ").append(esc(display(f))).append("</th>"));
+        h.append("<th>learning rate</th><th>seconds</th></tr>\n");
         for (EpochLog e : fit.history()) {
             h.append(e.epoch() == fit.bestEpoch() ? "<tr class=\"best\">" : "<tr>")
-                    .append(td(Integer.toString(e.epoch()))).append(td(num(e.trainLoss()))).append(td(num(e.valLoss())))
-                    .append(td(num(e.valAccuracy()))).append(td(num(e.valMacroF1())))
-                    .append(td(String.format(Locale.ROOT, "%.3g", e.learningRate())))
+                    .append(td(Integer.toString(e.epoch()))).append(td(num(e.trainLoss()))).append(td(num(e.valLoss())));
+            for (String f : figures) {
+                h.append(td(num(f.equals("accuracy") ? e.valAccuracy() : f.equals("macro_f1") && !e.valMetrics().containsKey(f)
+                        ? e.valMacroF1() : e.valMetrics().getOrDefault(f, Double.NaN))));
+            }
+            h.append(td(String.format(Locale.ROOT, "%.3g", e.learningRate())))
                     .append(td(String.format(Locale.ROOT, "%.2f", e.seconds()))).append("</tr>\n");
         }
         h.append("</table>\n<p class=\"note\">The highlighted row is the best epoch, whose weights were kept.</p></details>\n");

@@ -77,5 +77,9 @@ class EntityReportTest {
         assertFalse(html.contains("<script>"), "words are escaped");
         assertFalse(html.contains("John Smith<sub>"), "a sentence without errors is not listed");
         assertTrue(html.contains("Entities per type (training data)"));
+        assertTrue(html.contains("<th>val loss</th><th>val micro-F1</th><th>val precision</th><th>val recall</th>")
+                && !html.contains("val accuracy"), "the epoch table shows the task's own figures");
+        assertTrue(html.contains("<td>" + String.format(java.util.Locale.ROOT, "%.4f", test.f1()) + "</td><td>"
+                + String.format(java.util.Locale.ROOT, "%.4f", test.precision()) + "</td>"), "with their values");
     }
 }
