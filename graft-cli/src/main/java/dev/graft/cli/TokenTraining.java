@@ -6,31 +6,27 @@ import dev.graft.data.TaskKind;
 import dev.graft.data.tokens.TagRepair;
 import dev.graft.data.tokens.TaggedCorpus;
 import dev.graft.data.tokens.TaggedCorpusReader;
-import dev.graft.data.tokens.TaggedSentence;
 import dev.graft.metrics.EntityMetrics;
 import dev.graft.model.text.TextModelSpec;
+import dev.graft.report.ReportData;
+import dev.graft.run.RunRecorder;
 import dev.graft.selection.MostFrequentTag;
-import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.TokenClassification;
 import dev.graft.tracking.PeakMemory;
-import dev.graft.training.Batching;
 import dev.graft.training.EpochLog;
-import dev.graft.training.TrainingListener;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 
 /**
  * {@code graft train --task ner} (or {@code token-classification}): named-entity recognition on tagged sentences (CoNLL
- * columns or JSON Lines), by feature extraction or fine-tuning, scored with entity precision/recall/F1 next to the
+ * columns or JSON Lines), by feature extraction, fine-tuning, LoRA or adapters (checkpointed, resumable, tracked), scored with entity precision/recall/F1 next to the
  * most-frequent-tag baseline, saved as a model directory.
  */
 final class TokenTraining {
@@ -48,33 +44,23 @@ final class TokenTraining {
 
     int run() throws Exception {
         TrainingOptions o = c.options;
-        boolean fineTune = o.fineTune();
-        if (!FeatureExtraction.NAME.equals(o.strategy) && !FineTuning.NAME.equals(o.strategy)) {
-            throw new IllegalArgumentException("--task " + o.data.task + " trains with --strategy " + FeatureExtraction.NAME
-                    + " or " + FineTuning.NAME + ", not " + o.strategy + ".");
-        }
+        boolean fineTune = o.fineTune(); // fine-tune, lora or adapter; refuses unknown strategies
         TaggedCorpus.Format format = format(o.data.format);
-        CheckpointPlan.refuseResume(c.resume);
+        if (!fineTune) {
+            CheckpointPlan.refuseResume(c.resume);
+        }
         ModelDirectory.checkWritable(c.out);
+        dev.graft.run.CheckpointPlan checkpoints = dev.graft.run.CheckpointPlan.of(c.out, c.checkpointDir, c.resume,
+                c.checkpointEvery);
+        if (fineTune) {
+            checkpoints.checkStart();
+        }
         PrintStream err = System.err;
-        TaggedCorpus train = read(o.train, format);
-        TaggedCorpus val;
-        if (o.val != null) {
-            val = read(o.val, format);
-        } else {
-            List<TaggedSentence> shuffled = shuffled(train.sentences(), o.seed);
-            int n = Math.max(1, (int) Math.round(shuffled.size() * o.valFraction));
-            if (n >= shuffled.size()) {
-                throw new IllegalArgumentException(o.train + " has " + shuffled.size() + " sentence(s), too few to hold out"
-                        + " validation sentences; give --val.");
-            }
-            val = train.withSentences(shuffled.subList(0, n));
-            train = train.withSentences(shuffled.subList(n, shuffled.size()));
-        }
         Optional<TaggedCorpus> test = o.test == null ? Optional.empty() : Optional.of(read(o.test, format));
-        if (o.maxTrain != null && o.maxTrain < train.sentences().size()) {
-            train = train.withSentences(shuffled(train.sentences(), o.seed).subList(0, o.maxTrain));
-        }
+        TokenClassification.Corpora corpora = TokenClassification.Corpora.of(read(o.train, format),
+                o.val == null ? null : read(o.val, format), test, o.valFraction, o.maxTrain, o.seed);
+        TaggedCorpus train = corpora.train();
+        TaggedCorpus val = corpora.val();
         if (!c.quiet) {
             err.printf(Locale.ROOT, "Sentences: train %d, val %d%s; entities in train %s; scheme %s%n", train.sentences().size(),
                     val.sentences().size(), test.map(t -> ", test " + t.sentences().size()).orElse(""), train.entityCounts(),
@@ -82,12 +68,19 @@ final class TokenTraining {
         }
         TextModelSpec backbone = o.resolveModel(err, c.quiet);
         long start = System.nanoTime();
-        List<TrainingListener> listeners = List.of(new EpochProgress(err, c.quiet));
-        TokenClassification.Corpora corpora = new TokenClassification.Corpora(train, val, test);
-        try (TokenClassification.Outcome outcome = fineTune
-                ? TokenClassification.fineTune(backbone, corpora, o.fineTuneConfig(), new BarProgress(err, c.quiet), listeners)
-                : TokenClassification.featureExtraction(backbone, corpora, o.featureExtractionConfig(),
-                        new BarProgress(err, c.quiet), listeners)) {
+        if (fineTune) {
+            checkpoints.announce(TrainingOptions.listener(err, c.quiet));
+        }
+        FineTuning fineTuning = fineTune ? o.fineTuning() : null;
+        Map<String, Object> settings = fineTune ? fineTuning.describe() : o.featureExtractionConfig().describe();
+        try (RunRecorder recorder = RunRecorder.start(c.tracking.tracking(), "train", c.out, c.out, o.runParams(settings),
+                err::println);
+             TokenClassification.Outcome outcome = fineTune
+                     ? TokenClassification.fineTune(backbone, corpora, fineTuning, new BarProgress(err, c.quiet),
+                             recorder.listeners(new EpochProgress(err, c.quiet)), new TokenClassification.Checkpoints(
+                                     checkpoints.directory(), checkpoints.everyEpochs(), checkpoints.resume()))
+                     : TokenClassification.featureExtraction(backbone, corpora, o.featureExtractionConfig(),
+                             new BarProgress(err, c.quiet), recorder.listeners(new EpochProgress(err, c.quiet)))) {
             for (Map.Entry<String, TagRepair.Result> r : outcome.repairs().entrySet()) {
                 if (!r.getValue().changes().isEmpty() && !c.quiet) {
                     err.println("note: " + r.getKey() + ": " + r.getValue().summary());
@@ -103,9 +96,16 @@ final class TokenTraining {
             b.put("scores", baselineScores.toMap());
             metrics.put("baselines", List.of(b));
             PeakMemory.measure().putInto(metrics);
+            recorder.logMetrics(Map.of("baseline_most_frequent_tag_micro_f1", baselineScores.f1()),
+                    outcome.fit().history().size());
             Provenance provenance = outcome.provenance().withCommandLine(c.spec.commandLine().getParseResult().originalArgs());
-            boolean replaced = outcome.classifier().save(c.out, provenance, metrics, staging -> { });
+            boolean replaced = outcome.classifier().save(c.out, provenance, metrics, staging -> recorder.writeReport(
+                    () -> ReportData.of(recorder.runName(), outcome), provenance, staging));
+            if (fineTune) {
+                checkpoints.finished();
+            }
             double total = (System.nanoTime() - start) / 1e9;
+            recorder.finish(outcome, provenance, c.out, total);
             PrintWriter stdout = c.spec.commandLine().getOut();
             stdout.println();
             stdout.println("Validation (" + val.sentences().size() + " sentences, best epoch " + outcome.fit().bestEpoch() + "):");
@@ -117,10 +117,13 @@ final class TokenTraining {
             stdout.println("Baseline most-frequent-tag (" + (test.isPresent() ? "test" : "validation") + "):");
             stdout.print(baselineScores.toTable());
             double epochs = outcome.fit().history().stream().mapToDouble(EpochLog::seconds).average().orElse(Double.NaN);
-            stdout.printf(Locale.ROOT, "Per-token states: %.1f s   training: %.1f s (%.1f s per epoch, %d epochs)   total: %.1f s%n",
-                    outcome.encodeSeconds(), outcome.fit().seconds(), epochs, outcome.fit().history().size(), total);
+            stdout.printf(Locale.ROOT, "Per-token states: %.1f s%s   training: %.1f s (%.1f s per epoch, %d epochs)   total: %.1f s%n",
+                    outcome.encodeSeconds(), fineTune ? "" : outcome.cachedSplits() > 0 ? " (" + outcome.cachedSplits()
+                            + " split(s) from cache)" : " (computed and cached)", outcome.fit().seconds(), epochs,
+                    outcome.fit().history().size(), total);
             stdout.println((replaced ? "Replaced the model at " : "Saved the model to ") + c.out.toAbsolutePath()
                     + "  (metrics: " + c.out.resolve("metrics.json") + ")");
+            TrackingOptionsMixin.printWhere(stdout, c.out, recorder);
             stdout.flush();
         }
         return 0;
@@ -148,15 +151,5 @@ final class TokenTraining {
                     + " --format to take it from the file.");
         }
         return corpus;
-    }
-
-    /** The sentences in a seeded random order. */
-    private static List<TaggedSentence> shuffled(List<TaggedSentence> sentences, long seed) {
-        int[] order = Batching.shuffled(sentences.size(), new Random(seed));
-        List<TaggedSentence> out = new ArrayList<>(order.length);
-        for (int i : order) {
-            out.add(sentences.get(i));
-        }
-        return out;
     }
 }

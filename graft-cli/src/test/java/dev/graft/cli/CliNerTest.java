@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.tracking.FileStoreReader;
+import dev.graft.tracking.RunStatus;
+import dev.graft.tracking.StoredRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,14 +56,37 @@ class CliNerTest {
                 new String[] {"Paris", "Berlin", "Madrid", "Rome"}, 1);
         Path test = conll("test.conll", 24, new String[] {"Emma Walker", "Robert Harris"}, new String[] {"Lisbon", "Prague"}, 2);
         Path model = dir.resolve("ner");
+        Path store = dir.resolve("mlruns");
         CliHarness.Result r = CliHarness.run("train", "--task", "ner", "--format", "conll", "--train", train.toString(),
-                "--test", test.toString(), "--epochs", "40", "--out", model.toString(), "-q");
+                "--test", test.toString(), "--epochs", "40", "--out", model.toString(), "-q", "--tracking-dir", store.toString());
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("Baseline most-frequent-tag") && r.out().contains("micro_f1"), r.out());
         JsonNode metrics = JSON.readTree(model.resolve("metrics.json").toFile());
         double f1 = metrics.path("test").path("micro_f1").asDouble();
         double baseline = metrics.path("baselines").get(0).path("scores").path("micro_f1").asDouble();
         assertTrue(f1 > 0.7 && f1 > baseline + 0.5, "model " + f1 + " vs baseline " + baseline);
+        JsonNode confusion = metrics.path("confusion").path("gold_by_predicted");
+        assertEquals(metrics.path("test").path("per_type").path("PER").path("support").asInt(),
+                confusion.path("PER").path("PER").asInt() + confusion.path("PER").path("LOC").asInt()
+                        + confusion.path("PER").path("(missed)").asInt(), "each gold PER is counted once in its confusion row");
+
+        // tracked like a classification run: per-epoch validation entity F1, the summary scores, the model's files
+        List<StoredRun> runs = new FileStoreReader(store).runs("Default");
+        assertEquals(1, runs.size());
+        StoredRun run = runs.get(0);
+        assertEquals(RunStatus.FINISHED, run.status());
+        int epochs = metrics.path("history").size();
+        assertEquals(epochs, run.metrics().get("val_micro_f1").size(), "one validation entity F1 per epoch");
+        assertEquals(f1, run.latest("test_micro_f1").getAsDouble(), 1e-12);
+        assertEquals(baseline, run.latest("baseline_most_frequent_tag_micro_f1").getAsDouble(), 1e-12);
+        assertEquals("feature-extraction", run.tags().get("graft.strategy"));
+        assertTrue(Files.isRegularFile(store.resolve(run.experimentId()).resolve(run.runId()).resolve("artifacts/model/metrics.json")));
+
+        // the report: per-type scores, the type confusion and the worst sentences
+        String html = Files.readString(model.resolve("report.html"));
+        assertTrue(html.contains("<h2>Per-type scores</h2>") && html.contains("Confusion between entity types (test)")
+                && html.contains("Sentences with the most entity errors (test)"), "NER sections");
+        assertTrue(r.out().contains("Report: " + model.resolve("report.html").toAbsolutePath()), r.out());
         JsonNode manifest = JSON.readTree(model.resolve("graft-model.json").toFile());
         assertEquals("text-token-classification", manifest.path("task").asText());
         assertEquals("IOB2", manifest.path("task_settings").path("settings").path("scheme").asText());
@@ -95,6 +122,20 @@ class CliNerTest {
         for (JsonNode entity : row.path("entities")) {
             assertEquals(entity.path("text").asText(), text.substring(entity.path("start").asInt(), entity.path("end").asInt()));
         }
+    }
+
+    @Test
+    void resumeAppliesToFineTuningAndNeedsACheckpoint() throws IOException {
+        Path train = conll("train.conll", 8, new String[] {"John Smith"}, new String[] {"Paris"}, 1);
+        CliHarness.Result fe = CliHarness.run("train", "--task", "ner", "--train", train.toString(), "--out",
+                dir.resolve("m").toString(), "--resume", dir.resolve("ckpt").toString(), "--no-track", "-q");
+        assertEquals(GraftCli.FAILURE, fe.code(), fe.toString());
+        assertTrue(fe.err().contains("--resume applies to --strategy fine-tune"), fe.err());
+        CliHarness.Result ft = CliHarness.run("train", "--task", "ner", "--strategy", "fine-tune", "--train", train.toString(),
+                "--out", dir.resolve("m").toString(), "--resume", dir.resolve("ckpt").toString(), "--no-track", "-q");
+        assertEquals(GraftCli.FAILURE, ft.code(), ft.toString());
+        assertTrue(ft.err().contains("No checkpoint to resume in " + dir.resolve("ckpt")), ft.err());
+        assertFalse(Files.exists(dir.resolve("m")));
     }
 
     @Test

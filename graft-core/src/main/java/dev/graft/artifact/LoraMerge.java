@@ -2,6 +2,8 @@ package dev.graft.artifact;
 
 import dev.graft.util.Arguments;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.graft.data.tokens.WordSequence;
+import dev.graft.util.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -81,10 +83,29 @@ public final class LoraMerge {
         }
         ModelDirectory.checkWritable(target);
         checkLora(source);
+        if (TokenClassifier.isTokenModel(source)) {
+            try (TokenClassifier model = TokenClassifier.load(source)) {
+                List<WordSequence> words = PROBES.stream().map(WordSequence::tokenized).toList();
+                return write(source, target, () -> model.outputs(model.encode(words, null), Progress.NONE), model::mergeLora,
+                        model::strategy, (dir, provenance, metrics) -> model.save(dir, provenance, metrics, staging -> { }));
+            }
+        }
         try (TextClassifier model = TextClassifier.load(source)) {
-            float[][] before = probe(model);
-            model.mergeLora();
-            float[][] after = probe(model);
+            return write(source, target, () -> probe(model), model::mergeLora, model::strategy, model::save);
+        }
+    }
+
+    private interface Saver {
+        boolean save(Path dir, Provenance provenance, Map<String, Object> metrics) throws IOException;
+    }
+
+    /** Probes, merges, probes again and writes the merged model with the source's provenance and metrics. */
+    private static Result write(Path source, Path target, java.util.function.Supplier<float[][]> probe, Runnable merge,
+                                java.util.function.Supplier<String> strategy, Saver saver) {
+        try {
+            float[][] before = probe.get();
+            merge.run();
+            float[][] after = probe.get();
             double max = 0;
             for (int i = 0; i < before.length; i++) {
                 for (int k = 0; k < before[i].length; k++) {
@@ -95,14 +116,14 @@ public final class LoraMerge {
             Map<String, Object> settings = new LinkedHashMap<>(p.settings());
             settings.put("merged_from", source.toAbsolutePath().normalize().toString());
             settings.put("merged_from_strategy", p.strategy());
-            Provenance merged = new Provenance(p.createdAt(), model.strategy(), p.seed(), settings, p.data(), p.backbone(),
+            Provenance merged = new Provenance(p.createdAt(), strategy.get(), p.seed(), settings, p.data(), p.backbone(),
                     p.versions(), p.metrics(), p.commandLine());
             Path metricsFile = source.resolve(TextClassifier.METRICS_FILE);
             Map<String, Object> metrics = Files.isRegularFile(metricsFile)
                     ? Json.MAPPER.readValue(metricsFile.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { })
                     : new LinkedHashMap<>();
             metrics.put("merge_max_probability_difference", max);
-            boolean replaced = model.save(target, merged, metrics);
+            boolean replaced = saver.save(target, merged, metrics);
             return new Result(replaced, max, PROBES.size());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot merge " + source + " into " + target + ": " + e.getMessage(), e);

@@ -17,6 +17,7 @@ import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
+import dev.graft.model.peft.PeftModules;
 import dev.graft.model.text.DjlTextEncoder;
 import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.TextModelSpec;
@@ -34,6 +35,7 @@ import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.training.Inference;
 import dev.graft.training.StateBatches;
 import dev.graft.training.TokenBatches;
+import dev.graft.util.Arguments;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +53,9 @@ import java.util.Map;
  * saves and loads as a Graft model directory (manifest task {@code text-token-classification}).
  *
  * <p>A frozen encoder with an ONNX export runs on ONNX Runtime and the head on its per-token states; a fine-tuned
- * encoder runs on libtorch together with the head.
+ * encoder, or one with LoRA updates or adapters ({@link PeftModules}), runs on libtorch together with the head. A
+ * parameter-efficient model saves the pretrained encoder's files unchanged plus {@value PeftManifest#FILE} and
+ * {@value PeftManifest#WEIGHTS_FILE}, as a text classifier does; {@link #mergeLora} folds LoRA into the weights.
  */
 public final class TokenClassifier implements GraftModel {
 
@@ -75,9 +79,10 @@ public final class TokenClassifier implements GraftModel {
 
     private final TextModelSpec backbone;
     private final BertModel trainedEncoder;
+    private PeftModules peft;
     private final ClassifierHead head;
     private final TokenTask task;
-    private final String strategy;
+    private String strategy;
     private final NDManager manager;
     private SubwordTokenizer tokenizer;
     private TokenStates states;
@@ -93,12 +98,30 @@ public final class TokenClassifier implements GraftModel {
      */
     public TokenClassifier(TextModelSpec backbone, BertModel trainedEncoder, ClassifierHead head, TokenTask task,
                            String strategy, NDManager manager) {
+        this(backbone, trainedEncoder, null, head, task, strategy, manager);
+    }
+
+    /**
+     * A classifier whose encoder carries parameter-efficient modules.
+     *
+     * @param backbone       the pretrained encoder's files
+     * @param trainedEncoder the encoder the modules are attached to (its own weights unchanged), or a fine-tuned or
+     *                       {@code null} (frozen) encoder when {@code peft} is {@code null}
+     * @param peft           the LoRA updates or adapters attached to {@code trainedEncoder}, or {@code null}
+     * @param manager        holds the head's (and the encoder's) parameters; closed with this classifier
+     */
+    public TokenClassifier(TextModelSpec backbone, BertModel trainedEncoder, PeftModules peft, ClassifierHead head,
+                           TokenTask task, String strategy, NDManager manager) {
+        if (peft != null && trainedEncoder == null) {
+            throw new IllegalArgumentException("parameter-efficient modules need the encoder they are attached to");
+        }
         if (head.config().numClasses() != task.outputWidth()) {
             throw new IllegalArgumentException("the head has " + head.config().numClasses() + " outputs for "
                     + task.outputWidth() + " tags");
         }
         this.backbone = backbone;
         this.trainedEncoder = trainedEncoder;
+        this.peft = peft;
         this.head = head;
         this.task = task;
         this.strategy = strategy;
@@ -125,9 +148,35 @@ public final class TokenClassifier implements GraftModel {
         return head;
     }
 
-    /** Whether the encoder was fine-tuned (else it is the frozen pretrained one). */
+    /** Whether the encoder was fine-tuned or carries trained LoRA updates or adapters (else it is the frozen pretrained one). */
     public boolean fineTuned() {
         return trainedEncoder != null;
+    }
+
+    /** The LoRA updates or adapters on the encoder, or {@code null} when it has none. */
+    public PeftModules peft() {
+        return peft;
+    }
+
+    /**
+     * Folds LoRA into the encoder's weights ({@code W + (alpha/r)·B·A}): afterwards this is a plain fine-tuned token
+     * classifier (strategy {@code lora-merged}) tagging as before, up to float rounding, and {@link #save} writes the
+     * merged encoder instead of the LoRA files.
+     *
+     * @throws IllegalArgumentException when this model has no LoRA updates (adapters cannot be merged)
+     */
+    public synchronized void mergeLora() {
+        if (peft == null) {
+            throw new IllegalArgumentException("This model (strategy " + strategy + ") has no LoRA updates to merge;"
+                    + " only models trained with " + Arguments.name("strategy") + " lora can be merged.");
+        }
+        try {
+            peft.merge();
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        peft = null;
+        strategy = "lora-merged";
     }
 
     /** The sub-word tokenizer of the encoder (opened on first use). */
@@ -167,7 +216,7 @@ public final class TokenClassifier implements GraftModel {
             float[][] hidden = s.states(inputs, progress);
             return Inference.outputs(head, new StateBatches(hidden, s.dimension(), windows), BATCH, manager, task::activate);
         }
-        TransformerClassifier model = TransformerClassifier.perToken(trainedEncoder, head);
+        TransformerClassifier model = TransformerClassifier.perToken(trainedEncoder, head, peft);
         return Inference.outputs(model, TokenBatches.bucketed(inputs, windows, padId()), BATCH, manager, task::activate);
     }
 
@@ -274,7 +323,13 @@ public final class TokenClassifier implements GraftModel {
             extras.write(staging);
             Path bb = Files.createDirectory(staging.resolve(BACKBONE_DIR));
             TextModelSpec written;
-            if (trainedEncoder != null) {
+            if (peft != null) {
+                SentenceEncoders.copyFiles(backbone, bb);
+                written = backbone;
+                SafeTensors.write(staging.resolve(PeftManifest.WEIGHTS_FILE), peft.tensors(), Map.of("format", "graft-peft"));
+                AtomicFiles.writeString(staging.resolve(PeftManifest.FILE),
+                        Json.MAPPER.writeValueAsString(new PeftManifest(peft.spec(), PeftManifest.WEIGHTS_FILE)));
+            } else if (trainedEncoder != null) {
                 written = DjlTextEncoder.wrap(backbone, trainedEncoder, BATCH).saveTo(bb);
             } else {
                 SentenceEncoders.copyFiles(backbone, bb);
@@ -345,6 +400,19 @@ public final class TokenClassifier implements GraftModel {
             NDManager manager = NDManager.newBaseManager();
             try {
                 ClassifierHead head = HeadWeights.loadSaved(dir, m, task, manifestFile, manager);
+                Path peftFile = dir.resolve(PeftManifest.FILE);
+                if (Files.isRegularFile(peftFile)) {
+                    PeftManifest pm = Json.read(peftFile, PeftManifest.class);
+                    if (pm.spec() == null || pm.weights() == null) {
+                        throw new IllegalArgumentException(peftFile + " lacks 'spec' or 'weights'; the model directory is damaged. Retrain.");
+                    }
+                    BertModel encoder = spec.hasOnnx() ? BertBackbone.fromOnnx(spec.onnxFile(), manager, 0f)
+                            : BertBackbone.fromDirectory(spec.directory(), manager, 0f);
+                    PeftModules modules = PeftModules.attach(encoder, pm.spec(), manager);
+                    HeadWeights.load(modules.savedParameters(), ModelDirectory.resolveInside(dir, pm.weights()),
+                            pm.spec().method().key() + " weights");
+                    return new TokenClassifier(spec, encoder, modules, head, (TokenTask) task, m.strategy(), manager);
+                }
                 BertModel encoder = spec.hasOnnx() ? null : BertBackbone.fromDirectory(spec.directory(), manager, 0f);
                 return new TokenClassifier(spec, encoder, head, (TokenTask) task, m.strategy(), manager);
             } catch (RuntimeException | IOException e) {

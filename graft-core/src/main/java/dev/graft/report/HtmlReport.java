@@ -164,6 +164,7 @@ public final class HtmlReport {
             h.append("<h2>Scores</h2>\n");
             scores(h, capitalized(names.validation()), data.validation());
             data.test().ifPresent(t -> scores(h, capitalized(names.test()), t));
+            data.entities().ifPresent(a -> EntityReport.sections(h, data, a, charts));
         }
 
         h.append("<h2>Provenance</h2>\n");
@@ -209,7 +210,7 @@ public final class HtmlReport {
 
         h.append("<h2>Class balance (training data)</h2>\n<div class=\"grid\">\n");
         img(h, charts, "class_balance", "Training examples per class");
-        classCounts(h, data.classCounts());
+        classCounts(h, data.classCounts(), "class", "examples");
         h.append("</div>\n");
 
     }
@@ -331,7 +332,7 @@ public final class HtmlReport {
                 .append(esc(label)).append("</div></div>\n");
     }
 
-    private static void img(StringBuilder h, Map<String, byte[]> charts, String key, String alt) {
+    static void img(StringBuilder h, Map<String, byte[]> charts, String key, String alt) {
         byte[] png = charts.get(key);
         if (png == null) {
             return;
@@ -341,13 +342,21 @@ public final class HtmlReport {
     }
 
     private static void epochTable(StringBuilder h, FitResult fit) {
-        h.append("<details><summary>Per-epoch figures</summary>\n<table>\n<tr><th>epoch</th><th>train loss</th>"
-                + "<th>val loss</th><th>val accuracy</th><th>val macro-F1</th><th>learning rate</th><th>seconds</th></tr>\n");
+        // classification: accuracy and macro-F1; a task without accuracy (entities, labels, values): its first figures
+        Map<String, Double> first = fit.history().get(0).valMetrics();
+        List<String> figures = first.isEmpty() || first.containsKey("accuracy") ? List.of("accuracy", "macro_f1")
+                : first.keySet().stream().limit(3).toList();
+        h.append("<details><summary>Per-epoch figures</summary>\n<table>\n<tr><th>epoch</th><th>train loss</th><th>val loss</th>");
+        figures.forEach(f -> h.append("<th>val ").append(esc(display(f))).append("</th>"));
+        h.append("<th>learning rate</th><th>seconds</th></tr>\n");
         for (EpochLog e : fit.history()) {
             h.append(e.epoch() == fit.bestEpoch() ? "<tr class=\"best\">" : "<tr>")
-                    .append(td(Integer.toString(e.epoch()))).append(td(num(e.trainLoss()))).append(td(num(e.valLoss())))
-                    .append(td(num(e.valAccuracy()))).append(td(num(e.valMacroF1())))
-                    .append(td(String.format(Locale.ROOT, "%.3g", e.learningRate())))
+                    .append(td(Integer.toString(e.epoch()))).append(td(num(e.trainLoss()))).append(td(num(e.valLoss())));
+            for (String f : figures) {
+                h.append(td(num(f.equals("accuracy") ? e.valAccuracy() : f.equals("macro_f1") && !e.valMetrics().containsKey(f)
+                        ? e.valMacroF1() : e.valMetrics().getOrDefault(f, Double.NaN))));
+            }
+            h.append(td(String.format(Locale.ROOT, "%.3g", e.learningRate())))
                     .append(td(String.format(Locale.ROOT, "%.2f", e.seconds()))).append("</tr>\n");
         }
         h.append("</table>\n<p class=\"note\">The highlighted row is the best epoch, whose weights were kept.</p></details>\n");
@@ -378,7 +387,7 @@ public final class HtmlReport {
         h.append("</table>\n");
     }
 
-    private static String heat(double share, int r, int g, int b) {
+    static String heat(double share, int r, int g, int b) {
         double a = 0.08 + 0.92 * share;
         return String.format(Locale.ROOT, "rgba(%d,%d,%d,%.2f)", r, g, b, share == 0 ? 0.0 : a);
     }
@@ -455,9 +464,10 @@ public final class HtmlReport {
         h.append("</table>\n");
     }
 
-    private static void classCounts(StringBuilder h, Map<String, Integer> counts) {
+    /** The counts of the training data by class (or entity type), with their shares; {@code what} and {@code unit} head the columns. */
+    static void classCounts(StringBuilder h, Map<String, Integer> counts, String what, String unit) {
         long total = counts.values().stream().mapToLong(Integer::longValue).sum();
-        h.append("<table>\n<tr><th>class</th><th>examples</th><th>share</th></tr>\n");
+        h.append("<table>\n<tr><th>").append(esc(what)).append("</th><th>").append(esc(unit)).append("</th><th>share</th></tr>\n");
         counts.forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th>").append(td(Integer.toString(v)))
                 .append(td(total == 0 ? "-" : pct((double) v / total))).append("</tr>\n"));
         h.append("<tr class=\"avg\"><th>total</th>").append(td(Long.toString(total))).append(td("")).append("</tr>\n</table>\n");
@@ -490,11 +500,11 @@ public final class HtmlReport {
         }
     }
 
-    private static String td(String text) {
+    static String td(String text) {
         return "<td>" + esc(text) + "</td>";
     }
 
-    private static String num(double v) {
+    static String num(double v) {
         return String.format(Locale.ROOT, "%.4f", v);
     }
 
@@ -541,6 +551,9 @@ public final class HtmlReport {
             table.mis td.thumb{text-align:center}table.mis td.thumb img{image-rendering:pixelated;border:1px solid #ccc}
             table.kv td{text-align:left;word-break:break-all}table.kv.nested{margin:0;font-size:.85rem}
             code{font-size:.85rem}details{margin:.5rem 0}
+            mark{padding:0 .15rem;border-radius:3px}mark sub{font-size:.7rem;margin-left:.15rem;color:#444}
+            mark.ok{background:#c8e6c9}mark.miss{background:#ffe0b2}mark.bad{background:#ffcdd2}
+            table.ner td.text{line-height:1.9}
             .verdict{padding:.4rem .8rem;border-left:4px solid #2e7d32;background:#f1f8e9}
             .verdict.unclear{border-color:#f9a825;background:#fffde7}
             .verdict.negative{border-color:#c62828;background:#ffebee;font-weight:600}

@@ -9,6 +9,7 @@ import dev.graft.task.ClassificationTask;
 import dev.graft.selection.TransferCheck;
 import dev.graft.strategy.ImageTrainingOutcome;
 import dev.graft.strategy.SplitPredictions;
+import dev.graft.strategy.TokenClassification;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.training.FitResult;
 import java.util.LinkedHashMap;
@@ -31,11 +32,13 @@ import java.util.Optional;
  * @param provenance         how the model was made ({@code provenance.json} as a map), empty when unknown
  * @param baselines          the negative-transfer check against cheap baselines, when it ran (text runs)
  * @param splitNames         what the validation and test splits are called in the report
+ * @param entities           the error analysis of a named-entity tagger (type confusion, worst sentences), when the run
+ *                           is one
  */
 public record ReportData(String runName, FitResult fit, TaskMetrics validation,
                          Optional<? extends TaskMetrics> test, List<MisclassifiedExample> misclassified,
                          String misclassifiedSplit, Map<String, Integer> classCounts, Map<String, Object> provenance,
-                         Optional<TransferCheck> baselines, SplitNames splitNames) {
+                         Optional<TransferCheck> baselines, SplitNames splitNames, Optional<EntityAnalysis> entities) {
 
     /** How many misclassified examples {@link #of(String, TrainingOutcome)} keeps. */
     public static final int DEFAULT_MISCLASSIFIED = 25;
@@ -51,6 +54,15 @@ public record ReportData(String runName, FitResult fit, TaskMetrics validation,
         provenance = provenance == null ? Map.of() : new LinkedHashMap<>(provenance);
         Objects.requireNonNull(baselines, "baselines (use Optional.empty())");
         Objects.requireNonNull(splitNames, "splitNames");
+        Objects.requireNonNull(entities, "entities (use Optional.empty())");
+    }
+
+    /** Report data of a run that is not a named-entity tagger's. */
+    public ReportData(String runName, FitResult fit, TaskMetrics validation, Optional<? extends TaskMetrics> test,
+                      List<MisclassifiedExample> misclassified, String misclassifiedSplit, Map<String, Integer> classCounts,
+                      Map<String, Object> provenance, Optional<TransferCheck> baselines, SplitNames splitNames) {
+        this(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines, splitNames,
+                Optional.empty());
     }
 
     /**
@@ -81,19 +93,19 @@ public record ReportData(String runName, FitResult fit, TaskMetrics validation,
     /** This report with {@code baselines} as its negative-transfer check. */
     public ReportData withBaselines(Optional<TransferCheck> baselines) {
         return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines,
-                splitNames);
+                splitNames, entities);
     }
 
     /** This report with {@code splitNames} for its validation and test splits. */
     public ReportData withSplitNames(SplitNames splitNames) {
         return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines,
-                splitNames);
+                splitNames, entities);
     }
 
     /** This report with {@code provenance} ({@code provenance.json} as a map). */
     public ReportData withProvenance(Map<String, Object> provenance) {
         return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines,
-                splitNames);
+                splitNames, entities);
     }
 
     /** The report of a strategy's outcome: mistakes from the test split if there is one, else from validation. */
@@ -115,6 +127,17 @@ public record ReportData(String runName, FitResult fit, TaskMetrics validation,
         Map<String, Integer> counts = train == null ? Map.of() : train.classCounts();
         return new ReportData(runName, outcome.fit(), outcome.validation(), outcome.test(), wrong, split,
                 ordered(counts, labels), provenanceMap(outcome.provenance()));
+    }
+
+    /**
+     * The report of a named-entity tagger's run: per-type scores, the confusion between entity types and the worst
+     * sentences of the test split (else validation); the training data's entities per type as its class balance.
+     */
+    public static ReportData of(String runName, TokenClassification.Outcome outcome) {
+        Provenance.DataFingerprint train = outcome.provenance().data().get("train");
+        return new ReportData(runName, outcome.fit(), outcome.validation(), outcome.test(), List.of(), null,
+                train == null ? Map.of() : train.classCounts(), provenanceMap(outcome.provenance()), Optional.empty(),
+                SplitNames.DEFAULT, Optional.of(EntityAnalysis.of(outcome.errorAnalysis())));
     }
 
     /** The report of an image strategy's outcome: the worst mistakes come with thumbnails of the images. */

@@ -13,37 +13,49 @@ import dev.graft.data.tokens.TagRepair;
 import dev.graft.data.tokens.TagScheme;
 import dev.graft.data.tokens.TagSet;
 import dev.graft.data.tokens.TaggedCorpus;
+import dev.graft.data.tokens.TaggedPredictions;
 import dev.graft.data.tokens.TaggedSentence;
 import dev.graft.data.tokens.TokenClassificationEncoder;
 import dev.graft.data.tokens.WordSequence;
+import dev.graft.metrics.EntityConfusion;
 import dev.graft.metrics.EntityMetrics;
 import dev.graft.model.Precision;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
+import dev.graft.model.peft.PeftModules;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextTokenizer;
 import dev.graft.model.text.TokenStates;
+import dev.graft.model.text.TokenizedText;
 import dev.graft.model.text.TransformerClassifier;
 import dev.graft.task.Targets;
 import dev.graft.task.TokenTask;
+import dev.graft.training.BatchSource;
+import dev.graft.training.Batching;
+import dev.graft.training.Checkpointing;
 import dev.graft.training.FitResult;
 import dev.graft.training.Learner;
 import dev.graft.training.StateBatches;
 import dev.graft.training.TokenBatches;
 import dev.graft.training.TrainingListener;
+import dev.graft.util.Arguments;
+import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Token classification (named-entity recognition) with a pretrained text encoder, by either strategy: fine-tuning
@@ -72,6 +84,53 @@ public final class TokenClassification {
      * @param test  test sentences, scored once with the kept model
      */
     public record Corpora(TaggedCorpus train, TaggedCorpus val, Optional<TaggedCorpus> test) {
+
+        /**
+         * The corpora of a run: {@code val} when given, else a seeded random {@code valFraction} of {@code train}'s
+         * sentences held out; then, with {@code maxTrain}, a seeded random subset of that many training sentences.
+         *
+         * @param val      validation sentences, or {@code null} to hold some out of {@code train}
+         * @param maxTrain at most this many training sentences, or {@code null} for all
+         * @throws IllegalArgumentException when {@code train} is too small to hold out validation sentences
+         */
+        public static Corpora of(TaggedCorpus train, TaggedCorpus val, Optional<TaggedCorpus> test, double valFraction,
+                                 Integer maxTrain, long seed) {
+            if (val == null) {
+                List<TaggedSentence> shuffled = shuffled(train.sentences(), seed);
+                int n = Math.max(1, (int) Math.round(shuffled.size() * valFraction));
+                if (n >= shuffled.size()) {
+                    throw new IllegalArgumentException(train.path() + " has " + shuffled.size() + " sentence(s), too few to"
+                            + " hold out validation sentences; give " + Arguments.name("valFile") + ".");
+                }
+                val = train.withSentences(shuffled.subList(0, n));
+                train = train.withSentences(shuffled.subList(n, shuffled.size()));
+            }
+            if (maxTrain != null && maxTrain < train.sentences().size()) {
+                train = train.withSentences(shuffled(train.sentences(), seed).subList(0, maxTrain));
+            }
+            return new Corpora(train, val, test);
+        }
+
+        /** The sentences in a seeded random order. */
+        private static List<TaggedSentence> shuffled(List<TaggedSentence> sentences, long seed) {
+            int[] order = Batching.shuffled(sentences.size(), new Random(seed));
+            List<TaggedSentence> out = new ArrayList<>(order.length);
+            for (int i : order) {
+                out.add(sentences.get(i));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Where a fine-tuning run keeps crash-safe checkpoints ({@link Checkpointing}).
+     *
+     * @param directory   the checkpoint directory
+     * @param everyEpochs checkpoint every this many epochs
+     * @param resume      continue the run checkpointed in {@code directory}; refused when the model, the sentences or a
+     *                    setting differ from that run's
+     */
+    public record Checkpoints(Path directory, int everyEpochs, boolean resume) {
     }
 
     /**
@@ -81,13 +140,22 @@ public final class TokenClassification {
      * @param fit           the training history
      * @param validation    scores of the kept model on the validation sentences
      * @param test          its scores on the test sentences, when given
-     * @param encodeSeconds seconds spent computing frozen per-token states (feature extraction), else 0
+     * @param encodeSeconds seconds spent computing (or reading cached) frozen per-token states (feature extraction), else 0
+     * @param cachedSplits  splits whose per-token states came from the {@link TokenStateCache}
      * @param repairs       the tags rewritten to make each file consistent with the scheme, by split
      * @param provenance    how the model was made
+     * @param errorAnalysis the kept model's word tags next to the gold tags on the test sentences (else validation)
      */
     public record Outcome(TokenClassifier classifier, FitResult fit, EntityMetrics.Scores validation,
-                          Optional<EntityMetrics.Scores> test, double encodeSeconds, Map<String, TagRepair.Result> repairs,
-                          Provenance provenance) implements AutoCloseable {
+                          Optional<EntityMetrics.Scores> test, double encodeSeconds, int cachedSplits,
+                          Map<String, TagRepair.Result> repairs,
+                          Provenance provenance, TaggedPredictions errorAnalysis) implements RunResult, AutoCloseable {
+
+        /** {@link #encodeSeconds}. */
+        @Override
+        public double embedSeconds() {
+            return encodeSeconds;
+        }
 
         /** {@code metrics.json}: the task, the validation and test scores, the best epoch and the history. */
         public Map<String, Object> metricsDocument() {
@@ -100,6 +168,9 @@ public final class TokenClassification {
             m.put("history", fit.history());
             m.put("training_seconds", fit.seconds());
             m.put("encode_seconds", encodeSeconds);
+            m.put("cached_splits", cachedSplits);
+            m.put("confusion", Map.of("split", errorAnalysis.split(),
+                    "gold_by_predicted", EntityConfusion.of(errorAnalysis.gold(), errorAnalysis.predicted()).toMap()));
             return m;
         }
 
@@ -136,6 +207,26 @@ public final class TokenClassification {
      */
     public static Outcome fineTune(TextModelSpec backbone, Corpora data, FineTuneConfig config, Progress progress,
                                    List<TrainingListener> listeners) {
+        return fineTune(backbone, data, config, progress, listeners, null);
+    }
+
+    /**
+     * As {@link #fineTune(TextModelSpec, Corpora, FineTuneConfig, Progress, List)}, checkpointing (and resuming) in
+     * {@code checkpoints} ({@code null}: no checkpoints). A resumed run gives the model the uninterrupted run would.
+     */
+    public static Outcome fineTune(TextModelSpec backbone, Corpora data, FineTuneConfig config, Progress progress,
+                                   List<TrainingListener> listeners, Checkpoints checkpoints) {
+        return fineTune(backbone, data, new FineTuning(config), progress, listeners, checkpoints);
+    }
+
+    /**
+     * Fine-tuning as {@code strategy} says: full fine-tuning, or with its {@link FineTuning#peft()} spec LoRA updates
+     * or bottleneck adapters trained with the head on the frozen encoder (strategy {@code lora} or {@code adapter});
+     * checkpoints as {@link #fineTune(TextModelSpec, Corpora, FineTuneConfig, Progress, List, Checkpoints)}.
+     */
+    public static Outcome fineTune(TextModelSpec backbone, Corpora data, FineTuning strategy, Progress progress,
+                                   List<TrainingListener> listeners, Checkpoints checkpoints) {
+        FineTuneConfig config = strategy.config();
         Prepared p = prepare(backbone, data);
         Learner.seed(config.training().seed());
         NDManager manager = NDManager.newBaseManager();
@@ -146,20 +237,21 @@ public final class TokenClassification {
             ClassifierHead head = new ClassifierHead(new HeadConfig(encoder.config().hiddenSize(), p.task().outputWidth(),
                     config.hiddenUnits(), config.dropout()));
             head.initialize(manager);
-            TransformerClassifier model = TransformerClassifier.perToken(encoder, head);
+            PeftModules peft = strategy.peft() == null ? null : PeftModules.attach(encoder, strategy.peft(), manager);
+            TransformerClassifier model = TransformerClassifier.perToken(encoder, head, peft);
             Learner learner = new Learner(model, model, TaskTraining.config(config.training(), p.task()), config.plan(),
                     p.task(), listeners);
             long pad = tokenizer.padId();
             TokenBatches train = TokenBatches.bucketed(TokenClassifier.inputs(p.train()), p.train(), pad);
             TokenBatches val = TokenBatches.bucketed(TokenClassifier.inputs(p.val()), p.val(), pad);
-            FitResult fit = learner.fit(train, val);
+            FitResult fit = learner.fit(train, val, checkpoints == null ? null : new Checkpointing(checkpoints.directory(),
+                    checkpoints.everyEpochs(), fingerprint(backbone, p, strategy.describe()), checkpoints.resume()));
             encoder.setPrecision(Precision.FP32);
-            EntityMetrics.Scores valScores = p.task().score(learner.predictProbabilities(val), p.val());
-            Optional<EntityMetrics.Scores> testScores = p.test().map(t -> p.task().score(learner.predictProbabilities(
-                    TokenBatches.bucketed(TokenClassifier.inputs(t), t, pad)), t));
-            TokenClassifier classifier = new TokenClassifier(backbone, encoder, head, p.task(), FineTuning.NAME, manager);
-            return new Outcome(classifier, fit, valScores, testScores, 0, p.repairs(),
-                    provenance(FineTuning.NAME, config.training().seed(), config.describe(), backbone, data, valScores, testScores));
+            Scored scored = score(p, learner::predictProbabilities, t -> TokenBatches.bucketed(TokenClassifier.inputs(t), t, pad));
+            TokenClassifier classifier = new TokenClassifier(backbone, encoder, peft, head, p.task(), strategy.name(), manager);
+            return new Outcome(classifier, fit, scored.val(), scored.test(), 0, 0, p.repairs(),
+                    provenance(strategy.name(), config.training().seed(), strategy.describe(), backbone, data, scored.val(),
+                            scored.test()), scored.errorAnalysis());
         } catch (IOException e) {
             manager.close();
             throw new UncheckedIOException("Cannot open the tokenizer of " + backbone.id() + ": " + e.getMessage(), e);
@@ -180,14 +272,19 @@ public final class TokenClassification {
         float[][] trainStates;
         float[][] valStates;
         float[][] testStates;
-        int width;
-        try (TokenStates states = TokenStates.open(backbone, config.threads(), config.encodeBatchSize())) {
-            trainStates = states.states(TokenClassifier.inputs(p.train()), progress);
-            valStates = states.states(TokenClassifier.inputs(p.val()), progress);
-            testStates = p.test().map(t -> states.states(TokenClassifier.inputs(t), progress)).orElse(null);
-            width = states.dimension();
+        TokenStateCache cache = new TokenStateCache(config.cacheDir());
+        try (LazyStates states = new LazyStates(backbone, config)) {
+            java.util.function.Function<Targets.Tokens, float[][]> encode = t -> {
+                List<TokenizedText> inputs = TokenClassifier.inputs(t);
+                return cache.states(backbone, inputs, () -> states.get().states(inputs, progress), progress);
+            };
+            trainStates = encode.apply(p.train());
+            valStates = encode.apply(p.val());
+            testStates = p.test().map(encode).orElse(null);
         }
+        int width = TokenStateCache.dimension(trainStates, TokenClassifier.inputs(p.train()));
         double encodeSeconds = (System.nanoTime() - start) / 1e9;
+        int cachedSplits = cache.hits();
         Learner.seed(config.training().seed());
         NDManager manager = NDManager.newBaseManager();
         try {
@@ -196,19 +293,83 @@ public final class TokenClassification {
             head.initialize(manager);
             Learner learner = new Learner(head, head, TaskTraining.config(config.training(), p.task()), config.plan(), p.task(),
                     listeners);
-            StateBatches val = new StateBatches(valStates, width, p.val());
-            FitResult fit = learner.fit(new StateBatches(trainStates, width, p.train()), val);
-            EntityMetrics.Scores valScores = p.task().score(learner.predictProbabilities(val), p.val());
-            Optional<EntityMetrics.Scores> testScores = p.test().map(t -> p.task().score(
-                    learner.predictProbabilities(new StateBatches(testStates, width, t)), t));
+            FitResult fit = learner.fit(new StateBatches(trainStates, width, p.train()), new StateBatches(valStates, width, p.val()));
+            Scored scored = score(p, learner::predictProbabilities,
+                    t -> new StateBatches(t == p.val() ? valStates : testStates, width, t));
             TokenClassifier classifier = new TokenClassifier(backbone, null, head, p.task(), FeatureExtraction.NAME, manager);
-            return new Outcome(classifier, fit, valScores, testScores, encodeSeconds, p.repairs(),
-                    provenance(FeatureExtraction.NAME, config.training().seed(), config.describe(), backbone, data, valScores,
-                            testScores));
+            return new Outcome(classifier, fit, scored.val(), scored.test(), encodeSeconds, cachedSplits, p.repairs(),
+                    provenance(FeatureExtraction.NAME, config.training().seed(), config.describe(), backbone, data, scored.val(),
+                            scored.test()), scored.errorAnalysis());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /** The frozen encoder's per-token states, opened on first use (a run whose states are all cached never opens it). */
+    private static final class LazyStates implements AutoCloseable {
+        private final TextModelSpec backbone;
+        private final FeatureExtractionConfig config;
+        private TokenStates states;
+
+        LazyStates(TextModelSpec backbone, FeatureExtractionConfig config) {
+            this.backbone = backbone;
+            this.config = config;
+        }
+
+        TokenStates get() {
+            if (states == null) {
+                states = TokenStates.open(backbone, config.threads(), config.encodeBatchSize());
+            }
+            return states;
+        }
+
+        boolean opened() {
+            return states != null;
+        }
+
+        @Override
+        public void close() {
+            if (states != null) {
+                states.close();
+            }
+        }
+    }
+
+    /** The kept model's scores on validation and test, and its word tags on the split the report analyses. */
+    private record Scored(EntityMetrics.Scores val, Optional<EntityMetrics.Scores> test, TaggedPredictions errorAnalysis) {
+    }
+
+    /** Scores the kept model ({@code predict}) on the batches {@code batches} makes of the validation and test windows. */
+    private static Scored score(Prepared p, Function<BatchSource, float[][]> predict,
+                                Function<Targets.Tokens, BatchSource> batches) {
+        List<List<Tag>> valTags = p.task().wordTags(predict.apply(batches.apply(p.val())), p.val());
+        Optional<List<List<Tag>>> testTags = p.test().map(t -> p.task().wordTags(predict.apply(batches.apply(t)), t));
+        EntityMetrics.Scores val = EntityMetrics.score(p.val().gold(), valTags);
+        Optional<EntityMetrics.Scores> test = testTags.map(t -> EntityMetrics.score(p.test().get().gold(), t));
+        Targets.Tokens analysed = p.test().orElse(p.val());
+        List<List<String>> words = analysed.sentences().stream().map(s -> s.words().words()).toList();
+        TaggedPredictions errors = new TaggedPredictions(p.test().isPresent() ? "test" : "validation", words, analysed.gold(),
+                testTags.orElse(valTags));
+        return new Scored(val, test, errors);
+    }
+
+    /**
+     * Identifies a fine-tuning run for its checkpoints: the backbone's checksum, the task, every training and validation
+     * sentence's words and tags (so a changed subset is noticed, not only a changed file) and the settings.
+     */
+    private static String fingerprint(TextModelSpec backbone, Prepared p, Map<String, Object> settings) {
+        return Checkpointing.fingerprint(backbone.sha256(), p.task().toString() + p.task().settings(),
+                sentencesDigest(p.train()), sentencesDigest(p.val()), settings.toString());
+    }
+
+    private static String sentencesDigest(Targets.Tokens tokens) {
+        java.security.MessageDigest md = Hashes.sha256();
+        for (int s = 0; s < tokens.sentences().size(); s++) {
+            Hashes.update(md, String.join("\u0001", tokens.sentences().get(s).words().words()));
+            Hashes.update(md, tokens.gold().get(s).toString());
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
     }
 
     private static Prepared prepare(TextModelSpec backbone, Corpora data) {

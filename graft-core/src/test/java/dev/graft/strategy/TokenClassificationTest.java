@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.artifact.LoraMerge;
+import dev.graft.artifact.PeftManifest;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.artifact.TokenClassifier;
 import dev.graft.data.DataException;
@@ -15,10 +17,13 @@ import dev.graft.data.tokens.TaggedCorpusReader;
 import dev.graft.data.tokens.TaggedSentence;
 import dev.graft.data.tokens.WordSequence;
 import dev.graft.metrics.EntityMetrics;
+import dev.graft.model.peft.PeftSpec;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
 import dev.graft.selection.MostFrequentTag;
+import dev.graft.training.FitResult;
 import dev.graft.training.TrainConfig;
+import dev.graft.training.TrainingListener;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,6 +128,21 @@ class TokenClassificationTest {
     }
 
     @Test
+    void aSecondFeatureExtractionRunReadsItsTokenStatesFromTheCache() {
+        FeatureExtractionConfig config = FeatureExtractionConfig.defaults().withCacheDir(dir.resolve("state-cache"))
+                .withTraining(TrainConfig.defaults().withEpochs(3).withSeed(7));
+        try (TokenClassification.Outcome first = TokenClassification.featureExtraction(minilm, corpora3(), config, Progress.NONE,
+                List.of());
+             TokenClassification.Outcome second = TokenClassification.featureExtraction(minilm, corpora3(), config, Progress.NONE,
+                     List.of())) {
+            assertEquals(0, first.cachedSplits());
+            assertEquals(3, second.cachedSplits(), "train, validation and test states come from the cache");
+            assertEquals(first.test().orElseThrow().toMap(), second.test().orElseThrow().toMap(), "the same states, the same model");
+            assertEquals(first.fit().history().get(2).trainLoss(), second.fit().history().get(2).trainLoss(), 0.0);
+        }
+    }
+
+    @Test
     void fineTuningLearnsAndPredictsEntitiesWithOffsetsThatSliceTheInput() throws IOException {
         FineTuneConfig config = FineTuneConfig.defaults().withTraining(FineTuneConfig.defaults().training().withEpochs(3)
                 .withBatchSize(8).withLearningRate(3e-3).withSeed(3)).withBackboneLr(1e-4, 0.9);
@@ -151,6 +171,97 @@ class TokenClassificationTest {
         }
     }
 
+    /**
+     * LoRA on the per-token encoder: it learns unseen names from context, saves only the LoRA weights beside the
+     * pretrained files, loads back to the same tags, and merges into a plain fine-tuned model that tags the same.
+     */
+    @Test
+    void loraTagsSavesLoadsAndMergesIntoAPlainModel() throws IOException {
+        FineTuneConfig config = FineTuneConfig.defaults().withTraining(FineTuneConfig.defaults().training().withEpochs(3)
+                .withBatchSize(8).withLearningRate(3e-3).withSeed(3)).withBackboneLr(PeftSpec.DEFAULT_LEARNING_RATE, 1.0);
+        FineTuning lora = new FineTuning(config, PeftSpec.lora());
+        try (TokenClassification.Outcome out = TokenClassification.fineTune(minilm, corpora3(), lora, Progress.NONE, List.of(),
+                null)) {
+            EntityMetrics.Scores t = out.test().orElseThrow();
+            assertTrue(t.f1() > 0.7, "LoRA on MiniLM finds unseen names: " + t.values());
+            TokenClassifier model = out.classifier();
+            assertEquals("lora", model.strategy());
+            assertEquals("lora", out.provenance().strategy());
+            List<WordSequence> words = test.sentences().stream().map(s -> WordSequence.joined(s.tokens())).toList();
+            List<List<Tag>> before = model.tags(words, Progress.NONE);
+            Path saved = dir.resolve("lora-model");
+            model.save(saved, out.provenance(), out.metricsDocument(), staging -> { });
+            assertTrue(Files.isRegularFile(saved.resolve(PeftManifest.WEIGHTS_FILE)) && Files.isRegularFile(saved.resolve(PeftManifest.FILE)));
+            assertEquals(minilm.sha256(), dev.graft.artifact.Json.MAPPER.readTree(saved.resolve("graft-model.json").toFile())
+                    .path("backbone").path("sha256").asText(), "the pretrained encoder is saved unchanged");
+            try (TokenClassifier loaded = TokenClassifier.load(saved)) {
+                assertTrue(loaded.peft() != null && loaded.fineTuned());
+                assertEquals(before, loaded.tags(words, Progress.NONE));
+            }
+            Path merged = dir.resolve("lora-merged");
+            LoraMerge.Result r = LoraMerge.merge(saved, merged);
+            assertTrue(r.maxProbabilityDifference() < 1e-4, "merging changes the tag probabilities by rounding only: " + r);
+            try (TokenClassifier plain = TokenClassifier.load(merged)) {
+                assertEquals("lora-merged", plain.strategy());
+                assertTrue(plain.peft() == null && plain.fineTuned());
+                assertFalse(Files.exists(merged.resolve(PeftManifest.FILE)));
+                assertEquals(before, plain.tags(words, Progress.NONE));
+            }
+        }
+    }
+
+    /**
+     * A fine-tune killed in epoch 2 and resumed from its epoch-1 checkpoint ends exactly like the uninterrupted run; a
+     * resume with another setting, or other training sentences from the same file, is refused.
+     */
+    @Test
+    void resumedFineTuneEndsExactlyLikeAnUninterruptedOne() {
+        TokenClassification.Corpora data = new TokenClassification.Corpora(train.withSentences(train.sentences().subList(0, 32)),
+                val, Optional.of(test));
+        FineTuneConfig config = FineTuneConfig.defaults().withTraining(FineTuneConfig.defaults().training().withEpochs(2)
+                .withBatchSize(8).withLearningRate(3e-3).withPatience(0).withSeed(5)).withBackboneLr(1e-4, 0.9);
+        FitResult straight;
+        EntityMetrics.Scores straightTest;
+        try (TokenClassification.Outcome o = TokenClassification.fineTune(minilm, data, config, Progress.NONE, List.of())) {
+            straight = o.fit();
+            straightTest = o.test().orElseThrow();
+        }
+        Path ckpt = dir.resolve("ner-ckpt");
+        TrainingListener crash = new TrainingListener() {
+            @Override
+            public void onStep(int epoch, int step, double loss) {
+                if (epoch == 2 && step == 2) {
+                    throw new IllegalStateException("simulated crash");
+                }
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> TokenClassification.fineTune(minilm, data, config, Progress.NONE,
+                List.of(crash), new TokenClassification.Checkpoints(ckpt, 1, false)));
+        assertTrue(Files.exists(ckpt.resolve("state.json")), "the epoch-1 checkpoint survives the crash");
+
+        IllegalArgumentException setting = assertThrows(IllegalArgumentException.class, () -> TokenClassification.fineTune(
+                minilm, data, config.withBackboneLr(3e-4, 0.9), Progress.NONE, List.of(),
+                new TokenClassification.Checkpoints(ckpt, 1, true)));
+        assertTrue(setting.getMessage().contains("different model, data or settings"), setting.getMessage());
+        TokenClassification.Corpora fewer = new TokenClassification.Corpora(train.withSentences(train.sentences().subList(0, 31)),
+                val, Optional.of(test));
+        assertThrows(IllegalArgumentException.class, () -> TokenClassification.fineTune(minilm, fewer, config, Progress.NONE,
+                List.of(), new TokenClassification.Checkpoints(ckpt, 1, true)), "other sentences of the same file are another run");
+
+        try (TokenClassification.Outcome resumed = TokenClassification.fineTune(minilm, data, config, Progress.NONE, List.of(),
+                new TokenClassification.Checkpoints(ckpt, 1, true))) {
+            assertEquals(straight.history().size(), resumed.fit().history().size());
+            for (int e = 0; e < straight.history().size(); e++) {
+                assertEquals(straight.history().get(e).trainLoss(), resumed.fit().history().get(e).trainLoss(), 0.0, "epoch " + (e + 1));
+                assertEquals(straight.history().get(e).valLoss(), resumed.fit().history().get(e).valLoss(), 0.0, "epoch " + (e + 1));
+            }
+            assertEquals(straight.bestEpoch(), resumed.fit().bestEpoch());
+            assertEquals(straightTest.toMap(), resumed.test().orElseThrow().toMap());
+            assertEquals("test", resumed.errorAnalysis().split());
+            assertEquals(test.sentences().size(), resumed.errorAnalysis().words().size());
+        }
+    }
+
     @Test
     void anEntityTypeTheTrainingDataLacksIsRefusedWithFileAndLine() throws IOException {
         Path bad = dir.resolve("val-org.txt");
@@ -173,11 +284,15 @@ class TokenClassificationTest {
     @Test
     void rawTextIsCutIntoWordsAsCorporaWriteThem() {
         WordSequence w = WordSequence.tokenized("(Germany's) U.S. envoy, Mr. Smith, said: \"no.\"");
-        assertEquals(List.of("(", "Germany", "'s", ")", "U.S.", "envoy", ",", "Mr", ".", "Smith", ",", "said", ":", "\"", "no",
-                ".", "\""), w.words());
+        assertEquals(List.of("(", "Germany", "'s", ")", "U.S.", "envoy", ",", "Mr.", "Smith", ",", "said", ":", "\"", "no",
+                ".", "\""), w.words(), "an abbreviation keeps its stop, as CoNLL-2003 writes Mr.; a sentence's stop does not");
         for (int i = 0; i < w.size(); i++) {
             assertEquals(w.word(i), w.text().substring(w.start(i), w.end(i)));
         }
+        assertEquals(List.of("J.", "Smith", "joined", "Acme", "Corp.", "in", "Jan.", ",", "not", "Dr.", "No", "."),
+                WordSequence.tokenized("J. Smith joined Acme Corp. in Jan., not Dr. No.").words(),
+                "initials, company suffixes, months and titles keep their stops; other words do not");
+        assertEquals(List.of("I", "met", "mr", "."), WordSequence.tokenized("I met mr.").words(), "abbreviations are case-sensitive");
     }
 
     @Test

@@ -71,7 +71,8 @@ public record WordSequence(String text, int[] starts, int[] ends) {
     /**
      * The words of a raw text as CoNLL-style corpora write them: split at whitespace, then punctuation at either end of
      * a piece ({@code ( " ' , ; : ! ?}, closing brackets and quotes, a final {@code .} unless the piece holds another
-     * {@code .} as in {@code U.S.}) and a final {@code 's} become words of their own. The words keep their places in
+     * {@code .} as in {@code U.S.} or is an abbreviation as in {@code Mr.}, {@code Corp.} or an initial) and a final
+     * {@code 's} become words of their own. The words keep their places in
      * {@code text}, so predictions come back as character ranges of it.
      */
     public static WordSequence tokenized(String text) {
@@ -86,7 +87,8 @@ public record WordSequence(String text, int[] starts, int[] ends) {
             }
             List<int[]> tail = new ArrayList<>();
             while (b - 1 > a && (TRAILING.indexOf(text.charAt(b - 1)) >= 0
-                    || text.charAt(b - 1) == '.' && text.substring(a, b - 1).indexOf('.') < 0)) {
+                    || text.charAt(b - 1) == '.' && text.substring(a, b - 1).indexOf('.') < 0
+                    && !abbreviation(text.substring(a, b - 1)))) {
                 tail.add(0, new int[] {b - 1, b});
                 b--;
             }
@@ -101,6 +103,21 @@ public record WordSequence(String text, int[] starts, int[] ends) {
         }
         return new WordSequence(text, spans.stream().mapToInt(s -> s[0]).toArray(), spans.stream().mapToInt(s -> s[1]).toArray());
     }
+
+    /**
+     * Whether {@code word} followed by a full stop is an abbreviation, which CoNLL-2003 writes as one word with its
+     * stop ({@code Mr.}, {@code Corp.}, {@code Jan.}): a title, a company or place suffix, a month, or an initial (one
+     * capital letter). Case matters: {@code no.} ends a sentence.
+     */
+    static boolean abbreviation(String word) {
+        return word.length() == 1 && Character.isUpperCase(word.charAt(0)) || ABBREVIATIONS.contains(word);
+    }
+
+    private static final java.util.Set<String> ABBREVIATIONS = java.util.Set.of(
+            "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Mt", "Ft", "Gen", "Lt", "Col", "Capt", "Sgt", "Maj", "Adm",
+            "Gov", "Sen", "Rep", "Rev", "Hon", "Pres", "Supt", "Insp", "Cmdr",
+            "Inc", "Ltd", "Co", "Corp", "Bros", "Plc", "Cie", "Dept", "Univ", "Assn", "Ave", "Blvd", "Rd",
+            "Jan", "Feb", "Mar", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "etc", "approx");
 
     private static final String LEADING = "([{\"'\u201c\u2018";
     private static final String TRAILING = ",;:!?)]}\"'\u201d\u2019";

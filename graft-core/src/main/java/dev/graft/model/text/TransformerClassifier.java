@@ -68,7 +68,12 @@ public final class TransformerClassifier extends AbstractBlock implements Splitt
      * pooling). Parameters and layer groups are named as for a sentence classifier.
      */
     public static TransformerClassifier perToken(BertModel encoder, ClassifierHead head) {
-        return new TransformerClassifier(encoder, Pooling.MEAN, head, null, true);
+        return perToken(encoder, head, null);
+    }
+
+    /** {@link #perToken(BertModel, ClassifierHead)} with parameter-efficient modules attached to the encoder ({@code null}: none). */
+    public static TransformerClassifier perToken(BertModel encoder, ClassifierHead head, PeftModules peft) {
+        return new TransformerClassifier(encoder, Pooling.MEAN, head, peft, true);
     }
 
     /** Whether the head reads every token ({@link #perToken}) rather than the pooled sentence vector. */
