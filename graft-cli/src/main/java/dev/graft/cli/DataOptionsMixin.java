@@ -103,6 +103,8 @@ final class DataOptionsMixin {
                     labelNames == null ? null : TargetFormat.readLabelNames(labelNames));
             case TOKEN_CLASSIFICATION -> throw new IllegalArgumentException("--task " + task + " reads tagged sentences"
                     + " (graft train and graft evaluate with a token-classification model), not a label column.");
+            case SEGMENTATION -> throw new IllegalArgumentException("--task " + task + " reads images/ and masks/ folders"
+                    + " (graft train --task segmentation), not a label column.");
         };
     }
 }

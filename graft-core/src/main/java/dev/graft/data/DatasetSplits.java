@@ -76,6 +76,8 @@ public record DatasetSplits(TextDataset train, TextDataset val, Optional<TextDat
             case REGRESSION -> throw new DataException(train.name() + " has numeric targets (regression), not labels.");
             case TOKEN_CLASSIFICATION -> throw new DataException(train.name() + " is a table; token classification reads"
                     + " tagged sentences (TaggedCorpusReader).");
+            case SEGMENTATION -> throw new DataException(train.name() + " is a table; segmentation reads image/mask pairs"
+                    + " (SegmentationDataReader).");
         };
     }
 }

@@ -18,7 +18,12 @@ public enum TaskKind {
      * One tag per word of a sentence (named-entity recognition): a softmax over the tags at every token, read back as
      * entities. Its data are tagged sentences ({@code data.tokens}), not rows with a label column.
      */
-    TOKEN_CLASSIFICATION("token-classification");
+    TOKEN_CLASSIFICATION("token-classification"),
+    /**
+     * One class per pixel of an image (semantic segmentation): a softmax over the classes at every pixel. Its data are
+     * image/mask pairs ({@code data.image.masks}), not rows with a label column.
+     */
+    SEGMENTATION("segmentation");
 
     private final String key;
 
@@ -28,7 +33,7 @@ public enum TaskKind {
 
     /**
      * The name in manifests, provenance and arguments: {@code classification}, {@code multi-label}, {@code regression},
-     * {@code token-classification}.
+     * {@code token-classification}, {@code segmentation}.
      */
     public String key() {
         return key;
@@ -47,8 +52,9 @@ public enum TaskKind {
             case "multi-label", "multilabel" -> MULTI_LABEL;
             case "regression", "regress" -> REGRESSION;
             case "token-classification", "ner" -> TOKEN_CLASSIFICATION;
+            case "segmentation", "semantic-segmentation" -> SEGMENTATION;
             default -> throw new IllegalArgumentException("Unknown task '" + s
-                    + "'; use classification, multi-label, regression or token-classification (ner).");
+                    + "'; use classification, multi-label, regression, token-classification (ner) or segmentation.");
         };
     }
 }

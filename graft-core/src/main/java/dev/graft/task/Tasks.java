@@ -48,6 +48,8 @@ public final class Tasks {
             case REGRESSION -> RegressionTask.fit(options.targetName(), train.values(), options.huberDelta());
             case TOKEN_CLASSIFICATION -> throw new DataException(train.name() + " is a table; a token-classification task is"
                     + " built from tagged sentences (TokenTask).");
+            case SEGMENTATION -> throw new DataException(train.name() + " is a table; a segmentation task is built from"
+                    + " image/mask pairs (SegmentationTask).");
         };
     }
 
@@ -85,6 +87,8 @@ public final class Tasks {
             case REGRESSION -> new Targets.Values(data.values());
             case TOKEN_CLASSIFICATION -> throw new DataException(data.name() + " is a table; token targets are tagged"
                     + " sentences (Targets.Tokens).");
+            case SEGMENTATION -> throw new DataException(data.name() + " is a table; segmentation targets are masks"
+                    + " (Targets.Masks).");
         };
     }
 
@@ -101,6 +105,7 @@ public final class Tasks {
             case MULTI_LABEL -> MultiLabelTask.restore(outputNames, settings);
             case REGRESSION -> RegressionTask.restore(outputNames, settings);
             case TOKEN_CLASSIFICATION -> TokenTask.restore(outputNames, settings);
+            case SEGMENTATION -> SegmentationTask.restore(outputNames, settings);
         };
     }
 

@@ -70,6 +70,8 @@ public record ImageSplits(ImageDataset train, ImageDataset val, Optional<ImageDa
             case MULTI_LABEL -> LabelMap.ofOrdered(train.targets().labelVocabulary(train.targetColumn()));
             case REGRESSION -> throw new DataException(train.source() + " has numeric targets (regression), not labels.");
             case TOKEN_CLASSIFICATION -> throw new DataException(train.source() + " holds images, which have no token tags.");
+            case SEGMENTATION -> throw new DataException(train.source() + " is an image table; segmentation reads images/ and"
+                    + " masks/ folders (SegmentationDataReader).");
         };
     }
 
