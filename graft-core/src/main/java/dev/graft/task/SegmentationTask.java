@@ -29,12 +29,16 @@ public final class SegmentationTask implements Task {
     static final String FOCAL_GAMMA = "focal_gamma";
     static final String CLASS_VALUES = "class_values";
     static final String IGNORE_VALUE = "ignore_value";
+    static final String TILE = "tile";
+    static final String OVERLAP = "tile_overlap";
 
     private final List<String> classes;
     private final int[] classValues;
     private final int ignoreValue;
     private final double diceWeight;
     private final double focalGamma;
+    private final int tile;
+    private final int overlap;
 
     /**
      * @param classes     class names, index = output
@@ -42,8 +46,11 @@ public final class SegmentationTask implements Task {
      * @param ignoreValue the mask value that counts for nothing, or -1
      * @param diceWeight  weight of the soft Dice loss beside cross-entropy (0 = cross-entropy alone)
      * @param focalGamma  focusing exponent γ of the focal loss (0 = plain cross-entropy)
+     * @param tile        side of the tiles of sliding-window inference (the training crop; kept with the model)
+     * @param overlap     overlap of neighbouring tiles
      */
-    public SegmentationTask(List<String> classes, int[] classValues, int ignoreValue, double diceWeight, double focalGamma) {
+    public SegmentationTask(List<String> classes, int[] classValues, int ignoreValue, double diceWeight, double focalGamma,
+                            int tile, int overlap) {
         if (classes.size() < 2 || classValues.length != classes.size()) {
             throw new IllegalArgumentException("segmentation needs ≥ 2 classes, each with a mask value; got " + classes);
         }
@@ -55,6 +62,18 @@ public final class SegmentationTask implements Task {
         this.ignoreValue = ignoreValue;
         this.diceWeight = diceWeight;
         this.focalGamma = focalGamma;
+        this.tile = tile;
+        this.overlap = overlap;
+    }
+
+    /** Side of the tiles of sliding-window inference. */
+    public int tile() {
+        return tile;
+    }
+
+    /** Overlap of neighbouring tiles. */
+    public int overlap() {
+        return overlap;
     }
 
     static SegmentationTask restore(List<String> names, Map<String, Object> settings) {
@@ -64,7 +83,8 @@ public final class SegmentationTask implements Task {
         }
         int[] v = list.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
         return new SegmentationTask(names, v, number(settings, IGNORE_VALUE, -1).intValue(),
-                number(settings, DICE_WEIGHT, 1).doubleValue(), number(settings, FOCAL_GAMMA, 0).doubleValue());
+                number(settings, DICE_WEIGHT, 1).doubleValue(), number(settings, FOCAL_GAMMA, 0).doubleValue(),
+                number(settings, TILE, 256).intValue(), number(settings, OVERLAP, 64).intValue());
     }
 
     private static Number number(Map<String, Object> settings, String key, Number dflt) {
@@ -132,17 +152,17 @@ public final class SegmentationTask implements Task {
         NDArray logPt = logP.mul(oneHot).sum(new int[] {1});                                    // [B, H, W]
         NDArray pixelLoss = logPt.neg();
         if (focalGamma > 0) {
-            pixelLoss = pixelLoss.mul(logPt.exp().neg().add(1).pow(focalGamma));
+            pixelLoss = pixelLoss.mul(logPt.exp().neg().add(1f).pow((float) focalGamma));
         }
-        NDArray count = valid.sum().maximum(1);
+        NDArray count = valid.sum().maximum(1f);
         NDArray loss = pixelLoss.mul(valid).sum().div(count);
         if (diceWeight > 0) {
             NDArray p = logP.exp().mul(valid.expandDims(1));
             int[] axes = {0, 2, 3};
             NDArray inter = p.mul(oneHot).sum(axes);
             NDArray sums = p.sum(axes).add(oneHot.sum(axes));
-            NDArray dice = inter.mul(2).add(1).div(sums.add(1));
-            loss = loss.add(dice.mean().neg().add(1).mul(diceWeight));
+            NDArray dice = inter.mul(2f).add(1f).div(sums.add(1f));
+            loss = loss.add(dice.mean().neg().add(1f).mul((float) diceWeight));
         }
         return loss;
     }
@@ -229,6 +249,8 @@ public final class SegmentationTask implements Task {
         m.put(IGNORE_VALUE, ignoreValue);
         m.put(DICE_WEIGHT, diceWeight);
         m.put(FOCAL_GAMMA, focalGamma);
+        m.put(TILE, tile);
+        m.put(OVERLAP, overlap);
         return m;
     }
 }
