@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -32,6 +33,8 @@ public final class SegmentationNet extends VisionModule implements Splittable {
 
     /** Decoder channels per stage, deepest stage first; the last entry is the full-resolution stage. */
     public static final List<Integer> DECODER_CHANNELS = List.of(128, 64, 48, 32, 16);
+    /** Channel block of the CPU convolution kernels (16 floats on AVX-512). */
+    static final int CHANNEL_BLOCK = 16;
     /** Input sides must be multiples of this. */
     public static final int STRIDE = 32;
 
@@ -57,7 +60,7 @@ public final class SegmentationNet extends VisionModule implements Splittable {
         int in = skips.get(skips.size() - 1);
         for (int s = 0; s < DECODER_CHANNELS.size(); s++) {
             int skip = s < skips.size() - 1 ? skips.get(skips.size() - 2 - s) : 3; // the last stage reads the image
-            stages.add(((Decoder) decoder).add("stage" + s, new ConvBnRelu(in + skip, DECODER_CHANNELS.get(s))));
+            stages.add(((Decoder) decoder).add("stage" + s, new ConvBnRelu(blocked(in + skip), DECODER_CHANNELS.get(s))));
             in = DECODER_CHANNELS.get(s);
         }
         this.classifier = ((Decoder) decoder).add("classifier", new Conv2dLayer(in, classes, 1, 1, 0, 1, true));
@@ -96,9 +99,30 @@ public final class SegmentationNet extends VisionModule implements Splittable {
         NDArray x = maps.get(maps.size() - 1);
         for (int s = 0; s < stages.size(); s++) {
             NDArray skip = s < maps.size() - 1 ? maps.get(maps.size() - 2 - s) : images;
-            x = stages.get(s).apply(ps, NDArrays.concat(new NDList(upsample2(x), skip), 1), training);
+            x = stages.get(s).apply(ps, padChannels(NDArrays.concat(new NDList(upsample2(x), skip), 1)), training);
         }
         return classifier.apply(ps, x, training);
+    }
+
+    /**
+     * Channels rounded up to a multiple of {@value #CHANNEL_BLOCK}. libtorch's oneDNN CPU kernels keep channels in blocks
+     * of 16 floats and, for a 3×3 convolution whose channels do not fill the last block, now and then read the block's
+     * uninitialised padding (see {@code OutputChannelPadding}): measured here as NaN over whole inference tiles of a
+     * decoder stage reading 35 channels. The decoder's concatenated inputs are therefore zero-padded to whole blocks.
+     */
+    static int blocked(int channels) {
+        return (channels + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
+    }
+
+    /** {@code x} with zero channels appended up to {@link #blocked} channels. */
+    static NDArray padChannels(NDArray x) {
+        Shape s = x.getShape();
+        long missing = blocked((int) s.get(1)) - s.get(1);
+        if (missing == 0) {
+            return x;
+        }
+        NDArray zeros = x.getManager().zeros(new Shape(s.get(0), missing, s.get(2), s.get(3)), x.getDataType());
+        return NDArrays.concat(new NDList(x, zeros), 1);
     }
 
     /** Nearest-neighbour upsampling by 2 of {@code [B, C, H, W]}. */
