@@ -23,10 +23,11 @@ final class DataOptionsMixin {
             description = "Column holding the label: a header name or 0-based index (default: the first of label, labels, class, category, target, y, sentiment).")
     String labelColumn;
 
-    @Option(names = "--task", paramLabel = "classification|multi-label|regression|ner",
+    @Option(names = "--task", paramLabel = "classification|multi-label|regression|ner|segmentation",
             description = "What the label column holds: one class per row (classification, the default), a list of labels"
                     + " (multi-label: a sigmoid per label, thresholds tuned on validation) or a number (regression);"
-                    + " ner (token-classification): the data are tagged sentences, CoNLL columns or JSON Lines, one tag per word.")
+                    + " ner (token-classification): the data are tagged sentences, CoNLL columns or JSON Lines, one tag per word;"
+                    + " segmentation: the data are images/ and masks/ folders (or a CSV of image,mask paths), a class per pixel.")
     String task;
 
     @Option(names = "--label-separator", paramLabel = "SEP",

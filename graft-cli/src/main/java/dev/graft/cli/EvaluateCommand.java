@@ -46,6 +46,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model)) {
+            return SegmentationCli.evaluate(model, data, json, spec.commandLine().getOut());
+        }
         if (dev.graft.artifact.ImageClassifier.isImageModel(model)) {
             return ImageEvaluation.evaluate(model, data, options.task == null ? null : options.targets(), json,
                     spec.commandLine().getOut());

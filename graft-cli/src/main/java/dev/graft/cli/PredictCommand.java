@@ -56,8 +56,17 @@ final class PredictCommand implements Callable<Integer> {
                     + " Longer input is refused, naming the line.")
     int maxLineBytes = BoundedLineReader.DEFAULT_MAX_LINE_BYTES;
 
+    @Option(names = "--out", paramLabel = "DIR", description = "Segmentation models: folder for the predicted mask PNGs and summary.json.")
+    java.nio.file.Path out;
+
+    @Option(names = "--overlays", description = "Segmentation models: also write each image with its predicted classes tinted.")
+    boolean overlays;
+
     @Override
     public Integer call() throws Exception {
+        if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model)) {
+            return SegmentationCli.predict(model, java.nio.file.Path.of(input), out, overlays, spec.commandLine().getOut());
+        }
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("--max-line-bytes must be at least 1, got " + maxLineBytes + ".");
         }

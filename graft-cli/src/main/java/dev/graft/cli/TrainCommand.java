@@ -92,9 +92,15 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrackingOptionsMixin tracking;
 
+    @Mixin
+    SegmentationOptions segmentation;
+
     @Override
     public Integer call() throws Exception {
         options.checkDevice(System.err);
+        if (SegmentationCli.requested(options)) {
+            return SegmentationCli.train(this); // images/ and masks/: semantic segmentation
+        }
         if (TokenTraining.requested(options)) {
             return new TokenTraining(this).run(); // tagged sentences (CoNLL, JSON Lines): named-entity recognition
         }

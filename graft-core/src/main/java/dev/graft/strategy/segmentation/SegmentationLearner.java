@@ -36,6 +36,6 @@ final class SegmentationLearner extends Learner {
         }
         var targets = val.targets();
         SegmentationMetrics m = model.task().score(probabilities, targets);
-        return new Validation(model.task().validationLoss(probabilities, targets), m.pixelAccuracy(), Double.NaN, m.values());
+        return new Validation(model.task().validationLoss(probabilities, targets), Double.NaN, Double.NaN, m.values());
     }
 }

@@ -122,6 +122,17 @@ public final class MaskClasses {
         }
     }
 
+    /**
+     * The classes of a saved model: binary masks when the classes are {@code background}, {@code foreground} written
+     * 0 and 255 (so 0/1 masks read too), else exactly the values given.
+     */
+    public static MaskClasses ofModel(List<String> names, int[] values, int ignoreValue) {
+        if (names.equals(List.of("background", "foreground")) && values.length == 2 && values[0] == 0 && values[1] == 255) {
+            return binary(ignoreValue);
+        }
+        return of(names, values, ignoreValue);
+    }
+
     /** The class names, index = class. */
     public List<String> names() {
         return names;

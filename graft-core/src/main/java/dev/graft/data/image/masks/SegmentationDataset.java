@@ -93,7 +93,8 @@ public record SegmentationDataset(String name, List<SegmentationExample> example
         }
         SegmentationDataset val = subset(java.util.Arrays.copyOfRange(order, 0, nVal), name + " (validation)");
         SegmentationDataset test = nTest == 0 ? null : subset(java.util.Arrays.copyOfRange(order, nVal, nVal + nTest), name + " (test)");
-        SegmentationDataset train = subset(java.util.Arrays.copyOfRange(order, nVal + nTest, n), name + " (training)");
+        SegmentationDataset part = subset(java.util.Arrays.copyOfRange(order, nVal + nTest, n), name + " (training)");
+        SegmentationDataset train = new SegmentationDataset(part.name, part.examples, part.images, part.masks, classes, skipped);
         return new Split(train, val, test);
     }
 
