@@ -89,11 +89,12 @@ final class SegmentationCli {
         SegmentationConfig base = SegmentationConfig.defaults(frozen).withCrops(s.crop, s.cropsPerEpoch, s.tileOverlap)
                 .withLoss(s.diceWeight, s.focalGamma).withAugmentation(augmentation(augment));
         FineTuneConfig ft = base.training();
-        TrainConfig t = ft.training().overriding(o.epochs, o.learningRate, o.batchSize, o.patience).withSeed(o.seed);
+        TrainConfig t = ft.training().overriding(o.epochs, o.learningRate, o.batchSize, o.patience).withSeed(o.seed)
+                .withSchedule(o.schedule(ft.training().schedule()));
         if (o.monitor != null && !o.monitor.equals("macro_f1")) {
             t = t.withMonitor(Monitor.parse(o.monitor));
         }
-        ft = ft.withTraining(t);
+        ft = ft.withTraining(t).withOptimizer(o.optimizer(ft.optimizer()).withMaxGradNorm(o.maxGradNorm)).withL2sp(o.l2sp);
         if (!frozen) {
             ft = ft.withBackboneLr(o.lrBackbone != null ? o.lrBackbone : ft.backboneLr(), o.layerDecay != null ? o.layerDecay : ft.layerDecay())
                     .withFreeze(new FreezeSchedule(TrainingOptions.parseUnfreeze(o.unfreeze == null ? "all" : o.unfreeze),
