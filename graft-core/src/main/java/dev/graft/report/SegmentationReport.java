@@ -29,9 +29,11 @@ public final class SegmentationReport {
      * The report.
      *
      * @param baseline the random-initialised encoder trained the same way, or {@code null}
+     * @param majority every pixel predicted as the training masks' most frequent class, on the test split (else validation)
      * @param facts    further figures to list (wall time, peak memory, inference time), by name
      */
-    public static String html(String title, SegmentationOutcome outcome, SegmentationOutcome baseline, Map<String, String> facts) {
+    public static String html(String title, SegmentationOutcome outcome, SegmentationOutcome baseline, SegmentationMetrics majority,
+                              Map<String, String> facts) {
         ImageSegmenter model = outcome.model();
         StringBuilder b = new StringBuilder();
         b.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(HtmlReport.esc(title)).append("</title><style>")
@@ -50,6 +52,7 @@ public final class SegmentationReport {
         if (baseline != null) {
             scoreRows(b, "random-init encoder, same budget", baseline);
         }
+        row(b, "majority class everywhere (trivial)", outcome.test() != null ? "test" : "validation", majority);
         b.append("</table>");
         if (baseline != null) {
             double gain = headline(outcome) - headline(baseline);

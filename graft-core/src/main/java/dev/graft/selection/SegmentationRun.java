@@ -88,13 +88,21 @@ public final class SegmentationRun {
             notes.accept("Training the random-initialised baseline (same architecture and budget) ...");
             baseline = SegmentationTraining.train(backbone.randomInit(), split, request.config(), List.of());
         }
+        SegmentationDataset reported = split.test() != null ? split.test() : split.val();
+        dev.graft.metrics.SegmentationMetrics majority = majority(split.train(), reported);
         Map<String, Object> metrics = new LinkedHashMap<>(outcome.metrics());
         metrics.put("inference_seconds_per_image", perImage);
+        List<Map<String, Object>> baselines = new java.util.ArrayList<>();
+        Map<String, Object> constant = new LinkedHashMap<>();
+        constant.put("name", "majority-class");
+        constant.put(split.test() != null ? "test" : "validation", majority.toMap());
+        baselines.add(constant);
         if (baseline != null) {
             Map<String, Object> b = new LinkedHashMap<>(baseline.metrics());
             b.put("name", "random-init");
-            metrics.put("baselines", List.of(b));
+            baselines.add(b);
         }
+        metrics.put("baselines", baselines);
         double seconds = (System.nanoTime() - start) / 1e9;
         metrics.put("wall_seconds", seconds);
         PeakMemory peak = PeakMemory.measure();
@@ -105,13 +113,40 @@ public final class SegmentationRun {
         facts.put("inference per validation image", String.format(Locale.ROOT, "%.2f s (%dx%d)", perImage,
                 split.val().mask(0).width(), split.val().mask(0).height()));
         Provenance provenance = SegmentationTraining.provenance(outcome, request.config(), backbone).withCommandLine(request.commandLine());
-        String report = SegmentationReport.html("Segmentation: " + request.train().getFileName(), outcome, baseline, facts);
+        String report = SegmentationReport.html("Segmentation: " + request.train().getFileName(), outcome, baseline, majority, facts);
         boolean replaced = outcome.model().save(request.out(), provenance, metrics,
                 staging -> AtomicFiles.writeString(staging.resolve("report.html"), report));
         if (baseline != null) {
             baseline.model().close();
         }
         return new Result(outcome, baseline, metrics, perImage, replaced, seconds, skipped);
+    }
+
+    /**
+     * The trivial baseline: every pixel of {@code scored} predicted as the class most frequent in {@code train}'s masks
+     * (with thin foreground structures, a high foreground Dice can mean no more than this).
+     */
+    public static dev.graft.metrics.SegmentationMetrics majority(SegmentationDataset train, SegmentationDataset scored) {
+        long[] counts = new long[train.numClasses()];
+        for (int i = 0; i < train.size(); i++) {
+            for (int c : train.mask(i).classes()) {
+                if (c >= 0) {
+                    counts[c]++;
+                }
+            }
+        }
+        int best = 0;
+        for (int c = 1; c < counts.length; c++) {
+            best = counts[c] > counts[best] ? c : best;
+        }
+        dev.graft.metrics.SegmentationMetrics m = new dev.graft.metrics.SegmentationMetrics(train.classes().names());
+        for (int i = 0; i < scored.size(); i++) {
+            int[] gold = scored.mask(i).classes();
+            int[] pred = new int[gold.length];
+            java.util.Arrays.fill(pred, best);
+            m.add(gold, pred);
+        }
+        return m;
     }
 
     /** The split the request describes, seeded by the training seed. */
