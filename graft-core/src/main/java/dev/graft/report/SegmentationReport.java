@@ -103,8 +103,9 @@ public final class SegmentationReport {
         return shown;
     }
 
+    /** Mean IoU: unlike the foreground Dice it does not reward predicting the majority class everywhere. */
     private static double perImage(SegmentationMetrics m) {
-        double v = m.classes().size() == 2 ? m.foregroundDice() : m.meanIou();
+        double v = m.meanIou();
         return Double.isNaN(v) ? -1 : v;
     }
 
@@ -113,7 +114,7 @@ public final class SegmentationReport {
     }
 
     private static String headlineName(SegmentationOutcome o) {
-        return o.model().task().outputWidth() == 2 ? "foreground Dice" : "mean IoU";
+        return "mean IoU";
     }
 
     private static void scoreRows(StringBuilder b, String name, SegmentationOutcome o) {
