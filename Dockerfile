@@ -6,6 +6,9 @@
 # Predict with the mounted model (read-only is enough):
 #   echo "I was charged twice" | docker run --rm -i -v "$PWD/models:/models:ro" \
 #     graft predict --model /models/support-tickets --input -
+# Serve it over HTTP (inside a container, listen on every interface; SIGTERM from `docker stop` drains requests first):
+#   docker run --rm -p 8080:8080 -v "$PWD/models:/models:ro" -v graft-cache:/cache \
+#     graft serve --model /models/support-tickets --host 0.0.0.0 --port 8080
 # Mount a volume on /cache to keep the embedding cache and the unpacked libtorch between runs.
 
 # --- build: the CLI and its runtime jars (graft-cli/target/graft-cli.jar + lib/), as bin/graft expects them ---
@@ -34,6 +37,8 @@ RUN mkdir -p /cache /work && chmod 1777 /cache /work
 ENV GRAFT_HOME=/cache \
     GRAFT_JAVA_OPTS="-XX:MaxRAMPercentage=75"
 VOLUME ["/cache"]
+# graft serve's default port.
+EXPOSE 8080
 WORKDIR /work
 ENTRYPOINT ["/opt/graft/bin/graft"]
 CMD ["--help"]

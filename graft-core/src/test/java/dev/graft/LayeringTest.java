@@ -34,7 +34,8 @@ class LayeringTest {
             List.of("training"),
             List.of("artifact"),
             List.of("strategy"),
-            List.of("eval", "report", "tracking", "selection", "tuning"),
+            List.of("eval", "report", "tracking", "selection", "tuning", "serve"),
+            List.of("run"),
             List.of("api"));
 
     @Test

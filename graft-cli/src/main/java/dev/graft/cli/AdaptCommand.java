@@ -1,5 +1,7 @@
 package dev.graft.cli;
 
+import dev.graft.run.FrozenData;
+import dev.graft.run.RunRecorder;
 import dev.graft.artifact.ModelDirectory;
 import dev.graft.artifact.Provenance;
 import dev.graft.data.TextDataset;
@@ -145,7 +147,7 @@ final class AdaptCommand implements Callable<Integer> {
         PrintStream err = System.err;
         long start = System.nanoTime();
         Function<List<TrainingListener>, AdaptationRun> adapt = prepare(config, err); // data read before a run is recorded
-        try (RunRecorder recorder = RunRecorder.start(tracking, "adapt", out, out, runParams(config), err);
+        try (RunRecorder recorder = RunRecorder.start(tracking.tracking(), "adapt", out, out, runParams(config), err::println);
              AdaptationRun run = adapt.apply(recorder.listeners(new EpochProgress(err, quiet)))) {
             List<String> args = spec.commandLine().getParseResult().originalArgs();
             Provenance provenance = run.provenance().withCommandLine(args);
@@ -158,7 +160,7 @@ final class AdaptCommand implements Callable<Integer> {
             PrintWriter o = spec.commandLine().getOut();
             o.println((replaced ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()
                     + "  (metrics: " + out.resolve("metrics.json") + ")");
-            recorder.printWhere(o, out);
+            TrackingOptionsMixin.printWhere(o, out, recorder);
             o.flush();
         }
         return 0;
@@ -172,16 +174,16 @@ final class AdaptCommand implements Callable<Integer> {
         String key = config.method().key();
         if (FrozenData.isImages(source)) {
             int io = Math.max(1, Math.min(2, nThreads));
-            ImageDataset s = FrozenData.images(source, maxSource, seed, io);
-            ImageDataset t = FrozenData.unlabelledImages(target, maxTarget, seed, io);
-            ImageDataset e = eval == null ? null : FrozenData.images(eval, maxEval, seed, io);
+            ImageDataset s = FrozenData.images(source, maxSource, seed, io, System.err::println);
+            ImageDataset t = FrozenData.unlabelledImages(target, maxTarget, seed, io, System.err::println);
+            ImageDataset e = eval == null ? null : FrozenData.images(eval, maxEval, seed, io, System.err::println);
             say(err, "images: source %d, target %d (unlabelled)%s; method %s", s.size(), t.size(), e == null ? "" : ", eval " + e.size(), key);
             ImageBackbone backbone = FrozenData.imageModel(model);
             return listeners -> AdaptationRun.images(backbone, s, t, e, config, fx, io, progress, listeners);
         }
-        TextDataset s = FrozenData.labelledText(source, dataOptions.toOptions(), maxSource, seed);
+        TextDataset s = FrozenData.labelledText(source, dataOptions.toOptions(), maxSource, seed, System.err::println);
         TextDataset t = FrozenData.unlabelledText(target, dataOptions.toOptions(), maxTarget, seed);
-        TextDataset e = eval == null ? null : FrozenData.labelledText(eval, dataOptions.toOptions(), maxEval, seed);
+        TextDataset e = eval == null ? null : FrozenData.labelledText(eval, dataOptions.toOptions(), maxEval, seed, System.err::println);
         say(err, "texts: source %d, target %d (unlabelled)%s; method %s", s.size(), t.size(), e == null ? "" : ", eval " + e.size(), key);
         TextModelSpec backbone = dev.graft.model.text.TextModels.resolve(model, progress);
         return listeners -> AdaptationRun.text(backbone, s, t, e, config, fx, progress, listeners);

@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import dev.graft.run.ImageInputs;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImageSplits;
@@ -78,13 +79,13 @@ final class CompareCommand implements Callable<Integer> {
         options.checkDevice(err);
         List<StrategyRun> runs;
         int trainSize;
-        if (ImageTraining.isImageData(options.train)) {
+        if (dev.graft.data.image.ImageDataReader.isImageData(options.train)) {
             options.refuseBf16ForImages();
             String name = "minilm".equals(options.model) ? "mobilenetv2" : options.model;
             ImageBackbone backbone = ImageInputs.backbone(name, imageSize);
-            ImageSplits splits = ImageInputs.splits(options, err);
+            ImageSplits splits = ImageInputs.splits(options.request(), err::println);
             trainSize = splits.train().size();
-            int threads = ImageInputs.threads(options);
+            int threads = options.request().imageThreads();
             if (!quiet) {
                 err.printf("images: train %d, val %d%s; backbone %s (%s)%n", splits.train().size(), splits.val().size(),
                         splits.test().map(t -> ", test " + t.size()).orElse(""), backbone.id(), backbone.preprocessing());

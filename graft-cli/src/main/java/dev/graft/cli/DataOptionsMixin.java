@@ -62,9 +62,7 @@ final class DataOptionsMixin {
 
     /** A note for standard error when rows were dropped, e.g. {@code "note: skipped 3 row(s) ... in a.csv"}. */
     static java.util.Optional<String> skippedNote(dev.graft.data.TextDataset dataset) {
-        int n = dataset.source().skippedRows();
-        return n == 0 ? java.util.Optional.empty() : java.util.Optional.of("note: skipped " + n + " row(s) with empty text or label in "
-                + dataset.source().displayName() + ".");
+        return dev.graft.run.TrainingRun.skippedNote(dataset);
     }
 
     DataOptions toOptions() {

@@ -1,15 +1,9 @@
 package dev.graft.cli;
 
 import dev.graft.artifact.Json;
-import dev.graft.artifact.TextClassifier;
-import dev.graft.data.TextDataReader;
-import dev.graft.data.TextDataset;
-import dev.graft.eval.Evaluation;
-import dev.graft.eval.Evaluator;
-import dev.graft.artifact.ModelDirectory;
-import dev.graft.data.DataOptions;
 import dev.graft.data.TaskKind;
-import dev.graft.metrics.TaskMetrics;
+import dev.graft.run.EvaluationResult;
+import dev.graft.run.EvaluationRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -49,46 +43,24 @@ final class EvaluateCommand implements Callable<Integer> {
         if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model)) {
             return SegmentationCli.evaluate(model, data, json, spec.commandLine().getOut());
         }
-        if (dev.graft.artifact.ImageClassifier.isImageModel(model)) {
-            return ImageEvaluation.evaluate(model, data, options.task == null ? null : options.targets(), json,
-                    spec.commandLine().getOut());
-        }
         if (dev.graft.artifact.TokenClassifier.isTokenModel(model)) {
             return TokenEvaluation.evaluate(model, data, options.format, json, quiet, spec.commandLine().getOut());
         }
-        // the data first (cheap, and its mistakes are the likelier ones), read as the model's task writes targets
-        DataOptions read = options.toOptions();
-        if (options.task == null) {
-            read = read.withTargets(ModelDirectory.targetFormat(model));
+        EvaluationResult r = EvaluationRun.evaluate(model, data, options.toOptions(), options.task == null,
+                TrainingOptions.listener(System.err, quiet || json));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(r.metrics().toMap()));
+        } else if (r.images() || r.task() == TaskKind.CLASSIFICATION) {
+            out.println("Evaluation of " + model + (r.task() == TaskKind.CLASSIFICATION ? "" : " (" + r.task().key() + ")")
+                    + " on " + data + " (" + r.examples() + (r.images() ? " images" : " examples") + "):");
+            out.println(r.metrics().toTable());
+        } else {
+            out.println("Evaluation of " + model + " (" + r.task().key() + ") on " + data + " (" + r.examples() + " examples):");
+            r.metrics().values().forEach((k, v) -> out.printf(java.util.Locale.ROOT, "  %-16s %.4f%n", k, v));
         }
-        TextDataset dataset = TextDataReader.read(data, read);
-        DataOptionsMixin.skippedNote(dataset).ifPresent(System.err::println);
-        try (TextClassifier classifier = TextClassifier.load(model)) {
-            PrintWriter out = spec.commandLine().getOut();
-            BarProgress progress = new BarProgress(System.err, quiet || json);
-            if (classifier.task().kind() != TaskKind.CLASSIFICATION) {
-                TaskMetrics metrics = Evaluator.score(classifier, dataset, progress);
-                if (json) {
-                    out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                            .writeValueAsString(metrics.toMap()));
-                } else {
-                    out.println("Evaluation of " + model + " (" + classifier.task().kind().key() + ") on " + data + " ("
-                            + dataset.size() + " examples):");
-                    metrics.values().forEach((k, v) -> out.printf(java.util.Locale.ROOT, "  %-16s %.4f%n", k, v));
-                }
-                out.flush();
-                return 0;
-            }
-            Evaluation evaluation = Evaluator.evaluate(classifier, dataset, progress);
-            if (json) {
-                out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(evaluation.metrics().toMap()));
-            } else {
-                out.println("Evaluation of " + model + " on " + data + " (" + dataset.size() + " examples):");
-                out.println(evaluation.metrics().toTable());
-            }
-            out.flush();
-        }
+        out.flush();
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import dev.graft.run.FrozenData;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.data.image.ImageDataset;
@@ -178,7 +179,7 @@ final class FewShotCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         for (Path f : metaTrain) {
-            for (TextExample e : FrozenData.labelledText(f, dataOptions.toOptions(), maxExamples, seed).examples()) {
+            for (TextExample e : FrozenData.labelledText(f, dataOptions.toOptions(), maxExamples, seed, System.err::println).examples()) {
                 names.add(classOf(f, e.label()));
                 texts.add(e.text());
             }
@@ -248,7 +249,7 @@ final class FewShotCommand implements Callable<Integer> {
         if (images) {
             List<ImageDataset> sets = new ArrayList<>();
             for (Path f : files) {
-                ImageDataset data = FrozenData.images(f, maxExamples, seed, Math.min(2, nThreads));
+                ImageDataset data = FrozenData.images(f, maxExamples, seed, Math.min(2, nThreads), System.err::println);
                 if (fileAsClass || fileLabelAsClass) {
                     data = data.withExamples(data.examples().stream().map(e -> new ImageExample(e.file(), classOf(f, e.label()))).toList());
                 }
@@ -264,7 +265,7 @@ final class FewShotCommand implements Callable<Integer> {
             List<List<String>> sets = new ArrayList<>();
             for (Path f : files) {
                 TextDataset data = labelsOptional ? FrozenData.maybeLabelledText(f, dataOptions.toOptions())
-                        : FrozenData.labelledText(f, dataOptions.toOptions(), maxExamples, seed);
+                        : FrozenData.labelledText(f, dataOptions.toOptions(), maxExamples, seed, System.err::println);
                 for (TextExample e : data.examples()) {
                     names.add(labelsOptional ? e.label() : classOf(f, e.label()));
                     inputs.add(e.text());

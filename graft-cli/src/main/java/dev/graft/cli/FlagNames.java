@@ -9,19 +9,36 @@ import java.util.Map;
 final class FlagNames {
 
     /** Settings whose flag is not their kebab-case name. */
-    private static final Map<String, String> DIFFERENT = Map.of(
-            "valFile", "--val",
-            "testFile", "--test",
-            "trainFile", "--train",
-            "learningRate", "--lr",
-            "output", "--out",
-            "strict", "--strict");
+    private static final Map<String, String> DIFFERENT = Map.ofEntries(
+            Map.entry("valFile", "--val"),
+            Map.entry("testFile", "--test"),
+            Map.entry("trainFile", "--train"),
+            Map.entry("learningRate", "--lr"),
+            Map.entry("output", "--out"),
+            Map.entry("outputFile", "--output"),
+            Map.entry("strict", "--strict"),
+            Map.entry("hiddenUnits", "--hidden"),
+            Map.entry("padMaxPerDomain", "--pad-examples"),
+            Map.entry("maskProbability", "--mask-prob"),
+            Map.entry("headLearningRate", "--head-lr"),
+            Map.entry("trainLayerNorms", "--train-layernorms"));
+
+    /** Core operations ({@code Class.method}) that messages advise, as the command that does the same. */
+    private static final Map<String, String> COMMANDS = Map.of(
+            "Graft.train", "`graft train`",
+            "ImageBackbone.importOnnx", "`graft models import --onnx FILE --preset imagenet`",
+            "ImageBackbone.importCheckpoint", "`graft models import --safetensors FILE --architecture ARCH`",
+            "LoraMerge.merge", "`graft export --merge --model DIR --out NEW_DIR`",
+            "FileStoreReader.runs", "`graft runs list`");
 
     private FlagNames() {
     }
 
-    /** The flag of core's argument {@code javaName}. */
+    /** The flag of core's argument {@code javaName}, or the command of a core operation {@code Class.method}. */
     static String flag(String javaName) {
+        if (javaName.indexOf('.') > 0) {
+            return COMMANDS.getOrDefault(javaName, javaName);
+        }
         String special = DIFFERENT.get(javaName);
         if (special != null) {
             return special;

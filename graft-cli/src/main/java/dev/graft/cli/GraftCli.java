@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "graft", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Adapt a pretrained model to your labelled data: train, evaluate, predict.",
         subcommands = {TrainCommand.class, LrFindCommand.class, EvaluateCommand.class, PredictCommand.class, ModelsCommand.class,
-                FewShotCommand.class, AdaptCommand.class, PretrainCommand.class, RankCommand.class, TuneCommand.class,
-                CompareCommand.class, RunsCommand.class, BenchCommand.class, ExportCommand.class,
+                ServeCommand.class, FewShotCommand.class, AdaptCommand.class, PretrainCommand.class, RankCommand.class,
+                TuneCommand.class, CompareCommand.class, RunsCommand.class, BenchCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GraftCli {
 

@@ -62,7 +62,7 @@ final class ImportCommand implements Callable<Integer> {
         PreprocessorConfig pre = PreprocessorConfig.preset(preset);
         String arch = "mobilenetv2";
         String id = modelName(arch);
-        Path target = out != null ? out : ImageTraining.importedModels().resolve(id);
+        Path target = out != null ? out : dev.graft.strategy.ImageBackbone.importedModels().resolve(id);
         OwnedDirectory.checkWritable(target, BackboneDirectory.KIND);
         var imported = ImageBackbone.importOnnx(onnx, target, id, license, pre);
         var o = spec.commandLine().getOut();
@@ -84,7 +84,7 @@ final class ImportCommand implements Callable<Integer> {
         }
         PreprocessorConfig pre = PreprocessorConfig.preset(preset);
         String id = modelName(arch);
-        Path target = out != null ? out : ImageTraining.importedModels().resolve(id);
+        Path target = out != null ? out : dev.graft.strategy.ImageBackbone.importedModels().resolve(id);
         OwnedDirectory.checkWritable(target, BackboneDirectory.KIND);
         ImageBackbone b = ImageBackbone.importCheckpoint(arch, safetensors, target, id, license, pre);
         var o = spec.commandLine().getOut();

@@ -1,11 +1,10 @@
 package dev.graft.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.graft.artifact.Json;
-import dev.graft.artifact.Prediction;
-import dev.graft.data.TaskKind;
-import dev.graft.task.TaskPrediction;
-import dev.graft.artifact.TextClassifier;
+import dev.graft.artifact.GraftModel;
+import dev.graft.artifact.InputKind;
+import dev.graft.artifact.ModelInput;
+import dev.graft.artifact.ModelOutput;
+import dev.graft.serve.FilePrediction;
 import dev.graft.data.DataException;
 import dev.graft.data.BoundedLineReader;
 import dev.graft.data.StandardInput;
@@ -25,8 +24,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft predict}: label new texts with a saved model. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Label new texts with a trained model, one text per input line.",
+        description = {"Label new texts or images with a trained model: a CSV, TSV or JSON Lines file row by row into --output,"
+                        + " or one text per input line.",
                 "",
+                "With a .csv, .tsv (with a header row) or .jsonl --input, every row is predicted and written to --output"
+                        + " (.csv, .tsv or .jsonl) with all its columns and the model's outputs added: label, score and"
+                        + " probability_<class> (classification); labels and probability_<label> (multi-label); value"
+                        + " (regression); entities as JSON (token classification). An output column named like an input"
+                        + " column is prefixed predicted_. The output is written atomically and never replaces an existing file.",
+                "",
+                "Otherwise (a text file or -):",
                 "Prints one line per non-blank input line, in input order: label<TAB>probability<TAB>text"
                         + " (or JSON Lines with --json). Blank lines are skipped. A line ends at LF, CRLF or a lone CR.",
                 "A model trained on text pairs (--text-pair-column) reads one pair per line, sentence1<TAB>sentence2, and"
@@ -44,8 +51,37 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory written by `graft train`.")
     java.nio.file.Path model;
 
-    @Option(names = "--input", required = true, paramLabel = "PATH|-", description = "UTF-8 text file with one text per line (image models: one image path per line), or - for standard input.")
+    @Option(names = "--input", required = true, paramLabel = "PATH|-", description = "A .csv, .tsv or .jsonl file to predict row by"
+            + " row (with --output), or a UTF-8 text file with one text per line (image models: one image path per line), or - for"
+            + " standard input.")
     String input;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Where to write the rows with their predictions: .csv, .tsv or"
+            + " .jsonl. Must not exist. Segmentation models: the folder for the predicted mask PNGs and summary.json.")
+    java.nio.file.Path output;
+
+    @Option(names = "--text-column", paramLabel = "NAME", description = "Column holding the text (default: a column named text,"
+            + " sentence, review, ... else the first).")
+    String textColumn;
+
+    @Option(names = "--text-pair-column", paramLabel = "NAME", description = "Column holding the second text of a pair (default:"
+            + " text_pair or sentence2, else the second column).")
+    String textPairColumn;
+
+    @Option(names = "--image-column", paramLabel = "NAME", description = "Column holding image paths, relative to the input"
+            + " file's folder (default: path, image, file, ... else the first).")
+    String imageColumn;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "Also write the K most probable classes with their scores as"
+            + " top_k (classifiers; with --output).")
+    int topK;
+
+    @Option(names = "--threshold", paramLabel = "P", description = "Decision threshold replacing the model's: the labels at or"
+            + " above it (multi-label), or the second class when its probability reaches it (two classes); with --output.")
+    Double threshold;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
 
     @Option(names = "--json", description = "Print JSON Lines: {\"text\", \"label\", \"probability\", \"probabilities\"}"
             + " (and \"text_pair\" for a text-pair model).")
@@ -56,61 +92,84 @@ final class PredictCommand implements Callable<Integer> {
                     + " Longer input is refused, naming the line.")
     int maxLineBytes = BoundedLineReader.DEFAULT_MAX_LINE_BYTES;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Segmentation models: folder for the predicted mask PNGs and summary.json.")
-    java.nio.file.Path out;
-
     @Option(names = "--overlays", description = "Segmentation models: also write each image with its predicted classes tinted.")
     boolean overlays;
 
     @Override
     public Integer call() throws Exception {
         if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model)) {
-            return SegmentationCli.predict(model, java.nio.file.Path.of(input), out, overlays, spec.commandLine().getOut());
+            return SegmentationCli.predict(model, java.nio.file.Path.of(input), output, overlays, spec.commandLine().getOut());
         }
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("--max-line-bytes must be at least 1, got " + maxLineBytes + ".");
         }
-        if (dev.graft.artifact.ImageClassifier.isImageModel(model)) {
-            try (BoundedLineReader in = open()) {
-                return ImageEvaluation.predict(model, in, inputName(), json, spec.commandLine().getOut());
-            }
+        if (output != null || isTable(input)) {
+            return predictFile();
         }
-        if (dev.graft.artifact.TokenClassifier.isTokenModel(model)) {
-            try (BoundedLineReader in = open()) {
-                return TokenEvaluation.predict(model, in, inputName(), spec.commandLine().getOut());
-            }
+        if (topK != 0 || threshold != null || textColumn != null || textPairColumn != null || imageColumn != null) {
+            throw new IllegalArgumentException("--top-k, --threshold and the column options apply to a .csv, .tsv or .jsonl"
+                    + " --input predicted into --output.");
         }
         // The input is opened first so that a wrong path fails before the model is loaded.
-        try (BoundedLineReader in = open(); TextClassifier classifier = TextClassifier.load(model)) {
+        try (BoundedLineReader in = open(); GraftModel m = GraftModel.load(model)) {
             PrintWriter out = spec.commandLine().getOut();
-            boolean pairs = classifier.pairEncoding() != null;
-            List<String> chunk = new ArrayList<>(CHUNK);
-            List<String> second = new ArrayList<>(CHUNK);
-            int texts = 0;
+            List<ModelInput> chunk = new ArrayList<>(CHUNK);
+            List<Integer> lines = new ArrayList<>(CHUNK);
             String line;
+            int seen = 0;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
-                if (pairs) {
-                    String[] pair = splitPair(line, in.lineNumber());
-                    chunk.add(pair[0]);
-                    second.add(pair[1]);
-                } else {
-                    chunk.add(line);
-                }
-                texts++;
+                chunk.add(lineInput(m.inputKind(), line, in.lineNumber()));
+                lines.add(in.lineNumber());
+                seen++;
                 if (chunk.size() == CHUNK) {
-                    emit(classifier, chunk, pairs ? second : null, out);
+                    emit(m, chunk, lines, out);
                 }
             }
-            emit(classifier, chunk, pairs ? second : null, out);
+            emit(m, chunk, lines, out);
             out.flush();
-            if (texts == 0) {
-                System.err.println("warning: " + inputName() + " has no non-blank lines; nothing to predict.");
+            if (seen == 0) {
+                System.err.println("warning: " + inputName() + " has no " + (m.inputKind() == InputKind.IMAGE ? "image paths"
+                        : "non-blank lines") + "; nothing to predict.");
             }
         }
         return 0;
+    }
+
+    /** One line as the model's input: a text, a pair {@code sentence1<TAB>sentence2}, or an image file's path. */
+    private ModelInput lineInput(InputKind kind, String line, int number) {
+        switch (kind) {
+            case IMAGE: {
+                String t = line.strip();
+                java.nio.file.Path p = java.nio.file.Path.of(t);
+                if (!Files.isRegularFile(p)) {
+                    throw new DataException(inputName() + " line " + number + ": image " + Excerpt.of(t) + " does not exist"
+                            + " (absolute: " + Excerpt.of(p.toAbsolutePath().toString()) + ").");
+                }
+                return new ModelInput.ImageFile(p);
+            }
+            case TEXT_PAIR: {
+                String[] pair = splitPair(line, number);
+                return new ModelInput.TextPair(pair[0], pair[1]);
+            }
+            default:
+                return new ModelInput.Text(line);
+        }
+    }
+
+    /** Predicts and prints one chunk of line inputs, then empties it. */
+    private void emit(GraftModel m, List<ModelInput> chunk, List<Integer> lines, PrintWriter out) throws IOException {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        List<ModelOutput> outputs = m.predictBatch(chunk);
+        for (int i = 0; i < chunk.size(); i++) {
+            PredictionLines.print(chunk.get(i), lines.get(i), outputs.get(i), json, out);
+        }
+        chunk.clear();
+        lines.clear();
     }
 
     /**
@@ -135,70 +194,42 @@ final class PredictCommand implements Callable<Integer> {
         return parts;
     }
 
-    /** Predicts and prints one chunk, then empties it; {@code second} holds the second texts of pairs, or is {@code null}. */
-    private void emit(TextClassifier classifier, List<String> texts, List<String> second, PrintWriter out) throws IOException {
-        if (texts.isEmpty()) {
-            return;
-        }
-        if (classifier.task().kind() != TaskKind.CLASSIFICATION) {
-            emitTask(classifier, texts, second, out);
-            return;
-        }
-        List<Prediction> predictions = second == null ? classifier.predict(texts) : classifier.predict(texts, second);
-        for (int i = 0; i < texts.size(); i++) {
-            Prediction p = predictions.get(i);
-            if (json) {
-                ObjectNode o = Json.MAPPER.createObjectNode();
-                o.put("text", texts.get(i));
-                if (second != null) {
-                    o.put("text_pair", second.get(i));
-                }
-                o.put("label", p.label());
-                o.put("probability", p.probability());
-                ObjectNode all = o.putObject("probabilities");
-                List<String> labels = classifier.labels().labels();
-                for (int k = 0; k < labels.size(); k++) {
-                    all.put(labels.get(k), p.probabilities()[k]);
-                }
-                out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
-            } else {
-                out.printf(Locale.ROOT, "%s\t%.4f\t%s%s%n", p.label(), p.probability(), texts.get(i),
-                        second == null ? "" : "\t" + second.get(i));
-            }
-        }
-        texts.clear();
-        if (second != null) {
-            second.clear();
-        }
+    /** Whether {@code name} is a table predicted row by row: {@code .csv}, {@code .tsv}, {@code .jsonl}, {@code .ndjson}. */
+    private static boolean isTable(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".csv") || n.endsWith(".tsv") || n.endsWith(".jsonl") || n.endsWith(".ndjson");
     }
 
-    /**
-     * Prints the predictions of a multi-label model (every label at or above its threshold, with its probability) or a
-     * regression model (the value), then empties the chunk.
-     */
-    private void emitTask(TextClassifier classifier, List<String> texts, List<String> second, PrintWriter out) throws IOException {
-        float[][] outputs = second == null ? classifier.probabilities(texts) : classifier.probabilities(texts, second);
-        List<TaskPrediction> predictions = classifier.decode(outputs);
-        TaskKind kind = classifier.task().kind();
-        for (int i = 0; i < texts.size(); i++) {
-            TaskPrediction p = predictions.get(i);
-            if (json) {
-                ObjectNode o = Json.MAPPER.createObjectNode();
-                o.put("text", texts.get(i));
-                if (second != null) {
-                    o.put("text_pair", second.get(i));
-                }
-                TaskPredictionOutput.addTo(o, p, kind);
-                out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
-            } else {
-                out.printf(Locale.ROOT, "%s\t%s%s%n", TaskPredictionOutput.column(p, kind), texts.get(i),
-                        second == null ? "" : "\t" + second.get(i));
-            }
+    /** Predicts every row of a data file into {@code --output} through {@link GraftModel}, whatever the model reads. */
+    private int predictFile() throws IOException {
+        if (output == null) {
+            throw new IllegalArgumentException("--input " + input + " is a table: give --output FILE (.csv, .tsv or .jsonl) for"
+                    + " its rows with their predictions, or pass a .txt file with one text per line.");
         }
-        texts.clear();
-        if (second != null) {
-            second.clear();
+        if (!isTable(input)) {
+            throw new IllegalArgumentException("--output needs a .csv, .tsv or .jsonl --input (a table with a header);"
+                    + " got " + input + ".");
         }
+        if (json) {
+            throw new IllegalArgumentException("--json prints line input's predictions; with --output the format follows its"
+                    + " extension (.jsonl for JSON Lines).");
+        }
+        java.nio.file.Path in = java.nio.file.Path.of(input);
+        if (!Files.isRegularFile(in)) {
+            throw new DataException("Input file " + input + " does not exist or is not a file (absolute: " + in.toAbsolutePath() + ").");
+        }
+        if (Files.exists(output)) {
+            throw new IllegalArgumentException("--output " + output + " exists; Graft does not replace a file it may not have"
+                    + " written. Choose another --output or delete it.");
+        }
+        try (GraftModel m = GraftModel.load(model)) {
+            FilePrediction.Summary s = FilePrediction.predict(m, in, output,
+                    new FilePrediction.Columns(textColumn, textPairColumn, imageColumn), topK, threshold, maxLineBytes,
+                    new BarProgress(System.err, quiet));
+            System.err.println("Wrote " + s.rows() + " rows with the predictions of " + model + " (input: "
+                    + String.join(", ", s.inputs()) + ") to " + output + ".");
+        }
+        return 0;
     }
 
     /** The input as bounded lines: a file, or standard input for {@code -} (refused when it is closed). */

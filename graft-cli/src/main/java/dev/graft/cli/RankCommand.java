@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import dev.graft.run.ImageInputs;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.image.ImageSplits;
 import dev.graft.model.text.TextModels;
@@ -62,9 +63,9 @@ final class RankCommand implements Callable<Integer> {
         PrintStream err = System.err;
         FeatureExtractionConfig config = options.featureExtractionConfig();
         List<RankedBackbone> scores = new ArrayList<>();
-        if (ImageTraining.isImageData(options.train)) {
-            ImageSplits splits = ImageInputs.splits(options, err);
-            int threads = ImageInputs.threads(options);
+        if (dev.graft.data.image.ImageDataReader.isImageData(options.train)) {
+            ImageSplits splits = ImageInputs.splits(options.request(), err::println);
+            int threads = options.request().imageThreads();
             config = config.withThreads(threads);
             for (String name : models) {
                 progressLine(err, name);

@@ -90,15 +90,19 @@ final class SegmentationCli {
                 .withLoss(s.diceWeight, s.focalGamma).withAugmentation(augmentation(augment));
         FineTuneConfig ft = base.training();
         TrainConfig t = ft.training().overriding(o.epochs, o.learningRate, o.batchSize, o.patience).withSeed(o.seed)
-                .withSchedule(o.schedule(ft.training().schedule()));
+                .withSchedule(ft.training().schedule().overriding(o.schedule, o.warmup));
         if (o.monitor != null && !o.monitor.equals("macro_f1")) {
             t = t.withMonitor(Monitor.parse(o.monitor));
         }
-        ft = ft.withTraining(t).withOptimizer(o.optimizer(ft.optimizer()).withMaxGradNorm(o.maxGradNorm)).withL2sp(o.l2sp);
+        dev.graft.training.optim.OptimizerSpec optimizer = ft.optimizer().withKind(o.optimizer);
+        if (o.momentum != null) {
+            optimizer = optimizer.withMomentum(o.momentum);
+        }
+        ft = ft.withTraining(t).withOptimizer(optimizer.withMaxGradNorm(o.maxGradNorm)).withL2sp(o.l2sp);
         if (!frozen) {
             ft = ft.withBackboneLr(o.lrBackbone != null ? o.lrBackbone : ft.backboneLr(), o.layerDecay != null ? o.layerDecay : ft.layerDecay())
                     .withFreeze(new FreezeSchedule(TrainingOptions.parseUnfreeze(o.unfreeze == null ? "all" : o.unfreeze),
-                            o.headEpochs > 0 ? o.headEpochs : ft.freeze().headEpochs(), o.gradual, false));
+                            o.headEpochs != null && o.headEpochs > 0 ? o.headEpochs : ft.freeze().headEpochs(), o.gradual, false));
         }
         return base.withTraining(ft);
     }
@@ -132,7 +136,7 @@ final class SegmentationCli {
     /** {@code graft predict} with a segmentation model: masks (and overlays) into {@code out}. */
     static int predict(Path model, Path input, Path out, boolean overlays, PrintWriter stdout) throws Exception {
         if (out == null) {
-            throw new IllegalArgumentException("A segmentation model writes mask images: give --out DIR.");
+            throw new IllegalArgumentException("A segmentation model writes mask images: give --output DIR.");
         }
         List<Path> images = SegmentationEvaluation.images(input);
         try (ImageSegmenter m = ImageSegmenter.load(model)) {

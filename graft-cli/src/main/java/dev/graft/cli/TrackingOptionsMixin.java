@@ -1,11 +1,17 @@
 package dev.graft.cli;
 
+import dev.graft.report.HtmlReport;
+import dev.graft.run.RunRecorder;
+import dev.graft.run.RunTracking;
 import dev.graft.tracking.RunTracker;
+import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** Run-tracking options of {@code graft train}, {@code graft adapt} and {@code graft tune} (read by {@link RunRecorder}). */
+/** Run-tracking options of {@code graft train}, {@code graft adapt} and {@code graft tune} (core's {@link RunTracking}). */
 final class TrackingOptionsMixin {
 
     /** ./mlruns, or $GRAFT_TRACKING_DIR. */
@@ -35,5 +41,27 @@ final class TrackingOptionsMixin {
             return null;
         }
         return trackingUri != null ? RunTracker.server(trackingUri) : RunTracker.fileStore(trackingDir);
+    }
+
+    /** These options as core's tracking settings. */
+    RunTracking tracking() {
+        RunTracker t = tracker();
+        return new RunTracking(t, experiment, runName);
+    }
+
+    /** Prints where the report is (when it was written) and where {@code recorder}'s run was recorded (when it was). */
+    static void printWhere(PrintWriter out, Path modelDir, RunRecorder recorder) {
+        printWhere(out, modelDir, recorder.runId(), recorder.location());
+    }
+
+    /** Prints where the report is (when it was written) and where run {@code runId} was recorded (when it was). */
+    static void printWhere(PrintWriter out, Path modelDir, Optional<String> runId, String location) {
+        if (Files.exists(modelDir.resolve(HtmlReport.REPORT_FILE))) {
+            out.println("Report: " + modelDir.resolve(HtmlReport.REPORT_FILE).toAbsolutePath() + "  (charts: "
+                    + modelDir.resolve(HtmlReport.PLOTS_DIR).toAbsolutePath() + ")");
+        }
+        runId.ifPresent(id -> out.println("Run " + id + " recorded in " + location + (location.startsWith("http") ? ""
+                : "  (graft runs show " + id.substring(0, 8) + (location.equals(RunTracking.defaultStore().toString())
+                ? "" : " --tracking-dir " + location) + ")")));
     }
 }

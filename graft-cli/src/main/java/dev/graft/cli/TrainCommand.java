@@ -1,28 +1,16 @@
 package dev.graft.cli;
 
-import dev.graft.artifact.ModelDirectory;
-import dev.graft.artifact.Provenance;
-import dev.graft.data.DatasetSplits;
-import dev.graft.model.text.TextModelSpec;
-import dev.graft.report.ReportData;
-import dev.graft.data.TaskKind;
-import dev.graft.task.Task;
-import dev.graft.task.Tasks;
+import dev.graft.run.TrainingRequest;
+import dev.graft.run.TrainingResult;
+import dev.graft.run.TrainingRun;
 import dev.graft.selection.FrozenFeatureBaselines;
-import dev.graft.selection.TransferCheck;
-import dev.graft.report.HtmlReport;
-import java.util.List;
 import dev.graft.strategy.FeatureExtraction;
-import dev.graft.strategy.FeatureExtractionConfig;
-import dev.graft.strategy.FineTuning;
-import dev.graft.strategy.TrainingOutcome;
-import dev.graft.tracking.PeakMemory;
+import dev.graft.strategy.ImageTrainingOutcome;
+import dev.graft.strategy.RunResult;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code graft train}: adapt a pretrained model to a labelled data set and save it. */
+/** {@code graft train}: adapt a pretrained model to a labelled data set and save it (core's {@link TrainingRun}). */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         customSynopsis = {"graft train --train=PATH [--val=PATH] [--test=PATH] [--model=NAME|PATH]",
                 "                   --out=DIR [--epochs=N] [--seed=N] [OPTIONS]"},
@@ -97,136 +85,61 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        options.checkDevice(System.err);
+        PrintStream err = System.err;
         if (SegmentationCli.requested(options)) {
+            options.checkDevice(err);
             return SegmentationCli.train(this); // images/ and masks/: semantic segmentation
         }
         if (TokenTraining.requested(options)) {
+            options.checkDevice(err);
             return new TokenTraining(this).run(); // tagged sentences (CoNLL, JSON Lines): named-entity recognition
         }
-        if (ImageTraining.isImageData(options.train)) {
-            return new ImageTraining(this).run(); // folders of class folders, or CSVs of image paths
-        }
-        boolean fineTune = options.fineTune();
-        // Cheap checks first: settings, the output directory and the data, before any model is loaded.
-        options.checkSplitSettings();
-        FeatureExtractionConfig feConfig = fineTune ? null : options.featureExtractionConfig();
-        FineTuning fineTuning = fineTune ? options.fineTuning() : null;
-        if (!fineTune) {
-            CheckpointPlan.refuseResume(resume);
-        }
-        ModelDirectory.checkWritable(out);
-        CheckpointPlan checkpoints = checkpoints();
-        if (fineTune) {
-            checkpoints.checkStart();
-        }
-        PrintWriter stdout = spec.commandLine().getOut();
-        var err = System.err;
-        DatasetSplits splits = options.readSplits(err);
-        options.report(splits, err, quiet);
-        TextModelSpec backbone = options.resolveModel(err, quiet);
-        long start = System.nanoTime();
-        if (fineTune) {
-            checkpoints.announce(err, quiet);
-        }
-        Map<String, Object> settings = fineTune ? fineTuning.describe() : feConfig.describe();
-        Task task = Tasks.forTraining(splits, options.taskOptions());
-        try (RunRecorder recorder = RunRecorder.start(tracking, "train", out, out, options.runParams(settings), err);
-             TrainingOutcome outcome = fineTune
-                     ? fineTuning.fit(backbone, splits, task, new BarProgress(err, quiet),
-                             recorder.listeners(new EpochProgress(err, quiet)), checkpoints.directory(), checkpoints.everyEpochs(),
-                             checkpoints.resume())
-                     : new FeatureExtraction(feConfig).fit(backbone, splits, task, new BarProgress(err, quiet),
-                             recorder.listeners(new EpochProgress(err, quiet)))) {
-            Provenance provenance = outcome.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs());
-            Map<String, Object> metrics = outcome.metricsDocument();
-            PeakMemory.measure().putInto(metrics);
-            Optional<TransferCheck> baselines = noBaseline ? Optional.empty() : baselines(splits, outcome, err);
-            baselines.ifPresent(b -> {
-                metrics.put("baselines", b.toMap());
-                recorder.logMetrics(b.trackingMetrics(), outcome.fit().history().size());
-            });
-            List<FrozenFeatureBaselines.Score> linear = noBaseline ? List.of() : linearBaselines(backbone, splits, outcome, feConfig, err);
-            if (!linear.isEmpty()) {
-                metrics.put("baselines", linear.stream().map(FrozenFeatureBaselines.Score::toMap).toList());
-            }
-            List<HtmlReport.Table> tables = linear.isEmpty() ? List.of()
-                    : List.of(FrozenFeatureBaselines.table(linear, outcome.validation(), outcome.test()));
-            boolean replaced = outcome.classifier().save(out, provenance, metrics, staging -> recorder.writeReport(
-                    () -> ReportData.of(recorder.runName(), outcome).withBaselines(baselines), tables, provenance, staging));
-            if (fineTune) {
-                checkpoints.finished();
-            }
-            double total = (System.nanoTime() - start) / 1e9;
-            recorder.finish(outcome, provenance, out, total);
-            stdout.println();
-            stdout.println("Validation (" + splits.val().size() + " examples, best epoch " + outcome.fit().bestEpoch() + "):");
-            stdout.println(outcome.validation().toTable());
-            outcome.test().ifPresent(t -> {
-                stdout.println("Test (" + splits.test().get().size() + " examples):");
-                stdout.println(t.toTable());
-            });
-            baselines.ifPresent(b -> {
-                b.summary(options.strategy).forEach(stdout::println);
-                stdout.println();
-            });
-            for (FrozenFeatureBaselines.Score b : linear) {
-                stdout.printf(Locale.ROOT, "Baseline %s (%s):%n", b.name(), b.note());
-                stdout.print(b.test().orElse(b.validation()).toTable());
-                stdout.println();
-            }
-            if (fineTune) {
-                stdout.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%n", outcome.fit().seconds(), total);
-                stdout.println(ParameterLine.of(metrics));
-            } else {
-                stdout.printf(Locale.ROOT, "Embeddings: %.1f s (%s)   head training: %.1f s   total: %.1f s%n", outcome.embedSeconds(),
-                        outcome.cacheHits() > 0 ? outcome.cacheHits() + " split(s) from cache" : "computed and cached",
-                        outcome.fit().seconds(), total);
-            }
-            stdout.println((replaced ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()
-                    + "  (metrics: " + out.resolve("metrics.json") + ")");
-            recorder.printWhere(stdout, out);
-            stdout.flush();
+        TrainingRequest request = options.request().output(out).checkpointEvery(checkpointEvery).checkpointDir(checkpointDir)
+                .resume(resume).augment(augment).imageSize(imageSize).strict(strict).trainBn(trainBn).baselines(!noBaseline)
+                .tracking(tracking.tracking()).commandLine(spec.commandLine().getParseResult().originalArgs());
+        try (TrainingResult result = TrainingRun.run(request, TrainingOptions.listener(err, quiet))) {
+            print(result, spec.commandLine().getOut());
         }
         return 0;
     }
 
-    /**
-     * The linear baselines on frozen features of a multi-label or regression run (none for classification, which has
-     * {@link TransferCheck}); empty, with a warning, when they fail: a trained model is never lost to them.
-     */
-    private List<FrozenFeatureBaselines.Score> linearBaselines(TextModelSpec backbone, DatasetSplits splits, TrainingOutcome outcome,
-                                                              FeatureExtractionConfig feConfig, PrintStream err) {
-        if (splits.task() == TaskKind.CLASSIFICATION) {
-            return List.of();
+    /** The run's scores, baselines, timings and where everything went, on standard output. */
+    private void print(TrainingResult result, PrintWriter stdout) {
+        RunResult outcome = result.outcome();
+        boolean images = outcome instanceof ImageTrainingOutcome;
+        String examples = images ? " images" : " examples";
+        boolean fineTune = !FeatureExtraction.NAME.equals(options.strategy);
+        stdout.println();
+        stdout.println("Validation (" + result.validationExamples() + examples + ", best epoch " + outcome.fit().bestEpoch() + "):");
+        stdout.println(outcome.validation().toTable());
+        outcome.test().ifPresent(t -> {
+            stdout.println("Test (" + result.testExamples().orElse(0) + examples + "):");
+            stdout.println(t.toTable());
+        });
+        result.transferCheck().ifPresent(b -> {
+            b.summary(options.strategy).forEach(stdout::println);
+            stdout.println();
+        });
+        for (FrozenFeatureBaselines.Score b : result.linearBaselines()) {
+            stdout.printf(Locale.ROOT, "Baseline %s (%s):%n", b.name(), b.note());
+            stdout.print(b.test().orElse(b.validation()).toTable());
+            stdout.println();
         }
-        try {
-            FeatureExtraction fe = new FeatureExtraction(feConfig != null ? feConfig : options.featureExtractionConfig());
-            return FrozenFeatureBaselines.of(fe, backbone, splits, outcome.classifier().task(), options.seed, new BarProgress(err, quiet));
-        } catch (RuntimeException e) {
-            err.println("warning: could not fit the baselines (" + e.getMessage() + "); the model is saved without them.");
-            return List.of();
-        }
-    }
-
-    /** Where this run's checkpoints go ({@code --resume}, {@code --checkpoint-dir}, {@code --checkpoint-every}). */
-    CheckpointPlan checkpoints() {
-        return CheckpointPlan.of(out, checkpointDir, resume, checkpointEvery);
-    }
-
-    /**
-     * The negative-transfer check on the split the run reports; empty when that split has no examples, or (with a
-     * warning) when the check fails: a trained model is never lost to it.
-     */
-    private Optional<TransferCheck> baselines(DatasetSplits splits, TrainingOutcome outcome, PrintStream err) {
-        try {
-            if (splits.task() != TaskKind.CLASSIFICATION) {
-                return Optional.empty(); // the check's baselines are classifiers
+        if (fineTune) {
+            stdout.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%s%n", outcome.fit().seconds(), result.totalSeconds(),
+                    images && outcome.fit().skippedSteps() > 0
+                            ? "   skipped steps (non-finite gradients): " + outcome.fit().skippedSteps() : "");
+            if (!images) {
+                stdout.println(ParameterLine.of(result.metrics()));
             }
-            return TransferCheck.of(splits, outcome.classification(), outcome.classificationTest(), options.seed);
-        } catch (RuntimeException e) {
-            err.println("warning: could not run the baseline check (" + e.getMessage() + "); the model is saved without it.");
-            return Optional.empty();
+        } else {
+            stdout.printf(Locale.ROOT, "%s: %.1f s (%s)   head training: %.1f s   total: %.1f s%n", images ? "Features" : "Embeddings",
+                    outcome.embedSeconds(), result.cacheHits() > 0 ? result.cacheHits() + " split(s) from cache" : "computed and cached",
+                    outcome.fit().seconds(), result.totalSeconds());
         }
+        stdout.println((result.replaced() ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()
+                + "  (metrics: " + out.resolve("metrics.json") + ")");
+        TrackingOptionsMixin.printWhere(stdout, out, result.trackingRunId(), result.trackingLocation());
+        stdout.flush();
     }
 }

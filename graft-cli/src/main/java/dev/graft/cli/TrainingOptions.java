@@ -1,31 +1,21 @@
 package dev.graft.cli;
 
-import ai.djl.Device;
 import dev.graft.data.DatasetSplits;
-import dev.graft.task.DecisionThreshold;
-import dev.graft.task.TaskOptions;
-import dev.graft.data.LabelMap;
-import dev.graft.data.Splits;
-import dev.graft.data.TextDataReader;
-import dev.graft.data.TextDataset;
-import dev.graft.model.CpuFeatures;
-import dev.graft.model.DeviceChoice;
-import dev.graft.model.Precision;
-import dev.graft.model.card.Licenses;
-import dev.graft.model.peft.LoraTarget;
-import dev.graft.model.peft.PeftMethod;
 import dev.graft.model.peft.PeftSpec;
 import dev.graft.model.text.TextModelSpec;
-import dev.graft.model.text.TextModels;
+import dev.graft.run.RunListener;
+import dev.graft.run.TrainingRequest;
+import dev.graft.run.TrainingRun;
+import dev.graft.run.TrainingStrategy;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
-import dev.graft.training.FreezeSchedule;
+import dev.graft.task.TaskOptions;
 import dev.graft.training.LrSchedule;
-import dev.graft.training.Monitor;
 import dev.graft.training.TrainConfig;
-import dev.graft.training.optim.OptimizerSpec;
+import dev.graft.training.TrainingListener;
+import dev.graft.util.Progress;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,8 +24,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What to train on and how: data, pretrained model, strategy and every training setting. Shared
- * by {@code graft train} and {@code graft lr-find}, so both read the same options the same way.
+ * What to train on and how: data, pretrained model, strategy and every training setting, parsed into core's
+ * {@link TrainingRequest} (which holds the logic). Shared by {@code graft train}, {@code lr-find}, {@code tune},
+ * {@code compare} and {@code rank}, so all read the same options the same way.
  */
 final class TrainingOptions {
 
@@ -98,9 +89,11 @@ final class TrainingOptions {
     String monitor;
 
     @Option(names = "--head-solver", paramLabel = "closed-form|gradient",
-            description = "Feature extraction, multi-label or regression with a linear head: solve it in closed form with"
-                    + " cross-validated regularisation (closed-form: one-vs-rest logistic regression or ridge regression, the"
-                    + " default) or train it by gradient descent like a classifier's head (gradient).")
+            description = "Feature extraction with a linear head: solve it in closed form with cross-validated"
+                    + " regularisation (closed-form: multinomial or one-vs-rest logistic regression, ridge regression for"
+                    + " regression; what scikit-learn's LogisticRegressionCV/RidgeCV fit) or train it by gradient descent"
+                    + " (gradient). Default: closed-form, unless --class-weights or a setting of the gradient-trained head"
+                    + " (--epochs, --lr, --batch-size, --patience, --optimizer, --momentum) is given.")
     String headSolver;
 
     @Option(names = "--class-weights", paramLabel = "none|balanced",
@@ -139,8 +132,8 @@ final class TrainingOptions {
     @Option(names = "--gradual", description = "fine-tune: unfreeze one more layer group per epoch, top-down (gradual unfreezing).")
     boolean gradual;
 
-    @Option(names = "--head-epochs", defaultValue = "0", paramLabel = "N", description = "fine-tune: train the head alone for the first N epochs (default: ${DEFAULT-VALUE}; 1 for images).")
-    int headEpochs;
+    @Option(names = "--head-epochs", paramLabel = "N", description = "fine-tune: train the head alone for the first N epochs (default: 0; 1 for images).")
+    Integer headEpochs;
 
     @Option(names = "--freeze-embeddings", description = "fine-tune: keep the embedding layer frozen.")
     boolean freezeEmbeddings;
@@ -209,260 +202,122 @@ final class TrainingOptions {
     boolean trainLayerNorms;
 
     /**
+     * These options as core's {@link TrainingRequest} (no output: {@code graft train} adds {@code --out} and its own
+     * options); one request per call, so a command may change it.
+     */
+    TrainingRequest request() {
+        TrainingRequest r = TrainingRequest.of(train).valFile(val).testFile(test).data(data.toOptions()).model(model)
+                .strategy(strategy).epochs(epochs).seed(seed).maxTrain(maxTrain).valFraction(valFraction).testFraction(testFraction)
+                .learningRate(learningRate).weightDecay(weightDecay).batchSize(batchSize).patience(patience).monitor(monitor)
+                .headSolver(headSolver).classWeights(classWeights).positiveLabel(positiveLabel).decisionThreshold(decisionThreshold)
+                .huberDelta(huberDelta).targetName(targetName).hidden(hidden).dropout(dropout).unfreeze(unfreeze).gradual(gradual)
+                .headEpochs(headEpochs).freezeEmbeddings(freezeEmbeddings).lrBackbone(lrBackbone).layerDecay(layerDecay)
+                .optimizer(optimizer).momentum(momentum).schedule(schedule).warmup(warmup).maxGradNorm(maxGradNorm).l2sp(l2sp)
+                .threads(threads).precision(precision).device(device).loraRank(loraRank).loraAlpha(loraAlpha)
+                .loraDropout(loraDropout).loraTargets(loraTargets).adapterSize(adapterSize).trainLayerNorms(trainLayerNorms);
+        return r;
+    }
+
+    /** A listener printing to {@code err}: notes always, progress and summaries unless {@code quiet}. */
+    static RunListener listener(PrintStream err, boolean quiet) {
+        return new RunListener() {
+            @Override
+            public Progress progress() {
+                return new BarProgress(err, quiet);
+            }
+
+            @Override
+            public List<TrainingListener> epochs() {
+                return List.of(new EpochProgress(err, quiet));
+            }
+
+            @Override
+            public void message(String line) {
+                err.println(line);
+            }
+
+            @Override
+            public void summary(String line) {
+                if (!quiet) {
+                    err.println(line);
+                }
+            }
+        };
+    }
+
+    /**
      * Whether the encoder trains on libtorch: fine-tuning, LoRA or adapters (else feature extraction); rejects
      * unknown names and LoRA/adapter options given to another strategy.
      */
     boolean fineTune() {
-        boolean peft = PeftMethod.LORA.key().equals(strategy) || PeftMethod.ADAPTER.key().equals(strategy);
-        if (!FeatureExtraction.NAME.equals(strategy) && !FineTuning.NAME.equals(strategy) && !peft) {
-            throw new IllegalArgumentException("Unknown --strategy '" + strategy + "'. Available: " + FeatureExtraction.NAME
-                    + ", " + FineTuning.NAME + ", " + PeftMethod.LORA.key() + ", " + PeftMethod.ADAPTER.key() + ".");
-        }
-        boolean loraOptions = loraRank != null || loraAlpha != null || loraDropout != null || loraTargets != null;
-        if (loraOptions && !PeftMethod.LORA.key().equals(strategy)) {
-            throw new IllegalArgumentException("--lora-rank, --lora-alpha, --lora-dropout and --lora-targets apply to --strategy lora,"
-                    + " not " + strategy + ".");
-        }
-        if (adapterSize != null && !PeftMethod.ADAPTER.key().equals(strategy)) {
-            throw new IllegalArgumentException("--adapter-size applies to --strategy adapter, not " + strategy + ".");
-        }
-        if (trainLayerNorms && !peft) {
-            throw new IllegalArgumentException("--train-layernorms applies to --strategy lora or adapter; with fine-tune every"
-                    + " LayerNorm trains already.");
-        }
-        if (peft && (unfreeze != null || gradual || freezeEmbeddings)) {
-            throw new IllegalArgumentException("--unfreeze, --gradual and --freeze-embeddings apply to --strategy fine-tune: with "
-                    + strategy + " the pretrained weights stay frozen and only the " + strategy + " modules and the head train"
-                    + " (--head-epochs still applies).");
-        }
-        if (!peft && !FineTuning.NAME.equals(strategy) && bf16Requested()) {
-            throw new IllegalArgumentException("--precision bf16 applies to --strategy fine-tune, lora or adapter: feature extraction"
-                    + " runs the frozen encoder on ONNX Runtime in fp32.");
-        }
-        return !FeatureExtraction.NAME.equals(strategy);
-    }
-
-    /** {@code --precision}, {@code auto} resolved against this machine's CPU. */
-    Precision precision() {
-        return Precision.parse(precision, CpuFeatures.current());
-    }
-
-    /** Whether {@code --precision} asked for bf16 by name (not through auto). */
-    boolean bf16Requested() {
-        return !isAuto(precision) && precision() == Precision.BF16;
-    }
-
-    private static boolean isAuto(String value) {
-        return value != null && value.trim().equalsIgnoreCase("auto");
+        TrainingRequest r = request();
+        TrainingStrategy s = r.resolveStrategy();
+        TrainingRun.checkStrategySettings(r);
+        return s.trainsBackbone();
     }
 
     /** Refuses {@code --precision bf16} for image data: the vision backbones train in fp32. */
     void refuseBf16ForImages() {
-        if (bf16Requested()) {
-            throw new IllegalArgumentException("--precision bf16 applies to text encoders; images train in fp32.");
-        }
+        TrainingRun.refuseBf16ForImages(request());
     }
 
-    /**
-     * Checks {@code --device}: training computes on the CPU, so a GPU asked for by name is refused and one that
-     * {@code auto} finds is passed over with a note on {@code err}.
-     */
+    /** Checks {@code --device} (core's {@link TrainingRun#checkDevice}). */
     void checkDevice(PrintStream err) {
-        Device d = DeviceChoice.resolve(device);
-        if (!d.isGpu()) {
-            return;
-        }
-        if (isAuto(device)) {
-            err.println("note: --device auto found " + d + ", but Graft trains on the CPU so far; using cpu.");
-            return;
-        }
-        throw new IllegalArgumentException("--device " + device + ": training on a GPU is not supported yet (modules, batches and"
-                + " optimiser state are created on the CPU); use --device cpu.");
+        TrainingRun.checkDevice(request(), listener(err, false));
     }
 
     /** The LoRA or adapter settings for {@code --strategy lora|adapter}, else {@code null}. */
     PeftSpec peftSpec() {
-        if (PeftMethod.LORA.key().equals(strategy)) {
-            PeftSpec d = PeftSpec.lora();
-            return d.withLora(loraRank != null ? loraRank : d.rank(), loraAlpha != null ? loraAlpha : d.alpha(),
-                    loraDropout != null ? loraDropout : d.dropout(),
-                    loraTargets != null ? List.copyOf(LoraTarget.parseList(loraTargets)) : d.targets())
-                    .withTrainLayerNorms(trainLayerNorms);
-        }
-        if (PeftMethod.ADAPTER.key().equals(strategy)) {
-            PeftSpec d = PeftSpec.adapter();
-            return d.withAdapterSize(adapterSize != null ? adapterSize : d.adapterSize()).withTrainLayerNorms(trainLayerNorms);
-        }
-        return null;
+        return request().peftSpec();
     }
 
     /** The text fine-tuning strategy these options describe: full fine-tuning, LoRA or adapters. */
     FineTuning fineTuning() {
-        return new FineTuning(fineTuneConfig(), peftSpec());
+        return request().fineTuning();
     }
 
     /** Checks the split settings before any data or model is read, for a command that trains (and so needs validation data). */
     void checkSplitSettings() {
         checkSplitSettings(true);
-        if (headSolver != null && !headSolver.equals("closed-form") && !headSolver.equals("gradient")) {
-            throw new IllegalArgumentException("Unknown --head-solver '" + headSolver + "'; use closed-form or gradient.");
-        }
     }
 
     /** Checks the split settings before any data or model is read; {@code needsValidation}: refuse settings that leave none. */
     void checkSplitSettings(boolean needsValidation) {
-        checkFraction("--val-fraction", valFraction);
-        checkFraction("--test-fraction", testFraction);
-        if (val == null && test == null && valFraction + testFraction >= 1) {
-            throw new IllegalArgumentException("--val-fraction + --test-fraction must be below 1 so that data is left for"
-                    + " training, got " + (valFraction + testFraction) + ". Lower one of them (the defaults are 0.1 each).");
-        }
-        if (needsValidation && val == null && valFraction == 0) {
-            throw new IllegalArgumentException("--val-fraction 0 leaves no validation data, which training needs to choose its"
-                    + " best epoch. Give a fraction above 0 (the default is 0.1) or a validation file with --val.");
-        }
+        TrainingRun.checkSplitSettings(request(), needsValidation);
     }
 
     /** The pretrained model, downloaded if it is a Hub reference; warns about its licence. */
     TextModelSpec resolveModel(PrintStream err, boolean quiet) {
-        TextModelSpec backbone = TextModels.resolve(model, new BarProgress(err, quiet));
-        Licenses.trainingWarning(backbone.id(), backbone.license()).ifPresent(w -> err.println("warning: " + w));
-        return backbone;
-    }
-
-    TrainConfig trainConfig(TrainConfig defaults) {
-        TrainConfig tc = defaults.withSeed(seed).withWeightDecay(weightDecay).withMonitor(Monitor.parse(monitor));
-        tc = tc.overriding(epochs, learningRate, batchSize, patience);
-        return tc;
-    }
-
-    /**
-     * {@code --schedule} and {@code --warmup} applied to a strategy's own schedule: what was not given keeps
-     * {@code base}'s (see {@link LrSchedule#overriding}).
-     */
-    LrSchedule schedule(LrSchedule base) {
-        return base.overriding(schedule, warmup);
-    }
-
-    /** {@code --optimizer} and {@code --momentum} applied to {@code base}. */
-    OptimizerSpec optimizer(OptimizerSpec base) {
-        OptimizerSpec o = base.withKind(optimizer);
-        if (momentum != null) {
-            if (o.kind() != OptimizerSpec.Kind.SGD) {
-                throw new IllegalArgumentException("--momentum applies to --optimizer sgd; AdamW has no momentum setting.");
-            }
-            o = o.withMomentum(momentum);
-        }
-        return o;
+        return TrainingRun.resolveTextModel(model, listener(err, quiet));
     }
 
     FeatureExtractionConfig featureExtractionConfig() {
-        FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
-        c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout).withOptimizer(optimizer(c.optimizer()))
-                .withClosedFormHead(!"gradient".equals(headSolver));
-        return threads == null ? c : c.withThreads(threads);
+        return request().featureExtractionConfig();
     }
 
     FineTuneConfig fineTuneConfig() {
-        FineTuneConfig c = FineTuneConfig.defaults();
-        FreezeSchedule freeze = new FreezeSchedule(parseUnfreeze(unfreeze == null ? "all" : unfreeze), headEpochs, gradual, freezeEmbeddings);
-        c = c.withTraining(trainConfig(c.training())).withSchedule(schedule(c.training().schedule())).withFreeze(freeze)
-                .withOptimizer(optimizer(c.optimizer()).withMaxGradNorm(maxGradNorm)).withL2sp(l2sp)
-                .withHead(hidden, dropout).withPrecision(precision())
-                .withBackboneLr(lrBackbone != null ? lrBackbone : peftSpec() != null ? PeftSpec.DEFAULT_LEARNING_RATE : c.backboneLr(),
-                        layerDecay != null ? layerDecay : c.layerDecay());
-        return c;
+        return request().fineTuneConfig();
     }
 
     static int parseUnfreeze(String v) {
-        if (v.equalsIgnoreCase("all")) {
-            return FreezeSchedule.ALL;
-        }
-        try {
-            int k = Integer.parseInt(v);
-            if (k >= 0) {
-                return k;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException("--unfreeze takes 'all' or a number of layer groups ≥ 0, got '" + v + "'.");
+        return TrainingRequest.parseUnfreeze(v);
     }
 
     /** The run's settings as recorded by tracking: the strategy's settings plus the data and model chosen. */
     Map<String, Object> runParams(Map<String, Object> settings) {
-        Map<String, Object> p = new java.util.LinkedHashMap<>(settings);
-        p.put("model", model);
-        p.put("strategy", strategy);
-        p.put("train", train.toString());
-        p.put("val", val == null ? "split from train (" + valFraction + ")" : val.toString());
-        p.put("test", test == null ? (val == null ? "split from train (" + testFraction + ")" : "none") : test.toString());
-        p.put("max_train", maxTrain == null ? "all" : maxTrain.toString());
-        return p;
-    }
-
-    private static void checkFraction(String flag, double value) {
-        if (!(value >= 0 && value < 1)) {
-            throw new IllegalArgumentException(flag + " must be at least 0 and below 1 (e.g. 0.1), got " + value + ".");
-        }
+        return request().runParams(settings);
     }
 
     DatasetSplits readSplits(PrintStream err) {
-        var options = data.toOptions();
-        TextDataset trainSet = TextDataReader.read(train, options);
-        DataOptionsMixin.skippedNote(trainSet).ifPresent(err::println);
-        if (maxTrain != null) {
-            trainSet = Splits.subsample(trainSet, maxTrain, seed);
-        }
-        if (val == null && test == null) {
-            return Splits.stratified(trainSet, valFraction, testFraction, seed);
-        }
-        TextDataset valSet = val == null ? null : TextDataReader.read(val, options);
-        TextDataset testSet = test == null ? null : TextDataReader.read(test, options);
-        for (TextDataset d : new TextDataset[] {valSet, testSet}) {
-            if (d != null) {
-                DataOptionsMixin.skippedNote(d).ifPresent(err::println);
-            }
-        }
-        return Splits.withDatasets(trainSet, valSet, testSet, seed);
+        return TrainingRun.readSplits(request(), listener(err, false));
     }
 
     /** The task choices of --class-weights, --positive-label, --decision-threshold, --huber-delta and --target-name. */
     TaskOptions taskOptions() {
-        boolean balanced = false;
-        if (classWeights != null) {
-            switch (classWeights.strip().toLowerCase(java.util.Locale.ROOT)) {
-                case "balanced" -> balanced = true;
-                case "none" -> balanced = false;
-                default -> throw new IllegalArgumentException("Unknown --class-weights '" + classWeights + "'; use none or balanced.");
-            }
-        }
-        DecisionThreshold threshold = DecisionThreshold.NONE;
-        if (decisionThreshold != null) {
-            try {
-                threshold = DecisionThreshold.parse(decisionThreshold);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--decision-threshold: " + e.getMessage() + ".");
-            }
-        }
-        return new TaskOptions(balanced, targetName, huberDelta == null ? 0 : huberDelta, positiveLabel, threshold);
+        return request().taskOptions();
     }
 
     void report(DatasetSplits splits, PrintStream err, boolean quiet) {
-        if (splits.task() != dev.graft.data.TaskKind.CLASSIFICATION) {
-            if (!quiet) {
-                err.printf("train %d, val %d%s %s; task: %s%n", splits.train().size(), splits.val().size(),
-                        splits.test().map(t -> ", test " + t.size()).orElse(""), splits.hasPairs() ? "text pairs" : "examples",
-                        splits.train().targets());
-            }
-            return;
-        }
-        Map<String, Integer> counts = LabelMap.classCounts(splits.train());
-        if (!quiet) {
-            err.printf("train %d, val %d%s %s; classes: %s%n", splits.train().size(), splits.val().size(),
-                    splits.test().map(t -> ", test " + t.size()).orElse(""), splits.hasPairs() ? "text pairs" : "examples", counts);
-        }
-        LabelMap.imbalanceWarning(splits.train()).ifPresent(w -> err.println("warning: " + w));
-        LabelMap.similarLabelsWarning(splits.train()).ifPresent(w -> err.println("warning: " + w));
+        TrainingRun.describe(splits, listener(err, quiet));
     }
 }

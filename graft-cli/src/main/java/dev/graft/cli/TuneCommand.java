@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import dev.graft.run.RunRecorder;
 import dev.graft.artifact.Provenance;
 import dev.graft.data.DatasetSplits;
 import dev.graft.metrics.ClassificationMetrics;
@@ -97,10 +98,11 @@ final class TuneCommand implements Callable<Integer> {
         if (trials < 1) {
             throw new IllegalArgumentException("--trials must be at least 1, got " + trials + ".");
         }
-        if (ImageTraining.isImageData(options.train)) {
+        if (dev.graft.data.image.ImageDataReader.isImageData(options.train)) {
             throw new IllegalArgumentException("graft tune supports text data only; for images use graft train with explicit settings.");
         }
         boolean fineTune = options.fineTune();
+        UnusedOptions.refuse(spec, "graft tune searches the settings of a head trained by gradient descent.", List.of("--head-solver"));
         options.checkSplitSettings();
         options.checkDevice(System.err);
         PeftSpec peft = options.peftSpec();
@@ -118,7 +120,8 @@ final class TuneCommand implements Callable<Integer> {
         DatasetSplits splits = options.readSplits(err);
         options.report(splits, err, quiet);
         TextModelSpec backbone = options.resolveModel(err, quiet);
-        FeatureExtractionConfig fe = fineTune ? null : options.featureExtractionConfig();
+        // the search varies how a gradient-trained head learns; a closed-form head would give every trial the same model
+        FeatureExtractionConfig fe = fineTune ? null : options.featureExtractionConfig().withClosedFormHead(false);
         FineTuneConfig ft = fineTune ? options.fineTuneConfig() : null;
         Monitor monitor = Monitor.parse(options.monitor);
         double sign = monitor == Monitor.LOSS ? -1 : 1;
@@ -134,7 +137,7 @@ final class TuneCommand implements Callable<Integer> {
         params.put("search_space", searchSpace.spec());
         params.put("objective", "validation " + monitor.key());
         try (Study st = Study.open(study, new Study.Settings(searchSpace, s, p, options.seed, fingerprint));
-             RunRecorder recorder = RunRecorder.start(tracking, "tune", study, out, params, err)) {
+             RunRecorder recorder = RunRecorder.start(tracking.tracking(), "tune", study, out, params, err::println)) {
             int before = (int) st.trials().stream().filter(Trial::finished).count();
             if (!quiet) {
                 err.printf("study %s: %d of %d trials finished; sampler %s, pruner %s, objective: validation %s%n", st.store().file(),
@@ -181,7 +184,7 @@ final class TuneCommand implements Callable<Integer> {
                 recorder.finish(kept, provenance, out, (System.nanoTime() - start) / 1e9);
                 PrintWriter stdout = spec.commandLine().getOut();
                 print(stdout, all, monitor, sign, best, kept, dflt, searchSpace, out);
-                recorder.printWhere(stdout, out);
+                TrackingOptionsMixin.printWhere(stdout, out, recorder);
                 stdout.flush();
             }
         }

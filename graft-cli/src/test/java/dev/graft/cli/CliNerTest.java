@@ -82,6 +82,19 @@ class CliNerTest {
             person |= o.path("type").asText().equals("PER") && o.path("text").asText().equals("Emma Walker");
         }
         assertTrue(person, p.out());
+
+        // a JSON Lines file: each row keeps its fields and gains its entities with offsets into its text
+        Path rows = Files.writeString(dir.resolve("rows.jsonl"), "{\"id\": 1, \"text\": \"" + text + "\"}\n");
+        Path out = dir.resolve("rows-out.jsonl");
+        CliHarness.Result f = CliHarness.run("predict", "--model", model.toString(), "--input", rows.toString(), "--output",
+                out.toString(), "-q");
+        assertEquals(0, f.code(), f.toString());
+        JsonNode row = JSON.readTree(Files.readString(out));
+        assertEquals(1, row.path("id").asInt());
+        assertEquals(lines.length, row.path("entities").size(), "the entities that predict prints for the line");
+        for (JsonNode entity : row.path("entities")) {
+            assertEquals(entity.path("text").asText(), text.substring(entity.path("start").asInt(), entity.path("end").asInt()));
+        }
     }
 
     @Test

@@ -56,6 +56,41 @@ class CliOptionFixesTest {
     }
 
     @Test
+    void theLinearHeadIsSolvedInClosedFormUnlessAGradientSettingIsGiven() throws IOException {
+        CliHarness.Result r = CliHarness.run("train", "-q", "--train", data().toString(), "--no-baseline", "--out",
+                dir.resolve("cf").toString());
+        assertEquals(0, r.code(), r::toString);
+        JsonNode closedForm = JSON.readTree(dir.resolve("cf/provenance.json").toFile()).path("settings");
+        assertTrue(closedForm.path("closed_form_head").asBoolean(), closedForm::toString);
+        assertEquals(1, JSON.readTree(dir.resolve("cf/metrics.json").toFile()).path("history").size(), "one closed-form solve");
+
+        JsonNode gradient = JSON.readTree(trainAndProvenance("lr", "--lr", "0.01")).path("settings");
+        assertFalse(gradient.path("closed_form_head").asBoolean(), gradient::toString);
+    }
+
+    private java.io.File trainAndProvenance(String out, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("train", "-q", "--train", data().toString(), "--no-baseline", "--out",
+                dir.resolve(out).toString()));
+        args.addAll(List.of(extra));
+        CliHarness.Result r = CliHarness.run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r::toString);
+        return dir.resolve(out).resolve("provenance.json").toFile();
+    }
+
+    @Test
+    void aClosedFormHeadRefusesGradientSettingsAndClassWeights() throws IOException {
+        CliHarness.Result epochs = CliHarness.run("train", "-q", "--train", data().toString(), "--head-solver", "closed-form",
+                "--epochs", "3", "--out", dir.resolve("e").toString());
+        assertEquals(GraftCli.FAILURE, epochs.code(), epochs::toString);
+        assertTrue(epochs.err().contains("--epochs sets how a gradient-trained head learns"), epochs::toString);
+        CliHarness.Result weights = CliHarness.run("train", "-q", "--train", data().toString(), "--head-solver", "closed-form",
+                "--class-weights", "balanced", "--out", dir.resolve("w").toString());
+        assertEquals(GraftCli.FAILURE, weights.code(), weights::toString);
+        assertTrue(weights.err().contains("Use --head-solver gradient with --class-weights"), weights::toString);
+        assertFalse(Files.exists(dir.resolve("e")) || Files.exists(dir.resolve("w")));
+    }
+
+    @Test
     void momentumWithAdamwIsRefused() throws IOException {
         CliHarness.Result r = CliHarness.run("train", "-q", "--train", data().toString(), "--momentum", "0.5", "--out",
                 dir.resolve("m").toString());

@@ -218,6 +218,17 @@ class ImageTaskCliTest {
         CliHarness.Result json = CliHarness.run("predict", "--model", model.toString(), "--input", input.toString(), "--json");
         assertEquals(predicted[0], JSON.readTree(json.out().lines().findFirst().orElseThrow()).get("value").asDouble(), 1e-4);
 
+        // the same images as rows of the test CSV (paths relative to it), predicted into a file with every column kept
+        Path rows = dir.resolve("predicted.csv");
+        CliHarness.Result file = CliHarness.run("predict", "--model", model.toString(), "--input", test.toString(), "--output",
+                rows.toString(), "-q");
+        assertEquals(0, file.code(), file::toString);
+        List<String> written = Files.readAllLines(rows);
+        assertEquals("path,target,value", written.get(0));
+        assertEquals(paths.size() + 1, written.size());
+        assertEquals("test/0.png", written.get(1).split(",")[0]);
+        assertEquals(predicted[0], Double.parseDouble(written.get(1).split(",")[2]), 1e-4, "rows predict as lines do");
+
         CliHarness.Result eval = CliHarness.run("evaluate", "--model", model.toString(), "--data", test.toString(), "--json");
         assertEquals(0, eval.code(), eval::toString);
         assertTrue(JSON.readTree(eval.out()).get("pearson").asDouble() > 0.9, eval.out());

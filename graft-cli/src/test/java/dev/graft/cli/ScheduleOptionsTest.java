@@ -24,7 +24,7 @@ class ScheduleOptionsTest {
     }
 
     private static LrSchedule image(String... options) {
-        return new ImageTraining(parsed(options)).fineTuneConfig().training().schedule();
+        return parsed(options).options.request().imageFineTuneConfig().training().schedule();
     }
 
     private static LrSchedule text(String... options) {

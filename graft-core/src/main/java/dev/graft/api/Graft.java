@@ -5,12 +5,17 @@ import dev.graft.data.DatasetSplits;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;
 import dev.graft.model.text.TextModels;
+import dev.graft.run.RunListener;
+import dev.graft.run.TrainingRequest;
+import dev.graft.run.TrainingResult;
+import dev.graft.run.TrainingRun;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.util.Progress;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -21,6 +26,15 @@ import java.util.List;
  * <pre>{@code
  * try (TrainingOutcome run = Graft.featureExtraction("minilm", Path.of("train.csv"))) {
  *     run.classifier().predict("my card was charged twice");
+ * }
+ * }</pre>
+ *
+ * <p>The whole run of {@code graft train} — model directory with {@code metrics.json}, report, baselines, run tracking —
+ * is {@link #train(TrainingRequest)}:
+ *
+ * <pre>{@code
+ * try (TrainingResult r = Graft.train(TrainingRequest.of(Path.of("train.csv"), Path.of("my-model")).epochs(10))) {
+ *     System.out.println(r.metrics().get("validation"));
  * }
  * }</pre>
  */
@@ -52,6 +66,20 @@ public final class Graft {
      */
     public static TrainingOutcome fineTune(String model, DatasetSplits splits, FineTuneConfig config) {
         return new FineTuning(config).fit(TextModels.resolve(model), splits, Progress.NONE, List.of(), null, 1, false);
+    }
+
+    /**
+     * Trains, evaluates and saves a model as {@code graft train} does: the model directory with {@code metrics.json},
+     * {@code report.html} and plots, the baselines, and the run recorded in {@code ./mlruns} unless the request says
+     * otherwise. Text or images is decided by the training data. The caller closes the result.
+     */
+    public static TrainingResult train(TrainingRequest request) throws IOException {
+        return TrainingRun.run(request, RunListener.SILENT);
+    }
+
+    /** As {@link #train(TrainingRequest)}, telling {@code listener} of progress, epochs and notes. */
+    public static TrainingResult train(TrainingRequest request, RunListener listener) throws IOException {
+        return TrainingRun.run(request, listener);
     }
 
     /** Loads a saved model directory for prediction. */

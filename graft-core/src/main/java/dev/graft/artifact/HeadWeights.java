@@ -3,6 +3,8 @@ package dev.graft.artifact;
 import ai.djl.nn.Parameter;
 import dev.graft.model.ArrayCopies;
 import dev.graft.model.head.ClassifierHead;
+import dev.graft.model.head.HeadArrays;
+import dev.graft.model.head.HeadConfig;
 import dev.graft.tensor.TensorData;
 import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.tensor.safetensors.SafeTensorsFile;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,29 +23,27 @@ final class HeadWeights {
     }
 
     /**
-     * Loads {@code file} into {@code head}; a missing, unexpected or mis-shaped tensor is an error
-     * that lists every problem.
-     */
-    /**
-     * The head a saved model's manifest describes, built in {@code manager} with the weights of its head file, after
-     * checking that the file stores the task's output names in the same order ({@link HeadLabels}).
+     * The head a saved model's manifest describes, in plain arrays read from its head file (no tensor engine), after
+     * checking that the file stores the task's output names in the same order ({@link HeadLabels}) and holds exactly the
+     * head's tensors with their shapes.
      *
      * @param dir          the model directory (the head file is resolved inside it)
      * @param manifestFile named in messages
      */
-    static ClassifierHead loadSaved(Path dir, ModelManifest m, dev.graft.task.Task task, Path manifestFile, ai.djl.ndarray.NDManager manager)
-            throws IOException {
+    static HeadArrays readSaved(Path dir, ModelManifest m, dev.graft.task.Task task, Path manifestFile) throws IOException {
         Path headFile = ModelDirectory.resolveInside(dir, m.head().file());
         HeadLabels.check(headFile, task.outputNames(), manifestFile);
-        ClassifierHead head = new ClassifierHead(new dev.graft.model.head.HeadConfig(m.head().inputDim(), m.head().numClasses(),
-                m.head().hiddenUnits(), m.head().dropout()));
-        head.initialize(manager);
-        load(head, headFile);
-        return head;
+        HeadConfig config = new HeadConfig(m.head().inputDim(), m.head().numClasses(), m.head().hiddenUnits(), m.head().dropout());
+        return HeadArrays.of(config, read(HeadArrays.shapes(config), headFile, "Head weights"));
     }
 
-    static void load(ClassifierHead head, Path file) throws IOException {
-        load(head.namedParameters(), file, "Head weights");
+    /**
+     * {@link #readSaved} as a DJL head built in {@code manager} (which loads the engine), for a model whose backbone runs
+     * on libtorch anyway.
+     */
+    static ClassifierHead loadSaved(Path dir, ModelManifest m, dev.graft.task.Task task, Path manifestFile, ai.djl.ndarray.NDManager manager)
+            throws IOException {
+        return readSaved(dir, m, task, manifestFile).toBlock(manager);
     }
 
     /**
@@ -50,29 +51,43 @@ final class HeadWeights {
      * error that names {@code what} and the file and lists every problem.
      */
     static void load(Map<String, Parameter> params, Path file, String what) throws IOException {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        params.forEach((name, p) -> shapes.put(name, p.getArray().getShape().getShape()));
+        read(shapes, file, what).forEach((name, values) -> ArrayCopies.copyInto(params.get(name).getArray(), values));
+    }
+
+    /**
+     * Reads exactly the tensors {@code shapes} names from {@code file}, checking each shape; a missing, unexpected or
+     * mis-shaped tensor is an error that names {@code what} and the file and lists every problem.
+     *
+     * @return the values by name, in the order of {@code shapes}
+     */
+    static Map<String, float[]> read(Map<String, long[]> shapes, Path file, String what) throws IOException {
         try (SafeTensorsFile st = SafeTensors.open(file)) {
             List<String> problems = new ArrayList<>();
             for (String name : st.names()) {
-                if (!params.containsKey(name)) {
+                if (!shapes.containsKey(name)) {
                     problems.add("unexpected tensor '" + name + "'");
                 }
             }
-            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            Map<String, float[]> out = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : shapes.entrySet()) {
                 if (!st.contains(e.getKey())) {
                     problems.add("missing tensor '" + e.getKey() + "'");
                     continue;
                 }
                 TensorData t = st.tensor(e.getKey());
-                long[] expected = e.getValue().getArray().getShape().getShape();
-                if (!Arrays.equals(expected, t.shape())) {
-                    problems.add("tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(expected));
+                if (!Arrays.equals(e.getValue(), t.shape())) {
+                    problems.add("tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape()) + ", expected "
+                            + Arrays.toString(e.getValue()));
                     continue;
                 }
-                ArrayCopies.copyInto(e.getValue().getArray(), t.data());
+                out.put(e.getKey(), t.data());
             }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(what + " " + file + " do not match the manifest: " + String.join("; ", problems));
             }
+            return out;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.graft.artifact;
 
+import dev.graft.util.Arguments;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -12,6 +13,7 @@ import dev.graft.data.image.ImagePipeline;
 import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.data.TaskKind;
 import dev.graft.model.head.ClassifierHead;
+import dev.graft.model.head.HeadArrays;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.vision.VisionBackbone;
 import dev.graft.model.vision.VisionBackbones;
@@ -43,7 +45,7 @@ import java.util.Map;
  * {@code backbone.json} and {@code model.safetensors}, {@code preprocessor_config.json}, {@code head.safetensors},
  * provenance and metrics), written atomically through {@link ModelDirectory}.
  */
-public final class ImageClassifier implements AutoCloseable {
+public final class ImageClassifier implements GraftModel {
 
     /** The manifest task of image classifiers. */
     public static final String TASK = "image-classification";
@@ -54,16 +56,19 @@ public final class ImageClassifier implements AutoCloseable {
     /** {@code backbone/backbone.json} field: SHA-256 of {@code backbone/model.onnx}, which computes frozen features. */
     private static final String ONNX_SHA256_FIELD = "onnx_sha256";
 
-    private final VisionBackbone backbone;
-    private final ClassifierHead head;
+    private VisionBackbone backbone; // loaded from backboneDir on first use when the model was loaded
+    private final Path backboneDir;
+    private ClassifierHead head; // built from headArrays on first use when the model was loaded
+    private final HeadArrays headArrays; // a saved head, applied in Java; null for a head being trained
     private final LabelMap labels;
     private Task task;
     private final PreprocessorConfig preprocessing;
     private final String strategy;
     private final Map<String, String> backboneInfo;
-    private final NDManager manager;
+    private NDManager manager; // opened on first use when the model was loaded: it loads libtorch
     private Path onnxFeatures;
     private dev.graft.model.vision.OnnxFeatureExtractor ort;
+    private SavedModel saved;
 
     /**
      * Wraps the parts; the classifier takes ownership of {@code manager} (which holds backbone and head).
@@ -83,12 +88,24 @@ public final class ImageClassifier implements AutoCloseable {
      */
     public ImageClassifier(VisionBackbone backbone, ClassifierHead head, Task task, PreprocessorConfig preprocessing,
                            String strategy, Map<String, String> backboneInfo, NDManager manager) {
-        if (head.config().numClasses() != task.outputWidth()) {
-            throw new IllegalArgumentException("head has " + head.config().numClasses() + " outputs but the task has "
+        this(backbone, null, head, null, task, preprocessing, strategy, backboneInfo, manager);
+    }
+
+    /**
+     * One of {@code backbone} and {@code backboneDir} (its saved files, loaded on first use), and one of {@code head}
+     * (a DJL head) and {@code headArrays} (a saved head) are given.
+     */
+    private ImageClassifier(VisionBackbone backbone, Path backboneDir, ClassifierHead head, HeadArrays headArrays, Task task,
+                            PreprocessorConfig preprocessing, String strategy, Map<String, String> backboneInfo, NDManager manager) {
+        HeadConfig config = head != null ? head.config() : headArrays.config();
+        if (config.numClasses() != task.outputWidth()) {
+            throw new IllegalArgumentException("head has " + config.numClasses() + " outputs but the task has "
                     + task.outputWidth());
         }
         this.backbone = backbone;
+        this.backboneDir = backboneDir;
         this.head = head;
+        this.headArrays = headArrays;
         this.task = task;
         this.labels = task.kind() == TaskKind.CLASSIFICATION ? LabelMap.of(task.outputNames()) : LabelMap.ofOrdered(task.outputNames());
         this.preprocessing = preprocessing;
@@ -177,6 +194,12 @@ public final class ImageClassifier implements AutoCloseable {
 
     /** Backbone features of image files (evaluation preprocessing, inference mode). */
     public float[][] features(List<Path> images) {
+        return decodedFeatures(images.stream().<java.util.function.Supplier<dev.graft.data.image.RgbImage>>map(
+                f -> () -> ImageDecoder.decode(f)).toList());
+    }
+
+    /** Backbone features of images decoded one batch at a time (evaluation preprocessing, inference mode). */
+    private float[][] decodedFeatures(List<java.util.function.Supplier<dev.graft.data.image.RgbImage>> images) {
         ImagePipeline pipeline = pipeline();
         int n = pipeline.outputSize();
         float[][] out = new float[images.size()][];
@@ -184,7 +207,7 @@ public final class ImageClassifier implements AutoCloseable {
             int e = Math.min(images.size(), s + BATCH);
             float[] flat = new float[(e - s) * n];
             for (int i = s; i < e; i++) {
-                System.arraycopy(pipeline.evaluate(ImageDecoder.decode(images.get(i))), 0, flat, (i - s) * n, n);
+                System.arraycopy(pipeline.evaluate(images.get(i).get()), 0, flat, (i - s) * n, n);
             }
             System.arraycopy(featuresOfPixels(flat, e - s), 0, out, s, e - s);
         }
@@ -207,10 +230,11 @@ public final class ImageClassifier implements AutoCloseable {
         if (onnxFeatures != null) {
             return ort().features(flat, n, h, w);
         }
-        try (NDManager step = manager.newSubManager()) {
-            NDArray f = backbone.features(new ParameterStore(step, false), step.create(flat, new Shape(n, 3, h, w)), false);
+        VisionBackbone module = backbone();
+        try (NDManager step = manager().newSubManager()) {
+            NDArray f = module.features(new ParameterStore(step, false), step.create(flat, new Shape(n, 3, h, w)), false);
             float[] v = f.toFloatArray();
-            int d = backbone.featureDim();
+            int d = module.featureDim();
             float[][] out = new float[n][];
             for (int i = 0; i < n; i++) {
                 out[i] = Arrays.copyOfRange(v, i * d, (i + 1) * d);
@@ -237,16 +261,37 @@ public final class ImageClassifier implements AutoCloseable {
 
     /** The task's outputs (class or label probabilities, values) from backbone features. */
     public float[][] probabilitiesOfFeatures(float[][] features) {
-        return Inference.outputs(head, new DenseBatches(features, new int[features.length]), 256, manager, task()::activate);
+        Task t = task();
+        if (headArrays != null) { // a loaded model: the head runs in Java, so ONNX features never load libtorch
+            return headArrays.outputs(features, t::activate);
+        }
+        return Inference.outputs(head, new DenseBatches(features, new int[features.length]), 256, manager(), t::activate);
     }
 
-    /** The backbone. */
-    public VisionBackbone backbone() {
+    /** The manager of the DJL parts, opened (with the engine) on first use for a loaded model. */
+    private synchronized NDManager manager() {
+        if (manager == null) {
+            manager = NDManager.newBaseManager();
+        }
+        return manager;
+    }
+
+    /**
+     * The backbone as a DJL module. A loaded feature-extraction model with ONNX features loads it (and libtorch) only when
+     * it is asked for.
+     */
+    public synchronized VisionBackbone backbone() {
+        if (backbone == null) {
+            backbone = VisionBackbones.load(backboneDir, manager());
+        }
         return backbone;
     }
 
-    /** The head. */
-    public ClassifierHead head() {
+    /** The head as a DJL block; a loaded model predicts with its head in plain arrays and builds this on request. */
+    public synchronized ClassifierHead head() {
+        if (head == null) {
+            head = headArrays.toBlock(manager());
+        }
         return head;
     }
 
@@ -265,31 +310,34 @@ public final class ImageClassifier implements AutoCloseable {
         return strategy;
     }
 
+    /** The pretrained backbone's id, else its architecture (which needs the module). */
+    private String backboneId() {
+        String id = backboneInfo.get("id");
+        return id != null ? id : backbone().architecture();
+    }
+
     /** Saves atomically; {@code extras} may add files (a report) to the staging directory. */
     public boolean save(Path dir, Provenance provenance, Map<String, Object> metrics, ModelDirectory.Writer extras) throws IOException {
         return ModelDirectory.write(dir, staging -> {
             extras.write(staging);
             Path bb = Files.createDirectory(staging.resolve(BACKBONE_DIR));
             Map<String, String> info = new java.util.LinkedHashMap<>();
-            info.put("id", backboneInfo.getOrDefault("id", backbone.architecture()));
+            info.put("id", backboneId());
             info.put("license", backboneInfo.getOrDefault("license", "unknown"));
             if (onnxFeatures != null) { // the features' ONNX file is part of the model: its checksum is recorded too
                 info.put(ONNX_SHA256_FIELD, Hashes.copy(onnxFeatures, bb.resolve(VisionBackbones.ONNX)));
             }
-            String sha = VisionBackbones.save(backbone, bb, info);
+            String sha = VisionBackbones.save(backbone(), bb, info);
             AtomicFiles.writeString(staging.resolve(PreprocessorConfig.FILE), preprocessing.toJson());
-            List<TensorData> weights = new ArrayList<>();
-            for (Map.Entry<String, Parameter> e : head.namedParameters().entrySet()) {
-                weights.add(new TensorData(e.getKey(), e.getValue().getArray().getShape().getShape(), e.getValue().getArray().toFloatArray()));
-            }
+            List<TensorData> weights = (headArrays != null ? headArrays : HeadArrays.of(head)).tensors();
             SafeTensors.write(staging.resolve(TextClassifier.HEAD_FILE), weights,
                     HeadLabels.metadata(labels));
             AtomicFiles.writeString(staging.resolve(TextClassifier.PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(TextClassifier.METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
-            HeadConfig hc = head.config();
+            HeadConfig hc = headArrays != null ? headArrays.config() : head.config();
             Task t = task();
             ModelManifest manifest = ModelManifest.of(ModelManifest.taskName(MODALITY, t.kind()), strategy,
-                    new ModelManifest.Backbone(backboneInfo.getOrDefault("id", backbone.architecture()), sha, 0, "avg",
+                    new ModelManifest.Backbone(backboneId(), sha, 0, "avg",
                             backboneInfo.getOrDefault("license", "unknown"), BACKBONE_DIR),
                     new ModelManifest.Head(hc.inputDim(), hc.numClasses(), hc.hiddenUnits(), hc.dropout(), TextClassifier.HEAD_FILE),
                     labels.labels(), null, ModelManifest.TaskSettings.of(t));
@@ -299,12 +347,18 @@ public final class ImageClassifier implements AutoCloseable {
 
     /** Loads a directory written by {@link #save}; backbone checksum and head tensors are verified. */
     public static ImageClassifier load(Path dir) {
+        ImageClassifier c = read(dir);
+        c.saved = SavedModel.read(dir);
+        return c;
+    }
+
+    private static ImageClassifier read(Path dir) {
         Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
         if (!isImageModel(dir)) {
             throw new IllegalArgumentException(dir + " is not a Graft image model (no " + ModelDirectory.MANIFEST
                     + " with task " + TASK + ", " + ModelManifest.taskName(MODALITY, TaskKind.MULTI_LABEL) + " or "
-                    + ModelManifest.taskName(MODALITY, TaskKind.REGRESSION) + "). Pass the --out directory of `graft train`"
-                    + " on image data.");
+                    + ModelManifest.taskName(MODALITY, TaskKind.REGRESSION) + "). Pass the " + Arguments.name("output") + " directory of "
+                    + Arguments.name("Graft.train") + " on image data.");
         }
         try {
             ModelManifest m = Json.read(manifestFile, ModelManifest.class).checked(manifestFile);
@@ -320,27 +374,63 @@ public final class ImageClassifier implements AutoCloseable {
             }
             Task task = m.task(manifestFile);
             PreprocessorConfig pre = PreprocessorConfig.read(dir.resolve(PreprocessorConfig.FILE));
-            NDManager manager = NDManager.newBaseManager();
-            try {
-                VisionBackbone backbone = VisionBackbones.load(bb, manager);
-                ClassifierHead head = HeadWeights.loadSaved(dir, m, task, manifestFile, manager);
-                Path onnx = bb.resolve(VisionBackbones.ONNX);
-                boolean frozen = "feature-extraction".equals(m.strategy()) && Files.isRegularFile(onnx);
-                String onnxSha = VisionBackbones.configField(bb, ONNX_SHA256_FIELD, "");
-                if (frozen && !onnxSha.isEmpty() && !onnxSha.equals(FileChecksums.sha256(onnx))) {
-                    throw new IllegalArgumentException("Backbone " + onnx + " has SHA-256 " + FileChecksums.sha256(onnx)
-                            + " but the model was trained on " + onnxSha + ": the file was changed or corrupted. Restore it or retrain.");
-                }
-                return new ImageClassifier(backbone, head, task, pre, m.strategy(),
-                        Map.of("id", m.backbone().id(), "license", String.valueOf(m.backbone().license())), manager)
-                        .withOnnxFeatures(frozen ? onnx : null);
-            } catch (RuntimeException | IOException e) {
-                manager.close();
-                throw e;
+            HeadArrays head = HeadWeights.readSaved(dir, m, task, manifestFile);
+            Path onnx = bb.resolve(VisionBackbones.ONNX);
+            boolean frozen = "feature-extraction".equals(m.strategy()) && Files.isRegularFile(onnx);
+            String onnxSha = VisionBackbones.configField(bb, ONNX_SHA256_FIELD, "");
+            if (frozen && !onnxSha.isEmpty() && !onnxSha.equals(FileChecksums.sha256(onnx))) {
+                throw new IllegalArgumentException("Backbone " + onnx + " has SHA-256 " + FileChecksums.sha256(onnx)
+                        + " but the model was trained on " + onnxSha + ": the file was changed or corrupted. Restore it or retrain.");
             }
+            ImageClassifier c = new ImageClassifier(null, bb, null, head, task, pre, m.strategy(),
+                    Map.of("id", m.backbone().id(), "license", String.valueOf(m.backbone().license())), null)
+                    .withOnnxFeatures(frozen ? onnx : null);
+            if (!frozen) {
+                try {
+                    c.backbone(); // a fine-tuned CNN runs on libtorch: load it now, so a damaged file fails the load
+                } catch (RuntimeException e) {
+                    c.close();
+                    throw e;
+                }
+            }
+            return c;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read model " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    // --- GraftModel: the one predictor interface (image files and image bytes) ---
+
+    @Override
+    public String modality() {
+        return MODALITY;
+    }
+
+    @Override
+    public InputKind inputKind() {
+        return InputKind.IMAGE;
+    }
+
+    @Override
+    public ModelManifest manifest() {
+        return saved == null ? null : saved.manifest();
+    }
+
+    @Override
+    public Provenance provenance() {
+        return saved == null ? null : saved.provenance();
+    }
+
+    /** Predicts image files and images given as bytes, decoded as {@link #features} decodes files. */
+    @Override
+    public List<ModelOutput> predictBatch(List<ModelInput> inputs) {
+        List<java.util.function.Supplier<dev.graft.data.image.RgbImage>> images = new ArrayList<>(inputs.size());
+        for (ModelInput in : inputs) {
+            ModelInput image = ModelInput.expect(inputs, in, InputKind.IMAGE);
+            images.add(image instanceof ModelInput.ImageFile f ? () -> ImageDecoder.decode(f.file())
+                    : () -> ImageDecoder.decode(((ModelInput.ImageBytes) image).bytes(), Path.of(((ModelInput.ImageBytes) image).name())));
+        }
+        return ModelOutput.of(decode(probabilitiesOfFeatures(decodedFeatures(images))), task().kind());
     }
 
     @Override
@@ -348,6 +438,8 @@ public final class ImageClassifier implements AutoCloseable {
         if (ort != null) {
             ort.close();
         }
-        manager.close();
+        if (manager != null) {
+            manager.close();
+        }
     }
 }

@@ -52,7 +52,7 @@ public final class LoraMerge {
                 throw new IllegalArgumentException("Cannot merge " + source + ": it was trained with " + Arguments.name("strategy") + " "
                         + m.spec().method().key() + ". Bottleneck adapters add layers (down-projection, GELU, up-projection)"
                         + " that no single weight matrix can absorb, so they cannot be merged; use the model directory as it is"
-                        + " (graft predict/evaluate load it). Only --strategy lora models can be merged.");
+                        + " (predict and evaluate load it). Only " + Arguments.name("strategy") + " lora models can be merged.");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);

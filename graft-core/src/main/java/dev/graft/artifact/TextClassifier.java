@@ -13,6 +13,7 @@ import dev.graft.task.TaskPrediction;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.model.head.ClassifierHead;
+import dev.graft.model.head.HeadArrays;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.peft.PeftModules;
 import dev.graft.model.text.DjlTextEncoder;
@@ -51,7 +52,7 @@ import java.util.Map;
  * {@code input}): then {@link #predict(List, List)} and {@link #probabilities(List, List)} take both texts of each pair,
  * and the single-text methods refuse, as the pair methods do for a single-text model.
  */
-public final class TextClassifier implements AutoCloseable {
+public final class TextClassifier implements GraftModel {
 
     /** Head weights file inside a model directory. */
     public static final String HEAD_FILE = "head.safetensors";
@@ -63,15 +64,17 @@ public final class TextClassifier implements AutoCloseable {
     private static final int BATCH = 256;
 
     private final TextModelSpec backbone;
-    private final ClassifierHead head;
+    private ClassifierHead head; // built from headArrays on first use when the model was loaded
+    private final HeadArrays headArrays; // a saved head, applied in Java; null for a head being trained
     private final LabelMap labels;
     private Task task;
     private String strategy;
-    private final NDManager manager;
+    private NDManager manager; // opened on first use when the model was loaded: it loads libtorch
     private final DjlTextEncoder trainedEncoder;
     private final PairEncoding pairEncoding;
     private PeftModules peft;
     private SentenceEncoder encoder;
+    private SavedModel saved;
 
     /**
      * Wraps a head trained on the frozen, unchanged {@code backbone}. The classifier takes
@@ -90,7 +93,7 @@ public final class TextClassifier implements AutoCloseable {
      */
     public TextClassifier(TextModelSpec backbone, ClassifierHead head, LabelMap labels, String strategy, PairEncoding pairEncoding,
                           NDManager manager) {
-        this(backbone, null, null, head, ClassificationTask.of(labels), strategy, pairEncoding, manager);
+        this(backbone, null, null, head, null, ClassificationTask.of(labels), strategy, pairEncoding, manager);
     }
 
     /**
@@ -101,7 +104,7 @@ public final class TextClassifier implements AutoCloseable {
      */
     public TextClassifier(TextModelSpec backbone, ClassifierHead head, Task task, String strategy, PairEncoding pairEncoding,
                           NDManager manager) {
-        this(backbone, null, null, head, task, strategy, pairEncoding, manager);
+        this(backbone, null, null, head, null, task, strategy, pairEncoding, manager);
     }
 
     /**
@@ -125,7 +128,7 @@ public final class TextClassifier implements AutoCloseable {
     /** A fine-tuned encoder and head trained for {@code task}; see {@link #fineTuned(DjlTextEncoder, ClassifierHead, LabelMap, String, NDManager)}. */
     public static TextClassifier fineTuned(DjlTextEncoder encoder, ClassifierHead head, Task task, String strategy,
                                            PairEncoding pairEncoding, NDManager manager) {
-        return new TextClassifier(encoder.spec(), encoder, null, head, task, strategy, pairEncoding, manager);
+        return new TextClassifier(encoder.spec(), encoder, null, head, null, task, strategy, pairEncoding, manager);
     }
 
     /**
@@ -150,18 +153,22 @@ public final class TextClassifier implements AutoCloseable {
     /** LoRA updates or adapters and a head trained for {@code task}; see {@link #parameterEfficient(DjlTextEncoder, PeftModules, ClassifierHead, LabelMap, NDManager)}. */
     public static TextClassifier parameterEfficient(DjlTextEncoder encoder, PeftModules peft, ClassifierHead head, Task task,
                                                     PairEncoding pairEncoding, NDManager manager) {
-        return new TextClassifier(encoder.spec(), encoder, peft, head, task, peft.spec().method().key(), pairEncoding, manager);
+        return new TextClassifier(encoder.spec(), encoder, peft, head, null, task, peft.spec().method().key(), pairEncoding,
+                manager);
     }
 
+    /** One of {@code head} (a DJL head, possibly still training) and {@code headArrays} (a saved head) is given. */
     private TextClassifier(TextModelSpec backbone, DjlTextEncoder trainedEncoder, PeftModules peft, ClassifierHead head,
-                           Task task, String strategy, PairEncoding pairEncoding, NDManager manager) {
-        if (head.config().numClasses() != task.outputWidth()) {
-            throw new IllegalArgumentException("head has " + head.config().numClasses() + " outputs but the task has "
+                           HeadArrays headArrays, Task task, String strategy, PairEncoding pairEncoding, NDManager manager) {
+        HeadConfig config = head != null ? head.config() : headArrays.config();
+        if (config.numClasses() != task.outputWidth()) {
+            throw new IllegalArgumentException("head has " + config.numClasses() + " outputs but the task has "
                     + task.outputWidth());
         }
         this.pairEncoding = pairEncoding;
         this.backbone = backbone;
         this.head = head;
+        this.headArrays = headArrays;
         this.task = task;
         this.labels = task.kind() == TaskKind.CLASSIFICATION ? LabelMap.of(task.outputNames()) : LabelMap.ofOrdered(task.outputNames());
         this.strategy = strategy;
@@ -254,7 +261,19 @@ public final class TextClassifier implements AutoCloseable {
      * label probabilities (multi-label) or values (regression).
      */
     public float[][] probabilitiesOfEmbeddings(float[][] embeddings) {
-        return Inference.outputs(head, new DenseBatches(embeddings, new int[embeddings.length]), BATCH, manager, task()::activate);
+        Task t = task();
+        if (headArrays != null) { // a loaded model: the head runs in Java, so an ONNX encoder never loads libtorch
+            return headArrays.outputs(embeddings, t::activate);
+        }
+        return Inference.outputs(head, new DenseBatches(embeddings, new int[embeddings.length]), BATCH, manager(), t::activate);
+    }
+
+    /** The manager of the DJL parts, opened (with the engine) on first use for a loaded model. */
+    private synchronized NDManager manager() {
+        if (manager == null) {
+            manager = NDManager.newBaseManager();
+        }
+        return manager;
     }
 
     /**
@@ -322,8 +341,14 @@ public final class TextClassifier implements AutoCloseable {
         return labels;
     }
 
-    /** The trained head. */
-    public ClassifierHead head() {
+    /**
+     * The trained head as a DJL block. A loaded model predicts with its head in plain arrays and builds this block (which
+     * loads libtorch) only when it is asked for.
+     */
+    public synchronized ClassifierHead head() {
+        if (head == null) {
+            head = headArrays.toBlock(manager());
+        }
         return head;
     }
 
@@ -410,15 +435,11 @@ public final class TextClassifier implements AutoCloseable {
                 SentenceEncoders.copyFiles(backbone, bb);
                 written = backbone;
             }
-            List<TensorData> weights = new ArrayList<>();
-            for (Map.Entry<String, Parameter> e : head.namedParameters().entrySet()) {
-                weights.add(new TensorData(e.getKey(), e.getValue().getArray().getShape().getShape(),
-                        e.getValue().getArray().toFloatArray()));
-            }
+            List<TensorData> weights = (headArrays != null ? headArrays : HeadArrays.of(head)).tensors();
             SafeTensors.write(staging.resolve(HEAD_FILE), weights, HeadLabels.metadata(labels));
             AtomicFiles.writeString(staging.resolve(PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
-            HeadConfig hc = head.config();
+            HeadConfig hc = headArrays != null ? headArrays.config() : head.config();
             ModelManifest manifest = ModelManifest.of(ModelManifest.taskName("text", task.kind()), strategy,
                     new ModelManifest.Backbone(written.id(), written.sha256(), written.maxLength(),
                             written.pooling().name().toLowerCase(Locale.ROOT), written.license(), BACKBONE_DIR),
@@ -433,10 +454,16 @@ public final class TextClassifier implements AutoCloseable {
      * tensor's name and shape are verified; a mismatch names the file and what differs.
      */
     public static TextClassifier load(Path dir) {
+        TextClassifier c = read(dir);
+        c.saved = SavedModel.read(dir);
+        return c;
+    }
+
+    private static TextClassifier read(Path dir) {
         Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
             throw new IllegalArgumentException(dir + " is not a Graft model directory (no " + ModelDirectory.MANIFEST
-                    + "). Pass the --out directory of `graft train`.");
+                    + "). Pass the " + Arguments.name("output") + " directory of " + Arguments.name("Graft.train") + ".");
         }
         try {
             ModelManifest m = Json.read(manifestFile, ModelManifest.class).checked(manifestFile);
@@ -451,25 +478,25 @@ public final class TextClassifier implements AutoCloseable {
             }
             TextModelSpec spec = TextModels.fromDirectory(bbDir, trainedOn); // the weights must be those it was trained on
             Task task = m.task(manifestFile);
+            HeadArrays head = HeadWeights.readSaved(dir, m, task, manifestFile);
+            Path peftFile = dir.resolve(PeftManifest.FILE);
+            PairEncoding pairs = m.pairEncoding(manifestFile);
+            if (!Files.isRegularFile(peftFile)) { // no tensor engine yet: an ONNX backbone never loads it
+                return new TextClassifier(spec, null, null, null, head, task, m.strategy(), pairs, null);
+            }
+            PeftManifest pm = Json.read(peftFile, PeftManifest.class);
+            if (pm.spec() == null || pm.weights() == null) {
+                throw new IllegalArgumentException(peftFile + " lacks 'spec' or 'weights'; the model directory is damaged. Retrain.");
+            }
             NDManager manager = NDManager.newBaseManager();
             DjlTextEncoder peftEncoder = null;
             try {
-                ClassifierHead head = HeadWeights.loadSaved(dir, m, task, manifestFile, manager);
-                Path peftFile = dir.resolve(PeftManifest.FILE);
-                PairEncoding pairs = m.pairEncoding(manifestFile);
-                if (!Files.isRegularFile(peftFile)) {
-                    return new TextClassifier(spec, head, task, m.strategy(), pairs, manager);
-                }
-                PeftManifest pm = Json.read(peftFile, PeftManifest.class);
-                if (pm.spec() == null || pm.weights() == null) {
-                    throw new IllegalArgumentException(peftFile + " lacks 'spec' or 'weights'; the model directory is damaged. Retrain.");
-                }
                 peftEncoder = DjlTextEncoder.open(spec, 32);
                 NDManager encoderManager = peftEncoder.model().namedParameters().values().iterator().next().getArray().getManager();
                 PeftModules modules = PeftModules.attach(peftEncoder.model(), pm.spec(), encoderManager);
                 HeadWeights.load(modules.savedParameters(), ModelDirectory.resolveInside(dir, pm.weights()),
                         pm.spec().method().key() + " weights");
-                return new TextClassifier(spec, peftEncoder, modules, head, task, m.strategy(), pairs, manager);
+                return new TextClassifier(spec, peftEncoder, modules, null, head, task, m.strategy(), pairs, manager);
             } catch (RuntimeException | IOException e) {
                 if (peftEncoder != null) {
                     peftEncoder.close();
@@ -482,11 +509,57 @@ public final class TextClassifier implements AutoCloseable {
         }
     }
 
+    // --- GraftModel: the one predictor interface (texts and text pairs) ---
+
+    @Override
+    public String modality() {
+        return "text";
+    }
+
+    @Override
+    public InputKind inputKind() {
+        return pairEncoding == null ? InputKind.TEXT : InputKind.TEXT_PAIR;
+    }
+
+    @Override
+    public ModelManifest manifest() {
+        return saved == null ? null : saved.manifest();
+    }
+
+    @Override
+    public Provenance provenance() {
+        return saved == null ? null : saved.provenance();
+    }
+
+    /** Predicts texts (or text pairs, for a pair model) through {@link #probabilities} and the task's decoding. */
+    @Override
+    public List<ModelOutput> predictBatch(List<ModelInput> inputs) {
+        if (inputs.isEmpty()) {
+            return List.of();
+        }
+        float[][] outputs;
+        if (pairEncoding == null) {
+            outputs = probabilities(ModelInput.texts(inputs));
+        } else {
+            List<String> first = new ArrayList<>(inputs.size());
+            List<String> second = new ArrayList<>(inputs.size());
+            for (ModelInput in : inputs) {
+                ModelInput.TextPair p = (ModelInput.TextPair) ModelInput.expect(inputs, in, InputKind.TEXT_PAIR);
+                first.add(p.text());
+                second.add(p.textPair());
+            }
+            outputs = probabilities(first, second);
+        }
+        return ModelOutput.of(decode(outputs), task().kind());
+    }
+
     @Override
     public synchronized void close() {
         if (encoder != null) {
             encoder.close();
         }
-        manager.close();
+        if (manager != null) {
+            manager.close();
+        }
     }
 }

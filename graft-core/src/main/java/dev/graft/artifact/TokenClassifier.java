@@ -53,7 +53,7 @@ import java.util.Map;
  * <p>A frozen encoder with an ONNX export runs on ONNX Runtime and the head on its per-token states; a fine-tuned
  * encoder runs on libtorch together with the head.
  */
-public final class TokenClassifier implements AutoCloseable {
+public final class TokenClassifier implements GraftModel {
 
     /** The manifest's task name of a token classifier. */
     public static final String TASK = ModelManifest.taskName("text", TaskKind.TOKEN_CLASSIFICATION);
@@ -82,6 +82,7 @@ public final class TokenClassifier implements AutoCloseable {
     private SubwordTokenizer tokenizer;
     private TokenStates states;
     private long padId = -1;
+    private SavedModel saved;
 
     /**
      * A classifier.
@@ -318,6 +319,12 @@ public final class TokenClassifier implements AutoCloseable {
      * @throws IllegalArgumentException naming the file when the directory is not a token classifier or is damaged
      */
     public static TokenClassifier load(Path dir) {
+        TokenClassifier c = read(dir);
+        c.saved = SavedModel.read(dir);
+        return c;
+    }
+
+    private static TokenClassifier read(Path dir) {
         Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
             throw new IllegalArgumentException(dir + " is not a Graft model directory (no " + ModelDirectory.MANIFEST
@@ -347,6 +354,34 @@ public final class TokenClassifier implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read model " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    // --- GraftModel: the one predictor interface (texts in, entities out) ---
+
+    @Override
+    public String modality() {
+        return "text";
+    }
+
+    @Override
+    public InputKind inputKind() {
+        return InputKind.TEXT;
+    }
+
+    @Override
+    public ModelManifest manifest() {
+        return saved == null ? null : saved.manifest();
+    }
+
+    @Override
+    public Provenance provenance() {
+        return saved == null ? null : saved.provenance();
+    }
+
+    /** The entities of each text, with character offsets ({@link #entities}). */
+    @Override
+    public List<ModelOutput> predictBatch(List<ModelInput> inputs) {
+        return entities(ModelInput.texts(inputs), Progress.NONE).stream().<ModelOutput>map(ModelOutput.Entities::new).toList();
     }
 
     @Override

@@ -49,7 +49,9 @@ final class ExampleCollector {
     void add(String text, String pair, String label, int line) {
         boolean noText = text == null || text.isBlank();
         boolean noPair = pairColumn != null && (pair == null || pair.isBlank());
-        boolean noLabel = label == null || label.isBlank();
+        boolean blankLabel = label == null || label.isBlank();
+        // a multi-label example may have no label at all (every label negative): kept, unless empty labels are skipped
+        boolean noLabel = blankLabel && (options.skipEmptyLabel() || !allowsNoLabel());
         if (noText && !options.skipEmptyText()) {
             emptyText.add(line);
         }
@@ -63,7 +65,12 @@ final class ExampleCollector {
             skipped++;
             return;
         }
-        examples.add(new TextExample(text, label, line, pairColumn == null ? null : pair));
+        examples.add(new TextExample(text, blankLabel ? "" : label, line, pairColumn == null ? null : pair));
+    }
+
+    /** Whether an empty label cell is an example (multi-label: no label applies) rather than a missing value. */
+    private boolean allowsNoLabel() {
+        return options.targets() != null && options.targets().task() == TaskKind.MULTI_LABEL;
     }
 
     /** Number of rows dropped by the skip flags (or about to be reported). */

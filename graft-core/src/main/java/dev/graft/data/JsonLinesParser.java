@@ -59,10 +59,12 @@ final class JsonLinesParser {
         return new TextDataset(String.valueOf(source.path().getFileName()), ds, examples, options.targets());
     }
 
-    private record ObjectNodeAt(JsonNode node, int line) {
+    /** A JSON object and the line it was read from. */
+    record ObjectNodeAt(JsonNode node, int line) {
     }
 
-    private static List<ObjectNodeAt> readObjects(SourceText source) {
+    /** Every non-blank line of {@code source} as a JSON object; a line that is not one is refused, naming it. */
+    static List<ObjectNodeAt> readObjects(SourceText source) {
         List<ObjectNodeAt> out = new ArrayList<>();
         String[] lines = source.content().split("\r\n|\n|\r", -1);
         for (int i = 0; i < lines.length; i++) {

@@ -66,7 +66,7 @@ public record TargetFormat(TaskKind task, String separator, List<String> labelNa
     }
 
     /**
-     * Checks one raw target (already known not to be blank).
+     * Checks one raw target (known not to be blank, except a multi-label target: blank means no label).
      *
      * @param where the file and line, for the message
      * @throws DataException saying what is wrong and what to do
@@ -80,11 +80,15 @@ public record TargetFormat(TaskKind task, String separator, List<String> labelNa
     }
 
     /**
-     * The labels of a multi-label target, as names, without repeats, in the order written.
+     * The labels of a multi-label target, as names, without repeats, in the order written; none for an empty cell
+     * (an example where every label is negative).
      *
-     * @throws DataException for an empty label or an id outside {@link #labelNames()}
+     * @throws DataException for an empty label between separators or an id outside {@link #labelNames()}
      */
     public List<String> labelsOf(String raw, String where) {
+        if (raw.isBlank()) {
+            return List.of();
+        }
         Set<String> out = new LinkedHashSet<>();
         for (String part : raw.split(java.util.regex.Pattern.quote(separator), -1)) {
             String token = part.strip();
@@ -176,7 +180,7 @@ public record TargetFormat(TaskKind task, String separator, List<String> labelNa
                 for (int i = 0; i < out.length; i++) {
                     out[i] = sets.get(i).stream()
                             .min(java.util.Comparator.comparingInt((String l) -> counts.get(l)).thenComparing(l -> l))
-                            .orElseThrow();
+                            .orElse(""); // an example with no label is a stratum of its own
                 }
             }
             case REGRESSION -> {

@@ -7,14 +7,18 @@ import java.util.Objects;
  * {@link DataOptions#textPairColumn()}).
  *
  * @param text     the text (of a pair: the first), as read from the file (not trimmed); never blank
- * @param label    the class label, trimmed; never blank
+ * @param label    the class label (multi-label: the label list as written), trimmed; empty only for a multi-label
+ *                 example to which no label applies
  * @param line     1-based line in the source file where the example's record starts, or {@code 0}
  *                 when the example did not come from a file
  * @param textPair the second text of a pair, as read; {@code null} for a single text, never blank otherwise
  */
 public record TextExample(String text, String label, int line, String textPair) {
 
-    /** Validates that text and label are present, the second text absent or not blank, and the line not negative. */
+    /**
+     * Validates that text and label are present (the label may be empty: a multi-label example with no label; readers
+     * refuse an empty label for other tasks), the second text absent or not blank, and the line not negative.
+     */
     public TextExample {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(label, "label");
@@ -25,9 +29,6 @@ public record TextExample(String text, String label, int line, String textPair) 
             throw new IllegalArgumentException("Example textPair (the second text of the pair) is blank" + at(line));
         }
         label = label.strip();
-        if (label.isEmpty()) {
-            throw new IllegalArgumentException("Example label is blank" + at(line));
-        }
         if (line < 0) {
             throw new IllegalArgumentException("Line must be >= 0, got " + line);
         }

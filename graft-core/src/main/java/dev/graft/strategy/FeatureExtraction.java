@@ -142,16 +142,9 @@ public final class FeatureExtraction {
             head.initialize(manager);
             TextClassifier classifier = new TextClassifier(backbone, head, task, NAME,
                     splits.hasPairs() ? PairEncoding.SEPARATE : null, manager);
-            TrainConfig training = TaskTraining.config(config.training(), task);
             Targets trainY = Tasks.targets(task, splits.train());
-            FitResult fit;
-            if (config.closedFormHead() && ClosedFormHead.applies(task, config.hiddenUnits())) {
-                fit = ClosedFormHead.fit(head, task, trainX, trainY, valX, valY, training, classifier::probabilitiesOfEmbeddings);
-                listeners.forEach(l -> l.onEpochEnd(fit.history().get(0)));
-            } else {
-                Learner learner = new Learner(head, head, training, config.plan(), task, listeners);
-                fit = learner.fit(new DenseBatches(trainX, trainY), new DenseBatches(valX, valY));
-            }
+            FitResult fit = FrozenHeadTraining.fit(head, task, trainX, trainY, valX, valY, config, listeners,
+                    classifier::probabilitiesOfEmbeddings);
             float[][] valOut = classifier.probabilitiesOfEmbeddings(valX);
             classifier.calibrate(valOut, valY);
             float[][] testOut = testX == null ? null : classifier.probabilitiesOfEmbeddings(testX);

@@ -19,10 +19,10 @@ import java.util.Objects;
  * @param threads         CPU threads for the backbone
  * @param cacheDir        where embeddings are cached
  * @param optimizer       how the head is optimised (AdamW by default; SGD with momentum)
- * @param closedFormHead  solve a linear head of a multi-label or regression task in closed form with cross-validated
- *                        regularisation (one-vs-rest logistic regression, ridge regression) instead of training it by
- *                        gradient descent (the default, measured better; single-label classifiers always use gradient
- *                        descent)
+ * @param closedFormHead  solve a linear head in closed form with cross-validated regularisation (multinomial or
+ *                        one-vs-rest logistic regression, ridge regression) instead of training it by gradient descent
+ *                        (the default, measured better or equal; a classifier with class weights is always trained by
+ *                        gradient descent)
  */
 public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConfig training, int encodeBatchSize,
                                       int threads, Path cacheDir, OptimizerSpec optimizer, boolean closedFormHead) {
@@ -91,7 +91,7 @@ public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConf
         return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, v, closedFormHead);
     }
 
-    /** Copy solving (or not) a linear multi-label or regression head in closed form. */
+    /** Copy solving (or not) a linear head in closed form. */
     public FeatureExtractionConfig withClosedFormHead(boolean v) {
         return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, optimizer, v);
     }

@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import dev.graft.util.Arguments;
 import ai.djl.ndarray.NDManager;
 import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.model.vision.MobileNetV2Onnx;
@@ -75,8 +76,8 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
     private static ImageBackbone read(Path dir) {
         if (!VisionBackbones.isBackboneDirectory(dir)) {
             throw new IllegalArgumentException(dir + " is not an image backbone directory (no " + VisionBackbones.CONFIG
-                    + " naming one of " + VisionBackbones.ARCHITECTURES + "). Create one with `graft models import --onnx FILE"
-                    + " --preset imagenet` or `graft models import --safetensors FILE --architecture efficientnet-b0`.");
+                    + " naming one of " + VisionBackbones.ARCHITECTURES + "). Create one with " + Arguments.name("ImageBackbone.importOnnx") + " (ImageNet preprocessing) or "
+                    + Arguments.name("ImageBackbone.importCheckpoint") + " (e.g. efficientnet-b0 safetensors).");
         }
         try {
             Path weights = VisionBackbones.weightsFile(dir);
@@ -132,7 +133,7 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
             try {
                 return ofCheckpoint(checkpoint.get().getKey(), checkpoint.get().getValue(), importedModels());
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot import checkpoint " + checkpoint.get().getValue() + " (--model "
+                throw new UncheckedIOException("Cannot import checkpoint " + checkpoint.get().getValue() + " (" + Arguments.name("model") + " "
                         + model + "): " + e.getMessage(), e);
             }
         }
@@ -144,8 +145,8 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         if (Files.isDirectory(named)) {
             return open(named);
         }
-        throw new IllegalArgumentException("No image model '" + model + "'. Import one first, e.g. `graft models import --onnx"
-                + " ../shared/models/mobilenetv2-12-dequantized-fp32.onnx --preset imagenet` (registers the name mobilenetv2),"
+        throw new IllegalArgumentException("No image model '" + model + "'. Import one first, e.g. with " + Arguments.name("ImageBackbone.importOnnx")
+                + " from mobilenetv2-12-dequantized-fp32.onnx with ImageNet preprocessing (registers the name mobilenetv2),"
                 + " pass a backbone directory, or a safetensors checkpoint as ARCH:FILE with ARCH one of "
                 + VisionBackbones.CHECKPOINT_ARCHITECTURES + " (e.g. efficientnet-b0:b0.safetensors).");
     }
@@ -217,7 +218,7 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
      */
     public static ImageBackbone ofCheckpoint(String architecture, Path checkpoint, Path models) throws IOException {
         if (!Files.isRegularFile(checkpoint)) {
-            throw new IllegalArgumentException("Checkpoint " + checkpoint + " (from --model " + architecture + ":" + checkpoint
+            throw new IllegalArgumentException("Checkpoint " + checkpoint + " (from " + Arguments.name("model") + " " + architecture + ":" + checkpoint
                     + ") does not exist.");
         }
         String arch = architecture.toLowerCase(Locale.ROOT);

@@ -130,11 +130,10 @@ public final class ImageTransfer {
                     config.dropout()));
             head.initialize(manager);
             Targets valY = Tasks.targets(task, splits.val().targetColumn());
-            Learner learner = new Learner(head, head, TaskTraining.config(config.training(), task), config.plan(), task, listeners);
-            FitResult fit = learner.fit(new DenseBatches(trainX, Tasks.targets(task, splits.train().targetColumn())),
-                    new DenseBatches(valX, valY));
             ImageClassifier classifier = new ImageClassifier(backbone, head, task, spec.preprocessing(), FeatureExtraction.NAME,
                     info(spec), manager).withOnnxFeatures(onnx);
+            FitResult fit = FrozenHeadTraining.fit(head, task, trainX, Tasks.targets(task, splits.train().targetColumn()), valX,
+                    valY, config, listeners, classifier::probabilitiesOfFeatures);
             float[][] valOut = classifier.probabilitiesOfFeatures(valX);
             classifier.calibrate(valOut, valY);
             float[][] testOut = testX == null ? null : classifier.probabilitiesOfFeatures(testX);

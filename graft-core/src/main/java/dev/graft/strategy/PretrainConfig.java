@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import dev.graft.util.Arguments;
 import dev.graft.training.DiscriminativeLr;
 import dev.graft.training.LrSchedule;
 import dev.graft.training.Monitor;
@@ -33,19 +34,19 @@ public record PretrainConfig(double maskProbability, int epochs, int batchSize, 
     /** Validates the fields the training settings do not check themselves. */
     public PretrainConfig {
         if (!(maskProbability > 0 && maskProbability < 1)) {
-            throw new IllegalArgumentException("--mask-prob must be in (0, 1), got " + maskProbability);
+            throw new IllegalArgumentException(Arguments.name("maskProbability") + " must be in (0, 1), got " + maskProbability);
         }
         if (!(valFraction > 0 && valFraction < 1)) {
-            throw new IllegalArgumentException("--val-fraction must be in (0, 1), got " + valFraction);
+            throw new IllegalArgumentException(Arguments.name("valFraction") + " must be in (0, 1), got " + valFraction);
         }
         if (maxLength < 8) {
-            throw new IllegalArgumentException("--max-length must be at least 8 tokens, got " + maxLength);
+            throw new IllegalArgumentException(Arguments.name("maxLength") + " must be at least 8 tokens, got " + maxLength);
         }
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
+            throw new IllegalArgumentException(Arguments.name("dropout") + " must be in [0, 1), got " + dropout);
         }
         if (!(headLearningRate > 0)) {
-            throw new IllegalArgumentException("--head-lr must be > 0, got " + headLearningRate);
+            throw new IllegalArgumentException(Arguments.name("headLearningRate") + " must be > 0, got " + headLearningRate);
         }
         trainConfig(epochs, batchSize, learningRate, weightDecay, warmup, seed); // validates those
         new OptimizerSpec(OptimizerSpec.Kind.ADAMW, 0, maxGradNorm);

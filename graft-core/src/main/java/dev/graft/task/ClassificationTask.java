@@ -231,6 +231,11 @@ public final class ClassificationTask implements Task {
     }
 
     @Override
+    public float[] activate(float[] outputs) {
+        return Activations.softmax(outputs, outputs.length);
+    }
+
+    @Override
     public double validationLoss(float[][] activated, Targets gold) {
         int[] y = ((Targets.Classes) gold).classes();
         double nll = 0;

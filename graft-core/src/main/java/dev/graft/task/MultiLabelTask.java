@@ -149,6 +149,11 @@ public final class MultiLabelTask implements Task {
     }
 
     @Override
+    public float[] activate(float[] outputs) {
+        return Activations.sigmoid(outputs);
+    }
+
+    @Override
     public double validationLoss(float[][] activated, Targets gold) {
         boolean[][] y = ((Targets.LabelSets) gold).labels();
         double sum = 0;

@@ -139,6 +139,16 @@ public final class RegressionTask implements Task {
         return outputs.mul((float) std).add((float) mean);
     }
 
+    /** The same float multiply and add as {@link #activate(NDArray)}, so the values are identical. */
+    @Override
+    public float[] activate(float[] outputs) {
+        float[] out = new float[outputs.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = outputs[i] * (float) std + (float) mean;
+        }
+        return out;
+    }
+
     @Override
     public double validationLoss(float[][] activated, Targets gold) {
         double[] y = ((Targets.Values) gold).values();

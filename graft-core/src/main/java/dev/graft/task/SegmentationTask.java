@@ -172,6 +172,28 @@ public final class SegmentationTask implements Task {
         return outputs.softmax(1);
     }
 
+    /** Softmax over the classes of one example's raw outputs, channel-major ({@code [C, H, W]} flattened). */
+    @Override
+    public float[] activate(float[] outputs) {
+        int c = classes.size();
+        int n = outputs.length / c;
+        float[] out = new float[outputs.length];
+        for (int p = 0; p < n; p++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < c; k++) {
+                max = Math.max(max, outputs[k * n + p]);
+            }
+            double sum = 0;
+            for (int k = 0; k < c; k++) {
+                sum += Math.exp(outputs[k * n + p] - max);
+            }
+            for (int k = 0; k < c; k++) {
+                out[k * n + p] = (float) (Math.exp(outputs[k * n + p] - max) / sum);
+            }
+        }
+        return out;
+    }
+
     @Override
     public double validationLoss(float[][] activated, Targets gold) {
         MaskTargets masks = ((Targets.Masks) gold).masks();

@@ -42,6 +42,12 @@ public interface Task {
     /** Raw head outputs → what users see: class probabilities, label probabilities, or values in data units. */
     NDArray activate(NDArray outputs);
 
+    /**
+     * {@link #activate(NDArray)} of one example's raw outputs held in plain floats, without a tensor engine: the same
+     * function, equal to float rounding ({@link Activations}).
+     */
+    float[] activate(float[] outputs);
+
     /** The validation loss of activated outputs against gold targets, on the scale of {@link #loss}. */
     double validationLoss(float[][] activated, Targets gold);
 

@@ -151,6 +151,12 @@ public final class TokenTask implements Task {
         return outputs.softmax(-1);
     }
 
+    /** The softmax over the tags at each position of a flattened row. */
+    @Override
+    public float[] activate(float[] outputs) {
+        return Activations.softmax(outputs, outputWidth());
+    }
+
     @Override
     public double validationLoss(float[][] activated, Targets gold) {
         List<TokenFeature> windows = ((Targets.Tokens) gold).windows();

@@ -1,5 +1,6 @@
 package dev.graft.tracking;
 
+import dev.graft.util.Arguments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ public final class FileStoreReader {
         }
         if (matches.isEmpty()) {
             throw new IllegalArgumentException("No run '" + idOrPrefix + "' in " + root
-                    + ". Run 'graft runs list' to see the runs there (or pass --tracking-dir).");
+                    + ". List the runs there (" + Arguments.name("FileStoreReader.runs") + ") or pass another " + Arguments.name("trackingDir") + ".");
         }
         throw new IllegalArgumentException("Run id prefix '" + idOrPrefix + "' matches " + matches.size()
                 + " runs; give more characters.");

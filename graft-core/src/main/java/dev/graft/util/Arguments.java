@@ -7,7 +7,8 @@ import java.util.function.UnaryOperator;
  * How core messages name an argument the user should change. Core speaks of its Java names — the field or setting,
  * e.g. {@code labelColumn}, {@code maxTrain} — which is right advice for a Java caller; a front end that names them
  * otherwise installs its naming once at start-up (the command line: {@code --label-column}, {@code --max-train}), so
- * the same message tells each user what to type.
+ * the same message tells each user what to type. A message that advises a whole operation names it as
+ * {@code Class.method} (e.g. {@code LoraMerge.merge}); a front end maps it to its own command.
  */
 public final class Arguments {
 

@@ -21,7 +21,9 @@ public enum OptionalDependency {
     /** TwelveMonkeys' WebP reader, registered with ImageIO. */
     IMAGEIO_WEBP("com.twelvemonkeys.imageio", "imageio-webp", "com.twelvemonkeys.imageio.plugins.webp.WebPImageReader"),
     /** XChart, which draws the charts of HTML reports. */
-    XCHART("org.knowm.xchart", "xchart", "org.knowm.xchart.XYChart");
+    XCHART("org.knowm.xchart", "xchart", "org.knowm.xchart.XYChart"),
+    /** Javalin (on Jetty), the HTTP server of {@code dev.graft.serve}. */
+    JAVALIN("io.javalin", "javalin", "io.javalin.Javalin");
 
     private static final String VERSIONS = "/dev/graft/util/optional-dependencies.properties";
 

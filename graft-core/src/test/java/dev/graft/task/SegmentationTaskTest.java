@@ -57,6 +57,10 @@ class SegmentationTaskTest {
             assertEquals(expectedFocal, focal.loss(logits, y).getFloat(), 1e-5);
             // validation loss and scores read the activated probabilities, channel-major
             float[][] act = {ce.activate(logits).toFloatArray()};
+            float[] plain = ce.activate(flat);
+            for (int i = 0; i < flat.length; i++) {
+                assertEquals(act[0][i], plain[i], 1e-6, "engine-free softmax, output " + i);
+            }
             assertEquals(expectedCe, ce.validationLoss(act, t), 1e-5);
             assertEquals(1.0, ce.score(act, t).pixelAccuracy(), 1e-12);
         }

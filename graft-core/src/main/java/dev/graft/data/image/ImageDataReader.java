@@ -30,7 +30,8 @@ import org.apache.commons.csv.CSVRecord;
  */
 public final class ImageDataReader {
 
-    private static final Set<String> PATH_COLUMNS = Set.of("path", "file", "filename", "file_name", "filepath", "image",
+    /** The column names (lower case) taken to hold image paths when no column is named. */
+    public static final Set<String> PATH_COLUMNS = Set.of("path", "file", "filename", "file_name", "filepath", "image",
             "image_path", "img", "image_file");
     private static final Set<String> LABEL_COLUMNS = Set.of("label", "class", "category", "target", "y", "labels");
 
@@ -265,7 +266,7 @@ public final class ImageDataReader {
                     hidden++;
                 } else if (!ImageDecoder.hasImageExtension(f)) {
                     other++;
-                } else if (label.isEmpty()) {
+                } else if (label.isEmpty() && targets.task() != TaskKind.MULTI_LABEL) { // multi-label: no label applies
                     throw new DataException(file + " line " + line + ": image " + rel + " has an empty label.");
                 } else {
                     targets.check(label, file + " line " + line);

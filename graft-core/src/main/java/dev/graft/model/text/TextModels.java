@@ -1,5 +1,6 @@
 package dev.graft.model.text;
 
+import dev.graft.util.Arguments;
 import dev.graft.model.ModelFileLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -131,8 +132,8 @@ public final class TextModels {
         }
         if (Files.isRegularFile(dir.resolve(PEFT_MANIFEST))) {
             throw new IllegalArgumentException(dir + " is a LoRA or adapter model: its " + SAVED_BACKBONE_DIR + "/ folder holds the"
-                    + " base weights without what was trained. For LoRA, fold the updates in first with `graft export --merge --model "
-                    + dir + " --out DIR` and use DIR; adapter models cannot serve as a plain encoder.");
+                    + " base weights without what was trained. For LoRA, fold the updates in first with " + Arguments.name("LoraMerge.merge")
+                    + " (from " + dir + " to a new directory DIR) and use DIR; adapter models cannot serve as a plain encoder.");
         }
         return java.util.Optional.of(inner);
     }

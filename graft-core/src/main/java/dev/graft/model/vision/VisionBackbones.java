@@ -1,5 +1,6 @@
 package dev.graft.model.vision;
 
+import dev.graft.util.Arguments;
 import dev.graft.model.ModelFileLimits;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,7 +86,7 @@ public final class VisionBackbones {
             case "resnet50" -> resNetFromSafetensors(file, ResNetSpec.resnet50(), manager);
             case "efficientnet-b0" -> efficientNetFromSafetensors(file, EfficientNetSpec.b0(), manager);
             default -> throw new IllegalArgumentException("No safetensors architecture '" + architecture + "'; this Graft knows "
-                    + CHECKPOINT_ARCHITECTURES + " (MobileNetV2 comes as ONNX: graft models import --onnx FILE).");
+                    + CHECKPOINT_ARCHITECTURES + " (MobileNetV2 comes as ONNX: " + Arguments.name("ImageBackbone.importOnnx") + ").");
         };
     }
 

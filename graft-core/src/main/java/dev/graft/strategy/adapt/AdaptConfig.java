@@ -1,5 +1,6 @@
 package dev.graft.strategy.adapt;
 
+import dev.graft.util.Arguments;
 import dev.graft.training.TrainConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,19 +51,19 @@ public record AdaptConfig(AdaptMethod method, int hiddenUnits, double dropout, T
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(dannSelection, "dannSelection");
         if (hiddenUnits < 1) {
-            throw new IllegalArgumentException("the adapter needs at least 1 hidden unit (--hidden), got " + hiddenUnits);
+            throw new IllegalArgumentException("the adapter needs at least 1 hidden unit (" + Arguments.name("hiddenUnits") + "), got " + hiddenUnits);
         }
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
+            throw new IllegalArgumentException(Arguments.name("dropout") + " must be in [0, 1), got " + dropout);
         }
         if (!(weight >= 0) || !(coralLambda > 0)) {
-            throw new IllegalArgumentException("--adapt-weight must be ≥ 0 and --coral-lambda > 0");
+            throw new IllegalArgumentException(Arguments.name("adaptWeight") + " must be ≥ 0 and " + Arguments.name("coralLambda") + " > 0");
         }
         if (!(valFraction > 0 && valFraction < 0.5)) {
-            throw new IllegalArgumentException("--val-fraction must be in (0, 0.5), got " + valFraction);
+            throw new IllegalArgumentException(Arguments.name("valFraction") + " must be in (0, 0.5), got " + valFraction);
         }
         if (padMaxPerDomain < 10) {
-            throw new IllegalArgumentException("--pad-examples must be at least 10, got " + padMaxPerDomain);
+            throw new IllegalArgumentException(Arguments.name("padMaxPerDomain") + " must be at least 10, got " + padMaxPerDomain);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.graft.strategy.adapt;
 
+import dev.graft.util.Arguments;
 import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.training.FitResult;
@@ -70,7 +71,7 @@ public record AdaptationResult(AdaptMethod method, ClassifierHead head, FitResul
                 + " classifier (flipping which side each domain is on) rather than remove what tells the domains apart."
                 : "";
         return Optional.of(String.format(java.util.Locale.ROOT, "%s did not align the domains: proxy A-distance %.2f before, %.2f after.%s"
-                + " Try --method mmd or coral, or a backbone fine-tuned on the labelled source (--model DIR, where DIR was written by"
-                + " `graft train --strategy fine-tune` on the source data).", method.key(), padBefore, padAfter, why));
+                + " Try " + Arguments.name("method") + " mmd or coral, or a backbone fine-tuned on the labelled source (" + Arguments.name("model")
+                + " DIR, where DIR was written by " + Arguments.name("Graft.train") + " with " + Arguments.name("strategy") + " fine-tune on the source data).", method.key(), padBefore, padAfter, why));
     }
 }

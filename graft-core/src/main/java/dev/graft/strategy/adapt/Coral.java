@@ -1,5 +1,6 @@
 package dev.graft.strategy.adapt;
 
+import dev.graft.util.Arguments;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -134,7 +135,7 @@ public final class Coral {
             }
             if (it == MAX_ITERATIONS - 1) {
                 throw new IllegalStateException("CORAL: the matrix square root did not converge in " + MAX_ITERATIONS
-                        + " iterations (covariance too ill-conditioned); raise the regularisation (--coral-lambda).");
+                        + " iterations (covariance too ill-conditioned); raise the regularisation (" + Arguments.name("coralLambda") + ").");
             }
         }
         double root = Math.sqrt(norm);

@@ -1,5 +1,6 @@
 package dev.graft.strategy.fewshot;
 
+import dev.graft.util.Arguments;
 /**
  * The shape of an episodic evaluation.
  *
@@ -14,16 +15,16 @@ public record EpisodeSpec(int way, int shot, int queries, int episodes, long see
     /** Validates the fields, naming the bad one. */
     public EpisodeSpec {
         if (way < 2) {
-            throw new IllegalArgumentException("--way must be at least 2, got " + way);
+            throw new IllegalArgumentException(Arguments.name("way") + " must be at least 2, got " + way);
         }
         if (shot < 1) {
-            throw new IllegalArgumentException("--shot must be at least 1, got " + shot);
+            throw new IllegalArgumentException(Arguments.name("shot") + " must be at least 1, got " + shot);
         }
         if (queries < 1) {
-            throw new IllegalArgumentException("--queries must be at least 1, got " + queries);
+            throw new IllegalArgumentException(Arguments.name("queries") + " must be at least 1, got " + queries);
         }
         if (episodes < 1) {
-            throw new IllegalArgumentException("--episodes must be at least 1, got " + episodes);
+            throw new IllegalArgumentException(Arguments.name("episodes") + " must be at least 1, got " + episodes);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.graft.strategy.fewshot;
 
+import dev.graft.util.Arguments;
 import dev.graft.util.Progress;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class EpisodicEvaluation {
             throw new IllegalArgumentException(spec.way() + "-way " + spec.shot() + "-shot episodes with " + spec.queries()
                     + " queries need " + spec.way() + " classes with at least " + need + " examples each, but only " + byClass.size()
                     + " have that many" + (tooSmall.isEmpty() ? "" : "; too small: " + String.join(", ", tooSmall))
-                    + ". Lower --way, --shot or --queries, or add examples.");
+                    + ". Lower " + Arguments.name("way") + ", " + Arguments.name("shot") + " or " + Arguments.name("queries") + ", or add examples.");
         }
         Random rng = new Random(spec.seed());
         double[] acc = new double[spec.episodes()];

@@ -1,5 +1,6 @@
 package dev.graft.strategy.fewshot;
 
+import dev.graft.util.Arguments;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -116,7 +117,7 @@ public final class EpisodicFineTuning {
         List<List<Integer>> byClass = eligibleClasses(labels, e.shot() + e.queries());
         if (byClass.size() < e.way()) {
             throw new IllegalArgumentException("episodic training needs at least " + e.way() + " classes with " + (e.shot() + e.queries())
-                    + " examples each (--way, --meta-shot + --meta-queries); the meta-training data has " + byClass.size());
+                    + " examples each (" + Arguments.name("way") + ", " + Arguments.name("metaShot") + " + " + Arguments.name("metaQueries") + "); the meta-training data has " + byClass.size());
         }
         NDManager manager = NDManager.newBaseManager();
         try {

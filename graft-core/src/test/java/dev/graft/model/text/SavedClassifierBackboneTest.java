@@ -44,6 +44,6 @@ class SavedClassifierBackboneTest {
         Path dir = savedClassifier("lora");
         Files.writeString(dir.resolve("peft.json"), "{}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextModels.resolve(dir.toString()));
-        assertTrue(e.getMessage().contains("graft export --merge --model " + dir), e.getMessage());
+        assertTrue(e.getMessage().contains("LoraMerge.merge (from " + dir), e.getMessage()); // core names the Java call
     }
 }

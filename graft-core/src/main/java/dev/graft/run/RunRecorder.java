@@ -1,4 +1,4 @@
-package dev.graft.cli;
+package dev.graft.run;
 
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.Versions;
@@ -15,8 +15,6 @@ import dev.graft.tracking.TrainingRuns;
 import dev.graft.training.FitResult;
 import dev.graft.training.TrainingListener;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,40 +23,42 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Records one run of {@code graft train}, {@code graft adapt} or {@code graft tune} (the options of
- * {@link TrackingOptionsMixin}) and writes train's report. Tracking never fails training: if the store or server
- * cannot be reached, or a later call fails, a warning is printed and training goes on unrecorded. Closing it without
- * {@link #finish} marks the run FAILED.
+ * Records one run (training, adaptation, a search) as {@link RunTracking} says and writes its report. Tracking never
+ * fails training: if the store or server cannot be reached, or a later call fails, a warning goes to the run's
+ * messages and training goes on unrecorded. Closing it without {@link #finish} marks the run FAILED.
  */
-final class RunRecorder implements AutoCloseable {
+public final class RunRecorder implements AutoCloseable {
 
-    private final PrintStream err;
+    private final Consumer<String> err;
     private final String runName;
     private final String location;
     private TrackedRun run;
     private TrackingListener listener;
 
-    private RunRecorder(PrintStream err, String runName, String location) {
+    private RunRecorder(Consumer<String> err, String runName, String location) {
         this.err = err;
         this.runName = runName;
         this.location = location;
     }
 
     /**
-     * Starts recording (unless --no-track).
+     * Starts recording (unless {@code options} has no tracker).
      *
-     * @param command    the subcommand ({@code train}, {@code adapt}, {@code tune}), recorded as {@code mlflow.source.name}
-     * @param namedAfter the directory whose name is the run's name unless --run-name is given
+     * @param command    what runs ({@code train}, {@code adapt}, {@code tune}), recorded as {@code mlflow.source.name}
+     * @param namedAfter the directory whose name is the run's name unless {@code options} names the run
      * @param modelDir   the model directory the run writes (tag {@code graft.model_dir})
      * @param params     the run's settings, logged as params right away
+     * @param err        where warnings go (one line each)
      */
-    static RunRecorder start(TrackingOptionsMixin options, String command, Path namedAfter, Path modelDir, Map<String, ?> params,
-                             PrintStream err) {
-        String name = options.runName != null ? options.runName
+    public static RunRecorder start(RunTracking options, String command, Path namedAfter, Path modelDir, Map<String, ?> params,
+                                    Consumer<String> err) {
+        String name = options.runName() != null ? options.runName()
                 : namedAfter.toAbsolutePath().normalize().getFileName().toString();
         RunTracker tracker = options.tracker();
         RunRecorder r = new RunRecorder(err, name, tracker == null ? null : tracker.location());
@@ -72,7 +72,7 @@ final class RunRecorder implements AutoCloseable {
             tags.put("mlflow.user", System.getProperty("user.name", ""));
             tags.put("graft.version", Versions.graft());
             tags.put("graft.model_dir", modelDir.toAbsolutePath().normalize().toString());
-            r.run = tracker.startRun(options.experiment, name, tags);
+            r.run = tracker.startRun(options.experiment(), name, tags);
             r.run.logParams(TrainingRuns.params(params));
             r.listener = new TrackingListener(r.run, e -> r.warn("could not log epoch metrics", e, "; training continues."));
         } catch (RuntimeException e) {
@@ -83,12 +83,12 @@ final class RunRecorder implements AutoCloseable {
     }
 
     /** The run's name (also the report's title). */
-    String runName() {
+    public String runName() {
         return runName;
     }
 
     /** {@code others} plus the per-epoch metrics logger when recording. */
-    List<TrainingListener> listeners(TrainingListener... others) {
+    public List<TrainingListener> listeners(TrainingListener... others) {
         List<TrainingListener> all = new ArrayList<>(List.of(others));
         if (listener != null) {
             all.add(listener);
@@ -97,12 +97,12 @@ final class RunRecorder implements AutoCloseable {
     }
 
     /** Logs more params (settings known only at the end, such as a search's best trial). */
-    void logParams(Map<String, ?> params) {
+    public void logParams(Map<String, ?> params) {
         safely("could not log params", () -> run.logParams(TrainingRuns.params(params)));
     }
 
     /** Logs metrics at {@code step} (e.g. one value per trial, step = trial number). */
-    void logMetrics(Map<String, Double> metrics, long step) {
+    public void logMetrics(Map<String, Double> metrics, long step) {
         safely("could not log metrics", () -> run.logMetrics(metrics, step));
     }
 
@@ -110,7 +110,7 @@ final class RunRecorder implements AutoCloseable {
      * Logs a finished training's history as per-epoch metrics, as if the run's own listener had seen it (for a model
      * trained without it, such as the best trial of a search).
      */
-    void logHistory(FitResult fit) {
+    public void logHistory(FitResult fit) {
         if (listener != null) {
             fit.history().forEach(listener::onEpochEnd);
             listener.onTrainEnd(fit);
@@ -118,7 +118,7 @@ final class RunRecorder implements AutoCloseable {
     }
 
     /** Records {@code content} as the artefact {@code fileName} (at the top of the run's artefacts). */
-    void logText(String fileName, String content) {
+    public void logText(String fileName, String content) {
         safely("could not record " + fileName, () -> {
             try (TemporaryDirectory tmp = TemporaryDirectory.create("graft-artifact")) {
                 run.logArtifact(Files.writeString(tmp.path().resolve(fileName), content, StandardCharsets.UTF_8), null);
@@ -131,16 +131,16 @@ final class RunRecorder implements AutoCloseable {
      * image run ({@code ReportData.of(runName(), outcome)}), with {@code provenance} as saved; on failure warns and
      * removes what was written, so the model is saved without a report rather than not at all.
      */
-    void writeReport(Supplier<ReportData> report, Provenance provenance, Path dir) {
+    public void writeReport(Supplier<ReportData> report, Provenance provenance, Path dir) {
         writeReport(report, List.of(), provenance, dir);
     }
 
     /** As {@link #writeReport(Supplier, Provenance, Path)}, with {@code tables} after the summary. */
-    void writeReport(Supplier<ReportData> report, List<HtmlReport.Table> tables, Provenance provenance, Path dir) {
+    public void writeReport(Supplier<ReportData> report, List<HtmlReport.Table> tables, Provenance provenance, Path dir) {
         try {
             HtmlReport.write(report.get().withProvenance(ReportData.provenanceMap(provenance)), dir, tables);
         } catch (RuntimeException | IOException | LinkageError e) {
-            err.println("warning: could not write the report (" + e + "); the model is saved without it.");
+            err.accept("warning: could not write the report (" + e + "); the model is saved without it.");
             try {
                 Files.deleteIfExists(dir.resolve(HtmlReport.REPORT_FILE));
                 removeFromStaging(dir.resolve(HtmlReport.PLOTS_DIR));
@@ -150,20 +150,8 @@ final class RunRecorder implements AutoCloseable {
         }
     }
 
-    /** Prints where the report is (when it was written) and where the run was recorded (when it was). */
-    void printWhere(PrintWriter out, Path modelDir) {
-        if (Files.exists(modelDir.resolve(HtmlReport.REPORT_FILE))) {
-            out.println("Report: " + modelDir.resolve(HtmlReport.REPORT_FILE).toAbsolutePath() + "  (charts: "
-                    + modelDir.resolve(HtmlReport.PLOTS_DIR).toAbsolutePath() + ")");
-        }
-        String recorded = recordedLine();
-        if (recorded != null) {
-            out.println(recorded);
-        }
-    }
-
     /** Logs provenance, summary metrics and the model's small files, then ends the run FINISHED. */
-    void finish(RunResult outcome, Provenance provenance, Path modelDir, double totalSeconds) {
+    public void finish(RunResult outcome, Provenance provenance, Path modelDir, double totalSeconds) {
         if (run == null) {
             return;
         }
@@ -180,19 +168,14 @@ final class RunRecorder implements AutoCloseable {
         }
     }
 
-    /** A line saying where the run was recorded, or null when it was not. */
-    String recordedLine() {
-        if (run == null || !run.ended()) {
-            return null;
-        }
-        return "Run " + run.runId() + " recorded in " + location + (location.startsWith("http") ? ""
-                : "  (graft runs show " + run.runId().substring(0, 8) + (location.equals(defaultStore())
-                ? "" : " --tracking-dir " + location) + ")");
+    /** The recorded run's id, once the run {@linkplain #finish finished}; empty when it was not recorded. */
+    public Optional<String> runId() {
+        return run == null || !run.ended() ? Optional.empty() : Optional.of(run.runId());
     }
 
-    private static String defaultStore() {
-        String env = System.getenv("GRAFT_TRACKING_DIR");
-        return Path.of(env == null || env.isBlank() ? "mlruns" : env).toAbsolutePath().normalize().toString();
+    /** Where runs are recorded (a file store's absolute path or a server's URL); null when nothing is. */
+    public String location() {
+        return location;
     }
 
     private interface Step {
@@ -211,7 +194,7 @@ final class RunRecorder implements AutoCloseable {
     }
 
     private void warn(String what, Exception e, String end) {
-        err.println("warning: " + what + ": " + e.getMessage() + end);
+        err.accept("warning: " + what + ": " + e.getMessage() + end);
     }
 
     private void closeQuietly() {
@@ -233,7 +216,7 @@ final class RunRecorder implements AutoCloseable {
             try {
                 run.end(RunStatus.FAILED);
             } catch (RuntimeException e) {
-                err.println("warning: could not mark the run failed: " + e.getMessage());
+                err.accept("warning: could not mark the run failed: " + e.getMessage());
             }
         }
     }

@@ -1,4 +1,4 @@
-package dev.graft.cli;
+package dev.graft.run;
 
 import dev.graft.data.BoundedLineReader;
 import dev.graft.data.DataException;
@@ -17,30 +17,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
-/** Reading data for the commands that work on frozen features ({@code fewshot}, {@code adapt}), text or images. */
-final class FrozenData {
+/**
+ * Reading data for the runs that work on frozen features (few-shot, domain adaptation), text or images; notes on skipped
+ * rows and unreadable images go to {@code notes}.
+ */
+public final class FrozenData {
 
     /** The label given to examples whose label is unknown or deliberately not read. */
-    static final String UNLABELLED = "?";
+    public static final String UNLABELLED = "?";
 
     private FrozenData() {
     }
 
     /** Whether {@code path} holds images (a folder of class folders, or a CSV of image paths). */
-    static boolean isImages(Path path) {
+    public static boolean isImages(Path path) {
         return ImageDataReader.isImageData(path);
     }
 
-    /** The image backbone for {@code --model}; the text default {@code minilm} means {@code mobilenetv2} for images. */
-    static ImageBackbone imageModel(String model) {
-        return ImageTraining.resolveModel("minilm".equals(model) ? "mobilenetv2" : model);
+    /** The image backbone named {@code model}; the text default {@code minilm} means {@code mobilenetv2} for images. */
+    public static ImageBackbone imageModel(String model) {
+        return ImageBackbone.resolve(TrainingRequest.DEFAULT_TEXT_MODEL.equals(model) ? TrainingRequest.DEFAULT_IMAGE_MODEL : model);
     }
 
     /** A labelled text file, optionally subsampled (stratified, seeded). */
-    static TextDataset labelledText(Path file, DataOptions options, Integer max, long seed) {
+    public static TextDataset labelledText(Path file, DataOptions options, Integer max, long seed, Consumer<String> notes) {
         TextDataset d = TextDataReader.read(file, options);
-        DataOptionsMixin.skippedNote(d).ifPresent(System.err::println);
+        TrainingRun.skippedNote(d).ifPresent(notes);
         return max == null ? d : Splits.subsample(d, max, seed);
     }
 
@@ -49,7 +53,7 @@ final class FrozenData {
      * example is relabelled {@value #UNLABELLED} before anything else happens, subsampling included),
      * or, when the file has no label column, one text per non-blank line.
      */
-    static TextDataset unlabelledText(Path file, DataOptions options, Integer max, long seed) {
+    public static TextDataset unlabelledText(Path file, DataOptions options, Integer max, long seed) {
         TextDataset d;
         try {
             TextDataset read = TextDataReader.read(file, options);
@@ -61,7 +65,7 @@ final class FrozenData {
     }
 
     /** A labelled text file, or one text per non-blank line (labelled {@value #UNLABELLED}) when it has no label column. */
-    static TextDataset maybeLabelledText(Path file, DataOptions options) {
+    public static TextDataset maybeLabelledText(Path file, DataOptions options) {
         try {
             return TextDataReader.read(file, options);
         } catch (DataException e) {
@@ -70,24 +74,22 @@ final class FrozenData {
     }
 
     /** Images with their folder labels, verified (unreadable ones skipped with a note), optionally subsampled. */
-    static ImageDataset images(Path path, Integer max, long seed, int threads) {
-        return images(ImageDataReader.read(path), max, seed, threads);
+    public static ImageDataset images(Path path, Integer max, long seed, int threads, Consumer<String> notes) {
+        return images(ImageDataReader.read(path), max, seed, threads, notes);
     }
 
     /** Images whose labels must not be used: relabelled {@value #UNLABELLED} before the (uniform) subsample. */
-    static ImageDataset unlabelledImages(Path path, Integer max, long seed, int threads) {
+    public static ImageDataset unlabelledImages(Path path, Integer max, long seed, int threads, Consumer<String> notes) {
         ImageDataset d = ImageDataReader.read(path);
         d = d.withExamples(d.examples().stream().map(e -> new dev.graft.data.image.ImageExample(e.file(), UNLABELLED)).toList());
-        return images(d, max, seed, threads);
+        return images(d, max, seed, threads, notes);
     }
 
-    private static ImageDataset images(ImageDataset d, Integer max, long seed, int threads) {
+    private static ImageDataset images(ImageDataset d, Integer max, long seed, int threads, Consumer<String> notes) {
         if (max != null) {
             d = d.subsample(max, seed);
         }
-        ImageDataset v = d.verify(threads, false);
-        v.notices().forEach(System.err::println);
-        return v;
+        return ImageInputs.verified(d, threads, false, notes);
     }
 
     private static TextDataset lines(Path file, int maxLineBytes, DataException cause) {

@@ -1,0 +1,69 @@
+package dev.graft.artifact;
+
+import dev.graft.data.TaskKind;
+import dev.graft.task.Task;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Any trained Graft model, whatever it reads and predicts: one way to load a model directory ({@link #load}), to say
+ * what the model is (modality, task, labels, provenance) and to predict ({@link #predictBatch}). Text classifiers,
+ * image models and token classifiers implement it; a new kind of model registers one {@link ModelLoader} with
+ * {@link ModelLoaders}.
+ *
+ * <p>A model is not safe for concurrent predictions unless its type says so; a server calls it from one thread.
+ */
+public interface GraftModel extends AutoCloseable {
+
+    /**
+     * Loads the model directory {@code dir} with the loader its manifest's task calls for.
+     *
+     * @throws IllegalArgumentException naming the directory when it is no Graft model, is damaged, or holds a kind of
+     *                                  model this Graft cannot load
+     */
+    static GraftModel load(Path dir) {
+        return ModelLoaders.load(dir);
+    }
+
+    /** What the model reads: {@code text} (single texts and text pairs) or {@code image}. */
+    String modality();
+
+    /** What the model predicts, with its labels and decision settings. */
+    Task task();
+
+    /** The manifest's task name, e.g. {@code text-classification} or {@code image-regression}. */
+    default String taskName() {
+        return ModelManifest.taskName(modality(), task().kind());
+    }
+
+    /** The task's kind. */
+    default TaskKind taskKind() {
+        return task().kind();
+    }
+
+    /** The names of the model's outputs: classes, labels, tags, or the regression target. */
+    default List<String> labelNames() {
+        return task().outputNames();
+    }
+
+    /** The kind of {@link ModelInput} that {@link #predictBatch} takes. */
+    InputKind inputKind();
+
+    /** The manifest of the directory the model was loaded from, or {@code null} for a model not loaded from one. */
+    ModelManifest manifest();
+
+    /** The provenance of the directory the model was loaded from, or {@code null} when there is none. */
+    Provenance provenance();
+
+    /**
+     * Predicts each input, in order.
+     *
+     * @throws IllegalArgumentException naming the input when one is not of {@link #inputKind()}
+     * @throws dev.graft.data.DataException when an input cannot be read (an image that does not decode)
+     */
+    List<ModelOutput> predictBatch(List<ModelInput> inputs);
+
+    /** Releases the model's native memory. */
+    @Override
+    void close();
+}

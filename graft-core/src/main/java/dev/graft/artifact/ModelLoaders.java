@@ -1,0 +1,72 @@
+package dev.graft.artifact;
+
+import dev.graft.data.TaskKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The one registry of model loaders that {@link GraftModel#load} consults, in order: image models, token classifiers,
+ * text models (single texts and pairs), then any registered later. A new kind of model (question answering,
+ * segmentation) adds its loader here or calls {@link #register}.
+ */
+public final class ModelLoaders {
+
+    private static final List<ModelLoader> LOADERS = new CopyOnWriteArrayList<>(List.of(
+            loader(m -> m.task().startsWith(ImageClassifier.MODALITY + "-"), ImageClassifier::load),
+            loader(m -> m.taskKind() == TaskKind.TOKEN_CLASSIFICATION, TokenClassifier::load),
+            loader(m -> m.task().startsWith("text-") && m.taskKind() != TaskKind.TOKEN_CLASSIFICATION, TextClassifier::load)));
+
+    private ModelLoaders() {
+    }
+
+    /** Adds a loader, consulted after those already registered. */
+    public static void register(ModelLoader loader) {
+        LOADERS.add(java.util.Objects.requireNonNull(loader, "loader"));
+    }
+
+    /**
+     * Loads {@code dir} with the first loader that accepts its manifest.
+     *
+     * @throws IllegalArgumentException naming the directory when it is no Graft model, is damaged, or no loader takes it
+     */
+    static GraftModel load(Path dir) {
+        Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new IllegalArgumentException(dir + " is not a Graft model directory (no " + ModelDirectory.MANIFEST
+                    + "). Pass the output directory of `graft train`.");
+        }
+        ModelManifest m;
+        try {
+            m = Json.read(manifestFile, ModelManifest.class).checked(manifestFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read model " + dir + ": " + e.getMessage(), e);
+        }
+        for (ModelLoader l : LOADERS) {
+            if (l.accepts(m)) {
+                return l.load(dir);
+            }
+        }
+        throw new IllegalArgumentException(dir + " holds a '" + m.task() + "' model, which this Graft cannot load (it"
+                + " loads text and image classification, multi-label and regression models and text token classifiers)."
+                + " It may have been written by a newer Graft.");
+    }
+
+    private static ModelLoader loader(java.util.function.Predicate<ModelManifest> accepts,
+                                      java.util.function.Function<Path, ? extends GraftModel> load) {
+        return new ModelLoader() {
+            @Override
+            public boolean accepts(ModelManifest manifest) {
+                return accepts.test(manifest);
+            }
+
+            @Override
+            public GraftModel load(Path dir) {
+                return load.apply(dir);
+            }
+        };
+    }
+}

@@ -1,0 +1,55 @@
+package dev.graft.run;
+
+import dev.graft.data.DatasetSplits;
+import dev.graft.data.image.ImageSplits;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.strategy.FeatureExtraction;
+import dev.graft.strategy.ImageBackbone;
+import dev.graft.strategy.ImageTrainingOutcome;
+import dev.graft.strategy.ImageTransfer;
+import dev.graft.strategy.TrainingOutcome;
+import dev.graft.task.Task;
+import java.util.Map;
+
+/** Feature extraction: the backbone stays frozen, its features are cached and a new head trains on them (text and images). */
+public class FeatureExtractionStrategy implements TrainingStrategy {
+
+    @Override
+    public String name() {
+        return FeatureExtraction.NAME;
+    }
+
+    @Override
+    public boolean trainsBackbone() {
+        return false;
+    }
+
+    @Override
+    public boolean supportsImages() {
+        return true;
+    }
+
+    @Override
+    public Map<String, Object> textSettings(TrainingRequest request) {
+        return request.featureExtractionConfig().describe();
+    }
+
+    @Override
+    public TrainingOutcome trainText(TextModelSpec backbone, DatasetSplits splits, Task task, TrainingRequest request,
+                                     TrainingContext context) {
+        return new FeatureExtraction(request.featureExtractionConfig()).fit(backbone, splits, task, context.listener().progress(),
+                context.epochs());
+    }
+
+    @Override
+    public Map<String, Object> imageSettings(TrainingRequest request) {
+        return request.imageFeatureExtractionConfig().describe();
+    }
+
+    @Override
+    public ImageTrainingOutcome trainImages(ImageBackbone backbone, ImageSplits splits, Task task, TrainingRequest request,
+                                            TrainingContext context) {
+        return ImageTransfer.featureExtraction(backbone, splits, task, request.imageFeatureExtractionConfig(),
+                context.imageWorkers(request), context.listener().progress(), context.epochs());
+    }
+}

@@ -1,0 +1,714 @@
+package dev.graft.run;
+
+import dev.graft.data.DataOptions;
+import dev.graft.model.CpuFeatures;
+import dev.graft.model.Precision;
+import dev.graft.model.peft.LoraTarget;
+import dev.graft.model.peft.PeftMethod;
+import dev.graft.model.peft.PeftSpec;
+import dev.graft.strategy.FeatureExtraction;
+import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.strategy.FineTuneConfig;
+import dev.graft.strategy.FineTuning;
+import dev.graft.strategy.ImageTransfer;
+import dev.graft.task.DecisionThreshold;
+import dev.graft.task.TaskOptions;
+import dev.graft.training.FreezeSchedule;
+import dev.graft.training.LrSchedule;
+import dev.graft.training.Monitor;
+import dev.graft.training.TrainConfig;
+import dev.graft.training.optim.OptimizerSpec;
+import dev.graft.util.Arguments;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything one training run reads: data, pretrained model, strategy, training settings, where the model goes and
+ * how the run is recorded. Only the training file and the output directory are required; every other setting has the
+ * default {@code graft train} has (and the same name, camelCase: {@code --max-train} is {@link #maxTrain}), and a
+ * setting left unset ({@code null}) keeps the strategy's own default.
+ *
+ * <pre>{@code
+ * TrainingResult r = Graft.train(TrainingRequest.of(Path.of("train.csv"), Path.of("my-model"))
+ *         .strategy("fine-tune").epochs(3));
+ * }</pre>
+ *
+ * <p>Text or images is decided by the training data (a folder of class folders, or a CSV of image paths, is images).
+ */
+public final class TrainingRequest {
+
+    /** The text model used when none is named. */
+    public static final String DEFAULT_TEXT_MODEL = "minilm";
+    /** The image model used when none is named (registered by importing MobileNetV2). */
+    public static final String DEFAULT_IMAGE_MODEL = "mobilenetv2";
+    /** The default seed. */
+    public static final long DEFAULT_SEED = 42;
+    /** The default weight decay (AdamW, text). */
+    public static final double DEFAULT_WEIGHT_DECAY = 0.01;
+
+    Path trainFile;
+    Path valFile;
+    Path testFile;
+    Path output;
+    DataOptions data = DataOptions.defaults();
+    String model;
+    String strategy = FeatureExtraction.NAME;
+    TrainingStrategy strategyOverride;
+    Integer epochs;
+    long seed = DEFAULT_SEED;
+    Integer maxTrain;
+    double valFraction = 0.1;
+    double testFraction = 0.1;
+    Double learningRate;
+    double weightDecay = DEFAULT_WEIGHT_DECAY;
+    Integer batchSize;
+    Integer patience;
+    String monitor = "macro_f1";
+    String headSolver;
+    String classWeights;
+    String positiveLabel;
+    String decisionThreshold;
+    Double huberDelta;
+    String targetName;
+    int hidden;
+    double dropout = 0.1;
+    String unfreeze;
+    boolean gradual;
+    Integer headEpochs;
+    boolean freezeEmbeddings;
+    Double lrBackbone;
+    Double layerDecay;
+    String optimizer = "adamw";
+    Double momentum;
+    String schedule;
+    Double warmup;
+    double maxGradNorm = 1.0;
+    double l2sp;
+    Integer threads;
+    String precision = "fp32";
+    String device = "cpu";
+    Integer loraRank;
+    Double loraAlpha;
+    Double loraDropout;
+    String loraTargets;
+    Integer adapterSize;
+    boolean trainLayerNorms;
+    int checkpointEvery = 1;
+    Path checkpointDir;
+    Path resume;
+    String augment = "standard";
+    Integer imageSize;
+    boolean strict;
+    boolean trainBn;
+    boolean baselines = true;
+    RunTracking tracking = RunTracking.defaults();
+    List<String> commandLine = List.of();
+
+    private TrainingRequest() {
+    }
+
+    /** A run on {@code trainFile} (split 80/10/10 unless validation or test files are given) saving the model to {@code output}. */
+    public static TrainingRequest of(Path trainFile, Path output) {
+        TrainingRequest r = new TrainingRequest();
+        r.trainFile = Objects.requireNonNull(trainFile, "trainFile");
+        r.output = Objects.requireNonNull(output, "output");
+        return r;
+    }
+
+    /**
+     * A request on {@code trainFile} without an output directory, for steps that save no model (finding a learning
+     * rate, ranking, comparing); a {@link TrainingRun} needs one ({@link #output(Path)}).
+     */
+    public static TrainingRequest of(Path trainFile) {
+        TrainingRequest r = new TrainingRequest();
+        r.trainFile = Objects.requireNonNull(trainFile, "trainFile");
+        return r;
+    }
+
+    /** The model directory to write (an existing Graft model there is replaced; anything else is refused). */
+    public TrainingRequest output(Path value) {
+        output = Objects.requireNonNull(value, "output");
+        return this;
+    }
+
+    /** Validation data (default: split off the training file). */
+    public TrainingRequest valFile(Path value) {
+        valFile = value;
+        return this;
+    }
+
+    /** Test data, scored once with the final model. */
+    public TrainingRequest testFile(Path value) {
+        testFile = value;
+        return this;
+    }
+
+    /** How the files are read: columns, format, task ({@link DataOptions#defaults()}). */
+    public TrainingRequest data(DataOptions value) {
+        data = Objects.requireNonNull(value, "data");
+        return this;
+    }
+
+    /** The pretrained model: a name, a Hub reference or a directory (default: minilm for text, mobilenetv2 for images). */
+    public TrainingRequest model(String value) {
+        model = value;
+        return this;
+    }
+
+    /** The strategy's name in {@link Strategies} (default: feature-extraction). */
+    public TrainingRequest strategy(String name) {
+        strategy = Objects.requireNonNull(name, "strategy");
+        strategyOverride = null;
+        return this;
+    }
+
+    /** A strategy of your own (not registered), e.g. one that changes a step of a built-in one. */
+    public TrainingRequest strategy(TrainingStrategy value) {
+        strategyOverride = Objects.requireNonNull(value, "strategy");
+        strategy = value.name();
+        return this;
+    }
+
+    /** Maximum epochs (default: the strategy's). */
+    public TrainingRequest epochs(Integer value) {
+        epochs = value;
+        return this;
+    }
+
+    /** Seed of splits, sampling, initialisation, dropout and shuffling (default {@value #DEFAULT_SEED}). */
+    public TrainingRequest seed(long value) {
+        seed = value;
+        return this;
+    }
+
+    /** Use at most this many training examples (stratified sample; default: all). */
+    public TrainingRequest maxTrain(Integer value) {
+        maxTrain = value;
+        return this;
+    }
+
+    /** Share of the training file held out for validation when no validation file is given (default 0.1). */
+    public TrainingRequest valFraction(double value) {
+        valFraction = value;
+        return this;
+    }
+
+    /** Share of the training file held out for testing when neither validation nor test file is given (default 0.1). */
+    public TrainingRequest testFraction(double value) {
+        testFraction = value;
+        return this;
+    }
+
+    /** Learning rate of the new head (default: the strategy's). */
+    public TrainingRequest learningRate(Double value) {
+        learningRate = value;
+        return this;
+    }
+
+    /** AdamW weight decay, not applied to biases and norms (default {@value #DEFAULT_WEIGHT_DECAY}; images keep their recipe's unless changed). */
+    public TrainingRequest weightDecay(double value) {
+        weightDecay = value;
+        return this;
+    }
+
+    /** Examples per step (default: the strategy's). */
+    public TrainingRequest batchSize(Integer value) {
+        batchSize = value;
+        return this;
+    }
+
+    /** Epochs without improvement before stopping; 0 = never (default: the strategy's). */
+    public TrainingRequest patience(Integer value) {
+        patience = value;
+        return this;
+    }
+
+    /** Validation metric that picks the best epoch, e.g. macro_f1, accuracy, loss, map, pearson (default macro_f1). */
+    public TrainingRequest monitor(String value) {
+        monitor = Objects.requireNonNull(value, "monitor");
+        return this;
+    }
+
+    /**
+     * Feature extraction with a linear head: closed-form (cross-validated logistic or ridge regression; the default
+     * unless class weights or a gradient setting such as {@link #epochs} is given) or gradient.
+     */
+    public TrainingRequest headSolver(String value) {
+        headSolver = value;
+        return this;
+    }
+
+    /** Classification: none (default) or balanced class weights. */
+    public TrainingRequest classWeights(String value) {
+        classWeights = value;
+        return this;
+    }
+
+    /** Two classes: the positive class (default: the second in label order). */
+    public TrainingRequest positiveLabel(String value) {
+        positiveLabel = value;
+        return this;
+    }
+
+    /** Two classes: {@code tune:METRIC}, a probability, or none (default). */
+    public TrainingRequest decisionThreshold(String value) {
+        decisionThreshold = value;
+        return this;
+    }
+
+    /** Regression: Huber loss with this delta on the standardised target (default: squared error). */
+    public TrainingRequest huberDelta(Double value) {
+        huberDelta = value;
+        return this;
+    }
+
+    /** Regression: what the target is called (default: value). */
+    public TrainingRequest targetName(String value) {
+        targetName = value;
+        return this;
+    }
+
+    /** Units of a hidden layer in the head; 0 = linear head (default). */
+    public TrainingRequest hidden(int value) {
+        hidden = value;
+        return this;
+    }
+
+    /** Head dropout (default 0.1). */
+    public TrainingRequest dropout(double value) {
+        dropout = value;
+        return this;
+    }
+
+    /** Fine-tune: train the top K layer groups ("3") or "all" (default: all; images after a head-only epoch). */
+    public TrainingRequest unfreeze(String value) {
+        unfreeze = value;
+        return this;
+    }
+
+    /** Fine-tune: unfreeze one more layer group per epoch, top-down. */
+    public TrainingRequest gradual(boolean value) {
+        gradual = value;
+        return this;
+    }
+
+    /** Fine-tune: train the head alone for the first N epochs (default 0; 1 for images). */
+    public TrainingRequest headEpochs(Integer value) {
+        headEpochs = value;
+        return this;
+    }
+
+    /** Fine-tune: keep the embedding layer frozen. */
+    public TrainingRequest freezeEmbeddings(boolean value) {
+        freezeEmbeddings = value;
+        return this;
+    }
+
+    /** Fine-tune: learning rate of the top backbone layer; LoRA/adapters: of the updates. */
+    public TrainingRequest lrBackbone(Double value) {
+        lrBackbone = value;
+        return this;
+    }
+
+    /** Fine-tune: learning-rate factor per layer going down (default 0.9). */
+    public TrainingRequest layerDecay(Double value) {
+        layerDecay = value;
+        return this;
+    }
+
+    /** Optimiser: adamw (default) or sgd. */
+    public TrainingRequest optimizer(String value) {
+        optimizer = Objects.requireNonNull(value, "optimizer");
+        return this;
+    }
+
+    /** SGD momentum in [0, 1) (default 0.9). */
+    public TrainingRequest momentum(Double value) {
+        momentum = value;
+        return this;
+    }
+
+    /** Fine-tune: learning-rate schedule: linear, cosine, onecycle or constant (default: the strategy's). */
+    public TrainingRequest schedule(String value) {
+        schedule = value;
+        return this;
+    }
+
+    /** Fine-tune: warm-up fraction of all steps (default: the schedule's). */
+    public TrainingRequest warmup(Double value) {
+        warmup = value;
+        return this;
+    }
+
+    /** Fine-tune: clip gradients to this global norm; 0 = off (default 1). */
+    public TrainingRequest maxGradNorm(double value) {
+        maxGradNorm = value;
+        return this;
+    }
+
+    /** Fine-tune: L2-SP regularisation toward the pretrained weights; 0 = off (default). */
+    public TrainingRequest l2sp(double value) {
+        l2sp = value;
+        return this;
+    }
+
+    /** CPU threads for the pretrained model (default: all cores; images: 2). */
+    public TrainingRequest threads(Integer value) {
+        threads = value;
+        return this;
+    }
+
+    /** Text encoders that train: fp32 (default), bf16 or auto. */
+    public TrainingRequest precision(String value) {
+        precision = Objects.requireNonNull(value, "precision");
+        return this;
+    }
+
+    /** cpu (default), cuda or auto. */
+    public TrainingRequest device(String value) {
+        device = Objects.requireNonNull(value, "device");
+        return this;
+    }
+
+    /** LoRA: rank of each update. */
+    public TrainingRequest loraRank(Integer value) {
+        loraRank = value;
+        return this;
+    }
+
+    /** LoRA: scaling numerator. */
+    public TrainingRequest loraAlpha(Double value) {
+        loraAlpha = value;
+        return this;
+    }
+
+    /** LoRA: dropout on each update's input. */
+    public TrainingRequest loraDropout(Double value) {
+        loraDropout = value;
+        return this;
+    }
+
+    /** LoRA: comma list of updated layers (default query,value). */
+    public TrainingRequest loraTargets(String value) {
+        loraTargets = value;
+        return this;
+    }
+
+    /** Adapters: bottleneck width. */
+    public TrainingRequest adapterSize(Integer value) {
+        adapterSize = value;
+        return this;
+    }
+
+    /** LoRA, adapters: train the LayerNorms too. */
+    public TrainingRequest trainLayerNorms(boolean value) {
+        trainLayerNorms = value;
+        return this;
+    }
+
+    /** Fine-tune: write a checkpoint every N epochs (default 1). */
+    public TrainingRequest checkpointEvery(int value) {
+        checkpointEvery = value;
+        return this;
+    }
+
+    /** Fine-tune: where checkpoints go (default: OUTPUT.checkpoint, removed after a successful run). */
+    public TrainingRequest checkpointDir(Path value) {
+        checkpointDir = value;
+        return this;
+    }
+
+    /** Fine-tune: continue the interrupted run checkpointed in this directory (same settings as that run). */
+    public TrainingRequest resume(Path value) {
+        resume = value;
+        return this;
+    }
+
+    /** Images, fine-tune: standard (default), noflip or none. */
+    public TrainingRequest augment(String value) {
+        augment = Objects.requireNonNull(value, "augment");
+        return this;
+    }
+
+    /** Images: crop size fed to the network instead of the model's. */
+    public TrainingRequest imageSize(Integer value) {
+        imageSize = value;
+        return this;
+    }
+
+    /** Images: fail on an unreadable image instead of skipping it. */
+    public TrainingRequest strict(boolean value) {
+        strict = value;
+        return this;
+    }
+
+    /** Images, fine-tune: BatchNorm uses batch statistics and updates its running statistics. */
+    public TrainingRequest trainBn(boolean value) {
+        trainBn = value;
+        return this;
+    }
+
+    /** Whether to fit the cheap baselines (negative-transfer check) after training (default: yes). */
+    public TrainingRequest baselines(boolean value) {
+        baselines = value;
+        return this;
+    }
+
+    /** Where the run is recorded (default {@link RunTracking#defaults()}; {@link RunTracking#off()} for none). */
+    public TrainingRequest tracking(RunTracking value) {
+        tracking = Objects.requireNonNull(value, "tracking");
+        return this;
+    }
+
+    /** The arguments recorded in the model's provenance (the CLI's command line; default none). */
+    public TrainingRequest commandLine(List<String> value) {
+        commandLine = List.copyOf(value);
+        return this;
+    }
+
+    /** The training file. */
+    public Path trainFile() {
+        return trainFile;
+    }
+
+    /** The output directory. */
+    public Path output() {
+        return output;
+    }
+
+    /** The strategy's name. */
+    public String strategyName() {
+        return strategy;
+    }
+
+    /** The seed. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The data options. */
+    public DataOptions data() {
+        return data;
+    }
+
+    /** The strategy this request names: its own, or the registered one. */
+    public TrainingStrategy resolveStrategy() {
+        return strategyOverride != null ? strategyOverride : Strategies.named(strategy);
+    }
+
+    // ---- settings derived from the request, shared by every strategy and front end ----
+
+    /** {@link #precision}, {@code auto} resolved against this machine's CPU. */
+    public Precision precisionValue() {
+        return Precision.parse(precision, CpuFeatures.current());
+    }
+
+    /** Whether bf16 was asked for by name (not through auto). */
+    public boolean bf16Requested() {
+        return !precision.trim().equalsIgnoreCase("auto") && precisionValue() == Precision.BF16;
+    }
+
+    /** Whether the device was given as auto. */
+    boolean deviceAuto() {
+        return device.trim().equalsIgnoreCase("auto");
+    }
+
+    /** The LoRA or adapter settings for the lora or adapter strategy, else {@code null}. */
+    public PeftSpec peftSpec() {
+        if (PeftMethod.LORA.key().equals(strategy)) {
+            PeftSpec d = PeftSpec.lora();
+            return d.withLora(loraRank != null ? loraRank : d.rank(), loraAlpha != null ? loraAlpha : d.alpha(),
+                    loraDropout != null ? loraDropout : d.dropout(),
+                    loraTargets != null ? List.copyOf(LoraTarget.parseList(loraTargets)) : d.targets())
+                    .withTrainLayerNorms(trainLayerNorms);
+        }
+        if (PeftMethod.ADAPTER.key().equals(strategy)) {
+            PeftSpec d = PeftSpec.adapter();
+            return d.withAdapterSize(adapterSize != null ? adapterSize : d.adapterSize()).withTrainLayerNorms(trainLayerNorms);
+        }
+        return null;
+    }
+
+    /** The text fine-tuning strategy: full fine-tuning, LoRA or adapters. */
+    public FineTuning fineTuning() {
+        return new FineTuning(fineTuneConfig(), peftSpec());
+    }
+
+    /** The training settings over a strategy's {@code defaults} (text). */
+    public TrainConfig trainConfig(TrainConfig defaults) {
+        TrainConfig tc = defaults.withSeed(seed).withWeightDecay(weightDecay).withMonitor(Monitor.parse(monitor));
+        return tc.overriding(epochs, learningRate, batchSize, patience);
+    }
+
+    /** The schedule and warm-up applied to a strategy's own schedule: what was not given keeps {@code base}'s. */
+    public LrSchedule schedule(LrSchedule base) {
+        return base.overriding(schedule, warmup);
+    }
+
+    /** The optimiser and momentum applied to {@code base}. */
+    public OptimizerSpec optimizer(OptimizerSpec base) {
+        OptimizerSpec o = base.withKind(optimizer);
+        if (momentum != null) {
+            if (o.kind() != OptimizerSpec.Kind.SGD) {
+                throw new IllegalArgumentException(Arguments.name("momentum") + " applies to " + Arguments.name("optimizer")
+                        + " sgd; AdamW has no momentum setting.");
+            }
+            o = o.withMomentum(momentum);
+        }
+        return o;
+    }
+
+    /** Text feature extraction's settings. */
+    public FeatureExtractionConfig featureExtractionConfig() {
+        FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
+        c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout).withOptimizer(optimizer(c.optimizer()))
+                .withClosedFormHead(closedFormHead());
+        return threads == null ? c : c.withThreads(threads);
+    }
+
+    /**
+     * Whether a linear feature-extraction head is solved in closed form: {@link #headSolver} when given, else yes
+     * unless a setting of a gradient-trained head was given (then that is what the caller asked for).
+     *
+     * @throws IllegalArgumentException for closed-form with class weights or gradient settings, which it would ignore
+     */
+    public boolean closedFormHead() {
+        List<String> gradientSettings = gradientHeadSettings();
+        if ("closed-form".equals(headSolver) && classWeights != null && !classWeights.strip().equalsIgnoreCase("none")) {
+            throw new IllegalArgumentException(Arguments.name("classWeights") + " weights the loss of a gradient-trained head; "
+                    + Arguments.name("headSolver") + " closed-form fits the plain likelihood. Use " + Arguments.name("headSolver")
+                    + " gradient with " + Arguments.name("classWeights") + ".");
+        }
+        if ("closed-form".equals(headSolver) && !gradientSettings.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", gradientSettings) + (gradientSettings.size() == 1 ? " sets" : " set")
+                    + " how a gradient-trained head learns, but " + Arguments.name("headSolver") + " closed-form solves the head"
+                    + " without them. Drop " + (gradientSettings.size() == 1 ? "it" : "them") + ", or use "
+                    + Arguments.name("headSolver") + " gradient.");
+        }
+        return headSolver == null ? gradientSettings.isEmpty() : headSolver.equals("closed-form");
+    }
+
+    /** The settings given that only a gradient-trained feature-extraction head uses, by argument name. */
+    private List<String> gradientHeadSettings() {
+        List<String> given = new ArrayList<>();
+        addIf(given, epochs != null, "epochs");
+        addIf(given, learningRate != null, "learningRate");
+        addIf(given, batchSize != null, "batchSize");
+        addIf(given, patience != null, "patience");
+        addIf(given, optimizer != null && !optimizer.strip().equalsIgnoreCase("adamw"), "optimizer"); // adamw is the default
+        addIf(given, momentum != null, "momentum");
+        return given;
+    }
+
+    private static void addIf(List<String> names, boolean given, String argument) {
+        if (given) {
+            names.add(Arguments.name(argument));
+        }
+    }
+
+    /** Text fine-tuning's settings (LoRA and adapters too). */
+    public FineTuneConfig fineTuneConfig() {
+        FineTuneConfig c = FineTuneConfig.defaults();
+        FreezeSchedule freeze = new FreezeSchedule(parseUnfreeze(unfreeze == null ? "all" : unfreeze),
+                headEpochs == null ? 0 : headEpochs, gradual, freezeEmbeddings);
+        c = c.withTraining(trainConfig(c.training())).withSchedule(schedule(c.training().schedule())).withFreeze(freeze)
+                .withOptimizer(optimizer(c.optimizer()).withMaxGradNorm(maxGradNorm)).withL2sp(l2sp)
+                .withHead(hidden, dropout).withPrecision(precisionValue())
+                .withBackboneLr(lrBackbone != null ? lrBackbone : peftSpec() != null ? PeftSpec.DEFAULT_LEARNING_RATE : c.backboneLr(),
+                        layerDecay != null ? layerDecay : c.layerDecay());
+        return c;
+    }
+
+    /** Threads for image decoding and the CNN (default: at most 2). */
+    public int imageThreads() {
+        return threads != null ? threads : Math.min(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Image training settings over a recipe's {@code defaults}: weight decay only when changed from the text default. */
+    TrainConfig imageTrainConfig(TrainConfig defaults) {
+        TrainConfig tc = defaults.withSeed(seed).withMonitor(Monitor.parse(monitor));
+        tc = tc.overriding(epochs, learningRate, batchSize, patience);
+        if (weightDecay != DEFAULT_WEIGHT_DECAY) { // keep the strategy's own otherwise
+            tc = tc.withWeightDecay(weightDecay);
+        }
+        return tc;
+    }
+
+    /** Image feature extraction's settings. */
+    public FeatureExtractionConfig imageFeatureExtractionConfig() {
+        FeatureExtractionConfig fe = FeatureExtractionConfig.defaults();
+        return fe.withTraining(imageTrainConfig(fe.training())).withHiddenUnits(hidden).withDropout(dropout)
+                .withOptimizer(optimizer(fe.optimizer())).withThreads(imageThreads()).withClosedFormHead(closedFormHead());
+    }
+
+    /** The CNN recipe ({@link ImageTransfer#cnnDefaults()}) with the settings given; what was not given keeps the recipe's. */
+    public FineTuneConfig imageFineTuneConfig() {
+        FineTuneConfig cfg = ImageTransfer.cnnDefaults();
+        TrainConfig tc = imageTrainConfig(cfg.training());
+        FreezeSchedule recipe = cfg.freeze();
+        FreezeSchedule freeze = new FreezeSchedule(unfreeze == null ? recipe.depth() : parseUnfreeze(unfreeze),
+                headEpochs != null ? headEpochs : recipe.headEpochs(), gradual || recipe.gradual(), false);
+        cfg = cfg.withTraining(tc).withFreeze(freeze).withHead(hidden, dropout);
+        cfg = cfg.withSchedule(schedule(cfg.training().schedule()));
+        if (lrBackbone != null || layerDecay != null) {
+            cfg = cfg.withBackboneLr(lrBackbone != null ? lrBackbone : cfg.backboneLr(), layerDecay != null ? layerDecay : cfg.layerDecay());
+        }
+        if (!"adamw".equals(optimizer) || momentum != null) {
+            cfg = cfg.withOptimizer(optimizer(cfg.optimizer()));
+        }
+        return cfg.withOptimizer(cfg.optimizer().withMaxGradNorm(maxGradNorm)).withL2sp(l2sp);
+    }
+
+    /** The task choices: class weights, positive label, decision threshold, Huber delta and target name. */
+    public TaskOptions taskOptions() {
+        boolean balanced = false;
+        if (classWeights != null) {
+            switch (classWeights.strip().toLowerCase(Locale.ROOT)) {
+                case "balanced" -> balanced = true;
+                case "none" -> balanced = false;
+                default -> throw new IllegalArgumentException("Unknown " + Arguments.name("classWeights") + " '" + classWeights
+                        + "'; use none or balanced.");
+            }
+        }
+        DecisionThreshold threshold = DecisionThreshold.NONE;
+        if (decisionThreshold != null) {
+            try {
+                threshold = DecisionThreshold.parse(decisionThreshold);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(Arguments.name("decisionThreshold") + ": " + e.getMessage() + ".");
+            }
+        }
+        return new TaskOptions(balanced, targetName, huberDelta == null ? 0 : huberDelta, positiveLabel, threshold);
+    }
+
+    /** The run's settings as recorded by tracking: the strategy's settings plus the data and model chosen. */
+    public java.util.Map<String, Object> runParams(java.util.Map<String, Object> settings) {
+        java.util.Map<String, Object> p = new java.util.LinkedHashMap<>(settings);
+        p.put("model", model == null ? DEFAULT_TEXT_MODEL : model);
+        p.put("strategy", strategy);
+        p.put("train", trainFile.toString());
+        p.put("val", valFile == null ? "split from train (" + valFraction + ")" : valFile.toString());
+        p.put("test", testFile == null ? (valFile == null ? "split from train (" + testFraction + ")" : "none") : testFile.toString());
+        p.put("max_train", maxTrain == null ? "all" : maxTrain.toString());
+        return p;
+    }
+
+    /** {@code all} or a number of layer groups ≥ 0. */
+    public static int parseUnfreeze(String v) {
+        if (v.equalsIgnoreCase("all")) {
+            return FreezeSchedule.ALL;
+        }
+        try {
+            int k = Integer.parseInt(v);
+            if (k >= 0) {
+                return k;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new IllegalArgumentException(Arguments.name("unfreeze") + " takes 'all' or a number of layer groups ≥ 0, got '" + v + "'.");
+    }
+}
