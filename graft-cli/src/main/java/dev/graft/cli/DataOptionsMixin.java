@@ -23,11 +23,12 @@ final class DataOptionsMixin {
             description = "Column holding the label: a header name or 0-based index (default: the first of label, labels, class, category, target, y, sentiment).")
     String labelColumn;
 
-    @Option(names = "--task", paramLabel = "classification|multi-label|regression|ner|qa",
+    @Option(names = "--task", paramLabel = "classification|multi-label|regression|ner|qa|segmentation",
             description = "What the label column holds: one class per row (classification, the default), a list of labels"
                     + " (multi-label: a sigmoid per label, thresholds tuned on validation) or a number (regression);"
                     + " ner (token-classification): the data are tagged sentences, CoNLL columns or JSON Lines, one tag per word;"
-                    + " qa (question-answering): SQuAD v1.1/v2.0 JSON or JSON Lines of question, context and answers.")
+                    + " qa (question-answering): SQuAD v1.1/v2.0 JSON or JSON Lines of question, context and answers;"
+                    + " segmentation: the data are images/ and masks/ folders (or a CSV of image,mask paths), a class per pixel.")
     String task;
 
     @Option(names = "--label-separator", paramLabel = "SEP",
@@ -104,6 +105,8 @@ final class DataOptionsMixin {
                     + " (graft train and graft evaluate with a token-classification model), not a label column.");
             case QUESTION_ANSWERING -> throw new IllegalArgumentException("--task " + task + " reads questions with"
                     + " contexts (SQuAD JSON or JSON Lines), not a label column.");
+            case SEGMENTATION -> throw new IllegalArgumentException("--task " + task + " reads images/ and masks/ folders"
+                    + " (graft train --task segmentation), not a label column.");
         };
     }
 }

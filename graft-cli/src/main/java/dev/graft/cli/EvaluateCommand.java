@@ -43,6 +43,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (dev.graft.artifact.QuestionAnswerer.isQaModel(model)) {
             return QaEvaluation.evaluate(model, data, options.format, json, quiet, spec.commandLine().getOut());
         }
+        if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model)) {
+            return SegmentationCli.evaluate(model, data, json, spec.commandLine().getOut());
+        }
         if (dev.graft.artifact.TokenClassifier.isTokenModel(model)) {
             return TokenEvaluation.evaluate(model, data, options.format, json, quiet, spec.commandLine().getOut());
         }

@@ -57,7 +57,7 @@ final class PredictCommand implements Callable<Integer> {
     String input;
 
     @Option(names = "--output", paramLabel = "FILE", description = "Where to write the rows with their predictions: .csv, .tsv or"
-            + " .jsonl. Must not exist.")
+            + " .jsonl. Must not exist. Segmentation models: the folder for the predicted mask PNGs and summary.json.")
     java.nio.file.Path output;
 
     @Option(names = "--text-column", paramLabel = "NAME", description = "Column holding the text (default: a column named text,"
@@ -92,8 +92,14 @@ final class PredictCommand implements Callable<Integer> {
                     + " Longer input is refused, naming the line.")
     int maxLineBytes = BoundedLineReader.DEFAULT_MAX_LINE_BYTES;
 
+    @Option(names = "--overlays", description = "Segmentation models: also write each image with its predicted classes tinted.")
+    boolean overlays;
+
     @Override
     public Integer call() throws Exception {
+        if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model)) {
+            return SegmentationCli.predict(model, java.nio.file.Path.of(input), output, overlays, spec.commandLine().getOut());
+        }
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("--max-line-bytes must be at least 1, got " + maxLineBytes + ".");
         }

@@ -83,12 +83,19 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     QaOptions qa;
 
+    @Mixin
+    SegmentationOptions segmentation;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
         if (QaTraining.requested(options)) {
             options.checkDevice(err);
             return new QaTraining(this, qa).run(); // questions with contexts (SQuAD JSON, JSON Lines): extractive QA
+        }
+        if (SegmentationCli.requested(options)) {
+            options.checkDevice(err);
+            return SegmentationCli.train(this); // images/ and masks/: semantic segmentation
         }
         if (TokenTraining.requested(options)) {
             options.checkDevice(err);

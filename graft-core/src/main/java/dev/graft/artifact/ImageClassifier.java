@@ -136,7 +136,7 @@ public final class ImageClassifier implements GraftModel {
     /** Whether a manifest's task names an image model of a task this Graft knows. */
     private static boolean isImageTask(String manifestTask) {
         for (TaskKind kind : TaskKind.values()) {
-            if (ModelManifest.taskName(MODALITY, kind).equals(manifestTask)) {
+            if (kind != TaskKind.SEGMENTATION && ModelManifest.taskName(MODALITY, kind).equals(manifestTask)) { // ImageSegmenter's
                 return true;
             }
         }

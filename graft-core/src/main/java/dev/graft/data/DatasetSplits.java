@@ -78,6 +78,8 @@ public record DatasetSplits(TextDataset train, TextDataset val, Optional<TextDat
                     + " tagged sentences (TaggedCorpusReader).");
             case QUESTION_ANSWERING -> throw new DataException(train.name() + " is a table; question answering reads"
                     + " questions with contexts (SquadReader).");
+            case SEGMENTATION -> throw new DataException(train.name() + " is a table; segmentation reads image/mask pairs"
+                    + " (SegmentationDataReader).");
         };
     }
 }

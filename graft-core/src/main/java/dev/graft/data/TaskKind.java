@@ -23,7 +23,14 @@ public enum TaskKind {
      * Extractive question answering: a start and an end score at every token of question-first windows, read back as
      * a span of the context (or no answer). Its data are questions with contexts ({@code data.qa}), not rows.
      */
-    QUESTION_ANSWERING("question-answering");
+    QUESTION_ANSWERING("question-answering"),
+
+    /**
+
+     * One class per pixel of an image (semantic segmentation): a softmax over the classes at every pixel. Its data are
+     * image/mask pairs ({@code data.image.masks}), not rows with a label column.
+     */
+    SEGMENTATION("segmentation");
 
     private final String key;
 
@@ -33,7 +40,7 @@ public enum TaskKind {
 
     /**
      * The name in manifests, provenance and arguments: {@code classification}, {@code multi-label}, {@code regression},
-     * {@code token-classification}, {@code question-answering}.
+     * {@code token-classification}, {@code question-answering}, {@code segmentation}.
      */
     public String key() {
         return key;
@@ -53,8 +60,10 @@ public enum TaskKind {
             case "regression", "regress" -> REGRESSION;
             case "token-classification", "ner" -> TOKEN_CLASSIFICATION;
             case "question-answering", "qa" -> QUESTION_ANSWERING;
+            case "segmentation", "semantic-segmentation" -> SEGMENTATION;
             default -> throw new IllegalArgumentException("Unknown task '" + s
-                    + "'; use classification, multi-label, regression, token-classification (ner) or question-answering (qa).");
+                    + "'; use classification, multi-label, regression, token-classification (ner), question-answering (qa)"
+                    + " or segmentation.");
         };
     }
 }

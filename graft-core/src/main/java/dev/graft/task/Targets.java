@@ -10,10 +10,10 @@ import java.util.List;
 
 /**
  * The gold targets of a data set, encoded for training and scoring: one of {@link Classes}, {@link LabelSets},
- * {@link Values}, {@link Tokens} or {@link Spans}, matching the task that encoded them.
+ * {@link Values}, {@link Tokens}, {@link Spans} or {@link Masks}, matching the task that encoded them.
  */
 public sealed interface Targets permits Targets.Classes, Targets.LabelSets, Targets.Values, Targets.Tokens,
-        Targets.Spans {
+        Targets.Spans, Targets.Masks {
 
     /** Number of examples. */
     int size();
@@ -158,6 +158,19 @@ public sealed interface Targets permits Targets.Classes, Targets.LabelSets, Targ
         @Override
         public int size() {
             return windows.size();
+        }
+    }
+
+    /**
+     * A class per pixel of every example (semantic segmentation): whole images, or the augmented training crops of an
+     * epoch.
+     *
+     * @param masks the masks by example
+     */
+    record Masks(dev.graft.data.image.masks.MaskTargets masks) implements Targets {
+        @Override
+        public int size() {
+            return masks.size();
         }
     }
 }

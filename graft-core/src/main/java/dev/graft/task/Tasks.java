@@ -50,6 +50,8 @@ public final class Tasks {
                     + " built from tagged sentences (TokenTask).");
             case QUESTION_ANSWERING -> throw new DataException(train.name() + " is a table; a question-answering task is"
                     + " built from questions with contexts (SpanTask).");
+            case SEGMENTATION -> throw new DataException(train.name() + " is a table; a segmentation task is built from"
+                    + " image/mask pairs (SegmentationTask).");
         };
     }
 
@@ -89,6 +91,8 @@ public final class Tasks {
                     + " sentences (Targets.Tokens).");
             case QUESTION_ANSWERING -> throw new DataException(data.name() + " is a table; answer targets are spans of"
                     + " contexts (Targets.Spans).");
+            case SEGMENTATION -> throw new DataException(data.name() + " is a table; segmentation targets are masks"
+                    + " (Targets.Masks).");
         };
     }
 
@@ -106,6 +110,7 @@ public final class Tasks {
             case REGRESSION -> RegressionTask.restore(outputNames, settings);
             case TOKEN_CLASSIFICATION -> TokenTask.restore(outputNames, settings);
             case QUESTION_ANSWERING -> SpanTask.restore(outputNames, settings);
+            case SEGMENTATION -> SegmentationTask.restore(outputNames, settings);
         };
     }
 

@@ -28,7 +28,8 @@ public final class Monitor {
                 new Monitor("roc_auc", true), new Monitor("pr_auc", true),
                 new Monitor("pearson", true), new Monitor("spearman", true), new Monitor("r2", true),
                 new Monitor("rmse", false), new Monitor("mae", false), new Monitor("token_accuracy", true),
-                new Monitor("squad_exact", true), new Monitor("squad_f1", true)}) {
+                new Monitor("squad_exact", true), new Monitor("squad_f1", true),
+                new Monitor("mean_iou", true), new Monitor("foreground_dice", true), new Monitor("mean_dice", true)}) {
             KNOWN.put(m.key, m);
         }
     }
@@ -80,7 +81,8 @@ public final class Monitor {
     /**
      * Parses a metric name: {@code macro_f1} ({@code f1}), {@code accuracy} ({@code acc}), {@code loss}
      * ({@code val_loss}), {@code micro_f1}, {@code map}, {@code subset_accuracy}, {@code roc_auc}, {@code pr_auc},
-     * {@code pearson}, {@code spearman}, {@code r2}, {@code rmse}, {@code mae}, {@code token_accuracy}, {@code squad_exact}, {@code squad_f1}.
+     * {@code pearson}, {@code spearman}, {@code r2}, {@code rmse}, {@code mae}, {@code token_accuracy}, {@code squad_exact},
+     * {@code squad_f1}, {@code mean_iou}, {@code foreground_dice}, {@code mean_dice}.
      *
      * @throws IllegalArgumentException naming the accepted metrics
      */

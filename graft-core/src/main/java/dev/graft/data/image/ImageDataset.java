@@ -94,7 +94,7 @@ public record ImageDataset(Path source, List<ImageExample> examples, int skipped
                 targetColumn().labelLists().forEach(ls -> ls.forEach(l -> m.merge(l, 1, Integer::sum)));
                 yield m;
             }
-            case REGRESSION, TOKEN_CLASSIFICATION, QUESTION_ANSWERING -> Map.of();
+            case REGRESSION, TOKEN_CLASSIFICATION, QUESTION_ANSWERING, SEGMENTATION -> Map.of();
         };
     }
 

@@ -69,7 +69,7 @@ public final class ImagePixelLimit {
      *
      * @throws ImageTooLargeException naming {@code file}, its dimensions, the limit and how to raise it
      */
-    static void check(Path file, int width, int height, long limit) {
+    public static void check(Path file, int width, int height, long limit) {
         long pixels = (long) width * height;
         if (pixels > limit) {
             throw new ImageTooLargeException(file, width, height, limit);

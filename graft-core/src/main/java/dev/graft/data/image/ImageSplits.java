@@ -71,6 +71,8 @@ public record ImageSplits(ImageDataset train, ImageDataset val, Optional<ImageDa
             case REGRESSION -> throw new DataException(train.source() + " has numeric targets (regression), not labels.");
             case TOKEN_CLASSIFICATION, QUESTION_ANSWERING -> throw new DataException(train.source() + " holds images, which"
                     + " have no token tags or answer spans.");
+            case SEGMENTATION -> throw new DataException(train.source() + " is an image table; segmentation reads images/ and"
+                    + " masks/ folders (SegmentationDataReader).");
         };
     }
 

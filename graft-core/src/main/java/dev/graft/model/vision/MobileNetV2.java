@@ -81,6 +81,45 @@ public final class MobileNetV2 extends VisionModule implements VisionBackbone {
         return clip(x, spec.poolClip());
     }
 
+    /**
+     * The feature maps a dense-prediction decoder reads: the output of the last block at each resolution (strides 2,
+     * 4, 8, 16 and 32 of the ImageNet architecture: 16, 24, 32, 96 and 320 channels), shallowest first. The final 1×1
+     * convolution to the pooled width is not applied. Input sides must be multiples of the total stride (32).
+     */
+    public List<NDArray> featureMaps(ParameterStore ps, NDArray images, boolean training) {
+        List<NDArray> maps = new ArrayList<>();
+        NDArray x = clip(images, spec.inputClip());
+        x = stem.apply(ps, x, training);
+        for (int i = 0; i < blocks.size(); i++) {
+            x = blocks.get(i).apply(ps, x, training);
+            if (i == blocks.size() - 1 || stride(spec.blocks().get(i + 1)) > 1) {
+                maps.add(x);
+            }
+        }
+        return maps;
+    }
+
+    /** The channels of each of {@link #featureMaps}, shallowest first. */
+    public List<Integer> featureMapChannels() {
+        List<Integer> channels = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            if (i == blocks.size() - 1 || stride(spec.blocks().get(i + 1)) > 1) {
+                List<MobileNetV2Spec.ConvSpec> convs = spec.blocks().get(i).convs();
+                channels.add(convs.get(convs.size() - 1).out());
+            }
+        }
+        return channels;
+    }
+
+    /** The name of the final 1×1 convolution's module ({@code features.<n+1>}), which {@link #featureMaps} does not use. */
+    public String lastConvName() {
+        return "features." + (blocks.size() + 1);
+    }
+
+    private static int stride(MobileNetV2Spec.BlockSpec b) {
+        return b.convs().stream().mapToInt(MobileNetV2Spec.ConvSpec::stride).max().orElse(1);
+    }
+
     /** The ImageNet logits (as the source graph computes them, clips included). */
     public NDArray imagenetLogits(ParameterStore ps, NDArray images) {
         if (classifierWeight == null) {
