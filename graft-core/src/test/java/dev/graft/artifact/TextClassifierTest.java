@@ -141,7 +141,7 @@ class TextClassifierTest {
     @Test
     void loadingSomethingElseSaysWhatToPass() throws IOException {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextClassifier.load(work));
-        assertTrue(e.getMessage().contains("not a Graft model directory") && e.getMessage().contains("--out"), e.getMessage());
+        assertTrue(e.getMessage().contains("not a Graft model directory") && e.getMessage().contains("Graft.train"), e.getMessage());
     }
 
     @Test

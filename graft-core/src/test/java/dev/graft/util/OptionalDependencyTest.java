@@ -33,7 +33,7 @@ class OptionalDependencyTest {
 
     /** The jars of SQLite JDBC, XChart and TwelveMonkeys ImageIO (with its common-* libraries). */
     private static final Pattern OPTIONAL_JAR =
-            Pattern.compile("^(sqlite-jdbc|xchart|imageio-[a-z]+|common-(lang|io|image))-\\d[^/]*\\.jar$");
+            Pattern.compile("^(sqlite-jdbc|xchart|javalin|imageio-[a-z]+|common-(lang|io|image))-\\d[^/]*\\.jar$");
 
     @TempDir
     Path dir;
@@ -115,7 +115,7 @@ class OptionalDependencyTest {
                 urls.add(p.toUri().toURL());
             }
         }
-        assertEquals(9, left, "sqlite-jdbc, xchart and the 7 TwelveMonkeys jars are left out of "
+        assertEquals(10, left, "sqlite-jdbc, xchart, javalin and the 7 TwelveMonkeys jars are left out of "
                 + Arrays.toString(urls.toArray()));
         return new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     }
