@@ -136,7 +136,7 @@ class DomainAdaptationTest {
         AdaptationResult unaligned = new AdaptationResult(AdaptMethod.DANN, aligned.head(), aligned.fit(), aligned.sourceValidation(),
                 aligned.sourceOnlyEval(), aligned.adaptedEval(), 1.94, 1.93, 10, 2, 10, Optional.empty());
         String w = unaligned.alignmentWarning().orElseThrow();
-        assertTrue(w.startsWith("dann did not align the domains: proxy A-distance 1.94 before, 1.93 after.") && w.contains("--method mmd"), w);
+        assertTrue(w.startsWith("dann did not align the domains: proxy A-distance 1.94 before, 1.93 after.") && w.contains("Try method mmd"), w);
         assertEquals(w, unaligned.metrics().get("alignment_warning"), "metrics.json carries the warning");
         assertFalse(aligned.metrics().containsKey("alignment_warning"));
         AdaptationResult baseline = new AdaptationResult(AdaptMethod.SOURCE_ONLY, aligned.head(), aligned.fit(), aligned.sourceValidation(),
