@@ -159,6 +159,10 @@ final class PredictCommand implements Callable<Integer> {
                 String[] pair = splitPair(line, number);
                 return new ModelInput.TextPair(pair[0], pair[1]);
             }
+            case QUESTION: {
+                String[] pair = splitPair(line, number);
+                return new ModelInput.Question(pair[0], pair[1]);
+            }
             default:
                 return new ModelInput.Text(line);
         }
