@@ -28,11 +28,17 @@ import dev.graft.model.vision.MobileNetV2;
 import dev.graft.model.vision.seg.SegmentationNet;
 import dev.graft.model.vision.seg.TinySpecs;
 import dev.graft.serve.FilePrediction;
+import dev.graft.serve.ModelServer;
+import dev.graft.serve.ServeOptions;
 import dev.graft.task.SegmentationTask;
 import dev.graft.task.SpanTask;
 import dev.graft.util.Progress;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +63,18 @@ class GraftModelTasksTest {
 
     private static final Provenance PROVENANCE = new Provenance("2026-01-01T00:00:00Z", "feature-extraction", 1, Map.of(),
             Map.of(), Map.of(), Map.of(), Map.of(), List.of());
+
+    /** The outputs a server started on the model in {@code dir} answers to {@code body}. */
+    private static JsonNode served(Path dir, String body) throws Exception {
+        try (ModelServer server = ModelServer.start(GraftModel.load(dir), ServeOptions.defaults().withAddress("127.0.0.1", 0))) {
+            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
+                    HttpRequest.newBuilder(server.uri().resolve("/v1/predict")).timeout(Duration.ofSeconds(60))
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            return Json.MAPPER.readTree(r.body()).get("outputs");
+        }
+    }
 
     @Test
     void aQuestionAnswererLoadsAndAnswersAsItsOwnApiDoes() throws Exception {
@@ -123,6 +141,12 @@ class GraftModelTasksTest {
                 assertEquals(((ModelOutput.Answer) outputs.get(i)).answer(), row.get("answer").asText(), lines.get(i));
             }
         }
+        // a server answers a JSON question as the model does
+        SquadQuestion first = qs.get(0);
+        JsonNode http = served(dir, Json.MAPPER.createObjectNode().put("question", first.question()).put("context", first.context())
+                .toString()).get(0);
+        assertEquals(((ModelOutput.Answer) outputs.get(0)).answer(), http.get("answer").asText(), http.toString());
+        assertEquals(((ModelOutput.Answer) outputs.get(0)).start(), http.get("start").asInt());
         // the fields of a JSON request build the same input
         ModelInput fromFields = ModelInput.fromFields(InputKind.QUESTION, Map.of("question", "Who?", "context", "Anna."),
                 InputFields.DEFAULT, false);
@@ -184,6 +208,14 @@ class GraftModelTasksTest {
             assertEquals(((ModelOutput.Mask) out.get(0)).pixels().get("foreground").longValue(),
                     row.get("pixels").get("foreground").asLong(), row.toString());
             assertEquals(out.get(0).toJson(0).get("mask_png").asText(), row.get("mask_png").asText());
+        }
+        // a server segments an image sent as base64 bytes alike
+        JsonNode http = served(dir, Json.MAPPER.createObjectNode().put("image_base64",
+                Base64.getEncoder().encodeToString(Files.readAllBytes(image))).toString()).get(0);
+        try (GraftModel model = GraftModel.load(dir)) {
+            ModelOutput.Mask m = (ModelOutput.Mask) model.predictBatch(List.of(new ModelInput.ImageFile(image))).get(0);
+            assertEquals(m.toJson(0).get("mask_png").asText(), http.get("mask_png").asText());
+            assertEquals(m.pixels().get("background").longValue(), http.get("pixels").get("background").asLong());
         }
     }
 }
