@@ -57,7 +57,8 @@ final class PredictCommand implements Callable<Integer> {
     String input;
 
     @Option(names = "--output", paramLabel = "FILE", description = "Where to write the rows with their predictions: .csv, .tsv or"
-            + " .jsonl. Must not exist. Segmentation models: the folder for the predicted mask PNGs and summary.json.")
+            + " .jsonl. Must not exist. Segmentation models: the folder for the predicted mask PNGs and summary.json (or, for a"
+            + " .csv/.tsv/.jsonl input, such a file with each mask's pixel counts and PNG).")
     java.nio.file.Path output;
 
     @Option(names = "--text-column", paramLabel = "NAME", description = "Column holding the text (default: a column named text,"
@@ -97,7 +98,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model)) {
+        // a segmentation model writes a folder of masks, unless a table of images is predicted into a table
+        if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model)
+                && !(isTable(input) && output != null && isTable(output.toString()))) {
             return SegmentationCli.predict(model, java.nio.file.Path.of(input), output, overlays, spec.commandLine().getOut());
         }
         if (maxLineBytes < 1) {

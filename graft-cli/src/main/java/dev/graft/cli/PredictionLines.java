@@ -34,6 +34,17 @@ final class PredictionLines {
             }
             return;
         }
+        if (output instanceof ModelOutput.Answer || output instanceof ModelOutput.Mask) {
+            ObjectNode o = Json.MAPPER.createObjectNode().put("line", line);
+            if (input instanceof ModelInput.Question q) {
+                o.put("question", q.question());
+            } else {
+                o.put("image", shown(input));
+            }
+            o.setAll(output.toJson(0));
+            out.println(COMPACT.writeValueAsString(o));
+            return;
+        }
         if (json) {
             ObjectNode o = Json.MAPPER.createObjectNode();
             if (input instanceof ModelInput.ImageFile || input instanceof ModelInput.ImageBytes) {
@@ -76,6 +87,9 @@ final class PredictionLines {
         }
         if (input instanceof ModelInput.ImageFile f) {
             return f.file().toString();
+        }
+        if (input instanceof ModelInput.Question q) {
+            return q.question() + "\t" + q.context();
         }
         return ((ModelInput.ImageBytes) input).name();
     }

@@ -1,6 +1,12 @@
 package dev.graft.cli;
 
+import dev.graft.run.ImageTrials;
+import dev.graft.run.RunListener;
 import dev.graft.run.RunRecorder;
+import dev.graft.run.TrainingRequest;
+import dev.graft.strategy.ImageTrainingOutcome;
+import dev.graft.strategy.RunResult;
+import java.io.IOException;
 import dev.graft.artifact.Provenance;
 import dev.graft.data.DatasetSplits;
 import dev.graft.metrics.ClassificationMetrics;
@@ -47,7 +53,7 @@ import picocli.CommandLine.Spec;
                         + " restarts. The best trial's model is saved to DIR/best-model (with report.html holding the trial table);"
                         + " the default settings are trained once more for comparison.",
                 "Tunable settings (--space NAME=...): " + "lr, weight_decay, dropout, hidden, batch_size; fine-tune also"
-                        + " lr_backbone, layer_decay, unfreeze; lora and adapter lr_backbone (the new modules' rate), lora_rank, adapter_size. Text data only.",
+                        + " lr_backbone, layer_decay, unfreeze; lora and adapter lr_backbone (the new modules' rate), lora_rank, adapter_size. Images (a folder or CSV): feature-extraction and fine-tune.",
                 "Each invocation is recorded as one run in ./mlruns (see `graft runs`) unless --no-track: the search settings,"
                         + " the best trial's settings (params best.NAME) and score, trials complete/pruned/failed, each complete"
                         + " trial's score (metric trial_score, step = trial number), the best model's per-epoch metrics and"
@@ -98,15 +104,70 @@ final class TuneCommand implements Callable<Integer> {
         if (trials < 1) {
             throw new IllegalArgumentException("--trials must be at least 1, got " + trials + ".");
         }
-        if (dev.graft.data.image.ImageDataReader.isImageData(options.train)) {
-            throw new IllegalArgumentException("graft tune supports text data only; for images use graft train with explicit settings.");
-        }
+        boolean images = dev.graft.data.image.ImageDataReader.isImageData(options.train);
         boolean fineTune = options.fineTune();
         UnusedOptions.refuse(spec, "graft tune searches the settings of a head trained by gradient descent.", List.of("--head-solver"));
         options.checkSplitSettings();
         options.checkDevice(System.err);
-        PeftSpec peft = options.peftSpec();
-        Tunables.Strategy strategy = Tunables.Strategy.of(fineTune, peft);
+        PrintStream err = System.err;
+        Trials<?> trainer;
+        Tunables.Strategy strategy;
+        String fingerprint;
+        Map<String, Object> settings;
+        if (images) {
+            options.refuseBf16ForImages();
+            TrainingRequest request = options.request();
+            ImageTrials t = ImageTrials.prepare(request, new RunListener() {
+                @Override
+                public void message(String line) {
+                    err.println(line);
+                }
+            });
+            if (!quiet) {
+                err.printf("images: train %d, val %d%s; backbone %s (%s)%n", t.splits().train().size(), t.splits().val().size(),
+                        t.splits().test().map(x -> ", test " + x.size()).orElse(""), t.backbone().id(), t.backbone().preprocessing());
+            }
+            strategy = t.searchStrategy();
+            settings = t.settings();
+            fingerprint = t.fingerprint();
+            trainer = new Trials<ImageTrainingOutcome>() {
+                @Override
+                public ImageTrainingOutcome train(Map<String, Object> params, List<TrainingListener> listeners) {
+                    return t.train(params, listeners);
+                }
+
+                @Override
+                public void save(ImageTrainingOutcome o, Path dir, Provenance p, String title, HtmlReport.Table table) throws IOException {
+                    o.save(dir, p, o.metricsDocument(), staging -> HtmlReport.write(ReportData.of(title, o), staging, List.of(table)));
+                }
+            };
+        } else {
+            PeftSpec peft = options.peftSpec();
+            strategy = Tunables.Strategy.of(fineTune, peft);
+            DatasetSplits splits = options.readSplits(err);
+            options.report(splits, err, quiet);
+            TextModelSpec backbone = options.resolveModel(err, quiet);
+            // the search varies how a gradient-trained head learns; a closed-form head would give every trial the same model
+            FeatureExtractionConfig fe = fineTune ? null : options.featureExtractionConfig().withClosedFormHead(false);
+            FineTuneConfig ft = fineTune ? options.fineTuneConfig() : null;
+            settings = fineTune ? ft.describe() : fe.describe();
+            fingerprint = fingerprint(backbone, splits, settings, options.strategy);
+            trainer = new Trials<TrainingOutcome>() {
+                @Override
+                public TrainingOutcome train(Map<String, Object> params, List<TrainingListener> listeners) {
+                    Progress progress = new BarProgress(System.err, quiet);
+                    return fe != null ? new FeatureExtraction(Tunables.apply(fe, params)).fit(backbone, splits, progress, listeners)
+                            : new FineTuning(Tunables.apply(ft, params), Tunables.apply(peft, params)).fit(backbone, splits, progress,
+                                    listeners, null, 1, false);
+                }
+
+                @Override
+                public void save(TrainingOutcome o, Path dir, Provenance p, String title, HtmlReport.Table table) throws IOException {
+                    o.classifier().save(dir, p, o.metricsDocument(), staging -> HtmlReport.write(ReportData.of(title, o), staging,
+                            List.of(table)));
+                }
+            };
+        }
         SearchSpace searchSpace = SearchSpace.parse(space != null ? space : switch (strategy) {
             case FEATURE_EXTRACTION -> FE_SPACE;
             case FINE_TUNE -> FT_SPACE;
@@ -116,20 +177,19 @@ final class TuneCommand implements Callable<Integer> {
         Tunables.check(searchSpace, strategy);
         Sampler s = Sampler.parse(sampler);
         Pruner p = Pruner.parse(pruner);
-        PrintStream err = System.err;
-        DatasetSplits splits = options.readSplits(err);
-        options.report(splits, err, quiet);
-        TextModelSpec backbone = options.resolveModel(err, quiet);
-        // the search varies how a gradient-trained head learns; a closed-form head would give every trial the same model
-        FeatureExtractionConfig fe = fineTune ? null : options.featureExtractionConfig().withClosedFormHead(false);
-        FineTuneConfig ft = fineTune ? options.fineTuneConfig() : null;
+        return search(trainer, searchSpace, s, p, fingerprint, settings, err);
+    }
+
+    /** Runs the study with {@code trainer}'s trials, saves and records the best model and prints the table. */
+    private <O extends RunResult & AutoCloseable> int search(Trials<O> trainer, SearchSpace searchSpace, Sampler s, Pruner p,
+                                                             String fingerprint, Map<String, Object> settings, PrintStream err)
+            throws Exception {
         Monitor monitor = Monitor.parse(options.monitor);
         double sign = monitor == Monitor.LOSS ? -1 : 1;
-        String fingerprint = fingerprint(backbone, splits, fineTune ? ft.describe() : fe.describe(), options.strategy);
-        Objective objective = new Objective(backbone, splits, fe, ft, peft, sign);
+        Objective<O> objective = new Objective<>(trainer, sign);
         long start = System.nanoTime();
         Path out = study.resolve(BEST_MODEL);
-        Map<String, Object> params = options.runParams(fineTune ? ft.describe() : fe.describe());
+        Map<String, Object> params = options.runParams(settings);
         params.put("study", study.toString());
         params.put("trials", trials);
         params.put("sampler", s.name());
@@ -167,19 +227,18 @@ final class TuneCommand implements Callable<Integer> {
             List<Trial> all = st.trials();
             Trial best = Study.best(all).orElseThrow(() -> new IllegalStateException("no trial of the study completed (all pruned or"
                     + " failed); see the trial list above, widen --space or use --pruner none."));
-            TrainingOutcome bestOutcome = objective.take(best.number());
+            O bestOutcome = objective.take(best.number());
             if (bestOutcome == null) {
                 if (!quiet) {
                     err.println("retraining the best trial " + best.number() + " (it ran in an earlier process)");
                 }
-                bestOutcome = objective.train(best.params(), List.of());
+                bestOutcome = trainer.train(best.params(), List.of());
             }
-            try (TrainingOutcome kept = bestOutcome;
-                 TrainingOutcome dflt = objective.train(Map.of(), List.of())) {
+            try (O kept = bestOutcome;
+                 O dflt = trainer.train(Map.of(), List.of())) {
                 HtmlReport.Table table = trialTable(all, searchSpace, monitor, sign, best);
                 Provenance provenance = kept.provenance().withCommandLine(spec.commandLine().getParseResult().originalArgs());
-                kept.classifier().save(out, provenance, kept.metricsDocument(), staging -> HtmlReport.write(
-                        ReportData.of("graft tune: best trial " + best.number(), kept), staging, List.of(table)));
+                trainer.save(kept, out, provenance, "graft tune: best trial " + best.number(), table);
                 record(recorder, all, best, sign, kept, dflt, table);
                 recorder.finish(kept, provenance, out, (System.nanoTime() - start) / 1e9);
                 PrintWriter stdout = spec.commandLine().getOut();
@@ -191,60 +250,59 @@ final class TuneCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** How a search trains one trial and saves the best model: text or images. */
+    private interface Trials<O extends RunResult & AutoCloseable> {
+        O train(Map<String, Object> params, List<TrainingListener> listeners);
+
+        void save(O outcome, Path dir, Provenance provenance, String title, HtmlReport.Table table) throws IOException;
+    }
+
     /** Trains trials; keeps the best outcome so far open so it can be saved without retraining. */
-    private final class Objective implements Study.Objective {
-        private final TextModelSpec backbone;
-        private final DatasetSplits splits;
-        private final FeatureExtractionConfig fe;
-        private final FineTuneConfig ft;
-        private final PeftSpec peft;
+    private static final class Objective<O extends RunResult & AutoCloseable> implements Study.Objective {
+        private final Trials<O> trainer;
         private final double sign;
-        private TrainingOutcome best;
+        private O best;
         private int bestNumber = -1;
         private double bestValue = Double.NEGATIVE_INFINITY;
 
-        Objective(TextModelSpec backbone, DatasetSplits splits, FeatureExtractionConfig fe, FineTuneConfig ft, PeftSpec peft, double sign) {
-            this.backbone = backbone;
-            this.splits = splits;
-            this.fe = fe;
-            this.ft = ft;
-            this.peft = peft;
+        Objective(Trials<O> trainer, double sign) {
+            this.trainer = trainer;
             this.sign = sign;
-        }
-
-        TrainingOutcome train(Map<String, Object> params, List<TrainingListener> listeners) {
-            Progress progress = new BarProgress(System.err, quiet);
-            return fe != null ? new FeatureExtraction(Tunables.apply(fe, params)).fit(backbone, splits, progress, listeners)
-                    : new FineTuning(Tunables.apply(ft, params), Tunables.apply(peft, params)).fit(backbone, splits, progress, listeners,
-                            null, 1, false);
         }
 
         @Override
         public double run(int number, Map<String, Object> params, TrainingListener reporter) {
-            TrainingOutcome o = train(params, List.of(reporter));
+            O o = trainer.train(params, List.of(reporter));
             double value = sign * o.fit().bestScore();
             if (value > bestValue) {
-                if (best != null) {
-                    best.close();
-                }
+                close(best);
                 best = o;
                 bestNumber = number;
                 bestValue = value;
             } else {
-                o.close();
+                close(o);
             }
             return value;
         }
 
         /** The kept outcome of trial {@code number}, or null (released otherwise). */
-        TrainingOutcome take(int number) {
+        O take(int number) {
             if (best != null && bestNumber == number) {
                 return best;
             }
-            if (best != null) {
-                best.close();
-            }
+            close(best);
             return null;
+        }
+
+        private static void close(AutoCloseable o) {
+            if (o == null) {
+                return;
+            }
+            try {
+                o.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot release a trial's model: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -254,8 +312,8 @@ final class TuneCommand implements Callable<Integer> {
      * the best model's per-epoch history, the default settings' scores ({@code default_val_*}, {@code default_test_*}) and
      * the trial table as {@code trials.tsv}.
      */
-    private static void record(RunRecorder recorder, List<Trial> all, Trial best, double sign, TrainingOutcome kept,
-                               TrainingOutcome dflt, HtmlReport.Table table) {
+    private static void record(RunRecorder recorder, List<Trial> all, Trial best, double sign, RunResult kept,
+                               RunResult dflt, HtmlReport.Table table) {
         Map<String, Object> bestParams = new java.util.TreeMap<>();
         best.params().forEach((k, v) -> bestParams.put("best." + k, v));
         recorder.logParams(bestParams);
@@ -321,8 +379,8 @@ final class TuneCommand implements Callable<Integer> {
                 "Search space: " + space.spec() + ". A pruned trial's value in parentheses is its last reported one.", headers, rows);
     }
 
-    private static void print(PrintWriter out, List<Trial> all, Monitor monitor, double sign, Trial best, TrainingOutcome kept,
-                              TrainingOutcome dflt, SearchSpace space, Path modelDir) {
+    private static void print(PrintWriter out, List<Trial> all, Monitor monitor, double sign, Trial best, RunResult kept,
+                              RunResult dflt, SearchSpace space, Path modelDir) {
         HtmlReport.Table t = trialTable(all, space, monitor, sign, best);
         out.println();
         out.println(String.join("\t", t.headers()));
@@ -340,7 +398,7 @@ final class TuneCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static void line(PrintWriter out, String what, TrainingOutcome o) {
+    private static void line(PrintWriter out, String what, RunResult o) {
         var v = o.validation();
         out.printf(Locale.ROOT, "%-17s validation accuracy %.4f macro-F1 %.4f%s%n", what + ":", v.value("accuracy"), v.value("macro_f1"),
                 o.test().map(t -> String.format(Locale.ROOT, "   test accuracy %.4f macro-F1 %.4f", t.value("accuracy"),

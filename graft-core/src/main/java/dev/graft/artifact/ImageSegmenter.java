@@ -36,9 +36,10 @@ import java.util.Map;
  * {@link SegmentationTask} (classes, their mask values, the tile size of sliding-window inference) and the
  * preprocessing of its encoder. Saved as a Graft model directory (manifest task {@value #TASK}): the encoder as a
  * backbone folder ({@code backbone/}), the decoder's weights and BatchNorm statistics in {@value #DECODER_FILE},
- * {@code preprocessor_config.json}, provenance and metrics.
+ * {@code preprocessor_config.json}, provenance and metrics. As a {@link GraftModel} it reads images and gives
+ * {@link ModelOutput.Mask}s.
  */
-public final class ImageSegmenter implements AutoCloseable {
+public final class ImageSegmenter implements GraftModel {
 
     /** The manifest task of a segmentation model. */
     public static final String TASK = "image-segmentation";
@@ -52,6 +53,7 @@ public final class ImageSegmenter implements AutoCloseable {
     private final String strategy;
     private final Map<String, String> backboneInfo;
     private final NDManager manager;
+    private SavedModel saved;
 
     /**
      * @param net           the network (its parameters live in {@code manager})
@@ -214,8 +216,10 @@ public final class ImageSegmenter implements AutoCloseable {
                 SegmentationNet net = new SegmentationNet(mobile, task.outputWidth());
                 net.initializeDecoder(manager);
                 loadDecoder(net, dir.resolve(DECODER_FILE));
-                return new ImageSegmenter(net, (SegmentationTask) task, pre, m.strategy(),
+                ImageSegmenter segmenter = new ImageSegmenter(net, (SegmentationTask) task, pre, m.strategy(),
                         Map.of("id", m.backbone().id(), "license", m.backbone().license()), manager);
+                segmenter.saved = SavedModel.read(dir);
+                return segmenter;
             } catch (RuntimeException e) {
                 manager.close();
                 throw e;
@@ -245,6 +249,42 @@ public final class ImageSegmenter implements AutoCloseable {
                 ArrayCopies.copyInto(e.getValue().getArray(), t.data());
             }
         }
+    }
+
+    // --- GraftModel: the one predictor interface (image files and bytes in, masks out) ---
+
+    @Override
+    public String modality() {
+        return "image";
+    }
+
+    @Override
+    public InputKind inputKind() {
+        return InputKind.IMAGE;
+    }
+
+    @Override
+    public ModelManifest manifest() {
+        return saved == null ? null : saved.manifest();
+    }
+
+    @Override
+    public Provenance provenance() {
+        return saved == null ? null : saved.provenance();
+    }
+
+    /** The mask of each image ({@link #predict}), with each class's pixel count. */
+    @Override
+    public List<ModelOutput> predictBatch(List<ModelInput> inputs) {
+        List<ModelOutput> out = new ArrayList<>(inputs.size());
+        for (ModelInput in : inputs) {
+            ModelInput image = ModelInput.expect(inputs, in, InputKind.IMAGE);
+            RgbImage rgb = image instanceof ModelInput.ImageFile f ? dev.graft.data.image.ImageDecoder.decode(f.file())
+                    : dev.graft.data.image.ImageDecoder.decode(((ModelInput.ImageBytes) image).bytes(),
+                            Path.of(((ModelInput.ImageBytes) image).name()));
+            out.add(ModelOutput.Mask.of(rgb.width(), rgb.height(), predict(rgb), task.outputNames(), task.classValues()));
+        }
+        return out;
     }
 
     @Override

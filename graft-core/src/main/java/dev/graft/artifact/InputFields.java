@@ -7,15 +7,20 @@ package dev.graft.artifact;
  * @param textPair    the second text of a pair
  * @param image       an image file's path
  * @param imageBase64 an image's bytes, base64-encoded; {@code null} where images come only as paths (data files)
+ * @param question    the question of a question-answering input
+ * @param context     the context that a question is asked about
  */
-public record InputFields(String text, String textPair, String image, String imageBase64) {
+public record InputFields(String text, String textPair, String image, String imageBase64, String question, String context) {
 
-    /** The names of JSON requests: {@code text}, {@code text_pair}, {@code image}, {@code image_base64}. */
-    public static final InputFields DEFAULT = new InputFields("text", "text_pair", "image", "image_base64");
+    /**
+     * The names of JSON requests: {@code text}, {@code text_pair}, {@code image}, {@code image_base64}, {@code question},
+     * {@code context}.
+     */
+    public static final InputFields DEFAULT = new InputFields("text", "text_pair", "image", "image_base64", "question", "context");
 
-    /** Requires the names of texts and image paths. */
+    /** Requires the names of texts, image paths, questions and contexts. */
     public InputFields {
-        if (text == null || textPair == null || image == null) {
+        if (text == null || textPair == null || image == null || question == null || context == null) {
             throw new IllegalArgumentException("every input field needs a name");
         }
     }

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One input of a {@link GraftModel}: a text, a text pair, an image file or an image's bytes. Data files and JSON
+ * One input of a {@link GraftModel}: a text, a text pair, an image file or an image's bytes, or a question with its
+ * context. Data files and JSON
  * requests build them the same way, from a row of named fields ({@link #fromFields}).
  */
-public sealed interface ModelInput permits ModelInput.Text, ModelInput.TextPair, ModelInput.ImageFile, ModelInput.ImageBytes {
+public sealed interface ModelInput permits ModelInput.Text, ModelInput.TextPair, ModelInput.ImageFile, ModelInput.ImageBytes,
+        ModelInput.Question {
 
     /** The kind of model that reads this input. */
     InputKind kind();
@@ -90,8 +92,28 @@ public sealed interface ModelInput permits ModelInput.Text, ModelInput.TextPair,
     }
 
     /**
+     * A question about a context, for an extractive question-answering model.
+     *
+     * @param question the question, not blank
+     * @param context  the text that may hold the answer, not blank
+     */
+    record Question(String question, String context) implements ModelInput {
+        /** Requires a question and a context that are not blank. */
+        public Question {
+            require(question, "question");
+            require(context, "context");
+        }
+
+        @Override
+        public InputKind kind() {
+            return InputKind.QUESTION;
+        }
+    }
+
+    /**
      * The input a model of {@code kind} reads from a row of named fields: the text (and its pair) from
-     * {@code names.text()} (and {@code names.textPair()}); an image from {@code names.imageBase64()} (base64 bytes) or,
+     * {@code names.text()} (and {@code names.textPair()}); a question and its context from {@code names.question()} and
+     * {@code names.context()}; an image from {@code names.imageBase64()} (base64 bytes) or,
      * when {@code allowFiles}, from the path in {@code names.image()}.
      *
      * @throws IllegalArgumentException naming the missing or unreadable field; the caller adds where the row is
@@ -103,6 +125,9 @@ public sealed interface ModelInput permits ModelInput.Text, ModelInput.TextPair,
             case TEXT_PAIR:
                 return new TextPair(field(fields, names.text(), "the first text of the pair"),
                         field(fields, names.textPair(), "the second text of the pair"));
+            case QUESTION:
+                return new Question(field(fields, names.question(), "the question"),
+                        field(fields, names.context(), "the context the question is about"));
             default:
                 String encoded = names.imageBase64() == null ? null : fields.get(names.imageBase64());
                 if (encoded != null && !encoded.isBlank()) {

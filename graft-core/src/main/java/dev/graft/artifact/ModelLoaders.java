@@ -9,16 +9,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The one registry of model loaders that {@link GraftModel#load} consults, in order: image models, token classifiers,
- * text models (single texts and pairs), then any registered later. A new kind of model (question answering,
- * segmentation) adds its loader here or calls {@link #register}.
+ * The one registry of model loaders that {@link GraftModel#load} consults, in order: segmentation models, image models,
+ * token classifiers, question answerers, text models (single texts and pairs), then any registered later. A new kind of
+ * model adds its loader here or calls {@link #register}.
  */
 public final class ModelLoaders {
 
     private static final List<ModelLoader> LOADERS = new CopyOnWriteArrayList<>(List.of(
+            loader(m -> m.taskKind() == TaskKind.SEGMENTATION, ImageSegmenter::load),
             loader(m -> m.task().startsWith(ImageClassifier.MODALITY + "-"), ImageClassifier::load),
             loader(m -> m.taskKind() == TaskKind.TOKEN_CLASSIFICATION, TokenClassifier::load),
-            loader(m -> m.task().startsWith("text-") && m.taskKind() != TaskKind.TOKEN_CLASSIFICATION, TextClassifier::load)));
+            loader(m -> m.taskKind() == TaskKind.QUESTION_ANSWERING, QuestionAnswerer::load),
+            loader(m -> m.task().startsWith("text-"), TextClassifier::load)));
 
     private ModelLoaders() {
     }
@@ -51,7 +53,8 @@ public final class ModelLoaders {
             }
         }
         throw new IllegalArgumentException(dir + " holds a '" + m.task() + "' model, which this Graft cannot load (it"
-                + " loads text and image classification, multi-label and regression models and text token classifiers)."
+                + " loads text and image classification, multi-label and regression models, text token classifiers, question answerers"
+                + " and image segmenters)."
                 + " It may have been written by a newer Graft.");
     }
 

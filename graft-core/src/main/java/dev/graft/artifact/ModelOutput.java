@@ -12,14 +12,17 @@ import java.util.Map;
 
 /**
  * What a {@link GraftModel} predicts for one input, with a JSON view ({@link #toJson}): a class with its score and every
- * class's probability; the labels at or above their thresholds; a value; or the entities of a text.
+ * class's probability; the labels at or above their thresholds; a value; the entities of a text; the answer to a
+ * question; or an image's segmentation mask.
  */
-public sealed interface ModelOutput
-        permits ModelOutput.Classification, ModelOutput.MultiLabel, ModelOutput.Value, ModelOutput.Entities {
+public sealed interface ModelOutput permits ModelOutput.Classification, ModelOutput.MultiLabel, ModelOutput.Value,
+        ModelOutput.Entities, ModelOutput.Answer, ModelOutput.Mask {
 
     /**
      * The JSON view: {@code label}, {@code score}, {@code probabilities} (and {@code top_k} when {@code topK > 0});
-     * {@code labels}, {@code probabilities}; {@code value}; or {@code entities} with their character offsets.
+     * {@code labels}, {@code probabilities}; {@code value}; {@code entities} with their character offsets;
+     * {@code answer}, {@code score}, {@code start}, {@code end}; or {@code width}, {@code height}, {@code pixels} (per
+     * class) and {@code mask_png} (base64).
      */
     ObjectNode toJson(int topK);
 
@@ -141,6 +144,94 @@ public sealed interface ModelOutput
         @Override
         public ModelOutput withThreshold(double threshold) {
             throw new IllegalArgumentException("a token-classification model has no threshold");
+        }
+    }
+
+    /**
+     * The answer to a question, with character offsets into its context.
+     *
+     * @param answer the answer's text, empty when the model answers that the context holds none
+     * @param score  the answer's probability among the model's candidate answers
+     * @param start  its first character in the context, or -1 for no answer
+     * @param end    its end character (exclusive), or -1 for no answer
+     */
+    record Answer(String answer, double score, int start, int end) implements ModelOutput {
+        /** Requires an answer text (empty for none). */
+        public Answer {
+            if (answer == null) {
+                throw new IllegalArgumentException("an answer needs a text (empty for no answer)");
+            }
+        }
+
+        @Override
+        public ObjectNode toJson(int topK) {
+            return Json.MAPPER.createObjectNode().put("answer", answer).put("score", score).put("start", start).put("end", end);
+        }
+
+        @Override
+        public ModelOutput withThreshold(double threshold) {
+            throw new IllegalArgumentException("a question-answering model has no decision threshold to set here");
+        }
+    }
+
+    /**
+     * An image's segmentation: the number of pixels of each class and the mask as a PNG.
+     *
+     * @param width  the image's width
+     * @param height the image's height
+     * @param pixels each class's number of pixels, in class order
+     * @param png    the mask as an 8-bit gray PNG whose values are the classes' mask values
+     */
+    record Mask(int width, int height, Map<String, Long> pixels, byte[] png) implements ModelOutput {
+        /** Copies the map, keeping its order. */
+        public Mask {
+            pixels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pixels));
+        }
+
+        /**
+         * The output of a predicted mask.
+         *
+         * @param classes each pixel's class, row-major
+         * @param names   the classes' names
+         * @param values  each class's mask value (0..255)
+         */
+        public static Mask of(int width, int height, int[] classes, List<String> names, int[] values) {
+            if (classes.length != (long) width * height) {
+                throw new IllegalArgumentException(classes.length + " pixel classes for a " + width + "x" + height + " image");
+            }
+            long[] counts = new long[names.size()];
+            int[] gray = new int[classes.length];
+            for (int p = 0; p < classes.length; p++) {
+                counts[classes[p]]++;
+                gray[p] = values[classes[p]];
+            }
+            Map<String, Long> pixels = new LinkedHashMap<>();
+            for (int c = 0; c < names.size(); c++) {
+                pixels.put(names.get(c), counts[c]);
+            }
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            image.getRaster().setSamples(0, 0, width, height, 0, gray);
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            try {
+                javax.imageio.ImageIO.write(image, "png", b);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("Cannot encode the mask as PNG: " + e.getMessage(), e);
+            }
+            return new Mask(width, height, pixels, b.toByteArray());
+        }
+
+        @Override
+        public ObjectNode toJson(int topK) {
+            ObjectNode o = Json.MAPPER.createObjectNode().put("width", width).put("height", height);
+            pixels.forEach(o.putObject("pixels")::put);
+            o.put("mask_png", java.util.Base64.getEncoder().encodeToString(png));
+            return o;
+        }
+
+        @Override
+        public ModelOutput withThreshold(double threshold) {
+            throw new IllegalArgumentException("a segmentation model has no decision threshold");
         }
     }
 

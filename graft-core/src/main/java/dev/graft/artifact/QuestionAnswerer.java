@@ -21,9 +21,10 @@ import java.util.Map;
  * giving a start and an end score at every token, with its {@link SpanTask} (window length and overlap, longest
  * answer, n-best, the no-answer threshold tuned on validation). It answers questions about contexts with character
  * offsets into them, scores questions with gold answers (exact match and F1), and saves and loads as a Graft model
- * directory (manifest task {@code text-question-answering}).
+ * directory (manifest task {@code text-question-answering}). As a {@link GraftModel} it reads
+ * {@link ModelInput.Question}s and gives {@link ModelOutput.Answer}s.
  */
-public final class QuestionAnswerer implements AutoCloseable {
+public final class QuestionAnswerer implements GraftModel {
 
     /** The manifest's task name of a question-answering model. */
     public static final String TASK = ModelManifest.taskName("text", TaskKind.QUESTION_ANSWERING);
@@ -31,6 +32,7 @@ public final class QuestionAnswerer implements AutoCloseable {
     private final PerTokenModel model;
     private final SpanTask task;
     private final String strategy;
+    private SavedModel saved;
 
     /**
      * A model.
@@ -134,11 +136,47 @@ public final class QuestionAnswerer implements AutoCloseable {
     public static QuestionAnswerer load(Path dir) {
         PerTokenModel.Loaded l = PerTokenModel.load(dir, TASK, TaskKind.QUESTION_ANSWERING, "question-answering training run");
         try {
-            return new QuestionAnswerer(l.model(), (SpanTask) l.task(), l.strategy());
+            QuestionAnswerer qa = new QuestionAnswerer(l.model(), (SpanTask) l.task(), l.strategy());
+            qa.saved = SavedModel.read(dir);
+            return qa;
         } catch (RuntimeException e) {
             l.model().close();
             throw e;
         }
+    }
+
+    // --- GraftModel: the one predictor interface (questions with contexts in, answers out) ---
+
+    @Override
+    public String modality() {
+        return "text";
+    }
+
+    @Override
+    public InputKind inputKind() {
+        return InputKind.QUESTION;
+    }
+
+    @Override
+    public ModelManifest manifest() {
+        return saved == null ? null : saved.manifest();
+    }
+
+    @Override
+    public Provenance provenance() {
+        return saved == null ? null : saved.provenance();
+    }
+
+    /** The answer to each question about its context ({@link #answers}). */
+    @Override
+    public List<ModelOutput> predictBatch(List<ModelInput> inputs) {
+        List<SquadQuestion> questions = new ArrayList<>(inputs.size());
+        for (ModelInput in : inputs) {
+            ModelInput.Question q = (ModelInput.Question) ModelInput.expect(inputs, in, InputKind.QUESTION);
+            questions.add(new SquadQuestion("input-" + questions.size(), "", q.context(), q.question(), List.of(), false));
+        }
+        return answers(questions, Progress.NONE).stream()
+                .<ModelOutput>map(a -> new ModelOutput.Answer(a.text(), a.score(), a.start(), a.end())).toList();
     }
 
     @Override

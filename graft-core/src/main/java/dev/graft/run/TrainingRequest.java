@@ -18,11 +18,13 @@ import dev.graft.training.LrSchedule;
 import dev.graft.training.Monitor;
 import dev.graft.training.TrainConfig;
 import dev.graft.training.optim.OptimizerSpec;
+import dev.graft.tuning.Tunables;
 import dev.graft.util.Arguments;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -55,6 +57,8 @@ public final class TrainingRequest {
     Path output;
     DataOptions data = DataOptions.defaults();
     String model;
+    /** The settings of one hyper-parameter trial, applied over the image configs ({@code null}: not a trial). */
+    private Map<String, Object> trial;
     String strategy = FeatureExtraction.NAME;
     TrainingStrategy strategyOverride;
     Integer epochs;
@@ -637,11 +641,23 @@ public final class TrainingRequest {
         return tc;
     }
 
+    /**
+     * Makes the image configs ({@link #imageFeatureExtractionConfig}, {@link #imageFineTuneConfig}) those of one trial of
+     * a hyper-parameter search: {@code settings} (tunable names, {@link Tunables}) over the request's own, with a head
+     * trained by gradient descent; {@code null} ends the trial.
+     */
+    TrainingRequest trial(Map<String, Object> settings) {
+        trial = settings == null ? null : Map.copyOf(settings);
+        return this;
+    }
+
     /** Image feature extraction's settings. */
     public FeatureExtractionConfig imageFeatureExtractionConfig() {
         FeatureExtractionConfig fe = FeatureExtractionConfig.defaults();
-        return fe.withTraining(imageTrainConfig(fe.training())).withHiddenUnits(hidden).withDropout(dropout)
+        fe = fe.withTraining(imageTrainConfig(fe.training())).withHiddenUnits(hidden).withDropout(dropout)
                 .withOptimizer(optimizer(fe.optimizer())).withThreads(imageThreads()).withClosedFormHead(closedFormHead());
+        // a closed-form head would give every trial the same model
+        return trial == null ? fe : Tunables.apply(fe.withClosedFormHead(false), trial);
     }
 
     /** The CNN recipe ({@link ImageTransfer#cnnDefaults()}) with the settings given; what was not given keeps the recipe's. */
@@ -659,7 +675,8 @@ public final class TrainingRequest {
         if (!"adamw".equals(optimizer) || momentum != null) {
             cfg = cfg.withOptimizer(optimizer(cfg.optimizer()));
         }
-        return cfg.withOptimizer(cfg.optimizer().withMaxGradNorm(maxGradNorm)).withL2sp(l2sp);
+        cfg = cfg.withOptimizer(cfg.optimizer().withMaxGradNorm(maxGradNorm)).withL2sp(l2sp);
+        return trial == null ? cfg : Tunables.apply(cfg, trial);
     }
 
     /** The task choices: class weights, positive label, decision threshold, Huber delta and target name. */

@@ -41,7 +41,7 @@ import org.apache.commons.csv.CSVPrinter;
 /**
  * Predicts every row of a data file (CSV, TSV with a header, or JSON Lines) and writes the rows with the model's outputs
  * added ({@link ModelOutput#toJson}: label, score and each class's probability; the labels over their thresholds; a
- * value; entities as JSON) to a CSV, TSV or JSON Lines file, atomically: the output appears whole or not at all, and an
+ * value; entities as JSON; an answer with its offsets; a mask's pixel counts and PNG) to a CSV, TSV or JSON Lines file, atomically: the output appears whole or not at all, and an
  * existing file is never replaced.
  */
 public final class FilePrediction {
@@ -55,8 +55,10 @@ public final class FilePrediction {
      * path) columns usually are ({@code text}, {@code sentence}, ...; {@code path}, {@code image}, ...), else the first
      * column (for a pair's second text: the second column).
      *
-     * @param text     the text, or the first text of a pair
-     * @param textPair the second text of a pair
+     * @param text     the text, or the first text of a pair, or the question of a question-answering model (default:
+     *                 a column named {@code question}, else the first)
+     * @param textPair the second text of a pair, or the context of a question (default: a column named
+     *                 {@code context}, else the second)
      * @param image    an image file's path (relative paths are resolved against the input file's folder)
      */
     public record Columns(String text, String textPair, String image) {
@@ -101,7 +103,8 @@ public final class FilePrediction {
         DataRows rows = DataRows.read(input, null, maxLineBytes);
         Map<String, String> chosen = inputColumns(model.inputKind(), rows, columns);
         InputFields fields = new InputFields(chosen.getOrDefault("text", "text"), chosen.getOrDefault("text_pair", "text_pair"),
-                chosen.getOrDefault("image", "image"), null);
+                chosen.getOrDefault("image", "image"), null, chosen.getOrDefault("question", "question"),
+                chosen.getOrDefault("context", "context"));
         Path base = input.toAbsolutePath().getParent();
         List<ObjectNode> out = new ArrayList<>(rows.rows().size());
         progress.start("Predicting " + input.getFileName(), rows.rows().size());
@@ -159,6 +162,11 @@ public final class FilePrediction {
                 chosen.put("text_pair", column(rows, c.textPair(), "textPairColumn", Set.of("text_pair", "sentence2", "text_b"),
                         names.indexOf(chosen.get("text")) == 1 ? 0 : 1));
             }
+            case QUESTION -> {
+                chosen.put("question", column(rows, c.text(), "textColumn", Set.of("question"), 0));
+                chosen.put("context", column(rows, c.textPair(), "textPairColumn", Set.of("context"),
+                        names.indexOf(chosen.get("question")) == 1 ? 0 : 1));
+            }
             default -> chosen.put("text", column(rows, c.text(), "textColumn", Set.copyOf(ColumnRef.KNOWN_TEXT_NAMES), 0));
         }
         return chosen;
@@ -186,8 +194,8 @@ public final class FilePrediction {
             }
         }
         if (fallback >= names.size()) {
-            throw new DataException(rows.path() + " has " + names.size() + " column(s), but the model reads two texts: name"
-                    + " the columns with " + Arguments.name("textColumn") + " and " + Arguments.name("textPairColumn") + ".");
+            throw new DataException(rows.path() + " has " + names.size() + " column(s), but the model reads two texts (a pair,"
+                    + " or a question and its context): name the columns with " + Arguments.name("textColumn") + " and " + Arguments.name("textPairColumn") + ".");
         }
         return names.get(fallback);
     }
@@ -212,7 +220,7 @@ public final class FilePrediction {
     private static String inputArgument(InputKind kind) {
         return switch (kind) {
             case IMAGE -> Arguments.name("imageColumn");
-            case TEXT_PAIR -> Arguments.name("textColumn") + ", " + Arguments.name("textPairColumn");
+            case TEXT_PAIR, QUESTION -> Arguments.name("textColumn") + ", " + Arguments.name("textPairColumn");
             default -> Arguments.name("textColumn");
         };
     }

@@ -125,6 +125,7 @@ public final class ModelServer implements AutoCloseable {
             case TEXT -> new ModelInput.Text("warm up");
             case TEXT_PAIR -> new ModelInput.TextPair("warm up", "warm up");
             case IMAGE -> new ModelInput.ImageBytes(blankPng(), "warm-up.png");
+            case QUESTION -> new ModelInput.Question("What warms up?", "The server warms up.");
         };
         model.predictBatch(List.of(input));
     }
