@@ -1,5 +1,6 @@
 package dev.graft.artifact;
 
+import dev.graft.artifact.export.ExportedModel;
 import dev.graft.data.TaskKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The one registry of model loaders that {@link GraftModel#load} consults, in order: image models, token classifiers,
- * text models (single texts and pairs), then any registered later. A new kind of model (question answering,
+ * text models (single texts and pairs), exported ONNX graphs (a {@code .onnx} file, {@link ExportedModel}), then any registered later. A new kind of model (question answering,
  * segmentation) adds its loader here or calls {@link #register}.
  */
 public final class ModelLoaders {
@@ -18,7 +19,8 @@ public final class ModelLoaders {
     private static final List<ModelLoader> LOADERS = new CopyOnWriteArrayList<>(List.of(
             loader(m -> m.task().startsWith(ImageClassifier.MODALITY + "-"), ImageClassifier::load),
             loader(m -> m.taskKind() == TaskKind.TOKEN_CLASSIFICATION, TokenClassifier::load),
-            loader(m -> m.task().startsWith("text-") && m.taskKind() != TaskKind.TOKEN_CLASSIFICATION, TextClassifier::load)));
+            loader(m -> m.task().startsWith("text-") && m.taskKind() != TaskKind.TOKEN_CLASSIFICATION, TextClassifier::load),
+            exportedGraphs()));
 
     private ModelLoaders() {
     }
@@ -34,6 +36,15 @@ public final class ModelLoaders {
      * @throws IllegalArgumentException naming the directory when it is no Graft model, is damaged, or no loader takes it
      */
     static GraftModel load(Path dir) {
+        if (Files.isRegularFile(dir)) {
+            for (ModelLoader l : LOADERS) {
+                if (l.acceptsFile(dir)) {
+                    return l.load(dir);
+                }
+            }
+            throw new IllegalArgumentException(dir + " is a file, not a Graft model: pass the output directory of `graft train`"
+                    + " or a .onnx file written by `graft export --format onnx`.");
+        }
         Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
             throw new IllegalArgumentException(dir + " is not a Graft model directory (no " + ModelDirectory.MANIFEST
@@ -53,6 +64,26 @@ public final class ModelLoaders {
         throw new IllegalArgumentException(dir + " holds a '" + m.task() + "' model, which this Graft cannot load (it"
                 + " loads text and image classification, multi-label and regression models and text token classifiers)."
                 + " It may have been written by a newer Graft.");
+    }
+
+    /** Files written by {@code graft export --format onnx}, predicted on ONNX Runtime alone. */
+    private static ModelLoader exportedGraphs() {
+        return new ModelLoader() {
+            @Override
+            public boolean accepts(ModelManifest manifest) {
+                return false;
+            }
+
+            @Override
+            public boolean acceptsFile(Path file) {
+                return ExportedModel.isOnnxFile(file);
+            }
+
+            @Override
+            public GraftModel load(Path file) {
+                return ExportedModel.load(file);
+            }
+        };
     }
 
     private static ModelLoader loader(java.util.function.Predicate<ModelManifest> accepts,
