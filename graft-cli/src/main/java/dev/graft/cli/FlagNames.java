@@ -29,6 +29,7 @@ final class FlagNames {
             "ImageBackbone.importOnnx", "`graft models import --onnx FILE --preset imagenet`",
             "ImageBackbone.importCheckpoint", "`graft models import --safetensors FILE --architecture ARCH`",
             "LoraMerge.merge", "`graft export --merge --model DIR --out NEW_DIR`",
+            "OnnxExport.export", "`graft export --format onnx`",
             "FileStoreReader.runs", "`graft runs list`");
 
     private FlagNames() {

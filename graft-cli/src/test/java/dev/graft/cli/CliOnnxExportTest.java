@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.artifact.GraftModel;
+import dev.graft.artifact.ModelInput;
+import dev.graft.artifact.ModelOutput;
 import dev.graft.artifact.TextClassifier;
+import dev.graft.artifact.export.ExportedModel;
 import dev.graft.artifact.export.ExportedTextModel;
 import dev.graft.artifact.export.OnnxExport;
 import dev.graft.model.bert.BertBackbone;
@@ -101,6 +105,26 @@ class CliOnnxExportTest {
         }
         double max = OnnxExport.maxDifference(expected, actual);
         assertTrue(max <= 1e-4, "max |Δ| " + max);
+        // the .onnx file as a GraftModel (labels, task and tokenizer from the file): the same predictions
+        List<ModelInput> inputs = TEXTS.stream().<ModelInput>map(ModelInput.Text::new).toList();
+        try (GraftModel g = GraftModel.load(onnx); TextClassifier classifier = TextClassifier.load(model)) {
+            assertTrue(g instanceof ExportedModel, g.getClass().getName());
+            assertEquals(classifier.labelNames(), g.labelNames());
+            assertEquals(classifier.taskName(), g.taskName());
+            if (classifier.peft() != null) {
+                classifier.mergeLora();
+            }
+            List<ModelOutput> own = classifier.predictBatch(inputs);
+            List<ModelOutput> loaded = g.predictBatch(inputs);
+            for (int i = 0; i < TEXTS.size(); i++) {
+                ModelOutput.Classification a = (ModelOutput.Classification) own.get(i);
+                ModelOutput.Classification b = (ModelOutput.Classification) loaded.get(i);
+                assertEquals(a.label(), b.label(), TEXTS.get(i));
+                for (String label : a.probabilities().keySet()) {
+                    assertEquals(a.probabilities().get(label), b.probabilities().get(label), 1e-4, TEXTS.get(i) + " " + label);
+                }
+            }
+        }
         for (float[] row : actual) {
             double sum = 0;
             for (float p : row) {
@@ -120,6 +144,7 @@ class CliOnnxExportTest {
     void featureExtractionOnTheBundledMiniLmReusesItsGraphAndQuantisesToInt8() throws IOException {
         Path model = trainModel("fe-minilm");
         exportAndCompare(model, "fe-minilm", "imported encoder graph");
+        predictsWithTheOnnxFileAlone(model, tmp.resolve("fe-minilm.onnx"));
 
         Path int8 = tmp.resolve("fe-minilm-int8.onnx");
         CliHarness.Result q = CliHarness.run("export", "--format", "onnx", "--model", model.toString(), "--out", int8.toString(),
@@ -144,6 +169,39 @@ class CliOnnxExportTest {
         assertEquals(1, noData.code(), noData.toString());
         assertTrue(noData.err().contains("--data"), noData.err());
         assertFalse(Files.exists(tmp.resolve("x.onnx")));
+    }
+
+    /** {@code graft predict --model X.onnx} over a CSV gives the model directory's labels, with the same scores. */
+    private static void predictsWithTheOnnxFileAlone(Path model, Path onnx) throws IOException {
+        Path csv = tmp.resolve("inputs.csv");
+        StringBuilder rows = new StringBuilder("id,text\n");
+        for (int i = 0; i < TEXTS.size(); i++) {
+            rows.append(i).append(",\"").append(TEXTS.get(i)).append("\"\n");
+        }
+        Files.writeString(csv, rows.toString());
+        Path fromOnnx = tmp.resolve("from-onnx.jsonl");
+        Path fromDir = tmp.resolve("from-dir.jsonl");
+        CliHarness.Result a = CliHarness.run("predict", "--model", onnx.toString(), "--input", csv.toString(), "--output",
+                fromOnnx.toString(), "-q");
+        assertEquals(0, a.code(), a.toString());
+        CliHarness.Result b = CliHarness.run("predict", "--model", model.toString(), "--input", csv.toString(), "--output",
+                fromDir.toString(), "-q");
+        assertEquals(0, b.code(), b.toString());
+        List<String> x = Files.readAllLines(fromOnnx);
+        List<String> y = Files.readAllLines(fromDir);
+        assertEquals(TEXTS.size(), x.size());
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < x.size(); i++) {
+            JsonNode p = json.readTree(x.get(i));
+            JsonNode q = json.readTree(y.get(i));
+            assertEquals(String.valueOf(i), p.get("id").asText(), "input columns kept");
+            assertEquals(q.get("label").asText(), p.get("label").asText());
+            assertEquals(q.get("score").asDouble(), p.get("score").asDouble(), 1e-4);
+        }
+        CliHarness.Result foreign = CliHarness.run("predict", "--model", tmp.resolve("inputs.csv").toString(), "--input",
+                csv.toString(), "--output", tmp.resolve("never.jsonl").toString(), "-q");
+        assertEquals(1, foreign.code(), foreign.toString());
+        assertTrue(foreign.err().contains("is a file, not a Graft model"), foreign.err());
     }
 
     @Test

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.artifact.ImageClassifier;
+import dev.graft.artifact.GraftModel;
+import dev.graft.artifact.InputKind;
+import dev.graft.artifact.ModelInput;
 import dev.graft.artifact.export.ExportedImageModel;
+import dev.graft.artifact.export.ExportedModel;
 import dev.graft.artifact.export.OnnxExport;
 import dev.graft.data.image.ImageDecoder;
 import dev.graft.data.image.ImagePipeline;
@@ -85,6 +89,15 @@ class CliOnnxImageExportTest {
         }
         double max = OnnxExport.maxDifference(expected, actual);
         assertTrue(max <= 1e-4, "max |Δ| " + max);
+        // the .onnx file as a GraftModel: decoding and preprocessing from its metadata, ONNX Runtime only
+        try (GraftModel g = GraftModel.load(onnx)) {
+            assertEquals(InputKind.IMAGE, g.inputKind());
+            List<ModelInput> inputs = new ArrayList<>();
+            files.forEach(f -> inputs.add(new ModelInput.ImageFile(f)));
+            float[][] loaded = ((ExportedModel) g).outputs(inputs);
+            double viaLoad = OnnxExport.maxDifference(expected, loaded);
+            assertTrue(viaLoad <= 1e-4, "GraftModel.load(onnx): max |Δ| " + viaLoad);
+        }
 
         Path int8 = dir.resolve("digits-int8.onnx");
         CliHarness.Result q = CliHarness.run("export", "--format", "onnx", "--model", model.toString(), "--out", int8.toString(),

@@ -16,7 +16,8 @@ import java.util.List;
 public interface GraftModel extends AutoCloseable {
 
     /**
-     * Loads the model directory {@code dir} with the loader its manifest's task calls for.
+     * Loads the model directory {@code dir} with the loader its manifest's task calls for, or a {@code .onnx} file written by
+     * {@code graft export --format onnx} (run on ONNX Runtime alone).
      *
      * @throws IllegalArgumentException naming the directory when it is no Graft model, is damaged, or holds a kind of
      *                                  model this Graft cannot load

@@ -1,5 +1,6 @@
 package dev.graft.artifact;
 
+import dev.graft.artifact.export.ExportedModel;
 import dev.graft.data.TaskKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,8 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The one registry of model loaders that {@link GraftModel#load} consults, in order: segmentation models, image models,
- * token classifiers, question answerers, text models (single texts and pairs), then any registered later. A new kind of
- * model adds its loader here or calls {@link #register}.
+ * token classifiers, question answerers, text models (single texts and pairs), exported ONNX graphs (a {@code .onnx}
+ * file, {@link dev.graft.artifact.export.ExportedModel}), then any registered later. A new kind of model adds its loader
+ * here or calls {@link #register}.
  */
 public final class ModelLoaders {
 
@@ -20,7 +22,8 @@ public final class ModelLoaders {
             loader(m -> m.task().startsWith(ImageClassifier.MODALITY + "-"), ImageClassifier::load),
             loader(m -> m.taskKind() == TaskKind.TOKEN_CLASSIFICATION, TokenClassifier::load),
             loader(m -> m.taskKind() == TaskKind.QUESTION_ANSWERING, QuestionAnswerer::load),
-            loader(m -> m.task().startsWith("text-"), TextClassifier::load)));
+            loader(m -> m.task().startsWith("text-"), TextClassifier::load),
+            exportedGraphs()));
 
     private ModelLoaders() {
     }
@@ -36,6 +39,16 @@ public final class ModelLoaders {
      * @throws IllegalArgumentException naming the directory when it is no Graft model, is damaged, or no loader takes it
      */
     static GraftModel load(Path dir) {
+        if (Files.isRegularFile(dir)) {
+            for (ModelLoader l : LOADERS) {
+                if (l.acceptsFile(dir)) {
+                    return l.load(dir);
+                }
+            }
+            throw new IllegalArgumentException(dir + " is a file, not a Graft model: pass the output directory of "
+                    + dev.graft.util.Arguments.name("Graft.train") + " or a .onnx file written by "
+                    + dev.graft.util.Arguments.name("OnnxExport.export") + ".");
+        }
         Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
             throw new IllegalArgumentException(dir + " is not a Graft model directory (no " + ModelDirectory.MANIFEST
@@ -56,6 +69,26 @@ public final class ModelLoaders {
                 + " loads text and image classification, multi-label and regression models, text token classifiers, question answerers"
                 + " and image segmenters)."
                 + " It may have been written by a newer Graft.");
+    }
+
+    /** Files written by {@code graft export --format onnx}, predicted on ONNX Runtime alone. */
+    private static ModelLoader exportedGraphs() {
+        return new ModelLoader() {
+            @Override
+            public boolean accepts(ModelManifest manifest) {
+                return false;
+            }
+
+            @Override
+            public boolean acceptsFile(Path file) {
+                return ExportedModel.isOnnxFile(file);
+            }
+
+            @Override
+            public GraftModel load(Path file) {
+                return ExportedModel.load(file);
+            }
+        };
     }
 
     private static ModelLoader loader(java.util.function.Predicate<ModelManifest> accepts,

@@ -236,7 +236,7 @@ public sealed interface ModelOutput permits ModelOutput.Classification, ModelOut
     }
 
     /** The output of a task's prediction: a class, labels, or a value. */
-    static ModelOutput of(TaskPrediction p, TaskKind kind) {
+    public static ModelOutput of(TaskPrediction p, TaskKind kind) {
         switch (kind) {
             case CLASSIFICATION:
                 return new Classification(p.labels().get(0), p.score(), p.scores());
@@ -250,7 +250,7 @@ public sealed interface ModelOutput permits ModelOutput.Classification, ModelOut
     }
 
     /** {@link #of} for each prediction. */
-    static List<ModelOutput> of(List<TaskPrediction> predictions, TaskKind kind) {
+    public static List<ModelOutput> of(List<TaskPrediction> predictions, TaskKind kind) {
         return predictions.stream().map(p -> of(p, kind)).toList();
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * With {@code --touch-head} it asks for the DJL head after predicting: the control that shows the signals detect the
  * engine when it is loaded.
  *
- * <p>Arguments: {@code text|image MODEL_DIR INPUTS_FILE [--touch-head]}; inputs are one text or image path per line.
+ * <p>Arguments: {@code text|image|onnx MODEL_DIR_OR_ONNX_FILE INPUTS_FILE [--touch-head]}; inputs are one text or image path per line.
  */
 public final class EngineFreePrediction {
 
@@ -23,7 +23,11 @@ public final class EngineFreePrediction {
         List<String> inputs = Files.readAllLines(Path.of(args[2]));
         boolean touch = args.length > 3 && args[3].equals("--touch-head");
         float[][] out;
-        if (args[0].equals("text")) {
+        if (args[0].equals("onnx")) { // a .onnx file from graft export, through GraftModel.load
+            try (GraftModel g = GraftModel.load(dir)) {
+                out = ((dev.graft.artifact.export.ExportedModel) g).outputs(inputs.stream().<ModelInput>map(ModelInput.Text::new).toList());
+            }
+        } else if (args[0].equals("text")) {
             try (TextClassifier c = TextClassifier.load(dir)) {
                 out = c.probabilities(inputs);
                 if (touch) {

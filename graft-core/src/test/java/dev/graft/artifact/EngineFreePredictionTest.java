@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * predicts in a fresh JVM without the PyTorch engine: no class of {@code ai.djl.pytorch} is loaded (the JVM's class
  * loading log) and no libtorch library is mapped into the process ({@code /proc/self/maps}); its outputs equal those of
  * the in-memory model, whose head runs on libtorch, within 1e-6. The same run asking for the DJL head afterwards shows
- * both signals turning on, so they do detect the engine.
+ * both signals turning on, so they do detect the engine. The text model exported to a {@code .onnx} file and loaded with
+ * {@link GraftModel#load} predicts the same without the engine.
  */
 class EngineFreePredictionTest {
 
@@ -70,6 +71,18 @@ class EngineFreePredictionTest {
         assertFalse(plain.pytorchClassesLoaded(), "no ai.djl.pytorch class is loaded: " + plain.pytorchClasses);
         assertFalse(plain.libtorchMapped, "libtorch is not mapped into the process");
         assertOutputs(expected, plain.rows);
+        // the same model exported to one ONNX graph and loaded as a GraftModel from the .onnx file
+        Path onnx = tmp.resolve("exported.onnx");
+        dev.graft.artifact.export.OnnxExport.export(dir, onnx, dev.graft.artifact.export.OnnxExport.Options.fp32());
+        Child exported = run("onnx", onnx, inputs, false);
+        assertFalse(exported.pytorchClassesLoaded(), "the exported graph loads no ai.djl.pytorch class: " + exported.pytorchClasses);
+        assertFalse(exported.libtorchMapped, "the exported graph does not map libtorch");
+        assertEquals(expected.length, exported.rows.size());
+        for (int i = 0; i < expected.length; i++) {
+            for (int k = 0; k < expected[i].length; k++) {
+                assertEquals(expected[i][k], exported.rows.get(i)[k], 1e-4, "row " + i + " output " + k);
+            }
+        }
         Child control = run("text", dir, inputs, true);
         assertTrue(control.pytorchClassesLoaded(), "the control run loads the engine, so the signal can fail");
         assertTrue(control.libtorchMapped, "the control run maps libtorch");
