@@ -86,7 +86,15 @@ final class DataOptionsMixin {
         if (maxLineBytes != null) {
             o = o.withMaxLineBytes(maxLineBytes);
         }
-        return o.withSkipEmptyText(skipEmptyText).withSkipEmptyLabel(skipEmptyLabel).withTargets(targets());
+        o = o.withSkipEmptyText(skipEmptyText).withSkipEmptyLabel(skipEmptyLabel);
+        // tagged sentences, questions and masks have no label column: their commands read them, not these options
+        return labelColumn() ? o.withTargets(targets()) : o;
+    }
+
+    /** Whether {@code --task} reads a label column (classification, regression, multi-label). */
+    private boolean labelColumn() {
+        TaskKind kind = task == null ? TaskKind.CLASSIFICATION : TaskKind.parse(task);
+        return kind == TaskKind.CLASSIFICATION || kind == TaskKind.REGRESSION || kind == TaskKind.MULTI_LABEL;
     }
 
     /** How the label column is read: --task, --label-separator and --label-names. */
