@@ -171,8 +171,15 @@ class CrfLayerTest {
                     assertEquals((nllUp - nllDown) / (2 * h), grad[i * TAGS + j], 2e-3, "d/d transition[" + i + "][" + j + "]");
                 }
             }
-            // the gold path uses 2→2: its gradient is negative (raising it makes the gold path likelier)
-            assertTrue(grad[2 * TAGS + 2] < 0, "gradient at the gold transition 2→2: " + grad[2 * TAGS + 2]);
+            // expected minus gold transition counts: both paths make 3 moves, so the gradient sums to 0 but is not 0
+            double sum = 0;
+            double size = 0;
+            for (float g : grad) {
+                sum += g;
+                size += Math.abs(g);
+            }
+            assertEquals(0, sum, 1e-4);
+            assertTrue(size > 0.1, "the transitions get a gradient: " + java.util.Arrays.toString(grad));
         }
     }
 
