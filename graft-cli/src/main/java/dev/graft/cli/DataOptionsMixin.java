@@ -68,6 +68,11 @@ final class DataOptionsMixin {
 
     DataOptions toOptions() {
         DataOptions o = DataOptions.defaults();
+        if (!labelColumn()) {
+            // tagged sentences, questions and masks have no label column and their own --format values (conll, squad):
+            // their commands read them, not these options
+            return o;
+        }
         if (textColumn != null) {
             o = o.withTextColumn(textColumn);
         }
@@ -86,9 +91,7 @@ final class DataOptionsMixin {
         if (maxLineBytes != null) {
             o = o.withMaxLineBytes(maxLineBytes);
         }
-        o = o.withSkipEmptyText(skipEmptyText).withSkipEmptyLabel(skipEmptyLabel);
-        // tagged sentences, questions and masks have no label column: their commands read them, not these options
-        return labelColumn() ? o.withTargets(targets()) : o;
+        return o.withSkipEmptyText(skipEmptyText).withSkipEmptyLabel(skipEmptyLabel).withTargets(targets());
     }
 
     /** Whether {@code --task} reads a label column (classification, regression, multi-label). */
