@@ -138,7 +138,7 @@ public final class TokenTask implements Task {
                 n.intValue(), crf == null ? null : crfOf(crf));
     }
 
-    /** The CRF saved under {@link #CRF}: {@code {transitions: [[..]..], start: [..], end: [..]}}. */
+    /** The CRF saved under {@link #CRF}: a map of "transitions" (rows of numbers), "start" and "end" (numbers). */
     private static CrfLayer crfOf(Object saved) {
         if (!(saved instanceof Map<?, ?> m) || !(m.get("transitions") instanceof List<?> rows)) {
             throw new IllegalArgumentException("the model's '" + CRF + "' setting needs 'transitions' (a list of rows),"
