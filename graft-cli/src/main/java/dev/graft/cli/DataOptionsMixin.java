@@ -68,6 +68,11 @@ final class DataOptionsMixin {
 
     DataOptions toOptions() {
         DataOptions o = DataOptions.defaults();
+        if (!labelColumn()) {
+            // tagged sentences, questions and masks have no label column and their own --format values (conll, squad):
+            // their commands read them, not these options
+            return o;
+        }
         if (textColumn != null) {
             o = o.withTextColumn(textColumn);
         }
@@ -87,6 +92,12 @@ final class DataOptionsMixin {
             o = o.withMaxLineBytes(maxLineBytes);
         }
         return o.withSkipEmptyText(skipEmptyText).withSkipEmptyLabel(skipEmptyLabel).withTargets(targets());
+    }
+
+    /** Whether {@code --task} reads a label column (classification, regression, multi-label). */
+    private boolean labelColumn() {
+        TaskKind kind = task == null ? TaskKind.CLASSIFICATION : TaskKind.parse(task);
+        return kind == TaskKind.CLASSIFICATION || kind == TaskKind.REGRESSION || kind == TaskKind.MULTI_LABEL;
     }
 
     /** How the label column is read: --task, --label-separator and --label-names. */

@@ -72,15 +72,16 @@ final class TokenTraining {
             checkpoints.announce(TrainingOptions.listener(err, c.quiet));
         }
         FineTuning fineTuning = fineTune ? o.fineTuning() : null;
+        TokenClassification.Crf crf = c.crf == null ? TokenClassification.Crf.NONE : TokenClassification.Crf.parse(c.crf);
         Map<String, Object> settings = fineTune ? fineTuning.describe() : o.featureExtractionConfig().describe();
         try (RunRecorder recorder = RunRecorder.start(c.tracking.tracking(), "train", c.out, c.out, o.runParams(settings),
                 err::println);
              TokenClassification.Outcome outcome = fineTune
                      ? TokenClassification.fineTune(backbone, corpora, fineTuning, new BarProgress(err, c.quiet),
                              recorder.listeners(new EpochProgress(err, c.quiet)), new TokenClassification.Checkpoints(
-                                     checkpoints.directory(), checkpoints.everyEpochs(), checkpoints.resume()))
+                                     checkpoints.directory(), checkpoints.everyEpochs(), checkpoints.resume()), crf)
                      : TokenClassification.featureExtraction(backbone, corpora, o.featureExtractionConfig(),
-                             new BarProgress(err, c.quiet), recorder.listeners(new EpochProgress(err, c.quiet)))) {
+                             new BarProgress(err, c.quiet), recorder.listeners(new EpochProgress(err, c.quiet)), crf)) {
             for (Map.Entry<String, TagRepair.Result> r : outcome.repairs().entrySet()) {
                 if (!r.getValue().changes().isEmpty() && !c.quiet) {
                     err.println("note: " + r.getKey() + ": " + r.getValue().summary());

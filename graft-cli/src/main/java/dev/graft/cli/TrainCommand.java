@@ -77,6 +77,11 @@ final class TrainCommand implements Callable<Integer> {
             + " seconds), and a warning is printed when transfer does not clearly help.")
     boolean noBaseline;
 
+    @Option(names = "--crf", arity = "0..1", fallbackValue = "constrained", paramLabel = "constrained|free|none",
+            description = "ner: decode word tags with a linear-chain CRF (Viterbi) fitted on the trained head's outputs;"
+            + " 'constrained' (the value of a bare --crf) never decodes a move the tag scheme forbids, e.g. O then I-X.")
+    String crf;
+
     @Mixin
     TrackingOptionsMixin tracking;
 

@@ -23,6 +23,8 @@ import dev.graft.model.Precision;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.head.ClassifierHead;
+import dev.graft.model.head.CrfLayer;
+import dev.graft.model.head.CrfTraining;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.peft.PeftModules;
 import dev.graft.model.text.TextModelSpec;
@@ -183,6 +185,53 @@ public final class TokenClassification {
     /** The splits' sentences, in the task's scheme, encoded into windows. */
     private record Prepared(TokenTask task, Targets.Tokens train, Targets.Tokens val, Optional<Targets.Tokens> test,
                             Map<String, TagRepair.Result> repairs) {
+
+        Prepared withTask(TokenTask t) {
+            return new Prepared(t, train, val, test, repairs);
+        }
+    }
+
+    /**
+     * Whether word tags are decoded by a linear-chain CRF: fitted, after the token head has trained, on the head's
+     * log-probabilities at the training words (the head stays as trained), and decoded by Viterbi.
+     */
+    public enum Crf {
+        /** Each word takes its most probable tag. */
+        NONE,
+        /** A CRF whose transitions may take any value. */
+        FREE,
+        /** A CRF that never decodes a move the tag scheme forbids (e.g. {@code O} then {@code I-X} in IOB2). */
+        CONSTRAINED;
+
+        /**
+         * The mode a name gives: {@code none}, {@code free} or {@code constrained}.
+         *
+         * @throws IllegalArgumentException naming the choices
+         */
+        public static Crf parse(String name) {
+            for (Crf c : values()) {
+                if (c.name().equalsIgnoreCase(name.trim())) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException(Arguments.name("crf") + " must be none, free or constrained, got '" + name + "'");
+        }
+    }
+
+    /**
+     * {@code p} with its task decoding through a CRF fitted ({@link CrfTraining}) on the kept head's outputs over the
+     * training windows; {@code p} itself for {@link Crf#NONE}.
+     */
+    private static Prepared withCrf(Prepared p, Crf crf, long seed, Function<BatchSource, float[][]> predict,
+                                    BatchSource train, Progress progress) {
+        if (crf == Crf.NONE) {
+            return p;
+        }
+        progress.message("Fitting the CRF on the head's outputs over " + p.train().size() + " training windows");
+        TokenTask.CrfSequences sequences = p.task().crfSequences(predict.apply(train), p.train());
+        CrfLayer fitted = CrfTraining.defaults(seed).fit(p.task().initialCrf(crf == Crf.CONSTRAINED), sequences.emissions(),
+                sequences.tags());
+        return p.withTask(p.task().withCrf(fitted));
     }
 
     /**
@@ -226,6 +275,15 @@ public final class TokenClassification {
      */
     public static Outcome fineTune(TextModelSpec backbone, Corpora data, FineTuning strategy, Progress progress,
                                    List<TrainingListener> listeners, Checkpoints checkpoints) {
+        return fineTune(backbone, data, strategy, progress, listeners, checkpoints, Crf.NONE);
+    }
+
+    /**
+     * As {@link #fineTune(TextModelSpec, Corpora, FineTuning, Progress, List, Checkpoints)}, decoding word tags as
+     * {@code crf} says (a CRF is fitted after the last epoch, on the kept model's outputs over the training windows).
+     */
+    public static Outcome fineTune(TextModelSpec backbone, Corpora data, FineTuning strategy, Progress progress,
+                                   List<TrainingListener> listeners, Checkpoints checkpoints, Crf crf) {
         FineTuneConfig config = strategy.config();
         Prepared p = prepare(backbone, data);
         Learner.seed(config.training().seed());
@@ -247,6 +305,7 @@ public final class TokenClassification {
             FitResult fit = learner.fit(train, val, checkpoints == null ? null : new Checkpointing(checkpoints.directory(),
                     checkpoints.everyEpochs(), fingerprint(backbone, p, strategy.describe()), checkpoints.resume()));
             encoder.setPrecision(Precision.FP32);
+            p = withCrf(p, crf, config.training().seed(), learner::predictProbabilities, train, progress);
             Scored scored = score(p, learner::predictProbabilities, t -> TokenBatches.bucketed(TokenClassifier.inputs(t), t, pad));
             TokenClassifier classifier = new TokenClassifier(backbone, encoder, peft, head, p.task(), strategy.name(), manager);
             return new Outcome(classifier, fit, scored.val(), scored.test(), 0, 0, p.repairs(),
@@ -267,6 +326,15 @@ public final class TokenClassification {
      */
     public static Outcome featureExtraction(TextModelSpec backbone, Corpora data, FeatureExtractionConfig config,
                                             Progress progress, List<TrainingListener> listeners) {
+        return featureExtraction(backbone, data, config, progress, listeners, Crf.NONE);
+    }
+
+    /**
+     * As {@link #featureExtraction(TextModelSpec, Corpora, FeatureExtractionConfig, Progress, List)}, decoding word
+     * tags as {@code crf} says (a CRF fitted on the trained head's outputs over the training windows).
+     */
+    public static Outcome featureExtraction(TextModelSpec backbone, Corpora data, FeatureExtractionConfig config,
+                                            Progress progress, List<TrainingListener> listeners, Crf crf) {
         Prepared p = prepare(backbone, data);
         long start = System.nanoTime();
         float[][] trainStates;
@@ -293,9 +361,12 @@ public final class TokenClassification {
             head.initialize(manager);
             Learner learner = new Learner(head, head, TaskTraining.config(config.training(), p.task()), config.plan(), p.task(),
                     listeners);
-            FitResult fit = learner.fit(new StateBatches(trainStates, width, p.train()), new StateBatches(valStates, width, p.val()));
+            StateBatches trainBatches = new StateBatches(trainStates, width, p.train());
+            FitResult fit = learner.fit(trainBatches, new StateBatches(valStates, width, p.val()));
+            p = withCrf(p, crf, config.training().seed(), learner::predictProbabilities, trainBatches, progress);
+            Prepared scoredOn = p;
             Scored scored = score(p, learner::predictProbabilities,
-                    t -> new StateBatches(t == p.val() ? valStates : testStates, width, t));
+                    t -> new StateBatches(t == scoredOn.val() ? valStates : testStates, width, t));
             TokenClassifier classifier = new TokenClassifier(backbone, null, head, p.task(), FeatureExtraction.NAME, manager);
             return new Outcome(classifier, fit, scored.val(), scored.test(), encodeSeconds, cachedSplits, p.repairs(),
                     provenance(FeatureExtraction.NAME, config.training().seed(), config.describe(), backbone, data, scored.val(),

@@ -12,6 +12,7 @@ import dev.graft.data.tokens.TagScheme;
 import dev.graft.data.tokens.TagSet;
 import dev.graft.data.tokens.TokenFeature;
 import dev.graft.metrics.EntityMetrics;
+import dev.graft.model.head.CrfLayer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,10 +36,13 @@ public final class TokenTask implements Task {
     static final String SCHEME = "scheme";
     /** The key of the window overlap in {@link #settings()}. */
     static final String STRIDE = "window_stride";
+    /** The key of the CRF scores in {@link #settings()} (absent without a CRF). */
+    static final String CRF = "crf";
 
     private final TagSet tags;
     private final TagScheme scheme;
     private final int stride;
+    private final CrfLayer crf;
 
     /**
      * A task over {@code tags}, written in {@code scheme}.
@@ -46,6 +50,10 @@ public final class TokenTask implements Task {
      * @param stride the overlap, in sub-tokens, of the windows a long sentence is cut into (kept with the model)
      */
     public TokenTask(TagSet tags, TagScheme scheme, int stride) {
+        this(tags, scheme, stride, null);
+    }
+
+    private TokenTask(TagSet tags, TagScheme scheme, int stride, CrfLayer crf) {
         if (scheme == TagScheme.IOB1) {
             throw new IllegalArgumentException("a token classifier predicts IOB2 or BIOES tags; convert IOB1 data first");
         }
@@ -60,6 +68,58 @@ public final class TokenTask implements Task {
         this.tags = tags;
         this.scheme = scheme;
         this.stride = stride;
+        if (crf != null && crf.tags() != tags.size()) {
+            throw new IllegalArgumentException("a CRF over " + crf.tags() + " tags cannot decode " + tags.size() + " tags");
+        }
+        this.crf = crf;
+    }
+
+    /**
+     * This task decoding word tags with {@code crf} (Viterbi over the words' log-probabilities) instead of each word's
+     * most probable tag; {@code null} for no CRF.
+     */
+    public TokenTask withCrf(CrfLayer crf) {
+        return new TokenTask(tags, scheme, stride, crf);
+    }
+
+    /** The CRF that decodes word tags, if any. */
+    public java.util.Optional<CrfLayer> crf() {
+        return java.util.Optional.ofNullable(crf);
+    }
+
+    /**
+     * A CRF with every score 0 except the moves the scheme forbids ({@link CrfLayer#FORBIDDEN}): in IOB2 an {@code I-X}
+     * only after {@code B-X} or {@code I-X}; in BIOES also {@code I-X}/{@code E-X} only after {@code B-X}/{@code I-X},
+     * every other tag only after {@code O}, {@code E-} or {@code S-}, and no entity left open at the end. With
+     * {@code constrain} false, nothing is forbidden.
+     */
+    public CrfLayer initialCrf(boolean constrain) {
+        int c = tags.size();
+        boolean[][] allowed = new boolean[c][c];
+        boolean[] first = new boolean[c];
+        boolean[] last = new boolean[c];
+        for (int j = 0; j < c; j++) {
+            Tag to = tags.tag(j);
+            first[j] = !constrain || !continues(to);
+            last[j] = !constrain || !open(to);
+            for (int i = 0; i < c; i++) {
+                Tag from = tags.tag(i);
+                allowed[i][j] = !constrain || (continues(to)
+                        ? (from.prefix() == Tag.Prefix.B || from.prefix() == Tag.Prefix.I) && from.type().equals(to.type())
+                        : !open(from));
+            }
+        }
+        return CrfLayer.constrained(allowed, first, last);
+    }
+
+    /** Whether a tag continues an entity ({@code I-}, or {@code E-} in BIOES). */
+    private static boolean continues(Tag t) {
+        return t.prefix() == Tag.Prefix.I || t.prefix() == Tag.Prefix.E;
+    }
+
+    /** Whether an entity goes on after this tag: in BIOES after {@code B-}/{@code I-}; in IOB2 an entity may stop anywhere. */
+    private boolean open(Tag t) {
+        return scheme == TagScheme.BIOES && (t.prefix() == Tag.Prefix.B || t.prefix() == Tag.Prefix.I);
     }
 
     /**
@@ -73,8 +133,36 @@ public final class TokenTask implements Task {
         if (scheme == null || !(stride instanceof Number n)) {
             throw new IllegalArgumentException("a token-classification model needs '" + SCHEME + "' and a number '" + STRIDE + "'");
         }
+        Object crf = settings.get(CRF);
         return new TokenTask(new TagSet(Tag.parseAll(names)), TagScheme.valueOf(scheme.toString().toUpperCase(Locale.ROOT)),
-                n.intValue());
+                n.intValue(), crf == null ? null : crfOf(crf));
+    }
+
+    /** The CRF saved under {@link #CRF}: a map of "transitions" (rows of numbers), "start" and "end" (numbers). */
+    private static CrfLayer crfOf(Object saved) {
+        if (!(saved instanceof Map<?, ?> m) || !(m.get("transitions") instanceof List<?> rows)) {
+            throw new IllegalArgumentException("the model's '" + CRF + "' setting needs 'transitions' (a list of rows),"
+                    + " 'start' and 'end' (lists of numbers)");
+        }
+        float[][] t = new float[rows.size()][];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = numbers(rows.get(i), "transitions");
+        }
+        return new CrfLayer(t, numbers(m.get("start"), "start"), numbers(m.get("end"), "end"));
+    }
+
+    private static float[] numbers(Object list, String field) {
+        if (!(list instanceof List<?> l)) {
+            throw new IllegalArgumentException("the model's '" + CRF + "." + field + "' setting must be a list of numbers");
+        }
+        float[] out = new float[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(l.get(i) instanceof Number x)) {
+                throw new IllegalArgumentException("the model's '" + CRF + "." + field + "' setting has a non-number: " + l.get(i));
+            }
+            out[i] = x.floatValue();
+        }
+        return out;
     }
 
     /** The tags, index = output. */
@@ -185,11 +273,20 @@ public final class TokenTask implements Task {
         return EntityMetrics.score(tokens.gold(), wordTags(activated, tokens));
     }
 
-    /** One tag per word of every sentence of {@code windows}, from the windows' activated outputs. */
+    /**
+     * One tag per word of every sentence of {@code windows}, from the windows' activated outputs: each word's most
+     * probable tag, or with a {@link #crf()} the Viterbi path over the sentence's words (their log-probabilities as
+     * emissions; a word without sub-tokens is {@code O} and not part of the path).
+     */
     public List<List<Tag>> wordTags(float[][] activated, Targets.Tokens windows) {
         List<List<Tag>> out = new ArrayList<>(windows.sentences().size());
         int row = 0;
         for (EncodedSentence s : windows.sentences()) {
+            if (crf != null) {
+                out.add(viterbiTags(s, Arrays.asList(activated).subList(row, row + s.features().size())));
+                row += s.features().size();
+                continue;
+            }
             List<int[]> predicted = new ArrayList<>(s.features().size());
             for (TokenFeature f : s.features()) {
                 predicted.add(argmaxes(activated[row++], f.input().length()));
@@ -197,6 +294,70 @@ public final class TokenTask implements Task {
             out.add(s.wordTags(predicted, tags));
         }
         return out;
+    }
+
+    private List<Tag> viterbiTags(EncodedSentence sentence, List<float[]> rows) {
+        int c = tags.size();
+        List<int[]> positions = sentence.wordPositions();
+        List<float[]> emissions = new ArrayList<>();
+        for (int[] wp : positions) {
+            if (wp != null) {
+                emissions.add(logProbabilities(rows.get(wp[0]), wp[1] * c, c));
+            }
+        }
+        int[] path = crf.viterbi(emissions.toArray(new float[0][]));
+        List<Tag> out = new ArrayList<>(positions.size());
+        int k = 0;
+        for (int[] wp : positions) {
+            out.add(wp == null ? Tag.OUTSIDE : tags.tag(path[k++]));
+        }
+        return out;
+    }
+
+    private static float[] logProbabilities(float[] row, int from, int c) {
+        float[] out = new float[c];
+        for (int k = 0; k < c; k++) {
+            out[k] = (float) Math.log(Math.max(row[from + k], 1e-12f));
+        }
+        return out;
+    }
+
+    /**
+     * What a CRF is fitted on: for each window with labelled positions, the log-probabilities at those positions
+     * ({@code [words][tags]}) and their gold tags.
+     *
+     * @param activated the windows' activated outputs
+     * @param windows   the windows, with labels
+     */
+    public CrfSequences crfSequences(float[][] activated, Targets.Tokens windows) {
+        int c = tags.size();
+        List<float[][]> emissions = new ArrayList<>();
+        List<int[]> gold = new ArrayList<>();
+        for (int i = 0; i < activated.length; i++) {
+            int[] labels = windows.windows().get(i).labels();
+            List<float[]> rows = new ArrayList<>();
+            List<Integer> ys = new ArrayList<>();
+            for (int p = 0; p < labels.length; p++) {
+                if (labels[p] != TokenFeature.IGNORE) {
+                    rows.add(logProbabilities(activated[i], p * c, c));
+                    ys.add(labels[p]);
+                }
+            }
+            if (!ys.isEmpty()) {
+                emissions.add(rows.toArray(new float[0][]));
+                gold.add(ys.stream().mapToInt(Integer::intValue).toArray());
+            }
+        }
+        return new CrfSequences(emissions, gold);
+    }
+
+    /**
+     * Per-word emission scores and gold tags of windows, to fit a CRF on.
+     *
+     * @param emissions one {@code [words][tags]} array per window
+     * @param tags      the gold tag indices of each window's words
+     */
+    public record CrfSequences(List<float[][]> emissions, List<int[]> tags) {
     }
 
     /**
@@ -270,11 +431,30 @@ public final class TokenTask implements Task {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(SCHEME, scheme.name());
         m.put(STRIDE, stride);
+        if (crf != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            List<List<Float>> rows = new ArrayList<>();
+            for (float[] row : crf.transitions()) {
+                rows.add(boxed(row));
+            }
+            c.put("transitions", rows);
+            c.put("start", boxed(crf.start()));
+            c.put("end", boxed(crf.end()));
+            m.put(CRF, c);
+        }
         return m;
+    }
+
+    private static List<Float> boxed(float[] values) {
+        List<Float> out = new ArrayList<>(values.length);
+        for (float v : values) {
+            out.add(v);
+        }
+        return out;
     }
 
     @Override
     public String toString() {
-        return "token classification " + scheme + " " + tags.names();
+        return "token classification " + scheme + " " + tags.names() + (crf == null ? "" : " with a CRF");
     }
 }

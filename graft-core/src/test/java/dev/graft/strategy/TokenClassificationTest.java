@@ -128,6 +128,33 @@ class TokenClassificationTest {
     }
 
     @Test
+    void aCrfIsFittedSavedAndDecodesTheLoadedModelsTagsAsTheRunScoredThem() throws IOException {
+        FeatureExtractionConfig config = FeatureExtractionConfig.defaults().withTraining(
+                TrainConfig.defaults().withEpochs(40).withPatience(10).withSeed(7));
+        try (TokenClassification.Outcome out = TokenClassification.featureExtraction(minilm, corpora3(), config, Progress.NONE,
+                List.of(), TokenClassification.Crf.CONSTRAINED)) {
+            EntityMetrics.Scores t = out.test().orElseThrow();
+            assertTrue(t.f1() > 0.7, "frozen MiniLM states + linear head + CRF find unseen names: " + t.values());
+            TokenClassifier model = out.classifier();
+            assertTrue(model.task().crf().isPresent());
+            float[][] transitions = model.task().crf().get().transitions();
+            int o = model.task().tagSet().names().indexOf("O");
+            int iPer = model.task().tagSet().names().indexOf("I-PER");
+            assertEquals(dev.graft.model.head.CrfLayer.FORBIDDEN, transitions[o][iPer], "O → I-PER stays forbidden");
+            List<WordSequence> words = test.sentences().stream().map(s -> WordSequence.joined(s.tokens())).toList();
+            List<List<Tag>> before = model.tags(words, Progress.NONE);
+            assertEquals(t.f1(), EntityMetrics.score(test.tags(), before).f1(), 1e-12);
+            Path saved = dir.resolve("fe-crf-model");
+            model.save(saved, out.provenance(), out.metricsDocument(), staging -> { });
+            try (TokenClassifier loaded = TokenClassifier.load(saved)) {
+                assertTrue(loaded.task().crf().isPresent());
+                assertEquals(before, loaded.tags(words, Progress.NONE));
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> TokenClassification.Crf.parse("maybe"));
+    }
+
+    @Test
     void aSecondFeatureExtractionRunReadsItsTokenStatesFromTheCache() {
         FeatureExtractionConfig config = FeatureExtractionConfig.defaults().withCacheDir(dir.resolve("state-cache"))
                 .withTraining(TrainConfig.defaults().withEpochs(3).withSeed(7));
