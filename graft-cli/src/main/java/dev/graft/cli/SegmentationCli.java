@@ -10,6 +10,7 @@ import dev.graft.selection.SegmentationRun;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
+import dev.graft.model.vision.seg.DecoderKind;
 import dev.graft.strategy.segmentation.SegmentationConfig;
 import dev.graft.training.FreezeSchedule;
 import dev.graft.training.Monitor;
@@ -87,7 +88,8 @@ final class SegmentationCli {
     static SegmentationConfig config(TrainingOptions o, SegmentationOptions s, String augment) {
         boolean frozen = FeatureExtraction.NAME.equals(o.strategy);
         SegmentationConfig base = SegmentationConfig.defaults(frozen).withCrops(s.crop, s.cropsPerEpoch, s.tileOverlap)
-                .withLoss(s.diceWeight, s.focalGamma).withAugmentation(augmentation(augment));
+                .withLoss(s.diceWeight, s.focalGamma).withAugmentation(augmentation(augment))
+                .withDecoder(DecoderKind.parse(s.decoder));
         FineTuneConfig ft = base.training();
         TrainConfig t = ft.training().overriding(o.epochs, o.learningRate, o.batchSize, o.patience).withSeed(o.seed)
                 .withSchedule(ft.training().schedule().overriding(o.schedule, o.warmup));

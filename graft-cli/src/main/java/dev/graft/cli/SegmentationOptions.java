@@ -34,6 +34,11 @@ final class SegmentationOptions {
             + " plain cross-entropy; 0 = off (default: ${DEFAULT-VALUE}).")
     double focalGamma;
 
+    @Option(names = "--decoder", defaultValue = "unet", paramLabel = "KIND", description = "segmentation: decoder over the"
+            + " encoder, unet (skip connections at every stride) or lraspp (MobileNetV3's lighter Lite R-ASPP head)"
+            + " (default: ${DEFAULT-VALUE}).")
+    String decoder;
+
     @Option(names = "--skip-unpaired", description = "segmentation: skip (and count) images without a mask instead of failing.")
     boolean skipUnpaired;
 

@@ -31,7 +31,7 @@ import java.util.Map;
 
 /**
  * Trains a segmentation model: a MobileNetV2 encoder (pretrained, or its random-initialised twin for the baseline)
- * under a U-Net decoder ({@link SegmentationNet}), on random jointly-augmented crops of the training images
+ * under the configured decoder ({@link SegmentationNet}), on random jointly-augmented crops of the training images
  * ({@link CropSampler}), through the shared {@link Learner} with the task's loss (cross-entropy + Dice), the
  * configured freeze schedule and discriminative rates; each epoch validates on the whole validation images with
  * sliding-window inference, and the best epoch's weights are kept. Grayscale images reach the encoder replicated to
@@ -71,7 +71,7 @@ public final class SegmentationTraining {
                 throw new IllegalArgumentException(Arguments.name("model") + " " + backbone.id() + " is a " + loaded.architecture()
                         + "; segmentation has a MobileNetV2 encoder (import one with `graft models import --onnx FILE --preset imagenet`).");
             }
-            SegmentationNet net = new SegmentationNet(encoder, classes.size());
+            SegmentationNet net = new SegmentationNet(encoder, classes.size(), config.decoder());
             Learner.seed(seed);
             net.initializeDecoder(manager);
             SegmentationTask task = new SegmentationTask(classes.names(), classes.values(), classes.ignoreValue(),
@@ -99,6 +99,7 @@ public final class SegmentationTraining {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("strategy", config.strategyName());
         settings.put("training", config.training().describe());
+        settings.put("decoder", config.decoder().key());
         settings.put("crop", config.crop());
         settings.put("crops_per_epoch", config.cropsPerEpoch());
         settings.put("tile_overlap", config.overlap());
