@@ -44,7 +44,7 @@ final class LrAsppDecoder extends SegmentationDecoder {
         NDArray high = maps.get(maps.size() - 1);
         NDArray low = maps.get(LOW_MAP);
         NDArray x = cbrNorm.apply(ps, cbrConv.apply(ps, high, training), training).maximum(0f);
-        NDArray gate = Activation.sigmoid(scale.apply(ps, high.mean(new int[] {2, 3}, true), training));
+        NDArray gate = Activation.sigmoid(scale.apply(ps, high.mean(new int[] {3}, true).mean(new int[] {2}, true), training));
         x = x.mul(gate);
         x = Bilinear.resize(x, low.getShape().get(2), low.getShape().get(3));
         NDArray y = lowClassifier.apply(ps, low, training).add(highClassifier.apply(ps, x, training));
