@@ -88,7 +88,7 @@ final class SegmentationCli {
     static SegmentationConfig config(TrainingOptions o, SegmentationOptions s, String augment) {
         boolean frozen = FeatureExtraction.NAME.equals(o.strategy);
         SegmentationConfig base = SegmentationConfig.defaults(frozen).withCrops(s.crop, s.cropsPerEpoch, s.tileOverlap)
-                .withLoss(s.diceWeight, s.focalGamma).withAugmentation(augmentation(augment))
+                .withLoss(s.diceWeight, s.focalGamma).withAugmentation(augmentation(augment).withElastic(s.elastic))
                 .withDecoder(DecoderKind.parse(s.decoder));
         FineTuneConfig ft = base.training();
         TrainConfig t = ft.training().overriding(o.epochs, o.learningRate, o.batchSize, o.patience).withSeed(o.seed)

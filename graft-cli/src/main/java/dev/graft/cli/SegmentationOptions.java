@@ -39,6 +39,11 @@ final class SegmentationOptions {
             + " (default: ${DEFAULT-VALUE}).")
     String decoder;
 
+    @Option(names = "--elastic", defaultValue = "0", paramLabel = "PIXELS", description = "segmentation: elastic deformation"
+            + " of the training crops, displacements up to PIXELS crop pixels on a 4×4-cell grid, the same for image and"
+            + " mask (default: ${DEFAULT-VALUE}, none).")
+    double elastic;
+
     @Option(names = "--skip-unpaired", description = "segmentation: skip (and count) images without a mask instead of failing.")
     boolean skipUnpaired;
 
