@@ -94,8 +94,8 @@ public final class SegmentationTraining {
         }
     }
 
-    /** The provenance of a run: settings, the data's fingerprints, the encoder, versions and the headline figures. */
-    public static Provenance provenance(SegmentationOutcome outcome, SegmentationConfig config, ImageBackbone backbone) {
+    /** The run's settings as recorded in provenance and run tracking (strategy, training, decoder, crops, loss, augmentation). */
+    public static Map<String, Object> settings(SegmentationConfig config) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("strategy", config.strategyName());
         settings.put("training", config.training().describe());
@@ -106,6 +106,12 @@ public final class SegmentationTraining {
         settings.put("dice_weight", config.diceWeight());
         settings.put("focal_gamma", config.focalGamma());
         settings.put("augmentation", config.augmentation().toString());
+        return settings;
+    }
+
+    /** The provenance of a run: settings, the data's fingerprints, the encoder, versions and the headline figures. */
+    public static Provenance provenance(SegmentationOutcome outcome, SegmentationConfig config, ImageBackbone backbone) {
+        Map<String, Object> settings = settings(config);
         settings.put("classes", outcome.split().train().classes().describe());
         Map<String, Provenance.DataFingerprint> data = new LinkedHashMap<>();
         data.put("train", fingerprint(outcome.split().train()));
