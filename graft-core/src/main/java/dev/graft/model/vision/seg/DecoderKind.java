@@ -9,9 +9,9 @@ import java.util.Locale;
  * U-Net decoder is the default.
  */
 public enum DecoderKind {
-    /** U-Net-style skip connections at every stride ({@link UNetDecoder}). */
+    /** U-Net-style skip connections at every stride ({@code UNetDecoder}). */
     UNET,
-    /** MobileNetV3's Lite R-ASPP head: the deepest map, squeeze-excited, plus a stride-8 skip ({@link LrAsppDecoder}). */
+    /** MobileNetV3's Lite R-ASPP head: the deepest map, squeeze-excited, plus a stride-8 skip ({@code LrAsppDecoder}). */
     LRASPP;
 
     /** Lower-case name, as in manifests and on the command line. */

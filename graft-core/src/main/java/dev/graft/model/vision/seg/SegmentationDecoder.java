@@ -8,7 +8,7 @@ import dev.graft.model.vision.VisionModule;
 import java.util.List;
 
 /** A decoder from the encoder's feature maps (shallowest first, strides 2–32) and the input image to class logits. */
-public abstract class SegmentationDecoder extends VisionModule {
+abstract class SegmentationDecoder extends VisionModule {
 
     /** Class logits {@code [B, classes, H, W]} at the resolution of {@code images}. */
     abstract NDArray logits(ParameterStore ps, List<NDArray> maps, NDArray images, boolean training);
