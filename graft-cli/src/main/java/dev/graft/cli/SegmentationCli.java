@@ -6,6 +6,8 @@ import dev.graft.data.TaskKind;
 import dev.graft.data.image.masks.JointAugmentation;
 import dev.graft.data.image.masks.MaskClasses;
 import dev.graft.eval.SegmentationEvaluation;
+import dev.graft.model.vision.seg.DecoderKind;
+import dev.graft.run.SegmentationTrainingRun;
 import dev.graft.selection.SegmentationRun;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FineTuneConfig;
@@ -50,11 +52,13 @@ final class SegmentationCli {
                 classes, s.skipUnpaired, config(o, s, c.augment), s.randomBaseline, c.out,
                 c.spec.commandLine().getParseResult().originalArgs());
         PrintStream err = System.err;
-        SegmentationRun.Result r = SegmentationRun.run(request, List.of(new EpochProgress(err, c.quiet)), note -> {
-            if (!c.quiet) {
-                err.println(note);
-            }
-        });
+        SegmentationTrainingRun.Tracked tracked = SegmentationTrainingRun.run(request, c.tracking.tracking(),
+                List.of(new EpochProgress(err, c.quiet)), note -> {
+                    if (!c.quiet) {
+                        err.println(note);
+                    }
+                });
+        SegmentationRun.Result r = tracked.result();
         try {
             PrintWriter out = c.spec.commandLine().getOut();
             if (r.skipped() > 0) {
@@ -76,6 +80,7 @@ final class SegmentationCli {
                     r.outcome().fit().seconds(), r.inferenceSeconds(), r.seconds(), r.metrics().get("peak_rss_mb"));
             out.println((r.replaced() ? "Replaced the model at " : "Saved the model to ") + c.out.toAbsolutePath()
                     + "  (report: " + c.out.resolve("report.html") + ")");
+            TrackingOptionsMixin.printWhere(out, c.out, tracked.runId(), tracked.location());
             out.flush();
         } finally {
             r.outcome().model().close();
@@ -87,7 +92,8 @@ final class SegmentationCli {
     static SegmentationConfig config(TrainingOptions o, SegmentationOptions s, String augment) {
         boolean frozen = FeatureExtraction.NAME.equals(o.strategy);
         SegmentationConfig base = SegmentationConfig.defaults(frozen).withCrops(s.crop, s.cropsPerEpoch, s.tileOverlap)
-                .withLoss(s.diceWeight, s.focalGamma).withAugmentation(augmentation(augment));
+                .withLoss(s.diceWeight, s.focalGamma).withAugmentation(augmentation(augment).withElastic(s.elastic))
+                .withDecoder(DecoderKind.parse(s.decoder));
         FineTuneConfig ft = base.training();
         TrainConfig t = ft.training().overriding(o.epochs, o.learningRate, o.batchSize, o.patience).withSeed(o.seed)
                 .withSchedule(ft.training().schedule().overriding(o.schedule, o.warmup));

@@ -34,6 +34,16 @@ final class SegmentationOptions {
             + " plain cross-entropy; 0 = off (default: ${DEFAULT-VALUE}).")
     double focalGamma;
 
+    @Option(names = "--decoder", defaultValue = "unet", paramLabel = "KIND", description = "segmentation: decoder over the"
+            + " encoder, unet (skip connections at every stride) or lraspp (MobileNetV3's lighter Lite R-ASPP head)"
+            + " (default: ${DEFAULT-VALUE}).")
+    String decoder;
+
+    @Option(names = "--elastic", defaultValue = "0", paramLabel = "PIXELS", description = "segmentation: elastic deformation"
+            + " of the training crops, displacements up to PIXELS crop pixels on a 4×4-cell grid, the same for image and"
+            + " mask (default: ${DEFAULT-VALUE}, none).")
+    double elastic;
+
     @Option(names = "--skip-unpaired", description = "segmentation: skip (and count) images without a mask instead of failing.")
     boolean skipUnpaired;
 

@@ -261,9 +261,12 @@ final class TrainingOptions {
         TrainingRun.refuseBf16ForImages(request());
     }
 
-    /** Checks {@code --device} (core's {@link TrainingRun#checkDevice}). */
+    /**
+     * Checks {@code --device} (core's {@link TrainingRun#checkDevice}); the request carries the device alone, so that
+     * tasks whose data are no label column (segmentation, question answering) can be checked too.
+     */
     void checkDevice(PrintStream err) {
-        TrainingRun.checkDevice(request(), listener(err, false));
+        TrainingRun.checkDevice(TrainingRequest.of(train).device(device), listener(err, false));
     }
 
     /** The LoRA or adapter settings for {@code --strategy lora|adapter}, else {@code null}. */

@@ -60,6 +60,11 @@ class SegmentationOptionsTest {
         assertEquals(LrSchedule.warmupLinear(0.1), c.training().training().schedule());
         assertEquals("mean_iou", c.training().training().monitor().key());
         assertEquals(LrSchedule.oneCycle(0.25), config("--strategy", "fine-tune").training().training().schedule());
+        assertEquals(dev.graft.model.vision.seg.DecoderKind.UNET, c.decoder());
+        assertEquals(0.0, c.augmentation().elastic());
+        SegmentationConfig light = config("--decoder", "lraspp", "--elastic", "4");
+        assertEquals(dev.graft.model.vision.seg.DecoderKind.LRASPP, light.decoder());
+        assertEquals(4.0, light.augmentation().elastic());
     }
 
     @Test
@@ -67,5 +72,8 @@ class SegmentationOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config("--crop", "100"));
         assertTrue(e.getMessage().contains("crop") && e.getMessage().contains("32"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> config("--augment", "wild"));
+        IllegalArgumentException d = assertThrows(IllegalArgumentException.class, () -> config("--decoder", "fpn"));
+        assertTrue(d.getMessage().contains("decoder") && d.getMessage().contains("lraspp"), d.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> config("--elastic", "-2"));
     }
 }

@@ -13,6 +13,7 @@ import dev.graft.model.ArrayCopies;
 import dev.graft.model.vision.MobileNetV2;
 import dev.graft.model.vision.VisionBackbone;
 import dev.graft.model.vision.VisionBackbones;
+import dev.graft.model.vision.seg.DecoderKind;
 import dev.graft.model.vision.seg.SegmentationNet;
 import dev.graft.model.vision.seg.TiledInference;
 import dev.graft.task.SegmentationTask;
@@ -32,7 +33,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A trained segmentation model: a {@link SegmentationNet} (MobileNetV2 encoder, U-Net decoder), its
+ * A trained segmentation model: a {@link SegmentationNet} (MobileNetV2 encoder, U-Net or LR-ASPP decoder), its
  * {@link SegmentationTask} (classes, their mask values, the tile size of sliding-window inference) and the
  * preprocessing of its encoder. Saved as a Graft model directory (manifest task {@value #TASK}): the encoder as a
  * backbone folder ({@code backbone/}), the decoder's weights and BatchNorm statistics in {@value #DECODER_FILE},
@@ -45,6 +46,8 @@ public final class ImageSegmenter implements GraftModel {
     public static final String TASK = "image-segmentation";
     /** The decoder's weights inside a model directory. */
     public static final String DECODER_FILE = "decoder.safetensors";
+    /** Metadata key of {@value #DECODER_FILE} naming the decoder's kind. */
+    public static final String DECODER_KEY = "graft.decoder";
     static final String BACKBONE_DIR = "backbone";
 
     private final SegmentationNet net;
@@ -158,7 +161,7 @@ public final class ImageSegmenter implements GraftModel {
             Map<String, Parameter> decoder = new LinkedHashMap<>(net.decoder().namedParameters());
             decoder.putAll(net.decoder().namedBuffers());
             decoder.forEach((n, p) -> weights.add(new TensorData(n, p.getArray().getShape().getShape(), p.getArray().toFloatArray())));
-            SafeTensors.write(staging.resolve(DECODER_FILE), weights, Map.of("format", "pt"));
+            SafeTensors.write(staging.resolve(DECODER_FILE), weights, Map.of("format", "pt", DECODER_KEY, net.decoderKind().key()));
             AtomicFiles.writeString(staging.resolve(TextClassifier.PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(TextClassifier.METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
             List<Integer> skips = net.encoder().featureMapChannels();
@@ -213,7 +216,7 @@ public final class ImageSegmenter implements GraftModel {
                     throw new IllegalArgumentException(bb + " holds a " + encoder.architecture() + "; segmentation models have a"
                             + " MobileNetV2 encoder. The model directory is damaged.");
                 }
-                SegmentationNet net = new SegmentationNet(mobile, task.outputWidth());
+                SegmentationNet net = new SegmentationNet(mobile, task.outputWidth(), decoderKind(dir.resolve(DECODER_FILE)));
                 net.initializeDecoder(manager);
                 loadDecoder(net, dir.resolve(DECODER_FILE));
                 ImageSegmenter segmenter = new ImageSegmenter(net, (SegmentationTask) task, pre, m.strategy(),
@@ -226,6 +229,19 @@ public final class ImageSegmenter implements GraftModel {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read model " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The decoder kind recorded in the decoder file's metadata (models written before it was recorded: U-Net). */
+    private static DecoderKind decoderKind(Path file) throws IOException {
+        try (SafeTensorsFile f = SafeTensors.open(file)) {
+            String key = f.metadata().get(DECODER_KEY);
+            try {
+                return key == null ? DecoderKind.UNET : DecoderKind.parse(key);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": metadata " + DECODER_KEY + " names an unknown decoder '" + key
+                        + "': the model directory is damaged or from a newer Graft. Retrain.", e);
+            }
         }
     }
 

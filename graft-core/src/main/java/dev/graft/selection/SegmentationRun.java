@@ -64,9 +64,10 @@ public final class SegmentationRun {
      * @param replaced          whether an earlier model at {@code out} was replaced
      * @param seconds           wall time of the whole run
      * @param skipped           images skipped for want of a mask
+     * @param provenance        the provenance saved with the model
      */
     public record Result(SegmentationOutcome outcome, SegmentationOutcome baseline, Map<String, Object> metrics,
-                         double inferenceSeconds, boolean replaced, double seconds, int skipped) {
+                         double inferenceSeconds, boolean replaced, double seconds, int skipped, Provenance provenance) {
     }
 
     /** Runs {@code request}; {@code listeners} observe the training of the model (not of the baseline). */
@@ -119,7 +120,7 @@ public final class SegmentationRun {
         if (baseline != null) {
             baseline.model().close();
         }
-        return new Result(outcome, baseline, metrics, perImage, replaced, seconds, skipped);
+        return new Result(outcome, baseline, metrics, perImage, replaced, seconds, skipped, provenance);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.graft.strategy.segmentation;
 
 import dev.graft.data.image.masks.JointAugmentation;
+import dev.graft.model.vision.seg.DecoderKind;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.training.FreezeSchedule;
 import dev.graft.training.LrSchedule;
@@ -21,9 +22,10 @@ import dev.graft.util.Arguments;
  * @param diceWeight    weight of the soft Dice loss beside cross-entropy
  * @param focalGamma    focal-loss γ (0 = plain cross-entropy)
  * @param augmentation  joint augmentation of the training crops
+ * @param decoder       the decoder over the encoder
  */
 public record SegmentationConfig(FineTuneConfig training, boolean frozenEncoder, int crop, int cropsPerEpoch, int overlap,
-                                 double diceWeight, double focalGamma, JointAugmentation augmentation) {
+                                 double diceWeight, double focalGamma, JointAugmentation augmentation, DecoderKind decoder) {
 
     /** Checks the sizes. */
     public SegmentationConfig {
@@ -50,27 +52,32 @@ public record SegmentationConfig(FineTuneConfig training, boolean frozenEncoder,
                         .withPatience(0).withMonitor(Monitor.parse("mean_iou")).withSchedule(LrSchedule.oneCycle(0.25)))
                 .withBackboneLr(1e-4, 0.9).withOptimizer(OptimizerSpec.adamW())
                 .withFreeze(frozenEncoder ? FreezeSchedule.headOnly() : FreezeSchedule.all().withHeadEpochs(1));
-        return new SegmentationConfig(t, frozenEncoder, 256, 64, 64, 1.0, 0.0, JointAugmentation.standard());
+        return new SegmentationConfig(t, frozenEncoder, 256, 64, 64, 1.0, 0.0, JointAugmentation.standard(), DecoderKind.UNET);
     }
 
     /** Copy with other training settings. */
     public SegmentationConfig withTraining(FineTuneConfig v) {
-        return new SegmentationConfig(v, frozenEncoder, crop, cropsPerEpoch, overlap, diceWeight, focalGamma, augmentation);
+        return new SegmentationConfig(v, frozenEncoder, crop, cropsPerEpoch, overlap, diceWeight, focalGamma, augmentation, decoder);
     }
 
     /** Copy with another crop size, crops per epoch and tile overlap. */
     public SegmentationConfig withCrops(int cropSide, int perEpoch, int tileOverlap) {
-        return new SegmentationConfig(training, frozenEncoder, cropSide, perEpoch, tileOverlap, diceWeight, focalGamma, augmentation);
+        return new SegmentationConfig(training, frozenEncoder, cropSide, perEpoch, tileOverlap, diceWeight, focalGamma, augmentation, decoder);
     }
 
     /** Copy with another loss mix. */
     public SegmentationConfig withLoss(double dice, double gamma) {
-        return new SegmentationConfig(training, frozenEncoder, crop, cropsPerEpoch, overlap, dice, gamma, augmentation);
+        return new SegmentationConfig(training, frozenEncoder, crop, cropsPerEpoch, overlap, dice, gamma, augmentation, decoder);
     }
 
     /** Copy with other augmentation. */
     public SegmentationConfig withAugmentation(JointAugmentation v) {
-        return new SegmentationConfig(training, frozenEncoder, crop, cropsPerEpoch, overlap, diceWeight, focalGamma, v);
+        return new SegmentationConfig(training, frozenEncoder, crop, cropsPerEpoch, overlap, diceWeight, focalGamma, v, decoder);
+    }
+
+    /** Copy with another decoder. */
+    public SegmentationConfig withDecoder(DecoderKind v) {
+        return new SegmentationConfig(training, frozenEncoder, crop, cropsPerEpoch, overlap, diceWeight, focalGamma, augmentation, v);
     }
 
     /** The strategy's name in manifests: {@code feature-extraction} (frozen encoder) or {@code fine-tune}. */

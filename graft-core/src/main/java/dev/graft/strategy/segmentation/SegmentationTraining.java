@@ -31,7 +31,7 @@ import java.util.Map;
 
 /**
  * Trains a segmentation model: a MobileNetV2 encoder (pretrained, or its random-initialised twin for the baseline)
- * under a U-Net decoder ({@link SegmentationNet}), on random jointly-augmented crops of the training images
+ * under the configured decoder ({@link SegmentationNet}), on random jointly-augmented crops of the training images
  * ({@link CropSampler}), through the shared {@link Learner} with the task's loss (cross-entropy + Dice), the
  * configured freeze schedule and discriminative rates; each epoch validates on the whole validation images with
  * sliding-window inference, and the best epoch's weights are kept. Grayscale images reach the encoder replicated to
@@ -71,7 +71,7 @@ public final class SegmentationTraining {
                 throw new IllegalArgumentException(Arguments.name("model") + " " + backbone.id() + " is a " + loaded.architecture()
                         + "; segmentation has a MobileNetV2 encoder (import one with `graft models import --onnx FILE --preset imagenet`).");
             }
-            SegmentationNet net = new SegmentationNet(encoder, classes.size());
+            SegmentationNet net = new SegmentationNet(encoder, classes.size(), config.decoder());
             Learner.seed(seed);
             net.initializeDecoder(manager);
             SegmentationTask task = new SegmentationTask(classes.names(), classes.values(), classes.ignoreValue(),
@@ -94,17 +94,24 @@ public final class SegmentationTraining {
         }
     }
 
-    /** The provenance of a run: settings, the data's fingerprints, the encoder, versions and the headline figures. */
-    public static Provenance provenance(SegmentationOutcome outcome, SegmentationConfig config, ImageBackbone backbone) {
+    /** The run's settings as recorded in provenance and run tracking (strategy, training, decoder, crops, loss, augmentation). */
+    public static Map<String, Object> settings(SegmentationConfig config) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("strategy", config.strategyName());
         settings.put("training", config.training().describe());
+        settings.put("decoder", config.decoder().key());
         settings.put("crop", config.crop());
         settings.put("crops_per_epoch", config.cropsPerEpoch());
         settings.put("tile_overlap", config.overlap());
         settings.put("dice_weight", config.diceWeight());
         settings.put("focal_gamma", config.focalGamma());
         settings.put("augmentation", config.augmentation().toString());
+        return settings;
+    }
+
+    /** The provenance of a run: settings, the data's fingerprints, the encoder, versions and the headline figures. */
+    public static Provenance provenance(SegmentationOutcome outcome, SegmentationConfig config, ImageBackbone backbone) {
+        Map<String, Object> settings = settings(config);
         settings.put("classes", outcome.split().train().classes().describe());
         Map<String, Provenance.DataFingerprint> data = new LinkedHashMap<>();
         data.put("train", fingerprint(outcome.split().train()));

@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Random square training crops of a data set, jointly augmented ({@link JointAugmentation}): an epoch has
+ * Random square training crops of a data set, jointly augmented ({@link JointAugmentation}: one sampling position per
+ * crop pixel, through the elastic field, flips, turns and zoom, read bilinearly from the image and by nearest neighbour
+ * from the mask): an epoch has
  * {@link #size()} crops, crop {@code i} of image {@code i mod n}. A crop is a pure function of the epoch's salt
  * ({@link #reseed}) and its index, so its pixels and its mask are drawn identically however often and in whatever
  * order they are asked for; the most recent crops are kept so the batch's inputs and targets are computed once.
@@ -95,6 +97,7 @@ public final class CropSampler implements SegmentationSamples {
         boolean flipY = augmentation.flips() && r.nextBoolean();
         double contrast = 1 + (2 * r.nextDouble() - 1) * augmentation.contrast();
         double brightness = (2 * r.nextDouble() - 1) * augmentation.brightness() * 255;
+        float[][] field = augmentation.elastic() > 0 ? displacements(r, augmentation.elastic()) : null;
         int n = crop * crop;
         float[] pixels = new float[3 * n];
         int[] classes = new int[n];
@@ -102,10 +105,12 @@ public final class CropSampler implements SegmentationSamples {
         int last = crop - 1;
         for (int v = 0; v < crop; v++) {
             for (int u = 0; u < crop; u++) {
-                int fu = flipX ? last - u : u;
-                int fv = flipY ? last - v : v;
-                int a;
-                int b;
+                double eu = field == null ? u : Math.max(0, Math.min(last, u + displacement(field[0], u, v)));
+                double ev = field == null ? v : Math.max(0, Math.min(last, v + displacement(field[1], u, v)));
+                double fu = flipX ? last - eu : eu;
+                double fv = flipY ? last - ev : ev;
+                double a;
+                double b;
                 switch (turns) {
                     case 1 -> { a = fv; b = last - fu; }
                     case 2 -> { a = last - fu; b = last - fv; }
@@ -124,6 +129,37 @@ public final class CropSampler implements SegmentationSamples {
             }
         }
         return new Crop(pixels, new LabelMask(crop, crop, classes));
+    }
+
+    /**
+     * The elastic field's x and y displacements at the corners of the {@link JointAugmentation#ELASTIC_CELLS} grid,
+     * uniform within ± {@code max}, drawn after the crop's other choices so that they stay as without elastic
+     * deformation.
+     */
+    private static float[][] displacements(Random r, double max) {
+        int k = JointAugmentation.ELASTIC_CELLS + 1;
+        float[][] d = new float[2][k * k];
+        for (float[] axis : d) {
+            for (int i = 0; i < axis.length; i++) {
+                axis[i] = (float) ((2 * r.nextDouble() - 1) * max);
+            }
+        }
+        return d;
+    }
+
+    /** The displacement of crop pixel ({@code u}, {@code v}), interpolated bilinearly between the grid's corners. */
+    private double displacement(float[] grid, int u, int v) {
+        int cells = JointAugmentation.ELASTIC_CELLS;
+        int k = cells + 1;
+        double gx = (double) u * cells / Math.max(1, crop - 1);
+        double gy = (double) v * cells / Math.max(1, crop - 1);
+        int x0 = Math.min(cells - 1, (int) gx);
+        int y0 = Math.min(cells - 1, (int) gy);
+        double fx = gx - x0;
+        double fy = gy - y0;
+        double top = grid[y0 * k + x0] * (1 - fx) + grid[y0 * k + x0 + 1] * fx;
+        double bottom = grid[(y0 + 1) * k + x0] * (1 - fx) + grid[(y0 + 1) * k + x0 + 1] * fx;
+        return top * (1 - fy) + bottom * fy;
     }
 
     private static int clamp(int v, int size) {

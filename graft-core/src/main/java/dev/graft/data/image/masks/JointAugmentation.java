@@ -2,8 +2,13 @@ package dev.graft.data.image.masks;
 
 /**
  * Augmentation of a training crop that keeps image and mask aligned: the same geometric transform (scale, position,
- * flips, quarter turns) is applied to both (bilinear for the image, nearest neighbour for the mask), and brightness and
- * contrast change the image only.
+ * flips, quarter turns, elastic deformation) is applied to both (bilinear for the image, nearest neighbour for the
+ * mask), and brightness and contrast change the image only.
+ *
+ * <p>The elastic deformation displaces every crop pixel by a smooth random field: displacements drawn uniformly within
+ * ± {@code elastic} pixels at the {@value #ELASTIC_CELLS}×{@value #ELASTIC_CELLS}-cell grid's corners of the crop,
+ * bilinearly interpolated in between (the grid form of Simard et al. 2003's smoothed random field, as
+ * batchgenerators' and Albumentations' grid distortion).
  *
  * @param flips      horizontal and vertical flips, each with probability ½
  * @param rotate90   a quarter turn 0–3 times, uniformly
@@ -11,16 +16,31 @@ package dev.graft.data.image.masks;
  * @param maxScale   largest zoom
  * @param brightness brightness shift up to ± this fraction of the range
  * @param contrast   contrast factor within 1 ± this
+ * @param elastic    largest elastic displacement in crop pixels (0: none)
  */
 public record JointAugmentation(boolean flips, boolean rotate90, double minScale, double maxScale, double brightness,
-                                double contrast) {
+                                double contrast, double elastic) {
+
+    /** Cells per side of the elastic displacement grid. */
+    public static final int ELASTIC_CELLS = 4;
 
     /** Validates the ranges. */
     public JointAugmentation {
-        if (!(minScale > 0) || !(maxScale >= minScale) || !(brightness >= 0) || !(contrast >= 0 && contrast < 1)) {
-            throw new IllegalArgumentException("augmentation needs 0 < minScale ≤ maxScale, brightness ≥ 0 and 0 ≤ contrast < 1; got "
-                    + this);
+        if (!(minScale > 0) || !(maxScale >= minScale) || !(brightness >= 0) || !(contrast >= 0 && contrast < 1)
+                || !(elastic >= 0)) {
+            throw new IllegalArgumentException("augmentation needs 0 < minScale ≤ maxScale, brightness ≥ 0, 0 ≤ contrast < 1 and"
+                    + " elastic ≥ 0; got " + this);
         }
+    }
+
+    /** Without elastic deformation. */
+    public JointAugmentation(boolean flips, boolean rotate90, double minScale, double maxScale, double brightness, double contrast) {
+        this(flips, rotate90, minScale, maxScale, brightness, contrast, 0);
+    }
+
+    /** Copy with elastic deformation of up to {@code pixels} crop pixels (0: none). */
+    public JointAugmentation withElastic(double pixels) {
+        return new JointAugmentation(flips, rotate90, minScale, maxScale, brightness, contrast, pixels);
     }
 
     /** Flips, quarter turns, zoom 0.8–1.25, brightness ±0.1, contrast ±0.1. */

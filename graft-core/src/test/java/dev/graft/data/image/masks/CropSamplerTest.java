@@ -3,6 +3,8 @@ package dev.graft.data.image.masks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.data.image.RgbImage;
 import java.nio.file.Path;
@@ -78,5 +80,49 @@ class CropSamplerTest {
         assertArrayEquals(a.mask(2).classes(), b.mask(2).classes());
         a.reseed(10);
         assertFalse(java.util.Arrays.equals(first, a.pixels(2)));
+    }
+
+    @Test
+    void elasticDeformationMovesImageAndMaskTogetherAndIsSeeded() {
+        SegmentationDataset d = blobs(64, 64, 7);
+        JointAugmentation plain = new JointAugmentation(true, true, 0.8, 1.25, 0, 0);
+        JointAugmentation elastic = plain.withElastic(6);
+        CropSampler bent = new CropSampler(d, 48, 30, elastic, 4);
+        CropSampler straight = new CropSampler(d, 48, 30, plain, 4);
+        long pure = 0;
+        long n = 0;
+        long moved = 0;
+        for (int i = 0; i < 30; i++) {
+            float[] px = bent.pixels(i);
+            int[] m = bent.mask(i).classes();
+            int[] unbent = straight.mask(i).classes();
+            for (int p = 0; p < m.length; p++) {
+                assertTrue(m[p] == 0 || m[p] == 1, "crop " + i + " pixel " + p + " has class " + m[p]);
+                // where the image was read from one region only, the mask must be that region's class
+                if (Math.abs(px[p] - 200f) < 1e-3 || Math.abs(px[p] - 40f) < 1e-3) {
+                    assertEquals(px[p] > 120 ? 1 : 0, m[p], "crop " + i + " pixel " + p);
+                    pure++;
+                }
+                moved += m[p] != unbent[p] ? 1 : 0;
+                n++;
+            }
+        }
+        assertTrue(pure > 0.8 * n, "only " + pure + " of " + n + " pixels read from one region");
+        assertTrue(moved > 0.01 * n, "the deformation changed only " + moved + " of " + n + " mask pixels");
+        CropSampler again = new CropSampler(d, 48, 30, elastic, 4);
+        assertArrayEquals(bent.pixels(5), again.pixels(5));
+        assertArrayEquals(bent.mask(5).classes(), again.mask(5).classes());
+    }
+
+    @Test
+    void noElasticDeformationLeavesTheCropsAsTheyWere() {
+        SegmentationDataset d = blobs(64, 64, 7);
+        JointAugmentation plain = JointAugmentation.standard();
+        CropSampler a = new CropSampler(d, 32, 5, plain, 2);
+        CropSampler b = new CropSampler(d, 32, 5, plain.withElastic(0), 2);
+        for (int i = 0; i < 5; i++) {
+            assertArrayEquals(a.pixels(i), b.pixels(i));
+        }
+        assertThrows(IllegalArgumentException.class, () -> plain.withElastic(-1));
     }
 }
