@@ -106,7 +106,8 @@ final class PredictCommand implements Callable<Integer> {
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("--max-line-bytes must be at least 1, got " + maxLineBytes + ".");
         }
-        if (output != null || isTable(input)) {
+        // a QA model reads {question, context} JSON lines from stdin or a .jsonl file and prints answers
+        if (output != null || (isTable(input) && !dev.graft.artifact.QuestionAnswerer.isQaModel(model))) {
             return predictFile();
         }
         if (topK != 0 || threshold != null || textColumn != null || textPairColumn != null || imageColumn != null) {

@@ -8,6 +8,8 @@ import dev.graft.data.qa.SquadQuestion;
 import dev.graft.data.qa.SquadReader;
 import dev.graft.metrics.SquadMetrics;
 import dev.graft.model.text.TextModelSpec;
+import dev.graft.report.ReportData;
+import dev.graft.run.RunRecorder;
 import dev.graft.selection.OverlapSentenceBaseline;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FineTuning;
@@ -83,10 +85,20 @@ final class QaTraining {
         List<TrainingListener> listeners = List.of(new EpochProgress(err, c.quiet));
         QuestionAnswering.Data data = new QuestionAnswering.Data(train, val, test);
         BarProgress progress = new BarProgress(err, c.quiet);
-        try (QuestionAnswering.Outcome outcome = o.fineTune()
-                ? QuestionAnswering.fineTune(backbone, data, qa.windows(), o.fineTuneConfig(), progress, listeners)
+        boolean fineTune = o.fineTune();
+        Map<String, Object> settings = new LinkedHashMap<>(fineTune ? o.fineTuneConfig().describe()
+                : o.featureExtractionConfig().describe());
+        settings.put("max_length", qa.windows().maxLength());
+        settings.put("doc_stride", qa.windows().docStride());
+        settings.put("max_answer_tokens", qa.windows().maxAnswerTokens());
+        settings.put("n_best", qa.windows().nBest());
+        try (RunRecorder recorder = RunRecorder.start(c.tracking.tracking(), "train", c.out, c.out, o.runParams(settings),
+                err::println);
+             QuestionAnswering.Outcome outcome = fineTune
+                ? QuestionAnswering.fineTune(backbone, data, qa.windows(), o.fineTuneConfig(), progress,
+                        recorder.listeners(listeners.toArray(TrainingListener[]::new)))
                 : QuestionAnswering.featureExtraction(backbone, data, qa.windows(), o.featureExtractionConfig(), progress,
-                        listeners)) {
+                        recorder.listeners(listeners.toArray(TrainingListener[]::new)))) {
             SquadDataset reported = test.orElse(val);
             Map<String, Object> metrics = outcome.metricsDocument();
             List<Map<String, Object>> baselines = new ArrayList<>();
@@ -102,9 +114,18 @@ final class QaTraining {
             }
             metrics.put("baselines", baselines);
             PeakMemory.measure().putInto(metrics);
+            Map<String, Double> baselineMetrics = new LinkedHashMap<>();
+            baselineScores.forEach((name, s) -> {
+                String key = "baseline_" + name.replace('-', '_') + "_";
+                baselineMetrics.put(key + SquadMetrics.Scores.EXACT, s.exact());
+                baselineMetrics.put(key + SquadMetrics.Scores.F1, s.f1());
+            });
+            recorder.logMetrics(baselineMetrics, outcome.fit().history().size());
             Provenance provenance = outcome.provenance().withCommandLine(c.spec.commandLine().getParseResult().originalArgs());
-            boolean replaced = outcome.answerer().save(c.out, provenance, metrics, staging -> { });
+            boolean replaced = outcome.answerer().save(c.out, provenance, metrics, staging -> recorder.writeReport(
+                    () -> ReportData.of(recorder.runName(), outcome, baselineScores), provenance, staging));
             double total = (System.nanoTime() - start) / 1e9;
+            recorder.finish(outcome, provenance, c.out, total);
             PrintWriter stdout = c.spec.commandLine().getOut();
             stdout.println();
             stdout.println("Validation (" + val.questions().size() + " questions, best epoch " + outcome.fit().bestEpoch() + "):");
@@ -126,6 +147,7 @@ final class QaTraining {
                     epochs, outcome.fit().history().size(), total);
             stdout.println((replaced ? "Replaced the model at " : "Saved the model to ") + c.out.toAbsolutePath()
                     + "  (metrics: " + c.out.resolve("metrics.json") + ")");
+            TrackingOptionsMixin.printWhere(stdout, c.out, recorder);
             stdout.flush();
         }
         return 0;

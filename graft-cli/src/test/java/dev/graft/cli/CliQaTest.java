@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.tracking.FileStoreReader;
+import dev.graft.tracking.RunStatus;
+import dev.graft.tracking.StoredRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,15 +56,55 @@ class CliQaTest {
         Path train = jsonl("train.jsonl", 0, 6);
         Path test = jsonl("test.jsonl", 6, 8);
         Path model = dir.resolve("qa");
+        Path store = dir.resolve("mlruns");
         CliHarness.Result r = CliHarness.run("train", "--task", "qa", "--format", "jsonl", "--train", train.toString(),
                 "--val", train.toString(), "--test", test.toString(), "--epochs", "30", "--max-length", "48",
-                "--doc-stride", "8", "--max-answer-length", "5", "--out", model.toString(), "-q");
+                "--doc-stride", "8", "--max-answer-length", "5", "--out", model.toString(), "-q",
+                "--tracking-dir", store.toString());
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("squad_f1") && r.out().contains("Baseline overlap-sentence"), r.out());
         JsonNode metrics = JSON.readTree(model.resolve("metrics.json").toFile());
         assertEquals(4, metrics.path("test").path("total").asInt());
         double f1 = metrics.path("test").path("f1").asDouble();
         assertEquals(2, metrics.path("baselines").size());
+        double exact = metrics.path("test").path("exact").asDouble();
+
+        // tracked like a classification run: per-epoch validation EM/F1, the summary scores, the baselines, the model's files
+        List<StoredRun> runs = new FileStoreReader(store).runs("Default");
+        assertEquals(1, runs.size());
+        StoredRun run = runs.get(0);
+        assertEquals(RunStatus.FINISHED, run.status());
+        int epochs = metrics.path("history").size();
+        assertEquals(epochs, run.metrics().get("val_squad_f1").size(), "one validation F1 per epoch");
+        assertEquals(epochs, run.metrics().get("val_squad_exact").size(), "one validation exact match per epoch");
+        assertEquals(f1, run.latest("test_squad_f1").getAsDouble(), 1e-12);
+        assertEquals(exact, run.latest("test_squad_exact").getAsDouble(), 1e-12);
+        assertEquals(metrics.path("validation").path("f1").asDouble(), run.latest("best_val_squad_f1").getAsDouble(), 1e-12);
+        double baselineF1 = metrics.path("baselines").get(0).path("scores").path("f1").asDouble();
+        assertEquals(baselineF1, run.latest("baseline_overlap_sentence_squad_f1").getAsDouble(), 1e-12);
+        assertEquals("feature-extraction", run.tags().get("graft.strategy"), "the default strategy");
+        assertEquals("48", run.params().get("max_length"));
+        assertTrue(Files.isRegularFile(store.resolve(run.experimentId()).resolve(run.runId()).resolve("artifacts/model/metrics.json")));
+
+        // the report: EM/F1 of both splits, the model next to the baselines, the worst questions with gold and predicted answers
+        String html = Files.readString(model.resolve("report.html"));
+        assertTrue(html.contains("<h2>Model and baselines (test, 4 questions)</h2>"), "QA scores section");
+        assertTrue(html.contains(String.format(java.util.Locale.ROOT, "<tr><th>model</th><td>%.2f</td><td>%.2f</td></tr>", exact, f1)),
+                "the model's test EM and F1");
+        assertTrue(html.contains(String.format(java.util.Locale.ROOT, "<tr><th>baseline overlap-sentence</th><td>%.2f</td><td>%.2f</td>",
+                metrics.path("baselines").get(0).path("scores").path("exact").asDouble(), baselineF1)), "the baseline's scores");
+        assertTrue(html.contains("Worst-answered questions (test)"), "worst questions section");
+        if (exact < 100) {
+            // a question answered wrongly is listed with its question text and its gold answer
+            assertTrue(html.contains("<mark class=\"miss\">") || html.contains("<mark class=\"ok\">"), "gold answer marked");
+            assertTrue(html.contains("Where was Emma Walker born?") || html.contains("What is the job of Emma Walker?")
+                    || html.contains("Where was Robert Harris born?") || html.contains("What is the job of Robert Harris?"),
+                    "a test question is listed");
+        } else {
+            assertTrue(html.contains("Every one of the 4 questions was answered exactly."), html);
+        }
+        assertTrue(r.out().contains("Report: " + model.resolve("report.html").toAbsolutePath()), r.out());
+
         JsonNode manifest = JSON.readTree(model.resolve("graft-model.json").toFile());
         assertEquals("text-question-answering", manifest.path("task").asText());
         JsonNode settings = manifest.path("task_settings").path("settings");

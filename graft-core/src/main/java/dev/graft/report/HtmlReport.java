@@ -165,6 +165,7 @@ public final class HtmlReport {
             scores(h, capitalized(names.validation()), data.validation());
             data.test().ifPresent(t -> scores(h, capitalized(names.test()), t));
             data.entities().ifPresent(a -> EntityReport.sections(h, data, a, charts));
+            data.answers().ifPresent(a -> AnswerReport.sections(h, a));
         }
 
         h.append("<h2>Provenance</h2>\n");

@@ -7,7 +7,9 @@ import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.metrics.TaskMetrics;
 import dev.graft.task.ClassificationTask;
 import dev.graft.selection.TransferCheck;
+import dev.graft.metrics.SquadMetrics;
 import dev.graft.strategy.ImageTrainingOutcome;
+import dev.graft.strategy.QuestionAnswering;
 import dev.graft.strategy.SplitPredictions;
 import dev.graft.strategy.TokenClassification;
 import dev.graft.strategy.TrainingOutcome;
@@ -34,11 +36,14 @@ import java.util.Optional;
  * @param splitNames         what the validation and test splits are called in the report
  * @param entities           the error analysis of a named-entity tagger (type confusion, worst sentences), when the run
  *                           is one
+ * @param answers            the error analysis of a question-answering model (scores next to the baselines, worst
+ *                           questions), when the run is one
  */
 public record ReportData(String runName, FitResult fit, TaskMetrics validation,
                          Optional<? extends TaskMetrics> test, List<MisclassifiedExample> misclassified,
                          String misclassifiedSplit, Map<String, Integer> classCounts, Map<String, Object> provenance,
-                         Optional<TransferCheck> baselines, SplitNames splitNames, Optional<EntityAnalysis> entities) {
+                         Optional<TransferCheck> baselines, SplitNames splitNames, Optional<EntityAnalysis> entities,
+                         Optional<AnswerAnalysis> answers) {
 
     /** How many misclassified examples {@link #of(String, TrainingOutcome)} keeps. */
     public static final int DEFAULT_MISCLASSIFIED = 25;
@@ -55,6 +60,16 @@ public record ReportData(String runName, FitResult fit, TaskMetrics validation,
         Objects.requireNonNull(baselines, "baselines (use Optional.empty())");
         Objects.requireNonNull(splitNames, "splitNames");
         Objects.requireNonNull(entities, "entities (use Optional.empty())");
+        Objects.requireNonNull(answers, "answers (use Optional.empty())");
+    }
+
+    /** Report data of a run that is not a question-answering model's. */
+    public ReportData(String runName, FitResult fit, TaskMetrics validation, Optional<? extends TaskMetrics> test,
+                      List<MisclassifiedExample> misclassified, String misclassifiedSplit, Map<String, Integer> classCounts,
+                      Map<String, Object> provenance, Optional<TransferCheck> baselines, SplitNames splitNames,
+                      Optional<EntityAnalysis> entities) {
+        this(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines, splitNames,
+                entities, Optional.empty());
     }
 
     /** Report data of a run that is not a named-entity tagger's. */
@@ -93,19 +108,19 @@ public record ReportData(String runName, FitResult fit, TaskMetrics validation,
     /** This report with {@code baselines} as its negative-transfer check. */
     public ReportData withBaselines(Optional<TransferCheck> baselines) {
         return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines,
-                splitNames, entities);
+                splitNames, entities, answers);
     }
 
     /** This report with {@code splitNames} for its validation and test splits. */
     public ReportData withSplitNames(SplitNames splitNames) {
         return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines,
-                splitNames, entities);
+                splitNames, entities, answers);
     }
 
     /** This report with {@code provenance} ({@code provenance.json} as a map). */
     public ReportData withProvenance(Map<String, Object> provenance) {
         return new ReportData(runName, fit, validation, test, misclassified, misclassifiedSplit, classCounts, provenance, baselines,
-                splitNames, entities);
+                splitNames, entities, answers);
     }
 
     /** The report of a strategy's outcome: mistakes from the test split if there is one, else from validation. */
@@ -138,6 +153,19 @@ public record ReportData(String runName, FitResult fit, TaskMetrics validation,
         return new ReportData(runName, outcome.fit(), outcome.validation(), outcome.test(), List.of(), null,
                 train == null ? Map.of() : train.classCounts(), provenanceMap(outcome.provenance()), Optional.empty(),
                 SplitNames.DEFAULT, Optional.of(EntityAnalysis.of(outcome.errorAnalysis())));
+    }
+
+    /**
+     * The report of a question-answering model's run: exact match and F1 of each split, the model next to
+     * {@code baselines} (each baseline's scores on the test questions, else the validation ones, by name) and the
+     * worst-answered questions with their gold and predicted answers.
+     */
+    public static ReportData of(String runName, QuestionAnswering.Outcome outcome, Map<String, SquadMetrics.Scores> baselines) {
+        SquadMetrics.Scores analysed = outcome.answered().split().equals("test") && outcome.test().isPresent()
+                ? outcome.test().get() : outcome.validation();
+        return new ReportData(runName, outcome.fit(), outcome.validation(), outcome.test(), List.of(), null, Map.of(),
+                provenanceMap(outcome.provenance()), Optional.empty(), SplitNames.DEFAULT, Optional.empty(),
+                Optional.of(AnswerAnalysis.of(outcome.answered(), analysed, baselines)));
     }
 
     /** The report of an image strategy's outcome: the worst mistakes come with thumbnails of the images. */

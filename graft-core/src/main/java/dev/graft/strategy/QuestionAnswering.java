@@ -89,10 +89,18 @@ public final class QuestionAnswering {
      * @param encodeSeconds seconds spent computing frozen per-token states (feature extraction), else 0
      * @param windows       training windows (examples per epoch)
      * @param provenance    how the model was made
+     * @param answered      the kept model's answers to the test questions (else the validation ones), for error analysis
      */
     public record Outcome(QuestionAnswerer answerer, FitResult fit, SquadMetrics.Scores validation,
-                          Optional<SquadMetrics.Scores> test, double encodeSeconds, int windows, Provenance provenance)
-            implements AutoCloseable {
+                          Optional<SquadMetrics.Scores> test, double encodeSeconds, int windows, Provenance provenance,
+                          Answered answered)
+            implements AutoCloseable, RunResult {
+
+        /** {@link #encodeSeconds()}: the time spent on frozen per-token states. */
+        @Override
+        public double embedSeconds() {
+            return encodeSeconds;
+        }
 
         /** {@code metrics.json}: the task, the validation and test scores, the threshold, the best epoch and the history. */
         public Map<String, Object> metricsDocument() {
@@ -115,6 +123,30 @@ public final class QuestionAnswering {
         @Override
         public void close() {
             answerer.close();
+        }
+    }
+
+    /**
+     * A model's answers to the questions of one split.
+     *
+     * @param split     {@code "test"} or {@code "validation"}
+     * @param questions the questions, in file order
+     * @param answers   the answer to each, in the same order
+     */
+    public record Answered(String split, List<SquadQuestion> questions, List<SpanTask.Answer> answers) {
+
+        /** Copies the lists, which must be as long as each other. */
+        public Answered {
+            questions = List.copyOf(questions);
+            answers = List.copyOf(answers);
+            if (questions.size() != answers.size()) {
+                throw new IllegalArgumentException(questions.size() + " questions but " + answers.size() + " answers");
+            }
+        }
+
+        /** The answers in {@code activated} to {@code spans}' questions. */
+        static Answered of(String split, SpanTask task, float[][] activated, Targets.Spans spans) {
+            return new Answered(split, spans.questions(), task.answers(activated, spans));
         }
     }
 
@@ -166,12 +198,14 @@ public final class QuestionAnswering {
             float[][] valOut = learner.predictProbabilities(val);
             SpanTask task = p.task().calibrated(valOut, p.val());
             SquadMetrics.Scores valScores = task.score(valOut, p.val());
-            Optional<SquadMetrics.Scores> testScores = p.test().map(t -> task.score(learner.predictProbabilities(
-                    TokenBatches.bucketed(QuestionAnswerer.inputs(t), t, pad)), t));
+            Optional<float[][]> testOut = p.test().map(t -> learner.predictProbabilities(
+                    TokenBatches.bucketed(QuestionAnswerer.inputs(t), t, pad)));
+            Optional<SquadMetrics.Scores> testScores = testOut.map(o -> task.score(o, p.test().get()));
             QuestionAnswerer answerer = new QuestionAnswerer(new PerTokenModel(backbone, encoder, head, manager), task,
                     FineTuning.NAME);
             return new Outcome(answerer, fit, valScores, testScores, 0, p.train().size(), provenance(FineTuning.NAME,
-                    config.training().seed(), config.describe(), windows, backbone, data, task, valScores, testScores));
+                    config.training().seed(), config.describe(), windows, backbone, data, task, valScores, testScores),
+                    answered(task, valOut, p, testOut));
         } catch (IOException e) {
             manager.close();
             throw new UncheckedIOException("Cannot open the tokenizer of " + backbone.id() + ": " + e.getMessage(), e);
@@ -214,17 +248,23 @@ public final class QuestionAnswering {
             float[][] valOut = learner.predictProbabilities(val);
             SpanTask task = p.task().calibrated(valOut, p.val());
             SquadMetrics.Scores valScores = task.score(valOut, p.val());
-            Optional<SquadMetrics.Scores> testScores = p.test().map(t -> task.score(
-                    learner.predictProbabilities(new StateBatches(testStates, width, t)), t));
+            Optional<float[][]> testOut = p.test().map(t -> learner.predictProbabilities(new StateBatches(testStates, width, t)));
+            Optional<SquadMetrics.Scores> testScores = testOut.map(o -> task.score(o, p.test().get()));
             QuestionAnswerer answerer = new QuestionAnswerer(new PerTokenModel(backbone, null, head, manager), task,
                     FeatureExtraction.NAME);
             return new Outcome(answerer, fit, valScores, testScores, encodeSeconds, p.train().size(),
                     provenance(FeatureExtraction.NAME, config.training().seed(), config.describe(), windows, backbone, data,
-                            task, valScores, testScores));
+                            task, valScores, testScores), answered(task, valOut, p, testOut));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /** The answers to the test questions when there are some, else to the validation ones. */
+    private static Answered answered(SpanTask task, float[][] valOut, Prepared p, Optional<float[][]> testOut) {
+        return testOut.isPresent() ? Answered.of("test", task, testOut.get(), p.test().get())
+                : Answered.of("validation", task, valOut, p.val());
     }
 
     private static Prepared prepare(TextModelSpec backbone, Data data, Windows windows) {
