@@ -1,7 +1,5 @@
 package dev.graft.cli;
 
-import dev.graft.data.DataOptions;
-import dev.graft.data.TaskKind;
 
 import dev.graft.data.DatasetSplits;
 import dev.graft.model.peft.PeftSpec;
@@ -208,20 +206,8 @@ final class TrainingOptions {
      * These options as core's {@link TrainingRequest} (no output: {@code graft train} adds {@code --out} and its own
      * options); one request per call, so a command may change it.
      */
-    /**
-     * How a table is read; the defaults for the tasks that read their own files (tagged sentences, questions with
-     * contexts, images and masks), whose commands check --format themselves.
-     */
-    private DataOptions tableOptions() {
-        TaskKind kind = data.task == null ? TaskKind.CLASSIFICATION : TaskKind.parse(data.task);
-        return switch (kind) {
-            case TOKEN_CLASSIFICATION, QUESTION_ANSWERING, SEGMENTATION -> DataOptions.defaults();
-            default -> data.toOptions();
-        };
-    }
-
     TrainingRequest request() {
-        TrainingRequest r = TrainingRequest.of(train).valFile(val).testFile(test).data(tableOptions()).model(model)
+        TrainingRequest r = TrainingRequest.of(train).valFile(val).testFile(test).data(data.toOptions()).model(model)
                 .strategy(strategy).epochs(epochs).seed(seed).maxTrain(maxTrain).valFraction(valFraction).testFraction(testFraction)
                 .learningRate(learningRate).weightDecay(weightDecay).batchSize(batchSize).patience(patience).monitor(monitor)
                 .headSolver(headSolver).classWeights(classWeights).positiveLabel(positiveLabel).decisionThreshold(decisionThreshold)
