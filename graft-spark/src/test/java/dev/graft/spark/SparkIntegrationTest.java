@@ -141,7 +141,7 @@ class SparkIntegrationTest {
         Path sparkModel = tmp.resolve("spark-driver-model");
         // what `graft train --train TRAIN --test TEST --epochs 20` runs: the library's defaults, embeddings on this machine
         FeatureExtractionConfig config = FeatureExtractionConfig.defaults();
-        config = config.withTraining(config.training().withEpochs(20));
+        config = config.withTraining(config.training().withEpochs(20)).withClosedFormHead(false); // --epochs: a gradient head
         DatasetSplits splits = Splits.withDatasets(TextDataReader.read(trainCsv), null, TextDataReader.read(testCsv), TrainConfig.DEFAULT_SEED);
         try (TrainingOutcome outcome = Graft.featureExtraction("minilm", splits, config)) {
             outcome.classifier().save(graftModel, outcome.provenance(), outcome.metricsDocument());

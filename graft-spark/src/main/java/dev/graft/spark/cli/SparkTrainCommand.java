@@ -253,7 +253,9 @@ public final class SparkTrainCommand implements Callable<Integer> {
         TrainConfig tc = TrainConfig.defaults().withSeed(seed).withWeightDecay(weightDecay).withMonitor(Monitor.parse(monitor));
         tc = tc.overriding(epochs, learningRate, batchSize, patience);
         FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
-        return c.withTraining(tc).withHiddenUnits(hidden).withDropout(dropout);
+        // as graft train: the head is solved in closed form unless a setting of a gradient-trained head is given
+        boolean gradient = epochs != null || learningRate != null || batchSize != null || patience != null;
+        return c.withTraining(tc).withHiddenUnits(hidden).withDropout(dropout).withClosedFormHead(!gradient);
     }
 
 }
