@@ -101,10 +101,13 @@ class MavenDownloadsTest {
         assertEquals(HubException.Kind.NETWORK, cut.kind());
         assertTrue(cut.getMessage().contains("run the same command again to resume"), cut.getMessage());
         Path partial = tmp.resolve("downloads").resolve(artifact.fileName() + ".part");
-        assertEquals(100_000, Files.size(partial), "the bytes received are kept");
+        // the server sends 100,000 bytes and resets the connection; a reset may drop the last ones the client had not
+        // read yet, so what is kept is what arrived: some bytes, at most those sent
+        long kept = Files.size(partial);
+        assertTrue(kept > 0 && kept <= 100_000, "the bytes received are kept: " + kept);
 
         assertArrayEquals(jar, download(d));
-        assertEquals(List.of("bytes=100000-"), server.ranges);
+        assertEquals(List.of("bytes=" + kept + "-"), server.ranges, "the second try resumes where the first stopped");
         assertFalse(Files.exists(partial));
     }
 
