@@ -10,7 +10,7 @@ import dev.graft.data.image.RgbImage;
 import dev.graft.data.image.masks.SegmentationSamples;
 import dev.graft.metrics.SegmentationMetrics;
 import dev.graft.model.ArrayCopies;
-import dev.graft.model.vision.MobileNetV2;
+import dev.graft.model.vision.MultiScaleEncoder;
 import dev.graft.model.vision.VisionBackbone;
 import dev.graft.model.vision.VisionBackbones;
 import dev.graft.model.vision.seg.DecoderKind;
@@ -33,7 +33,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A trained segmentation model: a {@link SegmentationNet} (MobileNetV2 encoder, U-Net or LR-ASPP decoder), its
+ * A trained segmentation model: a {@link SegmentationNet} (MobileNetV2, ResNet or EfficientNet encoder, U-Net or LR-ASPP
+ * decoder), its
  * {@link SegmentationTask} (classes, their mask values, the tile size of sliding-window inference) and the
  * preprocessing of its encoder. Saved as a Graft model directory (manifest task {@value #TASK}): the encoder as a
  * backbone folder ({@code backbone/}), the decoder's weights and BatchNorm statistics in {@value #DECODER_FILE},
@@ -212,11 +213,11 @@ public final class ImageSegmenter implements GraftModel {
             NDManager manager = NDManager.newBaseManager();
             try {
                 VisionBackbone encoder = VisionBackbones.load(bb, manager);
-                if (!(encoder instanceof MobileNetV2 mobile)) {
-                    throw new IllegalArgumentException(bb + " holds a " + encoder.architecture() + "; segmentation models have a"
-                            + " MobileNetV2 encoder. The model directory is damaged.");
+                if (!(encoder instanceof MultiScaleEncoder multiScale)) {
+                    throw new IllegalArgumentException(bb + " holds a " + encoder.architecture() + ", which gives no feature"
+                            + " maps for a segmentation decoder. The model directory is damaged.");
                 }
-                SegmentationNet net = new SegmentationNet(mobile, task.outputWidth(), decoderKind(dir.resolve(DECODER_FILE)));
+                SegmentationNet net = new SegmentationNet(multiScale, task.outputWidth(), decoderKind(dir.resolve(DECODER_FILE)));
                 net.initializeDecoder(manager);
                 loadDecoder(net, dir.resolve(DECODER_FILE));
                 ImageSegmenter segmenter = new ImageSegmenter(net, (SegmentationTask) task, pre, m.strategy(),

@@ -258,6 +258,9 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
     /** Suffix of a backbone name that asks for {@link #randomInit()}. */
     public static final String RANDOM_SUFFIX = "-random";
 
+    /** Published architectures that {@link #randomArchitecture} builds without any pretrained weights. */
+    public static final java.util.List<String> RANDOM_ARCHITECTURES = java.util.List.of("resnet18", "resnet50", "efficientnet-b0");
+
     /**
      * The same architecture and preprocessing with freshly initialised weights (DJL's initialisers,
      * BatchNorm at scale 1, shift 0, running mean 0, variance 1; seed 42), written once under
@@ -267,30 +270,65 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
     public synchronized ImageBackbone randomInit() {
         Path dir = dev.graft.util.GraftHome.models().resolve("vision-random").resolve(sha256.substring(0, 16) + "-seed42");
         if (!VisionBackbones.isBackboneDirectory(dir) || checksumMismatch(dir).isPresent()) { // created, or created again
+            Object spec;
             try (NDManager manager = NDManager.newBaseManager()) {
-                VisionBackbone pretrained = load(manager);
-                ai.djl.engine.Engine.getInstance().setRandomSeed(42);
-                VisionBackbone random;
-                if (pretrained.spec() instanceof dev.graft.model.vision.MobileNetV2Spec s) {
-                    random = new dev.graft.model.vision.MobileNetV2(s);
-                } else if (pretrained.spec() instanceof dev.graft.model.vision.ResNetSpec s) {
-                    random = new dev.graft.model.vision.ResNet(s);
-                } else {
-                    throw new IllegalArgumentException("no random initialisation for architecture " + pretrained.architecture());
-                }
-                random.initialize(manager);
-                OwnedDirectory.write(dir, BackboneDirectory.KIND, staging -> {
-                    VisionBackbones.save(random, staging, java.util.Map.of("id", id + RANDOM_SUFFIX, "license", license,
-                            "source", "random initialisation (seed 42) of the architecture of " + id));
-                    preprocessing.write(staging.resolve(PreprocessorConfig.FILE));
-                });
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot create the random-initialised variant of " + id + " in " + dir + ": "
-                        + e.getMessage(), e);
+                spec = load(manager).spec();
             }
+            writeRandom(dir, spec, id + RANDOM_SUFFIX, license, "random initialisation (seed 42) of the architecture of " + id,
+                    preprocessing);
         }
         ImageBackbone r = open(dir);
         return new ImageBackbone(r.id(), r.directory(), r.sha256(), r.license(), r.source(), preprocessing);
+    }
+
+    /**
+     * A published architecture ({@link #RANDOM_ARCHITECTURES}) with freshly initialised weights (as {@link #randomInit})
+     * and ImageNet preprocessing, written once under {@code GRAFT_HOME}: the random-init baseline of an architecture
+     * whose pretrained weights the user does not have.
+     *
+     * @throws IllegalArgumentException naming the known architectures
+     */
+    public static synchronized ImageBackbone randomArchitecture(String architecture) {
+        String arch = architecture.toLowerCase(Locale.ROOT);
+        Object spec = switch (arch) {
+            case "resnet18" -> dev.graft.model.vision.ResNetSpec.resnet18();
+            case "resnet50" -> dev.graft.model.vision.ResNetSpec.resnet50();
+            case "efficientnet-b0" -> dev.graft.model.vision.EfficientNetSpec.b0();
+            default -> throw new IllegalArgumentException("No random initialisation of architecture '" + architecture + "'; this"
+                    + " Graft builds " + RANDOM_ARCHITECTURES + " (" + Arguments.name("model") + " ARCH" + RANDOM_SUFFIX + ").");
+        };
+        Path dir = dev.graft.util.GraftHome.models().resolve("vision-random").resolve(arch + "-seed42");
+        if (!VisionBackbones.isBackboneDirectory(dir) || checksumMismatch(dir).isPresent()) {
+            writeRandom(dir, spec, arch + RANDOM_SUFFIX, "none (random weights)", "random initialisation (seed 42) of " + arch,
+                    PreprocessorConfig.imagenet());
+        }
+        return open(dir);
+    }
+
+    /** Writes a backbone directory of architecture {@code spec} with weights initialised from seed 42. */
+    private static void writeRandom(Path dir, Object spec, String id, String license, String source, PreprocessorConfig preprocessing) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ai.djl.engine.Engine.getInstance().setRandomSeed(42);
+            VisionBackbone random;
+            if (spec instanceof MobileNetV2Spec s) {
+                random = new dev.graft.model.vision.MobileNetV2(s);
+            } else if (spec instanceof dev.graft.model.vision.ResNetSpec s) {
+                random = new dev.graft.model.vision.ResNet(s);
+            } else if (spec instanceof dev.graft.model.vision.EfficientNetSpec s) {
+                random = new dev.graft.model.vision.EfficientNet(s);
+            } else {
+                throw new IllegalArgumentException("no random initialisation for architecture " + spec);
+            }
+            random.initialize(manager);
+            Files.createDirectories(dir.toAbsolutePath().getParent());
+            OwnedDirectory.write(dir, BackboneDirectory.KIND, staging -> {
+                VisionBackbones.save(random, staging, Map.of("id", id, "license", license, "source", source));
+                preprocessing.write(staging.resolve(PreprocessorConfig.FILE));
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the random-initialised backbone " + id + " in " + dir + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

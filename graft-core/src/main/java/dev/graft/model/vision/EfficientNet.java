@@ -22,14 +22,18 @@ import java.util.List;
  * projection, each convolution followed by BatchNorm (SiLU after all but the projection), and the input added back
  * when shape allows. In training the residual branch is dropped per sample with the spec's stochastic-depth rate
  * (scaled by {@code 1/keep}); at inference it never is. Layer groups: {@code stem}, one per stage
- * ({@code blocks.0} ... ), {@code conv_head}.
+ * ({@code blocks.0} ... ), {@code conv_head}. As a {@link MultiScaleEncoder}: the output of the last block before each
+ * stride-2 block, and of the last block (strides 2–32; B0: 16, 24, 40, 112 and 320 channels, as timm's
+ * {@code features_only}); {@code conv_head} and {@code bn2} serve the pooled features only.
  */
-public final class EfficientNet extends VisionModule implements VisionBackbone {
+public final class EfficientNet extends VisionModule implements MultiScaleEncoder {
 
     private final EfficientNetSpec spec;
     private final Conv2dLayer convStem;
     private final BatchNorm2d bn1;
     private final List<MBConv> blocks = new ArrayList<>();
+    private final List<Integer> blockStrides = new ArrayList<>();
+    private final List<Integer> blockOut = new ArrayList<>();
     private final Conv2dLayer convHead;
     private final BatchNorm2d bn2;
 
@@ -48,6 +52,8 @@ public final class EfficientNet extends VisionModule implements VisionBackbone {
                 double drop = spec.dropPathRate() * index / total;
                 blocks.add(module("blocks." + s + "." + b, new MBConv(in, st.out(), st.expand(), st.kernel(), stride,
                         seChannels(in, spec.seRatio()), spec.bnEps(), drop)));
+                blockStrides.add(stride);
+                blockOut.add(st.out());
                 in = st.out();
                 index++;
             }
@@ -78,12 +84,45 @@ public final class EfficientNet extends VisionModule implements VisionBackbone {
 
     @Override
     public NDArray features(ParameterStore ps, NDArray images, boolean training) {
-        NDArray x = silu(bn1.apply(ps, convStem.apply(ps, images, training), training));
-        for (MBConv b : blocks) {
-            x = b.apply(ps, x, training);
-        }
-        x = silu(bn2.apply(ps, convHead.apply(ps, x, training), training));
+        List<NDArray> maps = featureMaps(ps, images, training);
+        NDArray x = silu(bn2.apply(ps, convHead.apply(ps, maps.get(maps.size() - 1), training), training));
         return globalAveragePool(x);
+    }
+
+    /** The output of the last block before each stride-2 block, and of the last block (strides 2–32). */
+    @Override
+    public List<NDArray> featureMaps(ParameterStore ps, NDArray images, boolean training) {
+        List<NDArray> maps = new ArrayList<>();
+        NDArray x = silu(bn1.apply(ps, convStem.apply(ps, images, training), training));
+        for (int i = 0; i < blocks.size(); i++) {
+            x = blocks.get(i).apply(ps, x, training);
+            if (endsResolution(i)) {
+                maps.add(x);
+            }
+        }
+        return maps;
+    }
+
+    @Override
+    public List<Integer> featureMapChannels() {
+        List<Integer> channels = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            if (endsResolution(i)) {
+                channels.add(blockOut.get(i));
+            }
+        }
+        return channels;
+    }
+
+    /** Whether block {@code i} is the last one at its resolution (the next one has stride 2, or there is none). */
+    private boolean endsResolution(int i) {
+        return i == blocks.size() - 1 || blockStrides.get(i + 1) > 1;
+    }
+
+    /** {@code conv_head} and the BatchNorm after it ({@code bn2}). */
+    @Override
+    public List<String> poolingOnlyPrefixes() {
+        return List.of("conv_head.", "bn2.");
     }
 
     @Override

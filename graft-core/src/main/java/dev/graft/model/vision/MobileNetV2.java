@@ -18,7 +18,7 @@ import java.util.Map;
  * classifier {@code classifier.1} (kept out of {@link #namedParameters()}: it is not trained).
  * BatchNorm is folded into the convolution biases. Layer groups: one per {@code features.i}.
  */
-public final class MobileNetV2 extends VisionModule implements VisionBackbone {
+public final class MobileNetV2 extends VisionModule implements MultiScaleEncoder {
 
     private final MobileNetV2Spec spec;
     private final ClippedConv stem;
@@ -86,6 +86,7 @@ public final class MobileNetV2 extends VisionModule implements VisionBackbone {
      * 4, 8, 16 and 32 of the ImageNet architecture: 16, 24, 32, 96 and 320 channels), shallowest first. The final 1×1
      * convolution to the pooled width is not applied. Input sides must be multiples of the total stride (32).
      */
+    @Override
     public List<NDArray> featureMaps(ParameterStore ps, NDArray images, boolean training) {
         List<NDArray> maps = new ArrayList<>();
         NDArray x = clip(images, spec.inputClip());
@@ -99,7 +100,7 @@ public final class MobileNetV2 extends VisionModule implements VisionBackbone {
         return maps;
     }
 
-    /** The channels of each of {@link #featureMaps}, shallowest first. */
+    @Override
     public List<Integer> featureMapChannels() {
         List<Integer> channels = new ArrayList<>();
         for (int i = 0; i < blocks.size(); i++) {
@@ -111,9 +112,10 @@ public final class MobileNetV2 extends VisionModule implements VisionBackbone {
         return channels;
     }
 
-    /** The name of the final 1×1 convolution's module ({@code features.<n+1>}), which {@link #featureMaps} does not use. */
-    public String lastConvName() {
-        return "features." + (blocks.size() + 1);
+    /** The final 1×1 convolution's module ({@code features.<n+1>}), which {@link #featureMaps} does not use. */
+    @Override
+    public List<String> poolingOnlyPrefixes() {
+        return List.of("features." + (blocks.size() + 1) + ".");
     }
 
     private static int stride(MobileNetV2Spec.BlockSpec b) {

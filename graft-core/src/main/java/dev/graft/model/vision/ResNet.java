@@ -12,9 +12,10 @@ import java.util.List;
  * ResNet with torchvision's parameter names ({@code conv1}, {@code bn1}, {@code layer1.0.conv1},
  * {@code layer2.0.downsample.0/1}, ...; timm uses the same names), loadable from a torchvision or
  * timm safetensors checkpoint (its {@code fc} and {@code num_batches_tracked} entries are ignored).
- * Layer groups: the stem ({@code conv1}, {@code bn1}) and {@code layer1..layer4}.
+ * Layer groups: the stem ({@code conv1}, {@code bn1}) and {@code layer1..layer4}. As a {@link MultiScaleEncoder}: the
+ * stem's activation (stride 2) and the output of each of {@code layer1..layer4} (strides 4–32).
  */
-public final class ResNet extends VisionModule implements VisionBackbone {
+public final class ResNet extends VisionModule implements MultiScaleEncoder {
 
     private final ResNetSpec spec;
     private final Conv2dLayer conv1;
@@ -58,14 +59,40 @@ public final class ResNet extends VisionModule implements VisionBackbone {
 
     @Override
     public NDArray features(ParameterStore ps, NDArray images, boolean training) {
+        List<NDArray> maps = featureMaps(ps, images, training);
+        return globalAveragePool(maps.get(maps.size() - 1));
+    }
+
+    /** The stem's activation (stride 2, before max pooling) and the output of {@code layer1..layer4} (strides 4–32). */
+    @Override
+    public List<NDArray> featureMaps(ParameterStore ps, NDArray images, boolean training) {
+        List<NDArray> maps = new ArrayList<>();
         NDArray x = bn1.apply(ps, conv1.apply(ps, images, training), training).clip(0, Float.MAX_VALUE);
+        maps.add(x);
         x = maxPool3x3s2(x);
         for (List<Residual> stage : stages) {
             for (Residual r : stage) {
                 x = r.apply(ps, x, training);
             }
+            maps.add(x);
         }
-        return globalAveragePool(x);
+        return maps;
+    }
+
+    @Override
+    public List<Integer> featureMapChannels() {
+        List<Integer> channels = new ArrayList<>();
+        channels.add(spec.width());
+        for (int s = 0; s < stages.size(); s++) {
+            channels.add(spec.stageOut(s));
+        }
+        return channels;
+    }
+
+    /** None: the pooled features are the deepest map's average. */
+    @Override
+    public List<String> poolingOnlyPrefixes() {
+        return List.of();
     }
 
     /** Max pooling, kernel 3, stride 2, padding 1 (padding never wins: inputs follow a ReLU). */

@@ -23,9 +23,14 @@ import dev.graft.util.Arguments;
  * @param focalGamma    focal-loss γ (0 = plain cross-entropy)
  * @param augmentation  joint augmentation of the training crops
  * @param decoder       the decoder over the encoder
+ * @param trainBatchNorm whether the encoder's BatchNorm layers of trainable groups normalise with batch statistics and
+ *                      update their running statistics (fastai's {@code train_bn}); false (the default) keeps them in
+ *                      inference mode while their scale and shift still learn. BatchNorm of a frozen group never changes
+ *                      either way, and MobileNetV2's is folded into its convolutions.
  */
 public record SegmentationConfig(FineTuneConfig training, boolean frozenEncoder, int crop, int cropsPerEpoch, int overlap,
-                                 double diceWeight, double focalGamma, JointAugmentation augmentation, DecoderKind decoder) {
+                                 double diceWeight, double focalGamma, JointAugmentation augmentation, DecoderKind decoder,
+                                 boolean trainBatchNorm) {
 
     /** Checks the sizes. */
     public SegmentationConfig {
@@ -52,32 +57,37 @@ public record SegmentationConfig(FineTuneConfig training, boolean frozenEncoder,
                         .withPatience(0).withMonitor(Monitor.parse("mean_iou")).withSchedule(LrSchedule.oneCycle(0.25)))
                 .withBackboneLr(1e-4, 0.9).withOptimizer(OptimizerSpec.adamW())
                 .withFreeze(frozenEncoder ? FreezeSchedule.headOnly() : FreezeSchedule.all().withHeadEpochs(1));
-        return new SegmentationConfig(t, frozenEncoder, 256, 64, 64, 1.0, 0.0, JointAugmentation.standard(), DecoderKind.UNET);
+        return new SegmentationConfig(t, frozenEncoder, 256, 64, 64, 1.0, 0.0, JointAugmentation.standard(), DecoderKind.UNET, false);
     }
 
     /** Copy with other training settings. */
     public SegmentationConfig withTraining(FineTuneConfig v) {
-        return new SegmentationConfig(v, frozenEncoder, crop, cropsPerEpoch, overlap, diceWeight, focalGamma, augmentation, decoder);
+        return new SegmentationConfig(v, frozenEncoder, crop, cropsPerEpoch, overlap, diceWeight, focalGamma, augmentation, decoder, trainBatchNorm);
     }
 
     /** Copy with another crop size, crops per epoch and tile overlap. */
     public SegmentationConfig withCrops(int cropSide, int perEpoch, int tileOverlap) {
-        return new SegmentationConfig(training, frozenEncoder, cropSide, perEpoch, tileOverlap, diceWeight, focalGamma, augmentation, decoder);
+        return new SegmentationConfig(training, frozenEncoder, cropSide, perEpoch, tileOverlap, diceWeight, focalGamma, augmentation, decoder, trainBatchNorm);
     }
 
     /** Copy with another loss mix. */
     public SegmentationConfig withLoss(double dice, double gamma) {
-        return new SegmentationConfig(training, frozenEncoder, crop, cropsPerEpoch, overlap, dice, gamma, augmentation, decoder);
+        return new SegmentationConfig(training, frozenEncoder, crop, cropsPerEpoch, overlap, dice, gamma, augmentation, decoder, trainBatchNorm);
     }
 
     /** Copy with other augmentation. */
     public SegmentationConfig withAugmentation(JointAugmentation v) {
-        return new SegmentationConfig(training, frozenEncoder, crop, cropsPerEpoch, overlap, diceWeight, focalGamma, v, decoder);
+        return new SegmentationConfig(training, frozenEncoder, crop, cropsPerEpoch, overlap, diceWeight, focalGamma, v, decoder, trainBatchNorm);
     }
 
     /** Copy with another decoder. */
     public SegmentationConfig withDecoder(DecoderKind v) {
-        return new SegmentationConfig(training, frozenEncoder, crop, cropsPerEpoch, overlap, diceWeight, focalGamma, augmentation, v);
+        return new SegmentationConfig(training, frozenEncoder, crop, cropsPerEpoch, overlap, diceWeight, focalGamma, augmentation, v, trainBatchNorm);
+    }
+
+    /** Copy with another BatchNorm policy for the encoder ({@link #trainBatchNorm}). */
+    public SegmentationConfig withTrainBatchNorm(boolean v) {
+        return new SegmentationConfig(training, frozenEncoder, crop, cropsPerEpoch, overlap, diceWeight, focalGamma, augmentation, decoder, v);
     }
 
     /** The strategy's name in manifests: {@code feature-extraction} (frozen encoder) or {@code fine-tune}. */

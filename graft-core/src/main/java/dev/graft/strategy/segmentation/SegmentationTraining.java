@@ -8,11 +8,14 @@ import dev.graft.data.image.masks.CropSampler;
 import dev.graft.data.image.masks.MaskClasses;
 import dev.graft.data.image.masks.SegmentationDataset;
 import dev.graft.data.image.masks.SegmentationExample;
-import dev.graft.model.vision.MobileNetV2;
+import dev.graft.model.vision.BatchNorm2d;
+import dev.graft.model.vision.MultiScaleEncoder;
 import dev.graft.model.vision.VisionBackbone;
+import dev.graft.model.vision.VisionModule;
 import dev.graft.model.vision.seg.SegmentationNet;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.task.SegmentationTask;
+import dev.graft.training.Checkpointing;
 import dev.graft.training.FitResult;
 import dev.graft.training.Learner;
 import dev.graft.training.SegmentationBatches;
@@ -22,6 +25,7 @@ import dev.graft.util.FileChecksums;
 import dev.graft.util.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -30,12 +34,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Trains a segmentation model: a MobileNetV2 encoder (pretrained, or its random-initialised twin for the baseline)
- * under the configured decoder ({@link SegmentationNet}), on random jointly-augmented crops of the training images
+ * Trains a segmentation model: an encoder giving feature maps ({@link MultiScaleEncoder}: MobileNetV2, ResNet,
+ * EfficientNet; pretrained, or its random-initialised twin for the baseline) under the configured decoder ({@link SegmentationNet}), on random jointly-augmented crops of the training images
  * ({@link CropSampler}), through the shared {@link Learner} with the task's loss (cross-entropy + Dice), the
  * configured freeze schedule and discriminative rates; each epoch validates on the whole validation images with
  * sliding-window inference, and the best epoch's weights are kept. Grayscale images reach the encoder replicated to
- * three channels, so the pretrained first layer is used as it is.
+ * three channels, so the pretrained first layer is used as it is. The encoder's BatchNorm follows
+ * {@link SegmentationConfig#trainBatchNorm}; a frozen group's never changes.
  */
 public final class SegmentationTraining {
 
@@ -44,32 +49,60 @@ public final class SegmentationTraining {
 
     /**
      * The encoder named {@code model}: an imported backbone name or folder ({@link ImageBackbone#resolve}); with the
-     * suffix {@value ImageBackbone#RANDOM_SUFFIX}, the same architecture freshly initialised (the baseline).
+     * suffix {@value ImageBackbone#RANDOM_SUFFIX}, the same architecture freshly initialised (the baseline) — for a
+     * published architecture ({@code resnet18-random}) even when no pretrained weights of it were imported.
      */
     public static ImageBackbone encoder(String model) {
-        boolean random = model.endsWith(ImageBackbone.RANDOM_SUFFIX);
-        ImageBackbone b = ImageBackbone.resolve(random ? model.substring(0, model.length() - ImageBackbone.RANDOM_SUFFIX.length()) : model);
-        return random ? b.randomInit() : b;
+        if (!model.endsWith(ImageBackbone.RANDOM_SUFFIX)) {
+            return ImageBackbone.resolve(model);
+        }
+        String base = model.substring(0, model.length() - ImageBackbone.RANDOM_SUFFIX.length());
+        try {
+            return ImageBackbone.resolve(base).randomInit();
+        } catch (IllegalArgumentException e) {
+            if (ImageBackbone.RANDOM_ARCHITECTURES.contains(base.toLowerCase(java.util.Locale.ROOT))) {
+                return ImageBackbone.randomArchitecture(base);
+            }
+            throw e;
+        }
+    }
+
+    /** Trains without checkpoints; see {@link #train(ImageBackbone, SegmentationDataset.Split, SegmentationConfig, List, Path, int, boolean)}. */
+    public static SegmentationOutcome train(ImageBackbone backbone, SegmentationDataset.Split split, SegmentationConfig config,
+                                            List<TrainingListener> listeners) {
+        return train(backbone, split, config, listeners, null, 1, false);
     }
 
     /**
      * Trains on {@code split.train()}, selects the epoch on {@code split.val()}, and scores the kept model on the
-     * validation and (if any) test images.
+     * validation and (if any) test images; checkpoints as image fine-tuning has them (weights, BatchNorm statistics,
+     * optimiser state, history and best epoch), so a resumed run ends as the uninterrupted one would.
      *
-     * @throws IllegalArgumentException when the backbone is not a MobileNetV2
+     * @param checkpointDir   where to checkpoint (and resume from when {@code resume}); {@code null} for no checkpoints
+     * @param checkpointEvery checkpoint every this many epochs
+     * @param resume          continue the run whose checkpoint is in {@code checkpointDir}; refused unless encoder, data
+     *                        and settings are those of that run ({@link #fingerprint})
+     * @throws IllegalArgumentException when the backbone gives no feature maps
      */
     public static SegmentationOutcome train(ImageBackbone backbone, SegmentationDataset.Split split, SegmentationConfig config,
-                                            List<TrainingListener> listeners) {
+                                            List<TrainingListener> listeners, Path checkpointDir, int checkpointEvery,
+                                            boolean resume) {
         long start = System.nanoTime();
         MaskClasses classes = split.train().classes();
         long seed = config.training().training().seed();
+        Checkpointing checkpoints = checkpointDir == null ? null
+                : new Checkpointing(checkpointDir, checkpointEvery, fingerprint(backbone, split, config), resume);
         Learner.seed(seed);
         NDManager manager = NDManager.newBaseManager();
         try {
             VisionBackbone loaded = backbone.load(manager);
-            if (!(loaded instanceof MobileNetV2 encoder)) {
+            if (!(loaded instanceof MultiScaleEncoder encoder)) {
                 throw new IllegalArgumentException(Arguments.name("model") + " " + backbone.id() + " is a " + loaded.architecture()
-                        + "; segmentation has a MobileNetV2 encoder (import one with `graft models import --onnx FILE --preset imagenet`).");
+                        + ", which gives no feature maps for a segmentation decoder; use one of mobilenetv2, resnet18, resnet50,"
+                        + " efficientnet-b0.");
+            }
+            if (encoder instanceof VisionModule module) {
+                BatchNorm2d.keepRunningStatistics(module, !config.trainBatchNorm());
             }
             SegmentationNet net = new SegmentationNet(encoder, classes.size(), config.decoder());
             Learner.seed(seed);
@@ -83,7 +116,7 @@ public final class SegmentationTraining {
             SegmentationBatches val = new SegmentationBatches(split.val(), backbone.preprocessing());
             SegmentationLearner learner = new SegmentationLearner(model, split.val(), config.training().training(),
                     config.training().plan(), listeners);
-            FitResult fit = learner.fit(train, val);
+            FitResult fit = learner.fit(train, val, checkpoints);
             net.namedParameters().values().forEach(p -> p.freeze(true));
             ImageSegmenter.Scores valScores = model.score(split.val());
             ImageSegmenter.Scores testScores = split.test() == null ? null : model.score(split.test());
@@ -92,6 +125,15 @@ public final class SegmentationTraining {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Identifies the encoder (weights and preprocessing), the training and validation images and masks, the classes and
+     * every setting, so that a checkpoint is only resumed by the run that wrote it.
+     */
+    public static String fingerprint(ImageBackbone backbone, SegmentationDataset.Split split, SegmentationConfig config) {
+        return Checkpointing.fingerprint(backbone.sha256(), backbone.preprocessing().toJson(), fingerprint(split.train()).fileSha256(),
+                fingerprint(split.val()).fileSha256(), split.train().classes().describe(), settings(config).toString());
     }
 
     /** The run's settings as recorded in provenance and run tracking (strategy, training, decoder, crops, loss, augmentation). */
@@ -106,6 +148,7 @@ public final class SegmentationTraining {
         settings.put("dice_weight", config.diceWeight());
         settings.put("focal_gamma", config.focalGamma());
         settings.put("augmentation", config.augmentation().toString());
+        settings.put("train_bn", config.trainBatchNorm());
         return settings;
     }
 

@@ -8,7 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.graft.model.LayerGroup;
 import dev.graft.model.Splittable;
-import dev.graft.model.vision.MobileNetV2;
+import dev.graft.model.vision.MultiScaleEncoder;
 import dev.graft.model.vision.VisionModule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,20 +16,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A pretrained MobileNetV2 encoder ({@link MobileNetV2#featureMaps}: strides 2–32) with a decoder to class logits
+ * A pretrained encoder (any {@link MultiScaleEncoder}: MobileNetV2, ResNet, EfficientNet; its feature maps at strides
+ * 2–32) with a decoder to class logits
  * {@code [B, classes, H, W]}: the U-Net-style {@link DecoderKind#UNET} (the default, chosen by measurement) or
  * MobileNetV3's lighter {@link DecoderKind#LRASPP}.
  *
  * <p>Input sides must be multiples of 32. Parameters are named {@code encoder.*} (as in the backbone) and
- * {@code decoder.*}; layer groups are the encoder's (bottom to top, without its unused final 1×1 convolution) and the
+ * {@code decoder.*}, leaving out the encoder's parameters that only its pooled features use
+ * ({@link MultiScaleEncoder#poolingOnlyPrefixes}); layer groups are the encoder's (bottom to top, without those) and the
  * decoder as the head.
  */
 public final class SegmentationNet extends VisionModule implements Splittable {
 
     /** Input sides must be multiples of this. */
-    public static final int STRIDE = 32;
+    public static final int STRIDE = MultiScaleEncoder.TOTAL_STRIDE;
 
-    private final MobileNetV2 encoder;
+    private final MultiScaleEncoder encoder;
     private final int classes;
     private final DecoderKind kind;
     private final SegmentationDecoder decoder;
@@ -40,7 +42,7 @@ public final class SegmentationNet extends VisionModule implements Splittable {
      * @param encoder the (pretrained or random) encoder, initialised
      * @param classes number of classes
      */
-    public SegmentationNet(MobileNetV2 encoder, int classes) {
+    public SegmentationNet(MultiScaleEncoder encoder, int classes) {
         this(encoder, classes, DecoderKind.UNET);
     }
 
@@ -49,7 +51,7 @@ public final class SegmentationNet extends VisionModule implements Splittable {
      * @param classes number of classes
      * @param kind    the decoder
      */
-    public SegmentationNet(MobileNetV2 encoder, int classes, DecoderKind kind) {
+    public SegmentationNet(MultiScaleEncoder encoder, int classes, DecoderKind kind) {
         this.encoder = encoder;
         this.classes = classes;
         this.kind = kind;
@@ -59,7 +61,7 @@ public final class SegmentationNet extends VisionModule implements Splittable {
     }
 
     /** The encoder. */
-    public MobileNetV2 encoder() {
+    public MultiScaleEncoder encoder() {
         return encoder;
     }
 
@@ -98,13 +100,12 @@ public final class SegmentationNet extends VisionModule implements Splittable {
         return new NDList(logits(ps, inputs.head(), training));
     }
 
-    /** Trainable parameters: the encoder's (without its unused final convolution) as {@code encoder.*}, and the decoder's. */
+    /** Trainable parameters: the encoder's that its feature maps use, as {@code encoder.*}, and the decoder's. */
     @Override
     public Map<String, Parameter> namedParameters() {
         Map<String, Parameter> m = new LinkedHashMap<>();
-        String unused = encoder.lastConvName() + ".";
         encoder.namedParameters().forEach((n, p) -> {
-            if (!n.startsWith(unused)) {
+            if (encoder.usedByFeatureMaps(n)) {
                 m.put("encoder." + n, p);
             }
         });
@@ -112,11 +113,18 @@ public final class SegmentationNet extends VisionModule implements Splittable {
         return m;
     }
 
-    /** The decoder's BatchNorm statistics (the encoder's BatchNorm is folded into its convolutions). */
+    /**
+     * BatchNorm statistics of the encoder (those its feature maps use; none for MobileNetV2, whose BatchNorm is folded
+     * into its convolutions) and of the decoder.
+     */
     @Override
     public Map<String, Parameter> namedBuffers() {
         Map<String, Parameter> m = new LinkedHashMap<>();
-        encoder.namedBuffers().forEach((n, p) -> m.put("encoder." + n, p));
+        encoder.namedBuffers().forEach((n, p) -> {
+            if (encoder.usedByFeatureMaps(n)) {
+                m.put("encoder." + n, p);
+            }
+        });
         decoder.namedBuffers().forEach((n, p) -> m.put("decoder." + n, p));
         return m;
     }
@@ -125,8 +133,9 @@ public final class SegmentationNet extends VisionModule implements Splittable {
     public List<LayerGroup> layerGroups() {
         List<LayerGroup> groups = new ArrayList<>();
         for (LayerGroup g : encoder.layerGroups()) {
-            if (!g.name().equals(encoder.lastConvName())) {
-                groups.add(new LayerGroup("encoder." + g.name(), g.parameters().stream().map(n -> "encoder." + n).toList(), false));
+            List<String> used = g.parameters().stream().filter(encoder::usedByFeatureMaps).map(n -> "encoder." + n).toList();
+            if (!used.isEmpty()) {
+                groups.add(new LayerGroup("encoder." + g.name(), used, false));
             }
         }
         groups.add(new LayerGroup("decoder", decoder.namedParameters().keySet().stream().map(n -> "decoder." + n).toList(), true));
