@@ -50,4 +50,11 @@ final class SegmentationOptions {
     @Option(names = "--random-baseline", description = "segmentation: also train the random-initialised encoder of the same"
             + " architecture at the same budget, and compare it in the report and metrics.json.")
     boolean randomBaseline;
+
+    /** These options as core's settings. */
+    dev.graft.run.SegmentationSettings settings() {
+        return dev.graft.run.SegmentationSettings.defaults().maskClasses(maskClasses).ignoreIndex(ignoreIndex).crop(crop)
+                .cropsPerEpoch(cropsPerEpoch).tileOverlap(tileOverlap).diceWeight(diceWeight).focalGamma(focalGamma)
+                .decoder(decoder).elastic(elastic).skipUnpaired(skipUnpaired).randomBaseline(randomBaseline);
+    }
 }

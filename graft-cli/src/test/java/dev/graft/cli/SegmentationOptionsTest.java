@@ -25,7 +25,7 @@ class SegmentationOptionsTest {
 
     private static SegmentationConfig config(String... options) {
         TrainCommand c = parsed(options);
-        return SegmentationCli.config(c.options, c.segmentation, c.augment);
+        return dev.graft.run.SegmentationTrainingRun.config(SegmentationCli.request(c));
     }
 
     @Test
@@ -41,6 +41,8 @@ class SegmentationOptionsTest {
         assertEquals(0.5, ft.training().layerDecay());
         assertTrue(ft.training().freeze().gradual());
         assertEquals(1, ft.training().freeze().headEpochs());
+        assertFalse(ft.trainBatchNorm(), "the encoder's BatchNorm keeps its statistics by default");
+        assertTrue(config("--strategy", "fine-tune", "--train-bn").trainBatchNorm());
     }
 
     @Test

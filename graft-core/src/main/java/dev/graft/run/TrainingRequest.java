@@ -107,6 +107,7 @@ public final class TrainingRequest {
     Integer imageSize;
     boolean strict;
     boolean trainBn;
+    SegmentationSettings segmentation;
     boolean baselines = true;
     RunTracking tracking = RunTracking.defaults();
     List<String> commandLine = List.of();
@@ -452,6 +453,15 @@ public final class TrainingRequest {
     /** Images, fine-tune: BatchNorm uses batch statistics and updates its running statistics. */
     public TrainingRequest trainBn(boolean value) {
         trainBn = value;
+        return this;
+    }
+
+    /**
+     * Makes this a segmentation run ({@code --task segmentation}: the training data are images/ and masks/ or a CSV of
+     * image,mask paths) with these settings; see {@link SegmentationTrainingRun}.
+     */
+    public TrainingRequest segmentation(SegmentationSettings value) {
+        segmentation = Objects.requireNonNull(value, "segmentation");
         return this;
     }
 

@@ -66,6 +66,9 @@ public final class TrainingRun {
         }
         TrainingRun run = new TrainingRun(request, listener);
         checkDevice(request, listener);
+        if (SegmentationTrainingRun.requested(request)) {
+            return SegmentationTrainingRun.run(request, listener); // images/ and masks/: semantic segmentation
+        }
         return ImageDataReader.isImageData(request.trainFile) ? run.images() : run.text();
     }
 

@@ -48,10 +48,22 @@ public final class SegmentationRun {
      * @param randomBaseline whether to train the random-initialised baseline too
      * @param out            the model directory to write
      * @param commandLine    the command that asked for the run (provenance), or empty
+     * @param checkpointDir  where the model's training checkpoints (and resumes from when {@code resume}); {@code null}
+     *                       for no checkpoints (the baseline never checkpoints)
+     * @param checkpointEvery checkpoint every this many epochs
+     * @param resume         continue the training whose checkpoint is in {@code checkpointDir}
      */
     public record Request(Path train, Path val, Path test, double valFraction, double testFraction, String model,
                           MaskClasses classes, boolean skipUnpaired, SegmentationConfig config, boolean randomBaseline,
-                          Path out, List<String> commandLine) {
+                          Path out, List<String> commandLine, Path checkpointDir, int checkpointEvery, boolean resume) {
+
+        /** A request without checkpoints. */
+        public Request(Path train, Path val, Path test, double valFraction, double testFraction, String model,
+                       MaskClasses classes, boolean skipUnpaired, SegmentationConfig config, boolean randomBaseline,
+                       Path out, List<String> commandLine) {
+            this(train, val, test, valFraction, testFraction, model, classes, skipUnpaired, config, randomBaseline, out,
+                    commandLine, null, 1, false);
+        }
     }
 
     /**
@@ -80,7 +92,8 @@ public final class SegmentationRun {
         notes.accept(String.format(Locale.ROOT, "Images: train %d, val %d%s; classes %s", split.train().size(), split.val().size(),
                 split.test() == null ? "" : ", test " + split.test().size(), split.train().classes().describe()));
         ImageBackbone backbone = SegmentationTraining.encoder(request.model());
-        SegmentationOutcome outcome = SegmentationTraining.train(backbone, split, request.config(), listeners);
+        SegmentationOutcome outcome = SegmentationTraining.train(backbone, split, request.config(), listeners,
+                request.checkpointDir(), request.checkpointEvery(), request.resume());
         long inferStart = System.nanoTime();
         outcome.model().score(split.val());
         double perImage = (System.nanoTime() - inferStart) / 1e9 / split.val().size();

@@ -52,4 +52,20 @@ public record JointAugmentation(boolean flips, boolean rotate90, double minScale
     public static JointAugmentation none() {
         return new JointAugmentation(false, false, 1, 1, 0, 0);
     }
+
+    /**
+     * The augmentation named {@code name}: {@code standard}, {@code noflip} (zoom, brightness and contrast, no flips or
+     * turns) or {@code none}.
+     *
+     * @throws IllegalArgumentException naming the argument and the known names
+     */
+    public static JointAugmentation parse(String name) {
+        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "standard" -> standard();
+            case "noflip" -> new JointAugmentation(false, false, 0.8, 1.25, 0.1, 0.1);
+            case "none" -> none();
+            default -> throw new IllegalArgumentException(dev.graft.util.Arguments.name("augment")
+                    + " takes standard, noflip or none, got '" + name + "'.");
+        };
+    }
 }
