@@ -54,7 +54,15 @@ public final class SegmentationTraining {
      */
     public static ImageBackbone encoder(String model) {
         if (!model.endsWith(ImageBackbone.RANDOM_SUFFIX)) {
-            return ImageBackbone.resolve(model);
+            try {
+                return ImageBackbone.resolve(model);
+            } catch (IllegalArgumentException e) {
+                if (ImageBackbone.RANDOM_ARCHITECTURES.contains(model.toLowerCase(java.util.Locale.ROOT))) {
+                    throw new IllegalArgumentException(e.getMessage() + " Without pretrained weights, " + Arguments.name("model")
+                            + " " + model + ImageBackbone.RANDOM_SUFFIX + " trains the architecture from random weights.", e);
+                }
+                throw e;
+            }
         }
         String base = model.substring(0, model.length() - ImageBackbone.RANDOM_SUFFIX.length());
         try {
