@@ -100,6 +100,25 @@ class SegmentationEncodersTest {
         }
     }
 
+    /**
+     * {@code ARCH-random} needs no pretrained weights: a published architecture is built from seed 42 (the same weights
+     * every time); a bare architecture name without imported weights is refused with that hint.
+     */
+    @Test
+    void randomArchitectureNeedsNoWeightsAndIsTheSameEveryTime() throws Exception {
+        ImageBackbone a = SegmentationTraining.encoder("efficientnet-b0-random");
+        ImageBackbone b = SegmentationTraining.encoder("efficientnet-b0-random");
+        assertEquals(a.sha256(), b.sha256());
+        try (NDManager m = NDManager.newBaseManager()) {
+            var net = a.load(m);
+            assertEquals(EfficientNetSpec.b0(), net.spec());
+            assertTrue(net instanceof MultiScaleEncoder);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SegmentationTraining.encoder("resnet50"));
+        assertTrue(e.getMessage().contains("resnet50-random"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SegmentationTraining.encoder("vgg16-random"));
+    }
+
     /** Writes a backbone folder of {@code encoder}'s architecture with seeded random weights. */
     private ImageBackbone backbone(String name, java.util.function.Supplier<MultiScaleEncoder> encoder) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(name));
