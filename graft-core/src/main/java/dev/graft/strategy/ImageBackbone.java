@@ -124,7 +124,8 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
 
     /**
      * Resolves a model reference: {@code ARCH:FILE} (a torchvision/timm safetensors checkpoint of one of
-     * {@link VisionBackbones#CHECKPOINT_ARCHITECTURES}, imported on first use), a backbone directory, or a name
+     * {@link VisionBackbones#CHECKPOINT_ARCHITECTURES}, imported on first use), a backbone directory, a Hub image model
+     * {@code hf:org/name[@revision]} ({@link HubImageBackbones}: pulled unless cached, imported once), or a name
      * registered with {@code graft models import} (e.g. {@code mobilenetv2}) under {@link #importedModels()}.
      */
     public static ImageBackbone resolve(String model) {
@@ -140,6 +141,10 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         Path p = Path.of(model);
         if (Files.isDirectory(p)) {
             return open(p);
+        }
+        if (dev.graft.model.hub.RepoRef.isHubReference(model)) {
+            return HubImageBackbones.resolve(dev.graft.model.hub.RepoRef.parse(model),
+                    dev.graft.model.hub.HubSettings.fromEnvironment(), importedModels(), dev.graft.util.Progress.NONE);
         }
         Path named = importedModels().resolve(model.toLowerCase(Locale.ROOT));
         if (Files.isDirectory(named)) {
@@ -162,6 +167,17 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
      */
     public static ImageBackbone importCheckpoint(String architecture, Path checkpoint, Path target, String id, String license,
                                                  PreprocessorConfig preprocessing) throws IOException {
+        return importCheckpoint(architecture, checkpoint, target, id, license, preprocessing,
+                checkpoint.toAbsolutePath().toString(), Map.of());
+    }
+
+    /**
+     * {@link #importCheckpoint(String, Path, Path, String, String, PreprocessorConfig)} recording {@code source} as
+     * where the weights came from and {@code extra} fields in {@code backbone.json}.
+     */
+    static ImageBackbone importCheckpoint(String architecture, Path checkpoint, Path target, String id, String license,
+                                          PreprocessorConfig preprocessing, String source, Map<String, String> extra)
+            throws IOException {
         if (!Files.isRegularFile(checkpoint)) {
             throw new IllegalArgumentException("Checkpoint " + checkpoint + " does not exist.");
         }
@@ -171,12 +187,13 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
             VisionBackbone net = VisionBackbones.fromCheckpoint(arch, checkpoint, manager);
             Files.createDirectories(target.toAbsolutePath().getParent());
             OwnedDirectory.write(target, BackboneDirectory.KIND, staging -> {
-                Map<String, String> extra = new LinkedHashMap<>();
-                extra.put("id", id);
-                extra.put("license", license);
-                extra.put("source", checkpoint.toAbsolutePath().toString());
-                extra.put("source_sha256", sha);
-                VisionBackbones.save(net, staging, extra);
+                Map<String, String> fields = new LinkedHashMap<>();
+                fields.put("id", id);
+                fields.put("license", license);
+                fields.put("source", source);
+                fields.put("source_sha256", sha);
+                fields.putAll(extra);
+                VisionBackbones.save(net, staging, fields);
                 preprocessing.write(staging.resolve(PreprocessorConfig.FILE));
             });
         }
