@@ -34,7 +34,10 @@ public final class VisionBackbones {
     /** The {@code backbone.json} field holding the SHA-256 of the weights file ({@link #weightsFile}). */
     public static final String SHA256_FIELD = "sha256";
     /** Architectures this build knows. */
-    public static final List<String> ARCHITECTURES = List.of("mobilenetv2", "resnet18", "resnet34", "resnet50", "efficientnet-b0");
+    public static final List<String> ARCHITECTURES = List.of("mobilenetv2", "resnet18", "resnet34", "resnet50", "efficientnet-b0",
+            OnnxGraphBackbone.ARCHITECTURE);
+    /** The {@code backbone.json} field naming the graph value of an ONNX file's pooled features. */
+    public static final String FEATURES_NODE_FIELD = "features_node";
     /** Architectures whose pretrained weights come as a safetensors checkpoint ({@link #fromCheckpoint}). */
     public static final List<String> CHECKPOINT_ARCHITECTURES = List.of("resnet18", "resnet34", "resnet50", "efficientnet-b0");
 
@@ -144,6 +147,13 @@ public final class VisionBackbones {
                             : EfficientNetSpec.b0();
                     return efficientNetFromSafetensors(st, spec, manager);
                 }
+                case OnnxGraphBackbone.ARCHITECTURE -> {
+                    if (!cfg.path("spec").isObject()) {
+                        throw new IllegalArgumentException(dir.resolve(CONFIG) + " names architecture onnx but has no spec"
+                                + " (featuresNode, featureDim): import the ONNX file again");
+                    }
+                    return new OnnxGraphBackbone(MAPPER.treeToValue(cfg.get("spec"), OnnxGraphBackbone.Spec.class));
+                }
                 default -> throw new IllegalArgumentException(dir.resolve(CONFIG) + " names architecture '" + arch
                         + "'; this Graft knows " + ARCHITECTURES + ".");
             }
@@ -175,6 +185,34 @@ public final class VisionBackbones {
     public static void writeOnnxConfig(Path dir, String architecture, Map<String, String> extra) throws IOException {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("architecture", architecture);
+        extra.forEach(n::put);
+        Files.writeString(dir.resolve(CONFIG), MAPPER.writeValueAsString(n));
+    }
+
+    /**
+     * The graph value holding the pooled features of the ONNX file in backbone directory {@code dir}, when its
+     * {@code backbone.json} records one ({@value #FEATURES_NODE_FIELD}, or the spec of an {@link OnnxGraphBackbone});
+     * empty for a MobileNetV2 recognised by its structure.
+     */
+    public static java.util.Optional<String> featuresNode(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(CONFIG))) {
+            return java.util.Optional.empty();
+        }
+        try {
+            JsonNode cfg = ModelFileLimits.readJson(dir.resolve(CONFIG), MAPPER);
+            String node = cfg.path(FEATURES_NODE_FIELD).asText(cfg.path("spec").path("featuresNode").asText(""));
+            return node.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + dir.resolve(CONFIG) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes only {@code backbone.json} for an ONNX graph Graft uses up to its features node ({@link OnnxGraphBackbone}). */
+    public static void writeOnnxConfig(Path dir, OnnxGraphBackbone.Spec spec, Map<String, String> extra) throws IOException {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("architecture", OnnxGraphBackbone.ARCHITECTURE);
+        n.put("feature_dim", spec.featureDim());
+        n.set("spec", MAPPER.valueToTree(spec));
         extra.forEach(n::put);
         Files.writeString(dir.resolve(CONFIG), MAPPER.writeValueAsString(n));
     }
