@@ -272,6 +272,7 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
             if (arch.equals(OnnxGraphBackbone.ARCHITECTURE)) {
                 VisionBackbones.writeOnnxConfig(staging, new OnnxGraphBackbone.Spec(value, dim), extra);
             } else {
+                extra.put("feature_dim", Integer.toString(dim));
                 VisionBackbones.writeOnnxConfig(staging, arch, extra);
             }
             preprocessing.write(staging.resolve(PreprocessorConfig.FILE));
