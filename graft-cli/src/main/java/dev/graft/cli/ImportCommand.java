@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft models import}: turn a bare weights file into a model directory Graft can train from. */
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Import a bare pretrained image model as a model directory: an ONNX MobileNetV2 (--onnx), or a"
+        description = {"Import a bare pretrained image model as a model directory: an ONNX MobileNetV2 (--onnx), any ONNX"
+                + " image classifier read at the node holding its pooled features (--onnx with --features-node), or a"
                 + " torchvision/timm safetensors checkpoint of ResNet-18/50 or EfficientNet-B0 (--safetensors with --architecture)."
                 + " Writes the weights, backbone.json (architecture) and a Hugging Face style preprocessor_config.json from a preset.",
                 "Without --out it is registered under NAME in $GRAFT_HOME/models/vision, so `graft train --model NAME` finds it.", ""})
@@ -24,8 +25,14 @@ final class ImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--onnx", paramLabel = "FILE", description = "ONNX file of a pretrained MobileNetV2.")
+    @Option(names = "--onnx", paramLabel = "FILE", description = "ONNX file of a pretrained MobileNetV2, or of any image classifier"
+            + " with --features-node.")
     Path onnx;
+
+    @Option(names = "--features-node", paramLabel = "NAME", description = "With --onnx: the node (or value) of the graph holding"
+            + " the pooled features, e.g. the output of its GlobalAveragePool/Flatten. Frozen features then run on ONNX Runtime;"
+            + " fine-tuning only for a MobileNetV2 (Graft rebuilds no other ONNX graph in Java).")
+    String featuresNode;
 
     @Option(names = "--safetensors", paramLabel = "FILE",
             description = "safetensors checkpoint (timm or torchvision names; the ImageNet classifier is ignored); needs --architecture.")
@@ -56,6 +63,9 @@ final class ImportCommand implements Callable<Integer> {
         if (safetensors != null) {
             return importCheckpoint();
         }
+        if (featuresNode != null) {
+            return importGraph();
+        }
         if (architecture != null && !architecture.equalsIgnoreCase("mobilenetv2")) {
             throw new IllegalArgumentException("--onnx imports a MobileNetV2; for " + architecture + " use --safetensors FILE.");
         }
@@ -69,6 +79,32 @@ final class ImportCommand implements Callable<Integer> {
         o.printf("Imported %s (%s, %d blocks, %d-d features, %d ImageNet classes) to %s%n", id, arch, imported.blocks().size(),
                 imported.featureDim(), imported.numClasses(), target.toAbsolutePath());
         o.println("Train with: graft train --train IMAGES --model " + (out != null ? target : id) + " --out MODEL");
+        o.flush();
+        return 0;
+    }
+
+    private int importGraph() throws Exception {
+        if (architecture != null) {
+            throw new IllegalArgumentException("--features-node takes no --architecture: the graph is used as it is, up to that node.");
+        }
+        PreprocessorConfig pre = PreprocessorConfig.preset(preset);
+        String id = modelName(onnx.getFileName().toString().replaceFirst("(?i)\\.onnx$", "").toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9._-]", "-"));
+        if (!VALID_NAME.matcher(id).matches()) {
+            throw new IllegalArgumentException("Cannot name the model after " + onnx.getFileName() + ": give --name NAME.");
+        }
+        Path target = out != null ? out : ImageBackbone.importedModels().resolve(id);
+        OwnedDirectory.checkWritable(target, BackboneDirectory.KIND);
+        ImageBackbone b = ImageBackbone.importOnnx(onnx, featuresNode, target, id, license, pre);
+        String arch = VisionBackbones.configField(b.directory(), "architecture", "?");
+        var o = spec.commandLine().getOut();
+        o.printf("Imported %s (%s, features at %s: %d-d) to %s%n", id, arch, VisionBackbones.configField(b.directory(),
+                VisionBackbones.FEATURES_NODE_FIELD, featuresNode), Integer.parseInt(VisionBackbones.configField(b.directory(),
+                "feature_dim", "0")), b.directory());
+        if (!arch.equals("mobilenetv2")) {
+            o.println("Feature extraction only (ONNX Runtime); fine-tuning needs an architecture Graft rebuilds in Java.");
+        }
+        o.println("Train with: graft train --train IMAGES --model " + (out != null ? target : id) + " --strategy feature-extraction --out MODEL");
         o.flush();
         return 0;
     }

@@ -54,12 +54,13 @@ final class ModelsCommand implements Callable<Integer> {
             var images = ImageBackbone.listImported();
             out.println();
             if (images.isEmpty()) {
-                out.println("Image models: none imported yet (`graft models import --onnx FILE` or `--safetensors FILE --architecture ARCH`).");
+                out.println("Image models: none imported yet (`graft models pull ORG/NAME` for a timm/torchvision model on the Hub,"
+                        + " `graft models import --onnx FILE [--features-node NAME]` or `--safetensors FILE --architecture ARCH`).");
             } else {
                 out.println("Imported image models (" + ImageBackbone.importedModels() + "):");
-                out.printf("%-24s %-16s %-12s %s%n", "NAME", "ARCHITECTURE", "LICENCE", "SOURCE");
+                out.printf("%-32s %-16s %-12s %s%n", "NAME", "ARCHITECTURE", "LICENCE", "SOURCE");
                 for (ImageBackbone b : images) {
-                    out.printf("%-24s %-16s %-12s %s%n", b.directory().getFileName(),
+                    out.printf("%-32s %-16s %-12s %s%n", b.directory().getFileName(),
                             VisionBackbones.configField(b.directory(), "architecture", "?"), b.license(), b.source());
                 }
             }

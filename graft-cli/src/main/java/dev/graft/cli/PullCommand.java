@@ -9,6 +9,9 @@ import dev.graft.model.hub.MavenSettings;
 import dev.graft.model.hub.RepoRef;
 import dev.graft.model.text.DownloadableTextModel;
 import dev.graft.model.text.DownloadableTextModels;
+import dev.graft.model.vision.VisionBackbones;
+import dev.graft.strategy.HubImageBackbones;
+import dev.graft.strategy.ImageBackbone;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +22,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code graft models pull NAME}: install a text model Graft knows by name ({@code bge-small}, {@code e5-small}) into
  * the Graft home; {@code graft models pull <repo-id>[@revision]}: download a model from the Hugging Face Hub into the
- * shared cache.
+ * shared cache; an image model (timm or torchvision layout) is then imported as a registered image backbone.
  */
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = {"With a NAME from `graft models list` (bge-small, e5-small): install that model into the Graft home,"
@@ -31,7 +34,10 @@ import picocli.CommandLine.Spec;
                 + " model card) from the Hugging Face Hub into the cache Python's huggingface_hub uses, so either tool"
                 + " reuses the other's downloads. Honours HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, HF_HOME, HF_HUB_CACHE"
                 + " and HF_HUB_DOWNLOAD_TIMEOUT (seconds without data before a download fails, default 60)."
-                + " Interrupted or stalled downloads resume when run again.", ""})
+                + " Interrupted or stalled downloads resume when run again.",
+                "An image model (timm: config.json with architecture and pretrained_cfg; or a torchvision state dict;"
+                + " ResNet-18/34/50, EfficientNet-B0) is imported into $GRAFT_HOME/models/vision/ORG--NAME with its"
+                + " preprocessing and licence: `graft train --model ORG--NAME` (or hf:ORG/NAME) on an image folder.", ""})
 final class PullCommand implements Callable<Integer> {
 
     @Spec
@@ -62,6 +68,19 @@ final class PullCommand implements Callable<Integer> {
                 : m.downloaded() + " file(s) downloaded");
         out.println("directory: " + m.directory());
         out.println("files:     " + String.join(", ", m.files()));
+        if (HubImageBackbones.isImageModel(m)) {
+            ImageBackbone b = HubImageBackbones.register(m, ImageBackbone.importedModels());
+            out.println("image model: " + VisionBackbones.configField(b.directory(), "architecture", "?") + ", input "
+                    + b.preprocessing().outputHeight() + "x" + b.preprocessing().outputWidth() + " (shorter side "
+                    + b.preprocessing().shortestEdge() + ", mean " + java.util.Arrays.toString(b.preprocessing().mean())
+                    + ", std " + java.util.Arrays.toString(b.preprocessing().std()) + ")");
+            out.println("imported:  " + b.directory());
+            out.println("licence:   " + b.license());
+            Licenses.trainingWarning(ref.repoId(), "unknown".equals(b.license()) ? null : b.license())
+                    .ifPresent(w -> System.err.println("warning: " + w));
+            out.println("use it as: --model " + b.id() + " (or --model " + RepoRef.PREFIX + ref + ")");
+            return 0;
+        }
         String license = ModelCard.read(m.directory().resolve("README.md")).license().orElse(null);
         out.println("licence:   " + (license == null ? "unknown" : license));
         Licenses.trainingWarning(ref.repoId(), license).ifPresent(w -> System.err.println("warning: " + w));

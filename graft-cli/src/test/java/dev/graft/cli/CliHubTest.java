@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code graft models pull} and {@code graft models info} against a loopback server shaped like the Hub. */
+@org.junit.jupiter.api.extension.ExtendWith(PrivateGraftHome.class)
 class CliHubTest {
 
     private static final String COMMIT = "1111111111222222222233333333334444444444";
@@ -170,6 +171,59 @@ class CliHubTest {
         }
         assertTrue(Files.isRegularFile(tmp.resolve("model-fine-tune/backbone/model.safetensors")),
                 "fine-tuned encoder weights are saved with the model");
+    }
+
+    @Test
+    void pullsATimmImageModelAndTrainsOnImagesWithItsPreprocessing() throws Exception {
+        files.clear();
+        files.put("config.json", ("{\"architecture\": \"resnet18.a1_in1k\", \"num_classes\": 3, \"pretrained_cfg\":"
+                + " {\"input_size\": [3, 32, 32], \"crop_pct\": 0.9, \"mean\": [0.5, 0.5, 0.5], \"std\": [0.2, 0.2, 0.2]}}")
+                .getBytes(StandardCharsets.UTF_8));
+        List<TensorData> w = new java.util.ArrayList<>();
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            ai.djl.engine.Engine.getInstance().setRandomSeed(3);
+            var net = new dev.graft.model.vision.ResNet(dev.graft.model.vision.ResNetSpec.resnet18().withWidth(4));
+            net.initialize(m);
+            w.addAll(dev.graft.model.vision.VisionWeights.export(net, true));
+        }
+        w.add(new TensorData("fc.weight", new long[] {3, 32}, new float[96]));
+        w.add(new TensorData("fc.bias", new long[] {3}, new float[3]));
+        Path st = tmp.resolve("timm.safetensors");
+        SafeTensors.write(st, w, Map.of("format", "pt"));
+        files.put("model.safetensors", Files.readAllBytes(st));
+        files.put("README.md", "---\nlicense: apache-2.0\n---\n".getBytes(StandardCharsets.UTF_8));
+
+        CliHarness.Result pull = CliHarness.run("models", "pull", "acme/tiny", "-q");
+        assertEquals(0, pull.code(), pull.toString());
+        assertTrue(pull.out().contains("image model: resnet18, input 32x32 (shorter side 35"), pull.toString());
+        assertTrue(pull.out().contains("licence:   apache-2.0"), pull.toString());
+        assertTrue(pull.out().contains("use it as: --model acme--tiny (or --model hf:acme/tiny)"), pull.toString());
+        CliHarness.Result list = CliHarness.run("models", "list");
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("acme--tiny") && l.contains("resnet18") && l.contains("apache-2.0")
+                && l.contains("hf:acme/tiny@" + COMMIT)), list.toString());
+
+        java.util.Random r = new java.util.Random(4);
+        Path images = tmp.resolve("images");
+        for (int i = 0; i < 8; i++) {
+            ImageTrainReportTest.square(images.resolve("dark").resolve(i + ".png"), r, false);
+            ImageTrainReportTest.square(images.resolve("light").resolve(i + ".png"), r, true);
+        }
+        int before = requests.get();
+        for (String model : List.of("acme--tiny", "hf:acme/tiny")) {
+            Path out = tmp.resolve("img-" + model.replace(':', '-').replace('/', '-'));
+            CliHarness.Result t = CliHarness.run("train", "--train", images.toString(), "--model", model, "--strategy",
+                    model.startsWith("hf:") ? "fine-tune" : "feature-extraction", "--epochs", "1", "--batch-size", "8",
+                    "--no-baseline", "--no-track", "--out", out.toString(), "-q");
+            assertEquals(0, t.code(), t.toString());
+            String pre = Files.readString(out.resolve("preprocessor_config.json"));
+            assertTrue(pre.replace(" ", "").contains("\"shortest_edge\":35") && pre.contains("0.2"), "the Hub preprocessing travels: " + pre);
+            Path inputs = tmp.resolve("inputs.txt");
+            Files.writeString(inputs, images.resolve("dark/0.png") + "\n" + images.resolve("light/0.png") + "\n");
+            CliHarness.Result p = CliHarness.run("predict", "--model", out.toString(), "--input", inputs.toString());
+            assertEquals(0, p.code(), p.toString());
+            assertEquals(2, p.out().lines().count(), p.toString());
+        }
+        assertEquals(before, requests.get(), "a pulled image model trains from the cache without a request");
     }
 
     @Test

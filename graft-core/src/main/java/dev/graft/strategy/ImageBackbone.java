@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.model.vision.MobileNetV2Onnx;
 import dev.graft.model.vision.MobileNetV2Spec;
+import dev.graft.model.vision.OnnxGraphBackbone;
 import dev.graft.model.vision.VisionBackbone;
 import dev.graft.model.vision.VisionBackbones;
 import dev.graft.model.BackboneDirectory;
@@ -124,7 +125,8 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
 
     /**
      * Resolves a model reference: {@code ARCH:FILE} (a torchvision/timm safetensors checkpoint of one of
-     * {@link VisionBackbones#CHECKPOINT_ARCHITECTURES}, imported on first use), a backbone directory, or a name
+     * {@link VisionBackbones#CHECKPOINT_ARCHITECTURES}, imported on first use), a backbone directory, a Hub image model
+     * {@code hf:org/name[@revision]} ({@link HubImageBackbones}: pulled unless cached, imported once), or a name
      * registered with {@code graft models import} (e.g. {@code mobilenetv2}) under {@link #importedModels()}.
      */
     public static ImageBackbone resolve(String model) {
@@ -140,6 +142,10 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         Path p = Path.of(model);
         if (Files.isDirectory(p)) {
             return open(p);
+        }
+        if (dev.graft.model.hub.RepoRef.isHubReference(model)) {
+            return HubImageBackbones.resolve(dev.graft.model.hub.RepoRef.parse(model),
+                    dev.graft.model.hub.HubSettings.fromEnvironment(), importedModels(), dev.graft.util.Progress.NONE);
         }
         Path named = importedModels().resolve(model.toLowerCase(Locale.ROOT));
         if (Files.isDirectory(named)) {
@@ -162,6 +168,17 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
      */
     public static ImageBackbone importCheckpoint(String architecture, Path checkpoint, Path target, String id, String license,
                                                  PreprocessorConfig preprocessing) throws IOException {
+        return importCheckpoint(architecture, checkpoint, target, id, license, preprocessing,
+                checkpoint.toAbsolutePath().toString(), Map.of());
+    }
+
+    /**
+     * {@link #importCheckpoint(String, Path, Path, String, String, PreprocessorConfig)} recording {@code source} as
+     * where the weights came from and {@code extra} fields in {@code backbone.json}.
+     */
+    static ImageBackbone importCheckpoint(String architecture, Path checkpoint, Path target, String id, String license,
+                                          PreprocessorConfig preprocessing, String source, Map<String, String> extra)
+            throws IOException {
         if (!Files.isRegularFile(checkpoint)) {
             throw new IllegalArgumentException("Checkpoint " + checkpoint + " does not exist.");
         }
@@ -171,12 +188,13 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
             VisionBackbone net = VisionBackbones.fromCheckpoint(arch, checkpoint, manager);
             Files.createDirectories(target.toAbsolutePath().getParent());
             OwnedDirectory.write(target, BackboneDirectory.KIND, staging -> {
-                Map<String, String> extra = new LinkedHashMap<>();
-                extra.put("id", id);
-                extra.put("license", license);
-                extra.put("source", checkpoint.toAbsolutePath().toString());
-                extra.put("source_sha256", sha);
-                VisionBackbones.save(net, staging, extra);
+                Map<String, String> fields = new LinkedHashMap<>();
+                fields.put("id", id);
+                fields.put("license", license);
+                fields.put("source", source);
+                fields.put("source_sha256", sha);
+                fields.putAll(extra);
+                VisionBackbones.save(net, staging, fields);
                 preprocessing.write(staging.resolve(PreprocessorConfig.FILE));
             });
         }
@@ -209,6 +227,57 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
             preprocessing.write(staging.resolve(PreprocessorConfig.FILE));
         });
         return spec;
+    }
+
+    /**
+     * Writes a backbone directory at {@code target} (atomically) from any ONNX image model, read at
+     * {@code featuresNode} (a graph value, or a node whose first output is used) holding its pooled features: frozen
+     * features then come from ONNX Runtime with that value made a graph output. The width is measured by running the
+     * graph once on a blank image of the preprocessing's size, before anything is written. A MobileNetV2 whose pooled
+     * features are that value stays fine-tunable (Graft rebuilds it in Java); any other graph is recorded as
+     * {@link OnnxGraphBackbone#ARCHITECTURE}, for feature extraction only.
+     *
+     * @return the imported backbone
+     * @throws IllegalArgumentException naming the node when the graph has none of that name, or its value is not float
+     */
+    public static ImageBackbone importOnnx(Path onnx, String featuresNode, Path target, String id, String license,
+                                           PreprocessorConfig preprocessing) throws IOException {
+        if (!Files.isRegularFile(onnx)) {
+            throw new IllegalArgumentException("ONNX file " + onnx + " does not exist.");
+        }
+        OnnxGraph graph = OnnxGraph.read(onnx);
+        String value = dev.graft.model.vision.OnnxFeatureExtractor.featureValue(graph, featuresNode, onnx);
+        int dim;
+        try (var fx = dev.graft.model.vision.OnnxFeatureExtractor.open(onnx, value, 1)) {
+            int h = preprocessing.outputHeight();
+            int w = preprocessing.outputWidth();
+            dim = fx.features(new float[3 * h * w], 1, h, w)[0].length;
+        }
+        String architecture = OnnxGraphBackbone.ARCHITECTURE;
+        try {
+            if (MobileNetV2Onnx.read(graph).featureValue().equals(value)) {
+                architecture = "mobilenetv2";
+            }
+        } catch (IOException | RuntimeException notAMobileNetV2) {
+            // feature extraction only
+        }
+        String arch = architecture;
+        OwnedDirectory.write(target, BackboneDirectory.KIND, staging -> {
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put("id", id);
+            extra.put("license", license);
+            extra.put("source", onnx.toAbsolutePath().toString());
+            extra.put(VisionBackbones.FEATURES_NODE_FIELD, value);
+            extra.put(VisionBackbones.SHA256_FIELD, Hashes.copy(onnx, staging.resolve(VisionBackbones.ONNX)));
+            if (arch.equals(OnnxGraphBackbone.ARCHITECTURE)) {
+                VisionBackbones.writeOnnxConfig(staging, new OnnxGraphBackbone.Spec(value, dim), extra);
+            } else {
+                extra.put("feature_dim", Integer.toString(dim));
+                VisionBackbones.writeOnnxConfig(staging, arch, extra);
+            }
+            preprocessing.write(staging.resolve(PreprocessorConfig.FILE));
+        });
+        return open(target);
     }
 
     /**
@@ -349,11 +418,30 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
             throw new UncheckedIOException("Cannot read " + stored + ": " + e.getMessage(), e);
         }
         boolean sameSize = imported.cropHeight() == preprocessing.cropHeight() && imported.cropWidth() == preprocessing.cropWidth();
+        if (!sameSize && OnnxGraphBackbone.ARCHITECTURE.equals(VisionBackbones.configField(directory, "architecture", ""))) {
+            throw new IllegalArgumentException("Image backbone " + id + " is an ONNX graph imported for " + imported.cropHeight()
+                    + "x" + imported.cropWidth() + " inputs, which Graft cannot run at " + preprocessing.cropHeight() + "x"
+                    + preprocessing.cropWidth() + ": leave " + Arguments.name("imageSize") + " out.");
+        }
         return sameSize ? Optional.of(onnx) : Optional.empty();
     }
 
-    /** Builds the trainable DJL module with the pretrained weights. */
+    /** Builds the DJL module with the pretrained weights (a stand-in without weights for an ONNX-only graph). */
     public VisionBackbone load(NDManager manager) {
         return VisionBackbones.load(directory, manager);
+    }
+
+    /**
+     * {@link #load} for training the backbone itself.
+     *
+     * @throws IllegalArgumentException for an ONNX graph Graft cannot rebuild in Java (feature extraction only)
+     */
+    public VisionBackbone loadTrainable(NDManager manager) {
+        VisionBackbone b = load(manager);
+        if (b instanceof OnnxGraphBackbone) {
+            throw new IllegalArgumentException("Image backbone " + id + " (" + directory + "): " + OnnxGraphBackbone.notRunnable()
+                    .getMessage());
+        }
+        return b;
     }
 }

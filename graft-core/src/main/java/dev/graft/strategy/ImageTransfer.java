@@ -249,7 +249,7 @@ public final class ImageTransfer {
         try (ImageBatches train = new ImageBatches(splits.train().examples(), Tasks.targets(task, splits.train().targetColumn()),
                 pipeline, true, seed, workers, 2);
              ImageBatches val = new ImageBatches(splits.val().examples(), valY, pipeline, false, seed, workers, 2)) {
-            VisionBackbone backbone = spec.load(manager);
+            VisionBackbone backbone = spec.loadTrainable(manager);
             if (backbone instanceof VisionModule module) {
                 BatchNorm2d.keepRunningStatistics(module, !trainBatchNorm);
             }

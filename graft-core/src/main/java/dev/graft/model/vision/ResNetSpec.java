@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A ResNet architecture (torchvision/timm layout).
  *
- * @param name       {@code resnet18}, {@code resnet50}, or a custom name
+ * @param name       {@code resnet18}, {@code resnet34}, {@code resnet50}, or a custom name
  * @param bottleneck bottleneck blocks (1×1, 3×3, 1×1; expansion 4) instead of basic blocks (3×3, 3×3)
  * @param layers     blocks per stage ({@code layer1..layer4})
  * @param width      channels of the stem and first stage (64 in the published models; smaller for tests)
@@ -23,6 +23,11 @@ public record ResNetSpec(String name, boolean bottleneck, List<Integer> layers, 
     /** ResNet-18. */
     public static ResNetSpec resnet18() {
         return new ResNetSpec("resnet18", false, List.of(2, 2, 2, 2), 64);
+    }
+
+    /** ResNet-34 (basic blocks, 3-4-6-3). */
+    public static ResNetSpec resnet34() {
+        return new ResNetSpec("resnet34", false, List.of(3, 4, 6, 3), 64);
     }
 
     /** ResNet-50. */

@@ -10,12 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.tensor.TensorData;
 import dev.graft.tensor.onnx.OnnxGraph;
 import dev.graft.tensor.safetensors.SafeTensors;
-import dev.graft.tensor.safetensors.SafeTensorsFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,9 +34,12 @@ public final class VisionBackbones {
     /** The {@code backbone.json} field holding the SHA-256 of the weights file ({@link #weightsFile}). */
     public static final String SHA256_FIELD = "sha256";
     /** Architectures this build knows. */
-    public static final List<String> ARCHITECTURES = List.of("mobilenetv2", "resnet18", "resnet50", "efficientnet-b0");
+    public static final List<String> ARCHITECTURES = List.of("mobilenetv2", "resnet18", "resnet34", "resnet50", "efficientnet-b0",
+            OnnxGraphBackbone.ARCHITECTURE);
+    /** The {@code backbone.json} field naming the graph value of an ONNX file's pooled features. */
+    public static final String FEATURES_NODE_FIELD = "features_node";
     /** Architectures whose pretrained weights come as a safetensors checkpoint ({@link #fromCheckpoint}). */
-    public static final List<String> CHECKPOINT_ARCHITECTURES = List.of("resnet18", "resnet50", "efficientnet-b0");
+    public static final List<String> CHECKPOINT_ARCHITECTURES = List.of("resnet18", "resnet34", "resnet50", "efficientnet-b0");
 
     private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -78,16 +79,26 @@ public final class VisionBackbones {
 
     /**
      * A backbone of a published architecture ({@link #CHECKPOINT_ARCHITECTURES}) with weights from a torchvision or
-     * timm safetensors checkpoint.
+     * timm checkpoint: safetensors, or a torch zip ({@code pytorch_model.bin}, {@code .pth}) read without executing
+     * pickle. A ResNet takes the width of the checkpoint's stem; every tensor's name and shape is checked.
      */
     public static VisionBackbone fromCheckpoint(String architecture, Path file, NDManager manager) {
-        return switch (architecture.toLowerCase(Locale.ROOT)) {
-            case "resnet18" -> resNetFromSafetensors(file, ResNetSpec.resnet18(), manager);
-            case "resnet50" -> resNetFromSafetensors(file, ResNetSpec.resnet50(), manager);
-            case "efficientnet-b0" -> efficientNetFromSafetensors(file, EfficientNetSpec.b0(), manager);
-            default -> throw new IllegalArgumentException("No safetensors architecture '" + architecture + "'; this Graft knows "
+        String arch = architecture.toLowerCase(Locale.ROOT);
+        if (!CHECKPOINT_ARCHITECTURES.contains(arch)) {
+            throw new IllegalArgumentException("No checkpoint architecture '" + architecture + "'; this Graft knows "
                     + CHECKPOINT_ARCHITECTURES + " (MobileNetV2 comes as ONNX: " + Arguments.name("ImageBackbone.importOnnx") + ").");
-        };
+        }
+        Map<String, TensorData> tensors = readAll(file);
+        if (arch.equals("efficientnet-b0")) {
+            EfficientNet e = new EfficientNet(EfficientNetSpec.b0());
+            e.initialize(manager);
+            EfficientNetWeights.load(e, tensors);
+            return e;
+        }
+        ResNet r = new ResNet(ImageCheckpoints.resNetSpec(arch, tensors));
+        r.initialize(manager);
+        VisionWeights.load(r, tensors, ResNet::ignoredCheckpointEntry);
+        return r;
     }
 
     /** Whether {@code dir} is a vision backbone directory. */
@@ -126,15 +137,22 @@ public final class VisionBackbones {
                     VisionWeights.load(m, readAll(st), n -> false);
                     return m;
                 }
-                case "resnet18", "resnet50" -> {
+                case "resnet18", "resnet34", "resnet50" -> {
                     ResNetSpec spec = cfg.has("spec") ? MAPPER.treeToValue(cfg.get("spec"), ResNetSpec.class)
-                            : arch.equals("resnet18") ? ResNetSpec.resnet18() : ResNetSpec.resnet50();
+                            : ImageCheckpoints.resNetSpec(arch, Map.of());
                     return resNetFromSafetensors(st, spec, manager);
                 }
                 case "efficientnet-b0" -> {
                     EfficientNetSpec spec = cfg.has("spec") ? MAPPER.treeToValue(cfg.get("spec"), EfficientNetSpec.class)
                             : EfficientNetSpec.b0();
                     return efficientNetFromSafetensors(st, spec, manager);
+                }
+                case OnnxGraphBackbone.ARCHITECTURE -> {
+                    if (!cfg.path("spec").isObject()) {
+                        throw new IllegalArgumentException(dir.resolve(CONFIG) + " names architecture onnx but has no spec"
+                                + " (featuresNode, featureDim): import the ONNX file again");
+                    }
+                    return new OnnxGraphBackbone(MAPPER.treeToValue(cfg.get("spec"), OnnxGraphBackbone.Spec.class));
                 }
                 default -> throw new IllegalArgumentException(dir.resolve(CONFIG) + " names architecture '" + arch
                         + "'; this Graft knows " + ARCHITECTURES + ".");
@@ -171,6 +189,34 @@ public final class VisionBackbones {
         Files.writeString(dir.resolve(CONFIG), MAPPER.writeValueAsString(n));
     }
 
+    /**
+     * The graph value holding the pooled features of the ONNX file in backbone directory {@code dir}, when its
+     * {@code backbone.json} records one ({@value #FEATURES_NODE_FIELD}, or the spec of an {@link OnnxGraphBackbone});
+     * empty for a MobileNetV2 recognised by its structure.
+     */
+    public static java.util.Optional<String> featuresNode(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(CONFIG))) {
+            return java.util.Optional.empty();
+        }
+        try {
+            JsonNode cfg = ModelFileLimits.readJson(dir.resolve(CONFIG), MAPPER);
+            String node = cfg.path(FEATURES_NODE_FIELD).asText(cfg.path("spec").path("featuresNode").asText(""));
+            return node.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + dir.resolve(CONFIG) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes only {@code backbone.json} for an ONNX graph Graft uses up to its features node ({@link OnnxGraphBackbone}). */
+    public static void writeOnnxConfig(Path dir, OnnxGraphBackbone.Spec spec, Map<String, String> extra) throws IOException {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("architecture", OnnxGraphBackbone.ARCHITECTURE);
+        n.put("feature_dim", spec.featureDim());
+        n.set("spec", MAPPER.valueToTree(spec));
+        extra.forEach(n::put);
+        Files.writeString(dir.resolve(CONFIG), MAPPER.writeValueAsString(n));
+    }
+
     /** A field of a backbone directory's {@code backbone.json}, or {@code dflt}. */
     public static String configField(Path dir, String field, String dflt) {
         try {
@@ -181,18 +227,6 @@ public final class VisionBackbones {
     }
 
     private static Map<String, TensorData> readAll(Path file) {
-        try (SafeTensorsFile f = SafeTensors.open(file)) {
-            Map<String, TensorData> m = new LinkedHashMap<>();
-            for (String name : f.names()) {
-                if (name.endsWith("num_batches_tracked")) {
-                    m.put(name, new TensorData(name, new long[0], new float[1]));
-                    continue;
-                }
-                m.put(name, f.tensor(name));
-            }
-            return m;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read weights " + file + ": " + e.getMessage(), e);
-        }
+        return ImageCheckpoints.read(file);
     }
 }

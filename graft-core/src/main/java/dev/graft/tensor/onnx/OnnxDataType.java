@@ -5,6 +5,10 @@ public final class OnnxDataType {
 
     /** {@code FLOAT} (float32). */
     public static final int FLOAT = 1;
+    /** {@code UINT8}. */
+    public static final int UINT8 = 2;
+    /** {@code INT8}. */
+    public static final int INT8 = 3;
     /** {@code INT32}. */
     public static final int INT32 = 6;
     /** {@code INT64}. */

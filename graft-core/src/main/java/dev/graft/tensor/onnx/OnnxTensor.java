@@ -101,7 +101,8 @@ public final class OnnxTensor {
     }
 
     /**
-     * Decodes an INT64 or INT32 tensor (e.g. a {@code Constant} holding a shape) into longs.
+     * Decodes an INT64, INT32, INT8 or UINT8 tensor (a {@code Constant} holding a shape, a quantisation zero point) into
+     * longs.
      *
      * @throws IOException if the tensor has another type or is stored externally
      */
@@ -123,8 +124,19 @@ public final class OnnxTensor {
             } else {
                 out = int32Data != null ? Arrays.stream(int32Data).asLongStream().toArray() : new long[0];
             }
+        } else if (dataType == OnnxDataType.UINT8 || dataType == OnnxDataType.INT8) { // int32_data when not raw
+            boolean unsigned = dataType == OnnxDataType.UINT8;
+            if (rawBuffer != null) {
+                out = new long[rawLength];
+                for (int i = 0; i < rawLength; i++) {
+                    byte b = rawBuffer[rawOffset + i];
+                    out[i] = unsigned ? b & 0xFF : b;
+                }
+            } else {
+                out = int32Data != null ? Arrays.stream(int32Data).asLongStream().toArray() : new long[0];
+            }
         } else {
-            throw fail("has data type " + OnnxDataType.name(dataType) + ", only INT64/INT32 can be read as integers");
+            throw fail("has data type " + OnnxDataType.name(dataType) + ", only INT64/INT32/INT8/UINT8 can be read as integers");
         }
         if (out.length != elementCount) {
             throw fail("holds " + out.length + " values but dims " + Arrays.toString(dims) + " need " + elementCount);

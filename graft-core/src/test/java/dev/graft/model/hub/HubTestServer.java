@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * files a 302 to a "CDN" path with {@code X-Linked-Etag} (SHA-256) and {@code X-Linked-Size}; the CDN honours
  * {@code Range}. Faults can be injected; every request is counted.
  */
-final class HubTestServer implements AutoCloseable {
+public final class HubTestServer implements AutoCloseable {
 
     /** One repository: revisions to commits and files at its (single) commit. */
     record Repo(String commit, Map<String, String> revisions, Map<String, byte[]> files, String token) {
@@ -36,7 +36,7 @@ final class HubTestServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
     private final Map<String, byte[]> cdn = new ConcurrentHashMap<>();
-    final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger downloads = new AtomicInteger();
     final List<String> ranges = new CopyOnWriteArrayList<>();
     final List<String> log = new CopyOnWriteArrayList<>();
@@ -44,14 +44,14 @@ final class HubTestServer implements AutoCloseable {
     volatile String cutBlob;
     volatile int cutAfter;
     /** Sha256 of a blob served with one byte changed. */
-    volatile String corruptBlob;
+    public volatile String corruptBlob;
     /** Milliseconds to pause in the middle of every blob download (makes concurrent pulls overlap). */
     volatile int slowMillis;
     /** Sha256 of a blob whose downloads send half the bytes, then wait for {@link #releaseStall} (up to a minute). */
     volatile String stallBlob;
     private final CountDownLatch stallRelease = new CountDownLatch(1);
 
-    HubTestServer() throws IOException {
+    public HubTestServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(8));
@@ -64,11 +64,11 @@ final class HubTestServer implements AutoCloseable {
         stallRelease.countDown();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    void addRepo(String repoId, String commit, Map<String, byte[]> files, String token) {
+    public void addRepo(String repoId, String commit, Map<String, byte[]> files, String token) {
         repos.put(repoId, new Repo(commit, Map.of("main", commit, commit, commit), files, token));
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
             if (isLfs(f.getKey())) {
@@ -81,7 +81,7 @@ final class HubTestServer implements AutoCloseable {
         return name.endsWith(".safetensors") || name.endsWith(".bin");
     }
 
-    static String sha256(byte[] b) {
+    public static String sha256(byte[] b) {
         return HexFormat.of().formatHex(Hashes.sha256().digest(b));
     }
 
