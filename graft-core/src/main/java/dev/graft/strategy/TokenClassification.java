@@ -98,7 +98,7 @@ public final class TokenClassification {
         public static Corpora of(TaggedCorpus train, TaggedCorpus val, Optional<TaggedCorpus> test, double valFraction,
                                  Integer maxTrain, long seed) {
             if (val == null) {
-                List<TaggedSentence> shuffled = shuffled(train.sentences(), seed);
+                List<TaggedSentence> shuffled = seededOrder(train.sentences(), seed);
                 int n = Math.max(1, (int) Math.round(shuffled.size() * valFraction));
                 if (n >= shuffled.size()) {
                     throw new IllegalArgumentException(train.path() + " has " + shuffled.size() + " sentence(s), too few to"
@@ -108,20 +108,20 @@ public final class TokenClassification {
                 train = train.withSentences(shuffled.subList(n, shuffled.size()));
             }
             if (maxTrain != null && maxTrain < train.sentences().size()) {
-                train = train.withSentences(shuffled(train.sentences(), seed).subList(0, maxTrain));
+                train = train.withSentences(seededOrder(train.sentences(), seed).subList(0, maxTrain));
             }
             return new Corpora(train, val, test);
         }
+    }
 
-        /** The sentences in a seeded random order. */
-        private static List<TaggedSentence> shuffled(List<TaggedSentence> sentences, long seed) {
-            int[] order = Batching.shuffled(sentences.size(), new Random(seed));
-            List<TaggedSentence> out = new ArrayList<>(order.length);
-            for (int i : order) {
-                out.add(sentences.get(i));
-            }
-            return out;
+    /** {@code items} in a seeded random order ({@link Batching#shuffled}): how runs hold out and sample examples. */
+    static <T> List<T> seededOrder(List<T> items, long seed) {
+        int[] order = Batching.shuffled(items.size(), new Random(seed));
+        List<T> out = new ArrayList<>(order.length);
+        for (int i : order) {
+            out.add(items.get(i));
         }
+        return out;
     }
 
     /**
