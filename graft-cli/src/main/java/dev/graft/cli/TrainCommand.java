@@ -78,9 +78,11 @@ final class TrainCommand implements Callable<Integer> {
             + " seconds), and a warning is printed when transfer does not clearly help.")
     boolean noBaseline;
 
-    @Option(names = "--crf", arity = "0..1", fallbackValue = "constrained", paramLabel = "constrained|free|none",
-            description = "ner: decode word tags with a linear-chain CRF (Viterbi) fitted on the trained head's outputs;"
-            + " 'constrained' (the value of a bare --crf) never decodes a move the tag scheme forbids, e.g. O then I-X.")
+    @Option(names = "--crf", arity = "0..1", fallbackValue = "constrained", paramLabel = "constrained|free|joint|none",
+            description = "ner: decode word tags with a linear-chain CRF (Viterbi). 'constrained' (the value of a bare --crf)"
+            + " and 'free' fit the CRF after the head has trained, on its outputs; 'constrained' never decodes a move the tag"
+            + " scheme forbids, e.g. O then I-X. 'joint' trains a constrained CRF together with the head (and the encoder"
+            + " when fine-tuning) on the CRF's likelihood.")
     String crf;
 
     @Mixin

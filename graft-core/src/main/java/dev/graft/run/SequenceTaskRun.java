@@ -200,6 +200,13 @@ final class SequenceTaskRun {
         }
 
         @Override
+        Map<String, Object> settings(TrainingStrategy strategy) {
+            Map<String, Object> settings = super.settings(strategy);
+            settings.put("crf", r.crfMode().name().toLowerCase(Locale.ROOT));
+            return settings;
+        }
+
+        @Override
         boolean checkpoints(TrainingStrategy strategy) {
             return strategy.trainsBackbone();
         }
