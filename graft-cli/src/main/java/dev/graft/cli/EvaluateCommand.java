@@ -2,10 +2,13 @@ package dev.graft.cli;
 
 import dev.graft.artifact.Json;
 import dev.graft.data.TaskKind;
+import dev.graft.metrics.EntityMetrics;
+import dev.graft.metrics.SquadMetrics;
 import dev.graft.run.EvaluationResult;
 import dev.graft.run.EvaluationRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,19 +43,25 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (dev.graft.artifact.QuestionAnswerer.isQaModel(model)) {
-            return QaEvaluation.evaluate(model, data, options.format, json, quiet, spec.commandLine().getOut());
-        }
         if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model)) {
             return SegmentationCli.evaluate(model, data, json, spec.commandLine().getOut());
         }
-        if (dev.graft.artifact.TokenClassifier.isTokenModel(model)) {
-            return TokenEvaluation.evaluate(model, data, options.format, json, quiet, spec.commandLine().getOut());
-        }
-        EvaluationResult r = EvaluationRun.evaluate(model, data, options.toOptions(), options.task == null,
-                TrainingOptions.listener(System.err, quiet || json));
+        EvaluationResult r = EvaluationRun.readsCorpus(model) // tagged sentences, questions: --format names their format
+                ? EvaluationRun.evaluateCorpus(model, data, options.format, TrainingOptions.listener(System.err, quiet || json))
+                : EvaluationRun.evaluate(model, data, options.toOptions(), options.task == null,
+                        TrainingOptions.listener(System.err, quiet || json));
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (!json && r.metrics() instanceof EntityMetrics.Scores s) {
+            printEntities(out, s, r.examples());
+        } else if (!json && r.metrics() instanceof SquadMetrics.Scores s) {
+            out.println("Evaluation of " + model + " (question answering) on " + data + " (" + r.examples() + " questions"
+                    + (r.skipped() == 0 ? "" : ", " + r.skipped() + " answer(s) or question(s) left out") + "):");
+            printAnswers(out, s);
+            r.baselines().forEach((name, b) -> {
+                out.println("Baseline " + name + ":");
+                printAnswers(out, (SquadMetrics.Scores) b);
+            });
+        } else if (json) {
             out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(r.metrics().toMap()));
         } else if (r.images() || r.task() == TaskKind.CLASSIFICATION) {
@@ -65,5 +74,24 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private void printEntities(PrintWriter out, EntityMetrics.Scores s, int sentences) {
+        out.println("Evaluation of " + model + " (token classification) on " + data + " (" + sentences + " sentences, "
+                + s.tokens() + " tokens):");
+        out.printf(Locale.ROOT, "  %-10s %9s %9s %9s %8s%n", "type", "precision", "recall", "f1", "support");
+        for (EntityMetrics.TypeScores t : s.perType()) {
+            out.printf(Locale.ROOT, "  %-10s %9.4f %9.4f %9.4f %8d%n", t.type(), t.precision(), t.recall(), t.f1(), t.gold());
+        }
+        out.printf(Locale.ROOT, "  %-10s %9.4f %9.4f %9.4f %8d%n", "overall", s.precision(), s.recall(), s.f1(), s.micro().gold());
+        out.printf(Locale.ROOT, "  token accuracy %.4f%n", s.tokenAccuracy());
+    }
+
+    private static void printAnswers(PrintWriter out, SquadMetrics.Scores s) {
+        out.printf(Locale.ROOT, "  exact %.2f   f1 %.2f   (%d questions)%n", s.exact(), s.f1(), s.total());
+        if (s.noAnsTotal() > 0) {
+            out.printf(Locale.ROOT, "  HasAns exact %.2f   f1 %.2f   (%d)%n", s.hasAnsExact(), s.hasAnsF1(), s.hasAnsTotal());
+            out.printf(Locale.ROOT, "  NoAns  exact %.2f   (%d)%n", s.noAnsExact(), s.noAnsTotal());
+        }
     }
 }

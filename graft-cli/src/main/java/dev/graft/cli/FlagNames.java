@@ -11,6 +11,7 @@ final class FlagNames {
     /** Settings whose flag is not their kebab-case name. */
     private static final Map<String, String> DIFFERENT = Map.ofEntries(
             Map.entry("valFile", "--val"),
+            Map.entry("corpusFormat", "--format"),
             Map.entry("testFile", "--test"),
             Map.entry("trainFile", "--train"),
             Map.entry("learningRate", "--lr"),

@@ -8,10 +8,7 @@ import dev.graft.artifact.Json;
 import dev.graft.artifact.QuestionAnswerer;
 import dev.graft.data.BoundedLineReader;
 import dev.graft.data.DataException;
-import dev.graft.data.qa.SquadDataset;
 import dev.graft.data.qa.SquadQuestion;
-import dev.graft.metrics.SquadMetrics;
-import dev.graft.selection.OverlapSentenceBaseline;
 import dev.graft.task.SpanTask;
 import dev.graft.util.Excerpt;
 import dev.graft.util.Progress;
@@ -19,44 +16,14 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
-/** {@code graft evaluate} and {@code graft predict} for a question-answering model. */
+/** {@code graft predict} for a question-answering model: {@code {question, context}} JSON lines in, answers out. */
 final class QaEvaluation {
 
     private static final int CHUNK = 64;
     private static final ObjectWriter LINE = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
     private QaEvaluation() {
-    }
-
-    /** Scores the model on questions with gold answers: exact match and F1 (HasAns / NoAns for v2.0 data), and the baseline. */
-    static int evaluate(Path model, Path data, String format, boolean json, boolean quiet, PrintWriter out) throws Exception {
-        SquadDataset d = QaTraining.read(data, QaTraining.format(format), System.err);
-        try (QuestionAnswerer answerer = QuestionAnswerer.load(model)) {
-            SquadMetrics.Scores s = answerer.score(d.questions(), new BarProgress(System.err, quiet || json));
-            SquadMetrics.Scores baseline = OverlapSentenceBaseline.trimmed().score(d.questions());
-            if (json) {
-                out.println(LINE.writeValueAsString(s.toMap()));
-            } else {
-                out.println("Evaluation of " + model + " (question answering) on " + data + " (" + d.questions().size()
-                        + " questions" + (d.skipped().isEmpty() ? "" : ", " + d.skipped().size() + " answer(s) or question(s) left out")
-                        + "):");
-                print(out, s);
-                out.println("Baseline " + OverlapSentenceBaseline.trimmed().name() + ":");
-                print(out, baseline);
-            }
-            out.flush();
-        }
-        return 0;
-    }
-
-    private static void print(PrintWriter out, SquadMetrics.Scores s) {
-        out.printf(Locale.ROOT, "  exact %.2f   f1 %.2f   (%d questions)%n", s.exact(), s.f1(), s.total());
-        if (s.noAnsTotal() > 0) {
-            out.printf(Locale.ROOT, "  HasAns exact %.2f   f1 %.2f   (%d)%n", s.hasAnsExact(), s.hasAnsF1(), s.hasAnsTotal());
-            out.printf(Locale.ROOT, "  NoAns  exact %.2f   (%d)%n", s.noAnsExact(), s.noAnsTotal());
-        }
     }
 
     /**

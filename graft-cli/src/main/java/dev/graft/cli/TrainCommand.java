@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import dev.graft.data.TaskKind;
 import dev.graft.run.TrainingRequest;
 import dev.graft.run.TrainingResult;
 import dev.graft.run.TrainingRun;
@@ -77,9 +78,11 @@ final class TrainCommand implements Callable<Integer> {
             + " seconds), and a warning is printed when transfer does not clearly help.")
     boolean noBaseline;
 
-    @Option(names = "--crf", arity = "0..1", fallbackValue = "constrained", paramLabel = "constrained|free|none",
-            description = "ner: decode word tags with a linear-chain CRF (Viterbi) fitted on the trained head's outputs;"
-            + " 'constrained' (the value of a bare --crf) never decodes a move the tag scheme forbids, e.g. O then I-X.")
+    @Option(names = "--crf", arity = "0..1", fallbackValue = "constrained", paramLabel = "constrained|free|joint|none",
+            description = "ner: decode word tags with a linear-chain CRF (Viterbi). 'constrained' (the value of a bare --crf)"
+            + " and 'free' fit the CRF after the head has trained, on its outputs; 'constrained' never decodes a move the tag"
+            + " scheme forbids, e.g. O then I-X. 'joint' trains a constrained CRF together with the head (and the encoder"
+            + " when fine-tuning) on the CRF's likelihood.")
     String crf;
 
     @Mixin
@@ -94,23 +97,24 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
-        if (QaTraining.requested(options)) {
-            options.checkDevice(err);
-            return new QaTraining(this, qa).run(); // questions with contexts (SQuAD JSON, JSON Lines): extractive QA
-        }
         if (SegmentationCli.requested(options)) {
             options.checkDevice(err);
             return SegmentationCli.train(this); // images/ and masks/: semantic segmentation
         }
-        if (TokenTraining.requested(options)) {
-            options.checkDevice(err);
-            return new TokenTraining(this).run(); // tagged sentences (CoNLL, JSON Lines): named-entity recognition
-        }
         TrainingRequest request = options.request().output(out).checkpointEvery(checkpointEvery).checkpointDir(checkpointDir)
                 .resume(resume).augment(augment).imageSize(imageSize).strict(strict).trainBn(trainBn).baselines(!noBaseline)
                 .tracking(tracking.tracking()).commandLine(spec.commandLine().getParseResult().originalArgs());
+        TaskKind task = options.data.task == null ? TaskKind.CLASSIFICATION : TaskKind.parse(options.data.task);
+        boolean sequences = task == TaskKind.TOKEN_CLASSIFICATION || task == TaskKind.QUESTION_ANSWERING;
+        if (sequences) { // tagged sentences (CoNLL, JSON Lines), questions with contexts (SQuAD JSON, JSON Lines)
+            request = qa.applyTo(request.task(task).corpusFormat(options.data.format).crf(crf));
+        }
         try (TrainingResult result = TrainingRun.run(request, TrainingOptions.listener(err, quiet))) {
-            print(result, spec.commandLine().getOut());
+            if (sequences) {
+                SequenceRunOutput.print(result, out, spec.commandLine().getOut());
+            } else {
+                print(result, spec.commandLine().getOut());
+            }
         }
         return 0;
     }

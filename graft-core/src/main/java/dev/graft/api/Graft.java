@@ -1,10 +1,14 @@
 package dev.graft.api;
 
 import dev.graft.artifact.TextClassifier;
+import dev.graft.data.DataOptions;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;
 import dev.graft.model.text.TextModels;
+
+import dev.graft.run.EvaluationResult;
+import dev.graft.run.EvaluationRun;
 import dev.graft.run.RunListener;
 import dev.graft.run.TrainingRequest;
 import dev.graft.run.TrainingResult;
@@ -36,6 +40,15 @@ import java.util.List;
  * try (TrainingResult r = Graft.train(TrainingRequest.of(Path.of("train.csv"), Path.of("my-model")).epochs(10))) {
  *     System.out.println(r.metrics().get("validation"));
  * }
+ * }</pre>
+ *
+ * <p>Named-entity recognition and extractive question answering are the same call on tagged sentences (CoNLL or JSON
+ * Lines) or questions (SQuAD JSON or JSON Lines):
+ *
+ * <pre>{@code
+ * Graft.train(TrainingRequest.of(Path.of("train.conll"), Path.of("ner")).task(TaskKind.TOKEN_CLASSIFICATION)
+ *         .testFile(Path.of("test.conll")).strategy("fine-tune").epochs(1)).close();
+ * EvaluationResult scores = Graft.evaluate(Path.of("ner"), Path.of("test.conll"));
  * }</pre>
  */
 public final class Graft {
@@ -80,6 +93,15 @@ public final class Graft {
     /** As {@link #train(TrainingRequest)}, telling {@code listener} of progress, epochs and notes. */
     public static TrainingResult train(TrainingRequest request, RunListener listener) throws IOException {
         return TrainingRun.run(request, listener);
+    }
+
+    /**
+     * Scores the saved model in {@code modelDir} on labelled data as {@code graft evaluate} does: rows with the
+     * model's target column, tagged sentences for a token-classification model, questions with answers for a
+     * question-answering model (the format taken from the file).
+     */
+    public static EvaluationResult evaluate(Path modelDir, Path data) {
+        return EvaluationRun.evaluate(modelDir, data, DataOptions.defaults(), true, RunListener.SILENT);
     }
 
     /** Loads a saved model directory for prediction. */

@@ -26,8 +26,10 @@ public interface GraftModel extends AutoCloseable {
         return ModelLoaders.load(dir);
     }
 
-    /** What the model reads: {@code text} (single texts and text pairs) or {@code image}. */
-    String modality();
+    /** What the model reads: {@code text} (single texts, text pairs, questions) or {@code image}; from {@link #inputKind()}. */
+    default String modality() {
+        return inputKind().modality();
+    }
 
     /** What the model predicts, with its labels and decision settings. */
     Task task();

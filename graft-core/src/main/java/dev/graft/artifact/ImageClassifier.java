@@ -45,7 +45,7 @@ import java.util.Map;
  * {@code backbone.json} and {@code model.safetensors}, {@code preprocessor_config.json}, {@code head.safetensors},
  * provenance and metrics), written atomically through {@link ModelDirectory}.
  */
-public final class ImageClassifier implements GraftModel {
+public final class ImageClassifier extends DirectoryModel {
 
     /** The manifest task of image classifiers. */
     public static final String TASK = "image-classification";
@@ -68,7 +68,6 @@ public final class ImageClassifier implements GraftModel {
     private NDManager manager; // opened on first use when the model was loaded: it loads libtorch
     private Path onnxFeatures;
     private dev.graft.model.vision.OnnxFeatureExtractor ort;
-    private SavedModel saved;
 
     /**
      * Wraps the parts; the classifier takes ownership of {@code manager} (which holds backbone and head).
@@ -348,7 +347,7 @@ public final class ImageClassifier implements GraftModel {
     /** Loads a directory written by {@link #save}; backbone checksum and head tensors are verified. */
     public static ImageClassifier load(Path dir) {
         ImageClassifier c = read(dir);
-        c.saved = SavedModel.read(dir);
+        c.loadedFrom(dir);
         return c;
     }
 
@@ -402,23 +401,8 @@ public final class ImageClassifier implements GraftModel {
     // --- GraftModel: the one predictor interface (image files and image bytes) ---
 
     @Override
-    public String modality() {
-        return MODALITY;
-    }
-
-    @Override
     public InputKind inputKind() {
         return InputKind.IMAGE;
-    }
-
-    @Override
-    public ModelManifest manifest() {
-        return saved == null ? null : saved.manifest();
-    }
-
-    @Override
-    public Provenance provenance() {
-        return saved == null ? null : saved.provenance();
     }
 
     /** Predicts image files and images given as bytes, decoded as {@link #features} decodes files. */

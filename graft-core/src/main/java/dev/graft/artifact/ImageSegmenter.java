@@ -41,7 +41,7 @@ import java.util.Map;
  * {@code preprocessor_config.json}, provenance and metrics. As a {@link GraftModel} it reads images and gives
  * {@link ModelOutput.Mask}s.
  */
-public final class ImageSegmenter implements GraftModel {
+public final class ImageSegmenter extends DirectoryModel {
 
     /** The manifest task of a segmentation model. */
     public static final String TASK = "image-segmentation";
@@ -57,7 +57,6 @@ public final class ImageSegmenter implements GraftModel {
     private final String strategy;
     private final Map<String, String> backboneInfo;
     private final NDManager manager;
-    private SavedModel saved;
 
     /**
      * @param net           the network (its parameters live in {@code manager})
@@ -222,7 +221,7 @@ public final class ImageSegmenter implements GraftModel {
                 loadDecoder(net, dir.resolve(DECODER_FILE));
                 ImageSegmenter segmenter = new ImageSegmenter(net, (SegmentationTask) task, pre, m.strategy(),
                         Map.of("id", m.backbone().id(), "license", m.backbone().license()), manager);
-                segmenter.saved = SavedModel.read(dir);
+                segmenter.loadedFrom(dir);
                 return segmenter;
             } catch (RuntimeException e) {
                 manager.close();
@@ -271,23 +270,8 @@ public final class ImageSegmenter implements GraftModel {
     // --- GraftModel: the one predictor interface (image files and bytes in, masks out) ---
 
     @Override
-    public String modality() {
-        return "image";
-    }
-
-    @Override
     public InputKind inputKind() {
         return InputKind.IMAGE;
-    }
-
-    @Override
-    public ModelManifest manifest() {
-        return saved == null ? null : saved.manifest();
-    }
-
-    @Override
-    public Provenance provenance() {
-        return saved == null ? null : saved.provenance();
     }
 
     /** The mask of each image ({@link #predict}), with each class's pixel count. */

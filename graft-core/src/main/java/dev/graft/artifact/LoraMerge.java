@@ -72,6 +72,24 @@ public final class LoraMerge {
     }
 
     /**
+     * Folds the LoRA updates of {@code peft} into the weights they are attached to (a loaded model's own merge).
+     *
+     * @param strategy the model's strategy, for the message when it has no LoRA updates
+     * @throws IllegalArgumentException when {@code peft} is {@code null} or holds adapters (which cannot be merged)
+     */
+    static void mergeModules(dev.graft.model.peft.PeftModules peft, String strategy) {
+        if (peft == null) {
+            throw new IllegalArgumentException("This model (strategy " + strategy + ") has no LoRA updates to merge;"
+                    + " only models trained with " + dev.graft.util.Arguments.name("strategy") + " lora can be merged.");
+        }
+        try {
+            peft.merge();
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
      * Merges the LoRA model in {@code source} and writes the result to {@code target}.
      *
      * @throws IllegalArgumentException when {@code source} is not a LoRA model (adapters cannot be merged), or

@@ -10,6 +10,7 @@ import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
+import dev.graft.model.peft.PeftModules;
 import dev.graft.model.text.DjlTextEncoder;
 import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.TextModelSpec;
@@ -38,11 +39,12 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * A pretrained text encoder and a head over each token's hidden state — what a per-token task's model (question
- * answering; the layout token classifiers save too) runs and saves: the outputs of model windows, with a frozen
- * encoder on ONNX Runtime (when the backbone has an ONNX export) and the head on its per-token states, or a fine-tuned
- * encoder on libtorch together with the head; and the model directory (encoder, {@code head.safetensors}, manifest,
- * provenance, metrics) with its loader.
+ * A pretrained text encoder and a head over each token's hidden state — what a per-token task's model (token
+ * classification, question answering) runs and saves: the outputs of model windows, with a frozen encoder on ONNX
+ * Runtime (when the backbone has an ONNX export) and the head on its per-token states, or a fine-tuned encoder (or
+ * one with LoRA updates or adapters, {@link PeftModules}) on libtorch together with the head; and the model directory
+ * (encoder, {@code head.safetensors}, manifest, provenance, metrics; a parameter-efficient model: the pretrained
+ * encoder's files unchanged plus {@value PeftManifest#FILE} and {@value PeftManifest#WEIGHTS_FILE}) with its loader.
  */
 public final class PerTokenModel implements AutoCloseable {
 
@@ -51,6 +53,7 @@ public final class PerTokenModel implements AutoCloseable {
 
     private final TextModelSpec backbone;
     private final BertModel trainedEncoder;
+    private PeftModules peft;
     private final ClassifierHead head;
     private final NDManager manager;
     private SubwordTokenizer tokenizer;
@@ -65,8 +68,26 @@ public final class PerTokenModel implements AutoCloseable {
      * @param manager        holds the head's (and the encoder's) parameters; closed with this model
      */
     public PerTokenModel(TextModelSpec backbone, BertModel trainedEncoder, ClassifierHead head, NDManager manager) {
+        this(backbone, trainedEncoder, null, head, manager);
+    }
+
+    /**
+     * A model whose encoder carries parameter-efficient modules.
+     *
+     * @param backbone       the pretrained encoder's files
+     * @param trainedEncoder the encoder the modules are attached to (its own weights unchanged), or a fine-tuned or
+     *                       {@code null} (frozen) encoder when {@code peft} is {@code null}
+     * @param peft           the LoRA updates or adapters attached to {@code trainedEncoder}, or {@code null}
+     * @param manager        holds the head's (and the encoder's) parameters; closed with this model
+     */
+    public PerTokenModel(TextModelSpec backbone, BertModel trainedEncoder, PeftModules peft, ClassifierHead head,
+                         NDManager manager) {
+        if (peft != null && trainedEncoder == null) {
+            throw new IllegalArgumentException("parameter-efficient modules need the encoder they are attached to");
+        }
         this.backbone = backbone;
         this.trainedEncoder = trainedEncoder;
+        this.peft = peft;
         this.head = head;
         this.manager = manager;
     }
@@ -81,9 +102,25 @@ public final class PerTokenModel implements AutoCloseable {
         return head;
     }
 
-    /** Whether the encoder was fine-tuned (else it is the frozen pretrained one). */
+    /** Whether the encoder was fine-tuned or carries trained LoRA updates or adapters (else it is the frozen pretrained one). */
     public boolean fineTuned() {
         return trainedEncoder != null;
+    }
+
+    /** The LoRA updates or adapters on the encoder, or {@code null} when it has none. */
+    public synchronized PeftModules peft() {
+        return peft;
+    }
+
+    /**
+     * Folds LoRA into the encoder's weights ({@code W + (alpha/r)·B·A}): afterwards the model computes as before, up to
+     * float rounding, and {@link #save} writes the merged encoder instead of the LoRA files.
+     *
+     * @throws IllegalArgumentException when the model has no LoRA updates (adapters cannot be merged)
+     */
+    public synchronized void mergeLora(String strategy) {
+        LoraMerge.mergeModules(peft, strategy);
+        peft = null;
     }
 
     /** The sub-word tokenizer of the encoder (opened on first use, closed with this model). */
@@ -107,7 +144,7 @@ public final class PerTokenModel implements AutoCloseable {
             float[][] hidden = s.states(inputs, progress);
             return Inference.outputs(head, new StateBatches(hidden, s.dimension(), targets), BATCH, manager, activate);
         }
-        TransformerClassifier model = TransformerClassifier.perToken(trainedEncoder, head);
+        TransformerClassifier model = TransformerClassifier.perToken(trainedEncoder, head, peft());
         return Inference.outputs(model, TokenBatches.bucketed(inputs, targets, padId()), BATCH, manager, activate);
     }
 
@@ -144,7 +181,14 @@ public final class PerTokenModel implements AutoCloseable {
             extras.write(staging);
             Path bb = Files.createDirectory(staging.resolve(BACKBONE_DIR));
             TextModelSpec written;
-            if (trainedEncoder != null) {
+            PeftModules modules = peft();
+            if (modules != null) {
+                SentenceEncoders.copyFiles(backbone, bb);
+                written = backbone;
+                SafeTensors.write(staging.resolve(PeftManifest.WEIGHTS_FILE), modules.tensors(), Map.of("format", "graft-peft"));
+                AtomicFiles.writeString(staging.resolve(PeftManifest.FILE),
+                        Json.MAPPER.writeValueAsString(new PeftManifest(modules.spec(), PeftManifest.WEIGHTS_FILE)));
+            } else if (trainedEncoder != null) {
                 written = DjlTextEncoder.wrap(backbone, trainedEncoder, BATCH).saveTo(bb);
             } else {
                 SentenceEncoders.copyFiles(backbone, bb);
@@ -222,6 +266,19 @@ public final class PerTokenModel implements AutoCloseable {
             NDManager manager = NDManager.newBaseManager();
             try {
                 ClassifierHead head = HeadWeights.loadSaved(dir, m, task, manifestFile, manager);
+                Path peftFile = dir.resolve(PeftManifest.FILE);
+                if (Files.isRegularFile(peftFile)) {
+                    PeftManifest pm = Json.read(peftFile, PeftManifest.class);
+                    if (pm.spec() == null || pm.weights() == null) {
+                        throw new IllegalArgumentException(peftFile + " lacks 'spec' or 'weights'; the model directory is damaged. Retrain.");
+                    }
+                    BertModel encoder = spec.hasOnnx() ? BertBackbone.fromOnnx(spec.onnxFile(), manager, 0f)
+                            : BertBackbone.fromDirectory(spec.directory(), manager, 0f);
+                    PeftModules modules = PeftModules.attach(encoder, pm.spec(), manager);
+                    HeadWeights.load(modules.savedParameters(), ModelDirectory.resolveInside(dir, pm.weights()),
+                            pm.spec().method().key() + " weights");
+                    return new Loaded(new PerTokenModel(spec, encoder, modules, head, manager), task, m.strategy());
+                }
                 BertModel encoder = spec.hasOnnx() ? null : BertBackbone.fromDirectory(spec.directory(), manager, 0f);
                 return new Loaded(new PerTokenModel(spec, encoder, head, manager), task, m.strategy());
             } catch (RuntimeException | IOException e) {

@@ -24,7 +24,7 @@ import java.util.Map;
  * directory (manifest task {@code text-question-answering}). As a {@link GraftModel} it reads
  * {@link ModelInput.Question}s and gives {@link ModelOutput.Answer}s.
  */
-public final class QuestionAnswerer implements GraftModel {
+public final class QuestionAnswerer extends DirectoryModel {
 
     /** The manifest's task name of a question-answering model. */
     public static final String TASK = ModelManifest.taskName("text", TaskKind.QUESTION_ANSWERING);
@@ -32,7 +32,6 @@ public final class QuestionAnswerer implements GraftModel {
     private final PerTokenModel model;
     private final SpanTask task;
     private final String strategy;
-    private SavedModel saved;
 
     /**
      * A model.
@@ -137,7 +136,7 @@ public final class QuestionAnswerer implements GraftModel {
         PerTokenModel.Loaded l = PerTokenModel.load(dir, TASK, TaskKind.QUESTION_ANSWERING, "question-answering training run");
         try {
             QuestionAnswerer qa = new QuestionAnswerer(l.model(), (SpanTask) l.task(), l.strategy());
-            qa.saved = SavedModel.read(dir);
+            qa.loadedFrom(dir);
             return qa;
         } catch (RuntimeException e) {
             l.model().close();
@@ -148,23 +147,8 @@ public final class QuestionAnswerer implements GraftModel {
     // --- GraftModel: the one predictor interface (questions with contexts in, answers out) ---
 
     @Override
-    public String modality() {
-        return "text";
-    }
-
-    @Override
     public InputKind inputKind() {
         return InputKind.QUESTION;
-    }
-
-    @Override
-    public ModelManifest manifest() {
-        return saved == null ? null : saved.manifest();
-    }
-
-    @Override
-    public Provenance provenance() {
-        return saved == null ? null : saved.provenance();
     }
 
     /** The answer to each question about its context ({@link #answers}). */

@@ -52,7 +52,7 @@ import java.util.Map;
  * {@code input}): then {@link #predict(List, List)} and {@link #probabilities(List, List)} take both texts of each pair,
  * and the single-text methods refuse, as the pair methods do for a single-text model.
  */
-public final class TextClassifier implements GraftModel {
+public final class TextClassifier extends DirectoryModel {
 
     /** Head weights file inside a model directory. */
     public static final String HEAD_FILE = "head.safetensors";
@@ -74,7 +74,6 @@ public final class TextClassifier implements GraftModel {
     private final PairEncoding pairEncoding;
     private PeftModules peft;
     private SentenceEncoder encoder;
-    private SavedModel saved;
 
     /**
      * Wraps a head trained on the frozen, unchanged {@code backbone}. The classifier takes
@@ -386,15 +385,7 @@ public final class TextClassifier implements GraftModel {
      * @throws IllegalArgumentException when this model has no LoRA updates (adapters cannot be merged)
      */
     public synchronized void mergeLora() {
-        if (peft == null) {
-            throw new IllegalArgumentException("This model (strategy " + strategy + ") has no LoRA updates to merge;"
-                    + " only models trained with " + Arguments.name("strategy") + " lora can be merged.");
-        }
-        try {
-            peft.merge();
-        } catch (UnsupportedOperationException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        LoraMerge.mergeModules(peft, strategy);
         peft = null;
         strategy = "lora-merged";
     }
@@ -455,7 +446,7 @@ public final class TextClassifier implements GraftModel {
      */
     public static TextClassifier load(Path dir) {
         TextClassifier c = read(dir);
-        c.saved = SavedModel.read(dir);
+        c.loadedFrom(dir);
         return c;
     }
 
@@ -516,23 +507,8 @@ public final class TextClassifier implements GraftModel {
     // --- GraftModel: the one predictor interface (texts and text pairs) ---
 
     @Override
-    public String modality() {
-        return "text";
-    }
-
-    @Override
     public InputKind inputKind() {
         return pairEncoding == null ? InputKind.TEXT : InputKind.TEXT_PAIR;
-    }
-
-    @Override
-    public ModelManifest manifest() {
-        return saved == null ? null : saved.manifest();
-    }
-
-    @Override
-    public Provenance provenance() {
-        return saved == null ? null : saved.provenance();
     }
 
     /** Predicts texts (or text pairs, for a pair model) through {@link #probabilities} and the task's decoding. */

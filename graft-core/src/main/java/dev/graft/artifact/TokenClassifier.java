@@ -57,7 +57,7 @@ import java.util.Map;
  * parameter-efficient model saves the pretrained encoder's files unchanged plus {@value PeftManifest#FILE} and
  * {@value PeftManifest#WEIGHTS_FILE}, as a text classifier does; {@link #mergeLora} folds LoRA into the weights.
  */
-public final class TokenClassifier implements GraftModel {
+public final class TokenClassifier extends DirectoryModel {
 
     /** The manifest's task name of a token classifier. */
     public static final String TASK = ModelManifest.taskName("text", TaskKind.TOKEN_CLASSIFICATION);
@@ -77,17 +77,9 @@ public final class TokenClassifier implements GraftModel {
     public record Entity(String text, String type, int start, int end, double score) {
     }
 
-    private final TextModelSpec backbone;
-    private final BertModel trainedEncoder;
-    private PeftModules peft;
-    private final ClassifierHead head;
+    private final PerTokenModel model;
     private final TokenTask task;
     private String strategy;
-    private final NDManager manager;
-    private SubwordTokenizer tokenizer;
-    private TokenStates states;
-    private long padId = -1;
-    private SavedModel saved;
 
     /**
      * A classifier.
@@ -112,20 +104,25 @@ public final class TokenClassifier implements GraftModel {
      */
     public TokenClassifier(TextModelSpec backbone, BertModel trainedEncoder, PeftModules peft, ClassifierHead head,
                            TokenTask task, String strategy, NDManager manager) {
-        if (peft != null && trainedEncoder == null) {
-            throw new IllegalArgumentException("parameter-efficient modules need the encoder they are attached to");
-        }
-        if (head.config().numClasses() != task.outputWidth()) {
-            throw new IllegalArgumentException("the head has " + head.config().numClasses() + " outputs for "
+        this(new PerTokenModel(backbone, trainedEncoder, peft, head, manager), task, strategy);
+    }
+
+    /**
+     * A classifier over {@code model}.
+     *
+     * @param model    encoder and head (closed with this classifier)
+     * @param task     the tags, scheme and window overlap
+     * @param strategy the strategy that trained it
+     * @throws IllegalArgumentException when the head does not give one score per tag
+     */
+    public TokenClassifier(PerTokenModel model, TokenTask task, String strategy) {
+        if (model.head().config().numClasses() != task.outputWidth()) {
+            throw new IllegalArgumentException("the head has " + model.head().config().numClasses() + " outputs for "
                     + task.outputWidth() + " tags");
         }
-        this.backbone = backbone;
-        this.trainedEncoder = trainedEncoder;
-        this.peft = peft;
-        this.head = head;
+        this.model = model;
         this.task = task;
         this.strategy = strategy;
-        this.manager = manager;
     }
 
     /** The tags, scheme and window overlap. */
@@ -140,56 +137,43 @@ public final class TokenClassifier implements GraftModel {
 
     /** The pretrained encoder's files. */
     public TextModelSpec backbone() {
-        return backbone;
+        return model.backbone();
     }
 
     /** The head. */
     public ClassifierHead head() {
-        return head;
+        return model.head();
     }
 
     /** Whether the encoder was fine-tuned or carries trained LoRA updates or adapters (else it is the frozen pretrained one). */
     public boolean fineTuned() {
-        return trainedEncoder != null;
+        return model.fineTuned();
     }
 
     /** The LoRA updates or adapters on the encoder, or {@code null} when it has none. */
     public PeftModules peft() {
-        return peft;
+        return model.peft();
     }
 
     /**
-     * Folds LoRA into the encoder's weights ({@code W + (alpha/r)·B·A}): afterwards this is a plain fine-tuned token
-     * classifier (strategy {@code lora-merged}) tagging as before, up to float rounding, and {@link #save} writes the
-     * merged encoder instead of the LoRA files.
+     * Folds LoRA into the encoder's weights ({@link PerTokenModel#mergeLora}): afterwards this is a plain fine-tuned
+     * token classifier (strategy {@code lora-merged}) tagging as before, up to float rounding.
      *
      * @throws IllegalArgumentException when this model has no LoRA updates (adapters cannot be merged)
      */
     public synchronized void mergeLora() {
-        if (peft == null) {
-            throw new IllegalArgumentException("This model (strategy " + strategy + ") has no LoRA updates to merge;"
-                    + " only models trained with " + Arguments.name("strategy") + " lora can be merged.");
-        }
-        try {
-            peft.merge();
-        } catch (UnsupportedOperationException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        peft = null;
+        model.mergeLora(strategy);
         strategy = "lora-merged";
     }
 
     /** The sub-word tokenizer of the encoder (opened on first use). */
-    public synchronized SubwordTokenizer tokenizer() {
-        if (tokenizer == null) {
-            tokenizer = SubwordTokenizer.open(backbone.tokenizerFile());
-        }
-        return tokenizer;
+    public SubwordTokenizer tokenizer() {
+        return model.tokenizer();
     }
 
     /** Cuts words into model windows as this model was trained: first sub-token labelled, the model's length and stride. */
     public TokenClassificationEncoder windowEncoder() {
-        return new TokenClassificationEncoder(tokenizer(), task.tagSet(), task.scheme(), backbone.maxLength(), task.stride(),
+        return new TokenClassificationEncoder(tokenizer(), task.tagSet(), task.scheme(), backbone().maxLength(), task.stride(),
                 SubwordLabels.FIRST);
     }
 
@@ -210,14 +194,7 @@ public final class TokenClassifier implements GraftModel {
 
     /** The activated outputs (tag probabilities per position) of every window, in order. */
     public float[][] outputs(Targets.Tokens windows, Progress progress) {
-        List<TokenizedText> inputs = inputs(windows);
-        if (trainedEncoder == null) {
-            TokenStates s = states();
-            float[][] hidden = s.states(inputs, progress);
-            return Inference.outputs(head, new StateBatches(hidden, s.dimension(), windows), BATCH, manager, task::activate);
-        }
-        TransformerClassifier model = TransformerClassifier.perToken(trainedEncoder, head, peft);
-        return Inference.outputs(model, TokenBatches.bucketed(inputs, windows, padId()), BATCH, manager, task::activate);
+        return model.outputs(inputs(windows), windows, task::activate, progress);
     }
 
     /** The model inputs of windows (ids and token types). */
@@ -291,24 +268,6 @@ public final class TokenClassifier implements GraftModel {
         return out;
     }
 
-    private synchronized TokenStates states() {
-        if (states == null) {
-            states = TokenStates.open(backbone, Runtime.getRuntime().availableProcessors(), BATCH);
-        }
-        return states;
-    }
-
-    private synchronized long padId() {
-        if (padId < 0) {
-            try (TextTokenizer t = TextTokenizer.open(backbone.tokenizerFile(), backbone.maxLength())) {
-                padId = t.padId();
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot open the tokenizer of " + backbone.id() + ": " + e.getMessage(), e);
-            }
-        }
-        return padId;
-    }
-
     /**
      * Saves a self-contained model directory atomically ({@link ModelDirectory}): the encoder (copied, or the
      * fine-tuned weights), {@code head.safetensors}, the manifest with the tags and the task's settings, provenance
@@ -319,52 +278,12 @@ public final class TokenClassifier implements GraftModel {
      */
     public boolean save(Path dir, Provenance provenance, Map<String, Object> metrics, ModelDirectory.Writer extras)
             throws IOException {
-        return ModelDirectory.write(dir, staging -> {
-            extras.write(staging);
-            Path bb = Files.createDirectory(staging.resolve(BACKBONE_DIR));
-            TextModelSpec written;
-            if (peft != null) {
-                SentenceEncoders.copyFiles(backbone, bb);
-                written = backbone;
-                SafeTensors.write(staging.resolve(PeftManifest.WEIGHTS_FILE), peft.tensors(), Map.of("format", "graft-peft"));
-                AtomicFiles.writeString(staging.resolve(PeftManifest.FILE),
-                        Json.MAPPER.writeValueAsString(new PeftManifest(peft.spec(), PeftManifest.WEIGHTS_FILE)));
-            } else if (trainedEncoder != null) {
-                written = DjlTextEncoder.wrap(backbone, trainedEncoder, BATCH).saveTo(bb);
-            } else {
-                SentenceEncoders.copyFiles(backbone, bb);
-                written = backbone;
-            }
-            List<TensorData> weights = new ArrayList<>();
-            for (Map.Entry<String, Parameter> e : head.namedParameters().entrySet()) {
-                weights.add(new TensorData(e.getKey(), e.getValue().getArray().getShape().getShape(),
-                        e.getValue().getArray().toFloatArray()));
-            }
-            SafeTensors.write(staging.resolve(TextClassifier.HEAD_FILE), weights,
-                    HeadLabels.metadata(LabelMap.ofOrdered(task.outputNames())));
-            AtomicFiles.writeString(staging.resolve(TextClassifier.PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
-            AtomicFiles.writeString(staging.resolve(TextClassifier.METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
-            HeadConfig hc = head.config();
-            ModelManifest manifest = ModelManifest.of(TASK, strategy,
-                    new ModelManifest.Backbone(written.id(), written.sha256(), written.maxLength(),
-                            written.pooling().name().toLowerCase(Locale.ROOT), written.license(), BACKBONE_DIR),
-                    new ModelManifest.Head(hc.inputDim(), hc.numClasses(), hc.hiddenUnits(), hc.dropout(), TextClassifier.HEAD_FILE),
-                    task.outputNames(), null, ModelManifest.TaskSettings.of(task));
-            AtomicFiles.writeString(staging.resolve(ModelDirectory.MANIFEST), Json.MAPPER.writeValueAsString(manifest));
-        });
+        return model.save(dir, TASK, task, strategy, provenance, metrics, extras);
     }
 
     /** Whether {@code dir} holds a Graft token-classification model (its manifest's task is {@code text-token-classification}). */
     public static boolean isTokenModel(Path dir) {
-        Path manifest = dir.resolve(ModelDirectory.MANIFEST);
-        if (!Files.isRegularFile(manifest)) {
-            return false;
-        }
-        try {
-            return TASK.equals(Json.read(manifest, ModelManifest.class).task());
-        } catch (IOException | RuntimeException e) {
-            return false; // not readable as a manifest: the loader that follows says why
-        }
+        return PerTokenModel.holds(dir, TASK);
     }
 
     /**
@@ -374,76 +293,22 @@ public final class TokenClassifier implements GraftModel {
      * @throws IllegalArgumentException naming the file when the directory is not a token classifier or is damaged
      */
     public static TokenClassifier load(Path dir) {
-        TokenClassifier c = read(dir);
-        c.saved = SavedModel.read(dir);
-        return c;
-    }
-
-    private static TokenClassifier read(Path dir) {
-        Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
-        if (!Files.isRegularFile(manifestFile)) {
-            throw new IllegalArgumentException(dir + " is not a Graft model directory (no " + ModelDirectory.MANIFEST
-                    + "). Pass the output directory of a token-classification training run.");
-        }
+        PerTokenModel.Loaded l = PerTokenModel.load(dir, TASK, TaskKind.TOKEN_CLASSIFICATION, "token-classification training run");
         try {
-            ModelManifest m = Json.read(manifestFile, ModelManifest.class).checked(manifestFile);
-            if (!TASK.equals(m.task()) || m.taskKind() != TaskKind.TOKEN_CLASSIFICATION) {
-                throw new IllegalArgumentException(dir + " holds a " + m.task() + " model, not a " + TASK + " model.");
-            }
-            Task task = m.task(manifestFile);
-            Path bbDir = ModelDirectory.resolveInside(dir, m.backbone().directory());
-            String trainedOn = m.backbone().sha256();
-            if (trainedOn == null || trainedOn.isBlank()) {
-                throw new IllegalArgumentException(manifestFile + " records no backbone sha256; the model directory is damaged. Retrain.");
-            }
-            TextModelSpec spec = TextModels.fromDirectory(bbDir, trainedOn); // the weights must be those it was trained on
-            NDManager manager = NDManager.newBaseManager();
-            try {
-                ClassifierHead head = HeadWeights.loadSaved(dir, m, task, manifestFile, manager);
-                Path peftFile = dir.resolve(PeftManifest.FILE);
-                if (Files.isRegularFile(peftFile)) {
-                    PeftManifest pm = Json.read(peftFile, PeftManifest.class);
-                    if (pm.spec() == null || pm.weights() == null) {
-                        throw new IllegalArgumentException(peftFile + " lacks 'spec' or 'weights'; the model directory is damaged. Retrain.");
-                    }
-                    BertModel encoder = spec.hasOnnx() ? BertBackbone.fromOnnx(spec.onnxFile(), manager, 0f)
-                            : BertBackbone.fromDirectory(spec.directory(), manager, 0f);
-                    PeftModules modules = PeftModules.attach(encoder, pm.spec(), manager);
-                    HeadWeights.load(modules.savedParameters(), ModelDirectory.resolveInside(dir, pm.weights()),
-                            pm.spec().method().key() + " weights");
-                    return new TokenClassifier(spec, encoder, modules, head, (TokenTask) task, m.strategy(), manager);
-                }
-                BertModel encoder = spec.hasOnnx() ? null : BertBackbone.fromDirectory(spec.directory(), manager, 0f);
-                return new TokenClassifier(spec, encoder, head, (TokenTask) task, m.strategy(), manager);
-            } catch (RuntimeException | IOException e) {
-                manager.close();
-                throw e;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read model " + dir + ": " + e.getMessage(), e);
+            TokenClassifier c = new TokenClassifier(l.model(), (TokenTask) l.task(), l.strategy());
+            c.loadedFrom(dir);
+            return c;
+        } catch (RuntimeException e) {
+            l.model().close();
+            throw e;
         }
     }
 
     // --- GraftModel: the one predictor interface (texts in, entities out) ---
 
     @Override
-    public String modality() {
-        return "text";
-    }
-
-    @Override
     public InputKind inputKind() {
         return InputKind.TEXT;
-    }
-
-    @Override
-    public ModelManifest manifest() {
-        return saved == null ? null : saved.manifest();
-    }
-
-    @Override
-    public Provenance provenance() {
-        return saved == null ? null : saved.provenance();
     }
 
     /** The entities of each text, with character offsets ({@link #entities}). */
@@ -453,13 +318,7 @@ public final class TokenClassifier implements GraftModel {
     }
 
     @Override
-    public synchronized void close() {
-        if (states != null) {
-            states.close();
-        }
-        if (tokenizer != null) {
-            tokenizer.close();
-        }
-        manager.close();
+    public void close() {
+        model.close();
     }
 }

@@ -2,7 +2,9 @@ package dev.graft.run;
 
 import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.ModelDirectory;
+import dev.graft.artifact.QuestionAnswerer;
 import dev.graft.artifact.TextClassifier;
+import dev.graft.artifact.TokenClassifier;
 import dev.graft.data.DataException;
 import dev.graft.data.DataOptions;
 import dev.graft.data.TaskKind;
@@ -11,12 +13,18 @@ import dev.graft.data.TextDataset;
 import dev.graft.data.image.ImageDataReader;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageExample;
+import dev.graft.data.qa.SquadDataset;
+import dev.graft.data.tokens.TaggedCorpus;
 import dev.graft.eval.Evaluator;
+import dev.graft.metrics.EntityMetrics;
+import dev.graft.metrics.SquadMetrics;
 import dev.graft.metrics.TaskMetrics;
+import dev.graft.selection.OverlapSentenceBaseline;
 import dev.graft.task.Task;
 import dev.graft.task.Tasks;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -38,6 +46,9 @@ public final class EvaluationRun {
      * @param listener     progress and notes
      */
     public static EvaluationResult evaluate(Path model, Path data, DataOptions read, boolean modelTargets, RunListener listener) {
+        if (readsCorpus(model)) {
+            return evaluateCorpus(model, data, null, listener);
+        }
         if (ImageClassifier.isImageModel(model)) {
             return images(model, data, read, modelTargets, listener);
         }
@@ -50,6 +61,38 @@ public final class EvaluationRun {
                     ? Evaluator.evaluate(classifier, dataset, listener.progress()).metrics()
                     : Evaluator.score(classifier, dataset, listener.progress());
             return new EvaluationResult(metrics, kind, dataset.size(), false);
+        }
+    }
+
+    /**
+     * Whether the model in {@code model} is scored on tagged sentences (token classification) or questions with
+     * contexts (question answering) rather than rows with a label column: {@link #evaluateCorpus} scores it.
+     */
+    public static boolean readsCorpus(Path model) {
+        return TokenClassifier.isTokenModel(model) || QuestionAnswerer.isQaModel(model);
+    }
+
+    /**
+     * Scores a token-classification model on tagged sentences (entity precision, recall, F1 overall and per type, token
+     * accuracy), or a question-answering model on questions with gold answers (exact match and F1, HasAns/NoAns for
+     * SQuAD v2.0 data, next to the word-overlap baseline).
+     *
+     * @param corpusFormat conll or jsonl (tagged sentences), squad or jsonl (questions); {@code null}: from the file
+     */
+    public static EvaluationResult evaluateCorpus(Path model, Path data, String corpusFormat, RunListener listener) {
+        if (QuestionAnswerer.isQaModel(model)) {
+            SquadDataset d = SequenceTaskRun.readQuestions(data, SequenceTaskRun.questionFormat(corpusFormat), listener);
+            try (QuestionAnswerer answerer = QuestionAnswerer.load(model)) {
+                SquadMetrics.Scores s = answerer.score(d.questions(), listener.progress());
+                OverlapSentenceBaseline baseline = OverlapSentenceBaseline.trimmed();
+                return new EvaluationResult(s, TaskKind.QUESTION_ANSWERING, d.questions().size(), false,
+                        Map.of(baseline.name(), baseline.score(d.questions())), d.skipped().size());
+            }
+        }
+        TaggedCorpus corpus = SequenceTaskRun.readTagged(data, SequenceTaskRun.taggedFormat(corpusFormat));
+        try (TokenClassifier classifier = TokenClassifier.load(model)) {
+            EntityMetrics.Scores s = classifier.score(corpus.sentences(), listener.progress());
+            return new EvaluationResult(s, TaskKind.TOKEN_CLASSIFICATION, corpus.sentences().size(), false);
         }
     }
 

@@ -7,6 +7,8 @@ import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.strategy.ImageTrainingOutcome;
 import dev.graft.strategy.ImageTransfer;
+import dev.graft.strategy.QuestionAnswering;
+import dev.graft.strategy.TokenClassification;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.task.Task;
 import java.util.Map;
@@ -39,6 +41,21 @@ public class FeatureExtractionStrategy implements TrainingStrategy {
                                      TrainingContext context) {
         return new FeatureExtraction(request.featureExtractionConfig()).fit(backbone, splits, task, context.listener().progress(),
                 context.epochs());
+    }
+
+    @Override
+    public TokenClassification.Outcome trainTokens(TextModelSpec backbone, TokenClassification.Corpora data,
+                                                   TokenClassification.Crf crf, TrainingRequest request, TrainingContext context) {
+        return TokenClassification.featureExtraction(backbone, data, request.featureExtractionConfig(),
+                context.listener().progress(), context.epochs(), crf);
+    }
+
+    @Override
+    public QuestionAnswering.Outcome trainQuestions(TextModelSpec backbone, QuestionAnswering.Data data,
+                                                    QuestionAnswering.Windows windows, TrainingRequest request,
+                                                    TrainingContext context) {
+        return QuestionAnswering.featureExtraction(backbone, data, windows, request.featureExtractionConfig(),
+                context.listener().progress(), context.epochs());
     }
 
     @Override

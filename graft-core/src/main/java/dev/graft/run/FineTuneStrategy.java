@@ -1,6 +1,7 @@
 package dev.graft.run;
 
 import dev.graft.data.DatasetSplits;
+import dev.graft.data.TaskKind;
 import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImageSplits;
 import dev.graft.model.peft.PeftMethod;
@@ -10,6 +11,8 @@ import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.strategy.ImageTrainingOutcome;
 import dev.graft.strategy.ImageTransfer;
+import dev.graft.strategy.QuestionAnswering;
+import dev.graft.strategy.TokenClassification;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.task.Task;
 import java.util.LinkedHashMap;
@@ -58,6 +61,26 @@ public class FineTuneStrategy implements TrainingStrategy {
                                      TrainingContext context) {
         return request.fineTuning().fit(backbone, splits, task, context.listener().progress(), context.epochs(),
                 context.checkpointDir(), context.checkpointEvery(), context.resume());
+    }
+
+    @Override
+    public TokenClassification.Outcome trainTokens(TextModelSpec backbone, TokenClassification.Corpora data,
+                                                   TokenClassification.Crf crf, TrainingRequest request, TrainingContext context) {
+        return TokenClassification.fineTune(backbone, data, request.fineTuning(), context.listener().progress(),
+                context.epochs(), context.checkpointDir() == null ? null : new TokenClassification.Checkpoints(
+                        context.checkpointDir(), context.checkpointEvery(), context.resume()), crf);
+    }
+
+    /** Full fine-tuning only: LoRA and adapters are not wired to the span head yet. */
+    @Override
+    public QuestionAnswering.Outcome trainQuestions(TextModelSpec backbone, QuestionAnswering.Data data,
+                                                    QuestionAnswering.Windows windows, TrainingRequest request,
+                                                    TrainingContext context) {
+        if (peft != null) {
+            throw refuseTask(TaskKind.QUESTION_ANSWERING);
+        }
+        return QuestionAnswering.fineTune(backbone, data, windows, request.fineTuneConfig(), context.listener().progress(),
+                context.epochs());
     }
 
     @Override

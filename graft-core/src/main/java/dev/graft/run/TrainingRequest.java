@@ -1,6 +1,8 @@
 package dev.graft.run;
 
 import dev.graft.data.DataOptions;
+import dev.graft.data.TargetFormat;
+import dev.graft.data.TaskKind;
 import dev.graft.model.CpuFeatures;
 import dev.graft.model.Precision;
 import dev.graft.model.peft.LoraTarget;
@@ -11,6 +13,8 @@ import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.ImageTransfer;
+import dev.graft.strategy.QuestionAnswering;
+import dev.graft.strategy.TokenClassification;
 import dev.graft.task.DecisionThreshold;
 import dev.graft.task.TaskOptions;
 import dev.graft.training.FreezeSchedule;
@@ -109,6 +113,13 @@ public final class TrainingRequest {
     boolean trainBn;
     SegmentationSettings segmentation;
     boolean baselines = true;
+    /** Tagged-sentence or question file format ({@code conll}/{@code jsonl}, {@code squad}/{@code jsonl}); null: from the file. */
+    String corpusFormat;
+    String crf;
+    Integer maxLength;
+    Integer docStride;
+    Integer maxAnswerLength;
+    Integer nBest;
     RunTracking tracking = RunTracking.defaults();
     List<String> commandLine = List.of();
 
@@ -465,6 +476,58 @@ public final class TrainingRequest {
         return this;
     }
 
+    /**
+     * The task, for data without a label column: {@link TaskKind#TOKEN_CLASSIFICATION} reads tagged sentences (CoNLL or
+     * JSON Lines), {@link TaskKind#QUESTION_ANSWERING} questions with contexts (SQuAD JSON or JSON Lines); the other
+     * kinds set how the label column is read ({@link TargetFormat#of}).
+     */
+    public TrainingRequest task(TaskKind value) {
+        data = data.withTargets(TargetFormat.of(Objects.requireNonNull(value, "task")));
+        return this;
+    }
+
+    /**
+     * The format of tagged sentences ({@code conll} or {@code jsonl}) or of questions ({@code squad} or {@code jsonl});
+     * default ({@code null}): taken from the file.
+     */
+    public TrainingRequest corpusFormat(String value) {
+        corpusFormat = value;
+        return this;
+    }
+
+    /**
+     * Token classification: how word tags are decoded ({@code none}, the default; {@code constrained} or {@code free}: a
+     * CRF fitted after the head; {@code joint}: a constrained CRF trained with the head on the CRF likelihood).
+     */
+    public TrainingRequest crf(String value) {
+        crf = value;
+        return this;
+    }
+
+    /** Question answering: positions of one question-first window, special tokens included (default 384). */
+    public TrainingRequest maxLength(Integer value) {
+        maxLength = value;
+        return this;
+    }
+
+    /** Question answering: overlap of consecutive windows of a long context, in sub-tokens (default 128). */
+    public TrainingRequest docStride(Integer value) {
+        docStride = value;
+        return this;
+    }
+
+    /** Question answering: longest answer considered, in sub-tokens (default 30). */
+    public TrainingRequest maxAnswerLength(Integer value) {
+        maxAnswerLength = value;
+        return this;
+    }
+
+    /** Question answering: start and end positions paired per window in the answer search (default 20). */
+    public TrainingRequest nBest(Integer value) {
+        nBest = value;
+        return this;
+    }
+
     /** Whether to fit the cheap baselines (negative-transfer check) after training (default: yes). */
     public TrainingRequest baselines(boolean value) {
         baselines = value;
@@ -481,6 +544,24 @@ public final class TrainingRequest {
     public TrainingRequest commandLine(List<String> value) {
         commandLine = List.copyOf(value);
         return this;
+    }
+
+    /** The task the data is read for (classification unless set). */
+    public TaskKind task() {
+        return data.targets().task();
+    }
+
+    /** How a token-classification run decodes word tags ({@link #crf(String)}). */
+    public TokenClassification.Crf crfMode() {
+        return crf == null ? TokenClassification.Crf.NONE : TokenClassification.Crf.parse(crf);
+    }
+
+    /** How a question-answering run cuts windows and reads answers: the settings given over the defaults. */
+    public QuestionAnswering.Windows qaWindows() {
+        QuestionAnswering.Windows d = QuestionAnswering.Windows.defaults();
+        return new QuestionAnswering.Windows(maxLength != null ? maxLength : d.maxLength(),
+                docStride != null ? docStride : d.docStride(), maxAnswerLength != null ? maxAnswerLength : d.maxAnswerTokens(),
+                nBest != null ? nBest : d.nBest());
     }
 
     /** The training file. */

@@ -1,5 +1,6 @@
 package dev.graft.run;
 
+import dev.graft.metrics.TaskMetrics;
 import dev.graft.selection.FrozenFeatureBaselines;
 import dev.graft.selection.TransferCheck;
 import dev.graft.strategy.RunResult;
@@ -26,11 +27,28 @@ import java.util.Optional;
  * @param testExamples       examples in the test split, when there was one
  * @param cacheHits          splits whose frozen features came from the cache
  * @param totalSeconds       wall time of the run, from the data read to the model saved
+ * @param baselineScores     the baselines of a token-classification or question-answering run on the split it reports
+ *                           (test, else validation), by name ({@code most-frequent-tag}; {@code overlap-sentence}, ...)
  */
 public record TrainingResult(Path modelDir, boolean replaced, RunResult outcome, Map<String, Object> metrics, Optional<Path> report,
                              Optional<TransferCheck> transferCheck, List<FrozenFeatureBaselines.Score> linearBaselines,
                              Optional<String> trackingRunId, String trackingLocation, int validationExamples,
-                             Optional<Integer> testExamples, int cacheHits, double totalSeconds) implements AutoCloseable {
+                             Optional<Integer> testExamples, int cacheHits, double totalSeconds,
+                             Map<String, TaskMetrics> baselineScores) implements AutoCloseable {
+
+    /** Copies the baseline scores. */
+    public TrainingResult {
+        baselineScores = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(baselineScores)); // keeps their order
+    }
+
+    /** A result without {@link #baselineScores} (classification, multi-label, regression: their baselines are typed). */
+    public TrainingResult(Path modelDir, boolean replaced, RunResult outcome, Map<String, Object> metrics, Optional<Path> report,
+                          Optional<TransferCheck> transferCheck, List<FrozenFeatureBaselines.Score> linearBaselines,
+                          Optional<String> trackingRunId, String trackingLocation, int validationExamples,
+                          Optional<Integer> testExamples, int cacheHits, double totalSeconds) {
+        this(modelDir, replaced, outcome, metrics, report, transferCheck, linearBaselines, trackingRunId, trackingLocation,
+                validationExamples, testExamples, cacheHits, totalSeconds, Map.of());
+    }
 
     /** The saved {@code metrics.json}. */
     public Path metricsFile() {

@@ -69,6 +69,9 @@ public final class TrainingRun {
         if (SegmentationTrainingRun.requested(request)) {
             return SegmentationTrainingRun.run(request, listener); // images/ and masks/: semantic segmentation
         }
+        if (SequenceTaskRun.handles(request.task())) {
+            return SequenceTaskRun.run(request, listener); // tagged sentences, questions: no label column
+        }
         return ImageDataReader.isImageData(request.trainFile) ? run.images() : run.text();
     }
 
@@ -275,7 +278,12 @@ public final class TrainingRun {
     }
 
     private Optional<Path> report() {
-        Path report = r.output.resolve(HtmlReport.REPORT_FILE);
+        return report(r.output);
+    }
+
+    /** The report saved in the model directory {@code output}, when one was written. */
+    static Optional<Path> report(Path output) {
+        Path report = output.resolve(HtmlReport.REPORT_FILE);
         return Files.exists(report) ? Optional.of(report) : Optional.empty();
     }
 

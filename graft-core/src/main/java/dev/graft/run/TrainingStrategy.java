@@ -1,10 +1,15 @@
 package dev.graft.run;
 
 import dev.graft.data.DatasetSplits;
+import dev.graft.data.TaskKind;
 import dev.graft.data.image.ImageSplits;
 import dev.graft.model.text.TextModelSpec;
+import dev.graft.strategy.FeatureExtraction;
+import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.strategy.ImageTrainingOutcome;
+import dev.graft.strategy.QuestionAnswering;
+import dev.graft.strategy.TokenClassification;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.task.Task;
 import dev.graft.util.Arguments;
@@ -53,6 +58,28 @@ public interface TrainingStrategy {
     default ImageTrainingOutcome trainImages(ImageBackbone backbone, ImageSplits splits, Task task, TrainingRequest request,
                                              TrainingContext context) {
         throw refuseImages();
+    }
+
+    /**
+     * Trains a token-classification (named-entity) model on tagged sentences, decoding word tags as {@code crf} says.
+     */
+    default TokenClassification.Outcome trainTokens(TextModelSpec backbone, TokenClassification.Corpora data,
+                                                    TokenClassification.Crf crf, TrainingRequest request,
+                                                    TrainingContext context) {
+        throw refuseTask(TaskKind.TOKEN_CLASSIFICATION);
+    }
+
+    /** Trains an extractive question-answering model on questions with contexts, cut into {@code windows}. */
+    default QuestionAnswering.Outcome trainQuestions(TextModelSpec backbone, QuestionAnswering.Data data,
+                                                     QuestionAnswering.Windows windows, TrainingRequest request,
+                                                     TrainingContext context) {
+        throw refuseTask(TaskKind.QUESTION_ANSWERING);
+    }
+
+    /** The message of a strategy that does not train {@code task}. */
+    default IllegalArgumentException refuseTask(TaskKind task) {
+        return new IllegalArgumentException(Arguments.name("strategy") + " " + name() + " does not train " + task.key()
+                + " models; use " + Arguments.name("strategy") + " " + FineTuning.NAME + " or " + FeatureExtraction.NAME + ".");
     }
 
     /** The message of a strategy that has no image path. */

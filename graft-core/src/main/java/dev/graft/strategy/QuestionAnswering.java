@@ -60,6 +60,36 @@ public final class QuestionAnswering {
      * @param test  test questions, scored once with the kept model
      */
     public record Data(SquadDataset train, SquadDataset val, Optional<SquadDataset> test) {
+
+        /**
+         * The data of a run: {@code val} when given, else a seeded random {@code valFraction} of {@code train}'s
+         * questions held out; then, with {@code maxTrain}, a seeded random subset of that many training questions.
+         *
+         * @param val      validation questions, or {@code null} to hold some out of {@code train}
+         * @param maxTrain at most this many training questions, or {@code null} for all
+         * @throws IllegalArgumentException when {@code train} is too small to hold out validation questions
+         */
+        public static Data of(SquadDataset train, SquadDataset val, Optional<SquadDataset> test, double valFraction,
+                              Integer maxTrain, long seed) {
+            if (val == null) {
+                List<SquadQuestion> shuffled = TokenClassification.seededOrder(train.questions(), seed);
+                int n = Math.max(1, (int) Math.round(shuffled.size() * valFraction));
+                if (n >= shuffled.size()) {
+                    throw new IllegalArgumentException(train.path() + " has " + shuffled.size() + " question(s), too few to"
+                            + " hold out validation questions; give " + Arguments.name("valFile") + ".");
+                }
+                val = with(train, shuffled.subList(0, n));
+                train = with(train, shuffled.subList(n, shuffled.size()));
+            }
+            if (maxTrain != null && maxTrain < train.questions().size()) {
+                train = with(train, TokenClassification.seededOrder(train.questions(), seed).subList(0, maxTrain));
+            }
+            return new Data(train, val, test);
+        }
+
+        private static SquadDataset with(SquadDataset d, List<SquadQuestion> questions) {
+            return new SquadDataset(d.path(), d.sha256(), d.format(), questions, d.skipped());
+        }
     }
 
     /**

@@ -24,6 +24,7 @@ import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.CrfLayer;
+import dev.graft.model.head.CrfScores;
 import dev.graft.model.head.CrfTraining;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.peft.PeftModules;
@@ -98,7 +99,7 @@ public final class TokenClassification {
         public static Corpora of(TaggedCorpus train, TaggedCorpus val, Optional<TaggedCorpus> test, double valFraction,
                                  Integer maxTrain, long seed) {
             if (val == null) {
-                List<TaggedSentence> shuffled = shuffled(train.sentences(), seed);
+                List<TaggedSentence> shuffled = seededOrder(train.sentences(), seed);
                 int n = Math.max(1, (int) Math.round(shuffled.size() * valFraction));
                 if (n >= shuffled.size()) {
                     throw new IllegalArgumentException(train.path() + " has " + shuffled.size() + " sentence(s), too few to"
@@ -108,20 +109,20 @@ public final class TokenClassification {
                 train = train.withSentences(shuffled.subList(n, shuffled.size()));
             }
             if (maxTrain != null && maxTrain < train.sentences().size()) {
-                train = train.withSentences(shuffled(train.sentences(), seed).subList(0, maxTrain));
+                train = train.withSentences(seededOrder(train.sentences(), seed).subList(0, maxTrain));
             }
             return new Corpora(train, val, test);
         }
+    }
 
-        /** The sentences in a seeded random order. */
-        private static List<TaggedSentence> shuffled(List<TaggedSentence> sentences, long seed) {
-            int[] order = Batching.shuffled(sentences.size(), new Random(seed));
-            List<TaggedSentence> out = new ArrayList<>(order.length);
-            for (int i : order) {
-                out.add(sentences.get(i));
-            }
-            return out;
+    /** {@code items} in a seeded random order ({@link Batching#shuffled}): how runs hold out and sample examples. */
+    static <T> List<T> seededOrder(List<T> items, long seed) {
+        int[] order = Batching.shuffled(items.size(), new Random(seed));
+        List<T> out = new ArrayList<>(order.length);
+        for (int i : order) {
+            out.add(items.get(i));
         }
+        return out;
     }
 
     /**
@@ -201,7 +202,12 @@ public final class TokenClassification {
         /** A CRF whose transitions may take any value. */
         FREE,
         /** A CRF that never decodes a move the tag scheme forbids (e.g. {@code O} then {@code I-X} in IOB2). */
-        CONSTRAINED;
+        CONSTRAINED,
+        /**
+         * A constrained CRF trained together with the head (and the encoder when it trains) on the CRF's negative
+         * log-likelihood ({@link TokenTask#withJointCrf}), instead of fitted afterwards on frozen outputs.
+         */
+        JOINT;
 
         /**
          * The mode a name gives: {@code none}, {@code free} or {@code constrained}.
@@ -214,7 +220,8 @@ public final class TokenClassification {
                     return c;
                 }
             }
-            throw new IllegalArgumentException(Arguments.name("crf") + " must be none, free or constrained, got '" + name + "'");
+            throw new IllegalArgumentException(Arguments.name("crf") + " must be none, free, constrained or joint, got '" + name
+                    + "'");
         }
     }
 
@@ -224,8 +231,8 @@ public final class TokenClassification {
      */
     private static Prepared withCrf(Prepared p, Crf crf, long seed, Function<BatchSource, float[][]> predict,
                                     BatchSource train, Progress progress) {
-        if (crf == Crf.NONE) {
-            return p;
+        if (crf == Crf.NONE || crf == Crf.JOINT) {
+            return p; // a joint CRF trained with the head
         }
         progress.message("Fitting the CRF on the head's outputs over " + p.train().size() + " training windows");
         TokenTask.CrfSequences sequences = p.task().crfSequences(predict.apply(train), p.train());
@@ -297,15 +304,18 @@ public final class TokenClassification {
             head.initialize(manager);
             PeftModules peft = strategy.peft() == null ? null : PeftModules.attach(encoder, strategy.peft(), manager);
             TransformerClassifier model = TransformerClassifier.perToken(encoder, head, peft);
-            Learner learner = new Learner(model, model, TaskTraining.config(config.training(), p.task()), config.plan(),
-                    p.task(), listeners);
+            CrfScores joint = crf == Crf.JOINT ? CrfScores.of(p.task().initialCrf(true), manager) : null;
+            TokenTask trained = joint == null ? p.task() : p.task().withJointCrf(joint);
+            Learner learner = new Learner(model, joint == null ? model : joint.withModel(model),
+                    TaskTraining.config(config.training(), trained), config.plan(), trained, listeners);
             long pad = tokenizer.padId();
             TokenBatches train = TokenBatches.bucketed(TokenClassifier.inputs(p.train()), p.train(), pad);
             TokenBatches val = TokenBatches.bucketed(TokenClassifier.inputs(p.val()), p.val(), pad);
             FitResult fit = learner.fit(train, val, checkpoints == null ? null : new Checkpointing(checkpoints.directory(),
                     checkpoints.everyEpochs(), fingerprint(backbone, p, strategy.describe()), checkpoints.resume()));
             encoder.setPrecision(Precision.FP32);
-            p = withCrf(p, crf, config.training().seed(), learner::predictProbabilities, train, progress);
+            p = joint != null ? p.withTask(p.task().withCrf(joint.toLayer()))
+                    : withCrf(p, crf, config.training().seed(), learner::predictProbabilities, train, progress);
             Scored scored = score(p, learner::predictProbabilities, t -> TokenBatches.bucketed(TokenClassifier.inputs(t), t, pad));
             TokenClassifier classifier = new TokenClassifier(backbone, encoder, peft, head, p.task(), strategy.name(), manager);
             return new Outcome(classifier, fit, scored.val(), scored.test(), 0, 0, p.repairs(),
@@ -359,11 +369,14 @@ public final class TokenClassification {
             ClassifierHead head = new ClassifierHead(new HeadConfig(width, p.task().outputWidth(), config.hiddenUnits(),
                     config.dropout()));
             head.initialize(manager);
-            Learner learner = new Learner(head, head, TaskTraining.config(config.training(), p.task()), config.plan(), p.task(),
-                    listeners);
+            CrfScores joint = crf == Crf.JOINT ? CrfScores.of(p.task().initialCrf(true), manager) : null;
+            TokenTask trained = joint == null ? p.task() : p.task().withJointCrf(joint);
+            Learner learner = new Learner(head, joint == null ? head : joint.withModel(head),
+                    TaskTraining.config(config.training(), trained), config.plan(), trained, listeners);
             StateBatches trainBatches = new StateBatches(trainStates, width, p.train());
             FitResult fit = learner.fit(trainBatches, new StateBatches(valStates, width, p.val()));
-            p = withCrf(p, crf, config.training().seed(), learner::predictProbabilities, trainBatches, progress);
+            p = joint != null ? p.withTask(p.task().withCrf(joint.toLayer()))
+                    : withCrf(p, crf, config.training().seed(), learner::predictProbabilities, trainBatches, progress);
             Prepared scoredOn = p;
             Scored scored = score(p, learner::predictProbabilities,
                     t -> new StateBatches(t == scoredOn.val() ? valStates : testStates, width, t));

@@ -13,6 +13,7 @@ import dev.graft.data.tokens.TagSet;
 import dev.graft.data.tokens.TokenFeature;
 import dev.graft.metrics.EntityMetrics;
 import dev.graft.model.head.CrfLayer;
+import dev.graft.model.head.CrfScores;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -43,6 +44,8 @@ public final class TokenTask implements Task {
     private final TagScheme scheme;
     private final int stride;
     private final CrfLayer crf;
+    /** CRF scores training with the network (joint training), or {@code null}; never saved. */
+    private final CrfScores training;
 
     /**
      * A task over {@code tags}, written in {@code scheme}.
@@ -54,6 +57,10 @@ public final class TokenTask implements Task {
     }
 
     private TokenTask(TagSet tags, TagScheme scheme, int stride, CrfLayer crf) {
+        this(tags, scheme, stride, crf, null);
+    }
+
+    private TokenTask(TagSet tags, TagScheme scheme, int stride, CrfLayer crf, CrfScores training) {
         if (scheme == TagScheme.IOB1) {
             throw new IllegalArgumentException("a token classifier predicts IOB2 or BIOES tags; convert IOB1 data first");
         }
@@ -71,7 +78,11 @@ public final class TokenTask implements Task {
         if (crf != null && crf.tags() != tags.size()) {
             throw new IllegalArgumentException("a CRF over " + crf.tags() + " tags cannot decode " + tags.size() + " tags");
         }
+        if (training != null && training.tags() != tags.size()) {
+            throw new IllegalArgumentException("CRF scores over " + training.tags() + " tags cannot train " + tags.size() + " tags");
+        }
         this.crf = crf;
+        this.training = training;
     }
 
     /**
@@ -80,6 +91,16 @@ public final class TokenTask implements Task {
      */
     public TokenTask withCrf(CrfLayer crf) {
         return new TokenTask(tags, scheme, stride, crf);
+    }
+
+    /**
+     * This task trained jointly with a CRF: its {@link #loss} is the negative log-likelihood, under {@code scores}, of
+     * each window's gold word tags (the log-softmax of the outputs at the labelled positions as emissions, per labelled
+     * position), so the scores train with the network; validation decodes by Viterbi with the scores as they are. Once
+     * trained, {@link #withCrf} with {@link CrfScores#toLayer()} is the task to save.
+     */
+    public TokenTask withJointCrf(CrfScores scores) {
+        return new TokenTask(tags, scheme, stride, null, java.util.Objects.requireNonNull(scores, "scores"));
     }
 
     /** The CRF that decodes word tags, if any. */
@@ -226,12 +247,68 @@ public final class TokenTask implements Task {
     /** Mean cross-entropy of {@code outputs [B, T, tags]} over the positions of {@code targets [B, T]} that are not ignored. */
     @Override
     public NDArray loss(NDArray outputs, NDArray targets) {
+        if (training != null) {
+            return crfLoss(outputs, targets, training);
+        }
         NDArray kept = targets.neq(TokenFeature.IGNORE);
         NDArray safe = targets.mul(kept.toType(DataType.INT64, false)); // ignored positions read class 0, weighted 0
         NDArray hot = safe.oneHot(tags.size()).toType(outputs.getDataType(), false);
         NDArray nll = outputs.logSoftmax(-1).mul(hot).sum(new int[] {-1}).neg();
         NDArray weight = kept.toType(outputs.getDataType(), false);
         return nll.mul(weight).sum().div(weight.sum().maximum(1f));
+    }
+
+    /**
+     * The CRF's negative log-likelihood of the gold tags at the labelled positions of each window of {@code outputs
+     * [B, T, tags]} ({@code targets [B, T]}, {@link TokenFeature#IGNORE} elsewhere), the emissions being the outputs'
+     * log-softmax there; summed over the windows and divided by the labelled positions (so with zero scores it is the
+     * cross-entropy). A window without labelled positions adds nothing.
+     */
+    static NDArray crfLoss(NDArray outputs, NDArray targets, CrfScores scores) {
+        long[] shape = targets.getShape().getShape();
+        int b = (int) shape[0];
+        int t = (int) shape[1];
+        long[] y = targets.toLongArray();
+        int longest = 1;
+        for (int i = 0; i < b; i++) {
+            int n = 0;
+            for (int p = 0; p < t; p++) {
+                n += y[i * t + p] == TokenFeature.IGNORE ? 0 : 1;
+            }
+            longest = Math.max(longest, n);
+        }
+        float[] select = new float[b * longest * t]; // picks window i's k-th labelled position
+        float[] mask = new float[b * longest];
+        long[] gold = new long[b * longest];
+        float[] weight = new float[b];
+        int positions = 0;
+        for (int i = 0; i < b; i++) {
+            int k = 0;
+            for (int p = 0; p < t; p++) {
+                if (y[i * t + p] != TokenFeature.IGNORE) {
+                    select[(i * longest + k) * t + p] = 1;
+                    mask[i * longest + k] = 1;
+                    gold[i * longest + k] = y[i * t + p];
+                    k++;
+                }
+            }
+            if (k == 0) {
+                select[i * longest * t] = 1; // the forward algorithm counts position 0; the weight drops the window
+                mask[i * longest] = 1;
+            } else {
+                weight[i] = 1;
+                positions += k;
+            }
+        }
+        NDManager m = outputs.getManager();
+        NDArray logp = outputs.toType(DataType.FLOAT32, false).logSoftmax(-1);
+        NDArray emissions = m.create(select, new Shape(b, longest, t)).matMul(logp);
+        NDArray maskArray = m.create(mask, new Shape(b, longest));
+        NDArray tagArray = m.create(gold, new Shape(b, longest));
+        NDArray[] crf = scores.effective(m);
+        NDArray nll = CrfLayer.logPartition(emissions, maskArray, crf[0], crf[1], crf[2])
+                .sub(CrfLayer.pathScore(emissions, maskArray, tagArray, crf[0], crf[1], crf[2]));
+        return nll.mul(m.create(weight)).sum().div(Math.max(positions, 1));
     }
 
     @Override
@@ -281,9 +358,10 @@ public final class TokenTask implements Task {
     public List<List<Tag>> wordTags(float[][] activated, Targets.Tokens windows) {
         List<List<Tag>> out = new ArrayList<>(windows.sentences().size());
         int row = 0;
+        CrfLayer decoding = crf != null ? crf : training != null ? training.toLayer() : null;
         for (EncodedSentence s : windows.sentences()) {
-            if (crf != null) {
-                out.add(viterbiTags(s, Arrays.asList(activated).subList(row, row + s.features().size())));
+            if (decoding != null) {
+                out.add(viterbiTags(decoding, s, Arrays.asList(activated).subList(row, row + s.features().size())));
                 row += s.features().size();
                 continue;
             }
@@ -296,7 +374,7 @@ public final class TokenTask implements Task {
         return out;
     }
 
-    private List<Tag> viterbiTags(EncodedSentence sentence, List<float[]> rows) {
+    private List<Tag> viterbiTags(CrfLayer crf, EncodedSentence sentence, List<float[]> rows) {
         int c = tags.size();
         List<int[]> positions = sentence.wordPositions();
         List<float[]> emissions = new ArrayList<>();

@@ -155,6 +155,34 @@ class TokenClassificationTest {
     }
 
     @Test
+    void aJointCrfTrainsWithTheHeadIsSavedAndDecodesTheLoadedModelsTagsAsTheRunScoredThem() throws IOException {
+        FeatureExtractionConfig config = FeatureExtractionConfig.defaults().withTraining(
+                TrainConfig.defaults().withEpochs(40).withPatience(10).withSeed(7));
+        try (TokenClassification.Outcome out = TokenClassification.featureExtraction(minilm, corpora3(), config, Progress.NONE,
+                List.of(), TokenClassification.Crf.JOINT)) {
+            EntityMetrics.Scores t = out.test().orElseThrow();
+            assertTrue(t.f1() > 0.7, "frozen MiniLM states + head and CRF trained together find unseen names: " + t.values());
+            TokenClassifier model = out.classifier();
+            float[][] transitions = model.task().crf().orElseThrow().transitions();
+            List<String> names = model.task().tagSet().names();
+            int o = names.indexOf("O");
+            int bPer = names.indexOf("B-PER");
+            int iPer = names.indexOf("I-PER");
+            assertEquals(dev.graft.model.head.CrfLayer.FORBIDDEN, transitions[o][iPer], "O → I-PER stays forbidden");
+            assertTrue(transitions[bPer][iPer] != 0f, "the transitions trained with the head: " + transitions[bPer][iPer]);
+            List<WordSequence> words = test.sentences().stream().map(s -> WordSequence.joined(s.tokens())).toList();
+            List<List<Tag>> before = model.tags(words, Progress.NONE);
+            assertEquals(t.f1(), EntityMetrics.score(test.tags(), before).f1(), 1e-12);
+            Path saved = dir.resolve("fe-joint-crf-model");
+            model.save(saved, out.provenance(), out.metricsDocument(), staging -> { });
+            try (TokenClassifier loaded = TokenClassifier.load(saved)) {
+                assertEquals(before, loaded.tags(words, Progress.NONE));
+            }
+        }
+        assertEquals(TokenClassification.Crf.JOINT, TokenClassification.Crf.parse("joint"));
+    }
+
+    @Test
     void aSecondFeatureExtractionRunReadsItsTokenStatesFromTheCache() {
         FeatureExtractionConfig config = FeatureExtractionConfig.defaults().withCacheDir(dir.resolve("state-cache"))
                 .withTraining(TrainConfig.defaults().withEpochs(3).withSeed(7));

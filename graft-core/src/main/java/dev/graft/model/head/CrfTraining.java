@@ -137,7 +137,8 @@ public record CrfTraining(int epochs, int batchSize, double rate, long seed) {
         return out;
     }
 
-    private static float[] flatten(CrfLayer crf) {
+    /** The scores as one array: transitions row by row, then start, then end. */
+    static float[] flatten(CrfLayer crf) {
         int c = crf.tags();
         float[] out = new float[c * c + 2 * c];
         float[][] t = crf.transitions();
