@@ -9,6 +9,10 @@ import dev.graft.run.RunListener;
 import dev.graft.run.TrainingRequest;
 import dev.graft.run.TrainingResult;
 import dev.graft.run.TrainingRun;
+import dev.graft.run.TuningListener;
+import dev.graft.run.TuningRequest;
+import dev.graft.run.TuningResult;
+import dev.graft.run.TuningRun;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
@@ -80,6 +84,21 @@ public final class Graft {
     /** As {@link #train(TrainingRequest)}, telling {@code listener} of progress, epochs and notes. */
     public static TrainingResult train(TrainingRequest request, RunListener listener) throws IOException {
         return TrainingRun.run(request, listener);
+    }
+
+    /**
+     * Searches training settings as {@code graft tune} does: trials on the validation split, stored in the study
+     * directory (an interrupted study resumes), the best trial's model saved to {@code STUDY/best-model}, the default
+     * settings trained once more for comparison, and the search recorded as one tracking run unless the training
+     * request says otherwise.
+     */
+    public static TuningResult tune(TuningRequest request) throws IOException {
+        return TuningRun.run(request, TuningListener.SILENT);
+    }
+
+    /** As {@link #tune(TuningRequest)}, telling {@code listener} of each trial, progress and notes. */
+    public static TuningResult tune(TuningRequest request, TuningListener listener) throws IOException {
+        return TuningRun.run(request, listener);
     }
 
     /** Loads a saved model directory for prediction. */
