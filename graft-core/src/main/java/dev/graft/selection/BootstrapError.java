@@ -5,7 +5,7 @@ import dev.graft.task.Task;
 import java.util.SplittableRandom;
 
 /**
- * The standard error of one figure of a task's metrics on an evaluation set, by the nonparametric bootstrap (Efron &
+ * The standard error of one figure of a task's metrics on an evaluation set, by the nonparametric bootstrap (Efron and
  * Tibshirani 1993, ch. 6): the evaluation examples are resampled with replacement {@code resamples} times with a fixed
  * seed, the figure is recomputed on each resample with the task's own scoring, and the standard deviation of those
  * figures is the standard error. Works for any figure of classification, multi-label and regression tasks (F1, mAP,
