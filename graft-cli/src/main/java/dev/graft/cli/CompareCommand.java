@@ -77,7 +77,7 @@ final class CompareCommand implements Callable<Integer> {
         Recommendation rec = result.recommendation();
         List<String> columns = result.metric().columns();
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-26s", "run (" + result.scoredSplit() + ")"));
-        columns.forEach(c -> header.append(String.format(Locale.ROOT, " %9s", c.equals("macro_f1") ? "macro-F1" : c)));
+        columns.forEach(c -> header.append(String.format(Locale.ROOT, " %9s", FigureNames.display(c))));
         header.append(String.format(Locale.ROOT, " %9s %12s %12s %7s", "time s", "trainable", "peak MiB", "epochs"));
         out.println();
         out.println(header);

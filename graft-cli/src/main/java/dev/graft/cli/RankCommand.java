@@ -66,7 +66,7 @@ final class RankCommand implements Callable<Integer> {
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-4s %-22s %10s %11s %9s", "rank", "backbone", "LogME",
                 "features s", "LogME s"));
         if (measured) {
-            columns.forEach(c -> header.append(String.format(Locale.ROOT, " %9s", c.equals("macro_f1") ? "macro-F1" : c)));
+            columns.forEach(c -> header.append(String.format(Locale.ROOT, " %9s", FigureNames.display(c))));
         }
         out.println();
         out.println(header);

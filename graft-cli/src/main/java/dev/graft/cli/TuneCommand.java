@@ -173,7 +173,7 @@ final class TuneCommand implements Callable<Integer> {
         List<String> names = m.values().containsKey("accuracy") ? List.of("accuracy", "macro_f1") : List.copyOf(m.values().keySet());
         List<String> parts = new ArrayList<>();
         for (String n : names) {
-            parts.add(String.format(Locale.ROOT, "%s %.4f", n.equals("macro_f1") ? "macro-F1" : n, m.value(n)));
+            parts.add(String.format(Locale.ROOT, "%s %.4f", FigureNames.display(n), m.value(n)));
         }
         return String.join(" ", parts);
     }
