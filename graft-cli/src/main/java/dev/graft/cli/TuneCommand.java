@@ -98,6 +98,8 @@ final class TuneCommand implements Callable<Integer> {
     /** Progress bars, the study's state and one line per trial start and end on {@code err}; notes always. */
     static TuningListener listener(PrintStream err, boolean quiet) {
         return new TuningListener() {
+            private String objective = "";
+
             @Override
             public Progress progress() {
                 return new BarProgress(err, quiet);
@@ -122,6 +124,7 @@ final class TuneCommand implements Callable<Integer> {
 
             @Override
             public void studyOpened(Path file, int finished, int wanted, String sampler, String pruner, String metric) {
+                objective = metric + " ";
                 summary(String.format(Locale.ROOT, "study %s: %d of %d trials finished; sampler %s, pruner %s, objective: validation %s",
                         file, finished, wanted, sampler, pruner, metric));
             }
@@ -138,7 +141,7 @@ final class TuneCommand implements Callable<Integer> {
                     return;
                 }
                 err.printf(Locale.ROOT, "trial %d: %s%s after %d epoch(s), %.1f s%n", t.number(), t.state(),
-                        Double.isNaN(score) ? "" : String.format(Locale.ROOT, " %.4f", score),
+                        Double.isNaN(score) ? "" : String.format(Locale.ROOT, " %s%.4f", objective, score),
                         t.intermediate().isEmpty() ? 0 : t.intermediate().lastKey(), t.seconds());
                 if (t.state() == Trial.State.FAILED) {
                     err.println("  " + note);
