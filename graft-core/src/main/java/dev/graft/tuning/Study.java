@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
@@ -140,8 +141,18 @@ public final class Study implements AutoCloseable {
         }
     }
 
+    /**
+     * Trial {@code number}'s generator. Its seed goes through SplittableRandom's 64-bit mix first: java.util.Random's
+     * first draws from consecutive seeds are nearly equal (a random search proposed lr 0.001958, 0.001957 for trials 0
+     * and 1), so neighbouring trials would explore the same corner of the space.
+     */
     private Random rng(int number) {
-        return new Random(settings.seed() * 1_000_003L + number);
+        return trialRandom(settings.seed(), number);
+    }
+
+    /** The generator of trial {@code number} of a study seeded with {@code seed}. */
+    static Random trialRandom(long seed, int number) {
+        return new Random(new SplittableRandom(seed * 1_000_003L + number).nextLong());
     }
 
     private void runTrial(int number, Map<String, Object> params, boolean restarted, Objective objective, ToDoubleFunction<EpochLog> value,

@@ -147,7 +147,7 @@ class TuningTest {
         try (Study first = Study.open(dir.resolve("resumed"), settings)) {
             first.optimize(3, objective, EpochLog::valAccuracy, new Study.Events() { });
             // simulate a kill during trial 3: recorded as running, one epoch reported, never finished
-            Map<String, Object> p = settings.sampler().sample(SPACE, first.trials(), new Random(7 * 1_000_003L + 3));
+            Map<String, Object> p = settings.sampler().sample(SPACE, first.trials(), Study.trialRandom(7, 3));
             first.store().start(3, p);
             first.store().report(3, 1, -5);
         }
@@ -177,6 +177,25 @@ class TuningTest {
             assertEquals(fullTrials.get(i).intermediate(), resumedTrials.get(i).intermediate(), "trial " + i);
         }
         assertTrue(fullTrials.stream().anyMatch(t -> t.state() == Trial.State.PRUNED), "the median pruner stopped some trial");
+    }
+
+    /** Neighbouring trials of a random search draw independently (java.util.Random's first draws from consecutive seeds nearly agree). */
+    @Test
+    void consecutiveTrialsOfARandomSearchSpreadOverTheSpace(@TempDir Path dir) {
+        SearchSpace space = SearchSpace.parse("x=uniform:0:1");
+        List<Double> xs = new ArrayList<>();
+        try (Study st = Study.open(dir, new Study.Settings(space, new RandomSampler(), Pruner.parse("none"), 42, "spread"))) {
+            st.optimize(12, (number, params, reporter) -> {
+                xs.add((Double) params.get("x"));
+                return 0;
+            }, EpochLog::valAccuracy, new Study.Events() { });
+        }
+        double min = xs.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double max = xs.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        assertTrue(max - min > 0.6, "12 uniform draws cover most of [0, 1]: " + xs);
+        for (int i = 1; i < xs.size(); i++) {
+            assertTrue(Math.abs(xs.get(i) - xs.get(i - 1)) > 1e-3, "trials " + (i - 1) + " and " + i + " drew the same value: " + xs);
+        }
     }
 
     @Test
