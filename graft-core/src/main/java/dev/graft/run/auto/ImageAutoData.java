@@ -83,7 +83,7 @@ final class ImageAutoData implements AutoData {
 
     @Override
     public double rankSeconds(String backbone, int sample) {
-        return CostModel.FIXED_SECONDS / 2 + sample * perImage(backbone);
+        return CostModel.FIXED_SECONDS + sample * perImage(backbone);
     }
 
     @Override

@@ -124,7 +124,7 @@ final class TextAutoData implements AutoData {
     @Override
     public double rankSeconds(String backbone, int sample) {
         long[] t = tokens(backbone);
-        return CostModel.FIXED_SECONDS / 2 + CostModel.textInference(t[0] * sample / Math.max(1, trainSize()), layers(backbone));
+        return CostModel.FIXED_SECONDS + CostModel.textInference(t[0] * sample / Math.max(1, trainSize()), layers(backbone));
     }
 
     @Override

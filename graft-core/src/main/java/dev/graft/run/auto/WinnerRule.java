@@ -33,7 +33,10 @@ record WinnerRule(Candidate winner, List<String> reasons) {
                 .filter(c -> c.stage() == Candidate.Stage.FINE_TUNE || c.stage() == Candidate.Stage.SOUP)
                 .max(Comparator.comparingDouble(Candidate::score).thenComparing(c -> -candidates.indexOf(c)));
         if (fe.isEmpty() && ft.isEmpty()) {
-            throw new IllegalStateException("No candidate finished, so there is no model to keep; see the candidates' notes.");
+            throw new IllegalStateException("No model candidate finished inside the " + dev.graft.util.Arguments.name("timeLimit")
+                    + ", so there is no model to keep (see the candidates' notes: the machine ran slower than the estimates)."
+                    + " Give a longer " + dev.graft.util.Arguments.name("timeLimit") + " or fewer training examples ("
+                    + dev.graft.util.Arguments.name("maxTrain") + "); a rerun with the same arguments continues from the journal.");
         }
         if (fe.isEmpty()) {
             reasons.add("no feature-extraction model finished; the best fine-tuned model is kept: " + ft.get().id());
