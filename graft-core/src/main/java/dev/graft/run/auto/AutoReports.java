@@ -55,7 +55,6 @@ final class AutoReports {
             case RANK -> "LogME ranking";
             case FEATURE_EXTRACTION -> "feature extraction";
             case FINE_TUNE -> "fine-tune";
-            case SOUP -> "weight average";
         };
     }
 

@@ -45,7 +45,8 @@ import java.util.TreeMap;
  *   <li><b>Rank</b> the candidate backbones by LogME on a stratified sample of {@value #RANK_SAMPLE} training examples,
  *       within {@value #RANK_SHARE} of the limit (skipped with one candidate).</li>
  *   <li><b>Feature extraction</b> (a head solved in closed form on frozen features) with the best-ranked backbones,
- *       at most {@value #FEATURE_BACKBONES}, each only when its estimated cost fits what the plan has left.</li>
+ *       then those the ranking left out (cheapest first), at most {@value #FEATURE_BACKBONES}, each only when its
+ *       estimated cost fits what the plan has left; the ranking's share is capped so that the cheapest always fits.</li>
  *   <li><b>Fine-tuning</b> of the best feature-extraction backbone: trials of {@value #TRIAL_EPOCHS} epochs, the first
  *       with the default learning rates, then proposed by TPE and pruned at the median; as many as fit what is left (at
  *       most {@link AutoRequest#maxTrials}), none when feature extraction's validation accuracy leaves less room than
@@ -154,8 +155,10 @@ public final class AutoRun {
                     Math.ceil((feCost.get(cheapest) + Deadline.MIN_RESERVE_SECONDS) / (1 - Deadline.RESERVE_SHARE)),
                     Arguments.name("maxTrain")));
         }
-        List<String> ranked = rank(names, feCost.get(cheapest), cheapest);
-        featureExtraction(ranked, feCost);
+        List<String> order = new ArrayList<>(rank(names, feCost.get(cheapest), cheapest));
+        // then the backbones the ranking left out, cheapest first: the cheapest always fits what the ranking left
+        names.stream().filter(n -> !order.contains(n)).sorted(Comparator.comparingDouble(feCost::get)).forEach(order::add);
+        featureExtraction(order, feCost);
         fineTuning();
         return finish();
     }
@@ -194,8 +197,7 @@ public final class AutoRun {
         List<String> order = new ArrayList<>(scores.keySet());
         order.sort(Comparator.comparingDouble((String n) -> -scores.get(n)));
         if (order.isEmpty()) {
-            l.stage("no backbone was ranked; feature extraction takes the cheapest, " + cheapest);
-            return List.of(cheapest);
+            l.stage("no backbone was ranked; feature extraction takes the cheapest first, " + cheapest);
         }
         return order;
     }
@@ -203,7 +205,8 @@ public final class AutoRun {
     // ---- 2. feature extraction
 
     private void featureExtraction(List<String> ranked, Map<String, Double> feCost) {
-        l.stage("feature extraction (closed-form head) with the best-ranked backbones that fit, at most " + FEATURE_BACKBONES);
+        l.stage("feature extraction (closed-form head) with the best-ranked backbones that fit (then the unranked, cheapest"
+                + " first), at most " + FEATURE_BACKBONES);
         int runs = 0;
         for (String n : ranked) {
             if (runs == FEATURE_BACKBONES) {

@@ -4,14 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One step of an auto run and how it ended: a backbone ranked by LogME, a feature-extraction model, a fine-tuning
- * trial, or a weight average of trials.
+ * One step of an auto run and how it ended: a backbone ranked by LogME, a feature-extraction model or a fine-tuning
+ * trial.
  *
  * @param id               a stable name within the run ({@code rank:minilm}, {@code fe:minilm}, {@code ft:minilm:2},
- *                         {@code soup:minilm})
+ *                         {@code fe:minilm-random})
  * @param stage            which step of the plan
  * @param backbone         the backbone's name
- * @param settings         the settings that differ from the defaults (the trial's learning rates, the soup's members)
+ * @param settings         the settings that differ from the defaults (the sample size, a trial's learning rates)
  * @param estimatedSeconds the cost the plan estimated before it started (or would have started)
  * @param seconds          the wall time it took (0 when it did not run)
  * @param status           how it ended
@@ -30,9 +30,7 @@ public record Candidate(String id, Stage stage, String backbone, Map<String, Obj
         /** A head solved in closed form on frozen features. */
         FEATURE_EXTRACTION,
         /** A fine-tuning trial proposed by TPE. */
-        FINE_TUNE,
-        /** The weight average (greedy soup) of fine-tuning trials. */
-        SOUP
+        FINE_TUNE
     }
 
     /** How a candidate ended. */
