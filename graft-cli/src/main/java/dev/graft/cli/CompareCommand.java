@@ -1,27 +1,14 @@
 package dev.graft.cli;
 
-import dev.graft.run.ImageInputs;
-import dev.graft.data.DatasetSplits;
-import dev.graft.data.image.Augmentation;
-import dev.graft.data.image.ImageSplits;
 import dev.graft.model.peft.PeftSpec;
-import dev.graft.model.text.TextModelSpec;
+import dev.graft.run.ComparisonRequest;
+import dev.graft.run.ComparisonResult;
+import dev.graft.run.StrategyComparisonRun;
 import dev.graft.selection.Recommendation;
 import dev.graft.selection.RunResult;
-import dev.graft.selection.StrategyComparison;
-import dev.graft.selection.StrategyRun;
-import dev.graft.strategy.FeatureExtractionConfig;
-import dev.graft.strategy.FineTuneConfig;
-import dev.graft.strategy.ImageBackbone;
-import dev.graft.strategy.ImageTransfer;
-import dev.graft.training.FreezeSchedule;
-import dev.graft.training.Monitor;
-import dev.graft.training.TrainConfig;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,13 +16,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code graft compare}: the transfer strategies and a random-init baseline, measured on the same splits. */
+/** {@code graft compare}: the transfer strategies and a random-init baseline, measured on the same splits (core's {@link StrategyComparisonRun}). */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run feature extraction, fine-tuning, LoRA (text only: default rank, alpha, targets; its updates train at"
                 + " --lr-backbone when given, else " + PeftSpec.DEFAULT_LEARNING_RATE + ") and fine-tuning from random weights (same architecture, same recipe: the"
-                + " no-transfer baseline) on the same splits and print a measured table: accuracy and macro-F1 (test split when"
+                + " no-transfer baseline) on the same splits and print a measured table: the task's figures (classification: accuracy and"
+                + " macro-F1; multi-label: macro-F1, micro-F1, mAP; regression: RMSE, Pearson, Spearman; test split when"
                 + " given, else validation), wall time, trainable parameters and peak memory (process RSS, reset before each run).",
-                "Then a recommendation by a fixed rule: a gap counts above max(--margin, 2 standard errors). Fine-tuning pays"
+                "Then a recommendation by a fixed rule on accuracy (multi-label: macro-F1; regression: RMSE, lower is better; or"
+                        + " --metric): a gap counts above max(--margin, 2 standard errors; for figures other than accuracy the"
+                        + " standard error is a bootstrap over the evaluation examples with the seed). Fine-tuning pays"
                         + " when it beats feature extraction by that gap (twice that below 1000 training examples); then LoRA is"
                         + " recommended instead if it is within the gap of fine-tuning with fewer trainable parameters. When"
                         + " fine-tuning does not pay, LoRA is recommended if it beats feature extraction by the same (possibly"
@@ -52,7 +42,7 @@ final class CompareCommand implements Callable<Integer> {
     TrainingOptions options;
 
     @Option(names = "--margin", defaultValue = "0.02", paramLabel = "F",
-            description = "Smallest accuracy gap that counts (fraction; default: ${DEFAULT-VALUE}); raised to 2 standard errors on small evaluation sets.")
+            description = "Smallest gap that counts, in the figure's units (accuracy, F1: a fraction; default: ${DEFAULT-VALUE}); raised to 2 standard errors on small evaluation sets.")
     double margin;
 
     @Option(names = "--image-size", paramLabel = "N", description = "images: crop size fed to the network instead of the model's (at least 32, e.g. 64).")
@@ -65,73 +55,38 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--metric", paramLabel = "NAME",
+            description = "The figure the recommendation decides on (default: accuracy for classification, macro_f1 for multi-label,"
+                    + " rmse for regression; e.g. spearman, map).")
+    String metric;
+
     @Override
     public Integer call() throws Exception {
-        if (!(margin >= 0 && margin < 1)) {
-            throw new IllegalArgumentException("--margin must be a fraction in [0, 1), e.g. 0.02, got " + margin + ".");
-        }
         UnusedOptions.refuse(spec, "graft compare runs every strategy itself (feature extraction, fine-tuning, LoRA with its"
                 + " defaults, and the random-init baseline); drop them, or use graft train to try one setting.",
                 List.of("--strategy", "--lora-rank", "--lora-alpha", "--lora-dropout", "--lora-targets", "--adapter-size",
                         "--train-layernorms"));
-        options.checkSplitSettings();
-        PrintStream err = System.err;
-        options.checkDevice(err);
-        List<StrategyRun> runs;
-        int trainSize;
-        if (dev.graft.data.image.ImageDataReader.isImageData(options.train)) {
-            options.refuseBf16ForImages();
-            String name = "minilm".equals(options.model) ? "mobilenetv2" : options.model;
-            ImageBackbone backbone = ImageInputs.backbone(name, imageSize);
-            ImageSplits splits = ImageInputs.splits(options.request(), err::println);
-            trainSize = splits.train().size();
-            int threads = options.request().imageThreads();
-            if (!quiet) {
-                err.printf("images: train %d, val %d%s; backbone %s (%s)%n", splits.train().size(), splits.val().size(),
-                        splits.test().map(t -> ", test " + t.size()).orElse(""), backbone.id(), backbone.preprocessing());
-            }
-            FeatureExtractionConfig fe = FeatureExtractionConfig.defaults();
-            fe = fe.withTraining(imageTrainConfig(fe.training(), false)).withHiddenUnits(options.hidden).withDropout(options.dropout)
-                    .withThreads(threads);
-            FineTuneConfig ft = ImageTransfer.cnnDefaults();
-            int depth = options.unfreeze == null ? 3 : TrainingOptions.parseUnfreeze(options.unfreeze);
-            ft = ft.withTraining(imageTrainConfig(ft.training(), true)).withFreeze(new FreezeSchedule(depth, options.headEpochs, options.gradual, false))
-                    .withHead(options.hidden, options.dropout);
-            runs = StrategyComparison.imageRuns(backbone, splits, fe, ft, Augmentation.parse(augment), Math.max(1, Math.min(2, threads)),
-                    new BarProgress(err, quiet), List.of(new EpochProgress(err, quiet)));
-        } else {
-            DatasetSplits splits = options.readSplits(err);
-            options.report(splits, err, quiet);
-            trainSize = splits.train().size();
-            TextModelSpec backbone = options.resolveModel(err, quiet);
-            runs = StrategyComparison.textRuns(backbone, splits, options.featureExtractionConfig(), options.fineTuneConfig(),
-                    options.lrBackbone == null ? OptionalDouble.empty() : OptionalDouble.of(options.lrBackbone),
-                    new BarProgress(err, quiet), List.of(new EpochProgress(err, quiet)));
-        }
-        List<RunResult> results = StrategyComparison.run(runs, name -> {
-            if (!quiet) {
-                err.println("== " + name);
-            }
-        });
-        print(spec.commandLine().getOut(), results, Recommendation.of(results, trainSize, margin));
+        ComparisonRequest request = ComparisonRequest.of(options.request().imageSize(imageSize).augment(augment)).margin(margin)
+                .metric(metric);
+        print(spec.commandLine().getOut(), StrategyComparisonRun.run(request, TrainingOptions.listener(System.err, quiet)));
         return 0;
     }
 
-    /** Image runs keep their strategy's defaults except for the options the user gave (as graft train does). */
-    private TrainConfig imageTrainConfig(TrainConfig defaults, boolean fineTune) {
-        TrainConfig tc = defaults.withSeed(options.seed).withMonitor(Monitor.parse(options.monitor))
-                .overriding(options.epochs, fineTune ? options.learningRate : options.learningRate, options.batchSize, options.patience);
-        return options.weightDecay != 0.01 ? tc.withWeightDecay(options.weightDecay) : tc;
-    }
-
-    static void print(PrintWriter out, List<RunResult> results, Recommendation rec) {
-        String split = results.get(0).scoredSplit();
+    static void print(PrintWriter out, ComparisonResult result) {
+        List<RunResult> results = result.runs();
+        Recommendation rec = result.recommendation();
+        List<String> columns = result.metric().columns();
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-26s", "run (" + result.scoredSplit() + ")"));
+        columns.forEach(c -> header.append(String.format(Locale.ROOT, " %9s", c.equals("macro_f1") ? "macro-F1" : c)));
+        header.append(String.format(Locale.ROOT, " %9s %12s %12s %7s", "time s", "trainable", "peak MiB", "epochs"));
         out.println();
-        out.printf(Locale.ROOT, "%-26s %9s %9s %9s %12s %12s %7s%n", "run (" + split + ")", "accuracy", "macro-F1", "time s",
-                "trainable", "peak MiB", "epochs");
+        out.println(header);
         for (RunResult r : results) {
-            out.printf(Locale.ROOT, "%-26s %9.4f %9.4f %9.1f %12d %12.0f %7s%n", r.name(), r.scored().accuracy(), r.scored().macroF1(),
-                    r.seconds(), r.trainable(), r.peakMemoryMb(), r.bestEpoch() + "/" + r.epochsRun());
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-26s", r.name()));
+            columns.forEach(c -> row.append(String.format(Locale.ROOT, " %9.4f", r.scored().value(c))));
+            row.append(String.format(Locale.ROOT, " %9.1f %12d %12.0f %7s", r.seconds(), r.trainable(), r.peakMemoryMb(),
+                    r.bestEpoch() + "/" + r.epochsRun()));
+            out.println(row);
         }
         if (results.stream().anyMatch(r -> !r.peakIsPerRun())) {
             out.println("(peak memory could not be reset between runs: each figure is the process peak up to that run)");

@@ -2,10 +2,9 @@ package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.artifact.Json;
-import dev.graft.data.DatasetSplits;
-import dev.graft.model.text.TextModelSpec;
 import dev.graft.report.Charts;
-import dev.graft.strategy.FeatureExtraction;
+import dev.graft.run.LrFinderRequest;
+import dev.graft.run.LrFinderRun;
 import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.training.LrFinder;
 import java.io.PrintWriter;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code graft lr-find}: the learning-rate range test on the user's data, with a suggestion. */
+/** {@code graft lr-find}: the learning-rate range test on the user's data, with a suggestion (core's {@link LrFinderRun}). */
 @Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Sweep the learning rate exponentially over a few training steps and suggest a rate inside the longest"
                 + " descent of the loss, before its minimum (Smith's range test; fastai's lr_find with its valley rule). Takes the same data, model and strategy options as"
@@ -52,21 +51,11 @@ final class LrFindCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean fineTune = options.fineTune();
-        options.checkSplitSettings(false); // the learning-rate sweep uses training data only
-        options.checkDevice(System.err);
-        LrFinder finder = new LrFinder(start, end, steps);
         if (plot != null && Files.exists(plot)) {
             throw new IllegalArgumentException("--plot " + plot + " already exists; Graft never overwrites your files. Choose another name.");
         }
-        var err = System.err;
-        DatasetSplits splits = options.readSplits(err);
-        options.report(splits, err, quiet || json);
-        TextModelSpec backbone = options.resolveModel(err, quiet || json);
-        LrFinder.Result r = fineTune
-                ? options.fineTuning().findLearningRate(backbone, splits, finder)
-                : new FeatureExtraction(options.featureExtractionConfig()).findLearningRate(backbone, splits, finder,
-                        new BarProgress(err, quiet || json));
+        LrFinder.Result r = LrFinderRun.run(LrFinderRequest.of(options.request()).sweep(start, end, steps),
+                TrainingOptions.listener(System.err, quiet || json));
         if (plot != null) {
             byte[] png = Charts.lrFinder(r.learningRates(), r.losses(), r.suggestion());
             AtomicFiles.writeAtomically(plot.toAbsolutePath(), dev.graft.tensor.io.OnExisting.FAIL, out -> out.write(png));

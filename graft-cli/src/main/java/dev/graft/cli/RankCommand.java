@@ -1,15 +1,10 @@
 package dev.graft.cli;
 
-import dev.graft.run.ImageInputs;
-import dev.graft.data.DatasetSplits;
-import dev.graft.data.image.ImageSplits;
-import dev.graft.model.text.TextModels;
-import dev.graft.selection.BackboneRanking;
+import dev.graft.run.BackboneRankingRun;
+import dev.graft.run.RankingRequest;
+import dev.graft.run.RankingResult;
 import dev.graft.selection.RankedBackbone;
-import dev.graft.strategy.FeatureExtractionConfig;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,13 +14,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code graft rank}: which pretrained backbone suits this data, by LogME, in seconds. */
+/** {@code graft rank}: which pretrained backbone suits this data, by LogME, in seconds (core's {@link BackboneRankingRun}). */
 @Command(name = "rank", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Rank candidate backbones for your labelled data by LogME (You et al. 2021): the evidence of a Bayesian linear"
                 + " model on each backbone's frozen features of the training split. Features come from the embedding cache that"
                 + " feature extraction uses, so a ranking costs one backbone pass per candidate the first time and seconds after.",
-                "Higher LogME is better; scores compare backbones on the same data only. --measure also trains a"
-                        + " feature-extraction head per candidate and prints its accuracy and Kendall's tau between the two orders.",
+                "Higher LogME is better; scores compare backbones on the same data only. Classes are scored one-vs-rest,"
+                        + " multi-label data label by label (averaged, as the LogME paper does), a regression target directly."
+                        + " --measure also trains a feature-extraction head per candidate and prints its scores (accuracy and"
+                        + " macro-F1; multi-label macro-F1, micro-F1, mAP; regression RMSE, Pearson, Spearman) and Kendall's tau"
+                        + " between the two orders (on accuracy, macro-F1 or RMSE).",
                 "Text candidates: minilm, minilm-random (same architecture, random weights: the no-transfer baseline),"
                         + " minilm-cls ([CLS] pooling), a model directory or hf:org/name. Image candidates (folder data):"
                         + " imported names such as mobilenetv2, and NAME-random.",
@@ -56,58 +54,34 @@ final class RankCommand implements Callable<Integer> {
         UnusedOptions.refuse(spec, "rank scores frozen features of the --models candidates (and with --measure trains a"
                 + " feature-extraction head on each); try a strategy with graft train or graft compare.",
                 UnusedOptions.concat(UnusedOptions.FINE_TUNING, "--model", "--strategy", "--device"));
-        options.checkSplitSettings();
-        if (models.isEmpty()) {
-            throw new IllegalArgumentException("--models needs at least one backbone name.");
-        }
-        PrintStream err = System.err;
-        FeatureExtractionConfig config = options.featureExtractionConfig();
-        List<RankedBackbone> scores = new ArrayList<>();
-        if (dev.graft.data.image.ImageDataReader.isImageData(options.train)) {
-            ImageSplits splits = ImageInputs.splits(options.request(), err::println);
-            int threads = options.request().imageThreads();
-            config = config.withThreads(threads);
-            for (String name : models) {
-                progressLine(err, name);
-                scores.add(BackboneRanking.image(name, ImageInputs.backbone(name, imageSize), splits, config, Math.max(1, threads),
-                        measure, new BarProgress(err, quiet)));
-            }
-        } else {
-            DatasetSplits splits = options.readSplits(err);
-            options.report(splits, err, quiet);
-            for (String name : models) {
-                progressLine(err, name);
-                scores.add(BackboneRanking.text(name, TextModels.resolve(name, new BarProgress(err, quiet)), splits, config, measure,
-                        new BarProgress(err, quiet)));
-            }
-        }
-        print(spec.commandLine().getOut(), BackboneRanking.sorted(scores));
+        RankingRequest request = RankingRequest.of(options.request().imageSize(imageSize)).models(models).measure(measure);
+        print(spec.commandLine().getOut(), BackboneRankingRun.run(request, TrainingOptions.listener(System.err, quiet)));
         return 0;
     }
 
-    private void progressLine(PrintStream err, String name) {
-        if (!quiet) {
-            err.println("scoring " + name + (measure ? " (LogME, then a feature-extraction head)" : " (LogME)"));
+    static void print(PrintWriter out, RankingResult result) {
+        List<RankedBackbone> ranked = result.ranked();
+        List<String> columns = result.metric().columns();
+        boolean measured = result.measured();
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-4s %-22s %10s %11s %9s", "rank", "backbone", "LogME",
+                "features s", "LogME s"));
+        if (measured) {
+            columns.forEach(c -> header.append(String.format(Locale.ROOT, " %9s", c.equals("macro_f1") ? "macro-F1" : c)));
         }
-    }
-
-    static void print(PrintWriter out, List<RankedBackbone> ranked) {
-        boolean measured = ranked.stream().allMatch(r -> r.measured().isPresent());
         out.println();
-        out.printf(Locale.ROOT, "%-4s %-22s %10s %11s %9s%s%n", "rank", "backbone", "LogME", "features s", "LogME s",
-                measured ? String.format(Locale.ROOT, " %9s %9s", "accuracy", "macro-F1") : "");
+        out.println(header);
         int i = 1;
         for (RankedBackbone r : ranked) {
-            out.printf(Locale.ROOT, "%-4d %-22s %10.4f %11.1f %9.2f%s%n", i++, r.name(), r.logMe(), r.featureSeconds(), r.scoreSeconds(),
-                    r.measured().map(m -> String.format(Locale.ROOT, " %9.4f %9.4f", m.accuracy(), m.macroF1())).orElse(""));
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-4d %-22s %10.4f %11.1f %9.2f", i++, r.name(), r.logMe(),
+                    r.featureSeconds(), r.scoreSeconds()));
+            if (measured) {
+                columns.forEach(c -> row.append(String.format(Locale.ROOT, " %9.4f", r.measured().get().value(c))));
+            }
+            out.println(row);
         }
-        if (measured && ranked.size() > 1) {
-            double[] logme = ranked.stream().mapToDouble(RankedBackbone::logMe).toArray();
-            double[] acc = ranked.stream().mapToDouble(r -> r.measured().get().accuracy()).toArray();
-            out.printf(Locale.ROOT, "Kendall's tau between LogME and measured accuracy: %.2f (1 = same order)%n",
-                    BackboneRanking.kendallTau(logme, acc));
-        }
-        out.println("Measured accuracy is on the test split when one is given (--test), else on the validation split.");
+        result.kendallTau().ifPresent(tau -> out.printf(Locale.ROOT, "Kendall's tau between LogME and measured %s: %.2f (1 = same order)%n",
+                result.metric().name(), tau));
+        out.println("Measured " + result.metric().name() + " is on the test split when one is given (--test), else on the validation split.");
         out.flush();
     }
 }

@@ -10,12 +10,17 @@ import dev.graft.api.Graft;
 import dev.graft.data.DatasetSplits;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.report.HtmlReport;
+import dev.graft.run.ComparisonRequest;
+import dev.graft.run.ComparisonResult;
 import dev.graft.run.FeatureExtractionStrategy;
 import dev.graft.run.RunTracking;
 import dev.graft.run.Strategies;
 import dev.graft.run.TrainingContext;
 import dev.graft.run.TrainingRequest;
 import dev.graft.run.TrainingResult;
+import dev.graft.run.TuningRequest;
+import dev.graft.run.TuningResult;
+import dev.graft.selection.RunResult;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.task.Task;
 import dev.graft.tracking.FileStoreReader;
@@ -25,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A Java caller gets the run a CLI user gets, in one call: {@code Graft.train(TrainingRequest)} writes the same
  * metrics.json (same scores, bit for bit, on the same seed), report and baselines, and records the run; a strategy of
- * the caller's own runs through the same orchestration.
+ * the caller's own runs through the same orchestration; {@code Graft.compare} and {@code Graft.tune} give the numbers
+ * {@code graft compare} and {@code graft tune} print for the same seed.
  */
 class JavaApiParityTest {
 
@@ -151,5 +158,56 @@ class JavaApiParityTest {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Strategies.named("my-head"));
         assertTrue(unknown.getMessage().endsWith(" 'my-head'. Available: feature-extraction, fine-tune, lora, adapter."),
                 "an unregistered strategy is not looked up by name: " + unknown.getMessage());
+    }
+
+    @Test
+    void compareAndTuneGiveTheCliNumbersForTheSameSeed() throws Exception {
+        Path train = csv("train.csv", 0, 6);
+        Path val = csv("val.csv", 6, 8);
+        Path test = csv("test.csv", 8, 10);
+        CliHarness.Result cli = CliHarness.run("compare", "--train", train.toString(), "--val", val.toString(), "--test",
+                test.toString(), "--epochs", "1", "--batch-size", "4", "--seed", "5", "-q");
+        assertEquals(0, cli.code(), cli::toString);
+        ComparisonResult java = Graft.compare(ComparisonRequest.of(TrainingRequest.of(train).valFile(val).testFile(test).epochs(1)
+                .batchSize(4).seed(5)));
+        List<String> rows = cli.out().lines().toList();
+        assertEquals(4, java.runs().size());
+        for (RunResult run : java.runs()) {
+            String row = rows.stream().filter(l -> l.startsWith(run.name() + " ")).findFirst().orElseThrow(() -> new AssertionError(
+                    run.name() + " in\n" + cli.out()));
+            String[] cells = row.substring(run.name().length()).trim().split("\\s+");
+            assertEquals(String.format(Locale.ROOT, "%.4f", run.scored().value("accuracy")), cells[0], run.name() + ": " + row);
+            assertEquals(String.format(Locale.ROOT, "%.4f", run.scored().value("macro_f1")), cells[1], run.name() + ": " + row);
+            assertEquals(Long.toString(run.trainable()), cells[3], run.name() + ": " + row);
+        }
+        assertTrue(cli.out().contains("Recommendation: " + java.recommendation().recommended()), cli::toString);
+        for (String reason : java.recommendation().reasons()) {
+            assertTrue(cli.out().contains("  - " + reason), reason + " in\n" + cli.out());
+        }
+
+        String[] search = {"--trials", "2", "--epochs", "2", "--sampler", "random", "--pruner", "none", "--space",
+                "lr=log:1e-3:1e-1,dropout=uniform:0:0.3", "--seed", "5", "--no-track", "-q"};
+        List<String> args = new ArrayList<>(List.of("tune", "--train", train.toString(), "--val", val.toString(), "--study",
+                dir.resolve("cli-study").toString()));
+        args.addAll(List.of(search));
+        CliHarness.Result cliTune = CliHarness.run(args.toArray(String[]::new));
+        assertEquals(0, cliTune.code(), cliTune::toString);
+        TuningResult tuned = Graft.tune(TuningRequest.of(TrainingRequest.of(train).valFile(val).epochs(2).seed(5)
+                .tracking(RunTracking.off()), dir.resolve("java-study")).trials(2).sampler("random").pruner("none")
+                .space("lr=log:1e-3:1e-1,dropout=uniform:0:0.3"));
+        for (List<String> row : tuned.table().rows()) {
+            List<String> withoutSeconds = new ArrayList<>(row);
+            withoutSeconds.remove(4);
+            assertTrue(cliTune.out().lines().anyMatch(l -> {
+                List<String> cells = new ArrayList<>(List.of(l.split("\t")));
+                if (cells.size() != row.size()) {
+                    return false;
+                }
+                cells.remove(4);
+                return cells.equals(withoutSeconds);
+            }), "trial " + withoutSeconds + " in\n" + cliTune.out());
+        }
+        assertTrue(cliTune.out().contains("best trial " + tuned.best().number() + ": " + TuningResult.format(tuned.bestParams())),
+                cliTune::toString);
     }
 }

@@ -5,15 +5,28 @@ import dev.graft.data.DatasetSplits;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;
 import dev.graft.model.text.TextModels;
+import dev.graft.run.BackboneRankingRun;
+import dev.graft.run.ComparisonRequest;
+import dev.graft.run.ComparisonResult;
+import dev.graft.run.LrFinderRequest;
+import dev.graft.run.LrFinderRun;
+import dev.graft.run.RankingRequest;
+import dev.graft.run.RankingResult;
 import dev.graft.run.RunListener;
+import dev.graft.run.StrategyComparisonRun;
 import dev.graft.run.TrainingRequest;
 import dev.graft.run.TrainingResult;
 import dev.graft.run.TrainingRun;
+import dev.graft.run.TuningListener;
+import dev.graft.run.TuningRequest;
+import dev.graft.run.TuningResult;
+import dev.graft.run.TuningRun;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.TrainingOutcome;
+import dev.graft.training.LrFinder;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -80,6 +93,57 @@ public final class Graft {
     /** As {@link #train(TrainingRequest)}, telling {@code listener} of progress, epochs and notes. */
     public static TrainingResult train(TrainingRequest request, RunListener listener) throws IOException {
         return TrainingRun.run(request, listener);
+    }
+
+    /**
+     * Compares the transfer strategies as {@code graft compare} does: feature extraction, fine-tuning, LoRA (text) and
+     * fine-tuning from random weights on the same splits, measured on the task's figure, and the recommendation rule.
+     */
+    public static ComparisonResult compare(ComparisonRequest request) throws Exception {
+        return StrategyComparisonRun.run(request, RunListener.SILENT);
+    }
+
+    /** As {@link #compare(ComparisonRequest)}, telling {@code listener} of progress, epochs and notes. */
+    public static ComparisonResult compare(ComparisonRequest request, RunListener listener) throws Exception {
+        return StrategyComparisonRun.run(request, listener);
+    }
+
+    /**
+     * Searches training settings as {@code graft tune} does: trials on the validation split, stored in the study
+     * directory (an interrupted study resumes), the best trial's model saved to {@code STUDY/best-model}, the default
+     * settings trained once more for comparison, and the search recorded as one tracking run unless the training
+     * request says otherwise.
+     */
+    public static TuningResult tune(TuningRequest request) throws IOException {
+        return TuningRun.run(request, TuningListener.SILENT);
+    }
+
+    /** As {@link #tune(TuningRequest)}, telling {@code listener} of each trial, progress and notes. */
+    public static TuningResult tune(TuningRequest request, TuningListener listener) throws IOException {
+        return TuningRun.run(request, listener);
+    }
+
+    /**
+     * Ranks candidate backbones by LogME of their frozen features for the data's task, as {@code graft rank} does
+     * (optionally training a feature-extraction head on each to check the order).
+     */
+    public static RankingResult rank(RankingRequest request) {
+        return BackboneRankingRun.run(request, RunListener.SILENT);
+    }
+
+    /** As {@link #rank(RankingRequest)}, telling {@code listener} of progress. */
+    public static RankingResult rank(RankingRequest request, RunListener listener) {
+        return BackboneRankingRun.run(request, listener);
+    }
+
+    /** The learning-rate range test with its suggestion, as {@code graft lr-find} does (text data). */
+    public static LrFinder.Result findLearningRate(LrFinderRequest request) {
+        return LrFinderRun.run(request, RunListener.SILENT);
+    }
+
+    /** As {@link #findLearningRate(LrFinderRequest)}, telling {@code listener} of progress. */
+    public static LrFinder.Result findLearningRate(LrFinderRequest request, RunListener listener) {
+        return LrFinderRun.run(request, listener);
     }
 
     /**

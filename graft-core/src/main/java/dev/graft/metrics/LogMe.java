@@ -39,18 +39,50 @@ public final class LogMe {
             throw new IllegalArgumentException("LogME needs one label per feature row and at least one row, got "
                     + n + " rows and " + labels.length + " labels");
         }
+        double[][] targets = new double[numClasses][n];
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0 || labels[i] >= numClasses) {
+                throw new IllegalArgumentException("label " + labels[i] + " of row " + i + " is outside [0, " + numClasses + ")");
+            }
+            targets[labels[i]][i] = 1;
+        }
+        return score(features, targets);
+    }
+
+    /**
+     * The LogME score of {@code features} ({@code n × D}) for real-valued targets, the mean of each target's maximised
+     * evidence per example: one target per class (its one-vs-rest indicator) for classification, one per label (its
+     * indicator) for multi-label data — the per-label average the LogME paper uses for multi-label tasks — and the
+     * value itself for a regression, for which LogME is defined directly.
+     *
+     * @param targets one row per target, each with {@code n} values
+     * @throws IllegalArgumentException on empty or ragged input, or a value that is not finite
+     */
+    public static double score(float[][] features, double[][] targets) {
+        int n = features.length;
+        if (n == 0 || targets.length == 0) {
+            throw new IllegalArgumentException("LogME needs at least one feature row and one target, got " + n + " rows and "
+                    + targets.length + " targets");
+        }
         int dim = features[0].length;
         double[][] f = new double[n][];
         for (int i = 0; i < n; i++) {
             if (features[i].length != dim) {
                 throw new IllegalArgumentException("feature row " + i + " has " + features[i].length + " values, expected " + dim);
             }
-            if (labels[i] < 0 || labels[i] >= numClasses) {
-                throw new IllegalArgumentException("label " + labels[i] + " of row " + i + " is outside [0, " + numClasses + ")");
-            }
             f[i] = new double[dim];
             for (int j = 0; j < dim; j++) {
                 f[i][j] = features[i][j];
+            }
+        }
+        for (int k = 0; k < targets.length; k++) {
+            if (targets[k].length != n) {
+                throw new IllegalArgumentException("target " + k + " has " + targets[k].length + " values for " + n + " feature rows");
+            }
+            for (int i = 0; i < n; i++) {
+                if (!Double.isFinite(targets[k][i])) {
+                    throw new IllegalArgumentException("target " + k + " of row " + i + " is not finite: " + targets[k][i]);
+                }
             }
         }
         SymmetricEigen eig = SymmetricEigen.of(gram(f, dim));
@@ -60,14 +92,10 @@ public final class LogMe {
         }
         double[][] v = eig.vectors();
         double sum = 0;
-        for (int k = 0; k < numClasses; k++) {
-            double[] y = new double[n];
-            for (int i = 0; i < n; i++) {
-                y[i] = labels[i] == k ? 1 : 0;
-            }
+        for (double[] y : targets) {
             sum += evidence(f, y, v, s);
         }
-        return sum / numClasses;
+        return sum / targets.length;
     }
 
     /**

@@ -524,14 +524,16 @@ public final class TrainingRequest {
     public PeftSpec peftSpec() {
         if (PeftMethod.LORA.key().equals(strategy)) {
             PeftSpec d = PeftSpec.lora();
-            return d.withLora(loraRank != null ? loraRank : d.rank(), loraAlpha != null ? loraAlpha : d.alpha(),
+            PeftSpec p = d.withLora(loraRank != null ? loraRank : d.rank(), loraAlpha != null ? loraAlpha : d.alpha(),
                     loraDropout != null ? loraDropout : d.dropout(),
                     loraTargets != null ? List.copyOf(LoraTarget.parseList(loraTargets)) : d.targets())
                     .withTrainLayerNorms(trainLayerNorms);
+            return trial == null ? p : Tunables.apply(p, trial);
         }
         if (PeftMethod.ADAPTER.key().equals(strategy)) {
             PeftSpec d = PeftSpec.adapter();
-            return d.withAdapterSize(adapterSize != null ? adapterSize : d.adapterSize()).withTrainLayerNorms(trainLayerNorms);
+            PeftSpec p = d.withAdapterSize(adapterSize != null ? adapterSize : d.adapterSize()).withTrainLayerNorms(trainLayerNorms);
+            return trial == null ? p : Tunables.apply(p, trial);
         }
         return null;
     }
@@ -570,7 +572,9 @@ public final class TrainingRequest {
         FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
         c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout).withOptimizer(optimizer(c.optimizer()))
                 .withClosedFormHead(closedFormHead());
-        return threads == null ? c : c.withThreads(threads);
+        c = threads == null ? c : c.withThreads(threads);
+        // a closed-form head would give every trial the same model
+        return trial == null ? c : Tunables.apply(c.withClosedFormHead(false), trial);
     }
 
     /**
@@ -623,7 +627,7 @@ public final class TrainingRequest {
                 .withHead(hidden, dropout).withPrecision(precisionValue())
                 .withBackboneLr(lrBackbone != null ? lrBackbone : peftSpec() != null ? PeftSpec.DEFAULT_LEARNING_RATE : c.backboneLr(),
                         layerDecay != null ? layerDecay : c.layerDecay());
-        return c;
+        return trial == null ? c : Tunables.apply(c, trial);
     }
 
     /** Threads for image decoding and the CNN (default: at most 2). */
@@ -642,9 +646,10 @@ public final class TrainingRequest {
     }
 
     /**
-     * Makes the image configs ({@link #imageFeatureExtractionConfig}, {@link #imageFineTuneConfig}) those of one trial of
-     * a hyper-parameter search: {@code settings} (tunable names, {@link Tunables}) over the request's own, with a head
-     * trained by gradient descent; {@code null} ends the trial.
+     * Makes the strategy configs (text: {@link #featureExtractionConfig}, {@link #fineTuneConfig}, {@link #peftSpec}; images:
+     * {@link #imageFeatureExtractionConfig}, {@link #imageFineTuneConfig}) those of one trial of a hyper-parameter search:
+     * {@code settings} (tunable names, {@link Tunables}) over the request's own, with a head trained by gradient descent;
+     * {@code null} ends the trial.
      */
     TrainingRequest trial(Map<String, Object> settings) {
         trial = settings == null ? null : Map.copyOf(settings);

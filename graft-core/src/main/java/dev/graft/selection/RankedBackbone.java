@@ -1,6 +1,6 @@
 package dev.graft.selection;
 
-import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.TaskMetrics;
 import java.util.Optional;
 
 /**
@@ -12,8 +12,8 @@ import java.util.Optional;
  * @param logMe          LogME of its frozen features for the training labels (higher is better)
  * @param featureSeconds time to obtain the features (near zero from the embedding cache)
  * @param scoreSeconds   time to compute LogME
- * @param measured       feature-extraction metrics (test split when given, else validation), when measured
+ * @param measured       feature-extraction metrics of the task (test split when given, else validation), when measured
  */
 public record RankedBackbone(String name, String id, double logMe, double featureSeconds, double scoreSeconds,
-                             Optional<ClassificationMetrics> measured) {
+                             Optional<TaskMetrics> measured) {
 }

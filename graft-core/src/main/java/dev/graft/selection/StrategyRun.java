@@ -1,6 +1,6 @@
 package dev.graft.selection;
 
-import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.TaskMetrics;
 import dev.graft.training.FitResult;
 import java.util.Optional;
 
@@ -14,8 +14,15 @@ import java.util.Optional;
  */
 public record StrategyRun(String name, boolean baseline, Body body) {
 
-    /** What a run reports back. */
-    public record Outcome(FitResult fit, ClassificationMetrics validation, Optional<ClassificationMetrics> test) {
+    /**
+     * What a run reports back.
+     *
+     * @param fit           the training history
+     * @param validation    the kept model's validation metrics
+     * @param test          its test metrics, when there is a test split
+     * @param standardError the bootstrap standard error of the compared figure on the scored split, or NaN
+     */
+    public record Outcome(FitResult fit, TaskMetrics validation, Optional<TaskMetrics> test, double standardError) {
     }
 
     /** Trains one model and returns its scores (the model itself is released by the body). */

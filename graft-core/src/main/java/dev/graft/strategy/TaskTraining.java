@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** What every strategy does the same way for any task: the monitored metric, and scoring the kept model. */
-final class TaskTraining {
+public final class TaskTraining {
 
     private TaskTraining() {
     }
@@ -25,7 +25,7 @@ final class TaskTraining {
      * loss, takes their place), and a multi-label task's accuracy is its subset accuracy; a token task monitors
      * its entity micro-F1 where the classification default (macro-F1) was asked, and token accuracy for accuracy; question answering monitors SQuAD F1 for either.
      */
-    static TrainConfig config(TrainConfig config, Task task) {
+    public static TrainConfig config(TrainConfig config, Task task) {
         Monitor m = config.monitor();
         if (task.kind() == TaskKind.REGRESSION && (m == Monitor.MACRO_F1 || m == Monitor.ACCURACY)) {
             return config.withMonitor(Monitor.parse(task.defaultMonitor()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.RegressionMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -150,5 +151,38 @@ class RecommendationTest {
     void aComparisonNeedsAPretrainedRun() {
         assertThrows(IllegalArgumentException.class,
                 () -> Recommendation.of(List.of(run("random-init fine-tune", true, 0.5, 1)), LARGE, 0.02));
+    }
+
+    /** A regression run with this RMSE and bootstrap standard error (the other figures do not matter to the rule). */
+    private static RunResult regression(String name, boolean baseline, double rmse, double se, long trainable) {
+        RegressionMetrics m = new RegressionMetrics(400, rmse, rmse * 0.8, 0.5, 0.7, 0.7);
+        return new RunResult(name, baseline, m, Optional.of(m), 1.0, trainable, 100, true, 1, 1, se);
+    }
+
+    @Test
+    void rmseIsComparedLowerIsBetterWithABootstrapThreshold() {
+        ComparedMetric rmse = new ComparedMetric("rmse", false, List.of("rmse", "pearson", "spearman"));
+        // threshold = max(margin 0.02, 2·√2·0.03 = 0.0849): fine-tuning's 0.10 lower RMSE counts, 0.05 does not
+        List<RunResult> pays = List.of(regression("feature-extraction", false, 0.90, 0.03, 2_000),
+                regression("fine-tune", false, 0.80, 0.03, FT_PARAMS), regression("random-init fine-tune", true, 1.30, 0.04, FT_PARAMS));
+        Recommendation rec = Recommendation.of(pays, LARGE, 0.02, rmse);
+        assertEquals(2 * Math.sqrt(2) * 0.03, rec.threshold(), 1e-12, "2 standard errors of a difference, from the best run's");
+        assertEquals("fine-tune", rec.recommended(), rec.reasons()::toString);
+        assertFalse(rec.negativeTransfer());
+        assertTrue(rec.reasons().get(0).startsWith("rmse decides (lower is better); a gap counts above 0.0849 rmse"), rec.reasons()::toString);
+        assertTrue(rec.reasons().stream().anyMatch(s -> s.startsWith("fine-tune vs feature-extraction: +0.1000 rmse")),
+                rec.reasons()::toString);
+
+        List<RunResult> small = List.of(regression("feature-extraction", false, 0.85, 0.03, 2_000),
+                regression("fine-tune", false, 0.80, 0.03, FT_PARAMS), regression("random-init fine-tune", true, 0.84, 0.04, FT_PARAMS));
+        Recommendation none = Recommendation.of(small, LARGE, 0.02, rmse);
+        assertEquals("feature-extraction", none.recommended(), none.reasons()::toString);
+        assertTrue(none.negativeTransfer(), "the best RMSE 0.80 is not 0.0849 below the baseline's 0.84");
+        // a higher RMSE is worse: with the order reversed, fine-tuning is the run that loses
+        List<RunResult> worse = List.of(regression("feature-extraction", false, 0.80, 0.03, 2_000),
+                regression("fine-tune", false, 0.95, 0.03, FT_PARAMS));
+        assertEquals("feature-extraction", Recommendation.of(worse, LARGE, 0.02, rmse).recommended());
+        assertTrue(Recommendation.of(worse, LARGE, 0.02, rmse).reasons().stream()
+                .anyMatch(s -> s.startsWith("fine-tune vs feature-extraction: -0.1500 rmse")));
     }
 }

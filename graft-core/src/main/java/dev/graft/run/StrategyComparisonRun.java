@@ -1,0 +1,93 @@
+package dev.graft.run;
+
+import dev.graft.data.DatasetSplits;
+import dev.graft.data.image.Augmentation;
+import dev.graft.data.image.ImageDataReader;
+import dev.graft.data.image.ImageSplits;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.selection.ComparedMetric;
+import dev.graft.selection.Recommendation;
+import dev.graft.selection.RunResult;
+import dev.graft.selection.StrategyComparison;
+import dev.graft.selection.StrategyRun;
+import dev.graft.strategy.ImageBackbone;
+import dev.graft.strategy.ImageTransfer;
+import dev.graft.task.Task;
+import dev.graft.task.Tasks;
+import dev.graft.util.Arguments;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * A comparison of transfer strategies, as {@code graft compare} runs it and a Java caller gets it in one call
+ * ({@code Graft.compare}): reads the data (text or images) and builds the task, then trains feature extraction,
+ * fine-tuning, LoRA (text) and fine-tuning from random weights (the no-transfer baseline) on the same splits with the
+ * request's settings, measures each ({@link StrategyComparison}) and applies the recommendation rule
+ * ({@link Recommendation}) on the task's compared figure ({@link ComparedMetric}: accuracy, multi-label macro-F1,
+ * regression RMSE, or the one named).
+ */
+public final class StrategyComparisonRun {
+
+    private StrategyComparisonRun() {
+    }
+
+    /** Runs the comparison {@code request} describes, telling {@code listener} of progress (each run's name as a summary). */
+    public static ComparisonResult run(ComparisonRequest request, RunListener listener) throws Exception {
+        TrainingRequest r = request.training();
+        TrainingRun.checkSplitSettings(r, true);
+        TrainingRun.checkDevice(r, listener);
+        Task task;
+        List<StrategyRun> runs;
+        int trainSize;
+        ComparedMetric metric;
+        if (ImageDataReader.isImageData(r.trainFile)) {
+            TrainingRun.refuseBf16ForImages(r);
+            String name = r.model == null || TrainingRequest.DEFAULT_TEXT_MODEL.equals(r.model) ? TrainingRequest.DEFAULT_IMAGE_MODEL : r.model;
+            ImageBackbone backbone = ImageInputs.backbone(name, r.imageSize);
+            ImageSplits splits = ImageInputs.splits(r, listener::message);
+            listener.summary(String.format("images: train %d, val %d%s; backbone %s (%s)", splits.train().size(), splits.val().size(),
+                    splits.test().map(t -> ", test " + t.size()).orElse(""), backbone.id(), backbone.preprocessing()));
+            task = ImageTransfer.task(splits, r.taskOptions());
+            metric = metric(request, task);
+            trainSize = splits.train().size();
+            runs = StrategyComparison.imageRuns(backbone, splits, task, r.imageFeatureExtractionConfig(), r.imageFineTuneConfig(),
+                    Augmentation.parse(r.augment), r.trainBn, Math.max(1, Math.min(2, r.imageThreads())),
+                    new StrategyComparison.Scoring(metric, r.seed), listener.progress(), listener.epochs());
+        } else {
+            DatasetSplits splits = TrainingRun.readSplits(r, listener);
+            TrainingRun.describe(splits, listener);
+            task = Tasks.forTraining(splits, r.taskOptions());
+            metric = metric(request, task);
+            trainSize = splits.train().size();
+            TextModelSpec backbone = TrainingRun.resolveTextModel(r.model, listener);
+            runs = StrategyComparison.textRuns(backbone, splits, task, r.featureExtractionConfig(), r.fineTuneConfig(),
+                    r.lrBackbone == null ? OptionalDouble.empty() : OptionalDouble.of(r.lrBackbone),
+                    new StrategyComparison.Scoring(metric, r.seed), listener.progress(), listener.epochs());
+        }
+        List<RunResult> results = StrategyComparison.run(selected(runs, request.runs()), name -> listener.summary("== " + name));
+        return new ComparisonResult(results, Recommendation.of(results, trainSize, request.margin(), metric), metric, task.kind(),
+                trainSize);
+    }
+
+    /** The runs named in {@code names} ({@code null}: all), refusing a name that is not one of them. */
+    private static List<StrategyRun> selected(List<StrategyRun> runs, List<String> names) {
+        if (names == null) {
+            return runs;
+        }
+        List<String> available = runs.stream().map(StrategyRun::name).toList();
+        for (String n : names) {
+            if (!available.contains(n)) {
+                throw new IllegalArgumentException("Unknown run '" + n + "' in " + Arguments.name("runs") + "; available: "
+                        + String.join(", ", available) + ".");
+            }
+        }
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException(Arguments.name("runs") + " needs at least one of " + String.join(", ", available) + ".");
+        }
+        return runs.stream().filter(r -> names.contains(r.name())).toList();
+    }
+
+    private static ComparedMetric metric(ComparisonRequest request, Task task) {
+        return request.metric() == null ? ComparedMetric.forTask(task) : ComparedMetric.named(request.metric(), task);
+    }
+}
