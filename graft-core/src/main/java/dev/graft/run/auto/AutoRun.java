@@ -178,11 +178,27 @@ public final class AutoRun {
         double allowance = Math.min(RANK_SHARE * planLimit(), planLimit() - cheapestFe);
         l.stage(String.format(Locale.ROOT, "ranking %d backbones by LogME on %d training examples (at most %.0f s of the plan)",
                 names.size(), sample, Math.max(0, allowance)));
+        // which backbones the ranking can afford, in candidate order; a ranking of one compares nothing
+        List<String> affordable = new ArrayList<>();
+        double sum = 0;
+        for (String n : names) {
+            double est = data.rankSeconds(n, sample);
+            if (sum + est <= allowance) {
+                affordable.add(n);
+                sum += est;
+            }
+        }
         Map<String, Double> scores = new LinkedHashMap<>();
         for (String n : names) {
             double est = data.rankSeconds(n, sample);
             String id = "rank:" + n;
-            if (planned + est > allowance) {
+            if (affordable.size() < 2) {
+                add(skipped(id, Candidate.Stage.RANK, n, Map.of(), est, String.format(Locale.ROOT,
+                        "plan: the ranking may use %.0f s, which affords %s; a ranking needs two", Math.max(0, allowance),
+                        affordable.isEmpty() ? "no backbone" : "only " + affordable.get(0))));
+                continue;
+            }
+            if (!affordable.contains(n)) {
                 add(skipped(id, Candidate.Stage.RANK, n, Map.of(), est, String.format(Locale.ROOT,
                         "plan: estimated %.0f s; the ranking may use %.0f s and %.0f s are planned", est, Math.max(0, allowance), planned)));
                 continue;
