@@ -43,18 +43,18 @@ import java.util.TreeMap;
  * {@code graft auto}: the best classifier the time limit allows, by a fixed plan.
  * <ol>
  *   <li><b>Rank</b> the candidate backbones by LogME on a stratified sample of {@value #RANK_SAMPLE} training examples,
- *       within {@value #RANK_SHARE} of the limit (skipped with one candidate).</li>
+ *       within a share of {@value #RANK_SHARE} of the limit (skipped when that affords fewer than two).</li>
  *   <li><b>Feature extraction</b> (a head solved in closed form on frozen features) with the best-ranked backbones,
  *       then those the ranking left out (cheapest first), at most {@value #FEATURE_BACKBONES}, each only when its
  *       estimated cost fits what the plan has left; the ranking's share is capped so that the cheapest always fits.</li>
  *   <li><b>Fine-tuning</b> of the best feature-extraction backbone: trials of {@value #TRIAL_EPOCHS} epochs, the first
  *       with the default learning rates, then proposed by TPE and pruned at the median; as many as fit what is left (at
- *       most {@link AutoRequest#maxTrials}), none when feature extraction's validation accuracy leaves less room than
+ *       most {@link AutoRequest#maxTrials(int)}), none when feature extraction's validation accuracy leaves less room than
  *       the gain fine-tuning would have to show.</li>
- *   <li><b>Winner</b> by {@code graft compare}'s rule ({@link WinnerRule}); saved as a normal model directory with a
+ *   <li><b>Winner</b> by {@code graft compare}'s rule ({@code WinnerRule}); saved as a normal model directory with a
  *       report of every candidate.</li>
  * </ol>
- * The plan decides on estimated costs ({@link CostModel}) only, so the same data, candidates, limit and seed give
+ * The plan decides on estimated costs ({@code CostModel}) only, so the same data, candidates, limit and seed give
  * the same candidates and, training being seeded, the same winner. The measured speed only guards the limit: a
  * candidate the clock says cannot finish is not started, and one still running at the limit is stopped; both are
  * marked interrupted and not journaled, so a rerun with the same arguments continues the plan from the journal.

@@ -12,9 +12,9 @@ import java.util.Locale;
 final class Deadline {
 
     /** Seconds kept at the end for copying the winner and writing the report (at least). */
-    static final double MIN_RESERVE_SECONDS = 3;
+    static final double MIN_RESERVE_SECONDS = 5;
     /** Share of the limit kept at the end for the same. */
-    static final double RESERVE_SHARE = 0.03;
+    static final double RESERVE_SHARE = 0.05;
 
     private final double limitSeconds;
     private final long start = System.nanoTime();

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Text classification data for an auto run: the request's splits, token counts per backbone for the estimates. */
 final class TextAutoData implements AutoData {
@@ -63,12 +64,9 @@ final class TextAutoData implements AutoData {
         List<String> names = new ArrayList<>(List.of(TrainingRequest.DEFAULT_TEXT_MODEL));
         MavenDownloads downloads = new MavenDownloads(MavenSettings.fromEnvironment());
         for (DownloadableTextModel m : DownloadableTextModels.all()) {
-            try {
-                if (DownloadableTextModels.installed(m).isPresent() || downloads.local(m.jar(), Progress.NONE).isPresent()) {
-                    names.add(m.name());
-                }
-            } catch (IOException | RuntimeException e) {
-                // not available offline: not a default candidate
+            // present, without reading (hashing) it: a damaged copy fails as a candidate, with its reason
+            if (java.nio.file.Files.isDirectory(DownloadableTextModels.directory(m)) || java.nio.file.Files.isRegularFile(downloads.localPath(m.jar()))) {
+                names.add(m.name());
             }
         }
         return names;
@@ -89,11 +87,17 @@ final class TextAutoData implements AutoData {
         return specs.computeIfAbsent(backbone, TextModels::resolve);
     }
 
-    /** Tokens (truncated to the backbone's length) of train, validation and test. */
+    /**
+     * Tokens (truncated to the backbone's length) of train, validation and test. A downloadable model not used yet is
+     * counted with the bundled MiniLM tokenizer (bge-small and e5-small share BERT's uncased WordPiece vocabulary) at its
+     * own length, so that estimating does not install it.
+     */
     private long[] tokens(String backbone) {
-        TextModelSpec spec = spec(backbone);
-        return tokens.computeIfAbsent(spec.tokenizerFile().toString() + "#" + spec.maxLength(), k -> {
-            try (TextTokenizer t = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength())) {
+        Optional<DownloadableTextModel> downloadable = DownloadableTextModels.named(backbone);
+        TextModelSpec spec = downloadable.isPresent() && !specs.containsKey(backbone) ? spec(TrainingRequest.DEFAULT_TEXT_MODEL) : spec(backbone);
+        int maxLength = downloadable.map(DownloadableTextModel::maxLength).orElse(spec.maxLength());
+        return tokens.computeIfAbsent(spec.tokenizerFile().toString() + "#" + maxLength, k -> {
+            try (TextTokenizer t = TextTokenizer.open(spec.tokenizerFile(), maxLength)) {
                 return new long[] {count(t, splits.train()), count(t, splits.val()),
                         splits.test().map(d -> count(t, d)).orElse(0L)};
             } catch (IOException e) {
@@ -118,7 +122,8 @@ final class TextAutoData implements AutoData {
     }
 
     private int layers(String backbone) {
-        return CostModel.textLayers(spec(backbone).id());
+        Optional<DownloadableTextModel> downloadable = DownloadableTextModels.named(backbone);
+        return CostModel.textLayers(downloadable.isPresent() ? downloadable.get().id() : spec(backbone).id());
     }
 
     @Override
