@@ -24,10 +24,10 @@ import picocli.CommandLine.Spec;
 /** {@code graft auto}: the best classifier inside a time limit. */
 @Command(name = "auto", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Find the best classifier for your data inside a time limit, by a fixed plan:",
-                "1. rank the candidate backbones by LogME on a sample of " + AutoRun.RANK_SAMPLE + " training examples (skipped"
-                        + " with one candidate);",
-                "2. feature extraction (a head solved in closed form) with the best-ranked backbones, at most "
-                        + AutoRun.FEATURE_BACKBONES + ";",
+                "1. rank the candidate backbones by LogME on a sample of " + AutoRun.RANK_SAMPLE + " training examples, within"
+                        + " a quarter of the limit (skipped when that affords fewer than two);",
+                "2. feature extraction (a head solved in closed form) with the best-ranked backbones, then the unranked"
+                        + " cheapest first, at most " + AutoRun.FEATURE_BACKBONES + ";",
                 "3. fine-tuning of the best of them: trials of " + AutoRun.TRIAL_EPOCHS + " epochs, the defaults first, then"
                         + " TPE with median pruning, as many as fit; none when feature extraction leaves less room than"
                         + " fine-tuning would need to win;",
@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
                         + " when it does not fit: the same data, limit and seed give the same candidates and winner. A"
                         + " candidate the clock says cannot finish is not started, one running at the limit is stopped."
                         + " Rerun the same command to continue an interrupted run (OUT/auto-journal.json).",
+                "The options of graft train that say how to train (--model, --strategy, --epochs, --lr, ...) are refused: auto sets them per candidate.",
                 "Text or image classification; the data options are graft train's.", ""})
 final class AutoCommand implements Callable<Integer> {
 
