@@ -66,7 +66,8 @@ class AutoRunTest {
 
     @Test
     void sameSeedSameCandidatesAndWinnerAndAKilledRunContinuesToTheSameWinner() throws Exception {
-        Duration limit = Duration.ofSeconds(300);
+        // a limit the clock never reaches, even on a loaded machine: the plan (capped at two trials) decides alone
+        Duration limit = Duration.ofMinutes(20);
         long t0 = System.nanoTime();
         AutoResult a = AutoRun.run(request(dir.resolve("a"), limit), AutoListener.SILENT);
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -74,7 +75,7 @@ class AutoRunTest {
         List<String> ids = a.candidates().stream().map(Candidate::id).toList();
         assertEquals(List.of("rank:minilm", "rank:minilm-random", "fe:minilm", "fe:minilm-random", "ft:minilm:0", "ft:minilm:1"),
                 ids, a.candidates()::toString);
-        assertTrue(a.candidates().stream().noneMatch(c -> c.status() == Candidate.Status.INTERRUPTED), a.candidates()::toString);
+        assertTrue(a.candidates().stream().allMatch(c -> c.status() == Candidate.Status.DONE), a.candidates()::toString);
         Candidate rankPretrained = a.candidates().get(0);
         Candidate rankRandom = a.candidates().get(1);
         assertTrue(rankPretrained.score() > rankRandom.score(), "LogME prefers pretrained weights: " + a.candidates());
@@ -121,7 +122,7 @@ class AutoRunTest {
         for (int i = 0; i < ids.size(); i++) {
             Candidate x = a.candidates().get(i);
             Candidate y = again.candidates().get(i);
-            assertEquals(x.status(), y.status(), x.id());
+            assertEquals(x.status(), y.status(), x.id() + ": " + y.note());
             if (x.score() != null) {
                 assertEquals(x.score(), y.score(), 1e-6, x.id() + ": same seed, same score");
             }
@@ -131,7 +132,7 @@ class AutoRunTest {
 
         // other arguments in the same folder are refused, naming what to do
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
-                () -> AutoRun.run(request(b, Duration.ofSeconds(301)), AutoListener.SILENT));
+                () -> AutoRun.run(request(b, Duration.ofMinutes(21)), AutoListener.SILENT));
         assertTrue(other.getMessage().contains("Rerun with the same arguments"), other.getMessage());
     }
 
