@@ -27,6 +27,7 @@ final class FlagNames {
     /** Core operations ({@code Class.method}) that messages advise, as the command that does the same. */
     private static final Map<String, String> COMMANDS = Map.of(
             "Graft.train", "`graft train`",
+            "Graft.auto", "`graft auto`",
             "ImageBackbone.importOnnx", "`graft models import --onnx FILE --preset imagenet`",
             "ImageBackbone.importCheckpoint", "`graft models import --safetensors FILE --architecture ARCH`",
             "LoraMerge.merge", "`graft export --merge --model DIR --out NEW_DIR`",

@@ -167,6 +167,14 @@ public final class Graft {
         return LrFinderRun.run(request, listener);
     }
 
+    /**
+     * {@code graft auto}: the best classifier inside {@code request}'s time limit (LogME ranking, closed-form feature
+     * extraction, fine-tuning trials by TPE, {@code graft compare}'s rule), saved with a report of every candidate.
+     */
+    public static dev.graft.run.auto.AutoResult auto(dev.graft.run.auto.AutoRequest request) throws IOException {
+        return dev.graft.run.auto.AutoRun.run(request, dev.graft.run.auto.AutoListener.SILENT);
+    }
+
     /** Loads a saved model directory for prediction. */
     public static TextClassifier load(Path modelDir) {
         return TextClassifier.load(modelDir);

@@ -1,0 +1,70 @@
+package dev.graft.run.auto;
+
+import dev.graft.report.AutoReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The report content of an auto run: its summary, the winner's reasons, the plan's rules and a row per candidate. */
+final class AutoReports {
+
+    private AutoReports() {
+    }
+
+    static AutoReport.Content of(AutoResult r, String modality, double limitSeconds, int train, int val) {
+        Candidate w = r.winner();
+        List<String> summary = new ArrayList<>();
+        summary.add(String.format(Locale.ROOT, "winner: %s (%s, %s), validation accuracy %.4f%s", w.id(), w.backbone(),
+                stage(w.stage()), w.score(), w.testAccuracy() == null ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", w.testAccuracy())));
+        summary.add(String.format(Locale.ROOT, "%s classification: %d training, %d validation examples", modality, train, val));
+        summary.add(String.format(Locale.ROOT, "time limit %.0f s; this run took %.1f s; the plan's estimates add up to %.0f s",
+                limitSeconds, r.seconds(), r.plannedSeconds()));
+        summary.add("saved to " + r.model() + " (load it with graft predict or graft serve)");
+        List<List<String>> rows = new ArrayList<>();
+        int winner = -1;
+        for (Candidate c : r.candidates()) {
+            if (c.id().equals(w.id())) {
+                winner = rows.size();
+            }
+            rows.add(List.of(c.id(), c.backbone(), stage(c.stage()), settings(c.settings()), num(c.estimatedSeconds(), "%.0f"),
+                    num(c.seconds(), "%.1f"), c.status().name().toLowerCase(Locale.ROOT),
+                    c.score() == null ? "" : String.format(Locale.ROOT, "%.4f", c.score()),
+                    c.testAccuracy() == null ? "" : String.format(Locale.ROOT, "%.4f", c.testAccuracy()), c.note() == null ? "" : c.note()));
+        }
+        List<String> rules = List.of(
+                "Rank: LogME of each candidate backbone's frozen features on a stratified sample of " + AutoRun.RANK_SAMPLE
+                        + " training examples, within " + (int) (100 * AutoRun.RANK_SHARE) + "% of the limit (score column: LogME).",
+                "Feature extraction: a head solved in closed form (cross-validated logistic regression) on the best-ranked"
+                        + " backbones whose estimated cost fits, at most " + AutoRun.FEATURE_BACKBONES + " (score: validation accuracy).",
+                "Fine-tuning of the best feature-extraction backbone: trials of " + AutoRun.TRIAL_EPOCHS + " epochs, the first"
+                        + " with the default learning rates, then TPE, median pruning; as many as fit, none when feature extraction"
+                        + " leaves less room than fine-tuning would need to win.",
+                "Winner: graft compare's rule on validation accuracy: fine-tuning must beat feature extraction by more than"
+                        + " max(2 points, 2 standard errors), the margin doubled below 1,000 training examples.",
+                "Every decision uses the estimated costs (tokens or pixels times fixed rates), never measured times, so the same"
+                        + " data, limit and seed give the same candidates; measured speed only keeps the limit (status interrupted),"
+                        + " and a rerun with the same arguments continues from the journal.");
+        return new AutoReport.Content("graft auto", summary, r.reasons(), rules, List.of("candidate", "backbone", "strategy", "settings",
+                "estimated s", "seconds", "status", "score", "test accuracy", "note"), rows, winner);
+    }
+
+    private static String stage(Candidate.Stage s) {
+        return switch (s) {
+            case RANK -> "LogME ranking";
+            case FEATURE_EXTRACTION -> "feature extraction";
+            case FINE_TUNE -> "fine-tune";
+        };
+    }
+
+    private static String settings(Map<String, Object> m) {
+        List<String> parts = new ArrayList<>();
+        new TreeMap<>(m).forEach((k, v) -> parts.add(k + "=" + (v instanceof Double d ? String.format(Locale.ROOT, "%.3g", d) : v)));
+        return String.join(", ", parts);
+    }
+
+    private static String num(double v, String format) {
+        return String.format(Locale.ROOT, format, v);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.graft.run.auto;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What an auto run produced.
+ *
+ * @param output          the output folder (journal, candidates, report)
+ * @param model           the winner, saved as a normal model directory ({@code predict}, {@code serve} load it)
+ * @param report          the HTML report listing every candidate
+ * @param winner          the winning candidate
+ * @param candidates      every candidate, in plan order (from the journal for those an earlier process finished)
+ * @param reasons         why the winner won
+ * @param plannedSeconds  the estimated cost of everything the plan started
+ * @param seconds         the wall time of this process
+ */
+public record AutoResult(Path output, Path model, Path report, Candidate winner, List<Candidate> candidates,
+                         List<String> reasons, double plannedSeconds, double seconds) {
+}

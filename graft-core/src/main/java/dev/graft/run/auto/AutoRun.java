@@ -1,0 +1,526 @@
+package dev.graft.run.auto;
+
+import dev.graft.artifact.ModelDirectory;
+import dev.graft.data.TaskKind;
+import dev.graft.data.image.ImageDataReader;
+import dev.graft.metrics.ClassificationMetrics;
+import dev.graft.metrics.TaskMetrics;
+import dev.graft.report.AutoReport;
+import dev.graft.run.RunListener;
+import dev.graft.run.RunTracking;
+import dev.graft.run.TrainingRequest;
+import dev.graft.run.TrainingResult;
+import dev.graft.run.TrainingRun;
+import dev.graft.strategy.FeatureExtraction;
+import dev.graft.strategy.FineTuning;
+import dev.graft.tensor.io.OwnedDirectory;
+import dev.graft.training.Checkpointing;
+import dev.graft.training.EpochLog;
+import dev.graft.training.TrainingListener;
+import dev.graft.tuning.MedianPruner;
+import dev.graft.tuning.SearchSpace;
+import dev.graft.tuning.Study;
+import dev.graft.tuning.TpeSampler;
+import dev.graft.tuning.Trial;
+import dev.graft.tuning.TrialPruned;
+import dev.graft.util.Arguments;
+import dev.graft.util.Hashes;
+import dev.graft.util.Progress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * {@code graft auto}: the best classifier the time limit allows, by a fixed plan.
+ * <ol>
+ *   <li><b>Rank</b> the candidate backbones by LogME on a stratified sample of {@value #RANK_SAMPLE} training examples,
+ *       within a share of {@value #RANK_SHARE} of the limit (skipped when that affords fewer than two).</li>
+ *   <li><b>Feature extraction</b> (a head solved in closed form on frozen features) with the best-ranked backbones,
+ *       then those the ranking left out (cheapest first), at most {@value #FEATURE_BACKBONES}, each only when its
+ *       estimated cost fits what the plan has left; the ranking's share is capped so that the cheapest always fits.</li>
+ *   <li><b>Fine-tuning</b> of the best feature-extraction backbone: trials of {@value #TRIAL_EPOCHS} epochs, the first
+ *       with the default learning rates, then proposed by TPE and pruned at the median; as many as fit what is left (at
+ *       most {@link AutoRequest#maxTrials(int)}), none when feature extraction's validation accuracy leaves less room than
+ *       the gain fine-tuning would have to show.</li>
+ *   <li><b>Winner</b> by {@code graft compare}'s rule ({@code WinnerRule}); saved as a normal model directory with a
+ *       report of every candidate.</li>
+ * </ol>
+ * The plan decides on estimated costs ({@code CostModel}) only, so the same data, candidates, limit and seed give
+ * the same candidates and, training being seeded, the same winner. The measured speed only guards the limit: a
+ * candidate the clock says cannot finish is not started, and one still running at the limit is stopped; both are
+ * marked interrupted and not journaled, so a rerun with the same arguments continues the plan from the journal.
+ */
+public final class AutoRun {
+
+    /** Training examples LogME scores per backbone. */
+    public static final int RANK_SAMPLE = 256;
+    /** The share of the limit the ranking may use. */
+    public static final double RANK_SHARE = 0.25;
+    /** Backbones given feature extraction at most. */
+    public static final int FEATURE_BACKBONES = 2;
+    /** Epochs of a fine-tuning trial. */
+    public static final int TRIAL_EPOCHS = 3;
+    /** The winner's model directory inside the output folder. */
+    public static final String MODEL_DIR = "model";
+    /** The candidates' model directories inside the output folder. */
+    public static final String CANDIDATES_DIR = "candidates";
+    /** The fine-tuning study inside the output folder. */
+    public static final String STUDY_DIR = "study";
+
+    private final AutoRequest req;
+    private final AutoListener l;
+    private final AutoData data;
+    private final AutoJournal journal;
+    private final Deadline clock;
+    private final long seed;
+    private final String fingerprint;
+    private final boolean images;
+    private final List<Candidate> candidates = new ArrayList<>();
+    private double planned;
+
+    private AutoRun(AutoRequest req, AutoListener l, AutoData data, AutoJournal journal, Deadline clock, long seed,
+                    String fingerprint, boolean images) {
+        this.req = req;
+        this.l = l;
+        this.data = data;
+        this.journal = journal;
+        this.clock = clock;
+        this.seed = seed;
+        this.fingerprint = fingerprint;
+        this.images = images;
+    }
+
+    /** Runs the plan of {@code request}, telling {@code listener} how it goes. */
+    public static AutoResult run(AutoRequest request, AutoListener listener) throws IOException {
+        Deadline clock = new Deadline(request.timeLimit);
+        TrainingRequest template = request.dataRequest();
+        AutoJournal.checkOutput(request.output);
+        boolean images = ImageDataReader.isImageData(template.trainFile());
+        AutoData data = images ? ImageAutoData.read(template, request.imageSize, listener) : TextAutoData.read(template, listener);
+        List<String> names = request.candidates != null ? request.candidates : data.defaultCandidates();
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("No " + data.modality() + " backbone to try: name candidates with "
+                    + Arguments.name("candidates") + (images ? ", or import one first (" + Arguments.name("ImageBackbone.importOnnx") + ")" : "") + ".");
+        }
+        if (names.stream().distinct().count() != names.size()) {
+            throw new IllegalArgumentException(Arguments.name("candidates") + " names a backbone twice: " + names + ".");
+        }
+        String fingerprint = fingerprint(template, names, request);
+        AutoJournal journal = AutoJournal.open(request.output, fingerprint);
+        return new AutoRun(request, listener, data, journal, clock, template.seed(), fingerprint, images).execute(names);
+    }
+
+    /** The refusal of a task auto does not search yet. */
+    static IllegalArgumentException refuseTask(TaskKind task) {
+        return new IllegalArgumentException(Arguments.name("Graft.auto") + " searches single-label classifiers (text or images);"
+                + " " + Arguments.name("task") + " " + task.key() + " is not supported yet. Train it with "
+                + Arguments.name("Graft.train") + ".");
+    }
+
+    private static String fingerprint(TrainingRequest template, List<String> names, AutoRequest r) {
+        var md = Hashes.sha256();
+        Map<String, Object> params = new TreeMap<>(template.runParams(Map.of()));
+        params.remove("model");
+        params.remove("strategy");
+        Hashes.update(md, params.toString());
+        Hashes.update(md, String.valueOf(template.data()));
+        Hashes.update(md, String.join(",", names));
+        Hashes.update(md, r.timeLimit.toString() + "|" + template.seed() + "|" + r.maxTrials + "|" + r.imageSize);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private double planLimit() {
+        return clock.limitSeconds() - clock.reserveSeconds();
+    }
+
+    private AutoResult execute(List<String> names) throws IOException {
+        Map<String, Double> feCost = new LinkedHashMap<>();
+        for (String n : names) {
+            feCost.put(n, data.featureExtractionSeconds(n));
+        }
+        String cheapest = names.stream().min(Comparator.comparingDouble(feCost::get)).orElseThrow();
+        if (feCost.get(cheapest) > planLimit()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s %s is too short for this data: feature extraction"
+                    + " with the cheapest candidate (%s) is estimated at %.0f s. Give at least %.0f s, or fewer training examples"
+                    + " (%s).", Arguments.name("timeLimit"), format(clock.limitSeconds()), cheapest, feCost.get(cheapest),
+                    Math.ceil((feCost.get(cheapest) + Deadline.MIN_RESERVE_SECONDS) / (1 - Deadline.RESERVE_SHARE)),
+                    Arguments.name("maxTrain")));
+        }
+        List<String> order = new ArrayList<>(rank(names, feCost.get(cheapest), cheapest));
+        // then the backbones the ranking left out, cheapest first: the cheapest always fits what the ranking left
+        names.stream().filter(n -> !order.contains(n)).sorted(Comparator.comparingDouble(feCost::get)).forEach(order::add);
+        featureExtraction(order, feCost);
+        fineTuning();
+        return finish();
+    }
+
+    private static String format(double seconds) {
+        return seconds % 60 == 0 ? (long) (seconds / 60) + "m" : String.format(Locale.ROOT, "%.0fs", seconds);
+    }
+
+    // ---- 1. ranking
+
+    private List<String> rank(List<String> names, double cheapestFe, String cheapest) {
+        if (names.size() == 1) {
+            l.stage("one candidate (" + names.get(0) + "): nothing to rank");
+            return names;
+        }
+        int sample = Math.min(RANK_SAMPLE, data.trainSize());
+        double allowance = Math.min(RANK_SHARE * planLimit(), planLimit() - cheapestFe);
+        l.stage(String.format(Locale.ROOT, "ranking %d backbones by LogME on %d training examples (at most %.0f s of the plan)",
+                names.size(), sample, Math.max(0, allowance)));
+        // which backbones the ranking can afford, in candidate order; a ranking of one compares nothing
+        List<String> affordable = new ArrayList<>();
+        double sum = 0;
+        for (String n : names) {
+            double est = data.rankSeconds(n, sample);
+            if (sum + est <= allowance) {
+                affordable.add(n);
+                sum += est;
+            }
+        }
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (String n : names) {
+            double est = data.rankSeconds(n, sample);
+            String id = "rank:" + n;
+            if (affordable.size() < 2) {
+                add(skipped(id, Candidate.Stage.RANK, n, Map.of(), est, String.format(Locale.ROOT,
+                        "plan: the ranking may use %.0f s, which affords %s; a ranking needs two", Math.max(0, allowance),
+                        affordable.isEmpty() ? "no backbone" : "only " + affordable.get(0))));
+                continue;
+            }
+            if (!affordable.contains(n)) {
+                add(skipped(id, Candidate.Stage.RANK, n, Map.of(), est, String.format(Locale.ROOT,
+                        "plan: estimated %.0f s; the ranking may use %.0f s and %.0f s are planned", est, Math.max(0, allowance), planned)));
+                continue;
+            }
+            planned += est;
+            Candidate c = attempt(id, Candidate.Stage.RANK, n, Map.of("sample", sample), est,
+                    () -> new Outcome(data.logMe(n, sample, seed, guarded(l.progress())), null, null, null));
+            if (c.status() == Candidate.Status.DONE) {
+                scores.put(n, c.score());
+            }
+        }
+        List<String> order = new ArrayList<>(scores.keySet());
+        order.sort(Comparator.comparingDouble((String n) -> -scores.get(n)));
+        if (order.isEmpty()) {
+            l.stage("no backbone was ranked; feature extraction takes the cheapest first, " + cheapest);
+        }
+        return order;
+    }
+
+    // ---- 2. feature extraction
+
+    private void featureExtraction(List<String> ranked, Map<String, Double> feCost) {
+        l.stage("feature extraction (closed-form head) with the best-ranked backbones that fit (then the unranked, cheapest"
+                + " first), at most " + FEATURE_BACKBONES);
+        int runs = 0;
+        for (String n : ranked) {
+            if (runs == FEATURE_BACKBONES) {
+                break;
+            }
+            double est = feCost.get(n);
+            String id = "fe:" + n;
+            if (planned + est > planLimit()) {
+                add(skipped(id, Candidate.Stage.FEATURE_EXTRACTION, n, Map.of(), est, String.format(Locale.ROOT,
+                        "plan: estimated %.0f s, %.0f s of the plan left", est, Math.max(0, planLimit() - planned))));
+                continue;
+            }
+            planned += est;
+            runs++;
+            Path dir = candidateDir(id);
+            attempt(id, Candidate.Stage.FEATURE_EXTRACTION, n, Map.of(), est,
+                    () -> train(candidateRequest(n, dir).strategy(FeatureExtraction.NAME), dir, RunListener.SILENT, List.of()));
+        }
+    }
+
+    // ---- 3. fine-tuning
+
+    private void fineTuning() {
+        Optional<Candidate> fe = candidates.stream().filter(c -> c.isModel() && c.stage() == Candidate.Stage.FEATURE_EXTRACTION)
+                .max(Comparator.comparingDouble(Candidate::score).thenComparing(c -> -candidates.indexOf(c)));
+        if (fe.isEmpty()) {
+            l.stage("fine-tuning: skipped, no feature-extraction model finished");
+            return;
+        }
+        String backbone = fe.get().backbone();
+        double est = data.trialSeconds(backbone, TRIAL_EPOCHS);
+        String base = "ft:" + backbone;
+        double need = WinnerRule.needed(fe.get().score(), data.valSize(), data.trainSize());
+        String rule = null;
+        if (req.maxTrials == 0) {
+            rule = "no trials asked for (" + Arguments.name("maxTrials") + " 0)";
+        } else if (1 - fe.get().score() <= need) {
+            rule = String.format(Locale.ROOT, "feature extraction's validation accuracy %.4f leaves %.1f points; fine-tuning"
+                    + " would need more than %.1f to win (graft compare's rule)", fe.get().score(), 100 * (1 - fe.get().score()), 100 * need);
+        }
+        int trials = rule != null ? 0 : (int) Math.min(req.maxTrials, Math.floor((planLimit() - planned) / est));
+        if (rule == null && trials == 0) {
+            rule = String.format(Locale.ROOT, "plan: a trial of %d epochs is estimated at %.0f s, %.0f s of the plan left",
+                    TRIAL_EPOCHS, est, Math.max(0, planLimit() - planned));
+        }
+        if (rule != null) {
+            l.stage("fine-tuning " + backbone + ": skipped, " + rule);
+            add(skipped(base, Candidate.Stage.FINE_TUNE, backbone, Map.of(), est, rule));
+            return;
+        }
+        l.stage(String.format(Locale.ROOT, "fine-tuning %s: %d trial(s) of %d epochs, estimated %.0f s each (defaults first,"
+                + " then TPE; median pruning)", backbone, trials, TRIAL_EPOCHS, est));
+        planned += trials * est;
+        SearchSpace space = new SearchSpace(List.of(new SearchSpace.LogUniform("lr_backbone", 1e-5, 3e-4),
+                new SearchSpace.LogUniform("lr_head", 1e-4, 1e-2)));
+        Study.Settings settings = new Study.Settings(space, new DefaultsFirstSampler(Map.of("lr_backbone", 1e-4, "lr_head", 1e-3),
+                new TpeSampler(2)), new MedianPruner(1, 1), seed, fingerprint + "|" + backbone + "|" + TRIAL_EPOCHS);
+        try (Study study = Study.open(req.output.resolve(STUDY_DIR), settings)) {
+            for (int k = 1; k <= trials; k++) {
+                String next = base + ":" + (k - 1);
+                if (journal.finished(next).isEmpty() && clock.refusal(est) != null) {
+                    add(interrupted(next, Candidate.Stage.FINE_TUNE, backbone, est, "not started: " + clock.refusal(est)));
+                    return;
+                }
+                study.optimize(k, (number, params, reporter) -> trial(base + ":" + number, backbone, params, est, reporter),
+                        EpochLog::valAccuracy, new Study.Events() { });
+                int number = k - 1;
+                String id = base + ":" + number;
+                if (candidates.stream().noneMatch(c -> c.id().equals(id))) {
+                    // the study had finished this trial in an earlier process, so it was not run again
+                    Optional<Candidate> recorded = journal.finished(id);
+                    if (recorded.isPresent()) {
+                        candidates.add(recorded.get());
+                        l.candidate(recorded.get(), true);
+                    } else {
+                        Trial t = study.trials().stream().filter(x -> x.number() == number).findFirst().orElseThrow();
+                        add(new Candidate(id, Candidate.Stage.FINE_TUNE, backbone, t.params(), est, t.seconds(),
+                                Candidate.Status.FAILED, null, null, "stopped in an earlier run before it was journaled", null));
+                    }
+                }
+            }
+        }
+    }
+
+    /** One trial, as the study's objective: the validation accuracy, or the pruner's or the clock's stop. */
+    private double trial(String id, String backbone, Map<String, Object> params, double est, TrainingListener reporter) {
+        Path dir = candidateDir(id);
+        double lrBackbone = ((Number) params.get("lr_backbone")).doubleValue();
+        double lrHead = ((Number) params.get("lr_head")).doubleValue();
+        Candidate c = attempt(id, Candidate.Stage.FINE_TUNE, backbone, params, est, () -> {
+            discardCheckpoint(dir);
+            return train(candidateRequest(backbone, dir).strategy(FineTuning.NAME).epochs(TRIAL_EPOCHS).lrBackbone(lrBackbone)
+                    .learningRate(lrHead), dir, RunListener.SILENT, List.of(reporter));
+        });
+        return switch (c.status()) {
+            case DONE -> c.score();
+            case PRUNED -> throw new TrialPruned(prunedEpoch(c));
+            default -> throw new IllegalStateException(c.note());
+        };
+    }
+
+    private static int prunedEpoch(Candidate c) {
+        Object e = c.settings().get("pruned_after_epoch");
+        return e instanceof Number n ? n.intValue() : 1;
+    }
+
+    /** A checkpoint a killed trial left beside its model directory: Graft's own files, removed so the trial starts over. */
+    private static void discardCheckpoint(Path dir) {
+        Path checkpoint = dir.resolveSibling(dir.getFileName() + ".checkpoint");
+        if (OwnedDirectory.isOwned(checkpoint, Checkpointing.KIND)) {
+            Checkpointing.discard(checkpoint);
+        }
+    }
+
+    // ---- candidates
+
+    /** What a candidate's body returns. */
+    private record Outcome(Double score, Double testAccuracy, String modelDir, String note) {
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        Outcome run() throws Exception;
+    }
+
+    private Path candidateDir(String id) {
+        return req.output.resolve(CANDIDATES_DIR).resolve(id.replace(':', '-'));
+    }
+
+    private TrainingRequest candidateRequest(String backbone, Path dir) {
+        TrainingRequest r = req.dataRequest().model(backbone).output(dir).baselines(false).tracking(RunTracking.off())
+                .commandLine(req.commandLine);
+        return images ? r.imageSize(req.imageSize) : r;
+    }
+
+    /** Trains one model candidate, stopping at the time limit; its validation and test accuracy. */
+    private Outcome train(TrainingRequest r, Path dir, RunListener base, List<TrainingListener> epochs) throws IOException {
+        List<TrainingListener> all = new ArrayList<>(epochs);
+        all.add(new TrainingListener() {
+            @Override
+            public void onStep(int epoch, int step, double loss) {
+                clock.check();
+            }
+        });
+        RunListener listener = new RunListener() {
+            @Override
+            public Progress progress() {
+                return guarded(l.progress());
+            }
+
+            @Override
+            public List<TrainingListener> epochs() {
+                return all;
+            }
+
+            @Override
+            public void message(String line) {
+                base.message(line);
+            }
+        };
+        try (TrainingResult result = TrainingRun.run(r, listener)) {
+            Double test = result.outcome().test().map(AutoRun::accuracy).orElse(null);
+            return new Outcome(accuracy(result.outcome().validation()), test, req.output.relativize(dir).toString(), null);
+        }
+    }
+
+    private static double accuracy(TaskMetrics m) {
+        if (m instanceof ClassificationMetrics c) {
+            return c.accuracy();
+        }
+        throw new IllegalStateException("a classification run reported " + m.getClass().getSimpleName());
+    }
+
+    /** {@code p}, stopping the step when the time limit is reached. */
+    private Progress guarded(Progress p) {
+        return new Progress() {
+            @Override
+            public void start(String task, long total) {
+                clock.check();
+                p.start(task, total);
+            }
+
+            @Override
+            public void step(long n) {
+                clock.check();
+                p.step(n);
+            }
+
+            @Override
+            public void done() {
+                p.done();
+            }
+
+            @Override
+            public void message(String text) {
+                p.message(text);
+            }
+        };
+    }
+
+    /** Runs a candidate unless the journal has it or the clock refuses it; records how it ended. */
+    private Candidate attempt(String id, Candidate.Stage stage, String backbone, Map<String, Object> settings, double est, Body body) {
+        Optional<Candidate> done = journal.finished(id);
+        if (done.isPresent()) {
+            candidates.add(done.get());
+            l.candidate(done.get(), true);
+            return done.get();
+        }
+        String refusal = clock.refusal(est);
+        if (refusal != null) {
+            return add(interrupted(id, stage, backbone, est, "not started: " + refusal));
+        }
+        long t0 = System.nanoTime();
+        Candidate.Status status;
+        Outcome o = null;
+        String note = null;
+        Map<String, Object> recorded = new LinkedHashMap<>(settings);
+        try {
+            o = body.run();
+            status = Candidate.Status.DONE;
+        } catch (Exception e) {
+            Throwable cause = rootOf(e);
+            if (cause instanceof Deadline.TimeLimitReached t) {
+                status = Candidate.Status.INTERRUPTED;
+                note = t.getMessage();
+            } else if (cause instanceof TrialPruned p) {
+                status = Candidate.Status.PRUNED;
+                note = "pruned after epoch " + p.epoch() + ": below the median of the trials before it";
+                recorded.put("pruned_after_epoch", p.epoch());
+            } else {
+                status = Candidate.Status.FAILED;
+                note = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (status != Candidate.Status.INTERRUPTED) {
+            clock.ran(est, seconds);
+        }
+        Candidate c = new Candidate(id, stage, backbone, recorded, est, seconds, status, o == null ? null : o.score(),
+                o == null ? null : o.testAccuracy(), note, o == null ? null : o.modelDir());
+        return add(c);
+    }
+
+    /** The time-limit stop or pruning inside {@code e}'s causes, else {@code e}. */
+    private static Throwable rootOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Deadline.TimeLimitReached || t instanceof TrialPruned) {
+                return t;
+            }
+        }
+        return e;
+    }
+
+    private Candidate add(Candidate c) {
+        candidates.add(c);
+        journal.record(c);
+        l.candidate(c, false);
+        return c;
+    }
+
+    private Candidate skipped(String id, Candidate.Stage stage, String backbone, Map<String, Object> settings, double est, String note) {
+        return journal.finished(id).orElse(new Candidate(id, stage, backbone, settings, est, 0, Candidate.Status.SKIPPED, null, null,
+                note, null));
+    }
+
+    private static Candidate interrupted(String id, Candidate.Stage stage, String backbone, double est, String note) {
+        return new Candidate(id, stage, backbone, Map.of(), est, 0, Candidate.Status.INTERRUPTED, null, null, note, null);
+    }
+
+    // ---- winner
+
+    private AutoResult finish() throws IOException {
+        WinnerRule rule = WinnerRule.of(candidates, data.valSize(), data.trainSize());
+        Path source = req.output.resolve(rule.winner().modelDir());
+        Path model = req.output.resolve(MODEL_DIR);
+        OwnedDirectory.write(model, ModelDirectory.KIND, staging -> copyModel(source, staging));
+        Path report = req.output.resolve(AutoReport.FILE);
+        double seconds = clock.elapsedSeconds();
+        AutoResult result = new AutoResult(req.output, model, report, rule.winner(), List.copyOf(candidates), rule.reasons(), planned, seconds);
+        AutoReport.write(report, AutoReports.of(result, data.modality(), clock.limitSeconds(), data.trainSize(), data.valSize()));
+        return result;
+    }
+
+    /** Copies the files of a saved model (not its ownership marker: the copy gets its own). */
+    private static void copyModel(Path source, Path staging) throws IOException {
+        try (var files = Files.walk(source)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path rel = source.relativize(p);
+                if (rel.toString().isEmpty() || rel.toString().equals(OwnedDirectory.MARKER)) {
+                    continue;
+                }
+                Path target = staging.resolve(rel.toString());
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}

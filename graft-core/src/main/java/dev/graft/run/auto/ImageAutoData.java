@@ -1,0 +1,110 @@
+package dev.graft.run.auto;
+
+import dev.graft.data.LabelMap;
+import dev.graft.data.TaskKind;
+import dev.graft.data.image.ImageDataset;
+import dev.graft.data.image.ImageSplits;
+import dev.graft.data.image.PreprocessorConfig;
+import dev.graft.metrics.LogMe;
+import dev.graft.run.ImageInputs;
+import dev.graft.run.RunListener;
+import dev.graft.run.TrainingRequest;
+import dev.graft.run.TrainingRun;
+import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.strategy.ImageBackbone;
+import dev.graft.strategy.ImageTransfer;
+import dev.graft.util.Progress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Image classification data for an auto run: the request's splits, pixels per image per backbone for the estimates. */
+final class ImageAutoData implements AutoData {
+
+    private final ImageSplits splits;
+    private final Integer imageSize;
+    private final FeatureExtractionConfig config;
+    private final int workers;
+    private final Map<String, ImageBackbone> backbones = new HashMap<>();
+
+    private ImageAutoData(ImageSplits splits, Integer imageSize, FeatureExtractionConfig config, int workers) {
+        this.splits = splits;
+        this.imageSize = imageSize;
+        this.config = config;
+        this.workers = workers;
+    }
+
+    /** Reads the splits {@code request} names; refuses tasks other than single-label classification. */
+    static ImageAutoData read(TrainingRequest request, Integer imageSize, RunListener listener) {
+        TrainingRun.checkSplitSettings(request, true);
+        if (request.data().targets().task() != TaskKind.CLASSIFICATION) {
+            throw AutoRun.refuseTask(request.data().targets().task());
+        }
+        ImageSplits splits = ImageInputs.splits(request, listener::message);
+        listener.summary(String.format("images: train %d, val %d%s; classes: %s", splits.train().size(), splits.val().size(),
+                splits.test().map(t -> ", test " + t.size()).orElse(""), splits.train().targetCounts()));
+        int threads = request.imageThreads();
+        return new ImageAutoData(splits, imageSize, request.imageFeatureExtractionConfig().withThreads(threads), Math.max(1, threads));
+    }
+
+    @Override
+    public String modality() {
+        return "images";
+    }
+
+    @Override
+    public List<String> defaultCandidates() {
+        return ImageBackbone.listImported().stream().map(b -> b.directory().getFileName().toString()).toList();
+    }
+
+    @Override
+    public int trainSize() {
+        return splits.train().size();
+    }
+
+    @Override
+    public int valSize() {
+        return splits.val().size();
+    }
+
+    private ImageBackbone backbone(String name) {
+        return backbones.computeIfAbsent(name, n -> ImageInputs.backbone(n, imageSize));
+    }
+
+    private double perImage(String name) {
+        ImageBackbone b = backbone(name);
+        PreprocessorConfig p = b.preprocessing();
+        return CostModel.imageInference(1, (long) p.outputHeight() * p.outputWidth(), CostModel.imageFactor(b.id()));
+    }
+
+    private int allImages() {
+        return splits.train().size() + splits.val().size() + splits.test().map(ImageDataset::size).orElse(0);
+    }
+
+    @Override
+    public double rankSeconds(String backbone, int sample) {
+        return CostModel.FIXED_SECONDS + sample * perImage(backbone);
+    }
+
+    @Override
+    public double featureExtractionSeconds(String backbone) {
+        return CostModel.FIXED_SECONDS + allImages() * perImage(backbone);
+    }
+
+    @Override
+    public double trialSeconds(String backbone, int epochs) {
+        double step = perImage(backbone);
+        int test = splits.test().map(ImageDataset::size).orElse(0);
+        return CostModel.FIXED_TRIAL_SECONDS + epochs * (trainSize() * step * CostModel.IMAGE_TRAINING_FACTOR + valSize() * step)
+                + test * step;
+    }
+
+    @Override
+    public double logMe(String backbone, int sample, long seed, Progress progress) {
+        ImageDataset part = sample >= trainSize() ? splits.train() : splits.train().subsample(sample, seed);
+        float[][] x = ImageTransfer.cachedFeatures(backbone(backbone), part, config, workers, progress);
+        LabelMap labels = splits.labelMap();
+        int[] y = part.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
+        return LogMe.score(x, y, labels.size());
+    }
+}

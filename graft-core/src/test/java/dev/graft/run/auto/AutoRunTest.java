@@ -1,0 +1,197 @@
+package dev.graft.run.auto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.artifact.TextClassifier;
+import dev.graft.report.AutoReport;
+import dev.graft.run.TrainingRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code graft auto} on a small text set with the bundled MiniLM (and its random-init twin as a second candidate): the
+ * time limit holds, the same seed gives the same candidates and winner, and a run killed after its first candidates
+ * continues from the journal to the same winner.
+ */
+class AutoRunTest {
+
+    private static final String[] SPORTS = {"team", "goal", "match", "runner", "referee", "striker", "keeper", "stadium"};
+    private static final String[] FOOD = {"cake", "soup", "pizza", "bread", "sauce", "pasta", "salad", "oven"};
+    private static final String[] FILLER = {"the", "a", "was", "is", "near", "with", "today", "again", "very", "then"};
+
+    @TempDir
+    Path dir;
+
+    /**
+     * {@code n} short sentences, half about sports and half about food, with a share {@code noise} of the labels flipped
+     * (seeded), so that no model is perfect and fine-tuning has room.
+     */
+    private Path csv(String name, int n, double noise, long seed) throws Exception {
+        java.util.Random rng = new java.util.Random(seed);
+        StringBuilder b = new StringBuilder("text,label\n");
+        for (int i = 0; i < n; i++) {
+            boolean sports = i % 2 == 0;
+            String[] topic = sports ? SPORTS : FOOD;
+            String text = FILLER[rng.nextInt(FILLER.length)] + " " + topic[rng.nextInt(topic.length)] + " " + FILLER[rng.nextInt(FILLER.length)]
+                    + " " + (rng.nextDouble() < 0.5 ? topic[rng.nextInt(topic.length)] : (sports ? FOOD : SPORTS)[rng.nextInt(8)]);
+            boolean label = rng.nextDouble() < noise != sports;
+            b.append(text).append(',').append(label ? "sports" : "food").append('\n');
+        }
+        Path p = dir.resolve(name);
+        Files.writeString(p, b.toString(), StandardCharsets.UTF_8);
+        return p;
+    }
+
+    private AutoRequest request(Path out, Duration limit) throws Exception {
+        Path train = csv("train.csv", 48, 0.1, 1);
+        Path val = csv("val.csv", 200, 0.1, 2);
+        return AutoRequest.of(() -> TrainingRequest.of(train).valFile(val).seed(7), out, limit)
+                .candidates(List.of("minilm", "minilm-random")).maxTrials(2);
+    }
+
+    /** Stops the run after {@code after} candidates have ended, as a kill would. */
+    private static final class Killed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @Test
+    void sameSeedSameCandidatesAndWinnerAndAKilledRunContinuesToTheSameWinner() throws Exception {
+        // a limit the clock never reaches, even on a loaded machine: the plan (capped at two trials) decides alone
+        Duration limit = Duration.ofMinutes(20);
+        long t0 = System.nanoTime();
+        AutoResult a = AutoRun.run(request(dir.resolve("a"), limit), AutoListener.SILENT);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        assertTrue(wall <= 1.1 * limit.toSeconds(), "wall " + wall);
+        List<String> ids = a.candidates().stream().map(Candidate::id).toList();
+        assertEquals(List.of("rank:minilm", "rank:minilm-random", "fe:minilm", "fe:minilm-random", "ft:minilm:0", "ft:minilm:1"),
+                ids, a.candidates()::toString);
+        assertTrue(a.candidates().stream().allMatch(c -> c.status() == Candidate.Status.DONE || c.status() == Candidate.Status.PRUNED),
+                a.candidates()::toString);
+        Candidate rankPretrained = a.candidates().get(0);
+        Candidate rankRandom = a.candidates().get(1);
+        assertTrue(rankPretrained.score() > rankRandom.score(), "LogME prefers pretrained weights: " + a.candidates());
+        assertEquals(java.util.Map.of("lr_backbone", 1e-4, "lr_head", 1e-3), withoutPruning(a.candidates().get(4).settings()),
+                "the first trial takes the defaults");
+        assertTrue(a.candidates().get(4).estimatedSeconds() > 0 && a.candidates().get(4).seconds() > 0);
+
+        // the winner is a normal model that predicts
+        TextClassifier model = TextClassifier.load(a.model());
+        assertEquals("sports", model.predict("the striker was near the goal").label());
+        String report = Files.readString(a.report(), StandardCharsets.UTF_8);
+        for (String id : ids) {
+            assertTrue(report.contains(id), id + " in the report");
+        }
+        assertTrue(report.contains("Why the winner won") && report.contains(a.winner().id()));
+        assertTrue(Files.isRegularFile(a.output().resolve(AutoReport.FILE)));
+
+        // the same request killed after the second candidate, then run again: it continues and ends the same
+        Path b = dir.resolve("b");
+        List<String> heard = new ArrayList<>();
+        AutoListener killer = new AutoListener() {
+            @Override
+            public void candidate(Candidate c, boolean fromJournal) {
+                heard.add(c.id());
+                if (heard.size() == 3) {
+                    throw new Killed();
+                }
+            }
+        };
+        assertThrows(Killed.class, () -> AutoRun.run(request(b, limit), killer));
+        assertFalse(Files.exists(b.resolve(AutoRun.MODEL_DIR)), "the killed run kept no winner");
+        List<String> resumedFromJournal = new ArrayList<>();
+        AutoResult again = AutoRun.run(request(b, limit), new AutoListener() {
+            @Override
+            public void candidate(Candidate c, boolean fromJournal) {
+                if (fromJournal) {
+                    resumedFromJournal.add(c.id());
+                }
+            }
+        });
+        assertEquals(List.of("rank:minilm", "rank:minilm-random", "fe:minilm"), resumedFromJournal,
+                "the rerun took the finished candidates from the journal");
+        assertEquals(ids, again.candidates().stream().map(Candidate::id).toList());
+        for (int i = 0; i < ids.size(); i++) {
+            Candidate x = a.candidates().get(i);
+            Candidate y = again.candidates().get(i);
+            assertEquals(x.status(), y.status(), x.id() + ": " + y.note());
+            if (x.score() != null) {
+                assertEquals(x.score(), y.score(), 1e-6, x.id() + ": same seed, same score");
+            }
+        }
+        assertEquals(a.winner().id(), again.winner().id());
+        assertEquals(a.winner().score(), again.winner().score(), 1e-6);
+
+        // other arguments in the same folder are refused, naming what to do
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> AutoRun.run(request(b, Duration.ofMinutes(21)), AutoListener.SILENT));
+        assertTrue(other.getMessage().contains("Rerun with the same arguments"), other.getMessage());
+    }
+
+    private static java.util.Map<String, Object> withoutPruning(java.util.Map<String, Object> settings) {
+        java.util.Map<String, Object> m = new java.util.HashMap<>(settings);
+        m.remove("pruned_after_epoch");
+        return m;
+    }
+
+    @Test
+    void aShortLimitIsKeptByLeavingOutWhatDoesNotFit() throws Exception {
+        Duration limit = Duration.ofSeconds(40);
+        long t0 = System.nanoTime();
+        AutoResult r = null;
+        try {
+            r = AutoRun.run(request(dir.resolve("short"), limit).candidates(List.of("minilm")), AutoListener.SILENT);
+        } catch (IllegalStateException slower) {
+            // a machine much slower than the estimates: the clock stopped the only model rather than overrun
+            assertTrue(slower.getMessage().startsWith("No model candidate finished inside"), slower.getMessage());
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        assertTrue(wall <= 1.1 * limit.toSeconds(), "wall " + wall + " s for a limit of 40 s");
+        if (r != null) {
+            assertEquals("fe:minilm", r.candidates().get(0).id(), "one candidate: no ranking");
+            assertEquals(r.winner().id(), "fe:minilm");
+            Candidate ft = r.candidates().get(r.candidates().size() - 1);
+            assertEquals(Candidate.Stage.FINE_TUNE, ft.stage());
+            assertTrue(r.plannedSeconds() <= limit.toSeconds(), "the plan fits the limit: " + r.plannedSeconds());
+        }
+    }
+
+    @Test
+    void aFolderWithOtherFilesIsRefusedBeforeAnythingIsRead() throws Exception {
+        Path out = dir.resolve("mine");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AutoRun.run(AutoRequest.of(dir.resolve("absent.csv"), out, Duration.ofMinutes(1)), AutoListener.SILENT));
+        assertTrue(e.getMessage().contains("not empty and holds no auto run"), e.getMessage());
+        assertEquals("mine", Files.readString(out.resolve("notes.txt")));
+    }
+
+    @Test
+    void theWinnerRuleIsCompares() {
+        Candidate fe = model("fe:a", Candidate.Stage.FEATURE_EXTRACTION, 0.80);
+        Candidate small = model("ft:a:0", Candidate.Stage.FINE_TUNE, 0.84);
+        Candidate large = model("ft:a:1", Candidate.Stage.FINE_TUNE, 0.90);
+        // 300 validation examples near 0.80: two standard errors are 6.5 points
+        assertEquals("fe:a", WinnerRule.of(List.of(fe, small), 300, 1700).winner().id());
+        WinnerRule pays = WinnerRule.of(List.of(fe, small, large), 300, 1700);
+        assertEquals("ft:a:1", pays.winner().id());
+        assertTrue(pays.reasons().get(1).contains("fine-tuning pays"), pays.reasons()::toString);
+        // on 10,000 validation examples the 2-point margin decides; below 1,000 training examples it doubles
+        assertEquals("ft:a:0", WinnerRule.of(List.of(fe, small), 10_000, 1700).winner().id());
+        assertEquals("fe:a", WinnerRule.of(List.of(fe, model("ft:a:0", Candidate.Stage.FINE_TUNE, 0.83)), 10_000, 900).winner().id());
+    }
+
+    private static Candidate model(String id, Candidate.Stage stage, double score) {
+        return new Candidate(id, stage, "a", java.util.Map.of(), 1, 1, Candidate.Status.DONE, score, null, null, "candidates/" + id);
+    }
+}
