@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "graft", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Adapt a pretrained model to your labelled data: train, evaluate, predict.",
         subcommands = {TrainCommand.class, LrFindCommand.class, EvaluateCommand.class, PredictCommand.class, ModelsCommand.class,
-                ServeCommand.class, FewShotCommand.class, AdaptCommand.class, PretrainCommand.class, RankCommand.class,
+                ServeCommand.class, FewShotCommand.class, AdaptCommand.class, PretrainCommand.class, RankCommand.class, FeaturesCommand.class,
                 TuneCommand.class, CompareCommand.class, RunsCommand.class, BenchCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GraftCli {

@@ -52,6 +52,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "fine-tune: continue the interrupted run whose checkpoint is in DIR (same arguments as that run).")
     Path resume;
 
+    @Option(names = "--pooling", paramLabel = "P", description = "text: how token vectors become one vector for feature"
+            + " extraction: mean, cls, mean-last-K (average of the last K layers), mean-concat-last-K, cls+mean, ... (default:"
+            + " the model's own: mean for minilm and e5-small, cls for bge-small). Saved with the model.")
+    String pooling;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -108,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingRequest request = options.request().output(out).checkpointEvery(checkpointEvery).checkpointDir(checkpointDir)
                 .resume(resume).augment(augment).imageSize(imageSize).strict(strict).trainBn(trainBn).baselines(!noBaseline)
-                .tracking(tracking.tracking()).commandLine(spec.commandLine().getParseResult().originalArgs());
+                .tracking(tracking.tracking()).pooling(pooling).commandLine(spec.commandLine().getParseResult().originalArgs());
         try (TrainingResult result = TrainingRun.run(request, TrainingOptions.listener(err, quiet))) {
             print(result, spec.commandLine().getOut());
         }

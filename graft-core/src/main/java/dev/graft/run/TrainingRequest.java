@@ -6,6 +6,9 @@ import dev.graft.model.Precision;
 import dev.graft.model.peft.LoraTarget;
 import dev.graft.model.peft.PeftMethod;
 import dev.graft.model.peft.PeftSpec;
+import dev.graft.model.text.Pooling;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.text.TextModelVariants;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
@@ -57,6 +60,7 @@ public final class TrainingRequest {
     Path output;
     DataOptions data = DataOptions.defaults();
     String model;
+    String pooling;
     /** The settings of one hyper-parameter trial, applied over the image configs ({@code null}: not a trial). */
     private Map<String, Object> trial;
     String strategy = FeatureExtraction.NAME;
@@ -160,6 +164,21 @@ public final class TrainingRequest {
     public TrainingRequest model(String value) {
         model = value;
         return this;
+    }
+
+    /**
+     * How a text model's token vectors become one vector ({@link Pooling#parse}: {@code mean}, {@code cls},
+     * {@code mean-last-4}, {@code cls+mean}, ...); null keeps the model's own pooling. Saved with the model.
+     */
+    public TrainingRequest pooling(String value) {
+        pooling = value;
+        return this;
+    }
+
+    /** The text model named by {@link #model(String)} with the {@link #pooling(String)} asked for, if any. */
+    public TextModelSpec withPooling(TextModelSpec backbone) {
+        return pooling == null ? backbone
+                : TextModelVariants.withPooling(backbone, Pooling.parse(pooling, Arguments.name("pooling")));
     }
 
     /** The strategy's name in {@link Strategies} (default: feature-extraction). */
@@ -705,6 +724,9 @@ public final class TrainingRequest {
     public java.util.Map<String, Object> runParams(java.util.Map<String, Object> settings) {
         java.util.Map<String, Object> p = new java.util.LinkedHashMap<>(settings);
         p.put("model", model == null ? DEFAULT_TEXT_MODEL : model);
+        if (pooling != null) {
+            p.put("pooling", pooling);
+        }
         p.put("strategy", strategy);
         p.put("train", trainFile.toString());
         p.put("val", valFile == null ? "split from train (" + valFraction + ")" : valFile.toString());
