@@ -40,6 +40,10 @@ final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--image-size", paramLabel = "N", description = "images: crop size fed to the network instead of the model's.")
     Integer imageSize;
 
+    @Option(names = "--tta", paramLabel = "none|flip", description = "images: test-time augmentation, each image's features"
+            + " averaged with those of its horizontal mirror (default: none). Helps only mirror-symmetric classes.")
+    String tta;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -49,7 +53,7 @@ final class FeaturesCommand implements Callable<Integer> {
                 UnusedOptions.concat(UnusedOptions.FINE_TUNING, "--strategy", "--device", "--epochs", "--hidden", "--dropout",
                         "--batch-size", "--optimizer", "--momentum", "--schedule", "--warmup", "--max-grad-norm", "--patience",
                         "--monitor", "--head-solver", "--class-weights", "--decision-threshold", "--weight-decay"));
-        TrainingRequest request = options.request().pooling(pooling).imageSize(imageSize);
+        TrainingRequest request = options.request().pooling(pooling).tta(tta).imageSize(imageSize);
         FeatureDump.Result r = FeatureDump.write(request, out, TrainingOptions.listener(System.err, quiet));
         PrintWriter w = spec.commandLine().getOut();
         int total = r.rows().values().stream().mapToInt(Integer::intValue).sum();

@@ -14,6 +14,7 @@ import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.strategy.ImageTransfer;
+import dev.graft.strategy.ImageTta;
 import dev.graft.tensor.io.NumpyArchive;
 import dev.graft.tensor.io.OnExisting;
 import dev.graft.util.Arguments;
@@ -31,7 +32,7 @@ import java.util.Optional;
  * archive with their labels, for a classifier of one's own (scikit-learn) on exactly Graft's inputs. The splits are the
  * ones {@code graft train} makes from the same request (files, seed, fractions), the features come from the same
  * {@code EmbeddingCache} and extractor (text: the model's or the requested pooling; images: the backbone's pooled
- * features, with the request's test-time augmentation), so a dump after a training run costs no backbone pass.
+ * features, averaged over the views of the requested {@link ImageTta}, none by default), so a dump after a training run costs no backbone pass.
  *
  * <p>Arrays: {@code train_x} {@code [n, d]} float32 and {@code train_y} {@code [n]} int32 class indices, the same for
  * {@code val} and, when there is a test split, {@code test}; {@code labels} (the class names, index order),
@@ -46,7 +47,7 @@ public final class FeatureDump {
      * @param rows      rows per split, in order (train, val, test)
      * @param dimension feature width
      * @param backbone  the backbone's id
-     * @param pooling   the pooling (text) or the test-time augmentation (images, {@code none} without)
+     * @param pooling   the pooling (text) or the test-time augmentation ({@link ImageTta#key()}, images)
      * @param seconds   seconds spent obtaining the features (cache reads included)
      */
     public record Result(Path file, Map<String, Integer> rows, int dimension, String backbone, String pooling, double seconds) {
@@ -70,6 +71,10 @@ public final class FeatureDump {
 
     private static Result text(TrainingRequest r, Path out, RunListener l) throws IOException {
         TrainingRun.checkSplitSettings(r, true);
+        if (r.tta != null) {
+            throw new IllegalArgumentException(Arguments.name("tta") + " applies to images; text features are pooled as "
+                    + Arguments.name("pooling") + " says.");
+        }
         checkTask(r.data.targets().task());
         DatasetSplits splits = TrainingRun.readSplits(r, l);
         TrainingRun.describe(splits, l);
@@ -99,12 +104,13 @@ public final class FeatureDump {
         List<ImageDataset> sets = new ArrayList<>(List.of(splits.train(), splits.val()));
         splits.test().ifPresent(sets::add);
         long t0 = System.nanoTime();
-        List<float[][]> features = ImageTransfer.frozenFeatures(backbone, sets, config, Math.max(1, r.imageThreads()), l.progress());
+        ImageTta tta = ImageTta.parse(r.tta);
+        List<float[][]> features = ImageTransfer.frozenFeatures(backbone, sets, config, tta, Math.max(1, r.imageThreads()), l.progress());
         double seconds = (System.nanoTime() - t0) / 1e9;
         LabelMap labels = splits.labelMap();
         List<int[]> y = sets.stream().map(d -> d.examples().stream().map(ImageExample::label).mapToInt(labels::indexOf).toArray())
                 .toList();
-        return save(out, features, y, labels, backbone.id(), "none", seconds);
+        return save(out, features, y, labels, backbone.id(), tta.key(), seconds);
     }
 
     private static Result save(Path out, List<float[][]> features, List<int[]> y, LabelMap labels, String model, String pooling,

@@ -14,6 +14,7 @@ import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.ImageTransfer;
+import dev.graft.strategy.ImageTta;
 import dev.graft.task.DecisionThreshold;
 import dev.graft.task.TaskOptions;
 import dev.graft.training.FreezeSchedule;
@@ -61,6 +62,7 @@ public final class TrainingRequest {
     DataOptions data = DataOptions.defaults();
     String model;
     String pooling;
+    String tta;
     /** The settings of one hyper-parameter trial, applied over the image configs ({@code null}: not a trial). */
     private Map<String, Object> trial;
     String strategy = FeatureExtraction.NAME;
@@ -172,6 +174,15 @@ public final class TrainingRequest {
      */
     public TrainingRequest pooling(String value) {
         pooling = value;
+        return this;
+    }
+
+    /**
+     * Test-time augmentation of frozen image features ({@code none} or {@code flip}, {@link ImageTta}); null is none.
+     * Only {@link FeatureDump} reads it so far: a model trained on augmented features would need them at prediction too.
+     */
+    public TrainingRequest tta(String value) {
+        tta = value;
         return this;
     }
 
