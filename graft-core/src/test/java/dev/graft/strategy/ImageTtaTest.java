@@ -50,7 +50,7 @@ class ImageTtaTest {
     }
 
     @Test
-    void namesAndCacheKeys() {
+    void namesParseAndUnknownOnesAreRefused() {
         assertEquals(ImageTta.FLIP, ImageTta.parse(" Flip "));
         assertEquals(ImageTta.NONE, ImageTta.parse(null));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageTta.parse("crops"));
