@@ -99,6 +99,10 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        if (pooling != null && (QaTraining.requested(options) || SegmentationCli.requested(options) || TokenTraining.requested(options))) {
+            throw new IllegalArgumentException("--pooling chooses the sentence vector of classification, multi-label and regression"
+                    + " models; question answering, NER and segmentation read every token (or pixel) and do not pool.");
+        }
         if (QaTraining.requested(options)) {
             options.checkDevice(err);
             return new QaTraining(this, qa).run(); // questions with contexts (SQuAD JSON, JSON Lines): extractive QA
