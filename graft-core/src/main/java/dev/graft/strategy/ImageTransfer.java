@@ -188,7 +188,7 @@ public final class ImageTransfer {
             FeatureFn fn = tta.apply((flat, n, h, w) -> fx.features(flat, n));
             List<float[][]> out = new java.util.ArrayList<>();
             for (ImageDataset d : data) {
-                out.add(features(cache, cacheKey(spec, data.get(out.size()), tta), fn, fx.pipeline(), d, workers, progress));
+                out.add(features(cache, cacheKey(spec, d, tta), fn, fx.pipeline(), d, workers, progress));
             }
             return out;
         }
