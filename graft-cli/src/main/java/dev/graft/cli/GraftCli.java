@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Adapt a pretrained model to your labelled data: train, evaluate, predict.",
         subcommands = {TrainCommand.class, LrFindCommand.class, EvaluateCommand.class, PredictCommand.class, ModelsCommand.class,
                 ServeCommand.class, FewShotCommand.class, AdaptCommand.class, PretrainCommand.class, RankCommand.class,
-                AutoCommand.class,
+                AutoCommand.class, FeaturesCommand.class,
                 TuneCommand.class, CompareCommand.class, RunsCommand.class, BenchCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GraftCli {

@@ -53,6 +53,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "fine-tune: continue the interrupted run whose checkpoint is in DIR (same arguments as that run).")
     Path resume;
 
+    @Option(names = "--pooling", paramLabel = "P", description = "text: how token vectors become one vector for feature"
+            + " extraction: mean, cls, mean-last-K (average of the last K layers), mean-concat-last-K, cls+mean, ... (default:"
+            + " the model's own: mean for minilm and e5-small, cls for bge-small). Saved with the model.")
+    String pooling;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -97,15 +102,19 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        TaskKind task = options.data.task == null ? TaskKind.CLASSIFICATION : TaskKind.parse(options.data.task);
+        boolean sequences = task == TaskKind.TOKEN_CLASSIFICATION || task == TaskKind.QUESTION_ANSWERING;
+        if (pooling != null && (sequences || SegmentationCli.requested(options))) {
+            throw new IllegalArgumentException("--pooling chooses the sentence vector of classification, multi-label and regression"
+                    + " models; question answering, NER and segmentation read every token (or pixel) and do not pool.");
+        }
         if (SegmentationCli.requested(options)) {
             options.checkDevice(err);
             return SegmentationCli.train(this); // images/ and masks/: semantic segmentation
         }
         TrainingRequest request = options.request().output(out).checkpointEvery(checkpointEvery).checkpointDir(checkpointDir)
                 .resume(resume).augment(augment).imageSize(imageSize).strict(strict).trainBn(trainBn).baselines(!noBaseline)
-                .tracking(tracking.tracking()).commandLine(spec.commandLine().getParseResult().originalArgs());
-        TaskKind task = options.data.task == null ? TaskKind.CLASSIFICATION : TaskKind.parse(options.data.task);
-        boolean sequences = task == TaskKind.TOKEN_CLASSIFICATION || task == TaskKind.QUESTION_ANSWERING;
+                .tracking(tracking.tracking()).pooling(pooling).commandLine(spec.commandLine().getParseResult().originalArgs());
         if (sequences) { // tagged sentences (CoNLL, JSON Lines), questions with contexts (SQuAD JSON, JSON Lines)
             request = qa.applyTo(request.task(task).corpusFormat(options.data.format).crf(crf));
         }

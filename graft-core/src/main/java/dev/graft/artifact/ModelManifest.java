@@ -189,7 +189,7 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
      * @param id        model id
      * @param sha256    checksum of {@code backbone/model.onnx}, verified on load
      * @param maxLength maximum tokens per text
-     * @param pooling   pooling ({@code mean} or {@code cls})
+     * @param pooling   pooling ({@code dev.graft.model.text.Pooling#key()}: {@code mean}, {@code cls}, {@code mean-last-4}, ...)
      * @param license   licence of the pretrained weights
      * @param directory sub-directory holding the encoder files
      */

@@ -19,6 +19,7 @@ import dev.graft.model.peft.PeftModules;
 import dev.graft.model.text.DjlTextEncoder;
 import dev.graft.model.text.PairEncoding;
 import dev.graft.model.text.PairFeatures;
+import dev.graft.model.text.Pooling;
 import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.SentenceEncoder;
 import dev.graft.model.text.TextModelSpec;
@@ -472,6 +473,11 @@ public final class TextClassifier extends DirectoryModel {
                 throw new IllegalArgumentException(manifestFile + " records no backbone sha256; the model directory is damaged. Retrain.");
             }
             TextModelSpec spec = TextModels.fromDirectory(bbDir, trainedOn); // the weights must be those it was trained on
+            String pooled = m.backbone().pooling();
+            if (pooled != null && !Pooling.parse(pooled, manifestFile + " backbone.pooling").equals(spec.pooling())) {
+                throw new IllegalArgumentException(manifestFile + " records pooling " + pooled + " but " + bbDir.resolve(TextModelSpec.METADATA_FILE)
+                        + " says " + spec.pooling().key() + ": the head was trained on the first. Restore the file or retrain.");
+            }
             Task task = m.task(manifestFile);
             HeadArrays head = HeadWeights.readSaved(dir, m, task, manifestFile);
             Path peftFile = dir.resolve(PeftManifest.FILE);

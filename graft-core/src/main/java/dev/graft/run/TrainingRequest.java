@@ -8,11 +8,15 @@ import dev.graft.model.Precision;
 import dev.graft.model.peft.LoraTarget;
 import dev.graft.model.peft.PeftMethod;
 import dev.graft.model.peft.PeftSpec;
+import dev.graft.model.text.Pooling;
+import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.text.TextModelVariants;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.ImageTransfer;
+import dev.graft.strategy.ImageTta;
 import dev.graft.strategy.QuestionAnswering;
 import dev.graft.strategy.TokenClassification;
 import dev.graft.task.DecisionThreshold;
@@ -61,6 +65,8 @@ public final class TrainingRequest {
     Path output;
     DataOptions data = DataOptions.defaults();
     String model;
+    String pooling;
+    String tta;
     /** The settings of one hyper-parameter trial, applied over the image configs ({@code null}: not a trial). */
     private Map<String, Object> trial;
     String strategy = FeatureExtraction.NAME;
@@ -172,6 +178,30 @@ public final class TrainingRequest {
     public TrainingRequest model(String value) {
         model = value;
         return this;
+    }
+
+    /**
+     * How a text model's token vectors become one vector ({@link Pooling#parse}: {@code mean}, {@code cls},
+     * {@code mean-last-4}, {@code cls+mean}, ...); null keeps the model's own pooling. Saved with the model.
+     */
+    public TrainingRequest pooling(String value) {
+        pooling = value;
+        return this;
+    }
+
+    /**
+     * Test-time augmentation of frozen image features ({@code none} or {@code flip}, {@link ImageTta}); null is none.
+     * Only {@link FeatureDump} reads it so far: a model trained on augmented features would need them at prediction too.
+     */
+    public TrainingRequest tta(String value) {
+        tta = value;
+        return this;
+    }
+
+    /** The text model named by {@link #model(String)} with the {@link #pooling(String)} asked for, if any. */
+    public TextModelSpec withPooling(TextModelSpec backbone) {
+        return pooling == null ? backbone
+                : TextModelVariants.withPooling(backbone, Pooling.parse(pooling, Arguments.name("pooling")));
     }
 
     /** The strategy's name in {@link Strategies} (default: feature-extraction). */
@@ -801,6 +831,9 @@ public final class TrainingRequest {
     public java.util.Map<String, Object> runParams(java.util.Map<String, Object> settings) {
         java.util.Map<String, Object> p = new java.util.LinkedHashMap<>(settings);
         p.put("model", model == null ? DEFAULT_TEXT_MODEL : model);
+        if (pooling != null) {
+            p.put("pooling", pooling);
+        }
         p.put("strategy", strategy);
         p.put("train", trainFile.toString());
         p.put("val", valFile == null ? "split from train (" + valFraction + ")" : valFile.toString());

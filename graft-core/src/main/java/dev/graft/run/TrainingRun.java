@@ -127,6 +127,14 @@ public final class TrainingRun {
         }
     }
 
+    /** Refuses a text pooling for image data: image backbones pool as the network does. */
+    public static void refusePoolingForImages(TrainingRequest r) {
+        if (r.pooling != null) {
+            throw new IllegalArgumentException(Arguments.name("pooling") + " applies to text models; image backbones pool"
+                    + " their feature maps as the network does.");
+        }
+    }
+
     /** Refuses bf16 for image data: the vision backbones train in fp32. */
     public static void refuseBf16ForImages(TrainingRequest r) {
         if (r.bf16Requested()) {
@@ -237,7 +245,12 @@ public final class TrainingRun {
         }
         DatasetSplits splits = readSplits(r, l);
         describe(splits, l);
-        TextModelSpec backbone = resolveTextModel(r.model, l);
+        TextModelSpec backbone = r.withPooling(resolveTextModel(r.model, l));
+        if (trainsBackbone && !backbone.pooling().fineTunable()) {
+            throw new IllegalArgumentException(Arguments.name("pooling") + " " + backbone.pooling().key() + " is for feature"
+                    + " extraction only (fine-tuning pools the last layer by mean or cls); choose one of those or the"
+                    + " feature-extraction strategy.");
+        }
         long start = System.nanoTime();
         if (trainsBackbone) {
             checkpoints.announce(l);
@@ -330,6 +343,7 @@ public final class TrainingRun {
             CheckpointPlan.refuseResume(r.resume);
         }
         refuseBf16ForImages(r);
+        refusePoolingForImages(r);
         // the text default makes no sense for images
         String modelName = r.model == null || TrainingRequest.DEFAULT_TEXT_MODEL.equals(r.model) ? TrainingRequest.DEFAULT_IMAGE_MODEL : r.model;
         ModelDirectory.checkWritable(r.output);

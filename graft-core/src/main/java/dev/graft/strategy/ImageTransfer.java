@@ -174,12 +174,21 @@ public final class ImageTransfer {
      */
     public static List<float[][]> frozenFeatures(ImageBackbone spec, List<ImageDataset> data, FeatureExtractionConfig config,
                                                  int workers, Progress progress) {
+        return frozenFeatures(spec, data, config, ImageTta.NONE, workers, progress);
+    }
+
+    /**
+     * {@link #frozenFeatures(ImageBackbone, List, FeatureExtractionConfig, int, Progress)} with test-time augmentation:
+     * each image's features averaged over the views {@code tta} makes (cached under their own key).
+     */
+    public static List<float[][]> frozenFeatures(ImageBackbone spec, List<ImageDataset> data, FeatureExtractionConfig config,
+                                                 ImageTta tta, int workers, Progress progress) {
         EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
         try (FrozenImageFeatures fx = FrozenImageFeatures.open(spec, config.threads())) {
-            FeatureFn fn = (flat, n, h, w) -> fx.features(flat, n);
+            FeatureFn fn = tta.apply((flat, n, h, w) -> fx.features(flat, n));
             List<float[][]> out = new java.util.ArrayList<>();
             for (ImageDataset d : data) {
-                out.add(features(cache, spec, fn, fx.pipeline(), d, workers, progress));
+                out.add(features(cache, cacheKey(spec, d, tta), fn, fx.pipeline(), d, workers, progress));
             }
             return out;
         }
@@ -351,7 +360,13 @@ public final class ImageTransfer {
     /** Pooled features of every image of {@code data}, from the cache or computed (inference mode, no gradients). */
     static float[][] features(EmbeddingCache cache, ImageBackbone spec, FeatureFn fn, ImagePipeline pipeline,
                               ImageDataset data, int workers, Progress progress) {
-        return cache.rows(cacheKey(spec, data), data.size(), () -> {
+        return features(cache, cacheKey(spec, data), fn, pipeline, data, workers, progress);
+    }
+
+    /** {@link #features(EmbeddingCache, ImageBackbone, FeatureFn, ImagePipeline, ImageDataset, int, Progress)} under {@code key}. */
+    private static float[][] features(EmbeddingCache cache, String key, FeatureFn fn, ImagePipeline pipeline,
+                                      ImageDataset data, int workers, Progress progress) {
+        return cache.rows(key, data.size(), () -> {
             progress.start("features " + data.source().getFileName(), data.size());
             float[][] out = new float[data.size()][];
             int h = pipeline.config().outputHeight();
@@ -368,6 +383,18 @@ public final class ImageTransfer {
             progress.done();
             return out;
         }, progress);
+    }
+
+    /** {@link #cacheKey(ImageBackbone, ImageDataset)}, distinct for each test-time augmentation other than none. */
+    static String cacheKey(ImageBackbone spec, ImageDataset data, ImageTta tta) {
+        String plain = cacheKey(spec, data);
+        if (tta == ImageTta.NONE) {
+            return plain;
+        }
+        MessageDigest md = Hashes.sha256();
+        Hashes.update(md, plain);
+        Hashes.update(md, "tta:" + tta.key());
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /** Cache key: backbone checksum, preprocessing, and each image's path, size and modification time. */

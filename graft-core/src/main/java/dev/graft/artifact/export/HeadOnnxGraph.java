@@ -9,6 +9,7 @@ import dev.graft.task.Task;
 import dev.graft.tensor.onnx.OnnxAttr;
 import dev.graft.tensor.onnx.OnnxDataType;
 import dev.graft.tensor.onnx.OnnxGraphBuilder;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -34,13 +35,28 @@ final class HeadOnnxGraph {
     }
 
     /**
+     * Refuses a model whose pooling an export cannot reproduce: exports pool the last hidden state by mean or cls, so a
+     * pooling over inner layers or a concatenation ({@link Pooling#fineTunable()} false) would export a different model.
+     */
+    static void checkPooling(Pooling pooling, Path modelDir) {
+        if (!pooling.fineTunable()) {
+            throw new IllegalArgumentException(modelDir + " pools its text model's states by " + pooling.key()
+                    + "; exports pool the last hidden state by mean or cls only, so this model is not exported (it would"
+                    + " give other outputs). Retrain it with pooling mean or cls to export it.");
+        }
+    }
+
+    /**
      * Pools {@code hidden [batch, sequence, width]} as {@code pooling} says: the mean over the tokens {@code attentionMask}
      * keeps (as {@code mask·hidden / max(mask·mask, 1e-9)}, two batched MatMuls), or the first token.
      *
      * @return the pooled vectors' name, {@code [batch, width]}
      */
     static String pool(OnnxGraphBuilder g, String hidden, String attentionMask, Pooling pooling) {
-        if (pooling == Pooling.CLS) {
+        if (!pooling.fineTunable()) {
+            throw new IllegalArgumentException("pooling " + pooling.key() + " cannot be written as ONNX nodes");
+        }
+        if (pooling.equals(Pooling.CLS)) {
             return g.node("Gather", List.of(hidden, g.initializer("pool/first", new long[0], new long[] {0})), "pooled",
                     OnnxAttr.of("axis", 1L));
         }

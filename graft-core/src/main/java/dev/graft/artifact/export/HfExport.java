@@ -76,6 +76,7 @@ public final class HfExport {
         OwnedDirectory.checkWritable(out, KIND);
         try (TextClassifier model = TextClassifier.load(modelDir)) {
             check(model, modelDir);
+            HeadOnnxGraph.checkPooling(model.backbone().pooling(), modelDir);
             boolean lora = model.peft() != null;
             if (lora) {
                 model.mergeLora(); // into the weights of the encoder the model runs, which is then exported

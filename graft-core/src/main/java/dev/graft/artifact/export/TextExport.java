@@ -40,6 +40,7 @@ final class TextExport {
     static OnnxExport.Built build(Path modelDir, Path tokenizerOut, OnnxExport.Options options, int threads) throws IOException {
         try (TextClassifier model = TextClassifier.load(modelDir)) {
             Task task = model.task();
+            HeadOnnxGraph.checkPooling(model.backbone().pooling(), modelDir);
             if (!HeadOnnxGraph.exportable(task.kind())) {
                 throw new IllegalArgumentException(modelDir + " is a " + task.kind().key() + " model; ONNX export covers"
                         + " classification, multi-label and regression models.");

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.graft.model.bert.BertConfigInference;
 import dev.graft.tensor.onnx.OnnxModelFile;
 import dev.graft.util.Progress;
 import java.io.IOException;
@@ -30,12 +31,14 @@ public final class OnnxTextEncoder implements SentenceEncoder {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String outputName;
+    private final List<String> layerOutputs;
     private final boolean takesTokenTypes;
+    private final int width;
     private final int dimension;
     private final int batchSize;
 
     private OnnxTextEncoder(TextModelSpec spec, TextTokenizer tokenizer, OrtEnvironment env, OrtSession session,
-                            int batchSize) throws OrtException {
+                            int batchSize, List<String> layerOutputs) throws OrtException {
         this.spec = spec;
         this.tokenizer = tokenizer;
         this.env = env;
@@ -50,12 +53,14 @@ public final class OnnxTextEncoder implements SentenceEncoder {
         }
         NodeInfo out = session.getOutputInfo().values().iterator().next();
         this.outputName = out.getName();
+        this.layerOutputs = layerOutputs == null ? List.of(outputName) : layerOutputs;
         long[] shape = ((TensorInfo) out.getInfo()).getShape();
         if (shape.length != 3 || shape[2] <= 0) {
             throw new IllegalArgumentException("ONNX model " + spec.onnxFile() + " output '" + outputName
                     + "' has shape " + java.util.Arrays.toString(shape) + "; expected [batch, tokens, hidden].");
         }
-        this.dimension = (int) shape[2];
+        this.width = (int) shape[2];
+        this.dimension = spec.pooling().dimension(width);
     }
 
     /**
@@ -87,15 +92,31 @@ public final class OnnxTextEncoder implements SentenceEncoder {
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            OrtSession session = env.createSession(model.bytes(), options);
-            return new OnnxTextEncoder(spec, tokenizer, env, session, batchSize);
+            InnerLayerOutputs layers = spec.pooling().layers() == 1 ? null : layerOutputs(spec, model);
+            OrtSession session = env.createSession(layers == null ? model.bytes() : layers.bytes(), options);
+            return new OnnxTextEncoder(spec, tokenizer, env, session, batchSize, layers == null ? null : layers.outputs());
         } catch (IOException e) {
             closeQuietly(tokenizer);
             throw new UncheckedIOException("Cannot open tokenizer of " + spec.id() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(tokenizer);
+            throw e;
         } catch (OrtException e) {
             closeQuietly(tokenizer);
             throw new IllegalStateException("ONNX Runtime cannot load " + spec.onnxFile() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The model with the outputs of the inner layers {@code spec}'s pooling reads. */
+    private static InnerLayerOutputs layerOutputs(TextModelSpec spec, OnnxModelFile model) {
+        int width;
+        try {
+            width = BertConfigInference.fromOnnx(model.graph()).hiddenSize();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Pooling " + spec.pooling().key() + " reads inner layers, but the ONNX model of "
+                    + spec.id() + " is not a BERT encoder Graft can read: " + e.getMessage(), e);
+        }
+        return InnerLayerOutputs.of(model.graph(), model.bytes(), model.graph().outputs().get(0), width, spec.pooling().layers());
     }
 
     /** Opens with the default batch size and as many threads as the machine has cores. */
@@ -117,6 +138,11 @@ public final class OnnxTextEncoder implements SentenceEncoder {
 
     /** Runs one padded batch and returns the last hidden state, row-major {@code [B, T, H]}. */
     public float[] hiddenStates(TokenBatch batch) {
+        return run(batch, List.of(outputName)).get(0);
+    }
+
+    /** Runs one padded batch and returns the requested outputs, each row-major {@code [B, T, H]}. */
+    private List<float[]> run(TokenBatch batch, List<String> outputs) {
         long[] shape = {batch.size(), batch.length()};
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
@@ -125,12 +151,15 @@ public final class OnnxTextEncoder implements SentenceEncoder {
             if (takesTokenTypes) {
                 inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(batch.tokenTypeIds()), shape));
             }
-            try (OrtSession.Result result = session.run(inputs, java.util.Set.of(outputName))) {
-                OnnxTensor hidden = (OnnxTensor) result.get(0);
-                FloatBuffer fb = hidden.getFloatBuffer();
-                float[] values = new float[fb.remaining()];
-                fb.get(values);
-                return values;
+            try (OrtSession.Result result = session.run(inputs, new java.util.LinkedHashSet<>(outputs))) {
+                List<float[]> states = new java.util.ArrayList<>();
+                for (String name : outputs) {
+                    FloatBuffer fb = ((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer();
+                    float[] values = new float[fb.remaining()];
+                    fb.get(values);
+                    states.add(values);
+                }
+                return states;
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch.size() + " texts: " + e.getMessage(), e);
@@ -140,11 +169,11 @@ public final class OnnxTextEncoder implements SentenceEncoder {
     }
 
     private float[][] encodeBatch(TokenBatch batch) {
-        float[] hidden = hiddenStates(batch);
+        List<float[]> states = run(batch, layerOutputs);
         float[][] pooled = new float[batch.size()][];
-        int stride = batch.length() * dimension;
+        int stride = batch.length() * width;
         for (int i = 0; i < batch.size(); i++) {
-            pooled[i] = spec.pooling().pool(hidden, i * stride, batch.maskRow(i), dimension);
+            pooled[i] = spec.pooling().pool(states, i * stride, batch.maskRow(i), width);
         }
         return pooled;
     }
@@ -152,6 +181,11 @@ public final class OnnxTextEncoder implements SentenceEncoder {
     /** The tokenizer this encoder uses (truncating to the model's maximum length). */
     public TextTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** Width of one token's hidden state ({@link #dimension()} is the pooled vector's). */
+    public int hiddenWidth() {
+        return width;
     }
 
     @Override

@@ -44,7 +44,7 @@ public final class TokenStates implements AutoCloseable {
     public static TokenStates open(TextModelSpec spec, int threads, int batchSize) {
         if (spec.hasOnnx()) {
             OnnxTextEncoder e = OnnxTextEncoder.open(spec, threads, batchSize);
-            return new TokenStates(e, null, null, e.tokenizer().padId(), e.dimension(), batchSize);
+            return new TokenStates(e, null, null, e.tokenizer().padId(), e.hiddenWidth(), batchSize);
         }
         NDManager manager = NDManager.newBaseManager();
         try (TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength())) {

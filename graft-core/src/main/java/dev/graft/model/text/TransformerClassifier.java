@@ -107,9 +107,18 @@ public final class TransformerClassifier extends AbstractBlock implements Splitt
         return pool(hidden, inputs.get(1), pooling);
     }
 
-    /** Pools {@code [B,T,H]} hidden states into {@code [B,H]}. */
+    /**
+     * Pools {@code [B,T,H]} hidden states into {@code [B,H]}.
+     *
+     * @throws IllegalArgumentException for a pooling that reads inner layers or concatenates ({@link Pooling#fineTunable()}
+     *                                  is false): only ONNX Runtime computes those
+     */
     public static NDArray pool(NDArray hidden, NDArray mask, Pooling pooling) {
-        return pooling == Pooling.CLS
+        if (!pooling.fineTunable()) {
+            throw new IllegalArgumentException("Pooling " + pooling.key() + " is computed only by the frozen ONNX encoder;"
+                    + " this model runs in libtorch (fine-tuned, or without model.onnx), which pools by mean or cls.");
+        }
+        return pooling.equals(Pooling.CLS)
                 ? hidden.get(":, 0, :")
                 : BertModel.meanPool(hidden, mask);
     }
