@@ -46,6 +46,13 @@ final class LrFindCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object: suggestion, minimum_loss_lr, learning_rates, losses.")
     boolean json;
 
+    @Option(names = "--image-size", paramLabel = "N", description = "images: crop size fed to the network instead of the model's (at least 32, e.g. 64).")
+    Integer imageSize;
+
+    @Option(names = "--augment", defaultValue = "standard", paramLabel = "standard|noflip|none",
+            description = "images, fine-tune: train-time augmentation during the sweep (default: ${DEFAULT-VALUE}; digits: noflip).")
+    String augment;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -54,7 +61,7 @@ final class LrFindCommand implements Callable<Integer> {
         if (plot != null && Files.exists(plot)) {
             throw new IllegalArgumentException("--plot " + plot + " already exists; Graft never overwrites your files. Choose another name.");
         }
-        LrFinder.Result r = LrFinderRun.run(LrFinderRequest.of(options.request()).sweep(start, end, steps),
+        LrFinder.Result r = LrFinderRun.run(LrFinderRequest.of(options.request().imageSize(imageSize).augment(augment)).sweep(start, end, steps),
                 TrainingOptions.listener(System.err, quiet || json));
         if (plot != null) {
             byte[] png = Charts.lrFinder(r.learningRates(), r.losses(), r.suggestion());

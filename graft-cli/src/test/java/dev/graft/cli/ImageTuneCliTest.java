@@ -5,24 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.artifact.GraftModel;
 import dev.graft.artifact.ImageClassifier;
-import dev.graft.data.image.PreprocessorConfig;
-import dev.graft.model.vision.ResNet;
-import dev.graft.model.vision.ResNetSpec;
-import dev.graft.model.vision.VisionBackbones;
-import java.awt.Color;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,39 +31,11 @@ class ImageTuneCliTest {
     Path dir;
 
     private Path backbone() throws Exception {
-        Path b = Files.createDirectories(dir.resolve("backbone"));
-        try (NDManager m = NDManager.newBaseManager()) {
-            ai.djl.engine.Engine.getInstance().setRandomSeed(1);
-            ResNet net = new ResNet(ResNetSpec.resnet18().withWidth(4));
-            net.initialize(m);
-            VisionBackbones.save(net, b, Map.of("id", "tiny-resnet", "license", "MIT"));
-        }
-        new PreprocessorConfig(32, 32, 32, 1 / 255.0, true, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})
-                .write(b.resolve(PreprocessorConfig.FILE));
-        return b;
+        return TinyImages.backbone(dir);
     }
 
-    /** {@code count} 32×32 noisy images of red, green or blue, labelled by their colour. */
     private Path colours(String name, int count, long seed) throws Exception {
-        Random r = new Random(seed);
-        String[] labels = {"red", "green", "blue"};
-        StringBuilder csv = new StringBuilder("image,label\n");
-        for (int i = 0; i < count; i++) {
-            int c = i % 3;
-            BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < 32; y++) {
-                for (int x = 0; x < 32; x++) {
-                    int[] v = {r.nextInt(60), r.nextInt(60), r.nextInt(60)};
-                    v[c] = 150 + r.nextInt(100);
-                    img.setRGB(x, y, new Color(v[0], v[1], v[2]).getRGB());
-                }
-            }
-            Path file = dir.resolve(name).resolve(i + ".png");
-            Files.createDirectories(file.getParent());
-            ImageIO.write(img, "png", file.toFile());
-            csv.append(name).append('/').append(i).append(".png,").append(labels[c]).append('\n');
-        }
-        return Files.writeString(dir.resolve(name + ".csv"), csv);
+        return TinyImages.colours(dir, name, count, seed);
     }
 
     @Test

@@ -1,17 +1,21 @@
 package dev.graft.run;
 
 import dev.graft.data.DatasetSplits;
+import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImageDataReader;
+import dev.graft.data.image.ImageSplits;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.strategy.FeatureExtraction;
+import dev.graft.strategy.ImageBackbone;
+import dev.graft.strategy.ImageTransfer;
+import dev.graft.task.Task;
 import dev.graft.training.LrFinder;
-import dev.graft.util.Arguments;
 
 /**
  * The learning-rate range test, as {@code graft lr-find} runs it and a Java caller gets it in one call
- * ({@code Graft.findLearningRate}): checks the strategy's settings, reads the training data, resolves the text model,
- * and sweeps the rate with the request's strategy (the head on frozen features, or the fine-tuned encoder, LoRA or
- * adapters); the same seed gives the same suggestion.
+ * ({@code Graft.findLearningRate}): checks the strategy's settings, reads the training data (text, or images as a
+ * training run reads them), resolves the model, and sweeps the rate with the request's strategy (the head on frozen
+ * features, or the fine-tuned encoder or CNN, LoRA or adapters for text); the same seed gives the same suggestion.
  */
 public final class LrFinderRun {
 
@@ -27,9 +31,17 @@ public final class LrFinderRun {
         TrainingRun.checkDevice(r, listener);
         LrFinder finder = request.finder();
         if (ImageDataReader.isImageData(r.trainFile)) {
-            throw new IllegalArgumentException("The learning-rate range test runs on text data so far, but "
-                    + Arguments.name("trainFile") + " " + r.trainFile + " holds images; the image recipes come with their rates,"
-                    + " and a search (TuningRun) can tune them.");
+            if (!strategy.supportsImages()) {
+                throw strategy.refuseImages();
+            }
+            ImageBackbone backbone = TrainingRun.resolveImageModel(r);
+            ImageSplits splits = TrainingRun.readImageSplits(r, listener);
+            Task task = ImageTransfer.task(splits, r.taskOptions());
+            return strategy.trainsBackbone()
+                    ? ImageTransfer.findLearningRate(backbone, splits, task, r.imageFineTuneConfig(), Augmentation.parse(r.augment),
+                            r.trainBn, finder, r.imageThreads())
+                    : ImageTransfer.findLearningRateFrozen(backbone, splits, task, r.imageFeatureExtractionConfig(), finder,
+                            r.imageThreads(), listener.progress());
         }
         DatasetSplits splits = TrainingRun.readSplits(r, listener);
         TrainingRun.describe(splits, listener);

@@ -333,6 +333,29 @@ public final class TrainingRun {
         }
     }
 
+    /** The request's image backbone (MobileNetV2 when the model is left at the text default), at its image size. */
+    static ImageBackbone resolveImageModel(TrainingRequest r) {
+        // the text default makes no sense for images
+        String modelName = r.model == null || TrainingRequest.DEFAULT_TEXT_MODEL.equals(r.model) ? TrainingRequest.DEFAULT_IMAGE_MODEL : r.model;
+        return ImageInputs.resized(ImageBackbone.resolve(modelName), r.imageSize);
+    }
+
+    /** The request's image splits: read, subsampled to its maximum, verified (skips reported) and split with its seed. */
+    static ImageSplits readImageSplits(TrainingRequest r, RunListener listener) {
+        int threads = r.imageThreads();
+        TargetFormat targets = r.data.targets();
+        ImageDataset train = ImageDataReader.read(r.trainFile, targets);
+        if (r.maxTrain != null) {
+            train = train.subsample(r.maxTrain, r.seed);
+        }
+        train = ImageInputs.verified(train, threads, r.strict, listener::message);
+        ImageDataset val = r.valFile == null ? null
+                : ImageInputs.verified(ImageDataReader.read(r.valFile, targets), threads, r.strict, listener::message);
+        ImageDataset test = r.testFile == null ? null
+                : ImageInputs.verified(ImageDataReader.read(r.testFile, targets), threads, r.strict, listener::message);
+        return ImageSplits.of(train, val, test, r.valFraction, r.testFraction, r.seed);
+    }
+
     private TrainingResult images() throws IOException {
         TrainingStrategy strategy = r.resolveStrategy();
         if (!strategy.supportsImages()) {
@@ -344,26 +367,16 @@ public final class TrainingRun {
         }
         refuseBf16ForImages(r);
         refusePoolingForImages(r);
-        // the text default makes no sense for images
-        String modelName = r.model == null || TrainingRequest.DEFAULT_TEXT_MODEL.equals(r.model) ? TrainingRequest.DEFAULT_IMAGE_MODEL : r.model;
         ModelDirectory.checkWritable(r.output);
         ImageInputs.refuseOutputInsideData(r.output, r.trainFile, r.valFile, r.testFile);
         CheckpointPlan checkpoints = checkpoints();
         if (trainsBackbone) {
             checkpoints.checkStart();
         }
-        ImageBackbone backbone = ImageInputs.resized(ImageBackbone.resolve(modelName), r.imageSize);
-        int threads = r.imageThreads();
+        ImageBackbone backbone = resolveImageModel(r);
         TargetFormat targets = r.data.targets();
         TaskOptions taskOptions = r.taskOptions();
-        ImageDataset train = ImageDataReader.read(r.trainFile, targets);
-        if (r.maxTrain != null) {
-            train = train.subsample(r.maxTrain, r.seed);
-        }
-        train = ImageInputs.verified(train, threads, r.strict, l::message);
-        ImageDataset val = r.valFile == null ? null : ImageInputs.verified(ImageDataReader.read(r.valFile, targets), threads, r.strict, l::message);
-        ImageDataset test = r.testFile == null ? null : ImageInputs.verified(ImageDataReader.read(r.testFile, targets), threads, r.strict, l::message);
-        ImageSplits splits = ImageSplits.of(train, val, test, r.valFraction, r.testFraction, r.seed);
+        ImageSplits splits = readImageSplits(r, l);
         Task task = ImageTransfer.task(splits, taskOptions);
         l.summary(String.format("images: train %d, val %d%s; %s: %s; backbone %s (%s)", splits.train().size(), splits.val().size(),
                 splits.test().map(t -> ", test " + t.size()).orElse(""),
@@ -383,7 +396,7 @@ public final class TrainingRun {
                 Provenance provenance = outcome.provenance().withCommandLine(r.commandLine);
                 Map<String, Object> metrics = outcome.metricsDocument();
                 PeakMemory.measure().putInto(metrics);
-                Optional<TransferCheck> check = r.baselines ? imageTransferCheck(splits, outcome, threads) : Optional.empty();
+                Optional<TransferCheck> check = r.baselines ? imageTransferCheck(splits, outcome, r.imageThreads()) : Optional.empty();
                 check.ifPresent(b -> {
                     metrics.put("baselines", b.toMap());
                     recorder.logMetrics(b.trackingMetrics(), outcome.fit().history().size());

@@ -27,6 +27,7 @@ import dev.graft.training.FitResult;
 import dev.graft.training.FreezeSchedule;
 import dev.graft.training.ImageBatches;
 import dev.graft.training.Learner;
+import dev.graft.training.LrFinder;
 import dev.graft.training.LrSchedule;
 import dev.graft.training.TrainingListener;
 import dev.graft.task.Targets;
@@ -191,6 +192,51 @@ public final class ImageTransfer {
                 out.add(features(cache, cacheKey(spec, d, tta), fn, fx.pipeline(), d, workers, progress));
             }
             return out;
+        }
+    }
+
+    /**
+     * The learning-rate range test for a head on frozen features of {@code spec} (the features come from the same cache
+     * as feature extraction); the swept rate is the head's. Nothing is kept.
+     */
+    public static LrFinder.Result findLearningRateFrozen(ImageBackbone spec, ImageSplits splits, Task task,
+                                                         FeatureExtractionConfig config, LrFinder finder, int workers,
+                                                         Progress progress) {
+        float[][] trainX = frozenFeatures(spec, List.of(splits.train()), config, workers, progress).get(0);
+        Learner.seed(config.training().seed());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ClassifierHead head = new ClassifierHead(new HeadConfig(trainX[0].length, task.outputWidth(), config.hiddenUnits(),
+                    config.dropout()));
+            head.initialize(manager);
+            Learner learner = new Learner(head, head, TaskTraining.config(config.training(), task), config.plan(), task, List.of());
+            return finder.run(learner, head, head, config.plan(),
+                    new DenseBatches(trainX, Tasks.targets(task, splits.train().targetColumn())));
+        }
+    }
+
+    /**
+     * The learning-rate range test for fine-tuning {@code spec} on these images, with the same augmentation, BatchNorm
+     * policy and layer groups as {@link #fineTune}: the swept rate is the head's, the backbone follows at the config's
+     * ratio. Nothing is kept.
+     */
+    public static LrFinder.Result findLearningRate(ImageBackbone spec, ImageSplits splits, Task task, FineTuneConfig config,
+                                                   Augmentation augmentation, boolean trainBatchNorm, LrFinder finder,
+                                                   int workers) {
+        Learner.seed(config.training().seed());
+        ImagePipeline pipeline = new ImagePipeline(spec.preprocessing(), augmentation);
+        try (NDManager manager = NDManager.newBaseManager();
+             ImageBatches train = new ImageBatches(splits.train().examples(), Tasks.targets(task, splits.train().targetColumn()),
+                     pipeline, true, config.training().seed(), workers, 2)) {
+            VisionBackbone backbone = spec.loadTrainable(manager);
+            if (backbone instanceof VisionModule module) {
+                BatchNorm2d.keepRunningStatistics(module, !trainBatchNorm);
+            }
+            ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), task.outputWidth(), config.hiddenUnits(),
+                    config.dropout()));
+            head.initialize(manager);
+            ImageClassifierModel model = new ImageClassifierModel(backbone, head);
+            Learner learner = new Learner(model, model, TaskTraining.config(config.training(), task), config.plan(), task, List.of());
+            return finder.run(learner, model, model, config.plan(), train);
         }
     }
 
