@@ -46,6 +46,21 @@ final class SequenceTaskRun {
         return task == TaskKind.TOKEN_CLASSIFICATION || task == TaskKind.QUESTION_ANSWERING;
     }
 
+    /**
+     * The training sentences or questions a run of {@code r} trains on (after the validation split and
+     * {@code maxTrain}), read as the run reads them: what a comparison's recommendation counts as its data size.
+     */
+    static int trainExamples(TrainingRequest r) {
+        if (r.task() == TaskKind.TOKEN_CLASSIFICATION) {
+            TaggedCorpus.Format format = taggedFormat(r.corpusFormat);
+            return TokenClassification.Corpora.of(readTagged(r.trainFile, format),
+                    r.valFile == null ? null : readTagged(r.valFile, format), Optional.empty(), r.valFraction, r.maxTrain, r.seed)
+                    .train().sentences().size();
+        }
+        return QuestionAnswering.Data.of(SquadReader.read(r.trainFile), r.valFile == null ? null : SquadReader.read(r.valFile),
+                Optional.empty(), r.valFraction, r.maxTrain, r.seed).train().questions().size();
+    }
+
     /** Runs {@code r} (its task is one {@link #handles}). */
     static TrainingResult run(TrainingRequest r, RunListener l) throws IOException {
         Family<?> family = r.task() == TaskKind.TOKEN_CLASSIFICATION ? new Tokens(r) : new Questions(r);
