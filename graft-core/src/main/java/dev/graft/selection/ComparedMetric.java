@@ -92,6 +92,15 @@ public record ComparedMetric(String name, boolean higherIsBetter, List<String> c
         return new ComparedMetric(m.key(), m.higherIsBetter(), columns.subList(0, Math.min(3, columns.size())));
     }
 
+    /**
+     * What one whole of the figure is in its own numbers: 100 for the SQuAD figures, which are percentages as the
+     * official script reports them, 1 for the others (fractions, or units such as RMSE's). A margin given as a fraction
+     * is multiplied by this before it is compared with gaps of the figure.
+     */
+    public double unit() {
+        return name.startsWith("squad_") ? 100 : 1;
+    }
+
     /** Whether the standard error needs a bootstrap (every figure but accuracy). */
     public boolean bootstrapped() {
         return !name.equals(ACCURACY.name);
@@ -107,7 +116,7 @@ public record ComparedMetric(String name, boolean higherIsBetter, List<String> c
      * correlations), in the figure's own units otherwise (RMSE, MAE).
      */
     public String format(double difference, boolean signed) {
-        return higherIsBetter ? String.format(Locale.ROOT, signed ? "%+.1f points" : "%.1f points", 100 * difference)
+        return higherIsBetter ? String.format(Locale.ROOT, signed ? "%+.1f points" : "%.1f points", 100 * difference / unit())
                 : String.format(Locale.ROOT, signed ? "%+.4f %s" : "%.4f %s", difference, name);
     }
 }
