@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"Run feature extraction, fine-tuning, LoRA (text only: default rank, alpha, targets; its updates train at"
                 + " --lr-backbone when given, else " + PeftSpec.DEFAULT_LEARNING_RATE + ") and fine-tuning from random weights (same architecture, same recipe: the"
                 + " no-transfer baseline) on the same splits and print a measured table: the task's figures (classification: accuracy and"
-                + " macro-F1; multi-label: macro-F1, micro-F1, mAP; regression: RMSE, Pearson, Spearman; test split when"
+                + " macro-F1; multi-label: macro-F1, micro-F1, mAP; regression: RMSE, Pearson, Spearman; ner: entity micro-F1,"
+                + " precision, recall; qa: SQuAD F1 and exact match, no LoRA; ner and qa have no random-init baseline; test split when"
                 + " given, else validation), wall time, trainable parameters and peak memory (process RSS, reset before each run).",
                 "Then a recommendation by a fixed rule on accuracy (multi-label: macro-F1; regression: RMSE, lower is better; or"
                         + " --metric): a gap counts above max(--margin, 2 standard errors; for figures other than accuracy the"
@@ -57,7 +58,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--metric", paramLabel = "NAME",
             description = "The figure the recommendation decides on (default: accuracy for classification, macro_f1 for multi-label,"
-                    + " rmse for regression; e.g. spearman, map).")
+                    + " rmse for regression, micro_f1 for ner, squad_f1 for qa; e.g. spearman, map).")
     String metric;
 
     @Override

@@ -12,6 +12,7 @@ import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
+import dev.graft.data.TaskKind;
 import dev.graft.task.TaskOptions;
 import dev.graft.training.LrSchedule;
 import dev.graft.training.TrainConfig;
@@ -216,6 +217,10 @@ final class TrainingOptions {
                 .optimizer(optimizer).momentum(momentum).schedule(schedule).warmup(warmup).maxGradNorm(maxGradNorm).l2sp(l2sp)
                 .threads(threads).precision(precision).device(device).loraRank(loraRank).loraAlpha(loraAlpha)
                 .loraDropout(loraDropout).loraTargets(loraTargets).adapterSize(adapterSize).trainLayerNorms(trainLayerNorms);
+        TaskKind kind = data.task == null ? TaskKind.CLASSIFICATION : TaskKind.parse(data.task);
+        if (kind == TaskKind.TOKEN_CLASSIFICATION || kind == TaskKind.QUESTION_ANSWERING) {
+            r = r.task(kind).corpusFormat(data.format); // tagged sentences or questions: no label column
+        }
         return r;
     }
 

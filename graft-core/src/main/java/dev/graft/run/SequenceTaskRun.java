@@ -17,6 +17,7 @@ import dev.graft.selection.OverlapSentenceBaseline;
 import dev.graft.strategy.QuestionAnswering;
 import dev.graft.strategy.RunResult;
 import dev.graft.strategy.TokenClassification;
+import dev.graft.task.Task;
 import dev.graft.tracking.PeakMemory;
 import dev.graft.training.TrainingListener;
 import dev.graft.util.Arguments;
@@ -46,10 +47,29 @@ final class SequenceTaskRun {
         return task == TaskKind.TOKEN_CLASSIFICATION || task == TaskKind.QUESTION_ANSWERING;
     }
 
+    /**
+     * The training sentences or questions a run of {@code r} trains on (after the validation split and
+     * {@code maxTrain}), read as the run reads them: what a comparison's recommendation counts as its data size.
+     */
+    static int trainExamples(TrainingRequest r) {
+        if (r.task() == TaskKind.TOKEN_CLASSIFICATION) {
+            TaggedCorpus.Format format = taggedFormat(r.corpusFormat);
+            return TokenClassification.Corpora.of(readTagged(r.trainFile, format),
+                    r.valFile == null ? null : readTagged(r.valFile, format), Optional.empty(), r.valFraction, r.maxTrain, r.seed)
+                    .train().sentences().size();
+        }
+        return QuestionAnswering.Data.of(SquadReader.read(r.trainFile), r.valFile == null ? null : SquadReader.read(r.valFile),
+                Optional.empty(), r.valFraction, r.maxTrain, r.seed).train().questions().size();
+    }
+
     /** Runs {@code r} (its task is one {@link #handles}). */
     static TrainingResult run(TrainingRequest r, RunListener l) throws IOException {
-        Family<?> family = r.task() == TaskKind.TOKEN_CLASSIFICATION ? new Tokens(r) : new Questions(r);
-        return run(r, l, family);
+        return run(r, l, family(r));
+    }
+
+    /** What differs for {@code r}'s task (one {@link #handles}): also what a search ({@link TuningRun}) trains trials with. */
+    static Family<?> family(TrainingRequest r) {
+        return r.task() == TaskKind.TOKEN_CLASSIFICATION ? new Tokens(r) : new Questions(r);
     }
 
     private static <O extends RunResult & AutoCloseable> TrainingResult run(TrainingRequest r, RunListener l, Family<O> family)
@@ -129,7 +149,7 @@ final class SequenceTaskRun {
     }
 
     /** What one task family brings to the run. */
-    private abstract static class Family<O extends RunResult & AutoCloseable> {
+    abstract static class Family<O extends RunResult & AutoCloseable> {
 
         final TrainingRequest r;
 
@@ -152,6 +172,9 @@ final class SequenceTaskRun {
         abstract void read(RunListener l);
 
         abstract O train(TrainingStrategy strategy, TextModelSpec backbone, TrainingContext context);
+
+        /** The task the training builds from the read data for {@code backbone} (its monitor, for a search). */
+        abstract Task task(TextModelSpec backbone);
 
         /** Notes on the data the training found (tags repaired, ...). */
         List<String> notes(O outcome) {
@@ -225,6 +248,11 @@ final class SequenceTaskRun {
         @Override
         TokenClassification.Outcome train(TrainingStrategy strategy, TextModelSpec backbone, TrainingContext context) {
             return strategy.trainTokens(backbone, corpora, r.crfMode(), r, context);
+        }
+
+        @Override
+        Task task(TextModelSpec backbone) {
+            return TokenClassification.task(corpora.train(), backbone.maxLength());
         }
 
         @Override
@@ -341,6 +369,11 @@ final class SequenceTaskRun {
         @Override
         QuestionAnswering.Outcome train(TrainingStrategy strategy, TextModelSpec backbone, TrainingContext context) {
             return strategy.trainQuestions(backbone, data, r.qaWindows(), r, context);
+        }
+
+        @Override
+        Task task(TextModelSpec backbone) {
+            return QuestionAnswering.task(data.train(), r.qaWindows());
         }
 
         @Override

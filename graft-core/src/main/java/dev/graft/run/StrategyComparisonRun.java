@@ -15,7 +15,21 @@ import dev.graft.strategy.ImageTransfer;
 import dev.graft.task.Task;
 import dev.graft.task.Tasks;
 import dev.graft.util.Arguments;
+import dev.graft.data.TaskKind;
+import dev.graft.metrics.TaskMetrics;
+import dev.graft.model.peft.PeftMethod;
+import dev.graft.selection.BootstrapError;
+import dev.graft.strategy.FeatureExtraction;
+import dev.graft.strategy.FineTuning;
+import dev.graft.strategy.QuestionAnswering;
+import dev.graft.strategy.TokenClassification;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.OptionalDouble;
 
 /**
@@ -36,6 +50,9 @@ public final class StrategyComparisonRun {
         TrainingRequest r = request.training();
         TrainingRun.checkSplitSettings(r, true);
         TrainingRun.checkDevice(r, listener);
+        if (SequenceTaskRun.handles(r.task())) {
+            return sequence(request, listener);
+        }
         Task task;
         List<StrategyRun> runs;
         int trainSize;
@@ -67,6 +84,70 @@ public final class StrategyComparisonRun {
         List<RunResult> results = StrategyComparison.run(selected(runs, request.runs()), name -> listener.summary("== " + name));
         return new ComparisonResult(results, Recommendation.of(results, trainSize, request.margin(), metric), metric, task.kind(),
                 trainSize);
+    }
+
+    /**
+     * Token classification and question answering: each strategy (feature extraction, fine-tuning, and LoRA for token
+     * classification; question answering has no LoRA span head) is one {@link TrainingRun#run} of the request with that
+     * strategy, its model written to a temporary directory that is deleted afterwards, and the bootstrap resamples the
+     * kept model's scored sentences or questions. The sequence runs have no random-initialised backbone, so there is no
+     * baseline row and no negative-transfer check (a note says so).
+     */
+    private static ComparisonResult sequence(ComparisonRequest request, RunListener listener) throws Exception {
+        TrainingRequest r = request.training();
+        TaskKind kind = r.task();
+        ComparedMetric metric = request.metric() == null ? ComparedMetric.forKind(kind) : ComparedMetric.named(request.metric(), kind, false);
+        List<String> strategies = kind == TaskKind.TOKEN_CLASSIFICATION
+                ? List.of(FeatureExtraction.NAME, FineTuning.NAME, PeftMethod.LORA.key()) : List.of(FeatureExtraction.NAME, FineTuning.NAME);
+        List<StrategyRun> runs = new ArrayList<>();
+        int trainSize = SequenceTaskRun.trainExamples(r);
+        Path scratch = Files.createTempDirectory("graft-compare");
+        String strategy = r.strategyName();
+        Path output = r.output;
+        RunTracking tracking = r.tracking;
+        boolean baselines = r.baselines;
+        for (String name : strategies) {
+            runs.add(StrategyRun.pretrained(name, () -> {
+                r.strategy(name).output(scratch.resolve(name)).tracking(RunTracking.off()).baselines(false);
+                try (TrainingResult result = TrainingRun.run(r, listener)) {
+                    return sequenceOutcome(result.outcome(), metric, r.seed);
+                }
+            }));
+        }
+        listener.message("note: no random-init fine-tune baseline for " + kind.key() + ": its training run starts from the"
+                + " pretrained backbone only, so the negative-transfer check is left out");
+        try {
+            List<RunResult> results = StrategyComparison.run(selected(runs, request.runs()), name -> listener.summary("== " + name));
+            return new ComparisonResult(results, Recommendation.of(results, trainSize, request.margin(), metric), metric, kind,
+                    trainSize);
+        } finally {
+            r.strategy(strategy).tracking(tracking).baselines(baselines);
+            r.output = output;
+            deleteTree(scratch);
+        }
+    }
+
+    /** A sequence run's scores, with the bootstrap standard error of {@code metric} on its scored split. */
+    private static StrategyRun.Outcome sequenceOutcome(dev.graft.strategy.RunResult outcome, ComparedMetric metric, long seed) {
+        double se;
+        if (outcome instanceof TokenClassification.Outcome tokens) {
+            se = BootstrapError.entityError(tokens.errorAnalysis(), metric.name(), seed, BootstrapError.DEFAULT_RESAMPLES);
+        } else if (outcome instanceof QuestionAnswering.Outcome questions) {
+            QuestionAnswering.Answered answered = questions.answered();
+            se = BootstrapError.squadError(answered.questions(), answered.answers().stream().map(a -> a.none() ? "" : a.text()).toList(),
+                    metric.name(), seed, BootstrapError.DEFAULT_RESAMPLES);
+        } else {
+            throw new IllegalStateException("not a sequence run: " + outcome.getClass().getSimpleName());
+        }
+        return new StrategyRun.Outcome(outcome.fit(), outcome.validation(), outcome.test().map(t -> (TaskMetrics) t), se);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** The runs named in {@code names} ({@code null}: all), refusing a name that is not one of them. */

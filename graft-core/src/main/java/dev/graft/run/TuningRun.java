@@ -60,7 +60,8 @@ public final class TuningRun {
         }
         TrainingRun.checkSplitSettings(r, true);
         TrainingRun.checkDevice(r, listener);
-        Trials<?> trials = ImageDataReader.isImageData(r.trainFile) ? images(r, listener) : text(r, listener);
+        Trials<?> trials = ImageDataReader.isImageData(r.trainFile) ? images(r, listener)
+                : SequenceTaskRun.handles(r.task()) ? sequences(r, listener, SequenceTaskRun.family(r)) : text(r, listener);
         SearchSpace space = SearchSpace.parse(request.space() != null ? request.space() : TuningRequest.defaultSpace(trials.strategy()));
         Tunables.check(space, trials.strategy());
         Monitor monitor = TaskTraining.config(TrainConfig.defaults().withMonitor(Monitor.parse(r.monitor)), trials.task()).monitor();
@@ -132,6 +133,73 @@ public final class TuningRun {
             public void save(TrainingOutcome o, Path dir, Provenance p, String title, HtmlReport.Table table) throws IOException {
                 o.classifier().save(dir, p, o.metricsDocument(), staging -> HtmlReport.write(ReportData.of(title, o), staging,
                         List.of(table)));
+            }
+        };
+    }
+
+    /**
+     * Token classification and question answering: the data read and each trial trained as {@link SequenceTaskRun}
+     * reads and trains them (the objective is the validation figure that training monitors: entity micro-F1, SQuAD F1).
+     */
+    private static <O extends RunResult & AutoCloseable> Trials<O> sequences(TrainingRequest r, RunListener l,
+                                                                              SequenceTaskRun.Family<O> family) throws IOException {
+        TrainingStrategy strategy = r.resolveStrategy();
+        TrainingRun.checkStrategySettings(r);
+        family.check(strategy);
+        Tunables.Strategy kind = Tunables.Strategy.of(strategy.trainsBackbone(), r.peftSpec());
+        family.read(l);
+        TextModelSpec backbone = TrainingRun.resolveTextModel(r.model, l);
+        Task task = family.task(backbone);
+        Map<String, Object> settings;
+        try {
+            r.trial(Map.of());
+            settings = family.settings(strategy);
+        } finally {
+            r.trial(null);
+        }
+        MessageDigest md = Hashes.sha256();
+        Hashes.update(md, backbone.sha256());
+        Hashes.update(md, Hashes.sha256(r.trainFile));
+        Hashes.update(md, r.valFile == null ? "-" : Hashes.sha256(r.valFile));
+        Hashes.update(md, r.maxTrain + "/" + r.valFraction + "/" + r.seed);
+        Hashes.update(md, strategy.name());
+        Hashes.update(md, settings.toString());
+        String fingerprint = HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        return new Trials<>() {
+            @Override
+            public Tunables.Strategy strategy() {
+                return kind;
+            }
+
+            @Override
+            public Task task() {
+                return task;
+            }
+
+            @Override
+            public Map<String, Object> settings() {
+                return settings;
+            }
+
+            @Override
+            public String fingerprint() {
+                return fingerprint;
+            }
+
+            @Override
+            public O train(Map<String, Object> params, List<TrainingListener> epochs) {
+                try {
+                    r.trial(params);
+                    return family.train(strategy, backbone, new TrainingContext(l, epochs, null, 1, false));
+                } finally {
+                    r.trial(null);
+                }
+            }
+
+            @Override
+            public void save(O o, Path dir, Provenance p, String title, HtmlReport.Table table) throws IOException {
+                family.save(o, dir, p, family.metricsDocument(o), staging -> HtmlReport.write(family.report(title, o, Map.of()),
+                        staging, List.of(table)));
             }
         };
     }

@@ -62,7 +62,8 @@ public record Recommendation(String recommended, double threshold, boolean negat
      * independent estimates with that error). Gaps and margins are in points (×100) for bounded higher-is-better
      * figures and in the figure's units otherwise (RMSE).
      */
-    public static Recommendation of(List<RunResult> results, int trainExamples, double margin, ComparedMetric metric) {
+    public static Recommendation of(List<RunResult> results, int trainExamples, double fraction, ComparedMetric metric) {
+        double margin = fraction * metric.unit(); // in the figure's own numbers (SQuAD F1 is a percentage)
         RunResult fe = find(results, "feature-extraction").orElse(null);
         RunResult ft = find(results, "fine-tune").orElse(null);
         Optional<RunResult> base = results.stream().filter(RunResult::baseline).findFirst();

@@ -8,9 +8,12 @@ import dev.graft.data.TaskKind;
 import dev.graft.selection.ComparedMetric;
 import dev.graft.selection.Recommendation;
 import dev.graft.selection.RunResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code graft compare}'s run in core on a multi-label set (GoEmotions) and a regression set of text pairs (STS-B), a
@@ -55,6 +58,61 @@ class StrategyComparisonRunTest {
     }
 
     /**
+     * Named-entity recognition on 60 CoNLL-2003 sentences (25 validation sentences): each strategy is a training run of
+     * the sequence task, compared on entity micro-F1 with a bootstrap over sentences; there is no random-init baseline.
+     */
+    @Test
+    void nerComparesOnEntityMicroF1(@TempDir Path dir) throws Exception {
+        TrainingRequest training = TrainingRequest.of(SharedTextData.conll("train.txt", 60, dir.resolve("train.txt")))
+                .valFile(SharedTextData.conll("dev.txt", 25, dir.resolve("dev.txt"))).task(TaskKind.TOKEN_CLASSIFICATION)
+                .output(dir.resolve("kept")).epochs(1).batchSize(16).seed(7).tracking(RunTracking.off());
+        ComparisonResult r = StrategyComparisonRun.run(ComparisonRequest.of(training).runs(List.of("feature-extraction", "fine-tune")),
+                RunListener.SILENT);
+        assertEquals(TaskKind.TOKEN_CLASSIFICATION, r.task());
+        assertEquals("micro_f1", r.metric().name());
+        assertTrue(r.metric().higherIsBetter());
+        assertEquals(List.of("feature-extraction", "fine-tune"), r.runs().stream().map(RunResult::name).toList());
+        assertEquals(60, r.trainExamples());
+        checkSequenceRuns(r);
+        checkRule(r);
+        assertFalse(r.recommendation().negativeTransfer(), "no baseline, no negative-transfer check");
+        assertEquals("feature-extraction", training.strategyName(), "the request is left as it was given");
+        assertFalse(Files.exists(dir.resolve("kept")), "the runs' models are not written to the request's output");
+    }
+
+    /** Question answering on 30 SQuAD questions (15 validation questions): compared on SQuAD F1, bootstrap over questions. */
+    @Test
+    void qaComparesOnSquadF1(@TempDir Path dir) throws Exception {
+        TrainingRequest training = TrainingRequest.of(SharedTextData.squad("train-44-articles.json", 30, dir.resolve("train.json")))
+                .valFile(SharedTextData.squad("dev-24-articles.json", 15, dir.resolve("dev.json"))).task(TaskKind.QUESTION_ANSWERING)
+                .epochs(1).batchSize(8).seed(7).tracking(RunTracking.off());
+        ComparisonResult r = StrategyComparisonRun.run(ComparisonRequest.of(training), RunListener.SILENT);
+        assertEquals(TaskKind.QUESTION_ANSWERING, r.task());
+        assertEquals("squad_f1", r.metric().name());
+        assertEquals(List.of("feature-extraction", "fine-tune"), r.runs().stream().map(RunResult::name).toList(),
+                "question answering has no LoRA span head");
+        assertEquals(30, r.trainExamples());
+        checkSequenceRuns(r);
+        checkRule(r);
+    }
+
+    /** Every run scored on validation with the table's figures and a finite bootstrap error (positive unless the figure is 0 or 1 everywhere). */
+    private static void checkSequenceRuns(ComparisonResult r) {
+        assertEquals("validation", r.scoredSplit());
+        for (RunResult run : r.runs()) {
+            assertFalse(run.baseline(), run.name());
+            for (String c : r.metric().columns()) {
+                assertTrue(run.scored().values().containsKey(c), c + " in " + run.scored().values());
+            }
+            double se = run.standardError();
+            double value = run.scored().value(r.metric().name());
+            assertTrue(Double.isFinite(se) && se >= 0 && se < 0.5 * r.metric().unit(), run.name() + ": standard error " + se + " of " + value);
+            assertTrue(value <= 0 || value >= r.metric().unit() || se > 0, run.name() + ": an F1 of " + value + " varies over resamples");
+            assertTrue(run.trainable() > 0 && run.epochsRun() == 1, run.name());
+        }
+    }
+
+    /**
      * Every run scored on the same test split (about a fifth of the rows: a stratified split rounds per stratum) with the
      * table's figures, and a bootstrap standard error of the compared one.
      */
@@ -80,16 +138,16 @@ class StrategyComparisonRunTest {
         Comparator<RunResult> better = Comparator.comparingDouble(x -> m.gain(Recommendation.score(x, m), 0));
         RunResult best = r.runs().stream().filter(x -> !x.baseline()).max(better).orElseThrow();
         double se2 = 2 * Math.sqrt(2) * best.standardError();
-        double threshold = Math.max(MARGIN, se2);
+        double threshold = Math.max(MARGIN * m.unit(), se2);
         Recommendation rec = r.recommendation();
         assertEquals(threshold, rec.threshold(), 1e-12);
-        RunResult baseline = r.runs().stream().filter(RunResult::baseline).findFirst().orElseThrow();
-        double gain = m.gain(Recommendation.score(best, m), Recommendation.score(baseline, m));
+        java.util.Optional<RunResult> baseline = r.runs().stream().filter(RunResult::baseline).findFirst();
+        double gain = baseline.map(b -> m.gain(Recommendation.score(best, m), Recommendation.score(b, m))).orElse(Double.POSITIVE_INFINITY);
         assertEquals(gain < threshold, rec.negativeTransfer(), rec.reasons()::toString);
         assertTrue(rec.reasons().get(0).startsWith(m.name() + " decides (" + (m.higherIsBetter() ? "higher" : "lower") + " is better)"),
                 rec.reasons()::toString);
         if (r.runs().stream().anyMatch(x -> x.name().equals("fine-tune"))) {
-            double needed = r.trainExamples() < Recommendation.SMALL_DATA ? Math.max(2 * MARGIN, se2) : threshold;
+            double needed = r.trainExamples() < Recommendation.SMALL_DATA ? Math.max(2 * MARGIN * m.unit(), se2) : threshold;
             double ftGain = m.gain(Recommendation.score(r.run("fine-tune"), m), Recommendation.score(r.run("feature-extraction"), m));
             assertEquals(ftGain > needed ? "fine-tune" : "feature-extraction", rec.recommended(), rec.reasons()::toString);
         }

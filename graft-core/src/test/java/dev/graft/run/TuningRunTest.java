@@ -78,4 +78,36 @@ class TuningRunTest {
         assertEquals(r.trials().get(0).params(), more.trials().get(0).params());
         assertTrue(more.bestScore() <= r.bestScore());
     }
+
+    /**
+     * A search on named-entity recognition (60 CoNLL-2003 sentences, feature extraction, two trials): the objective is the
+     * validation entity micro-F1, maximised, each trial's score is its best epoch's, and the saved model is a NER model.
+     */
+    @Test
+    void nerSearchMaximisesValidationEntityF1() throws Exception {
+        TrainingRequest training = TrainingRequest.of(SharedTextData.conll("train.txt", 60, dir.resolve("train.txt")))
+                .valFile(SharedTextData.conll("dev.txt", 25, dir.resolve("dev.txt"))).task(dev.graft.data.TaskKind.TOKEN_CLASSIFICATION)
+                .epochs(1).seed(5).tracking(RunTracking.off());
+        List<Double> scores = new ArrayList<>();
+        TuningListener listener = new TuningListener() {
+            @Override
+            public void trialFinished(Trial trial, double score, String note) {
+                scores.add(score);
+            }
+        };
+        TuningResult r = TuningRun.run(TuningRequest.of(training, dir.resolve("study")).trials(2).sampler("random").pruner("none")
+                .space("lr=log:1e-3:1e-1"), listener);
+        assertEquals("micro_f1", r.metric());
+        assertTrue(r.higherIsBetter());
+        assertEquals(2, r.count(Trial.State.COMPLETE));
+        assertEquals(2, scores.size());
+        assertEquals(scores.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), r.bestScore(), 0.0, scores::toString);
+        assertInstanceOf(dev.graft.metrics.EntityMetrics.Scores.class, r.bestValidation());
+        assertEquals(r.bestScore(), r.bestValidation().value("micro_f1"), 1e-9, "the kept model is the best trial's");
+        JsonNode metrics = new ObjectMapper().readTree(r.bestModel().resolve("metrics.json").toFile());
+        assertEquals("token-classification", metrics.get("task").asText());
+        try (GraftModel model = GraftModel.load(r.bestModel())) {
+            assertEquals(dev.graft.data.TaskKind.TOKEN_CLASSIFICATION, model.taskKind());
+        }
+    }
 }
