@@ -69,18 +69,39 @@ public final class TuningRun {
     }
 
     /** How a search trains one trial and saves the best model: text or images. */
-    private interface Trials<O extends RunResult & AutoCloseable> {
-        Tunables.Strategy strategy();
+    /** What a search trains: the data and settings fixed for the study, and how one trial trains and saves. */
+    private abstract static class Trials<O extends RunResult & AutoCloseable> {
+        private final Tunables.Strategy strategy;
+        private final Task task;
+        private final Map<String, Object> settings;
+        private final String fingerprint;
 
-        Task task();
+        Trials(Tunables.Strategy strategy, Task task, Map<String, Object> settings, String fingerprint) {
+            this.strategy = strategy;
+            this.task = task;
+            this.settings = settings;
+            this.fingerprint = fingerprint;
+        }
 
-        Map<String, Object> settings();
+        final Tunables.Strategy strategy() {
+            return strategy;
+        }
 
-        String fingerprint();
+        final Task task() {
+            return task;
+        }
 
-        O train(Map<String, Object> params, List<TrainingListener> epochs);
+        final Map<String, Object> settings() {
+            return settings;
+        }
 
-        void save(O outcome, Path dir, Provenance provenance, String title, HtmlReport.Table table) throws IOException;
+        final String fingerprint() {
+            return fingerprint;
+        }
+
+        abstract O train(Map<String, Object> params, List<TrainingListener> epochs);
+
+        abstract void save(O outcome, Path dir, Provenance provenance, String title, HtmlReport.Table table) throws IOException;
     }
 
     private static Trials<TrainingOutcome> text(TrainingRequest r, RunListener l) {
@@ -99,27 +120,7 @@ public final class TuningRun {
             r.trial(null);
         }
         String fingerprint = fingerprint(backbone, splits, settings, strategy.name());
-        return new Trials<>() {
-            @Override
-            public Tunables.Strategy strategy() {
-                return kind;
-            }
-
-            @Override
-            public Task task() {
-                return task;
-            }
-
-            @Override
-            public Map<String, Object> settings() {
-                return settings;
-            }
-
-            @Override
-            public String fingerprint() {
-                return fingerprint;
-            }
-
+        return new Trials<>(kind, task, settings, fingerprint) {
             @Override
             public TrainingOutcome train(Map<String, Object> params, List<TrainingListener> epochs) {
                 try {
@@ -165,27 +166,7 @@ public final class TuningRun {
         Hashes.update(md, strategy.name());
         Hashes.update(md, settings.toString());
         String fingerprint = HexFormat.of().formatHex(md.digest()).substring(0, 16);
-        return new Trials<>() {
-            @Override
-            public Tunables.Strategy strategy() {
-                return kind;
-            }
-
-            @Override
-            public Task task() {
-                return task;
-            }
-
-            @Override
-            public Map<String, Object> settings() {
-                return settings;
-            }
-
-            @Override
-            public String fingerprint() {
-                return fingerprint;
-            }
-
+        return new Trials<>(kind, task, settings, fingerprint) {
             @Override
             public O train(Map<String, Object> params, List<TrainingListener> epochs) {
                 try {
@@ -211,27 +192,7 @@ public final class TuningRun {
                 t.splits().test().map(x -> ", test " + x.size()).orElse(""), t.backbone().id(), t.backbone().preprocessing()));
         Map<String, Object> settings = t.settings();
         String fingerprint = t.fingerprint();
-        return new Trials<>() {
-            @Override
-            public Tunables.Strategy strategy() {
-                return t.searchStrategy();
-            }
-
-            @Override
-            public Task task() {
-                return t.task();
-            }
-
-            @Override
-            public Map<String, Object> settings() {
-                return settings;
-            }
-
-            @Override
-            public String fingerprint() {
-                return fingerprint;
-            }
-
+        return new Trials<>(t.searchStrategy(), t.task(), settings, fingerprint) {
             @Override
             public ImageTrainingOutcome train(Map<String, Object> params, List<TrainingListener> epochs) {
                 return t.train(params, epochs);
