@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
                         + " fine-tuning does not pay, LoRA is recommended if it beats feature extraction by the same (possibly"
                         + " doubled) gap; otherwise feature extraction. Negative-transfer check: flagged when the best pretrained"
                         + " run does not beat the baseline by that gap.",
-                "Training options (--epochs, --lr, --unfreeze, ...) apply to the runs they concern, as in graft train;"
-                        + " fine-tuning is slow on a CPU: use --max-train and --epochs (and --image-size for images) to size a comparison.", ""})
+                "Training options (--epochs, --lr, --unfreeze, ...) apply to the runs they concern, as in graft train, except that"
+                        + " feature extraction keeps its closed-form head unless --head-solver gradient is given (--epochs, --lr,"
+                        + " --batch-size, ... then set how that head trains); fine-tuning is slow on a CPU: use --max-train and --epochs (and --image-size for images) to size a comparison.", ""})
 final class CompareCommand implements Callable<Integer> {
 
     @Spec

@@ -1,16 +1,12 @@
 package dev.graft.cli;
 
-import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.LoraMerge;
-import dev.graft.artifact.ModelDirectory;
 import dev.graft.artifact.export.HfExport;
 import dev.graft.artifact.export.OnnxExport;
-import dev.graft.artifact.export.PeftExport;
 import dev.graft.data.DataOptions;
-import dev.graft.data.TextDataReader;
-import dev.graft.data.TextDataset;
-import dev.graft.data.image.ImageDataReader;
-import dev.graft.data.image.ImageDataset;
+import dev.graft.run.ExportRequest;
+import dev.graft.run.ExportResult;
+import dev.graft.run.ExportRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code graft export}: write a trained model in another form. Each format is one case of {@link #call()}: parse, call
- * core once, print what was written.
+ * {@code graft export}: write a trained model in another form. Parses the options into core's {@link ExportRequest}, runs
+ * {@link ExportRun} once and prints what was written.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write a trained model in another form.",
@@ -101,81 +97,44 @@ final class ExportCommand implements Callable<Integer> {
         if (merge && chosen != Format.merged) {
             throw new IllegalArgumentException("--merge is --format merged; it cannot be combined with --format " + chosen + ".");
         }
-        if (chosen != Format.onnx && (quantize != null || data != null || allowAccuracyDrop)) {
-            throw new IllegalArgumentException("--quantize, --data and --allow-accuracy-drop apply to --format onnx.");
-        }
-        PrintWriter stdout = spec.commandLine().getOut();
-        switch (chosen) {
-            case merged -> {
-                System.err.println("Merging LoRA of " + model + " ...");
-                LoraMerge.Result r = LoraMerge.merge(model, out);
-                stdout.printf(Locale.ROOT, "%s the merged model %s  (max |Δ probability| over %d probe texts: %.2e)%n",
-                        r.replaced() ? "Replaced" : "Wrote", out.toAbsolutePath(), r.probes(), r.maxProbabilityDifference());
-            }
-            case onnx -> exportOnnx(stdout);
-            case hf -> {
-                HfExport.Result r = HfExport.write(model, out);
-                stdout.printf(Locale.ROOT, "%s %s  (Hugging Face BertForSequenceClassification layout, %d tensors)%n",
-                        r.replaced() ? "Replaced" : "Wrote", out.toAbsolutePath(), r.tensors());
-                r.notes().forEach(n -> stdout.println("  " + n));
-            }
-            case peft -> {
-                int n = PeftExport.write(model, out);
-                stdout.printf(Locale.ROOT, "Wrote %s  (PEFT LoRA adapter, %d tensors; the classifier reads the base model's pooler"
-                        + " output in Transformers, so its logits differ from Graft's: see README.md there)%n", out.toAbsolutePath(), n);
-            }
-            default -> throw new IllegalStateException(chosen.name());
-        }
-        stdout.flush();
+        DataOptions read = DataOptions.defaults();
+        read = textColumn == null ? read : read.withTextColumn(textColumn);
+        read = textPairColumn == null ? read : read.withTextPairColumn(textPairColumn);
+        read = labelColumn == null ? read : read.withLabelColumn(labelColumn);
+        ExportRequest request = ExportRequest.of(model, out, ExportRequest.Format.valueOf(chosen.name().toUpperCase(Locale.ROOT)))
+                .quantize(quantize).data(data).dataOptions(read).maxAccuracyDrop(maxAccuracyDrop).allowAccuracyDrop(allowAccuracyDrop);
+        print(spec.commandLine().getOut(), ExportRun.run(request, TrainingOptions.listener(System.err, false)));
         return 0;
     }
 
-    private void exportOnnx(PrintWriter stdout) {
-        if (quantize != null && !quantize.equalsIgnoreCase("int8")) {
-            throw new IllegalArgumentException("--quantize takes int8, got '" + quantize + "'.");
-        }
-        if (!(maxAccuracyDrop >= 0 && maxAccuracyDrop <= 1)) {
-            throw new IllegalArgumentException("--max-accuracy-drop must be in [0, 1], got " + maxAccuracyDrop + ".");
-        }
-        boolean int8 = quantize != null;
-        if (int8 && data == null) {
-            throw new IllegalArgumentException("--quantize int8 needs --data FILE (labelled validation or test data) to measure"
-                    + " the accuracy change.");
-        }
-        if (!int8 && data != null) {
-            throw new IllegalArgumentException("--data is read only with --quantize int8.");
-        }
-        TextDataset evaluation = null;
-        ImageDataset images = null;
-        if (int8 && ImageClassifier.isImageModel(model)) {
-            images = ImageDataReader.read(data, ModelDirectory.targetFormat(model)).verify(2, false);
-            images.notices().forEach(System.err::println);
-        } else if (int8) {
-            DataOptions read = DataOptions.defaults();
-            read = textColumn == null ? read : read.withTextColumn(textColumn);
-            read = textPairColumn == null ? read : read.withTextPairColumn(textPairColumn);
-            read = labelColumn == null ? read : read.withLabelColumn(labelColumn);
-            if (ModelDirectory.isModel(model)) { // targets as the model's task writes them
-                read = read.withTargets(ModelDirectory.targetFormat(model));
-            }
-            evaluation = TextDataReader.read(data, read);
-            DataOptionsMixin.skippedNote(evaluation).ifPresent(System.err::println);
-        }
-        System.err.println("Exporting " + model + " to ONNX ...");
-        OnnxExport.Result r = OnnxExport.export(model, out, new OnnxExport.Options(int8, evaluation, images, maxAccuracyDrop,
-                allowAccuracyDrop));
-        stdout.printf(Locale.ROOT, "%s %s (%.1f MB, %s; tokenizer %s)%n", r.replaced() ? "Replaced" : "Wrote",
-                r.file().toAbsolutePath(), r.bytes() / 1e6, r.graphSource(), r.tokenizer() == null ? "none: image model" : r.tokenizer().getFileName());
-        stdout.printf(Locale.ROOT, "ONNX Runtime vs Graft on %d probe inputs: max |Δ| %.2e%n", r.probes(), r.maxDifference());
-        OnnxExport.Quantization q = r.quantization();
-        if (q != null) {
-            stdout.printf(Locale.ROOT, "int8: %d MatMul weights quantised (%.1f MB → %.1f MB); %s on %d examples %.4f (fp32) → %.4f (int8),"
-                            + " change %+.4f; max |Δ output| %.3g%n", q.matmuls(), q.weightBytesBefore() / 1e6, q.weightBytesAfter() / 1e6,
-                    q.metric(), q.examples(), q.fp32(), q.int8(), q.int8() - q.fp32(), q.maxOutputDifference());
-            if (!q.accepted()) {
-                System.err.printf(Locale.ROOT, "warning: int8 lowers %s by %.4f, more than --max-accuracy-drop %.4f; written because of"
-                        + " --allow-accuracy-drop.%n", q.metric(), q.drop(), maxAccuracyDrop);
+    static void print(PrintWriter stdout, ExportResult result) {
+        if (result instanceof ExportResult.Merged m) {
+            LoraMerge.Result r = m.result();
+            stdout.printf(Locale.ROOT, "%s the merged model %s  (max |Δ probability| over %d probe texts: %.2e)%n",
+                    r.replaced() ? "Replaced" : "Wrote", m.output().toAbsolutePath(), r.probes(), r.maxProbabilityDifference());
+        } else if (result instanceof ExportResult.HuggingFace h) {
+            HfExport.Result r = h.result();
+            stdout.printf(Locale.ROOT, "%s %s  (Hugging Face BertForSequenceClassification layout, %d tensors)%n",
+                    r.replaced() ? "Replaced" : "Wrote", h.output().toAbsolutePath(), r.tensors());
+            r.notes().forEach(n -> stdout.println("  " + n));
+        } else if (result instanceof ExportResult.Peft p) {
+            stdout.printf(Locale.ROOT, "Wrote %s  (PEFT LoRA adapter, %d tensors; the classifier reads the base model's pooler"
+                    + " output in Transformers, so its logits differ from Graft's: see README.md there)%n", p.output().toAbsolutePath(),
+                    p.tensors());
+        } else if (result instanceof ExportResult.Onnx o) {
+            OnnxExport.Result r = o.result();
+            stdout.printf(Locale.ROOT, "%s %s (%.1f MB, %s; tokenizer %s)%n", r.replaced() ? "Replaced" : "Wrote",
+                    r.file().toAbsolutePath(), r.bytes() / 1e6, r.graphSource(),
+                    r.tokenizer() == null ? "none: image model" : r.tokenizer().getFileName());
+            stdout.printf(Locale.ROOT, "ONNX Runtime vs Graft on %d probe inputs: max |Δ| %.2e%n", r.probes(), r.maxDifference());
+            OnnxExport.Quantization q = r.quantization();
+            if (q != null) {
+                stdout.printf(Locale.ROOT, "int8: %d MatMul weights quantised (%.1f MB → %.1f MB); %s on %d examples %.4f (fp32) →"
+                                + " %.4f (int8), change %+.4f; max |Δ output| %.3g%n", q.matmuls(), q.weightBytesBefore() / 1e6,
+                        q.weightBytesAfter() / 1e6, q.metric(), q.examples(), q.fp32(), q.int8(), q.int8() - q.fp32(),
+                        q.maxOutputDifference());
             }
         }
+        stdout.flush();
     }
 }

@@ -22,12 +22,16 @@ final class FlagNames {
             Map.entry("padMaxPerDomain", "--pad-examples"),
             Map.entry("maskProbability", "--mask-prob"),
             Map.entry("headLearningRate", "--head-lr"),
-            Map.entry("trainLayerNorms", "--train-layernorms"));
+            Map.entry("trainLayerNorms", "--train-layernorms"),
+            Map.entry("textFiles", "--text"),
+            Map.entry("excludeFiles", "--exclude"));
 
     /** Core operations ({@code Class.method}) that messages advise, as the command that does the same. */
     private static final Map<String, String> COMMANDS = Map.of(
             "Graft.train", "`graft train`",
             "Graft.auto", "`graft auto`",
+            "Graft.compare", "`graft compare`",
+            "Graft.tune", "`graft tune`",
             "ImageBackbone.importOnnx", "`graft models import --onnx FILE --preset imagenet`",
             "ImageBackbone.importCheckpoint", "`graft models import --safetensors FILE --architecture ARCH`",
             "LoraMerge.merge", "`graft export --merge --model DIR --out NEW_DIR`",

@@ -1,27 +1,14 @@
 package dev.graft.cli;
 
-import dev.graft.data.TextDataReader;
-import dev.graft.data.TextDataset;
-import dev.graft.data.TextExample;
-import dev.graft.model.card.Licenses;
-import dev.graft.model.text.TextModelSpec;
-import dev.graft.model.text.TextModels;
-import dev.graft.strategy.MaskedLmPretraining;
+import dev.graft.run.PretrainingRequest;
+import dev.graft.run.PretrainingResult;
+import dev.graft.run.PretrainingRun;
 import dev.graft.strategy.PretrainConfig;
-import dev.graft.strategy.PretrainingOutcome;
-import dev.graft.training.Checkpointing;
-import dev.graft.training.Batching;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +16,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code graft pretrain}: continued masked-language-model pre-training of a text encoder on unlabelled texts. */
+/**
+ * {@code graft pretrain}: continued masked-language-model pre-training of a text encoder on unlabelled texts. Parses the
+ * options into core's {@link PretrainingRequest}, runs {@link PretrainingRun} once and prints its result.
+ */
 @Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Continue pre-training a BERT-style text encoder with the masked-language-model objective on your own"
                 + " texts (domain-adaptive pre-training), then save it as a model directory that `graft train --model DIR`"
@@ -127,78 +117,19 @@ final class PretrainCommand implements Callable<Integer> {
         UnusedOptions.refuse(spec, "pre-training reads single texts (--text-column).", UnusedOptions.TEXT_PAIRS);
         PretrainConfig config = new PretrainConfig(maskProb, epochs, batchSize, lr, headLr, weightDecay, warmup, maxGradNorm, dropout,
                 valFraction, maxLength, seed);
-        PretrainingOutcome.checkTarget(out);
-        Path ckpt = resume != null ? resume : checkpointDir != null ? checkpointDir
-                : out.toAbsolutePath().resolveSibling(out.getFileName() + ".checkpoint");
-        Checkpointing.checkStart(ckpt, resume != null, out);
-        PrintStream err = System.err;
-        List<String> texts = readTexts(err);
-        TextModelSpec base = TextModels.resolve(model, new BarProgress(err, quiet));
-        Licenses.trainingWarning(base.id(), base.license()).ifPresent(w -> err.println("warning: " + w));
-        if (!quiet && !java.nio.file.Files.isRegularFile(base.directory().resolve(PretrainingOutcome.HEAD_FILE))) {
-            err.println("note: the MLM head's transform starts random (" + base.id() + " ships no MLM head weights); its decoder"
-                    + " is tied to the word embeddings.");
-        }
-        if (!quiet) {
-            err.println("checkpoints: " + ckpt + (resume != null ? " (resuming)" : "  (resume an interrupted run with --resume " + ckpt + ")"));
-        }
-        long start = System.nanoTime();
-        try (PretrainingOutcome run = new MaskedLmPretraining(config).fit(base, texts, List.of(EpochProgress.maskedLm(err, quiet)),
-                ckpt, checkpointEvery, resume != null)) {
-            TextModelSpec saved = run.save(out);
-            if (checkpointDir == null && resume == null) {
-                Checkpointing.discard(ckpt);
-            }
-            PrintWriter stdout = spec.commandLine().getOut();
-            var best = run.fit().best();
-            stdout.printf(Locale.ROOT, "Pre-trained %s on %d texts (%d tokens; %d held out), best epoch %d: held-out masked-token"
-                            + " loss %.4f, accuracy %.4f%n", base.id(), run.trainTexts(), run.trainTokens(), run.valTexts(),
-                    run.fit().bestEpoch(), best.valLoss(), best.valAccuracy());
-            stdout.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%n", run.fit().seconds(), (System.nanoTime() - start) / 1e9);
-            stdout.println("Saved " + saved.id() + " to " + out.toAbsolutePath());
-            stdout.println("Fine-tune it with: graft train --train DATA --model " + out + " --strategy fine-tune");
-            stdout.flush();
-        }
+        PretrainingRequest request = PretrainingRequest.of(textFiles, out).excludeFiles(excludeFiles).data(data.toOptions())
+                .model(model).config(config).maxTexts(maxTexts).checkpointEvery(checkpointEvery).checkpointDir(checkpointDir)
+                .resume(resume);
+        PretrainingResult r = PretrainingRun.run(request,
+                TrainingOptions.listener(System.err, quiet, EpochProgress.maskedLm(System.err, quiet)));
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.printf(Locale.ROOT, "Pre-trained %s on %d texts (%d tokens; %d held out), best epoch %d: held-out masked-token"
+                        + " loss %.4f, accuracy %.4f%n", r.base().id(), r.trainTexts(), r.trainTokens(), r.valTexts(),
+                r.fit().bestEpoch(), r.bestValLoss(), r.bestValAccuracy());
+        stdout.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%n", r.fit().seconds(), r.seconds());
+        stdout.println("Saved " + r.saved().id() + " to " + out.toAbsolutePath());
+        stdout.println("Fine-tune it with: graft train --train DATA --model " + out + " --strategy fine-tune");
+        stdout.flush();
         return 0;
-    }
-
-    /** All texts of the --text files, first occurrence kept, --exclude texts dropped, optionally sampled. */
-    private List<String> readTexts(PrintStream err) {
-        var options = data.toOptions();
-        Set<String> excluded = new HashSet<>();
-        for (Path f : excludeFiles) {
-            TextDataReader.read(f, options).examples().forEach(e -> excluded.add(e.text()));
-        }
-        LinkedHashSet<String> unique = new LinkedHashSet<>();
-        int total = 0;
-        int dropped = 0;
-        for (Path f : textFiles) {
-            TextDataset d = TextDataReader.read(f, options);
-            DataOptionsMixin.skippedNote(d).ifPresent(err::println);
-            for (TextExample e : d.examples()) {
-                total++;
-                if (excluded.contains(e.text())) {
-                    dropped++;
-                } else {
-                    unique.add(e.text());
-                }
-            }
-        }
-        List<String> texts = new ArrayList<>(unique);
-        if (maxTexts != null) {
-            if (maxTexts < 2) {
-                throw new IllegalArgumentException("--max-texts must be at least 2, got " + maxTexts);
-            }
-            if (texts.size() > maxTexts) {
-                int[] order = Arrays.copyOf(Batching.shuffled(texts.size(), new Random(seed)), maxTexts);
-                Arrays.sort(order);
-                texts = Arrays.stream(order).mapToObj(texts::get).toList();
-            }
-        }
-        if (!quiet) {
-            err.printf(Locale.ROOT, "texts: %d read from %d file(s), %d excluded, %d duplicate(s) dropped, %d used%n", total,
-                    textFiles.size(), dropped, total - dropped - unique.size(), texts.size());
-        }
-        return texts;
     }
 }

@@ -226,6 +226,11 @@ final class TrainingOptions {
 
     /** A listener printing to {@code err}: notes always, progress and summaries unless {@code quiet}. */
     static RunListener listener(PrintStream err, boolean quiet) {
+        return listener(err, quiet, new EpochProgress(err, quiet));
+    }
+
+    /** As {@link #listener(PrintStream, boolean)}, with {@code epochLines} printing each epoch. */
+    static RunListener listener(PrintStream err, boolean quiet, TrainingListener epochLines) {
         return new RunListener() {
             @Override
             public Progress progress() {
@@ -234,7 +239,7 @@ final class TrainingOptions {
 
             @Override
             public List<TrainingListener> epochs() {
-                return List.of(new EpochProgress(err, quiet));
+                return List.of(epochLines);
             }
 
             @Override

@@ -13,6 +13,12 @@ import dev.graft.run.ComparisonRequest;
 import dev.graft.run.ComparisonResult;
 import dev.graft.run.LrFinderRequest;
 import dev.graft.run.LrFinderRun;
+import dev.graft.run.PretrainingRequest;
+import dev.graft.run.PretrainingResult;
+import dev.graft.run.PretrainingRun;
+import dev.graft.run.ExportRequest;
+import dev.graft.run.ExportResult;
+import dev.graft.run.ExportRun;
 import dev.graft.run.RankingRequest;
 import dev.graft.run.RankingResult;
 import dev.graft.run.RunListener;
@@ -165,6 +171,32 @@ public final class Graft {
     /** As {@link #findLearningRate(LrFinderRequest)}, telling {@code listener} of progress. */
     public static LrFinder.Result findLearningRate(LrFinderRequest request, RunListener listener) {
         return LrFinderRun.run(request, listener);
+    }
+
+    /**
+     * Continues masked-language-model pre-training of a text encoder on the request's texts, as {@code graft pretrain}
+     * does, and saves the adapted encoder as a backbone directory that {@link TrainingRequest#model} accepts.
+     */
+    public static PretrainingResult pretrain(PretrainingRequest request) throws IOException {
+        return PretrainingRun.run(request, RunListener.SILENT);
+    }
+
+    /** As {@link #pretrain(PretrainingRequest)}, telling {@code listener} of the texts, progress and epochs. */
+    public static PretrainingResult pretrain(PretrainingRequest request, RunListener listener) throws IOException {
+        return PretrainingRun.run(request, listener);
+    }
+
+    /**
+     * Writes a trained model in another form, as {@code graft export} does: an ONNX graph (optionally int8, checked on
+     * labelled data), the Transformers layout, a PEFT adapter, or LoRA merged into a plain model directory.
+     */
+    public static ExportResult export(ExportRequest request) {
+        return ExportRun.run(request, RunListener.SILENT);
+    }
+
+    /** As {@link #export(ExportRequest)}, telling {@code listener} of each step and of notes and warnings. */
+    public static ExportResult export(ExportRequest request, RunListener listener) {
+        return ExportRun.run(request, listener);
     }
 
     /**

@@ -28,6 +28,7 @@ public final class BackboneRankingRun {
     /** Ranks the candidates {@code request} names, telling {@code listener} which one is being scored. */
     public static RankingResult run(RankingRequest request, RunListener listener) {
         TrainingRequest r = request.training();
+        SequenceTaskRun.refuse(r.task(), "ranking backbones by LogME");
         TrainingRun.checkSplitSettings(r, true);
         FeatureExtractionConfig config = r.featureExtractionConfig();
         List<RankedBackbone> scores = new ArrayList<>();

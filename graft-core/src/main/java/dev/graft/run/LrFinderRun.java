@@ -25,6 +25,7 @@ public final class LrFinderRun {
     /** Runs the sweep {@code request} describes. */
     public static LrFinder.Result run(LrFinderRequest request, RunListener listener) {
         TrainingRequest r = request.training();
+        SequenceTaskRun.refuse(r.task(), "the learning-rate range test");
         TrainingStrategy strategy = r.resolveStrategy();
         TrainingRun.checkStrategySettings(r);
         TrainingRun.checkSplitSettings(r, false); // the sweep uses training data only

@@ -48,6 +48,22 @@ final class SequenceTaskRun {
     }
 
     /**
+     * Refuses tagged sentences and questions in a run that needs one target per example (a class, labels or a value):
+     * the message names the task argument, says what {@code run} does, and points to the runs that take the task.
+     *
+     * @param run what the refusing run does, e.g. {@code "ranking backbones by LogME"}
+     */
+    static void refuse(TaskKind task, String run) {
+        if (handles(task)) {
+            throw new IllegalArgumentException(Arguments.name("task") + " " + task.key() + ": " + run + " works on data with one"
+                    + " target per example (classification, multi-label, regression), not on "
+                    + (task == TaskKind.TOKEN_CLASSIFICATION ? "tagged sentences" : "questions with contexts") + ". For "
+                    + task.key() + " compare the strategies with " + Arguments.name("Graft.compare") + ", search the settings with "
+                    + Arguments.name("Graft.tune") + ", or train with " + Arguments.name("Graft.train") + ".");
+        }
+    }
+
+    /**
      * The training sentences or questions a run of {@code r} trains on (after the validation split and
      * {@code maxTrain}), read as the run reads them: what a comparison's recommendation counts as its data size.
      */

@@ -38,7 +38,8 @@ import java.util.OptionalDouble;
  * fine-tuning, LoRA (text) and fine-tuning from random weights (the no-transfer baseline) on the same splits with the
  * request's settings, measures each ({@link StrategyComparison}) and applies the recommendation rule
  * ({@link Recommendation}) on the task's compared figure ({@link ComparedMetric}: accuracy, multi-label macro-F1,
- * regression RMSE, or the one named).
+ * regression RMSE, or the one named). The training settings given ({@code epochs}, {@code learningRate}, ...) apply to
+ * the gradient-trained runs; feature extraction keeps its closed-form head unless {@code headSolver} gradient is chosen.
  */
 public final class StrategyComparisonRun {
 
@@ -67,7 +68,7 @@ public final class StrategyComparisonRun {
             task = ImageTransfer.task(splits, r.taskOptions());
             metric = metric(request, task);
             trainSize = splits.train().size();
-            runs = StrategyComparison.imageRuns(backbone, splits, task, r.imageFeatureExtractionConfig(), r.imageFineTuneConfig(),
+            runs = StrategyComparison.imageRuns(backbone, splits, task, r.comparedImageFeatureExtractionConfig(), r.imageFineTuneConfig(),
                     Augmentation.parse(r.augment), r.trainBn, Math.max(1, Math.min(2, r.imageThreads())),
                     new StrategyComparison.Scoring(metric, r.seed), listener.progress(), listener.epochs());
         } else {
@@ -77,7 +78,7 @@ public final class StrategyComparisonRun {
             metric = metric(request, task);
             trainSize = splits.train().size();
             TextModelSpec backbone = TrainingRun.resolveTextModel(r.model, listener);
-            runs = StrategyComparison.textRuns(backbone, splits, task, r.featureExtractionConfig(), r.fineTuneConfig(),
+            runs = StrategyComparison.textRuns(backbone, splits, task, r.comparedFeatureExtractionConfig(), r.fineTuneConfig(),
                     r.lrBackbone == null ? OptionalDouble.empty() : OptionalDouble.of(r.lrBackbone),
                     new StrategyComparison.Scoring(metric, r.seed), listener.progress(), listener.epochs());
         }

@@ -690,9 +690,22 @@ public final class TrainingRequest {
 
     /** Text feature extraction's settings. */
     public FeatureExtractionConfig featureExtractionConfig() {
+        return featureExtractionConfig(closedFormHead());
+    }
+
+    /**
+     * Text feature extraction's settings when it runs beside gradient-trained strategies ({@code graft compare}): the
+     * training settings given ({@link #epochs}, {@link #learningRate}, ...) are theirs, so the linear head stays solved
+     * in closed form unless {@link #headSolver} gradient was chosen.
+     */
+    public FeatureExtractionConfig comparedFeatureExtractionConfig() {
+        return featureExtractionConfig(comparedClosedFormHead());
+    }
+
+    private FeatureExtractionConfig featureExtractionConfig(boolean closedForm) {
         FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
         c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout).withOptimizer(optimizer(c.optimizer()))
-                .withClosedFormHead(closedFormHead());
+                .withClosedFormHead(closedForm);
         c = threads == null ? c : c.withThreads(threads);
         // a closed-form head would give every trial the same model
         return trial == null ? c : Tunables.apply(c.withClosedFormHead(false), trial);
@@ -706,11 +719,7 @@ public final class TrainingRequest {
      */
     public boolean closedFormHead() {
         List<String> gradientSettings = gradientHeadSettings();
-        if ("closed-form".equals(headSolver) && classWeights != null && !classWeights.strip().equalsIgnoreCase("none")) {
-            throw new IllegalArgumentException(Arguments.name("classWeights") + " weights the loss of a gradient-trained head; "
-                    + Arguments.name("headSolver") + " closed-form fits the plain likelihood. Use " + Arguments.name("headSolver")
-                    + " gradient with " + Arguments.name("classWeights") + ".");
-        }
+        refuseClosedFormWithClassWeights();
         if ("closed-form".equals(headSolver) && !gradientSettings.isEmpty()) {
             throw new IllegalArgumentException(String.join(", ", gradientSettings) + (gradientSettings.size() == 1 ? " sets" : " set")
                     + " how a gradient-trained head learns, but " + Arguments.name("headSolver") + " closed-form solves the head"
@@ -718,6 +727,23 @@ public final class TrainingRequest {
                     + Arguments.name("headSolver") + " gradient.");
         }
         return headSolver == null ? gradientSettings.isEmpty() : headSolver.equals("closed-form");
+    }
+
+    /**
+     * Whether feature extraction's linear head is solved in closed form beside gradient-trained strategies: unless
+     * {@link #headSolver} gradient was chosen (the training settings given belong to the other strategies).
+     */
+    boolean comparedClosedFormHead() {
+        refuseClosedFormWithClassWeights();
+        return !"gradient".equals(headSolver);
+    }
+
+    private void refuseClosedFormWithClassWeights() {
+        if ("closed-form".equals(headSolver) && classWeights != null && !classWeights.strip().equalsIgnoreCase("none")) {
+            throw new IllegalArgumentException(Arguments.name("classWeights") + " weights the loss of a gradient-trained head; "
+                    + Arguments.name("headSolver") + " closed-form fits the plain likelihood. Use " + Arguments.name("headSolver")
+                    + " gradient with " + Arguments.name("classWeights") + ".");
+        }
     }
 
     /** The settings given that only a gradient-trained feature-extraction head uses, by argument name. */
@@ -779,9 +805,18 @@ public final class TrainingRequest {
 
     /** Image feature extraction's settings. */
     public FeatureExtractionConfig imageFeatureExtractionConfig() {
+        return imageFeatureExtractionConfig(closedFormHead());
+    }
+
+    /** Image feature extraction's settings beside gradient-trained strategies (as {@link #comparedFeatureExtractionConfig()}). */
+    public FeatureExtractionConfig comparedImageFeatureExtractionConfig() {
+        return imageFeatureExtractionConfig(comparedClosedFormHead());
+    }
+
+    private FeatureExtractionConfig imageFeatureExtractionConfig(boolean closedForm) {
         FeatureExtractionConfig fe = FeatureExtractionConfig.defaults();
         fe = fe.withTraining(imageTrainConfig(fe.training())).withHiddenUnits(hidden).withDropout(dropout)
-                .withOptimizer(optimizer(fe.optimizer())).withThreads(imageThreads()).withClosedFormHead(closedFormHead());
+                .withOptimizer(optimizer(fe.optimizer())).withThreads(imageThreads()).withClosedFormHead(closedForm);
         // a closed-form head would give every trial the same model
         return trial == null ? fe : Tunables.apply(fe.withClosedFormHead(false), trial);
     }
