@@ -1,32 +1,17 @@
 package dev.graft.cli;
 
-import dev.graft.run.FrozenData;
-import dev.graft.run.RunRecorder;
-import dev.graft.artifact.ModelDirectory;
-import dev.graft.artifact.Provenance;
-import dev.graft.data.TextDataset;
-import dev.graft.data.image.ImageDataset;
 import dev.graft.metrics.ClassificationMetrics;
-import dev.graft.model.text.TextModelSpec;
-import dev.graft.report.AdaptationReport;
-import dev.graft.strategy.FeatureExtractionConfig;
-import dev.graft.strategy.ImageBackbone;
-import dev.graft.strategy.adapt.AdaptConfig;
+import dev.graft.run.AdaptationRequest;
+import dev.graft.run.DomainAdaptationResult;
+import dev.graft.run.DomainAdaptationRun;
 import dev.graft.strategy.adapt.AdaptMethod;
 import dev.graft.strategy.adapt.AdaptationResult;
-import dev.graft.strategy.adapt.AdaptationRun;
-import dev.graft.training.TrainConfig;
-import dev.graft.training.TrainingListener;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -139,87 +124,21 @@ final class AdaptCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         UnusedOptions.refuse(spec, "domain adaptation reads single texts; text pairs are classified by graft train.",
                 UnusedOptions.TEXT_PAIRS);
-        AdaptMethod m = AdaptMethod.parse(method);
-        TrainConfig tc = TrainConfig.defaults().withSeed(seed).withEpochs(epochs).withLearningRate(learningRate).withBatchSize(batchSize)
-                .withPatience(patience);
-        AdaptConfig config = new AdaptConfig(m, hidden, dropout, tc, adaptWeight, coralLambda, 0.1, padExamples);
-        ModelDirectory.checkWritable(out);
-        PrintStream err = System.err;
-        long start = System.nanoTime();
-        Function<List<TrainingListener>, AdaptationRun> adapt = prepare(config, err); // data read before a run is recorded
-        try (RunRecorder recorder = RunRecorder.start(tracking.tracking(), "adapt", out, out, runParams(config), err::println);
-             AdaptationRun run = adapt.apply(recorder.listeners(new EpochProgress(err, quiet)))) {
-            List<String> args = spec.commandLine().getParseResult().originalArgs();
-            Provenance provenance = run.provenance().withCommandLine(args);
-            boolean replaced = run.save(out, args, staging -> recorder.writeReport(() -> AdaptationReport.data(recorder.runName(), run),
-                    List.of(AdaptationReport.table(run.result())), provenance, staging));
-            double total = (System.nanoTime() - start) / 1e9;
-            recorder.logMetrics(adaptationMetrics(run.result()), run.fit().history().size());
-            recorder.finish(run, provenance, out, total);
-            print(run.result(), total);
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        AdaptationRequest request = AdaptationRequest.of(source, target, AdaptMethod.parse(method), out).eval(eval).model(model)
+                .epochs(epochs).learningRate(learningRate).batchSize(batchSize).patience(patience).hiddenUnits(hidden).dropout(dropout)
+                .adaptWeight(adaptWeight).coralLambda(coralLambda).seed(seed).maxSource(maxSource).maxTarget(maxTarget).maxEval(maxEval)
+                .padMaxPerDomain(padExamples).threads(threads).data(dataOptions.toOptions()).tracking(tracking.tracking())
+                .commandLine(args);
+        try (DomainAdaptationResult r = DomainAdaptationRun.run(request, TrainingOptions.listener(System.err, quiet))) {
+            print(r.adaptation(), r.totalSeconds());
             PrintWriter o = spec.commandLine().getOut();
-            o.println((replaced ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()
+            o.println((r.replaced() ? "Replaced the model at " : "Saved the model to ") + out.toAbsolutePath()
                     + "  (metrics: " + out.resolve("metrics.json") + ")");
-            TrackingOptionsMixin.printWhere(o, out, recorder);
+            TrackingOptionsMixin.printWhere(o, out, r.trackingRunId(), r.trackingLocation());
             o.flush();
         }
         return 0;
-    }
-
-    /** Reads the data and the backbone; the function computes (or reads cached) frozen features and adapts. */
-    private Function<List<TrainingListener>, AdaptationRun> prepare(AdaptConfig config, PrintStream err) {
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        FeatureExtractionConfig fx = FeatureExtractionConfig.defaults().withThreads(nThreads);
-        BarProgress progress = new BarProgress(err, quiet);
-        String key = config.method().key();
-        if (FrozenData.isImages(source)) {
-            int io = Math.max(1, Math.min(2, nThreads));
-            ImageDataset s = FrozenData.images(source, maxSource, seed, io, System.err::println);
-            ImageDataset t = FrozenData.unlabelledImages(target, maxTarget, seed, io, System.err::println);
-            ImageDataset e = eval == null ? null : FrozenData.images(eval, maxEval, seed, io, System.err::println);
-            say(err, "images: source %d, target %d (unlabelled)%s; method %s", s.size(), t.size(), e == null ? "" : ", eval " + e.size(), key);
-            ImageBackbone backbone = FrozenData.imageModel(model);
-            return listeners -> AdaptationRun.images(backbone, s, t, e, config, fx, io, progress, listeners);
-        }
-        TextDataset s = FrozenData.labelledText(source, dataOptions.toOptions(), maxSource, seed, System.err::println);
-        TextDataset t = FrozenData.unlabelledText(target, dataOptions.toOptions(), maxTarget, seed);
-        TextDataset e = eval == null ? null : FrozenData.labelledText(eval, dataOptions.toOptions(), maxEval, seed, System.err::println);
-        say(err, "texts: source %d, target %d (unlabelled)%s; method %s", s.size(), t.size(), e == null ? "" : ", eval " + e.size(), key);
-        TextModelSpec backbone = dev.graft.model.text.TextModels.resolve(model, progress);
-        return listeners -> AdaptationRun.text(backbone, s, t, e, config, fx, progress, listeners);
-    }
-
-    /** The run's settings as recorded by tracking: the adaptation settings plus the data and model chosen. */
-    private Map<String, Object> runParams(AdaptConfig config) {
-        Map<String, Object> p = new LinkedHashMap<>(config.describe());
-        p.put("model", model);
-        p.put("source", source.toString());
-        p.put("target_unlabeled", target.toString());
-        p.put("eval", eval == null ? "none" : eval.toString());
-        p.put("max_source", maxSource == null ? "all" : maxSource.toString());
-        p.put("max_target", maxTarget == null ? "all" : maxTarget.toString());
-        p.put("max_eval", maxEval == null ? "all" : maxEval.toString());
-        return p;
-    }
-
-    /**
-     * The adaptation's own figures as metrics: target accuracy and macro-F1 of the source-only baseline and of the adapted
-     * model (with --eval), the proxy A-distance before and after, held-out source scores and example counts.
-     */
-    static Map<String, Double> adaptationMetrics(AdaptationResult r) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        r.metrics().forEach((k, v) -> {
-            if (v instanceof Number n && !k.equals("best_epoch")) { // best_epoch comes from the epoch logger
-                m.put(k, n.doubleValue());
-            }
-        });
-        return m;
-    }
-
-    private void say(PrintStream err, String format, Object... args) {
-        if (!quiet) {
-            err.println(String.format(Locale.ROOT, format, args));
-        }
     }
 
     private void print(AdaptationResult r, double seconds) {

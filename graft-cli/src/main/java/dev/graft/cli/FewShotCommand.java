@@ -1,21 +1,10 @@
 package dev.graft.cli;
 
-import dev.graft.run.FrozenData;
-import dev.graft.data.TextDataset;
-import dev.graft.data.TextExample;
-import dev.graft.data.image.ImageDataset;
-import dev.graft.data.image.ImageExample;
-import dev.graft.model.text.TextModelSpec;
-import dev.graft.model.text.TextModels;
-import dev.graft.strategy.FeatureExtractionConfig;
-import dev.graft.strategy.FrozenFeatures;
+import dev.graft.run.FewShotRequest;
+import dev.graft.run.FewShotResult;
+import dev.graft.run.FewShotRun;
 import dev.graft.strategy.fewshot.Distance;
-import dev.graft.strategy.fewshot.EpisodeSpec;
-import dev.graft.strategy.fewshot.EpisodicEvaluation;
-import dev.graft.strategy.fewshot.EpisodicFineTuning;
 import dev.graft.strategy.fewshot.EpisodicResult;
-import dev.graft.strategy.fewshot.Prototypes;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,187 +113,42 @@ final class FewShotCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
-    /** Embeddings with class indices and the names of the classes. */
-    private record Pool(float[][] x, int[] y, List<String> classes, List<String> inputs) {
-    }
-
     @Override
     public Integer call() {
         UnusedOptions.refuse(spec, "few-shot prototypes are built from single texts; text pairs are classified by graft train.",
                 UnusedOptions.TEXT_PAIRS);
-        boolean plain = support != null || query != null;
-        if (plain == !train.isEmpty()) {
-            throw new IllegalArgumentException("Give either --train (episodic evaluation) or --support and --query (plain classification).");
-        }
-        if (plain && (support == null || query == null)) {
-            throw new IllegalArgumentException("Plain mode needs both --support and --query.");
-        }
-        Distance d = Distance.parse(distance);
-        return plain ? plain(d) : episodic(d);
-    }
-
-    private int episodic(Distance d) {
-        if (fileAsClass && fileLabelAsClass) {
-            throw new IllegalArgumentException("Choose one of --file-as-class and --file-label-as-class.");
-        }
-        List<EpisodeSpec> specs = shots.stream().map(k -> new EpisodeSpec(way, k, queries, episodes, seed)).toList();
-        Pool pool = read(train, false);
-        PrintStream err = System.err;
-        if (!quiet) {
-            err.printf(Locale.ROOT, "pool: %d examples, %d classes %s%n", pool.x().length, pool.classes().size(), counts(pool));
-        }
+        FewShotRequest request = FewShotRequest.create().trainFiles(train).support(support).query(query).fileAsClass(fileAsClass)
+                .fileLabelAsClass(fileLabelAsClass).metaTrain(metaTrain).metaEpisodes(metaEpisodes).metaShot(metaShot)
+                .metaQueries(metaQueries).metaLearningRate(metaLr).metaMaxLength(metaMaxLength).model(model).way(way)
+                .shot(shots.stream().mapToInt(Integer::intValue).toArray()).queries(queries).episodes(episodes)
+                .distance(Distance.parse(distance)).seed(seed).maxExamples(maxExamples).threads(threads).data(dataOptions.toOptions());
+        FewShotResult result = FewShotRun.run(request, TrainingOptions.listener(System.err, quiet));
         PrintWriter out = spec.commandLine().getOut();
-        String suffix = ", " + d.name().toLowerCase(Locale.ROOT) + ", seed " + seed;
-        for (EpisodeSpec s : specs) {
-            EpisodicResult r = EpisodicEvaluation.run(pool.x(), pool.y(), pool.classes(), s, d, new BarProgress(err, quiet));
-            out.println((metaTrain.isEmpty() ? "" : "frozen encoder: ") + r.summary() + suffix);
-        }
-        out.flush();
-        if (!metaTrain.isEmpty()) {
-            float[][] tuned = metaTrained(pool, err, out);
-            for (EpisodeSpec s : specs) {
-                EpisodicResult r = EpisodicEvaluation.run(tuned, pool.y(), pool.classes(), s, d, new BarProgress(err, quiet));
-                out.println("episodic fine-tuning: " + r.summary() + suffix);
-            }
-            out.flush();
-        }
-        return 0;
-    }
-
-    /** Trains the encoder on the --meta-train episodes and returns its embeddings of the evaluation pool. */
-    private float[][] metaTrained(Pool pool, PrintStream err, PrintWriter out) {
-        if (FrozenData.isImages(metaTrain.get(0)) || FrozenData.isImages(train.get(0))) {
-            throw new IllegalArgumentException("--meta-train fine-tunes text encoders; for images use graft train --strategy fine-tune.");
-        }
-        List<String> names = new ArrayList<>();
-        List<String> texts = new ArrayList<>();
-        for (Path f : metaTrain) {
-            for (TextExample e : FrozenData.labelledText(f, dataOptions.toOptions(), maxExamples, seed, System.err::println).examples()) {
-                names.add(classOf(f, e.label()));
-                texts.add(e.text());
-            }
-        }
-        List<String> metaClasses = names.stream().distinct().sorted().toList();
-        List<String> shared = metaClasses.stream().filter(pool.classes()::contains).toList();
-        if (!shared.isEmpty()) {
-            throw new IllegalArgumentException("Classes " + shared + " are in both --meta-train and --train: a few-shot evaluation must"
-                    + " be on classes the encoder was not trained on. Use other files, or --file-label-as-class to name classes by"
-                    + " folder and label.");
-        }
-        int[] y = names.stream().mapToInt(metaClasses::indexOf).toArray();
-        TextModelSpec backbone = TextModels.resolve(model, new BarProgress(err, quiet));
-        EpisodicFineTuning.Config config = new EpisodicFineTuning.Config(new EpisodeSpec(way, metaShot, metaQueries, metaEpisodes, seed),
-                metaLr, metaMaxLength);
-        long t0 = System.nanoTime();
-        try (EpisodicFineTuning.Result r = EpisodicFineTuning.train(backbone, texts, y, config, new BarProgress(err, quiet))) {
-            int tail = Math.max(1, metaEpisodes / 10);
-            out.printf(Locale.ROOT, "episodic fine-tuning: %d episodes (%d-way %d-shot, %d queries) on %d classes %s, %d texts; query loss"
-                            + " %.4f (first %d) → %.4f (last %d); %.0f s%n", metaEpisodes, way, metaShot, metaQueries, metaClasses.size(),
-                    metaClasses, texts.size(), r.meanFirst(tail), tail, r.meanLast(tail), tail, (System.nanoTime() - t0) / 1e9);
-            out.flush();
-            return r.encoder().encode(pool.inputs(), new BarProgress(err, quiet));
-        }
-    }
-
-    private int plain(Distance d) {
-        Pool s = read(List.of(support), false);
-        Pool q = read(List.of(query), true);
-        Prototypes p = Prototypes.fit(s.x(), s.y(), s.classes().size(), d);
-        PrintWriter out = spec.commandLine().getOut();
-        int correct = 0;
-        int labelled = 0;
-        for (int i = 0; i < q.x().length; i++) {
-            float[] prob = p.probabilities(q.x()[i]);
-            int c = p.classify(q.x()[i]);
-            String gold = q.classes().get(q.y()[i]);
-            if (s.classes().contains(gold)) {
-                labelled++;
-                correct += s.classes().get(c).equals(gold) ? 1 : 0;
-            }
-            out.printf(Locale.ROOT, "%s\t%.4f\t%s%n", s.classes().get(c), prob[c], q.inputs().get(i).replace('\n', ' ').replace('\t', ' '));
-        }
-        if (labelled > 0) {
-            out.printf(Locale.ROOT, "accuracy: %.4f (%d of %d labelled queries; %d-class prototypes from %d support examples)%n",
-                    correct / (double) labelled, correct, labelled, s.classes().size(), s.x().length);
-        }
-        out.flush();
-        return 0;
-    }
-
-    /** Reads and embeds {@code files}; {@code labelsOptional}: a text file without labels is read one text per line. */
-    private Pool read(List<Path> files, boolean labelsOptional) {
-        boolean images = FrozenData.isImages(files.get(0));
-        for (Path f : files) {
-            if (FrozenData.isImages(f) != images) {
-                throw new IllegalArgumentException(f + " is " + (images ? "not image data" : "image data")
-                        + " but " + files.get(0) + " is " + (images ? "image data" : "not") + ": use one kind of data.");
-            }
-        }
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        FeatureExtractionConfig fx = FeatureExtractionConfig.defaults().withThreads(nThreads);
-        BarProgress progress = new BarProgress(System.err, quiet);
-        List<String> names = new ArrayList<>();
-        List<String> inputs = new ArrayList<>();
-        float[][] x;
-        if (images) {
-            List<ImageDataset> sets = new ArrayList<>();
-            for (Path f : files) {
-                ImageDataset data = FrozenData.images(f, maxExamples, seed, Math.min(2, nThreads), System.err::println);
-                if (fileAsClass || fileLabelAsClass) {
-                    data = data.withExamples(data.examples().stream().map(e -> new ImageExample(e.file(), classOf(f, e.label()))).toList());
-                }
-                sets.add(data);
-                data.examples().forEach(e -> {
-                    names.add(e.label());
-                    inputs.add(e.file().toString());
-                });
-            }
-            x = concat(FrozenFeatures.images(FrozenData.imageModel(model), sets, fx, Math.max(1, Math.min(2, nThreads)), progress));
+        if (result instanceof FewShotResult.Episodic e) {
+            print(out, e);
         } else {
-            TextModelSpec backbone = TextModels.resolve(model, progress);
-            List<List<String>> sets = new ArrayList<>();
-            for (Path f : files) {
-                TextDataset data = labelsOptional ? FrozenData.maybeLabelledText(f, dataOptions.toOptions())
-                        : FrozenData.labelledText(f, dataOptions.toOptions(), maxExamples, seed, System.err::println);
-                for (TextExample e : data.examples()) {
-                    names.add(labelsOptional ? e.label() : classOf(f, e.label()));
-                    inputs.add(e.text());
-                }
-                sets.add(data.examples().stream().map(TextExample::text).toList());
-            }
-            x = concat(FrozenFeatures.texts(backbone, sets, fx, progress));
+            print(out, (FewShotResult.Plain) result);
         }
-        List<String> classes = names.stream().distinct().sorted().toList();
-        java.util.Map<String, Integer> index = new java.util.HashMap<>();
-        classes.forEach(c -> index.put(c, index.size()));
-        int[] y = names.stream().mapToInt(index::get).toArray();
-        return new Pool(x, y, classes, inputs);
+        out.flush();
+        return 0;
     }
 
-    /** The class of a row labelled {@code label} in {@code file}: its label, its file's folder, or both. */
-    private String classOf(Path file, String label) {
-        return fileAsClass ? className(file) : fileLabelAsClass ? className(file) + "/" + label : label;
-    }
-
-    private static String className(Path file) {
-        Path abs = file.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
-        return parent != null && parent.getFileName() != null ? parent.getFileName().toString() : abs.getFileName().toString();
-    }
-
-    private static float[][] concat(List<float[][]> parts) {
-        return parts.stream().flatMap(java.util.Arrays::stream).toArray(float[][]::new);
-    }
-
-    private static String counts(Pool p) {
-        int[] n = new int[p.classes().size()];
-        for (int c : p.y()) {
-            n[c]++;
+    private static void print(PrintWriter out, FewShotResult.Episodic r) {
+        String suffix = ", " + r.distance().name().toLowerCase(Locale.ROOT) + ", seed " + r.seed();
+        for (EpisodicResult e : r.frozen()) {
+            out.println((r.training().isEmpty() ? "" : "frozen encoder: ") + e.summary() + suffix);
         }
-        StringBuilder sb = new StringBuilder("{");
-        for (int c = 0; c < n.length; c++) {
-            sb.append(c == 0 ? "" : ", ").append(p.classes().get(c)).append('=').append(n[c]);
+        r.training().ifPresent(t -> out.println("episodic fine-tuning: " + t.summary()));
+        for (EpisodicResult e : r.fineTuned()) {
+            out.println("episodic fine-tuning: " + e.summary() + suffix);
         }
-        return sb.append('}').toString();
+    }
+
+    private static void print(PrintWriter out, FewShotResult.Plain r) {
+        for (FewShotResult.QueryPrediction p : r.predictions()) {
+            out.printf(Locale.ROOT, "%s\t%.4f\t%s%n", p.label(), p.probability(), p.input().replace('\n', ' ').replace('\t', ' '));
+        }
+        r.accuracy().ifPresent(a -> out.printf(Locale.ROOT, "accuracy: %.4f (%d of %d labelled queries; %d-class prototypes from %d"
+                + " support examples)%n", a, r.correct(), r.labelled(), r.classes().size(), r.supportExamples()));
     }
 }

@@ -14,6 +14,8 @@ final class FlagNames {
             Map.entry("corpusFormat", "--format"),
             Map.entry("testFile", "--test"),
             Map.entry("trainFile", "--train"),
+            Map.entry("trainFiles", "--train"),
+            Map.entry("metaLearningRate", "--meta-lr"),
             Map.entry("learningRate", "--lr"),
             Map.entry("output", "--out"),
             Map.entry("outputFile", "--output"),

@@ -21,34 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CliQaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[][] PEOPLE = {
-            {"Anna Keller", "Vienna", "pilot"}, {"Marco Rossi", "Naples", "baker"}, {"Sophie Martin", "Lyon", "nurse"},
-            {"Jonas Berg", "Bergen", "teacher"}, {"Clara Weiss", "Zurich", "lawyer"}, {"Pedro Alves", "Porto", "farmer"},
-            {"Emma Walker", "Lisbon", "painter"}, {"Robert Harris", "Prague", "doctor"},
-    };
-
     @TempDir
     Path dir;
 
-    /** Two questions about each of {@code people[from, to)}, one JSON object per line. */
     private Path jsonl(String name, int from, int to) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (int i = from; i < to; i++) {
-            String[] p = PEOPLE[i];
-            String context = p[0] + " was born in " + p[1] + ". Today " + p[0] + " works as a " + p[2] + ".";
-            String[][] qa = {{"Where was " + p[0] + " born?", p[1]}, {"What is the job of " + p[0] + "?", p[2]}};
-            for (int k = 0; k < qa.length; k++) {
-                ObjectNode o = JSON.createObjectNode();
-                o.put("id", i + "-" + k);
-                o.put("question", qa[k][0]);
-                o.put("context", context);
-                ObjectNode answers = o.putObject("answers");
-                answers.putArray("text").add(qa[k][1]);
-                answers.putArray("answer_start").add(context.indexOf(qa[k][1]));
-                b.append(JSON.writeValueAsString(o)).append('\n');
-            }
-        }
-        return Files.writeString(dir.resolve(name), b.toString());
+        return TinySquad.questions(dir.resolve(name), from, to);
     }
 
     @Test

@@ -44,12 +44,6 @@ class JavaApiTaskParityTest {
     };
     private static final String[] NAMES = {"John Smith", "Mary Brown", "Peter Wilson", "Anna Taylor", "Emma Walker"};
     private static final String[] PLACES = {"Paris", "Berlin", "Madrid", "Rome", "Lisbon"};
-    private static final String[][] PEOPLE = {
-            {"Anna Keller", "Vienna", "pilot"}, {"Marco Rossi", "Naples", "baker"}, {"Sophie Martin", "Lyon", "nurse"},
-            {"Jonas Berg", "Bergen", "teacher"}, {"Clara Weiss", "Zurich", "lawyer"}, {"Pedro Alves", "Porto", "farmer"},
-            {"Emma Walker", "Lisbon", "painter"}, {"Robert Harris", "Prague", "doctor"},
-    };
-
     @TempDir
     Path dir;
 
@@ -68,27 +62,6 @@ class JavaApiTaskParityTest {
                 }
             }
             b.append('\n');
-        }
-        return Files.writeString(dir.resolve(name), b.toString());
-    }
-
-    /** Two questions about each of {@code PEOPLE[from, to)}, one JSON object per line. */
-    private Path questions(String name, int from, int to) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (int i = from; i < to; i++) {
-            String[] p = PEOPLE[i];
-            String context = p[0] + " was born in " + p[1] + ". Today " + p[0] + " works as a " + p[2] + ".";
-            String[][] qa = {{"Where was " + p[0] + " born?", p[1]}, {"What is the job of " + p[0] + "?", p[2]}};
-            for (int k = 0; k < qa.length; k++) {
-                ObjectNode o = JSON.createObjectNode();
-                o.put("id", i + "-" + k);
-                o.put("question", qa[k][0]);
-                o.put("context", context);
-                ObjectNode answers = o.putObject("answers");
-                answers.putArray("text").add(qa[k][1]);
-                answers.putArray("answer_start").add(context.indexOf(qa[k][1]));
-                b.append(JSON.writeValueAsString(o)).append('\n');
-            }
         }
         return Files.writeString(dir.resolve(name), b.toString());
     }
@@ -129,8 +102,8 @@ class JavaApiTaskParityTest {
 
     @Test
     void qaFromJavaIsTheCliRun() throws Exception {
-        Path train = questions("train.jsonl", 0, 6);
-        Path test = questions("test.jsonl", 6, 8);
+        Path train = TinySquad.questions(dir.resolve("train.jsonl"), 0, 6);
+        Path test = TinySquad.questions(dir.resolve("test.jsonl"), 6, 8);
         Path cliModel = dir.resolve("cli-qa");
         Path cliStore = dir.resolve("cli-mlruns");
         CliHarness.Result r = CliHarness.run("train", "--task", "qa", "--strategy", "fine-tune", "--train", train.toString(),

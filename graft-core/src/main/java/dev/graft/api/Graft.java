@@ -11,6 +11,12 @@ import dev.graft.run.EvaluationRun;
 import dev.graft.run.BackboneRankingRun;
 import dev.graft.run.ComparisonRequest;
 import dev.graft.run.ComparisonResult;
+import dev.graft.run.AdaptationRequest;
+import dev.graft.run.DomainAdaptationResult;
+import dev.graft.run.DomainAdaptationRun;
+import dev.graft.run.FewShotRequest;
+import dev.graft.run.FewShotResult;
+import dev.graft.run.FewShotRun;
 import dev.graft.run.LrFinderRequest;
 import dev.graft.run.LrFinderRun;
 import dev.graft.run.PretrainingRequest;
@@ -197,6 +203,33 @@ public final class Graft {
     /** As {@link #export(ExportRequest)}, telling {@code listener} of each step and of notes and warnings. */
     public static ExportResult export(ExportRequest request, RunListener listener) {
         return ExportRun.run(request, listener);
+    }
+
+    /**
+     * Unsupervised domain adaptation as {@code graft adapt} does: a classifier on a frozen backbone trained on labelled
+     * source data with coral, mmd, dann or source-only, scored on labelled target data when given, saved with
+     * {@code metrics.json} and a report, the run recorded unless the request says otherwise. The caller closes the result.
+     */
+    public static DomainAdaptationResult adapt(AdaptationRequest request) throws IOException {
+        return DomainAdaptationRun.run(request, RunListener.SILENT);
+    }
+
+    /** As {@link #adapt(AdaptationRequest)}, telling {@code listener} of progress, epochs and notes. */
+    public static DomainAdaptationResult adapt(AdaptationRequest request, RunListener listener) throws IOException {
+        return DomainAdaptationRun.run(request, listener);
+    }
+
+    /**
+     * Few-shot classification by class prototypes as {@code graft fewshot} does: episodic N-way K-shot accuracy with its
+     * 95% interval (optionally after episodic fine-tuning on other classes), or the support set classifying the queries.
+     */
+    public static FewShotResult fewShot(FewShotRequest request) {
+        return FewShotRun.run(request, RunListener.SILENT);
+    }
+
+    /** As {@link #fewShot(FewShotRequest)}, telling {@code listener} of progress and notes. */
+    public static FewShotResult fewShot(FewShotRequest request, RunListener listener) {
+        return FewShotRun.run(request, listener);
     }
 
     /**

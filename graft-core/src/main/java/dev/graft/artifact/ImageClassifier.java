@@ -4,7 +4,6 @@ import dev.graft.util.Arguments;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.graft.data.LabelMap;
 import dev.graft.data.image.Augmentation;
@@ -21,9 +20,7 @@ import dev.graft.tensor.TensorData;
 import dev.graft.tensor.io.AtomicFiles;
 import dev.graft.tensor.safetensors.SafeTensors;
 import dev.graft.task.ClassificationTask;
-import dev.graft.task.Targets;
 import dev.graft.task.Task;
-import dev.graft.task.TaskPrediction;
 import dev.graft.training.DenseBatches;
 import dev.graft.training.Inference;
 import dev.graft.util.FileChecksums;
@@ -45,7 +42,7 @@ import java.util.Map;
  * {@code backbone.json} and {@code model.safetensors}, {@code preprocessor_config.json}, {@code head.safetensors},
  * provenance and metrics), written atomically through {@link ModelDirectory}.
  */
-public final class ImageClassifier extends DirectoryModel {
+public final class ImageClassifier extends PooledTaskModel {
 
     /** The manifest task of image classifiers. */
     public static final String TASK = "image-classification";
@@ -60,8 +57,6 @@ public final class ImageClassifier extends DirectoryModel {
     private final Path backboneDir;
     private ClassifierHead head; // built from headArrays on first use when the model was loaded
     private final HeadArrays headArrays; // a saved head, applied in Java; null for a head being trained
-    private final LabelMap labels;
-    private Task task;
     private final PreprocessorConfig preprocessing;
     private final String strategy;
     private final Map<String, String> backboneInfo;
@@ -96,17 +91,11 @@ public final class ImageClassifier extends DirectoryModel {
      */
     private ImageClassifier(VisionBackbone backbone, Path backboneDir, ClassifierHead head, HeadArrays headArrays, Task task,
                             PreprocessorConfig preprocessing, String strategy, Map<String, String> backboneInfo, NDManager manager) {
-        HeadConfig config = head != null ? head.config() : headArrays.config();
-        if (config.numClasses() != task.outputWidth()) {
-            throw new IllegalArgumentException("head has " + config.numClasses() + " outputs but the task has "
-                    + task.outputWidth());
-        }
+        super(head != null ? head.config() : headArrays.config(), task);
         this.backbone = backbone;
         this.backboneDir = backboneDir;
         this.head = head;
         this.headArrays = headArrays;
-        this.task = task;
-        this.labels = task.kind() == TaskKind.CLASSIFICATION ? LabelMap.of(task.outputNames()) : LabelMap.ofOrdered(task.outputNames());
         this.preprocessing = preprocessing;
         this.strategy = strategy;
         this.backboneInfo = Map.copyOf(backboneInfo);
@@ -150,28 +139,6 @@ public final class ImageClassifier extends DirectoryModel {
         return probabilitiesOfFeatures(features(images));
     }
 
-    /** Each row of outputs as the task's prediction: a class, the labels above their thresholds, or a value. */
-    public List<TaskPrediction> decode(float[][] outputs) {
-        Task t = task();
-        List<TaskPrediction> out = new ArrayList<>(outputs.length);
-        for (float[] o : outputs) {
-            out.add(t.decode(o));
-        }
-        return out;
-    }
-
-    /** What this model predicts and how it is scored. */
-    public synchronized Task task() {
-        return task;
-    }
-
-    /**
-     * Tunes the task's decision settings on validation outputs (multi-label: a threshold per label); they are saved
-     * with the model.
-     */
-    public synchronized void calibrate(float[][] validationOutputs, Targets gold) {
-        task = task.calibrated(validationOutputs, gold);
-    }
 
     /**
      * Predictions of a single-label classifier for image files.
@@ -179,16 +146,7 @@ public final class ImageClassifier extends DirectoryModel {
      * @throws IllegalStateException for a multi-label or regression model: use {@link #decode}
      */
     public List<Prediction> predict(List<Path> images) {
-        if (task().kind() != TaskKind.CLASSIFICATION) {
-            throw new IllegalStateException("this model's task is " + task().kind().key() + ": decode its outputs with decode()");
-        }
-        dev.graft.task.ClassificationTask classes = (dev.graft.task.ClassificationTask) task();
-        List<Prediction> out = new ArrayList<>();
-        for (float[] p : probabilities(images)) {
-            int k = classes.predict(p); // the most probable class, or the positive class at its decision threshold
-            out.add(new Prediction(labels.label(k), p[k], p));
-        }
-        return out;
+        return toPredictions(probabilities(images));
     }
 
     /** Backbone features of image files (evaluation preprocessing, inference mode). */
@@ -294,10 +252,6 @@ public final class ImageClassifier extends DirectoryModel {
         return head;
     }
 
-    /** The outputs' names: class labels, label names, or the regression target's name. */
-    public LabelMap labels() {
-        return labels;
-    }
 
     /** The preprocessing. */
     public PreprocessorConfig preprocessing() {
@@ -330,7 +284,7 @@ public final class ImageClassifier extends DirectoryModel {
             AtomicFiles.writeString(staging.resolve(PreprocessorConfig.FILE), preprocessing.toJson());
             List<TensorData> weights = (headArrays != null ? headArrays : HeadArrays.of(head)).tensors();
             SafeTensors.write(staging.resolve(TextClassifier.HEAD_FILE), weights,
-                    HeadLabels.metadata(labels));
+                    HeadLabels.metadata(labels()));
             AtomicFiles.writeString(staging.resolve(TextClassifier.PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(TextClassifier.METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
             HeadConfig hc = headArrays != null ? headArrays.config() : head.config();
@@ -339,7 +293,7 @@ public final class ImageClassifier extends DirectoryModel {
                     new ModelManifest.Backbone(backboneId(), sha, 0, "avg",
                             backboneInfo.getOrDefault("license", "unknown"), BACKBONE_DIR),
                     new ModelManifest.Head(hc.inputDim(), hc.numClasses(), hc.hiddenUnits(), hc.dropout(), TextClassifier.HEAD_FILE),
-                    labels.labels(), null, ModelManifest.TaskSettings.of(t));
+                    labels().labels(), null, ModelManifest.TaskSettings.of(t));
             AtomicFiles.writeString(staging.resolve(ModelDirectory.MANIFEST), Json.MAPPER.writeValueAsString(manifest));
         });
     }

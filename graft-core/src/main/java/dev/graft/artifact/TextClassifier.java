@@ -7,9 +7,7 @@ import dev.graft.data.DataException;
 import dev.graft.data.LabelMap;
 import dev.graft.data.TaskKind;
 import dev.graft.task.ClassificationTask;
-import dev.graft.task.Targets;
 import dev.graft.task.Task;
-import dev.graft.task.TaskPrediction;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.model.head.ClassifierHead;
@@ -53,7 +51,7 @@ import java.util.Map;
  * {@code input}): then {@link #predict(List, List)} and {@link #probabilities(List, List)} take both texts of each pair,
  * and the single-text methods refuse, as the pair methods do for a single-text model.
  */
-public final class TextClassifier extends DirectoryModel {
+public final class TextClassifier extends PooledTaskModel {
 
     /** Head weights file inside a model directory. */
     public static final String HEAD_FILE = "head.safetensors";
@@ -67,8 +65,6 @@ public final class TextClassifier extends DirectoryModel {
     private final TextModelSpec backbone;
     private ClassifierHead head; // built from headArrays on first use when the model was loaded
     private final HeadArrays headArrays; // a saved head, applied in Java; null for a head being trained
-    private final LabelMap labels;
-    private Task task;
     private String strategy;
     private NDManager manager; // opened on first use when the model was loaded: it loads libtorch
     private final DjlTextEncoder trainedEncoder;
@@ -160,17 +156,11 @@ public final class TextClassifier extends DirectoryModel {
     /** One of {@code head} (a DJL head, possibly still training) and {@code headArrays} (a saved head) is given. */
     private TextClassifier(TextModelSpec backbone, DjlTextEncoder trainedEncoder, PeftModules peft, ClassifierHead head,
                            HeadArrays headArrays, Task task, String strategy, PairEncoding pairEncoding, NDManager manager) {
-        HeadConfig config = head != null ? head.config() : headArrays.config();
-        if (config.numClasses() != task.outputWidth()) {
-            throw new IllegalArgumentException("head has " + config.numClasses() + " outputs but the task has "
-                    + task.outputWidth());
-        }
+        super(head != null ? head.config() : headArrays.config(), task);
         this.pairEncoding = pairEncoding;
         this.backbone = backbone;
         this.head = head;
         this.headArrays = headArrays;
-        this.task = task;
-        this.labels = task.kind() == TaskKind.CLASSIFICATION ? LabelMap.of(task.outputNames()) : LabelMap.ofOrdered(task.outputNames());
         this.strategy = strategy;
         this.manager = manager;
         this.trainedEncoder = trainedEncoder;
@@ -276,47 +266,7 @@ public final class TextClassifier extends DirectoryModel {
         return manager;
     }
 
-    /**
-     * Turns probability rows into predictions (single-label classification: the most probable class, or for a
-     * two-class model with a decision threshold, the positive class when its probability reaches it).
-     *
-     * @throws IllegalStateException for a multi-label or regression model: use {@link #decode}
-     */
-    public List<Prediction> toPredictions(float[][] probabilities) {
-        if (task().kind() != TaskKind.CLASSIFICATION) {
-            throw new IllegalStateException("this model's task is " + task().kind().key() + ": decode its outputs with decode()");
-        }
-        dev.graft.task.ClassificationTask classes = (dev.graft.task.ClassificationTask) task();
-        List<Prediction> out = new ArrayList<>(probabilities.length);
-        for (float[] p : probabilities) {
-            int k = classes.predict(p); // the most probable class, or the positive class at its decision threshold
-            out.add(new Prediction(labels.label(k), p[k], p));
-        }
-        return out;
-    }
 
-    /** Each row of outputs as the task's prediction: a class, the labels above their thresholds, or a value. */
-    public List<TaskPrediction> decode(float[][] outputs) {
-        Task t = task();
-        List<TaskPrediction> out = new ArrayList<>(outputs.length);
-        for (float[] o : outputs) {
-            out.add(t.decode(o));
-        }
-        return out;
-    }
-
-    /** What this model predicts and how it is scored. */
-    public synchronized Task task() {
-        return task;
-    }
-
-    /**
-     * Tunes the task's decision settings on validation outputs (multi-label: a threshold per label); they are saved
-     * with the model.
-     */
-    public synchronized void calibrate(float[][] validationOutputs, Targets gold) {
-        task = task.calibrated(validationOutputs, gold);
-    }
 
     /** The encoder (opened on first use: ONNX Runtime when the backbone has an ONNX export). */
     public synchronized SentenceEncoder encoder() {
@@ -336,10 +286,6 @@ public final class TextClassifier extends DirectoryModel {
         return backbone;
     }
 
-    /** Class labels in index order. */
-    public LabelMap labels() {
-        return labels;
-    }
 
     /**
      * The trained head as a DJL block. A loaded model predicts with its head in plain arrays and builds this block (which
@@ -428,15 +374,15 @@ public final class TextClassifier extends DirectoryModel {
                 written = backbone;
             }
             List<TensorData> weights = (headArrays != null ? headArrays : HeadArrays.of(head)).tensors();
-            SafeTensors.write(staging.resolve(HEAD_FILE), weights, HeadLabels.metadata(labels));
+            SafeTensors.write(staging.resolve(HEAD_FILE), weights, HeadLabels.metadata(labels()));
             AtomicFiles.writeString(staging.resolve(PROVENANCE_FILE), Json.MAPPER.writeValueAsString(provenance));
             AtomicFiles.writeString(staging.resolve(METRICS_FILE), Json.MAPPER.writeValueAsString(metrics));
             HeadConfig hc = headArrays != null ? headArrays.config() : head.config();
-            ModelManifest manifest = ModelManifest.of(ModelManifest.taskName("text", task.kind()), strategy,
+            ModelManifest manifest = ModelManifest.of(ModelManifest.taskName("text", task().kind()), strategy,
                     new ModelManifest.Backbone(written.id(), written.sha256(), written.maxLength(),
                             written.pooling().name().toLowerCase(Locale.ROOT), written.license(), BACKBONE_DIR),
                     new ModelManifest.Head(hc.inputDim(), hc.numClasses(), hc.hiddenUnits(), hc.dropout(), HEAD_FILE),
-                    labels.labels(), ModelManifest.Input.of(pairEncoding), ModelManifest.TaskSettings.of(task));
+                    labels().labels(), ModelManifest.Input.of(pairEncoding), ModelManifest.TaskSettings.of(task()));
             AtomicFiles.writeString(staging.resolve(ModelDirectory.MANIFEST), Json.MAPPER.writeValueAsString(manifest));
         });
     }

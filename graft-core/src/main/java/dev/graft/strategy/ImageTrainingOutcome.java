@@ -8,7 +8,6 @@ import dev.graft.metrics.TaskMetrics;
 import dev.graft.training.FitResult;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,29 +28,11 @@ import java.util.Optional;
 public record ImageTrainingOutcome(ImageClassifier classifier, FitResult fit, TaskMetrics validation,
                                    Optional<TaskMetrics> test, double embedSeconds, int cacheHits,
                                    Provenance provenance, Map<String, ImagePredictions> predictions)
-        implements RunResult, AutoCloseable {
+        implements PooledOutcome, AutoCloseable {
 
     /** Copies the predictions map. */
     public ImageTrainingOutcome {
         predictions = Map.copyOf(predictions);
-    }
-
-    /**
-     * The validation metrics of a single-label classifier.
-     *
-     * @throws IllegalStateException for another task (multi-label, regression), whose metrics are {@link #validation()}
-     */
-    public ClassificationMetrics classification() {
-        if (validation instanceof ClassificationMetrics c) {
-            return c;
-        }
-        throw new IllegalStateException("this run's task is " + classifier.task().kind().key() + ", not classification");
-    }
-
-    /** The test metrics of a single-label classifier, if there is a test set (see {@link #classification()}). */
-    public Optional<ClassificationMetrics> classificationTest() {
-        classification();
-        return test.map(t -> (ClassificationMetrics) t);
     }
 
     /** Predictions on the test split when there is one, else on the validation split (empty if none were kept). */
@@ -67,23 +48,6 @@ public record ImageTrainingOutcome(ImageClassifier classifier, FitResult fit, Ta
     /** Saves the model directory atomically with {@code metrics} as {@code metrics.json} (see {@link ImageClassifier#save}). */
     public boolean save(Path dir, Provenance p, Map<String, Object> metrics, ModelDirectory.Writer extras) throws IOException {
         return classifier.save(dir, p, metrics, extras);
-    }
-
-    /** {@code metrics.json}. */
-    public Map<String, Object> metricsDocument() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("validation", validation.toMap());
-        test.ifPresent(t -> m.put("test", t.toMap()));
-        m.put("best_epoch", fit.bestEpoch());
-        m.put("epochs_run", fit.history().size());
-        m.put("stopped_early", fit.stoppedEarly());
-        m.put("skipped_steps", fit.skippedSteps());
-        m.put("monitor", fit.monitor().key());
-        m.put("history", fit.history());
-        m.put("embed_seconds", embedSeconds);
-        m.put("train_seconds", fit.seconds());
-        m.put("trainable_parameters", fit.history().stream().mapToLong(dev.graft.training.EpochLog::trainable).max().orElse(0));
-        return m;
     }
 
     @Override

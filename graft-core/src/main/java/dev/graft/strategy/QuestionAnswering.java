@@ -11,12 +11,10 @@ import dev.graft.data.qa.SquadQuestion;
 import dev.graft.data.tokens.SubwordTokenizer;
 import dev.graft.metrics.SquadMetrics;
 import dev.graft.model.Precision;
-import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.text.TextModelSpec;
-import dev.graft.model.text.TextTokenizer;
 import dev.graft.model.text.TokenStates;
 import dev.graft.model.text.TransformerClassifier;
 import dev.graft.task.SpanTask;
@@ -29,8 +27,6 @@ import dev.graft.training.TrainingListener;
 import dev.graft.util.Arguments;
 import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,23 +201,18 @@ public final class QuestionAnswering {
                                    Progress progress, List<TrainingListener> listeners) {
         Prepared p = prepare(backbone, data, windows);
         Learner.seed(config.training().seed());
-        NDManager manager = NDManager.newBaseManager();
-        try (TextTokenizer tokenizer = TextTokenizer.open(backbone.tokenizerFile(), backbone.maxLength())) {
-            BertModel encoder = backbone.hasOnnx() ? BertBackbone.fromOnnx(backbone.onnxFile(), manager, (float) config.dropout())
-                    : BertBackbone.fromDirectory(backbone.directory(), manager, (float) config.dropout());
+        return PerTokenFineTune.run(backbone, config, p.task().outputWidth(), parts -> {
+            BertModel encoder = parts.encoder();
+            ClassifierHead head = parts.head();
             int positions = encoder.config().maxPositions() - encoder.config().positionOffset();
             if (windows.maxLength() > positions) {
                 throw new IllegalArgumentException(Arguments.name("maxLength") + " " + windows.maxLength() + " exceeds the "
                         + positions + " positions " + backbone.id() + " reads; give at most " + positions + ".");
             }
-            encoder.setPrecision(config.precision());
-            ClassifierHead head = new ClassifierHead(new HeadConfig(encoder.config().hiddenSize(), p.task().outputWidth(),
-                    config.hiddenUnits(), config.dropout()));
-            head.initialize(manager);
             TransformerClassifier model = TransformerClassifier.perToken(encoder, head);
             Learner learner = new Learner(model, model, TaskTraining.config(config.training(), p.task()), config.plan(),
                     p.task(), listeners);
-            long pad = tokenizer.padId();
+            long pad = parts.tokenizer().padId();
             TokenBatches val = TokenBatches.bucketed(QuestionAnswerer.inputs(p.val()), p.val(), pad);
             FitResult fit = learner.fit(TokenBatches.bucketed(QuestionAnswerer.inputs(p.train()), p.train(), pad), val);
             encoder.setPrecision(Precision.FP32);
@@ -231,18 +222,12 @@ public final class QuestionAnswering {
             Optional<float[][]> testOut = p.test().map(t -> learner.predictProbabilities(
                     TokenBatches.bucketed(QuestionAnswerer.inputs(t), t, pad)));
             Optional<SquadMetrics.Scores> testScores = testOut.map(o -> task.score(o, p.test().get()));
-            QuestionAnswerer answerer = new QuestionAnswerer(new PerTokenModel(backbone, encoder, head, manager), task,
+            QuestionAnswerer answerer = new QuestionAnswerer(new PerTokenModel(backbone, encoder, head, parts.manager()), task,
                     FineTuning.NAME);
             return new Outcome(answerer, fit, valScores, testScores, 0, p.train().size(), provenance(FineTuning.NAME,
                     config.training().seed(), config.describe(), windows, backbone, data, task, valScores, testScores),
                     answered(task, valOut, p, testOut));
-        } catch (IOException e) {
-            manager.close();
-            throw new UncheckedIOException("Cannot open the tokenizer of " + backbone.id() + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        });
     }
 
     /**

@@ -20,7 +20,6 @@ import dev.graft.data.tokens.WordSequence;
 import dev.graft.metrics.EntityConfusion;
 import dev.graft.metrics.EntityMetrics;
 import dev.graft.model.Precision;
-import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.CrfLayer;
@@ -29,7 +28,6 @@ import dev.graft.model.head.CrfTraining;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.peft.PeftModules;
 import dev.graft.model.text.TextModelSpec;
-import dev.graft.model.text.TextTokenizer;
 import dev.graft.model.text.TokenStates;
 import dev.graft.model.text.TokenizedText;
 import dev.graft.model.text.TransformerClassifier;
@@ -46,8 +44,6 @@ import dev.graft.training.TrainingListener;
 import dev.graft.util.Arguments;
 import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -292,23 +288,20 @@ public final class TokenClassification {
     public static Outcome fineTune(TextModelSpec backbone, Corpora data, FineTuning strategy, Progress progress,
                                    List<TrainingListener> listeners, Checkpoints checkpoints, Crf crf) {
         FineTuneConfig config = strategy.config();
-        Prepared p = prepare(backbone, data);
+        Prepared prepared = prepare(backbone, data);
         Learner.seed(config.training().seed());
-        NDManager manager = NDManager.newBaseManager();
-        try (TextTokenizer tokenizer = TextTokenizer.open(backbone.tokenizerFile(), backbone.maxLength())) {
-            BertModel encoder = backbone.hasOnnx() ? BertBackbone.fromOnnx(backbone.onnxFile(), manager, (float) config.dropout())
-                    : BertBackbone.fromDirectory(backbone.directory(), manager, (float) config.dropout());
-            encoder.setPrecision(config.precision());
-            ClassifierHead head = new ClassifierHead(new HeadConfig(encoder.config().hiddenSize(), p.task().outputWidth(),
-                    config.hiddenUnits(), config.dropout()));
-            head.initialize(manager);
+        return PerTokenFineTune.run(backbone, config, prepared.task().outputWidth(), parts -> {
+            Prepared p = prepared;
+            BertModel encoder = parts.encoder();
+            ClassifierHead head = parts.head();
+            NDManager manager = parts.manager();
             PeftModules peft = strategy.peft() == null ? null : PeftModules.attach(encoder, strategy.peft(), manager);
             TransformerClassifier model = TransformerClassifier.perToken(encoder, head, peft);
             CrfScores joint = crf == Crf.JOINT ? CrfScores.of(p.task().initialCrf(true), manager) : null;
             TokenTask trained = joint == null ? p.task() : p.task().withJointCrf(joint);
             Learner learner = new Learner(model, joint == null ? model : joint.withModel(model),
                     TaskTraining.config(config.training(), trained), config.plan(), trained, listeners);
-            long pad = tokenizer.padId();
+            long pad = parts.tokenizer().padId();
             TokenBatches train = TokenBatches.bucketed(TokenClassifier.inputs(p.train()), p.train(), pad);
             TokenBatches val = TokenBatches.bucketed(TokenClassifier.inputs(p.val()), p.val(), pad);
             FitResult fit = learner.fit(train, val, checkpoints == null ? null : new Checkpointing(checkpoints.directory(),
@@ -321,13 +314,7 @@ public final class TokenClassification {
             return new Outcome(classifier, fit, scored.val(), scored.test(), 0, 0, p.repairs(),
                     provenance(strategy.name(), config.training().seed(), strategy.describe(), backbone, data, scored.val(),
                             scored.test()), scored.errorAnalysis());
-        } catch (IOException e) {
-            manager.close();
-            throw new UncheckedIOException("Cannot open the tokenizer of " + backbone.id() + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        });
     }
 
     /**

@@ -2,10 +2,8 @@ package dev.graft.strategy;
 
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.TextClassifier;
-import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.metrics.TaskMetrics;
 import dev.graft.training.FitResult;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,7 +22,7 @@ import java.util.Optional;
  */
 public record TrainingOutcome(TextClassifier classifier, FitResult fit, TaskMetrics validation,
                               Optional<TaskMetrics> test, double embedSeconds, int cacheHits,
-                              Provenance provenance, Map<String, SplitPredictions> predictions) implements RunResult, AutoCloseable {
+                              Provenance provenance, Map<String, SplitPredictions> predictions) implements PooledOutcome, AutoCloseable {
 
     /** Copies the predictions map. */
     public TrainingOutcome {
@@ -35,24 +33,6 @@ public record TrainingOutcome(TextClassifier classifier, FitResult fit, TaskMetr
     public TrainingOutcome(TextClassifier classifier, FitResult fit, TaskMetrics validation,
                            Optional<TaskMetrics> test, double embedSeconds, int cacheHits, Provenance provenance) {
         this(classifier, fit, validation, test, embedSeconds, cacheHits, provenance, Map.of());
-    }
-
-    /**
-     * The validation metrics of a single-label classifier.
-     *
-     * @throws IllegalStateException for another task (multi-label, regression), whose metrics are {@link #validation()}
-     */
-    public ClassificationMetrics classification() {
-        if (validation instanceof ClassificationMetrics c) {
-            return c;
-        }
-        throw new IllegalStateException("this run's task is " + classifier.task().kind().key() + ", not classification");
-    }
-
-    /** The test metrics of a single-label classifier, if there is a test set (see {@link #classification()}). */
-    public Optional<ClassificationMetrics> classificationTest() {
-        classification();
-        return test.map(t -> (ClassificationMetrics) t);
     }
 
     /** Predictions on the test split when there is one, else on the validation split (empty if none were kept). */
@@ -77,24 +57,13 @@ public record TrainingOutcome(TextClassifier classifier, FitResult fit, TaskMetr
     }
 
     /**
-     * {@code {"validation": {...}, "test": {...}, "best_epoch": n, ...}} as written to {@code metrics.json}, with the
-     * most parameters any epoch trained ({@code trainable_parameters}) and, when the encoder ran on libtorch, the
-     * model's {@code total_parameters} and {@code trainable_fraction}.
+     * {@link PooledOutcome#metricsDocument()} and, when the encoder ran on libtorch, the model's {@code total_parameters}
+     * and {@code trainable_fraction}.
      */
+    @Override
     public Map<String, Object> metricsDocument() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("validation", validation.toMap());
-        test.ifPresent(t -> m.put("test", t.toMap()));
-        m.put("best_epoch", fit.bestEpoch());
-        m.put("epochs_run", fit.history().size());
-        m.put("stopped_early", fit.stoppedEarly());
-        m.put("skipped_steps", fit.skippedSteps());
-        m.put("monitor", fit.monitor().key());
-        m.put("history", fit.history());
-        m.put("embed_seconds", embedSeconds);
-        m.put("train_seconds", fit.seconds());
-        long trainable = fit.history().stream().mapToLong(dev.graft.training.EpochLog::trainable).max().orElse(0);
-        m.put("trainable_parameters", trainable);
+        Map<String, Object> m = PooledOutcome.super.metricsDocument();
+        long trainable = (Long) m.get("trainable_parameters");
         classifier.totalParameters().ifPresent(total -> {
             m.put("total_parameters", total);
             m.put("trainable_fraction", total == 0 ? 0.0 : (double) trainable / total);

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Compiles the README's Java program for each task (multi-label, regression) and runs it on the shared data it reads,
+ * Compiles the README's Java program for each task (multi-label, regression) and for domain adaptation and few-shot
+ * classification, and runs it on the shared data it reads,
  * from the repository root, as a reader would; the run is skipped when {@code ../shared} is absent, the compilation
  * never is.
  */
@@ -26,7 +27,9 @@ class ReadmeTaskExamplesTest {
     @ParameterizedTest
     @CsvSource({
             "ReadmeMultiLabelExample, micro_f1, ../shared/data/text/goemotions_ekman/train.tsv",
-            "ReadmeRegressionExample, pearson, ../shared/data/text/stsb/train.tsv"})
+            "ReadmeRegressionExample, pearson, ../shared/data/text/stsb/train.tsv",
+            "ReadmeAdaptExample, target_accuracy, ../shared/data/text/amazon_multidomain/books/train.tsv",
+            "ReadmeFewShotExample, accuracy, ../shared/data/text/amazon_multidomain/books/dev.tsv"})
     void readmeTaskExampleCompilesAndRuns(String className, String metric, String data, @TempDir Path work) throws Exception {
         Path root = Path.of(System.getProperty("graft.repo.root", "..")).toAbsolutePath().normalize();
         String readme = Files.readString(root.resolve("README.md"));
