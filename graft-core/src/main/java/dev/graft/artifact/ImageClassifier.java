@@ -167,7 +167,7 @@ public final class ImageClassifier extends PooledTaskModel {
         return toPredictions(probabilities(images));
     }
 
-    /** Backbone features of image files (evaluation preprocessing, inference mode). */
+    /** Backbone features of image files (evaluation preprocessing, inference mode), averaged over the {@link #tta()} views. */
     public float[][] features(List<Path> images) {
         return decodedFeatures(images.stream().<java.util.function.Supplier<dev.graft.data.image.RgbImage>>map(
                 f -> () -> ImageDecoder.decode(f)).toList());
