@@ -40,6 +40,10 @@ class TrainingRunTtaTest {
         String forText = refusal(TrainingRequest.of(text, dir.resolve("txt")).tta("flip"));
         assertTrue(forText.startsWith("tta flip ") && forText.contains("text models"), forText);
 
+        String ner = refusal(TrainingRequest.of(text, dir.resolve("ner")).task(dev.graft.data.TaskKind.TOKEN_CLASSIFICATION)
+                .tta("flip"));
+        assertTrue(ner.startsWith("tta flip ") && ner.contains("NER"), ner);
+
         String unknown = refusal(TrainingRequest.of(images, dir.resolve("u")).tta("crops"));
         assertTrue(unknown.contains("tta") && unknown.contains("none or flip"), unknown);
     }

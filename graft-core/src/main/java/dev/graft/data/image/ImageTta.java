@@ -9,7 +9,8 @@ import java.util.Locale;
  * {@link #FLIP} adds the horizontal mirror of the preprocessed image (the centre crop mirrored). Off by default: it
  * doubles the backbone passes. A feature-extraction model trained with it computes its training, validation and test
  * features this way and records it in its manifest, so that prediction averages the same views. Measured on USPS
- * digits (MobileNetV2, 64 px), which are not mirror-symmetric, it still helped (see the README).
+ * digits (MobileNetV2, 64 px; see the README) it helped a logistic regression trained on 2,000 images (+1.7 points)
+ * and not Graft's head trained on all 7,291 (−0.2 points): measure before keeping it.
  */
 public enum ImageTta {
     /** One view: the evaluation preprocessing. */
