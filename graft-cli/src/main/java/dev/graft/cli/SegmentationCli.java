@@ -69,7 +69,7 @@ final class SegmentationCli {
     /** The request {@code graft train --task segmentation} makes: the common options and the segmentation ones. */
     static TrainingRequest request(TrainCommand c) {
         return c.options.request().output(c.out).checkpointEvery(c.checkpointEvery).checkpointDir(c.checkpointDir)
-                .resume(c.resume).augment(c.augment).trainBn(c.trainBn).tracking(c.tracking.tracking())
+                .resume(c.resume).augment(c.augment).trainBn(c.trainBn).tta(c.tta).tracking(c.tracking.tracking())
                 .commandLine(c.spec == null ? List.of() : c.spec.commandLine().getParseResult().originalArgs())
                 .segmentation(c.segmentation.settings());
     }

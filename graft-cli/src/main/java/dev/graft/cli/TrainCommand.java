@@ -69,6 +69,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "images: crop size fed to the network instead of the model's (at least 32; e.g. 96 for small images; shorter side resized to N·256/224 first).")
     Integer imageSize;
 
+    @Option(names = "--tta", paramLabel = "none|flip", description = "images, feature extraction: test-time augmentation; each"
+            + " image's frozen features (training, validation, test, and at prediction) are averaged with those of its"
+            + " horizontal mirror. Saved with the model; doubles the feature time (default: none).")
+    String tta;
+
     @Option(names = "--strict", description = "images: fail on an unreadable image instead of skipping it.")
     boolean strict;
 
@@ -114,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingRequest request = options.request().output(out).checkpointEvery(checkpointEvery).checkpointDir(checkpointDir)
                 .resume(resume).augment(augment).imageSize(imageSize).strict(strict).trainBn(trainBn).baselines(!noBaseline)
-                .tracking(tracking.tracking()).pooling(pooling).commandLine(spec.commandLine().getParseResult().originalArgs());
+                .tracking(tracking.tracking()).pooling(pooling).tta(tta).commandLine(spec.commandLine().getParseResult().originalArgs());
         if (sequences) { // tagged sentences (CoNLL, JSON Lines), questions with contexts (SQuAD JSON, JSON Lines)
             request = qa.applyTo(request.task(task).corpusFormat(options.data.format).crf(crf));
         }

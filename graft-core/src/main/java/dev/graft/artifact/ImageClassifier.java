@@ -9,6 +9,7 @@ import dev.graft.data.LabelMap;
 import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImageDecoder;
 import dev.graft.data.image.ImagePipeline;
+import dev.graft.data.image.ImageTta;
 import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.data.TaskKind;
 import dev.graft.model.head.ClassifierHead;
@@ -40,7 +41,9 @@ import java.util.Map;
  * self-contained model directory ({@code graft-model.json} with task {@code image-classification},
  * {@code image-multi-label} or {@code image-regression} and the task's settings, {@code backbone/} with
  * {@code backbone.json} and {@code model.safetensors}, {@code preprocessor_config.json}, {@code head.safetensors},
- * provenance and metrics), written atomically through {@link ModelDirectory}.
+ * provenance and metrics), written atomically through {@link ModelDirectory}. A feature-extraction model trained with
+ * test-time augmentation ({@link ImageTta}) records it in the manifest and averages the same views whenever it computes
+ * features, so every prediction path (files, bytes, the server, evaluation) sees what the head was trained on.
  */
 public final class ImageClassifier extends PooledTaskModel {
 
@@ -62,6 +65,7 @@ public final class ImageClassifier extends PooledTaskModel {
     private final Map<String, String> backboneInfo;
     private NDManager manager; // opened on first use when the model was loaded: it loads libtorch
     private Path onnxFeatures;
+    private ImageTta tta = ImageTta.NONE;
     private dev.graft.model.vision.OnnxFeatureExtractor ort;
 
     /**
@@ -111,6 +115,20 @@ public final class ImageClassifier extends PooledTaskModel {
         return this;
     }
 
+    /**
+     * Averages the backbone features of the views {@code tta} makes of each image (the head must have been trained on
+     * features made the same way); {@link ImageTta#NONE} is one view.
+     */
+    public ImageClassifier withTta(ImageTta tta) {
+        this.tta = java.util.Objects.requireNonNull(tta, "tta");
+        return this;
+    }
+
+    /** The test-time augmentation whose views' features are averaged ({@link ImageTta#NONE} for one view). */
+    public ImageTta tta() {
+        return tta;
+    }
+
     /** Whether {@code dir} holds an image model (its manifest's task is {@code image-<task kind>}). */
     public static boolean isImageModel(Path dir) {
         Path m = dir.resolve(ModelDirectory.MANIFEST);
@@ -149,7 +167,7 @@ public final class ImageClassifier extends PooledTaskModel {
         return toPredictions(probabilities(images));
     }
 
-    /** Backbone features of image files (evaluation preprocessing, inference mode). */
+    /** Backbone features of image files (evaluation preprocessing, inference mode), averaged over the {@link #tta()} views. */
     public float[][] features(List<Path> images) {
         return decodedFeatures(images.stream().<java.util.function.Supplier<dev.graft.data.image.RgbImage>>map(
                 f -> () -> ImageDecoder.decode(f)).toList());
@@ -178,12 +196,15 @@ public final class ImageClassifier extends PooledTaskModel {
 
     /**
      * Backbone features of {@code n} images already preprocessed by {@link #pipeline()}, given flat
-     * ({@code n · 3·H·W} floats): ONNX Runtime when the model carries its frozen backbone's ONNX file, else the DJL
-     * module in inference mode.
+     * ({@code n · 3·H·W} floats), averaged over the views of the model's {@link #tta()}: ONNX Runtime when the model
+     * carries its frozen backbone's ONNX file, else the DJL module in inference mode.
      */
     public float[][] featuresOfPixels(float[] flat, int n) {
-        int h = preprocessing.outputHeight();
-        int w = preprocessing.outputWidth();
+        return tta.apply(this::viewFeatures).of(flat, n, preprocessing.outputHeight(), preprocessing.outputWidth());
+    }
+
+    /** Backbone features of one view: {@link #featuresOfPixels} without test-time augmentation. */
+    private float[][] viewFeatures(float[] flat, int n, int h, int w) {
         if (onnxFeatures != null) {
             return ort().features(flat, n, h, w);
         }
@@ -293,7 +314,7 @@ public final class ImageClassifier extends PooledTaskModel {
                     new ModelManifest.Backbone(backboneId(), sha, 0, "avg",
                             backboneInfo.getOrDefault("license", "unknown"), BACKBONE_DIR),
                     new ModelManifest.Head(hc.inputDim(), hc.numClasses(), hc.hiddenUnits(), hc.dropout(), TextClassifier.HEAD_FILE),
-                    labels().labels(), null, ModelManifest.TaskSettings.of(t));
+                    labels().labels(), null, ModelManifest.TaskSettings.of(t)).withTestTimeAugmentation(tta);
             AtomicFiles.writeString(staging.resolve(ModelDirectory.MANIFEST), Json.MAPPER.writeValueAsString(manifest));
         });
     }
@@ -337,7 +358,7 @@ public final class ImageClassifier extends PooledTaskModel {
             }
             ImageClassifier c = new ImageClassifier(null, bb, null, head, task, pre, m.strategy(),
                     Map.of("id", m.backbone().id(), "license", String.valueOf(m.backbone().license())), null)
-                    .withOnnxFeatures(frozen ? onnx : null);
+                    .withOnnxFeatures(frozen ? onnx : null).withTta(m.testTimeAugmentation(manifestFile));
             if (!frozen) {
                 try {
                     c.backbone(); // a fine-tuned CNN runs on libtorch: load it now, so a damaged file fails the load

@@ -21,13 +21,18 @@ import java.util.Map;
  *                      single texts, type {@code text-pair} with its {@link dev.graft.model.text.PairEncoding} for pairs
  * @param taskSettings  the task's kind and what its decoding needs (multi-label thresholds, the regression target's
  *                      scale); {@code null} for classification (every manifest before other tasks)
+ * @param testTimeAugmentation image models: the views whose features are averaged ({@code flip},
+ *                      {@link dev.graft.data.image.ImageTta#key()}); {@code null} for one view (every manifest before it,
+ *                      and every text model)
  */
 public record ModelManifest(String format, int formatVersion, String task, String strategy, Backbone backbone,
                             Head head, List<String> labels,
                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                             Input input,
                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                            TaskSettings taskSettings) {
+                            TaskSettings taskSettings,
+                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                            String testTimeAugmentation) {
 
     /** The value of {@link #format()}. */
     public static final String FORMAT = "graft-model";
@@ -47,13 +52,34 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
     /** A manifest without {@link #input()}: single texts, or images. */
     public ModelManifest(String format, int formatVersion, String task, String strategy, Backbone backbone, Head head,
                          List<String> labels) {
-        this(format, formatVersion, task, strategy, backbone, head, labels, null, null);
+        this(format, formatVersion, task, strategy, backbone, head, labels, null, null, null);
     }
 
     /** A classification manifest with {@code input}. */
     public ModelManifest(String format, int formatVersion, String task, String strategy, Backbone backbone, Head head,
                          List<String> labels, Input input) {
-        this(format, formatVersion, task, strategy, backbone, head, labels, input, null);
+        this(format, formatVersion, task, strategy, backbone, head, labels, input, null, null);
+    }
+
+    /** This manifest with {@code tta} recorded ({@link dev.graft.data.image.ImageTta#NONE} records nothing). */
+    ModelManifest withTestTimeAugmentation(dev.graft.data.image.ImageTta tta) {
+        return new ModelManifest(format, formatVersion, task, strategy, backbone, head, labels, input, taskSettings,
+                tta == dev.graft.data.image.ImageTta.NONE ? null : tta.key());
+    }
+
+    /**
+     * The recorded test-time augmentation; {@link dev.graft.data.image.ImageTta#NONE} when there is none.
+     *
+     * @throws IllegalArgumentException naming the file when the value is not one this Graft knows
+     */
+    public dev.graft.data.image.ImageTta testTimeAugmentation(java.nio.file.Path file) {
+        try {
+            return dev.graft.data.image.ImageTta.parse(testTimeAugmentation);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " lacks a valid 'test_time_augmentation' (none or flip, got "
+                    + dev.graft.util.Excerpt.of(testTimeAugmentation) + "): the model directory is damaged or was written by a"
+                    + " newer Graft.", e);
+        }
     }
 
     /** A classification manifest of the version its {@code input} needs ({@link #PAIR_FORMAT_VERSION} for text pairs). */
@@ -69,7 +95,7 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
                             TaskSettings taskSettings) {
         int version = taskSettings != null ? TASK_FORMAT_VERSION
                 : input != null && input.isPair() ? PAIR_FORMAT_VERSION : FORMAT_VERSION;
-        return new ModelManifest(FORMAT, version, task, strategy, backbone, head, labels, input, taskSettings);
+        return new ModelManifest(FORMAT, version, task, strategy, backbone, head, labels, input, taskSettings, null);
     }
 
     /** The manifest's task name: modality and task kind, e.g. {@code text-classification}, {@code image-regression}. */
@@ -152,6 +178,7 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
                 "'head.num_classes' equal to the number of labels (" + labels.size() + "), at least " + fewest);
         pairEncoding(file);
         task(file);
+        testTimeAugmentation(file);
         return this;
     }
 

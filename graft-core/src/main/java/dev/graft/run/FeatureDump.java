@@ -14,7 +14,7 @@ import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.strategy.ImageTransfer;
-import dev.graft.strategy.ImageTta;
+import dev.graft.data.image.ImageTta;
 import dev.graft.tensor.io.NumpyArchive;
 import dev.graft.tensor.io.OnExisting;
 import dev.graft.util.Arguments;

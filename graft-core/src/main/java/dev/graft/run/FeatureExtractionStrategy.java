@@ -2,6 +2,7 @@ package dev.graft.run;
 
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.image.ImageSplits;
+import dev.graft.data.image.ImageTta;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.ImageBackbone;
@@ -60,13 +61,13 @@ public class FeatureExtractionStrategy implements TrainingStrategy {
 
     @Override
     public Map<String, Object> imageSettings(TrainingRequest request) {
-        return request.imageFeatureExtractionConfig().describe();
+        return ImageTransfer.featureExtractionSettings(request.imageFeatureExtractionConfig(), ImageTta.parse(request.tta));
     }
 
     @Override
     public ImageTrainingOutcome trainImages(ImageBackbone backbone, ImageSplits splits, Task task, TrainingRequest request,
                                             TrainingContext context) {
         return ImageTransfer.featureExtraction(backbone, splits, task, request.imageFeatureExtractionConfig(),
-                context.imageWorkers(request), context.listener().progress(), context.epochs());
+                ImageTta.parse(request.tta), context.imageWorkers(request), context.listener().progress(), context.epochs());
     }
 }

@@ -16,7 +16,7 @@ import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
 import dev.graft.strategy.ImageTransfer;
-import dev.graft.strategy.ImageTta;
+import dev.graft.data.image.ImageTta;
 import dev.graft.strategy.QuestionAnswering;
 import dev.graft.strategy.TokenClassification;
 import dev.graft.task.DecisionThreshold;
@@ -191,7 +191,9 @@ public final class TrainingRequest {
 
     /**
      * Test-time augmentation of frozen image features ({@code none} or {@code flip}, {@link ImageTta}); null is none.
-     * Only {@link FeatureDump} reads it so far: a model trained on augmented features would need them at prediction too.
+     * Image feature extraction computes training, validation and test features this way and saves it with the model,
+     * which averages the same views when it predicts; {@link FeatureDump} dumps such features. Refused for text and
+     * for strategies that train the backbone.
      */
     public TrainingRequest tta(String value) {
         tta = value;

@@ -13,6 +13,7 @@ import dev.graft.data.TextDataset;
 import dev.graft.data.image.ImageDataReader;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageSplits;
+import dev.graft.data.image.ImageTta;
 import dev.graft.model.DeviceChoice;
 import dev.graft.model.card.Licenses;
 import dev.graft.model.peft.PeftMethod;
@@ -67,9 +68,11 @@ public final class TrainingRun {
         TrainingRun run = new TrainingRun(request, listener);
         checkDevice(request, listener);
         if (SegmentationTrainingRun.requested(request)) {
+            refuseTta(request, "segmentation models");
             return SegmentationTrainingRun.run(request, listener); // images/ and masks/: semantic segmentation
         }
         if (SequenceTaskRun.handles(request.task())) {
+            refuseTta(request, "question answering and NER models");
             return SequenceTaskRun.run(request, listener); // tagged sentences, questions: no label column
         }
         return ImageDataReader.isImageData(request.trainFile) ? run.images() : run.text();
@@ -124,6 +127,18 @@ public final class TrainingRun {
         if (!peft && !FineTuning.NAME.equals(strategy) && r.bf16Requested()) {
             throw new IllegalArgumentException(Arguments.name("precision") + " bf16 applies to " + Arguments.name("strategy")
                     + " fine-tune, lora or adapter: feature extraction runs the frozen encoder on ONNX Runtime in fp32.");
+        }
+    }
+
+    /**
+     * Refuses test-time augmentation for {@code what} (text models, strategies that train the backbone, ...): only a
+     * frozen image backbone's features are averaged over views. {@code none} is no augmentation and passes.
+     */
+    static void refuseTta(TrainingRequest r, String what) {
+        if (ImageTta.parse(r.tta) != ImageTta.NONE) {
+            throw new IllegalArgumentException(Arguments.name("tta") + " " + r.tta.trim() + " averages the frozen features of"
+                    + " several views of each image and applies to image classification with " + Arguments.name("strategy")
+                    + " feature-extraction, not to " + what + ". Leave it out, or train with feature extraction.");
         }
     }
 
@@ -229,6 +244,7 @@ public final class TrainingRun {
 
     private TrainingResult text() throws IOException {
         TrainingStrategy strategy = r.resolveStrategy();
+        refuseTta(r, "text models");
         checkStrategySettings(r);
         strategy.checkText(r);
         // Cheap checks first: settings, the output directory and the data, before any model is loaded.
@@ -362,6 +378,11 @@ public final class TrainingRun {
             throw strategy.refuseImages();
         }
         boolean trainsBackbone = strategy.trainsBackbone();
+        if (!FeatureExtraction.NAME.equals(strategy.name())) {
+            refuseTta(r, Arguments.name("strategy") + " " + strategy.name() + " (it trains on augmented images; its model"
+                    + " predicts on one view)");
+        }
+        ImageTta.parse(r.tta); // an unknown name is refused before the data is read
         if (!trainsBackbone) {
             CheckpointPlan.refuseResume(r.resume);
         }

@@ -11,6 +11,7 @@ import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageExample;
 import dev.graft.data.image.ImagePipeline;
 import dev.graft.data.image.ImageSplits;
+import dev.graft.data.image.ImageTta;
 import dev.graft.data.TaskKind;
 import dev.graft.metrics.TaskMetrics;
 import dev.graft.model.Precision;
@@ -104,6 +105,17 @@ public final class ImageTransfer {
     public static ImageTrainingOutcome featureExtraction(ImageBackbone spec, ImageSplits splits, Task task,
                                                          FeatureExtractionConfig config, int workers, Progress progress,
                                                          List<TrainingListener> listeners) {
+        return featureExtraction(spec, splits, task, config, ImageTta.NONE, workers, progress, listeners);
+    }
+
+    /**
+     * As {@link #featureExtraction(ImageBackbone, ImageSplits, Task, FeatureExtractionConfig, int, Progress, List)}, with
+     * every image's features (training, validation and test alike) averaged over the views {@code tta} makes, cached
+     * under their own key; the model keeps {@code tta} and averages the same views when it predicts.
+     */
+    public static ImageTrainingOutcome featureExtraction(ImageBackbone spec, ImageSplits splits, Task task,
+                                                         FeatureExtractionConfig config, ImageTta tta, int workers,
+                                                         Progress progress, List<TrainingListener> listeners) {
         NDManager manager = NDManager.newBaseManager();
         try {
             EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
@@ -117,11 +129,12 @@ public final class ImageTransfer {
             Path onnx = spec.onnxFeatures().orElse(null);
             VisionBackbone djl = onnx == null ? spec.load(manager) : null;
             try (LazyOnnx ort = new LazyOnnx(onnx, config.threads())) {
-                FeatureFn fn = djl != null ? (flat, n, h, w) -> djlFeatures(djl, flat, n, h, w, manager)
-                        : (flat, n, h, w) -> ort.get().features(flat, n, h, w);
-                trainX = features(cache, spec, fn, pipeline, splits.train(), workers, progress);
-                valX = features(cache, spec, fn, pipeline, splits.val(), workers, progress);
-                testX = splits.test().isPresent() ? features(cache, spec, fn, pipeline, splits.test().get(), workers, progress) : null;
+                ImageTta.Features fn = tta.apply(djl != null ? (flat, n, h, w) -> djlFeatures(djl, flat, n, h, w, manager)
+                        : (flat, n, h, w) -> ort.get().features(flat, n, h, w));
+                trainX = features(cache, cacheKey(spec, splits.train(), tta), fn, pipeline, splits.train(), workers, progress);
+                valX = features(cache, cacheKey(spec, splits.val(), tta), fn, pipeline, splits.val(), workers, progress);
+                testX = splits.test().isPresent() ? features(cache, cacheKey(spec, splits.test().get(), tta), fn, pipeline,
+                        splits.test().get(), workers, progress) : null;
             }
             double embedSeconds = (System.nanoTime() - t0) / 1e9;
             VisionBackbone backbone = djl != null ? djl : spec.load(manager);
@@ -132,14 +145,14 @@ public final class ImageTransfer {
             head.initialize(manager);
             Targets valY = Tasks.targets(task, splits.val().targetColumn());
             ImageClassifier classifier = new ImageClassifier(backbone, head, task, spec.preprocessing(), FeatureExtraction.NAME,
-                    info(spec), manager).withOnnxFeatures(onnx);
+                    info(spec), manager).withOnnxFeatures(onnx).withTta(tta);
             FitResult fit = FrozenHeadTraining.fit(head, task, trainX, Tasks.targets(task, splits.train().targetColumn()), valX,
                     valY, config, listeners, classifier::probabilitiesOfFeatures);
             float[][] valOut = classifier.probabilitiesOfFeatures(valX);
             classifier.calibrate(valOut, valY);
             float[][] testOut = testX == null ? null : classifier.probabilitiesOfFeatures(testX);
             return outcome(classifier, fit, splits, valOut, testOut, embedSeconds, cache.hits(), FeatureExtraction.NAME,
-                    config.training().seed(), config.describe(), spec);
+                    config.training().seed(), featureExtractionSettings(config, tta), spec);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -186,7 +199,7 @@ public final class ImageTransfer {
                                                  ImageTta tta, int workers, Progress progress) {
         EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
         try (FrozenImageFeatures fx = FrozenImageFeatures.open(spec, config.threads())) {
-            FeatureFn fn = tta.apply((flat, n, h, w) -> fx.features(flat, n));
+            ImageTta.Features fn = tta.apply((flat, n, h, w) -> fx.features(flat, n));
             List<float[][]> out = new java.util.ArrayList<>();
             for (ImageDataset d : data) {
                 out.add(features(cache, cacheKey(spec, d, tta), fn, fx.pipeline(), d, workers, progress));
@@ -345,6 +358,15 @@ public final class ImageTransfer {
                 splits.val().sha256(), fineTuneSettings(config, augmentation, trainBatchNorm).toString() + task);
     }
 
+    /** The settings of an image feature extraction by name: the config's, and the test-time augmentation unless none. */
+    public static Map<String, Object> featureExtractionSettings(FeatureExtractionConfig config, ImageTta tta) {
+        Map<String, Object> settings = new LinkedHashMap<>(config.describe());
+        if (tta != ImageTta.NONE) {
+            settings.put("tta", tta.key());
+        }
+        return settings;
+    }
+
     /** The settings of an image fine-tune by name: the config's, augmentation and BatchNorm mode. */
     private static Map<String, Object> fineTuneSettings(FineTuneConfig config, Augmentation augmentation, boolean trainBatchNorm) {
         Map<String, Object> settings = new LinkedHashMap<>(config.describe());
@@ -352,12 +374,6 @@ public final class ImageTransfer {
         settings.put("augmentation", augmentation.toString());
         settings.put("train_bn", trainBatchNorm);
         return settings;
-    }
-
-    /** Features of a flat batch {@code [n·3·h·w]}. */
-    @FunctionalInterface
-    interface FeatureFn {
-        float[][] apply(float[] flat, int n, int h, int w);
     }
 
     /** An ONNX Runtime feature extractor opened on first use (thread-safe). */
@@ -403,14 +419,8 @@ public final class ImageTransfer {
         }
     }
 
-    /** Pooled features of every image of {@code data}, from the cache or computed (inference mode, no gradients). */
-    static float[][] features(EmbeddingCache cache, ImageBackbone spec, FeatureFn fn, ImagePipeline pipeline,
-                              ImageDataset data, int workers, Progress progress) {
-        return features(cache, cacheKey(spec, data), fn, pipeline, data, workers, progress);
-    }
-
-    /** {@link #features(EmbeddingCache, ImageBackbone, FeatureFn, ImagePipeline, ImageDataset, int, Progress)} under {@code key}. */
-    private static float[][] features(EmbeddingCache cache, String key, FeatureFn fn, ImagePipeline pipeline,
+    /** Pooled features of every image of {@code data}, from the cache under {@code key} or computed (inference mode, no gradients). */
+    private static float[][] features(EmbeddingCache cache, String key, ImageTta.Features fn, ImagePipeline pipeline,
                                       ImageDataset data, int workers, Progress progress) {
         return cache.rows(key, data.size(), () -> {
             progress.start("features " + data.source().getFileName(), data.size());
@@ -419,7 +429,7 @@ public final class ImageTransfer {
             int w = pipeline.config().outputWidth();
             try (ImageBatches b = new ImageBatches(data.examples(), new int[data.size()], pipeline, false, 0, workers, 2)) {
                 for (int[] idx : b.inferenceBatches(FEATURE_BATCH)) {
-                    float[][] f = fn.apply(b.take(idx), idx.length, h, w);
+                    float[][] f = fn.of(b.take(idx), idx.length, h, w);
                     for (int i = 0; i < idx.length; i++) {
                         out[idx[i]] = f[i];
                     }

@@ -39,10 +39,14 @@ public final class ExecutorModels {
      */
     public record LoadedImageClassifier(ImageClassifier classifier, OnnxFeatureExtractor onnx) {
 
-        /** Backbone features of {@code n} images preprocessed by the classifier's pipeline, given flat. */
+        /**
+         * Backbone features of {@code n} images preprocessed by the classifier's pipeline, given flat, averaged over the
+         * views of the classifier's test-time augmentation.
+         */
         public float[][] features(float[] flat, int n) {
             if (onnx != null) {
-                return onnx.features(flat, n, classifier.preprocessing().outputHeight(), classifier.preprocessing().outputWidth());
+                return classifier.tta().apply(onnx::features).of(flat, n, classifier.preprocessing().outputHeight(),
+                        classifier.preprocessing().outputWidth());
             }
             synchronized (classifier) { // the DJL backbone and its NDManager are not shared between threads
                 return classifier.featuresOfPixels(flat, n);

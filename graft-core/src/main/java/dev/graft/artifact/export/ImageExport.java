@@ -4,11 +4,13 @@ import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.Json;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageDecoder;
+import dev.graft.data.image.ImageTta;
 import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.model.vision.MobileNetV2;
 import dev.graft.task.Targets;
 import dev.graft.task.Task;
 import dev.graft.task.Tasks;
+import dev.graft.util.Arguments;
 import dev.graft.tensor.onnx.OnnxDataType;
 import dev.graft.tensor.onnx.OnnxGraphBuilder;
 import java.io.IOException;
@@ -26,6 +28,11 @@ final class ImageExport {
     static OnnxExport.Built build(Path modelDir, OnnxExport.Options options, int threads) throws IOException {
         try (ImageClassifier model = ImageClassifier.load(modelDir)) {
             Task task = model.task();
+            if (model.tta() != ImageTta.NONE) {
+                throw new IllegalArgumentException(modelDir + " averages the features of several views of each image (test-time"
+                        + " augmentation " + model.tta().key() + "); ONNX export covers single-view image models so far. Serve it"
+                        + " with Graft (predict, serve), or retrain with " + Arguments.name("tta") + " none to export it.");
+            }
             if (!(model.backbone() instanceof MobileNetV2 net)) {
                 throw new IllegalArgumentException(modelDir + " has a " + model.backbone().architecture() + " backbone; ONNX export"
                         + " covers MobileNetV2 among the image backbones so far.");

@@ -1,4 +1,4 @@
-package dev.graft.strategy;
+package dev.graft.data.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +33,7 @@ class ImageTtaTest {
     void flipAveragesTheFeaturesOfBothViews() {
         AtomicInteger passes = new AtomicInteger();
         // a "backbone" whose features are the first pixel of each image's first row and its left-right difference
-        ImageTransfer.FeatureFn first = (flat, n, h, w) -> {
+        ImageTta.Features first = (flat, n, h, w) -> {
             passes.incrementAndGet();
             float[][] out = new float[n][];
             for (int i = 0; i < n; i++) {
@@ -42,7 +42,7 @@ class ImageTtaTest {
             }
             return out;
         };
-        float[][] f = ImageTta.FLIP.apply(first).apply(batch(), 2, 2, 3);
+        float[][] f = ImageTta.FLIP.apply(first).of(batch(), 2, 2, 3);
         assertEquals(2, passes.get());
         assertArrayEquals(new float[] {1, 0}, f[0], "(0 + 2) / 2, and a difference that flips sign averages to 0");
         assertArrayEquals(new float[] {101, 0}, f[1]);
