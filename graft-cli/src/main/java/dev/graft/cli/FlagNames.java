@@ -22,7 +22,8 @@ final class FlagNames {
             Map.entry("padMaxPerDomain", "--pad-examples"),
             Map.entry("maskProbability", "--mask-prob"),
             Map.entry("headLearningRate", "--head-lr"),
-            Map.entry("trainLayerNorms", "--train-layernorms"));
+            Map.entry("trainLayerNorms", "--train-layernorms"),
+            Map.entry("weights", "--weight"));
 
     /** Core operations ({@code Class.method}) that messages advise, as the command that does the same. */
     private static final Map<String, String> COMMANDS = Map.of(

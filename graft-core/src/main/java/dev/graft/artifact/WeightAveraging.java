@@ -104,7 +104,7 @@ public final class WeightAveraging {
      */
     public static Averaged average(List<Path> models, List<Double> weights, Path target) {
         if (models == null || models.size() < 2) {
-            throw new IllegalArgumentException("Averaging needs two or more models (" + Arguments.name("models") + "), got "
+            throw new IllegalArgumentException("Averaging needs two or more models (" + Arguments.name("model") + "), got "
                     + (models == null ? 0 : models.size()) + ".");
         }
         double[] w = normalised(weights, models.size());

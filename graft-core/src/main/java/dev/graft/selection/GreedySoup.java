@@ -99,7 +99,7 @@ public final class GreedySoup {
      */
     public static Result brew(List<Ingredient> ingredients, ComparedMetric metric, Scorer scorer, Path output) {
         if (ingredients.size() < 2) {
-            throw new IllegalArgumentException("A soup needs two or more models (" + Arguments.name("models") + "), got "
+            throw new IllegalArgumentException("A soup needs two or more models (" + Arguments.name("model") + "), got "
                     + ingredients.size() + ".");
         }
         try {
