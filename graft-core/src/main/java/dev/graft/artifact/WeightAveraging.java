@@ -116,13 +116,12 @@ public final class WeightAveraging {
         }
         ModelDirectory.checkWritable(target);
         try {
-            List<Path> files = checkedFiles(models);
+            Plan plan = plan(models);
             int[] counts = new int[1];
             long[] values = new long[1];
             ModelDirectory.write(target, staging -> {
                 Map<String, String> averagedSums = new HashMap<>(); // placeholder -> checksum of the written average
-                List<String> json = new ArrayList<>();
-                for (Path rel : files) {
+                for (Path rel : plan.files()) {
                     String name = rel.toString();
                     Path out = staging.resolve(name);
                     Files.createDirectories(out.getParent());
@@ -131,16 +130,14 @@ public final class WeightAveraging {
                         counts[0] += (int) n[0];
                         values[0] += n[1];
                         averagedSums.put(CHECKSUM_OF + name, Hashes.sha256(out));
-                    } else if (name.endsWith(JSON_SUFFIX)) {
-                        json.add(name); // after the weights, whose checksums they may record
-                    } else {
-                        requireSameBytes(models, rel);
+                    } else if (!plan.rewritten().containsKey(name)) {
                         Files.copy(models.get(0).resolve(name), out);
                     }
                 }
-                Map<String, Map<String, String>> sums = sourceChecksums(models, files);
-                for (String name : json) {
-                    writeJson(models, name, sums, averagedSums, staging.resolve(name));
+                for (Map.Entry<String, JsonNode> e : plan.rewritten().entrySet()) { // after the weights, whose checksums they record
+                    JsonNode tree = e.getValue().deepCopy();
+                    replace(tree, averagedSums);
+                    AtomicFiles.writeString(staging.resolve(e.getKey()), Json.MAPPER.writeValueAsString(tree));
                 }
                 writeProvenance(models, w, staging.resolve(TextClassifier.PROVENANCE_FILE));
             });
@@ -185,8 +182,17 @@ public final class WeightAveraging {
 
     // ---- the checks before anything is written
 
-    /** The model files (relative, sorted) every model has, after checking that each is a model averaging covers. */
-    private static List<Path> checkedFiles(List<Path> models) throws IOException {
+    /**
+     * What to write, after checking every file of every model.
+     *
+     * @param files     the model files every model has, relative, sorted
+     * @param rewritten JSON files that record the checksum of an averaged file, as trees with placeholders for them
+     */
+    private record Plan(List<Path> files, Map<String, JsonNode> rewritten) {
+    }
+
+    /** Checks that the models differ in their weights only; what to write. */
+    private static Plan plan(List<Path> models) throws IOException {
         Set<Path> first = null;
         for (Path m : models) {
             checkModel(m);
@@ -212,7 +218,20 @@ public final class WeightAveraging {
                 checkTensors(models, rel);
             }
         }
-        return files;
+        Map<String, Map<String, String>> sums = sourceChecksums(models, files);
+        Map<String, JsonNode> rewritten = new LinkedHashMap<>();
+        for (Path rel : files) {
+            String name = rel.toString();
+            if (name.endsWith(JSON_SUFFIX)) {
+                JsonNode tree = comparedJson(models, name, sums);
+                if (tree != null) {
+                    rewritten.put(name, tree);
+                }
+            } else if (!name.endsWith(WEIGHTS_SUFFIX)) {
+                requireSameBytes(models, rel);
+            }
+        }
+        return new Plan(files, rewritten);
     }
 
     private static void checkModel(Path m) {
@@ -378,11 +397,10 @@ public final class WeightAveraging {
     }
 
     /**
-     * Compares JSON file {@code name} of every model with the checksums of averaged files replaced by placeholders, and
-     * writes it with the average's checksums; unchanged bytes when it records none.
+     * Compares JSON file {@code name} of every model with the checksums of averaged files replaced by placeholders:
+     * null when it records none and may be copied as it is, else the tree with the placeholders.
      */
-    private static void writeJson(List<Path> models, String name, Map<String, Map<String, String>> sums,
-                                  Map<String, String> averagedSums, Path out) throws IOException {
+    private static JsonNode comparedJson(List<Path> models, String name, Map<String, Map<String, String>> sums) throws IOException {
         Path firstFile = models.get(0).resolve(name);
         String firstSum = Hashes.sha256(firstFile);
         boolean sameBytes = true;
@@ -392,8 +410,7 @@ public final class WeightAveraging {
         if (sameBytes) { // copied as it is unless it records the checksum of a file that is averaged
             String text = Files.readString(firstFile, java.nio.charset.StandardCharsets.UTF_8);
             if (sums.get(models.get(0).toString()).keySet().stream().noneMatch(text::contains)) {
-                Files.copy(firstFile, out);
-                return;
+                return null;
             }
         }
         JsonNode first = null;
@@ -411,12 +428,7 @@ public final class WeightAveraging {
                 throw mismatch(models.get(0), m, name + " differs at " + where);
             }
         }
-        if (!recordsChecksums) {
-            Files.copy(models.get(0).resolve(name), out);
-            return;
-        }
-        replace(first, averagedSums);
-        AtomicFiles.writeString(out, Json.MAPPER.writeValueAsString(first));
+        return recordsChecksums ? first : null;
     }
 
     /** Replaces, in place, every string value that is a key of {@code values}; whether any was. */
