@@ -17,13 +17,13 @@ final class FlagNames {
             Map.entry("learningRate", "--lr"),
             Map.entry("output", "--out"),
             Map.entry("outputFile", "--output"),
+            Map.entry("weights", "--weight"),
             Map.entry("strict", "--strict"),
             Map.entry("hiddenUnits", "--hidden"),
             Map.entry("padMaxPerDomain", "--pad-examples"),
             Map.entry("maskProbability", "--mask-prob"),
             Map.entry("headLearningRate", "--head-lr"),
-            Map.entry("trainLayerNorms", "--train-layernorms"),
-            Map.entry("weights", "--weight"));
+            Map.entry("trainLayerNorms", "--train-layernorms"));
 
     /** Core operations ({@code Class.method}) that messages advise, as the command that does the same. */
     private static final Map<String, String> COMMANDS = Map.of(
