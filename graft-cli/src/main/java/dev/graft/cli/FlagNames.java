@@ -19,6 +19,7 @@ final class FlagNames {
             Map.entry("learningRate", "--lr"),
             Map.entry("output", "--out"),
             Map.entry("outputFile", "--output"),
+            Map.entry("weights", "--weight"),
             Map.entry("strict", "--strict"),
             Map.entry("hiddenUnits", "--hidden"),
             Map.entry("padMaxPerDomain", "--pad-examples"),

@@ -117,6 +117,58 @@ class ImageTransferTest {
     }
 
     /**
+     * Two fine-tunes of the tiny ResNet (other learning rates) averaged by {@code artifact.WeightAveraging}: a model
+     * averaged with itself predicts as it did; the average of the two has the mean of every weight and BatchNorm statistic
+     * and loads and predicts.
+     */
+    @Test
+    void fineTunedImageModelsAverage() throws Exception {
+        ImageBackbone backbone = tinyBackbone();
+        ImageDataset train = ImageDataReader.read(images("train", 12, 1)).verify(1, false);
+        ImageDataset test = ImageDataReader.read(images("test", 4, 2)).verify(1, false);
+        ImageSplits splits = ImageSplits.of(train, null, test, 0.25, 0, 3);
+        List<Path> models = new java.util.ArrayList<>();
+        for (double lr : new double[] {1e-3, 3e-3}) {
+            FineTuneConfig ft = ImageTransfer.cnnDefaults();
+            ft = ft.withTraining(ft.training().withEpochs(1).withBatchSize(8).withLearningRate(lr));
+            try (ImageTrainingOutcome o = ImageTransfer.fineTune(backbone, splits, ft, Augmentation.noFlip(), 1, List.of())) {
+                Path out = tmp.resolve("avg-" + lr);
+                o.save(out, o.provenance(), s -> { });
+                models.add(out);
+            }
+        }
+        List<Path> files = test.examples().stream().map(ImageExample::file).toList();
+        Path self = tmp.resolve("avg-self");
+        dev.graft.artifact.WeightAveraging.average(List.of(models.get(0), models.get(0)), self);
+        try (ImageClassifier a = ImageClassifier.load(models.get(0)); ImageClassifier s = ImageClassifier.load(self)) {
+            float[][] before = a.probabilities(files);
+            float[][] after = s.probabilities(files);
+            for (int i = 0; i < before.length; i++) {
+                assertArrayEquals(before[i], after[i], 1e-6f);
+            }
+        }
+        Path mean = tmp.resolve("avg-mean");
+        dev.graft.artifact.WeightAveraging.average(models, mean);
+        for (String file : List.of("backbone/model.safetensors", "head.safetensors")) {
+            try (SafeTensorsFile x = SafeTensors.open(models.get(0).resolve(file)); SafeTensorsFile y = SafeTensors.open(models.get(1).resolve(file));
+                 SafeTensorsFile m = SafeTensors.open(mean.resolve(file))) {
+                assertEquals(x.names(), m.names());
+                for (String name : x.names()) { // BatchNorm running statistics included
+                    float[] a = x.tensor(name).data();
+                    float[] b = y.tensor(name).data();
+                    float[] c = m.tensor(name).data();
+                    for (int k = 0; k < a.length; k++) {
+                        assertEquals((float) (0.5 * a[k] + 0.5 * b[k]), c[k], 0f, file + " " + name);
+                    }
+                }
+            }
+        }
+        try (ImageClassifier avg = ImageClassifier.load(mean)) {
+            assertEquals(files.size(), avg.predict(files).size());
+        }
+    }
+
+    /**
      * An image fine-tune killed in epoch 2 and resumed from its epoch-1 checkpoint ends exactly like the uninterrupted
      * run: the checkpoint holds the weights, the BatchNorm running statistics (which change here: batch statistics
      * train), the optimiser state, history and best epoch. A resume with other settings is refused.

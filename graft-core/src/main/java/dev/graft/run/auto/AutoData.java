@@ -1,6 +1,7 @@
 package dev.graft.run.auto;
 
 import dev.graft.util.Progress;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -32,4 +33,25 @@ interface AutoData {
 
     /** LogME of {@code backbone}'s frozen features of a stratified sample of {@code sample} training examples. */
     double logMe(String backbone, int sample, long seed, Progress progress);
+
+    /**
+     * Estimated seconds of scoring a saved fine-tuned model of {@code backbone} on validation, and on test too when
+     * {@code test}: loading it and one pass of the encoder in libtorch.
+     */
+    double scoreSeconds(String backbone, boolean test);
+
+    /**
+     * Accuracy of the saved model in {@code modelDir} on the validation split, and on the test split when {@code test} and
+     * there is one.
+     */
+    Scores score(Path modelDir, boolean test, Progress progress);
+
+    /**
+     * A saved model's accuracy.
+     *
+     * @param validation on the validation split
+     * @param test       on the test split, or null
+     */
+    record Scores(double validation, Double test) {
+    }
 }

@@ -41,6 +41,9 @@ final class AutoReports {
                 "Fine-tuning of the best feature-extraction backbone: trials of " + AutoRun.TRIAL_EPOCHS + " epochs, the first"
                         + " with the default learning rates, then TPE, median pruning; as many as fit, none when feature extraction"
                         + " leaves less room than fine-tuning would need to win.",
+                "Soup: with two or more finished trials, their weights are averaged greedily (best first, each next trial"
+                        + " joins when validation accuracy does not drop); the soup is a candidate only when it beats the best"
+                        + " trial alone.",
                 "Winner: graft compare's rule on validation accuracy: fine-tuning must beat feature extraction by more than"
                         + " max(2 points, 2 standard errors), the margin doubled below 1,000 training examples.",
                 "Every decision uses the estimated costs (tokens or pixels times fixed rates), never measured times, so the same"
@@ -55,6 +58,7 @@ final class AutoReports {
             case RANK -> "LogME ranking";
             case FEATURE_EXTRACTION -> "feature extraction";
             case FINE_TUNE -> "fine-tune";
+            case SOUP -> "greedy soup";
         };
     }
 

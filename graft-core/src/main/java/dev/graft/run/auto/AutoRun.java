@@ -11,6 +11,8 @@ import dev.graft.run.RunTracking;
 import dev.graft.run.TrainingRequest;
 import dev.graft.run.TrainingResult;
 import dev.graft.run.TrainingRun;
+import dev.graft.selection.ComparedMetric;
+import dev.graft.selection.GreedySoup;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FineTuning;
 import dev.graft.tensor.io.OwnedDirectory;
@@ -51,6 +53,8 @@ import java.util.TreeMap;
  *       with the default learning rates, then proposed by TPE and pruned at the median; as many as fit what is left (at
  *       most {@link AutoRequest#maxTrials(int)}), none when feature extraction's validation accuracy leaves less room than
  *       the gain fine-tuning would have to show.</li>
+ *   <li><b>Soup</b> of two or more finished trials ({@code selection.GreedySoup}): a candidate only when it beats the
+ *       best trial on validation.</li>
  *   <li><b>Winner</b> by {@code graft compare}'s rule ({@code WinnerRule}); saved as a normal model directory with a
  *       report of every candidate.</li>
  * </ol>
@@ -160,6 +164,7 @@ public final class AutoRun {
         names.stream().filter(n -> !order.contains(n)).sorted(Comparator.comparingDouble(feCost::get)).forEach(order::add);
         featureExtraction(order, feCost);
         fineTuning();
+        soup();
         return finish();
     }
 
@@ -443,6 +448,7 @@ public final class AutoRun {
         try {
             o = body.run();
             status = Candidate.Status.DONE;
+            note = o.note();
         } catch (Exception e) {
             Throwable cause = rootOf(e);
             if (cause instanceof Deadline.TimeLimitReached t) {
@@ -490,6 +496,33 @@ public final class AutoRun {
 
     private static Candidate interrupted(String id, Candidate.Stage stage, String backbone, double est, String note) {
         return new Candidate(id, stage, backbone, Map.of(), est, 0, Candidate.Status.INTERRUPTED, null, null, note, null);
+    }
+
+    // ---- 4. greedy soup of the trials
+
+    /** With two or more finished trials, their greedy soup: a model candidate only when it beats the best trial alone. */
+    private void soup() {
+        List<Candidate> trials = candidates.stream().filter(c -> c.isModel() && c.stage() == Candidate.Stage.FINE_TUNE).toList();
+        if (trials.size() < 2) {
+            return;
+        }
+        String backbone = trials.get(0).backbone();
+        String id = "soup:" + backbone + ":" + String.join("+", trials.stream().map(c -> c.id().substring(c.id().lastIndexOf(':') + 1)).toList());
+        double est = (2 * trials.size() - 1) * data.scoreSeconds(backbone, false) + data.scoreSeconds(backbone, true);
+        l.stage(String.format(Locale.ROOT, "greedy soup of %d fine-tuning trials: weights averaged best first, kept only if"
+                + " validation accuracy improves (estimated %.0f s)", trials.size(), est));
+        Path dir = candidateDir(id);
+        attempt(id, Candidate.Stage.SOUP, backbone, Map.of("trials", trials.size()), est, () -> {
+            List<GreedySoup.Ingredient> ingredients = trials.stream()
+                    .map(c -> new GreedySoup.Ingredient(c.id(), req.output.resolve(c.modelDir()))).toList();
+            GreedySoup.Result r = GreedySoup.brew(ingredients, ComparedMetric.ACCURACY,
+                    m -> data.score(m, false, guarded(l.progress())).validation(), dir);
+            if (!r.kept()) {
+                return new Outcome(r.members().size() > 1 ? r.soupScore() : null, null, null, r.reason());
+            }
+            return new Outcome(r.soupScore(), data.score(dir, true, guarded(l.progress())).test(), req.output.relativize(dir).toString(),
+                    r.reason());
+        });
     }
 
     // ---- winner

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One step of an auto run and how it ended: a backbone ranked by LogME, a feature-extraction model or a fine-tuning
- * trial.
+ * One step of an auto run and how it ended: a backbone ranked by LogME, a feature-extraction model, a fine-tuning
+ * trial or the soup of the trials.
  *
  * @param id               a stable name within the run ({@code rank:minilm}, {@code fe:minilm}, {@code ft:minilm:2},
  *                         {@code fe:minilm-random})
@@ -30,7 +30,9 @@ public record Candidate(String id, Stage stage, String backbone, Map<String, Obj
         /** A head solved in closed form on frozen features. */
         FEATURE_EXTRACTION,
         /** A fine-tuning trial proposed by TPE. */
-        FINE_TUNE
+        FINE_TUNE,
+        /** The greedy soup (weight average) of the finished fine-tuning trials ({@code selection.GreedySoup}). */
+        SOUP
     }
 
     /** How a candidate ended. */

@@ -1,8 +1,10 @@
 package dev.graft.run.auto;
 
+import dev.graft.artifact.ImageClassifier;
 import dev.graft.data.LabelMap;
 import dev.graft.data.TaskKind;
 import dev.graft.data.image.ImageDataset;
+import dev.graft.data.image.ImageExample;
 import dev.graft.data.image.ImageSplits;
 import dev.graft.data.image.PreprocessorConfig;
 import dev.graft.metrics.LogMe;
@@ -13,7 +15,10 @@ import dev.graft.run.TrainingRun;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.strategy.ImageTransfer;
+import dev.graft.task.Task;
+import dev.graft.task.Tasks;
 import dev.graft.util.Progress;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,5 +111,25 @@ final class ImageAutoData implements AutoData {
         LabelMap labels = splits.labelMap();
         int[] y = part.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
         return LogMe.score(x, y, labels.size());
+    }
+
+    @Override
+    public double scoreSeconds(String backbone, boolean test) {
+        return CostModel.FIXED_SECONDS + (valSize() + (test ? splits.test().map(ImageDataset::size).orElse(0) : 0)) * perImage(backbone);
+    }
+
+    @Override
+    public Scores score(Path modelDir, boolean test, Progress progress) {
+        try (ImageClassifier c = ImageClassifier.load(modelDir)) {
+            double val = accuracy(c, splits.val());
+            Double t = test && splits.test().isPresent() ? accuracy(c, splits.test().get()) : null;
+            return new Scores(val, t);
+        }
+    }
+
+    private static double accuracy(ImageClassifier c, ImageDataset d) {
+        Task task = c.task();
+        float[][] outputs = c.probabilities(d.examples().stream().map(ImageExample::file).toList());
+        return ((dev.graft.metrics.ClassificationMetrics) task.score(outputs, Tasks.targets(task, d.targetColumn()))).accuracy();
     }
 }

@@ -1,11 +1,13 @@
 package dev.graft.run.auto;
 
+import dev.graft.artifact.TextClassifier;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.LabelMap;
 import dev.graft.data.Splits;
 import dev.graft.data.TaskKind;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
+import dev.graft.eval.Evaluator;
 import dev.graft.metrics.LogMe;
 import dev.graft.model.hub.MavenDownloads;
 import dev.graft.model.hub.MavenSettings;
@@ -24,6 +26,7 @@ import dev.graft.util.Arguments;
 import dev.graft.util.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -155,5 +158,20 @@ final class TextAutoData implements AutoData {
             throw new IllegalArgumentException("The training data has one class; " + Arguments.name("Graft.auto") + " needs two or more.");
         }
         return LogMe.score(x, y, labels.size());
+    }
+
+    @Override
+    public double scoreSeconds(String backbone, boolean test) {
+        long[] t = tokens(backbone);
+        return CostModel.FIXED_SECONDS + layers(backbone) * (t[1] + (test ? t[2] : 0)) * CostModel.TEXT_TORCH_INFERENCE;
+    }
+
+    @Override
+    public Scores score(Path modelDir, boolean test, Progress progress) {
+        try (TextClassifier c = TextClassifier.load(modelDir)) {
+            double val = Evaluator.evaluate(c, splits.val(), progress).metrics().accuracy();
+            Double t = test && splits.test().isPresent() ? Evaluator.evaluate(c, splits.test().get(), progress).metrics().accuracy() : null;
+            return new Scores(val, t);
+        }
     }
 }

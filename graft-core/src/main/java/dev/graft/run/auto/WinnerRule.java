@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Picks the winner among the finished models by {@code graft compare}'s rule ({@link Recommendation}), on validation
- * accuracy: the best feature-extraction model, unless the best fine-tuning trial beats it by more
+ * accuracy: the best feature-extraction model, unless the best fine-tuned model (a trial, or the kept soup of trials) beats it by more
  * than the gap that counts — {@code max(margin, 2 standard errors)} on the validation split, the margin doubled below
  * {@value Recommendation#SMALL_DATA} training examples. Ties go to the earlier (cheaper) candidate.
  *
@@ -30,7 +30,7 @@ record WinnerRule(Candidate winner, List<String> reasons) {
         List<String> reasons = new ArrayList<>();
         Optional<Candidate> fe = best(candidates, Candidate.Stage.FEATURE_EXTRACTION);
         Optional<Candidate> ft = candidates.stream().filter(Candidate::isModel)
-                .filter(c -> c.stage() == Candidate.Stage.FINE_TUNE)
+                .filter(c -> c.stage() == Candidate.Stage.FINE_TUNE || c.stage() == Candidate.Stage.SOUP)
                 .max(Comparator.comparingDouble(Candidate::score).thenComparing(c -> -candidates.indexOf(c)));
         if (fe.isEmpty() && ft.isEmpty()) {
             throw new IllegalStateException("No model candidate finished inside the " + dev.graft.util.Arguments.name("timeLimit")

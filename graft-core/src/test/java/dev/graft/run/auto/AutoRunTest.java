@@ -73,8 +73,21 @@ class AutoRunTest {
         double wall = (System.nanoTime() - t0) / 1e9;
         assertTrue(wall <= 1.1 * limit.toSeconds(), "wall " + wall);
         List<String> ids = a.candidates().stream().map(Candidate::id).toList();
-        assertEquals(List.of("rank:minilm", "rank:minilm-random", "fe:minilm", "fe:minilm-random", "ft:minilm:0", "ft:minilm:1"),
-                ids, a.candidates()::toString);
+        List<String> expected = new ArrayList<>(List.of("rank:minilm", "rank:minilm-random", "fe:minilm", "fe:minilm-random",
+                "ft:minilm:0", "ft:minilm:1"));
+        boolean bothTrials = a.candidates().stream().filter(c -> c.stage() == Candidate.Stage.FINE_TUNE && c.isModel()).count() == 2;
+        if (bothTrials) {
+            expected.add("soup:minilm:0+1"); // two finished trials: their greedy soup is tried
+        }
+        assertEquals(expected, ids, a.candidates()::toString);
+        if (bothTrials) {
+            Candidate soup = a.candidates().get(6);
+            assertEquals(Candidate.Stage.SOUP, soup.stage());
+            assertTrue(soup.note().startsWith("kept") == soup.isModel() && soup.note().contains("ft:minilm:"), soup.note());
+            if (soup.isModel()) {
+                assertTrue(Files.isDirectory(a.output().resolve(soup.modelDir())), soup::toString);
+            }
+        }
         assertTrue(a.candidates().stream().allMatch(c -> c.status() == Candidate.Status.DONE || c.status() == Candidate.Status.PRUNED),
                 a.candidates()::toString);
         Candidate rankPretrained = a.candidates().get(0);
@@ -189,6 +202,9 @@ class AutoRunTest {
         // on 10,000 validation examples the 2-point margin decides; below 1,000 training examples it doubles
         assertEquals("ft:a:0", WinnerRule.of(List.of(fe, small), 10_000, 1700).winner().id());
         assertEquals("fe:a", WinnerRule.of(List.of(fe, model("ft:a:0", Candidate.Stage.FINE_TUNE, 0.83)), 10_000, 900).winner().id());
+        // a kept soup of trials competes as a fine-tuned model
+        Candidate soup = model("soup:a:0+1", Candidate.Stage.SOUP, 0.91);
+        assertEquals("soup:a:0+1", WinnerRule.of(List.of(fe, small, large, soup), 300, 1700).winner().id());
     }
 
     private static Candidate model(String id, Candidate.Stage stage, double score) {
