@@ -14,8 +14,9 @@ import java.util.List;
  * shuffled for binary and multi-label (the same folds for all labels), stratified by class for multinomial.
  * Deterministic: the same input and settings give the same model; small problems sum over a fixed split of the rows
  * in plain Java, whatever the number of cores, and large ones (20 million multiply-adds per pass or more) compute their
- * matrix products and preconditioner in libtorch, the same on the same machine and thread count. A multi-label fit uses one fold assignment for all labels, so that all labels
- * share each pass over the data; scikit-learn would stratify each label's folds separately.
+ * matrix products and preconditioner in libtorch, the same on the same machine and thread count. A multi-label fit
+ * uses one fold assignment for all labels, so that all labels share each pass over the data; scikit-learn would
+ * stratify each label's folds separately.
  */
 public final class LogisticRegression {
 
