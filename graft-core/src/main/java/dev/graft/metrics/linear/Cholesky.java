@@ -7,11 +7,24 @@ package dev.graft.metrics.linear;
 final class Cholesky {
 
     private final int n;
-    private final double[] l;
+    /** Row i of L from its first column to the diagonal, packed: row i starts at {@code i(i+1)/2}. */
+    private final double[] lower;
+    /** Row i of Lᵀ from the diagonal to the last column, packed, so that both solves read memory in order. */
+    private final double[] upper;
 
     private Cholesky(int n, double[] l) {
         this.n = n;
-        this.l = l;
+        this.lower = new double[n * (n + 1) / 2];
+        this.upper = new double[n * (n + 1) / 2];
+        for (int i = 0, o = 0; i < n; i++) {
+            System.arraycopy(l, i * n, lower, o, i + 1);
+            o += i + 1;
+        }
+        for (int i = 0, o = 0; i < n; i++) {
+            for (int k = i; k < n; k++) {
+                upper[o++] = l[k * n + i];
+            }
+        }
     }
 
     /**
@@ -48,26 +61,56 @@ final class Cholesky {
     }
 
     /**
-     * Solves {@code A·x = b} for the block {@code b[off .. off+n)}, in place.
+     * Solves {@code A·x = b} for {@code count} consecutive blocks of n starting at {@code off}, in place: each row of
+     * the factor is read once for all blocks, in memory order (the same arithmetic, in the same order, for every
+     * block).
      *
-     * @param b   the right-hand side, overwritten with the solution
-     * @param off where the block starts
+     * @param b     the right-hand sides, overwritten with the solutions
+     * @param off   where the first block starts
+     * @param count how many blocks
      */
-    void solveInPlace(double[] b, int off) {
-        for (int i = 0; i < n; i++) {
-            int ri = i * n;
-            double s = b[off + i];
-            for (int k = 0; k < i; k++) {
-                s -= l[ri + k] * b[off + k];
+    void solveBlocksInPlace(double[] b, int off, int count) {
+        for (int i = 0, ri = 0; i < n; ri += ++i) {
+            for (int c = 0, base = off; c < count; c++, base += n) {
+                double s = b[base + i];
+                for (int k = 0; k < i; k++) {
+                    s -= lower[ri + k] * b[base + k];
+                }
+                b[base + i] = s / lower[ri + i];
             }
-            b[off + i] = s / l[ri + i];
         }
         for (int i = n - 1; i >= 0; i--) {
-            double s = b[off + i];
-            for (int k = i + 1; k < n; k++) {
-                s -= l[k * n + i] * b[off + k];
+            int ui = i * n - i * (i - 1) / 2; // rows 0..i-1 of the packed upper triangle hold n, n-1, ... entries
+            for (int c = 0, base = off; c < count; c++, base += n) {
+                double s = b[base + i];
+                for (int k = i + 1; k < n; k++) {
+                    s -= upper[ui + k - i] * b[base + k];
+                }
+                b[base + i] = s / upper[ui];
             }
-            b[off + i] = s / l[i * n + i];
         }
+    }
+
+    /**
+     * The inverse of the factor, {@code L⁻¹} (lower triangular), n × n row-major: {@code A⁻¹ = L⁻ᵀ·L⁻¹}, so that a
+     * solve becomes two matrix products.
+     *
+     * @return the inverse factor
+     */
+    double[] inverseFactor() {
+        double[] m = new double[n * n];
+        double[] col = new double[n];
+        for (int j = 0; j < n; j++) {
+            // column j of L⁻¹: forward substitution of L·x = e_j, which is zero above row j
+            for (int i = j, ri = i * (i + 1) / 2; i < n; ri += ++i) {
+                double s = i == j ? 1 : 0;
+                for (int k = j; k < i; k++) {
+                    s -= lower[ri + k] * col[k];
+                }
+                col[i] = s / lower[ri + i];
+                m[i * n + j] = col[i];
+            }
+        }
+        return m;
     }
 }

@@ -1,5 +1,9 @@
 package dev.graft.metrics.linear;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
 import java.util.stream.IntStream;
 
 /**
@@ -9,7 +13,7 @@ import java.util.stream.IntStream;
  * scores are computed four columns at a time with the partial sums in registers; rows are split across the cores
  * in a fixed number of chunks, so the sums do not depend on the number of cores.
  */
-final class LinearPass {
+final class LinearPass implements AutoCloseable {
 
     private static final int CHUNKS = 16;
     private static final int GROUP = 4;
@@ -33,16 +37,48 @@ final class LinearPass {
     record Sums(double loss, double[] gradient) {
     }
 
+    /**
+     * Problems with at least this many multiply-adds per pass (rows × features × columns) compute their two matrix
+     * products in libtorch (double precision); smaller ones stay in plain Java, which needs no engine.
+     */
+    static final long ENGINE_THRESHOLD = 20_000_000L;
+
     private final DenseRows x;
     private final int[] folds;
+    private final boolean engine;
+    private NDManager manager;
+    private NDArray rows;
 
     /**
      * @param x     the (standardised) features
      * @param folds fold of each row, or null when no member leaves rows out
      */
     LinearPass(DenseRows x, int[] folds) {
+        this(x, folds, false);
+    }
+
+    /**
+     * @param x      the (standardised) features
+     * @param folds  fold of each row, or null when no member leaves rows out
+     * @param engine whether to compute the products in libtorch
+     */
+    LinearPass(DenseRows x, int[] folds, boolean engine) {
         this.x = x;
         this.folds = folds;
+        this.engine = engine;
+    }
+
+    /** Whether a pass over {@code x} for {@code columns} output columns is large enough for libtorch. */
+    static boolean worthTheEngine(DenseRows x, int columns) {
+        return (long) x.n() * x.d() * columns >= ENGINE_THRESHOLD;
+    }
+
+    @Override
+    public void close() {
+        if (manager != null) {
+            manager.close();
+            manager = null;
+        }
     }
 
     /**
@@ -74,6 +110,9 @@ final class LinearPass {
             }
         }
         int n = x.n();
+        if (engine) {
+            return sums(engineTotals(w, b, padded, members, offset), members, offset, padded);
+        }
         int chunks = Math.max(1, Math.min(n / 512, CHUNKS));
         double[][] parts = new double[chunks][];
         int width = padded;
@@ -85,6 +124,12 @@ final class LinearPass {
                 total[i] += parts[c][i];
             }
         }
+        return sums(total, members, offset, padded);
+    }
+
+    /** Splits the totals (weight sums, intercept sums, losses) into each member's sums. */
+    private Sums[] sums(double[] total, Member[] members, int[] offset, int padded) {
+        int d = x.d(), e = d + 1;
         Sums[] out = new Sums[members.length];
         for (int k = 0; k < members.length; k++) {
             int outputs = members[k].target().outputs();
@@ -97,6 +142,62 @@ final class LinearPass {
             out[k] = new Sums(total[padded * e + k], g);
         }
         return out;
+    }
+
+    /**
+     * The totals of {@link #rows} computed with two libtorch products, {@code Z = X·Wᵀ} and {@code G = Rᵀ·X}; the
+     * losses, residuals and intercept sums are added row by row in Java. Deterministic for a given machine and number
+     * of threads (the products' summation order is the library's).
+     */
+    private double[] engineTotals(double[] w, double[] b, int padded, Member[] members, int[] offset) {
+        int n = x.n(), d = x.d();
+        if (manager == null) {
+            manager = NDManager.newBaseManager();
+            float[] data = x.data();
+            double[] values = new double[data.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = data[i];
+            }
+            rows = manager.create(values, new Shape(n, d));
+        }
+        double[] weightsByColumn = new double[padded * d]; // row c: column c's weights
+        for (int c = 0; c < padded; c++) {
+            int base = (c / GROUP) * d * GROUP + c % GROUP;
+            for (int j = 0; j < d; j++) {
+                weightsByColumn[c * d + j] = w[base + j * GROUP];
+            }
+        }
+        double[] totals = new double[padded * (d + 1) + members.length];
+        int interceptAt = padded * d, lossAt = padded * (d + 1);
+        try (NDManager round = manager.newSubManager()) {
+            NDArray weights = round.create(weightsByColumn, new Shape(padded, d));
+            double[] scores = rows.matMul(weights.transpose()).toDoubleArray(); // n × padded
+            double[] z = new double[padded];
+            double[] r = new double[padded];
+            double[] residuals = new double[n * padded];
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < padded; c++) {
+                    z[c] = scores[i * padded + c] + b[c];
+                }
+                for (int k = 0; k < members.length; k++) {
+                    Member mb = members[k];
+                    if (folds != null && folds[i] == mb.fold()) {
+                        for (int c = 0; c < mb.target().outputs(); c++) {
+                            r[offset[k] + c] = 0;
+                        }
+                    } else {
+                        totals[lossAt + k] += mb.target().loss(i, z, offset[k], r);
+                    }
+                }
+                for (int c = 0; c < padded; c++) {
+                    residuals[i * padded + c] = r[c];
+                    totals[interceptAt + c] += r[c];
+                }
+            }
+            NDArray gradient = round.create(residuals, new Shape(n, padded)).transpose().matMul(rows); // padded × d
+            System.arraycopy(gradient.toDoubleArray(), 0, totals, 0, padded * d);
+        }
+        return totals;
     }
 
     /**

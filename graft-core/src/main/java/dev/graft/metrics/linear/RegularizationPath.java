@@ -1,5 +1,7 @@
 package dev.graft.metrics.linear;
 
+import ai.djl.ndarray.NDManager;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +11,9 @@ import java.util.Map;
  * Fits L2-regularised logistic models for a grid of strengths C, chooses C per model by k-fold cross-validation and
  * refits on all rows, as scikit-learn's {@code LogisticRegressionCV} does: on each fold the grid is walked from the
  * first C to the last, each fit starting from the previous solution; the chosen C has the best mean held-out score
- * (the first of equals); the refit starts from the mean of the fold solutions at that C.
+ * (the first of equals); the refit starts from the mean of the fold solutions at that C. With a patience p &gt; 0, a
+ * fold stops after p values of C in a row whose held-out score is worse than its best so far; C is then chosen among
+ * the values every fold reached (the others' mean scores are NaN).
  *
  * <p>Each fit minimises {@code (1/n)·Σ loss + 1/(2·C·n)·‖w‖²} over its n training rows (scikit-learn's
  * {@code C·Σ loss + ½‖w‖²} divided by {@code C·n}: the same minimiser); intercepts are not penalised. All fits in
@@ -37,11 +41,19 @@ final class RegularizationPath {
     private final Scoring scoring;
     private final double tolerance;
     private final int maxIterations;
+    private final int patience;
+    private final boolean engine;
     private final double[] gram;
     private final Map<Double, Cholesky> preconditioners = new HashMap<>();
+    private final Map<Double, EnginePreconditioner> enginePreconditioners = new HashMap<>();
+    /** Owns the engine preconditioners while {@link #fit} runs; null when the problem is too small for libtorch. */
+    private NDManager engineManager;
 
-    RegularizationPath(DenseRows x, double[] cs, Scoring scoring, double tolerance, int maxIterations) {
+    RegularizationPath(DenseRows x, double[] cs, Scoring scoring, double tolerance, int maxIterations, int patience,
+                       boolean engine) {
         this.x = x;
+        this.patience = patience;
+        this.engine = engine;
         this.cs = cs;
         this.scoring = scoring;
         this.tolerance = tolerance;
@@ -58,10 +70,27 @@ final class RegularizationPath {
      * @return one result per target
      */
     List<Result> fit(List<Target> targets, int[] folds, int k) {
+        int columns = targets.stream().mapToInt(Target::outputs).sum() * (cs.length > 1 ? k : 1);
+        if (engine && LinearPass.worthTheEngine(x, columns)) {
+            engineManager = NDManager.newBaseManager();
+        }
+        try {
+            return fitAll(targets, folds, k);
+        } finally {
+            enginePreconditioners.clear();
+            if (engineManager != null) {
+                engineManager.close();
+                engineManager = null;
+            }
+        }
+    }
+
+    private List<Result> fitAll(List<Target> targets, int[] folds, int k) {
         int t = targets.size();
         int e = x.d() + 1;
         double[][][][] foldSolutions = new double[t][k][cs.length][];
         double[][] meanScores = new double[t][cs.length];
+        int[][] reached = new int[t][cs.length];
         int[] chosen = new int[t];
         if (cs.length > 1) {
             int[] foldSize = new int[k];
@@ -76,7 +105,10 @@ final class RegularizationPath {
                     int gi = g, fi = f;
                     slots.add(new Slot(target, f, trainRows, 0, new double[target.outputs() * e], (ci, sol) -> {
                         foldSolutions[gi][fi][ci] = sol;
-                        meanScores[gi][ci] += heldOut(target, sol, folds, fi) / k;
+                        double score = heldOut(target, sol, folds, fi);
+                        meanScores[gi][ci] += score / k;
+                        reached[gi][ci]++;
+                        return score;
                     }));
                 }
             }
@@ -84,7 +116,9 @@ final class RegularizationPath {
             for (int g = 0; g < t; g++) {
                 int best = 0;
                 for (int ci = 1; ci < cs.length; ci++) {
-                    if (scoring.better(meanScores[g][ci], meanScores[g][best])) {
+                    if (reached[g][ci] < k) {
+                        meanScores[g][ci] = Double.NaN;
+                    } else if (scoring.better(meanScores[g][ci], meanScores[g][best])) {
                         best = ci;
                     }
                 }
@@ -119,7 +153,13 @@ final class RegularizationPath {
 
     /** Runs all slots to the end of their paths, evaluating every slot in flight in one pass per round. */
     private void run(List<Slot> slots, int[] folds) {
-        LinearPass pass = new LinearPass(x, folds);
+        int columns = slots.stream().mapToInt(sl -> sl.target.outputs()).sum();
+        try (LinearPass pass = new LinearPass(x, folds, engine && LinearPass.worthTheEngine(x, columns))) {
+            run(pass, slots);
+        }
+    }
+
+    private void run(LinearPass pass, List<Slot> slots) {
         List<Slot> active = new ArrayList<>(slots);
         while (!active.isEmpty()) {
             LinearPass.Member[] members = new LinearPass.Member[active.size()];
@@ -184,9 +224,9 @@ final class RegularizationPath {
         return sum / count;
     }
 
-    /** Receives a fold's solution for grid index {@code c}. */
+    /** Receives a fold's solution for grid index {@code c}. @return its held-out score */
     private interface Sink {
-        void accept(int c, double[] solution);
+        double accept(int c, double[] solution);
     }
 
     /** One model being fitted along the grid (cross-validation) or at one C (refit). */
@@ -197,6 +237,8 @@ final class RegularizationPath {
         final Sink sink;
         int c;
         int lastC = cs.length - 1;
+        double bestScore = Double.NaN;
+        int worse;
         Lbfgs optimiser;
         /** The data sums at the optimiser's current point, which do not depend on C. */
         LinearPass.Sums atSolution;
@@ -211,13 +253,15 @@ final class RegularizationPath {
         }
 
         private Lbfgs optimiser(double[] start) {
-            Cholesky chol = preconditioner(penalty(this));
+            double lambda = penalty(this);
+            Cholesky chol = preconditioner(lambda);
             int e = x.d() + 1;
-            return new Lbfgs(start, v -> {
-                for (int off = 0; off < v.length; off += e) {
-                    chol.solveInPlace(v, off);
-                }
-            }, tolerance, maxIterations);
+            if (engineManager != null) {
+                EnginePreconditioner p = enginePreconditioners.computeIfAbsent(lambda,
+                        l -> new EnginePreconditioner(chol, e, engineManager));
+                return new Lbfgs(start, p::applyInPlace, tolerance, maxIterations);
+            }
+            return new Lbfgs(start, v -> chol.solveBlocksInPlace(v, 0, v.length / e), tolerance, maxIterations);
         }
 
         /** Reports the sums at the optimiser's point as the objective {@code (1/n)Σ loss + λ/2·‖w‖²} and its gradient. */
@@ -244,7 +288,15 @@ final class RegularizationPath {
         boolean advance() {
             double[] solution = optimiser.solution();
             if (sink != null) {
-                sink.accept(c, solution);
+                double score = sink.accept(c, solution);
+                if (Double.isNaN(bestScore) || scoring.better(score, bestScore)) {
+                    bestScore = score;
+                    worse = 0;
+                } else if (!scoring.better(bestScore, score)) {
+                    worse = 0; // a tie with the best: not past it yet
+                } else if (patience > 0 && ++worse >= patience) {
+                    return false; // past the minimum: larger C only overfit further, and fit slowest
+                }
             }
             if (c >= lastC) {
                 return false;

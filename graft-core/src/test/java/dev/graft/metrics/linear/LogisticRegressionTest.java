@@ -162,6 +162,28 @@ class LogisticRegressionTest {
     }
 
     @Test
+    void patienceStopsTheWalkPastTheBestCAndChoosesTheSameC() {
+        float[][] x = features(40);
+        boolean[] y = binaryLabels(40);
+        LinearClassifier.Fit whole = LogisticRegression.fitBinary(x, y,
+                new LogisticRegression.Settings(GRID, 5, Scoring.LOG_LOSS, 3, 1e-9, 5000)).fits().get(0);
+        LinearClassifier.Fit patient = LogisticRegression.fitBinary(x, y,
+                new LogisticRegression.Settings(GRID, 5, Scoring.LOG_LOSS, 3, 1e-9, 5000, 1)).fits().get(0);
+        assertEquals(whole.chosenC(), patient.chosenC());
+        double[] all = whole.meanScores(), some = patient.meanScores();
+        for (int i = 0; i < GRID.length; i++) {
+            if (!Double.isNaN(some[i])) {
+                assertEquals(all[i], some[i], 1e-9, "a C every fold reached scores as on the whole grid");
+            }
+        }
+        // the mean rises from C = 0.1 to 1, so some fold got worse there and stopped: C = 10 is not reached by all
+        assertTrue(Double.isNaN(some[3]), java.util.Arrays.toString(some));
+        assertEquals(2, LogisticRegression.Settings.defaults(1).patience());
+        assertThrows(IllegalArgumentException.class,
+                () -> new LogisticRegression.Settings(GRID, 5, Scoring.LOG_LOSS, 0, 1e-5, 10, -1));
+    }
+
+    @Test
     void multinomialMatchesScikitLearn() {
         float[][] x = features(60);
         int[] c = classes(60);
