@@ -63,6 +63,42 @@ public record PretrainConfig(double maskProbability, int epochs, int batchSize, 
         return new PretrainConfig(0.15, 1, 16, 5e-5, DEFAULT_HEAD_LR, 0.01, 0.06, 1.0, 0.1, 0.05, 128, TrainConfig.DEFAULT_SEED);
     }
 
+    /** These settings with {@code value} passes over the texts. */
+    public PretrainConfig withEpochs(int value) {
+        return new PretrainConfig(maskProbability, value, batchSize, learningRate, headLearningRate, weightDecay, warmup,
+                maxGradNorm, dropout, valFraction, maxLength, seed);
+    }
+
+    /** These settings with {@code value} texts per step. */
+    public PretrainConfig withBatchSize(int value) {
+        return new PretrainConfig(maskProbability, epochs, value, learningRate, headLearningRate, weightDecay, warmup,
+                maxGradNorm, dropout, valFraction, maxLength, seed);
+    }
+
+    /** These settings with the encoder's peak learning rate {@code value}. */
+    public PretrainConfig withLearningRate(double value) {
+        return new PretrainConfig(maskProbability, epochs, batchSize, value, headLearningRate, weightDecay, warmup,
+                maxGradNorm, dropout, valFraction, maxLength, seed);
+    }
+
+    /** These settings with {@code value} of the tokens masked. */
+    public PretrainConfig withMaskProbability(double value) {
+        return new PretrainConfig(value, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmup,
+                maxGradNorm, dropout, valFraction, maxLength, seed);
+    }
+
+    /** These settings with texts cut to {@code value} tokens. */
+    public PretrainConfig withMaxLength(int value) {
+        return new PretrainConfig(maskProbability, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmup,
+                maxGradNorm, dropout, valFraction, value, seed);
+    }
+
+    /** These settings with seed {@code value}. */
+    public PretrainConfig withSeed(long value) {
+        return new PretrainConfig(maskProbability, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmup,
+                maxGradNorm, dropout, valFraction, maxLength, value);
+    }
+
     /**
      * The loop's settings: no early stopping; the epoch with the lowest held-out masked-token loss is kept. Its rate is
      * the head's, which the schedule scales; the encoder's groups run at {@link #learningRate} through {@link #plan()}.
