@@ -21,6 +21,10 @@ final class AutoReports {
         summary.add(String.format(Locale.ROOT, "%s classification: %d training, %d validation examples", modality, train, val));
         summary.add(String.format(Locale.ROOT, "time limit %.0f s; this run took %.1f s; the plan's estimates add up to %.0f s",
                 limitSeconds, r.seconds(), r.plannedSeconds()));
+        summary.add("planned at " + r.calibration().describe() + " (recorded in the journal; a resumed run plans with it)");
+        if (w.settings().containsKey("max_train")) {
+            summary.add("the winner was trained on a subsample of " + w.settings().get("max_train") + " training-file rows: " + w.note());
+        }
         summary.add("saved to " + r.model() + " (load it with graft predict or graft serve)");
         List<List<String>> rows = new ArrayList<>();
         int winner = -1;
@@ -43,9 +47,13 @@ final class AutoReports {
                         + " leaves less room than fine-tuning would need to win.",
                 "Winner: graft compare's rule on validation accuracy: fine-tuning must beat feature extraction by more than"
                         + " max(2 points, 2 standard errors), the margin doubled below 1,000 training examples.",
-                "Every decision uses the estimated costs (tokens or pixels times fixed rates), never measured times, so the same"
-                        + " data, limit and seed give the same candidates; measured speed only keeps the limit (status interrupted),"
-                        + " and a rerun with the same arguments continues from the journal.");
+                "Every decision uses the estimated costs (tokens or pixels times fixed rates, times the speed factor a probe of "
+                        + AutoRun.PROBE_EXAMPLES + " examples measured at the start, rounded to a power of sqrt 2), never the measured"
+                        + " time of a candidate, so the same data, limit, seed and factor give the same candidates; measured speed only"
+                        + " keeps the limit (status interrupted), and a rerun with the same arguments continues from the journal with"
+                        + " the recorded factor.",
+                "A first model always: when feature extraction on all the training data does not fit, the cheapest backbone"
+                        + " is trained on a seeded, stratified subsample sized to fit (its note says so).");
         return new AutoReport.Content("graft auto", summary, r.reasons(), rules, List.of("candidate", "backbone", "strategy", "settings",
                 "estimated s", "seconds", "status", "score", "test accuracy", "note"), rows, winner);
     }

@@ -14,7 +14,8 @@ import java.util.List;
  * @param reasons         why the winner won
  * @param plannedSeconds  the estimated cost of everything the plan started
  * @param seconds         the wall time of this process
+ * @param calibration     the speed factor the plan used (measured by this process's probe, given, or the journal's)
  */
 public record AutoResult(Path output, Path model, Path report, Candidate winner, List<Candidate> candidates,
-                         List<String> reasons, double plannedSeconds, double seconds) {
+                         List<String> reasons, double plannedSeconds, double seconds, Calibration calibration) {
 }

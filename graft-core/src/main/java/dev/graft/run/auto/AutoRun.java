@@ -67,6 +67,14 @@ public final class AutoRun {
     public static final double RANK_SHARE = 0.25;
     /** Backbones given feature extraction at most. */
     public static final int FEATURE_BACKBONES = 2;
+    /** Training examples the speed probe embeds with the cheapest backbone (the first of the ranking's sample). */
+    public static final int PROBE_EXAMPLES = 32;
+    /** How far past its estimate the ranking stage may run before it is stopped. */
+    public static final double RANK_OVERRUN = 1.5;
+    /** The share of what the plan has left that a subsampled first model is sized to (a margin for the estimate). */
+    public static final double SUBSAMPLE_SHARE = 0.8;
+    /** The fewest training-file rows a subsampled first model is trained on. */
+    public static final int MIN_SUBSAMPLE = 40;
     /** Epochs of a fine-tuning trial. */
     public static final int TRIAL_EPOCHS = 3;
     /** The winner's model directory inside the output folder. */
@@ -86,6 +94,7 @@ public final class AutoRun {
     private final boolean images;
     private final List<Candidate> candidates = new ArrayList<>();
     private double planned;
+    private Calibration calibration = Calibration.given(1);
 
     private AutoRun(AutoRequest req, AutoListener l, AutoData data, AutoJournal journal, Deadline clock, long seed,
                     String fingerprint, boolean images) {
@@ -143,24 +152,66 @@ public final class AutoRun {
     }
 
     private AutoResult execute(List<String> names) throws IOException {
-        Map<String, Double> feCost = new LinkedHashMap<>();
+        Map<String, Double> feReference = new LinkedHashMap<>();
         for (String n : names) {
-            feCost.put(n, data.featureExtractionSeconds(n));
+            feReference.put(n, data.featureExtractionSeconds(n, 1));
         }
-        String cheapest = names.stream().min(Comparator.comparingDouble(feCost::get)).orElseThrow();
-        if (feCost.get(cheapest) > planLimit()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s %s is too short for this data: feature extraction"
-                    + " with the cheapest candidate (%s) is estimated at %.0f s. Give at least %.0f s, or fewer training examples"
-                    + " (%s).", Arguments.name("timeLimit"), format(clock.limitSeconds()), cheapest, feCost.get(cheapest),
-                    Math.ceil((feCost.get(cheapest) + Deadline.MIN_RESERVE_SECONDS) / (1 - Deadline.RESERVE_SHARE)),
-                    Arguments.name("maxTrain")));
+        String cheapest = names.stream().min(Comparator.comparingDouble(feReference::get)).orElseThrow();
+        calibrate(cheapest);
+        Map<String, Double> feCost = new LinkedHashMap<>();
+        feReference.forEach((n, s) -> feCost.put(n, est(s)));
+        int fewest = Math.min(MIN_SUBSAMPLE, data.trainFileRows());
+        double least = est(data.featureExtractionSeconds(cheapest, fewest / (double) data.trainFileRows()));
+        if (planned + least > clock.limitSeconds()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s %s is too short for this data on this machine: feature"
+                    + " extraction with the cheapest candidate (%s) on %d training rows is estimated at %.0f s (%s). Give at least"
+                    + " %.0f s.", Arguments.name("timeLimit"), format(clock.limitSeconds()), cheapest, fewest, least, calibration.describe(),
+                    Math.ceil((planned + least + Deadline.MIN_RESERVE_SECONDS) / (1 - Deadline.RESERVE_SHARE))));
         }
         List<String> order = new ArrayList<>(rank(names, feCost.get(cheapest), cheapest));
         // then the backbones the ranking left out, cheapest first: the cheapest always fits what the ranking left
         names.stream().filter(n -> !order.contains(n)).sorted(Comparator.comparingDouble(feCost::get)).forEach(order::add);
-        featureExtraction(order, feCost);
+        featureExtraction(order, feCost, cheapest);
         fineTuning();
         return finish();
+    }
+
+    /** {@code referenceSeconds} (an estimate at the reference rates) on this machine: times the speed factor. */
+    private double est(double referenceSeconds) {
+        return referenceSeconds * calibration.factor();
+    }
+
+    // ---- 0. calibration
+
+    /**
+     * The speed factor: the journal's when this run continues one, else the request's, else measured by embedding the
+     * first {@value #PROBE_EXAMPLES} examples of the ranking's sample with {@code backbone} (kept for its ranking), and
+     * recorded. The probe's cost counts in the plan at its scaled estimate, whichever way the factor came.
+     */
+    private void calibrate(String backbone) {
+        int sample = Math.min(RANK_SAMPLE, data.trainSize());
+        int n = Math.min(PROBE_EXAMPLES, sample);
+        double reference = data.probeSeconds(backbone, n, sample, seed);
+        Optional<Calibration> recorded = journal.calibration();
+        if (recorded.isPresent()) {
+            calibration = recorded.get();
+            l.stage("speed: the journal's " + calibration.describe());
+        } else {
+            if (req.speedFactor != null) {
+                calibration = Calibration.given(req.speedFactor);
+            } else {
+                l.stage(String.format(Locale.ROOT, "speed probe: embedding %d training examples with %s", n, backbone));
+                Probes.Timed timed = new Probes.Timed(l.progress());
+                long t0 = System.nanoTime();
+                data.probe(backbone, n, sample, seed, timed);
+                // the compute alone; the whole call (opening included) only if the embedding never said when it began
+                double seconds = timed.seconds() > 0 ? timed.seconds() : (System.nanoTime() - t0) / 1e9;
+                calibration = Calibration.measured(backbone, n, seconds, reference);
+            }
+            journal.record(calibration);
+            l.stage("speed: " + calibration.describe() + "; every estimate below is at this factor");
+        }
+        planned += est(CostModel.PROBE_FIXED_SECONDS + reference);
     }
 
     private static String format(double seconds) {
@@ -170,27 +221,32 @@ public final class AutoRun {
     // ---- 1. ranking
 
     private List<String> rank(List<String> names, double cheapestFe, String cheapest) {
+        double before = planned;
         if (names.size() == 1) {
             l.stage("one candidate (" + names.get(0) + "): nothing to rank");
             return names;
         }
         int sample = Math.min(RANK_SAMPLE, data.trainSize());
-        double allowance = Math.min(RANK_SHARE * planLimit(), planLimit() - cheapestFe);
+        double allowance = Math.min(RANK_SHARE * planLimit(), planLimit() - planned - cheapestFe);
         l.stage(String.format(Locale.ROOT, "ranking %d backbones by LogME on %d training examples (at most %.0f s of the plan)",
                 names.size(), sample, Math.max(0, allowance)));
         // which backbones the ranking can afford, in candidate order; a ranking of one compares nothing
         List<String> affordable = new ArrayList<>();
         double sum = 0;
         for (String n : names) {
-            double est = data.rankSeconds(n, sample);
+            double est = est(data.rankSeconds(n, sample));
             if (sum + est <= allowance) {
                 affordable.add(n);
                 sum += est;
             }
         }
+        if (affordable.size() >= 2) {
+            // the ranking ends by its estimate with some overrun, and never eats into the cheapest feature extraction
+            clock.bound("the ranking", Math.min(RANK_OVERRUN * sum, planLimit() - before - cheapestFe));
+        }
         Map<String, Double> scores = new LinkedHashMap<>();
         for (String n : names) {
-            double est = data.rankSeconds(n, sample);
+            double est = est(data.rankSeconds(n, sample));
             String id = "rank:" + n;
             if (affordable.size() < 2) {
                 add(skipped(id, Candidate.Stage.RANK, n, Map.of(), est, String.format(Locale.ROOT,
@@ -210,6 +266,7 @@ public final class AutoRun {
                 scores.put(n, c.score());
             }
         }
+        clock.unbound();
         List<String> order = new ArrayList<>(scores.keySet());
         order.sort(Comparator.comparingDouble((String n) -> -scores.get(n)));
         if (order.isEmpty()) {
@@ -220,7 +277,7 @@ public final class AutoRun {
 
     // ---- 2. feature extraction
 
-    private void featureExtraction(List<String> ranked, Map<String, Double> feCost) {
+    private void featureExtraction(List<String> ranked, Map<String, Double> feCost, String cheapest) {
         l.stage("feature extraction (closed-form head) with the best-ranked backbones that fit (then the unranked, cheapest"
                 + " first), at most " + FEATURE_BACKBONES);
         int runs = 0;
@@ -231,6 +288,12 @@ public final class AutoRun {
             double est = feCost.get(n);
             String id = "fe:" + n;
             if (planned + est > planLimit()) {
+                if (runs == 0 && n.equals(cheapest)) {
+                    // nothing fitted whole and this is the last resort: a first model on a subsample that fits
+                    subsampledFeatureExtraction(n, est);
+                    runs++;
+                    continue;
+                }
                 add(skipped(id, Candidate.Stage.FEATURE_EXTRACTION, n, Map.of(), est, String.format(Locale.ROOT,
                         "plan: estimated %.0f s, %.0f s of the plan left", est, Math.max(0, planLimit() - planned))));
                 continue;
@@ -243,6 +306,45 @@ public final class AutoRun {
         }
     }
 
+    /**
+     * The first model when feature extraction on every training example does not fit: on a seeded, stratified
+     * subsample of the training file ({@code maxTrain}) sized to {@value #SUBSAMPLE_SHARE} of what the plan has left
+     * (estimates are linear in the rows kept), at least {@value #MIN_SUBSAMPLE} rows. Should the clock say even that
+     * cannot finish at the speed measured so far, the sample shrinks to what the clock allows, and the note says so.
+     */
+    private void subsampledFeatureExtraction(String backbone, double fullEstimate) {
+        String id = "fe:" + backbone;
+        double room = Math.max(0, planLimit() - planned);
+        int rows = subsampleRows(backbone, SUBSAMPLE_SHARE * room);
+        double est = est(data.featureExtractionSeconds(backbone, rows / (double) data.trainFileRows()));
+        String shrunk = "";
+        if (journal.finished(id).isEmpty() && clock.refusal(est) != null) {
+            rows = subsampleRows(backbone, SUBSAMPLE_SHARE * Math.max(0, clock.leftSeconds()) / clock.slowdown());
+            est = est(data.featureExtractionSeconds(backbone, rows / (double) data.trainFileRows()));
+            shrunk = "; the clock (running slower than the plan) shrank it to fit the time left";
+        }
+        String note = String.format(Locale.ROOT, "trained on a seeded, stratified subsample of %d of the %d training-file rows:"
+                + " all of them were estimated at %.0f s, %.0f s of the plan left%s", rows, data.trainFileRows(), fullEstimate, room, shrunk);
+        l.stage("feature extraction with " + backbone + " on a subsample: " + note);
+        planned += est;
+        int maxTrain = rows;
+        Path dir = candidateDir(id);
+        attempt(id, Candidate.Stage.FEATURE_EXTRACTION, backbone, Map.of("max_train", maxTrain), est, () -> {
+            Outcome o = train(candidateRequest(backbone, dir).strategy(FeatureExtraction.NAME).maxTrain(maxTrain), dir,
+                    RunListener.SILENT, List.of());
+            return new Outcome(o.score(), o.testAccuracy(), o.modelDir(), note);
+        });
+    }
+
+    /** The training-file rows whose feature extraction with {@code backbone} is estimated at {@code seconds}. */
+    private int subsampleRows(String backbone, double seconds) {
+        double fixed = est(data.featureExtractionSeconds(backbone, 0));
+        double perShare = est(data.featureExtractionSeconds(backbone, 1)) - fixed;
+        double keep = perShare <= 0 ? 1 : (seconds - fixed) / perShare;
+        int all = data.trainFileRows();
+        return (int) Math.max(Math.min(MIN_SUBSAMPLE, all), Math.min(all, Math.floor(keep * all)));
+    }
+
     // ---- 3. fine-tuning
 
     private void fineTuning() {
@@ -253,7 +355,7 @@ public final class AutoRun {
             return;
         }
         String backbone = fe.get().backbone();
-        double est = data.trialSeconds(backbone, TRIAL_EPOCHS);
+        double est = est(data.trialSeconds(backbone, TRIAL_EPOCHS));
         String base = "ft:" + backbone;
         double need = WinnerRule.needed(fe.get().score(), data.valSize(), data.trainSize());
         String rule = null;
@@ -443,6 +545,7 @@ public final class AutoRun {
         try {
             o = body.run();
             status = Candidate.Status.DONE;
+            note = o.note();
         } catch (Exception e) {
             Throwable cause = rootOf(e);
             if (cause instanceof Deadline.TimeLimitReached t) {
@@ -501,7 +604,8 @@ public final class AutoRun {
         OwnedDirectory.write(model, ModelDirectory.KIND, staging -> copyModel(source, staging));
         Path report = req.output.resolve(AutoReport.FILE);
         double seconds = clock.elapsedSeconds();
-        AutoResult result = new AutoResult(req.output, model, report, rule.winner(), List.copyOf(candidates), rule.reasons(), planned, seconds);
+        AutoResult result = new AutoResult(req.output, model, report, rule.winner(), List.copyOf(candidates), rule.reasons(), planned, seconds,
+                calibration);
         AutoReport.write(report, AutoReports.of(result, data.modality(), clock.limitSeconds(), data.trainSize(), data.valSize()));
         return result;
     }
