@@ -162,8 +162,9 @@ final class AutoCommand implements Callable<Integer> {
         }
         out.println();
         r.reasons().forEach(s -> out.println("- " + s));
-        out.printf(Locale.ROOT, "Winner: %s, validation accuracy %.4f%s; %.1f s used.%n", r.winner().id(), r.winner().score(),
-                r.winner().testAccuracy() == null ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", r.winner().testAccuracy()),
+        String m = r.metric().name();
+        out.printf(Locale.ROOT, "Winner: %s, validation %s %.4f%s; %.1f s used.%n", r.winner().id(), m, r.winner().score(),
+                r.winner().testAccuracy() == null ? "" : String.format(Locale.ROOT, ", test %s %.4f", m, r.winner().testAccuracy()),
                 r.seconds());
         out.println("Planned at " + r.calibration().describe() + ".");
         out.println("Saved the model to " + r.model() + "  Report: " + r.report());

@@ -1,16 +1,24 @@
 package dev.graft.run.auto;
 
+import dev.graft.data.TaskKind;
+import dev.graft.selection.ComparedMetric;
 import dev.graft.util.Progress;
 import java.util.List;
 
 /**
- * The data of an auto run as the plan sees it, text or images: sizes, the default candidates, cost estimates and the
+ * The data of an auto run as the plan sees it, text or images: the task and its compared figure, sizes, the default candidates, cost estimates and the
  * ranking score. One implementation per modality; the plan itself is the same for both.
  */
 interface AutoData {
 
     /** "text" or "images". */
     String modality();
+
+    /** The task the targets call for (classification, multi-label or regression). */
+    TaskKind task();
+
+    /** The figure candidates are scored and compared on, with its direction ({@link ComparedMetric#forKind}). */
+    ComparedMetric metric();
 
     /** The candidates used when none are named: those available without a download. */
     List<String> defaultCandidates();

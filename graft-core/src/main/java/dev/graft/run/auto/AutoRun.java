@@ -3,7 +3,6 @@ package dev.graft.run.auto;
 import dev.graft.artifact.ModelDirectory;
 import dev.graft.data.TaskKind;
 import dev.graft.data.image.ImageDataReader;
-import dev.graft.metrics.ClassificationMetrics;
 import dev.graft.metrics.TaskMetrics;
 import dev.graft.report.AutoReport;
 import dev.graft.run.RunListener;
@@ -11,6 +10,7 @@ import dev.graft.run.RunTracking;
 import dev.graft.run.TrainingRequest;
 import dev.graft.run.TrainingResult;
 import dev.graft.run.TrainingRun;
+import dev.graft.selection.ComparedMetric;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FineTuning;
 import dev.graft.tensor.io.OwnedDirectory;
@@ -40,24 +40,36 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * {@code graft auto}: the best classifier the time limit allows, by a fixed plan.
+ * {@code graft auto}: the best model the time limit allows, by a fixed plan, for text classification, multi-label and
+ * regression data and for image classification (other tasks are refused, naming the task argument). Models are scored
+ * and compared on the task's figure on validation ({@link ComparedMetric}: accuracy, macro-F1, RMSE) in its direction.
  * <ol>
+ *   <li><b>Speed</b>: the first {@value #PROBE_EXAMPLES} examples of the ranking's sample are embedded with the
+ *       cheapest backbone; the time the embedding took over its estimate at the reference rates, rounded to a power of
+ *       &radic;2, is the factor every estimate is multiplied by ({@link Calibration}; journaled; the features are reused
+ *       by that backbone's ranking).</li>
  *   <li><b>Rank</b> the candidate backbones by LogME on a stratified sample of {@value #RANK_SAMPLE} training examples,
- *       within a share of {@value #RANK_SHARE} of the limit (skipped when that affords fewer than two).</li>
- *   <li><b>Feature extraction</b> (a head solved in closed form on frozen features) with the best-ranked backbones,
- *       then those the ranking left out (cheapest first), at most {@value #FEATURE_BACKBONES}, each only when its
- *       estimated cost fits what the plan has left; the ranking's share is capped so that the cheapest always fits.</li>
+ *       within a share of {@value #RANK_SHARE} of the limit and never into the cheapest feature extraction's room
+ *       (skipped when that affords fewer than two); the stage is stopped at {@value #RANK_OVERRUN} times its estimate or
+ *       its share, whichever is later, and always before it would leave the cheapest feature extraction too little.</li>
+ *   <li><b>Feature extraction</b> (a head on frozen features) with the best-ranked backbones, then those the ranking
+ *       left out (cheapest first), at most {@value #FEATURE_BACKBONES}, each only when its estimated cost fits what the
+ *       plan has left. When not even the cheapest fits on all the data, it is trained on a seeded, stratified subsample
+ *       of the training file sized to fit: there is always a first model.</li>
  *   <li><b>Fine-tuning</b> of the best feature-extraction backbone: trials of {@value #TRIAL_EPOCHS} epochs, the first
  *       with the default learning rates, then proposed by TPE and pruned at the median; as many as fit what is left (at
- *       most {@link AutoRequest#maxTrials(int)}), none when feature extraction's validation accuracy leaves less room than
- *       the gain fine-tuning would have to show.</li>
+ *       most {@link AutoRequest#maxTrials(int)}), none when feature extraction's score (a bounded figure) leaves less
+ *       room than the gain fine-tuning would have to show.</li>
  *   <li><b>Winner</b> by {@code graft compare}'s rule ({@code WinnerRule}); saved as a normal model directory with a
  *       report of every candidate.</li>
  * </ol>
- * The plan decides on estimated costs ({@code CostModel}) only, so the same data, candidates, limit and seed give
- * the same candidates and, training being seeded, the same winner. The measured speed only guards the limit: a
- * candidate the clock says cannot finish is not started, and one still running at the limit is stopped; both are
- * marked interrupted and not journaled, so a rerun with the same arguments continues the plan from the journal.
+ * <b>Determinism.</b> The plan decides on estimated costs only ({@code CostModel} times the speed factor), so the same
+ * data, candidates, limit, seed and factor give the same candidates and, training being seeded, the same winner. The
+ * factor is measured once per output folder and recorded in its journal: a resumed run plans with the recorded one, and
+ * {@link AutoRequest#speedFactor} fixes it (to replay a plan elsewhere). The measured speed of the candidates only
+ * guards the limit: a candidate the clock says cannot finish is not started, and one still running at the limit is
+ * stopped; both are marked interrupted and not journaled, so a rerun with the same arguments continues the plan from
+ * the journal.
  */
 public final class AutoRun {
 
@@ -69,7 +81,10 @@ public final class AutoRun {
     public static final int FEATURE_BACKBONES = 2;
     /** Training examples the speed probe embeds with the cheapest backbone (the first of the ranking's sample). */
     public static final int PROBE_EXAMPLES = 32;
-    /** How far past its estimate the ranking stage may run before it is stopped. */
+    /**
+     * How far past its estimate the ranking stage may run before it is stopped (or to its share of the limit, when that
+     * is more; never into the room the cheapest feature extraction needs).
+     */
     public static final double RANK_OVERRUN = 1.5;
     /** The share of what the plan has left that a subsampled first model is sized to (a margin for the estimate). */
     public static final double SUBSAMPLE_SHARE = 0.8;
@@ -114,6 +129,10 @@ public final class AutoRun {
         TrainingRequest template = request.dataRequest();
         AutoJournal.checkOutput(request.output);
         boolean images = ImageDataReader.isImageData(template.trainFile());
+        TaskKind task = template.data().targets().task();
+        if (!(task == TaskKind.CLASSIFICATION || !images && (task == TaskKind.MULTI_LABEL || task == TaskKind.REGRESSION))) {
+            throw refuseTask(task, images);
+        }
         AutoData data = images ? ImageAutoData.read(template, request.imageSize, listener) : TextAutoData.read(template, listener);
         List<String> names = request.candidates != null ? request.candidates : data.defaultCandidates();
         if (names.isEmpty()) {
@@ -128,11 +147,11 @@ public final class AutoRun {
         return new AutoRun(request, listener, data, journal, clock, template.seed(), fingerprint, images).execute(names);
     }
 
-    /** The refusal of a task auto does not search yet. */
-    static IllegalArgumentException refuseTask(TaskKind task) {
-        return new IllegalArgumentException(Arguments.name("Graft.auto") + " searches single-label classifiers (text or images);"
-                + " " + Arguments.name("task") + " " + task.key() + " is not supported yet. Train it with "
-                + Arguments.name("Graft.train") + ".");
+    /** The refusal of a task auto does not search. */
+    static IllegalArgumentException refuseTask(TaskKind task, boolean images) {
+        return new IllegalArgumentException(Arguments.name("Graft.auto") + " searches text classification, multi-label and"
+                + " regression models and image classifiers; " + Arguments.name("task") + " " + task.key()
+                + (images ? " on images" : "") + " is not one of them. Train it with " + Arguments.name("Graft.train") + ".");
     }
 
     private static String fingerprint(TrainingRequest template, List<String> names, AutoRequest r) {
@@ -241,8 +260,8 @@ public final class AutoRun {
             }
         }
         if (affordable.size() >= 2) {
-            // the ranking ends by its estimate with some overrun, and never eats into the cheapest feature extraction
-            clock.bound("the ranking", Math.min(RANK_OVERRUN * sum, planLimit() - before - cheapestFe));
+            // the ranking may overrun its estimate (up to its share of the limit), never into the cheapest feature extraction
+            clock.bound("the ranking", Math.min(Math.max(RANK_OVERRUN * sum, RANK_SHARE * planLimit()), planLimit() - before - cheapestFe));
         }
         Map<String, Double> scores = new LinkedHashMap<>();
         for (String n : names) {
@@ -348,8 +367,8 @@ public final class AutoRun {
     // ---- 3. fine-tuning
 
     private void fineTuning() {
-        Optional<Candidate> fe = candidates.stream().filter(c -> c.isModel() && c.stage() == Candidate.Stage.FEATURE_EXTRACTION)
-                .max(Comparator.comparingDouble(Candidate::score).thenComparing(c -> -candidates.indexOf(c)));
+        ComparedMetric metric = data.metric();
+        Optional<Candidate> fe = WinnerRule.best(candidates, Candidate.Stage.FEATURE_EXTRACTION, metric);
         if (fe.isEmpty()) {
             l.stage("fine-tuning: skipped, no feature-extraction model finished");
             return;
@@ -357,13 +376,15 @@ public final class AutoRun {
         String backbone = fe.get().backbone();
         double est = est(data.trialSeconds(backbone, TRIAL_EPOCHS));
         String base = "ft:" + backbone;
-        double need = WinnerRule.needed(fe.get().score(), data.valSize(), data.trainSize());
+        double need = WinnerRule.needed(metric, fe.get().score(), data.valSize(), data.trainSize());
         String rule = null;
         if (req.maxTrials == 0) {
             rule = "no trials asked for (" + Arguments.name("maxTrials") + " 0)";
-        } else if (1 - fe.get().score() <= need) {
-            rule = String.format(Locale.ROOT, "feature extraction's validation accuracy %.4f leaves %.1f points; fine-tuning"
-                    + " would need more than %.1f to win (graft compare's rule)", fe.get().score(), 100 * (1 - fe.get().score()), 100 * need);
+        } else if (metric.higherIsBetter() && metric.unit() == 1 && 1 - fe.get().score() <= need) {
+            // a bounded figure (accuracy, F1) too close to 1 for fine-tuning to gain what it must
+            rule = String.format(Locale.ROOT, "feature extraction's validation %s %.4f leaves %.1f points; fine-tuning"
+                    + " would need more than %.1f to win (graft compare's rule)", metric.name(), fe.get().score(),
+                    100 * (1 - fe.get().score()), 100 * need);
         }
         int trials = rule != null ? 0 : (int) Math.min(req.maxTrials, Math.floor((planLimit() - planned) / est));
         if (rule == null && trials == 0) {
@@ -390,7 +411,7 @@ public final class AutoRun {
                     return;
                 }
                 study.optimize(k, (number, params, reporter) -> trial(base + ":" + number, backbone, params, est, reporter),
-                        EpochLog::valAccuracy, new Study.Events() { });
+                        log -> objective(epochFigure(log)), new Study.Events() { });
                 int number = k - 1;
                 String id = base + ":" + number;
                 if (candidates.stream().noneMatch(c -> c.id().equals(id))) {
@@ -409,7 +430,7 @@ public final class AutoRun {
         }
     }
 
-    /** One trial, as the study's objective: the validation accuracy, or the pruner's or the clock's stop. */
+    /** One trial, as the study's objective: its validation figure (negated when lower is better), or the pruner's or the clock's stop. */
     private double trial(String id, String backbone, Map<String, Object> params, double est, TrainingListener reporter) {
         Path dir = candidateDir(id);
         double lrBackbone = ((Number) params.get("lr_backbone")).doubleValue();
@@ -420,10 +441,25 @@ public final class AutoRun {
                     .learningRate(lrHead), dir, RunListener.SILENT, List.of(reporter));
         });
         return switch (c.status()) {
-            case DONE -> c.score();
+            case DONE -> objective(c.score());
             case PRUNED -> throw new TrialPruned(prunedEpoch(c));
             default -> throw new IllegalStateException(c.note());
         };
+    }
+
+    /** The study maximises: the compared figure, or its negative when lower is better (RMSE). */
+    private double objective(double figure) {
+        return data.metric().higherIsBetter() ? figure : -figure;
+    }
+
+    /** The compared figure of an epoch's validation. */
+    private double epochFigure(EpochLog log) {
+        String name = data.metric().name();
+        if (name.equals(ComparedMetric.ACCURACY.name())) {
+            return log.valAccuracy();
+        }
+        Double v = log.valMetrics().get(name);
+        return v == null ? Double.NaN : v;
     }
 
     private static int prunedEpoch(Candidate c) {
@@ -460,7 +496,7 @@ public final class AutoRun {
         return images ? r.imageSize(req.imageSize) : r;
     }
 
-    /** Trains one model candidate, stopping at the time limit; its validation and test accuracy. */
+    /** Trains one model candidate, stopping at the time limit; its validation and test figure (the task's compared one). */
     private Outcome train(TrainingRequest r, Path dir, RunListener base, List<TrainingListener> epochs) throws IOException {
         List<TrainingListener> all = new ArrayList<>(epochs);
         all.add(new TrainingListener() {
@@ -486,16 +522,17 @@ public final class AutoRun {
             }
         };
         try (TrainingResult result = TrainingRun.run(r, listener)) {
-            Double test = result.outcome().test().map(AutoRun::accuracy).orElse(null);
-            return new Outcome(accuracy(result.outcome().validation()), test, req.output.relativize(dir).toString(), null);
+            Double test = result.outcome().test().map(this::figure).orElse(null);
+            return new Outcome(figure(result.outcome().validation()), test, req.output.relativize(dir).toString(), null);
         }
     }
 
-    private static double accuracy(TaskMetrics m) {
-        if (m instanceof ClassificationMetrics c) {
-            return c.accuracy();
+    private double figure(TaskMetrics m) {
+        double v = m.value(data.metric().name());
+        if (Double.isNaN(v)) {
+            throw new IllegalStateException("the run did not report " + data.metric().name() + ": " + m.values().keySet());
         }
-        throw new IllegalStateException("a classification run reported " + m.getClass().getSimpleName());
+        return v;
     }
 
     /** {@code p}, stopping the step when the time limit is reached. */
@@ -598,15 +635,15 @@ public final class AutoRun {
     // ---- winner
 
     private AutoResult finish() throws IOException {
-        WinnerRule rule = WinnerRule.of(candidates, data.valSize(), data.trainSize());
+        WinnerRule rule = WinnerRule.of(candidates, data.valSize(), data.trainSize(), data.metric());
         Path source = req.output.resolve(rule.winner().modelDir());
         Path model = req.output.resolve(MODEL_DIR);
         OwnedDirectory.write(model, ModelDirectory.KIND, staging -> copyModel(source, staging));
         Path report = req.output.resolve(AutoReport.FILE);
         double seconds = clock.elapsedSeconds();
         AutoResult result = new AutoResult(req.output, model, report, rule.winner(), List.copyOf(candidates), rule.reasons(), planned, seconds,
-                calibration);
-        AutoReport.write(report, AutoReports.of(result, data.modality(), clock.limitSeconds(), data.trainSize(), data.valSize()));
+                calibration, data.metric());
+        AutoReport.write(report, AutoReports.of(result, data.modality() + " " + data.task().key(), clock.limitSeconds(), data.trainSize(), data.valSize()));
         return result;
     }
 

@@ -34,7 +34,10 @@ final class CostModel {
      * backbone is copied into it) and its report; 20 s measured for MiniLM on a few dozen texts under shared load.
      */
     static final double FIXED_SECONDS = 20;
-    /** Fixed seconds of the speed probe beyond its examples: opening the backbone (an ONNX Runtime or libtorch session). */
+    /**
+     * Fixed seconds of embedding without training (the speed probe, a LogME ranking) beyond its examples: opening the
+     * backbone (an ONNX Runtime or libtorch session).
+     */
     static final double PROBE_FIXED_SECONDS = 3;
     /** Fixed seconds of a fine-tuning trial beyond its steps: building the network, saving the model. */
     static final double FIXED_TRIAL_SECONDS = 20;

@@ -10,6 +10,7 @@ import dev.graft.run.ImageInputs;
 import dev.graft.run.RunListener;
 import dev.graft.run.TrainingRequest;
 import dev.graft.run.TrainingRun;
+import dev.graft.selection.ComparedMetric;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.strategy.ImageTransfer;
@@ -40,12 +41,9 @@ final class ImageAutoData implements AutoData {
         this.testFromFile = testFromFile;
     }
 
-    /** Reads the splits {@code request} names; refuses tasks other than single-label classification. */
+    /** Reads the splits {@code request} names (class folders or a CSV of path,label: single-label classification). */
     static ImageAutoData read(TrainingRequest request, Integer imageSize, RunListener listener) {
         TrainingRun.checkSplitSettings(request, true);
-        if (request.data().targets().task() != TaskKind.CLASSIFICATION) {
-            throw AutoRun.refuseTask(request.data().targets().task());
-        }
         ImageSplits splits = ImageInputs.splits(request, listener::message);
         listener.summary(String.format("images: train %d, val %d%s; classes: %s", splits.train().size(), splits.val().size(),
                 splits.test().map(t -> ", test " + t.size()).orElse(""), splits.train().targetCounts()));
@@ -58,6 +56,16 @@ final class ImageAutoData implements AutoData {
     @Override
     public String modality() {
         return "images";
+    }
+
+    @Override
+    public TaskKind task() {
+        return TaskKind.CLASSIFICATION;
+    }
+
+    @Override
+    public ComparedMetric metric() {
+        return ComparedMetric.ACCURACY;
     }
 
     @Override
@@ -91,7 +99,8 @@ final class ImageAutoData implements AutoData {
 
     @Override
     public double rankSeconds(String backbone, int sample) {
-        return CostModel.FIXED_SECONDS + sample * perImage(backbone);
+        // opening the backbone and the sample's features; LogME itself takes a fraction of a second
+        return CostModel.PROBE_FIXED_SECONDS + Math.min(sample, trainSize()) * perImage(backbone);
     }
 
     @Override

@@ -18,8 +18,12 @@ import dev.graft.model.text.TokenizedText;
 import dev.graft.run.RunListener;
 import dev.graft.run.TrainingRequest;
 import dev.graft.run.TrainingRun;
+import dev.graft.selection.BackboneRanking;
+import dev.graft.selection.ComparedMetric;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.task.Task;
+import dev.graft.task.Tasks;
 import dev.graft.util.Arguments;
 import dev.graft.util.Progress;
 import java.io.IOException;
@@ -30,10 +34,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Text classification data for an auto run: the request's splits, token counts per backbone for the estimates. */
+/**
+ * Text data for an auto run (single-label classification, multi-label or regression, single texts or pairs): the
+ * request's splits, token counts per backbone for the estimates.
+ */
 final class TextAutoData implements AutoData {
 
     private final DatasetSplits splits;
+    private final Task task;
     private final FeatureExtractionConfig config;
     private final boolean valFromFile;
     private final boolean testFromFile;
@@ -41,28 +49,37 @@ final class TextAutoData implements AutoData {
     private final Map<String, long[]> tokens = new HashMap<>();
     private final Map<String, float[][]> probes = new HashMap<>();
 
-    private TextAutoData(DatasetSplits splits, FeatureExtractionConfig config, boolean valFromFile, boolean testFromFile) {
+    private TextAutoData(DatasetSplits splits, Task task, FeatureExtractionConfig config, boolean valFromFile, boolean testFromFile) {
         this.splits = splits;
+        this.task = task;
         this.config = config;
         this.valFromFile = valFromFile;
         this.testFromFile = testFromFile;
     }
 
-    /** Reads the splits {@code request} names; refuses tasks other than single-label classification. */
+    /** Reads the splits {@code request} names (classification, multi-label or regression targets). */
     static TextAutoData read(TrainingRequest request, RunListener listener) {
         TrainingRun.checkSplitSettings(request, true);
-        if (request.data().targets().task() != TaskKind.CLASSIFICATION) {
-            throw AutoRun.refuseTask(request.data().targets().task());
-        }
         DatasetSplits splits = TrainingRun.readSplits(request, listener);
         TrainingRun.describe(splits, listener);
         boolean valFromFile = request.valFile() == null;
-        return new TextAutoData(splits, request.featureExtractionConfig(), valFromFile, valFromFile && request.testFile() == null);
+        return new TextAutoData(splits, Tasks.forTraining(splits, request.taskOptions()), request.featureExtractionConfig(), valFromFile,
+                valFromFile && request.testFile() == null);
     }
 
     @Override
     public String modality() {
         return "text";
+    }
+
+    @Override
+    public TaskKind task() {
+        return splits.task();
+    }
+
+    @Override
+    public ComparedMetric metric() {
+        return ComparedMetric.forKind(splits.task());
     }
 
     @Override
@@ -148,7 +165,8 @@ final class TextAutoData implements AutoData {
     @Override
     public double rankSeconds(String backbone, int sample) {
         long[] t = tokens(backbone);
-        return CostModel.FIXED_SECONDS + CostModel.textInference(t[0] * sample / Math.max(1, trainSize()), layers(backbone));
+        // opening the backbone and embedding the sample; LogME itself takes a fraction of a second
+        return CostModel.PROBE_FIXED_SECONDS + CostModel.textInference(t[0] * sample / Math.max(1, trainSize()), layers(backbone));
     }
 
     @Override
@@ -206,6 +224,10 @@ final class TextAutoData implements AutoData {
         } else {
             x = Probes.concat(probed, fx.embeddings(spec(backbone), part.derive(part.name(),
                     part.examples().subList(probed.length, part.size())), progress));
+        }
+        if (task() != TaskKind.CLASSIFICATION) {
+            // one target per label (multi-label) or the value itself (regression), as graft rank scores them
+            return LogMe.score(x, BackboneRanking.logMeTargets(Tasks.targets(task, part), task.outputWidth()));
         }
         LabelMap labels = splits.labelMap();
         int[] y = part.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
