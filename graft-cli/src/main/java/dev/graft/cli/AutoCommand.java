@@ -21,9 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code graft auto}: the best classifier inside a time limit. */
+/** {@code graft auto}: the best model inside a time limit. */
 @Command(name = "auto", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Find the best classifier for your data inside a time limit, by a fixed plan:",
+        description = {"Find the best model for your data inside a time limit, by a fixed plan:",
                 "1. rank the candidate backbones by LogME on a sample of " + AutoRun.RANK_SAMPLE + " training examples, within"
                         + " a quarter of the limit (skipped when that affords fewer than two);",
                 "2. feature extraction (a head solved in closed form) with the best-ranked backbones, then the unranked"
@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
                 "3. fine-tuning of the best of them: trials of " + AutoRun.TRIAL_EPOCHS + " epochs, the defaults first, then"
                         + " TPE with median pruning, as many as fit; none when feature extraction leaves less room than"
                         + " fine-tuning would need to win;",
-                "4. the winner by graft compare's rule on validation accuracy (fine-tuning must beat feature extraction by"
-                        + " max(2 points, 2 standard errors), doubled margin below 1,000 examples), saved to OUT/model with"
+                "4. the winner by graft compare's rule on the task's validation figure (accuracy, multi-label macro-F1,"
+                        + " regression RMSE: fine-tuning must beat feature extraction by max(2 points, 2 standard errors),"
+                        + " doubled margin below 1,000 examples), saved to OUT/model with"
                         + " OUT/auto-report.html listing every candidate.",
                 "Each candidate gets an estimated cost (tokens or pixels times fixed rates, times the speed factor a probe of "
                         + AutoRun.PROBE_EXAMPLES + " examples measures at the start, rounded to a power of sqrt 2) before it starts"
@@ -42,7 +43,8 @@ import picocli.CommandLine.Spec;
                         + " candidate the clock says cannot finish is not started, one running at the limit is stopped."
                         + " Rerun the same command to continue an interrupted run (OUT/auto-journal.json).",
                 "The options of graft train that say how to train (--model, --strategy, --epochs, --lr, ...) are refused: auto sets them per candidate.",
-                "Text or image classification; the data options are graft train's.", ""})
+                "Text classification, multi-label (--task multi-label) and regression (--task regression), or image"
+                        + " classification; the data options are graft train's.", ""})
 final class AutoCommand implements Callable<Integer> {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(s|m|h)?");
