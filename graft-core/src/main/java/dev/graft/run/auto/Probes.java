@@ -1,11 +1,11 @@
 package dev.graft.run.auto;
 
+import dev.graft.util.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
-import dev.graft.util.Progress;
 
 /** The speed probe's plumbing: features computed past the embedding cache, and joined with the rest of a sample's. */
 final class Probes {
