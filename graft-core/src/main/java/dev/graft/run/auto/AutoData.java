@@ -48,6 +48,12 @@ interface AutoData {
      */
     void probe(String backbone, int n, int sample, long seed, Progress progress);
 
+    /**
+     * Estimated seconds, within {@link #featureExtractionSeconds}, of the features of a test split read from a file of
+     * its own (0 when there is none, or when it is carved out of the training file).
+     */
+    double testSeconds(String backbone);
+
     /** Estimated seconds of LogME on {@code sample} training examples with {@code backbone}. */
     double rankSeconds(String backbone, int sample);
 

@@ -180,7 +180,7 @@ public final class AutoRun {
         Map<String, Double> feCost = new LinkedHashMap<>();
         feReference.forEach((n, s) -> feCost.put(n, est(s)));
         int fewest = Math.min(MIN_SUBSAMPLE, data.trainFileRows());
-        double least = est(data.featureExtractionSeconds(cheapest, fewest / (double) data.trainFileRows()));
+        double least = subsampleSeconds(cheapest, fewest, data.testSeconds(cheapest) > 0);
         if (planned + least > clock.limitSeconds()) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%s %s is too short for this data on this machine: feature"
                     + " extraction with the cheapest candidate (%s) on %d training rows is estimated at %.0f s (%s). Give at least"
@@ -328,39 +328,52 @@ public final class AutoRun {
     /**
      * The first model when feature extraction on every training example does not fit: on a seeded, stratified
      * subsample of the training file ({@code maxTrain}) sized to {@value #SUBSAMPLE_SHARE} of what the plan has left
-     * (estimates are linear in the rows kept), at least {@value #MIN_SUBSAMPLE} rows. Should the clock say even that
-     * cannot finish at the speed measured so far, the sample shrinks to what the clock allows, and the note says so.
+     * (estimates are linear in the rows kept), at least {@value #MIN_SUBSAMPLE} rows. When a separate test file's
+     * features alone leave too little for that, the first model is not scored on the test file (the note says so).
+     * Should the clock say even that cannot finish at the speed measured so far, the sample shrinks to what the clock
+     * allows, and the note says so.
      */
     private void subsampledFeatureExtraction(String backbone, double fullEstimate) {
         String id = "fe:" + backbone;
         double room = Math.max(0, planLimit() - planned);
-        int rows = subsampleRows(backbone, SUBSAMPLE_SHARE * room);
-        double est = est(data.featureExtractionSeconds(backbone, rows / (double) data.trainFileRows()));
+        double budget = SUBSAMPLE_SHARE * room;
+        int fewest = Math.min(MIN_SUBSAMPLE, data.trainFileRows());
+        boolean withoutTest = data.testSeconds(backbone) > 0 && subsampleSeconds(backbone, fewest, false) > budget;
+        int rows = subsampleRows(backbone, budget, withoutTest);
+        double est = subsampleSeconds(backbone, rows, withoutTest);
         String shrunk = "";
         if (journal.finished(id).isEmpty() && clock.refusal(est) != null) {
-            rows = subsampleRows(backbone, SUBSAMPLE_SHARE * Math.max(0, clock.leftSeconds()) / clock.slowdown());
-            est = est(data.featureExtractionSeconds(backbone, rows / (double) data.trainFileRows()));
+            rows = subsampleRows(backbone, SUBSAMPLE_SHARE * Math.max(0, clock.leftSeconds()) / clock.slowdown(), withoutTest);
+            est = subsampleSeconds(backbone, rows, withoutTest);
             shrunk = "; the clock (running slower than the plan) shrank it to fit the time left";
         }
         String note = String.format(Locale.ROOT, "trained on a seeded, stratified subsample of %d of the %d training-file rows:"
-                + " all of them were estimated at %.0f s, %.0f s of the plan left%s", rows, data.trainFileRows(), fullEstimate, room, shrunk);
+                + " all of them were estimated at %.0f s, %.0f s of the plan left%s%s", rows, data.trainFileRows(), fullEstimate, room,
+                withoutTest ? String.format(Locale.ROOT, "; not scored on the test file, whose features alone were estimated at %.0f s",
+                        est(data.testSeconds(backbone))) : "", shrunk);
         l.stage("feature extraction with " + backbone + " on a subsample: " + note);
         planned += est;
         int maxTrain = rows;
         Path dir = candidateDir(id);
         attempt(id, Candidate.Stage.FEATURE_EXTRACTION, backbone, Map.of("max_train", maxTrain), est, () -> {
-            Outcome o = train(candidateRequest(backbone, dir).strategy(FeatureExtraction.NAME).maxTrain(maxTrain), dir,
-                    RunListener.SILENT, List.of());
+            TrainingRequest r = candidateRequest(backbone, dir).strategy(FeatureExtraction.NAME).maxTrain(maxTrain);
+            Outcome o = train(withoutTest ? r.testFile(null).testFraction(0) : r, dir, RunListener.SILENT, List.of());
             return new Outcome(o.score(), o.testAccuracy(), o.modelDir(), note);
         });
     }
 
+    /** The estimated seconds of feature extraction with {@code backbone} on {@code rows} training-file rows. */
+    private double subsampleSeconds(String backbone, int rows, boolean withoutTest) {
+        return est(data.featureExtractionSeconds(backbone, rows / (double) data.trainFileRows()))
+                - (withoutTest ? est(data.testSeconds(backbone)) : 0);
+    }
+
     /** The training-file rows whose feature extraction with {@code backbone} is estimated at {@code seconds}. */
-    private int subsampleRows(String backbone, double seconds) {
-        double fixed = est(data.featureExtractionSeconds(backbone, 0));
-        double perShare = est(data.featureExtractionSeconds(backbone, 1)) - fixed;
-        double keep = perShare <= 0 ? 1 : (seconds - fixed) / perShare;
+    private int subsampleRows(String backbone, double seconds, boolean withoutTest) {
         int all = data.trainFileRows();
+        double fixed = subsampleSeconds(backbone, 0, withoutTest);
+        double perShare = subsampleSeconds(backbone, all, withoutTest) - fixed;
+        double keep = perShare <= 0 ? 1 : (seconds - fixed) / perShare;
         return (int) Math.max(Math.min(MIN_SUBSAMPLE, all), Math.min(all, Math.floor(keep * all)));
     }
 

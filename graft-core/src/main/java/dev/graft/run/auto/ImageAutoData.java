@@ -114,6 +114,11 @@ final class ImageAutoData implements AutoData {
         return CostModel.FIXED_SECONDS + (keep * fromFile + allImages() - fromFile) * perImage(backbone);
     }
 
+    @Override
+    public double testSeconds(String backbone) {
+        return testFromFile ? 0 : splits.test().map(ImageDataset::size).orElse(0) * perImage(backbone);
+    }
+
     /** The ranking's sample: {@code sample} training images drawn with {@code seed} (all when there are fewer). */
     private ImageDataset rankSample(int sample, long seed) {
         return sample >= trainSize() ? splits.train() : splits.train().subsample(sample, seed);

@@ -182,6 +182,11 @@ final class TextAutoData implements AutoData {
         return CostModel.FIXED_SECONDS + CostModel.textInference(Math.round(keep * fromFile) + other, layers(backbone));
     }
 
+    @Override
+    public double testSeconds(String backbone) {
+        return testFromFile ? 0 : CostModel.textInference(tokens(backbone)[2], layers(backbone));
+    }
+
     /** The ranking's sample: {@code sample} training examples drawn with {@code seed} (all when there are fewer). */
     private TextDataset rankSample(int sample, long seed) {
         return sample >= trainSize() ? splits.train() : Splits.subsample(splits.train(), sample, seed);

@@ -256,6 +256,32 @@ class AutoRunTest {
     }
 
     @Test
+    void aTestFileTooLargeForTheLimitLeavesTheFirstModelUnscoredOnItRatherThanNoModel() throws Exception {
+        // at factor 1 the separate test file's features alone (~55 s) exceed what the plan has left for the first model
+        // (~53 s): it is trained on a subsample and not scored on the test file, instead of the run being refused
+        Path test = csv("long-test.csv", 2000, 0.1, 5, 40);
+        Duration limit = Duration.ofSeconds(75);
+        long t0 = System.nanoTime();
+        AutoRequest request = AutoRequest.of(() -> {
+            try {
+                return longTexts(dir.resolve("unused"), limit).dataRequest().testFile(test);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, dir.resolve("untested"), limit).candidates(List.of("minilm")).speedFactor(1.0);
+        AutoResult r = AutoRun.run(request, AutoListener.SILENT);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        assertTrue(wall <= 1.1 * limit.toSeconds(), "wall " + wall);
+        Candidate fe = r.winner();
+        assertEquals("fe:minilm", fe.id());
+        assertTrue(fe.note().contains("not scored on the test file"), fe.note());
+        assertTrue(fe.testAccuracy() == null, "no test figure: " + fe);
+        int rows = ((Number) fe.settings().get("max_train")).intValue();
+        assertTrue(rows > 900 && rows < 1300, "the same subsample as without a test file: " + rows);
+        assertEquals("sports", TextClassifier.load(r.model()).predict("the striker was near the goal").label());
+    }
+
+    @Test
     void aFolderWithOtherFilesIsRefusedBeforeAnythingIsRead() throws Exception {
         Path out = dir.resolve("mine");
         Files.createDirectories(out);
