@@ -21,9 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code graft auto}: the best classifier inside a time limit. */
+/** {@code graft auto}: the best model inside a time limit. */
 @Command(name = "auto", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Find the best classifier for your data inside a time limit, by a fixed plan:",
+        description = {"Find the best model for your data inside a time limit, by a fixed plan:",
                 "1. rank the candidate backbones by LogME on a sample of " + AutoRun.RANK_SAMPLE + " training examples, within"
                         + " a quarter of the limit (skipped when that affords fewer than two);",
                 "2. feature extraction (a head solved in closed form) with the best-ranked backbones, then the unranked"
@@ -31,15 +31,20 @@ import picocli.CommandLine.Spec;
                 "3. fine-tuning of the best of them: trials of " + AutoRun.TRIAL_EPOCHS + " epochs, the defaults first, then"
                         + " TPE with median pruning, as many as fit; none when feature extraction leaves less room than"
                         + " fine-tuning would need to win;",
-                "4. the winner by graft compare's rule on validation accuracy (fine-tuning must beat feature extraction by"
-                        + " max(2 points, 2 standard errors), doubled margin below 1,000 examples), saved to OUT/model with"
+                "4. the winner by graft compare's rule on the task's validation figure (accuracy, multi-label macro-F1,"
+                        + " regression RMSE: fine-tuning must beat feature extraction by max(2 points, 2 standard errors),"
+                        + " doubled margin below 1,000 examples), saved to OUT/model with"
                         + " OUT/auto-report.html listing every candidate.",
-                "Each candidate gets an estimated cost (tokens or pixels times fixed rates) before it starts and is left out"
-                        + " when it does not fit: the same data, limit and seed give the same candidates and winner. A"
+                "Each candidate gets an estimated cost (tokens or pixels times fixed rates, times the speed factor a probe of "
+                        + AutoRun.PROBE_EXAMPLES + " examples measures at the start, rounded to a power of sqrt 2) before it starts"
+                        + " and is left out when it does not fit: the same data, limit, seed and factor give the same candidates and"
+                        + " winner. When feature extraction on all the data does not fit, the first model is trained on a seeded,"
+                        + " stratified subsample that does. A"
                         + " candidate the clock says cannot finish is not started, one running at the limit is stopped."
                         + " Rerun the same command to continue an interrupted run (OUT/auto-journal.json).",
                 "The options of graft train that say how to train (--model, --strategy, --epochs, --lr, ...) are refused: auto sets them per candidate.",
-                "Text or image classification; the data options are graft train's.", ""})
+                "Text classification, multi-label (--task multi-label) and regression (--task regression), or image"
+                        + " classification; the data options are graft train's.", ""})
 final class AutoCommand implements Callable<Integer> {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(s|m|h)?");
@@ -66,6 +71,10 @@ final class AutoCommand implements Callable<Integer> {
             description = "Fine-tuning trials at most (default: ${DEFAULT-VALUE}; 0: no fine-tuning).")
     int maxTrials;
 
+    @Option(names = "--speed-factor", paramLabel = "X",
+            description = "Plan with this speed factor (from an earlier run's report) instead of probing this machine's speed.")
+    Double speedFactor;
+
     @Option(names = "--image-size", paramLabel = "N", description = "images: crop size fed to the network instead of the model's.")
     Integer imageSize;
 
@@ -82,7 +91,7 @@ final class AutoCommand implements Callable<Integer> {
                         "--decision-threshold", "--huber-delta", "--target-name"));
         PrintStream err = System.err;
         AutoRequest request = AutoRequest.of(options::request, out, parse(timeLimit)).candidates(candidates).maxTrials(maxTrials)
-                .imageSize(imageSize).commandLine(List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
+                .imageSize(imageSize).speedFactor(speedFactor).commandLine(List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
         AutoResult r = AutoRun.run(request, listener(err, quiet));
         print(spec.commandLine().getOut(), r);
         return 0;
@@ -155,9 +164,11 @@ final class AutoCommand implements Callable<Integer> {
         }
         out.println();
         r.reasons().forEach(s -> out.println("- " + s));
-        out.printf(Locale.ROOT, "Winner: %s, validation accuracy %.4f%s; %.1f s used.%n", r.winner().id(), r.winner().score(),
-                r.winner().testAccuracy() == null ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", r.winner().testAccuracy()),
+        String m = r.metric().name();
+        out.printf(Locale.ROOT, "Winner: %s, validation %s %.4f%s; %.1f s used.%n", r.winner().id(), m, r.winner().score(),
+                r.winner().testAccuracy() == null ? "" : String.format(Locale.ROOT, ", test %s %.4f", m, r.winner().testAccuracy()),
                 r.seconds());
+        out.println("Planned at " + r.calibration().describe() + ".");
         out.println("Saved the model to " + r.model() + "  Report: " + r.report());
         out.flush();
     }

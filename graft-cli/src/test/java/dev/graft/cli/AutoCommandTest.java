@@ -41,4 +41,19 @@ class AutoCommandTest {
         assertEquals(1, limit.code(), limit::toString);
         assertTrue(limit.err().contains("--time-limit takes a duration"), limit.err());
     }
+
+    @Test
+    void tasksAutoDoesNotSearchAreRefusedNamingTheTaskFlag() throws Exception {
+        Path train = Files.writeString(dir.resolve("train.txt"), "EU B-ORG\nrejects O\n\nPeter B-PER\nsaid O\n");
+        CliHarness.Result r = CliHarness.run("auto", "--train", train.toString(), "--task", "ner", "--out", dir.resolve("out").toString(),
+                "--time-limit", "1m");
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.err().contains("--task token-classification is not one of them. Train it with `graft train`"), r.err());
+        assertTrue(Files.notExists(dir.resolve("out")), "nothing written");
+
+        CliHarness.Result factor = CliHarness.run("auto", "--train", train.toString(), "--out", dir.resolve("out").toString(),
+                "--time-limit", "1m", "--speed-factor", "0");
+        assertEquals(1, factor.code(), factor::toString);
+        assertTrue(factor.err().contains("--speed-factor must be a positive number, got 0.0"), factor.err());
+    }
 }

@@ -233,8 +233,10 @@ public final class Graft {
     }
 
     /**
-     * {@code graft auto}: the best classifier inside {@code request}'s time limit (LogME ranking, closed-form feature
-     * extraction, fine-tuning trials by TPE, {@code graft compare}'s rule), saved with a report of every candidate.
+     * {@code graft auto}: the best model inside {@code request}'s time limit (text classification, multi-label or
+     * regression; image classification): a speed probe, LogME ranking, feature extraction (on a subsample when all the
+     * data does not fit), fine-tuning trials by TPE, {@code graft compare}'s rule; saved with a report of every
+     * candidate. The same data, limit, seed and recorded speed factor give the same plan.
      */
     public static dev.graft.run.auto.AutoResult auto(dev.graft.run.auto.AutoRequest request) throws IOException {
         return dev.graft.run.auto.AutoRun.run(request, dev.graft.run.auto.AutoListener.SILENT);

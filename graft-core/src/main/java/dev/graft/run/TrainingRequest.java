@@ -601,6 +601,16 @@ public final class TrainingRequest {
         return trainFile;
     }
 
+    /** The validation file, or null when the validation split is carved out of the training file. */
+    public Path valFile() {
+        return valFile;
+    }
+
+    /** The test file, or null when the test split (if any) is carved out of the training file. */
+    public Path testFile() {
+        return testFile;
+    }
+
     /** The output directory. */
     public Path output() {
         return output;

@@ -65,7 +65,7 @@ public final class BackboneRanking {
      * The targets LogME scores, one row per target: a one-vs-rest indicator per class, an indicator per label, or the
      * regression value.
      */
-    static double[][] logMeTargets(Targets gold, int width) {
+    public static double[][] logMeTargets(Targets gold, int width) {
         if (gold instanceof Targets.Classes c) {
             double[][] y = new double[width][c.classes().length];
             for (int i = 0; i < c.classes().length; i++) {

@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * The record of an auto run in its output folder ({@value #FILE}): what the run was asked (a fingerprint of the data,
- * candidates, limit and seed) and every candidate that finished, rewritten atomically after each. A rerun with the
+ * candidates, limit and seed), the speed factor the plan uses ({@link Calibration}) and every candidate that finished, rewritten atomically after each. A rerun with the
  * same arguments takes the finished candidates from here and continues the plan; a rerun with other arguments is
  * refused.
  */
@@ -32,6 +32,7 @@ final class AutoJournal {
     private final Path file;
     private final String fingerprint;
     private final Map<String, Candidate> finished = new LinkedHashMap<>();
+    private Calibration calibration;
 
     private AutoJournal(Path file, String fingerprint) {
         this.file = file;
@@ -67,6 +68,9 @@ final class AutoJournal {
                 Candidate c = Candidate.fromMap(row);
                 j.finished.put(c.id(), c);
             }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> speed = (Map<String, Object>) doc.get("calibration");
+            j.calibration = speed == null ? null : Calibration.fromMap(speed);
             return j;
         }
         checkOutput(dir);
@@ -111,6 +115,21 @@ final class AutoJournal {
         }
     }
 
+    /** The speed factor an earlier process (or this one) planned with, if it got that far. */
+    Optional<Calibration> calibration() {
+        return Optional.ofNullable(calibration);
+    }
+
+    /** Records the speed factor the plan uses, so that a resumed run plans with it too. */
+    void record(Calibration c) {
+        calibration = c;
+        try {
+            write();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the auto journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Every finished candidate recorded. */
     List<Candidate> all() {
         return new ArrayList<>(finished.values());
@@ -120,6 +139,9 @@ final class AutoJournal {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("format", "graft-auto-journal");
         doc.put("fingerprint", fingerprint);
+        if (calibration != null) {
+            doc.put("calibration", calibration.toMap());
+        }
         doc.put("candidates", finished.values().stream().map(Candidate::toMap).toList());
         AtomicFiles.writeString(file, JSON.writeValueAsString(doc));
     }

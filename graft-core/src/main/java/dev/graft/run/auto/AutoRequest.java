@@ -24,6 +24,7 @@ public final class AutoRequest {
     List<String> candidates;
     Integer imageSize;
     int maxTrials = DEFAULT_MAX_TRIALS;
+    Double speedFactor;
     List<String> commandLine = List.of();
 
     private AutoRequest(Supplier<TrainingRequest> data, Path output, Duration timeLimit) {
@@ -67,6 +68,19 @@ public final class AutoRequest {
             throw new IllegalArgumentException(Arguments.name("maxTrials") + " must be 0 or more, got " + value + ".");
         }
         maxTrials = value;
+        return this;
+    }
+
+    /**
+     * Plans with this speed factor (every reference estimate times it) instead of measuring one with the speed probe:
+     * reproduces the plan of a run whose report or journal gives its factor, on another machine. Null (the default):
+     * probe. A run that continues a journal plans with the journal's factor either way.
+     */
+    public AutoRequest speedFactor(Double value) {
+        if (value != null && !(value > 0 && value < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException(Arguments.name("speedFactor") + " must be a positive number, got " + value + ".");
+        }
+        speedFactor = value;
         return this;
     }
 

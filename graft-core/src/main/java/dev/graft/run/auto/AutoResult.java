@@ -1,5 +1,6 @@
 package dev.graft.run.auto;
 
+import dev.graft.selection.ComparedMetric;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,7 +15,10 @@ import java.util.List;
  * @param reasons         why the winner won
  * @param plannedSeconds  the estimated cost of everything the plan started
  * @param seconds         the wall time of this process
+ * @param calibration     the speed factor the plan used (measured by this process's probe, given, or the journal's)
+ * @param metric          the figure the models were scored and compared on (accuracy, macro-F1, RMSE), with its direction
  */
 public record AutoResult(Path output, Path model, Path report, Candidate winner, List<Candidate> candidates,
-                         List<String> reasons, double plannedSeconds, double seconds) {
+                         List<String> reasons, double plannedSeconds, double seconds, Calibration calibration,
+                         ComparedMetric metric) {
 }

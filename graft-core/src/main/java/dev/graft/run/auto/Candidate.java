@@ -15,8 +15,9 @@ import java.util.Map;
  * @param estimatedSeconds the cost the plan estimated before it started (or would have started)
  * @param seconds          the wall time it took (0 when it did not run)
  * @param status           how it ended
- * @param score            LogME for a ranking, validation accuracy for a model; null when none
- * @param testAccuracy     accuracy on the test split of a model, when there was one
+ * @param score            LogME for a ranking; for a model, the task's compared figure on validation (accuracy,
+ *                         multi-label macro-F1, regression RMSE); null when none
+ * @param testAccuracy     the same figure on the test split of a model, when there was one (accuracy for classification)
  * @param note             why it was skipped, pruned or failed, or what it showed
  * @param modelDir         the saved model of a model candidate (relative to the output folder), or null
  */

@@ -3,10 +3,12 @@ package dev.graft.run.auto;
 import java.util.Locale;
 
 /**
- * Estimated seconds of each kind of candidate, from the size of the work (tokens × layers for text, pixels × the
- * network's cost for images) times fixed per-unit constants measured on the project's 2-core reference machine under
- * shared load. The plan decides on these estimates only — never on measured times — so that the same data, limit and
- * seed give the same candidates; the measured speed only guards the limit ({@link Deadline#refusal}).
+ * Estimated seconds of each kind of candidate at the reference rates, from the size of the work (tokens × layers for
+ * text, pixels × the network's cost for images) times fixed per-unit constants measured on the project's 2-core
+ * reference machine under shared load. An auto run multiplies every estimate by the speed factor its probe measured on
+ * the machine it runs on ({@link Calibration}, quantised and journaled); the plan decides on these scaled estimates only
+ * — never on the measured time of a candidate — so that the same data, limit, seed and factor give the same candidates;
+ * the measured speed of the candidates only guards the limit ({@link Deadline#refusal}).
  */
 final class CostModel {
 
@@ -32,6 +34,11 @@ final class CostModel {
      * backbone is copied into it) and its report; 20 s measured for MiniLM on a few dozen texts under shared load.
      */
     static final double FIXED_SECONDS = 20;
+    /**
+     * Fixed seconds of embedding without training (the speed probe, a LogME ranking) beyond its examples: opening the
+     * backbone (an ONNX Runtime or libtorch session).
+     */
+    static final double PROBE_FIXED_SECONDS = 3;
     /** Fixed seconds of a fine-tuning trial beyond its steps: building the network, saving the model. */
     static final double FIXED_TRIAL_SECONDS = 20;
 

@@ -20,6 +20,8 @@ final class Deadline {
     private final long start = System.nanoTime();
     private double estimated;
     private double measured;
+    private double stageEnd = Double.POSITIVE_INFINITY;
+    private String stageName;
 
     Deadline(Duration limit) {
         this.limitSeconds = limit.toMillis() / 1000.0;
@@ -38,9 +40,24 @@ final class Deadline {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** Seconds left before the reserve. */
+    /** Seconds left before the reserve, or before the end of the current stage's bound when that comes first. */
     double leftSeconds() {
-        return limitSeconds - reserveSeconds() - elapsedSeconds();
+        return Math.min(limitSeconds - reserveSeconds(), stageEnd) - elapsedSeconds();
+    }
+
+    /**
+     * Bounds the current stage ({@code name}, e.g. "the ranking"): it ends {@code seconds} from now at the latest, its
+     * candidates refused or stopped as at the limit, until {@link #unbound()}.
+     */
+    void bound(String name, double seconds) {
+        stageName = name;
+        stageEnd = elapsedSeconds() + Math.max(0, seconds);
+    }
+
+    /** Ends the stage bound. */
+    void unbound() {
+        stageName = null;
+        stageEnd = Double.POSITIVE_INFINITY;
     }
 
     /** Records a candidate's estimated and measured cost (both only when it ran). */
@@ -59,13 +76,17 @@ final class Deadline {
         double scaled = seconds * slowdown();
         double left = leftSeconds();
         return scaled <= left ? null : String.format(Locale.ROOT, "the clock: estimated %.0f s at the speed measured so far (x%.2f),"
-                + " %.0f s left of the %s", scaled, slowdown(), Math.max(0, left), Arguments.name("timeLimit"));
+                + " %.0f s left of %s", scaled, slowdown(), Math.max(0, left), what());
     }
 
-    /** Stops the current candidate when the time before the reserve is used up. */
+    private String what() {
+        return stageName != null ? stageName + "'s bound" : "the " + Arguments.name("timeLimit");
+    }
+
+    /** Stops the current candidate when the time before the reserve (or the stage's bound) is used up. */
     void check() {
         if (leftSeconds() < 0) {
-            throw new TimeLimitReached(elapsedSeconds());
+            throw new TimeLimitReached(elapsedSeconds(), what());
         }
     }
 
@@ -73,8 +94,8 @@ final class Deadline {
     static final class TimeLimitReached extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        TimeLimitReached(double elapsed) {
-            super(String.format(Locale.ROOT, "stopped at the time limit after %.0f s", elapsed));
+        TimeLimitReached(double elapsed, String what) {
+            super(String.format(Locale.ROOT, "stopped at %s after %.0f s", what, elapsed));
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.graft.run.ImageInputs;
 import dev.graft.run.RunListener;
 import dev.graft.run.TrainingRequest;
 import dev.graft.run.TrainingRun;
+import dev.graft.selection.ComparedMetric;
 import dev.graft.strategy.FeatureExtractionConfig;
 import dev.graft.strategy.ImageBackbone;
 import dev.graft.strategy.ImageTransfer;
@@ -30,31 +31,46 @@ final class ImageAutoData implements AutoData {
     private final Integer imageSize;
     private final FeatureExtractionConfig config;
     private final int workers;
+    private final boolean valFromFile;
+    private final boolean testFromFile;
     private final Map<String, ImageBackbone> backbones = new HashMap<>();
+    private final Map<String, float[][]> probes = new HashMap<>();
 
-    private ImageAutoData(ImageSplits splits, Integer imageSize, FeatureExtractionConfig config, int workers) {
+    private ImageAutoData(ImageSplits splits, Integer imageSize, FeatureExtractionConfig config, int workers,
+                          boolean valFromFile, boolean testFromFile) {
         this.splits = splits;
         this.imageSize = imageSize;
         this.config = config;
         this.workers = workers;
+        this.valFromFile = valFromFile;
+        this.testFromFile = testFromFile;
     }
 
-    /** Reads the splits {@code request} names; refuses tasks other than single-label classification. */
+    /** Reads the splits {@code request} names (class folders or a CSV of path,label: single-label classification). */
     static ImageAutoData read(TrainingRequest request, Integer imageSize, RunListener listener) {
         TrainingRun.checkSplitSettings(request, true);
-        if (request.data().targets().task() != TaskKind.CLASSIFICATION) {
-            throw AutoRun.refuseTask(request.data().targets().task());
-        }
         ImageSplits splits = ImageInputs.splits(request, listener::message);
         listener.summary(String.format("images: train %d, val %d%s; classes: %s", splits.train().size(), splits.val().size(),
                 splits.test().map(t -> ", test " + t.size()).orElse(""), splits.train().targetCounts()));
         int threads = request.imageThreads();
-        return new ImageAutoData(splits, imageSize, request.imageFeatureExtractionConfig().withThreads(threads), Math.max(1, threads));
+        boolean valFromFile = request.valFile() == null;
+        return new ImageAutoData(splits, imageSize, request.imageFeatureExtractionConfig().withThreads(threads), Math.max(1, threads),
+                valFromFile, valFromFile && request.testFile() == null);
     }
 
     @Override
     public String modality() {
         return "images";
+    }
+
+    @Override
+    public TaskKind task() {
+        return TaskKind.CLASSIFICATION;
+    }
+
+    @Override
+    public ComparedMetric metric() {
+        return ComparedMetric.ACCURACY;
     }
 
     @Override
@@ -88,12 +104,42 @@ final class ImageAutoData implements AutoData {
 
     @Override
     public double rankSeconds(String backbone, int sample) {
-        return CostModel.FIXED_SECONDS + sample * perImage(backbone);
+        // opening the backbone and the sample's features; LogME itself takes a fraction of a second
+        return CostModel.PROBE_FIXED_SECONDS + Math.min(sample, trainSize()) * perImage(backbone);
     }
 
     @Override
-    public double featureExtractionSeconds(String backbone) {
-        return CostModel.FIXED_SECONDS + allImages() * perImage(backbone);
+    public int trainFileRows() {
+        return trainSize() + (valFromFile ? valSize() : 0) + (testFromFile ? splits.test().map(ImageDataset::size).orElse(0) : 0);
+    }
+
+    @Override
+    public double featureExtractionSeconds(String backbone, double keep) {
+        int fromFile = trainFileRows();
+        return CostModel.FIXED_SECONDS + (keep * fromFile + allImages() - fromFile) * perImage(backbone);
+    }
+
+    @Override
+    public double testSeconds(String backbone) {
+        return testFromFile ? 0 : splits.test().map(ImageDataset::size).orElse(0) * perImage(backbone);
+    }
+
+    /** The ranking's sample: {@code sample} training images drawn with {@code seed} (all when there are fewer). */
+    private ImageDataset rankSample(int sample, long seed) {
+        return sample >= trainSize() ? splits.train() : splits.train().subsample(sample, seed);
+    }
+
+    @Override
+    public double probeSeconds(String backbone, int n, int sample, long seed) {
+        return Math.min(n, rankSample(sample, seed).size()) * perImage(backbone);
+    }
+
+    @Override
+    public void probe(String backbone, int n, int sample, long seed, Progress progress) {
+        ImageDataset part = rankSample(sample, seed);
+        ImageDataset head = part.withExamples(part.examples().subList(0, Math.min(n, part.size())));
+        probes.put(backbone + "#" + sample + "#" + seed, Probes.uncached(
+                dir -> ImageTransfer.cachedFeatures(backbone(backbone), head, config.withCacheDir(dir), workers, progress)));
     }
 
     @Override
@@ -106,8 +152,12 @@ final class ImageAutoData implements AutoData {
 
     @Override
     public double logMe(String backbone, int sample, long seed, Progress progress) {
-        ImageDataset part = sample >= trainSize() ? splits.train() : splits.train().subsample(sample, seed);
-        float[][] x = ImageTransfer.cachedFeatures(backbone(backbone), part, config, workers, progress);
+        ImageDataset part = rankSample(sample, seed);
+        float[][] probed = probes.get(backbone + "#" + sample + "#" + seed);
+        float[][] x = probed == null ? ImageTransfer.cachedFeatures(backbone(backbone), part, config, workers, progress)
+                : probed.length >= part.size() ? probed
+                : Probes.concat(probed, ImageTransfer.cachedFeatures(backbone(backbone),
+                        part.withExamples(part.examples().subList(probed.length, part.size())), config, workers, progress));
         LabelMap labels = splits.labelMap();
         int[] y = part.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
         return LogMe.score(x, y, labels.size());

@@ -20,8 +20,12 @@ import dev.graft.model.text.TokenizedText;
 import dev.graft.run.RunListener;
 import dev.graft.run.TrainingRequest;
 import dev.graft.run.TrainingRun;
+import dev.graft.selection.BackboneRanking;
+import dev.graft.selection.ComparedMetric;
 import dev.graft.strategy.FeatureExtraction;
 import dev.graft.strategy.FeatureExtractionConfig;
+import dev.graft.task.Task;
+import dev.graft.task.Tasks;
 import dev.graft.util.Arguments;
 import dev.graft.util.Progress;
 import java.io.IOException;
@@ -33,33 +37,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Text classification data for an auto run: the request's splits, token counts per backbone for the estimates. */
+/**
+ * Text data for an auto run (single-label classification, multi-label or regression, single texts or pairs): the
+ * request's splits, token counts per backbone for the estimates.
+ */
 final class TextAutoData implements AutoData {
 
     private final DatasetSplits splits;
+    private final Task task;
     private final FeatureExtractionConfig config;
+    private final boolean valFromFile;
+    private final boolean testFromFile;
     private final Map<String, TextModelSpec> specs = new HashMap<>();
     private final Map<String, long[]> tokens = new HashMap<>();
+    private final Map<String, float[][]> probes = new HashMap<>();
 
-    private TextAutoData(DatasetSplits splits, FeatureExtractionConfig config) {
+    private TextAutoData(DatasetSplits splits, Task task, FeatureExtractionConfig config, boolean valFromFile, boolean testFromFile) {
         this.splits = splits;
+        this.task = task;
         this.config = config;
+        this.valFromFile = valFromFile;
+        this.testFromFile = testFromFile;
     }
 
-    /** Reads the splits {@code request} names; refuses tasks other than single-label classification. */
+    /** Reads the splits {@code request} names (classification, multi-label or regression targets). */
     static TextAutoData read(TrainingRequest request, RunListener listener) {
         TrainingRun.checkSplitSettings(request, true);
-        if (request.data().targets().task() != TaskKind.CLASSIFICATION) {
-            throw AutoRun.refuseTask(request.data().targets().task());
-        }
         DatasetSplits splits = TrainingRun.readSplits(request, listener);
         TrainingRun.describe(splits, listener);
-        return new TextAutoData(splits, request.featureExtractionConfig());
+        boolean valFromFile = request.valFile() == null;
+        return new TextAutoData(splits, Tasks.forTraining(splits, request.taskOptions()), request.featureExtractionConfig(), valFromFile,
+                valFromFile && request.testFile() == null);
     }
 
     @Override
     public String modality() {
         return "text";
+    }
+
+    @Override
+    public TaskKind task() {
+        return splits.task();
+    }
+
+    @Override
+    public ComparedMetric metric() {
+        return ComparedMetric.forKind(splits.task());
     }
 
     @Override
@@ -96,17 +119,30 @@ final class TextAutoData implements AutoData {
      * own length, so that estimating does not install it.
      */
     private long[] tokens(String backbone) {
+        return tokens.computeIfAbsent(tokenizerKey(backbone), k -> count(backbone, splits.train(), splits.val(),
+                splits.test().orElse(null)));
+    }
+
+    private String tokenizerKey(String backbone) {
+        Optional<DownloadableTextModel> downloadable = DownloadableTextModels.named(backbone);
+        TextModelSpec spec = downloadable.isPresent() && !specs.containsKey(backbone) ? spec(TrainingRequest.DEFAULT_TEXT_MODEL) : spec(backbone);
+        return spec.tokenizerFile().toString() + "#" + downloadable.map(DownloadableTextModel::maxLength).orElse(spec.maxLength());
+    }
+
+    /** Tokens of each data set (0 for a null one) under {@code backbone}'s tokenizer, as {@link #tokens} counts them. */
+    private long[] count(String backbone, TextDataset... sets) {
         Optional<DownloadableTextModel> downloadable = DownloadableTextModels.named(backbone);
         TextModelSpec spec = downloadable.isPresent() && !specs.containsKey(backbone) ? spec(TrainingRequest.DEFAULT_TEXT_MODEL) : spec(backbone);
         int maxLength = downloadable.map(DownloadableTextModel::maxLength).orElse(spec.maxLength());
-        return tokens.computeIfAbsent(spec.tokenizerFile().toString() + "#" + maxLength, k -> {
-            try (TextTokenizer t = TextTokenizer.open(spec.tokenizerFile(), maxLength)) {
-                return new long[] {count(t, splits.train()), count(t, splits.val()),
-                        splits.test().map(d -> count(t, d)).orElse(0L)};
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read the tokenizer of " + backbone + ": " + e.getMessage(), e);
+        try (TextTokenizer t = TextTokenizer.open(spec.tokenizerFile(), maxLength)) {
+            long[] n = new long[sets.length];
+            for (int i = 0; i < sets.length; i++) {
+                n[i] = sets[i] == null ? 0 : count(t, sets[i]);
             }
-        });
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the tokenizer of " + backbone + ": " + e.getMessage(), e);
+        }
     }
 
     private static long count(TextTokenizer t, TextDataset d) {
@@ -132,13 +168,48 @@ final class TextAutoData implements AutoData {
     @Override
     public double rankSeconds(String backbone, int sample) {
         long[] t = tokens(backbone);
-        return CostModel.FIXED_SECONDS + CostModel.textInference(t[0] * sample / Math.max(1, trainSize()), layers(backbone));
+        // opening the backbone and embedding the sample; LogME itself takes a fraction of a second
+        return CostModel.PROBE_FIXED_SECONDS + CostModel.textInference(t[0] * sample / Math.max(1, trainSize()), layers(backbone));
     }
 
     @Override
-    public double featureExtractionSeconds(String backbone) {
+    public int trainFileRows() {
+        return trainSize() + (valFromFile ? valSize() : 0) + (testFromFile ? splits.test().map(TextDataset::size).orElse(0) : 0);
+    }
+
+    @Override
+    public double featureExtractionSeconds(String backbone, double keep) {
         long[] t = tokens(backbone);
-        return CostModel.FIXED_SECONDS + CostModel.textInference(t[0] + t[1] + t[2], layers(backbone));
+        long fromFile = t[0] + (valFromFile ? t[1] : 0) + (testFromFile ? t[2] : 0);
+        long other = t[0] + t[1] + t[2] - fromFile;
+        return CostModel.FIXED_SECONDS + CostModel.textInference(Math.round(keep * fromFile) + other, layers(backbone));
+    }
+
+    @Override
+    public double testSeconds(String backbone) {
+        return testFromFile ? 0 : CostModel.textInference(tokens(backbone)[2], layers(backbone));
+    }
+
+    /** The ranking's sample: {@code sample} training examples drawn with {@code seed} (all when there are fewer). */
+    private TextDataset rankSample(int sample, long seed) {
+        return sample >= trainSize() ? splits.train() : Splits.subsample(splits.train(), sample, seed);
+    }
+
+    private TextDataset probePart(int n, int sample, long seed) {
+        TextDataset part = rankSample(sample, seed);
+        return part.derive(part.name() + " (speed probe)", part.examples().subList(0, Math.min(n, part.size())));
+    }
+
+    @Override
+    public double probeSeconds(String backbone, int n, int sample, long seed) {
+        return CostModel.textInference(count(backbone, probePart(n, sample, seed))[0], layers(backbone));
+    }
+
+    @Override
+    public void probe(String backbone, int n, int sample, long seed, Progress progress) {
+        TextDataset part = probePart(n, sample, seed);
+        probes.put(backbone + "#" + sample + "#" + seed, Probes.uncached(
+                dir -> new FeatureExtraction(config.withCacheDir(dir)).embeddings(spec(backbone), part, progress)));
     }
 
     @Override
@@ -150,8 +221,22 @@ final class TextAutoData implements AutoData {
 
     @Override
     public double logMe(String backbone, int sample, long seed, Progress progress) {
-        TextDataset part = sample >= trainSize() ? splits.train() : Splits.subsample(splits.train(), sample, seed);
-        float[][] x = new FeatureExtraction(config).embeddings(spec(backbone), part, progress);
+        TextDataset part = rankSample(sample, seed);
+        float[][] probed = probes.get(backbone + "#" + sample + "#" + seed);
+        FeatureExtraction fx = new FeatureExtraction(config);
+        float[][] x;
+        if (probed == null) {
+            x = fx.embeddings(spec(backbone), part, progress);
+        } else if (probed.length >= part.size()) {
+            x = probed;
+        } else {
+            x = Probes.concat(probed, fx.embeddings(spec(backbone), part.derive(part.name(),
+                    part.examples().subList(probed.length, part.size())), progress));
+        }
+        if (task() != TaskKind.CLASSIFICATION) {
+            // one target per label (multi-label) or the value itself (regression), as graft rank scores them
+            return LogMe.score(x, BackboneRanking.logMeTargets(Tasks.targets(task, part), task.outputWidth()));
+        }
         LabelMap labels = splits.labelMap();
         int[] y = part.examples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
         if (labels.size() < 2) {
@@ -169,8 +254,9 @@ final class TextAutoData implements AutoData {
     @Override
     public Scores score(Path modelDir, boolean test, Progress progress) {
         try (TextClassifier c = TextClassifier.load(modelDir)) {
-            double val = Evaluator.evaluate(c, splits.val(), progress).metrics().accuracy();
-            Double t = test && splits.test().isPresent() ? Evaluator.evaluate(c, splits.test().get(), progress).metrics().accuracy() : null;
+            String figure = metric().name(); // the task's compared figure: accuracy, macro-F1 or RMSE
+            double val = Evaluator.score(c, splits.val(), progress).value(figure);
+            Double t = test && splits.test().isPresent() ? Evaluator.score(c, splits.test().get(), progress).value(figure) : null;
             return new Scores(val, t);
         }
     }
