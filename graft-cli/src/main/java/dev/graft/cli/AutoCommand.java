@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
                         + " cheapest first, at most " + AutoRun.FEATURE_BACKBONES + ";",
                 "3. fine-tuning of the best of them: trials of " + AutoRun.TRIAL_EPOCHS + " epochs, the defaults first, then"
                         + " TPE with median pruning, as many as fit; none when feature extraction leaves less room than"
-                        + " fine-tuning would need to win;",
+                        + " fine-tuning would need to win; with two or more finished trials, their greedy weight soup (kept"
+                        + " only when it beats the best trial on validation);",
                 "4. the winner by graft compare's rule on the task's validation figure (accuracy, multi-label macro-F1,"
                         + " regression RMSE: fine-tuning must beat feature extraction by max(2 points, 2 standard errors),"
                         + " doubled margin below 1,000 examples), saved to OUT/model with"
