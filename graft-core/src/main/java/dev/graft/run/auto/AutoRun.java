@@ -208,8 +208,8 @@ public final class AutoRun {
 
     /**
      * The speed factor: the journal's when this run continues one, else the request's, else measured by embedding the
-     * first {@value #PROBE_EXAMPLES} examples of the ranking's sample with {@code backbone} (kept for its ranking), and
-     * recorded. The probe's cost counts in the plan at its scaled estimate, whichever way the factor came.
+     * first {@value #PROBE_EXAMPLES} examples of the ranking's sample with {@code backbone} (kept for its ranking) a
+     * second time, after an untimed pass that warms the engine, and recorded. The probe's cost counts in the plan at its scaled estimate, whichever way the factor came.
      */
     private void calibrate(String backbone) {
         int sample = Math.min(RANK_SAMPLE, data.trainSize());
@@ -224,6 +224,8 @@ public final class AutoRun {
                 calibration = Calibration.given(req.speedFactor);
             } else {
                 l.stage(String.format(Locale.ROOT, "speed probe: embedding %d training examples with %s", n, backbone));
+                // a first pass warms the engine (kernel choice, allocation) so that the timed one measures the steady rate
+                data.probe(backbone, n, sample, seed, Progress.NONE);
                 Probes.Timed timed = new Probes.Timed(l.progress());
                 long t0 = System.nanoTime();
                 data.probe(backbone, n, sample, seed, timed);
