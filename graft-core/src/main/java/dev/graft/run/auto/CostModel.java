@@ -34,10 +34,10 @@ final class CostModel {
     /**
      * A training step costs this many inference passes per image at the probe's rate (forward, backward,
      * augmentation): MobileNetV2 at 64×64 fine-tuned 2,000 USPS digits per epoch in 16 s under shared load, ~0.008 s an
-     * image, while the warmed probe of 32 images measured ~0.018 s an image (larger runs batch better); 1.0 keeps a
-     * margin (it was 3.5, which estimated a 3-epoch USPS trial at 7× its time).
+     * image, while the warmed probe of 32 images measured ~0.018 s an image (larger runs batch better), 0.45; 0.5 (it
+     * was 3.5, which estimated a 3-epoch USPS trial at 7× its time).
      */
-    static final double IMAGE_TRAINING_FACTOR = 1.0;
+    static final double IMAGE_TRAINING_FACTOR = 0.5;
     /**
      * Fixed seconds of a candidate: loading the backbone (an ONNX Runtime session), solving, saving the model (the
      * backbone is copied into it) and its report; 20 s measured for MiniLM on a few dozen texts under shared load.
