@@ -207,7 +207,7 @@ class AutoRunTest {
         assertTrue(c.probed() && c.examples() == AutoRun.PROBE_EXAMPLES && c.seconds() > 0 && "minilm".equals(c.backbone()), c::toString);
         double halfSteps = 2 * Math.log(c.factor()) / Math.log(2);
         assertEquals(Math.rint(halfSteps), halfSteps, 1e-9, "a power of sqrt 2: " + c.factor());
-        double raw = c.seconds() / c.referenceSeconds();
+        double raw = c.seconds() / (Calibration.PROBE_SLOWDOWN * c.referenceSeconds());
         assertTrue(c.factor() / raw <= Math.sqrt(Math.sqrt(2)) + 1e-9 && raw / c.factor() <= Math.sqrt(Math.sqrt(2)) + 1e-9,
                 "rounded to the nearest power: " + c);
         Candidate fe = r.winner();
