@@ -4,18 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.graft.data.image.PreprocessorConfig;
-import dev.graft.model.vision.ResNet;
-import dev.graft.model.vision.ResNetSpec;
-import dev.graft.model.vision.VisionBackbones;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,16 +28,7 @@ class ImageCheckpointTest {
 
     /** A narrow random ResNet-18 backbone directory with a 32-pixel preprocessing. */
     private Path backbone() throws Exception {
-        Path b = Files.createDirectories(dir.resolve("backbone"));
-        try (NDManager m = NDManager.newBaseManager()) {
-            ai.djl.engine.Engine.getInstance().setRandomSeed(1);
-            ResNet net = new ResNet(ResNetSpec.resnet18().withWidth(4));
-            net.initialize(m);
-            VisionBackbones.save(net, b, Map.of("id", "tiny-resnet", "license", "MIT"));
-        }
-        new PreprocessorConfig(36, 32, 32, 1 / 255.0, true, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})
-                .write(b.resolve(PreprocessorConfig.FILE));
-        return b;
+        return TinyImages.backbone(dir, 36);
     }
 
     private CliHarness.Result train(Path images, Path backbone, String out, String... extra) {

@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.graft.data.image.PreprocessorConfig;
-import dev.graft.model.vision.ResNet;
-import dev.graft.model.vision.ResNetSpec;
-import dev.graft.model.vision.VisionBackbones;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -18,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -39,16 +33,7 @@ class ImageTaskCliTest {
 
     /** A narrow random ResNet-18 backbone directory with a 32-pixel preprocessing. */
     private Path backbone() throws Exception {
-        Path b = Files.createDirectories(dir.resolve("backbone"));
-        try (NDManager m = NDManager.newBaseManager()) {
-            ai.djl.engine.Engine.getInstance().setRandomSeed(1);
-            ResNet net = new ResNet(ResNetSpec.resnet18().withWidth(4));
-            net.initialize(m);
-            VisionBackbones.save(net, b, Map.of("id", "tiny-resnet", "license", "MIT"));
-        }
-        new PreprocessorConfig(32, 32, 32, 1 / 255.0, true, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})
-                .write(b.resolve(PreprocessorConfig.FILE));
-        return b;
+        return TinyImages.backbone(dir);
     }
 
     /** A 32×32 PNG of one colour with pixel noise. */

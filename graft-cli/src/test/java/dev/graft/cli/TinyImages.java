@@ -21,6 +21,11 @@ final class TinyImages {
 
     /** A seeded random ResNet-18 of width 4 saved as a backbone folder under {@code dir}, with 32×32 preprocessing. */
     static Path backbone(Path dir) throws Exception {
+        return backbone(dir, 32);
+    }
+
+    /** As {@link #backbone(Path)}, resizing the shorter side to {@code shortestEdge} before the 32×32 centre crop. */
+    static Path backbone(Path dir, int shortestEdge) throws Exception {
         Path b = Files.createDirectories(dir.resolve("backbone"));
         try (NDManager m = NDManager.newBaseManager()) {
             ai.djl.engine.Engine.getInstance().setRandomSeed(1);
@@ -28,7 +33,7 @@ final class TinyImages {
             net.initialize(m);
             VisionBackbones.save(net, b, Map.of("id", "tiny-resnet", "license", "MIT"));
         }
-        new PreprocessorConfig(32, 32, 32, 1 / 255.0, true, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})
+        new PreprocessorConfig(shortestEdge, 32, 32, 1 / 255.0, true, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})
                 .write(b.resolve(PreprocessorConfig.FILE));
         return b;
     }
