@@ -30,7 +30,7 @@ public record FreezeSchedule(int depth, int headEpochs, boolean gradual, boolean
             throw new IllegalArgumentException("unfreeze depth must be ≥ 0 or all, got " + depth);
         }
         if (headEpochs < 0) {
-            throw new IllegalArgumentException("head-only epochs must be ≥ 0, got " + headEpochs);
+            throw new IllegalArgumentException(Arguments.name("headEpochs") + " (head-only epochs) must be ≥ 0, got " + headEpochs);
         }
     }
 

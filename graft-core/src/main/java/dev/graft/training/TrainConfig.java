@@ -1,5 +1,7 @@
 package dev.graft.training;
 
+import dev.graft.util.Arguments;
+
 /**
  * How to train: validated and immutable; change a field with its {@code withX} copy.
  *
@@ -32,19 +34,19 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
     /** Validates every field and names the one that is wrong. */
     public TrainConfig {
         if (epochs < 1) {
-            throw new IllegalArgumentException("epochs must be ≥ 1, got " + epochs);
+            throw new IllegalArgumentException(Arguments.name("epochs") + " must be ≥ 1, got " + epochs);
         }
         if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
+            throw new IllegalArgumentException(Arguments.name("batchSize") + " must be ≥ 1, got " + batchSize);
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be a positive number, got " + learningRate);
         }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weight decay must be a number ≥ 0, got " + weightDecay);
+            throw new IllegalArgumentException(Arguments.name("weightDecay") + " must be a number ≥ 0, got " + weightDecay);
         }
         if (patience < 0) {
-            throw new IllegalArgumentException("patience must be ≥ 0 (0 = no early stopping), got " + patience);
+            throw new IllegalArgumentException(Arguments.name("patience") + " must be ≥ 0 (0 = no early stopping), got " + patience);
         }
         if (!(minDelta >= 0)) {
             throw new IllegalArgumentException("minDelta must be ≥ 0, got " + minDelta);
