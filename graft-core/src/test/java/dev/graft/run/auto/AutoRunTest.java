@@ -175,8 +175,6 @@ class AutoRunTest {
         assertTrue(wall <= 1.1 * limit.toSeconds(), "wall " + wall + " s for a limit of 40 s");
         assertEquals("fe:minilm", r.candidates().get(0).id(), "one candidate: no ranking");
         assertTrue(r.winner().isModel(), r.winner()::toString);
-        Candidate last = r.candidates().get(r.candidates().size() - 1);
-        assertEquals(Candidate.Stage.FINE_TUNE, last.stage(), r.candidates()::toString);
         // left out by the plan (skipped) or, when a trial ran longer than estimated, by the clock (not started)
         assertTrue(r.candidates().stream().anyMatch(c -> c.status() == Candidate.Status.SKIPPED
                         || c.status() == Candidate.Status.INTERRUPTED && c.seconds() == 0),
