@@ -179,16 +179,7 @@ final class LinearPass implements AutoCloseable {
                 for (int c = 0; c < padded; c++) {
                     z[c] = scores[i * padded + c] + b[c];
                 }
-                for (int k = 0; k < members.length; k++) {
-                    Member mb = members[k];
-                    if (folds != null && folds[i] == mb.fold()) {
-                        for (int c = 0; c < mb.target().outputs(); c++) {
-                            r[offset[k] + c] = 0;
-                        }
-                    } else {
-                        totals[lossAt + k] += mb.target().loss(i, z, offset[k], r);
-                    }
-                }
+                residuals(i, z, r, members, offset, totals, lossAt);
                 for (int c = 0; c < padded; c++) {
                     residuals[i * padded + c] = r[c];
                     totals[interceptAt + c] += r[c];
@@ -229,16 +220,7 @@ final class LinearPass implements AutoCloseable {
                 z[g + 2] = z2;
                 z[g + 3] = z3;
             }
-            for (int k = 0; k < members.length; k++) {
-                Member mb = members[k];
-                if (folds != null && folds[i] == mb.fold()) {
-                    for (int c = 0; c < mb.target().outputs(); c++) {
-                        r[offset[k] + c] = 0;
-                    }
-                } else {
-                    sums[lossAt + k] += mb.target().loss(i, z, offset[k], r);
-                }
-            }
+            residuals(i, z, r, members, offset, sums, lossAt);
             for (int c = 0; c < padded; c++) {
                 double rc = r[c];
                 if (rc == 0) {
@@ -252,5 +234,21 @@ final class LinearPass implements AutoCloseable {
             }
         }
         return sums;
+    }
+    /**
+     * Row {@code i}'s loss derivatives {@code r} from its scores {@code z}, member by member (zero for a member whose
+     * held-out fold holds the row), adding each member's loss to {@code losses[lossAt + k]}.
+     */
+    private void residuals(int i, double[] z, double[] r, Member[] members, int[] offset, double[] losses, int lossAt) {
+        for (int k = 0; k < members.length; k++) {
+            Member mb = members[k];
+            if (folds != null && folds[i] == mb.fold()) {
+                for (int c = 0; c < mb.target().outputs(); c++) {
+                    r[offset[k] + c] = 0;
+                }
+            } else {
+                losses[lossAt + k] += mb.target().loss(i, z, offset[k], r);
+            }
+        }
     }
 }
