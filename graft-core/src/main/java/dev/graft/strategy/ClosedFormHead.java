@@ -88,9 +88,11 @@ final class ClosedFormHead {
         Monitor monitor = config.monitor();
         Map<String, Double> named = metrics.values();
         double valLoss = task.validationLoss(val, valY);
+        // the task's own loss on the training rows, so the epoch line and tracking show a figure, not NaN
+        double trainLoss = task.validationLoss(outputs.apply(trainX), trainY);
         double seconds = (System.nanoTime() - t0) / 1e9;
         long trainable = (long) w.length * (w[0].length + 1);
-        EpochLog log = new EpochLog(1, Double.NaN, valLoss, metrics.value("accuracy"), metrics.value("macro_f1"), 0, seconds,
+        EpochLog log = new EpochLog(1, trainLoss, valLoss, metrics.value("accuracy"), metrics.value("macro_f1"), 0, seconds,
                 true, trainable, null, named);
         return new FitResult(List.of(log), 1, monitor, monitor.read(log), false, seconds);
     }

@@ -54,6 +54,11 @@ class ClosedFormHeadTest {
             assertEquals(1, fit.history().size(), "a closed-form solve is one step");
             // the blobs are separable enough that the solved head classifies most validation points right
             assertTrue(fit.history().get(0).valMetrics().get("accuracy") > 0.8, fit.history().get(0).valMetrics().toString());
+            // the training loss is the task's log loss of the solved head on the training rows (not NaN)
+            double trainLoss = fit.history().get(0).trainLoss();
+            double expectedTrainLoss = task.validationLoss(reference.probabilities(trainX), new Targets.Classes(trainY));
+            assertEquals(expectedTrainLoss, trainLoss, 1e-4);
+            assertTrue(trainLoss > 0 && trainLoss < Math.log(CLASSES), "better than chance: " + trainLoss);
         }
     }
 
