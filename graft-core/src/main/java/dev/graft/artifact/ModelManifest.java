@@ -48,6 +48,12 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
      * Graft that does not know tasks refuses it instead of reading its outputs as class probabilities.
      */
     public static final int TASK_FORMAT_VERSION = 3;
+    /**
+     * The layout version of an image model with {@link #testTimeAugmentation()}: a Graft that does not know test-time
+     * augmentation (and would silently predict from one view) refuses it by its version. Such a manifest may carry
+     * {@link #taskSettings()} too.
+     */
+    public static final int TTA_FORMAT_VERSION = 4;
 
     /** A manifest without {@link #input()}: single texts, or images. */
     public ModelManifest(String format, int formatVersion, String task, String strategy, Backbone backbone, Head head,
@@ -63,8 +69,9 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
 
     /** This manifest with {@code tta} recorded ({@link dev.graft.data.image.ImageTta#NONE} records nothing). */
     ModelManifest withTestTimeAugmentation(dev.graft.data.image.ImageTta tta) {
-        return new ModelManifest(format, formatVersion, task, strategy, backbone, head, labels, input, taskSettings,
-                tta == dev.graft.data.image.ImageTta.NONE ? null : tta.key());
+        boolean none = tta == dev.graft.data.image.ImageTta.NONE;
+        return new ModelManifest(format, none ? formatVersion : TTA_FORMAT_VERSION, task, strategy, backbone, head, labels, input, taskSettings,
+                none ? null : tta.key());
     }
 
     /**
@@ -152,12 +159,14 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
      * @throws IllegalArgumentException naming the file and the field
      */
     public ModelManifest checked(java.nio.file.Path file) {
-        if (!FORMAT.equals(format) || formatVersion < FORMAT_VERSION || formatVersion > TASK_FORMAT_VERSION) {
+        if (!FORMAT.equals(format) || formatVersion < FORMAT_VERSION || formatVersion > TTA_FORMAT_VERSION) {
             throw new IllegalArgumentException(file + " declares format " + format + " v" + formatVersion + "; this Graft reads "
-                    + FORMAT + " v" + FORMAT_VERSION + " to v" + TASK_FORMAT_VERSION + ".");
+                    + FORMAT + " v" + FORMAT_VERSION + " to v" + TTA_FORMAT_VERSION + ".");
         }
-        require(file, (taskSettings != null) == (formatVersion == TASK_FORMAT_VERSION),
-                "'task_settings' (present exactly in format v" + TASK_FORMAT_VERSION + ")");
+        require(file, taskSettings != null ? formatVersion >= TASK_FORMAT_VERSION : formatVersion != TASK_FORMAT_VERSION,
+                "'task_settings' (present in format v" + TASK_FORMAT_VERSION + ", optional in v" + TTA_FORMAT_VERSION + ")");
+        require(file, (testTimeAugmentation != null) == (formatVersion == TTA_FORMAT_VERSION),
+                "'test_time_augmentation' (present exactly in format v" + TTA_FORMAT_VERSION + ")");
         if (taskSettings != null) {
             try {
                 TaskKind.parse(String.valueOf(taskSettings.kind()));

@@ -118,6 +118,8 @@ class ImageTtaTrainingTest {
         }
         JsonNode manifest = JSON.readTree(flipModel.resolve("graft-model.json").toFile());
         assertEquals("flip", manifest.path("test_time_augmentation").asText(), manifest.toString());
+        assertEquals(dev.graft.artifact.ModelManifest.TTA_FORMAT_VERSION, manifest.path("format_version").asInt(),
+                "a Graft that does not know test-time augmentation refuses the model by its version");
 
         try (ImageClassifier loaded = ImageClassifier.load(flipModel);
              ImageClassifier oneView = ImageClassifier.load(flipModel).withTta(ImageTta.NONE)) {
@@ -149,7 +151,11 @@ class ImageTtaTrainingTest {
             }
         }
         Path manifestFile = flipModel.resolve("graft-model.json");
-        Files.writeString(manifestFile, Files.readString(manifestFile).replace("\"flip\"", "\"rotate\""));
+        String written = Files.readString(manifestFile);
+        Files.writeString(manifestFile, written.replaceFirst("\"format_version\"\\s*:\\s*4", "\"format_version\" : 1"));
+        IllegalArgumentException oldVersion = assertThrows(IllegalArgumentException.class, () -> ImageClassifier.load(flipModel));
+        assertTrue(oldVersion.getMessage().contains("'test_time_augmentation'"), oldVersion.getMessage());
+        Files.writeString(manifestFile, written.replace("\"flip\"", "\"rotate\""));
         IllegalArgumentException damaged = assertThrows(IllegalArgumentException.class, () -> ImageClassifier.load(flipModel));
         assertTrue(damaged.getMessage().contains("'test_time_augmentation'") && damaged.getMessage().contains("rotate"),
                 damaged.getMessage());
@@ -189,6 +195,7 @@ class ImageTtaTrainingTest {
         }
         JsonNode manifest = JSON.readTree(plainModel.resolve("graft-model.json").toFile());
         assertFalse(manifest.has("test_time_augmentation"), "a one-view model's manifest is as before: " + manifest);
+        assertEquals(dev.graft.artifact.ModelManifest.FORMAT_VERSION, manifest.path("format_version").asInt());
         try (ImageClassifier loaded = ImageClassifier.load(plainModel)) {
             assertEquals(ImageTta.NONE, loaded.tta(), "a manifest without the field loads as one view");
         }
