@@ -12,10 +12,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;
@@ -50,12 +46,10 @@ import dev.graft.training.TrainingListener;
 import dev.graft.training.optim.OptimizerSpec;
 import dev.graft.util.Progress;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.LongBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +62,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
@@ -77,7 +70,6 @@ import java.util.stream.IntStream;
  */
 public final class Benchmarks {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final long SEED = 42;
     /** Pause between engines so the other engine's spinning worker threads have gone idle. */
     private static final long ENGINE_SWITCH_PAUSE_MS = 500;
@@ -104,7 +96,10 @@ public final class Benchmarks {
                 .setting("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")))
                 .setting("ort_intra_op_threads", s.threads()).setting("cores", Runtime.getRuntime().availableProcessors())
                 .setting("cpu", cpuModel()).setting("java", System.getProperty("java.version"))
-                .setting("model", spec.id()).setting("shared_data", s.sharedDir() == null ? "absent" : s.sharedDir().toString());
+                .setting("model", spec.id()).setting("shared_data", s.sharedDir() == null ? "absent" : s.sharedDir().toString())
+                .setting("loadavg_start", RunEnvironment.loadAverage())
+                .setting("cpu_kernel_flags", RunEnvironment.kernelFlags(dev.graft.model.CpuFeatures.current()));
+        RunEnvironment.graftSide(s.threads()).forEach((k, v) -> report.detail("graft", k, v));
         bert = BertConfigInference.fromOnnx(OnnxGraph.read(spec.onnxFile()));
         report.detail("model", "hidden", bert.hiddenSize()).detail("model", "layers", bert.numLayers())
                 .detail("model", "intermediate", bert.intermediateSize()).detail("model", "max_length", spec.maxLength())
@@ -148,6 +143,7 @@ public final class Benchmarks {
             section("7/7 vision: MobileNetV2 frozen forward (ONNX Runtime, DJL) and fine-tune step, 224px");
             new VisionBench(s, report, log).run();
         }
+        report.setting("loadavg_end", RunEnvironment.loadAverage());
         return report;
     }
 
@@ -195,26 +191,7 @@ public final class Benchmarks {
     // ---------------------------------------------------------------- 1. SGEMM
 
     private void sgemm() {
-        int n = 2048;
-        int perRep = s.quick() ? 8 : 20;
-        Measurement.Builder b = new Measurement.Builder();
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.randomUniform(-1f, 1f, new Shape(n, n));
-            NDArray y = m.randomUniform(-1f, 1f, new Shape(n, n));
-            for (int r = 0; r < s.warmup() + s.reps(); r++) {
-                long t0 = System.nanoTime();
-                for (int k = 0; k < perRep; k++) {
-                    try (NDArray z = x.matMul(y)) {
-                        z.getShape(); // libtorch CPU runs synchronously; the product exists here
-                    }
-                }
-                if (r >= s.warmup()) {
-                    b.since(t0);
-                }
-            }
-        }
-        Measurement mm = b.build(BenchReport.SGEMM, "libtorch matMul 2048^2 fp32 (DJL NDArray)", "matmuls", perRep,
-                perRep * Flops.sgemm(n));
+        Measurement mm = MatmulPeak.measure(s, BenchReport.SGEMM, "libtorch matMul 2048^2 fp32 (DJL NDArray)", MatmulPeak.FP32);
         report.add(mm);
         log.printf("[bench] SGEMM: %.1f GFLOP/s%n", mm.gflops());
     }
@@ -472,7 +449,8 @@ public final class Benchmarks {
             log.printf("[bench] fine-tune step: Graft %.0f ms, minimal libtorch %.0f ms%n",
                     1000 * report.measurement("ft.graft").secondsPerUnit(), 1000 * report.measurement("ft.minimal").secondsPerUnit());
 
-            pytorch(p, rec.batches, splits.labelMap().size(), weights, flopsPerRep);
+            new PyTorchPeer(s, report, log).run(p.train(), rec.batches, splits.labelMap().size(), weights, bert,
+                    p.model().encoder().dropout(), flopsPerRep);
             padding(p, corpus);
         }
         pause();
@@ -556,63 +534,6 @@ public final class Benchmarks {
             }
             return (System.nanoTime() - t0) / 1e9;
         }
-    }
-
-    private void pytorch(FineTuning.Prepared p, List<int[]> batches, int classes, Path weights, double flopsPerRep) throws IOException {
-        if (s.python() == null) {
-            report.notAvailable("ft.pytorch", "no python3 with torch (tried /usr/bin/python3 and python3; apt-get install python3-torch)");
-            log.println("[bench] PyTorch: not available");
-            return;
-        }
-        ObjectNode job = JSON.createObjectNode();
-        job.put("weights", weights.resolve(BertBackbone.WEIGHTS_FILE).toString());
-        job.put("heads", bert.numHeads());
-        job.put("layer_norm_eps", bert.layerNormEps());
-        job.put("classes", classes);
-        job.put("threads", s.threads());
-        job.put("warmup_reps", s.warmup());
-        job.put("reps", s.reps());
-        job.put("steps_per_rep", s.ftSteps());
-        job.put("dropout", p.model().encoder().dropout());
-        ArrayNode arr = job.putArray("batches");
-        for (int[] idx : batches) {
-            TokenBatch b = p.train().batch(idx);
-            ObjectNode o = arr.addObject();
-            o.put("size", b.size());
-            o.put("length", b.length());
-            ArrayNode ids = o.putArray("input_ids");
-            for (long v : b.inputIds()) {
-                ids.add(v);
-            }
-            ArrayNode mask = o.putArray("attention_mask");
-            for (long v : b.attentionMask()) {
-                mask.add(v);
-            }
-            ArrayNode y = o.putArray("labels");
-            for (long v : labelsOf(p.train(), idx)) {
-                y.add(v);
-            }
-        }
-        Path jobFile = s.workDir().resolve("pytorch-job.json");
-        JSON.writeValue(jobFile.toFile(), job);
-        Path script = s.workDir().resolve("torch_step.py");
-        try (InputStream in = Benchmarks.class.getResourceAsStream("torch_step.py")) {
-            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        ChildResult r = runChild(List.of(s.python(), script.toString(), jobFile.toString()), "GRAFT-TORCH ", 900);
-        if (r.json == null) {
-            report.notAvailable("ft.pytorch", "the PyTorch script failed: " + r.tail);
-            log.println("[bench] PyTorch failed: " + r.tail);
-            return;
-        }
-        List<Double> reps = new ArrayList<>();
-        r.json.path("rep_seconds").forEach(x -> reps.add(x.asDouble()));
-        report.add(new Measurement("ft.pytorch", "PyTorch " + r.json.path("torch_version").asText() + " eager, same weights and batches",
-                "steps", s.ftSteps(), flopsPerRep, reps));
-        report.detail("ft", "pytorch_version", r.json.path("torch_version").asText());
-        report.detail("ft", "pytorch_threads", r.json.path("threads").asInt());
-        log.printf("[bench] PyTorch %s step %.0f ms%n", r.json.path("torch_version").asText(),
-                1000 * report.measurement("ft.pytorch").secondsPerUnit());
     }
 
     /** Dynamic padding with bucketing vs fixed 128-token padding, through Graft's learner, on the mixed real corpus. */
@@ -744,14 +665,14 @@ public final class Benchmarks {
             cmd.add(config);
             cmd.add(Integer.toString(steps));
             cmd.add(s.examplesDir().toAbsolutePath().toString());
-            ChildResult r = runChild(cmd, RssProbe.PREFIX, 600);
-            if (r.json == null) {
-                report.notAvailable("peak_rss." + config, "child JVM failed: " + r.tail);
-                log.println("[bench] peak RSS " + config + " failed: " + r.tail);
+            ChildProcess.Result r = runChild(cmd, RssProbe.PREFIX, 600);
+            if (r.json() == null) {
+                report.notAvailable("peak_rss." + config, "child JVM failed: " + r.tail());
+                log.println("[bench] peak RSS " + config + " failed: " + r.tail());
                 continue;
             }
-            BenchReport.PeakRss p = new BenchReport.PeakRss(config, r.json.path("trainable").asLong(), r.json.path("total").asLong(),
-                    r.json.path("steps").asInt(), r.json.path("after_load_mib").asDouble(), r.json.path("peak_mib").asDouble());
+            BenchReport.PeakRss p = new BenchReport.PeakRss(config, r.json().path("trainable").asLong(), r.json().path("total").asLong(),
+                    r.json().path("steps").asInt(), r.json().path("after_load_mib").asDouble(), r.json().path("peak_mib").asDouble());
             report.peak(p);
             log.printf("[bench] %s: %,d trainable parameters, peak RSS %.0f MiB%n", config, p.trainableParams(), p.peakMib());
         }
@@ -759,38 +680,10 @@ public final class Benchmarks {
 
     // ---------------------------------------------------------------- helpers
 
-    record ChildResult(JsonNode json, String tail) {
-    }
-
-    private ChildResult runChild(List<String> cmd, String prefix, int timeoutSeconds) {
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            Map<String, String> env = pb.environment();
-            String t = Integer.toString(s.threads());
-            env.put("OMP_NUM_THREADS", t);
-            env.put("MKL_NUM_THREADS", t);
-            env.put("OPENBLAS_NUM_THREADS", t);
-            Process proc = pb.start();
-            proc.getOutputStream().close();
-            byte[] out = proc.getInputStream().readAllBytes();
-            if (!proc.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                proc.destroyForcibly();
-                return new ChildResult(null, "timed out");
-            }
-            String text = new String(out, StandardCharsets.UTF_8);
-            for (String line : text.split("\n")) {
-                if (line.startsWith(prefix)) {
-                    return new ChildResult(JSON.readTree(line.substring(prefix.length())), "");
-                }
-            }
-            String tail = text.length() > 600 ? text.substring(text.length() - 600) : text;
-            return new ChildResult(null, "exit " + proc.exitValue() + ": " + tail.strip());
-        } catch (IOException e) {
-            return new ChildResult(null, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new ChildResult(null, "interrupted");
-        }
+    private ChildProcess.Result runChild(List<String> cmd, String prefix, int timeoutSeconds) {
+        String t = Integer.toString(s.threads());
+        return ChildProcess.run(cmd, Map.of("OMP_NUM_THREADS", t, "MKL_NUM_THREADS", t, "OPENBLAS_NUM_THREADS", t), prefix,
+                timeoutSeconds);
     }
 
     private void lengthStats(String key, int[] lengths) {

@@ -1,10 +1,16 @@
 """Fine-tune steps of MiniLM (BERT) in plain PyTorch eager mode, for `graft bench`.
 
 Reads a job file written by Graft: the pretrained weights (Graft's import of the bundled ONNX file, written as
-safetensors with Hugging Face names), the exact padded token batches Graft's learner trained on, thread count,
-warm-up and repetitions. Prints one line `GRAFT-TORCH {json}` with the seconds of each repetition.
+safetensors with Hugging Face names), the exact padded token batches Graft's learner trained on, warm-up and
+repetitions, and the configurations to time (intra-op threads, the loaded BLAS's own threads, oneDNN on or off). Each
+repetition runs every configuration on the same batches, in alternating order. Prints one line `GRAFT-TORCH {json}`
+with the seconds of each repetition per configuration and, when asked, the fastest configuration's per-operator
+profile (torch.profiler, self CPU time).
 """
+import ctypes
 import json
+import os
+import statistics
 import struct
 import sys
 import time
@@ -147,9 +153,69 @@ class Classifier(nn.Module):
         return self.head(self.drop(pooled))
 
 
+def loaded_blas():
+    """Paths of the BLAS libraries this process has loaded (resolved), from /proc/self/maps."""
+    found = []
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                path = line.split()[-1] if len(line.split()) >= 6 else ""
+                name = os.path.basename(path)
+                if any(k in name for k in ("blas", "blis", "lapack", "mkl_rt", "libmkl", "atlas")) and path not in found:
+                    found.append(path)
+    except OSError:
+        pass
+    return [os.path.realpath(p) for p in found]
+
+
+def blas_thread_setter():
+    """A function setting the loaded BLAS's own thread count (OpenBLAS or BLIS), or None."""
+    for path in loaded_blas():
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for symbol in ("openblas_set_num_threads", "bli_thread_set_num_threads"):
+            fn = getattr(lib, symbol, None)
+            if fn is not None:
+                fn.argtypes = [ctypes.c_int] if symbol.startswith("openblas") else [ctypes.c_long]
+                return fn
+    return None
+
+
+def apply(config, set_blas_threads):
+    torch.set_num_threads(config["threads"])
+    torch.backends.mkldnn.enabled = config.get("mkldnn", True)
+    if set_blas_threads is not None and config.get("blas_threads"):
+        set_blas_threads(config["blas_threads"])
+
+
+def profile(model, opt, batches, config, set_blas_threads, rows):
+    """Self CPU time per operator over `batches` steps, the `rows` largest, in milliseconds per step."""
+    from torch.profiler import ProfilerActivity
+    from torch.profiler import profile as torch_profile
+    apply(config, set_blas_threads)
+    with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
+        for ids, mask, y in batches:
+            step(model, opt, ids, mask, y)
+    averages = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
+    total = sum(e.self_cpu_time_total for e in averages)
+    out = [{"op": e.key, "calls_per_step": e.count / len(batches),
+            "self_ms_per_step": e.self_cpu_time_total / 1000.0 / len(batches)} for e in averages[:rows]]
+    return {"total_self_ms_per_step": total / 1000.0 / len(batches), "ops": out}
+
+
+def step(model, opt, ids, mask, y):
+    opt.zero_grad(set_to_none=True)
+    loss = F.cross_entropy(model(ids, mask), y)
+    loss.backward()
+    opt.step()
+
+
 def main():
     job = json.load(open(sys.argv[1]))
-    torch.set_num_threads(job["threads"])
+    configs = job.get("configs") or [{"name": "default", "threads": job["threads"]}]
+    set_blas_threads = None
     torch.manual_seed(0)
     weights = read_safetensors(job["weights"])
     bert = Bert(weights, job["heads"], job["layer_norm_eps"], job["dropout"])
@@ -166,20 +232,28 @@ def main():
         batches.append((torch.tensor(b["input_ids"], dtype=torch.long).view(shape),
                         torch.tensor(b["attention_mask"], dtype=torch.long).view(shape),
                         torch.tensor(b["labels"], dtype=torch.long)))
+    set_blas_threads = blas_thread_setter()
     steps = job["steps_per_rep"]
-    reps = []
+    seconds = {c["name"]: [] for c in configs}
+    # Every repetition runs each configuration on the same batches; the order alternates between repetitions
+    # (ABBA...) so that no configuration always runs first or last.
     for r in range(job["warmup_reps"] + job["reps"]):
         chunk = batches[r * steps:(r + 1) * steps]
-        t0 = time.perf_counter()
-        for ids, mask, y in chunk:
-            opt.zero_grad(set_to_none=True)
-            loss = F.cross_entropy(model(ids, mask), y)
-            loss.backward()
-            opt.step()
-        if r >= job["warmup_reps"]:
-            reps.append(time.perf_counter() - t0)
-    print("GRAFT-TORCH " + json.dumps({"rep_seconds": reps, "torch_version": torch.__version__,
-                                       "threads": torch.get_num_threads(), "parameters": len(weights)}), flush=True)
+        for c in (configs if r % 2 == 0 else list(reversed(configs))):
+            apply(c, set_blas_threads)
+            t0 = time.perf_counter()
+            for ids, mask, y in chunk:
+                step(model, opt, ids, mask, y)
+            if r >= job["warmup_reps"]:
+                seconds[c["name"]].append(time.perf_counter() - t0)
+    result = {"torch_version": torch.__version__, "blas_thread_control": set_blas_threads is not None,
+              "configs": {c["name"]: dict(c, rep_seconds=seconds[c["name"]]) for c in configs}}
+    if job.get("profile_rows", 0) > 0:
+        # The fastest configuration's operators, over the last repetition's batches once more.
+        fastest = min(configs, key=lambda c: statistics.median(seconds[c["name"]]))
+        result["profile"] = {fastest["name"]: profile(model, opt, batches[-steps:], fastest, set_blas_threads,
+                                                      job["profile_rows"])}
+    print("GRAFT-TORCH " + json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":
