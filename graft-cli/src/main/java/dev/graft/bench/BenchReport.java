@@ -52,6 +52,8 @@ public final class BenchReport {
     /** The ratios {@code graft bench} reports. */
     public static final List<RatioSpec> RATIOS = List.of(
             new RatioSpec("fe_graft_vs_raw_ort", "fe.graft", "fe.raw_ort", Kind.THROUGHPUT, 0.9, true),
+            new RatioSpec("fe_graft_vs_raw_ort_pretokenised", "fe.graft", "fe.raw_ort_pretokenised", Kind.THROUGHPUT, Double.NaN,
+                    true),
             new RatioSpec("fe_djl_vs_raw_ort", "fe.djl", "fe.raw_ort", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("ft_graft_vs_minimal_libtorch", "ft.graft", "ft.minimal", Kind.THROUGHPUT, 0.95, true),
             new RatioSpec("ft_graft_vs_pytorch", "ft.graft", "ft.pytorch", Kind.THROUGHPUT, 2.0, true),

@@ -71,6 +71,9 @@ final class PeerEnvironment {
         out.put("default_inter_op_threads", raw.path("default_inter_op_threads").asInt(-1));
         out.put("mkldnn_available", raw.path("mkldnn_available").asBoolean(false));
         out.put("mkldnn_enabled", raw.path("mkldnn_enabled").asBoolean(false));
+        String provider = raw.path("sgemm_provider").asText(null);
+        out.put("sgemm_provider", provider);
+        out.put("blas_kind", blasKind(provider));
         out.put("blas_libraries", strings(raw.path("blas_libraries")));
         out.put("openmp_libraries", strings(raw.path("openmp_libraries")));
         JsonNode ob = raw.path("openblas");
@@ -85,6 +88,36 @@ final class PeerEnvironment {
         raw.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         out.put("env", env);
         return out;
+    }
+
+    /**
+     * Which BLAS a library path belongs to: {@code openblas}, {@code blis}, {@code mkl}, {@code atlas}, {@code reference}
+     * (netlib's, Debian's {@code libblas3} under {@code .../blas/}), or {@code unknown}.
+     */
+    static String blasKind(String path) {
+        if (path == null) {
+            return "unknown";
+        }
+        String p = path.toLowerCase(java.util.Locale.ROOT);
+        for (String kind : List.of("openblas", "blis", "mkl", "atlas")) {
+            if (p.contains(kind)) {
+                return kind;
+            }
+        }
+        return p.contains("/blas/") || p.matches(".*/libblas\\.so[.0-9]*") ? "reference" : "unknown";
+    }
+
+    /**
+     * A warning when the peer's float32 products run on the reference BLAS (an unoptimised loop, about 10x slower on
+     * the fine-tune step; Debian installs it when libtorch's recommended OpenBLAS is left out), else null.
+     */
+    static String weakBlasWarning(Map<String, Object> summary) {
+        if (!"reference".equals(summary.get("blas_kind"))) {
+            return null;
+        }
+        return "the PyTorch peer's sgemm_ comes from the reference BLAS (" + summary.get("sgemm_provider") + "), about 10x"
+                + " slower than OpenBLAS: not a fair peer. Install libopenblas0 (libtorch1.13 recommends it; --no-install-recommends"
+                + " leaves it out) or point --python at an interpreter whose torch uses an optimised BLAS.";
     }
 
     private static String first(Pattern p, String text) {

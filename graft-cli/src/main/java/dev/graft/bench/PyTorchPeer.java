@@ -104,8 +104,13 @@ final class PyTorchPeer {
         if (env.json() != null) {
             Map<String, Object> summary = PeerEnvironment.summary(env.json());
             report.detail("peer", "environment", summary);
-            log.printf("[bench] PyTorch peer: torch %s, BLAS %s, default threads %s%n", summary.get("torch_version"),
-                    summary.get("blas_libraries"), summary.get("default_intra_op_threads"));
+            log.printf("[bench] PyTorch peer: torch %s, sgemm from %s (%s), default threads %s%n", summary.get("torch_version"),
+                    summary.get("sgemm_provider"), summary.get("blas_kind"), summary.get("default_intra_op_threads"));
+            String warning = PeerEnvironment.weakBlasWarning(summary);
+            if (warning != null) {
+                report.detail("peer", "warning", warning);
+                log.println("[bench] warning: " + warning);
+            }
         } else {
             report.notAvailable("peer.environment", "the environment probe failed: " + env.tail());
         }
@@ -148,8 +153,10 @@ final class PyTorchPeer {
         Path jobFile = s.workDir().resolve("pytorch-job.json");
         JSON.writeValue(jobFile.toFile(), job);
         Path script = s.workDir().resolve("torch_step.py");
-        try (InputStream in = PyTorchPeer.class.getResourceAsStream("torch_step.py")) {
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+        for (String name : List.of("torch_step.py", "torch_env.py")) { // the step script imports the probe's helpers
+            try (InputStream in = PyTorchPeer.class.getResourceAsStream(name)) {
+                Files.copy(in, s.workDir().resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         ChildProcess.Result r = ChildProcess.run(List.of(s.python(), script.toString(), jobFile.toString()), childEnv(), PREFIX,
                 TIMEOUT_SECONDS);
@@ -195,6 +202,7 @@ final class PyTorchPeer {
                 fastest.flopsPerRep(), fastest.seconds()));
         report.detail("peer", "torch_version", version);
         report.detail("peer", "blas_thread_control", result.path("blas_thread_control").asBoolean(false));
+        report.detail("peer", "sgemm_provider", result.path("sgemm_provider").asText(null));
         report.detail("peer", "configs", configs);
         report.detail("peer", "fastest", name);
         JsonNode profile = result.path("profile");

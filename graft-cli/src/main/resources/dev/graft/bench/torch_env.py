@@ -25,6 +25,29 @@ def loaded_libraries(keys):
     return [os.path.realpath(p) for p in found]
 
 
+class _DlInfo(ctypes.Structure):
+    _fields_ = [("fname", ctypes.c_char_p), ("fbase", ctypes.c_void_p), ("sname", ctypes.c_char_p), ("saddr", ctypes.c_void_p)]
+
+
+def sgemm_provider():
+    """The library whose sgemm_ libtorch calls: dlsym through libtorch_cpu's own dependency order, then dladdr.
+
+    libtorch may load several BLAS libraries (Debian's links both libblas.so.3 and libopenblas.so.0); the first in its
+    load order that defines sgemm_ wins, and that is the BLAS its float32 matrix products run on.
+    """
+    torch_cpu = [p for p in loaded_libraries(("libtorch_cpu",))]
+    if not torch_cpu:
+        return None
+    try:
+        address = ctypes.cast(ctypes.CDLL(torch_cpu[0]).sgemm_, ctypes.c_void_p).value
+        info = _DlInfo()
+        if ctypes.CDLL(None).dladdr(ctypes.c_void_p(address), ctypes.byref(info)) == 0 or not info.fname:
+            return None
+        return os.path.realpath(info.fname.decode())
+    except (AttributeError, OSError):
+        return None
+
+
 def openblas_info(paths):
     for path in paths:
         try:
@@ -54,6 +77,7 @@ def main():
     intra = torch.get_num_threads()
     inter = torch.get_num_interop_threads()
     blas = loaded_libraries(("blas", "blis", "lapack", "mkl", "atlas"))
+    provider = sgemm_provider()
     info = {
         "python": sys.executable,
         "python_version": platform.python_version(),
@@ -66,8 +90,9 @@ def main():
         "mkldnn_available": torch.backends.mkldnn.is_available(),
         "mkldnn_enabled": bool(torch.backends.mkldnn.enabled),
         "blas_libraries": blas,
+        "sgemm_provider": provider,
         "openmp_libraries": loaded_libraries(("gomp", "libiomp", "libomp")),
-        "openblas": openblas_info(blas),
+        "openblas": openblas_info(([provider] if provider else []) + blas),
         "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith(ENV_PREFIXES)},
     }
     print("GRAFT-TORCH-ENV " + json.dumps(info), flush=True)

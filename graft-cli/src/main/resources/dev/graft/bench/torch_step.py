@@ -19,6 +19,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from torch_env import sgemm_provider
+
 
 def read_safetensors(path):
     with open(path, "rb") as f:
@@ -153,33 +155,17 @@ class Classifier(nn.Module):
         return self.head(self.drop(pooled))
 
 
-def loaded_blas():
-    """Paths of the BLAS libraries this process has loaded (resolved), from /proc/self/maps."""
-    found = []
-    try:
-        with open("/proc/self/maps") as f:
-            for line in f:
-                path = line.split()[-1] if len(line.split()) >= 6 else ""
-                name = os.path.basename(path)
-                if any(k in name for k in ("blas", "blis", "lapack", "mkl_rt", "libmkl", "atlas")) and path not in found:
-                    found.append(path)
-    except OSError:
-        pass
-    return [os.path.realpath(p) for p in found]
-
-
 def blas_thread_setter():
-    """A function setting the loaded BLAS's own thread count (OpenBLAS or BLIS), or None."""
-    for path in loaded_blas():
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for symbol in ("openblas_set_num_threads", "bli_thread_set_num_threads"):
-            fn = getattr(lib, symbol, None)
-            if fn is not None:
-                fn.argtypes = [ctypes.c_int] if symbol.startswith("openblas") else [ctypes.c_long]
-                return fn
+    """A function setting the thread count of the BLAS libtorch's sgemm_ comes from (OpenBLAS or BLIS), or None."""
+    path = sgemm_provider()
+    if path is None:
+        return None
+    lib = ctypes.CDLL(path)
+    for symbol, argtype in (("openblas_set_num_threads", ctypes.c_int), ("bli_thread_set_num_threads", ctypes.c_long)):
+        fn = getattr(lib, symbol, None)
+        if fn is not None:
+            fn.argtypes = [argtype]
+            return fn
     return None
 
 
@@ -247,6 +233,7 @@ def main():
             if r >= job["warmup_reps"]:
                 seconds[c["name"]].append(time.perf_counter() - t0)
     result = {"torch_version": torch.__version__, "blas_thread_control": set_blas_threads is not None,
+              "sgemm_provider": sgemm_provider(),
               "configs": {c["name"]: dict(c, rep_seconds=seconds[c["name"]]) for c in configs}}
     if job.get("profile_rows", 0) > 0:
         # The fastest configuration's operators, over the last repetition's batches once more.

@@ -39,6 +39,7 @@ class PeerEnvironmentTest {
                 + "\"torch_version\": \"1.13.0a0\", \"config\": \"" + CONFIG + "\", \"parallel_info\": \"" + PARALLEL + "\", "
                 + "\"default_intra_op_threads\": 1, \"default_inter_op_threads\": 1, \"mkldnn_available\": true, "
                 + "\"mkldnn_enabled\": true, \"blas_libraries\": [\"/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3\"], "
+                + "\"sgemm_provider\": \"/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3\", "
                 + "\"openmp_libraries\": [\"/usr/lib/x86_64-linux-gnu/libgomp.so.1.0.0\"], \"openblas\": {\"config\": "
                 + "\"OpenBLAS 0.3.21 DYNAMIC_ARCH Haswell MAX_THREADS=64\", \"core\": \"Haswell\", \"threads\": 2, "
                 + "\"parallel\": \"pthreads\"}, \"env\": {\"OMP_NUM_THREADS\": \"$OMP_NUM_THREADS\", \"OPENBLAS_CORETYPE\": \"Haswell\"}}";
@@ -59,6 +60,8 @@ class PeerEnvironmentTest {
         assertEquals("OpenMP", s.get("parallel_backend"));
         assertEquals(1, s.get("default_intra_op_threads"));
         assertEquals(List.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"), s.get("blas_libraries"));
+        assertEquals("openblas", s.get("blas_kind"));
+        assertNull(PeerEnvironment.weakBlasWarning(s));
         @SuppressWarnings("unchecked")
         Map<String, Object> openblas = (Map<String, Object>) s.get("openblas");
         assertEquals("Haswell", openblas.get("core"));
@@ -66,6 +69,17 @@ class PeerEnvironmentTest {
         assertEquals(2, ((Number) openblas.get("threads")).intValue());
         assertEquals(Map.of("OMP_NUM_THREADS", "3", "OPENBLAS_CORETYPE", "Haswell"), s.get("env"),
                 "the probe runs under the environment it is given");
+    }
+
+    @Test
+    void theReferenceBlasIsRecognisedAndWarnedAbout() {
+        assertEquals("reference", PeerEnvironment.blasKind("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"));
+        assertEquals("openblas", PeerEnvironment.blasKind("/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3"));
+        assertEquals("blis", PeerEnvironment.blasKind("/usr/lib/x86_64-linux-gnu/blis-pthread/libblas.so.3"));
+        assertEquals("mkl", PeerEnvironment.blasKind("/opt/venv/lib/libmkl_rt.so.2"));
+        assertEquals("unknown", PeerEnvironment.blasKind(null));
+        String w = PeerEnvironment.weakBlasWarning(Map.of("blas_kind", "reference", "sgemm_provider", "/x/blas/libblas.so.3"));
+        assertTrue(w.contains("/x/blas/libblas.so.3") && w.contains("libopenblas0"), w);
     }
 
     @Test
