@@ -368,22 +368,32 @@ public final class Benchmarks {
         StepClock clock = new StepClock();
         FineTuning ft = new FineTuning(fineTuneConfig(epochs, FreezeSchedule.all()));
         Path weights = Files.createDirectories(s.workDir().resolve("pytorch-weights"));
-        try (FineTuning.Prepared p = ft.prepare(spec, splits, List.of(clock))) {
+        try (FineTuning.Prepared p = ft.prepare(spec, splits, List.of(clock)); PyTorchPeer peer = new PyTorchPeer(s, report, log)) {
             BertBackbone.save(p.model().encoder(), weights); // the pretrained weights, for the PyTorch script
             RecordingSource rec = new RecordingSource(p.train());
             lengthStats("ft_tokens", IntStream.range(0, p.train().size()).map(p.train()::length).toArray());
             MinimalLoop minimal = new MinimalLoop(p.model(), splits.labelMap().size());
+            peer.start(weights, bert, splits.labelMap().size(), p.model().encoder().dropout());
             Measurement.Builder minimalTimes = new Measurement.Builder();
-            // After each epoch of Graft's loop (outside its timed steps), the minimal loop replays that epoch's batches.
+            // After each epoch of Graft's loop (outside its timed steps), the minimal loop and the PyTorch peer replay that
+            // epoch's batches: Graft and its peers take turns under the same machine load.
             int[] epochNo = {0};
             clock.afterEpoch = () -> {
                 epochNo[0]++;
                 List<int[]> epochBatches = rec.batches.subList(rec.batches.size() - steps, rec.batches.size());
                 List<TokenBatch> tb = epochBatches.stream().map(p.train()::batch).toList();
                 List<long[]> labels = epochBatches.stream().map(idx -> labelsOf(p.train(), idx)).toList();
+                boolean record = epochNo[0] > s.warmup();
+                // the minimal loop and the peer in alternating order
+                if (epochNo[0] % 2 == 0) {
+                    peer.rep(epochNo[0] - 1, record, tb, labels);
+                }
                 double secs = minimal.run(tb, labels);
-                if (epochNo[0] > s.warmup()) {
+                if (record) {
                     minimalTimes.add(secs);
+                }
+                if (epochNo[0] % 2 == 1) {
+                    peer.rep(epochNo[0] - 1, record, tb, labels);
                 }
             };
             p.learner().fit(rec, p.val());
@@ -408,8 +418,7 @@ public final class Benchmarks {
             log.printf("[bench] fine-tune step: Graft %.0f ms, minimal libtorch %.0f ms%n",
                     1000 * report.measurement("ft.graft").secondsPerUnit(), 1000 * report.measurement("ft.minimal").secondsPerUnit());
 
-            new PyTorchPeer(s, report, log).run(p.train(), rec.batches, splits.labelMap().size(), weights, bert,
-                    p.model().encoder().dropout(), flopsPerRep);
+            peer.finish(steps, flopsPerRep);
             padding(p, corpus);
         }
         pause();

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertConfig;
 import dev.graft.model.text.TokenBatch;
-import dev.graft.training.TokenBatches;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -23,15 +22,18 @@ import java.util.Map;
 /**
  * The PyTorch peer of the fine-tune step: the same MiniLM weights and the same padded batches as
  * Graft's learner, trained in PyTorch eager mode by a Python script, under several thread
- * configurations in one process (each repetition runs every configuration on the same batches, in
- * alternating order). The peer's environment (versions, BLAS, OpenMP, threads, environment
+ * configurations in one process. The process stays up during Graft's loop and runs one repetition
+ * after each of Graft's epochs, on that epoch's batches (Graft, peer, Graft, peer: both see the same
+ * machine load); each repetition runs every configuration on the same batches, in alternating order. The peer's environment (versions, BLAS, OpenMP, threads, environment
  * variables) is probed and recorded, every configuration is reported, and {@code ft.pytorch} is
  * the fastest of them: Graft is compared with the strongest peer this machine has.
  */
-final class PyTorchPeer {
+final class PyTorchPeer implements AutoCloseable {
 
     /** Prefix of the step script's result line. */
     static final String PREFIX = "GRAFT-TORCH ";
+    private static final String READY = "GRAFT-TORCH-READY";
+    private static final String REP_PREFIX = "GRAFT-TORCH-REP ";
     /** Key of the fastest configuration's measurement, the one the ratio uses. */
     static final String FASTEST = "ft.pytorch";
     /** Rows of the fastest configuration's per-operator profile. */
@@ -68,6 +70,7 @@ final class PyTorchPeer {
     private final BenchSettings s;
     private final BenchReport report;
     private final PrintStream log;
+    private LineProcess process;
 
     PyTorchPeer(BenchSettings s, BenchReport report, PrintStream log) {
         this.s = s;
@@ -75,30 +78,33 @@ final class PyTorchPeer {
         this.log = log;
     }
 
-    /** The environment every peer process gets: thread counts for OpenMP, MKL and OpenBLAS. */
+    /**
+     * The environment every peer process gets: thread counts for OpenMP, MKL and OpenBLAS, and the OpenMP wait policy
+     * Graft's libtorch runs with ({@code bin/graft} sets {@code PASSIVE}; PASSIVE unless set). With OpenMP's default
+     * spinning, idle workers compete with the working ones: on a loaded 2-core machine PyTorch's 2-thread step took
+     * 19.8 s against 2.1 s with PASSIVE (see the README).
+     */
     Map<String, String> childEnv() {
         String t = Integer.toString(s.threads());
-        return Map.of("OMP_NUM_THREADS", t, "MKL_NUM_THREADS", t, "OPENBLAS_NUM_THREADS", t);
+        return Map.of("OMP_NUM_THREADS", t, "MKL_NUM_THREADS", t, "OPENBLAS_NUM_THREADS", t, "OMP_WAIT_POLICY",
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE"));
     }
 
     /**
-     * Probes the peer's environment, times {@link #configs} on {@code batches} of {@code train} and records it all.
+     * Probes the peer's environment and starts its process with the pretrained weights, before Graft's loop runs;
+     * false, with the reason recorded, when there is no peer.
      *
-     * @param train       the fine-tune data Graft trained on
-     * @param batches     the index batches Graft's learner drew, warm-up repetitions first
-     * @param classes     number of labels
-     * @param weights     the folder {@link BertBackbone#save} wrote the pretrained weights to
-     * @param bert        the encoder's configuration
-     * @param dropout     the encoder's dropout
-     * @param flopsPerRep FLOPs of one recorded repetition
+     * @param weights the folder {@link BertBackbone#save} wrote the pretrained weights to
+     * @param bert    the encoder's configuration
+     * @param classes number of labels
+     * @param dropout the encoder's dropout
      */
-    void run(TokenBatches train, List<int[]> batches, int classes, Path weights, BertConfig bert, double dropout,
-             double flopsPerRep) throws IOException {
+    boolean start(Path weights, BertConfig bert, int classes, double dropout) throws IOException {
         if (s.python() == null) {
             report.notAvailable(FASTEST, "no python3 with torch (tried /usr/bin/python3 and python3; apt-get install python3-torch,"
                     + " or pass --python, see the README's Benchmarks section)");
             log.println("[bench] PyTorch: not available");
-            return;
+            return false;
         }
         ChildProcess.Result env = PeerEnvironment.probe(s.python(), childEnv(), s.workDir());
         if (env.json() != null) {
@@ -120,9 +126,6 @@ final class PyTorchPeer {
         job.put("layer_norm_eps", bert.layerNormEps());
         job.put("classes", classes);
         job.put("threads", s.threads());
-        job.put("warmup_reps", s.warmup());
-        job.put("reps", s.reps());
-        job.put("steps_per_rep", s.ftSteps());
         job.put("dropout", dropout);
         job.put("profile_rows", PROFILE_ROWS);
         ArrayNode cs = job.putArray("configs");
@@ -130,9 +133,38 @@ final class PyTorchPeer {
             cs.addObject().put("name", c.name()).put("threads", c.threads()).put("blas_threads", c.blasThreads())
                     .put("mkldnn", c.mkldnn());
         }
-        ArrayNode arr = job.putArray("batches");
-        for (int[] idx : batches) {
-            TokenBatch b = train.batch(idx);
+        Path jobFile = s.workDir().resolve("pytorch-job.json");
+        JSON.writeValue(jobFile.toFile(), job);
+        for (String name : List.of("torch_step.py", "torch_env.py")) { // the step script imports the probe's helpers
+            try (InputStream in = PyTorchPeer.class.getResourceAsStream(name)) {
+                Files.copy(in, s.workDir().resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        try {
+            process = LineProcess.start(List.of(s.python(), s.workDir().resolve("torch_step.py").toString(), jobFile.toString(),
+                    "--serve"), childEnv());
+            process.await(READY, TIMEOUT_SECONDS);
+            return true;
+        } catch (IOException e) {
+            fail("the PyTorch script did not start: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Runs every configuration once on {@code batches} (Graft's batches of one epoch), in the peer, between Graft's own
+     * epochs; recorded unless {@code record} is false (warm-up). After a failure the peer is not asked again.
+     */
+    void rep(int rep, boolean record, List<TokenBatch> batches, List<long[]> labels) {
+        if (process == null) {
+            return;
+        }
+        ObjectNode msg = JSON.createObjectNode();
+        msg.put("rep", rep);
+        msg.put("record", record);
+        ArrayNode arr = msg.putArray("batches");
+        for (int k = 0; k < batches.size(); k++) {
+            TokenBatch b = batches.get(k);
             ObjectNode o = arr.addObject();
             o.put("size", b.size());
             o.put("length", b.length());
@@ -145,29 +177,49 @@ final class PyTorchPeer {
                 mask.add(v);
             }
             ArrayNode y = o.putArray("labels");
-            int[] labels = train.labels();
-            for (int i : idx) {
-                y.add(labels[i]);
+            for (long v : labels.get(k)) {
+                y.add(v);
             }
         }
-        Path jobFile = s.workDir().resolve("pytorch-job.json");
-        JSON.writeValue(jobFile.toFile(), job);
-        Path script = s.workDir().resolve("torch_step.py");
-        for (String name : List.of("torch_step.py", "torch_env.py")) { // the step script imports the probe's helpers
-            try (InputStream in = PyTorchPeer.class.getResourceAsStream(name)) {
-                Files.copy(in, s.workDir().resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            }
+        try {
+            process.send(JSON.writeValueAsString(msg));
+            process.await(REP_PREFIX, TIMEOUT_SECONDS);
+        } catch (IOException e) {
+            fail("the PyTorch script failed: " + e.getMessage());
         }
-        ChildProcess.Result r = ChildProcess.run(List.of(s.python(), script.toString(), jobFile.toString()), childEnv(), PREFIX,
-                TIMEOUT_SECONDS);
-        if (r.json() == null) {
-            report.notAvailable(FASTEST, "the PyTorch script failed: " + r.tail());
-            log.println("[bench] PyTorch failed: " + r.tail());
+    }
+
+    /** Ends the peer and records its configurations (see {@link #record}); nothing when it did not run. */
+    void finish(int stepsPerRep, double flopsPerRep) {
+        if (process == null) {
             return;
         }
-        Measurement fastest = record(report, r.json(), s.ftSteps(), flopsPerRep);
-        log.printf("[bench] PyTorch %s step %.0f ms (fastest configuration: %s)%n", r.json().path("torch_version").asText(),
-                1000 * fastest.secondsPerUnit(), report.measurement(FASTEST).description());
+        try {
+            process.send("{\"end\": true}");
+            JsonNode result = JSON.readTree(process.await(PREFIX, TIMEOUT_SECONDS));
+            Measurement fastest = record(report, result, stepsPerRep, flopsPerRep);
+            log.printf("[bench] PyTorch %s step %.0f ms (%s)%n", result.path("torch_version").asText(),
+                    1000 * fastest.secondsPerUnit(), report.measurement(FASTEST).description());
+        } catch (IOException | RuntimeException e) {
+            fail("the PyTorch script failed: " + e.getMessage());
+        } finally {
+            close();
+        }
+    }
+
+    /** Ends the peer's process, if it runs. */
+    @Override
+    public void close() {
+        if (process != null) {
+            process.close();
+            process = null;
+        }
+    }
+
+    private void fail(String why) {
+        report.notAvailable(FASTEST, why);
+        log.println("[bench] " + why);
+        close();
     }
 
     /**

@@ -1,8 +1,9 @@
 """Fine-tune steps of MiniLM (BERT) in plain PyTorch eager mode, for `graft bench`.
 
 Reads a job file written by Graft: the pretrained weights (Graft's import of the bundled ONNX file, written as
-safetensors with Hugging Face names), the exact padded token batches Graft's learner trained on, warm-up and
-repetitions, and the configurations to time (intra-op threads, the loaded BLAS's own threads, oneDNN on or off). Each
+safetensors with Hugging Face names), the exact padded token batches Graft's learner trained on (or, with --serve, one
+repetition's batches at a time on stdin, sent between Graft's own epochs), warm-up and repetitions, and the
+configurations to time (intra-op threads, the loaded BLAS's own threads, oneDNN on or off). Each
 repetition runs every configuration on the same batches, in alternating order. Prints one line `GRAFT-TORCH {json}`
 with the seconds of each repetition per configuration and, when asked, the fastest configuration's per-operator
 profile (torch.profiler, self CPU time).
@@ -198,10 +199,20 @@ def step(model, opt, ids, mask, y):
     opt.step()
 
 
+def tensors(batches):
+    out = []
+    for b in batches:
+        shape = (b["size"], b["length"])
+        out.append((torch.tensor(b["input_ids"], dtype=torch.long).view(shape),
+                    torch.tensor(b["attention_mask"], dtype=torch.long).view(shape),
+                    torch.tensor(b["labels"], dtype=torch.long)))
+    return out
+
+
 def main():
     job = json.load(open(sys.argv[1]))
+    serve = "--serve" in sys.argv[2:]
     configs = job.get("configs") or [{"name": "default", "threads": job["threads"]}]
-    set_blas_threads = None
     torch.manual_seed(0)
     weights = read_safetensors(job["weights"])
     bert = Bert(weights, job["heads"], job["layer_norm_eps"], job["dropout"])
@@ -212,34 +223,48 @@ def main():
     decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
     no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=1e-4)
-    batches = []
-    for b in job["batches"]:
-        shape = (b["size"], b["length"])
-        batches.append((torch.tensor(b["input_ids"], dtype=torch.long).view(shape),
-                        torch.tensor(b["attention_mask"], dtype=torch.long).view(shape),
-                        torch.tensor(b["labels"], dtype=torch.long)))
     set_blas_threads = blas_thread_setter()
-    steps = job["steps_per_rep"]
     seconds = {c["name"]: [] for c in configs}
-    # Every repetition runs each configuration on the same batches; the order alternates between repetitions
-    # (ABBA...) so that no configuration always runs first or last.
-    for r in range(job["warmup_reps"] + job["reps"]):
-        chunk = batches[r * steps:(r + 1) * steps]
+
+    def run_rep(chunk, r, record):
+        # Each configuration runs the same batches; the order alternates between repetitions (ABBA...) so that no
+        # configuration always runs first or last.
+        took = {}
         for c in (configs if r % 2 == 0 else list(reversed(configs))):
             apply(c, set_blas_threads)
             t0 = time.perf_counter()
             for ids, mask, y in chunk:
                 step(model, opt, ids, mask, y)
-            if r >= job["warmup_reps"]:
-                seconds[c["name"]].append(time.perf_counter() - t0)
+            took[c["name"]] = time.perf_counter() - t0
+            if record:
+                seconds[c["name"]].append(took[c["name"]])
+        return took
+
+    last = None
+    if serve:
+        # Driven by Graft one repetition at a time, between its own epochs: a JSON line per repetition on stdin
+        # ({"rep", "record", "batches"}), one result line back; {"end": true} finishes.
+        print("GRAFT-TORCH-READY", flush=True)
+        for line in sys.stdin:
+            msg = json.loads(line)
+            if msg.get("end"):
+                break
+            last = tensors(msg["batches"])
+            took = run_rep(last, msg["rep"], msg["record"])
+            print("GRAFT-TORCH-REP " + json.dumps({"rep": msg["rep"], "seconds": took}), flush=True)
+    else:
+        batches = tensors(job["batches"])
+        steps = job["steps_per_rep"]
+        for r in range(job["warmup_reps"] + job["reps"]):
+            last = batches[r * steps:(r + 1) * steps]
+            run_rep(last, r, r >= job["warmup_reps"])
     result = {"torch_version": torch.__version__, "blas_thread_control": set_blas_threads is not None,
               "sgemm_provider": sgemm_provider(),
               "configs": {c["name"]: dict(c, rep_seconds=seconds[c["name"]]) for c in configs}}
-    if job.get("profile_rows", 0) > 0:
+    if job.get("profile_rows", 0) > 0 and last and all(seconds.values()):
         # The fastest configuration's operators, over the last repetition's batches once more.
         fastest = min(configs, key=lambda c: statistics.median(seconds[c["name"]]))
-        result["profile"] = {fastest["name"]: profile(model, opt, batches[-steps:], fastest, set_blas_threads,
-                                                      job["profile_rows"])}
+        result["profile"] = {fastest["name"]: profile(model, opt, last, fastest, set_blas_threads, job["profile_rows"])}
     print("GRAFT-TORCH " + json.dumps(result), flush=True)
 
 
