@@ -36,4 +36,5 @@ export LD_LIBRARY_PATH="${BLASDIR:+$BLASDIR:}$L:$L/openblas-pthread:$R/usr/lib:$
 exec /usr/bin/python3 "$@"
 WRAPPER
 chmod +x "$dest/python3"
-"$dest/python3" -c 'import torch; print("torch", torch.__version__, "ready:", __import__("sys").argv[0])'
+"$dest/python3" -c 'import torch; print("torch", torch.__version__)'
+echo "ready: bin/graft bench --python $dest/python3"
