@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The results of one {@code graft bench} run: measurements, the ratios between them (with their
- * targets), each measurement's GFLOP/s as a fraction of the measured SGEMM limit, peak memory per
+ * targets), each measurement's GFLOP/s as a fraction of the measured matrix-product peak of its precision, peak memory per
  * fine-tuning configuration, and what could not be measured. Pure aggregation: no timing happens
  * here, so it is unit-tested with made-up timings.
  */
@@ -23,13 +23,17 @@ public final class BenchReport {
 
     /** Key of the SGEMM measurement every GFLOP/s figure is compared with. */
     public static final String SGEMM = "sgemm";
+    /** Key of the bfloat16 matrix-product measurement that bf16 steps are compared with. */
+    public static final String BF16_PEAK = "sgemm.bf16";
 
     /** How a ratio compares two measurements. */
     public enum Kind {
         /** numerator throughput / denominator throughput (higher is better for the numerator). */
         THROUGHPUT,
         /** numerator median time / denominator median time (lower is better for the numerator). */
-        TIME
+        TIME,
+        /** numerator GFLOP/s / denominator GFLOP/s: a step's share of a matrix-product peak. */
+        GFLOPS
     }
 
     /**
@@ -48,12 +52,18 @@ public final class BenchReport {
     /** The ratios {@code graft bench} reports. */
     public static final List<RatioSpec> RATIOS = List.of(
             new RatioSpec("fe_graft_vs_raw_ort", "fe.graft", "fe.raw_ort", Kind.THROUGHPUT, 0.9, true),
+            new RatioSpec("fe_graft_vs_raw_ort_pretokenised", "fe.graft", "fe.raw_ort_pretokenised", Kind.THROUGHPUT, Double.NaN,
+                    true),
             new RatioSpec("fe_djl_vs_raw_ort", "fe.djl", "fe.raw_ort", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("ft_graft_vs_minimal_libtorch", "ft.graft", "ft.minimal", Kind.THROUGHPUT, 0.95, true),
             new RatioSpec("ft_graft_vs_pytorch", "ft.graft", "ft.pytorch", Kind.THROUGHPUT, 2.0, true),
             new RatioSpec("ft_bf16_vs_fp32", "ft.bf16", "ft.fp32", Kind.THROUGHPUT, 1.5, true),
             new RatioSpec("ft_bf16_vs_fp32_books", "ft.bf16.books", "ft.fp32.books", Kind.THROUGHPUT, Double.NaN, true),
-            new RatioSpec("bf16_matmul_vs_sgemm", "sgemm.bf16", SGEMM, Kind.THROUGHPUT, Double.NaN, true),
+            new RatioSpec("bf16_matmul_vs_sgemm", BF16_PEAK, SGEMM, Kind.THROUGHPUT, Double.NaN, true),
+            new RatioSpec("ft_fp32_fraction_of_sgemm", "ft.graft", SGEMM, Kind.GFLOPS, 0.5, true),
+            new RatioSpec("ft_fp32_books_fraction_of_sgemm", "ft.fp32.books", SGEMM, Kind.GFLOPS, Double.NaN, true),
+            new RatioSpec("ft_bf16_fraction_of_bf16_peak", "ft.bf16", BF16_PEAK, Kind.GFLOPS, Double.NaN, true),
+            new RatioSpec("ft_bf16_books_fraction_of_bf16_peak", "ft.bf16.books", BF16_PEAK, Kind.GFLOPS, Double.NaN, true),
             new RatioSpec("pad_bucketed_vs_fixed128", "pad.bucketed", "pad.fixed128", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("fe10_warm_vs_one_backbone_pass", "fe10.warm_10_epochs", "fe10.backbone_pass", Kind.TIME, 1.2, false),
             new RatioSpec("vision_forward_djl_vs_ort", "vision.forward_djl", "vision.forward_ort", Kind.THROUGHPUT, Double.NaN, true));
@@ -82,6 +92,7 @@ public final class BenchReport {
     private final Map<String, String> notAvailable = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> details = new LinkedHashMap<>();
     private final List<PeakRss> peaks = new ArrayList<>();
+    private final Map<String, String> peakOf = new LinkedHashMap<>();
 
     /** Records a setting (threads, repetitions, data sizes). */
     public BenchReport setting(String key, Object value) {
@@ -113,6 +124,20 @@ public final class BenchReport {
         return this;
     }
 
+    /**
+     * Compares {@code measurement}'s GFLOP/s with the peak measured under {@code peak} instead of {@link #SGEMM} (a bf16
+     * step with the bf16 product).
+     */
+    public BenchReport comparedWith(String measurement, String peak) {
+        peakOf.put(measurement, peak);
+        return this;
+    }
+
+    /** The key of the peak {@code measurement} is compared with: {@link #SGEMM} unless set by {@link #comparedWith}. */
+    public String peakOf(String measurement) {
+        return peakOf.getOrDefault(measurement, SGEMM);
+    }
+
     /** The measurement with this key, or null. */
     public Measurement measurement(String name) {
         return measurements.get(name);
@@ -125,7 +150,11 @@ public final class BenchReport {
         if (n == null || d == null) {
             return Double.NaN;
         }
-        return r.kind() == Kind.THROUGHPUT ? n.throughput() / d.throughput() : n.medianSeconds() / d.medianSeconds();
+        return switch (r.kind()) {
+            case THROUGHPUT -> n.throughput() / d.throughput();
+            case TIME -> n.medianSeconds() / d.medianSeconds();
+            case GFLOPS -> n.gflops() / d.gflops();
+        };
     }
 
     /** Whether the ratio meets its target; null when it has no target or could not be computed. */
@@ -139,8 +168,17 @@ public final class BenchReport {
 
     /** A measurement's GFLOP/s as a fraction of the SGEMM measurement's, or NaN. */
     public double fractionOfSgemm(Measurement m) {
-        Measurement s = measurements.get(SGEMM);
-        if (s == null || m.name().equals(SGEMM) || Double.isNaN(m.gflops()) || Double.isNaN(s.gflops())) {
+        return fraction(m, SGEMM);
+    }
+
+    /** A measurement's GFLOP/s as a fraction of its own precision's peak ({@link #peakOf}), or NaN (for the peaks themselves). */
+    public double fractionOfPeak(Measurement m) {
+        return m.name().equals(BF16_PEAK) ? Double.NaN : fraction(m, peakOf(m.name()));
+    }
+
+    private double fraction(Measurement m, String peak) {
+        Measurement s = measurements.get(peak);
+        if (s == null || m.name().equals(peak) || Double.isNaN(m.gflops()) || Double.isNaN(s.gflops())) {
             return Double.NaN;
         }
         return m.gflops() / s.gflops();
@@ -170,6 +208,8 @@ public final class BenchReport {
             putNumber(o, "flops_per_rep", m.flopsPerRep() > 0 ? m.flopsPerRep() : Double.NaN);
             putNumber(o, "gflops", m.gflops());
             putNumber(o, "fraction_of_sgemm", fractionOfSgemm(m));
+            o.put("peak", peakOf(m.name()));
+            putNumber(o, "fraction_of_peak", fractionOfPeak(m));
         }
         ObjectNode rs = root.putObject("ratios");
         for (RatioSpec r : RATIOS) {
@@ -238,19 +278,21 @@ public final class BenchReport {
     public String table() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-22s %-52s %6s %11s %8s %16s %8s %7s%n",
-                "measurement", "what", "reps", "median", "spread", "throughput", "GFLOP/s", "%SGEMM"));
+                "measurement", "what", "reps", "median", "spread", "throughput", "GFLOP/s", "%peak"));
         for (Measurement m : measurements.values()) {
-            double frac = fractionOfSgemm(m);
+            double frac = fractionOfPeak(m);
             sb.append(String.format(Locale.ROOT, "%-22s %-52s %6d %10.4fs %7.1f%% %9.2f %-6s %8s %7s%n",
                     m.name(), clip(m.description(), 52), m.seconds().size(), m.medianSeconds(), 100 * m.spread(),
                     m.throughput(), shortUnit(m.workUnit()), Double.isNaN(m.gflops()) ? "-" : String.format(Locale.ROOT, "%.1f", m.gflops()),
                     Double.isNaN(frac) ? "-" : String.format(Locale.ROOT, "%.2f", frac)));
         }
-        sb.append(String.format(Locale.ROOT, "%n%-32s %8s %10s %s%n", "ratio", "value", "target", "met"));
+        sb.append("(%peak: GFLOP/s as a fraction of the measured 2048^2 product of the same precision: " + SGEMM + ", or "
+                + BF16_PEAK + " for bf16 steps)\n");
+        sb.append(String.format(Locale.ROOT, "%n%-36s %8s %10s %s%n", "ratio", "value", "target", "met"));
         for (RatioSpec r : RATIOS) {
             double v = ratio(r);
             Boolean met = met(r);
-            sb.append(String.format(Locale.ROOT, "%-32s %8s %10s %s%n", r.name(),
+            sb.append(String.format(Locale.ROOT, "%-36s %8s %10s %s%n", r.name(),
                     Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v),
                     Double.isNaN(r.target()) ? "-" : (r.atLeast() ? ">= " : "<= ") + r.target(),
                     met == null ? (Double.isNaN(v) ? "not available" : "(info)") : met ? "yes" : "NO"));

@@ -1,8 +1,5 @@
 package dev.graft.bench;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
@@ -12,7 +9,6 @@ import dev.graft.model.Precision;
 import dev.graft.model.bert.BertConfig;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TokenBatch;
-import dev.graft.model.torch.BFloat16Ops;
 import dev.graft.strategy.FineTuning;
 import dev.graft.training.FreezeSchedule;
 import java.io.PrintStream;
@@ -26,7 +22,7 @@ import java.util.Random;
 
 /**
  * The bf16 section of {@code graft bench}: the bfloat16 matrix product Graft's linear layers use
- * ({@link BFloat16Ops#linear}, 2048², casts included) next to the fp32 SGEMM, and the MiniLM
+ * ({@code BFloat16Ops.linear}, 2048², casts included, see {@link MatmulPeak}) next to the fp32 SGEMM, and the MiniLM
  * fine-tune step at batch 16 in fp32 and in bf16. One model trains with the precision switched
  * every epoch (fp32, bf16, fp32, ...), so both see the same kind of batches and the same machine
  * load; each epoch's steps are timed as in the fine-tune section (batch drawn to optimiser update).
@@ -36,7 +32,6 @@ import java.util.Random;
  */
 final class Bf16Bench {
 
-    private static final int N = 2048;
     static final String BOOKS = "data/text/amazon_multidomain/books/train.tsv";
 
     private final BenchSettings s;
@@ -67,26 +62,8 @@ final class Bf16Bench {
     }
 
     private void matmul() {
-        int perRep = s.quick() ? 8 : 20;
-        Measurement.Builder b = new Measurement.Builder();
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.randomUniform(-1f, 1f, new Shape(N, N));
-            NDArray w = m.randomUniform(-1f, 1f, new Shape(N, N));
-            NDArray bias = m.zeros(new Shape(N));
-            for (int r = 0; r < s.warmup() + s.reps(); r++) {
-                long t0 = System.nanoTime();
-                for (int k = 0; k < perRep; k++) {
-                    try (NDArray z = BFloat16Ops.linear(x, w, bias)) {
-                        z.getShape(); // libtorch CPU runs synchronously; the product exists here
-                    }
-                }
-                if (r >= s.warmup()) {
-                    b.since(t0);
-                }
-            }
-        }
-        Measurement mm = b.build("sgemm.bf16", "bf16 x*W^T 2048^2, fp32 in/out (Graft's TorchScript op)", "matmuls", perRep,
-                perRep * Flops.sgemm(N));
+        Measurement mm = MatmulPeak.measure(s, BenchReport.BF16_PEAK, "bf16 x*W^T 2048^2, fp32 in/out (Graft's TorchScript op)",
+                MatmulPeak.BF16);
         report.add(mm);
         log.printf("[bench] bf16 matmul: %.1f GFLOP/s%n", mm.gflops());
     }
@@ -135,6 +112,7 @@ final class Bf16Bench {
             report.detail("bf16", "padded_tokens_per_epoch" + suffix, padded);
             report.add(fp32.build("ft.fp32" + suffix, "fine-tune steps fp32 (" + texts + "), alternating with bf16", "steps", steps,
                     flops[0]));
+            report.comparedWith("ft.bf16" + suffix, BenchReport.BF16_PEAK);
             report.add(bf16.build("ft.bf16" + suffix, "fine-tune steps bf16 (" + texts + "), alternating with fp32", "steps", steps,
                     flops[1]));
             log.printf("[bench] fine-tune step, %s: fp32 %.0f ms, bf16 %.0f ms%n", texts,

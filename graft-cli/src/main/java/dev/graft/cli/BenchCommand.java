@@ -43,7 +43,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--shared", paramLabel = "DIR", description = "Shared data with more real texts (default: ../shared when present).")
     Path shared;
 
-    @Option(names = "--python", paramLabel = "EXE", description = "A python3 with torch (default: the first of /usr/bin/python3, python3 that imports torch).")
+    @Option(names = "--python", paramLabel = "EXE", description = "A python3 with torch (default: the first of /usr/bin/python3, python3 that imports torch);"
+            + " scripts/pytorch-peer.sh DIR unpacks Debian's PyTorch without root and writes DIR/python3.")
     String python;
 
     @Option(names = "--no-python", description = "Skip the PyTorch comparison.")

@@ -1,10 +1,17 @@
 """Fine-tune steps of MiniLM (BERT) in plain PyTorch eager mode, for `graft bench`.
 
 Reads a job file written by Graft: the pretrained weights (Graft's import of the bundled ONNX file, written as
-safetensors with Hugging Face names), the exact padded token batches Graft's learner trained on, thread count,
-warm-up and repetitions. Prints one line `GRAFT-TORCH {json}` with the seconds of each repetition.
+safetensors with Hugging Face names), the exact padded token batches Graft's learner trained on (or, with --serve, one
+repetition's batches at a time on stdin, sent between Graft's own epochs), warm-up and repetitions, and the
+configurations to time (intra-op threads, the loaded BLAS's own threads, oneDNN on or off). Each
+repetition runs every configuration on the same batches, in alternating order. Prints one line `GRAFT-TORCH {json}`
+with the seconds of each repetition per configuration and, when asked, the fastest configuration's per-operator
+profile (torch.profiler, self CPU time).
 """
+import ctypes
 import json
+import os
+import statistics
 import struct
 import sys
 import time
@@ -12,6 +19,8 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from torch_env import sgemm_provider
 
 
 def read_safetensors(path):
@@ -147,9 +156,63 @@ class Classifier(nn.Module):
         return self.head(self.drop(pooled))
 
 
+def blas_thread_setter():
+    """A function setting the thread count of the BLAS libtorch's sgemm_ comes from (OpenBLAS or BLIS), or None."""
+    path = sgemm_provider()
+    if path is None:
+        return None
+    lib = ctypes.CDLL(path)
+    for symbol, argtype in (("openblas_set_num_threads", ctypes.c_int), ("bli_thread_set_num_threads", ctypes.c_long)):
+        fn = getattr(lib, symbol, None)
+        if fn is not None:
+            fn.argtypes = [argtype]
+            return fn
+    return None
+
+
+def apply(config, set_blas_threads):
+    torch.set_num_threads(config["threads"])
+    torch.backends.mkldnn.enabled = config.get("mkldnn", True)
+    if set_blas_threads is not None and config.get("blas_threads"):
+        set_blas_threads(config["blas_threads"])
+
+
+def profile(model, opt, batches, config, set_blas_threads, rows):
+    """Self CPU time per operator over `batches` steps, the `rows` largest, in milliseconds per step."""
+    from torch.profiler import ProfilerActivity
+    from torch.profiler import profile as torch_profile
+    apply(config, set_blas_threads)
+    with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
+        for ids, mask, y in batches:
+            step(model, opt, ids, mask, y)
+    averages = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
+    total = sum(e.self_cpu_time_total for e in averages)
+    out = [{"op": e.key, "calls_per_step": e.count / len(batches),
+            "self_ms_per_step": e.self_cpu_time_total / 1000.0 / len(batches)} for e in averages[:rows]]
+    return {"total_self_ms_per_step": total / 1000.0 / len(batches), "ops": out}
+
+
+def step(model, opt, ids, mask, y):
+    opt.zero_grad(set_to_none=True)
+    loss = F.cross_entropy(model(ids, mask), y)
+    loss.backward()
+    opt.step()
+
+
+def tensors(batches):
+    out = []
+    for b in batches:
+        shape = (b["size"], b["length"])
+        out.append((torch.tensor(b["input_ids"], dtype=torch.long).view(shape),
+                    torch.tensor(b["attention_mask"], dtype=torch.long).view(shape),
+                    torch.tensor(b["labels"], dtype=torch.long)))
+    return out
+
+
 def main():
     job = json.load(open(sys.argv[1]))
-    torch.set_num_threads(job["threads"])
+    serve = "--serve" in sys.argv[2:]
+    configs = job.get("configs") or [{"name": "default", "threads": job["threads"]}]
     torch.manual_seed(0)
     weights = read_safetensors(job["weights"])
     bert = Bert(weights, job["heads"], job["layer_norm_eps"], job["dropout"])
@@ -160,26 +223,49 @@ def main():
     decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
     no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=1e-4)
-    batches = []
-    for b in job["batches"]:
-        shape = (b["size"], b["length"])
-        batches.append((torch.tensor(b["input_ids"], dtype=torch.long).view(shape),
-                        torch.tensor(b["attention_mask"], dtype=torch.long).view(shape),
-                        torch.tensor(b["labels"], dtype=torch.long)))
-    steps = job["steps_per_rep"]
-    reps = []
-    for r in range(job["warmup_reps"] + job["reps"]):
-        chunk = batches[r * steps:(r + 1) * steps]
-        t0 = time.perf_counter()
-        for ids, mask, y in chunk:
-            opt.zero_grad(set_to_none=True)
-            loss = F.cross_entropy(model(ids, mask), y)
-            loss.backward()
-            opt.step()
-        if r >= job["warmup_reps"]:
-            reps.append(time.perf_counter() - t0)
-    print("GRAFT-TORCH " + json.dumps({"rep_seconds": reps, "torch_version": torch.__version__,
-                                       "threads": torch.get_num_threads(), "parameters": len(weights)}), flush=True)
+    set_blas_threads = blas_thread_setter()
+    seconds = {c["name"]: [] for c in configs}
+
+    def run_rep(chunk, r, record):
+        # Each configuration runs the same batches; the order alternates between repetitions (ABBA...) so that no
+        # configuration always runs first or last.
+        took = {}
+        for c in (configs if r % 2 == 0 else list(reversed(configs))):
+            apply(c, set_blas_threads)
+            t0 = time.perf_counter()
+            for ids, mask, y in chunk:
+                step(model, opt, ids, mask, y)
+            took[c["name"]] = time.perf_counter() - t0
+            if record:
+                seconds[c["name"]].append(took[c["name"]])
+        return took
+
+    last = None
+    if serve:
+        # Driven by Graft one repetition at a time, between its own epochs: a JSON line per repetition on stdin
+        # ({"rep", "record", "batches"}), one result line back; {"end": true} finishes.
+        print("GRAFT-TORCH-READY", flush=True)
+        for line in sys.stdin:
+            msg = json.loads(line)
+            if msg.get("end"):
+                break
+            last = tensors(msg["batches"])
+            took = run_rep(last, msg["rep"], msg["record"])
+            print("GRAFT-TORCH-REP " + json.dumps({"rep": msg["rep"], "seconds": took}), flush=True)
+    else:
+        batches = tensors(job["batches"])
+        steps = job["steps_per_rep"]
+        for r in range(job["warmup_reps"] + job["reps"]):
+            last = batches[r * steps:(r + 1) * steps]
+            run_rep(last, r, r >= job["warmup_reps"])
+    result = {"torch_version": torch.__version__, "blas_thread_control": set_blas_threads is not None,
+              "sgemm_provider": sgemm_provider(),
+              "configs": {c["name"]: dict(c, rep_seconds=seconds[c["name"]]) for c in configs}}
+    if job.get("profile_rows", 0) > 0 and last and all(seconds.values()):
+        # The fastest configuration's operators, over the last repetition's batches once more.
+        fastest = min(configs, key=lambda c: statistics.median(seconds[c["name"]]))
+        result["profile"] = {fastest["name"]: profile(model, opt, last, fastest, set_blas_threads, job["profile_rows"])}
+    print("GRAFT-TORCH " + json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

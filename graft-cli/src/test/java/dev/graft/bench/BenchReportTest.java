@@ -90,7 +90,7 @@ class BenchReportTest {
                 names(root));
         JsonNode fe = root.path("measurements").path("fe.graft");
         for (String k : List.of("median_s", "min_s", "max_s", "spread", "samples_s", "throughput_per_s", "gflops",
-                "fraction_of_sgemm", "reps", "unit")) {
+                "fraction_of_sgemm", "peak", "fraction_of_peak", "reps", "unit")) {
             assertTrue(fe.has(k), k);
         }
         assertEquals(200.0, fe.path("throughput_per_s").asDouble(), 1e-9);
@@ -109,6 +109,36 @@ class BenchReportTest {
         assertTrue(root.path("not_available").has("vision_images_per_s"));
         String table = fakeReport().table();
         assertTrue(table.contains("fe_graft_vs_raw_ort") && table.contains("NO") && table.contains("vision_images_per_s"));
+    }
+
+    @Test
+    void bf16StepsAreComparedWithTheBf16PeakAndFp32StepsWithSgemm() throws Exception {
+        BenchReport r = fakeReport();
+        // bf16 product: 4 matmuls per rep, median 0.2 s -> twice the SGEMM rate
+        r.add(new Measurement(BenchReport.BF16_PEAK, "bf16", "matmuls", 4, 4 * Flops.sgemm(2048), List.of(0.2, 0.2, 0.2)));
+        r.add(new Measurement("ft.graft", "graft", "steps", 4, 4e10, List.of(2.0, 2.0, 2.0)));
+        r.add(new Measurement("ft.bf16", "bf16 step", "steps", 4, 4e10, List.of(1.0, 1.0, 1.0)));
+        r.add(new Measurement("ft.fp32", "fp32 step", "steps", 4, 4e10, List.of(2.0, 2.0, 2.0)));
+        r.comparedWith("ft.bf16", BenchReport.BF16_PEAK);
+        double sgemm = 4 * Flops.sgemm(2048) / 0.4 / 1e9;
+        double bf16Peak = 4 * Flops.sgemm(2048) / 0.2 / 1e9;
+        assertEquals(BenchReport.SGEMM, r.peakOf("ft.graft"));
+        assertEquals(BenchReport.BF16_PEAK, r.peakOf("ft.bf16"));
+        assertEquals(20 / sgemm, r.fractionOfPeak(r.measurement("ft.graft")), 1e-12);
+        assertEquals(40 / bf16Peak, r.fractionOfPeak(r.measurement("ft.bf16")), 1e-12);
+        assertEquals(40 / sgemm, r.fractionOfSgemm(r.measurement("ft.bf16")), 1e-12);
+        assertEquals(20 / sgemm, r.ratio(spec("ft_fp32_fraction_of_sgemm")), 1e-12);
+        assertEquals(20 / sgemm >= 0.5, r.met(spec("ft_fp32_fraction_of_sgemm")));
+        assertEquals(40 / bf16Peak, r.ratio(spec("ft_bf16_fraction_of_bf16_peak")), 1e-12);
+        assertEquals(2.0, r.ratio(spec("ft_bf16_vs_fp32")), 1e-12);
+        assertTrue(r.met(spec("ft_bf16_vs_fp32")));
+        assertEquals(2.0, r.ratio(spec("bf16_matmul_vs_sgemm")), 1e-12);
+        JsonNode ms = r.toJson().path("measurements");
+        assertEquals(BenchReport.BF16_PEAK, ms.path("ft.bf16").path("peak").asText());
+        assertEquals(40 / bf16Peak, ms.path("ft.bf16").path("fraction_of_peak").asDouble(), 1e-12);
+        assertEquals(BenchReport.SGEMM, ms.path("ft.fp32").path("peak").asText());
+        assertTrue(ms.path(BenchReport.BF16_PEAK).path("fraction_of_peak").isNull(), "a peak is not a fraction of itself");
+        assertTrue(r.table().contains(String.format(java.util.Locale.ROOT, "%.2f", 40 / bf16Peak)));
     }
 
     @Test
