@@ -118,9 +118,6 @@ public final class Benchmarks {
         }
         if (s.runs("bf16")) {
             section("4/7 bf16: bfloat16 matmul next to fp32 SGEMM, fine-tune step bf16 vs fp32 (batch 16)");
-            if (report.measurement(BenchReport.SGEMM) == null) {
-                sgemm();
-            }
             new Bf16Bench(s, report, log, spec, bert).run(corpus.tickets());
             pause();
         }
@@ -188,7 +185,7 @@ public final class Benchmarks {
     // ---------------------------------------------------------------- 1. SGEMM
 
     private void sgemm() {
-        Measurement mm = MatmulPeak.measure(s, BenchReport.SGEMM, "libtorch matMul 2048^2 fp32 (DJL NDArray)", MatmulPeak.FP32);
+        Measurement mm = MatmulPeak.measure(s, List.of(MatmulPeak.SGEMM)).get(0);
         report.add(mm);
         log.printf("[bench] SGEMM: %.1f GFLOP/s%n", mm.gflops());
     }
