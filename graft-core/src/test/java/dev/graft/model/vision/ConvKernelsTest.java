@@ -113,6 +113,24 @@ class ConvKernelsTest {
     }
 
     @Test
+    void fusedEfficientNetGivesDjlsLogitsAndGradients() {
+        Map<ConvKernels, Pass> passes = new LinkedHashMap<>();
+        for (ConvKernels k : ConvKernels.values()) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                ImageClassifierModel model = model(new EfficientNet(EfficientNetSpec.b0()), m);
+                Shape shape = new Shape(4, 3, 32, 32);
+                passes.put(k, pass(model, k, m, gaussian(3, (int) shape.size(), 1.0), shape));
+            }
+        }
+        assertArrayEquals(passes.get(ConvKernels.DJL).logits(), passes.get(ConvKernels.FUSED).logits(), 1e-4f);
+        Map<String, float[]> djlGrads = passes.get(ConvKernels.DJL).grads();
+        for (String name : djlGrads.keySet()) {
+            double f = relative(passes.get(ConvKernels.FUSED).grads().get(name), djlGrads.get(name));
+            assertTrue(f < 1e-3 || Double.isNaN(f), name + ": fused gradient differs by " + f);
+        }
+    }
+
+    @Test
     void fusedResNetGivesDjlsResultsAndBatchNormStatisticsMoveOrStayAsWithDjl() {
         for (boolean batchStatistics : new boolean[] {true, false}) {
             Map<ConvKernels, float[]> stats = new LinkedHashMap<>();
