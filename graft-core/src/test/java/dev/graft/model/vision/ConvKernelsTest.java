@@ -33,6 +33,7 @@ class ConvKernelsTest {
 
     private static Pass pass(ImageClassifierModel model, ConvKernels kernels, NDManager m, float[] pixels, Shape shape) {
         model.setKernels(kernels);
+        Learner.seed(11); // the same dropout / drop-path draws in every pass
         try (NDManager step = m.newSubManager()) {
             NDArray images = step.create(pixels, shape);
             NDArray logits;
@@ -109,24 +110,6 @@ class ConvKernelsTest {
                 double f = relative(fused.grads().get(name), ref);
                 assertTrue(f < 1e-3, name + ": fused gradient differs by " + f);
             }
-        }
-    }
-
-    @Test
-    void fusedEfficientNetGivesDjlsLogitsAndGradients() {
-        Map<ConvKernels, Pass> passes = new LinkedHashMap<>();
-        for (ConvKernels k : ConvKernels.values()) {
-            try (NDManager m = NDManager.newBaseManager()) {
-                ImageClassifierModel model = model(new EfficientNet(EfficientNetSpec.b0()), m);
-                Shape shape = new Shape(4, 3, 32, 32);
-                passes.put(k, pass(model, k, m, gaussian(3, (int) shape.size(), 1.0), shape));
-            }
-        }
-        assertArrayEquals(passes.get(ConvKernels.DJL).logits(), passes.get(ConvKernels.FUSED).logits(), 1e-4f);
-        Map<String, float[]> djlGrads = passes.get(ConvKernels.DJL).grads();
-        for (String name : djlGrads.keySet()) {
-            double f = relative(passes.get(ConvKernels.FUSED).grads().get(name), djlGrads.get(name));
-            assertTrue(f < 1e-3 || Double.isNaN(f), name + ": fused gradient differs by " + f);
         }
     }
 
