@@ -66,7 +66,9 @@ public final class BenchReport {
             new RatioSpec("ft_bf16_books_fraction_of_bf16_peak", "ft.bf16.books", BF16_PEAK, Kind.GFLOPS, Double.NaN, true),
             new RatioSpec("pad_bucketed_vs_fixed128", "pad.bucketed", "pad.fixed128", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("fe10_warm_vs_one_backbone_pass", "fe10.warm_10_epochs", "fe10.backbone_pass", Kind.TIME, 1.2, false),
-            new RatioSpec("vision_forward_djl_vs_ort", "vision.forward_djl", "vision.forward_ort", Kind.THROUGHPUT, Double.NaN, true));
+            new RatioSpec("vision_forward_djl_vs_ort", "vision.forward_djl", "vision.forward_ort", Kind.THROUGHPUT, Double.NaN, true),
+            new RatioSpec("vision_finetune_fused_vs_djl", "vision.finetune_top3", "vision.finetune_top3_djl", Kind.THROUGHPUT, 1.3,
+                    true));
 
     /** How the FLOP estimates are made (also written to the JSON). */
     public static final String FLOPS_FORMULA = "forward FLOPs of a padded batch [B,T] = B*(2*P*T + L*4*T^2*H), "

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-/** A convolution followed by a clip to fixed bounds (ReLU6-like), or none. */
+/** A convolution followed by a clip to fixed bounds (ReLU6-like), or none, computed as its {@link Conv2dLayer} is set to. */
 final class ClippedConv extends VisionModule {
 
     private final Conv2dLayer conv;
@@ -17,7 +17,7 @@ final class ClippedConv extends VisionModule {
     }
 
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        return MobileNetV2.clip(conv.apply(ps, x, training), clip);
+        return conv.apply(ps, x, training, clip);
     }
 
     @Override

@@ -7,10 +7,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * A 2-D convolution with PyTorch's layout ({@code weight [out, in/groups, k, k]}, optional
- * {@code bias [out]}), square kernel, symmetric padding.
+ * {@code bias [out]}), square kernel, symmetric padding, computed by DJL's ops or Graft's fused TorchScript kernels
+ * ({@link ConvKernels}, {@link ScriptedConv}).
  */
 public final class Conv2dLayer extends VisionModule {
 
@@ -22,6 +25,7 @@ public final class Conv2dLayer extends VisionModule {
     private final int groups;
     private final Parameter weight;
     private final Parameter bias;
+    private ConvKernels kernels = ConvKernels.DJL;
 
     /** A convolution; {@code bias} adds a bias vector. */
     public Conv2dLayer(int in, int out, int kernel, int stride, int padding, int groups, boolean bias) {
@@ -40,6 +44,29 @@ public final class Conv2dLayer extends VisionModule {
         this.bias = bias ? param("bias", Parameter.Type.BIAS, new Shape(out)) : null;
     }
 
+    /** Computes with {@code k} from the next forward pass on; {@link ConvKernels#DJL} at first. */
+    public void setKernels(ConvKernels k) {
+        this.kernels = Objects.requireNonNull(k, "kernels");
+    }
+
+    /** How the convolution is computed. */
+    public ConvKernels kernels() {
+        return kernels;
+    }
+
+    /** Sets the kernels of every convolution inside {@code root}; returns how many there are. */
+    public static int setKernels(VisionModule root, ConvKernels k) {
+        int n = 0;
+        if (root instanceof Conv2dLayer c) {
+            c.setKernels(k);
+            n++;
+        }
+        for (Map.Entry<String, VisionModule> child : root.modules()) {
+            n += setKernels(child.getValue(), k);
+        }
+        return n;
+    }
+
     /** Output channels. */
     public int outChannels() {
         return out;
@@ -52,16 +79,33 @@ public final class Conv2dLayer extends VisionModule {
 
     /**
      * Applies the convolution (see {@link OutputChannelPadding} for how a dense convolution with few output channels
-     * is computed).
+     * is computed); the result is float32.
      */
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+        return apply(ps, x, training, null);
+    }
+
+    /** The convolution followed by a clip to {@code clip} (none when {@code null}), float32. */
+    NDArray apply(ParameterStore ps, NDArray x, boolean training, MobileNetV2Spec.Bounds clip) {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
-        if (OutputChannelPadding.applies(out, kernel, groups)) {
-            return OutputChannelPadding.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding));
+        if (kernels == ConvKernels.DJL || OutputChannelPadding.applies(out, kernel, groups)) {
+            OutputChannelPadding.Conv conv = kernels == ConvKernels.DJL
+                    ? (in, wt, bs) -> Conv2d.conv2d(in, wt, bs, new Shape(stride, stride), new Shape(padding, padding),
+                            new Shape(1, 1), groups).singletonOrThrow()
+                    : (in, wt, bs) -> ScriptedConv.apply(new ScriptedConv.Shape(stride, padding, groups, null), in,
+                            wt, orZeros(bs, in, wt));
+            NDArray y = OutputChannelPadding.applies(out, kernel, groups) ? OutputChannelPadding.conv2d(x, w, b, conv)
+                    : conv.apply(x, w, b);
+            return clip == null ? y : y.clip(clip.min(), clip.max());
         }
-        return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), groups)
-                .singletonOrThrow();
+        return ScriptedConv.apply(new ScriptedConv.Shape(stride, padding, groups, clip), x, w,
+                orZeros(b, x, w));
+    }
+
+    /** {@code bias}, or zeros of the output width in {@code x}'s step (the scripted convolution always takes a bias). */
+    private static NDArray orZeros(NDArray bias, NDArray x, NDArray weight) {
+        return bias != null ? bias : x.getManager().zeros(new Shape(weight.getShape().get(0)));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.graft.model.vision;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.graft.model.LayerGroup;
+import dev.graft.model.torch.MemoryFormats;
 import dev.graft.model.NamedBuffers;
 import dev.graft.model.Splittable;
 import dev.graft.model.head.ClassifierHead;
@@ -21,6 +23,9 @@ import java.util.Map;
  * A CNN backbone and a new classification head, trainable end to end: images → logits.
  * Parameters are {@code backbone.<name>} and {@code head.<name>}; layer groups are the backbone's
  * (stem first) and the head last; BatchNorm running statistics are buffers.
+ *
+ * <p>{@link #setKernels} chooses how the backbone's convolutions compute (channels-last, fused, bfloat16); it changes
+ * neither the parameters, their names nor what is saved.
  */
 public final class ImageClassifierModel extends AbstractBlock implements Splittable, NamedBuffers {
 
@@ -31,6 +36,7 @@ public final class ImageClassifierModel extends AbstractBlock implements Splitta
 
     private final VisionBackbone backbone;
     private final ClassifierHead head;
+    private ConvKernels kernels = ConvKernels.DJL;
 
     /** Composes an initialised backbone and an initialised head. */
     public ImageClassifierModel(VisionBackbone backbone, ClassifierHead head) {
@@ -51,9 +57,30 @@ public final class ImageClassifierModel extends AbstractBlock implements Splitta
         return head;
     }
 
+    /**
+     * Computes the backbone's convolutions with {@code k} from the next forward pass on ({@link ConvKernels#DJL} at
+     * first); with the fused kernels, images enter the backbone in channels-last memory order.
+     *
+     * @throws IllegalArgumentException for fused kernels on a backbone that is not built of Graft's convolutions
+     */
+    public void setKernels(ConvKernels k) {
+        int convs = backbone instanceof VisionModule module ? Conv2dLayer.setKernels(module, k) : 0;
+        if (convs == 0 && k != ConvKernels.DJL) {
+            throw new IllegalArgumentException("kernels " + k + " need a backbone of Graft's convolutions, got "
+                    + backbone.architecture());
+        }
+        this.kernels = k;
+    }
+
+    /** How the backbone's convolutions are computed. */
+    public ConvKernels kernels() {
+        return kernels;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return head.forward(ps, new NDList(backbone.features(ps, inputs.head(), training)), training);
+        NDArray images = kernels.channelsLast() ? MemoryFormats.channelsLast(inputs.head()) : inputs.head();
+        return head.forward(ps, new NDList(backbone.features(ps, images, training)), training);
     }
 
     @Override

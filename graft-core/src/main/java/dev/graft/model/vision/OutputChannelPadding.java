@@ -32,19 +32,25 @@ final class OutputChannelPadding {
         return groups == 1 && kernel > 1 && outChannels % BLOCK != 0;
     }
 
+    /** A convolution of fixed stride, padding and groups: {@code (x, weight, bias) → y}; {@code bias} may be null. */
+    @FunctionalInterface
+    interface Conv {
+        NDArray apply(NDArray x, NDArray weight, NDArray bias);
+    }
+
     /**
-     * {@code conv2d(x, weight, bias)} with the filters (and bias) padded by zero filters to a multiple of {@link #BLOCK},
+     * {@code conv.apply(x, weight, bias)} with the filters (and bias) padded by zero filters to a multiple of {@link #BLOCK},
      * then the padded output channels dropped.
      *
      * @param bias may be {@code null}
      */
-    static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, Shape stride, Shape padding) {
+    static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, Conv conv) {
         Shape ws = weight.getShape();
         long out = ws.get(0);
         long padded = (out + BLOCK - 1) / BLOCK * BLOCK;
         NDArray w = padded(weight, x.getManager().zeros(new Shape(padded - out, ws.get(1), ws.get(2), ws.get(3)), weight.getDataType()), x);
         NDArray b = bias == null ? null : padded(bias, x.getManager().zeros(new Shape(padded - out), bias.getDataType()), x);
-        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, stride, padding, new Shape(1, 1), 1).singletonOrThrow();
+        NDArray y = conv.apply(x, w, b);
         return y.get(new NDIndex(":, :{}", out));
     }
 

@@ -37,13 +37,15 @@ class FiniteGradientsTest {
 
     @Test
     void everyParameterOfANarrowResNetGetsAFiniteGradientWithEveryBlockUnfrozen() {
-        for (boolean batchStatistics : new boolean[] {false, true}) {
-            try (NDManager m = NDManager.newBaseManager()) {
-                Learner.seed(1);
-                ResNet net = new ResNet(ResNetSpec.resnet18().withWidth(4));
-                net.initialize(m);
-                BatchNorm2d.keepRunningStatistics(net, !batchStatistics);
-                assertFiniteGradients(net, m, 32, PASSES, 7);
+        for (ConvKernels kernels : ConvKernels.values()) {
+            for (boolean batchStatistics : new boolean[] {false, true}) {
+                try (NDManager m = NDManager.newBaseManager()) {
+                    Learner.seed(1);
+                    ResNet net = new ResNet(ResNetSpec.resnet18().withWidth(4));
+                    net.initialize(m);
+                    BatchNorm2d.keepRunningStatistics(net, !batchStatistics);
+                    assertFiniteGradients(net, m, 32, PASSES, 7, kernels);
+                }
             }
         }
     }
@@ -54,7 +56,7 @@ class FiniteGradientsTest {
         assumeTrue(onnx != null, "../shared/models/mobilenetv2-12-dequantized-fp32.onnx not present");
         try (NDManager m = NDManager.newBaseManager()) {
             MobileNetV2 net = VisionBackbones.mobileNetV2FromOnnx(onnx, m);
-            assertFiniteGradients(net, m, 64, 3, 11);
+            assertFiniteGradients(net, m, 64, 3, 11, ConvKernels.FUSED);
         }
     }
 
@@ -93,11 +95,16 @@ class FiniteGradientsTest {
         }
     }
 
-    /** Backbone + a 2-class head, every parameter trainable; {@code passes} backward passes on Gaussian images. */
-    private static void assertFiniteGradients(VisionBackbone backbone, NDManager m, int size, int passes, long seed) {
+    /**
+     * Backbone + a 2-class head, every parameter trainable, convolutions computed with {@code kernels}; {@code passes}
+     * backward passes on Gaussian images.
+     */
+    private static void assertFiniteGradients(VisionBackbone backbone, NDManager m, int size, int passes, long seed,
+                                              ConvKernels kernels) {
         ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), 2, 0, 0.1));
         head.initialize(m);
         ImageClassifierModel model = new ImageClassifierModel(backbone, head);
+        model.setKernels(kernels);
         model.namedParameters().values().forEach(p -> p.freeze(false));
         Random r = new Random(seed);
         for (int pass = 0; pass < passes; pass++) {

@@ -1,0 +1,75 @@
+package dev.graft.model.torch;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.regex.Pattern;
+
+/**
+ * A differentiable function of tensors written in TorchScript by Graft (a module without parameters, archived by
+ * {@link TorchScriptArchive}) and run through DJL's {@code IValueUtils.forward} with autograd on: libtorch records the
+ * ops the module runs, so gradients flow through it inside a {@code GradientCollector}. This is how Graft reaches
+ * libtorch ops that DJL 0.36's JNI lacks (bfloat16 casts, memory formats).
+ *
+ * <p>Each call switches libtorch's TorchScript graph optimiser off for the calling thread (a thread-local libtorch
+ * setting; Graft runs no other TorchScript): the module is then interpreted as written, with libtorch's own autograd,
+ * whatever the input shapes.
+ */
+public final class TorchScriptFunction {
+
+    /** Array names that DJL's {@code IValueUtils} would read as list, tuple or dict markers. */
+    private static final Pattern PLAIN_NAME = Pattern.compile("\\w*");
+
+    private final PtSymbolBlock module;
+
+    private TorchScriptFunction(PtSymbolBlock module) {
+        this.module = module;
+    }
+
+    /**
+     * Compiles module class {@code className} from {@code source} (TorchScript, see {@link TorchScriptArchive#write});
+     * the module lives for the rest of the process (a few kilobytes), so callers keep one per distinct source.
+     */
+    public static TorchScriptFunction compile(String className, String source) {
+        NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+        try {
+            return new TorchScriptFunction(JniUtils.loadModule((PtNDManager) manager,
+                    new ByteArrayInputStream(TorchScriptArchive.write(className, source)), false, false));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot load Graft's TorchScript module " + className + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The module's single output for these inputs (in the order of its {@code forward} arguments), in the first input's
+     * manager.
+     */
+    public NDArray apply(NDArray... inputs) {
+        NDManager step = inputs[0].getManager();
+        NDList in = new NDList(inputs.length);
+        for (NDArray a : inputs) {
+            in.add(plain(a, step));
+        }
+        JniUtils.setGraphExecutorOptimize(false);
+        return IValueUtils.forward(module, in, true).singletonOrThrow();
+    }
+
+    /** {@code a}, or an unnamed view of it in {@code step} when DJL would read its name as structure. */
+    private static NDArray plain(NDArray a, NDManager step) {
+        String name = a.getName();
+        if (name == null || PLAIN_NAME.matcher(name).matches()) {
+            return a;
+        }
+        NDArray view = a.reshape(a.getShape());
+        view.attach(step);
+        return view;
+    }
+}
