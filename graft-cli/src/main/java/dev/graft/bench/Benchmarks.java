@@ -110,7 +110,7 @@ public final class Benchmarks {
                 .detail("model", "intermediate", bert.intermediateSize()).detail("model", "max_length", spec.maxLength())
                 .detail("model", "layer_weight_params", Flops.layerWeights(bert));
 
-        Corpus corpus = s.runs("fe") || s.runs("ft") || s.runs("bf16") ? corpus() : null;
+        Corpus corpus = s.runs("fe") || s.runs("ft") || s.runs("bf16") || s.runs("profile") ? corpus() : null;
         if (s.runs("sgemm")) {
             section("1/7 SGEMM 2048x2048 float32 on libtorch");
             sgemm();
@@ -130,6 +130,11 @@ public final class Benchmarks {
                 sgemm();
             }
             new Bf16Bench(s, report, log, spec, bert).run(corpus.tickets());
+            pause();
+        }
+        if (s.runs("profile")) {
+            section("profile: libtorch per-op profile of the fine-tune step (batch 16), fp32 and bf16");
+            new ProfileBench(s, report, log, spec).run(corpus.tickets());
             pause();
         }
         if (s.runs("fe10")) {

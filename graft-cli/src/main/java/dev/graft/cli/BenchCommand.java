@@ -53,9 +53,13 @@ final class BenchCommand implements Callable<Integer> {
     boolean noRss;
 
     @Option(names = "--sections", paramLabel = "LIST", split = ",",
-            description = "Run only these sections: sgemm, fe, ft, bf16, fe10, rss, vision (default: all). "
+            description = "Run only these sections: sgemm, fe, ft, bf16, profile, fe10, rss, vision (default: all). "
                     + "Ratios need both of their measurements.")
     java.util.List<String> sections;
+
+    @Option(names = "--traces", paramLabel = "DIR",
+            description = "Folder for the libtorch traces of the profile section (default: bench-traces next to --out).")
+    Path traces;
 
     @Override
     public Integer call() throws IOException {
@@ -86,6 +90,7 @@ final class BenchCommand implements Callable<Integer> {
             BenchReport report = new Benchmarks(settings, System.err).run();
             report.setting("wall_seconds", (System.nanoTime() - t0) / 1e9);
             report.write(out);
+            dev.graft.bench.ProfileBench.keepTraces(work, traces != null ? traces : out.toAbsolutePath().resolveSibling("bench-traces"));
             System.out.println();
             System.out.print(report.table());
             System.out.println("\nResults: " + out.toAbsolutePath());
