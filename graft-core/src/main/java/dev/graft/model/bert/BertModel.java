@@ -100,6 +100,16 @@ public final class BertModel extends CompositeBlock {
         return layers.isEmpty() ? Precision.FP32 : layers.get(0).linears().values().iterator().next().precision();
     }
 
+    /** Computes every layer's self-attention with {@code kernel}. */
+    public void setAttentionKernel(AttentionKernel kernel) {
+        layers.forEach(l -> l.attention().self().setKernel(kernel));
+    }
+
+    /** How the layers' self-attention is computed. */
+    public AttentionKernel attentionKernel() {
+        return layers.isEmpty() ? AttentionKernel.FUSED : layers.get(0).attention().self().kernel();
+    }
+
     /** Initialises every parameter in {@code manager} as float32 (shapes do not depend on the input). */
     public void initialize(NDManager manager) {
         Shape s = new Shape(1, 1);
