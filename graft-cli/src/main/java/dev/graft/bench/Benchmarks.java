@@ -133,8 +133,8 @@ public final class Benchmarks {
             pause();
         }
         if (s.runs("profile")) {
-            section("profile: libtorch per-op profile of the fine-tune step (batch 16), fp32 and bf16");
-            new ProfileBench(s, report, log, spec).run(corpus.tickets());
+            section("profile: fine-tune step (batch 16) by variant (fp32/bf16, attention kernel), timed in rotation, then per-op profiles");
+            new ProfileBench(s, report, log, spec, bert).run(corpus.tickets());
             pause();
         }
         if (s.runs("fe10")) {

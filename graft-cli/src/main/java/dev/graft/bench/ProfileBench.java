@@ -5,7 +5,11 @@ import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.model.Precision;
+import dev.graft.model.bert.AttentionKernel;
+import dev.graft.model.bert.BertConfig;
+import dev.graft.model.bert.BertModel;
 import dev.graft.model.text.TextModelSpec;
+import dev.graft.model.text.TokenBatch;
 import dev.graft.model.torch.OpProfile;
 import dev.graft.model.torch.OpTable;
 import dev.graft.strategy.FineTuning;
@@ -29,12 +33,14 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * The profile section of {@code graft bench}: libtorch's per-op profile ({@link OpProfile}) of the
- * MiniLM fine-tune step at batch 16, in fp32 and in bf16, on the support tickets and (with
- * {@code ../shared}) book reviews. One model trains four epochs: fp32 warm-up, fp32 profiled, bf16
- * warm-up, bf16 profiled. It prints the top ops, puts each table into {@code bench-results.json}
- * ({@code details.profile}) and keeps the Chrome traces (open them in {@code chrome://tracing} or
- * Perfetto).
+ * The profile section of {@code graft bench}: the MiniLM fine-tune step at batch 16 in several
+ * variants (fp32 and bf16; attention as composite DJL ops, as libtorch's fused kernel, fused in
+ * bf16, fused without attention-weight dropout), timed in rotation on one model so that every
+ * variant sees the same kind of batches and machine load, then one epoch of each under libtorch's
+ * per-op profiler ({@link OpProfile}). Runs on the support tickets and, with {@code ../shared}, on
+ * book reviews. It prints the top ops, puts the step times and each profile table into
+ * {@code bench-results.json} ({@code measurements.profile.*}, {@code details.profile}) and keeps the
+ * Chrome traces (open them in {@code chrome://tracing} or Perfetto).
  */
 public final class ProfileBench {
 
@@ -43,19 +49,38 @@ public final class ProfileBench {
             Set.of("README.txt"), "libtorch traces of graft bench");
 
     private static final String WORK_FOLDER = "traces";
-    private static final int TOP = 20;
+    private static final int TOP = 15;
     private static final int TOP_IN_JSON = 40;
+
+    /** One way to run the step; {@code attentionDropout} NaN = the model's dropout. */
+    record Variant(String key, Precision precision, AttentionKernel kernel, float attentionDropout) {
+        void apply(BertModel encoder) {
+            encoder.setPrecision(precision);
+            encoder.setAttentionKernel(kernel);
+            encoder.setAttentionDropout(Float.isNaN(attentionDropout) ? encoder.dropout() : attentionDropout);
+        }
+    }
+
+    static final List<Variant> VARIANTS = List.of(
+            new Variant("fp32.composite", Precision.FP32, AttentionKernel.COMPOSITE, Float.NaN),
+            new Variant("fp32.fused", Precision.FP32, AttentionKernel.FUSED, Float.NaN),
+            new Variant("fp32.fused_no_attn_dropout", Precision.FP32, AttentionKernel.FUSED, 0f),
+            new Variant("bf16.composite", Precision.BF16, AttentionKernel.COMPOSITE, Float.NaN),
+            new Variant("bf16.fused", Precision.BF16, AttentionKernel.FUSED, Float.NaN),
+            new Variant("bf16.fused_bf16", Precision.BF16, AttentionKernel.FUSED_BF16, Float.NaN));
 
     private final BenchSettings s;
     private final BenchReport report;
     private final PrintStream log;
     private final TextModelSpec spec;
+    private final BertConfig bert;
 
-    ProfileBench(BenchSettings s, BenchReport report, PrintStream log, TextModelSpec spec) {
+    ProfileBench(BenchSettings s, BenchReport report, PrintStream log, TextModelSpec spec, BertConfig bert) {
         this.s = s;
         this.report = report;
         this.log = log;
         this.spec = spec;
+        this.bert = bert;
     }
 
     void run(List<TextExample> tickets) {
@@ -101,19 +126,43 @@ public final class ProfileBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Recorder recorder = new Recorder(traces, texts);
-        FineTuning ft = new FineTuning(Benchmarks.fineTuneConfig(4, FreezeSchedule.all()));
-        try (FineTuning.Prepared p = ft.prepare(spec, splits, List.of(recorder))) {
-            recorder.precisionSwitch = () -> p.model().encoder().setPrecision(Precision.BF16);
-            p.model().encoder().setPrecision(Precision.FP32);
-            p.learner().fit(p.train(), p.val());
+        int timedEpochs = VARIANTS.size() * (s.warmup() + s.reps());
+        Schedule schedule = new Schedule(traces, texts, timedEpochs);
+        Benchmarks.StepClock clock = new Benchmarks.StepClock();
+        FineTuning ft = new FineTuning(Benchmarks.fineTuneConfig(timedEpochs + VARIANTS.size(), FreezeSchedule.all()));
+        try (FineTuning.Prepared p = ft.prepare(spec, splits, List.of(clock, schedule))) {
+            Benchmarks.RecordingSource rec = new Benchmarks.RecordingSource(p.train());
+            schedule.encoder = p.model().encoder();
+            VARIANTS.get(0).apply(schedule.encoder);
+            p.learner().fit(rec, p.val());
+            Map<String, Measurement.Builder> times = new LinkedHashMap<>();
+            Map<String, Double> flops = new LinkedHashMap<>();
+            for (int e = VARIANTS.size() * s.warmup(); e < timedEpochs; e++) {
+                String key = VARIANTS.get(e % VARIANTS.size()).key();
+                double sum = 0;
+                List<TokenBatch> batches = new ArrayList<>();
+                for (int k = e * steps; k < (e + 1) * steps; k++) {
+                    sum += (clock.ends.get(k) - rec.starts.get(k)) / 1e9;
+                    batches.add(p.train().batch(rec.batches.get(k)));
+                }
+                times.computeIfAbsent(key, x -> new Measurement.Builder()).add(sum);
+                flops.merge(key, 3 * Flops.forward(bert, batches) / s.reps(), Double::sum);
+            }
+            StringBuilder line = new StringBuilder("[bench] fine-tune step by variant, " + texts + ":");
+            for (Variant v : VARIANTS) {
+                String name = "profile." + texts + "." + v.key();
+                report.add(times.get(v.key()).build(name, "fine-tune steps, " + texts + ", " + v.key() + ", in rotation with the"
+                        + " other variants", "steps", steps, flops.get(v.key())));
+                line.append(String.format(java.util.Locale.ROOT, " %s %.0f ms", v.key(), 1000 * report.measurement(name).secondsPerUnit()));
+            }
+            log.println(line);
         } finally {
-            recorder.close();
+            schedule.close();
         }
-        recorder.tables.forEach((precision, table) -> {
-            String key = texts + "." + precision;
-            log.printf("[bench] per-op profile, fine-tune step, %s, %s:%n%s", texts, precision, table.format(TOP));
-            report.detail("profile", key, json(table, traces.resolve(key + ".json").getFileName().toString()));
+        schedule.tables.forEach((variant, table) -> {
+            String key = texts + "." + variant;
+            log.printf("[bench] per-op profile, fine-tune step, %s, %s:%n%s", texts, variant, table.format(TOP));
+            report.detail("profile", key, json(table, key + ".json"));
         });
     }
 
@@ -142,17 +191,23 @@ public final class ProfileBench {
         return m;
     }
 
-    /** Profiles epoch 2 (fp32) and epoch 4 (bf16), marking each step; switches to bf16 after epoch 2. */
-    private static final class Recorder implements TrainingListener, AutoCloseable {
+    /**
+     * Sets each epoch's variant: epochs 1..timed rotate through the variants (the first round is warm-up), then one
+     * epoch per variant runs under the profiler, each step marked.
+     */
+    private static final class Schedule implements TrainingListener, AutoCloseable {
         final Map<String, OpTable> tables = new LinkedHashMap<>();
         final Path dir;
         final String texts;
-        Runnable precisionSwitch = () -> { };
+        final int timed;
+        BertModel encoder;
         OpProfile recording;
+        String recordingKey;
 
-        Recorder(Path dir, String texts) {
+        Schedule(Path dir, String texts, int timed) {
             this.dir = dir;
             this.texts = texts;
+            this.timed = timed;
         }
 
         @Override
@@ -164,21 +219,17 @@ public final class ProfileBench {
 
         @Override
         public void onEpochEnd(EpochLog log) {
-            switch (log.epoch()) {
-                case 1 -> recording = OpProfile.start(dir.resolve(texts + ".fp32.json"));
-                case 2 -> {
-                    stop("fp32");
-                    precisionSwitch.run();
-                }
-                case 3 -> recording = OpProfile.start(dir.resolve(texts + ".bf16.json"));
-                case 4 -> stop("bf16");
-                default -> { }
+            if (recording != null) {
+                tables.put(recordingKey, recording.stop());
+                recording = null;
             }
-        }
-
-        private void stop(String precision) {
-            tables.put(precision, recording.stop());
-            recording = null;
+            int next = log.epoch(); // 0-based index of the next epoch
+            Variant v = VARIANTS.get(next < timed ? next % VARIANTS.size() : (next - timed) % VARIANTS.size());
+            v.apply(encoder);
+            if (next >= timed && next < timed + VARIANTS.size()) {
+                recordingKey = v.key();
+                recording = OpProfile.start(dir.resolve(texts + "." + v.key() + ".json"));
+            }
         }
 
         @Override

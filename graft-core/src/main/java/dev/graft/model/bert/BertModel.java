@@ -110,6 +110,14 @@ public final class BertModel extends CompositeBlock {
         return layers.isEmpty() ? AttentionKernel.FUSED : layers.get(0).attention().self().kernel();
     }
 
+    /**
+     * Sets the dropout probability on the attention weights of every layer (initially the model's dropout); hidden
+     * dropout is unchanged.
+     */
+    public void setAttentionDropout(float dropout) {
+        layers.forEach(l -> l.attention().self().setDropout(dropout));
+    }
+
     /** Initialises every parameter in {@code manager} as float32 (shapes do not depend on the input). */
     public void initialize(NDManager manager) {
         Shape s = new Shape(1, 1);

@@ -23,7 +23,7 @@ public final class BertSelfAttention extends CompositeBlock {
 
     private final int numHeads;
     private final int headSize;
-    private final float dropout;
+    private float dropout;
     private final BertLinear query;
     private final BertLinear key;
     private final BertLinear value;
@@ -48,6 +48,19 @@ public final class BertSelfAttention extends CompositeBlock {
     /** How the attention is computed. */
     public AttentionKernel kernel() {
         return kernel;
+    }
+
+    /** Sets the dropout probability on the attention weights in training (in [0, 1); initially the model's dropout). */
+    public void setDropout(float dropout) {
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException(dev.graft.util.Arguments.name("dropout") + " must be in [0, 1), got " + dropout);
+        }
+        this.dropout = dropout;
+    }
+
+    /** The dropout probability on the attention weights in training. */
+    public float dropout() {
+        return dropout;
     }
 
     NDArray apply(ParameterStore ps, NDArray hidden, NDArray additiveMask, boolean training) {
