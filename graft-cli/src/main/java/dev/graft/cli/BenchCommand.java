@@ -53,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean noRss;
 
     @Option(names = "--sections", paramLabel = "LIST", split = ",",
-            description = "Run only these sections: sgemm, fe, ft, bf16, profile, fe10, rss, vision (default: all). "
+            description = "Run only these sections: sgemm, fe, ft, bf16, profile, fe10, rss, vision (default: all but profile). "
                     + "Ratios need both of their measurements.")
     java.util.List<String> sections;
 
@@ -84,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("graft-bench");
         BenchSettings settings = new BenchSettings(quick, n, warmup != null ? warmup : quick ? 1 : 2,
                 reps != null ? reps : quick ? 3 : 5, ex, sh, work, py, !noRss, quick ? 128 : 300, quick ? 4 : 8,
-                new java.util.HashSet<>(sections != null ? sections : BenchSettings.SECTIONS));
+                new java.util.HashSet<>(sections != null ? sections : BenchSettings.DEFAULT_SECTIONS));
         long t0 = System.nanoTime();
         try {
             BenchReport report = new Benchmarks(settings, System.err).run();

@@ -9,8 +9,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.graft.model.Scalars;
 import dev.graft.model.torch.ScaledDotProductAttention;
+import dev.graft.util.Arguments;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Multi-head scaled dot-product self-attention with {@code query}, {@code key}, {@code value}
@@ -42,7 +44,7 @@ public final class BertSelfAttention extends CompositeBlock {
 
     /** How the attention is computed (default {@link AttentionKernel#FUSED}). */
     public void setKernel(AttentionKernel kernel) {
-        this.kernel = java.util.Objects.requireNonNull(kernel, "kernel");
+        this.kernel = Objects.requireNonNull(kernel, "kernel");
     }
 
     /** How the attention is computed. */
@@ -53,7 +55,7 @@ public final class BertSelfAttention extends CompositeBlock {
     /** Sets the dropout probability on the attention weights in training (in [0, 1); initially the model's dropout). */
     public void setDropout(float dropout) {
         if (!(dropout >= 0f && dropout < 1f)) {
-            throw new IllegalArgumentException(dev.graft.util.Arguments.name("dropout") + " must be in [0, 1), got " + dropout);
+            throw new IllegalArgumentException(Arguments.name("dropout") + " must be in [0, 1), got " + dropout);
         }
         this.dropout = dropout;
     }
