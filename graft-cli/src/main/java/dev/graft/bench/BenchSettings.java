@@ -23,7 +23,10 @@ public record BenchSettings(boolean quick, int threads, int warmup, int reps, Pa
                             String python, boolean rss, int feTexts, int ftSteps, java.util.Set<String> sections) {
 
     /** Every section, in the order they run. */
-    public static final java.util.List<String> SECTIONS = java.util.List.of("sgemm", "fe", "ft", "bf16", "fe10", "rss", "vision");
+    public static final java.util.List<String> SECTIONS = java.util.List.of("sgemm", "fe", "ft", "bf16", "profile", "fe10", "rss", "vision");
+
+    /** The sections a run without {@code --sections} measures: all but {@code profile} (minutes more; ask for it). */
+    public static final java.util.List<String> DEFAULT_SECTIONS = SECTIONS.stream().filter(x -> !x.equals("profile")).toList();
 
     /** Validates the section names. */
     public BenchSettings {

@@ -102,7 +102,7 @@ public final class Benchmarks {
                 .detail("model", "intermediate", bert.intermediateSize()).detail("model", "max_length", spec.maxLength())
                 .detail("model", "layer_weight_params", Flops.layerWeights(bert));
 
-        Corpus corpus = s.runs("fe") || s.runs("ft") || s.runs("bf16") ? corpus() : null;
+        Corpus corpus = s.runs("fe") || s.runs("ft") || s.runs("bf16") || s.runs("profile") ? corpus() : null;
         if (s.runs("sgemm")) {
             section("1/7 SGEMM 2048x2048 float32 on libtorch");
             sgemm();
@@ -119,6 +119,11 @@ public final class Benchmarks {
         if (s.runs("bf16")) {
             section("4/7 bf16: bfloat16 matmul next to fp32 SGEMM, fine-tune step bf16 vs fp32 (batch 16)");
             new Bf16Bench(s, report, log, spec, bert).run(corpus.tickets());
+            pause();
+        }
+        if (s.runs("profile")) {
+            section("profile: fine-tune step (batch 16) by variant (fp32/bf16, attention kernel), timed in rotation, then per-op profiles");
+            new ProfileBench(s, report, log, spec, bert).run(corpus.tickets());
             pause();
         }
         if (s.runs("fe10")) {

@@ -9,6 +9,8 @@ import dev.graft.model.Precision;
 import dev.graft.model.bert.BertConfig;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TokenBatch;
+import dev.graft.model.peft.PeftSpec;
+import dev.graft.strategy.FineTuneConfig;
 import dev.graft.strategy.FineTuning;
 import dev.graft.training.FreezeSchedule;
 import java.io.PrintStream;
@@ -28,7 +30,9 @@ import java.util.Random;
  * load; each epoch's steps are timed as in the fine-tune section (batch drawn to optimiser update).
  * The steps run on the fine-tune section's texts (short support tickets) and, when {@code ../shared}
  * is there, on book reviews (long: most reach the 128-token limit), because the share of the step
- * that matrix products take, and so bf16's gain, grows with the sequence length.
+ * that matrix products take, and so bf16's gain, grows with the sequence length. The same on support
+ * tickets with LoRA adapters on the frozen encoder (bf16 then speeds up the frozen products; the
+ * adapters and their gradients stay float32).
  */
 final class Bf16Bench {
 
@@ -52,10 +56,11 @@ final class Bf16Bench {
         report.detail("bf16", "cpu_native_bf16", CpuFeatures.current().nativeBf16());
         report.detail("bf16", "auto_precision", Precision.auto(CpuFeatures.current()).key());
         matmul();
-        fineTuneSteps(tickets, "");
+        fineTuneSteps(tickets, "", null);
+        fineTuneSteps(tickets, ".lora", PeftSpec.lora());
         Path books = s.sharedDir() == null ? null : s.sharedDir().resolve(BOOKS);
         if (books != null && Files.isRegularFile(books)) {
-            fineTuneSteps(TextDataReader.read(books).examples(), ".books");
+            fineTuneSteps(TextDataReader.read(books).examples(), ".books", null);
         } else {
             report.notAvailable("ft.bf16.books", "needs ../shared/" + BOOKS + " (pass --shared DIR)");
         }
@@ -69,8 +74,11 @@ final class Bf16Bench {
                 peaks.get(1).gflops());
     }
 
-    /** Times fp32 and bf16 steps on texts from {@code examples}; {@code suffix} ends the measurement names. */
-    private void fineTuneSteps(List<TextExample> examples, String suffix) {
+    /**
+     * Times fp32 and bf16 steps on texts from {@code examples}, of full fine-tuning or, with {@code peft}, of that
+     * adapter on the frozen encoder; {@code suffix} ends the measurement names.
+     */
+    private void fineTuneSteps(List<TextExample> examples, String suffix, PeftSpec peft) {
         int steps = s.ftSteps();
         int pairs = s.warmup() + s.reps();
         int epochs = 2 * pairs;
@@ -80,7 +88,9 @@ final class Bf16Bench {
         DatasetSplits splits = new DatasetSplits(TextDataset.of("bench-train", pool.subList(0, n)),
                 TextDataset.of("bench-val", pool.subList(n, n + BenchSettings.FT_BATCH)), Optional.empty());
         Benchmarks.StepClock clock = new Benchmarks.StepClock();
-        FineTuning ft = new FineTuning(Benchmarks.fineTuneConfig(epochs, FreezeSchedule.all()));
+        FineTuneConfig config = Benchmarks.fineTuneConfig(epochs, FreezeSchedule.all());
+        FineTuning ft = peft == null ? new FineTuning(config)
+                : new FineTuning(config.withBackboneLr(PeftSpec.DEFAULT_LEARNING_RATE, config.layerDecay()), peft);
         try (FineTuning.Prepared p = ft.prepare(spec, splits, List.of(clock))) {
             Benchmarks.RecordingSource rec = new Benchmarks.RecordingSource(p.train());
             int[] epoch = {0};
@@ -109,7 +119,7 @@ final class Bf16Bench {
                 flops[e % 2] += 3 * Flops.forward(bert, batches) / s.reps();
                 padded.add(batches.stream().mapToLong(x -> (long) x.size() * x.length()).sum());
             }
-            String texts = suffix.isEmpty() ? "support tickets" : "book reviews";
+            String texts = suffix.equals(".books") ? "book reviews" : peft != null ? "support tickets, LoRA" : "support tickets";
             report.detail("bf16", "padded_tokens_per_epoch" + suffix, padded);
             report.add(fp32.build("ft.fp32" + suffix, "fine-tune steps fp32 (" + texts + "), alternating with bf16", "steps", steps,
                     flops[0]));

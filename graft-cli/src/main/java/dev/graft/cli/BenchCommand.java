@@ -54,9 +54,13 @@ final class BenchCommand implements Callable<Integer> {
     boolean noRss;
 
     @Option(names = "--sections", paramLabel = "LIST", split = ",",
-            description = "Run only these sections: sgemm, fe, ft, bf16, fe10, rss, vision (default: all). "
+            description = "Run only these sections: sgemm, fe, ft, bf16, profile, fe10, rss, vision (default: all but profile). "
                     + "Ratios need both of their measurements.")
     java.util.List<String> sections;
+
+    @Option(names = "--traces", paramLabel = "DIR",
+            description = "Folder for the libtorch traces of the profile section (default: bench-traces next to --out).")
+    Path traces;
 
     @Override
     public Integer call() throws IOException {
@@ -81,12 +85,13 @@ final class BenchCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("graft-bench");
         BenchSettings settings = new BenchSettings(quick, n, warmup != null ? warmup : quick ? 1 : 2,
                 reps != null ? reps : quick ? 3 : 5, ex, sh, work, py, !noRss, quick ? 128 : 300, quick ? 4 : 8,
-                new java.util.HashSet<>(sections != null ? sections : BenchSettings.SECTIONS));
+                new java.util.HashSet<>(sections != null ? sections : BenchSettings.DEFAULT_SECTIONS));
         long t0 = System.nanoTime();
         try {
             BenchReport report = new Benchmarks(settings, System.err).run();
             report.setting("wall_seconds", (System.nanoTime() - t0) / 1e9);
             report.write(out);
+            dev.graft.bench.ProfileBench.keepTraces(work, traces != null ? traces : out.toAbsolutePath().resolveSibling("bench-traces"));
             System.out.println();
             System.out.print(report.table());
             System.out.println("\nResults: " + out.toAbsolutePath());

@@ -61,6 +61,40 @@ class OptimizerMathTest {
         }
     }
 
+    /**
+     * Second moments that are zero, denormal (squares of 1e-21 gradients) or normal: the update equals, bit for bit,
+     * the same ops with a plain square root.
+     */
+    @Test
+    void adamWWithDenormalSecondMomentsIsBitIdenticalToThePlainFormula() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] start = {0.5f, -1.5f, 2f, 0.25f, -0.75f};
+            float[] grad = {0f, 1e-21f, -3e-20f, 0.02f, -1.5f};
+            Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+            p.setArray(m.create(start));
+            p.getArray().setRequiresGradient(true);
+            AdamW opt = AdamW.of(Map.of("w", p), List.of(new ParamGroup("g", List.of("w"), 1.0, 0.01)), m);
+            NDArray w = m.create(start);
+            NDArray mo = m.zeros(w.getShape());
+            NDArray v = m.zeros(w.getShape());
+            double lr = 0.05;
+            for (int t = 1; t <= 3; t++) {
+                NDArray g = m.create(grad);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(p.getArray().mul(g).sum()); // gradient = g
+                }
+                opt.step(lr);
+                w.muli(1 - lr * 0.01);
+                v.muli(0.999).addi(g.square().muli(1 - 0.999));
+                mo.muli(0.9).addi(g.muli(1 - 0.9));
+                NDArray denom = v.sqrt().divi(Math.sqrt(1 - Math.pow(0.999, t))).addi(1e-8);
+                w.subi(mo.div(denom).muli(lr / (1 - Math.pow(0.9, t))));
+                assertTrue(v.getFloat(1) > 0 && v.getFloat(1) < Float.MIN_NORMAL, "v holds a denormal: " + v.getFloat(1));
+                org.junit.jupiter.api.Assertions.assertArrayEquals(w.toFloatArray(), p.getArray().toFloatArray(), 0f, "step " + t);
+            }
+        }
+    }
+
     @Test
     void sgdMomentumMatchesTorch() {
         try (NDManager m = NDManager.newBaseManager()) {

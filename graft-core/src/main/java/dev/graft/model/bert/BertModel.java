@@ -100,6 +100,24 @@ public final class BertModel extends CompositeBlock {
         return layers.isEmpty() ? Precision.FP32 : layers.get(0).linears().values().iterator().next().precision();
     }
 
+    /** Computes every layer's self-attention with {@code kernel}. */
+    public void setAttentionKernel(AttentionKernel kernel) {
+        layers.forEach(l -> l.attention().self().setKernel(kernel));
+    }
+
+    /** How the layers' self-attention is computed. */
+    public AttentionKernel attentionKernel() {
+        return layers.isEmpty() ? AttentionKernel.FUSED : layers.get(0).attention().self().kernel();
+    }
+
+    /**
+     * Sets the dropout probability on the attention weights of every layer (initially the model's dropout); hidden
+     * dropout is unchanged.
+     */
+    public void setAttentionDropout(float dropout) {
+        layers.forEach(l -> l.attention().self().setDropout(dropout));
+    }
+
     /** Initialises every parameter in {@code manager} as float32 (shapes do not depend on the input). */
     public void initialize(NDManager manager) {
         Shape s = new Shape(1, 1);

@@ -8,8 +8,11 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.graft.model.Scalars;
+import dev.graft.model.torch.ScaledDotProductAttention;
+import dev.graft.util.Arguments;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Multi-head scaled dot-product self-attention with {@code query}, {@code key}, {@code value}
@@ -22,10 +25,11 @@ public final class BertSelfAttention extends CompositeBlock {
 
     private final int numHeads;
     private final int headSize;
-    private final float dropout;
+    private float dropout;
     private final BertLinear query;
     private final BertLinear key;
     private final BertLinear value;
+    private AttentionKernel kernel = AttentionKernel.FUSED;
 
     /** Attention sized by {@code config}, with attention-probability dropout {@code dropout}. */
     public BertSelfAttention(BertConfig config, float dropout) {
@@ -38,13 +42,48 @@ public final class BertSelfAttention extends CompositeBlock {
         value = addChildBlock("value", new BertLinear(h, h));
     }
 
+    /** How the attention is computed (default {@link AttentionKernel#FUSED}). */
+    public void setKernel(AttentionKernel kernel) {
+        this.kernel = Objects.requireNonNull(kernel, "kernel");
+    }
+
+    /** How the attention is computed. */
+    public AttentionKernel kernel() {
+        return kernel;
+    }
+
+    /** Sets the dropout probability on the attention weights in training (in [0, 1); initially the model's dropout). */
+    public void setDropout(float dropout) {
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException(Arguments.name("dropout") + " must be in [0, 1), got " + dropout);
+        }
+        this.dropout = dropout;
+    }
+
+    /** The dropout probability on the attention weights in training. */
+    public float dropout() {
+        return dropout;
+    }
+
     NDArray apply(ParameterStore ps, NDArray hidden, NDArray additiveMask, boolean training) {
-        Shape s = hidden.getShape();
+        NDArray qp = query.apply(ps, hidden, training);
+        NDArray kp = key.apply(ps, hidden, training);
+        NDArray vp = value.apply(ps, hidden, training);
+        float p = training ? dropout : 0f;
+        return switch (kernel) {
+            case FUSED -> ScaledDotProductAttention.FP32.apply(qp, kp, vp, additiveMask, numHeads, p);
+            case FUSED_BF16 -> ScaledDotProductAttention.BF16.apply(qp, kp, vp, additiveMask, numHeads, p);
+            case COMPOSITE -> composite(qp, kp, vp, additiveMask, training);
+        };
+    }
+
+    private NDArray composite(NDArray qp, NDArray kp, NDArray vp, NDArray additiveMask, boolean training) {
+        Shape s = qp.getShape();
         long b = s.get(0);
         long t = s.get(1);
-        NDArray q = heads(query.apply(ps, hidden, training), b, t);
-        NDArray k = heads(key.apply(ps, hidden, training), b, t);
-        NDArray v = heads(value.apply(ps, hidden, training), b, t);
+        NDArray q = heads(qp, b, t);
+        NDArray k = heads(kp, b, t);
+        NDArray v = heads(vp, b, t);
         NDArray scores = Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(headSize));
         if (additiveMask != null) {
             scores = scores.add(additiveMask);

@@ -43,7 +43,12 @@ public final class AdamW extends GroupedOptimizer {
         if (lr > 0) {
             double bc1 = 1 - Math.pow(beta1, step);
             double bc2 = 1 - Math.pow(beta2, step);
-            NDArray denom = v.sqrt().divi(Math.sqrt(bc2)).addi(eps);
+            // v holds denormals (squares of tiny gradients, e.g. of rarely seen embedding rows), and x86 takes ~20x
+            // longer for the square root of one (measured: 450-800 ms vs 23 ms for 11.7 M floats). Raising v to the
+            // smallest normal float first changes sqrt(v)/sqrt(bc2) by less than 4e-18, which adding eps rounds away
+            // when eps > 1e-10 (half an ulp of eps is eps * 6e-8): the update is bit for bit the same.
+            NDArray root = eps > 1e-10 ? v.maximum(Float.MIN_NORMAL).sqrt() : v.sqrt();
+            NDArray denom = root.divi(Math.sqrt(bc2)).addi(eps);
             w.subi(m.div(denom).muli(lr / bc1));
         }
     }
