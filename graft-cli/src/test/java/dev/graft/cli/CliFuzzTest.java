@@ -86,7 +86,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliFuzzTest {
 
     static final long DEFAULT_SEED = 21;
-    static final int DEFAULT_SECONDS = 90;
+    static final int DEFAULT_SECONDS = 60;
     static final int DEFAULT_CASES = 150;
     private static final int MAX_STDERR = 2000;
 
