@@ -295,6 +295,15 @@ public final class Benchmarks {
                 .withFreeze(freeze);
     }
 
+    /** {@code steps} batches of {@link BenchSettings#FT_BATCH} seeded-shuffled texts to train on, one more to validate. */
+    static DatasetSplits stepSplits(List<TextExample> examples, int steps) {
+        List<TextExample> pool = new ArrayList<>(examples);
+        Collections.shuffle(pool, new Random(SEED));
+        int n = Math.min(pool.size() - BenchSettings.FT_BATCH, steps * BenchSettings.FT_BATCH);
+        return new DatasetSplits(TextDataset.of("bench-train", pool.subList(0, n)),
+                TextDataset.of("bench-val", pool.subList(n, n + BenchSettings.FT_BATCH)), Optional.empty());
+    }
+
     /** Records which batches the learner drew and when each step began. */
     static final class RecordingSource implements BatchSource {
         final TokenBatches inner;

@@ -2,7 +2,6 @@ package dev.graft.bench;
 
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.TextDataReader;
-import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.model.CpuFeatures;
 import dev.graft.model.Precision;
@@ -17,10 +16,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
-import java.util.Random;
 
 /**
  * The bf16 section of {@code graft bench}: the bfloat16 matrix product Graft's linear layers use
@@ -82,11 +78,7 @@ final class Bf16Bench {
         int steps = s.ftSteps();
         int pairs = s.warmup() + s.reps();
         int epochs = 2 * pairs;
-        List<TextExample> pool = new ArrayList<>(examples);
-        Collections.shuffle(pool, new Random(Benchmarks.SEED));
-        int n = Math.min(pool.size() - BenchSettings.FT_BATCH, steps * BenchSettings.FT_BATCH);
-        DatasetSplits splits = new DatasetSplits(TextDataset.of("bench-train", pool.subList(0, n)),
-                TextDataset.of("bench-val", pool.subList(n, n + BenchSettings.FT_BATCH)), Optional.empty());
+        DatasetSplits splits = Benchmarks.stepSplits(examples, steps);
         Benchmarks.StepClock clock = new Benchmarks.StepClock();
         FineTuneConfig config = Benchmarks.fineTuneConfig(epochs, FreezeSchedule.all());
         FineTuning ft = peft == null ? new FineTuning(config)

@@ -2,7 +2,6 @@ package dev.graft.bench;
 
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.TextDataReader;
-import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.model.Precision;
 import dev.graft.model.bert.AttentionKernel;
@@ -24,12 +23,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 
 /**
@@ -115,11 +111,7 @@ public final class ProfileBench {
 
     private void profile(List<TextExample> examples, String texts) {
         int steps = s.ftSteps();
-        List<TextExample> pool = new ArrayList<>(examples);
-        Collections.shuffle(pool, new Random(Benchmarks.SEED));
-        int n = Math.min(pool.size() - BenchSettings.FT_BATCH, steps * BenchSettings.FT_BATCH);
-        DatasetSplits splits = new DatasetSplits(TextDataset.of("bench-train", pool.subList(0, n)),
-                TextDataset.of("bench-val", pool.subList(n, n + BenchSettings.FT_BATCH)), Optional.empty());
+        DatasetSplits splits = Benchmarks.stepSplits(examples, steps);
         Path traces;
         try {
             traces = Files.createDirectories(s.workDir().resolve(WORK_FOLDER));
