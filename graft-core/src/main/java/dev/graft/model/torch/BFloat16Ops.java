@@ -1,6 +1,7 @@
 package dev.graft.model.torch;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 
 /**
  * bfloat16 matrix products with float32 inputs and outputs, differentiable, on the PyTorch engine.
@@ -19,18 +20,9 @@ public final class BFloat16Ops {
     static final String CLASS_NAME = "GraftBf16Linear";
 
     /** The module: forward(x [..., in], weight [out, in], bias [out]) → [..., out], float32. */
-    static final String SOURCE = String.join("\n",
-            "class " + CLASS_NAME + "(Module):",
-            "  __parameters__ = []",
-            "  __buffers__ = []",
-            "  training : bool",
-            "  def forward(self: __torch__." + CLASS_NAME + ",",
-            "    x: Tensor,",
-            "    weight: Tensor,",
-            "    bias: Tensor) -> Tensor:",
-            "    _0 = torch.linear(torch.to(x, 15), torch.to(weight, 15))",
-            "    return torch.add(torch.to(_0, 6), bias)",
-            "");
+    static final String SOURCE = TorchScriptFunction.moduleSource(CLASS_NAME, List.of("x", "weight", "bias"),
+            List.of("_0 = torch.linear(torch.to(x, 15), torch.to(weight, 15))",
+                    "return torch.add(torch.to(_0, 6), bias)"));
 
     private BFloat16Ops() {
     }

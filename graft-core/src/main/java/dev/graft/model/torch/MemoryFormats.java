@@ -1,6 +1,7 @@
 package dev.graft.model.torch;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 
 /**
  * libtorch memory formats, which DJL 0.36 does not expose: a differentiable copy of an image batch into channels-last
@@ -14,15 +15,8 @@ public final class MemoryFormats {
     static final String CLASS_NAME = "GraftChannelsLast";
 
     /** forward(x [N, C, H, W]) → the same values, channels-last ({@code c10::MemoryFormat::ChannelsLast} is 2). */
-    static final String SOURCE = String.join("\n",
-            "class " + CLASS_NAME + "(Module):",
-            "  __parameters__ = []",
-            "  __buffers__ = []",
-            "  training : bool",
-            "  def forward(self: __torch__." + CLASS_NAME + ",",
-            "    x: Tensor) -> Tensor:",
-            "    return torch.contiguous(x, memory_format=2)",
-            "");
+    static final String SOURCE = TorchScriptFunction.moduleSource(CLASS_NAME, List.of("x"),
+            List.of("return torch.contiguous(x, memory_format=2)"));
 
     private MemoryFormats() {
     }

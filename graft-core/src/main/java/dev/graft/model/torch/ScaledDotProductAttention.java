@@ -3,6 +3,7 @@ package dev.graft.model.torch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 
 /**
  * Multi-head attention through libtorch's fused {@code scaled_dot_product_attention}, differentiable,
@@ -36,32 +37,21 @@ public final class ScaledDotProductAttention {
      * libtorch scalar type {@code scalarType} (6 = float32, 15 = bfloat16), returned as float32. An empty mask means none.
      */
     static String source(String className, int scalarType) {
-        return String.join("\n",
-                "class " + className + "(Module):",
-                "  __parameters__ = []",
-                "  __buffers__ = []",
-                "  training : bool",
-                "  def forward(self: __torch__." + className + ",",
-                "    q: Tensor,",
-                "    k: Tensor,",
-                "    v: Tensor,",
-                "    mask: Tensor,",
-                "    heads: Tensor,",
-                "    dropout: Tensor) -> Tensor:",
-                "    b = q.size(0)",
-                "    t = q.size(1)",
-                "    h = q.size(2)",
-                "    n = int(heads)",
-                "    d = h // n",
-                "    q4 = torch.transpose(torch.view(torch.to(q, " + scalarType + "), [b, t, n, d]), 1, 2)",
-                "    k4 = torch.transpose(torch.view(torch.to(k, " + scalarType + "), [b, t, n, d]), 1, 2)",
-                "    v4 = torch.transpose(torch.view(torch.to(v, " + scalarType + "), [b, t, n, d]), 1, 2)",
-                "    m: Optional[Tensor] = None",
-                "    if torch.numel(mask) > 0:",
-                "      m = torch.to(mask, " + scalarType + ")",
-                "    o = torch.scaled_dot_product_attention(q4, k4, v4, m, float(dropout))",
-                "    return torch.to(torch.reshape(torch.transpose(o, 1, 2), [b, t, h]), 6)",
-                "");
+        return TorchScriptFunction.moduleSource(className, List.of("q", "k", "v", "mask", "heads", "dropout"),
+                List.of(
+                        "b = q.size(0)",
+                        "t = q.size(1)",
+                        "h = q.size(2)",
+                        "n = int(heads)",
+                        "d = h // n",
+                        "q4 = torch.transpose(torch.view(torch.to(q, " + scalarType + "), [b, t, n, d]), 1, 2)",
+                        "k4 = torch.transpose(torch.view(torch.to(k, " + scalarType + "), [b, t, n, d]), 1, 2)",
+                        "v4 = torch.transpose(torch.view(torch.to(v, " + scalarType + "), [b, t, n, d]), 1, 2)",
+                        "m: Optional[Tensor] = None",
+                        "if torch.numel(mask) > 0:",
+                        "  m = torch.to(mask, " + scalarType + ")",
+                        "o = torch.scaled_dot_product_attention(q4, k4, v4, m, float(dropout))",
+                        "return torch.to(torch.reshape(torch.transpose(o, 1, 2), [b, t, h]), 6)"));
     }
 
     /**

@@ -11,6 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -46,6 +47,28 @@ public final class TorchScriptFunction {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load Graft's TorchScript module " + className + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The TorchScript source of a module class without parameters, as {@link TorchScriptArchive#write} takes it: its
+     * {@code forward} takes the named tensors, in order, and runs {@code body} (statements without the method's
+     * indentation, nested blocks indented by two spaces; the last returns a Tensor).
+     */
+    public static String moduleSource(String className, List<String> tensorArgs, List<String> body) {
+        StringBuilder b = new StringBuilder()
+                .append("class ").append(className).append("(Module):\n")
+                .append("  __parameters__ = []\n")
+                .append("  __buffers__ = []\n")
+                .append("  training : bool\n")
+                .append("  def forward(self: __torch__.").append(className);
+        for (String arg : tensorArgs) {
+            b.append(",\n    ").append(arg).append(": Tensor");
+        }
+        b.append(") -> Tensor:\n");
+        for (String line : body) {
+            b.append("    ").append(line).append('\n');
+        }
+        return b.toString();
     }
 
     /**

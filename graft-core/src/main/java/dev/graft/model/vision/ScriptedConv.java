@@ -2,6 +2,8 @@ package dev.graft.model.vision;
 
 import ai.djl.ndarray.NDArray;
 import dev.graft.model.torch.TorchScriptFunction;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,24 +50,15 @@ final class ScriptedConv {
     /** The module's TorchScript source. */
     static String source(Shape s) {
         String cls = s.className();
-        StringBuilder b = new StringBuilder()
-                .append("class ").append(cls).append("(Module):\n")
-                .append("  __parameters__ = []\n")
-                .append("  __buffers__ = []\n")
-                .append("  training : bool\n")
-                .append("  def forward(self: __torch__.").append(cls).append(",\n")
-                .append("    x: Tensor,\n")
-                .append("    weight: Tensor,\n")
-                .append("    bias: Tensor) -> Tensor:\n")
-                .append("    x0 = torch.contiguous(x, memory_format=2)\n")
-                .append("    y = torch.conv2d(x0, weight, bias, [").append(s.stride()).append(", ").append(s.stride())
-                .append("], [").append(s.padding()).append(", ").append(s.padding()).append("], [1, 1], ").append(s.groups())
-                .append(")\n");
+        List<String> body = new ArrayList<>();
+        body.add("x0 = torch.contiguous(x, memory_format=2)");
+        body.add("y = torch.conv2d(x0, weight, bias, [" + s.stride() + ", " + s.stride() + "], [" + s.padding() + ", "
+                + s.padding() + "], [1, 1], " + s.groups() + ")");
         if (s.clip() != null) {
-            b.append("    y = torch.hardtanh_(y, ").append(number(s.clip().min())).append(", ").append(number(s.clip().max()))
-                    .append(")\n");
+            body.add("y = torch.hardtanh_(y, " + number(s.clip().min()) + ", " + number(s.clip().max()) + ")");
         }
-        return b.append("    return y\n").toString();
+        body.add("return y");
+        return TorchScriptFunction.moduleSource(cls, List.of("x", "weight", "bias"), body);
     }
 
     /** A float as a TorchScript literal (always with a decimal point or exponent, full precision). */
