@@ -71,6 +71,8 @@ public final class BenchReport {
                     Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("pad_bucketed_vs_fixed128", "pad.bucketed", "pad.fixed128", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("fe10_warm_vs_one_backbone_pass", "fe10.warm_10_epochs", "fe10.backbone_pass", Kind.TIME, 1.2, false),
+            new RatioSpec("fe_closed_form_warm_vs_one_backbone_pass", "fe10.warm_closed_form", "fe10.backbone_pass", Kind.TIME,
+                    Double.NaN, false),
             new RatioSpec("vision_forward_djl_vs_ort", "vision.forward_djl", "vision.forward_ort", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("vision_finetune_fused_vs_djl", "vision.finetune_top3", "vision.finetune_top3_djl", Kind.THROUGHPUT, 1.3,
                     true));
