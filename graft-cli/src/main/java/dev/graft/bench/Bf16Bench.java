@@ -30,22 +30,12 @@ import java.util.List;
  * tickets with LoRA adapters on the frozen encoder (bf16 then speeds up the frozen products; the
  * adapters and their gradients stay float32).
  */
-final class Bf16Bench {
+final class Bf16Bench extends TextStepBench {
 
     static final String BOOKS = "data/text/amazon_multidomain/books/train.tsv";
 
-    private final BenchSettings s;
-    private final BenchReport report;
-    private final PrintStream log;
-    private final TextModelSpec spec;
-    private final BertConfig bert;
-
     Bf16Bench(BenchSettings s, BenchReport report, PrintStream log, TextModelSpec spec, BertConfig bert) {
-        this.s = s;
-        this.report = report;
-        this.log = log;
-        this.spec = spec;
-        this.bert = bert;
+        super(s, report, log, spec, bert);
     }
 
     void run(List<TextExample> tickets) {

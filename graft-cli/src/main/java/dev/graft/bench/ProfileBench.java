@@ -38,7 +38,7 @@ import java.util.Set;
  * {@code bench-results.json} ({@code measurements.profile.*}, {@code details.profile}) and keeps the
  * Chrome traces (open them in {@code chrome://tracing} or Perfetto).
  */
-public final class ProfileBench {
+public final class ProfileBench extends TextStepBench {
 
     /** The folder of traces {@code graft bench} keeps next to its results. */
     public static final DirectoryKind TRACES = new DirectoryKind("bench-traces", "graft bench profile traces", "README.txt",
@@ -65,18 +65,8 @@ public final class ProfileBench {
             new Variant("bf16.fused", Precision.BF16, AttentionKernel.FUSED, Float.NaN),
             new Variant("bf16.fused_bf16", Precision.BF16, AttentionKernel.FUSED_BF16, Float.NaN));
 
-    private final BenchSettings s;
-    private final BenchReport report;
-    private final PrintStream log;
-    private final TextModelSpec spec;
-    private final BertConfig bert;
-
     ProfileBench(BenchSettings s, BenchReport report, PrintStream log, TextModelSpec spec, BertConfig bert) {
-        this.s = s;
-        this.report = report;
-        this.log = log;
-        this.spec = spec;
-        this.bert = bert;
+        super(s, report, log, spec, bert);
     }
 
     void run(List<TextExample> tickets) {
