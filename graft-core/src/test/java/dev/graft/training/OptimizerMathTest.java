@@ -62,8 +62,8 @@ class OptimizerMathTest {
     }
 
     /**
-     * Second moments that are zero, denormal (squares of 1e-21 gradients) or normal: the update equals, bit for bit,
-     * the same ops with a plain square root.
+     * Second moments that are zero, denormal (squares of 1e-21 gradients) or normal: the unfused update equals, bit
+     * for bit, the same ops with a plain square root.
      */
     @Test
     void adamWWithDenormalSecondMomentsIsBitIdenticalToThePlainFormula() {
@@ -73,7 +73,8 @@ class OptimizerMathTest {
             Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
             p.setArray(m.create(start));
             p.getArray().setRequiresGradient(true);
-            AdamW opt = AdamW.of(Map.of("w", p), List.of(new ParamGroup("g", List.of("w"), 1.0, 0.01)), m);
+            AdamW opt = new AdamW(Map.of("w", p), List.of(new ParamGroup("g", List.of("w"), 1.0, 0.01)), m,
+                    0.9, 0.999, 1e-8, false);
             NDArray w = m.create(start);
             NDArray mo = m.zeros(w.getShape());
             NDArray v = m.zeros(w.getShape());
@@ -93,6 +94,99 @@ class OptimizerMathTest {
                 org.junit.jupiter.api.Assertions.assertArrayEquals(w.toFloatArray(), p.getArray().toFloatArray(), 0f, "step " + t);
             }
         }
+    }
+
+    /**
+     * libtorch's fused kernel against the per-parameter DJL ops on the same model, five steps: two groups with their
+     * own rates and decay, a parameter unfrozen after two steps (its own bias correction), gradients of very different
+     * scales (some squares denormal). They agree to float rounding, and both zero the gradients.
+     */
+    @Test
+    void fusedAdamWMatchesThePerParameterUpdate() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ai.djl.ndarray.NDArray[] start = {m.randomNormal(new ai.djl.ndarray.types.Shape(64, 48)),
+                    m.randomNormal(new ai.djl.ndarray.types.Shape(48)), m.randomNormal(new ai.djl.ndarray.types.Shape(3, 5, 7))};
+            float[] gradScale = {1f, 1e-21f, 3f};
+            Map<String, Parameter> fusedParams = new java.util.LinkedHashMap<>();
+            Map<String, Parameter> plainParams = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < start.length; i++) {
+                fusedParams.put("p" + i, copy("p" + i, start[i]));
+                plainParams.put("p" + i, copy("p" + i, start[i]));
+            }
+            List<ParamGroup> groups = List.of(new ParamGroup("body", List.of("p0", "p1"), 0.3, 0.01),
+                    new ParamGroup("head", List.of("p2"), 1.0, 0.0));
+            AdamW fused = AdamW.of(fusedParams, groups, m);
+            AdamW plain = new AdamW(plainParams, groups, m, 0.9, 0.999, 1e-8, false);
+            fusedParams.get("p2").freeze(true);
+            plainParams.get("p2").freeze(true);
+            for (int t = 1; t <= 5; t++) {
+                if (t == 3) {
+                    fusedParams.get("p2").freeze(false);
+                    plainParams.get("p2").freeze(false);
+                }
+                ai.djl.ndarray.NDArray[] g = new ai.djl.ndarray.NDArray[start.length];
+                for (int i = 0; i < start.length; i++) {
+                    g[i] = m.randomNormal(start[i].getShape()).muli(gradScale[i]);
+                }
+                for (Map<String, Parameter> params : List.of(fusedParams, plainParams)) {
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        ai.djl.ndarray.NDArray loss = null;
+                        for (int i = 0; i < start.length; i++) {
+                            Parameter p = params.get("p" + i);
+                            if (p.requiresGradient()) {
+                                ai.djl.ndarray.NDArray term = p.getArray().mul(g[i]).sum();
+                                loss = loss == null ? term : loss.add(term);
+                            }
+                        }
+                        gc.backward(loss);
+                    }
+                }
+                fused.step(0.01);
+                plain.step(0.01);
+                for (int i = 0; i < start.length; i++) {
+                    float[] a = fusedParams.get("p" + i).getArray().toFloatArray();
+                    float[] b = plainParams.get("p" + i).getArray().toFloatArray();
+                    float[] s = start[i].toFloatArray();
+                    double moved = 0;
+                    for (int k = 0; k < a.length; k++) {
+                        assertEquals(b[k], a[k], 2e-6 * Math.max(1, Math.abs(b[k])), "p" + i + "[" + k + "], step " + t);
+                        moved = Math.max(moved, Math.abs(a[k] - s[k]));
+                    }
+                    assertTrue(i == 2 && t < 3 ? moved == 0 : moved > 0, "p" + i + " moved " + moved + " by step " + t);
+                    if (fusedParams.get("p" + i).requiresGradient()) {
+                        assertEquals(0f, fusedParams.get("p" + i).getArray().getGradient().abs().sum().getFloat(),
+                                "the fused step zeroes gradients");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The fused kernel walks raw memory: given a non-contiguous array it changes nothing and says so. */
+    @Test
+    void fusedAdamWRefusesNonContiguousArrays() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ai.djl.ndarray.NDArray w = m.create(new float[] {1, 2, 3, 4, 5, 6}, new ai.djl.ndarray.types.Shape(2, 3));
+            ai.djl.ndarray.NDArray transposed = w.transpose();
+            ai.djl.ndarray.NDArray g = m.ones(transposed.getShape());
+            ai.djl.ndarray.NDArray mo = m.zeros(transposed.getShape());
+            ai.djl.ndarray.NDArray v = m.zeros(transposed.getShape());
+            assertTrue(!dev.graft.model.torch.FusedAdamW.step(List.of(transposed), List.of(g), List.of(mo), List.of(v),
+                    1, 0.1, 0.9, 0.999, 0.0, 1e-8));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, w.toFloatArray());
+            assertEquals(6f, g.sum().getFloat(), "the gradient is left as it was");
+            ai.djl.ndarray.NDArray contiguous = m.create(new float[] {1, 2, 3, 4, 5, 6}, new ai.djl.ndarray.types.Shape(2, 3));
+            assertTrue(dev.graft.model.torch.FusedAdamW.step(List.of(contiguous), List.of(m.ones(contiguous.getShape())),
+                    List.of(m.zeros(contiguous.getShape())), List.of(m.zeros(contiguous.getShape())), 1, 0.1, 0.9, 0.999, 0.0, 1e-8));
+            assertEquals(6 * 0.1, 21 - contiguous.sum().getFloat(), 1e-5, "first step: each weight moves by lr");
+        }
+    }
+
+    private static Parameter copy(String name, ai.djl.ndarray.NDArray values) {
+        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
+        p.setArray(values.duplicate());
+        p.getArray().setRequiresGradient(true);
+        return p;
     }
 
     @Test

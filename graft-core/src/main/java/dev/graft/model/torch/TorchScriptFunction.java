@@ -4,13 +4,16 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -83,6 +86,49 @@ public final class TorchScriptFunction {
         }
         JniUtils.setGraphExecutorOptimize(false);
         return IValueUtils.forward(module, in, true).singletonOrThrow();
+    }
+
+    /**
+     * Runs the module without autograd, for modules that update tensors in place, and returns its {@code bool} result.
+     * Arguments map to TorchScript types: {@link NDArray} to {@code Tensor}, a {@link List} of them to
+     * {@code List[Tensor]}, {@link Double} to {@code float}, {@link Long} to {@code int}, {@link Boolean} to
+     * {@code bool}.
+     */
+    public boolean runInPlace(Object... arguments) {
+        List<IValue> values = new ArrayList<>(arguments.length);
+        try {
+            for (Object a : arguments) {
+                values.add(value(a));
+            }
+            JniUtils.setGraphExecutorOptimize(false);
+            try (IValue result = IValueUtils.runMethod(module, "forward", values.toArray(IValue[]::new))) {
+                if (!result.isBoolean()) {
+                    throw new IllegalStateException("Graft's TorchScript module returned " + result.getType() + ", not bool");
+                }
+                return result.toBoolean();
+            }
+        } finally {
+            values.forEach(IValue::close);
+        }
+    }
+
+    private static IValue value(Object a) {
+        if (a instanceof NDArray array) {
+            return IValue.from((PtNDArray) array);
+        }
+        if (a instanceof List<?> list) {
+            return IValue.listFrom(list.stream().map(e -> (PtNDArray) e).toArray(PtNDArray[]::new));
+        }
+        if (a instanceof Double d) {
+            return IValue.from(d.doubleValue());
+        }
+        if (a instanceof Long l) {
+            return IValue.from(l.longValue());
+        }
+        if (a instanceof Boolean b) {
+            return IValue.from(b.booleanValue());
+        }
+        throw new IllegalArgumentException("no TorchScript type for a " + a.getClass().getName());
     }
 
     /** {@code a}, or an unnamed view of it in {@code step} when DJL would read its name as structure. */

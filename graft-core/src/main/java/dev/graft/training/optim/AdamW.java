@@ -3,6 +3,7 @@ package dev.graft.training.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.graft.model.torch.FusedAdamW;
 import java.util.List;
 import java.util.Map;
 
@@ -16,19 +17,40 @@ public final class AdamW extends GroupedOptimizer {
     private final double beta1;
     private final double beta2;
     private final double eps;
+    private final boolean fused;
 
-    /** AdamW with explicit betas and epsilon. */
+    /**
+     * AdamW with explicit betas and epsilon.
+     *
+     * @param fused whether to update through libtorch's fused kernel ({@link FusedAdamW}, {@code torch.optim.AdamW(
+     *              fused=True)}) where it can take the arrays; else each parameter's update is a sequence of DJL ops.
+     *              The two agree to float rounding (the kernel computes the first moment as a {@code lerp}).
+     */
     public AdamW(Map<String, Parameter> parameters, List<ParamGroup> groups, NDManager stateManager,
-                 double beta1, double beta2, double eps) {
+                 double beta1, double beta2, double eps, boolean fused) {
         super(parameters, groups, stateManager, 2);
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
+        this.fused = fused;
     }
 
-    /** AdamW with PyTorch's defaults: betas (0.9, 0.999), epsilon 1e-8. */
+    /** AdamW with PyTorch's defaults, betas (0.9, 0.999) and epsilon 1e-8, through the fused kernel. */
     public static AdamW of(Map<String, Parameter> parameters, List<ParamGroup> groups, NDManager stateManager) {
-        return new AdamW(parameters, groups, stateManager, 0.9, 0.999, 1e-8);
+        return new AdamW(parameters, groups, stateManager, 0.9, 0.999, 1e-8, true);
+    }
+
+    /** A batch in one call to libtorch's fused AdamW kernel when fused and it can take the arrays; else one at a time. */
+    @Override
+    protected void updateAll(List<NDArray> weights, List<NDArray> gradients, ParamGroup group, double lr, long step,
+                             List<NDArray[]> states) {
+        List<NDArray> first = states.stream().map(s -> s[0]).toList();
+        List<NDArray> second = states.stream().map(s -> s[1]).toList();
+        if (fused && FusedAdamW.supports(weights) && FusedAdamW.supports(gradients)
+                && FusedAdamW.step(weights, gradients, first, second, step, lr, beta1, beta2, group.weightDecay(), eps)) {
+            return;
+        }
+        super.updateAll(weights, gradients, group, lr, step, states);
     }
 
     @Override
