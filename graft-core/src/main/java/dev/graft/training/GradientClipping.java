@@ -1,10 +1,9 @@
 package dev.graft.training;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
+import dev.graft.model.torch.GradientNorm;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -36,26 +35,13 @@ final class GradientClipping {
     static double clip(Collection<Parameter> parameters, double maxNorm) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            List<NDArray> norms = new ArrayList<>();
+            List<NDArray> gradients = new ArrayList<>();
             for (Parameter p : parameters) {
                 if (p.requiresGradient()) {
-                    norms.add(p.getArray().getGradient().norm()); // fused: no gradient-sized temporary, unlike square().sum()
+                    gradients.add(p.getArray().getGradient());
                 }
             }
-            if (norms.isEmpty()) {
-                return 0;
-            }
-            // one synchronisation per step, not one per parameter
-            double norm = NDArrays.stack(new NDList(norms.toArray(NDArray[]::new))).norm().getFloat();
-            if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
-                float scale = (float) (maxNorm / (norm + 1e-6));
-                for (Parameter p : parameters) {
-                    if (p.requiresGradient()) {
-                        p.getArray().getGradient().muli(scale);
-                    }
-                }
-            }
-            return norm;
+            return GradientNorm.clip(gradients, maxNorm);
         }
     }
 }

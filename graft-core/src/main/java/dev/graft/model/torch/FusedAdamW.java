@@ -86,7 +86,7 @@ public final class FusedAdamW {
         NDArray stepCount = weights.get(0).getManager().create((float) step);
         try {
             List<NDArray> steps = java.util.Collections.nCopies(weights.size(), stepCount);
-            return Module.INSTANCE.runInPlace(weights, gradients, firstMoments, secondMoments, steps, lr, beta1, beta2,
+            return (Boolean) Module.INSTANCE.call(weights, gradients, firstMoments, secondMoments, steps, lr, beta1, beta2,
                     weightDecay, eps);
         } finally {
             stepCount.close();

@@ -89,12 +89,13 @@ public final class TorchScriptFunction {
     }
 
     /**
-     * Runs the module without autograd, for modules that update tensors in place, and returns its {@code bool} result.
-     * Arguments map to TorchScript types: {@link NDArray} to {@code Tensor}, a {@link List} of them to
-     * {@code List[Tensor]}, {@link Double} to {@code float}, {@link Long} to {@code int}, {@link Boolean} to
-     * {@code bool}.
+     * Runs the module without autograd, for modules that update tensors in place or reduce them to a number, and
+     * returns its result: a {@link Boolean}, {@link Double} or {@link Long} for TorchScript's {@code bool},
+     * {@code float} or {@code int}. Arguments map to TorchScript types: {@link NDArray} to {@code Tensor}, a
+     * {@link List} of them to {@code List[Tensor]}, {@link Double} to {@code float}, {@link Long} to {@code int},
+     * {@link Boolean} to {@code bool}.
      */
-    public boolean runInPlace(Object... arguments) {
+    public Object call(Object... arguments) {
         List<IValue> values = new ArrayList<>(arguments.length);
         try {
             for (Object a : arguments) {
@@ -102,10 +103,17 @@ public final class TorchScriptFunction {
             }
             JniUtils.setGraphExecutorOptimize(false);
             try (IValue result = IValueUtils.runMethod(module, "forward", values.toArray(IValue[]::new))) {
-                if (!result.isBoolean()) {
-                    throw new IllegalStateException("Graft's TorchScript module returned " + result.getType() + ", not bool");
+                if (result.isBoolean()) {
+                    return result.toBoolean();
                 }
-                return result.toBoolean();
+                if (result.isDouble()) {
+                    return result.toDouble();
+                }
+                if (result.isLong()) {
+                    return result.toLong();
+                }
+                throw new IllegalStateException("Graft's TorchScript module returned a " + result.getType()
+                        + ", not a bool, float or int");
             }
         } finally {
             values.forEach(IValue::close);
