@@ -85,15 +85,65 @@ public final class LogMe {
                 }
             }
         }
-        SymmetricEigen eig = SymmetricEigen.of(gram(f, dim));
-        double[] s = eig.values();
-        for (int i = 0; i < s.length; i++) {
-            s[i] = Math.max(s[i], 0); // round-off can push zero eigenvalues slightly below 0
+        return score(f, targets, n < dim);
+    }
+
+    /**
+     * As {@link #score(float[][], double[][])} on validated input, from the eigen-decomposition of {@code FᵀF}
+     * ({@code D × D}) or, {@code viaKernel}, of {@code FFᵀ} ({@code n × n}): the same nonzero eigenvalues, and
+     * eigenvectors {@code Fᵀu/σ}. The public method takes the smaller of the two (the kernel when {@code n < D}, e.g. a
+     * ranking sample of 96 text pairs, whose 1,536 pair features made the {@code D × D} route take seconds).
+     */
+    static double score(double[][] f, double[][] targets, boolean viaKernel) {
+        int dim = f[0].length;
+        double[] s;
+        double[][] v;
+        if (viaKernel) {
+            SymmetricEigen eig = SymmetricEigen.of(kernel(f));
+            double[] k = eig.values();
+            double[][] u = eig.vectors();
+            double top = 0;
+            for (double x : k) {
+                top = Math.max(top, x);
+            }
+            // directions with a (round-off) zero eigenvalue are left out: their part of Fᵀy is 0 and the evidence
+            // counts them as zero eigenvalues of FᵀF
+            int kept = 0;
+            for (double x : k) {
+                kept += x > 1e-12 * top ? 1 : 0;
+            }
+            s = new double[kept];
+            v = new double[dim][kept];
+            int a = 0;
+            for (int c = 0; c < k.length; c++) {
+                if (k[c] <= 1e-12 * top) {
+                    continue;
+                }
+                s[a] = k[c];
+                double inv = 1 / Math.sqrt(k[c]);
+                for (int i = 0; i < f.length; i++) {
+                    double w = u[i][c] * inv;
+                    if (w == 0) {
+                        continue;
+                    }
+                    double[] row = f[i];
+                    for (int j = 0; j < dim; j++) {
+                        v[j][a] += row[j] * w;
+                    }
+                }
+                a++;
+            }
+        } else {
+            SymmetricEigen eig = SymmetricEigen.of(gram(f, dim));
+            s = eig.values();
+            for (int i = 0; i < s.length; i++) {
+                s[i] = Math.max(s[i], 0); // round-off can push zero eigenvalues slightly below 0
+            }
+            v = eig.vectors();
         }
-        double[][] v = eig.vectors();
         double sum = 0;
         for (double[] y : targets) {
-            sum += evidence(f, y, v, s);
+            sum += evidence(f, y, v, s, dim);
         }
         return sum / targets.length;
     }
@@ -103,8 +153,17 @@ public final class LogMe {
      * given the eigen-decomposition of {@code FᵀF} (eigenvectors as columns of {@code v}, eigenvalues {@code s}).
      */
     static double evidence(double[][] f, double[] y, double[][] v, double[] s) {
+        return evidence(f, y, v, s, s.length);
+    }
+
+    /**
+     * As {@link #evidence(double[][], double[], double[][], double[])} with {@code dim} features and only the
+     * {@code s.length} eigenpairs of {@code FᵀF} that are not zero ({@code v} is {@code dim × s.length}); the other
+     * {@code dim − s.length} eigenvalues are 0.
+     */
+    static double evidence(double[][] f, double[] y, double[][] v, double[] s, int dim) {
         int n = f.length;
-        int dim = s.length;
+        int k = s.length;
         double[] fty = new double[dim]; // Fᵀy
         for (int i = 0; i < n; i++) {
             if (y[i] != 0) {
@@ -113,8 +172,8 @@ public final class LogMe {
                 }
             }
         }
-        double[] tmp = new double[dim]; // Vᵀ Fᵀ y
-        for (int a = 0; a < dim; a++) {
+        double[] tmp = new double[k]; // Vᵀ Fᵀ y
+        for (int a = 0; a < k; a++) {
             double t = 0;
             for (int j = 0; j < dim; j++) {
                 t += v[j][a] * fty[j];
@@ -146,6 +205,7 @@ public final class LogMe {
         for (double si : s) {
             logDet += Math.log(alpha + beta * si);
         }
+        logDet += (dim - k) * Math.log(alpha);
         double ev = dim / 2.0 * Math.log(alpha) + n / 2.0 * Math.log(beta) - 0.5 * logDet - beta / 2.0 * betaDe
                 - alpha / 2.0 * alphaDe - n / 2.0 * Math.log(2 * Math.PI);
         return ev / n;
@@ -153,16 +213,16 @@ public final class LogMe {
 
     /** {@code m = V·(tmp · β / (α + β·s))}. */
     private static double[] posteriorMean(double[][] v, double[] tmp, double[] s, double alpha, double beta) {
-        int dim = s.length;
-        double[] w = new double[dim];
-        for (int a = 0; a < dim; a++) {
+        int k = s.length;
+        double[] w = new double[k];
+        for (int a = 0; a < k; a++) {
             w[a] = tmp[a] * beta / (alpha + beta * s[a]);
         }
-        double[] m = new double[dim];
-        for (int j = 0; j < dim; j++) {
+        double[] m = new double[v.length];
+        for (int j = 0; j < v.length; j++) {
             double t = 0;
             double[] row = v[j];
-            for (int a = 0; a < dim; a++) {
+            for (int a = 0; a < k; a++) {
                 t += row[a] * w[a];
             }
             m[j] = t;
@@ -185,6 +245,19 @@ public final class LogMe {
             t += a[i] * b[i];
         }
         return t;
+    }
+
+    /** {@code FFᵀ}: the dot products of the rows. */
+    private static double[][] kernel(double[][] f) {
+        int n = f.length;
+        double[][] k = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l <= i; l++) {
+                k[i][l] = dot(f[i], f[l]);
+                k[l][i] = k[i][l];
+            }
+        }
+        return k;
     }
 
     /** {@code FᵀF}, accumulated row by row. */

@@ -107,6 +107,55 @@ class LogMeTest {
         assertTrue(good > bad + 0.1, "separable " + good + " vs shuffled " + bad);
     }
 
+    /**
+     * Fewer rows than features (a ranking sample of text pairs): the score from the eigen-decomposition of the
+     * {@code n × n} kernel is the one from the {@code D × D} Gram matrix (rows from four factors plus noise, some
+     * repeated, so the rank is below n), and the public method takes that route. For 0/1 class targets, which these
+     * rows fit exactly, the Gram route's round-off eigenvalues push the effective parameter count past n (NaN); the
+     * kernel route, which keeps only the nonzero eigenvalues, gives a finite score.
+     */
+    @Test
+    void theKernelRouteForFewerRowsThanFeaturesGivesTheGramRoutesScore() {
+        Random r = new Random(5);
+        int n = 24;
+        int dim = 60;
+        int factors = 4;
+        double[][] loadings = new double[factors][dim];
+        for (double[] l : loadings) {
+            for (int j = 0; j < dim; j++) {
+                l[j] = r.nextGaussian();
+            }
+        }
+        double[][] f = new double[n][dim];
+        double[] y = new double[n];
+        double[][] classes = new double[2][n];
+        float[][] asFloats = new float[n][dim];
+        for (int i = 0; i < n; i++) {
+            double[] z = new double[factors];
+            for (int c = 0; c < factors; c++) {
+                z[c] = r.nextGaussian() + (c == 0 ? 2 * (i % 2) : 0);
+            }
+            for (int j = 0; j < dim; j++) {
+                double x = 0.3 * r.nextGaussian();
+                for (int c = 0; c < factors; c++) {
+                    x += z[c] * loadings[c][j];
+                }
+                f[i][j] = i >= 20 ? f[i - 10][j] : x;
+                asFloats[i][j] = (float) f[i][j];
+            }
+            y[i] = z[1] - 0.5 * z[2] + 0.3 * r.nextGaussian();
+            classes[0][i] = i % 2;
+            classes[1][i] = 1 - i % 2;
+        }
+        double gram = LogMe.score(f, new double[][] {y}, false);
+        double kernel = LogMe.score(f, new double[][] {y}, true);
+        assertTrue(Double.isFinite(gram), "gram " + gram);
+        assertEquals(gram, kernel, 1e-9 * Math.max(1, Math.abs(gram)), "kernel " + kernel + " vs gram " + gram);
+        assertEquals(kernel, LogMe.score(asFloats, new double[][] {y}), 1e-5, "the public method's route");
+        double fitted = LogMe.score(f, classes, true);
+        assertTrue(Double.isFinite(fitted), "class targets: " + fitted);
+    }
+
     @Test
     void invariantToRotationOfTheFeatures() {
         Random r = new Random(9);

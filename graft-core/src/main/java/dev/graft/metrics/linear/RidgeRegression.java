@@ -10,7 +10,8 @@ import dev.graft.metrics.SymmetricEigen;
  * <p>One eigendecomposition of the centred {@code XᵀX} serves every α: with {@code XᵀX = V·diag(s)·Vᵀ} and
  * {@code U = X·V}, the fitted values and the diagonal of the hat matrix are sums over the d eigen-directions, and the
  * leave-one-out residual of example i is {@code (y_i − ŷ_i) / (1 − H_ii)}. Cost O(n·d² + d³), no n × d copy beyond
- * the standardised features.
+ * the standardised features; with no more rows than features, the same from the {@code n × n} kernel {@code XXᵀ}
+ * instead, O(n²·d + n³).
  */
 public final class RidgeRegression {
 
@@ -56,15 +57,16 @@ public final class RidgeRegression {
         DenseRows rows = standardizer.transform(x, "x");
         int n = rows.n(), d = rows.d(), e = d + 1;
         float[] data = rows.data();
-        double[] aug = rows.augmentedGram();
         double[] mu = new double[d];
+        double[] aug = n > d ? rows.augmentedGram() : null;
         for (int j = 0; j < d; j++) {
-            mu[j] = aug[j * e + d] / n;
-        }
-        double[][] gram = new double[d][d];
-        for (int j = 0; j < d; j++) {
-            for (int k = 0; k < d; k++) {
-                gram[j][k] = aug[j * e + k] - n * mu[j] * mu[k];
+            if (aug != null) {
+                mu[j] = aug[j * e + d] / n;
+            } else {
+                for (int i = 0; i < n; i++) {
+                    mu[j] += data[i * d + j];
+                }
+                mu[j] /= n;
             }
         }
         double yMean = 0;
@@ -79,11 +81,11 @@ public final class RidgeRegression {
                 xty[j] += (data[base + j] - mu[j]) * yc;
             }
         }
-        SymmetricEigen eigen = SymmetricEigen.of(gram);
-        double[] s = eigen.values();
-        double[][] v = eigen.vectors();
-        double[] q = new double[d];
-        for (int k = 0; k < d; k++) {
+        double[][] v = aug != null ? primal(aug, mu, n, d) : dual(data, mu, n, d);
+        double[] s = v[d];
+        int m = s.length;
+        double[] q = new double[m];
+        for (int k = 0; k < m; k++) {
             double t = 0;
             for (int j = 0; j < d; j++) {
                 t += v[j][k] * xty[j];
@@ -91,10 +93,10 @@ public final class RidgeRegression {
             q[k] = t;
         }
         double[] looSquared = new double[alphas.length];
-        double[] u = new double[d];
-        double[][] inv = new double[alphas.length][d];
+        double[] u = new double[m];
+        double[][] inv = new double[alphas.length][m];
         for (int a = 0; a < alphas.length; a++) {
-            for (int k = 0; k < d; k++) {
+            for (int k = 0; k < m; k++) {
                 inv[a][k] = 1 / (Math.max(s[k], 0) + alphas[a]);
             }
         }
@@ -104,7 +106,7 @@ public final class RidgeRegression {
             for (int j = 0; j < d; j++) {
                 double xc = data[base + j] - mu[j];
                 double[] vj = v[j];
-                for (int k = 0; k < d; k++) {
+                for (int k = 0; k < m; k++) {
                     u[k] += xc * vj[k];
                 }
             }
@@ -112,7 +114,7 @@ public final class RidgeRegression {
             for (int a = 0; a < alphas.length; a++) {
                 double h = 1.0 / n, fit = 0;
                 double[] w = inv[a];
-                for (int k = 0; k < d; k++) {
+                for (int k = 0; k < m; k++) {
                     double uk = u[k] * w[k];
                     h += uk * u[k];
                     fit += uk * q[k];
@@ -130,7 +132,7 @@ public final class RidgeRegression {
             }
         }
         double[] coef = new double[d];
-        for (int k = 0; k < d; k++) {
+        for (int k = 0; k < m; k++) {
             double c = q[k] * inv[best][k];
             for (int j = 0; j < d; j++) {
                 coef[j] += v[j][k] * c;
@@ -141,5 +143,77 @@ public final class RidgeRegression {
             intercept -= mu[j] * coef[j];
         }
         return new RidgeModel(standardizer, coef, intercept, alphas, best, looMse);
+    }
+
+    /**
+     * The eigenvectors of the centred {@code XᵀX} as columns of rows 0..d−1 and its eigenvalues as row d, from the
+     * {@code d × d} matrix (more rows than features).
+     */
+    private static double[][] primal(double[] aug, double[] mu, int n, int d) {
+        int e = d + 1;
+        double[][] gram = new double[d][d];
+        for (int j = 0; j < d; j++) {
+            for (int k = 0; k < d; k++) {
+                gram[j][k] = aug[j * e + k] - n * mu[j] * mu[k];
+            }
+        }
+        SymmetricEigen eigen = SymmetricEigen.of(gram);
+        double[][] out = java.util.Arrays.copyOf(eigen.vectors(), d + 1);
+        out[d] = eigen.values();
+        return out;
+    }
+
+    /**
+     * As {@link #primal}, from the {@code n × n} centred kernel {@code XXᵀ = W·diag(s)·Wᵀ} when there are no more rows
+     * than features (e.g. 1,536 features of text pairs): its nonzero eigenvalues are those of {@code XᵀX}, with
+     * eigenvectors {@code Xᵀw/√s}; the directions of zero eigenvalues (at least one, from centring) are left out, as they
+     * add nothing to any fitted value, leverage or coefficient. O(n²·d + n³) instead of O(n·d² + d³).
+     */
+    private static double[][] dual(float[] data, double[] mu, int n, int d) {
+        double[][] xc = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                xc[i][j] = data[i * d + j] - mu[j];
+            }
+        }
+        double[][] kernel = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l <= i; l++) {
+                double t = 0;
+                for (int j = 0; j < d; j++) {
+                    t += xc[i][j] * xc[l][j];
+                }
+                kernel[i][l] = t;
+                kernel[l][i] = t;
+            }
+        }
+        SymmetricEigen eigen = SymmetricEigen.of(kernel);
+        double[] values = eigen.values();
+        double[][] w = eigen.vectors();
+        double top = 0;
+        for (double x : values) {
+            top = Math.max(top, x);
+        }
+        int kept = 0;
+        for (double x : values) {
+            kept += x > 1e-12 * top ? 1 : 0;
+        }
+        double[][] out = new double[d + 1][kept];
+        int k = 0;
+        for (int c = 0; c < n; c++) {
+            if (values[c] <= 1e-12 * top) {
+                continue;
+            }
+            out[d][k] = values[c];
+            double inv = 1 / Math.sqrt(values[c]);
+            for (int i = 0; i < n; i++) {
+                double wi = w[i][c] * inv;
+                for (int j = 0; j < d; j++) {
+                    out[j][k] += xc[i][j] * wi;
+                }
+            }
+            k++;
+        }
+        return out;
     }
 }

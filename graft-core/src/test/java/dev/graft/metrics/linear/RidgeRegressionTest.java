@@ -32,8 +32,18 @@ class RidgeRegressionTest {
 
     @Test
     void leaveOneOutErrorEqualsRefittingWithoutEachExample() {
+        leaveOneOutAndCoefficientsByBruteForce(25, 3);
+    }
+
+    /** No more rows than features (1,536 features of 96 text pairs, say): the kernel route gives the same fit. */
+    @Test
+    void withFewerRowsThanFeaturesTheFitIsTheSame() {
+        leaveOneOutAndCoefficientsByBruteForce(12, 30);
+        leaveOneOutAndCoefficientsByBruteForce(20, 20);
+    }
+
+    private static void leaveOneOutAndCoefficientsByBruteForce(int n, int d) {
         Random r = new Random(4);
-        int n = 25, d = 3;
         float[][] x = new float[n][d];
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
@@ -47,7 +57,7 @@ class RidgeRegressionTest {
         // brute force on the same standardised features (standardised once, with all rows, as RidgeCV does)
         double[] mean = all.standardizer().mean(), scale = all.standardizer().scale();
         double sq = 0;
-        for (int out = 0; out < n; out++) {
+        for (int out = -1; out < n; out++) {
             double[][] a = new double[d + 1][d + 1];
             double[] rhs = new double[d + 1];
             for (int i = 0; i < n; i++) {
@@ -66,6 +76,12 @@ class RidgeRegressionTest {
                 a[j][j] += alpha; // the intercept (last) is not penalised
             }
             double[] beta = solve(a, rhs);
+            if (out < 0) {
+                // all rows: the coefficients and intercept of the fit
+                assertArrayEquals(java.util.Arrays.copyOf(beta, d), all.coefficients(), 1e-8, n + " x " + d);
+                assertEquals(beta[d], all.intercept(), 1e-8);
+                continue;
+            }
             double[] row = standardised(x[out], mean, scale);
             double pred = 0;
             for (int j = 0; j <= d; j++) {
@@ -73,7 +89,7 @@ class RidgeRegressionTest {
             }
             sq += (y[out] - pred) * (y[out] - pred);
         }
-        assertEquals(sq / n, all.leaveOneOutMse()[0], 1e-9);
+        assertEquals(sq / n, all.leaveOneOutMse()[0], 1e-9, n + " x " + d);
     }
 
     @Test

@@ -63,8 +63,16 @@ class AutoRunTest {
     }
 
     private AutoRequest request(Path out, Duration limit) throws Exception {
+        return request(out, limit, 200);
+    }
+
+    /**
+     * 48 training sentences and {@code valRows} validation ones (the short-limit test's plan is sized on 200; the
+     * resume test, whose five runs score every trial on validation each epoch, needs no more than 100).
+     */
+    private AutoRequest request(Path out, Duration limit, int valRows) throws Exception {
         Path train = csv("train.csv", 48, 0.1, 1);
-        Path val = csv("val.csv", 200, 0.1, 2);
+        Path val = csv("val.csv", valRows, 0.1, 2);
         return AutoRequest.of(() -> TrainingRequest.of(train).valFile(val).seed(7), out, limit)
                 .candidates(List.of("minilm", "minilm-random")).maxTrials(2);
     }
@@ -79,7 +87,7 @@ class AutoRunTest {
         // a limit the clock never reaches, even on a loaded machine: the plan (capped at two trials) decides alone
         Duration limit = Duration.ofMinutes(20);
         long t0 = System.nanoTime();
-        AutoResult a = AutoRun.run(request(dir.resolve("a"), limit), AutoListener.SILENT);
+        AutoResult a = AutoRun.run(request(dir.resolve("a"), limit, 100), AutoListener.SILENT);
         double wall = (System.nanoTime() - t0) / 1e9;
         assertTrue(wall <= 1.1 * limit.toSeconds(), "wall " + wall);
         List<String> ids = a.candidates().stream().map(Candidate::id).toList();
@@ -130,10 +138,10 @@ class AutoRunTest {
                 }
             }
         };
-        assertThrows(Killed.class, () -> AutoRun.run(request(b, limit).speedFactor(a.calibration().factor()), killer));
+        assertThrows(Killed.class, () -> AutoRun.run(request(b, limit, 100).speedFactor(a.calibration().factor()), killer));
         assertFalse(Files.exists(b.resolve(AutoRun.MODEL_DIR)), "the killed run kept no winner");
         List<String> resumedFromJournal = new ArrayList<>();
-        AutoResult again = AutoRun.run(request(b, limit), new AutoListener() {
+        AutoResult again = AutoRun.run(request(b, limit, 100), new AutoListener() {
             @Override
             public void candidate(Candidate c, boolean fromJournal) {
                 if (fromJournal) {
@@ -158,7 +166,7 @@ class AutoRunTest {
 
         // other arguments in the same folder are refused, naming what to do
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
-                () -> AutoRun.run(request(b, Duration.ofMinutes(21)), AutoListener.SILENT));
+                () -> AutoRun.run(request(b, Duration.ofMinutes(21), 100), AutoListener.SILENT));
         assertTrue(other.getMessage().contains("Rerun with the same arguments"), other.getMessage());
     }
 
