@@ -99,40 +99,11 @@ public final class LogMe {
         double[] s;
         double[][] v;
         if (viaKernel) {
-            SymmetricEigen eig = SymmetricEigen.of(kernel(f));
-            double[] k = eig.values();
-            double[][] u = eig.vectors();
-            double top = 0;
-            for (double x : k) {
-                top = Math.max(top, x);
-            }
+            SymmetricEigen.Pairs pairs = SymmetricEigen.ofGramViaKernel(f);
             // directions with a (round-off) zero eigenvalue are left out: their part of Fᵀy is 0 and the evidence
             // counts them as zero eigenvalues of FᵀF
-            int kept = 0;
-            for (double x : k) {
-                kept += x > 1e-12 * top ? 1 : 0;
-            }
-            s = new double[kept];
-            v = new double[dim][kept];
-            int a = 0;
-            for (int c = 0; c < k.length; c++) {
-                if (k[c] <= 1e-12 * top) {
-                    continue;
-                }
-                s[a] = k[c];
-                double inv = 1 / Math.sqrt(k[c]);
-                for (int i = 0; i < f.length; i++) {
-                    double w = u[i][c] * inv;
-                    if (w == 0) {
-                        continue;
-                    }
-                    double[] row = f[i];
-                    for (int j = 0; j < dim; j++) {
-                        v[j][a] += row[j] * w;
-                    }
-                }
-                a++;
-            }
+            s = pairs.values();
+            v = pairs.vectors();
         } else {
             SymmetricEigen eig = SymmetricEigen.of(gram(f, dim));
             s = eig.values();
@@ -245,19 +216,6 @@ public final class LogMe {
             t += a[i] * b[i];
         }
         return t;
-    }
-
-    /** {@code FFᵀ}: the dot products of the rows. */
-    private static double[][] kernel(double[][] f) {
-        int n = f.length;
-        double[][] k = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int l = 0; l <= i; l++) {
-                k[i][l] = dot(f[i], f[l]);
-                k[l][i] = k[i][l];
-            }
-        }
-        return k;
     }
 
     /** {@code FᵀF}, accumulated row by row. */

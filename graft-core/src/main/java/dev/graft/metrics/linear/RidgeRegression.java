@@ -81,8 +81,9 @@ public final class RidgeRegression {
                 xty[j] += (data[base + j] - mu[j]) * yc;
             }
         }
-        double[][] v = aug != null ? primal(aug, mu, n, d) : dual(data, mu, n, d);
-        double[] s = v[d];
+        SymmetricEigen.Pairs eigen = aug != null ? primal(aug, mu, n, d) : dual(data, mu, n, d);
+        double[][] v = eigen.vectors();
+        double[] s = eigen.values();
         int m = s.length;
         double[] q = new double[m];
         for (int k = 0; k < m; k++) {
@@ -145,11 +146,8 @@ public final class RidgeRegression {
         return new RidgeModel(standardizer, coef, intercept, alphas, best, looMse);
     }
 
-    /**
-     * The eigenvectors of the centred {@code XᵀX} as columns of rows 0..d−1 and its eigenvalues as row d, from the
-     * {@code d × d} matrix (more rows than features).
-     */
-    private static double[][] primal(double[] aug, double[] mu, int n, int d) {
+    /** The eigenpairs of the centred {@code XᵀX}, from the {@code d × d} matrix (more rows than features). */
+    private static SymmetricEigen.Pairs primal(double[] aug, double[] mu, int n, int d) {
         int e = d + 1;
         double[][] gram = new double[d][d];
         for (int j = 0; j < d; j++) {
@@ -158,62 +156,21 @@ public final class RidgeRegression {
             }
         }
         SymmetricEigen eigen = SymmetricEigen.of(gram);
-        double[][] out = java.util.Arrays.copyOf(eigen.vectors(), d + 1);
-        out[d] = eigen.values();
-        return out;
+        return new SymmetricEigen.Pairs(eigen.values(), eigen.vectors());
     }
 
     /**
-     * As {@link #primal}, from the {@code n × n} centred kernel {@code XXᵀ = W·diag(s)·Wᵀ} when there are no more rows
-     * than features (e.g. 1,536 features of text pairs): its nonzero eigenvalues are those of {@code XᵀX}, with
-     * eigenvectors {@code Xᵀw/√s}; the directions of zero eigenvalues (at least one, from centring) are left out, as they
-     * add nothing to any fitted value, leverage or coefficient. O(n²·d + n³) instead of O(n·d² + d³).
+     * As {@link #primal}, from the {@code n × n} centred kernel when there are no more rows than features (e.g. 1,536
+     * features of text pairs): the directions of zero eigenvalues (at least one, from centring) are left out, as they
+     * add nothing to any fitted value, leverage or coefficient.
      */
-    private static double[][] dual(float[] data, double[] mu, int n, int d) {
+    private static SymmetricEigen.Pairs dual(float[] data, double[] mu, int n, int d) {
         double[][] xc = new double[n][d];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
                 xc[i][j] = data[i * d + j] - mu[j];
             }
         }
-        double[][] kernel = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int l = 0; l <= i; l++) {
-                double t = 0;
-                for (int j = 0; j < d; j++) {
-                    t += xc[i][j] * xc[l][j];
-                }
-                kernel[i][l] = t;
-                kernel[l][i] = t;
-            }
-        }
-        SymmetricEigen eigen = SymmetricEigen.of(kernel);
-        double[] values = eigen.values();
-        double[][] w = eigen.vectors();
-        double top = 0;
-        for (double x : values) {
-            top = Math.max(top, x);
-        }
-        int kept = 0;
-        for (double x : values) {
-            kept += x > 1e-12 * top ? 1 : 0;
-        }
-        double[][] out = new double[d + 1][kept];
-        int k = 0;
-        for (int c = 0; c < n; c++) {
-            if (values[c] <= 1e-12 * top) {
-                continue;
-            }
-            out[d][k] = values[c];
-            double inv = 1 / Math.sqrt(values[c]);
-            for (int i = 0; i < n; i++) {
-                double wi = w[i][c] * inv;
-                for (int j = 0; j < d; j++) {
-                    out[j][k] += xc[i][j] * wi;
-                }
-            }
-            k++;
-        }
-        return out;
+        return SymmetricEigen.ofGramViaKernel(xc);
     }
 }

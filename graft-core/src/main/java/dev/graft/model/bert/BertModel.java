@@ -107,7 +107,7 @@ public final class BertModel extends CompositeBlock {
 
     /** How the layers' self-attention is computed. */
     public AttentionKernel attentionKernel() {
-        return layers.isEmpty() ? AttentionKernel.FUSED : layers.get(0).attention().self().kernel();
+        return layers.isEmpty() ? AttentionKernel.AUTO : layers.get(0).attention().self().kernel();
     }
 
     /**

@@ -29,7 +29,7 @@ public final class BertSelfAttention extends CompositeBlock {
     private final BertLinear query;
     private final BertLinear key;
     private final BertLinear value;
-    private AttentionKernel kernel = AttentionKernel.FUSED;
+    private AttentionKernel kernel = AttentionKernel.AUTO;
 
     /** Attention sized by {@code config}, with attention-probability dropout {@code dropout}. */
     public BertSelfAttention(BertConfig config, float dropout) {
@@ -42,7 +42,7 @@ public final class BertSelfAttention extends CompositeBlock {
         value = addChildBlock("value", new BertLinear(h, h));
     }
 
-    /** How the attention is computed (default {@link AttentionKernel#FUSED}). */
+    /** How the attention is computed (default {@link AttentionKernel#AUTO}). */
     public void setKernel(AttentionKernel kernel) {
         this.kernel = Objects.requireNonNull(kernel, "kernel");
     }
@@ -70,7 +70,8 @@ public final class BertSelfAttention extends CompositeBlock {
         NDArray kp = key.apply(ps, hidden, training);
         NDArray vp = value.apply(ps, hidden, training);
         float p = training ? dropout : 0f;
-        return switch (kernel) {
+        return switch (kernel.resolve(training, dropout)) {
+            case AUTO -> throw new AssertionError("resolved");
             case FUSED -> ScaledDotProductAttention.FP32.apply(qp, kp, vp, additiveMask, numHeads, p);
             case FUSED_BF16 -> ScaledDotProductAttention.BF16.apply(qp, kp, vp, additiveMask, numHeads, p);
             case COMPOSITE -> composite(qp, kp, vp, additiveMask, training);

@@ -54,10 +54,15 @@ class BertAttentionKernelTest {
     }
 
     @Test
-    void fusedIsTheDefaultAndInferenceMatchesTheCompositeOps() {
+    void autoIsTheDefaultAndFusedInferenceMatchesTheCompositeOps() {
         try (NDManager m = NDManager.newBaseManager()) {
             BertModel model = model(m, 0.1f);
-            assertEquals(AttentionKernel.FUSED, model.attentionKernel());
+            assertEquals(AttentionKernel.AUTO, model.attentionKernel());
+            assertEquals(AttentionKernel.FUSED, AttentionKernel.AUTO.resolve(false, 0.1f), "inference: the flash kernel");
+            assertEquals(AttentionKernel.COMPOSITE, AttentionKernel.AUTO.resolve(true, 0.1f), "training with dropout");
+            assertEquals(AttentionKernel.FUSED, AttentionKernel.AUTO.resolve(true, 0f), "training without dropout");
+            assertEquals(AttentionKernel.FUSED_BF16, AttentionKernel.FUSED_BF16.resolve(true, 0.1f));
+            model.setAttentionKernel(AttentionKernel.FUSED);
             float[] fused = infer(model, m, 0);
             model.setAttentionKernel(AttentionKernel.COMPOSITE);
             float[] composite = infer(model, m, 0);
@@ -96,6 +101,7 @@ class BertAttentionKernelTest {
         try (NDManager m = NDManager.newBaseManager()) {
             BertModel model = model(m, 0f);
             NDArray weights = m.randomNormal(new Shape(B, T, CONFIG.hiddenSize()));
+            model.setAttentionKernel(AttentionKernel.FUSED);
             Map<String, float[]> fused = gradients(model, m, weights);
             model.setAttentionKernel(AttentionKernel.COMPOSITE);
             Map<String, float[]> composite = gradients(model, m, weights);
@@ -117,6 +123,7 @@ class BertAttentionKernelTest {
         try (NDManager m = NDManager.newBaseManager()) {
             BertModel model = model(m, 0f);
             NDArray weights = m.randomNormal(new Shape(B, T, CONFIG.hiddenSize()));
+            model.setAttentionKernel(AttentionKernel.FUSED);
             Map<String, float[]> fp32 = gradients(model, m, weights);
             float[] out32 = infer(model, m, 0);
             model.setAttentionKernel(AttentionKernel.FUSED_BF16);
