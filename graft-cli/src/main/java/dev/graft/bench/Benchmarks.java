@@ -502,7 +502,7 @@ public final class Benchmarks {
                             second.add(moments.get(k)[1]);
                         }
                     }
-                    if (!FusedAdamW.step(weights, gradients, first, second, t, lr, b1, b2, wd, 1e-8)) {
+                    if (!FusedAdamW.step(List.of(new FusedAdamW.Group(weights, gradients, first, second, t, lr, wd)), b1, b2, 1e-8)) {
                         throw new IllegalStateException("the minimal loop's arrays are not contiguous");
                     }
                     gradients.forEach(NDArray::close);

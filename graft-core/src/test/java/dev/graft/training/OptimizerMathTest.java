@@ -171,13 +171,14 @@ class OptimizerMathTest {
             ai.djl.ndarray.NDArray g = m.ones(transposed.getShape());
             ai.djl.ndarray.NDArray mo = m.zeros(transposed.getShape());
             ai.djl.ndarray.NDArray v = m.zeros(transposed.getShape());
-            assertTrue(!dev.graft.model.torch.FusedAdamW.step(List.of(transposed), List.of(g), List.of(mo), List.of(v),
-                    1, 0.1, 0.9, 0.999, 0.0, 1e-8));
+            assertTrue(!dev.graft.model.torch.FusedAdamW.step(List.of(new dev.graft.model.torch.FusedAdamW.Group(
+                    List.of(transposed), List.of(g), List.of(mo), List.of(v), 1, 0.1, 0.0)), 0.9, 0.999, 1e-8));
             org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, w.toFloatArray());
             assertEquals(6f, g.sum().getFloat(), "the gradient is left as it was");
             ai.djl.ndarray.NDArray contiguous = m.create(new float[] {1, 2, 3, 4, 5, 6}, new ai.djl.ndarray.types.Shape(2, 3));
-            assertTrue(dev.graft.model.torch.FusedAdamW.step(List.of(contiguous), List.of(m.ones(contiguous.getShape())),
-                    List.of(m.zeros(contiguous.getShape())), List.of(m.zeros(contiguous.getShape())), 1, 0.1, 0.9, 0.999, 0.0, 1e-8));
+            assertTrue(dev.graft.model.torch.FusedAdamW.step(List.of(new dev.graft.model.torch.FusedAdamW.Group(
+                    List.of(contiguous), List.of(m.ones(contiguous.getShape())), List.of(m.zeros(contiguous.getShape())),
+                    List.of(m.zeros(contiguous.getShape())), 1, 0.1, 0.0)), 0.9, 0.999, 1e-8));
             assertEquals(6 * 0.1, 21 - contiguous.sum().getFloat(), 1e-5, "first step: each weight moves by lr");
         }
     }

@@ -2,7 +2,10 @@ package dev.graft.model.torch;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -20,8 +23,10 @@ public final class FusedAdamW {
     static final String CLASS_NAME = "GraftFusedAdamW";
 
     /**
-     * forward(params, grads, exp_avgs, exp_avg_sqs, steps, lr, beta1, beta2, weight_decay, eps) → False, touching
-     * nothing, when an array is not contiguous (the kernel walks raw memory); else updates in place and returns True.
+     * forward(params, grads, exp_avgs, exp_avg_sqs, steps, lrs, weight_decays, beta1, beta2, eps), each list holding
+     * one list (or value) per group → False, touching nothing, when an array is not contiguous (the kernel walks raw
+     * memory); else updates every group in place, zeroes the gradients and returns True. One call for all groups: each
+     * call into TorchScript costs ~0.4 ms, which a step with 16 groups (layer-wise rates, decay and no decay) noticed.
      */
     static final String SOURCE = String.join("\n",
             "class " + CLASS_NAME + "(Module):",
@@ -29,28 +34,47 @@ public final class FusedAdamW {
             "  __buffers__ = []",
             "  training : bool",
             "  def forward(self: __torch__." + CLASS_NAME + ",",
-            "    params: List[Tensor],",
-            "    grads: List[Tensor],",
-            "    exp_avgs: List[Tensor],",
-            "    exp_avg_sqs: List[Tensor],",
-            "    steps: List[Tensor],",
-            "    lr: float,",
+            "    params: List[List[Tensor]],",
+            "    grads: List[List[Tensor]],",
+            "    exp_avgs: List[List[Tensor]],",
+            "    exp_avg_sqs: List[List[Tensor]],",
+            "    steps: List[List[Tensor]],",
+            "    lrs: List[float],",
+            "    weight_decays: List[float],",
             "    beta1: float,",
             "    beta2: float,",
-            "    weight_decay: float,",
             "    eps: float) -> bool:",
             "    contiguous = True",
-            "    for i in range(torch.len(params)):",
-            "      if not torch.is_contiguous(params[i]) or not torch.is_contiguous(grads[i]):",
-            "        contiguous = False",
-            "      if not torch.is_contiguous(exp_avgs[i]) or not torch.is_contiguous(exp_avg_sqs[i]):",
-            "        contiguous = False",
+            "    for g in range(torch.len(params)):",
+            "      for i in range(torch.len(params[g])):",
+            "        if not torch.is_contiguous(params[g][i]) or not torch.is_contiguous(grads[g][i]):",
+            "          contiguous = False",
+            "        if not torch.is_contiguous(exp_avgs[g][i]) or not torch.is_contiguous(exp_avg_sqs[g][i]):",
+            "          contiguous = False",
             "    if contiguous:",
-            "      torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, annotate(List[Tensor], []), steps, lr=lr,"
-                    + " beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False)",
-            "      torch._foreach_zero_(grads)",
+            "      for g in range(torch.len(params)):",
+            "        torch._fused_adamw_(params[g], grads[g], exp_avgs[g], exp_avg_sqs[g], annotate(List[Tensor], []),"
+                    + " steps[g], lr=lrs[g], beta1=beta1, beta2=beta2, weight_decay=weight_decays[g], eps=eps,"
+                    + " amsgrad=False, maximize=False)",
+            "        torch._foreach_zero_(grads[g])",
             "    return contiguous",
             "");
+
+    /**
+     * Parameters that share a learning rate, weight decay and step count; parallel lists of float32 CPU arrays
+     * ({@link #supports}).
+     *
+     * @param weights       the parameters
+     * @param gradients     their gradients
+     * @param firstMoments  AdamW's first moments
+     * @param secondMoments AdamW's second moments
+     * @param step          the 1-based step, for the bias corrections
+     * @param lr            the learning rate
+     * @param weightDecay   the decoupled weight decay
+     */
+    public record Group(List<NDArray> weights, List<NDArray> gradients, List<NDArray> firstMoments,
+                        List<NDArray> secondMoments, long step, double lr, double weightDecay) {
+    }
 
     private FusedAdamW() {
     }
@@ -71,25 +95,31 @@ public final class FusedAdamW {
     }
 
     /**
-     * One AdamW step for parameters that share a learning rate, weight decay and step count; zeroes their gradients.
-     * All lists are parallel and hold float32 CPU arrays ({@link #supports}).
+     * One AdamW step for every group, in one call; zeroes their gradients.
      *
-     * @param step the 1-based step, for the bias corrections
      * @return false, with nothing changed, when an array is not contiguous in memory
      */
-    public static boolean step(List<NDArray> weights, List<NDArray> gradients, List<NDArray> firstMoments,
-                               List<NDArray> secondMoments, long step, double lr, double beta1, double beta2,
-                               double weightDecay, double eps) {
-        if (weights.isEmpty()) {
+    public static boolean step(List<Group> groups, double beta1, double beta2, double eps) {
+        List<Group> nonEmpty = groups.stream().filter(g -> !g.weights().isEmpty()).toList();
+        if (nonEmpty.isEmpty()) {
             return true;
         }
-        NDArray stepCount = weights.get(0).getManager().create((float) step);
+        NDManager manager = nonEmpty.get(0).weights().get(0).getManager();
+        List<NDArray> stepCounts = new ArrayList<>();
         try {
-            List<NDArray> steps = java.util.Collections.nCopies(weights.size(), stepCount);
-            return (Boolean) Module.INSTANCE.call(weights, gradients, firstMoments, secondMoments, steps, lr, beta1, beta2,
-                    weightDecay, eps);
+            List<List<NDArray>> steps = new ArrayList<>();
+            for (Group g : nonEmpty) {
+                NDArray count = manager.create((float) g.step());
+                stepCounts.add(count);
+                steps.add(Collections.nCopies(g.weights().size(), count));
+            }
+            return (Boolean) Module.INSTANCE.call(nonEmpty.stream().map(Group::weights).toList(),
+                    nonEmpty.stream().map(Group::gradients).toList(), nonEmpty.stream().map(Group::firstMoments).toList(),
+                    nonEmpty.stream().map(Group::secondMoments).toList(), steps,
+                    nonEmpty.stream().map(g -> g.lr()).toList(), nonEmpty.stream().map(g -> g.weightDecay()).toList(),
+                    beta1, beta2, eps);
         } finally {
-            stepCount.close();
+            stepCounts.forEach(NDArray::close);
         }
     }
 }

@@ -91,18 +91,19 @@ public final class TorchScriptFunction {
     /**
      * Runs the module without autograd, for modules that update tensors in place or reduce them to a number, and
      * returns its result: a {@link Boolean}, {@link Double} or {@link Long} for TorchScript's {@code bool},
-     * {@code float} or {@code int}. Arguments map to TorchScript types: {@link NDArray} to {@code Tensor}, a
-     * {@link List} of them to {@code List[Tensor]}, {@link Double} to {@code float}, {@link Long} to {@code int},
-     * {@link Boolean} to {@code bool}.
+     * {@code float} or {@code int}. Arguments map to TorchScript types: {@link NDArray} to {@code Tensor},
+     * {@link Double} to {@code float}, {@link Long} to {@code int}, {@link Boolean} to {@code bool}, and a non-empty
+     * {@link List} of arrays, doubles or such lists to {@code List[Tensor]}, {@code List[float]} or a list of lists.
      */
     public Object call(Object... arguments) {
         List<IValue> values = new ArrayList<>(arguments.length);
         try {
-            for (Object a : arguments) {
-                values.add(value(a));
+            IValue[] args = new IValue[arguments.length];
+            for (int i = 0; i < arguments.length; i++) {
+                args[i] = value(arguments[i], values);
             }
             JniUtils.setGraphExecutorOptimize(false);
-            try (IValue result = IValueUtils.runMethod(module, "forward", values.toArray(IValue[]::new))) {
+            try (IValue result = IValueUtils.runMethod(module, "forward", args)) {
                 if (result.isBoolean()) {
                     return result.toBoolean();
                 }
@@ -120,23 +121,34 @@ public final class TorchScriptFunction {
         }
     }
 
-    private static IValue value(Object a) {
+    /** {@code a} as an IValue, added with any nested ones it was built from to {@code made}, which the caller closes. */
+    private static IValue value(Object a, List<IValue> made) {
+        IValue v;
         if (a instanceof NDArray array) {
-            return IValue.from((PtNDArray) array);
+            v = IValue.from((PtNDArray) array);
+        } else if (a instanceof List<?> list) {
+            if (list.isEmpty()) {
+                throw new IllegalArgumentException("an empty list has no TorchScript element type");
+            }
+            Object first = list.get(0);
+            if (first instanceof NDArray) {
+                v = IValue.listFrom(list.stream().map(e -> (PtNDArray) e).toArray(PtNDArray[]::new));
+            } else if (first instanceof Double) {
+                v = IValue.listFrom(list.stream().mapToDouble(e -> (Double) e).toArray());
+            } else {
+                v = IValue.listFrom(list.stream().map(e -> value(e, made)).toArray(IValue[]::new));
+            }
+        } else if (a instanceof Double d) {
+            v = IValue.from(d.doubleValue());
+        } else if (a instanceof Long l) {
+            v = IValue.from(l.longValue());
+        } else if (a instanceof Boolean b) {
+            v = IValue.from(b.booleanValue());
+        } else {
+            throw new IllegalArgumentException("no TorchScript type for a " + a.getClass().getName());
         }
-        if (a instanceof List<?> list) {
-            return IValue.listFrom(list.stream().map(e -> (PtNDArray) e).toArray(PtNDArray[]::new));
-        }
-        if (a instanceof Double d) {
-            return IValue.from(d.doubleValue());
-        }
-        if (a instanceof Long l) {
-            return IValue.from(l.longValue());
-        }
-        if (a instanceof Boolean b) {
-            return IValue.from(b.booleanValue());
-        }
-        throw new IllegalArgumentException("no TorchScript type for a " + a.getClass().getName());
+        made.add(v);
+        return v;
     }
 
     /** {@code a}, or an unnamed view of it in {@code step} when DJL would read its name as structure. */

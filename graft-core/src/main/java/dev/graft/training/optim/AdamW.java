@@ -40,17 +40,18 @@ public final class AdamW extends GroupedOptimizer {
         return new AdamW(parameters, groups, stateManager, 0.9, 0.999, 1e-8, true);
     }
 
-    /** A batch in one call to libtorch's fused AdamW kernel when fused and it can take the arrays; else one at a time. */
+    /** Every update in one call to libtorch's fused AdamW kernel when fused and it can take the arrays; else one at a time. */
     @Override
-    protected void updateAll(List<NDArray> weights, List<NDArray> gradients, ParamGroup group, double lr, long step,
-                             List<NDArray[]> states) {
-        List<NDArray> first = states.stream().map(s -> s[0]).toList();
-        List<NDArray> second = states.stream().map(s -> s[1]).toList();
-        if (fused && FusedAdamW.supports(weights) && FusedAdamW.supports(gradients)
-                && FusedAdamW.step(weights, gradients, first, second, step, lr, beta1, beta2, group.weightDecay(), eps)) {
-            return;
+    protected void apply(List<Update> updates) {
+        if (fused && updates.stream().allMatch(u -> FusedAdamW.supports(u.weights()) && FusedAdamW.supports(u.gradients()))) {
+            List<FusedAdamW.Group> groups = updates.stream().map(u -> new FusedAdamW.Group(u.weights(), u.gradients(),
+                    u.states().stream().map(s -> s[0]).toList(), u.states().stream().map(s -> s[1]).toList(), u.step(),
+                    u.lr(), u.group().weightDecay())).toList();
+            if (FusedAdamW.step(groups, beta1, beta2, eps)) {
+                return;
+            }
         }
-        super.updateAll(weights, gradients, group, lr, step, states);
+        super.apply(updates);
     }
 
     @Override

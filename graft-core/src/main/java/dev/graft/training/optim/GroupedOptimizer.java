@@ -71,27 +71,35 @@ public abstract class GroupedOptimizer implements Optimizer {
     protected abstract void update(NDArray w, NDArray g, ParamGroup group, double lr, long step, NDArray[] state);
 
     /**
-     * Updates the parameters of one group that share a step count, in place, and zeroes their gradients. This default
-     * calls {@link #update} for each, one at a time; an optimiser with a kernel that updates many arrays in one call
-     * overrides it.
+     * The parameters of one group that share a step count (a group unfrozen late is behind), with everything an update
+     * of them needs; the lists are parallel.
      *
      * @param weights   the parameters' arrays
-     * @param gradients their gradients, in the same order
+     * @param gradients their gradients
      * @param group     their group
      * @param lr        the learning rate for this group at this step
      * @param step      their own 1-based update count
-     * @param states    their state arrays, in the same order
+     * @param states    their state arrays
      */
-    protected void updateAll(List<NDArray> weights, List<NDArray> gradients, ParamGroup group, double lr, long step,
-                             List<NDArray[]> states) {
-        for (int i = 0; i < weights.size(); i++) {
-            // One scope per parameter: its temporaries are freed before the next parameter's are made. One scope for
-            // the whole step held ~4 gradient-sized temporaries per parameter at once (~350 MB on MiniLM) and made
-            // the step measurably slower than a loop that frees them as it goes.
-            try (NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                update(weights.get(i), gradients.get(i), group, lr, step, states.get(i));
-                gradients.get(i).muli(0);
+    protected record Update(List<NDArray> weights, List<NDArray> gradients, ParamGroup group, double lr, long step,
+                            List<NDArray[]> states) {
+    }
+
+    /**
+     * Applies one step's updates in place and zeroes the gradients. This default calls {@link #update} for each
+     * parameter, one at a time; an optimiser with a kernel that updates many arrays in one call overrides it.
+     */
+    protected void apply(List<Update> updates) {
+        for (Update u : updates) {
+            for (int i = 0; i < u.weights().size(); i++) {
+                // One scope per parameter: its temporaries are freed before the next parameter's are made. One scope
+                // for the whole step held ~4 gradient-sized temporaries per parameter at once (~350 MB on MiniLM)
+                // and made the step measurably slower than a loop that frees them as it goes.
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    update(u.weights().get(i), u.gradients().get(i), u.group(), u.lr(), u.step(), u.states().get(i));
+                    u.gradients().get(i).muli(0);
+                }
             }
         }
     }
@@ -99,7 +107,6 @@ public abstract class GroupedOptimizer implements Optimizer {
     @Override
     public final void step(double learningRate) {
         stepCount++;
-        // Parameters of one group at the same step count (a group unfrozen late is behind) are updated together.
         Map<Batch, List<String>> batches = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             if (!e.getValue().requiresGradient()) {
@@ -108,9 +115,10 @@ public abstract class GroupedOptimizer implements Optimizer {
             long step = steps.merge(e.getKey(), 1L, Long::sum);
             batches.computeIfAbsent(new Batch(groupOf.get(e.getKey()), step), b -> new ArrayList<>()).add(e.getKey());
         }
-        for (Map.Entry<Batch, List<String>> b : batches.entrySet()) {
-            try (NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            List<Update> updates = new ArrayList<>(batches.size());
+            for (Map.Entry<Batch, List<String>> b : batches.entrySet()) {
                 List<String> names = b.getValue();
                 List<NDArray> weights = new ArrayList<>(names.size());
                 List<NDArray> gradients = new ArrayList<>(names.size());
@@ -122,12 +130,13 @@ public abstract class GroupedOptimizer implements Optimizer {
                     states.add(state.computeIfAbsent(name, k -> newState(w.getShape())));
                 }
                 ParamGroup group = b.getKey().group();
-                updateAll(weights, gradients, group, learningRate * group.lrScale(), b.getKey().step(), states);
+                updates.add(new Update(weights, gradients, group, learningRate * group.lrScale(), b.getKey().step(), states));
             }
+            apply(updates);
         }
     }
 
-    /** Parameters updated in one {@link #updateAll} call. */
+    /** Parameters updated together: one group at one step count. */
     private record Batch(ParamGroup group, long step) {
     }
 
