@@ -28,37 +28,25 @@ public final class FusedAdamW {
      * memory); else updates every group in place, zeroes the gradients and returns True. One call for all groups: each
      * call into TorchScript costs ~0.4 ms, which a step with 16 groups (layer-wise rates, decay and no decay) noticed.
      */
-    static final String SOURCE = String.join("\n",
-            "class " + CLASS_NAME + "(Module):",
-            "  __parameters__ = []",
-            "  __buffers__ = []",
-            "  training : bool",
-            "  def forward(self: __torch__." + CLASS_NAME + ",",
-            "    params: List[List[Tensor]],",
-            "    grads: List[List[Tensor]],",
-            "    exp_avgs: List[List[Tensor]],",
-            "    exp_avg_sqs: List[List[Tensor]],",
-            "    steps: List[List[Tensor]],",
-            "    lrs: List[float],",
-            "    weight_decays: List[float],",
-            "    beta1: float,",
-            "    beta2: float,",
-            "    eps: float) -> bool:",
-            "    contiguous = True",
-            "    for g in range(torch.len(params)):",
-            "      for i in range(torch.len(params[g])):",
-            "        if not torch.is_contiguous(params[g][i]) or not torch.is_contiguous(grads[g][i]):",
-            "          contiguous = False",
-            "        if not torch.is_contiguous(exp_avgs[g][i]) or not torch.is_contiguous(exp_avg_sqs[g][i]):",
-            "          contiguous = False",
-            "    if contiguous:",
-            "      for g in range(torch.len(params)):",
-            "        torch._fused_adamw_(params[g], grads[g], exp_avgs[g], exp_avg_sqs[g], annotate(List[Tensor], []),"
-                    + " steps[g], lr=lrs[g], beta1=beta1, beta2=beta2, weight_decay=weight_decays[g], eps=eps,"
-                    + " amsgrad=False, maximize=False)",
-            "        torch._foreach_zero_(grads[g])",
-            "    return contiguous",
-            "");
+    static final String SOURCE = TorchScriptFunction.moduleSource(CLASS_NAME,
+            List.of("params: List[List[Tensor]]", "grads: List[List[Tensor]]", "exp_avgs: List[List[Tensor]]",
+                    "exp_avg_sqs: List[List[Tensor]]", "steps: List[List[Tensor]]", "lrs: List[float]",
+                    "weight_decays: List[float]", "beta1: float", "beta2: float", "eps: float"),
+            "bool",
+            List.of("contiguous = True",
+                    "for g in range(torch.len(params)):",
+                    "  for i in range(torch.len(params[g])):",
+                    "    if not torch.is_contiguous(params[g][i]) or not torch.is_contiguous(grads[g][i]):",
+                    "      contiguous = False",
+                    "    if not torch.is_contiguous(exp_avgs[g][i]) or not torch.is_contiguous(exp_avg_sqs[g][i]):",
+                    "      contiguous = False",
+                    "if contiguous:",
+                    "  for g in range(torch.len(params)):",
+                    "    torch._fused_adamw_(params[g], grads[g], exp_avgs[g], exp_avg_sqs[g], annotate(List[Tensor], []),"
+                            + " steps[g], lr=lrs[g], beta1=beta1, beta2=beta2, weight_decay=weight_decays[g], eps=eps,"
+                            + " amsgrad=False, maximize=False)",
+                    "    torch._foreach_zero_(grads[g])",
+                    "return contiguous"));
 
     /**
      * Parameters that share a learning rate, weight decay and step count; parallel lists of float32 CPU arrays

@@ -16,20 +16,13 @@ public final class GradientNorm {
      * forward(grads, max_norm) → the norm before clipping; scales the gradients in place by
      * {@code max_norm / (norm + 1e-6)} when {@code max_norm > 0} and the norm is finite and above it.
      */
-    static final String SOURCE = String.join("\n",
-            "class " + CLASS_NAME + "(Module):",
-            "  __parameters__ = []",
-            "  __buffers__ = []",
-            "  training : bool",
-            "  def forward(self: __torch__." + CLASS_NAME + ",",
-            "    grads: List[Tensor],",
-            "    max_norm: float) -> float:",
-            "    total = torch.linalg_vector_norm(torch.stack(torch._foreach_norm(grads, 2)))",
-            "    norm = float(total)",
-            "    if max_norm > 0. and norm > max_norm and bool(torch.isfinite(total)):",
-            "      torch._foreach_mul_(grads, max_norm / (norm + 1e-6))",
-            "    return norm",
-            "");
+    static final String SOURCE = TorchScriptFunction.moduleSource(CLASS_NAME, List.of("grads: List[Tensor]",
+            "max_norm: float"), "float",
+            List.of("total = torch.linalg_vector_norm(torch.stack(torch._foreach_norm(grads, 2)))",
+                    "norm = float(total)",
+                    "if max_norm > 0. and norm > max_norm and bool(torch.isfinite(total)):",
+                    "  torch._foreach_mul_(grads, max_norm / (norm + 1e-6))",
+                    "return norm"));
 
     private GradientNorm() {
     }

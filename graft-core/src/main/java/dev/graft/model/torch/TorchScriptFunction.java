@@ -58,16 +58,24 @@ public final class TorchScriptFunction {
      * indentation, nested blocks indented by two spaces; the last returns a Tensor).
      */
     public static String moduleSource(String className, List<String> tensorArgs, List<String> body) {
+        return moduleSource(className, tensorArgs, "Tensor", body);
+    }
+
+    /**
+     * As {@link #moduleSource(String, List, List)}, with arguments that may give their type ({@code "lr: float"},
+     * {@code "grads: List[Tensor]"}; a bare name is a Tensor) and {@code forward}'s return type.
+     */
+    public static String moduleSource(String className, List<String> args, String returnType, List<String> body) {
         StringBuilder b = new StringBuilder()
                 .append("class ").append(className).append("(Module):\n")
                 .append("  __parameters__ = []\n")
                 .append("  __buffers__ = []\n")
                 .append("  training : bool\n")
                 .append("  def forward(self: __torch__.").append(className);
-        for (String arg : tensorArgs) {
-            b.append(",\n    ").append(arg).append(": Tensor");
+        for (String arg : args) {
+            b.append(",\n    ").append(arg.contains(":") ? arg : arg + ": Tensor");
         }
-        b.append(") -> Tensor:\n");
+        b.append(") -> ").append(returnType).append(":\n");
         for (String line : body) {
             b.append("    ").append(line).append('\n');
         }
