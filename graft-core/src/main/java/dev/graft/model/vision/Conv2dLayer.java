@@ -78,8 +78,8 @@ public final class Conv2dLayer extends VisionModule {
     }
 
     /**
-     * Applies the convolution (see {@link OutputChannelPadding} for how a dense convolution with few output channels
-     * is computed); the result is float32.
+     * Applies the convolution (see {@link ChannelPadding} for how a dense convolution whose channels do not fill whole
+     * blocks is computed); the result is float32.
      */
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         return apply(ps, x, training, null);
@@ -89,14 +89,14 @@ public final class Conv2dLayer extends VisionModule {
     NDArray apply(ParameterStore ps, NDArray x, boolean training, MobileNetV2Spec.Bounds clip) {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
-        if (kernels == ConvKernels.DJL || OutputChannelPadding.applies(out, kernel, groups)) {
-            OutputChannelPadding.Conv conv = kernels == ConvKernels.DJL
+        boolean padded = ChannelPadding.applies(in, out, kernel, groups);
+        if (kernels == ConvKernels.DJL || padded) {
+            ChannelPadding.Conv conv = kernels == ConvKernels.DJL
                     ? (in, wt, bs) -> Conv2d.conv2d(in, wt, bs, new Shape(stride, stride), new Shape(padding, padding),
                             new Shape(1, 1), groups).singletonOrThrow()
                     : (in, wt, bs) -> ScriptedConv.apply(new ScriptedConv.Shape(stride, padding, groups, null), in,
                             wt, orZeros(bs, in, wt));
-            NDArray y = OutputChannelPadding.applies(out, kernel, groups) ? OutputChannelPadding.conv2d(x, w, b, conv)
-                    : conv.apply(x, w, b);
+            NDArray y = padded ? ChannelPadding.conv2d(x, w, b, conv) : conv.apply(x, w, b);
             return clip == null ? y : y.clip(clip.min(), clip.max());
         }
         return ScriptedConv.apply(new ScriptedConv.Shape(stride, padding, groups, clip), x, w,

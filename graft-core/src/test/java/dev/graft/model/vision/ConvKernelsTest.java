@@ -95,7 +95,7 @@ class ConvKernelsTest {
     @Test
     void fusedMobileNetV2GivesDjlsLogitsAndGradients() {
         try (NDManager m = NDManager.newBaseManager()) {
-            // the stem (3→8, 3×3) also takes OutputChannelPadding's path; pixels ×2 so that the ReLU6 bounds clip
+            // the stem (3→8, 3×3) also takes ChannelPadding's path; pixels ×2 so that the ReLU6 bounds clip
             ImageClassifierModel model = model(new MobileNetV2(TinySpecs.mobileNetV2()), m);
             Shape shape = new Shape(4, 3, 64, 64);
             float[] pixels = gaussian(1, (int) shape.size(), 2.0);

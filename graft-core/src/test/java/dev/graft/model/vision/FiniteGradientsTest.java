@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * With every block unfrozen, one backward pass gives every parameter a finite gradient — the stem included. The
  * CPU kernels' input gradient of a dense convolution with few output channels used to hold NaN now and then (see
- * {@link OutputChannelPadding}); a narrow ResNet has such convolutions in every block, so each pass is a fresh chance
+ * {@link ChannelPadding}); a narrow ResNet has such convolutions in every block, so each pass is a fresh chance
  * for it to show.
  */
 class FiniteGradientsTest {
@@ -62,9 +63,10 @@ class FiniteGradientsTest {
 
     @Test
     void aConvolutionWithFewOutputChannelsComputesWhatThePlainKernelComputesWithFiniteInputGradients() {
-        assertTrue(OutputChannelPadding.applies(8, 3, 1));
-        assertTrue(!OutputChannelPadding.applies(32, 3, 1) && !OutputChannelPadding.applies(8, 1, 1)
-                && !OutputChannelPadding.applies(8, 3, 8), "multiples of 16, 1x1 and grouped convolutions run unchanged");
+        assertTrue(ChannelPadding.applies(16, 8, 3, 1));
+        assertTrue(!ChannelPadding.applies(16, 32, 3, 1) && !ChannelPadding.applies(16, 8, 1, 1)
+                && !ChannelPadding.applies(8, 8, 3, 8) && !ChannelPadding.applies(3, 16, 7, 1),
+                "multiples of 16, 1x1, grouped convolutions and 3-channel stems run unchanged");
         Random r = new Random(3);
         try (NDManager m = NDManager.newBaseManager()) {
             Conv2dLayer conv = new Conv2dLayer(16, 8, 3, 1, 1, 1, true);
@@ -90,6 +92,46 @@ class FiniteGradientsTest {
                     assertAllFinite(w.getGradient().toFloatArray(), "weight gradient, pass " + pass);
                     w.getGradient().set(new NDIndex("..."), 0f);
                     b.getGradient().set(new NDIndex("..."), 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * More than 16 input channels, not whole blocks: the plain kernel's forward pass gave NaN in 5 of 16 passes here
+     * (24 → 16 channels, 3×3, batch 4, 64×64) when the memory it got had held NaN; the padded path gives the plain
+     * kernel's values, finite, every pass.
+     */
+    @Test
+    void aConvolutionWithAPartialInputBlockComputesWhatThePlainKernelComputesFinitelyWhateverTheMemoryHeld() {
+        assertTrue(ChannelPadding.applies(24, 16, 3, 1) && ChannelPadding.applies(40, 32, 3, 1));
+        assertTrue(!ChannelPadding.applies(12, 16, 3, 1) && !ChannelPadding.applies(24, 16, 1, 1),
+                "up to one block of input channels, and 1x1 convolutions, run unchanged");
+        Random r = new Random(5);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Conv2dLayer conv = new Conv2dLayer(24, 16, 3, 1, 1, 1, true);
+            Learner.seed(4);
+            conv.initialize(m);
+            NDArray w = conv.namedParameters().get("weight").getArray();
+            NDArray b = conv.namedParameters().get("bias").getArray();
+            float[] gaussian = gaussian(r, 4 * 24 * 64 * 64);
+            float[] reference = null;
+            for (int pass = 0; pass < 16; pass++) {
+                try (NDManager step = m.newSubManager()) {
+                    for (int k = 12; k < 22; k++) {
+                        step.full(new Shape(1L << k), Float.NaN).close(); // memory the kernel may be given next
+                    }
+                    NDArray x = step.create(gaussian, new Shape(4, 24, 64, 64));
+                    float[] y = conv.apply(new ParameterStore(step, false), x, false).toFloatArray();
+                    assertAllFinite(y, "output, pass " + pass);
+                    if (reference == null) {
+                        NDArray xPadded = NDArrays.concat(new NDList(x, step.zeros(new Shape(4, 8, 64, 64))), 1);
+                        NDArray wPadded = NDArrays.concat(new NDList(w, step.zeros(new Shape(16, 8, 3, 3))), 1);
+                        reference = Conv2d.conv2d(xPadded, wPadded, b, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1)
+                                .singletonOrThrow().toFloatArray();
+                        assertArrayEquals(reference, y, 1e-5f, "the same convolution");
+                    }
+                    assertArrayEquals(reference, y, "pass " + pass + " computes what pass 0 did");
                 }
             }
         }

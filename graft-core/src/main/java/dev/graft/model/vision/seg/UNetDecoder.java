@@ -52,8 +52,9 @@ final class UNetDecoder extends SegmentationDecoder {
     /**
      * Channels rounded up to a multiple of {@value #CHANNEL_BLOCK}. libtorch's oneDNN CPU kernels keep channels in blocks
      * of 16 floats and, for a 3×3 convolution whose channels do not fill the last block, now and then read the block's
-     * uninitialised padding (see {@code OutputChannelPadding}): measured here as NaN over whole inference tiles of a
-     * decoder stage reading 35 channels. The decoder's concatenated inputs are therefore zero-padded to whole blocks.
+     * uninitialised padding: measured here as NaN over whole inference tiles of a decoder stage reading 35 channels.
+     * The decoder's concatenated inputs are therefore zero-padded to whole blocks, and its stage weights are stored at
+     * that width ({@code ChannelPadding} pads other convolutions' inputs at run time).
      */
     static int blocked(int channels) {
         return (channels + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
