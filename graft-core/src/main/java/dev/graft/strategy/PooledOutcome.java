@@ -48,12 +48,7 @@ public interface PooledOutcome extends RunResult {
         m.put("validation", validation().toMap());
         test().ifPresent(t -> m.put("test", t.toMap()));
         FitResult fit = fit();
-        m.put("best_epoch", fit.bestEpoch());
-        m.put("epochs_run", fit.history().size());
-        m.put("stopped_early", fit.stoppedEarly());
-        m.put("skipped_steps", fit.skippedSteps());
-        m.put("monitor", fit.monitor().key());
-        m.put("history", fit.history());
+        m.putAll(fit.summary());
         m.put("embed_seconds", embedSeconds());
         m.put("train_seconds", fit.seconds());
         m.put("trainable_parameters", fit.history().stream().mapToLong(EpochLog::trainable).max().orElse(0));

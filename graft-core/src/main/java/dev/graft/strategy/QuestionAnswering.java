@@ -138,8 +138,7 @@ public final class QuestionAnswering {
             if (answerer.task().noAnswer()) {
                 m.put("null_threshold", answerer.task().nullThreshold());
             }
-            m.put("best_epoch", fit.bestEpoch());
-            m.put("history", fit.history());
+            m.putAll(fit.summary());
             m.put("training_windows", windows);
             m.put("training_seconds", fit.seconds());
             m.put("encode_seconds", encodeSeconds);

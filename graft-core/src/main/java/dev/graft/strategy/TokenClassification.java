@@ -163,8 +163,7 @@ public final class TokenClassification {
             m.put("strategy", classifier.strategy());
             m.put("validation", validation.toMap());
             test.ifPresent(t -> m.put("test", t.toMap()));
-            m.put("best_epoch", fit.bestEpoch());
-            m.put("history", fit.history());
+            m.putAll(fit.summary());
             m.put("training_seconds", fit.seconds());
             m.put("encode_seconds", encodeSeconds);
             m.put("cached_splits", cachedSplits);

@@ -1,6 +1,8 @@
 package dev.graft.training;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Outcome of {@link Learner#fit}: the model holds the weights of {@code bestEpoch} (the best by the
@@ -25,6 +27,22 @@ public record FitResult(List<EpochLog> history, int bestEpoch, Monitor monitor, 
     /** A result without dropped updates. */
     public FitResult(List<EpochLog> history, int bestEpoch, Monitor monitor, double bestScore, boolean stoppedEarly, double seconds) {
         this(history, bestEpoch, monitor, bestScore, stoppedEarly, seconds, 0);
+    }
+
+    /**
+     * How the fit went, as every task's {@code metrics.json} records it: {@code best_epoch}, {@code epochs_run},
+     * {@code stopped_early}, {@code skipped_steps} (updates dropped for a non-finite gradient), {@code monitor} and
+     * the per-epoch {@code history}.
+     */
+    public Map<String, Object> summary() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("best_epoch", bestEpoch);
+        m.put("epochs_run", history.size());
+        m.put("stopped_early", stoppedEarly);
+        m.put("skipped_steps", skippedSteps);
+        m.put("monitor", monitor.key());
+        m.put("history", history);
+        return m;
     }
 
     /** The log of the best epoch. */

@@ -239,9 +239,7 @@ public final class AdaptationRun implements AutoCloseable, RunResult {
         metrics.put("validation", result.sourceValidation().toMap());
         result.adaptedEval().ifPresent(e -> metrics.put("test", e.toMap()));
         metrics.put("adaptation", result.metrics());
-        metrics.put("best_epoch", result.fit().bestEpoch());
-        metrics.put("epochs_run", result.fit().history().size());
-        metrics.put("history", result.fit().history());
+        metrics.putAll(result.fit().summary());
         return saver.save(dir, provenance.withCommandLine(commandLine), metrics, extras);
     }
 

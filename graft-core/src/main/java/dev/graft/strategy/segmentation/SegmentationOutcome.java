@@ -19,14 +19,17 @@ import java.util.Map;
 public record SegmentationOutcome(ImageSegmenter model, FitResult fit, SegmentationDataset.Split split,
                                   ImageSegmenter.Scores val, ImageSegmenter.Scores test, double seconds) {
 
-    /** The figures written to {@code metrics.json}: validation and test metrics with their per-class tables. */
+    /**
+     * The figures written to {@code metrics.json}: validation and test metrics with their per-class tables, and the
+     * fit's {@link FitResult#summary}.
+     */
     public Map<String, Object> metrics() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("validation", val.overall().toMap());
         if (test != null) {
             m.put("test", test.overall().toMap());
         }
-        m.put("best_epoch", fit.bestEpoch());
+        m.putAll(fit.summary());
         m.put("train_seconds", fit.seconds());
         return m;
     }
