@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.graft.model.torch.CounterDropout;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,7 +34,7 @@ public final class BertAttention extends CompositeBlock {
 
     NDArray apply(ParameterStore ps, NDArray hidden, NDArray additiveMask, boolean training) {
         NDArray context = self.apply(ps, hidden, additiveMask, training);
-        NDArray projected = Dropout.dropout(outputDense.apply(ps, context, training), dropout, training).singletonOrThrow();
+        NDArray projected = CounterDropout.apply(outputDense.apply(ps, context, training), dropout, training);
         return outputLayerNorm.apply(ps, projected.add(hidden), training);
     }
 

@@ -8,10 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import dev.graft.model.torch.CounterDropout;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -72,7 +72,7 @@ public final class BertEmbeddings extends CompositeBlock {
         NDArray posVecs = lookup(positions, ps.getValue(positionEmbeddings, device, training));
         NDArray sum = words.add(typeVecs).add(posVecs);
         NDArray normed = layerNorm.apply(ps, sum, training);
-        return Dropout.dropout(normed, dropout, training).singletonOrThrow();
+        return CounterDropout.apply(normed, dropout, training);
     }
 
     private static NDArray lookup(NDArray indices, NDArray table) {

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.graft.model.torch.CounterDropout;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,7 +37,7 @@ public final class BertLayer extends CompositeBlock {
     NDArray apply(ParameterStore ps, NDArray hidden, NDArray additiveMask, boolean training) {
         NDArray a = attention.apply(ps, hidden, additiveMask, training);
         NDArray inner = Gelu.exact(intermediateDense.apply(ps, a, training));
-        NDArray out = Dropout.dropout(outputDense.apply(ps, inner, training), dropout, training).singletonOrThrow();
+        NDArray out = CounterDropout.apply(outputDense.apply(ps, inner, training), dropout, training);
         return outputLayerNorm.apply(ps, out.add(a), training);
     }
 

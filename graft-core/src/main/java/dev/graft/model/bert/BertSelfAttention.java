@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.graft.model.Scalars;
+import dev.graft.model.torch.CounterDropout;
 import dev.graft.model.torch.ScaledDotProductAttention;
 import dev.graft.util.Arguments;
 import java.util.LinkedHashMap;
@@ -89,7 +89,7 @@ public final class BertSelfAttention extends CompositeBlock {
         if (additiveMask != null) {
             scores = scores.add(additiveMask);
         }
-        NDArray probs = Dropout.dropout(scores.softmax(-1), dropout, training).singletonOrThrow();
+        NDArray probs = CounterDropout.apply(scores.softmax(-1), dropout, training);
         return probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) numHeads * headSize);
     }
 

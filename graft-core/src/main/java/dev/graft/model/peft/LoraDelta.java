@@ -6,12 +6,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import dev.graft.model.Scalars;
 import dev.graft.model.bert.LinearDelta;
+import dev.graft.model.torch.CounterDropout;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,7 +45,7 @@ final class LoraDelta implements LinearDelta {
 
     @Override
     public NDArray apply(ParameterStore ps, NDArray input, NDArray output, boolean training) {
-        NDArray x = dropout > 0 ? Dropout.dropout(input, dropout, training).singletonOrThrow() : input;
+        NDArray x = dropout > 0 ? CounterDropout.apply(input, dropout, training) : input;
         NDArray low = Linear.linear(x, ps.getValue(a, x.getDevice(), training)).singletonOrThrow();
         NDArray up = Linear.linear(low, ps.getValue(b, x.getDevice(), training)).singletonOrThrow();
         return output.add(Scalars.mul(up, scale));
