@@ -70,7 +70,7 @@ public final class BertSelfAttention extends CompositeBlock {
         NDArray kp = key.apply(ps, hidden, training);
         NDArray vp = value.apply(ps, hidden, training);
         float p = training ? dropout : 0f;
-        return switch (kernel.resolve(training, dropout, hidden.getShape().get(1))) {
+        return switch (kernel.resolve(training, dropout)) {
             case AUTO -> throw new AssertionError("resolved");
             case FUSED -> ScaledDotProductAttention.FP32.apply(qp, kp, vp, additiveMask, numHeads, p);
             case FUSED_BF16 -> ScaledDotProductAttention.BF16.apply(qp, kp, vp, additiveMask, numHeads, p);

@@ -58,11 +58,10 @@ class BertAttentionKernelTest {
         try (NDManager m = NDManager.newBaseManager()) {
             BertModel model = model(m, 0.1f);
             assertEquals(AttentionKernel.AUTO, model.attentionKernel());
-            assertEquals(AttentionKernel.FUSED, AttentionKernel.AUTO.resolve(false, 0.1f, 20), "inference: the flash kernel");
-            assertEquals(AttentionKernel.COMPOSITE, AttentionKernel.AUTO.resolve(true, 0.1f, 20), "short, with dropout");
-            assertEquals(AttentionKernel.FUSED, AttentionKernel.AUTO.resolve(true, 0.1f, 128), "long, with dropout");
-            assertEquals(AttentionKernel.FUSED, AttentionKernel.AUTO.resolve(true, 0f, 20), "training without dropout");
-            assertEquals(AttentionKernel.FUSED_BF16, AttentionKernel.FUSED_BF16.resolve(true, 0.1f, 20));
+            assertEquals(AttentionKernel.FUSED, AttentionKernel.AUTO.resolve(false, 0.1f), "inference: the flash kernel");
+            assertEquals(AttentionKernel.COMPOSITE, AttentionKernel.AUTO.resolve(true, 0.1f), "training with dropout");
+            assertEquals(AttentionKernel.FUSED, AttentionKernel.AUTO.resolve(true, 0f), "training without dropout");
+            assertEquals(AttentionKernel.FUSED_BF16, AttentionKernel.FUSED_BF16.resolve(true, 0.1f));
             model.setAttentionKernel(AttentionKernel.FUSED);
             float[] fused = infer(model, m, 0);
             model.setAttentionKernel(AttentionKernel.COMPOSITE);
