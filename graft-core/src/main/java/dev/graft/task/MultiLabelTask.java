@@ -3,11 +3,13 @@ package dev.graft.task;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import dev.graft.data.TargetFormat;
 import dev.graft.data.TaskKind;
 import dev.graft.metrics.MultiLabelMetrics;
 import dev.graft.metrics.TaskMetrics;
 import dev.graft.metrics.ThresholdTuning;
+import dev.graft.model.Scalars;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -140,7 +142,7 @@ public final class MultiLabelTask implements Task {
     @Override
     public NDArray loss(NDArray outputs, NDArray targets) {
         NDArray y = targets.toType(outputs.getDataType(), false);
-        return outputs.maximum(0f).sub(outputs.mul(y)).add(outputs.abs().neg().exp().add(1f).log()).mean();
+        return Activation.relu(outputs).sub(outputs.mul(y)).add(Scalars.add(outputs.abs().neg().exp(), 1f).log()).mean();
     }
 
     @Override

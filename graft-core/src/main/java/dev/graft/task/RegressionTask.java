@@ -7,6 +7,7 @@ import dev.graft.data.TargetFormat;
 import dev.graft.data.TaskKind;
 import dev.graft.metrics.RegressionMetrics;
 import dev.graft.metrics.TaskMetrics;
+import dev.graft.model.Scalars;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,14 +130,14 @@ public final class RegressionTask implements Task {
             return diff.square().mean();
         }
         NDArray abs = diff.abs();
-        NDArray quadratic = abs.minimum((float) huberDelta);
+        NDArray quadratic = abs.minimum(Scalars.constant(abs, (float) huberDelta));
         // 0.5·q² + δ·(|d| − q): quadratic inside δ, linear outside
-        return quadratic.square().mul(0.5f).add(abs.sub(quadratic).mul((float) huberDelta)).mean();
+        return Scalars.mul(quadratic.square(), 0.5f).add(Scalars.mul(abs.sub(quadratic), (float) huberDelta)).mean();
     }
 
     @Override
     public NDArray activate(NDArray outputs) {
-        return outputs.mul((float) std).add((float) mean);
+        return Scalars.add(Scalars.mul(outputs, (float) std), (float) mean);
     }
 
     /** The same float multiply and add as {@link #activate(NDArray)}, so the values are identical. */

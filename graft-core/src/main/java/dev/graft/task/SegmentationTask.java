@@ -9,6 +9,7 @@ import dev.graft.data.TaskKind;
 import dev.graft.data.image.masks.LabelMask;
 import dev.graft.data.image.masks.MaskTargets;
 import dev.graft.metrics.SegmentationMetrics;
+import dev.graft.model.Scalars;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +153,7 @@ public final class SegmentationTask implements Task {
         NDArray logPt = logP.mul(oneHot).sum(new int[] {1});                                    // [B, H, W]
         NDArray pixelLoss = logPt.neg();
         if (focalGamma > 0) {
-            pixelLoss = pixelLoss.mul(logPt.exp().neg().add(1f).pow((float) focalGamma));
+            pixelLoss = pixelLoss.mul(Scalars.add(logPt.exp().neg(), 1f).pow(Scalars.constant(logPt, (float) focalGamma)));
         }
         NDArray count = valid.sum().maximum(1f);
         NDArray loss = pixelLoss.mul(valid).sum().div(count);
@@ -161,8 +162,8 @@ public final class SegmentationTask implements Task {
             int[] axes = {0, 2, 3};
             NDArray inter = p.mul(oneHot).sum(axes);
             NDArray sums = p.sum(axes).add(oneHot.sum(axes));
-            NDArray dice = inter.mul(2f).add(1f).div(sums.add(1f));
-            loss = loss.add(dice.mean().neg().add(1f).mul((float) diceWeight));
+            NDArray dice = Scalars.add(Scalars.mul(inter, 2f), 1f).div(Scalars.add(sums, 1f));
+            loss = loss.add(Scalars.mul(Scalars.add(dice.mean().neg(), 1f), (float) diceWeight));
         }
         return loss;
     }

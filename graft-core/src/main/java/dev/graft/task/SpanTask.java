@@ -11,6 +11,7 @@ import dev.graft.data.qa.QaFeature;
 import dev.graft.data.qa.SpanSearch;
 import dev.graft.data.tokens.SubwordTokenizer;
 import dev.graft.metrics.SquadMetrics;
+import dev.graft.model.Scalars;
 import dev.graft.util.Arguments;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -199,7 +200,7 @@ public final class SpanTask implements Task {
         NDArray end = outputs.get(":, :, 1").add(padding).logSoftmax(1);
         NDArray startNll = start.mul(targets.get(":, 0").oneHot(t).toType(type, false)).sum(new int[] {1}).neg();
         NDArray endNll = end.mul(targets.get(":, 1").oneHot(t).toType(type, false)).sum(new int[] {1}).neg();
-        return startNll.add(endNll).mean().div(2f);
+        return Scalars.div(startNll.add(endNll).mean(), 2f);
     }
 
     /** The raw scores (the span search reads logits). */

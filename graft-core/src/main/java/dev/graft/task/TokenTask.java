@@ -12,6 +12,7 @@ import dev.graft.data.tokens.TagScheme;
 import dev.graft.data.tokens.TagSet;
 import dev.graft.data.tokens.TokenFeature;
 import dev.graft.metrics.EntityMetrics;
+import dev.graft.model.Scalars;
 import dev.graft.model.head.CrfLayer;
 import dev.graft.model.head.CrfScores;
 import java.util.ArrayList;
@@ -308,7 +309,7 @@ public final class TokenTask implements Task {
         NDArray[] crf = scores.effective(m);
         NDArray nll = CrfLayer.logPartition(emissions, maskArray, crf[0], crf[1], crf[2])
                 .sub(CrfLayer.pathScore(emissions, maskArray, tagArray, crf[0], crf[1], crf[2]));
-        return nll.mul(m.create(weight)).sum().div(Math.max(positions, 1));
+        return Scalars.div(nll.mul(m.create(weight)).sum(), Math.max(positions, 1));
     }
 
     @Override

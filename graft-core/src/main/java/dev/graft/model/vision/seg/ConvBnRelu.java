@@ -2,6 +2,7 @@ package dev.graft.model.vision.seg;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.graft.model.vision.BatchNorm2d;
@@ -20,7 +21,7 @@ final class ConvBnRelu extends VisionModule {
     }
 
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        return norm.apply(ps, conv.apply(ps, x, training), training).maximum(0f);
+        return Activation.relu(norm.apply(ps, conv.apply(ps, x, training), training));
     }
 
     @Override

@@ -43,7 +43,7 @@ final class LrAsppDecoder extends SegmentationDecoder {
     NDArray logits(ParameterStore ps, List<NDArray> maps, NDArray images, boolean training) {
         NDArray high = maps.get(maps.size() - 1);
         NDArray low = maps.get(LOW_MAP);
-        NDArray x = cbrNorm.apply(ps, cbrConv.apply(ps, high, training), training).maximum(0f);
+        NDArray x = Activation.relu(cbrNorm.apply(ps, cbrConv.apply(ps, high, training), training));
         NDArray gate = Activation.sigmoid(scale.apply(ps, high.mean(new int[] {3}, true).mean(new int[] {2}, true), training));
         x = x.mul(gate);
         x = Bilinear.resize(x, low.getShape().get(2), low.getShape().get(3));
