@@ -148,14 +148,14 @@ public final class SegmentationTask implements Task {
     public NDArray loss(NDArray outputs, NDArray targets) {
         int c = classes.size();
         NDArray valid = targets.gte(0).toType(DataType.FLOAT32, false);                       // [B, H, W]
-        NDArray oneHot = targets.maximum(0).oneHot(c).transpose(0, 3, 1, 2).mul(valid.expandDims(1)); // [B, C, H, W]
+        NDArray oneHot = targets.maximum(Scalars.constant(targets, 0)).oneHot(c).transpose(0, 3, 1, 2).mul(valid.expandDims(1)); // [B, C, H, W]
         NDArray logP = outputs.logSoftmax(1);
         NDArray logPt = logP.mul(oneHot).sum(new int[] {1});                                    // [B, H, W]
         NDArray pixelLoss = logPt.neg();
         if (focalGamma > 0) {
             pixelLoss = pixelLoss.mul(Scalars.add(logPt.exp().neg(), 1f).pow(Scalars.constant(logPt, (float) focalGamma)));
         }
-        NDArray count = valid.sum().maximum(1f);
+        NDArray count = valid.sum().maximum(Scalars.constant(valid, 1f));
         NDArray loss = pixelLoss.mul(valid).sum().div(count);
         if (diceWeight > 0) {
             NDArray p = logP.exp().mul(valid.expandDims(1));

@@ -195,7 +195,7 @@ public final class SpanTask implements Task {
         int t = (int) outputs.getShape().get(1);
         DataType type = outputs.getDataType();
         NDArray positions = outputs.getManager().arange(t).toType(DataType.INT64, false).reshape(1, t);
-        NDArray padding = positions.gte(targets.get(":, 2:3")).toType(type, false).mul(PADDING_SCORE); // [B, T]
+        NDArray padding = positions.gte(targets.get(":, 2:3")).toType(type, false).mul(Scalars.constant(outputs, PADDING_SCORE)); // [B, T]
         NDArray start = outputs.get(":, :, 0").add(padding).logSoftmax(1);
         NDArray end = outputs.get(":, :, 1").add(padding).logSoftmax(1);
         NDArray startNll = start.mul(targets.get(":, 0").oneHot(t).toType(type, false)).sum(new int[] {1}).neg();

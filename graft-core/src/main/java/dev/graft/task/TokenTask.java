@@ -256,7 +256,7 @@ public final class TokenTask implements Task {
         NDArray hot = safe.oneHot(tags.size()).toType(outputs.getDataType(), false);
         NDArray nll = outputs.logSoftmax(-1).mul(hot).sum(new int[] {-1}).neg();
         NDArray weight = kept.toType(outputs.getDataType(), false);
-        return nll.mul(weight).sum().div(weight.sum().maximum(1f));
+        return nll.mul(weight).sum().div(weight.sum().maximum(Scalars.constant(weight, 1f)));
     }
 
     /**

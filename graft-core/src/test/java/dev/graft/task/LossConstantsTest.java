@@ -8,12 +8,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,6 +70,30 @@ class LossConstantsTest {
         SpanTask task = new SpanTask(32, 8, 16, 10, 5, false, 0);
         long[] y = {3, 5, 20, 0, 0, 32, 7, 9, 12};
         assertStable(new Shape(3, 32, 2), m -> m.create(y, new Shape(3, 3)), task::loss);
+    }
+
+    /**
+     * No main source multiplies, divides, raises or clamps an array by a number through DJL's number overloads (whose
+     * backward reads the freed constant); {@code dev.graft.model.Scalars} makes constants that live as long as the graph.
+     */
+    @Test
+    void noSourceUsesDjlsNumberOverloadsWhoseBackwardReadsTheNumber() throws IOException {
+        Pattern numberOp = Pattern.compile(
+                "\\.(mul|div|pow|maximum|minimum)\\(\\s*(-?[0-9][0-9.eE_]*[fFdDL]?|\\((float|double|int|long)\\)[^()]*|[A-Z][A-Z0-9_]+)\\s*\\)");
+        List<String> found = new ArrayList<>();
+        Path root = Path.of("src/main/java");
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+                List<String> lines = Files.readAllLines(f);
+                for (int i = 0; i < lines.size(); i++) {
+                    String code = lines.get(i).strip();
+                    if (!code.startsWith("*") && !code.startsWith("//") && numberOp.matcher(code).find()) {
+                        found.add(root.relativize(f) + ":" + (i + 1) + ": " + lines.get(i).strip());
+                    }
+                }
+            }
+        }
+        assertTrue(found.isEmpty(), "use dev.graft.model.Scalars instead:\n" + String.join("\n", found));
     }
 
     private interface Targets {
