@@ -24,7 +24,7 @@ import ai.djl.ndarray.types.Shape;
  * published MobileNetV2, ResNet and EfficientNet checkpoints but their 3-channel stems, which the kernels handle), 1×1
  * and grouped convolutions run unchanged.
  */
-final class ChannelPadding {
+public final class ChannelPadding {
 
     /** Channels are padded up to a multiple of this (the AVX-512 block of 16 floats; also a multiple of AVX2's 8). */
     static final int BLOCK = 16;
@@ -59,8 +59,8 @@ final class ChannelPadding {
         Shape ws = weight.getShape();
         long out = ws.get(0);
         long in = ws.get(1);
-        long outPadded = whole(out);
-        long inPadded = padsInput((int) in) ? whole(in) : in;
+        long outPadded = wholeBlocks((int) out);
+        long inPadded = padsInput((int) in) ? wholeBlocks((int) in) : in;
         NDArray w = weight;
         NDArray input = x;
         if (inPadded > in) {
@@ -77,7 +77,8 @@ final class ChannelPadding {
         return outPadded == out ? y : y.get(new NDIndex(":, :{}", out));
     }
 
-    private static long whole(long channels) {
+    /** {@code channels} rounded up to whole blocks of {@link #BLOCK}. */
+    public static int wholeBlocks(int channels) {
         return (channels + BLOCK - 1) / BLOCK * BLOCK;
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.graft.model.vision.ChannelPadding;
 import dev.graft.model.vision.Conv2dLayer;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,6 @@ final class UNetDecoder extends SegmentationDecoder {
 
     /** Decoder channels per stage, deepest stage first; the last entry is the full-resolution stage. */
     static final List<Integer> CHANNELS = List.of(128, 64, 48, 32, 16);
-    /** Channel block of the CPU convolution kernels (16 floats on AVX-512). */
-    static final int CHANNEL_BLOCK = 16;
 
     private final List<ConvBnRelu> stages = new ArrayList<>();
     private final Conv2dLayer classifier;
@@ -33,7 +32,7 @@ final class UNetDecoder extends SegmentationDecoder {
         int in = skips.get(skips.size() - 1);
         for (int s = 0; s < CHANNELS.size(); s++) {
             int skip = s < skips.size() - 1 ? skips.get(skips.size() - 2 - s) : 3; // the last stage reads the image
-            stages.add(add("stage" + s, new ConvBnRelu(blocked(in + skip), CHANNELS.get(s))));
+            stages.add(add("stage" + s, new ConvBnRelu(ChannelPadding.wholeBlocks(in + skip), CHANNELS.get(s))));
             in = CHANNELS.get(s);
         }
         this.classifier = add("classifier", new Conv2dLayer(in, classes, 1, 1, 0, 1, true));
@@ -50,20 +49,15 @@ final class UNetDecoder extends SegmentationDecoder {
     }
 
     /**
-     * Channels rounded up to a multiple of {@value #CHANNEL_BLOCK}. libtorch's oneDNN CPU kernels keep channels in blocks
-     * of 16 floats and, for a 3×3 convolution whose channels do not fill the last block, now and then read the block's
-     * uninitialised padding: measured here as NaN over whole inference tiles of a decoder stage reading 35 channels.
-     * The decoder's concatenated inputs are therefore zero-padded to whole blocks, and its stage weights are stored at
-     * that width ({@code ChannelPadding} pads other convolutions' inputs at run time).
+     * {@code x} with zero channels appended up to whole blocks ({@link ChannelPadding#wholeBlocks}). libtorch's oneDNN
+     * CPU kernels keep channels in blocks of 16 floats and, for a 3×3 convolution whose channels do not fill the last
+     * block, now and then read the block's uninitialised padding: measured here as NaN over whole inference tiles of a
+     * decoder stage reading 35 channels. The decoder's concatenated inputs are therefore padded, and its stage weights
+     * are stored at that width ({@code ChannelPadding} pads other convolutions' inputs at run time).
      */
-    static int blocked(int channels) {
-        return (channels + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
-    }
-
-    /** {@code x} with zero channels appended up to {@link #blocked} channels. */
     static NDArray padChannels(NDArray x) {
         Shape s = x.getShape();
-        long missing = blocked((int) s.get(1)) - s.get(1);
+        long missing = ChannelPadding.wholeBlocks((int) s.get(1)) - s.get(1);
         if (missing == 0) {
             return x;
         }
