@@ -157,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (fineTune) {
             stdout.printf(Locale.ROOT, "Training: %.1f s   total: %.1f s%s%n", outcome.fit().seconds(), result.totalSeconds(),
-                    images && outcome.fit().skippedSteps() > 0
+                    outcome.fit().skippedSteps() > 0
                             ? "   skipped steps (non-finite gradients): " + outcome.fit().skippedSteps() : "");
             if (!images) {
                 stdout.println(ParameterLine.of(result.metrics()));
