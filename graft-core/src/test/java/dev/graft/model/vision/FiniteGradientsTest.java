@@ -69,9 +69,7 @@ class FiniteGradientsTest {
                 "multiples of 16, 1x1, grouped convolutions and 3-channel stems run unchanged");
         Random r = new Random(3);
         try (NDManager m = NDManager.newBaseManager()) {
-            Conv2dLayer conv = new Conv2dLayer(16, 8, 3, 1, 1, 1, true);
-            Learner.seed(2);
-            conv.initialize(m);
+            Conv2dLayer conv = seeded3x3(16, 8, 2, m);
             conv.namedParameters().get("bias").getArray().set(new NDIndex("..."), 0.25f);
             NDArray w = conv.namedParameters().get("weight").getArray();
             NDArray b = conv.namedParameters().get("bias").getArray();
@@ -109,9 +107,7 @@ class FiniteGradientsTest {
                 "up to one block of input channels, and 1x1 convolutions, run unchanged");
         Random r = new Random(5);
         try (NDManager m = NDManager.newBaseManager()) {
-            Conv2dLayer conv = new Conv2dLayer(24, 16, 3, 1, 1, 1, true);
-            Learner.seed(4);
-            conv.initialize(m);
+            Conv2dLayer conv = seeded3x3(24, 16, 4, m);
             NDArray w = conv.namedParameters().get("weight").getArray();
             NDArray b = conv.namedParameters().get("bias").getArray();
             float[] gaussian = gaussian(r, 4 * 24 * 64 * 64);
@@ -167,6 +163,14 @@ class FiniteGradientsTest {
                 assertTrue(nonFinite.isEmpty(), "pass " + pass + ": non-finite gradients in " + nonFinite);
             }
         }
+    }
+
+    /** A 3×3, stride-1, padding-1 convolution with a bias, initialised after seeding with {@code seed}. */
+    private static Conv2dLayer seeded3x3(int in, int out, long seed, NDManager m) {
+        Conv2dLayer conv = new Conv2dLayer(in, out, 3, 1, 1, 1, true);
+        Learner.seed(seed);
+        conv.initialize(m);
+        return conv;
     }
 
     private static float[] gaussian(Random r, int n) {
