@@ -175,7 +175,8 @@ final class TrainingOptions {
     @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
             description = "fine-tune, lora, adapter (text): number format of the encoder's matrix products: fp32, bf16 (bfloat16"
                     + " products; weights, optimiser state, LayerNorm, softmax and loss stay float32) or auto (bf16 where the CPU"
-                    + " has AVX512_BF16 or AMX, else fp32) (default: ${DEFAULT-VALUE}).")
+                    + " has AVX512_BF16 or AMX, else fp32); image fine-tuning with a MobileNetV2: bf16 computes its convolutions"
+                    + " in bfloat16 (auto: fp32) (default: ${DEFAULT-VALUE}).")
     String precision;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda|auto",
@@ -267,9 +268,9 @@ final class TrainingOptions {
         return s.trainsBackbone();
     }
 
-    /** Refuses {@code --precision bf16} for image data: the vision backbones train in fp32. */
-    void refuseBf16ForImages() {
-        TrainingRun.refuseBf16ForImages(request());
+    /** Refuses {@code --precision bf16} for segmentation, which trains in fp32. */
+    void refuseBf16ForSegmentation() {
+        TrainingRun.refuseBf16ForSegmentation(request());
     }
 
     /**

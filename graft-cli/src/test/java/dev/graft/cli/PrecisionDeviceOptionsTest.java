@@ -59,10 +59,11 @@ class PrecisionDeviceOptionsTest {
                 () -> parsed("feature-extraction", "--precision", "bf16").options.fineTune());
         assertTrue(fe.getMessage().contains("--precision bf16 applies to --strategy fine-tune"), fe.getMessage());
         assertDoesNotThrow(() -> parsed("feature-extraction", "--precision", "auto").options.fineTune(), "auto never refuses");
-        IllegalArgumentException images = assertThrows(IllegalArgumentException.class,
-                () -> parsed("fine-tune", "--precision", "bf16").options.refuseBf16ForImages());
-        assertTrue(images.getMessage().contains("images train in fp32"), images.getMessage());
-        assertDoesNotThrow(() -> parsed("fine-tune", "--precision", "auto").options.refuseBf16ForImages());
+        IllegalArgumentException seg = assertThrows(IllegalArgumentException.class,
+                () -> parsed("fine-tune", "--precision", "bf16").options.refuseBf16ForSegmentation());
+        assertTrue(seg.getMessage().contains("--precision bf16 applies to text encoders and to MobileNetV2")
+                && seg.getMessage().contains("segmentation trains in fp32"), seg.getMessage());
+        assertDoesNotThrow(() -> parsed("fine-tune", "--precision", "auto").options.refuseBf16ForSegmentation());
     }
 
     @Test

@@ -67,7 +67,7 @@ public final class SegmentationTrainingRun {
         if (request.output == null) {
             throw new IllegalArgumentException("A training run needs an " + Arguments.name("output") + " directory.");
         }
-        TrainingRun.refuseBf16ForImages(request);
+        TrainingRun.refuseBf16ForSegmentation(request);
         TrainingRun.checkSplitSettings(request, true);
         SegmentationConfig config = config(request);
         ModelDirectory.checkWritable(request.output);

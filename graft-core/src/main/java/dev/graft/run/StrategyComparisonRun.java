@@ -59,7 +59,6 @@ public final class StrategyComparisonRun {
         int trainSize;
         ComparedMetric metric;
         if (ImageDataReader.isImageData(r.trainFile)) {
-            TrainingRun.refuseBf16ForImages(r);
             String name = r.model == null || TrainingRequest.DEFAULT_TEXT_MODEL.equals(r.model) ? TrainingRequest.DEFAULT_IMAGE_MODEL : r.model;
             ImageBackbone backbone = ImageInputs.backbone(name, r.imageSize);
             ImageSplits splits = ImageInputs.splits(r, listener::message);

@@ -409,7 +409,7 @@ public final class TrainingRequest {
         return this;
     }
 
-    /** Text encoders that train: fp32 (default), bf16 or auto. */
+    /** Text encoders that train: fp32 (default), bf16 or auto; image fine-tuning of a MobileNetV2: fp32 or bf16. */
     public TrainingRequest precision(String value) {
         precision = Objects.requireNonNull(value, "precision");
         return this;
@@ -840,7 +840,8 @@ public final class TrainingRequest {
         FreezeSchedule recipe = cfg.freeze();
         FreezeSchedule freeze = new FreezeSchedule(unfreeze == null ? recipe.depth() : parseUnfreeze(unfreeze),
                 headEpochs != null ? headEpochs : recipe.headEpochs(), gradual || recipe.gradual(), false);
-        cfg = cfg.withTraining(tc).withFreeze(freeze).withHead(hidden, dropout);
+        cfg = cfg.withTraining(tc).withFreeze(freeze).withHead(hidden, dropout)
+                .withPrecision(bf16Requested() ? Precision.BF16 : Precision.FP32); // auto: fp32 for images
         cfg = cfg.withSchedule(schedule(cfg.training().schedule()));
         if (lrBackbone != null || layerDecay != null) {
             cfg = cfg.withBackboneLr(lrBackbone != null ? lrBackbone : cfg.backboneLr(), layerDecay != null ? layerDecay : cfg.layerDecay());

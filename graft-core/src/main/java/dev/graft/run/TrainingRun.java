@@ -150,10 +150,11 @@ public final class TrainingRun {
         }
     }
 
-    /** Refuses bf16 for image data: the vision backbones train in fp32. */
-    public static void refuseBf16ForImages(TrainingRequest r) {
+    /** Refuses bf16 for segmentation: its encoder and decoder train in fp32. */
+    public static void refuseBf16ForSegmentation(TrainingRequest r) {
         if (r.bf16Requested()) {
-            throw new IllegalArgumentException(Arguments.name("precision") + " bf16 applies to text encoders; images train in fp32.");
+            throw new IllegalArgumentException(Arguments.name("precision") + " bf16 applies to text encoders and to"
+                    + " MobileNetV2 image classifiers; segmentation trains in fp32.");
         }
     }
 
@@ -386,7 +387,6 @@ public final class TrainingRun {
         if (!trainsBackbone) {
             CheckpointPlan.refuseResume(r.resume);
         }
-        refuseBf16ForImages(r);
         refusePoolingForImages(r);
         ModelDirectory.checkWritable(r.output);
         ImageInputs.refuseOutputInsideData(r.output, r.trainFile, r.valFile, r.testFile);

@@ -186,7 +186,6 @@ public final class TuningRun {
     }
 
     private static Trials<ImageTrainingOutcome> images(TrainingRequest r, RunListener l) {
-        TrainingRun.refuseBf16ForImages(r);
         ImageTrials t = ImageTrials.prepare(r, l);
         l.summary(String.format("images: train %d, val %d%s; backbone %s (%s)", t.splits().train().size(), t.splits().val().size(),
                 t.splits().test().map(x -> ", test " + x.size()).orElse(""), t.backbone().id(), t.backbone().preprocessing()));

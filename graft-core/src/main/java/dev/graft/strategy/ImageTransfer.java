@@ -15,6 +15,7 @@ import dev.graft.data.image.ImageTta;
 import dev.graft.data.TaskKind;
 import dev.graft.metrics.TaskMetrics;
 import dev.graft.model.Precision;
+import dev.graft.util.Arguments;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.vision.BatchNorm2d;
@@ -250,7 +251,7 @@ public final class ImageTransfer {
             ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), task.outputWidth(), config.hiddenUnits(),
                     config.dropout()));
             head.initialize(manager);
-            ImageClassifierModel model = fastKernels(new ImageClassifierModel(backbone, head));
+            ImageClassifierModel model = fastKernels(new ImageClassifierModel(backbone, head), config.precision());
             Learner learner = new Learner(model, model, TaskTraining.config(config.training(), task), config.plan(), task, List.of());
             return finder.run(learner, model, model, config.plan(), train);
         }
@@ -306,10 +307,6 @@ public final class ImageTransfer {
                                                 Augmentation augmentation, boolean trainBatchNorm, int workers,
                                                 List<TrainingListener> listeners, Path checkpointDir, int checkpointEvery,
                                                 boolean resume) {
-        if (config.precision() != Precision.FP32) {
-            throw new IllegalArgumentException("precision " + config.precision().key() + " applies to text encoders; image"
-                    + " fine-tuning runs in fp32 (libtorch 2.7's bfloat16 convolutions gave wrong gradients in Graft's tests)");
-        }
         Checkpointing checkpoints = checkpointDir == null ? null : new Checkpointing(checkpointDir, checkpointEvery,
                 fingerprint(spec, splits, config, augmentation, trainBatchNorm), resume);
         Learner.seed(config.training().seed());
@@ -327,10 +324,12 @@ public final class ImageTransfer {
             ClassifierHead head = new ClassifierHead(new HeadConfig(backbone.featureDim(), task.outputWidth(), config.hiddenUnits(),
                     config.dropout()));
             head.initialize(manager);
-            ImageClassifierModel model = fastKernels(new ImageClassifierModel(backbone, head));
+            ImageClassifierModel model = fastKernels(new ImageClassifierModel(backbone, head), config.precision());
             Learner learner = new Learner(model, model, TaskTraining.config(config.training(), task), config.plan(), task, listeners);
             FitResult fit = learner.fit(train, val, checkpoints);
             model.namedParameters().values().forEach(p -> p.freeze(true));
+            // the saved model predicts in float32: score exactly what it will predict
+            fastKernels(model, Precision.FP32);
             float[][] valOut = learner.predictProbabilities(val);
             float[][] testOut = null;
             if (splits.test().isPresent()) {
@@ -353,10 +352,21 @@ public final class ImageTransfer {
     /**
      * {@code model} computing with {@link ConvKernels#FUSED} where its backbone is a MobileNetV2 or ResNet: channels-last,
      * each convolution with its clip in one call; the same values as DJL's ops. EfficientNet stays on DJL's ops: its
-     * fused logits differed from DJL's in Graft's test (cause not found).
+     * fused logits differed from DJL's in Graft's test (cause not found). In {@link Precision#BF16} a MobileNetV2
+     * computes with {@link ConvKernels#FUSED_BF16}.
+     *
+     * @throws IllegalArgumentException for bf16 with another backbone
      */
-    static ImageClassifierModel fastKernels(ImageClassifierModel model) {
-        if (model.backbone() instanceof MobileNetV2 || model.backbone() instanceof ResNet) {
+    static ImageClassifierModel fastKernels(ImageClassifierModel model, Precision precision) {
+        boolean mobileNet = model.backbone() instanceof MobileNetV2;
+        if (precision == Precision.BF16) {
+            if (!mobileNet) {
+                throw new IllegalArgumentException(Arguments.name("precision") + " bf16 applies to text encoders and to"
+                        + " MobileNetV2 backbones; " + model.backbone().architecture() + " fine-tunes in fp32 (between its"
+                        + " convolutions BatchNorm runs in float32, and the casts would cost what bfloat16 saves).");
+            }
+            model.setKernels(ConvKernels.FUSED_BF16);
+        } else if (mobileNet || model.backbone() instanceof ResNet) {
             model.setKernels(ConvKernels.FUSED);
         }
         return model;
@@ -385,7 +395,9 @@ public final class ImageTransfer {
     /** The settings of an image fine-tune by name: the config's, augmentation and BatchNorm mode. */
     private static Map<String, Object> fineTuneSettings(FineTuneConfig config, Augmentation augmentation, boolean trainBatchNorm) {
         Map<String, Object> settings = new LinkedHashMap<>(config.describe());
-        settings.remove("precision"); // always fp32 for images (text encoders only have bf16)
+        if (config.precision() == Precision.FP32) {
+            settings.remove("precision"); // as before bf16 came to images: fp32 checkpoints still resume
+        }
         settings.put("augmentation", augmentation.toString());
         settings.put("train_bn", trainBatchNorm);
         return settings;

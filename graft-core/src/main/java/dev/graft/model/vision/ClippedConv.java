@@ -16,6 +16,16 @@ final class ClippedConv extends VisionModule {
         this.clip = s.clip();
     }
 
+    /** The convolution. */
+    Conv2dLayer conv() {
+        return conv;
+    }
+
+    /** The bounds after it, or {@code null}. */
+    MobileNetV2Spec.Bounds clip() {
+        return clip;
+    }
+
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         return conv.apply(ps, x, training, clip);
     }

@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -89,18 +90,33 @@ public final class Conv2dLayer extends VisionModule {
     NDArray apply(ParameterStore ps, NDArray x, boolean training, MobileNetV2Spec.Bounds clip) {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
-        boolean padded = ChannelPadding.applies(in, out, kernel, groups);
-        if (kernels == ConvKernels.DJL || padded) {
+        if (kernels == ConvKernels.DJL || padded()) {
             ChannelPadding.Conv conv = kernels == ConvKernels.DJL
                     ? (in, wt, bs) -> Conv2d.conv2d(in, wt, bs, new Shape(stride, stride), new Shape(padding, padding),
                             new Shape(1, 1), groups).singletonOrThrow()
-                    : (in, wt, bs) -> ScriptedConv.apply(new ScriptedConv.Shape(stride, padding, groups, null), in,
-                            wt, orZeros(bs, in, wt));
-            NDArray y = padded ? ChannelPadding.conv2d(x, w, b, conv) : conv.apply(x, w, b);
+                    : (in, wt, bs) -> ScriptedConv.apply(new ScriptedConv.Chain(List.of(scripted(null)),
+                            kernels.bf16(), false, null), in, List.of(wt, orZeros(bs, in, wt)));
+            NDArray y = padded() ? ChannelPadding.conv2d(x, w, b, conv) : conv.apply(x, w, b);
             return clip == null ? y : y.clip(clip.min(), clip.max());
         }
-        return ScriptedConv.apply(new ScriptedConv.Shape(stride, padding, groups, clip), x, w,
-                orZeros(b, x, w));
+        return ScriptedConv.apply(new ScriptedConv.Chain(List.of(scripted(clip)), kernels.bf16(), false, null), x,
+                List.of(w, orZeros(b, x, w)));
+    }
+
+    /** Whether {@link ChannelPadding} computes this convolution. */
+    boolean padded() {
+        return ChannelPadding.applies(in, out, kernel, groups);
+    }
+
+    /** This convolution, followed by a clip to {@code clip}, as a link of a {@link ScriptedConv.Chain}. */
+    ScriptedConv.Shape scripted(MobileNetV2Spec.Bounds clip) {
+        return new ScriptedConv.Shape(kernel, stride, padding, groups, clip);
+    }
+
+    /** The weight and bias (zeros without one) as a {@link ScriptedConv.Chain} takes them, for input {@code x}. */
+    List<NDArray> chainArguments(ParameterStore ps, NDArray x, boolean training) {
+        NDArray w = ps.getValue(weight, x.getDevice(), training);
+        return List.of(w, orZeros(bias == null ? null : ps.getValue(bias, x.getDevice(), training), x, w));
     }
 
     /** {@code bias}, or zeros of the output width in {@code x}'s step (the scripted convolution always takes a bias). */

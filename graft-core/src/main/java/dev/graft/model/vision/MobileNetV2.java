@@ -163,7 +163,23 @@ public final class MobileNetV2 extends VisionModule implements MultiScaleEncoder
             }
         }
 
+        /**
+         * The block: with fused kernels, one {@link ScriptedConv.Chain} (residual sum included), so that in bfloat16
+         * only the block's narrow input and output cross in float32; with DJL's ops (or a convolution that
+         * {@link ChannelPadding} computes), convolution by convolution.
+         */
         NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+            ConvKernels k = convs.get(0).conv().kernels();
+            if (k != ConvKernels.DJL && convs.stream().noneMatch(c -> c.conv().padded())) {
+                List<ScriptedConv.Shape> shapes = new ArrayList<>();
+                List<NDArray> arguments = new ArrayList<>();
+                for (ClippedConv c : convs) {
+                    shapes.add(c.conv().scripted(c.clip()));
+                    arguments.addAll(c.conv().chainArguments(ps, x, training));
+                }
+                return ScriptedConv.apply(new ScriptedConv.Chain(shapes, k.bf16(), spec.residual(),
+                        spec.residual() ? spec.addClip() : null), x, arguments);
+            }
             NDArray y = x;
             for (ClippedConv c : convs) {
                 y = c.apply(ps, y, training);

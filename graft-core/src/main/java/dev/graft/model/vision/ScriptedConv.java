@@ -9,56 +9,166 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A convolution, its bias and an optional clip in one call of a Graft-written TorchScript module
- * ({@link TorchScriptFunction}), differentiable: {@code hardtanh_(conv2d(x, W, b), min, max)}, the clip in place on
- * the convolution's fresh output, so no second activation-sized array is written. Autograd's {@code hardtanh_} backward
- * reads the clipped result, as torchvision's {@code ReLU6(inplace=True)} does; at a value exactly on a bound its
- * subgradient is 0 where DJL's {@code clip} gives 1 (elsewhere the gradients are equal). The input is made channels-last
- * first (a no-op when it already is), so the output is channels-last and oneDNN convolves {@code NHWC} directly.
+ * Convolutions, each with its bias and an optional clip, applied in turn in one call of a Graft-written TorchScript
+ * module ({@link TorchScriptFunction}), differentiable: {@code hardtanh_(conv2d(x, W, b), min, max)} per convolution,
+ * the clip in place on the convolution's fresh output, so no second activation-sized array is written. Autograd's
+ * {@code hardtanh_} backward reads the clipped result, as torchvision's {@code ReLU6(inplace=True)} does; at a value
+ * exactly on a bound its subgradient is 0 where DJL's {@code clip} gives 1 (elsewhere the gradients are equal). The
+ * input is made channels-last first (a no-op when it already is), so the output is channels-last and oneDNN convolves
+ * {@code NHWC} directly.
+ *
+ * <p>A {@link Chain} may add its input back at the end (an inverted residual block), and may compute in bfloat16: the
+ * input, weights and biases are cast to bfloat16 inside the module, every convolution and clip runs in bfloat16, and
+ * the result is cast back to float32 before the residual sum. libtorch differentiates the casts, so the weights'
+ * gradients arrive in float32. Only the chain's input and output cross in float32, which is why a whole block is one
+ * chain: casting around each convolution would cost as much as bfloat16 saves.
  *
  * <p>TorchScript takes stride, padding, groups and clip bounds as constants, so one module is compiled per distinct
- * {@link Shape} (a MobileNetV2 has about a dozen) and kept for the life of the process.
+ * {@link Chain} (a MobileNetV2 has about a dozen) and kept for the life of the process.
  */
 final class ScriptedConv {
 
     /**
-     * What a module computes.
+     * What one convolution computes.
      *
+     * @param kernel  kernel size (both axes)
      * @param stride  stride (both axes)
      * @param padding padding (both axes)
      * @param groups  groups
      * @param clip    the clip bounds, or {@code null}
      */
-    record Shape(int stride, int padding, int groups, MobileNetV2Spec.Bounds clip) {
-        String className() {
-            String c = clip == null ? "" : "_c" + Integer.toHexString(Float.floatToIntBits(clip.min())) + "_"
-                    + Integer.toHexString(Float.floatToIntBits(clip.max()));
-            return "GraftConv2d_s" + stride + "_p" + padding + "_g" + groups + c;
+    record Shape(int kernel, int stride, int padding, int groups, MobileNetV2Spec.Bounds clip) {
+        /** A dense 1×1 convolution without padding: a matrix product over the channels of each (strided) pixel. */
+        boolean pointwise() {
+            return kernel == 1 && padding == 0 && groups == 1;
+        }
+
+        String key() {
+            return "k" + kernel + "_s" + stride + "_p" + padding + "_g" + groups + (clip == null ? "" : "_c" + bits(clip));
         }
     }
 
-    private static final Map<Shape, TorchScriptFunction> MODULES = new ConcurrentHashMap<>();
+    /**
+     * Convolutions applied in turn.
+     *
+     * @param convs    the convolutions, at least one
+     * @param bf16     whether they compute in bfloat16 (input and output stay float32)
+     * @param residual whether the chain's input is added to its output (then the shapes must match)
+     * @param addClip  bounds after the residual sum, or {@code null}
+     */
+    record Chain(List<Shape> convs, boolean bf16, boolean residual, MobileNetV2Spec.Bounds addClip) {
+        Chain {
+            convs = List.copyOf(convs);
+            if (convs.isEmpty()) {
+                throw new IllegalArgumentException("a chain needs at least one convolution");
+            }
+            if (addClip != null && !residual) {
+                throw new IllegalArgumentException("addClip needs a residual sum");
+            }
+        }
+
+        /** One convolution in float32. */
+        static Chain of(Shape conv) {
+            return new Chain(List.of(conv), false, false, null);
+        }
+
+        String className() {
+            StringBuilder b = new StringBuilder("GraftConv2d");
+            for (Shape s : convs) {
+                b.append('_').append(s.key());
+            }
+            if (bf16) {
+                b.append("_bf16");
+            }
+            if (residual) {
+                b.append("_res").append(addClip == null ? "" : "_c" + bits(addClip));
+            }
+            return b.toString();
+        }
+    }
+
+    private static final Map<Chain, TorchScriptFunction> MODULES = new ConcurrentHashMap<>();
 
     private ScriptedConv() {
     }
 
     /** {@code s}'s convolution of float32 {@code x} [N, C, H, W], channels-last, in {@code x}'s manager. */
     static NDArray apply(Shape s, NDArray x, NDArray weight, NDArray bias) {
-        return MODULES.computeIfAbsent(s, k -> TorchScriptFunction.compile(k.className(), source(k))).apply(x, weight, bias);
+        return apply(Chain.of(s), x, List.of(weight, bias));
+    }
+
+    /**
+     * {@code c} applied to float32 {@code x} [N, C, H, W]: float32, channels-last, in {@code x}'s manager.
+     *
+     * @param weightsAndBiases each convolution's weight and bias (float32), in order
+     */
+    static NDArray apply(Chain c, NDArray x, List<NDArray> weightsAndBiases) {
+        if (weightsAndBiases.size() != 2 * c.convs().size()) {
+            throw new IllegalArgumentException(c.convs().size() + " convolutions need " + 2 * c.convs().size()
+                    + " weights and biases, got " + weightsAndBiases.size());
+        }
+        NDArray[] inputs = new NDArray[1 + weightsAndBiases.size()];
+        inputs[0] = x;
+        for (int i = 0; i < weightsAndBiases.size(); i++) {
+            inputs[i + 1] = weightsAndBiases.get(i);
+        }
+        return MODULES.computeIfAbsent(c, k -> TorchScriptFunction.compile(k.className(), source(k))).apply(inputs);
     }
 
     /** The module's TorchScript source. */
-    static String source(Shape s) {
-        String cls = s.className();
+    static String source(Chain c) {
+        List<String> args = new ArrayList<>(List.of("x"));
         List<String> body = new ArrayList<>();
         body.add("x0 = torch.contiguous(x, memory_format=2)");
-        body.add("y = torch.conv2d(x0, weight, bias, [" + s.stride() + ", " + s.stride() + "], [" + s.padding() + ", "
-                + s.padding() + "], [1, 1], " + s.groups() + ")");
-        if (s.clip() != null) {
-            body.add("y = torch.hardtanh_(y, " + number(s.clip().min()) + ", " + number(s.clip().max()) + ")");
+        body.add(c.bf16() ? "y = torch.to(x0, 15)" : "y = x0");
+        for (int i = 0; i < c.convs().size(); i++) {
+            Shape s = c.convs().get(i);
+            args.add("w" + i);
+            args.add("b" + i);
+            String w = c.bf16() ? "torch.to(w" + i + ", 15)" : "w" + i;
+            String b = c.bf16() ? "torch.to(b" + i + ", 15)" : "b" + i;
+            if (s.pointwise()) {
+                // torch.linear on the channels-last pixels (a view, no copy): oneDNN's 1×1 convolution kernel for
+                // small maps (under 8×8 output pixels, 320+ channels) gives wrong values in libtorch 2.7
+                if (s.stride() > 1) {
+                    body.add("y = torch.slice(torch.slice(y, 2, 0, None, " + s.stride() + "), 3, 0, None, "
+                            + s.stride() + ")");
+                }
+                body.add("y = torch.permute(torch.linear(torch.permute(y, [0, 2, 3, 1]), torch.flatten(" + w + ", 1), "
+                        + b + "), [0, 3, 1, 2])");
+            } else if (c.bf16() && s.stride() > 1 && s.groups() > 1) {
+                // libtorch 2.7's bfloat16 grouped convolution with a stride gives a wrong input gradient; the
+                // stride-1 convolution sampled at every stride-th pixel is the same function
+                body.add("y = torch.conv2d(y, " + w + ", " + b + ", [1, 1], [" + s.padding() + ", " + s.padding()
+                        + "], [1, 1], " + s.groups() + ")");
+                body.add("y = torch.slice(torch.slice(y, 2, 0, None, " + s.stride() + "), 3, 0, None, " + s.stride() + ")");
+            } else {
+                body.add("y = torch.conv2d(y, " + w + ", " + b + ", [" + s.stride() + ", " + s.stride() + "], ["
+                        + s.padding() + ", " + s.padding() + "], [1, 1], " + s.groups() + ")");
+            }
+            if (s.clip() != null) {
+                body.add("y = " + hardtanh("y", s.clip()));
+            }
+        }
+        if (c.bf16()) {
+            body.add("y = torch.to(y, 6)");
+        }
+        if (c.residual()) {
+            body.add("y = torch.add(x0, y)");
+            if (c.addClip() != null) {
+                body.add("y = " + hardtanh("y", c.addClip()));
+            }
         }
         body.add("return y");
-        return TorchScriptFunction.moduleSource(cls, List.of("x", "weight", "bias"), body);
+        return TorchScriptFunction.moduleSource(c.className(), args, body);
+    }
+
+    private static String hardtanh(String var, MobileNetV2Spec.Bounds b) {
+        return "torch.hardtanh_(" + var + ", " + number(b.min()) + ", " + number(b.max()) + ")";
+    }
+
+    private static String bits(MobileNetV2Spec.Bounds b) {
+        return Integer.toHexString(Float.floatToIntBits(b.min())) + "_" + Integer.toHexString(Float.floatToIntBits(b.max()));
     }
 
     /** A float as a TorchScript literal (always with a decimal point or exponent, full precision). */

@@ -38,7 +38,7 @@ class FiniteGradientsTest {
 
     @Test
     void everyParameterOfANarrowResNetGetsAFiniteGradientWithEveryBlockUnfrozen() {
-        for (ConvKernels kernels : ConvKernels.values()) {
+        for (ConvKernels kernels : new ConvKernels[] {ConvKernels.DJL, ConvKernels.FUSED}) {
             for (boolean batchStatistics : new boolean[] {false, true}) {
                 try (NDManager m = NDManager.newBaseManager()) {
                     Learner.seed(1);
