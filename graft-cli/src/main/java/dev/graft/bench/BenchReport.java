@@ -75,7 +75,9 @@ public final class BenchReport {
                     Double.NaN, false),
             new RatioSpec("vision_forward_djl_vs_ort", "vision.forward_djl", "vision.forward_ort", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("vision_finetune_fused_vs_djl", "vision.finetune_top3", "vision.finetune_top3_djl", Kind.THROUGHPUT, 1.3,
-                    true));
+                    true),
+            new RatioSpec("vision_finetune_bf16_vs_fp32", "vision.finetune_top3_bf16", "vision.finetune_top3", Kind.THROUGHPUT,
+                    Double.NaN, true));
 
     /** How the FLOP estimates are made (also written to the JSON). */
     public static final String FLOPS_FORMULA = "forward FLOPs of a padded batch [B,T] = B*(2*P*T + L*4*T^2*H), "

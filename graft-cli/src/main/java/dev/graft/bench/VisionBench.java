@@ -30,8 +30,9 @@ import java.util.SplittableRandom;
 /**
  * Section 6 of {@code graft bench}: MobileNetV2 at 224×224 — images/s of the frozen forward pass on
  * ONNX Runtime and on DJL/libtorch (no grad), and of a fine-tune step (top 3 groups, SGD, batch 32)
- * through Graft's {@link Learner}, epochs alternating between the kernels Graft fine-tunes with
- * ({@link ConvKernels#FUSED}) and DJL's own ops ({@link ConvKernels#DJL}, Graft's kernels before). Pixel
+ * through Graft's {@link Learner}, epochs taking turns between the kernels Graft fine-tunes with
+ * ({@link ConvKernels#FUSED}), DJL's own ops ({@link ConvKernels#DJL}, Graft's kernels before) and bfloat16
+ * ({@link ConvKernels#FUSED_BF16}, {@code --precision bf16}). Pixel
  * values are seeded random normalised images: the cost of these networks does not depend on the values.
  */
 final class VisionBench {
@@ -96,15 +97,17 @@ final class VisionBench {
             fineTuneStep(net, manager);
         }
         log.printf("[bench] MobileNetV2 224px: ORT %.1f images/s, DJL %.1f images/s, fine-tune step (top 3, batch 32) %.1f images/s"
-                        + " fused vs %.1f DJL ops%n",
+                        + " fused vs %.1f DJL ops, %.1f bf16%n",
                 report.measurement("vision.forward_ort").throughput(), report.measurement("vision.forward_djl").throughput(),
-                report.measurement("vision.finetune_top3").throughput(), report.measurement("vision.finetune_top3_djl").throughput());
+                report.measurement("vision.finetune_top3").throughput(), report.measurement("vision.finetune_top3_djl").throughput(),
+                report.measurement("vision.finetune_top3_bf16").throughput());
     }
 
     private void fineTuneStep(MobileNetV2 net, NDManager manager) {
         int steps = s.quick() ? 2 : 4;
         int pairs = s.warmup() + s.reps();
-        int epochs = 2 * pairs;
+        ConvKernels[] turns = {ConvKernels.DJL, ConvKernels.FUSED, ConvKernels.FUSED_BF16};
+        int epochs = turns.length * pairs;
         ClassifierHead head = new ClassifierHead(new HeadConfig(net.featureDim(), CLASSES, 0, 0.1));
         head.initialize(manager);
         ImageClassifierModel model = new ImageClassifierModel(net, head);
@@ -115,12 +118,12 @@ final class VisionBench {
         TrainingPlan plan = new TrainingPlan(OptimizerSpec.sgd(), FreezeSchedule.top(3), new DiscriminativeLr(1e-2, 1e-3, 1.0, 0), 0,
                 false);
         Benchmarks.StepClock clock = new Benchmarks.StepClock();
-        // even epochs: DJL's ops; odd: the fused kernels (ABAB, so that load changes hit both alike)
+        // epochs take turns (ABCABC, so that load changes hit all alike)
         int[] epoch = {0};
-        model.setKernels(ConvKernels.DJL);
+        model.setKernels(turns[0]);
         clock.afterEpoch = () -> {
             epoch[0]++;
-            model.setKernels(epoch[0] % 2 == 0 ? ConvKernels.DJL : ConvKernels.FUSED);
+            model.setKernels(turns[epoch[0] % turns.length]);
         };
         new Learner(model, model, config, plan, List.of(clock)).fit(train, val);
         model.setKernels(ConvKernels.DJL);
@@ -128,19 +131,22 @@ final class VisionBench {
             throw new IllegalStateException("step bookkeeping mismatch: " + train.starts.size() + " starts, " + clock.ends.size()
                     + " ends, expected " + epochs * steps);
         }
-        Measurement.Builder djl = new Measurement.Builder();
-        Measurement.Builder fused = new Measurement.Builder();
-        for (int e = 2 * s.warmup(); e < epochs; e++) {
+        Measurement.Builder[] byKernels = {new Measurement.Builder(), new Measurement.Builder(), new Measurement.Builder()};
+        for (int e = turns.length * s.warmup(); e < epochs; e++) {
             double sum = 0;
             for (int k = e * steps; k < (e + 1) * steps; k++) {
                 sum += (clock.ends.get(k) - train.starts.get(k)) / 1e9;
             }
-            (e % 2 == 0 ? djl : fused).add(sum);
+            byKernels[e % turns.length].add(sum);
         }
+        Measurement.Builder djl = byKernels[0];
+        Measurement.Builder fused = byKernels[1];
         report.add(fused.build("vision.finetune_top3", "MobileNetV2 fine-tune step, top 3 groups, SGD, batch 32, 224px, "
                 + "fused channels-last kernels (Graft's default)", "images", (double) steps * TRAIN_BATCH, 0));
         report.add(djl.build("vision.finetune_top3_djl", "the same step with DJL's conv2d and clip (NCHW), alternating",
                 "images", (double) steps * TRAIN_BATCH, 0));
+        report.add(byKernels[2].build("vision.finetune_top3_bf16", "the same step in bfloat16 (--precision bf16: each block's"
+                + " convolutions in bf16, float32 weights and gradients), in turn", "images", (double) steps * TRAIN_BATCH, 0));
         report.detail("vision", "finetune_trainable_params", clock.trainable);
     }
 
