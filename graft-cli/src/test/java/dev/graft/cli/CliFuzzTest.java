@@ -86,8 +86,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CliFuzzTest {
 
     static final long DEFAULT_SEED = 21;
-    static final int DEFAULT_SECONDS = 60;
-    static final int DEFAULT_CASES = 150;
+    static final int DEFAULT_SECONDS = 40;
+    static final int DEFAULT_CASES = 100;
     private static final int MAX_STDERR = 2000;
 
     /** What must never reach the user, by invariant name. */
