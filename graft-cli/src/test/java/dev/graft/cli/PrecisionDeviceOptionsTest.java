@@ -48,6 +48,13 @@ class PrecisionDeviceOptionsTest {
     }
 
     @Test
+    void imageFineTuningTakesBf16ByNameAndStaysFp32OnAuto() {
+        assertEquals(Precision.BF16, parsed("fine-tune", "--precision", "bf16").options.request().imageFineTuneConfig().precision());
+        assertEquals(Precision.FP32, parsed("fine-tune", "--precision", "auto").options.request().imageFineTuneConfig().precision());
+        assertEquals(Precision.FP32, parsed("fine-tune").options.request().imageFineTuneConfig().precision());
+    }
+
+    @Test
     void unknownPrecisionNamesTheChoices() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config("--precision", "fp16"));
         assertTrue(e.getMessage().contains("fp32, bf16 or auto"), e.getMessage());

@@ -21,6 +21,7 @@ import dev.graft.model.head.HeadConfig;
 import dev.graft.model.vision.BatchNorm2d;
 import dev.graft.model.vision.ConvKernels;
 import dev.graft.model.vision.ImageClassifierModel;
+import dev.graft.model.vision.EfficientNet;
 import dev.graft.model.vision.MobileNetV2;
 import dev.graft.model.vision.ResNet;
 import dev.graft.model.vision.OnnxFeatureExtractor;
@@ -350,10 +351,9 @@ public final class ImageTransfer {
     }
 
     /**
-     * {@code model} computing with {@link ConvKernels#FUSED} where its backbone is a MobileNetV2 or ResNet: channels-last,
-     * each convolution with its clip in one call; the same values as DJL's ops. EfficientNet stays on DJL's ops: its
-     * fused logits differed from DJL's in Graft's test (cause not found). In {@link Precision#BF16} a MobileNetV2
-     * computes with {@link ConvKernels#FUSED_BF16}.
+     * {@code model} computing with {@link ConvKernels#FUSED} where its backbone is built of Graft's convolutions
+     * (MobileNetV2, ResNet, EfficientNet): channels-last, each convolution with its clip in one call; the same values as
+     * DJL's ops. In {@link Precision#BF16} a MobileNetV2 computes with {@link ConvKernels#FUSED_BF16}.
      *
      * @throws IllegalArgumentException for bf16 with another backbone
      */
@@ -366,7 +366,7 @@ public final class ImageTransfer {
                         + " convolutions BatchNorm runs in float32, and the casts would cost what bfloat16 saves).");
             }
             model.setKernels(ConvKernels.FUSED_BF16);
-        } else if (mobileNet || model.backbone() instanceof ResNet) {
+        } else if (mobileNet || model.backbone() instanceof ResNet || model.backbone() instanceof EfficientNet) {
             model.setKernels(ConvKernels.FUSED);
         }
         return model;

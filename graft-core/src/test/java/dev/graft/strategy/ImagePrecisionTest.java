@@ -9,6 +9,8 @@ import dev.graft.model.Precision;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.vision.ConvKernels;
+import dev.graft.model.vision.EfficientNet;
+import dev.graft.model.vision.EfficientNetSpec;
 import dev.graft.model.vision.ImageClassifierModel;
 import dev.graft.model.vision.MobileNetV2;
 import dev.graft.model.vision.ResNet;
@@ -18,7 +20,7 @@ import dev.graft.model.vision.VisionModule;
 import dev.graft.model.vision.seg.TinySpecs;
 import org.junit.jupiter.api.Test;
 
-/** Image fine-tuning's precision picks the convolution kernels: bf16 for MobileNetV2 only, fp32 fused otherwise. */
+/** Image fine-tuning's precision picks the convolution kernels: bf16 for MobileNetV2 only, fp32 fused for every CNN. */
 class ImagePrecisionTest {
 
     private static ImageClassifierModel model(VisionModule backbone, NDManager m) {
@@ -47,6 +49,15 @@ class ImagePrecisionTest {
             assertTrue(e.getMessage().contains("precision bf16 applies to text encoders and to MobileNetV2")
                     && e.getMessage().contains("resnet"), e.getMessage());
             assertEquals(ConvKernels.FUSED, ImageTransfer.fastKernels(model, Precision.FP32).kernels());
+        }
+    }
+
+    @Test
+    void anEfficientNetFineTunesWithTheFusedKernelsAndRefusesBf16() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ImageClassifierModel model = model(new EfficientNet(EfficientNetSpec.b0()), m);
+            assertEquals(ConvKernels.FUSED, ImageTransfer.fastKernels(model, Precision.FP32).kernels());
+            assertThrows(IllegalArgumentException.class, () -> ImageTransfer.fastKernels(model, Precision.BF16));
         }
     }
 }

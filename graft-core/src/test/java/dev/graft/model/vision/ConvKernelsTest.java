@@ -113,6 +113,32 @@ class ConvKernelsTest {
         }
     }
 
+    /**
+     * EfficientNet-B0 at 32 px ends on 1×1 maps, where the old fused 1×1 kernel was wrong (its 320→1280 head
+     * convolution; logits 38% off): with 1×1 convolutions as matrix products its fused logits and gradients are DJL's.
+     * BatchNorm keeps its running statistics, as fine-tuning does by default (with batch statistics over four 1×1 maps
+     * float32 rounding alone moves the logits by 2e-4).
+     */
+    @Test
+    void fusedEfficientNetGivesDjlsLogitsAndGradients() {
+        Map<ConvKernels, Pass> passes = new LinkedHashMap<>();
+        for (ConvKernels k : new ConvKernels[] {ConvKernels.DJL, ConvKernels.FUSED}) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                EfficientNet net = new EfficientNet(EfficientNetSpec.b0());
+                ImageClassifierModel model = model(net, m);
+                BatchNorm2d.keepRunningStatistics(net, true);
+                Shape shape = new Shape(4, 3, 32, 32);
+                passes.put(k, pass(model, k, m, gaussian(3, (int) shape.size(), 1.0), shape));
+            }
+        }
+        assertArrayEquals(passes.get(ConvKernels.DJL).logits(), passes.get(ConvKernels.FUSED).logits(), 1e-4f);
+        Map<String, float[]> djlGrads = passes.get(ConvKernels.DJL).grads();
+        for (String name : djlGrads.keySet()) {
+            double f = relative(passes.get(ConvKernels.FUSED).grads().get(name), djlGrads.get(name));
+            assertTrue(f < 1e-3 || Double.isNaN(f), name + ": fused gradient differs by " + f);
+        }
+    }
+
     @Test
     void fusedResNetGivesDjlsResultsAndBatchNormStatisticsMoveOrStayAsWithDjl() {
         for (boolean batchStatistics : new boolean[] {true, false}) {
