@@ -12,12 +12,20 @@ import dev.graft.strategy.FineTuneConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import dev.graft.util.Arguments;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** {@code --precision} reaches the fine-tuning settings; {@code --device} is checked against the GPUs the engine sees. */
 class PrecisionDeviceOptionsTest {
+
+    /** The command line's flag names, as {@code GraftCli} installs them (not left to whichever test ran before). */
+    @BeforeAll
+    static void flagNames() {
+        Arguments.setNaming(FlagNames::flag);
+    }
 
     private static TrainCommand parsed(String strategy, String... options) {
         TrainCommand cmd = new TrainCommand();

@@ -154,10 +154,7 @@ public final class OnnxTextEncoder implements SentenceEncoder {
             try (OrtSession.Result result = session.run(inputs, new java.util.LinkedHashSet<>(outputs))) {
                 List<float[]> states = new java.util.ArrayList<>();
                 for (String name : outputs) {
-                    FloatBuffer fb = ((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer();
-                    float[] values = new float[fb.remaining()];
-                    fb.get(values);
-                    states.add(values);
+                    states.add(floats(((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer()));
                 }
                 return states;
             }
@@ -166,6 +163,19 @@ public final class OnnxTextEncoder implements SentenceEncoder {
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /**
+     * The values of {@code fb}: ONNX Runtime's {@code getFloatBuffer} already copies the output into a new heap buffer,
+     * so its array is taken as it is rather than copied a second time (a batch's hidden states are megabytes).
+     */
+    private static float[] floats(FloatBuffer fb) {
+        if (fb.hasArray() && fb.arrayOffset() == 0 && fb.position() == 0 && fb.remaining() == fb.array().length) {
+            return fb.array();
+        }
+        float[] values = new float[fb.remaining()];
+        fb.get(values);
+        return values;
     }
 
     private float[][] encodeBatch(TokenBatch batch) {
