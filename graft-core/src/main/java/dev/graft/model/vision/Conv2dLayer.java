@@ -94,13 +94,12 @@ public final class Conv2dLayer extends VisionModule {
             ChannelPadding.Conv conv = kernels == ConvKernels.DJL
                     ? (in, wt, bs) -> Conv2d.conv2d(in, wt, bs, new Shape(stride, stride), new Shape(padding, padding),
                             new Shape(1, 1), groups).singletonOrThrow()
-                    : (in, wt, bs) -> ScriptedConv.apply(new ScriptedConv.Chain(List.of(scripted(null)),
-                            kernels.bf16(), false, null), in, List.of(wt, orZeros(bs, in, wt)));
+                    : (in, wt, bs) -> ScriptedConv.apply(ScriptedConv.Chain.of(scripted(null), kernels.bf16()), in,
+                            List.of(wt, orZeros(bs, in, wt)));
             NDArray y = padded() ? ChannelPadding.conv2d(x, w, b, conv) : conv.apply(x, w, b);
             return clip == null ? y : y.clip(clip.min(), clip.max());
         }
-        return ScriptedConv.apply(new ScriptedConv.Chain(List.of(scripted(clip)), kernels.bf16(), false, null), x,
-                List.of(w, orZeros(b, x, w)));
+        return ScriptedConv.apply(ScriptedConv.Chain.of(scripted(clip), kernels.bf16()), x, List.of(w, orZeros(b, x, w)));
     }
 
     /** Whether {@link ChannelPadding} computes this convolution. */

@@ -67,9 +67,9 @@ final class ScriptedConv {
             }
         }
 
-        /** One convolution in float32. */
-        static Chain of(Shape conv) {
-            return new Chain(List.of(conv), false, false, null);
+        /** One convolution, in bfloat16 when {@code bf16}. */
+        static Chain of(Shape conv, boolean bf16) {
+            return new Chain(List.of(conv), bf16, false, null);
         }
 
         String className() {
@@ -90,11 +90,6 @@ final class ScriptedConv {
     private static final Map<Chain, TorchScriptFunction> MODULES = new ConcurrentHashMap<>();
 
     private ScriptedConv() {
-    }
-
-    /** {@code s}'s convolution of float32 {@code x} [N, C, H, W], channels-last, in {@code x}'s manager. */
-    static NDArray apply(Shape s, NDArray x, NDArray weight, NDArray bias) {
-        return apply(Chain.of(s), x, List.of(weight, bias));
     }
 
     /**
@@ -131,8 +126,7 @@ final class ScriptedConv {
                 // torch.linear on the channels-last pixels (a view, no copy): oneDNN's 1×1 convolution kernel for
                 // small maps (under 8×8 output pixels, 320+ channels) gives wrong values in libtorch 2.7
                 if (s.stride() > 1) {
-                    body.add("y = torch.slice(torch.slice(y, 2, 0, None, " + s.stride() + "), 3, 0, None, "
-                            + s.stride() + ")");
+                    body.add(everyStride("y", s.stride()));
                 }
                 body.add("y = torch.permute(torch.linear(torch.permute(y, [0, 2, 3, 1]), torch.flatten(" + w + ", 1), "
                         + b + "), [0, 3, 1, 2])");
@@ -141,7 +135,7 @@ final class ScriptedConv {
                 // stride-1 convolution sampled at every stride-th pixel is the same function
                 body.add("y = torch.conv2d(y, " + w + ", " + b + ", [1, 1], [" + s.padding() + ", " + s.padding()
                         + "], [1, 1], " + s.groups() + ")");
-                body.add("y = torch.slice(torch.slice(y, 2, 0, None, " + s.stride() + "), 3, 0, None, " + s.stride() + ")");
+                body.add(everyStride("y", s.stride()));
             } else {
                 body.add("y = torch.conv2d(y, " + w + ", " + b + ", [" + s.stride() + ", " + s.stride() + "], ["
                         + s.padding() + ", " + s.padding() + "], [1, 1], " + s.groups() + ")");
@@ -161,6 +155,11 @@ final class ScriptedConv {
         }
         body.add("return y");
         return TorchScriptFunction.moduleSource(c.className(), args, body);
+    }
+
+    /** {@code var} sampled at every {@code stride}-th pixel of both spatial axes. */
+    private static String everyStride(String var, int stride) {
+        return var + " = torch.slice(torch.slice(" + var + ", 2, 0, None, " + stride + "), 3, 0, None, " + stride + ")";
     }
 
     private static String hardtanh(String var, MobileNetV2Spec.Bounds b) {
