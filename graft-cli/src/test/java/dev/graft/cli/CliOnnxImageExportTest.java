@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,16 +47,8 @@ class CliOnnxImageExportTest {
         assumeTrue(Files.isRegularFile(source), "needs ../shared/models/mobilenetv2-12-dequantized-fp32.onnx");
         CliHarness.Result imported = CliHarness.run("models", "import", "--onnx", source.toString(), "--preset", "imagenet");
         assertEquals(0, imported.code(), imported.toString());
-        Random r = new Random(5);
         Path train = dir.resolve("train");
-        List<Path> files = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            for (String c : List.of("dark", "light")) {
-                Path f = train.resolve(c).resolve(i + ".png");
-                ImageTrainReportTest.square(f, r, c.equals("light"));
-                files.add(f);
-            }
-        }
+        List<Path> files = ImageTrainReportTest.darkAndLightSquares(train);
         Path model = dir.resolve("model");
         CliHarness.Result t = CliHarness.run("train", "-q", "--no-track", "--train", train.toString(), "--model", "mobilenetv2",
                 "--strategy", "fine-tune", "--epochs", "1", "--image-size", "64", "--out", model.toString());

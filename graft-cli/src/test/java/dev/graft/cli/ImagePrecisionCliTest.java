@@ -11,9 +11,7 @@ import dev.graft.strategy.ImageBackbone;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,19 +26,6 @@ class ImagePrecisionCliTest {
     @TempDir
     Path dir;
 
-    private List<Path> squares(Path train) throws Exception {
-        Random r = new Random(5);
-        List<Path> files = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            for (String c : List.of("dark", "light")) {
-                Path f = train.resolve(c).resolve(i + ".png");
-                ImageTrainReportTest.square(f, r, c.equals("light"));
-                files.add(f);
-            }
-        }
-        return files;
-    }
-
     @Test
     void aMobileNetV2FineTunesInBf16AndRecordsIt() throws Exception {
         Path source = Path.of("../../shared/models/mobilenetv2-12-dequantized-fp32.onnx").toAbsolutePath().normalize();
@@ -50,7 +35,7 @@ class ImagePrecisionCliTest {
         assumeTrue(Files.isRegularFile(source), "needs ../shared/models/mobilenetv2-12-dequantized-fp32.onnx");
         assertEquals(0, CliHarness.run("models", "import", "--onnx", source.toString(), "--preset", "imagenet").code());
         Path train = dir.resolve("train");
-        List<Path> files = squares(train);
+        List<Path> files = ImageTrainReportTest.darkAndLightSquares(train);
         Path model = dir.resolve("model");
         CliHarness.Result t = CliHarness.run("train", "-q", "--no-track", "--train", train.toString(), "--model", "mobilenetv2",
                 "--strategy", "fine-tune", "--epochs", "2", "--image-size", "64", "--precision", "bf16", "--out", model.toString());
@@ -68,7 +53,7 @@ class ImagePrecisionCliTest {
     @Test
     void bf16IsRefusedForAResNetBeforeAnythingIsWritten() throws Exception {
         Path train = dir.resolve("train");
-        squares(train);
+        ImageTrainReportTest.darkAndLightSquares(train);
         Path resnet = ImageBackbone.randomArchitecture("resnet18").directory(); // a backbone folder, random weights
         Path model = dir.resolve("model");
         CliHarness.Result t = CliHarness.run("train", "-q", "--no-track", "--train", train.toString(), "--model", resnet.toString(),

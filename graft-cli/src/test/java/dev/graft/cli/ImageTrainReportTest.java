@@ -54,6 +54,23 @@ class ImageTrainReportTest {
         ImageIO.write(img, "png", file.toFile());
     }
 
+    /**
+     * Four squares in each of the class folders {@code train/dark} and {@code train/light} (seed 5), in the order written:
+     * dark 0, light 0, dark 1, ...
+     */
+    static java.util.List<Path> darkAndLightSquares(Path train) throws Exception {
+        Random r = new Random(5);
+        java.util.List<Path> files = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            for (String c : java.util.List.of("dark", "light")) {
+                Path f = train.resolve(c).resolve(i + ".png");
+                square(f, r, c.equals("light"));
+                files.add(f);
+            }
+        }
+        return files;
+    }
+
     /** A random B0 checkpoint (initialised weights, timm names) in {@code dir}, so a run has a real backbone to load. */
     static Path b0Checkpoint(Path dir) throws Exception {
         Path file = dir.resolve("b0.safetensors");
