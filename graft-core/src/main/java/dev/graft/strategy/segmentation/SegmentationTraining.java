@@ -9,7 +9,6 @@ import dev.graft.data.image.masks.MaskClasses;
 import dev.graft.data.image.masks.SegmentationDataset;
 import dev.graft.data.image.masks.SegmentationExample;
 import dev.graft.model.vision.BatchNorm2d;
-import dev.graft.model.vision.ConvKernels;
 import dev.graft.model.vision.MultiScaleEncoder;
 import dev.graft.model.vision.VisionBackbone;
 import dev.graft.model.vision.VisionModule;
@@ -116,7 +115,6 @@ public final class SegmentationTraining {
             SegmentationNet net = new SegmentationNet(encoder, classes.size(), config.decoder());
             Learner.seed(seed);
             net.initializeDecoder(manager);
-            net.setKernels(ConvKernels.FUSED); // channels-last, each convolution with its bias and clip in one call
             SegmentationTask task = new SegmentationTask(classes.names(), classes.values(), classes.ignoreValue(),
                     config.diceWeight(), config.focalGamma(), config.crop(), config.overlap());
             ImageSegmenter model = new ImageSegmenter(net, task, backbone.preprocessing(), config.strategyName(),
@@ -128,7 +126,6 @@ public final class SegmentationTraining {
                     config.training().plan(), listeners);
             FitResult fit = learner.fit(train, val, checkpoints);
             net.namedParameters().values().forEach(p -> p.freeze(true));
-            net.setKernels(ConvKernels.DJL); // score with the ops the saved model predicts with
             ImageSegmenter.Scores valScores = model.score(split.val());
             ImageSegmenter.Scores testScores = split.test() == null ? null : model.score(split.test());
             return new SegmentationOutcome(model, fit, split, valScores, testScores, (System.nanoTime() - start) / 1e9);

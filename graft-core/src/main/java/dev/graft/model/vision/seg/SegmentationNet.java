@@ -8,8 +8,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.graft.model.LayerGroup;
 import dev.graft.model.Splittable;
-import dev.graft.model.vision.Conv2dLayer;
-import dev.graft.model.vision.ConvKernels;
 import dev.graft.model.vision.MultiScaleEncoder;
 import dev.graft.model.vision.VisionModule;
 import java.util.ArrayList;
@@ -80,16 +78,6 @@ public final class SegmentationNet extends VisionModule implements Splittable {
     /** Number of classes. */
     public int classes() {
         return classes;
-    }
-
-    /**
-     * Computes the encoder's and the decoder's convolutions with {@code k} from the next forward pass on (DJL's ops at
-     * first); {@link ConvKernels#FUSED} gives the same logits up to float32 rounding. Returns how many convolutions
-     * there are.
-     */
-    public int setKernels(ConvKernels k) {
-        int n = Conv2dLayer.setKernels(decoder, k);
-        return encoder instanceof VisionModule module ? n + Conv2dLayer.setKernels(module, k) : n;
     }
 
     /** Allocates the decoder's parameters (the encoder is initialised already). */
