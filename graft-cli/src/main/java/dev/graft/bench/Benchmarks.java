@@ -14,11 +14,14 @@ import dev.graft.data.Splits;
 import dev.graft.data.TextDataReader;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
+import dev.graft.model.Precision;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertConfig;
 import dev.graft.model.bert.BertConfigInference;
 import dev.graft.model.text.DjlTextEncoder;
 import dev.graft.model.text.OnnxTextEncoder;
+import dev.graft.model.text.SentenceEncoder;
+import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
 import dev.graft.model.text.TextTokenizer;
@@ -283,6 +286,19 @@ public final class Benchmarks {
         }
         report.add(djl.build("fe.djl", "DJL/libtorch no-grad (DjlTextEncoder), same batches", "sentences", texts.size(), flops));
         log.printf("[bench] DJL/libtorch %.1f sentences/s%n", report.measurement("fe.djl").throughput());
+        // what feature extraction runs with --precision bf16 (SentenceEncoders.open with Precision.BF16)
+        Measurement.Builder djlBf16 = new Measurement.Builder();
+        try (SentenceEncoder encoder = SentenceEncoders.open(spec, s.threads(), batchSize, Precision.BF16)) {
+            for (int r = 0; r < s.warmup() + s.reps(); r++) {
+                long t0 = System.nanoTime();
+                encoder.encode(texts, Progress.NONE);
+                if (r >= s.warmup()) {
+                    djlBf16.since(t0);
+                }
+            }
+        }
+        report.add(djlBf16.build("fe.djl_bf16", "--precision bf16: DJL/libtorch no-grad, bf16 products, same batches", "sentences", texts.size(), flops));
+        log.printf("[bench] DJL/libtorch bf16 %.1f sentences/s%n", report.measurement("fe.djl_bf16").throughput());
         pause();
     }
 

@@ -176,7 +176,9 @@ final class TrainingOptions {
             description = "fine-tune, lora, adapter (text): number format of the encoder's matrix products: fp32, bf16 (bfloat16"
                     + " products; weights, optimiser state, LayerNorm, softmax and loss stay float32) or auto (bf16 where the CPU"
                     + " has AVX512_BF16 or AMX, else fp32); image fine-tuning with a MobileNetV2: bf16 computes its convolutions"
-                    + " in bfloat16 (auto: fp32) (default: ${DEFAULT-VALUE}).")
+                    + " in bfloat16 (auto: fp32); text feature-extraction: bf16 runs the frozen encoder on libtorch with"
+                    + " bfloat16 products instead of ONNX Runtime in fp32, and the saved model predicts the same way (auto:"
+                    + " fp32) (default: ${DEFAULT-VALUE}).")
     String precision;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda|auto",

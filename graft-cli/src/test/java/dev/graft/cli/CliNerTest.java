@@ -139,6 +139,17 @@ class CliNerTest {
     }
 
     @Test
+    void bf16FrozenTokenStatesAreRefusedBeforeAnythingIsWritten() throws IOException {
+        Path train = conll("train.conll", 8, new String[] {"John Smith"}, new String[] {"Paris"}, 1);
+        CliHarness.Result r = CliHarness.run("train", "--task", "ner", "--train", train.toString(), "--precision", "bf16",
+                "--out", dir.resolve("m").toString(), "--no-track", "-q");
+        assertEquals(GraftCli.FAILURE, r.code(), r.toString());
+        assertTrue(r.err().contains("--precision bf16 with --strategy feature-extraction applies to a text encoder's sentence"
+                + " vectors; per-token states run on ONNX Runtime in fp32"), r.err());
+        assertFalse(Files.exists(dir.resolve("m")));
+    }
+
+    @Test
     void badConllIsRefusedWithFileAndLine() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.conll"), "EU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\nGerman JJ B-NP X-MISC\n");
         CliHarness.Result r = CliHarness.run("train", "--task", "ner", "--train", bad.toString(), "--out",

@@ -51,6 +51,19 @@ class ImagePrecisionCliTest {
     }
 
     @Test
+    void bf16IsRefusedForFrozenImageFeaturesBeforeAnythingIsWritten() throws Exception {
+        Path train = dir.resolve("train");
+        ImageTrainReportTest.darkAndLightSquares(train);
+        Path model = dir.resolve("model");
+        CliHarness.Result t = CliHarness.run("train", "-q", "--no-track", "--train", train.toString(), "--model", "mobilenetv2",
+                "--strategy", "feature-extraction", "--precision", "bf16", "--out", model.toString());
+        assertNotEquals(0, t.code(), t.toString());
+        assertTrue(t.err().contains("--precision bf16 with --strategy feature-extraction applies to a text encoder's sentence"
+                + " vectors; frozen image features run on ONNX Runtime in fp32"), t.err());
+        assertFalse(Files.exists(model), "nothing written");
+    }
+
+    @Test
     void bf16IsRefusedForAResNetBeforeAnythingIsWritten() throws Exception {
         Path train = dir.resolve("train");
         ImageTrainReportTest.darkAndLightSquares(train);

@@ -69,11 +69,19 @@ class PrecisionDeviceOptionsTest {
     }
 
     @Test
+    void textFeatureExtractionTakesBf16ByNameAndStaysOnOnnxRuntimeOnAuto() {
+        assertDoesNotThrow(() -> parsed("feature-extraction", "--precision", "bf16").options.fineTune());
+        assertEquals(Precision.BF16, parsed("feature-extraction", "--precision", "bf16").options.request().featureExtractionConfig()
+                .frozenPrecision());
+        assertEquals("bf16", parsed("feature-extraction", "--precision", "bf16").options.request().featureExtractionConfig()
+                .describe().get("frozen_precision"));
+        assertEquals(Precision.FP32, parsed("feature-extraction", "--precision", "auto").options.request().featureExtractionConfig()
+                .frozenPrecision());
+        assertEquals(Precision.FP32, parsed("feature-extraction").options.request().featureExtractionConfig().frozenPrecision());
+    }
+
+    @Test
     void bf16IsRefusedWhereItCannotApply() {
-        IllegalArgumentException fe = assertThrows(IllegalArgumentException.class,
-                () -> parsed("feature-extraction", "--precision", "bf16").options.fineTune());
-        assertTrue(fe.getMessage().contains("--precision bf16 applies to --strategy fine-tune"), fe.getMessage());
-        assertDoesNotThrow(() -> parsed("feature-extraction", "--precision", "auto").options.fineTune(), "auto never refuses");
         IllegalArgumentException seg = assertThrows(IllegalArgumentException.class,
                 () -> parsed("fine-tune", "--precision", "bf16").options.refuseBf16ForSegmentation());
         assertTrue(seg.getMessage().contains("--precision bf16 applies to text encoders and to MobileNetV2")

@@ -228,8 +228,36 @@ public record ModelManifest(String format, int formatVersion, String task, Strin
      * @param pooling   pooling ({@code dev.graft.model.text.Pooling#key()}: {@code mean}, {@code cls}, {@code mean-last-4}, ...)
      * @param license   licence of the pretrained weights
      * @param directory sub-directory holding the encoder files
+     * @param precision the precision of the frozen encoder's forward pass the head was trained on
+     *                  ({@code dev.graft.model.Precision#key()}): {@code bf16}, or {@code null} for fp32 (every manifest
+     *                  before it, and every model whose encoder was trained)
      */
-    public record Backbone(String id, String sha256, int maxLength, String pooling, String license, String directory) {
+    public record Backbone(String id, String sha256, int maxLength, String pooling, String license, String directory,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                           String precision) {
+
+        /** A backbone whose frozen forward pass is fp32. */
+        public Backbone(String id, String sha256, int maxLength, String pooling, String license, String directory) {
+            this(id, sha256, maxLength, pooling, license, directory, null);
+        }
+
+        /**
+         * The recorded frozen-pass precision; fp32 when none is recorded.
+         *
+         * @throws IllegalArgumentException naming the file when the value is not one this Graft knows
+         */
+        public dev.graft.model.Precision frozenPrecision(java.nio.file.Path file) {
+            if (precision == null) {
+                return dev.graft.model.Precision.FP32;
+            }
+            return switch (precision) {
+                case "fp32" -> dev.graft.model.Precision.FP32;
+                case "bf16" -> dev.graft.model.Precision.BF16;
+                default -> throw new IllegalArgumentException(file + " lacks a valid 'backbone.precision' (fp32 or bf16, got "
+                        + dev.graft.util.Excerpt.of(precision) + "): the model directory is damaged or was written by a newer"
+                        + " Graft.");
+            };
+        }
     }
 
     /**

@@ -10,11 +10,13 @@ import dev.graft.task.ClassificationTask;
 import dev.graft.task.Task;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
+import dev.graft.model.Precision;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadArrays;
 import dev.graft.model.head.HeadConfig;
 import dev.graft.model.peft.PeftModules;
 import dev.graft.model.text.DjlTextEncoder;
+import dev.graft.model.text.OnnxTextEncoder;
 import dev.graft.model.text.PairEncoding;
 import dev.graft.model.text.PairFeatures;
 import dev.graft.model.text.Pooling;
@@ -71,6 +73,7 @@ public final class TextClassifier extends PooledTaskModel {
     private final PairEncoding pairEncoding;
     private PeftModules peft;
     private SentenceEncoder encoder;
+    private Precision frozenPrecision = Precision.FP32;
 
     /**
      * Wraps a head trained on the frozen, unchanged {@code backbone}. The classifier takes
@@ -268,12 +271,37 @@ public final class TextClassifier extends PooledTaskModel {
 
 
 
-    /** The encoder (opened on first use: ONNX Runtime when the backbone has an ONNX export). */
+    /**
+     * The encoder (opened on first use: ONNX Runtime when the backbone has an ONNX export and the frozen pass is fp32,
+     * else libtorch).
+     */
     public synchronized SentenceEncoder encoder() {
         if (encoder == null) {
-            encoder = SentenceEncoders.open(backbone);
+            encoder = SentenceEncoders.open(backbone, Runtime.getRuntime().availableProcessors(),
+                    OnnxTextEncoder.DEFAULT_BATCH_SIZE, frozenPrecision);
         }
         return encoder;
+    }
+
+    /**
+     * Runs the frozen encoder in {@code precision}, as the head's features were computed; saved in the manifest, so a
+     * loaded model computes the same features. Only for a head on the frozen, unchanged encoder, before its first use.
+     *
+     * @return this classifier
+     * @throws IllegalStateException when the encoder was trained or is already open
+     */
+    public synchronized TextClassifier withFrozenPrecision(Precision precision) {
+        if (trainedEncoder != null || peft != null || encoder != null) {
+            throw new IllegalStateException("the frozen-pass precision applies to a head on the unchanged encoder, before"
+                    + " its first use");
+        }
+        this.frozenPrecision = java.util.Objects.requireNonNull(precision, "precision");
+        return this;
+    }
+
+    /** The precision of the frozen encoder's forward pass ({@link Precision#FP32} unless set). */
+    public Precision frozenPrecision() {
+        return frozenPrecision;
     }
 
     /** How this model reads text pairs, or {@code null} when it classifies single texts. */
@@ -380,7 +408,8 @@ public final class TextClassifier extends PooledTaskModel {
             HeadConfig hc = headArrays != null ? headArrays.config() : head.config();
             ModelManifest manifest = ModelManifest.of(ModelManifest.taskName("text", task().kind()), strategy,
                     new ModelManifest.Backbone(written.id(), written.sha256(), written.maxLength(),
-                            written.pooling().name().toLowerCase(Locale.ROOT), written.license(), BACKBONE_DIR),
+                            written.pooling().name().toLowerCase(Locale.ROOT), written.license(), BACKBONE_DIR,
+                            frozenPrecision == Precision.FP32 ? null : frozenPrecision.key()),
                     new ModelManifest.Head(hc.inputDim(), hc.numClasses(), hc.hiddenUnits(), hc.dropout(), HEAD_FILE),
                     labels().labels(), ModelManifest.Input.of(pairEncoding), ModelManifest.TaskSettings.of(task()));
             AtomicFiles.writeString(staging.resolve(ModelDirectory.MANIFEST), Json.MAPPER.writeValueAsString(manifest));
@@ -428,8 +457,13 @@ public final class TextClassifier extends PooledTaskModel {
             HeadArrays head = HeadWeights.readSaved(dir, m, task, manifestFile);
             Path peftFile = dir.resolve(PeftManifest.FILE);
             PairEncoding pairs = m.pairEncoding(manifestFile);
+            Precision frozen = m.backbone().frozenPrecision(manifestFile);
             if (!Files.isRegularFile(peftFile)) { // no tensor engine yet: an ONNX backbone never loads it
-                return new TextClassifier(spec, null, null, null, head, task, m.strategy(), pairs, null);
+                return new TextClassifier(spec, null, null, null, head, task, m.strategy(), pairs, null).withFrozenPrecision(frozen);
+            }
+            if (frozen != Precision.FP32) {
+                throw new IllegalArgumentException(manifestFile + " records 'backbone.precision' " + frozen.key() + " for a "
+                        + m.strategy() + " model, whose encoder runs in fp32: the model directory is damaged. Retrain.");
             }
             PeftManifest pm = Json.read(peftFile, PeftManifest.class);
             if (pm.spec() == null || pm.weights() == null) {

@@ -92,6 +92,7 @@ final class SequenceTaskRun {
             throws IOException {
         TrainingStrategy strategy = r.resolveStrategy();
         TrainingRun.checkStrategySettings(r);
+        TrainingRun.refuseBf16ForFrozen(r, strategy, "per-token states");
         TrainingRun.checkSplitSettings(r, true);
         family.check(strategy);
         Map<String, Object> settings = family.settings(strategy);

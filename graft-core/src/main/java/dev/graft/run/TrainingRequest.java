@@ -717,7 +717,7 @@ public final class TrainingRequest {
     private FeatureExtractionConfig featureExtractionConfig(boolean closedForm) {
         FeatureExtractionConfig c = FeatureExtractionConfig.defaults();
         c = c.withTraining(trainConfig(c.training())).withHiddenUnits(hidden).withDropout(dropout).withOptimizer(optimizer(c.optimizer()))
-                .withClosedFormHead(closedForm);
+                .withClosedFormHead(closedForm).withFrozenPrecision(bf16Requested() ? Precision.BF16 : Precision.FP32);
         c = threads == null ? c : c.withThreads(threads);
         // a closed-form head would give every trial the same model
         return trial == null ? c : Tunables.apply(c.withClosedFormHead(false), trial);

@@ -124,9 +124,9 @@ public final class TrainingRun {
                     + strategy + " the pretrained weights stay frozen and only the " + strategy + " modules and the head train ("
                     + Arguments.name("headEpochs") + " still applies).");
         }
-        if (!peft && !FineTuning.NAME.equals(strategy) && r.bf16Requested()) {
+        if (!peft && !FineTuning.NAME.equals(strategy) && !FeatureExtraction.NAME.equals(strategy) && r.bf16Requested()) {
             throw new IllegalArgumentException(Arguments.name("precision") + " bf16 applies to " + Arguments.name("strategy")
-                    + " fine-tune, lora or adapter: feature extraction runs the frozen encoder on ONNX Runtime in fp32.");
+                    + " fine-tune, lora, adapter or feature-extraction, not " + strategy + ".");
         }
     }
 
@@ -147,6 +147,18 @@ public final class TrainingRun {
         if (r.pooling != null) {
             throw new IllegalArgumentException(Arguments.name("pooling") + " applies to text models; image backbones pool"
                     + " their feature maps as the network does.");
+        }
+    }
+
+    /**
+     * Refuses bf16 for frozen features other than a text encoder's sentence vectors ({@code what}: image features,
+     * per-token states), which ONNX Runtime computes in fp32.
+     */
+    static void refuseBf16ForFrozen(TrainingRequest r, TrainingStrategy strategy, String what) {
+        if (!strategy.trainsBackbone() && r.bf16Requested()) {
+            throw new IllegalArgumentException(Arguments.name("precision") + " bf16 with " + Arguments.name("strategy") + " "
+                    + strategy.name() + " applies to a text encoder's sentence vectors; " + what + " run on ONNX Runtime in"
+                    + " fp32. Leave " + Arguments.name("precision") + " out, or fine-tune.");
         }
     }
 
@@ -379,6 +391,7 @@ public final class TrainingRun {
             throw strategy.refuseImages();
         }
         boolean trainsBackbone = strategy.trainsBackbone();
+        refuseBf16ForFrozen(r, strategy, "frozen image features");
         if (!FeatureExtraction.NAME.equals(strategy.name())) {
             refuseTta(r, Arguments.name("strategy") + " " + strategy.name() + " (it trains on augmented images; its model"
                     + " predicts on one view)");

@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import dev.graft.model.Precision;
 import dev.graft.model.text.SentenceEncoder;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.tensor.io.AtomicFiles;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -33,22 +35,37 @@ public final class EmbeddingCache {
     private static final int MAX_DIMENSION = 1 << 16;
 
     private final Path directory;
+    private final Precision precision;
     private int hits;
     private int misses;
 
-    /** A cache in {@code directory} (created on first write). */
+    /** A cache in {@code directory} (created on first write) of embeddings computed in fp32. */
     public EmbeddingCache(Path directory) {
-        this.directory = directory;
+        this(directory, Precision.FP32);
     }
 
-    /** The cache key for these texts under this model. */
+    /** A cache in {@code directory} of text embeddings computed in {@code precision} (part of every text key). */
+    public EmbeddingCache(Path directory, Precision precision) {
+        this.directory = directory;
+        this.precision = Objects.requireNonNull(precision, "precision");
+    }
+
+    /** The cache key for these texts under this model, computed in fp32. */
     public static String key(TextModelSpec spec, List<String> texts) {
+        return key(spec, Precision.FP32, texts);
+    }
+
+    /** The cache key for these texts under this model, computed in {@code precision} (fp32 keys are those of earlier versions). */
+    public static String key(TextModelSpec spec, Precision precision, List<String> texts) {
         MessageDigest md = Hashes.sha256();
         Hashes.update(md, "graft-embeddings-v" + VERSION);
         Hashes.update(md, spec.id());
         Hashes.update(md, spec.sha256());
         Hashes.update(md, Integer.toString(spec.maxLength()));
         Hashes.update(md, spec.pooling().name());
+        if (precision != Precision.FP32) {
+            Hashes.update(md, "precision=" + precision.key());
+        }
         Hashes.update(md, Integer.toString(texts.size()));
         for (String t : texts) {
             Hashes.update(md, t);
@@ -62,7 +79,7 @@ public final class EmbeddingCache {
      */
     public float[][] embed(TextModelSpec spec, Supplier<? extends SentenceEncoder> encoder, List<String> texts,
                            Progress progress) {
-        Path file = directory.resolve(key(spec, texts) + ".emb");
+        Path file = directory.resolve(key(spec, precision, texts) + ".emb");
         float[][] cached = read(file, texts.size());
         if (cached != null) {
             hits++;
@@ -94,7 +111,10 @@ public final class EmbeddingCache {
         return computed;
     }
 
-    /** {@link #embed(TextModelSpec, Supplier, List, Progress)} with an already open encoder. */
+    /**
+     * {@link #embed(TextModelSpec, Supplier, List, Progress)} with an already open encoder (computing in this cache's
+     * precision).
+     */
     public float[][] embed(SentenceEncoder encoder, List<String> texts, Progress progress) {
         return embed(encoder.spec(), () -> encoder, texts, progress);
     }

@@ -10,7 +10,6 @@ import dev.graft.model.head.HeadConfig;
 import dev.graft.data.TextDataset;
 import dev.graft.model.text.PairEncoding;
 import dev.graft.model.text.PairFeatures;
-import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.task.Targets;
 import dev.graft.task.Task;
@@ -65,9 +64,9 @@ public final class FeatureExtraction {
      * misses the cache and is closed before training: ONNX Runtime and libtorch never compute at the same time.
      */
     private Embedded embed(TextModelSpec backbone, DatasetSplits splits, Progress progress) {
-        EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
+        EmbeddingCache cache = config.embeddingCache();
         long t0 = System.nanoTime();
-        try (LazyEncoder encoder = new LazyEncoder(() -> SentenceEncoders.open(backbone, config.threads(), config.encodeBatchSize()))) {
+        try (LazyEncoder encoder = config.frozenEncoder(backbone)) {
             float[][] train = features(cache, backbone, encoder, splits.train(), progress);
             float[][] val = features(cache, backbone, encoder, splits.val(), progress);
             float[][] test = splits.test().isPresent() ? features(cache, backbone, encoder, splits.test().get(), progress) : null;
@@ -94,8 +93,8 @@ public final class FeatureExtraction {
      * backbone is opened only on a miss).
      */
     public float[][] embeddings(TextModelSpec backbone, TextDataset data, Progress progress) {
-        EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
-        try (LazyEncoder encoder = new LazyEncoder(() -> SentenceEncoders.open(backbone, config.threads(), config.encodeBatchSize()))) {
+        EmbeddingCache cache = config.embeddingCache();
+        try (LazyEncoder encoder = config.frozenEncoder(backbone)) {
             return features(cache, backbone, encoder, data, progress);
         }
     }
@@ -141,7 +140,7 @@ public final class FeatureExtraction {
             ClassifierHead head = new ClassifierHead(new HeadConfig(dim, task.outputWidth(), config.hiddenUnits(), config.dropout()));
             head.initialize(manager);
             TextClassifier classifier = new TextClassifier(backbone, head, task, NAME,
-                    splits.hasPairs() ? PairEncoding.SEPARATE : null, manager);
+                    splits.hasPairs() ? PairEncoding.SEPARATE : null, manager).withFrozenPrecision(config.frozenPrecision());
             Targets trainY = Tasks.targets(task, splits.train());
             FitResult fit = FrozenHeadTraining.fit(head, task, trainX, trainY, valX, valY, config, listeners,
                     classifier::probabilitiesOfEmbeddings);

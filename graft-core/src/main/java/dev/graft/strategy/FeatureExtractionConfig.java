@@ -1,5 +1,8 @@
 package dev.graft.strategy;
 
+import dev.graft.model.Precision;
+import dev.graft.model.text.SentenceEncoders;
+import dev.graft.model.text.TextModelSpec;
 import dev.graft.training.TrainConfig;
 import dev.graft.training.TrainingPlan;
 import dev.graft.training.optim.OptimizerSpec;
@@ -23,15 +26,21 @@ import java.util.Objects;
  *                        one-vs-rest logistic regression, ridge regression) instead of training it by gradient descent
  *                        (the default, measured better or equal; a classifier with class weights is always trained by
  *                        gradient descent)
+ * @param frozenPrecision the precision of the frozen text encoder's forward pass: {@link Precision#FP32} on ONNX Runtime
+ *                        (the default), or {@link Precision#BF16} on libtorch with bfloat16 products
+ *                        ({@link SentenceEncoders#open(TextModelSpec, int, int, Precision)}); image backbones and
+ *                        per-token features run in fp32
  */
 public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConfig training, int encodeBatchSize,
-                                      int threads, Path cacheDir, OptimizerSpec optimizer, boolean closedFormHead) {
+                                      int threads, Path cacheDir, OptimizerSpec optimizer, boolean closedFormHead,
+                                      Precision frozenPrecision) {
 
     /** Validates the fields. */
     public FeatureExtractionConfig {
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(frozenPrecision, "frozenPrecision");
         if (hiddenUnits < 0) {
             throw new IllegalArgumentException("hidden units must be ≥ 0 (0 = linear head), got " + hiddenUnits);
         }
@@ -49,6 +58,12 @@ public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConf
         this(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, OptimizerSpec.adamW());
     }
 
+    /** Settings with the frozen encoder in fp32. */
+    public FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConfig training, int encodeBatchSize, int threads,
+                                   Path cacheDir, OptimizerSpec optimizer, boolean closedFormHead) {
+        this(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, optimizer, closedFormHead, Precision.FP32);
+    }
+
     /** Settings with a closed-form head where it applies. */
     public FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConfig training, int encodeBatchSize, int threads,
                                    Path cacheDir, OptimizerSpec optimizer) {
@@ -63,37 +78,53 @@ public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConf
 
     /** Copy with other training settings. */
     public FeatureExtractionConfig withTraining(TrainConfig v) {
-        return new FeatureExtractionConfig(hiddenUnits, dropout, v, encodeBatchSize, threads, cacheDir, optimizer, closedFormHead);
+        return new FeatureExtractionConfig(hiddenUnits, dropout, v, encodeBatchSize, threads, cacheDir, optimizer, closedFormHead, frozenPrecision);
     }
 
     /** Copy with a hidden layer of {@code v} units (0 = none). */
     public FeatureExtractionConfig withHiddenUnits(int v) {
-        return new FeatureExtractionConfig(v, dropout, training, encodeBatchSize, threads, cacheDir, optimizer, closedFormHead);
+        return new FeatureExtractionConfig(v, dropout, training, encodeBatchSize, threads, cacheDir, optimizer, closedFormHead, frozenPrecision);
     }
 
     /** Copy with another dropout. */
     public FeatureExtractionConfig withDropout(double v) {
-        return new FeatureExtractionConfig(hiddenUnits, v, training, encodeBatchSize, threads, cacheDir, optimizer, closedFormHead);
+        return new FeatureExtractionConfig(hiddenUnits, v, training, encodeBatchSize, threads, cacheDir, optimizer, closedFormHead, frozenPrecision);
     }
 
     /** Copy with another thread count. */
     public FeatureExtractionConfig withThreads(int v) {
-        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, v, cacheDir, optimizer, closedFormHead);
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, v, cacheDir, optimizer, closedFormHead, frozenPrecision);
     }
 
     /** Copy with another cache directory. */
     public FeatureExtractionConfig withCacheDir(Path v) {
-        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, v, optimizer, closedFormHead);
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, v, optimizer, closedFormHead, frozenPrecision);
     }
 
     /** Copy with another optimiser for the head. */
     public FeatureExtractionConfig withOptimizer(OptimizerSpec v) {
-        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, v, closedFormHead);
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, v, closedFormHead, frozenPrecision);
     }
 
     /** Copy solving (or not) a linear head in closed form. */
     public FeatureExtractionConfig withClosedFormHead(boolean v) {
-        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, optimizer, v);
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, optimizer, v, frozenPrecision);
+    }
+
+    /** The same settings with the frozen text encoder's forward pass in {@code v}. */
+    public FeatureExtractionConfig withFrozenPrecision(Precision v) {
+        return new FeatureExtractionConfig(hiddenUnits, dropout, training, encodeBatchSize, threads, cacheDir, optimizer,
+                closedFormHead, v);
+    }
+
+    /** The embedding cache these settings read and write: {@link #cacheDir}, keyed by {@link #frozenPrecision} too. */
+    public EmbeddingCache embeddingCache() {
+        return new EmbeddingCache(cacheDir, frozenPrecision);
+    }
+
+    /** The frozen text encoder these settings run, opened on first use (a cache that hits every text never opens it). */
+    LazyEncoder frozenEncoder(TextModelSpec backbone) {
+        return new LazyEncoder(() -> SentenceEncoders.open(backbone, threads, encodeBatchSize, frozenPrecision));
     }
 
     /** The head's training plan: this optimiser, nothing frozen, one learning rate. */
@@ -120,6 +151,9 @@ public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConf
         m.put("encode_batch_size", encodeBatchSize);
         m.put("threads", threads);
         m.put("closed_form_head", closedFormHead);
+        if (frozenPrecision != Precision.FP32) {
+            m.put("frozen_precision", frozenPrecision.key());
+        }
         return m;
     }
 }

@@ -1,7 +1,6 @@
 package dev.graft.strategy;
 
 import dev.graft.data.image.ImageDataset;
-import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.util.Progress;
 import java.util.ArrayList;
@@ -21,9 +20,9 @@ public final class FrozenFeatures {
     /** Sentence vectors of each list of texts, in order, from the cache where possible. */
     public static List<float[][]> texts(TextModelSpec backbone, List<List<String>> sets, FeatureExtractionConfig config,
                                         Progress progress) {
-        EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
+        EmbeddingCache cache = config.embeddingCache();
         List<float[][]> out = new ArrayList<>();
-        try (LazyEncoder encoder = new LazyEncoder(() -> SentenceEncoders.open(backbone, config.threads(), config.encodeBatchSize()))) {
+        try (LazyEncoder encoder = config.frozenEncoder(backbone)) {
             for (List<String> texts : sets) {
                 out.add(cache.embed(backbone, encoder, texts, progress));
             }

@@ -1,5 +1,6 @@
 package dev.graft.model.text;
 
+import dev.graft.model.Precision;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.util.Hashes;
 import java.io.IOException;
@@ -14,6 +15,20 @@ public final class SentenceEncoders {
     /** ONNX Runtime when the model has an ONNX export (fastest on CPU), else the DJL/libtorch module. */
     public static SentenceEncoder open(TextModelSpec spec, int threads, int batchSize) {
         return spec.hasOnnx() ? OnnxTextEncoder.open(spec, threads, batchSize) : DjlTextEncoder.open(spec, batchSize);
+    }
+
+    /**
+     * The frozen encoder that computes in {@code precision}: for fp32 {@link #open(TextModelSpec, int, int)}; for bf16
+     * the DJL/libtorch module with bfloat16 products, float32 LayerNorm, softmax and pooling ({@link
+     * dev.graft.model.bert.BertLinear}), since ONNX Runtime's x86 CPU kernels have no bfloat16 products.
+     */
+    public static SentenceEncoder open(TextModelSpec spec, int threads, int batchSize, Precision precision) {
+        if (precision == Precision.FP32) {
+            return open(spec, threads, batchSize);
+        }
+        DjlTextEncoder encoder = DjlTextEncoder.open(spec, batchSize);
+        encoder.model().setPrecision(precision);
+        return encoder;
     }
 
     /** {@link #open(TextModelSpec, int, int)} with all cores and the default batch size. */
