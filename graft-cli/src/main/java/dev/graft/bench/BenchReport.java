@@ -56,6 +56,7 @@ public final class BenchReport {
                     true),
             new RatioSpec("fe_djl_vs_raw_ort", "fe.djl", "fe.raw_ort", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("fe_bf16_vs_raw_ort", "fe.djl_bf16", "fe.raw_ort", Kind.THROUGHPUT, Double.NaN, true),
+            new RatioSpec("djl_inference_bf16_vs_fp32", "fe.djl_bf16", "fe.djl", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("ft_graft_vs_minimal_libtorch", "ft.graft", "ft.minimal", Kind.THROUGHPUT, 0.95, true),
             new RatioSpec("ft_graft_vs_pytorch", "ft.graft", "ft.pytorch", Kind.THROUGHPUT, 2.0, true),
             new RatioSpec("ft_bf16_vs_fp32", "ft.bf16", "ft.fp32", Kind.THROUGHPUT, 1.5, true),

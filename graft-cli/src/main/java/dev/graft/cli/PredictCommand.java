@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.artifact.GraftModel;
+import dev.graft.run.EvaluationRun;
 import dev.graft.artifact.InputKind;
 import dev.graft.artifact.ModelInput;
 import dev.graft.artifact.ModelOutput;
@@ -84,6 +85,12 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
+            description = "Text classifiers: the encoder's products in fp32 (as the model was scored) or bf16 (bfloat16 on libtorch;"
+                    + " faster where the CPU has AVX512_BF16 or AMX, outputs within bfloat16's precision); auto: bf16 where the CPU"
+                    + " has them. Other models predict in fp32 (default: ${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--json", description = "Print JSON Lines: {\"text\", \"label\", \"probability\", \"probabilities\"}"
             + " (and \"text_pair\" for a text-pair model).")
     boolean json;
@@ -101,6 +108,7 @@ final class PredictCommand implements Callable<Integer> {
         // a segmentation model writes a folder of masks, unless a table of images is predicted into a table
         if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model)
                 && !(isTable(input) && output != null && isTable(output.toString()))) {
+            EvaluationRun.refuseBf16(precision, model);
             return SegmentationCli.predict(model, java.nio.file.Path.of(input), output, overlays, spec.commandLine().getOut());
         }
         if (maxLineBytes < 1) {
@@ -115,12 +123,14 @@ final class PredictCommand implements Callable<Integer> {
                     + " --input predicted into --output.");
         }
         if (dev.graft.artifact.QuestionAnswerer.isQaModel(model)) {
+            EvaluationRun.refuseBf16(precision, model);
             try (BoundedLineReader in = open()) {
                 return QaEvaluation.predict(model, in, inputName(), spec.commandLine().getOut()); // {question, context} lines
             }
         }
         // The input is opened first so that a wrong path fails before the model is loaded.
         try (BoundedLineReader in = open(); GraftModel m = GraftModel.load(model)) {
+            m.predictIn(precision);
             PrintWriter out = spec.commandLine().getOut();
             List<ModelInput> chunk = new ArrayList<>(CHUNK);
             List<Integer> lines = new ArrayList<>(CHUNK);
@@ -232,6 +242,7 @@ final class PredictCommand implements Callable<Integer> {
                     + " written. Choose another --output or delete it.");
         }
         try (GraftModel m = GraftModel.load(model)) {
+            m.predictIn(precision);
             FilePrediction.Summary s = FilePrediction.predict(m, in, output,
                     new FilePrediction.Columns(textColumn, textPairColumn, imageColumn), topK, threshold, maxLineBytes,
                     new BarProgress(System.err, quiet));

@@ -49,6 +49,12 @@ final class ServeCommand implements Callable<Integer> {
             + " Off by default: anyone who can reach the port could read images the server can read.")
     boolean allowLocalFiles;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
+            description = "Text classifiers: the encoder's products in fp32 (as the model was scored) or bf16 (bfloat16 on"
+                    + " libtorch); auto: bf16 where the CPU has AVX512_BF16 or AMX. Other models serve in fp32 (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String precision;
+
     @Override
     public Integer call() throws Exception {
         if (maxDelayMs < 0) {
@@ -57,7 +63,14 @@ final class ServeCommand implements Callable<Integer> {
         ServeOptions options = ServeOptions.defaults().withAddress(host, port)
                 .withBatching(maxBatchSize, Duration.ofMillis(maxDelayMs))
                 .withLimits(maxRequestBytes, maxInputsPerRequest).withLocalFiles(allowLocalFiles);
-        ModelServer server = ModelServer.start(GraftModel.load(model), options);
+        GraftModel loaded = GraftModel.load(model);
+        try {
+            loaded.predictIn(precision);
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+        ModelServer server = ModelServer.start(loaded, options);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "graft-serve-shutdown"));
         System.err.println("Serving " + model + " on " + server.uri() + " (POST /v1/predict, GET /v1/health, /v1/model,"
                 + " /metrics); batches of up to " + maxBatchSize + " waiting " + maxDelayMs + " ms. Ctrl-C stops.");

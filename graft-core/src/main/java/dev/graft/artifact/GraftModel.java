@@ -1,7 +1,10 @@
 package dev.graft.artifact;
 
 import dev.graft.data.TaskKind;
+import dev.graft.model.CpuFeatures;
+import dev.graft.model.Precision;
 import dev.graft.task.Task;
+import dev.graft.util.Arguments;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -65,6 +68,43 @@ public interface GraftModel extends AutoCloseable {
      * @throws dev.graft.data.DataException when an input cannot be read (an image that does not decode)
      */
     List<ModelOutput> predictBatch(List<ModelInput> inputs);
+
+    /**
+     * Whether this model's predictions can run in {@code precision}: fp32 always; bf16 where the model's encoder can run on
+     * libtorch with bfloat16 products (text classifiers).
+     */
+    default boolean predictsIn(Precision precision) {
+        return precision == Precision.FP32;
+    }
+
+    /**
+     * Runs the predictions that follow in {@code precision}: fp32, in which the model was scored, or bf16 (bfloat16
+     * products on libtorch; faster where the CPU has AVX512_BF16 or AMX, with outputs within bfloat16's precision).
+     *
+     * @throws IllegalArgumentException naming the argument when this model cannot ({@link #predictsIn})
+     */
+    default void predictIn(Precision precision) {
+        if (!predictsIn(precision)) {
+            throw new IllegalArgumentException(Arguments.name("precision") + " " + precision.key() + " applies to text"
+                    + " classifiers; this " + taskName() + " model predicts in fp32.");
+        }
+    }
+
+    /**
+     * {@link #predictIn(Precision)} for a setting: {@code fp32}, {@code bf16}, or {@code auto} (bf16 where the CPU computes
+     * bfloat16 products natively and this model can, else fp32).
+     *
+     * @return the precision the predictions run in
+     * @throws IllegalArgumentException for an unknown setting, or bf16 by name for a model that cannot
+     */
+    default Precision predictIn(String setting) {
+        Precision p = Precision.parse(setting, CpuFeatures.current());
+        if (setting.trim().equalsIgnoreCase("auto") && !predictsIn(p)) {
+            p = Precision.FP32;
+        }
+        predictIn(p);
+        return p;
+    }
 
     /** Releases the model's native memory. */
     @Override

@@ -299,6 +299,31 @@ public final class TextClassifier extends PooledTaskModel {
         return this;
     }
 
+    /** Text classifiers predict in fp32 and in bf16. */
+    @Override
+    public boolean predictsIn(Precision precision) {
+        return precision == Precision.FP32 || precision == Precision.BF16;
+    }
+
+    /**
+     * Runs the encoder's forward pass in {@code precision} for the predictions that follow: an encoder trained in this
+     * process switches its linear layers; otherwise the encoder opens (again) in {@code precision}, on libtorch for bf16.
+     * A frozen-head model saved afterwards records it as its {@link #frozenPrecision()}.
+     */
+    @Override
+    public synchronized void predictIn(Precision precision) {
+        java.util.Objects.requireNonNull(precision, "precision");
+        if (trainedEncoder != null) {
+            trainedEncoder.model().setPrecision(precision);
+        } else if (precision != frozenPrecision) {
+            if (encoder != null) {
+                encoder.close();
+                encoder = null;
+            }
+            frozenPrecision = precision;
+        }
+    }
+
     /** The precision of the frozen encoder's forward pass ({@link Precision#FP32} unless set). */
     public Precision frozenPrecision() {
         return frozenPrecision;

@@ -1,5 +1,6 @@
 package dev.graft.run;
 
+import dev.graft.artifact.GraftModel;
 import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.ModelDirectory;
 import dev.graft.artifact.QuestionAnswerer;
@@ -16,12 +17,15 @@ import dev.graft.data.image.ImageExample;
 import dev.graft.data.qa.SquadDataset;
 import dev.graft.data.tokens.TaggedCorpus;
 import dev.graft.eval.Evaluator;
+import dev.graft.model.CpuFeatures;
+import dev.graft.model.Precision;
 import dev.graft.metrics.EntityMetrics;
 import dev.graft.metrics.SquadMetrics;
 import dev.graft.metrics.TaskMetrics;
 import dev.graft.selection.OverlapSentenceBaseline;
 import dev.graft.task.Task;
 import dev.graft.task.Tasks;
+import dev.graft.util.Arguments;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -46,16 +50,30 @@ public final class EvaluationRun {
      * @param listener     progress and notes
      */
     public static EvaluationResult evaluate(Path model, Path data, DataOptions read, boolean modelTargets, RunListener listener) {
+        return evaluate(model, data, read, modelTargets, Precision.FP32.key(), listener);
+    }
+
+    /**
+     * Scores the model in {@code model} on {@code data}, predicting in {@code precision} ({@code fp32}, {@code bf16} or
+     * {@code auto}, {@link GraftModel#predictIn(String)}): text classifiers take bf16, other models refuse it by name.
+     */
+    public static EvaluationResult evaluate(Path model, Path data, DataOptions read, boolean modelTargets, String precision,
+                                            RunListener listener) {
+        if (readsCorpus(model) || ImageClassifier.isImageModel(model)) {
+            refuseBf16(precision, model);
+        }
         if (readsCorpus(model)) {
             return evaluateCorpus(model, data, null, listener);
         }
         if (ImageClassifier.isImageModel(model)) {
             return images(model, data, read, modelTargets, listener);
         }
+        Precision.parse(precision, CpuFeatures.current()); // an unknown name is refused before the data is read
         DataOptions options = modelTargets ? read.withTargets(ModelDirectory.targetFormat(model)) : read;
         TextDataset dataset = TextDataReader.read(data, options);
         TrainingRun.skippedNote(dataset).ifPresent(listener::message);
         try (TextClassifier classifier = TextClassifier.load(model)) {
+            classifier.predictIn(precision);
             TaskKind kind = classifier.task().kind();
             TaskMetrics metrics = kind == TaskKind.CLASSIFICATION
                     ? Evaluator.evaluate(classifier, dataset, listener.progress()).metrics()
@@ -105,6 +123,17 @@ public final class EvaluationRun {
             List<Path> files = d.examples().stream().map(ImageExample::file).toList();
             TaskMetrics m = task.score(c.probabilities(files), Tasks.targets(task, d.targetColumn()));
             return new EvaluationResult(m, task.kind(), d.size(), true);
+        }
+    }
+
+    /**
+     * Refuses bf16 asked for by name for {@code model}, a model that predicts in fp32 (segmentation, token
+     * classification, question answering, images); fp32 and auto pass.
+     */
+    public static void refuseBf16(String precision, Path model) {
+        if (!precision.trim().equalsIgnoreCase("auto") && Precision.parse(precision, CpuFeatures.current()) == Precision.BF16) {
+            throw new IllegalArgumentException(Arguments.name("precision") + " bf16 applies to text classifiers; " + model
+                    + " predicts in fp32.");
         }
     }
 
