@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.graft.model.Precision;
+import dev.graft.model.torch.BFloat16Ops;
 import dev.graft.model.torch.CounterDropout;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,9 +38,22 @@ public final class BertLayer extends CompositeBlock {
 
     NDArray apply(ParameterStore ps, NDArray hidden, NDArray additiveMask, boolean training) {
         NDArray a = attention.apply(ps, hidden, additiveMask, training);
-        NDArray inner = Gelu.exact(intermediateDense.apply(ps, a, training));
-        NDArray out = CounterDropout.apply(outputDense.apply(ps, inner, training), dropout, training);
+        NDArray out = CounterDropout.apply(feedForward(ps, a, training), dropout, training);
         return outputLayerNorm.apply(ps, out.add(a), training);
+    }
+
+    /**
+     * {@code output.dense(gelu(intermediate.dense(a)))}: in bf16 without LoRA or adapters on either layer, one
+     * {@link BFloat16Ops#feedForward} call that keeps the intermediate activations in bfloat16; else layer by layer.
+     */
+    private NDArray feedForward(ParameterStore ps, NDArray a, boolean training) {
+        if (intermediateDense.precision() == Precision.BF16 && outputDense.precision() == Precision.BF16
+                && intermediateDense.delta() == null && outputDense.delta() == null) {
+            NDArray[] first = intermediateDense.weightAndBias(ps, a, training);
+            NDArray[] second = outputDense.weightAndBias(ps, a, training);
+            return BFloat16Ops.feedForward(a, first[0], first[1], second[0], second[1]);
+        }
+        return outputDense.apply(ps, Gelu.exact(intermediateDense.apply(ps, a, training)), training);
     }
 
     /** The attention sub-block. */

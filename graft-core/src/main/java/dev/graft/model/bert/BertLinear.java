@@ -78,6 +78,11 @@ public final class BertLinear extends AbstractBlock implements NamedParameters {
         return precision;
     }
 
+    /** The weight and bias as {@code ps} gives them for {@code x}'s device. */
+    NDArray[] weightAndBias(ParameterStore ps, NDArray x, boolean training) {
+        return new NDArray[] {ps.getValue(weight, x.getDevice(), training), ps.getValue(bias, x.getDevice(), training)};
+    }
+
     /** Applies the layer to {@code x [..., in]}; the result lives in {@code x}'s manager. */
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = ps.getValue(weight, x.getDevice(), training);

@@ -24,7 +24,36 @@ public final class BFloat16Ops {
             List.of("_0 = torch.linear(torch.to(x, 15), torch.to(weight, 15))",
                     "return torch.add(torch.to(_0, 6), bias)"));
 
+    static final String FEED_FORWARD_CLASS = "GraftBf16FeedForward";
+
+    /**
+     * The module: forward(x [..., h], w1 [i, h], b1 [i], w2 [h, i], b2 [h]) → [..., h], float32. Between the two
+     * products the activations stay bfloat16: the first bias and the GELU run in bfloat16 (as autocast runs them), so
+     * the widest activation of the layer is never cast to float32 and back.
+     */
+    static final String FEED_FORWARD_SOURCE = TorchScriptFunction.moduleSource(FEED_FORWARD_CLASS,
+            List.of("x", "w1", "b1", "w2", "b2"),
+            List.of("_0 = torch.gelu(torch.linear(torch.to(x, 15), torch.to(w1, 15), torch.to(b1, 15)))",
+                    "_1 = torch.linear(_0, torch.to(w2, 15))",
+                    "return torch.add(torch.to(_1, 6), b2)"));
+
     private BFloat16Ops() {
+    }
+
+    /** Compiled on first use. */
+    private static final class FeedForward {
+        static final TorchScriptFunction INSTANCE = TorchScriptFunction.compile(FEED_FORWARD_CLASS, FEED_FORWARD_SOURCE);
+    }
+
+    /**
+     * A transformer's feed-forward block {@code linear(gelu(linear(x, w1, b1)), w2) + b2} (exact GELU) with both products,
+     * the first bias and the GELU in bfloat16, the input, output and second bias sum in float32; differentiable with
+     * respect to all five.
+     *
+     * @return float32 {@code [..., h]}, in {@code x}'s manager
+     */
+    public static NDArray feedForward(NDArray x, NDArray w1, NDArray b1, NDArray w2, NDArray b2) {
+        return FeedForward.INSTANCE.apply(x, w1, b1, w2, b2);
     }
 
     /** Compiled on first use. */

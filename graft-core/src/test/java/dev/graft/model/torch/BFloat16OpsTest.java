@@ -76,6 +76,38 @@ class BFloat16OpsTest {
         }
     }
 
+    @Test
+    void feedForwardMatchesFloat32ToBfloat16PrecisionWithEveryGradient() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(13);
+            NDArray x = m.randomNormal(new Shape(4, 6, 64));
+            NDArray w1 = m.randomNormal(0f, 0.05f, new Shape(128, 64), DataType.FLOAT32);
+            NDArray b1 = m.randomNormal(0f, 0.05f, new Shape(128), DataType.FLOAT32);
+            NDArray w2 = m.randomNormal(0f, 0.05f, new Shape(64, 128), DataType.FLOAT32);
+            NDArray b2 = m.randomNormal(0f, 0.05f, new Shape(64), DataType.FLOAT32);
+            NDArray target = m.randomNormal(new Shape(4, 6, 64));
+            List<NDArray> params = List.of(x, w1, b1, w2, b2);
+            params.forEach(p -> p.setRequiresGradient(true));
+            NDArray y = BFloat16Ops.feedForward(x, w1, b1, w2, b2);
+            NDArray exact = Linear.linear(dev.graft.model.bert.Gelu.exact(Linear.linear(x, w1, b1).singletonOrThrow()), w2, b2)
+                    .singletonOrThrow();
+            assertEquals(DataType.FLOAT32, y.getDataType());
+            float out = relative(y, exact);
+            assertTrue(out > 0f && out < 2e-2f, "output differs from float32's by " + out);
+            List<NDArray> bf16 = grads(params, () -> BFloat16Ops.feedForward(x, w1, b1, w2, b2).sub(target).square().mean());
+            List<NDArray> fp32 = grads(params, () -> Linear.linear(dev.graft.model.bert.Gelu.exact(
+                    Linear.linear(x, w1, b1).singletonOrThrow()), w2, b2).singletonOrThrow().sub(target).square().mean());
+            String[] names = {"x", "w1", "b1", "w2", "b2"};
+            for (int i = 0; i < names.length; i++) {
+                NDArray g = bf16.get(i);
+                assertEquals(DataType.FLOAT32, g.getDataType(), names[i]);
+                assertEquals(params.get(i).getShape(), g.getShape(), names[i]);
+                float rel = relative(g, fp32.get(i));
+                assertTrue(rel > 0f && rel < 3e-2f, names[i] + " gradient differs from float32's by " + rel);
+            }
+        }
+    }
+
     private static List<NDArray> grads(List<NDArray> params, java.util.function.Supplier<NDArray> loss) {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             gc.backward(loss.get());
