@@ -178,7 +178,7 @@ final class TrainingOptions {
                     + " has AVX512_BF16 or AMX, else fp32); image fine-tuning with a MobileNetV2: bf16 computes its convolutions"
                     + " in bfloat16 (auto: fp32); text feature-extraction: bf16 runs the frozen encoder on libtorch with"
                     + " bfloat16 products instead of ONNX Runtime in fp32, and the saved model predicts the same way (auto:"
-                    + " fp32) (default: ${DEFAULT-VALUE}).")
+                    + " bf16 where the CPU has AMX) (default: ${DEFAULT-VALUE}).")
     String precision;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda|auto",

@@ -69,14 +69,15 @@ class PrecisionDeviceOptionsTest {
     }
 
     @Test
-    void textFeatureExtractionTakesBf16ByNameAndStaysOnOnnxRuntimeOnAuto() {
+    void textFeatureExtractionTakesBf16ByNameAndOnAutoWhereTheCpuHasAmx() {
         assertDoesNotThrow(() -> parsed("feature-extraction", "--precision", "bf16").options.fineTune());
         assertEquals(Precision.BF16, parsed("feature-extraction", "--precision", "bf16").options.request().featureExtractionConfig()
                 .frozenPrecision());
         assertEquals("bf16", parsed("feature-extraction", "--precision", "bf16").options.request().featureExtractionConfig()
                 .describe().get("frozen_precision"));
-        assertEquals(Precision.FP32, parsed("feature-extraction", "--precision", "auto").options.request().featureExtractionConfig()
-                .frozenPrecision());
+        assertEquals(CpuFeatures.current().amxBf16() ? Precision.BF16 : Precision.FP32,
+                parsed("feature-extraction", "--precision", "auto").options.request().featureExtractionConfig().frozenPrecision(),
+                "auto: bf16 where the CPU has AMX");
         assertEquals(Precision.FP32, parsed("feature-extraction").options.request().featureExtractionConfig().frozenPrecision());
     }
 

@@ -58,4 +58,9 @@ public record CpuFeatures(Set<String> flags) {
     public boolean nativeBf16() {
         return flags.contains("avx512_bf16") || flags.contains("amx_bf16");
     }
+
+    /** Whether the CPU lists {@code amx_bf16}: Intel's matrix tiles, on which oneDNN's bfloat16 products run fastest. */
+    public boolean amxBf16() {
+        return flags.contains("amx_bf16");
+    }
 }

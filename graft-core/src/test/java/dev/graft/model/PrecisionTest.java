@@ -29,6 +29,8 @@ class PrecisionTest {
         assertEquals(Precision.FP32, Precision.parse("auto", PLAIN_CPU));
         assertEquals(Precision.BF16, Precision.auto(new CpuFeatures(Set.of("amx_bf16"))));
         assertEquals(Precision.FP32, Precision.auto(new CpuFeatures(Set.of())));
+        assertTrue(new CpuFeatures(Set.of("amx_bf16", "avx512_bf16")).amxBf16());
+        assertFalse(new CpuFeatures(Set.of("avx512_bf16")).amxBf16(), "AVX512_BF16 alone is not AMX");
     }
 
     @Test
