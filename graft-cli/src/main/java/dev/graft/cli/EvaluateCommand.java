@@ -41,23 +41,20 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
-    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
-            description = "Text classifiers: predict with the encoder's products in fp32 (as the model was scored) or bf16"
-                    + " (bfloat16 on libtorch); auto: bf16 where the CPU has AVX512_BF16 or AMX. Other models score in fp32"
-                    + " (default: ${DEFAULT-VALUE}).")
-    String precision;
+    @Mixin
+    InferencePrecisionMixin inference;
 
     @Override
     public Integer call() throws Exception {
         if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model) || EvaluationRun.readsCorpus(model)) {
-            EvaluationRun.refuseBf16(precision, model);
+            EvaluationRun.refuseBf16(inference.precision, model);
         }
         if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model)) {
             return SegmentationCli.evaluate(model, data, json, spec.commandLine().getOut());
         }
         EvaluationResult r = EvaluationRun.readsCorpus(model) // tagged sentences, questions: --format names their format
                 ? EvaluationRun.evaluateCorpus(model, data, options.format, TrainingOptions.listener(System.err, quiet || json))
-                : EvaluationRun.evaluate(model, data, options.toOptions(), options.task == null, precision,
+                : EvaluationRun.evaluate(model, data, options.toOptions(), options.task == null, inference.precision,
                         TrainingOptions.listener(System.err, quiet || json));
         PrintWriter out = spec.commandLine().getOut();
         if (!json && r.metrics() instanceof EntityMetrics.Scores s) {

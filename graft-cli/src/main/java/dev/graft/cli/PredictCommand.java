@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -85,11 +86,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
-    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
-            description = "Text classifiers: the encoder's products in fp32 (as the model was scored) or bf16 (bfloat16 on libtorch;"
-                    + " faster where the CPU has AVX512_BF16 or AMX, outputs within bfloat16's precision); auto: bf16 where the CPU"
-                    + " has them. Other models predict in fp32 (default: ${DEFAULT-VALUE}).")
-    String precision;
+    @Mixin
+    InferencePrecisionMixin inference;
 
     @Option(names = "--json", description = "Print JSON Lines: {\"text\", \"label\", \"probability\", \"probabilities\"}"
             + " (and \"text_pair\" for a text-pair model).")
@@ -108,7 +106,7 @@ final class PredictCommand implements Callable<Integer> {
         // a segmentation model writes a folder of masks, unless a table of images is predicted into a table
         if (dev.graft.artifact.ImageSegmenter.isSegmentationModel(model)
                 && !(isTable(input) && output != null && isTable(output.toString()))) {
-            EvaluationRun.refuseBf16(precision, model);
+            EvaluationRun.refuseBf16(inference.precision, model);
             return SegmentationCli.predict(model, java.nio.file.Path.of(input), output, overlays, spec.commandLine().getOut());
         }
         if (maxLineBytes < 1) {
@@ -123,14 +121,14 @@ final class PredictCommand implements Callable<Integer> {
                     + " --input predicted into --output.");
         }
         if (dev.graft.artifact.QuestionAnswerer.isQaModel(model)) {
-            EvaluationRun.refuseBf16(precision, model);
+            EvaluationRun.refuseBf16(inference.precision, model);
             try (BoundedLineReader in = open()) {
                 return QaEvaluation.predict(model, in, inputName(), spec.commandLine().getOut()); // {question, context} lines
             }
         }
         // The input is opened first so that a wrong path fails before the model is loaded.
         try (BoundedLineReader in = open(); GraftModel m = GraftModel.load(model)) {
-            m.predictIn(precision);
+            m.predictIn(inference.precision);
             PrintWriter out = spec.commandLine().getOut();
             List<ModelInput> chunk = new ArrayList<>(CHUNK);
             List<Integer> lines = new ArrayList<>(CHUNK);
@@ -242,7 +240,7 @@ final class PredictCommand implements Callable<Integer> {
                     + " written. Choose another --output or delete it.");
         }
         try (GraftModel m = GraftModel.load(model)) {
-            m.predictIn(precision);
+            m.predictIn(inference.precision);
             FilePrediction.Summary s = FilePrediction.predict(m, in, output,
                     new FilePrediction.Columns(textColumn, textPairColumn, imageColumn), topK, threshold, maxLineBytes,
                     new BarProgress(System.err, quiet));

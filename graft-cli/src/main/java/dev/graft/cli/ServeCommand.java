@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code graft serve}: a trained model behind an HTTP JSON API ({@link ModelServer}). */
@@ -49,11 +50,8 @@ final class ServeCommand implements Callable<Integer> {
             + " Off by default: anyone who can reach the port could read images the server can read.")
     boolean allowLocalFiles;
 
-    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
-            description = "Text classifiers: the encoder's products in fp32 (as the model was scored) or bf16 (bfloat16 on"
-                    + " libtorch); auto: bf16 where the CPU has AVX512_BF16 or AMX. Other models serve in fp32 (default:"
-                    + " ${DEFAULT-VALUE}).")
-    String precision;
+    @Mixin
+    InferencePrecisionMixin inference;
 
     @Override
     public Integer call() throws Exception {
@@ -65,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withLimits(maxRequestBytes, maxInputsPerRequest).withLocalFiles(allowLocalFiles);
         GraftModel loaded = GraftModel.load(model);
         try {
-            loaded.predictIn(precision);
+            loaded.predictIn(inference.precision);
         } catch (RuntimeException e) {
             loaded.close();
             throw e;

@@ -90,17 +90,22 @@ public interface GraftModel extends AutoCloseable {
         }
     }
 
+    /** The precision {@code auto} chooses for this model's predictions on {@code cpu}: fp32 unless a model knows better. */
+    default Precision autoPrecision(CpuFeatures cpu) {
+        return Precision.FP32;
+    }
+
     /**
-     * {@link #predictIn(Precision)} for a setting: {@code fp32}, {@code bf16}, or {@code auto} (bf16 where the CPU computes
-     * bfloat16 products natively and this model can, else fp32).
+     * {@link #predictIn(Precision)} for a setting: {@code fp32}, {@code bf16}, or {@code auto} ({@link #autoPrecision} on
+     * this machine's CPU).
      *
      * @return the precision the predictions run in
      * @throws IllegalArgumentException for an unknown setting, or bf16 by name for a model that cannot
      */
     default Precision predictIn(String setting) {
         Precision p = Precision.parse(setting, CpuFeatures.current());
-        if (setting.trim().equalsIgnoreCase("auto") && !predictsIn(p)) {
-            p = Precision.FP32;
+        if (setting.trim().equalsIgnoreCase("auto")) {
+            p = autoPrecision(CpuFeatures.current());
         }
         predictIn(p);
         return p;

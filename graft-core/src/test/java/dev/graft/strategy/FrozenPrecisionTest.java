@@ -11,6 +11,7 @@ import dev.graft.artifact.TextClassifier;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
+import dev.graft.model.CpuFeatures;
 import dev.graft.model.Precision;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +99,10 @@ class FrozenPrecisionTest {
         assertTrue(manifest.matches("(?s).*\"backbone\"\\s*:\\s*\\{[^}]*\"precision\"\\s*:\\s*\"bf16\".*"), manifest);
         try (TextClassifier loaded = TextClassifier.load(model)) {
             assertEquals(Precision.BF16, loaded.frozenPrecision());
+            // auto for a head on an ONNX backbone: the libtorch bf16 pass only where the CPU has AMX
+            assertEquals(Precision.BF16, loaded.autoPrecision(new CpuFeatures(Set.of("avx512_bf16", "amx_bf16"))));
+            assertEquals(Precision.FP32, loaded.autoPrecision(new CpuFeatures(Set.of("avx512_bf16"))));
+            assertEquals(Precision.FP32, loaded.autoPrecision(new CpuFeatures(Set.of())));
             float[][] p = loaded.probabilities(List.of(TEXTS));
             for (int i = 0; i < p.length; i++) {
                 assertArrayEquals(scored[i], p[i], 1e-5f, "text " + i + ": the loaded model scores what the run scored");
