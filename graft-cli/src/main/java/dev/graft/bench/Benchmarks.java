@@ -274,32 +274,31 @@ public final class Benchmarks {
                 report.measurement("fe.graft").throughput(), report.measurement("fe.raw_ort").throughput(),
                 report.measurement("fe.raw_ort_pretokenised").throughput());
         pause();
-        Measurement.Builder djl = new Measurement.Builder();
         try (DjlTextEncoder encoder = DjlTextEncoder.open(spec, batchSize)) {
-            for (int r = 0; r < s.warmup() + s.reps(); r++) {
-                long t0 = System.nanoTime();
-                encoder.encode(texts, Progress.NONE);
-                if (r >= s.warmup()) {
-                    djl.since(t0);
-                }
-            }
+            report.add(timedEncoding(encoder, texts).build("fe.djl", "DJL/libtorch no-grad (DjlTextEncoder), same batches",
+                    "sentences", texts.size(), flops));
         }
-        report.add(djl.build("fe.djl", "DJL/libtorch no-grad (DjlTextEncoder), same batches", "sentences", texts.size(), flops));
-        log.printf("[bench] DJL/libtorch %.1f sentences/s%n", report.measurement("fe.djl").throughput());
         // what feature extraction runs with --precision bf16 (SentenceEncoders.open with Precision.BF16)
-        Measurement.Builder djlBf16 = new Measurement.Builder();
         try (SentenceEncoder encoder = SentenceEncoders.open(spec, s.threads(), batchSize, Precision.BF16)) {
-            for (int r = 0; r < s.warmup() + s.reps(); r++) {
-                long t0 = System.nanoTime();
-                encoder.encode(texts, Progress.NONE);
-                if (r >= s.warmup()) {
-                    djlBf16.since(t0);
-                }
+            report.add(timedEncoding(encoder, texts).build("fe.djl_bf16", "--precision bf16: DJL/libtorch no-grad, bf16"
+                    + " products, same batches", "sentences", texts.size(), flops));
+        }
+        log.printf("[bench] DJL/libtorch %.1f sentences/s, in bf16 %.1f%n", report.measurement("fe.djl").throughput(),
+                report.measurement("fe.djl_bf16").throughput());
+        pause();
+    }
+
+    /** {@code encoder} over {@code texts}, warm-up passes first, the rest timed. */
+    private Measurement.Builder timedEncoding(SentenceEncoder encoder, List<String> texts) {
+        Measurement.Builder times = new Measurement.Builder();
+        for (int r = 0; r < s.warmup() + s.reps(); r++) {
+            long t0 = System.nanoTime();
+            encoder.encode(texts, Progress.NONE);
+            if (r >= s.warmup()) {
+                times.since(t0);
             }
         }
-        report.add(djlBf16.build("fe.djl_bf16", "--precision bf16: DJL/libtorch no-grad, bf16 products, same batches", "sentences", texts.size(), flops));
-        log.printf("[bench] DJL/libtorch bf16 %.1f sentences/s%n", report.measurement("fe.djl_bf16").throughput());
-        pause();
+        return times;
     }
 
     // ---------------------------------------------------------------- 3. fine-tune step
