@@ -104,7 +104,7 @@ public interface GraftModel extends AutoCloseable {
      */
     default Precision predictIn(String setting) {
         Precision p = Precision.parse(setting, CpuFeatures.current());
-        if (setting.trim().equalsIgnoreCase("auto")) {
+        if (Precision.isAuto(setting)) {
             p = autoPrecision(CpuFeatures.current());
         }
         predictIn(p);

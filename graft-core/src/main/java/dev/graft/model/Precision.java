@@ -36,6 +36,20 @@ public enum Precision {
         };
     }
 
+    /** Whether {@code setting} is {@code auto} (any case, surrounding blanks ignored). */
+    public static boolean isAuto(String setting) {
+        return setting != null && setting.trim().equalsIgnoreCase("auto");
+    }
+
+    /**
+     * Whether {@code setting} names bf16 itself, not through {@code auto}.
+     *
+     * @throws IllegalArgumentException for an unknown value, as {@link #parse} does
+     */
+    public static boolean namesBf16(String setting) {
+        return !isAuto(setting) && parse(setting, new CpuFeatures(java.util.Set.of())) == BF16;
+    }
+
     /** {@link #BF16} where {@code cpu} has native bfloat16 products, else {@link #FP32}. */
     public static Precision auto(CpuFeatures cpu) {
         return cpu.nativeBf16() ? BF16 : FP32;

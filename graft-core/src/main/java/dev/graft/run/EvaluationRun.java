@@ -131,7 +131,7 @@ public final class EvaluationRun {
      * classification, question answering, images); fp32 and auto pass.
      */
     public static void refuseBf16(String precision, Path model) {
-        if (!precision.trim().equalsIgnoreCase("auto") && Precision.parse(precision, CpuFeatures.current()) == Precision.BF16) {
+        if (Precision.namesBf16(precision)) {
             throw new IllegalArgumentException(Arguments.name("precision") + " bf16 applies to text classifiers; " + model
                     + " predicts in fp32.");
         }

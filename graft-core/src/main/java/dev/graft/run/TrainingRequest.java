@@ -656,12 +656,12 @@ public final class TrainingRequest {
         if (bf16Requested()) {
             return Precision.BF16;
         }
-        return precision.trim().equalsIgnoreCase("auto") && CpuFeatures.current().amxBf16() ? Precision.BF16 : Precision.FP32;
+        return Precision.isAuto(precision) && CpuFeatures.current().amxBf16() ? Precision.BF16 : Precision.FP32;
     }
 
     /** Whether bf16 was asked for by name (not through auto). */
     public boolean bf16Requested() {
-        return !precision.trim().equalsIgnoreCase("auto") && precisionValue() == Precision.BF16;
+        return Precision.namesBf16(precision);
     }
 
     /** Whether the device was given as auto. */

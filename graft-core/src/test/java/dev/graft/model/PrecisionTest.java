@@ -34,6 +34,17 @@ class PrecisionTest {
     }
 
     @Test
+    void bf16ByNameIsNotAuto() {
+        assertTrue(Precision.namesBf16(" BF16 "));
+        assertTrue(Precision.namesBf16("bfloat16"));
+        assertFalse(Precision.namesBf16("auto"));
+        assertFalse(Precision.namesBf16("fp32"));
+        assertTrue(Precision.isAuto(" Auto "));
+        assertFalse(Precision.isAuto(null));
+        assertThrows(IllegalArgumentException.class, () -> Precision.namesBf16("fp16"));
+    }
+
+    @Test
     void unknownValueIsRefusedWithTheChoices() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Precision.parse("fp16", BF16_CPU));
         assertTrue(e.getMessage().contains("'fp16'") && e.getMessage().contains("fp32, bf16 or auto"), e.getMessage());
