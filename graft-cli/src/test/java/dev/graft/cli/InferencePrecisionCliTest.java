@@ -114,5 +114,8 @@ class InferencePrecisionCliTest {
         CliHarness.Result auto = CliHarness.runWithInput(list, "predict", "--model", imageModel.toString(), "--input", "-",
                 "--precision", "auto");
         assertEquals(0, auto.code(), auto::toString);
+        CliHarness.Result serve = CliHarness.run("serve", "--model", imageModel.toString(), "--port", "0", "--precision", "bf16");
+        assertEquals(GraftCli.FAILURE, serve.code(), serve::toString);
+        assertTrue(serve.err().contains("--precision bf16 applies to text classifiers"), serve.err());
     }
 }
