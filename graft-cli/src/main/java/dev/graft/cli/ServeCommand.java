@@ -63,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withLimits(maxRequestBytes, maxInputsPerRequest).withLocalFiles(allowLocalFiles);
         GraftModel loaded = GraftModel.load(model);
         try {
-            loaded.predictIn(inference.precision);
+            inference.applyTo(loaded);
         } catch (RuntimeException e) {
             loaded.close();
             throw e;

@@ -52,8 +52,16 @@ class InferencePrecisionCliTest {
     }
 
     private static List<JsonNode> predict(String precision) throws IOException {
-        CliHarness.Result r = CliHarness.runWithInput(PROBES, "predict", "--model", model.toString(), "--input", "-", "--json",
-                "--precision", precision);
+        return predict(model, precision);
+    }
+
+    /** Predictions of {@code dir} on the probes, with {@code --precision precision} ({@code null}: none given). */
+    private static List<JsonNode> predict(Path dir, String precision) throws IOException {
+        List<String> args = new ArrayList<>(List.of("predict", "--model", dir.toString(), "--input", "-", "--json"));
+        if (precision != null) {
+            args.addAll(List.of("--precision", precision));
+        }
+        CliHarness.Result r = CliHarness.runWithInput(PROBES, args.toArray(String[]::new));
         assertEquals(0, r.code(), r::toString);
         List<JsonNode> out = new ArrayList<>();
         for (String line : r.out().strip().split("\n")) {
@@ -78,6 +86,20 @@ class InferencePrecisionCliTest {
         }
         // computed again in bfloat16 (not the fp32 numbers), but within its precision
         assertTrue(largest > 0 && largest < 0.05, "largest probability difference " + largest);
+    }
+
+    @Test
+    void aHeadTrainedOnBf16FeaturesPredictsInBf16UnlessToldOtherwise() throws IOException {
+        Path frozen = dir.resolve("frozen-bf16");
+        CliHarness.Result t = CliHarness.run("train", "--train", data.toString(), "--model", "minilm", "--strategy",
+                "feature-extraction", "--precision", "bf16", "--seed", "7", "--val-fraction", "0.2", "--test-fraction", "0",
+                "--no-baseline", "--no-track", "-q", "--out", frozen.toString());
+        assertEquals(0, t.code(), t::toString);
+        List<JsonNode> byDefault = predict(frozen, null);
+        List<JsonNode> bf16 = predict(frozen, "bf16");
+        List<JsonNode> fp32 = predict(frozen, "fp32");
+        assertEquals(bf16.toString(), byDefault.toString(), "the features the head was trained on, without --precision");
+        assertTrue(!fp32.toString().equals(bf16.toString()), "--precision fp32 computes the features in fp32 instead");
     }
 
     @Test

@@ -50,12 +50,13 @@ public final class EvaluationRun {
      * @param listener     progress and notes
      */
     public static EvaluationResult evaluate(Path model, Path data, DataOptions read, boolean modelTargets, RunListener listener) {
-        return evaluate(model, data, read, modelTargets, Precision.FP32.key(), listener);
+        return evaluate(model, data, read, modelTargets, null, listener);
     }
 
     /**
      * Scores the model in {@code model} on {@code data}, predicting in {@code precision} ({@code fp32}, {@code bf16} or
-     * {@code auto}, {@link GraftModel#predictIn(String)}): text classifiers take bf16, other models refuse it by name.
+     * {@code auto}, {@link GraftModel#predictIn(String)}; {@code null}: the model's own): text classifiers take bf16,
+     * other models refuse it by name.
      */
     public static EvaluationResult evaluate(Path model, Path data, DataOptions read, boolean modelTargets, String precision,
                                             RunListener listener) {
@@ -68,12 +69,16 @@ public final class EvaluationRun {
         if (ImageClassifier.isImageModel(model)) {
             return images(model, data, read, modelTargets, listener);
         }
-        Precision.parse(precision, CpuFeatures.current()); // an unknown name is refused before the data is read
+        if (precision != null) {
+            Precision.parse(precision, CpuFeatures.current()); // an unknown name is refused before the data is read
+        }
         DataOptions options = modelTargets ? read.withTargets(ModelDirectory.targetFormat(model)) : read;
         TextDataset dataset = TextDataReader.read(data, options);
         TrainingRun.skippedNote(dataset).ifPresent(listener::message);
         try (TextClassifier classifier = TextClassifier.load(model)) {
-            classifier.predictIn(precision);
+            if (precision != null) {
+                classifier.predictIn(precision);
+            }
             TaskKind kind = classifier.task().kind();
             TaskMetrics metrics = kind == TaskKind.CLASSIFICATION
                     ? Evaluator.evaluate(classifier, dataset, listener.progress()).metrics()
@@ -128,10 +133,10 @@ public final class EvaluationRun {
 
     /**
      * Refuses bf16 asked for by name for {@code model}, a model that predicts in fp32 (segmentation, token
-     * classification, question answering, images); fp32 and auto pass.
+     * classification, question answering, images); fp32, auto and {@code null} (none given) pass.
      */
     public static void refuseBf16(String precision, Path model) {
-        if (Precision.namesBf16(precision)) {
+        if (precision != null && Precision.namesBf16(precision)) {
             throw new IllegalArgumentException(Arguments.name("precision") + " bf16 applies to text classifiers; " + model
                     + " predicts in fp32.");
         }
