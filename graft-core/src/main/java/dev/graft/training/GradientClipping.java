@@ -14,18 +14,6 @@ final class GradientClipping {
     private GradientClipping() {
     }
 
-    /** Sets every trainable gradient to zero (the step is dropped). */
-    static void zero(Collection<Parameter> parameters) {
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            for (Parameter p : parameters) {
-                if (p.requiresGradient()) {
-                    p.getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex("..."), 0f); // fill, not ×0: NaN·0 is NaN
-                }
-            }
-        }
-    }
-
     /**
      * Scales the gradients so their global norm is at most {@code maxNorm} ({@code 0} or infinity:
      * only measure).

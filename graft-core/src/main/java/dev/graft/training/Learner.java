@@ -20,6 +20,7 @@ import dev.graft.model.LayerGroup;
 import dev.graft.model.NamedParameters;
 import dev.graft.model.Splittable;
 import dev.graft.tensor.TensorData;
+import dev.graft.model.torch.FreshGradients;
 import dev.graft.training.optim.GroupedOptimizer;
 import dev.graft.training.optim.ParamGroup;
 import java.io.IOException;
@@ -170,8 +171,8 @@ public class Learner {
                     double gradNorm = GradientClipping.clip(params.values(), plan.optimizer().maxGradNorm());
                     if (!Double.isFinite(gradNorm)) {
                         // A finite loss with a non-finite gradient (an overflow in one backward pass): drop
-                        // this update rather than write NaN into the weights; persistent overflow is divergence.
-                        GradientClipping.zero(params.values());
+                        // this update rather than write NaN into the weights (the next backward pass replaces the
+                        // gradients); persistent overflow is divergence.
                         state.skippedSteps++;
                         if (++state.consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
                             throw new TrainingDivergedException(epoch, s + 1, gradNorm, lr,
@@ -242,8 +243,8 @@ public class Learner {
     }
 
     /**
-     * One training step: forward in training mode, cross-entropy, backward. Gradients accumulate
-     * on the parameters; the optimiser applies them afterwards.
+     * One training step: forward in training mode, cross-entropy, backward ({@link #backward}). The gradients are
+     * left on the parameters, replacing the last step's; the optimiser applies them afterwards.
      *
      * @return the batch's mean loss
      */
@@ -253,9 +254,17 @@ public class Learner {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray logits = model.forward(new ParameterStore(step, false), inputs, true).singletonOrThrow();
             NDArray loss = task == null ? crossEntropy(logits, labels) : task.loss(logits, labels);
-            collector.backward(loss);
+            backward(loss);
             return loss.getFloat();
         }
+    }
+
+    /**
+     * Back-propagates {@code loss} inside an open {@code GradientCollector}: each trainable parameter's gradient is
+     * replaced by this loss's ({@link FreshGradients}), so nothing needs zeroing between steps.
+     */
+    protected final void backward(NDArray loss) {
+        FreshGradients.backwardTrainable(loss, named.namedParameters().values());
     }
 
     /**

@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * libtorch's fused AdamW kernel ({@code torch._fused_adamw_}, what {@code torch.optim.AdamW(fused=True)} runs on CPU):
  * one vectorised, multi-threaded pass per parameter reads the weights, gradient and both moments once and writes the
- * weights and moments once, where the same update as separate DJL ops makes about ten passes over each array. The
- * gradients are zeroed in the same call. Reached through a {@link TorchScriptFunction}, since DJL 0.36 has no binding
+ * weights and moments once, where the same update as separate DJL ops makes about ten passes over each array. It
+ * reads the gradients and leaves them as they were. Reached through a {@link TorchScriptFunction}, since DJL 0.36 has no binding
  * for it.
  *
  * <p>The kernel's update is PyTorch's AdamW: {@code w ← w·(1 − lr·wd)}, {@code m ← lerp(m, g, 1 − β₁)},
@@ -25,7 +25,7 @@ public final class FusedAdamW {
     /**
      * forward(params, grads, exp_avgs, exp_avg_sqs, steps, lrs, weight_decays, beta1, beta2, eps), each list holding
      * one list (or value) per group → False, touching nothing, when an array is not contiguous (the kernel walks raw
-     * memory); else updates every group in place, zeroes the gradients and returns True. One call for all groups: each
+     * memory); else updates every group in place and returns True. One call for all groups: each
      * call into TorchScript costs ~0.4 ms, which a step with 16 groups (layer-wise rates, decay and no decay) noticed.
      */
     static final String SOURCE = TorchScriptFunction.moduleSource(CLASS_NAME,
@@ -45,7 +45,6 @@ public final class FusedAdamW {
                     "    torch._fused_adamw_(params[g], grads[g], exp_avgs[g], exp_avg_sqs[g], annotate(List[Tensor], []),"
                             + " steps[g], lr=lrs[g], beta1=beta1, beta2=beta2, weight_decay=weight_decays[g], eps=eps,"
                             + " amsgrad=False, maximize=False)",
-                    "    torch._foreach_zero_(grads[g])",
                     "return contiguous"));
 
     /**
@@ -83,7 +82,7 @@ public final class FusedAdamW {
     }
 
     /**
-     * One AdamW step for every group, in one call; zeroes their gradients.
+     * One AdamW step for every group, in one call.
      *
      * @return false, with nothing changed, when an array is not contiguous in memory
      */

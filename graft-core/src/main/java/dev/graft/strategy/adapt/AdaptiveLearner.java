@@ -83,7 +83,7 @@ final class AdaptiveLearner extends Learner {
                 domain = crossEntropy(net.domainLogits(ps, reversed, true), step.create(d));
             }
             NDArray total = loss.add(Scalars.mul(domain, (float) weight));
-            collector.backward(total);
+            backward(total);
             return total.getFloat();
         }
     }

@@ -13,6 +13,7 @@ import dev.graft.model.Scalars;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.text.DjlTextEncoder;
+import dev.graft.model.torch.FreshGradients;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextTokenizer;
 import dev.graft.model.text.TokenBatch;
@@ -168,7 +169,7 @@ public final class EpisodicFineTuning {
                     NDArray hidden = model.forward(new ParameterStore(sub, false), in, true).singletonOrThrow();
                     NDArray emb = TransformerClassifier.pool(hidden, in.get(1), spec.pooling());
                     NDArray loss = prototypicalLoss(emb, e.way(), e.shot(), e.queries(), sub);
-                    gc.backward(loss);
+                    FreshGradients.backwardTrainable(loss, params.values());
                     losses[step] = loss.getFloat();
                 }
             }

@@ -62,7 +62,7 @@ public final class AdamW extends GroupedOptimizer {
             w.muli(1 - lr * group.weightDecay());
         }
         v.muli(beta2).addi(g.square().muli(1 - beta2));
-        m.muli(beta1).addi(g.muli(1 - beta1)); // g is zeroed after the update: scale it in place, no temporary
+        m.muli(beta1).addi(g.muli(1 - beta1)); // the next backward pass replaces g: scale it in place, no temporary
         if (lr > 0) {
             double bc1 = 1 - Math.pow(beta1, step);
             double bc2 = 1 - Math.pow(beta2, step);

@@ -3,6 +3,7 @@ package dev.graft.training.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.graft.model.ArrayCopies;
@@ -16,8 +17,9 @@ import java.util.Map;
 /**
  * Shared machinery of Graft's optimisers: parameter groups keyed by stable names, per-parameter
  * state and step counts (so a parameter unfrozen late starts its own bias correction, as in
- * PyTorch), frozen parameters skipped, gradients zeroed after each update, and state export for
- * checkpoints. Temporaries of each parameter's update live in an {@link NDScope} released right after it.
+ * PyTorch), frozen parameters skipped, and state export for checkpoints. Gradients are read, not zeroed: pair a
+ * step with {@link dev.graft.model.torch.FreshGradients}, which replaces them, or call {@link #zeroGradients()} before
+ * a backward pass that adds to them (DJL's {@code GradientCollector.backward}). Temporaries of each parameter's update live in an {@link NDScope} released right after it.
  */
 public abstract class GroupedOptimizer implements Optimizer {
 
@@ -62,7 +64,7 @@ public abstract class GroupedOptimizer implements Optimizer {
      *
      * @param w     the weights
      * @param g     their gradient (already transformed: clipping, regularisation); an update may overwrite it, since
-     *              it is zeroed right after
+     *              the next backward pass replaces it
      * @param group its group (weight decay)
      * @param lr    the learning rate for this group at this step
      * @param step  this parameter's own 1-based update count
@@ -86,7 +88,7 @@ public abstract class GroupedOptimizer implements Optimizer {
     }
 
     /**
-     * Applies one step's updates in place and zeroes the gradients. This default calls {@link #update} for each
+     * Applies one step's updates in place. This default calls {@link #update} for each
      * parameter, one at a time; an optimiser with a kernel that updates many arrays in one call overrides it.
      */
     protected void apply(List<Update> updates) {
@@ -98,7 +100,6 @@ public abstract class GroupedOptimizer implements Optimizer {
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     update(u.weights().get(i), u.gradients().get(i), u.group(), u.lr(), u.step(), u.states().get(i));
-                    u.gradients().get(i).muli(0);
                 }
             }
         }
@@ -138,6 +139,21 @@ public abstract class GroupedOptimizer implements Optimizer {
 
     /** Parameters updated together: one group at one step count. */
     private record Batch(ParamGroup group, long step) {
+    }
+
+    /**
+     * Sets every trainable parameter's gradient to zero, for a loop whose backward pass adds to the gradients (DJL's
+     * {@code GradientCollector.backward}); a fill, not a multiplication, so a NaN gradient is cleared too.
+     */
+    public void zeroGradients() {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (Parameter p : parameters.values()) {
+                if (p.requiresGradient()) {
+                    p.getArray().getGradient().set(new NDIndex("..."), 0f);
+                }
+            }
+        }
     }
 
     @Override
