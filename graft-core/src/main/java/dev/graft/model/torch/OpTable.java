@@ -21,10 +21,11 @@ import java.util.Map;
  * <p>Read from the Chrome trace that libtorch's legacy profiler writes (complete events
  * {@code {"name", "ph": "X", "ts", "dur", "tid"}}, microseconds). Nesting comes from the intervals
  * on each thread. Steps are cut at the {@link OpProfile#MARKER} calls; within a step, the
- * <em>backward</em> phase runs from the first to the end of the last top-level
- * {@code autograd::engine::evaluate_function} event, <em>forward</em> is what comes before it, and
- * <em>update</em> what comes after (gradient clipping, the optimiser, zeroing gradients, reading the
- * loss). Ops after the last marker are not in the table.
+ * <em>backward</em> phase runs from the first to the end of the last
+ * {@code autograd::engine::evaluate_function} event (at any depth: Graft's backward pass runs inside a TorchScript
+ * call, {@link FreshGradients}), <em>forward</em> is what comes before it, and <em>update</em> what comes after
+ * (gradient clipping, the optimiser, reading the loss); each op goes by its own start. Ops after the last marker are
+ * not in the table.
  *
  * @param rows     one row per op name, largest self time first
  * @param steps    complete steps in the trace
@@ -102,8 +103,7 @@ public record OpTable(List<Row> rows, int steps, double stepMs, Map<String, Doub
                 if (e.ts < start || e.ts >= end || e.insideMarker()) {
                     continue;
                 }
-                Event top = e.top();
-                int phase = top.ts < backward[0] ? 0 : top.ts < backward[1] ? 1 : 2;
+                int phase = e.ts < backward[0] ? 0 : e.ts < backward[1] ? 1 : 2;
                 double self = Math.max(0, e.dur - e.childTime) / 1000;
                 double[] r = byName.computeIfAbsent(e.name, n -> new double[2 + PHASES.size()]);
                 r[0]++;
@@ -152,13 +152,13 @@ public record OpTable(List<Row> rows, int steps, double stepMs, Map<String, Doub
         return m;
     }
 
-    /** [start of the first, end of the last] top-level backward event in [from, to); both {@code to} when none. */
+    /** [start of the first, end of the last] backward event in [from, to); both {@code to} when none. */
     private static double[] backwardWindow(List<Event> all, double from, double to) {
         double lo = to;
         double hi = to;
         boolean any = false;
         for (Event e : all) {
-            if (e.parent == null && e.ts >= from && e.ts < to && e.name.startsWith(BACKWARD)) {
+            if (e.ts >= from && e.ts < to && e.name.startsWith(BACKWARD)) {
                 lo = Math.min(lo, e.ts);
                 hi = any ? Math.max(hi, e.ts + e.dur) : e.ts + e.dur;
                 any = true;
@@ -208,14 +208,6 @@ public record OpTable(List<Row> rows, int steps, double stepMs, Map<String, Doub
 
         boolean encloses(Event e) {
             return e.ts >= ts && e.ts + e.dur <= ts + dur + SLACK_US;
-        }
-
-        Event top() {
-            Event e = this;
-            while (e.parent != null) {
-                e = e.parent;
-            }
-            return e;
         }
 
         boolean insideMarker() {
