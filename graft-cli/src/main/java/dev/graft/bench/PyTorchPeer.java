@@ -80,14 +80,24 @@ final class PyTorchPeer implements AutoCloseable {
 
     /**
      * The environment every peer process gets: thread counts for OpenMP, MKL and OpenBLAS, and the OpenMP wait policy
-     * Graft's libtorch runs with ({@code bin/graft} sets {@code PASSIVE}; PASSIVE unless set). With OpenMP's default
-     * spinning, idle workers compete with the working ones: on a loaded 2-core machine PyTorch's 2-thread step took
-     * 19.8 s against 2.1 s with PASSIVE (see the README).
+     * and spin count Graft's libtorch runs with ({@code bin/graft} sets {@code PASSIVE} and, on an idle machine, a short
+     * {@code GOMP_SPINCOUNT}; PASSIVE unless set). With OpenMP's default spinning, idle workers compete with the working
+     * ones: on a loaded 2-core machine PyTorch's 2-thread step took 19.8 s against 2.1 s with PASSIVE (see the README).
      */
     Map<String, String> childEnv() {
-        String t = Integer.toString(s.threads());
-        return Map.of("OMP_NUM_THREADS", t, "MKL_NUM_THREADS", t, "OPENBLAS_NUM_THREADS", t, "OMP_WAIT_POLICY",
-                System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE"));
+        return childEnv(s.threads(), System.getenv());
+    }
+
+    /** {@link #childEnv()} for {@code threads} threads, taking the wait policy and spin count from {@code env}. */
+    static Map<String, String> childEnv(int threads, Map<String, String> env) {
+        String t = Integer.toString(threads);
+        Map<String, String> child = new LinkedHashMap<>(Map.of("OMP_NUM_THREADS", t, "MKL_NUM_THREADS", t,
+                "OPENBLAS_NUM_THREADS", t, "OMP_WAIT_POLICY", env.getOrDefault("OMP_WAIT_POLICY", "PASSIVE")));
+        String spin = env.get("GOMP_SPINCOUNT");
+        if (spin != null) {
+            child.put("GOMP_SPINCOUNT", spin);
+        }
+        return child;
     }
 
     /**

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,5 +104,14 @@ class PyTorchPeerProtocolTest {
         String why = report.toJson().path("not_available").path("ft.pytorch").asText();
         assertTrue(why.contains("Segmentation fault"), why);
         assertTrue(report.toJson().path("not_available").has("peer.environment"), "the probe printed nothing");
+    }
+
+    @Test
+    void thePeerRunsWithGraftsWaitPolicyAndSpinCount() {
+        assertEquals(Map.of("OMP_NUM_THREADS", "2", "MKL_NUM_THREADS", "2", "OPENBLAS_NUM_THREADS", "2",
+                "OMP_WAIT_POLICY", "PASSIVE", "GOMP_SPINCOUNT", "2000"),
+                PyTorchPeer.childEnv(2, Map.of("GOMP_SPINCOUNT", "2000", "HOME", "/root")));
+        assertEquals(Map.of("OMP_NUM_THREADS", "1", "MKL_NUM_THREADS", "1", "OPENBLAS_NUM_THREADS", "1",
+                "OMP_WAIT_POLICY", "ACTIVE"), PyTorchPeer.childEnv(1, Map.of("OMP_WAIT_POLICY", "ACTIVE")));
     }
 }
