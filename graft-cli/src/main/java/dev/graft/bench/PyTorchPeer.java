@@ -80,9 +80,10 @@ final class PyTorchPeer implements AutoCloseable {
 
     /**
      * The environment every peer process gets: thread counts for OpenMP, MKL and OpenBLAS, and the OpenMP wait policy
-     * and spin count Graft's libtorch runs with ({@code bin/graft} sets {@code PASSIVE} and, on an idle machine, a short
-     * {@code GOMP_SPINCOUNT}; PASSIVE unless set). With OpenMP's default spinning, idle workers compete with the working
-     * ones: on a loaded 2-core machine PyTorch's 2-thread step took 19.8 s against 2.1 s with PASSIVE (see the README).
+     * and spin count Graft's libtorch runs with ({@code bin/graft} sets {@code PASSIVE} and {@code GOMP_SPINCOUNT=2000};
+     * PASSIVE unless set, the spin count only when set). With OpenMP's default spinning, idle workers compete with the
+     * working ones: on a loaded 2-core machine PyTorch's 2-thread step took 19.8 s against 2.1 s with PASSIVE (see the
+     * README).
      */
     Map<String, String> childEnv() {
         return childEnv(s.threads(), System.getenv());
