@@ -12,8 +12,8 @@ import java.util.List;
  * libtorch's fused AdamW kernel ({@code torch._fused_adamw_}, what {@code torch.optim.AdamW(fused=True)} runs on CPU):
  * one vectorised, multi-threaded pass per parameter reads the weights, gradient and both moments once and writes the
  * weights and moments once, where the same update as separate DJL ops makes about ten passes over each array. It
- * reads the gradients and leaves them as they were. Reached through a {@link TorchScriptFunction}, since DJL 0.36 has no binding
- * for it.
+ * reads the gradients and leaves them as they were. Reached through a {@link TorchScriptFunction}, since DJL 0.36 has
+ * no binding for it.
  *
  * <p>The kernel's update is PyTorch's AdamW: {@code w ← w·(1 − lr·wd)}, {@code m ← lerp(m, g, 1 − β₁)},
  * {@code v ← β₂·v + (1 − β₂)·g²}, {@code w ← w − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)}.

@@ -19,7 +19,8 @@ import java.util.Map;
  * state and step counts (so a parameter unfrozen late starts its own bias correction, as in
  * PyTorch), frozen parameters skipped, and state export for checkpoints. Gradients are read, not zeroed: pair a
  * step with {@link dev.graft.model.torch.FreshGradients}, which replaces them, or call {@link #zeroGradients()} before
- * a backward pass that adds to them (DJL's {@code GradientCollector.backward}). Temporaries of each parameter's update live in an {@link NDScope} released right after it.
+ * a backward pass that adds to them (DJL's {@code GradientCollector.backward}). Temporaries of each parameter's
+ * update live in an {@link NDScope} released right after it.
  */
 public abstract class GroupedOptimizer implements Optimizer {
 
