@@ -4,9 +4,15 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /**
- * The global L2 norm of many gradients, and clipping to it, in one libtorch call: what
- * {@code torch.nn.utils.clip_grad_norm_(foreach=True)} runs ({@code _foreach_norm}, then {@code _foreach_mul_}),
- * through a {@link TorchScriptFunction}. One call replaces two DJL ops and two array handles per gradient.
+ * The global L2 norm of many gradients, and clipping to it, in one libtorch call through a
+ * {@link TorchScriptFunction}: the sum of squares of each gradient is its dot product with itself (libtorch hands
+ * that to the BLAS, one vectorised, multi-threaded pass), summed over gradients in double precision; then
+ * {@code _foreach_mul_}, as {@code torch.nn.utils.clip_grad_norm_} does.
+ *
+ * <p>Why not {@code _foreach_norm}, which {@code clip_grad_norm_} runs: on the CPU it takes one
+ * {@code linalg_vector_norm} per gradient, which on a MiniLM step (22.6 M gradients, 104 arrays) took 4.5 ms against
+ * 2.2 ms for the dot products, and sums each array in float32: on normal draws of MiniLM's shapes it read 4748.84
+ * where the exact norm is 4750.010 (the dot products: 4749.99).
  */
 public final class GradientNorm {
 
@@ -18,9 +24,13 @@ public final class GradientNorm {
      */
     static final String SOURCE = TorchScriptFunction.moduleSource(CLASS_NAME, List.of("grads: List[Tensor]",
             "max_norm: float"), "float",
-            List.of("total = torch.linalg_vector_norm(torch.stack(torch._foreach_norm(grads, 2)))",
-                    "norm = float(total)",
-                    "if max_norm > 0. and norm > max_norm and bool(torch.isfinite(total)):",
+            List.of("squares = 0.0",
+                    "for g in grads:",
+                    "  flat = torch.reshape(g, [-1])",
+                    "  squares = squares + float(torch.dot(flat, flat))",
+                    "norm = squares ** 0.5",
+                    "finite = norm == norm and norm != float(\"inf\")",
+                    "if max_norm > 0. and finite and norm > max_norm:",
                     "  torch._foreach_mul_(grads, max_norm / (norm + 1e-6))",
                     "return norm"));
 
