@@ -33,8 +33,8 @@ public final class BertAttention extends CompositeBlock {
     }
 
     NDArray apply(ParameterStore ps, NDArray hidden, NDArray additiveMask, boolean training) {
-        NDArray context = self.apply(ps, hidden, additiveMask, training);
-        NDArray projected = CounterDropout.apply(outputDense.apply(ps, context, training), dropout, training);
+        NDArray projected = CounterDropout.apply(self.applyAndProject(ps, hidden, additiveMask, training, outputDense),
+                dropout, training);
         return outputLayerNorm.apply(ps, projected.add(hidden), training);
     }
 

@@ -6,7 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.graft.model.Precision;
 import dev.graft.model.Scalars;
+import dev.graft.model.torch.BFloat16Ops;
 import dev.graft.model.torch.CounterDropout;
 import dev.graft.model.torch.ScaledDotProductAttention;
 import dev.graft.util.Arguments;
@@ -76,6 +78,39 @@ public final class BertSelfAttention extends CompositeBlock {
             case FUSED_BF16 -> ScaledDotProductAttention.BF16.apply(qp, kp, vp, additiveMask, numHeads, p);
             case COMPOSITE -> composite(qp, kp, vp, additiveMask, training);
         };
+    }
+
+    /**
+     * {@code output(attention(hidden))}: the context projected by {@code output}. When the four projections run in
+     * bfloat16 undecorated and the kernel is {@link AttentionKernel#COMPOSITE} or {@link AttentionKernel#FUSED_BF16},
+     * one {@link BFloat16Ops#attention} call, whose activations stay bfloat16 from the projections' input to the
+     * output projection's; else {@link #apply} and {@code output}.
+     */
+    NDArray applyAndProject(ParameterStore ps, NDArray hidden, NDArray additiveMask, boolean training, BertLinear output) {
+        AttentionKernel k = kernel.resolve(training, dropout);
+        if ((k != AttentionKernel.COMPOSITE && k != AttentionKernel.FUSED_BF16) || !inBf16(query, key, value, output)) {
+            return output.apply(ps, apply(ps, hidden, additiveMask, training), training);
+        }
+        float p = training ? dropout : 0f;
+        NDArray dropMask = k == AttentionKernel.COMPOSITE && p > 0f ? CounterDropout.mask(hidden.getManager(),
+                new Shape(hidden.getShape().get(0), numHeads, hidden.getShape().get(1), hidden.getShape().get(1)), p) : null;
+        return BFloat16Ops.attention(hidden, projection(ps, query, hidden, training), projection(ps, key, hidden, training),
+                projection(ps, value, hidden, training), projection(ps, output, hidden, training), additiveMask, dropMask,
+                numHeads, k == AttentionKernel.FUSED_BF16, p);
+    }
+
+    private static boolean inBf16(BertLinear... linears) {
+        for (BertLinear l : linears) {
+            if (l.precision() != Precision.BF16 || l.delta() != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static BFloat16Ops.Projection projection(ParameterStore ps, BertLinear linear, NDArray x, boolean training) {
+        NDArray[] wb = linear.weightAndBias(ps, x, training);
+        return new BFloat16Ops.Projection(wb[0], wb[1]);
     }
 
     private NDArray composite(NDArray qp, NDArray kp, NDArray vp, NDArray additiveMask, boolean training) {

@@ -1,6 +1,8 @@
 package dev.graft.model.torch;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
 /**
@@ -37,7 +39,76 @@ public final class BFloat16Ops {
                     "_1 = torch.linear(_0, torch.to(w2, 15))",
                     "return torch.add(torch.to(_1, 6), b2)"));
 
+    static final String ATTENTION_CLASS = "GraftBf16Attention";
+
+    /**
+     * The module: forward(x [B,T,H], wq, bq, wk, bk, wv, bv, wo, bo, mask [B,1,1,T] or [0], drop [B,n,T,T] or [0],
+     * heads (), dropout (), flash ()) → [B,T,H], float32. {@code x} is cast once for the three projections, whose
+     * products and biases run in bfloat16 and stay so through the attention; the output projection's bias is added in
+     * float32, as the feed-forward's second is. With {@code flash}, libtorch's fused attention in bfloat16 (its own
+     * dropout {@code dropout}); else the scores {@code q·kᵀ} (a bfloat16 product, as autocast runs it) go to float32 for
+     * the scale, mask and softmax, the probabilities are multiplied by {@code drop} (0 or 1/(1 − rate) each; empty: no
+     * dropout) and return to bfloat16 for the product with {@code v}.
+     */
+    static final String ATTENTION_SOURCE = TorchScriptFunction.moduleSource(ATTENTION_CLASS,
+            List.of("x", "wq", "bq", "wk", "bk", "wv", "bv", "wo", "bo", "mask", "drop", "heads", "dropout", "flash"),
+            List.of("b = x.size(0)",
+                    "t = x.size(1)",
+                    "h = x.size(2)",
+                    "n = int(heads)",
+                    "d = h // n",
+                    "xb = torch.to(x, 15)",
+                    "q = torch.transpose(torch.view(torch.linear(xb, torch.to(wq, 15), torch.to(bq, 15)), [b, t, n, d]), 1, 2)",
+                    "k = torch.transpose(torch.view(torch.linear(xb, torch.to(wk, 15), torch.to(bk, 15)), [b, t, n, d]), 1, 2)",
+                    "v = torch.transpose(torch.view(torch.linear(xb, torch.to(wv, 15), torch.to(bv, 15)), [b, t, n, d]), 1, 2)",
+                    "m: Optional[Tensor] = None",
+                    "if bool(flash):",
+                    "  if torch.numel(mask) > 0:",
+                    "    m = torch.to(mask, 15)",
+                    "  o = torch.scaled_dot_product_attention(q, k, v, m, float(dropout))",
+                    "else:",
+                    "  s = torch.div(torch.to(torch.matmul(q, torch.transpose(k, 2, 3)), 6), float(d) ** 0.5)",
+                    "  if torch.numel(mask) > 0:",
+                    "    s = torch.add(s, mask)",
+                    "  p = torch.softmax(s, -1)",
+                    "  if torch.numel(drop) > 0:",
+                    "    p = torch.mul(p, drop)",
+                    "  o = torch.matmul(torch.to(p, 15), v)",
+                    "ctx = torch.reshape(torch.transpose(o, 1, 2), [b, t, h])",
+                    "return torch.add(torch.to(torch.linear(ctx, torch.to(wo, 15)), 6), bo)"));
+
     private BFloat16Ops() {
+    }
+
+    /** Compiled on first use. */
+    private static final class Attention {
+        static final TorchScriptFunction INSTANCE = TorchScriptFunction.compile(ATTENTION_CLASS, ATTENTION_SOURCE);
+    }
+
+    /** The weight and bias of one projection in {@link #attention}: float32 {@code [out, in]} and {@code [out]}. */
+    public record Projection(NDArray weight, NDArray bias) {
+    }
+
+    /**
+     * Multi-head self-attention with its four projections in one call, every product in bfloat16: {@code output(
+     * attention(query(x), key(x), value(x)))}, differentiable with respect to {@code x} and the eight weights and
+     * biases. Between the projections the activations stay bfloat16, so a layer casts its input once and its output
+     * once, where a {@link #linear} per projection casts each of four inputs and outputs.
+     *
+     * @param x            float32 {@code [B,T,H]}
+     * @param additiveMask float32 {@code [B,1,1,T]} added to the scores, or null
+     * @param dropMask     float32 {@code [B,heads,T,T]} multiplying the attention probabilities (dropout), or null
+     * @param flash        libtorch's fused attention (no score tensor kept; {@code dropout} its own dropout rate) rather
+     *                     than the scores, softmax and {@code dropMask} one op at a time
+     * @return float32 {@code [B,T,H]}, in {@code x}'s manager
+     */
+    public static NDArray attention(NDArray x, Projection query, Projection key, Projection value, Projection output,
+                                    NDArray additiveMask, NDArray dropMask, int heads, boolean flash, float dropout) {
+        NDManager m = x.getManager();
+        NDArray none = m.zeros(new Shape(0));
+        return Attention.INSTANCE.apply(x, query.weight(), query.bias(), key.weight(), key.bias(), value.weight(),
+                value.bias(), output.weight(), output.bias(), additiveMask != null ? additiveMask : none,
+                dropMask != null ? dropMask : none, m.create(heads), m.create(dropout), m.create(flash));
     }
 
     /** Compiled on first use. */

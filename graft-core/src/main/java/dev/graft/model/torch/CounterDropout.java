@@ -50,14 +50,33 @@ public final class CounterDropout {
                 || x.getDataType() != DataType.FLOAT32) {
             return Dropout.dropout(x, rate, true).singletonOrThrow();
         }
-        NDManager manager = x.getManager();
+        return x.mul(mask(x.getManager(), x.getShape(), rate));
+    }
+
+    /**
+     * The mask {@link #apply} multiplies a float32 array of {@code shape} by: each element 0 with probability
+     * {@code rate}, else {@code 1 / (1 − rate)}; float32, on {@code manager}'s device (off the CPU drawn by libtorch's
+     * dropout). It draws from libtorch's generator as {@link #apply} does, so a seeded run draws the same masks
+     * whichever of the two it calls.
+     *
+     * @param rate in (0, 1)
+     */
+    public static NDArray mask(NDManager manager, Shape shape, float rate) {
+        if (!(rate > 0f && rate < 1f)) {
+            throw new IllegalArgumentException("dropout rate must be in (0, 1), got " + rate);
+        }
+        if (!Device.Type.CPU.equals(manager.getDevice().getDeviceType()) || shape.size() > Integer.MAX_VALUE / 4) {
+            try (NDArray ones = manager.ones(shape)) {
+                return Dropout.dropout(ones, rate, true).singletonOrThrow();
+            }
+        }
         long seed;
         try (NDArray draw = manager.randomInteger(0, Long.MAX_VALUE, new Shape(1), DataType.INT64)) {
             seed = draw.getLong(0);
         }
-        NDArray mask = manager.create(x.getShape(), DataType.FLOAT32);
+        NDArray mask = manager.create(shape, DataType.FLOAT32);
         fill(mask, seed, rate, (float) (1.0 / (1.0 - rate)));
-        return x.mul(mask);
+        return mask;
     }
 
     /** Writes the mask into {@code mask}'s own memory: {@code keep} or 0 per element. */

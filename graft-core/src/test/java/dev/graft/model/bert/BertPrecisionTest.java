@@ -18,6 +18,8 @@ import dev.graft.model.Precision;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The encoder in bf16: close to fp32, gradients on the float32 weights; fp32 unchanged by having been bf16. */
 class BertPrecisionTest {
@@ -69,13 +71,19 @@ class BertPrecisionTest {
         }
     }
 
-    @Test
-    void bf16GradientsReachEveryFloat32Weight() {
+    /**
+     * Each kernel takes its own bf16 path: AUTO here (no dropout) projections one by one around libtorch's float32
+     * attention, COMPOSITE and FUSED_BF16 one {@link dev.graft.model.torch.BFloat16Ops#attention} call per layer.
+     */
+    @ParameterizedTest
+    @EnumSource(value = AttentionKernel.class, names = {"AUTO", "COMPOSITE", "FUSED_BF16"})
+    void bf16GradientsReachEveryFloat32Weight(AttentionKernel kernel) {
         try (NDManager m = NDManager.newBaseManager()) {
             BertModel model = model(m);
             NDArray weights = m.randomNormal(new Shape(2, 10, CONFIG.hiddenSize()));
             Map<String, float[]> fp32 = gradients(model, m, weights);
             model.setPrecision(Precision.BF16);
+            model.setAttentionKernel(kernel);
             Map<String, float[]> bf16 = gradients(model, m, weights);
             for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
                 assertEquals(DataType.FLOAT32, e.getValue().getArray().getDataType(), e.getKey());

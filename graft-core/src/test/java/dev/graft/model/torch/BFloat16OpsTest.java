@@ -108,6 +108,80 @@ class BFloat16OpsTest {
         }
     }
 
+    /** The float32 reference of {@link BFloat16Ops#attention}: DJL ops one by one. */
+    private static NDArray attentionReference(NDArray x, List<NDArray> p, NDArray mask, NDArray drop, int heads) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        long h = s.get(2);
+        NDArray[] qkv = new NDArray[3];
+        for (int i = 0; i < 3; i++) {
+            qkv[i] = Linear.linear(x, p.get(2 * i), p.get(2 * i + 1)).singletonOrThrow().reshape(b, t, heads, h / heads)
+                    .transpose(0, 2, 1, 3);
+        }
+        NDArray scores = qkv[0].matMul(qkv[1].transpose(0, 1, 3, 2)).div((float) Math.sqrt(h / heads)).add(mask);
+        NDArray probs = scores.softmax(-1);
+        if (drop != null) {
+            probs = probs.mul(drop);
+        }
+        NDArray ctx = probs.matMul(qkv[2]).transpose(0, 2, 1, 3).reshape(b, t, h);
+        return Linear.linear(ctx, p.get(6), p.get(7)).singletonOrThrow();
+    }
+
+    @Test
+    void attentionMatchesFloat32ToBfloat16PrecisionWithEveryGradient() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(17);
+            int heads = 4;
+            NDArray x = m.randomNormal(new Shape(3, 7, 64));
+            List<NDArray> params = new ArrayList<>(List.of(x));
+            for (int i = 0; i < 4; i++) {
+                params.add(m.randomNormal(0f, 0.1f, new Shape(64, 64), DataType.FLOAT32));
+                params.add(m.randomNormal(0f, 0.05f, new Shape(64), DataType.FLOAT32));
+            }
+            // the last two tokens of the second sequence are padding
+            float[] maskValues = new float[3 * 7];
+            maskValues[7 + 5] = -10000f;
+            maskValues[7 + 6] = -10000f;
+            NDArray mask = m.create(maskValues, new Shape(3, 1, 1, 7));
+            NDArray drop = CounterDropout.mask(m, new Shape(3, heads, 7, 7), 0.25f);
+            NDArray target = m.randomNormal(new Shape(3, 7, 64));
+            params.forEach(a -> a.setRequiresGradient(true));
+            List<NDArray> w = params.subList(1, 9);
+            java.util.function.Function<Boolean, NDArray> bf16 = flash -> BFloat16Ops.attention(x,
+                    new BFloat16Ops.Projection(w.get(0), w.get(1)), new BFloat16Ops.Projection(w.get(2), w.get(3)),
+                    new BFloat16Ops.Projection(w.get(4), w.get(5)), new BFloat16Ops.Projection(w.get(6), w.get(7)),
+                    mask, flash ? null : drop, heads, flash, 0f);
+            NDArray y = bf16.apply(false);
+            NDArray exact = attentionReference(x, w, mask, drop, heads);
+            assertEquals(DataType.FLOAT32, y.getDataType());
+            assertEquals(new Shape(3, 7, 64), y.getShape());
+            float out = relative(y, exact);
+            assertTrue(out > 0f && out < 2e-2f, "output differs from float32's by " + out);
+            float flashOut = relative(bf16.apply(true), attentionReference(x, w, mask, null, heads));
+            assertTrue(flashOut > 0f && flashOut < 2e-2f, "fused attention differs from float32's by " + flashOut);
+            for (boolean flash : new boolean[] {false, true}) {
+                NDArray dropped = flash ? null : drop;
+                List<NDArray> got = grads(params, () -> bf16.apply(flash).sub(target).square().mean());
+                List<NDArray> want = grads(params, () -> attentionReference(x, w, mask, dropped, heads).sub(target).square().mean());
+                String[] names = {"x", "wq", "bq", "wk", "bk", "wv", "bv", "wo", "bo"};
+                for (int i = 0; i < names.length; i++) {
+                    NDArray g = got.get(i);
+                    assertEquals(DataType.FLOAT32, g.getDataType(), names[i]);
+                    assertEquals(params.get(i).getShape(), g.getShape(), names[i]);
+                    if (names[i].equals("bk")) {
+                        // softmax ignores a shift shared by all keys, so the key bias's true gradient is 0: only rounding
+                        float ratio = g.norm().getFloat() / got.get(2).norm().getFloat();
+                        assertTrue(ratio < 1e-2f, "key bias gradient is " + ratio + " of the query bias's");
+                        continue;
+                    }
+                    float rel = relative(g, want.get(i));
+                    assertTrue(rel > 0f && rel < 4e-2f, names[i] + " gradient (flash " + flash + ") differs from float32's by " + rel);
+                }
+            }
+        }
+    }
+
     private static List<NDArray> grads(List<NDArray> params, java.util.function.Supplier<NDArray> loss) {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             gc.backward(loss.get());
