@@ -49,7 +49,7 @@ class CounterDropoutTest {
             }
             double sd = Math.sqrt(n * rate * (1 - rate));
             assertEquals(n * rate, zeros, 5 * sd, "dropped count");
-            // neighbours (the two halves of one hash, or two hashes) are independent: P(both) = rate²
+            // neighbours (two quarters of one hash, or two hashes) are independent: P(both) = rate²
             double pairs = (n - 1) * (double) rate * rate;
             assertEquals(pairs, bothZero, 5 * Math.sqrt(pairs), "neighbouring pairs both dropped");
         }
