@@ -10,8 +10,11 @@ public enum Precision {
     /** Everything in float32 (the default). */
     FP32,
     /**
-     * Mixed precision: the linear layers' inputs and weights are cast to bfloat16 for the product,
-     * which is cast back to float32 before the bias; gradients reach the float32 weights.
+     * Mixed precision: matrix products in bfloat16, their inputs and weights cast for them. Within a block (the
+     * attention's projections, scores and output projection; the feed-forward's two layers) activations stay
+     * bfloat16 between products, as autocast keeps them; what leaves a block is cast back to float32, its last bias
+     * added in float32. Softmax, LayerNorm, residual sums and the loss run in float32; gradients reach the float32
+     * weights.
      */
     BF16;
 

@@ -9,7 +9,7 @@ public enum AttentionKernel {
      * {@link dev.graft.model.torch.CounterDropout}: on book reviews (~100 tokens, up to 256) the composite step took 863
      * against 963 ms in fp32 and 421 against 547 ms in bf16 in one bench run, on support tickets (~22 tokens) 208
      * against 214 and 125 against 138 ms. Inference, and training without attention dropout, get libtorch's flash
-     * kernel.
+     * kernel; where the projections run in bfloat16, its bfloat16 variant ({@link #FUSED_BF16}).
      */
     AUTO,
     /** DJL ops one by one (product, scale, mask, softmax, dropout, product), float32: the reference. */
