@@ -82,13 +82,14 @@ public final class BertSelfAttention extends CompositeBlock {
 
     /**
      * {@code output(attention(hidden))}: the context projected by {@code output}. When the four projections run in
-     * bfloat16 undecorated, one {@link BFloat16Ops#attention} call, whose activations stay bfloat16 from the
+     * bfloat16, the output projection undecorated and the others undecorated or with an additive delta (LoRA's, whose
+     * term joins its projection inside the call), one {@link BFloat16Ops#attention} call, whose activations stay bfloat16 from the
      * projections' input to the output projection's, with the attention of {@link AttentionKernel#COMPOSITE} or
      * {@link AttentionKernel#FUSED_BF16} ({@link AttentionKernel#AUTO} resolves to one of them); else, and with
      * {@link AttentionKernel#FUSED} chosen explicitly, {@link #apply} and {@code output}.
      */
     NDArray applyAndProject(ParameterStore ps, NDArray hidden, NDArray additiveMask, boolean training, BertLinear output) {
-        if (!inBf16(query, key, value, output)) {
+        if (!inBf16(query, key, value, output) || output.delta() != null) {
             return output.apply(ps, apply(ps, hidden, additiveMask, training), training);
         }
         AttentionKernel k = kernel.resolve(training, dropout);
@@ -98,17 +99,20 @@ public final class BertSelfAttention extends CompositeBlock {
         if (k == AttentionKernel.FUSED) {
             return output.apply(ps, apply(ps, hidden, additiveMask, training), training);
         }
+        BFloat16Ops.Projection q = projection(ps, query, hidden, training);
+        BFloat16Ops.Projection kp = projection(ps, key, hidden, training);
+        BFloat16Ops.Projection v = projection(ps, value, hidden, training);
         float p = training ? dropout : 0f;
         NDArray dropMask = k == AttentionKernel.COMPOSITE && p > 0f ? CounterDropout.mask(hidden.getManager(),
                 new Shape(hidden.getShape().get(0), numHeads, hidden.getShape().get(1), hidden.getShape().get(1)), p) : null;
-        return BFloat16Ops.attention(hidden, projection(ps, query, hidden, training), projection(ps, key, hidden, training),
-                projection(ps, value, hidden, training), projection(ps, output, hidden, training), additiveMask, dropMask,
+        return BFloat16Ops.attention(hidden, q, kp, v, projection(ps, output, hidden, training), additiveMask, dropMask,
                 numHeads, k == AttentionKernel.FUSED_BF16, p);
     }
 
+    /** Whether every layer multiplies in bf16, undecorated or decorated additively (LoRA). */
     private static boolean inBf16(BertLinear... linears) {
         for (BertLinear l : linears) {
-            if (l.precision() != Precision.BF16 || l.delta() != null) {
+            if (l.precision() != Precision.BF16 || (l.delta() != null && !l.delta().additive())) {
                 return false;
             }
         }
@@ -117,7 +121,7 @@ public final class BertSelfAttention extends CompositeBlock {
 
     private static BFloat16Ops.Projection projection(ParameterStore ps, BertLinear linear, NDArray x, boolean training) {
         NDArray[] wb = linear.weightAndBias(ps, x, training);
-        return new BFloat16Ops.Projection(wb[0], wb[1]);
+        return new BFloat16Ops.Projection(wb[0], wb[1], linear.delta() == null ? null : linear.delta().term(ps, x, training));
     }
 
     private NDArray composite(NDArray qp, NDArray kp, NDArray vp, NDArray additiveMask, boolean training) {

@@ -20,4 +20,23 @@ public interface LinearDelta {
      * @return the new output {@code [..., out]}, in {@code output}'s manager
      */
     NDArray apply(ParameterStore ps, NDArray input, NDArray output, boolean training);
+
+    /**
+     * Whether this delta adds to the output a term of the input alone ({@link #term}), as LoRA does; then a layer
+     * may add the term where it computes its own output (inside one bf16 call, for instance). A bottleneck adapter,
+     * which transforms the output itself, is not additive.
+     */
+    default boolean additive() {
+        return false;
+    }
+
+    /**
+     * The term an {@link #additive()} delta adds: {@code apply(ps, x, y, training)} equals {@code y + term(ps, x,
+     * training)}, float32, in {@code input}'s manager.
+     *
+     * @throws UnsupportedOperationException when the delta is not additive
+     */
+    default NDArray term(ParameterStore ps, NDArray input, boolean training) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " is not an additive delta");
+    }
 }

@@ -45,10 +45,21 @@ final class LoraDelta implements LinearDelta {
 
     @Override
     public NDArray apply(ParameterStore ps, NDArray input, NDArray output, boolean training) {
+        return output.add(term(ps, input, training));
+    }
+
+    @Override
+    public boolean additive() {
+        return true;
+    }
+
+    /** {@code (alpha/r)·B·A·dropout(x)}. */
+    @Override
+    public NDArray term(ParameterStore ps, NDArray input, boolean training) {
         NDArray x = dropout > 0 ? CounterDropout.apply(input, dropout, training) : input;
         NDArray low = Linear.linear(x, ps.getValue(a, x.getDevice(), training)).singletonOrThrow();
         NDArray up = Linear.linear(low, ps.getValue(b, x.getDevice(), training)).singletonOrThrow();
-        return output.add(Scalars.mul(up, scale));
+        return Scalars.mul(up, scale);
     }
 
     /** {@code (alpha/r)·B·A} as row-major {@code [out, in]} values, computed in double precision. */

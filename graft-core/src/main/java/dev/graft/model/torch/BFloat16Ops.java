@@ -3,6 +3,7 @@ package dev.graft.model.torch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,40 +43,46 @@ public final class BFloat16Ops {
     static final String ATTENTION_CLASS = "GraftBf16Attention";
 
     /**
-     * The module: forward(x [B,T,H], wq, bq, wk, bk, wv, bv, wo, bo, mask [B,1,1,T] or [0], drop [B,n,T,T] or [0],
-     * heads (), dropout (), flash ()) → [B,T,H], float32. {@code x} is cast once for the three projections, whose
-     * products and biases run in bfloat16 and stay so through the attention; the output projection's bias is added in
-     * float32, as the feed-forward's second is. With {@code flash}, libtorch's fused attention in bfloat16 (its own
-     * dropout {@code dropout}); else the scores {@code q·kᵀ} (a bfloat16 product, as autocast runs it) go to float32 for
-     * the scale, mask and softmax, the probabilities are multiplied by {@code drop} (0 or 1/(1 − rate) each; empty: no
-     * dropout) and return to bfloat16 for the product with {@code v}.
+     * The module: forward(x [B,T,H], wq, bq, tq, wk, bk, tk, wv, bv, tv, wo, bo, mask [B,1,1,T] or [0],
+     * drop [B,n,T,T] or [0], heads (), dropout (), flash ()) → [B,T,H], float32. {@code x} is cast once for the three
+     * projections, whose products and biases run in bfloat16 and stay so through the attention; a non-empty float32
+     * term {@code t*} [B,T,H] (LoRA's update) is added to its projection in bfloat16. The output projection's bias is
+     * added in float32, as the feed-forward's second is. With {@code flash}, libtorch's fused attention in bfloat16
+     * (its own dropout {@code dropout}); else the scores {@code q·kᵀ} (a bfloat16 product, as autocast runs it) go to
+     * float32 for the scale, mask and softmax, the probabilities are multiplied by {@code drop} (0 or 1/(1 − rate)
+     * each; empty: no dropout) and return to bfloat16 for the product with {@code v}.
      */
     static final String ATTENTION_SOURCE = TorchScriptFunction.moduleSource(ATTENTION_CLASS,
-            List.of("x", "wq", "bq", "wk", "bk", "wv", "bv", "wo", "bo", "mask", "drop", "heads", "dropout", "flash"),
-            List.of("b = x.size(0)",
-                    "t = x.size(1)",
-                    "h = x.size(2)",
-                    "n = int(heads)",
-                    "d = h // n",
-                    "xb = torch.to(x, 15)",
-                    "q = torch.transpose(torch.view(torch.linear(xb, torch.to(wq, 15), torch.to(bq, 15)), [b, t, n, d]), 1, 2)",
-                    "k = torch.transpose(torch.view(torch.linear(xb, torch.to(wk, 15), torch.to(bk, 15)), [b, t, n, d]), 1, 2)",
-                    "v = torch.transpose(torch.view(torch.linear(xb, torch.to(wv, 15), torch.to(bv, 15)), [b, t, n, d]), 1, 2)",
-                    "m: Optional[Tensor] = None",
-                    "if bool(flash):",
-                    "  if torch.numel(mask) > 0:",
-                    "    m = torch.to(mask, 15)",
-                    "  o = torch.scaled_dot_product_attention(q, k, v, m, float(dropout))",
-                    "else:",
-                    "  s = torch.div(torch.to(torch.matmul(q, torch.transpose(k, 2, 3)), 6), float(d) ** 0.5)",
-                    "  if torch.numel(mask) > 0:",
-                    "    s = torch.add(s, mask)",
-                    "  p = torch.softmax(s, -1)",
-                    "  if torch.numel(drop) > 0:",
-                    "    p = torch.mul(p, drop)",
-                    "  o = torch.matmul(torch.to(p, 15), v)",
-                    "ctx = torch.reshape(torch.transpose(o, 1, 2), [b, t, h])",
-                    "return torch.add(torch.to(torch.linear(ctx, torch.to(wo, 15)), 6), bo)"));
+            List.of("x", "wq", "bq", "tq", "wk", "bk", "tk", "wv", "bv", "tv", "wo", "bo", "mask", "drop", "heads",
+                    "dropout", "flash"),
+            attentionBody());
+
+    private static List<String> attentionBody() {
+        List<String> lines = new ArrayList<>(List.of("b = x.size(0)", "t = x.size(1)", "h = x.size(2)", "n = int(heads)",
+                "d = h // n", "xb = torch.to(x, 15)"));
+        for (String p : List.of("q", "k", "v")) {
+            lines.add(p + "p = torch.linear(xb, torch.to(w" + p + ", 15), torch.to(b" + p + ", 15))");
+            lines.add("if torch.numel(t" + p + ") > 0:");
+            lines.add("  " + p + "p = torch.add(" + p + "p, torch.to(t" + p + ", 15))");
+            lines.add(p + " = torch.transpose(torch.view(" + p + "p, [b, t, n, d]), 1, 2)");
+        }
+        lines.addAll(List.of("m: Optional[Tensor] = None",
+                "if bool(flash):",
+                "  if torch.numel(mask) > 0:",
+                "    m = torch.to(mask, 15)",
+                "  o = torch.scaled_dot_product_attention(q, k, v, m, float(dropout))",
+                "else:",
+                "  s = torch.div(torch.to(torch.matmul(q, torch.transpose(k, 2, 3)), 6), float(d) ** 0.5)",
+                "  if torch.numel(mask) > 0:",
+                "    s = torch.add(s, mask)",
+                "  p = torch.softmax(s, -1)",
+                "  if torch.numel(drop) > 0:",
+                "    p = torch.mul(p, drop)",
+                "  o = torch.matmul(torch.to(p, 15), v)",
+                "ctx = torch.reshape(torch.transpose(o, 1, 2), [b, t, h])",
+                "return torch.add(torch.to(torch.linear(ctx, torch.to(wo, 15)), 6), bo)"));
+        return lines;
+    }
 
     private BFloat16Ops() {
     }
@@ -85,8 +92,16 @@ public final class BFloat16Ops {
         static final TorchScriptFunction INSTANCE = TorchScriptFunction.compile(ATTENTION_CLASS, ATTENTION_SOURCE);
     }
 
-    /** The weight and bias of one projection in {@link #attention}: float32 {@code [out, in]} and {@code [out]}. */
-    public record Projection(NDArray weight, NDArray bias) {
+    /**
+     * One projection in {@link #attention}: float32 weight {@code [out, in]} and bias {@code [out]}, and a float32 term
+     * {@code [B,T,out]} added to its output (LoRA's update), or null.
+     */
+    public record Projection(NDArray weight, NDArray bias, NDArray term) {
+
+        /** A projection without a term. */
+        public Projection(NDArray weight, NDArray bias) {
+            this(weight, bias, null);
+        }
     }
 
     /**
@@ -96,6 +111,7 @@ public final class BFloat16Ops {
      * once, where a {@link #linear} per projection casts each of four inputs and outputs.
      *
      * @param x            float32 {@code [B,T,H]}
+     * @param output       the output projection, without a term (it would be a function of the context, computed inside)
      * @param additiveMask float32 {@code [B,1,1,T]} added to the scores, or null
      * @param dropMask     float32 {@code [B,heads,T,T]} multiplying the attention probabilities (dropout), or null
      * @param flash        libtorch's fused attention (no score tensor kept; {@code dropout} its own dropout rate) rather
@@ -104,11 +120,19 @@ public final class BFloat16Ops {
      */
     public static NDArray attention(NDArray x, Projection query, Projection key, Projection value, Projection output,
                                     NDArray additiveMask, NDArray dropMask, int heads, boolean flash, float dropout) {
+        if (output.term() != null) {
+            throw new IllegalArgumentException("the output projection takes no term");
+        }
         NDManager m = x.getManager();
         NDArray none = m.zeros(new Shape(0));
-        return Attention.INSTANCE.apply(x, query.weight(), query.bias(), key.weight(), key.bias(), value.weight(),
-                value.bias(), output.weight(), output.bias(), additiveMask != null ? additiveMask : none,
-                dropMask != null ? dropMask : none, m.create(heads), m.create(dropout), m.create(flash));
+        return Attention.INSTANCE.apply(x, query.weight(), query.bias(), orNone(query.term(), none), key.weight(),
+                key.bias(), orNone(key.term(), none), value.weight(), value.bias(), orNone(value.term(), none),
+                output.weight(), output.bias(), orNone(additiveMask, none), orNone(dropMask, none), m.create(heads),
+                m.create(dropout), m.create(flash));
+    }
+
+    private static NDArray orNone(NDArray a, NDArray none) {
+        return a != null ? a : none;
     }
 
     /** Compiled on first use. */

@@ -3,6 +3,7 @@ package dev.graft.model.torch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -180,6 +181,54 @@ class BFloat16OpsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void attentionAddsEachProjectionsTermInside() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(19);
+            int heads = 2;
+            NDArray x = m.randomNormal(new Shape(2, 5, 32));
+            List<NDArray> w = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                w.add(m.randomNormal(0f, 0.1f, new Shape(32, 32), DataType.FLOAT32));
+                w.add(m.randomNormal(0f, 0.05f, new Shape(32), DataType.FLOAT32));
+            }
+            NDArray tq = m.randomNormal(0f, 0.5f, new Shape(2, 5, 32), DataType.FLOAT32);
+            NDArray tv = m.randomNormal(0f, 0.5f, new Shape(2, 5, 32), DataType.FLOAT32);
+            NDArray mask = m.zeros(new Shape(2, 1, 1, 5));
+            for (boolean flash : new boolean[] {false, true}) {
+                NDArray y = BFloat16Ops.attention(x, new BFloat16Ops.Projection(w.get(0), w.get(1), tq),
+                        new BFloat16Ops.Projection(w.get(2), w.get(3)), new BFloat16Ops.Projection(w.get(4), w.get(5), tv),
+                        new BFloat16Ops.Projection(w.get(6), w.get(7)), mask, null, heads, flash, 0f);
+                // the reference adds the terms to the biases' outputs: q = x·Wqᵀ + bq + tq
+                NDArray exact = attentionReferenceWithTerms(x, w, mask, heads, tq, tv);
+                float rel = relative(y, exact);
+                assertTrue(rel > 0f && rel < 2e-2f, "with terms (flash " + flash + ") the output differs by " + rel);
+                float without = relative(attentionReference(x, w, mask, null, heads), exact);
+                assertTrue(without > 10 * rel, "the terms must matter: " + without + " against " + rel);
+            }
+            NDArray badTerm = m.zeros(new Shape(2, 5, 32));
+            assertThrows(IllegalArgumentException.class, () -> BFloat16Ops.attention(x,
+                    new BFloat16Ops.Projection(w.get(0), w.get(1)), new BFloat16Ops.Projection(w.get(2), w.get(3)),
+                    new BFloat16Ops.Projection(w.get(4), w.get(5)), new BFloat16Ops.Projection(w.get(6), w.get(7), badTerm),
+                    mask, null, heads, false, 0f), "the output projection takes no term");
+        }
+    }
+
+    /** {@link #attentionReference} with {@code tq} and {@code tv} added to the query and value projections. */
+    private static NDArray attentionReferenceWithTerms(NDArray x, List<NDArray> p, NDArray mask, int heads, NDArray tq,
+                                                       NDArray tv) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        long h = s.get(2);
+        NDArray q = Linear.linear(x, p.get(0), p.get(1)).singletonOrThrow().add(tq).reshape(b, t, heads, h / heads).transpose(0, 2, 1, 3);
+        NDArray k = Linear.linear(x, p.get(2), p.get(3)).singletonOrThrow().reshape(b, t, heads, h / heads).transpose(0, 2, 1, 3);
+        NDArray v = Linear.linear(x, p.get(4), p.get(5)).singletonOrThrow().add(tv).reshape(b, t, heads, h / heads).transpose(0, 2, 1, 3);
+        NDArray probs = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(h / heads)).add(mask).softmax(-1);
+        NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, h);
+        return Linear.linear(ctx, p.get(6), p.get(7)).singletonOrThrow();
     }
 
     private static List<NDArray> grads(List<NDArray> params, java.util.function.Supplier<NDArray> loss) {

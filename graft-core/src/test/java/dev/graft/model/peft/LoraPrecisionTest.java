@@ -1,0 +1,133 @@
+package dev.graft.model.peft;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.graft.model.ArrayCopies;
+import dev.graft.model.Precision;
+import dev.graft.model.bert.AttentionKernel;
+import dev.graft.model.bert.BertConfig;
+import dev.graft.model.bert.BertModel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * LoRA on the query and value projections in bf16: its update joins the projections inside the one bf16 attention call
+ * (COMPOSITE, FUSED_BF16, AUTO), or is added projection by projection (FUSED); either way the hidden states stay within
+ * bfloat16's precision of float32's and the gradients of A and B point where float32's do.
+ */
+class LoraPrecisionTest {
+
+    private static final BertConfig CONFIG = new BertConfig(50, 64, 2, 4, 128, 16, 2, 1e-12);
+
+    private static NDList batch(NDManager m) {
+        long[] ids = new long[2 * 10];
+        long[] mask = new long[2 * 10];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 1 + (i * 7) % 49;
+            mask[i] = i >= 17 ? 0 : 1;
+        }
+        return new NDList(m.create(ids, new Shape(2, 10)), m.create(mask, new Shape(2, 10)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(AttentionKernel.class)
+    void loraUpdatesReachTheHiddenStatesAndTheirGradientsInBf16(AttentionKernel kernel) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(5);
+            BertModel model = new BertModel(CONFIG, 0f);
+            model.initialize(m);
+            PeftModules lora = PeftModules.attach(model, PeftSpec.lora().withLora(4, 8, 0, PeftSpec.DEFAULT_TARGETS), m);
+            Random r = new Random(3);
+            for (Map.Entry<String, Parameter> e : lora.namedParameters().entrySet()) {
+                // B starts at 0, which would hide the update: give it weight
+                if (e.getKey().endsWith("lora_B.weight")) {
+                    float[] v = new float[(int) e.getValue().getArray().size()];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = (float) (r.nextGaussian() * 0.2);
+                    }
+                    ArrayCopies.copyInto(e.getValue().getArray(), v);
+                }
+            }
+            NDArray weights = m.randomNormal(new Shape(2, 10, CONFIG.hiddenSize()));
+            Map<String, float[]> fp32 = new LinkedHashMap<>();
+            float[] fp32Hidden = gradients(model, lora, m, weights, fp32);
+            model.setPrecision(Precision.BF16);
+            model.setAttentionKernel(kernel);
+            Map<String, float[]> bf16 = new LinkedHashMap<>();
+            float[] bf16Hidden = gradients(model, lora, m, weights, bf16);
+            model.setPrecision(Precision.FP32);
+            model.setAttentionKernel(AttentionKernel.AUTO);
+            float[] withoutLora;
+            lora.detach();
+            withoutLora = gradients(model, null, m, weights, new LinkedHashMap<>());
+            double loraEffect = relative(withoutLora, fp32Hidden);
+            double bf16Error = relative(bf16Hidden, fp32Hidden);
+            assertTrue(bf16Error < 3e-2, "bf16 hidden states differ from fp32's by " + bf16Error);
+            assertTrue(loraEffect > 5 * bf16Error, "the LoRA update (" + loraEffect
+                    + " of the hidden states) must stand out of bf16's rounding (" + bf16Error + ")");
+            for (String name : fp32.keySet()) {
+                float[] g = bf16.get(name);
+                float[] ref = fp32.get(name);
+                double dot = 0;
+                double n1 = 0;
+                double n2 = 0;
+                for (int i = 0; i < g.length; i++) {
+                    assertFalse(Float.isNaN(g[i]) || Float.isInfinite(g[i]), name + " gradient not finite");
+                    dot += g[i] * (double) ref[i];
+                    n1 += g[i] * (double) g[i];
+                    n2 += ref[i] * (double) ref[i];
+                }
+                assertTrue(n1 > 0, name + " has no gradient");
+                double cosine = dot / Math.sqrt(n1 * n2);
+                assertTrue(cosine > 0.98, name + " gradient direction differs from fp32's: cosine " + cosine);
+            }
+        }
+    }
+
+    private static double relative(float[] a, float[] b) {
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < a.length; i++) {
+            num += (a[i] - b[i]) * (double) (a[i] - b[i]);
+            den += b[i] * (double) b[i];
+        }
+        return Math.sqrt(num / den);
+    }
+
+    /** The hidden states; fills {@code out} with the gradient of {@code sum(hidden · weights)} for LoRA's parameters. */
+    private static float[] gradients(BertModel model, PeftModules lora, NDManager base, NDArray weights, Map<String, float[]> out) {
+        try (NDManager m = base.newSubManager()) {
+            NDArray hidden;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                hidden = model.forward(new ParameterStore(m, false), batch(m), true).singletonOrThrow();
+                gc.backward(hidden.mul(weights).sum());
+            }
+            if (lora != null) {
+                for (Map.Entry<String, Parameter> e : lora.namedParameters().entrySet()) {
+                    NDArray g = e.getValue().getArray().getGradient();
+                    out.put(e.getKey(), g.toFloatArray());
+                    g.subi(g);
+                }
+            }
+            for (Parameter p : model.namedParameters().values()) {
+                if (p.requiresGradient()) {
+                    NDArray g = p.getArray().getGradient();
+                    g.subi(g);
+                }
+            }
+            return hidden.toFloatArray();
+        }
+    }
+}
