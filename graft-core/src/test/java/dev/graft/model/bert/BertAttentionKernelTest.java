@@ -129,7 +129,7 @@ class BertAttentionKernelTest {
             model.setAttentionKernel(AttentionKernel.FUSED_BF16);
             Map<String, float[]> bf16 = gradients(model, m, weights);
             float[] out16 = infer(model, m, 0);
-            double rel = relative(out16, out32);
+            double rel = Bf16Comparison.relative(out16, out32);
             assertTrue(rel > 0 && rel < 3e-2, "relative difference of the hidden states " + rel);
             for (String name : new String[] {"encoder.layer.0.attention.self.query.weight", "encoder.layer.1.attention.self.value.weight"}) {
                 assertTrue(cosine(bf16.get(name), fp32.get(name)) > 0.98, name);
@@ -176,16 +176,6 @@ class BertAttentionKernelTest {
             m = Math.max(m, Math.abs(v));
         }
         return m;
-    }
-
-    private static double relative(float[] a, float[] ref) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < a.length; i++) {
-            num += (a[i] - ref[i]) * (double) (a[i] - ref[i]);
-            den += ref[i] * (double) ref[i];
-        }
-        return Math.sqrt(num / den);
     }
 
     private static double cosine(float[] a, float[] b) {

@@ -2,7 +2,6 @@ package dev.graft.model.bert;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -24,17 +23,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The encoder in bf16: close to fp32, gradients on the float32 weights; fp32 unchanged by having been bf16. */
 class BertPrecisionTest {
 
-    private static final BertConfig CONFIG = new BertConfig(50, 64, 2, 4, 128, 16, 2, 1e-12);
+    private static final BertConfig CONFIG = Bf16Comparison.CONFIG;
 
     private static NDList batch(NDManager m) {
-        long[] ids = new long[2 * 10];
-        long[] mask = new long[2 * 10];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = 1 + (i * 7) % 49;
-            mask[i] = i >= 17 ? 0 : 1;
-        }
-        Shape s = new Shape(2, 10);
-        return new NDList(m.create(ids, s), m.create(mask, s));
+        return Bf16Comparison.batch(m);
     }
 
     private static BertModel model(NDManager m) {
@@ -91,20 +83,7 @@ class BertPrecisionTest {
                 if (e.getKey().endsWith("attention.self.key.bias")) {
                     continue; // zero gradient in exact arithmetic (softmax ignores it): only rounding noise
                 }
-                float[] g = bf16.get(e.getKey());
-                float[] ref = fp32.get(e.getKey());
-                double dot = 0;
-                double n1 = 0;
-                double n2 = 0;
-                for (int i = 0; i < g.length; i++) {
-                    assertFalse(Float.isNaN(g[i]) || Float.isInfinite(g[i]), e.getKey() + " gradient not finite");
-                    dot += g[i] * (double) ref[i];
-                    n1 += g[i] * (double) g[i];
-                    n2 += ref[i] * (double) ref[i];
-                }
-                double cosine = dot / Math.sqrt(n1 * n2);
-                assertTrue(n1 > 0, e.getKey() + " has no gradient");
-                assertTrue(cosine > 0.98, e.getKey() + " gradient direction differs from fp32's: cosine " + cosine);
+                Bf16Comparison.assertSameDirection(e.getKey(), bf16.get(e.getKey()), fp32.get(e.getKey()));
             }
         }
     }

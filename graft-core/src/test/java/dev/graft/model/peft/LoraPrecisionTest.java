@@ -1,11 +1,9 @@
 package dev.graft.model.peft;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -16,6 +14,7 @@ import dev.graft.model.Precision;
 import dev.graft.model.bert.AttentionKernel;
 import dev.graft.model.bert.BertConfig;
 import dev.graft.model.bert.BertModel;
+import dev.graft.model.bert.Bf16Comparison;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -29,17 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class LoraPrecisionTest {
 
-    private static final BertConfig CONFIG = new BertConfig(50, 64, 2, 4, 128, 16, 2, 1e-12);
-
-    private static NDList batch(NDManager m) {
-        long[] ids = new long[2 * 10];
-        long[] mask = new long[2 * 10];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = 1 + (i * 7) % 49;
-            mask[i] = i >= 17 ? 0 : 1;
-        }
-        return new NDList(m.create(ids, new Shape(2, 10)), m.create(mask, new Shape(2, 10)));
-    }
+    private static final BertConfig CONFIG = Bf16Comparison.CONFIG;
 
     @ParameterizedTest
     @EnumSource(AttentionKernel.class)
@@ -72,38 +61,15 @@ class LoraPrecisionTest {
             float[] withoutLora;
             lora.detach();
             withoutLora = gradients(model, null, m, weights, new LinkedHashMap<>());
-            double loraEffect = relative(withoutLora, fp32Hidden);
-            double bf16Error = relative(bf16Hidden, fp32Hidden);
+            double loraEffect = Bf16Comparison.relative(withoutLora, fp32Hidden);
+            double bf16Error = Bf16Comparison.relative(bf16Hidden, fp32Hidden);
             assertTrue(bf16Error < 3e-2, "bf16 hidden states differ from fp32's by " + bf16Error);
             assertTrue(loraEffect > 5 * bf16Error, "the LoRA update (" + loraEffect
                     + " of the hidden states) must stand out of bf16's rounding (" + bf16Error + ")");
             for (String name : fp32.keySet()) {
-                float[] g = bf16.get(name);
-                float[] ref = fp32.get(name);
-                double dot = 0;
-                double n1 = 0;
-                double n2 = 0;
-                for (int i = 0; i < g.length; i++) {
-                    assertFalse(Float.isNaN(g[i]) || Float.isInfinite(g[i]), name + " gradient not finite");
-                    dot += g[i] * (double) ref[i];
-                    n1 += g[i] * (double) g[i];
-                    n2 += ref[i] * (double) ref[i];
-                }
-                assertTrue(n1 > 0, name + " has no gradient");
-                double cosine = dot / Math.sqrt(n1 * n2);
-                assertTrue(cosine > 0.98, name + " gradient direction differs from fp32's: cosine " + cosine);
+                Bf16Comparison.assertSameDirection(name, bf16.get(name), fp32.get(name));
             }
         }
-    }
-
-    private static double relative(float[] a, float[] b) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < a.length; i++) {
-            num += (a[i] - b[i]) * (double) (a[i] - b[i]);
-            den += b[i] * (double) b[i];
-        }
-        return Math.sqrt(num / den);
     }
 
     /** The hidden states; fills {@code out} with the gradient of {@code sum(hidden · weights)} for LoRA's parameters. */
@@ -111,7 +77,7 @@ class LoraPrecisionTest {
         try (NDManager m = base.newSubManager()) {
             NDArray hidden;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                hidden = model.forward(new ParameterStore(m, false), batch(m), true).singletonOrThrow();
+                hidden = model.forward(new ParameterStore(m, false), Bf16Comparison.batch(m), true).singletonOrThrow();
                 gc.backward(hidden.mul(weights).sum());
             }
             if (lora != null) {
