@@ -83,20 +83,17 @@ public final class BertSelfAttention extends CompositeBlock {
     /**
      * {@code output(attention(hidden))}: the context projected by {@code output}. When the four projections run in
      * bfloat16, the output projection undecorated and the others undecorated or with an additive delta (LoRA's, whose
-     * term joins its projection inside the call), one {@link BFloat16Ops#attention} call, whose activations stay bfloat16 from the
-     * projections' input to the output projection's, with the attention of {@link AttentionKernel#COMPOSITE} or
-     * {@link AttentionKernel#FUSED_BF16} ({@link AttentionKernel#AUTO} resolves to one of them); else, and with
-     * {@link AttentionKernel#FUSED} chosen explicitly, {@link #apply} and {@code output}.
+     * term joins its projection inside the call), one {@link BFloat16Ops#attention} call, whose activations stay
+     * bfloat16 from the projections' input to the output projection's, with the attention of
+     * {@link AttentionKernel#COMPOSITE} or {@link AttentionKernel#FUSED_BF16} ({@link AttentionKernel#AUTO} resolves to
+     * one of them); else, and with {@link AttentionKernel#FUSED} chosen explicitly, {@link #apply} and {@code output}.
      */
     NDArray applyAndProject(ParameterStore ps, NDArray hidden, NDArray additiveMask, boolean training, BertLinear output) {
-        if (!inBf16(query, key, value, output) || output.delta() != null) {
-            return output.apply(ps, apply(ps, hidden, additiveMask, training), training);
-        }
         AttentionKernel k = kernel.resolve(training, dropout);
         if (kernel == AttentionKernel.AUTO && k == AttentionKernel.FUSED) {
             k = AttentionKernel.FUSED_BF16; // with bfloat16 projections, AUTO's fused attention runs in bfloat16 too
         }
-        if (k == AttentionKernel.FUSED) {
+        if (k == AttentionKernel.FUSED || output.delta() != null || !inBf16(query, key, value, output)) {
             return output.apply(ps, apply(ps, hidden, additiveMask, training), training);
         }
         BFloat16Ops.Projection q = projection(ps, query, hidden, training);

@@ -13,8 +13,8 @@ import java.util.stream.IntStream;
 
 /**
  * Dropout on the CPU whose mask is drawn by a counter-based generator: element {@code i}'s keep-or-drop is a hash of
- * {@code (seed, i / 4)} (SplitMix64's finaliser, four 16-bit draws per hash), written straight into a libtorch array by
- * all cores at once. libtorch draws its dropout mask with {@code bernoulli_}, which on a CPU that is not Intel's runs
+ * {@code (seed, i / 4)} (SplitMix64's finaliser, four 16-bit draws per hash), written into a libtorch array by all cores
+ * at once. libtorch draws its dropout mask with {@code bernoulli_}, which on a CPU that is not Intel's runs
  * on one thread (its parallel path is MKL's generator): about 5 ns an element, 13% of a MiniLM fine-tune step at 256
  * tokens and a quarter of the same step in bf16 on the 2-core AMD machine the bench runs on.
  *
