@@ -111,13 +111,21 @@ class BFloat16OpsTest {
 
     /** The float32 reference of {@link BFloat16Ops#attention}: DJL ops one by one. */
     private static NDArray attentionReference(NDArray x, List<NDArray> p, NDArray mask, NDArray drop, int heads) {
+        return attentionReference(x, p, mask, drop, heads, null, null);
+    }
+
+    /** The float32 reference with {@code tq} and {@code tv} (or null) added to the query and value projections. */
+    private static NDArray attentionReference(NDArray x, List<NDArray> p, NDArray mask, NDArray drop, int heads,
+                                              NDArray tq, NDArray tv) {
+        NDArray[] terms = {tq, null, tv};
         Shape s = x.getShape();
         long b = s.get(0);
         long t = s.get(1);
         long h = s.get(2);
         NDArray[] qkv = new NDArray[3];
         for (int i = 0; i < 3; i++) {
-            qkv[i] = Linear.linear(x, p.get(2 * i), p.get(2 * i + 1)).singletonOrThrow().reshape(b, t, heads, h / heads)
+            NDArray projected = Linear.linear(x, p.get(2 * i), p.get(2 * i + 1)).singletonOrThrow();
+            qkv[i] = (terms[i] == null ? projected : projected.add(terms[i])).reshape(b, t, heads, h / heads)
                     .transpose(0, 2, 1, 3);
         }
         NDArray scores = qkv[0].matMul(qkv[1].transpose(0, 1, 3, 2)).div((float) Math.sqrt(h / heads)).add(mask);
@@ -129,6 +137,16 @@ class BFloat16OpsTest {
         return Linear.linear(ctx, p.get(6), p.get(7)).singletonOrThrow();
     }
 
+    /** Weights and biases of the four projections of width {@code h}, in the order {@link BFloat16Ops#attention} takes them. */
+    private static List<NDArray> projections(NDManager m, int h) {
+        List<NDArray> w = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            w.add(m.randomNormal(0f, 0.1f, new Shape(h, h), DataType.FLOAT32));
+            w.add(m.randomNormal(0f, 0.05f, new Shape(h), DataType.FLOAT32));
+        }
+        return w;
+    }
+
     @Test
     void attentionMatchesFloat32ToBfloat16PrecisionWithEveryGradient() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -136,10 +154,7 @@ class BFloat16OpsTest {
             int heads = 4;
             NDArray x = m.randomNormal(new Shape(3, 7, 64));
             List<NDArray> params = new ArrayList<>(List.of(x));
-            for (int i = 0; i < 4; i++) {
-                params.add(m.randomNormal(0f, 0.1f, new Shape(64, 64), DataType.FLOAT32));
-                params.add(m.randomNormal(0f, 0.05f, new Shape(64), DataType.FLOAT32));
-            }
+            params.addAll(projections(m, 64));
             // the last two tokens of the second sequence are padding
             float[] maskValues = new float[3 * 7];
             maskValues[7 + 5] = -10000f;
@@ -189,11 +204,7 @@ class BFloat16OpsTest {
             m.getEngine().setRandomSeed(19);
             int heads = 2;
             NDArray x = m.randomNormal(new Shape(2, 5, 32));
-            List<NDArray> w = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                w.add(m.randomNormal(0f, 0.1f, new Shape(32, 32), DataType.FLOAT32));
-                w.add(m.randomNormal(0f, 0.05f, new Shape(32), DataType.FLOAT32));
-            }
+            List<NDArray> w = projections(m, 32);
             NDArray tq = m.randomNormal(0f, 0.5f, new Shape(2, 5, 32), DataType.FLOAT32);
             NDArray tv = m.randomNormal(0f, 0.5f, new Shape(2, 5, 32), DataType.FLOAT32);
             NDArray mask = m.zeros(new Shape(2, 1, 1, 5));
@@ -202,7 +213,7 @@ class BFloat16OpsTest {
                         new BFloat16Ops.Projection(w.get(2), w.get(3)), new BFloat16Ops.Projection(w.get(4), w.get(5), tv),
                         new BFloat16Ops.Projection(w.get(6), w.get(7)), mask, null, heads, flash, 0f);
                 // the reference adds the terms to the biases' outputs: q = x·Wqᵀ + bq + tq
-                NDArray exact = attentionReferenceWithTerms(x, w, mask, heads, tq, tv);
+                NDArray exact = attentionReference(x, w, mask, null, heads, tq, tv);
                 float rel = relative(y, exact);
                 assertTrue(rel > 0f && rel < 2e-2f, "with terms (flash " + flash + ") the output differs by " + rel);
                 float without = relative(attentionReference(x, w, mask, null, heads), exact);
@@ -214,21 +225,6 @@ class BFloat16OpsTest {
                     new BFloat16Ops.Projection(w.get(4), w.get(5)), new BFloat16Ops.Projection(w.get(6), w.get(7), badTerm),
                     mask, null, heads, false, 0f), "the output projection takes no term");
         }
-    }
-
-    /** {@link #attentionReference} with {@code tq} and {@code tv} added to the query and value projections. */
-    private static NDArray attentionReferenceWithTerms(NDArray x, List<NDArray> p, NDArray mask, int heads, NDArray tq,
-                                                       NDArray tv) {
-        Shape s = x.getShape();
-        long b = s.get(0);
-        long t = s.get(1);
-        long h = s.get(2);
-        NDArray q = Linear.linear(x, p.get(0), p.get(1)).singletonOrThrow().add(tq).reshape(b, t, heads, h / heads).transpose(0, 2, 1, 3);
-        NDArray k = Linear.linear(x, p.get(2), p.get(3)).singletonOrThrow().reshape(b, t, heads, h / heads).transpose(0, 2, 1, 3);
-        NDArray v = Linear.linear(x, p.get(4), p.get(5)).singletonOrThrow().add(tv).reshape(b, t, heads, h / heads).transpose(0, 2, 1, 3);
-        NDArray probs = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(h / heads)).add(mask).softmax(-1);
-        NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, h);
-        return Linear.linear(ctx, p.get(6), p.get(7)).singletonOrThrow();
     }
 
     private static List<NDArray> grads(List<NDArray> params, java.util.function.Supplier<NDArray> loss) {
