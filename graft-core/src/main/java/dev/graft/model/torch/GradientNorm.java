@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The global L2 norm of many gradients, and clipping to it, in one libtorch call through a
  * {@link TorchScriptFunction}: the sum of squares of each gradient is its dot product with itself (libtorch hands
- * that to the BLAS, one vectorised, multi-threaded pass), summed over gradients in double precision; then
+ * that to the BLAS, one vectorised, multi-threaded pass), summed over gradients in double precision and read back
+ * once (one device synchronisation, not one per gradient); then
  * {@code _foreach_mul_}, as {@code torch.nn.utils.clip_grad_norm_} does.
  *
  * <p>Why not {@code _foreach_norm}, which {@code clip_grad_norm_} runs: on the CPU it takes one
@@ -24,11 +25,11 @@ public final class GradientNorm {
      */
     static final String SOURCE = TorchScriptFunction.moduleSource(CLASS_NAME, List.of("grads: List[Tensor]",
             "max_norm: float"), "float",
-            List.of("squares = 0.0",
+            List.of("dots: List[Tensor] = []",
                     "for g in grads:",
                     "  flat = torch.reshape(g, [-1])",
-                    "  squares = squares + float(torch.dot(flat, flat))",
-                    "norm = squares ** 0.5",
+                    "  dots.append(torch.dot(flat, flat))",
+                    "norm = float(torch.sum(torch.to(torch.stack(dots), 7))) ** 0.5",
                     "finite = norm == norm and norm != float(\"inf\")",
                     "if max_norm > 0. and finite and norm > max_norm:",
                     "  torch._foreach_mul_(grads, max_norm / (norm + 1e-6))",
