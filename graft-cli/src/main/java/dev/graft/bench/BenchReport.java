@@ -32,7 +32,10 @@ public final class BenchReport {
         THROUGHPUT,
         /** numerator median time / denominator median time (lower is better for the numerator). */
         TIME,
-        /** numerator GFLOP/s / denominator GFLOP/s: a step's share of a matrix-product peak. */
+        /**
+         * numerator GFLOP/s / denominator GFLOP/s: a step's share of a matrix-product peak, or two steps on different
+         * batches compared by the work each did.
+         */
         GFLOPS
     }
 
@@ -59,6 +62,10 @@ public final class BenchReport {
             new RatioSpec("djl_inference_bf16_vs_fp32", "fe.djl_bf16", "fe.djl", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("ft_graft_vs_minimal_libtorch", "ft.graft", "ft.minimal", Kind.THROUGHPUT, 0.95, true),
             new RatioSpec("ft_graft_vs_pytorch", "ft.graft", "ft.pytorch", Kind.THROUGHPUT, 2.0, true),
+            // Graft's bf16 step (the bf16 section) against PyTorch's autocast step (the ft section's batches): different
+            // batches of the same texts, so compared by GFLOP/s, which counts each batch's padded tokens.
+            new RatioSpec("ft_graft_bf16_vs_pytorch_bf16", "ft.bf16", "ft.pytorch.bf16", Kind.GFLOPS, Double.NaN, true),
+            new RatioSpec("ft_pytorch_bf16_vs_fp32", "ft.pytorch.bf16", "ft.pytorch", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("ft_bf16_vs_fp32", "ft.bf16", "ft.fp32", Kind.THROUGHPUT, 1.5, true),
             new RatioSpec("ft_bf16_vs_fp32_books", "ft.bf16.books", "ft.fp32.books", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("bf16_matmul_vs_sgemm", BF16_PEAK, SGEMM, Kind.THROUGHPUT, Double.NaN, true),

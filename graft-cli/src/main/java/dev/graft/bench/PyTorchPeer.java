@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.model.CpuFeatures;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertConfig;
 import dev.graft.model.text.TokenBatch;
@@ -26,7 +27,9 @@ import java.util.Map;
  * after each of Graft's epochs, on that epoch's batches (Graft, peer, Graft, peer: both see the same
  * machine load); each repetition runs every configuration on the same batches, in alternating order. The peer's environment (versions, BLAS, OpenMP, threads, environment
  * variables) is probed and recorded, every configuration is reported, and {@code ft.pytorch} is
- * the fastest of them: Graft is compared with the strongest peer this machine has.
+ * the fastest float32 one: Graft is compared with the strongest peer this machine has. Where the CPU computes bfloat16
+ * products natively, the peer also runs under {@code torch.autocast("cpu", dtype=torch.bfloat16)}, PyTorch's own mixed
+ * precision, reported as {@code ft.pytorch.bf16} for the comparison with Graft's {@code --precision bf16} step.
  */
 final class PyTorchPeer implements AutoCloseable {
 
@@ -34,8 +37,10 @@ final class PyTorchPeer implements AutoCloseable {
     static final String PREFIX = "GRAFT-TORCH ";
     private static final String READY = "GRAFT-TORCH-READY";
     private static final String REP_PREFIX = "GRAFT-TORCH-REP ";
-    /** Key of the fastest configuration's measurement, the one the ratio uses. */
+    /** Key of the fastest float32 configuration's measurement, the one the ratio uses. */
     static final String FASTEST = "ft.pytorch";
+    /** Key of the fastest autocast-bfloat16 configuration's measurement. */
+    static final String FASTEST_BF16 = "ft.pytorch.bf16";
     /** Rows of the fastest configuration's per-operator profile. */
     static final int PROFILE_ROWS = 15;
     private static final int TIMEOUT_SECONDS = 900;
@@ -48,22 +53,33 @@ final class PyTorchPeer implements AutoCloseable {
      * @param threads     PyTorch intra-op threads ({@code torch.set_num_threads})
      * @param blasThreads threads of the loaded BLAS itself (OpenBLAS or BLIS; ignored by other BLAS libraries)
      * @param mkldnn      whether oneDNN kernels are enabled ({@code torch.backends.mkldnn.enabled})
+     * @param bf16        whether the forward pass and loss run under {@code torch.autocast("cpu", dtype=torch.bfloat16)}
      */
-    record Config(String name, int threads, int blasThreads, boolean mkldnn) {
+    record Config(String name, int threads, int blasThreads, boolean mkldnn, boolean bf16) {
+
+        /** A float32 configuration. */
+        Config(String name, int threads, int blasThreads, boolean mkldnn) {
+            this(name, threads, blasThreads, mkldnn, false);
+        }
     }
 
     /**
      * The configurations timed with {@code threads} threads: all threads for PyTorch and its BLAS (what a user gets with
      * {@code OMP_NUM_THREADS} set), all threads for PyTorch with a one-thread BLAS (no second thread pool competing for
-     * the cores), and one thread; with one thread, only the last.
+     * the cores), and one thread; with one thread, only the last. With {@code nativeBf16} (the CPU computes bfloat16
+     * products natively, as Graft's {@code --precision auto} asks), also autocast bfloat16 on all threads, with a
+     * one-thread BLAS (oneDNN computes its products).
      */
-    static List<Config> configs(int threads) {
+    static List<Config> configs(int threads, boolean nativeBf16) {
         List<Config> out = new ArrayList<>();
         if (threads > 1) {
             out.add(new Config("t" + threads + "-blas" + threads, threads, threads, true));
             out.add(new Config("t" + threads + "-blas1", threads, 1, true));
         }
         out.add(new Config("t1-blas1", 1, 1, true));
+        if (nativeBf16) {
+            out.add(new Config("t" + threads + "-bf16", threads, 1, true, true));
+        }
         return out;
     }
 
@@ -140,9 +156,12 @@ final class PyTorchPeer implements AutoCloseable {
         job.put("dropout", dropout);
         job.put("profile_rows", PROFILE_ROWS);
         ArrayNode cs = job.putArray("configs");
-        for (Config c : configs(s.threads())) {
-            cs.addObject().put("name", c.name()).put("threads", c.threads()).put("blas_threads", c.blasThreads())
+        for (Config c : configs(s.threads(), CpuFeatures.current().nativeBf16())) {
+            ObjectNode o = cs.addObject().put("name", c.name()).put("threads", c.threads()).put("blas_threads", c.blasThreads())
                     .put("mkldnn", c.mkldnn());
+            if (c.bf16()) {
+                o.put("autocast", "bf16");
+            }
         }
         Path jobFile = s.workDir().resolve("pytorch-job.json");
         JSON.writeValue(jobFile.toFile(), job);
@@ -211,6 +230,10 @@ final class PyTorchPeer implements AutoCloseable {
             Measurement fastest = record(report, result, stepsPerRep, flopsPerRep);
             log.printf("[bench] PyTorch %s step %.0f ms (%s)%n", result.path("torch_version").asText(),
                     1000 * fastest.secondsPerUnit(), report.measurement(FASTEST).description());
+            Measurement bf16 = report.measurement(FASTEST_BF16);
+            if (bf16 != null) {
+                log.printf("[bench] PyTorch under autocast bfloat16: step %.0f ms%n", 1000 * bf16.secondsPerUnit());
+            }
         } catch (IOException | RuntimeException e) {
             fail("the PyTorch script failed: " + e.getMessage());
         } finally {
@@ -234,35 +257,43 @@ final class PyTorchPeer implements AutoCloseable {
     }
 
     /**
-     * Adds one measurement per configuration of the script's result ({@code ft.pytorch.<name>}) and the fastest again
-     * as {@link #FASTEST}, with the configurations and the profile as details; returns the fastest.
+     * Adds one measurement per configuration of the script's result ({@code ft.pytorch.<name>}), the fastest float32
+     * one again as {@link #FASTEST} and the fastest autocast-bfloat16 one, if any ran, as {@link #FASTEST_BF16}, with
+     * the configurations and the profile as details; returns the fastest float32 one.
      */
     static Measurement record(BenchReport report, JsonNode result, int stepsPerRep, double flopsPerRep) {
         String version = result.path("torch_version").asText();
-        List<Measurement> all = new ArrayList<>();
+        List<Measurement> fp32 = new ArrayList<>();
+        List<Measurement> bf16 = new ArrayList<>();
         Map<String, Object> configs = new LinkedHashMap<>();
         result.path("configs").fields().forEachRemaining(e -> {
             JsonNode c = e.getValue();
             List<Double> reps = new ArrayList<>();
             c.path("rep_seconds").forEach(x -> reps.add(x.asDouble()));
+            if (reps.isEmpty()) {
+                return; // a configuration this torch cannot run (autocast on CPU before 1.10)
+            }
+            boolean autocast = "bf16".equals(c.path("autocast").asText(null));
             Measurement m = new Measurement(FASTEST + "." + e.getKey(), "PyTorch " + version + " eager, " + describe(c),
                     "steps", stepsPerRep, flopsPerRep, reps);
             report.add(m);
-            all.add(m);
+            (autocast ? bf16 : fp32).add(m);
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("threads", c.path("threads").asInt());
             o.put("blas_threads", c.path("blas_threads").asInt());
             o.put("mkldnn", c.path("mkldnn").asBoolean(true));
+            o.put("autocast", autocast ? "bf16" : "none");
             o.put("median_ms_per_step", 1000 * m.secondsPerUnit());
             configs.put(e.getKey(), o);
         });
-        if (all.isEmpty()) {
-            throw new IllegalStateException("the PyTorch script reported no configuration");
+        if (fp32.isEmpty()) {
+            throw new IllegalStateException("the PyTorch script reported no float32 configuration");
         }
-        Measurement fastest = all.stream().min(Comparator.comparingDouble(Measurement::medianSeconds)).orElseThrow();
+        Measurement fastest = fastest(report, fp32, FASTEST, "fastest PyTorch peer: ");
         String name = fastest.name().substring(FASTEST.length() + 1);
-        report.add(new Measurement(FASTEST, "fastest PyTorch peer: " + name, fastest.workUnit(), fastest.workPerRep(),
-                fastest.flopsPerRep(), fastest.seconds()));
+        if (!bf16.isEmpty()) {
+            fastest(report, bf16, FASTEST_BF16, "fastest PyTorch peer under autocast bfloat16: ");
+        }
         report.detail("peer", "torch_version", version);
         report.detail("peer", "blas_thread_control", result.path("blas_thread_control").asBoolean(false));
         report.detail("peer", "sgemm_provider", result.path("sgemm_provider").asText(null));
@@ -275,8 +306,17 @@ final class PyTorchPeer implements AutoCloseable {
         return fastest;
     }
 
+    /** The fastest of {@code candidates}, added again under {@code key}. */
+    private static Measurement fastest(BenchReport report, List<Measurement> candidates, String key, String description) {
+        Measurement f = candidates.stream().min(Comparator.comparingDouble(Measurement::medianSeconds)).orElseThrow();
+        report.add(new Measurement(key, description + f.name().substring(FASTEST.length() + 1), f.workUnit(), f.workPerRep(),
+                f.flopsPerRep(), f.seconds()));
+        return f;
+    }
+
     private static String describe(JsonNode c) {
         return c.path("threads").asInt() + " intra-op threads, BLAS " + c.path("blas_threads").asInt()
-                + (c.path("mkldnn").asBoolean(true) ? "" : ", oneDNN off");
+                + (c.path("mkldnn").asBoolean(true) ? "" : ", oneDNN off")
+                + ("bf16".equals(c.path("autocast").asText(null)) ? ", autocast bfloat16" : "");
     }
 }

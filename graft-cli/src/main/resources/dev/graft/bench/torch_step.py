@@ -3,9 +3,9 @@
 Reads a job file written by Graft: the pretrained weights (Graft's import of the bundled ONNX file, written as
 safetensors with Hugging Face names), the exact padded token batches Graft's learner trained on (or, with --serve, one
 repetition's batches at a time on stdin, sent between Graft's own epochs), warm-up and repetitions, and the
-configurations to time (intra-op threads, the loaded BLAS's own threads, oneDNN on or off). Each
+configurations to time (intra-op threads, the loaded BLAS's own threads, oneDNN on or off, autocast bfloat16). Each
 repetition runs every configuration on the same batches, in alternating order. Prints one line `GRAFT-TORCH {json}`
-with the seconds of each repetition per configuration and, when asked, the fastest configuration's per-operator
+with the seconds of each repetition per configuration and, when asked, the fastest float32 configuration's per-operator
 profile (torch.profiler, self CPU time).
 """
 import ctypes
@@ -184,7 +184,7 @@ def profile(model, opt, batches, config, set_blas_threads, rows):
     apply(config, set_blas_threads)
     with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
         for ids, mask, y in batches:
-            step(model, opt, ids, mask, y)
+            step(model, opt, ids, mask, y, config.get("autocast"))
     averages = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
     total = sum(e.self_cpu_time_total for e in averages)
     out = [{"op": e.key, "calls_per_step": e.count / len(batches),
@@ -192,9 +192,21 @@ def profile(model, opt, batches, config, set_blas_threads, rows):
     return {"total_self_ms_per_step": total / 1000.0 / len(batches), "ops": out}
 
 
-def step(model, opt, ids, mask, y):
+def autocast_runs():
+    """Whether this torch has CPU autocast (1.10 and later)."""
+    return hasattr(torch, "autocast") and hasattr(torch, "bfloat16")
+
+
+def step(model, opt, ids, mask, y, autocast=None):
+    """One AdamW step; with autocast "bf16", the forward pass under torch.autocast (PyTorch's own mixed precision:
+    products in bfloat16, reductions and the loss in float32, float32 weights and optimiser state)."""
     opt.zero_grad(set_to_none=True)
-    loss = F.cross_entropy(model(ids, mask), y)
+    if autocast == "bf16":
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            logits = model(ids, mask)
+        loss = F.cross_entropy(logits.float(), y)
+    else:
+        loss = F.cross_entropy(model(ids, mask), y)
     loss.backward()
     opt.step()
 
@@ -213,6 +225,9 @@ def main():
     job = json.load(open(sys.argv[1]))
     serve = "--serve" in sys.argv[2:]
     configs = job.get("configs") or [{"name": "default", "threads": job["threads"]}]
+    # a configuration this torch cannot run is reported with no repetitions
+    skipped = [c for c in configs if c.get("autocast") and not autocast_runs()]
+    configs = [c for c in configs if c not in skipped]
     torch.manual_seed(0)
     weights = read_safetensors(job["weights"])
     bert = Bert(weights, job["heads"], job["layer_norm_eps"], job["dropout"])
@@ -234,7 +249,7 @@ def main():
             apply(c, set_blas_threads)
             t0 = time.perf_counter()
             for ids, mask, y in chunk:
-                step(model, opt, ids, mask, y)
+                step(model, opt, ids, mask, y, c.get("autocast"))
             took[c["name"]] = time.perf_counter() - t0
             if record:
                 seconds[c["name"]].append(took[c["name"]])
@@ -260,10 +275,11 @@ def main():
             run_rep(last, r, r >= job["warmup_reps"])
     result = {"torch_version": torch.__version__, "blas_thread_control": set_blas_threads is not None,
               "sgemm_provider": sgemm_provider(),
-              "configs": {c["name"]: dict(c, rep_seconds=seconds[c["name"]]) for c in configs}}
-    if job.get("profile_rows", 0) > 0 and last and all(seconds.values()):
-        # The fastest configuration's operators, over the last repetition's batches once more.
-        fastest = min(configs, key=lambda c: statistics.median(seconds[c["name"]]))
+              "configs": {c["name"]: dict(c, rep_seconds=seconds.get(c["name"], [])) for c in configs + skipped}}
+    float32 = [c for c in configs if not c.get("autocast")]
+    if job.get("profile_rows", 0) > 0 and last and float32 and all(seconds.values()):
+        # The fastest float32 configuration's operators, over the last repetition's batches once more.
+        fastest = min(float32, key=lambda c: statistics.median(seconds[c["name"]]))
         result["profile"] = {fastest["name"]: profile(model, opt, last, fastest, set_blas_threads, job["profile_rows"])}
     print("GRAFT-TORCH " + json.dumps(result), flush=True)
 
