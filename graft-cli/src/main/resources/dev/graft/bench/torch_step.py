@@ -5,8 +5,8 @@ safetensors with Hugging Face names), the exact padded token batches Graft's lea
 repetition's batches at a time on stdin, sent between Graft's own epochs), warm-up and repetitions, and the
 configurations to time (intra-op threads, the loaded BLAS's own threads, oneDNN on or off, autocast bfloat16). Each
 repetition runs every configuration on the same batches, in alternating order. Prints one line `GRAFT-TORCH {json}`
-with the seconds of each repetition per configuration and, when asked, the fastest float32 configuration's per-operator
-profile (torch.profiler, self CPU time).
+with the seconds of each repetition per configuration and, when asked, the per-operator profile (torch.profiler, self
+CPU time) of the fastest float32 configuration and of the fastest autocast one.
 """
 import ctypes
 import json
@@ -276,11 +276,14 @@ def main():
     result = {"torch_version": torch.__version__, "blas_thread_control": set_blas_threads is not None,
               "sgemm_provider": sgemm_provider(),
               "configs": {c["name"]: dict(c, rep_seconds=seconds.get(c["name"], [])) for c in configs + skipped}}
-    float32 = [c for c in configs if not c.get("autocast")]
-    if job.get("profile_rows", 0) > 0 and last and float32 and all(seconds.values()):
-        # The fastest float32 configuration's operators, over the last repetition's batches once more.
-        fastest = min(float32, key=lambda c: statistics.median(seconds[c["name"]]))
-        result["profile"] = {fastest["name"]: profile(model, opt, last, fastest, set_blas_threads, job["profile_rows"])}
+    if job.get("profile_rows", 0) > 0 and last and all(seconds.values()):
+        # The operators of the fastest float32 configuration and of the fastest autocast one, over the last
+        # repetition's batches once more.
+        result["profile"] = {}
+        for group in ([c for c in configs if not c.get("autocast")], [c for c in configs if c.get("autocast")]):
+            if group:
+                fastest = min(group, key=lambda c: statistics.median(seconds[c["name"]]))
+                result["profile"][fastest["name"]] = profile(model, opt, last, fastest, set_blas_threads, job["profile_rows"])
     print("GRAFT-TORCH " + json.dumps(result), flush=True)
 
 
