@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import dev.graft.model.LayerGroup;
+import dev.graft.model.torch.FreshGradients;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ final class Anchors implements AutoCloseable {
                 if (p.requiresGradient()) {
                     NDArray w = p.getArray();
                     w.getGradient().addi(w.sub(w0).muli(alpha));
+                    FreshGradients.gradientRewritten(p); // every row now has a gradient
                 }
             });
         }

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import dev.graft.model.torch.CounterDropout;
+import dev.graft.model.torch.FreshGradients;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,6 +41,8 @@ public final class BertEmbeddings extends CompositeBlock {
         this.dropout = dropout;
         int h = config.hiddenSize();
         wordEmbeddings = addParameter(table("word_embeddings", config.vocabSize(), h));
+        // a batch looks up a few hundred of the vocabulary's rows: a sparse gradient, kept between passes
+        FreshGradients.keepRowGradient(wordEmbeddings);
         positionEmbeddings = addParameter(table("position_embeddings", config.maxPositions(), h));
         tokenTypeEmbeddings = addParameter(table("token_type_embeddings", config.typeVocabSize(), h));
         layerNorm = addChildBlock("LayerNorm", new BertLayerNorm(h, (float) config.layerNormEps()));
@@ -67,7 +70,8 @@ public final class BertEmbeddings extends CompositeBlock {
         int first = config.positionOffset();
         NDArray positions = m.arange(first, first + (int) seqLen, 1, DataType.INT64);
         var device = inputIds.getDevice();
-        NDArray words = lookup(ids, ps.getValue(wordEmbeddings, device, training));
+        NDArray words = Embedding.embedding(ids, ps.getValue(wordEmbeddings, device, training),
+                training && wordEmbeddings.requiresGradient() ? SparseFormat.COO : SparseFormat.DENSE).singletonOrThrow();
         NDArray typeVecs = lookup(types, ps.getValue(tokenTypeEmbeddings, device, training));
         NDArray posVecs = lookup(positions, ps.getValue(positionEmbeddings, device, training));
         NDArray sum = words.add(typeVecs).add(posVecs);
