@@ -3,6 +3,7 @@ package dev.graft.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
+import dev.graft.model.torch.FreshGradients;
 import dev.graft.model.torch.GradientNorm;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,12 +25,14 @@ final class GradientClipping {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             List<NDArray> gradients = new ArrayList<>();
+            List<NDArray> rows = new ArrayList<>();
             for (Parameter p : parameters) {
                 if (p.requiresGradient()) {
                     gradients.add(p.getArray().getGradient());
+                    rows.add(FreshGradients.writtenRows(p)); // the word embeddings: the rows the batch looked up
                 }
             }
-            return GradientNorm.clip(gradients, maxNorm);
+            return GradientNorm.clip(gradients, rows, maxNorm);
         }
     }
 }

@@ -117,6 +117,15 @@ public final class FreshGradients {
         }
     }
 
+    /**
+     * The rows {@code parameter}'s gradient holds after the last pass, for {@link GradientNorm#clip(List, List, double)}:
+     * an int64 array the next pass changes in place ({@code [-1]} when not known), or null for a parameter whose
+     * gradient is not kept. The gradient is zero outside those rows.
+     */
+    public static NDArray writtenRows(Parameter parameter) {
+        return KEPT_ROWS.get(parameter);
+    }
+
     /** {@link #backward(NDArray, List)} for those of {@code parameters} that are trainable (require gradients). */
     public static int backwardTrainable(NDArray loss, Collection<Parameter> parameters) {
         List<NDArray> trainable = new ArrayList<>(parameters.size());

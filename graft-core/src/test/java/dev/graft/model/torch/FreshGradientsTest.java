@@ -188,4 +188,38 @@ class FreshGradientsTest {
             assertArrayEquals(expected, t.getGradient().toFloatArray(), 1e-5f, "no row of the dense pass is left");
         }
     }
+
+    @Test
+    void theNormAndClippingOfAKeptTableTouchOnlyItsWrittenRows() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(14);
+            Parameter table = parameter("table", m.randomNormal(new Shape(25, 3)));
+            Parameter bias = parameter("b", m.randomNormal(new Shape(3)));
+            FreshGradients.keepRowGradient(table);
+            for (long[] batch : new long[][] {{1, 4, 4, 9}, {2, 3, 24, 24}}) {
+                NDArray ids = m.create(batch, new Shape(1, batch.length));
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    FreshGradients.backwardTrainable(lookupLoss(ids, table.getArray(), bias.getArray(), true), List.of(table, bias));
+                }
+                NDArray g = table.getArray().getGradient();
+                NDArray gb = bias.getArray().getGradient();
+                NDArray denseG = g.duplicate();
+                NDArray denseB = gb.duplicate();
+                double expected = GradientNorm.clip(List.of(denseG, denseB), 0.5);
+                assertTrue(expected > 0.5, "the case clips");
+                List<NDArray> rows = java.util.Arrays.asList(FreshGradients.writtenRows(table), FreshGradients.writtenRows(bias));
+                assertEquals(null, rows.get(1), "an ordinary parameter has no rows");
+                assertEquals(expected, GradientNorm.clip(List.of(g, gb), rows, 0.5), 1e-5 * expected);
+                assertArrayEquals(denseG.toFloatArray(), g.toFloatArray(), 1e-6f, "scaled like the whole array");
+                assertArrayEquals(denseB.toFloatArray(), gb.toFloatArray(), 1e-6f);
+            }
+            // only the written rows are read: a value elsewhere (which nothing declared) is not seen
+            NDArray g = table.getArray().getGradient();
+            double before = GradientNorm.clip(List.of(g), java.util.Arrays.asList(FreshGradients.writtenRows(table)), 0);
+            g.set(new ai.djl.ndarray.index.NDIndex("0, 0"), 100f);
+            assertEquals(before, GradientNorm.clip(List.of(g), java.util.Arrays.asList(FreshGradients.writtenRows(table)), 0),
+                    1e-6 * before);
+            assertTrue(GradientNorm.clip(List.of(g), 0) > 99, "the whole array is read without rows");
+        }
+    }
 }
