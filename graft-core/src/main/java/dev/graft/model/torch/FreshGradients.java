@@ -126,6 +126,18 @@ public final class FreshGradients {
         return KEPT_ROWS.get(parameter);
     }
 
+    /** {@link #writtenRows(Parameter)} of the kept table whose array is {@code weights}, or null. */
+    public static NDArray writtenRowsOf(NDArray weights) {
+        synchronized (KEPT_ROWS) {
+            for (Map.Entry<Parameter, NDArray> e : KEPT_ROWS.entrySet()) {
+                if (e.getValue() != null && e.getKey().isInitialized() && e.getKey().getArray() == weights) {
+                    return e.getValue();
+                }
+            }
+            return null;
+        }
+    }
+
     /** {@link #backward(NDArray, List)} for those of {@code parameters} that are trainable (require gradients). */
     public static int backwardTrainable(NDArray loss, Collection<Parameter> parameters) {
         List<NDArray> trainable = new ArrayList<>(parameters.size());

@@ -3,9 +3,15 @@ package dev.graft.training.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.graft.model.torch.FreshGradients;
 import dev.graft.model.torch.FusedAdamW;
+import dev.graft.model.torch.RowSparseAdamW;
+import dev.graft.tensor.TensorData;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * AdamW (Loshchilov and Hutter), matching {@code torch.optim.AdamW}: decoupled weight decay per
@@ -18,6 +24,8 @@ public final class AdamW extends GroupedOptimizer {
     private final double beta2;
     private final double eps;
     private final boolean fused;
+    /** Each row-sparse table's active rows (bool per row): those whose moments may be non-zero. */
+    private final Map<NDArray, NDArray> active = new IdentityHashMap<>();
 
     /**
      * AdamW with explicit betas and epsilon.
@@ -40,18 +48,86 @@ public final class AdamW extends GroupedOptimizer {
         return new AdamW(parameters, groups, stateManager, 0.9, 0.999, 1e-8, true);
     }
 
-    /** Every update in one call to libtorch's fused AdamW kernel when fused and it can take the arrays; else one at a time. */
+    /**
+     * Every update in one call to libtorch's fused AdamW kernel when fused and it can take the arrays; else one at a
+     * time. A lookup table whose gradient holds a few rows ({@link FreshGradients#writtenRows}: the word embeddings) is
+     * updated row-sparsely ({@link RowSparseAdamW}), to the same result.
+     */
     @Override
     protected void apply(List<Update> updates) {
-        if (fused && updates.stream().allMatch(u -> FusedAdamW.supports(u.weights()) && FusedAdamW.supports(u.gradients()))) {
-            List<FusedAdamW.Group> groups = updates.stream().map(u -> new FusedAdamW.Group(u.weights(), u.gradients(),
-                    u.states().stream().map(s -> s[0]).toList(), u.states().stream().map(s -> s[1]).toList(), u.step(),
-                    u.lr(), u.group().weightDecay())).toList();
-            if (FusedAdamW.step(groups, beta1, beta2, eps)) {
-                return;
+        if (!fused || !updates.stream().allMatch(u -> FusedAdamW.supports(u.weights()) && FusedAdamW.supports(u.gradients()))) {
+            active.clear();
+            super.apply(updates);
+            return;
+        }
+        List<Update> rest = new ArrayList<>(updates.size());
+        List<Update> tables = new ArrayList<>();
+        for (Update u : updates) {
+            List<Integer> rows = new ArrayList<>();
+            for (int i = 0; i < u.weights().size(); i++) {
+                if (FreshGradients.writtenRowsOf(u.weights().get(i)) != null) {
+                    rows.add(i);
+                }
+            }
+            if (rows.isEmpty()) {
+                rest.add(u);
+            } else {
+                rest.add(subset(u, i -> !rows.contains(i)));
+                for (int i : rows) {
+                    tables.add(subset(u, j -> j == i));
+                }
             }
         }
-        super.apply(updates);
+        if (!fusedStep(rest)) {
+            active.clear();
+            super.apply(updates);
+            return;
+        }
+        List<Update> dense = new ArrayList<>();
+        for (Update t : tables) {
+            NDArray w = t.weights().get(0);
+            NDArray[] state = t.states().get(0);
+            NDArray mask = active.computeIfAbsent(w, k -> RowSparseAdamW.activeRows(state[0], state[1]));
+            RowSparseAdamW.Outcome done = RowSparseAdamW.step(w, t.gradients().get(0), state[0], state[1],
+                    FreshGradients.writtenRowsOf(w), mask, t.step(), t.lr(), t.group().weightDecay(), beta1, beta2, eps);
+            if (done != RowSparseAdamW.Outcome.UPDATED) {
+                dense.add(t);
+                if (done == RowSparseAdamW.Outcome.ROWS_UNKNOWN) {
+                    active.remove(w).close(); // the dense gradient may reach any row: read the moments again next time
+                }
+            }
+        }
+        if (!fusedStep(dense)) {
+            super.apply(dense);
+        }
+    }
+
+    private boolean fusedStep(List<Update> updates) {
+        List<FusedAdamW.Group> groups = updates.stream().map(u -> new FusedAdamW.Group(u.weights(), u.gradients(),
+                u.states().stream().map(s -> s[0]).toList(), u.states().stream().map(s -> s[1]).toList(), u.step(),
+                u.lr(), u.group().weightDecay())).toList();
+        return FusedAdamW.step(groups, beta1, beta2, eps);
+    }
+
+    /** The entries of {@code u} whose index passes {@code keep}. */
+    private static Update subset(Update u, IntPredicate keep) {
+        List<NDArray> w = new ArrayList<>();
+        List<NDArray> g = new ArrayList<>();
+        List<NDArray[]> st = new ArrayList<>();
+        for (int i = 0; i < u.weights().size(); i++) {
+            if (keep.test(i)) {
+                w.add(u.weights().get(i));
+                g.add(u.gradients().get(i));
+                st.add(u.states().get(i));
+            }
+        }
+        return new Update(w, g, u.group(), u.lr(), u.step(), st);
+    }
+
+    @Override
+    public void importState(Map<String, TensorData> tensors, Map<String, Long> parameterSteps, long totalSteps) {
+        active.clear(); // read from the imported moments when next needed
+        super.importState(tensors, parameterSteps, totalSteps);
     }
 
     @Override

@@ -1,0 +1,89 @@
+package dev.graft.training.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.training.GradientCollector;
+import dev.graft.model.torch.FreshGradients;
+import dev.graft.tensor.TensorData;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * AdamW on a lookup table with a sparse, kept gradient (the word embeddings) against AdamW on a copy of it that gets a
+ * dense gradient: the same weights and moments after every step, whether the step updates the active rows alone or, with
+ * too many of them, the whole table.
+ */
+class RowSparseAdamWTest {
+
+    private static Parameter parameter(String name, NDArray array) {
+        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
+        p.setArray(array);
+        array.setRequiresGradient(true);
+        return p;
+    }
+
+    /** {@code Σ (table[ids] · b)²}. */
+    private static NDArray loss(NDArray ids, NDArray table, NDArray b, boolean sparse) {
+        NDArray rows = Embedding.embedding(ids, table, sparse ? SparseFormat.COO : SparseFormat.DENSE).singletonOrThrow();
+        return rows.mul(b).sum(new int[] {-1}).square().sum();
+    }
+
+    private static AdamW adamW(Parameter table, Parameter b, NDManager state) {
+        Map<String, Parameter> params = new LinkedHashMap<>();
+        params.put("table", table);
+        params.put("b", b);
+        return AdamW.of(params, List.of(new ParamGroup("decay", List.of("table"), 1.0, 0.05),
+                new ParamGroup("no_decay", List.of("b"), 1.0, 0.0)), state);
+    }
+
+    @Test
+    void theTableEndsAsTheDenseUpdateLeavesIt() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(21);
+            NDArray start = m.randomNormal(new Shape(64, 4));
+            NDArray startB = m.randomNormal(new Shape(4));
+            Parameter table = parameter("table", start.duplicate());
+            Parameter b = parameter("b", startB.duplicate());
+            Parameter denseTable = parameter("table", start.duplicate());
+            Parameter denseB = parameter("b", startB.duplicate());
+            FreshGradients.keepRowGradient(table);
+            AdamW sparse = adamW(table, b, m.newSubManager());
+            AdamW dense = adamW(denseTable, denseB, m.newSubManager());
+            long[][] batches = {
+                {1, 2, 2, 3}, {5, 1, 9, 9}, {40, 41, 42, 1}, {7, 7, 7, 7},
+                // 20 rows: with the 10 active before, more than a quarter of the table: the dense kernel
+                {10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29},
+                {63, 0, 1, 2}};
+            for (int step = 0; step < batches.length; step++) {
+                long[] ids = batches[step];
+                NDArray x = m.create(ids, new Shape(1, ids.length));
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    FreshGradients.backwardTrainable(loss(x, table.getArray(), b.getArray(), true), List.of(table, b));
+                }
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    FreshGradients.backwardTrainable(loss(x, denseTable.getArray(), denseB.getArray(), false),
+                            List.of(denseTable, denseB));
+                }
+                sparse.step(0.05);
+                dense.step(0.05);
+                assertArrayEquals(denseTable.getArray().toFloatArray(), table.getArray().toFloatArray(), 1e-6f,
+                        "weights, step " + step);
+                assertArrayEquals(denseB.getArray().toFloatArray(), b.getArray().toFloatArray(), 1e-6f);
+                Map<String, TensorData> s = sparse.exportState();
+                Map<String, TensorData> d = dense.exportState();
+                for (String k : List.of("slot0/table", "slot1/table")) {
+                    assertArrayEquals(d.get(k).data(), s.get(k).data(), 1e-7f, k + ", step " + step);
+                }
+            }
+        }
+    }
+}
