@@ -56,7 +56,7 @@ public final class AdamW extends GroupedOptimizer {
     @Override
     protected void apply(List<Update> updates) {
         if (!fused || !updates.stream().allMatch(u -> FusedAdamW.supports(u.weights()) && FusedAdamW.supports(u.gradients()))) {
-            active.clear();
+            forgetActiveRows();
             super.apply(updates);
             return;
         }
@@ -65,8 +65,11 @@ public final class AdamW extends GroupedOptimizer {
         for (Update u : updates) {
             List<Integer> rows = new ArrayList<>();
             for (int i = 0; i < u.weights().size(); i++) {
-                if (FreshGradients.writtenRowsOf(u.weights().get(i)) != null) {
+                NDArray w = u.weights().get(i);
+                if (FreshGradients.writtenRowsOf(w) != null) {
                     rows.add(i);
+                } else if (active.containsKey(w)) {
+                    active.remove(w).close(); // a dense gradient this step: its rows are read from the moments next time
                 }
             }
             if (rows.isEmpty()) {
@@ -79,7 +82,7 @@ public final class AdamW extends GroupedOptimizer {
             }
         }
         if (!fusedStep(rest)) {
-            active.clear();
+            forgetActiveRows();
             super.apply(updates);
             return;
         }
@@ -100,6 +103,11 @@ public final class AdamW extends GroupedOptimizer {
         if (!fusedStep(dense)) {
             super.apply(dense);
         }
+    }
+
+    private void forgetActiveRows() {
+        active.values().forEach(NDArray::close);
+        active.clear();
     }
 
     private boolean fusedStep(List<Update> updates) {
@@ -126,7 +134,7 @@ public final class AdamW extends GroupedOptimizer {
 
     @Override
     public void importState(Map<String, TensorData> tensors, Map<String, Long> parameterSteps, long totalSteps) {
-        active.clear(); // read from the imported moments when next needed
+        forgetActiveRows(); // read from the imported moments when next needed
         super.importState(tensors, parameterSteps, totalSteps);
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.graft.model.ArrayCopies;
+import dev.graft.model.torch.FreshGradients;
 import dev.graft.tensor.TensorData;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -144,7 +145,9 @@ public abstract class GroupedOptimizer implements Optimizer {
 
     /**
      * Sets every trainable parameter's gradient to zero, for a loop whose backward pass adds to the gradients (DJL's
-     * {@code GradientCollector.backward}); a fill, not a multiplication, so a NaN gradient is cleared too.
+     * {@code GradientCollector.backward}); a fill, not a multiplication, so a NaN gradient is cleared too. A kept
+     * lookup table's gradient ({@link FreshGradients#keepRowGradient}) is then no longer known by its rows, since the
+     * adding pass may reach any of them: clipping and the update read it whole.
      */
     public void zeroGradients() {
         try (NDScope scope = new NDScope()) {
@@ -152,6 +155,7 @@ public abstract class GroupedOptimizer implements Optimizer {
             for (Parameter p : parameters.values()) {
                 if (p.requiresGradient()) {
                     p.getArray().getGradient().set(new NDIndex("..."), 0f);
+                    FreshGradients.gradientRewritten(p);
                 }
             }
         }
