@@ -8,9 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Embedding;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -82,27 +80,14 @@ class FreshGradientsTest {
         }
     }
 
-    private static Parameter parameter(String name, NDArray array) {
-        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
-        p.setArray(array);
-        array.setRequiresGradient(true);
-        return p;
-    }
-
-    /** {@code Σ (table[ids] · b)²}, the table looked up with a sparse gradient or a dense one. */
-    private static NDArray lookupLoss(NDArray ids, NDArray table, NDArray b, boolean sparse) {
-        NDArray rows = Embedding.embedding(ids, table, sparse ? SparseFormat.COO : SparseFormat.DENSE).singletonOrThrow();
-        return rows.mul(b).sum(new int[] {-1}).square().sum();
-    }
-
-    /** The dense gradients of {@link #lookupLoss} by DJL's accumulating backward on fresh copies. */
+    /** The dense gradients of {@link LookupTables#loss} by DJL's accumulating backward on fresh copies. */
     private static float[][] lookupReference(NDArray ids, NDArray table, NDArray b) {
         NDArray t2 = table.duplicate();
         NDArray b2 = b.duplicate();
         t2.setRequiresGradient(true);
         b2.setRequiresGradient(true);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.backward(lookupLoss(ids, t2, b2, false));
+            gc.backward(LookupTables.loss(ids, t2, b2, false));
         }
         return new float[][] {t2.getGradient().toFloatArray(), b2.getGradient().toFloatArray()};
     }
@@ -111,15 +96,15 @@ class FreshGradientsTest {
     void aKeptTableGetsTheDenseGradientEveryPassAndClearsOnlyTheRowsItWrote() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(11);
-            Parameter table = parameter("table", m.randomNormal(new Shape(40, 3)));
-            Parameter bias = parameter("b", m.randomNormal(new Shape(3)));
+            Parameter table = LookupTables.parameter("table", m.randomNormal(new Shape(40, 3)));
+            Parameter bias = LookupTables.parameter("b", m.randomNormal(new Shape(3)));
             FreshGradients.keepRowGradient(table);
             long[][] batches = {{3, 7, 7, 12, 0}, {5, 3, 39, 39, 39}, {21, 22, 23, 24, 25}, {7, 7, 7, 7, 7}};
             for (int step = 0; step < batches.length; step++) {
                 NDArray ids = m.create(batches[step], new Shape(1, 5));
                 float[][] expected = lookupReference(ids, table.getArray(), bias.getArray());
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    FreshGradients.backwardTrainable(lookupLoss(ids, table.getArray(), bias.getArray(), true), List.of(table, bias));
+                    FreshGradients.backwardTrainable(LookupTables.loss(ids, table.getArray(), bias.getArray(), true), List.of(table, bias));
                 }
                 assertArrayEquals(expected[0], table.getArray().getGradient().toFloatArray(), 1e-5f,
                         "every row, last pass's rows zero again, step " + step);
@@ -133,20 +118,20 @@ class FreshGradientsTest {
     void aKeptTableGradientWrittenElsewhereIsRebuiltWholeOnceDeclared() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(12);
-            Parameter table = parameter("table", m.randomNormal(new Shape(30, 2)));
-            Parameter bias = parameter("b", m.randomNormal(new Shape(2)));
+            Parameter table = LookupTables.parameter("table", m.randomNormal(new Shape(30, 2)));
+            Parameter bias = LookupTables.parameter("b", m.randomNormal(new Shape(2)));
             FreshGradients.keepRowGradient(table);
             NDArray first = m.create(new long[] {1, 2, 3}, new Shape(1, 3));
             NDArray second = m.create(new long[] {4, 5, 6}, new Shape(1, 3));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                FreshGradients.backwardTrainable(lookupLoss(first, table.getArray(), bias.getArray(), true), List.of(table, bias));
+                FreshGradients.backwardTrainable(LookupTables.loss(first, table.getArray(), bias.getArray(), true), List.of(table, bias));
             }
             // a pull toward anchors writes every row (L2-SP): undeclared, it would outlive the next pass (the array is
             // kept), declared, the next pass starts from zeroes
             table.getArray().getGradient().addi(1f);
             float[] expected = lookupReference(second, table.getArray(), bias.getArray())[0];
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                FreshGradients.backwardTrainable(lookupLoss(second, table.getArray(), bias.getArray(), true), List.of(table, bias));
+                FreshGradients.backwardTrainable(LookupTables.loss(second, table.getArray(), bias.getArray(), true), List.of(table, bias));
             }
             float[] stale = table.getArray().getGradient().toFloatArray();
             assertEquals(expected[0] + 1f, stale[0], 1e-5f, "row 0 was not written by either pass: the array was kept");
@@ -154,7 +139,7 @@ class FreshGradientsTest {
             table.getArray().getGradient().addi(1f);
             FreshGradients.gradientRewritten(table);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                FreshGradients.backwardTrainable(lookupLoss(second, table.getArray(), bias.getArray(), true), List.of(table, bias));
+                FreshGradients.backwardTrainable(LookupTables.loss(second, table.getArray(), bias.getArray(), true), List.of(table, bias));
             }
             assertArrayEquals(expected, table.getArray().getGradient().toFloatArray(), 1e-5f);
         }
@@ -164,8 +149,8 @@ class FreshGradientsTest {
     void aKeptTableAlsoUsedDenselyGetsTheDenseSumThenGoesBackToRows() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(13);
-            Parameter table = parameter("table", m.randomNormal(new Shape(20, 3)));
-            Parameter bias = parameter("b", m.randomNormal(new Shape(3)));
+            Parameter table = LookupTables.parameter("table", m.randomNormal(new Shape(20, 3)));
+            Parameter bias = LookupTables.parameter("b", m.randomNormal(new Shape(3)));
             FreshGradients.keepRowGradient(table);
             NDArray ids = m.create(new long[] {2, 9, 9}, new Shape(1, 3));
             NDArray t = table.getArray();
@@ -173,17 +158,17 @@ class FreshGradientsTest {
             NDArray t2 = t.duplicate();
             t2.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.backward(lookupLoss(ids, t2, bias.getArray().duplicate(), false).add(t2.square().sum()));
+                gc.backward(LookupTables.loss(ids, t2, bias.getArray().duplicate(), false).add(t2.square().sum()));
             }
             float[] tied = t2.getGradient().toFloatArray();
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                FreshGradients.backwardTrainable(lookupLoss(ids, t, bias.getArray(), true).add(t.square().sum()), List.of(table, bias));
+                FreshGradients.backwardTrainable(LookupTables.loss(ids, t, bias.getArray(), true).add(t.square().sum()), List.of(table, bias));
             }
             assertArrayEquals(tied, t.getGradient().toFloatArray(), 1e-5f);
             NDArray other = m.create(new long[] {4, 5, 6}, new Shape(1, 3));
             float[] expected = lookupReference(other, t, bias.getArray())[0];
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                FreshGradients.backwardTrainable(lookupLoss(other, t, bias.getArray(), true), List.of(table, bias));
+                FreshGradients.backwardTrainable(LookupTables.loss(other, t, bias.getArray(), true), List.of(table, bias));
             }
             assertArrayEquals(expected, t.getGradient().toFloatArray(), 1e-5f, "no row of the dense pass is left");
         }
@@ -193,13 +178,13 @@ class FreshGradientsTest {
     void theNormAndClippingOfAKeptTableTouchOnlyItsWrittenRows() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(14);
-            Parameter table = parameter("table", m.randomNormal(new Shape(25, 3)));
-            Parameter bias = parameter("b", m.randomNormal(new Shape(3)));
+            Parameter table = LookupTables.parameter("table", m.randomNormal(new Shape(25, 3)));
+            Parameter bias = LookupTables.parameter("b", m.randomNormal(new Shape(3)));
             FreshGradients.keepRowGradient(table);
             for (long[] batch : new long[][] {{1, 4, 4, 9}, {2, 3, 24, 24}}) {
                 NDArray ids = m.create(batch, new Shape(1, batch.length));
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    FreshGradients.backwardTrainable(lookupLoss(ids, table.getArray(), bias.getArray(), true), List.of(table, bias));
+                    FreshGradients.backwardTrainable(LookupTables.loss(ids, table.getArray(), bias.getArray(), true), List.of(table, bias));
                 }
                 NDArray g = table.getArray().getGradient();
                 NDArray gb = bias.getArray().getGradient();

@@ -7,11 +7,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Embedding;
 import ai.djl.training.GradientCollector;
 import dev.graft.model.torch.FreshGradients;
+import dev.graft.model.torch.LookupTables;
 import dev.graft.tensor.TensorData;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,19 +23,6 @@ import org.junit.jupiter.api.Test;
  * too many of them, the whole table.
  */
 class RowSparseAdamWTest {
-
-    private static Parameter parameter(String name, NDArray array) {
-        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
-        p.setArray(array);
-        array.setRequiresGradient(true);
-        return p;
-    }
-
-    /** {@code Σ (table[ids] · b)²}. */
-    private static NDArray loss(NDArray ids, NDArray table, NDArray b, boolean sparse) {
-        NDArray rows = Embedding.embedding(ids, table, sparse ? SparseFormat.COO : SparseFormat.DENSE).singletonOrThrow();
-        return rows.mul(b).sum(new int[] {-1}).square().sum();
-    }
 
     private static AdamW adamW(Parameter table, Parameter b, NDManager state) {
         Map<String, Parameter> params = new LinkedHashMap<>();
@@ -52,10 +38,10 @@ class RowSparseAdamWTest {
             Engine.getInstance().setRandomSeed(21);
             NDArray start = m.randomNormal(new Shape(64, 4));
             NDArray startB = m.randomNormal(new Shape(4));
-            Parameter table = parameter("table", start.duplicate());
-            Parameter b = parameter("b", startB.duplicate());
-            Parameter denseTable = parameter("table", start.duplicate());
-            Parameter denseB = parameter("b", startB.duplicate());
+            Parameter table = LookupTables.parameter("table", start.duplicate());
+            Parameter b = LookupTables.parameter("b", startB.duplicate());
+            Parameter denseTable = LookupTables.parameter("table", start.duplicate());
+            Parameter denseB = LookupTables.parameter("b", startB.duplicate());
             FreshGradients.keepRowGradient(table);
             AdamW sparse = adamW(table, b, m.newSubManager());
             AdamW dense = adamW(denseTable, denseB, m.newSubManager());
@@ -68,10 +54,10 @@ class RowSparseAdamWTest {
                 long[] ids = batches[step];
                 NDArray x = m.create(ids, new Shape(1, ids.length));
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    FreshGradients.backwardTrainable(loss(x, table.getArray(), b.getArray(), true), List.of(table, b));
+                    FreshGradients.backwardTrainable(LookupTables.loss(x, table.getArray(), b.getArray(), true), List.of(table, b));
                 }
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    FreshGradients.backwardTrainable(loss(x, denseTable.getArray(), denseB.getArray(), false),
+                    FreshGradients.backwardTrainable(LookupTables.loss(x, denseTable.getArray(), denseB.getArray(), false),
                             List.of(denseTable, denseB));
                 }
                 if (step == 2) {
