@@ -17,7 +17,7 @@ import java.util.List;
  * them. Where the active rows pass a quarter of the table, the caller's dense kernel is cheaper and is used instead.
  *
  * <p>The active rows grow from step to step, and so would the gathered arrays: each step's new sizes left the freed
- * blocks of the last unusable, and a book-review fine-tune peaked 0.4–0.8 GB higher. The row list is therefore padded to
+ * blocks of the last unusable, and a book-review fine-tune peaked 0.4–0.8 GiB higher. The row list is therefore padded to
  * a multiple of 1,024 with copies of its last row (updated alike, written back alike), so the arrays take few sizes.
  */
 public final class RowSparseAdamW {
