@@ -172,7 +172,7 @@ final class TrainingOptions {
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads for the pretrained model (default: all cores).")
     Integer threads;
 
-    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
+    @Option(names = "--precision", defaultValue = "auto", paramLabel = "fp32|bf16|auto",
             description = "fine-tune, lora, adapter (text): number format of the encoder's matrix products: fp32, bf16 (bfloat16"
                     + " products; weights, optimiser state, LayerNorm, softmax and loss stay float32) or auto (bf16 where the CPU"
                     + " has AVX512_BF16 or AMX, else fp32); image fine-tuning with a MobileNetV2: bf16 computes its convolutions"

@@ -41,10 +41,22 @@ class PrecisionDeviceOptionsTest {
     }
 
     @Test
-    void fp32IsTheDefaultAndIsRecorded() {
-        assertEquals(Precision.FP32, config().precision());
-        assertEquals(Precision.FP32, FineTuneConfig.defaults().precision());
-        assertEquals("fp32", config().describe().get("precision"));
+    void autoIsTheDefaultAndTheResolvedPrecisionIsRecorded() {
+        Precision here = Precision.auto(CpuFeatures.current());
+        assertEquals(here, config().precision(), "the CLI's default is auto");
+        assertEquals(here.key(), config().describe().get("precision"));
+        assertEquals(here, dev.graft.run.TrainingRequest.of(java.nio.file.Path.of("data")).fineTuneConfig().precision(),
+                "a Java caller's request resolves auto too");
+        assertEquals(Precision.FP32, config("--precision", "fp32").precision());
+        assertEquals(Precision.FP32, FineTuneConfig.defaults().precision(), "the building block stays explicit: fp32");
+    }
+
+    @Test
+    void autoKeepsQuestionAnsweringInFp32AndTokenTaggingFollowsTheCpu() {
+        assertEquals(Precision.FP32, parsed("fine-tune", "--task", "qa").options.request().precisionValue(),
+                "bf16 is unmeasured for QA: auto stays fp32");
+        assertEquals(Precision.BF16, parsed("fine-tune", "--task", "qa", "--precision", "bf16").options.request().precisionValue());
+        assertEquals(Precision.auto(CpuFeatures.current()), parsed("fine-tune", "--task", "ner").options.request().precisionValue());
     }
 
     @Test
@@ -78,7 +90,10 @@ class PrecisionDeviceOptionsTest {
         assertEquals(CpuFeatures.current().amxBf16() ? Precision.BF16 : Precision.FP32,
                 parsed("feature-extraction", "--precision", "auto").options.request().featureExtractionConfig().frozenPrecision(),
                 "auto: bf16 where the CPU has AMX");
-        assertEquals(Precision.FP32, parsed("feature-extraction").options.request().featureExtractionConfig().frozenPrecision());
+        assertEquals(parsed("feature-extraction", "--precision", "auto").options.request().featureExtractionConfig().frozenPrecision(),
+                parsed("feature-extraction").options.request().featureExtractionConfig().frozenPrecision(), "the default is auto");
+        assertEquals(Precision.FP32, parsed("feature-extraction", "--precision", "fp32").options.request().featureExtractionConfig()
+                .frozenPrecision());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.graft.artifact;
 
+import dev.graft.model.CpuFeatures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -26,7 +27,10 @@ public final class Versions {
         }
     }
 
-    /** Graft, DJL, the DJL engine (libtorch), ONNX Runtime, Java and OS versions. */
+    /**
+     * Graft, DJL, the DJL engine (libtorch), ONNX Runtime, Java and OS versions, and the CPU's bfloat16 flags
+     * ({@code cpu_bf16}: what {@code precision auto} chose from).
+     */
     public static Map<String, String> all() {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("graft", graft());
@@ -35,6 +39,7 @@ public final class Versions {
         v.put("onnxruntime", safe(() -> ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion()));
         v.put("java", System.getProperty("java.version"));
         v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        v.put("cpu_bf16", CpuFeatures.current().bf16Flags());
         return v;
     }
 

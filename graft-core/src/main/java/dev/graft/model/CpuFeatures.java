@@ -63,4 +63,10 @@ public record CpuFeatures(Set<String> flags) {
     public boolean amxBf16() {
         return flags.contains("amx_bf16");
     }
+
+    /** The bfloat16 flags the CPU lists ({@code amx_bf16}, {@code avx512_bf16}), comma-separated; {@code none} without any. */
+    public String bf16Flags() {
+        String f = String.join(",", flags.stream().filter(x -> x.equals("amx_bf16") || x.equals("avx512_bf16")).sorted().toList());
+        return f.isEmpty() ? "none" : f;
+    }
 }

@@ -96,6 +96,7 @@ final class SequenceTaskRun {
         TrainingRun.checkSplitSettings(r, true);
         family.check(strategy);
         Map<String, Object> settings = family.settings(strategy);
+        TrainingRun.noteAutoPrecision(r, settings, l);
         boolean checkpointed = family.checkpoints(strategy);
         if (!checkpointed) {
             CheckpointPlan.refuseResume(r.resume);

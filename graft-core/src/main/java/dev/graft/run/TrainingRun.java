@@ -14,7 +14,9 @@ import dev.graft.data.image.ImageDataReader;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.data.image.ImageSplits;
 import dev.graft.data.image.ImageTta;
+import dev.graft.model.CpuFeatures;
 import dev.graft.model.DeviceChoice;
+import dev.graft.model.Precision;
 import dev.graft.model.card.Licenses;
 import dev.graft.model.peft.PeftMethod;
 import dev.graft.model.text.TextModelSpec;
@@ -95,6 +97,24 @@ public final class TrainingRun {
         throw new IllegalArgumentException(Arguments.name("device") + " " + request.device + ": training on a GPU is not"
                 + " supported yet (modules, batches and optimiser state are created on the CPU); use " + Arguments.name("device")
                 + " cpu.");
+    }
+
+    /**
+     * Tells the user when {@code auto}, the default precision, chose bfloat16 for this run ({@code settings}: the run's
+     * recorded settings, whose {@code precision} or {@code frozen_precision} is then {@code bf16}), and how to keep float32.
+     */
+    static void noteAutoPrecision(TrainingRequest r, Map<String, Object> settings, RunListener listener) {
+        if (!Precision.isAuto(r.precision)) {
+            return;
+        }
+        boolean frozen = "bf16".equals(settings.get("frozen_precision"));
+        if (!frozen && !"bf16".equals(settings.get("precision"))) {
+            return;
+        }
+        listener.message("note: " + Arguments.name("precision") + " auto: " + (frozen ? "the frozen encoder runs on libtorch"
+                + " with bfloat16 products" : "bfloat16 matrix products (weights, optimiser state and loss stay float32)")
+                + ", as this CPU computes them natively (" + CpuFeatures.current().bf16Flags() + "). "
+                + Arguments.name("precision") + " fp32 computes in float32 throughout.");
     }
 
     /**
@@ -263,6 +283,7 @@ public final class TrainingRun {
         // Cheap checks first: settings, the output directory and the data, before any model is loaded.
         checkSplitSettings(r, true);
         Map<String, Object> settings = strategy.textSettings(r);
+        noteAutoPrecision(r, settings, l);
         boolean trainsBackbone = strategy.trainsBackbone();
         if (!trainsBackbone) {
             CheckpointPlan.refuseResume(r.resume);

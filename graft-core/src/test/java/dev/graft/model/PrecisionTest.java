@@ -61,4 +61,11 @@ class PrecisionTest {
         assertFalse(CpuFeatures.parse("processor : 0\nflags : fpu sse2 avx2\n").nativeBf16());
         assertFalse(CpuFeatures.parse("").nativeBf16(), "no cpuinfo (another OS): no native bf16 known");
     }
+
+    @Test
+    void namesTheBf16FlagsThatAutoReads() {
+        assertEquals("amx_bf16,avx512_bf16", new CpuFeatures(Set.of("avx512f", "avx512_bf16", "amx_bf16")).bf16Flags());
+        assertEquals("avx512_bf16", BF16_CPU.bf16Flags());
+        assertEquals("none", PLAIN_CPU.bf16Flags());
+    }
 }
