@@ -175,7 +175,7 @@ final class TrainingOptions {
     @Option(names = "--precision", defaultValue = "auto", paramLabel = "fp32|bf16|auto",
             description = "fine-tune, lora, adapter (text): number format of the encoder's matrix products: fp32, bf16 (bfloat16"
                     + " products; weights, optimiser state, LayerNorm, softmax and loss stay float32) or auto (bf16 where the CPU"
-                    + " has AVX512_BF16 or AMX, else fp32); image fine-tuning with a MobileNetV2: bf16 computes its convolutions"
+                    + " has AVX512_BF16 or AMX, else fp32; question answering stays fp32; a run auto turns to bf16 says so); image fine-tuning with a MobileNetV2: bf16 computes its convolutions"
                     + " in bfloat16 (auto: fp32); text feature-extraction: bf16 runs the frozen encoder on libtorch with"
                     + " bfloat16 products instead of ONNX Runtime in fp32, and the saved model predicts the same way (auto:"
                     + " bf16 where the CPU has AMX) (default: ${DEFAULT-VALUE}).")

@@ -97,6 +97,17 @@ class PrecisionDeviceOptionsTest {
     }
 
     @Test
+    void aPoolingOnlyOnnxRuntimeComputesKeepsAutoInFp32AndRefusesBf16() {
+        // --pooling belongs to graft train, which sets it on the request
+        assertEquals(Precision.FP32, parsed("feature-extraction").options.request().pooling("cls+mean").frozenTextPrecision());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parsed("feature-extraction", "--precision", "bf16").options.request().pooling("mean-last-4")
+                        .frozenTextPrecision());
+        assertTrue(e.getMessage().contains("--pooling mean-last-4 is computed only by the frozen encoder on ONNX Runtime")
+                && e.getMessage().contains("--precision bf16"), e.getMessage());
+    }
+
+    @Test
     void bf16IsRefusedWhereItCannotApply() {
         IllegalArgumentException seg = assertThrows(IllegalArgumentException.class,
                 () -> parsed("fine-tune", "--precision", "bf16").options.refuseBf16ForSegmentation());

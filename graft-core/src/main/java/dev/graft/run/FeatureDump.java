@@ -36,7 +36,8 @@ import java.util.Optional;
  *
  * <p>Arrays: {@code train_x} {@code [n, d]} float32 and {@code train_y} {@code [n]} int32 class indices, the same for
  * {@code val} and, when there is a test split, {@code test}; {@code labels} (the class names, index order),
- * {@code model} and {@code pooling} (one string each). Classification only: other tasks' targets are not class indices.
+ * {@code model}, {@code pooling} and {@code precision} (one string each: {@code fp32}, or {@code bf16} for a text encoder's
+ * bfloat16 pass, which {@code precision auto} chooses where the CPU has AMX). Classification only: other tasks' targets are not class indices.
  */
 public final class FeatureDump {
 
@@ -79,7 +80,9 @@ public final class FeatureDump {
         DatasetSplits splits = TrainingRun.readSplits(r, l);
         TrainingRun.describe(splits, l);
         TextModelSpec backbone = r.withPooling(TrainingRun.resolveTextModel(r.model, l));
-        FeatureExtraction fe = new FeatureExtraction(r.featureExtractionConfig());
+        FeatureExtractionConfig config = r.featureExtractionConfig();
+        TrainingRun.noteAutoPrecision(r, config.describe(), l);
+        FeatureExtraction fe = new FeatureExtraction(config);
         LabelMap labels = splits.labelMap();
         List<TextDataset> sets = new ArrayList<>(List.of(splits.train(), splits.val()));
         splits.test().ifPresent(sets::add);
@@ -91,7 +94,7 @@ public final class FeatureDump {
         double seconds = (System.nanoTime() - t0) / 1e9;
         List<int[]> y = sets.stream().map(d -> d.examples().stream().map(TextExample::label).mapToInt(labels::indexOf).toArray())
                 .toList();
-        return save(out, features, y, labels, backbone.id(), backbone.pooling().key(), seconds);
+        return save(out, features, y, labels, backbone.id(), backbone.pooling().key(), config.frozenPrecision().key(), seconds);
     }
 
     private static Result images(TrainingRequest r, Path out, RunListener l) throws IOException {
@@ -110,11 +113,11 @@ public final class FeatureDump {
         LabelMap labels = splits.labelMap();
         List<int[]> y = sets.stream().map(d -> d.examples().stream().map(ImageExample::label).mapToInt(labels::indexOf).toArray())
                 .toList();
-        return save(out, features, y, labels, backbone.id(), tta.key(), seconds);
+        return save(out, features, y, labels, backbone.id(), tta.key(), "fp32", seconds);
     }
 
     private static Result save(Path out, List<float[][]> features, List<int[]> y, LabelMap labels, String model, String pooling,
-                               double seconds) throws IOException {
+                               String precision, double seconds) throws IOException {
         String[] names = {"train", "val", "test"};
         NumpyArchive npz = new NumpyArchive();
         Map<String, Integer> rows = new LinkedHashMap<>();
@@ -125,7 +128,8 @@ public final class FeatureDump {
             npz.floats(names[i] + "_x", x).ints(names[i] + "_y", y.get(i));
             rows.put(names[i], x.length);
         }
-        npz.strings("labels", labels.labels()).strings("model", List.of(model)).strings("pooling", List.of(pooling));
+        npz.strings("labels", labels.labels()).strings("model", List.of(model)).strings("pooling", List.of(pooling))
+                .strings("precision", List.of(precision));
         npz.write(out, OnExisting.FAIL);
         return new Result(out, rows, dim, model, pooling, seconds);
     }

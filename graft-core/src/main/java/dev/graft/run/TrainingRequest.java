@@ -659,15 +659,26 @@ public final class TrainingRequest {
      * features other commands compute): bf16 when asked for by name; for auto, bf16 where the CPU has AMX (there
      * measured 1.36× faster end to end than ONNX Runtime in fp32 on book reviews) and fp32 on ONNX Runtime elsewhere;
      * always fp32 for token classification and question answering, whose per-token states come from ONNX Runtime.
+     * auto also stays on ONNX Runtime for a {@link #pooling} that reads inner layers or joins several vectors, which only
+     * the ONNX encoder computes; bf16 asked for by name with such a pooling is refused.
+     *
+     * @throws IllegalArgumentException for bf16 by name with a pooling only ONNX Runtime computes
      */
     public Precision frozenTextPrecision() {
         if (SequenceTaskRun.handles(task())) {
             return Precision.FP32;
         }
+        boolean onnxPooling = pooling != null && !Pooling.parse(pooling, Arguments.name("pooling")).fineTunable();
         if (bf16Requested()) {
+            if (onnxPooling) {
+                throw new IllegalArgumentException(Arguments.name("pooling") + " " + pooling.trim() + " is computed only by the"
+                        + " frozen encoder on ONNX Runtime, in fp32; " + Arguments.name("precision") + " bf16 runs the encoder on"
+                        + " libtorch, which pools by mean or cls. Choose one of those, or leave " + Arguments.name("precision")
+                        + " out.");
+            }
             return Precision.BF16;
         }
-        return Precision.isAuto(precision) && CpuFeatures.current().amxBf16() ? Precision.BF16 : Precision.FP32;
+        return Precision.isAuto(precision) && !onnxPooling && CpuFeatures.current().amxBf16() ? Precision.BF16 : Precision.FP32;
     }
 
     /** Whether bf16 was asked for by name (not through auto). */

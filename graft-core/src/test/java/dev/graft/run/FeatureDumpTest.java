@@ -63,6 +63,7 @@ class FeatureDumpTest {
         Path train = tsv("train.tsv", 4);
         Path test = tsv("test.tsv", 1);
         Path out = dir.resolve("features.npz");
+        // the default precision, auto, keeps cls+mean (which only ONNX Runtime computes) on ONNX Runtime in fp32
         TrainingRequest request = TrainingRequest.of(train).testFile(test).model("minilm").pooling("cls+mean");
         FeatureDump.Result r = FeatureDump.write(request, out, new RunListener() { });
         assertEquals(768, r.dimension());
@@ -71,7 +72,7 @@ class FeatureDumpTest {
         assertEquals(12, r.rows().get("test"));
 
         Map<String, Object[]> a = read(out);
-        assertEquals(List.of("train_x", "train_y", "val_x", "val_y", "test_x", "test_y", "labels", "model", "pooling"),
+        assertEquals(List.of("train_x", "train_y", "val_x", "val_y", "test_x", "test_y", "labels", "model", "pooling", "precision"),
                 new ArrayList<>(a.keySet()));
         assertTrue(((String) a.get("test_x")[0]).contains("'shape': (12, 768)"), (String) a.get("test_x")[0]);
         assertTrue(((String) a.get("labels")[0]).contains("'<U3'"), (String) a.get("labels")[0]);
@@ -90,6 +91,37 @@ class FeatureDumpTest {
         for (int d = 0; d < 768; d++) {
             assertEquals(expected[d], x.getFloat(d * 4), 1e-4, "dimension " + d);
         }
+    }
+
+    /** The one string of a {@code <Un} array of one element. */
+    private static String string(Object[] entry) {
+        String header = (String) entry[0];
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("'<U(\\d+)'").matcher(header);
+        assertTrue(m.find(), header);
+        ByteBuffer b = (ByteBuffer) entry[1];
+        int[] cps = new int[Integer.parseInt(m.group(1))];
+        for (int i = 0; i < cps.length; i++) {
+            cps[i] = b.getInt(4 * i);
+        }
+        return new String(cps, 0, cps.length).replace("\0", "");
+    }
+
+    @Test
+    void aDumpUnderTheDefaultPrecisionRecordsThePassTrainingUses() throws IOException {
+        Path train = tsv("train.tsv", 4);
+        TrainingRequest byDefault = TrainingRequest.of(train).model("minilm");
+        Path out = dir.resolve("default.npz");
+        List<String> notes = new ArrayList<>();
+        FeatureDump.write(byDefault, out, new RunListener() {
+            @Override
+            public void message(String line) {
+                notes.add(line);
+            }
+        });
+        String precision = byDefault.frozenTextPrecision().key();
+        assertEquals(precision, string(read(out).get("precision")));
+        assertEquals(precision.equals("bf16") ? 1 : 0, notes.stream().filter(n -> n.contains("precision auto")).count(),
+                "a note where auto chose bf16, none elsewhere: " + notes);
     }
 
     @Test

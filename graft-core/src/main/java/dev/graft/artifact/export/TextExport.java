@@ -5,6 +5,7 @@ import dev.graft.artifact.TextClassifier;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.model.ModelFileLimits;
+import dev.graft.model.Precision;
 import dev.graft.model.peft.PeftMethod;
 import dev.graft.model.text.DjlTextEncoder;
 import dev.graft.model.text.OnnxTextEncoder;
@@ -39,6 +40,9 @@ final class TextExport {
 
     static OnnxExport.Built build(Path modelDir, Path tokenizerOut, OnnxExport.Options options, int threads) throws IOException {
         try (TextClassifier model = TextClassifier.load(modelDir)) {
+            // The graph computes in float32, so it is checked against the model in float32: a head trained on bf16
+            // features predicts in bf16 by default, whose outputs differ from fp32's within bfloat16's precision.
+            model.predictIn(Precision.FP32);
             Task task = model.task();
             HeadOnnxGraph.checkPooling(model.backbone().pooling(), modelDir);
             if (!HeadOnnxGraph.exportable(task.kind())) {
