@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
                 ServeCommand.class, FewShotCommand.class, AdaptCommand.class, PretrainCommand.class, RankCommand.class,
                 AutoCommand.class, FeaturesCommand.class,
                 TuneCommand.class, CompareCommand.class, RunsCommand.class, BenchCommand.class, ExportCommand.class,
-                AverageCommand.class, CommandLine.HelpCommand.class})
+                AverageCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class GraftCli {
 
     /** Exit code for a bad input or a failed run (usage errors exit with 2). */

@@ -182,8 +182,10 @@ final class TrainingOptions {
     String precision;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda|auto",
-            description = "Where training computes: cpu, cuda (cuda:N) or auto (a GPU if the PyTorch engine sees one). Training"
-                    + " runs on the CPU so far: cuda is refused, auto falls back to cpu with a note (default: ${DEFAULT-VALUE}).")
+            description = "Where training computes: cpu, cuda (cuda:N) or auto (a GPU if the PyTorch engine sees one, which needs"
+                    + " a CUDA build of libtorch: GRAFT_LIBTORCH, see graft devices). Text fine-tune, lora and adapter runs"
+                    + " train on the GPU; other runs refuse cuda, and auto leaves them on the CPU with a note (default:"
+                    + " ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--lora-rank", paramLabel = "R", description = "lora: rank r of each low-rank update B·A (default: " + PeftSpec.DEFAULT_RANK + ").")

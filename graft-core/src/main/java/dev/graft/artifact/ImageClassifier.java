@@ -1,5 +1,6 @@
 package dev.graft.artifact;
 
+import ai.djl.Device;
 import dev.graft.util.Arguments;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -249,7 +250,7 @@ public final class ImageClassifier extends PooledTaskModel {
     /** The manager of the DJL parts, opened (with the engine) on first use for a loaded model. */
     private synchronized NDManager manager() {
         if (manager == null) {
-            manager = NDManager.newBaseManager();
+            manager = NDManager.newBaseManager(Device.cpu());
         }
         return manager;
     }

@@ -1,5 +1,6 @@
 package dev.graft.artifact;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -209,7 +210,7 @@ public final class ImageSegmenter extends DirectoryModel {
                         + " but the manifest records " + m.backbone().sha256() + ": the file was changed or corrupted. Restore it or retrain.");
             }
             PreprocessorConfig pre = PreprocessorConfig.read(dir.resolve(PreprocessorConfig.FILE));
-            NDManager manager = NDManager.newBaseManager();
+            NDManager manager = NDManager.newBaseManager(Device.cpu());
             try {
                 VisionBackbone encoder = VisionBackbones.load(bb, manager);
                 if (!(encoder instanceof MultiScaleEncoder multiScale)) {

@@ -1,5 +1,6 @@
 package dev.graft.artifact;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -263,7 +264,7 @@ public final class PerTokenModel implements AutoCloseable {
                 throw new IllegalArgumentException(manifestFile + " records no backbone sha256; the model directory is damaged. Retrain.");
             }
             TextModelSpec spec = TextModels.fromDirectory(bbDir, trainedOn); // the weights must be those it was trained on
-            NDManager manager = NDManager.newBaseManager();
+            NDManager manager = NDManager.newBaseManager(Device.cpu());
             try {
                 ClassifierHead head = HeadWeights.loadSaved(dir, m, task, manifestFile, manager);
                 Path peftFile = dir.resolve(PeftManifest.FILE);

@@ -1,5 +1,6 @@
 package dev.graft.artifact;
 
+import ai.djl.Device;
 import dev.graft.util.Arguments;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -265,7 +266,7 @@ public final class TextClassifier extends PooledTaskModel {
     /** The manager of the DJL parts, opened (with the engine) on first use for a loaded model. */
     private synchronized NDManager manager() {
         if (manager == null) {
-            manager = NDManager.newBaseManager();
+            manager = NDManager.newBaseManager(Device.cpu());
         }
         return manager;
     }
@@ -506,7 +507,7 @@ public final class TextClassifier extends PooledTaskModel {
             if (pm.spec() == null || pm.weights() == null) {
                 throw new IllegalArgumentException(peftFile + " lacks 'spec' or 'weights'; the model directory is damaged. Retrain.");
             }
-            NDManager manager = NDManager.newBaseManager();
+            NDManager manager = NDManager.newBaseManager(Device.cpu());
             DjlTextEncoder peftEncoder = null;
             try {
                 peftEncoder = DjlTextEncoder.open(spec, 32);

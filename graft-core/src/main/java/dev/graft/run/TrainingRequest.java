@@ -1,8 +1,11 @@
 package dev.graft.run;
 
+import ai.djl.Device;
 import dev.graft.data.DataOptions;
 import dev.graft.data.TargetFormat;
 import dev.graft.data.TaskKind;
+import dev.graft.data.image.ImageDataReader;
+import dev.graft.model.DeviceChoice;
 import dev.graft.model.CpuFeatures;
 import dev.graft.model.Precision;
 import dev.graft.model.peft.LoraTarget;
@@ -645,11 +648,17 @@ public final class TrainingRequest {
 
     /**
      * {@link #precision}, {@code auto} resolved against this machine's CPU: bf16 where it computes bfloat16 products
-     * natively, except for question answering, where bf16 has not been measured against fp32 and auto stays fp32.
+     * natively, except for question answering and training on a GPU, where bf16 has not been measured against fp32 and
+     * auto stays fp32.
      */
     public Precision precisionValue() {
-        if (Precision.isAuto(precision) && task() == TaskKind.QUESTION_ANSWERING) {
-            return Precision.FP32;
+        return precisionValue(trainingDevice());
+    }
+
+    /** {@link #precisionValue()} for training on {@code trainingDevice}. */
+    Precision precisionValue(Device trainingDevice) {
+        if (Precision.isAuto(precision) && (task() == TaskKind.QUESTION_ANSWERING || trainingDevice.isGpu())) {
+            return Precision.FP32; // unmeasured: QA in bf16, and bf16 on GPUs
         }
         return Precision.parse(precision, CpuFeatures.current());
     }
@@ -709,9 +718,35 @@ public final class TrainingRequest {
         return null;
     }
 
-    /** The text fine-tuning strategy: full fine-tuning, LoRA or adapters. */
+    /** The text fine-tuning strategy: full fine-tuning, LoRA or adapters, on {@link #trainingDevice()}. */
     public FineTuning fineTuning() {
-        return new FineTuning(fineTuneConfig(), peftSpec());
+        return new FineTuning(fineTuneConfig(), peftSpec()).on(trainingDevice());
+    }
+
+    /**
+     * Whether this run can train where {@link #device} says: text fine-tuning, LoRA and adapters of classification,
+     * multi-label and regression (single texts or pairs). Everything else trains on the CPU so far.
+     */
+    public boolean trainsOnDevice() {
+        boolean trainsEncoder = FineTuning.NAME.equals(strategy) || PeftMethod.LORA.key().equals(strategy)
+                || PeftMethod.ADAPTER.key().equals(strategy);
+        return trainsEncoder && strategyOverride == null && !SequenceTaskRun.handles(task())
+                && !SegmentationTrainingRun.requested(this) && (trainFile == null || !ImageDataReader.isImageData(trainFile));
+    }
+
+    /**
+     * Where training computes: {@link #device} resolved against the GPUs the PyTorch engine sees ({@link DeviceChoice}),
+     * where this run can train there ({@link #trainsOnDevice()}); otherwise the CPU.
+     *
+     * @throws IllegalArgumentException for an unknown device, or a GPU the engine does not see
+     */
+    public Device trainingDevice() {
+        return trainingDevice(DeviceChoice.resolve(device));
+    }
+
+    /** {@link #trainingDevice()} given {@link #device} resolved to {@code resolved}. */
+    Device trainingDevice(Device resolved) {
+        return resolved.isGpu() && trainsOnDevice() ? resolved : Device.cpu();
     }
 
     /** The training settings over a strategy's {@code defaults} (text). */

@@ -81,22 +81,35 @@ public final class TrainingRun {
     }
 
     /**
-     * Checks the device: training computes on the CPU, so a GPU asked for by name is refused and one that {@code auto}
-     * finds is passed over with a note.
+     * Checks the device before anything is read: a GPU, by name or found by {@code auto}, trains the runs that can train
+     * there ({@link TrainingRequest#trainsOnDevice()}; told with a note); for other runs a GPU asked for by name is
+     * refused and one that {@code auto} finds is passed over with a note.
+     *
+     * @throws IllegalArgumentException for an unknown device, a GPU the engine does not see, or a GPU by name for a run
+     *                                  that trains on the CPU
      */
     public static void checkDevice(TrainingRequest request, RunListener listener) {
-        Device d = DeviceChoice.resolve(request.device);
+        checkDevice(request, DeviceChoice.resolve(request.device), listener);
+    }
+
+    /** {@link #checkDevice(TrainingRequest, RunListener)} with the request's device resolved to {@code d}. */
+    static void checkDevice(TrainingRequest request, Device d, RunListener listener) {
         if (!d.isGpu()) {
             return;
         }
-        if (request.deviceAuto()) {
-            listener.message("note: " + Arguments.name("device") + " auto found " + d + ", but Graft trains on the CPU so far;"
-                    + " using cpu.");
+        if (request.trainsOnDevice()) {
+            listener.message("note: training on " + d + " (" + Arguments.name("device") + " " + request.device.trim() + ")"
+                    + "; the frozen passes of baselines and reports run on the CPU.");
             return;
         }
-        throw new IllegalArgumentException(Arguments.name("device") + " " + request.device + ": training on a GPU is not"
-                + " supported yet (modules, batches and optimiser state are created on the CPU); use " + Arguments.name("device")
-                + " cpu.");
+        if (request.deviceAuto()) {
+            listener.message("note: " + Arguments.name("device") + " auto found " + d + ", but this run trains on the CPU"
+                    + " (a GPU trains text fine-tune, lora and adapter runs so far); using cpu.");
+            return;
+        }
+        throw new IllegalArgumentException(Arguments.name("device") + " " + request.device + ": only text fine-tune, lora and"
+                + " adapter runs (classification, multi-label, regression) train on a GPU so far; this one trains on the"
+                + " CPU. Use " + Arguments.name("device") + " cpu or auto.");
     }
 
     /**

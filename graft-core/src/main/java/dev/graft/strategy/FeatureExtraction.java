@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.TextClassifier;
@@ -107,7 +108,7 @@ public final class FeatureExtraction {
         Embedded e = embed(backbone, splits, progress);
         LabelMap labels = splits.labelMap();
         Learner.seed(config.training().seed());
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             ClassifierHead head = new ClassifierHead(new HeadConfig(e.train()[0].length, labels.size(), config.hiddenUnits(), config.dropout()));
             head.initialize(manager);
             Learner learner = new Learner(head, head, config.training(), config.plan(), List.of());
@@ -135,7 +136,7 @@ public final class FeatureExtraction {
         Targets valY = Tasks.targets(task, splits.val());
 
         Learner.seed(config.training().seed());
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         try {
             ClassifierHead head = new ClassifierHead(new HeadConfig(dim, task.outputWidth(), config.hiddenUnits(), config.dropout()));
             head.initialize(manager);

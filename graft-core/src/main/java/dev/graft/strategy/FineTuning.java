@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.TextClassifier;
@@ -64,6 +65,7 @@ public final class FineTuning {
 
     private final FineTuneConfig config;
     private final PeftSpec peft;
+    private final Device device;
 
     /** A strategy with these settings. */
     public FineTuning(FineTuneConfig config) {
@@ -76,9 +78,27 @@ public final class FineTuning {
      * head-only epochs.
      */
     public FineTuning(FineTuneConfig config, PeftSpec peft) {
+        this(config, peft, Device.cpu());
+    }
+
+    private FineTuning(FineTuneConfig config, PeftSpec peft, Device device) {
         this.peft = peft;
         this.config = peft == null ? config
                 : config.withFreeze(new FreezeSchedule(1, config.freeze().headEpochs(), false, false));
+        this.device = java.util.Objects.requireNonNull(device, "device");
+    }
+
+    /**
+     * The same strategy computing on {@code device}: the model, its batches and the optimiser state live there (the
+     * CPU by default; a GPU needs a CUDA build of libtorch, see {@code DeviceChoice}).
+     */
+    public FineTuning on(Device device) {
+        return new FineTuning(config, peft, device);
+    }
+
+    /** Where the model, batches and optimiser state live. */
+    public Device device() {
+        return device;
     }
 
     /** The settings. */
@@ -102,6 +122,9 @@ public final class FineTuning {
         if (peft != null) {
             m.putAll(peft.describe());
         }
+        if (device.isGpu()) {
+            m.put("device", device.toString()); // recorded off the CPU only, so CPU runs keep their checkpoint fingerprints
+        }
         return m;
     }
 
@@ -122,7 +145,7 @@ public final class FineTuning {
     /** {@link #prepare(TextModelSpec, DatasetSplits, List)} for {@code task}. */
     public Prepared prepare(TextModelSpec backbone, DatasetSplits splits, Task task, List<TrainingListener> listeners) {
         Learner.seed(config.training().seed());
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(device);
         try (TextTokenizer tokenizer = TextTokenizer.open(backbone.tokenizerFile(), backbone.maxLength())) {
             BertModel encoder = backbone.hasOnnx() ? BertBackbone.fromOnnx(backbone.onnxFile(), manager, (float) config.dropout())
                     : BertBackbone.fromDirectory(backbone.directory(), manager, (float) config.dropout());

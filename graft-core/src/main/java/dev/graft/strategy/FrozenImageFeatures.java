@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.graft.data.image.Augmentation;
 import dev.graft.data.image.ImagePipeline;
@@ -63,7 +64,7 @@ public final class FrozenImageFeatures implements AutoCloseable {
         }
         synchronized (this) {
             if (djl == null) {
-                manager = NDManager.newBaseManager();
+                manager = NDManager.newBaseManager(Device.cpu());
                 djl = spec.load(manager);
             }
             return ImageTransfer.djlFeatures(djl, flat, n, h, w, manager);

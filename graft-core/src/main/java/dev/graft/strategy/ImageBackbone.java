@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import ai.djl.Device;
 import dev.graft.util.Arguments;
 import ai.djl.ndarray.NDManager;
 import dev.graft.data.image.PreprocessorConfig;
@@ -184,7 +185,7 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         }
         String arch = architecture.toLowerCase(Locale.ROOT);
         String sha = Hashes.sha256(checkpoint);
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             VisionBackbone net = VisionBackbones.fromCheckpoint(arch, checkpoint, manager);
             Files.createDirectories(target.toAbsolutePath().getParent());
             OwnedDirectory.write(target, BackboneDirectory.KIND, staging -> {
@@ -340,7 +341,7 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
         Path dir = dev.graft.util.GraftHome.models().resolve("vision-random").resolve(sha256.substring(0, 16) + "-seed42");
         if (!VisionBackbones.isBackboneDirectory(dir) || checksumMismatch(dir).isPresent()) { // created, or created again
             Object spec;
-            try (NDManager manager = NDManager.newBaseManager()) {
+            try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
                 spec = load(manager).spec();
             }
             writeRandom(dir, spec, id + RANDOM_SUFFIX, license, "random initialisation (seed 42) of the architecture of " + id,
@@ -376,7 +377,7 @@ public record ImageBackbone(String id, Path directory, String sha256, String lic
 
     /** Writes a backbone directory of architecture {@code spec} with weights initialised from seed 42. */
     private static void writeRandom(Path dir, Object spec, String id, String license, String source, PreprocessorConfig preprocessing) {
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             ai.djl.engine.Engine.getInstance().setRandomSeed(42);
             VisionBackbone random;
             if (spec instanceof MobileNetV2Spec s) {

@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
@@ -121,7 +122,7 @@ public final class ImageTransfer {
     public static ImageTrainingOutcome featureExtraction(ImageBackbone spec, ImageSplits splits, Task task,
                                                          FeatureExtractionConfig config, ImageTta tta, int workers,
                                                          Progress progress, List<TrainingListener> listeners) {
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         try {
             EmbeddingCache cache = new EmbeddingCache(config.cacheDir());
             ImagePipeline pipeline = new ImagePipeline(spec.preprocessing(), Augmentation.none());
@@ -222,7 +223,7 @@ public final class ImageTransfer {
                                                          Progress progress) {
         float[][] trainX = frozenFeatures(spec, List.of(splits.train()), config, workers, progress).get(0);
         Learner.seed(config.training().seed());
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             ClassifierHead head = new ClassifierHead(new HeadConfig(trainX[0].length, task.outputWidth(), config.hiddenUnits(),
                     config.dropout()));
             head.initialize(manager);
@@ -242,7 +243,7 @@ public final class ImageTransfer {
                                                    int workers) {
         Learner.seed(config.training().seed());
         ImagePipeline pipeline = new ImagePipeline(spec.preprocessing(), augmentation);
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
              ImageBatches train = new ImageBatches(splits.train().examples(), Tasks.targets(task, splits.train().targetColumn()),
                      pipeline, true, config.training().seed(), workers, 2)) {
             VisionBackbone backbone = spec.loadTrainable(manager);
@@ -311,7 +312,7 @@ public final class ImageTransfer {
         Checkpointing checkpoints = checkpointDir == null ? null : new Checkpointing(checkpointDir, checkpointEvery,
                 fingerprint(spec, splits, config, augmentation, trainBatchNorm), resume);
         Learner.seed(config.training().seed());
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         ImagePipeline pipeline = new ImagePipeline(spec.preprocessing(), augmentation);
         long seed = config.training().seed();
         Targets valY = Tasks.targets(task, splits.val().targetColumn());

@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.graft.model.ArrayCopies;
@@ -74,7 +75,7 @@ public final class MaskedLmPretraining {
         SpecialTokens special = SpecialTokens.read(base.tokenizerFile());
         boolean headFromEarlierRun;
         Learner.seed(config.seed());
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         try (TextTokenizer tokenizer = TextTokenizer.open(base.tokenizerFile(), Math.min(config.maxLength(), base.maxLength()))) {
             BertModel encoder = base.hasOnnx() ? BertBackbone.fromOnnx(base.onnxFile(), manager, (float) config.dropout())
                     : BertBackbone.fromDirectory(base.directory(), manager, (float) config.dropout());

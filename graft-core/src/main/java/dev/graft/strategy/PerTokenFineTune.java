@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.model.bert.BertModel;
@@ -31,7 +32,7 @@ final class PerTokenFineTune {
 
     /** Opens the encoder, head and tokenizer of {@code backbone} and runs {@code body} with them. */
     static <T> T run(TextModelSpec backbone, FineTuneConfig config, int outputs, Body<T> body) {
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         try (TextTokenizer tokenizer = TextTokenizer.open(backbone.tokenizerFile(), backbone.maxLength())) {
             BertModel encoder = backbone.hasOnnx() ? BertBackbone.fromOnnx(backbone.onnxFile(), manager, (float) config.dropout())
                     : BertBackbone.fromDirectory(backbone.directory(), manager, (float) config.dropout());

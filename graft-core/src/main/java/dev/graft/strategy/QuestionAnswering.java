@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.graft.artifact.PerTokenModel;
 import dev.graft.artifact.Provenance;
@@ -250,7 +251,7 @@ public final class QuestionAnswering {
         }
         double encodeSeconds = (System.nanoTime() - start) / 1e9;
         Learner.seed(config.training().seed());
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         try {
             ClassifierHead head = new ClassifierHead(new HeadConfig(width, p.task().outputWidth(), config.hiddenUnits(),
                     config.dropout()));

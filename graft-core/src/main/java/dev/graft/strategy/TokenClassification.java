@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.TokenClassifier;
@@ -350,7 +351,7 @@ public final class TokenClassification {
         double encodeSeconds = (System.nanoTime() - start) / 1e9;
         int cachedSplits = cache.hits();
         Learner.seed(config.training().seed());
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         try {
             ClassifierHead head = new ClassifierHead(new HeadConfig(width, p.task().outputWidth(), config.hiddenUnits(),
                     config.dropout()));

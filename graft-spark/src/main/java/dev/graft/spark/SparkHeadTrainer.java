@@ -1,5 +1,6 @@
 package dev.graft.spark;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.graft.artifact.Provenance;
 import dev.graft.artifact.TextClassifier;
@@ -248,7 +249,7 @@ public final class SparkHeadTrainer {
             }
             bias[c] = (float) b.apply(c);
         }
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         TextClassifier classifier;
         try {
             ClassifierHead head = new ClassifierHead(new HeadConfig(dim, classes, 0, 0.0));

@@ -1,5 +1,6 @@
 package dev.graft.metrics.linear;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -152,7 +153,7 @@ final class LinearPass implements AutoCloseable {
     private double[] engineTotals(double[] w, double[] b, int padded, Member[] members, int[] offset) {
         int n = x.n(), d = x.d();
         if (manager == null) {
-            manager = NDManager.newBaseManager();
+            manager = NDManager.newBaseManager(Device.cpu());
             float[] data = x.data();
             double[] values = new double[data.length];
             for (int i = 0; i < values.length; i++) {

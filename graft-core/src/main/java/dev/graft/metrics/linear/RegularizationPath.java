@@ -1,5 +1,6 @@
 package dev.graft.metrics.linear;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 
 import java.util.ArrayList;
@@ -72,7 +73,7 @@ final class RegularizationPath {
     List<Result> fit(List<Target> targets, int[] folds, int k) {
         int columns = targets.stream().mapToInt(Target::outputs).sum() * (cs.length > 1 ? k : 1);
         if (engine && LinearPass.worthTheEngine(x, columns)) {
-            engineManager = NDManager.newBaseManager();
+            engineManager = NDManager.newBaseManager(Device.cpu());
         }
         try {
             return fitAll(targets, folds, k);

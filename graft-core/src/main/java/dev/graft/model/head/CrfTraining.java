@@ -1,5 +1,6 @@
 package dev.graft.model.head;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -57,7 +58,7 @@ public record CrfTraining(int epochs, int batchSize, double rate, long seed) {
         List<int[]> batches = batches(emissions, tags);
         Random rng = new Random(seed);
         int step = 0;
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 List<int[]> order = new ArrayList<>(batches);
                 java.util.Collections.shuffle(order, rng);

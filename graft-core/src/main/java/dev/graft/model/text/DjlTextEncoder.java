@@ -1,5 +1,6 @@
 package dev.graft.model.text;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -40,7 +41,7 @@ public final class DjlTextEncoder implements SentenceEncoder {
 
     /** Loads the model's weights (from ONNX initializers or safetensors) into a new module. */
     public static DjlTextEncoder open(TextModelSpec spec, int batchSize) {
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         try {
             BertModel model = spec.hasOnnx() ? BertBackbone.fromOnnx(spec.onnxFile(), manager, 0f)
                     : BertBackbone.fromDirectory(spec.directory(), manager, 0f);

@@ -1,5 +1,6 @@
 package dev.graft.model.text;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.graft.model.bert.BertBackbone;
@@ -73,7 +74,7 @@ public final class TextModelVariants {
             BertConfig config = base.hasOnnx() ? BertConfigInference.fromOnnx(OnnxGraph.read(base.onnxFile()))
                     : dev.graft.model.bert.HfCheckpoints.readConfig(base.directory());
             OwnedDirectory.write(dir, BackboneDirectory.KIND, staging -> {
-                try (NDManager manager = NDManager.newBaseManager()) {
+                try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
                     Engine.getInstance().setRandomSeed((int) RANDOM_SEED);
                     BertModel model = new BertModel(config, 0f);
                     model.initialize(manager);

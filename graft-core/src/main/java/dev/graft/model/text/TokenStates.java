@@ -1,5 +1,6 @@
 package dev.graft.model.text;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -46,7 +47,7 @@ public final class TokenStates implements AutoCloseable {
             OnnxTextEncoder e = OnnxTextEncoder.open(spec, threads, batchSize);
             return new TokenStates(e, null, null, e.tokenizer().padId(), e.hiddenWidth(), batchSize);
         }
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         try (TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength())) {
             BertModel model = BertBackbone.fromDirectory(spec.directory(), manager, 0f);
             return new TokenStates(null, model, manager, tokenizer.padId(), model.config().hiddenSize(), batchSize);

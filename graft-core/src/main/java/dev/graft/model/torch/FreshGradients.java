@@ -59,7 +59,7 @@ public final class FreshGradients {
                     "    if g is None:",
                     "      held.set_(torch.zeros_like(params[i]))",
                     "      if r.dim() == 1:",
-                    "        r.set_(torch.zeros([0], dtype=4))",
+                    "        r.set_(torch.zeros([0], dtype=4, device=r.device))",
                     "    elif g.is_sparse:",
                     "      c = g.coalesce()",
                     "      idx = c.indices()[0]",
@@ -77,7 +77,7 @@ public final class FreshGradients {
                     "        held.set_(g.contiguous())",
                     "        copied += 1",
                     "      if r.dim() == 1:",
-                    "        r.set_(torch.full([1], -1, dtype=4))",
+                    "        r.set_(torch.full([1], -1, dtype=4, device=r.device))",
                     "return copied"));
 
     /** Tables whose gradient array is kept between passes, each with the rows its last pass wrote (or null). */

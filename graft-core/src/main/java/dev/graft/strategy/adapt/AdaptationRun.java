@@ -1,5 +1,6 @@
 package dev.graft.strategy.adapt;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.ModelDirectory;
@@ -100,7 +101,7 @@ public final class AdaptationRun implements AutoCloseable, RunResult {
         long t0 = System.nanoTime();
         List<float[][]> f = FrozenFeatures.texts(backbone, sets, features, progress);
         double embedSeconds = (System.nanoTime() - t0) / 1e9;
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         try {
             AdaptationResult r = DomainAdaptation.run(new DomainAdaptation.Labelled(f.get(0), textLabels(source, labels)), labels.labels(),
                     f.get(1), eval == null ? null : new DomainAdaptation.Labelled(f.get(2), textLabels(eval, labels)), config, manager,
@@ -150,7 +151,7 @@ public final class AdaptationRun implements AutoCloseable, RunResult {
         long t0 = System.nanoTime();
         List<float[][]> f = FrozenFeatures.images(backbone, sets, features, workers, progress);
         double embedSeconds = (System.nanoTime() - t0) / 1e9;
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         try {
             AdaptationResult r = DomainAdaptation.run(new DomainAdaptation.Labelled(f.get(0), imageLabels(source, labels)),
                     labels.labels(), f.get(1), eval == null ? null : new DomainAdaptation.Labelled(f.get(2), imageLabels(eval, labels)),

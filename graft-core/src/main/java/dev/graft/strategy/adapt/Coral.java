@@ -1,5 +1,6 @@
 package dev.graft.strategy.adapt;
 
+import ai.djl.Device;
 import dev.graft.util.Arguments;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -50,7 +51,7 @@ public final class Coral {
         if (target[0].length != d) {
             throw new IllegalArgumentException("source features have width " + d + " but target features " + target[0].length);
         }
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray xs = matrix(m, source);
             NDArray xt = matrix(m, target);
             NDArray ms = xs.mean(new int[] {0}, true);
@@ -90,7 +91,7 @@ public final class Coral {
 
     /** Covariance of rows of {@code x} (features as columns), float64. */
     public static double[][] covarianceOf(float[][] x) {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray a = matrix(m, x);
             NDArray c = a.sub(a.mean(new int[] {0}, true));
             NDArray cov = Scalars.div(c.transpose().matMul(c), x.length - 1);

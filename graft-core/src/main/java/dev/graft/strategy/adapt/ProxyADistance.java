@@ -1,5 +1,6 @@
 package dev.graft.strategy.adapt;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
@@ -48,7 +49,7 @@ public final class ProxyADistance {
         DenseBatches val = subset(x, y, order, trainEnd, valEnd);
         DenseBatches test = subset(x, y, order, valEnd, 2 * n);
         Learner.seed(seed);
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             ClassifierHead linear = new ClassifierHead(new HeadConfig(a[0].length, 2, 0, 0.0));
             linear.initialize(manager);
             TrainConfig config = TrainConfig.defaults().withSeed(seed).withEpochs(50).withPatience(10).withBatchSize(64)

@@ -1,5 +1,6 @@
 package dev.graft.strategy.fewshot;
 
+import ai.djl.Device;
 import dev.graft.util.Arguments;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -120,7 +121,7 @@ public final class EpisodicFineTuning {
             throw new IllegalArgumentException("episodic training needs at least " + e.way() + " classes with " + (e.shot() + e.queries())
                     + " examples each (" + Arguments.name("way") + ", " + Arguments.name("metaShot") + " + " + Arguments.name("metaQueries") + "); the meta-training data has " + byClass.size());
         }
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         try {
             Engine.getInstance().setRandomSeed((int) e.seed()); // dropout masks
             BertModel model = spec.hasOnnx() ? BertBackbone.fromOnnx(spec.onnxFile(), manager, BertModel.DEFAULT_DROPOUT)

@@ -1,5 +1,6 @@
 package dev.graft.strategy.segmentation;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.graft.artifact.ImageSegmenter;
 import dev.graft.artifact.Provenance;
@@ -101,7 +102,7 @@ public final class SegmentationTraining {
         Checkpointing checkpoints = checkpointDir == null ? null
                 : new Checkpointing(checkpointDir, checkpointEvery, fingerprint(backbone, split, config), resume);
         Learner.seed(seed);
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
         try {
             VisionBackbone loaded = backbone.load(manager);
             if (!(loaded instanceof MultiScaleEncoder encoder)) {
