@@ -1,6 +1,9 @@
 package dev.graft.cli;
 
 import dev.graft.artifact.GraftModel;
+import dev.graft.artifact.TextClassifier;
+import dev.graft.model.Precision;
+import java.io.PrintStream;
 import picocli.CommandLine.Option;
 
 /** {@code --precision} of the commands that run a saved model: predict, evaluate, serve (core's {@code GraftModel.predictIn}). */
@@ -11,13 +14,21 @@ final class InferencePrecisionMixin {
                     + " has AVX512_BF16 or AMX, outputs within bfloat16's precision); auto: bf16 where the CPU has AVX512_BF16 or"
                     + " AMX for an encoder on libtorch (fine-tuned, LoRA), and only with AMX for a head on an ONNX encoder."
                     + " Other models compute in fp32 (default: the precision the model was scored in: fp32, or bf16 for a head"
-                    + " trained on bf16 features).")
+                    + " trained on bf16 features where the CPU has AMX, else fp32, with a note).")
     String precision;
 
-    /** Sets the precision of {@code model}'s predictions when {@code --precision} was given; else leaves the model's own. */
-    void applyTo(GraftModel model) {
+    /**
+     * Sets the precision of {@code model}'s predictions when {@code --precision} was given; else leaves the model's own,
+     * telling {@code err} when a head trained on bf16 features predicts in fp32 because this CPU would emulate bf16.
+     */
+    void applyTo(GraftModel model, PrintStream err, boolean quiet) {
         if (precision != null) {
             model.predictIn(precision);
+        } else if (!quiet && model instanceof TextClassifier c && c.scoredPrecision() == Precision.BF16
+                && c.frozenPrecision() == Precision.FP32) {
+            err.println("note: the model's head was trained on bf16 features; this CPU has no AMX, where bfloat16 products"
+                    + " are emulated several times slower, so it predicts from fp32 features (outputs within bfloat16's"
+                    + " precision). --precision bf16 keeps bf16.");
         }
     }
 }

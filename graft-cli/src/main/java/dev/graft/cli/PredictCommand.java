@@ -128,7 +128,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         // The input is opened first so that a wrong path fails before the model is loaded.
         try (BoundedLineReader in = open(); GraftModel m = GraftModel.load(model)) {
-            inference.applyTo(m);
+            inference.applyTo(m, System.err, quiet);
             PrintWriter out = spec.commandLine().getOut();
             List<ModelInput> chunk = new ArrayList<>(CHUNK);
             List<Integer> lines = new ArrayList<>(CHUNK);
@@ -240,7 +240,7 @@ final class PredictCommand implements Callable<Integer> {
                     + " written. Choose another --output or delete it.");
         }
         try (GraftModel m = GraftModel.load(model)) {
-            inference.applyTo(m);
+            inference.applyTo(m, System.err, quiet);
             FilePrediction.Summary s = FilePrediction.predict(m, in, output,
                     new FilePrediction.Columns(textColumn, textPairColumn, imageColumn), topK, threshold, maxLineBytes,
                     new BarProgress(System.err, quiet));

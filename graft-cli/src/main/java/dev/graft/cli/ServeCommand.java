@@ -63,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withLimits(maxRequestBytes, maxInputsPerRequest).withLocalFiles(allowLocalFiles);
         GraftModel loaded = GraftModel.load(model);
         try {
-            inference.applyTo(loaded);
+            inference.applyTo(loaded, System.err, false);
         } catch (RuntimeException e) {
             loaded.close();
             throw e;

@@ -5,10 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.artifact.TextClassifier;
+import dev.graft.model.CpuFeatures;
+import dev.graft.model.Precision;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -98,8 +105,22 @@ class InferencePrecisionCliTest {
         List<JsonNode> byDefault = predict(frozen, null);
         List<JsonNode> bf16 = predict(frozen, "bf16");
         List<JsonNode> fp32 = predict(frozen, "fp32");
-        assertEquals(bf16.toString(), byDefault.toString(), "the features the head was trained on, without --precision");
+        // without --precision: the features the head was trained on where the CPU has AMX; elsewhere bf16 is emulated
+        // (several times slower) and the model predicts from fp32 features
+        assertEquals((CpuFeatures.current().amxBf16() ? bf16 : fp32).toString(), byDefault.toString());
         assertTrue(!fp32.toString().equals(bf16.toString()), "--precision fp32 computes the features in fp32 instead");
+
+        InferencePrecisionMixin none = new InferencePrecisionMixin();
+        for (boolean amx : new boolean[] {true, false}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            try (TextClassifier c = TextClassifier.load(frozen, new CpuFeatures(amx ? Set.of("amx_bf16") : Set.of("avx2")))) {
+                none.applyTo(c, new PrintStream(err, true, StandardCharsets.UTF_8), false);
+                assertEquals(amx ? Precision.BF16 : Precision.FP32, c.frozenPrecision());
+            }
+            String note = err.toString(StandardCharsets.UTF_8);
+            assertEquals(!amx, note.contains("trained on bf16 features; this CPU has no AMX") && note.contains("--precision bf16"),
+                    "amx " + amx + ": " + note);
+        }
     }
 
     @Test

@@ -76,6 +76,7 @@ public final class TextClassifier extends PooledTaskModel {
     private PeftModules peft;
     private SentenceEncoder encoder;
     private Precision frozenPrecision = Precision.FP32;
+    private Precision scoredPrecision = Precision.FP32; // the frozen pass the head was trained and scored on
 
     /**
      * Wraps a head trained on the frozen, unchanged {@code backbone}. The classifier takes
@@ -298,6 +299,7 @@ public final class TextClassifier extends PooledTaskModel {
                     + " its first use");
         }
         predictIn(precision);
+        scoredPrecision = precision;
         return this;
     }
 
@@ -321,7 +323,7 @@ public final class TextClassifier extends PooledTaskModel {
     /**
      * Runs the encoder's forward pass in {@code precision} for the predictions that follow: an encoder trained in this
      * process switches its linear layers; otherwise the encoder opens (again) in {@code precision}, on libtorch for bf16.
-     * A frozen-head model saved afterwards records it as its {@link #frozenPrecision()}.
+     * A saved frozen-head model records the precision its head was trained on ({@link #scoredPrecision()}), not this one.
      */
     @Override
     public synchronized void predictIn(Precision precision) {
@@ -340,6 +342,16 @@ public final class TextClassifier extends PooledTaskModel {
     /** The precision of the frozen encoder's forward pass ({@link Precision#FP32} unless set). */
     public Precision frozenPrecision() {
         return frozenPrecision;
+    }
+
+    /**
+     * The precision of the frozen pass the head was trained and scored on: {@link Precision#BF16} for a head trained on
+     * bf16 features, which a loaded model predicts in only where {@link #autoPrecision} picks bf16 (the CPU has AMX);
+     * elsewhere bfloat16 products are emulated (2.6-5.7x slower than fp32, measured) and it predicts in fp32 unless
+     * told otherwise.
+     */
+    public Precision scoredPrecision() {
+        return scoredPrecision;
     }
 
     /** How this model reads text pairs, or {@code null} when it classifies single texts. */
@@ -447,7 +459,7 @@ public final class TextClassifier extends PooledTaskModel {
             ModelManifest manifest = ModelManifest.of(ModelManifest.taskName("text", task().kind()), strategy,
                     new ModelManifest.Backbone(written.id(), written.sha256(), written.maxLength(),
                             written.pooling().name().toLowerCase(Locale.ROOT), written.license(), BACKBONE_DIR,
-                            frozenPrecision == Precision.FP32 ? null : frozenPrecision.key()),
+                            scoredPrecision == Precision.FP32 ? null : scoredPrecision.key()),
                     new ModelManifest.Head(hc.inputDim(), hc.numClasses(), hc.hiddenUnits(), hc.dropout(), HEAD_FILE),
                     labels().labels(), ModelManifest.Input.of(pairEncoding), ModelManifest.TaskSettings.of(task()));
             AtomicFiles.writeString(staging.resolve(ModelDirectory.MANIFEST), Json.MAPPER.writeValueAsString(manifest));
@@ -459,12 +471,21 @@ public final class TextClassifier extends PooledTaskModel {
      * tensor's name and shape are verified; a mismatch names the file and what differs.
      */
     public static TextClassifier load(Path dir) {
-        TextClassifier c = read(dir);
+        return load(dir, CpuFeatures.current());
+    }
+
+    /**
+     * {@link #load(Path)} for predicting on a CPU with these features: a head trained on bf16 features predicts in bf16
+     * where {@link #autoPrecision} picks it on {@code cpu}, else in fp32 ({@link #scoredPrecision()} says which it was
+     * trained on).
+     */
+    public static TextClassifier load(Path dir, CpuFeatures cpu) {
+        TextClassifier c = read(dir, cpu);
         c.loadedFrom(dir);
         return c;
     }
 
-    private static TextClassifier read(Path dir) {
+    private static TextClassifier read(Path dir, CpuFeatures cpu) {
         Path manifestFile = dir.resolve(ModelDirectory.MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
             throw new IllegalArgumentException(dir + " is not a Graft model directory (no " + ModelDirectory.MANIFEST
@@ -497,7 +518,12 @@ public final class TextClassifier extends PooledTaskModel {
             PairEncoding pairs = m.pairEncoding(manifestFile);
             Precision frozen = m.backbone().frozenPrecision(manifestFile);
             if (!Files.isRegularFile(peftFile)) { // no tensor engine yet: an ONNX backbone never loads it
-                return new TextClassifier(spec, null, null, null, head, task, m.strategy(), pairs, null).withFrozenPrecision(frozen);
+                TextClassifier c = new TextClassifier(spec, null, null, null, head, task, m.strategy(), pairs, null)
+                        .withFrozenPrecision(frozen);
+                if (frozen == Precision.BF16 && c.autoPrecision(cpu) != Precision.BF16) {
+                    c.predictIn(Precision.FP32); // bf16 would be emulated here, several times slower
+                }
+                return c;
             }
             if (frozen != Precision.FP32) {
                 throw new IllegalArgumentException(manifestFile + " records 'backbone.precision' " + frozen.key() + " for a "

@@ -47,7 +47,8 @@ public final class DeviceChoice {
             int gpuCount = gpus.getAsInt();
             if (gpuCount == 0) {
                 throw new IllegalArgumentException("device " + value + " was requested, but the PyTorch engine sees no GPU (the CPU"
-                        + " build of libtorch is loaded, or no CUDA driver is installed); use cpu or auto.");
+                        + " build of libtorch is loaded, or no CUDA driver is installed); use cpu or auto, or load a CUDA build"
+                        + " of libtorch 2.7.1 with GRAFT_LIBTORCH (graft devices shows what is loaded).");
             }
             if (index >= gpuCount) {
                 throw new IllegalArgumentException("device " + value + " was requested, but the PyTorch engine sees " + gpuCount
