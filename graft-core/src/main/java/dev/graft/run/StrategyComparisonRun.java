@@ -77,6 +77,7 @@ public final class StrategyComparisonRun {
             metric = metric(request, task);
             trainSize = splits.train().size();
             TextModelSpec backbone = TrainingRun.resolveTextModel(r.model, listener);
+            TrainingRun.noteAutoPrecision(r, listener);
             runs = StrategyComparison.textRuns(backbone, splits, task, r.comparedFeatureExtractionConfig(), r.fineTuneConfig(),
                     r.lrBackbone == null ? OptionalDouble.empty() : OptionalDouble.of(r.lrBackbone),
                     new StrategyComparison.Scoring(metric, r.seed), listener.progress(), listener.epochs());

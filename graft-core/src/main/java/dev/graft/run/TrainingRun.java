@@ -120,14 +120,26 @@ public final class TrainingRun {
         if (!Precision.isAuto(r.precision)) {
             return;
         }
+        boolean trained = "bf16".equals(settings.get("precision"));
         boolean frozen = "bf16".equals(settings.get("frozen_precision"));
-        if (!frozen && !"bf16".equals(settings.get("precision"))) {
+        if (!trained && !frozen) {
             return;
         }
-        listener.message("note: " + Arguments.name("precision") + " auto: " + (frozen ? "the frozen encoder runs on libtorch"
-                + " with bfloat16 products" : "bfloat16 matrix products (weights, optimiser state and loss stay float32)")
-                + ", as this CPU computes them natively (" + CpuFeatures.current().bf16Flags() + "). "
-                + Arguments.name("precision") + " fp32 computes in float32 throughout.");
+        String what = trained && frozen ? "bfloat16 matrix products for the encoder that trains (weights, optimiser state"
+                + " and loss stay float32) and for the frozen sentence vectors (on libtorch)"
+                : trained ? "bfloat16 matrix products (weights, optimiser state and loss stay float32)"
+                : "the frozen encoder runs on libtorch with bfloat16 products";
+        listener.message("note: " + Arguments.name("precision") + " auto: " + what + ", as this CPU computes them natively ("
+                + CpuFeatures.current().bf16Flags() + "). " + Arguments.name("precision") + " fp32 computes in float32 throughout.");
+    }
+
+    /**
+     * {@link #noteAutoPrecision(TrainingRequest, Map, RunListener)} for runs that both fine-tune and extract features
+     * from text ({@code graft compare}, {@code graft auto}): one note naming what auto turned to bf16.
+     */
+    public static void noteAutoPrecision(TrainingRequest r, RunListener listener) {
+        noteAutoPrecision(r, Map.of("precision", r.precisionValue().key(), "frozen_precision", r.frozenTextPrecision().key()),
+                listener);
     }
 
     /**

@@ -33,6 +33,26 @@ class AutoPrecisionNoteTest {
         List<String> frozen = notes(byDefault, Map.of("frozen_precision", "bf16"));
         assertEquals(1, frozen.size(), frozen.toString());
         assertTrue(frozen.get(0).contains("frozen encoder runs on libtorch"), frozen.get(0));
+        List<String> both = notes(byDefault, Map.of("precision", "bf16", "frozen_precision", "bf16"));
+        assertEquals(1, both.size(), both.toString());
+        assertTrue(both.get(0).contains("for the encoder that trains") && both.get(0).contains("and for the frozen sentence vectors"),
+                both.get(0));
+    }
+
+    @Test
+    void compareAndAutoNoteWhatAutoChoseHere() {
+        List<String> lines = new ArrayList<>();
+        TrainingRun.noteAutoPrecision(TrainingRequest.of(Path.of("train.csv")), new RunListener() {
+            @Override
+            public void message(String line) {
+                lines.add(line);
+            }
+        });
+        boolean bf16Here = dev.graft.model.CpuFeatures.current().nativeBf16();
+        assertEquals(bf16Here ? 1 : 0, lines.size(), lines.toString());
+        if (bf16Here) {
+            assertEquals(dev.graft.model.CpuFeatures.current().amxBf16(), lines.get(0).contains("frozen sentence vectors"), lines.get(0));
+        }
     }
 
     @Test

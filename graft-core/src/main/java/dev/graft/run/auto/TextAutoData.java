@@ -65,6 +65,7 @@ final class TextAutoData implements AutoData {
         TrainingRun.checkSplitSettings(request, true);
         DatasetSplits splits = TrainingRun.readSplits(request, listener);
         TrainingRun.describe(splits, listener);
+        TrainingRun.noteAutoPrecision(request, listener);
         boolean valFromFile = request.valFile() == null;
         return new TextAutoData(splits, Tasks.forTraining(splits, request.taskOptions()), request.featureExtractionConfig(), valFromFile,
                 valFromFile && request.testFile() == null);
