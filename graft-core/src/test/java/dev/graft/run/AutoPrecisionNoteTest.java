@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,14 +12,9 @@ import org.junit.jupiter.api.Test;
 class AutoPrecisionNoteTest {
 
     private static List<String> notes(TrainingRequest r, Map<String, Object> settings) {
-        List<String> lines = new ArrayList<>();
-        TrainingRun.noteAutoPrecision(r, settings, new RunListener() {
-            @Override
-            public void message(String line) {
-                lines.add(line);
-            }
-        });
-        return lines;
+        MessageLog log = new MessageLog();
+        TrainingRun.noteAutoPrecision(r, settings, log);
+        return log.lines;
     }
 
     @Test
@@ -41,13 +35,9 @@ class AutoPrecisionNoteTest {
 
     @Test
     void compareAndAutoNoteWhatAutoChoseHere() {
-        List<String> lines = new ArrayList<>();
-        TrainingRun.noteAutoPrecision(TrainingRequest.of(Path.of("train.csv")), new RunListener() {
-            @Override
-            public void message(String line) {
-                lines.add(line);
-            }
-        });
+        MessageLog log = new MessageLog();
+        TrainingRun.noteAutoPrecision(TrainingRequest.of(Path.of("train.csv")), log);
+        List<String> lines = log.lines;
         boolean bf16Here = dev.graft.model.CpuFeatures.current().nativeBf16();
         assertEquals(bf16Here ? 1 : 0, lines.size(), lines.toString());
         if (bf16Here) {

@@ -111,13 +111,9 @@ class FeatureDumpTest {
         Path train = tsv("train.tsv", 4);
         TrainingRequest byDefault = TrainingRequest.of(train).model("minilm");
         Path out = dir.resolve("default.npz");
-        List<String> notes = new ArrayList<>();
-        FeatureDump.write(byDefault, out, new RunListener() {
-            @Override
-            public void message(String line) {
-                notes.add(line);
-            }
-        });
+        MessageLog log = new MessageLog();
+        FeatureDump.write(byDefault, out, log);
+        List<String> notes = log.lines;
         String precision = byDefault.frozenTextPrecision().key();
         assertEquals(precision, string(read(out).get("precision")));
         assertEquals(precision.equals("bf16") ? 1 : 0, notes.stream().filter(n -> n.contains("precision auto")).count(),

@@ -10,7 +10,6 @@ import dev.graft.model.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,14 +31,9 @@ class TrainingDeviceTest {
     }
 
     private static List<String> check(TrainingRequest r, Device resolved) {
-        List<String> notes = new ArrayList<>();
-        TrainingRun.checkDevice(r, resolved, new RunListener() {
-            @Override
-            public void message(String line) {
-                notes.add(line);
-            }
-        });
-        return notes;
+        MessageLog log = new MessageLog();
+        TrainingRun.checkDevice(r, resolved, log);
+        return log.lines;
     }
 
     @Test

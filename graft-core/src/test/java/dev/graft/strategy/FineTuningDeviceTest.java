@@ -7,24 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.Splits;
-import dev.graft.data.TextDataset;
-import dev.graft.data.TextExample;
-import dev.graft.model.bert.BertBackbone;
-import dev.graft.model.bert.BertConfig;
-import dev.graft.model.bert.BertModel;
 import dev.graft.model.text.TextModelSpec;
-import dev.graft.model.text.TextModels;
-import dev.graft.training.Learner;
 import dev.graft.util.Progress;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,27 +35,9 @@ class FineTuningDeviceTest {
     @BeforeAll
     static void tinyModelAndData() throws IOException {
         Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-work")), "device");
-        Path dir = Files.createDirectories(work.resolve("tiny-bert"));
-        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            Learner.seed(5);
-            BertModel model = new BertModel(new BertConfig(30522, 8, 1, 2, 16, 512, 2, 1e-12), 0f);
-            model.initialize(m);
-            BertBackbone.save(model, dir);
-        }
-        try (InputStream tok = FineTuningDeviceTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(tok, dir.resolve(TextModelSpec.TOKENIZER_FILE));
-        }
-        backbone = TextModels.fromDirectory(dir);
-        splits = Splits.withDatasets(data("train", 16, 0), data("val", 8, 100), data("test", 8, 200), 1);
-    }
-
-    private static TextDataset data(String name, int n, int offset) {
-        List<TextExample> ex = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ex.add(i % 2 == 0 ? TextExample.of("refund my payment " + (i + offset), "billing")
-                    : TextExample.of("the app crashes " + (i + offset), "bug"));
-        }
-        return TextDataset.of(name, ex);
+        backbone = SmallModels.tinyBert(work.resolve("tiny-bert"), 5);
+        splits = Splits.withDatasets(SmallModels.refundsAndCrashes("train", 16, 0), SmallModels.refundsAndCrashes("val", 8, 100),
+                SmallModels.refundsAndCrashes("test", 8, 200), 1);
     }
 
     static Stream<Device> devices() {

@@ -6,29 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import dev.graft.artifact.LoraMerge;
 import dev.graft.artifact.PeftManifest;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.Splits;
-import dev.graft.data.TextDataset;
-import dev.graft.data.TextExample;
 import dev.graft.model.bert.BertBackbone;
-import dev.graft.model.bert.BertConfig;
-import dev.graft.model.bert.BertModel;
 import dev.graft.model.peft.LoraTarget;
 import dev.graft.model.peft.PeftSpec;
 import dev.graft.model.text.TextModelSpec;
-import dev.graft.model.text.TextModels;
-import dev.graft.training.Learner;
 import dev.graft.util.Hashes;
 import dev.graft.util.Progress;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,27 +41,9 @@ class ParameterEfficientTransferTest {
     static void tinyModelAndData() throws IOException {
         Path base = Files.createDirectories(Path.of("target", "test-work"));
         work = Files.createTempDirectory(base, "peft");
-        Path dir = Files.createDirectories(work.resolve("tiny-bert"));
-        try (NDManager m = NDManager.newBaseManager()) {
-            Learner.seed(3);
-            BertModel model = new BertModel(new BertConfig(30522, 8, 1, 2, 16, 512, 2, 1e-12), 0f);
-            model.initialize(m);
-            BertBackbone.save(model, dir);
-        }
-        try (InputStream tok = ParameterEfficientTransferTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(tok, dir.resolve(TextModelSpec.TOKENIZER_FILE));
-        }
-        backbone = TextModels.fromDirectory(dir);
-        splits = Splits.withDatasets(data("train", 24, 0), data("val", 8, 100), data("test", 8, 200), 1);
-    }
-
-    private static TextDataset data(String name, int n, int offset) {
-        List<TextExample> ex = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ex.add(i % 2 == 0 ? TextExample.of("refund my payment " + (i + offset), "billing")
-                    : TextExample.of("the app crashes " + (i + offset), "bug"));
-        }
-        return TextDataset.of(name, ex);
+        backbone = SmallModels.tinyBert(work.resolve("tiny-bert"), 3);
+        splits = Splits.withDatasets(SmallModels.refundsAndCrashes("train", 24, 0), SmallModels.refundsAndCrashes("val", 8, 100),
+                SmallModels.refundsAndCrashes("test", 8, 200), 1);
     }
 
     private static FineTuneConfig config() {

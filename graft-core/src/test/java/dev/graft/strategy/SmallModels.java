@@ -1,11 +1,20 @@
 package dev.graft.strategy;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import dev.graft.data.Splits;
 import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
+import dev.graft.model.bert.BertBackbone;
+import dev.graft.model.bert.BertConfig;
+import dev.graft.model.bert.BertModel;
+import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
+import dev.graft.training.Learner;
 import dev.graft.util.Progress;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +55,34 @@ public final class SmallModels {
             o.save(dir);
         }
         return dir;
+    }
+
+    /**
+     * A tiny random BERT (hidden size 8, one layer, two heads; seeded) with MiniLM's tokenizer, saved under {@code dir}
+     * as a Hugging Face model folder: fine-tuning tests run on it in seconds.
+     */
+    public static TextModelSpec tinyBert(Path dir, long seed) throws IOException {
+        Files.createDirectories(dir);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Learner.seed(seed);
+            BertModel model = new BertModel(new BertConfig(30522, 8, 1, 2, 16, 512, 2, 1e-12), 0f);
+            model.initialize(m);
+            BertBackbone.save(model, dir);
+        }
+        try (InputStream tok = SmallModels.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            Files.copy(tok, dir.resolve(TextModelSpec.TOKENIZER_FILE));
+        }
+        return TextModels.fromDirectory(dir);
+    }
+
+    /** {@code n} texts alternating "refund my payment K" (billing) and "the app crashes K" (bug), K from {@code offset}. */
+    public static TextDataset refundsAndCrashes(String name, int n, int offset) {
+        List<TextExample> ex = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ex.add(i % 2 == 0 ? TextExample.of("refund my payment " + (i + offset), "billing")
+                    : TextExample.of("the app crashes " + (i + offset), "bug"));
+        }
+        return TextDataset.of(name, ex);
     }
 
     /** Texts not in the training data, one per class of {@link #CLASSES}, in that order. */
