@@ -184,7 +184,8 @@ final class TrainingOptions {
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda|auto",
             description = "Where training computes: cpu, cuda (cuda:N) or auto (a GPU if the PyTorch engine sees one, which needs"
                     + " a CUDA build of libtorch: GRAFT_LIBTORCH, see graft devices). Text fine-tune, lora and adapter runs"
-                    + " train on the GPU; other runs refuse cuda, and auto leaves them on the CPU with a note (default:"
+                    + " train on the GPU, and text feature extraction runs its frozen pass there with ONNX Runtime's GPU build"
+                    + " (GRAFT_ORT_JAR); other runs refuse cuda, and auto leaves them on the CPU with a note (default:"
                     + " ${DEFAULT-VALUE}).")
     String device;
 

@@ -59,8 +59,9 @@ public record ComputeDevices(String libtorchVersion, String libtorchFolder, bool
         b.append("GPUs: ").append(gpus.isEmpty() ? "none" : String.join("; ", gpus)).append('\n');
         b.append("CPU bfloat16: ").append(cpuBf16).append('\n');
         b.append("ONNX Runtime ").append(ortVersion).append(", providers: ").append(String.join(", ", ortProviders)).append('\n');
-        b.append("device auto: ").append(autoDevice.isGpu() ? autoDevice + " for text fine-tune, lora and adapter runs; cpu"
-                + " for the rest" : "cpu").append('\n');
+        b.append("device auto: ").append(autoDevice.isGpu() ? autoDevice + " for text fine-tune, lora and adapter runs"
+                + (ortProviders.contains("CUDA") ? " and the frozen pass of text feature extraction" : "") + "; cpu for the rest"
+                : "cpu").append('\n');
         b.append("precision auto: ").append(autoDevice.isGpu() ? "fp32 on the GPU; on the CPU " : "")
                 .append(cpuBf16.equals("none") ? "fp32" : "bf16 for text encoders that train (question answering: fp32)"
                         + (cpuBf16.contains("amx_bf16") ? " and for frozen sentence vectors" : "")).append('\n');

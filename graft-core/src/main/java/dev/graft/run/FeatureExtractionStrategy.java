@@ -1,5 +1,6 @@
 package dev.graft.run;
 
+import ai.djl.Device;
 import dev.graft.data.DatasetSplits;
 import dev.graft.data.image.ImageSplits;
 import dev.graft.data.image.ImageTta;
@@ -12,6 +13,7 @@ import dev.graft.strategy.QuestionAnswering;
 import dev.graft.strategy.TokenClassification;
 import dev.graft.strategy.TrainingOutcome;
 import dev.graft.task.Task;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Feature extraction: the backbone stays frozen, its features are cached and a new head trains on them (text and images). */
@@ -34,13 +36,20 @@ public class FeatureExtractionStrategy implements TrainingStrategy {
 
     @Override
     public Map<String, Object> textSettings(TrainingRequest request) {
-        return request.featureExtractionConfig().describe();
+        Map<String, Object> settings = request.featureExtractionConfig().describe();
+        Device device = request.trainingDevice();
+        if (device.isGpu()) {
+            settings = new LinkedHashMap<>(settings);
+            settings.put("device", device.toString()); // recorded off the CPU only, as fine-tuning does
+        }
+        return settings;
     }
 
     @Override
     public TrainingOutcome trainText(TextModelSpec backbone, DatasetSplits splits, Task task, TrainingRequest request,
                                      TrainingContext context) {
-        return new FeatureExtraction(request.featureExtractionConfig()).fit(backbone, splits, task, context.listener().progress(),
+        return new FeatureExtraction(request.featureExtractionConfig()).on(request.trainingDevice()).fit(backbone, splits, task,
+                context.listener().progress(),
                 context.epochs());
     }
 

@@ -48,6 +48,6 @@ public final class LrFinderRun {
         TrainingRun.describe(splits, listener);
         TextModelSpec backbone = TrainingRun.resolveTextModel(r.model, listener);
         return strategy.trainsBackbone() ? r.fineTuning().findLearningRate(backbone, splits, finder)
-                : new FeatureExtraction(r.featureExtractionConfig()).findLearningRate(backbone, splits, finder, listener.progress());
+                : new FeatureExtraction(r.featureExtractionConfig()).on(r.trainingDevice()).findLearningRate(backbone, splits, finder, listener.progress());
     }
 }

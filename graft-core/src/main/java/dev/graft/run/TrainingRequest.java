@@ -7,6 +7,7 @@ import dev.graft.data.TaskKind;
 import dev.graft.data.image.ImageDataReader;
 import dev.graft.model.CpuFeatures;
 import dev.graft.model.DeviceChoice;
+import dev.graft.model.OrtDevices;
 import dev.graft.model.Precision;
 import dev.graft.model.peft.LoraTarget;
 import dev.graft.model.peft.PeftMethod;
@@ -687,7 +688,8 @@ public final class TrainingRequest {
             }
             return Precision.BF16;
         }
-        return Precision.isAuto(precision) && !onnxPooling && CpuFeatures.current().amxBf16() ? Precision.BF16 : Precision.FP32;
+        return Precision.isAuto(precision) && !onnxPooling && CpuFeatures.current().amxBf16() && !trainingDevice().isGpu()
+                ? Precision.BF16 : Precision.FP32;
     }
 
     /** Whether bf16 was asked for by name (not through auto). */
@@ -725,12 +727,20 @@ public final class TrainingRequest {
 
     /**
      * Whether this run can train where {@link #device} says: text fine-tuning, LoRA and adapters of classification,
-     * multi-label and regression (single texts or pairs). Everything else trains on the CPU so far.
+     * multi-label and regression (single texts or pairs), and their text feature extraction in fp32 where the loaded
+     * ONNX Runtime has its CUDA provider (the frozen pass runs there, the head on the CPU). Everything else trains on
+     * the CPU so far.
      */
     public boolean trainsOnDevice() {
+        return trainsOnDevice(OrtDevices.cudaAvailable());
+    }
+
+    /** {@link #trainsOnDevice()} where ONNX Runtime's CUDA provider is or is not loaded ({@code ortCuda}). */
+    boolean trainsOnDevice(boolean ortCuda) {
         boolean trainsEncoder = FineTuning.NAME.equals(strategy) || PeftMethod.LORA.key().equals(strategy)
                 || PeftMethod.ADAPTER.key().equals(strategy);
-        return trainsEncoder && strategyOverride == null && !SequenceTaskRun.handles(task())
+        boolean frozenOnOrt = FeatureExtraction.NAME.equals(strategy) && ortCuda && !bf16Requested();
+        return (trainsEncoder || frozenOnOrt) && strategyOverride == null && !SequenceTaskRun.handles(task())
                 && !SegmentationTrainingRun.requested(this) && (trainFile == null || !ImageDataReader.isImageData(trainFile));
     }
 
@@ -741,12 +751,13 @@ public final class TrainingRequest {
      * @throws IllegalArgumentException for an unknown device, or a GPU the engine does not see
      */
     public Device trainingDevice() {
-        return trainingDevice(DeviceChoice.resolve(device));
+        Device resolved = DeviceChoice.resolve(device);
+        return trainingDevice(resolved, resolved.isGpu() && OrtDevices.cudaAvailable());
     }
 
-    /** {@link #trainingDevice()} given {@link #device} resolved to {@code resolved}. */
-    Device trainingDevice(Device resolved) {
-        return resolved.isGpu() && trainsOnDevice() ? resolved : Device.cpu();
+    /** {@link #trainingDevice()} given {@link #device} resolved to {@code resolved}, and ONNX Runtime's CUDA provider. */
+    Device trainingDevice(Device resolved, boolean ortCuda) {
+        return resolved.isGpu() && trainsOnDevice(ortCuda) ? resolved : Device.cpu();
     }
 
     /** The training settings over a strategy's {@code defaults} (text). */

@@ -16,6 +16,7 @@ import dev.graft.data.image.ImageSplits;
 import dev.graft.data.image.ImageTta;
 import dev.graft.model.CpuFeatures;
 import dev.graft.model.DeviceChoice;
+import dev.graft.model.OrtDevices;
 import dev.graft.model.Precision;
 import dev.graft.model.card.Licenses;
 import dev.graft.model.peft.PeftMethod;
@@ -89,27 +90,35 @@ public final class TrainingRun {
      *                                  that trains on the CPU
      */
     public static void checkDevice(TrainingRequest request, RunListener listener) {
-        checkDevice(request, DeviceChoice.resolve(request.device), listener);
+        Device d = DeviceChoice.resolve(request.device);
+        checkDevice(request, d, d.isGpu() && OrtDevices.cudaAvailable(), listener);
     }
 
-    /** {@link #checkDevice(TrainingRequest, RunListener)} with the request's device resolved to {@code d}. */
-    static void checkDevice(TrainingRequest request, Device d, RunListener listener) {
+    /**
+     * {@link #checkDevice(TrainingRequest, RunListener)} with the request's device resolved to {@code d}, and ONNX
+     * Runtime's CUDA provider loaded or not ({@code ortCuda}).
+     */
+    static void checkDevice(TrainingRequest request, Device d, boolean ortCuda, RunListener listener) {
         if (!d.isGpu()) {
             return;
         }
-        if (request.trainsOnDevice()) {
-            listener.message("note: training on " + d + " (" + Arguments.name("device") + " " + request.device.trim() + ")"
+        if (request.trainsOnDevice(ortCuda)) {
+            boolean frozen = FeatureExtraction.NAME.equals(request.strategy);
+            listener.message("note: " + (frozen ? "the frozen pass runs on " + d + " (ONNX Runtime's CUDA provider), the head"
+                    + " on the CPU" : "training on " + d) + " (" + Arguments.name("device") + " " + request.device.trim() + ")"
                     + "; the frozen passes of baselines and reports run on the CPU.");
             return;
         }
         if (request.deviceAuto()) {
             listener.message("note: " + Arguments.name("device") + " auto found " + d + ", but this run trains on the CPU"
-                    + " (a GPU trains text fine-tune, lora and adapter runs so far); using cpu.");
+                    + " (a GPU trains text fine-tune, lora and adapter runs so far, and text feature extraction where ONNX"
+                    + " Runtime has its CUDA provider); using cpu.");
             return;
         }
         throw new IllegalArgumentException(Arguments.name("device") + " " + request.device + ": only text fine-tune, lora and"
-                + " adapter runs (classification, multi-label, regression) train on a GPU so far; this one trains on the"
-                + " CPU. Use " + Arguments.name("device") + " cpu or auto.");
+                + " adapter runs (classification, multi-label, regression) train on a GPU so far, and their feature extraction"
+                + " in fp32 where ONNX Runtime has its CUDA provider (GRAFT_ORT_JAR: the onnxruntime_gpu jar); this one"
+                + " trains on the CPU. Use " + Arguments.name("device") + " cpu or auto.");
     }
 
     /**

@@ -40,10 +40,24 @@ public final class FeatureExtraction {
     public static final String NAME = "feature-extraction";
 
     private final FeatureExtractionConfig config;
+    private final Device device;
 
     /** A strategy with these settings. */
     public FeatureExtraction(FeatureExtractionConfig config) {
+        this(config, Device.cpu());
+    }
+
+    private FeatureExtraction(FeatureExtractionConfig config, Device device) {
         this.config = config;
+        this.device = java.util.Objects.requireNonNull(device, "device");
+    }
+
+    /**
+     * The same strategy with its frozen pass on {@code device}: a GPU runs it through ONNX Runtime's CUDA provider
+     * ({@link dev.graft.model.OrtDevices}); the head trains on the CPU.
+     */
+    public FeatureExtraction on(Device device) {
+        return new FeatureExtraction(config, device);
     }
 
     /** A strategy with {@link FeatureExtractionConfig#defaults()}. */
@@ -67,7 +81,7 @@ public final class FeatureExtraction {
     private Embedded embed(TextModelSpec backbone, DatasetSplits splits, Progress progress) {
         EmbeddingCache cache = config.embeddingCache();
         long t0 = System.nanoTime();
-        try (LazyEncoder encoder = config.frozenEncoder(backbone)) {
+        try (LazyEncoder encoder = config.frozenEncoder(backbone, device)) {
             float[][] train = features(cache, backbone, encoder, splits.train(), progress);
             float[][] val = features(cache, backbone, encoder, splits.val(), progress);
             float[][] test = splits.test().isPresent() ? features(cache, backbone, encoder, splits.test().get(), progress) : null;
@@ -95,7 +109,7 @@ public final class FeatureExtraction {
      */
     public float[][] embeddings(TextModelSpec backbone, TextDataset data, Progress progress) {
         EmbeddingCache cache = config.embeddingCache();
-        try (LazyEncoder encoder = config.frozenEncoder(backbone)) {
+        try (LazyEncoder encoder = config.frozenEncoder(backbone, device)) {
             return features(cache, backbone, encoder, data, progress);
         }
     }

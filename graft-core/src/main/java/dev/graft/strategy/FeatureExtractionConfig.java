@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import ai.djl.Device;
 import dev.graft.model.Precision;
 import dev.graft.model.text.SentenceEncoders;
 import dev.graft.model.text.TextModelSpec;
@@ -122,9 +123,12 @@ public record FeatureExtractionConfig(int hiddenUnits, double dropout, TrainConf
         return new EmbeddingCache(cacheDir, frozenPrecision);
     }
 
-    /** The frozen text encoder these settings run, opened on first use (a cache that hits every text never opens it). */
-    LazyEncoder frozenEncoder(TextModelSpec backbone) {
-        return new LazyEncoder(() -> SentenceEncoders.open(backbone, threads, encodeBatchSize, frozenPrecision));
+    /**
+     * The frozen text encoder these settings run on {@code device}, opened on first use (a cache that hits every text
+     * never opens it).
+     */
+    LazyEncoder frozenEncoder(TextModelSpec backbone, Device device) {
+        return new LazyEncoder(() -> SentenceEncoders.open(backbone, threads, encodeBatchSize, frozenPrecision, device));
     }
 
     /** The head's training plan: this optimiser, nothing frozen, one learning rate. */

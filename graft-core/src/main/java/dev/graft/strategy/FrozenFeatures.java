@@ -1,5 +1,6 @@
 package dev.graft.strategy;
 
+import ai.djl.Device;
 import dev.graft.data.image.ImageDataset;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.util.Progress;
@@ -22,7 +23,7 @@ public final class FrozenFeatures {
                                         Progress progress) {
         EmbeddingCache cache = config.embeddingCache();
         List<float[][]> out = new ArrayList<>();
-        try (LazyEncoder encoder = config.frozenEncoder(backbone)) {
+        try (LazyEncoder encoder = config.frozenEncoder(backbone, Device.cpu())) {
             for (List<String> texts : sets) {
                 out.add(cache.embed(backbone, encoder, texts, progress));
             }

@@ -31,8 +31,12 @@ class TrainingDeviceTest {
     }
 
     private static List<String> check(TrainingRequest r, Device resolved) {
+        return check(r, resolved, false);
+    }
+
+    private static List<String> check(TrainingRequest r, Device resolved, boolean ortCuda) {
         MessageLog log = new MessageLog();
-        TrainingRun.checkDevice(r, resolved, log);
+        TrainingRun.checkDevice(r, resolved, ortCuda, log);
         return log.lines;
     }
 
@@ -41,15 +45,15 @@ class TrainingDeviceTest {
         for (String strategy : List.of("fine-tune", "lora", "adapter")) {
             for (String device : List.of("cuda", "auto")) {
                 TrainingRequest r = request(strategy, device);
-                assertTrue(r.trainsOnDevice(), strategy);
-                assertEquals(GPU, r.trainingDevice(GPU), strategy);
+                assertTrue(r.trainsOnDevice(false), strategy);
+                assertEquals(GPU, r.trainingDevice(GPU, false), strategy);
                 List<String> notes = check(r, GPU);
                 assertEquals(1, notes.size(), notes.toString());
                 assertTrue(notes.get(0).contains("training on gpu(0)"), notes.get(0));
             }
         }
-        assertTrue(request("fine-tune", "cuda").task(TaskKind.REGRESSION).trainsOnDevice());
-        assertTrue(request("lora", "cuda").task(TaskKind.MULTI_LABEL).trainsOnDevice());
+        assertTrue(request("fine-tune", "cuda").task(TaskKind.REGRESSION).trainsOnDevice(false));
+        assertTrue(request("lora", "cuda").task(TaskKind.MULTI_LABEL).trainsOnDevice(false));
     }
 
     @Test
@@ -61,7 +65,7 @@ class TrainingDeviceTest {
                 request("fine-tune", "cuda").task(TaskKind.QUESTION_ANSWERING),
                 TrainingRequest.of(tmp.resolve("images")).strategy("fine-tune").device("cuda"));
         for (TrainingRequest r : cpuRuns) {
-            assertEquals(Device.cpu(), r.trainingDevice(GPU), r.strategyName() + " " + r.task());
+            assertEquals(Device.cpu(), r.trainingDevice(GPU, false), r.strategyName() + " " + r.task());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> check(r, GPU));
             assertTrue(e.getMessage().contains("only text fine-tune, lora and adapter runs") && e.getMessage().contains("cpu or auto"),
                     e.getMessage());
@@ -73,10 +77,26 @@ class TrainingDeviceTest {
     }
 
     @Test
+    void textFeatureExtractionRunsItsFrozenPassOnTheGpuWhereOnnxRuntimeHasCuda() {
+        TrainingRequest fe = request("feature-extraction", "cuda");
+        assertEquals(GPU, fe.trainingDevice(GPU, true));
+        List<String> notes = check(fe, GPU, true);
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.get(0).contains("the frozen pass runs on gpu(0) (ONNX Runtime's CUDA provider), the head on the CPU"),
+                notes.get(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> check(fe, GPU, false));
+        assertTrue(e.getMessage().contains("GRAFT_ORT_JAR") && e.getMessage().contains("onnxruntime_gpu"), e.getMessage());
+        assertEquals(Device.cpu(), fe.trainingDevice(GPU, false), "the CPU build of ONNX Runtime: the frozen pass stays here");
+        assertEquals(Device.cpu(), request("feature-extraction", "cuda").precision("bf16").trainingDevice(GPU, true),
+                "bf16 frozen passes run on libtorch, on the CPU");
+        assertEquals(Device.cpu(), request("feature-extraction", "cuda").task(TaskKind.TOKEN_CLASSIFICATION).trainingDevice(GPU, true));
+    }
+
+    @Test
     void theCpuNeedsNoNoteAndAutoPrecisionStaysFp32OnAGpu() {
         assertEquals(List.of(), check(request("fine-tune", "cpu"), Device.cpu()));
         assertEquals(List.of(), check(request("fine-tune", "auto"), Device.cpu()));
-        assertEquals(Device.cpu(), request("fine-tune", "auto").trainingDevice(Device.cpu()));
+        assertEquals(Device.cpu(), request("fine-tune", "auto").trainingDevice(Device.cpu(), true));
         assertEquals(Precision.FP32, request("fine-tune", "auto").precisionValue(GPU), "bf16 on GPUs is unmeasured");
         assertEquals(Precision.BF16, request("fine-tune", "auto").precision("bf16").precisionValue(GPU));
     }

@@ -1,11 +1,13 @@
 package dev.graft.model.text;
 
+import ai.djl.Device;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.graft.model.OrtDevices;
 import dev.graft.model.bert.BertConfigInference;
 import dev.graft.tensor.onnx.OnnxModelFile;
 import dev.graft.util.Progress;
@@ -73,6 +75,16 @@ public final class OnnxTextEncoder implements SentenceEncoder {
      * @throws IllegalStateException if the file is refused, changed since {@code spec} was read, or ONNX Runtime fails
      */
     public static OnnxTextEncoder open(TextModelSpec spec, int threads, int batchSize) {
+        return open(spec, threads, batchSize, Device.cpu());
+    }
+
+    /**
+     * {@link #open(TextModelSpec, int, int)} on {@code device}: the CPU, or a GPU through ONNX Runtime's CUDA provider
+     * ({@link OrtDevices}).
+     *
+     * @throws IllegalArgumentException for a GPU when the loaded ONNX Runtime has no CUDA provider
+     */
+    public static OnnxTextEncoder open(TextModelSpec spec, int threads, int batchSize, Device device) {
         OnnxModelFile model;
         try {
             model = OnnxModelFile.read(spec.onnxFile());
@@ -92,6 +104,7 @@ public final class OnnxTextEncoder implements SentenceEncoder {
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            OrtDevices.configure(options, device);
             InnerLayerOutputs layers = spec.pooling().layers() == 1 ? null : layerOutputs(spec, model);
             OrtSession session = env.createSession(layers == null ? model.bytes() : layers.bytes(), options);
             return new OnnxTextEncoder(spec, tokenizer, env, session, batchSize, layers == null ? null : layers.outputs());

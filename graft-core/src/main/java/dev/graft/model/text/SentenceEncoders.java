@@ -1,5 +1,6 @@
 package dev.graft.model.text;
 
+import ai.djl.Device;
 import dev.graft.model.Precision;
 import dev.graft.model.bert.BertBackbone;
 import dev.graft.util.Hashes;
@@ -29,6 +30,24 @@ public final class SentenceEncoders {
         DjlTextEncoder encoder = DjlTextEncoder.open(spec, batchSize);
         encoder.model().setPrecision(precision);
         return encoder;
+    }
+
+    /**
+     * {@link #open(TextModelSpec, int, int, Precision)} on {@code device}: a GPU runs the fp32 pass of a model with an
+     * ONNX export through ONNX Runtime's CUDA provider; everything else computes on the CPU.
+     *
+     * @throws IllegalArgumentException for a GPU with bf16, a model without an ONNX export, or no CUDA provider
+     */
+    public static SentenceEncoder open(TextModelSpec spec, int threads, int batchSize, Precision precision, Device device) {
+        if (!device.isGpu()) {
+            return open(spec, threads, batchSize, precision);
+        }
+        if (precision != Precision.FP32 || !spec.hasOnnx()) {
+            throw new IllegalArgumentException("a frozen pass on " + device + " runs an ONNX export in fp32 on ONNX Runtime's"
+                    + " CUDA provider; " + spec.id() + (spec.hasOnnx() ? " was asked for in " + precision.key() : " has no ONNX"
+                    + " export") + ". Compute it on the cpu.");
+        }
+        return OnnxTextEncoder.open(spec, threads, batchSize, device);
     }
 
     /** {@link #open(TextModelSpec, int, int)} with all cores and the default batch size. */
