@@ -729,13 +729,8 @@ public final class TrainingRequest {
      * Whether this run can train where {@link #device} says: text fine-tuning, LoRA and adapters of classification,
      * multi-label and regression (single texts or pairs), and their text feature extraction in fp32 where the loaded
      * ONNX Runtime has its CUDA provider (the frozen pass runs there, the head on the CPU). Everything else trains on
-     * the CPU so far.
+     * the CPU so far. {@code ortCuda}: whether ONNX Runtime's CUDA provider is loaded.
      */
-    public boolean trainsOnDevice() {
-        return trainsOnDevice(OrtDevices.cudaAvailable());
-    }
-
-    /** {@link #trainsOnDevice()} where ONNX Runtime's CUDA provider is or is not loaded ({@code ortCuda}). */
     boolean trainsOnDevice(boolean ortCuda) {
         boolean trainsEncoder = FineTuning.NAME.equals(strategy) || PeftMethod.LORA.key().equals(strategy)
                 || PeftMethod.ADAPTER.key().equals(strategy);
@@ -746,7 +741,7 @@ public final class TrainingRequest {
 
     /**
      * Where training computes: {@link #device} resolved against the GPUs the PyTorch engine sees ({@link DeviceChoice}),
-     * where this run can train there ({@link #trainsOnDevice()}); otherwise the CPU.
+     * where this run can train there ({@code trainsOnDevice}); otherwise the CPU.
      *
      * @throws IllegalArgumentException for an unknown device, or a GPU the engine does not see
      */

@@ -83,7 +83,7 @@ public final class TrainingRun {
 
     /**
      * Checks the device before anything is read: a GPU, by name or found by {@code auto}, trains the runs that can train
-     * there ({@link TrainingRequest#trainsOnDevice()}; told with a note); for other runs a GPU asked for by name is
+     * there ({@code TrainingRequest.trainsOnDevice}; told with a note); for other runs a GPU asked for by name is
      * refused and one that {@code auto} finds is passed over with a note.
      *
      * @throws IllegalArgumentException for an unknown device, a GPU the engine does not see, or a GPU by name for a run
