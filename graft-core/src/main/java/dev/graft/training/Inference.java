@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.graft.model.torch.ConstantBf16Weights;
 import java.util.Arrays;
 
 /** Batched inference of a module: its activated outputs (e.g. softmax probabilities) without gradients. */
@@ -31,14 +32,17 @@ public final class Inference {
     public static float[][] outputs(Block model, BatchSource data, int batchSize, NDManager scopeParent,
                                     java.util.function.UnaryOperator<NDArray> activate) {
         float[][] out = new float[data.size()][];
-        for (int[] idx : data.inferenceBatches(batchSize)) {
-            try (NDManager step = scopeParent.newSubManager()) {
-                NDArray probs = activate.apply(model.forward(new ParameterStore(step, false), data.inputs(step, idx), false)
-                        .singletonOrThrow());
-                int width = (int) (probs.size() / idx.length); // [B, C], or [B, T, C] flattened per example
-                float[] flat = probs.toFloatArray();
-                for (int i = 0; i < idx.length; i++) {
-                    out[idx[i]] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+        // no weight changes during the loop: a bfloat16 product casts each weight once
+        try (ConstantBf16Weights.Scope constant = ConstantBf16Weights.whileInferring()) {
+            for (int[] idx : data.inferenceBatches(batchSize)) {
+                try (NDManager step = scopeParent.newSubManager()) {
+                    NDArray probs = activate.apply(model.forward(new ParameterStore(step, false), data.inputs(step, idx), false)
+                            .singletonOrThrow());
+                    int width = (int) (probs.size() / idx.length); // [B, C], or [B, T, C] flattened per example
+                    float[] flat = probs.toFloatArray();
+                    for (int i = 0; i < idx.length; i++) {
+                        out[idx[i]] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+                    }
                 }
             }
         }

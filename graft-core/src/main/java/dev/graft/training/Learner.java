@@ -19,6 +19,7 @@ import dev.graft.model.ArrayCopies;
 import dev.graft.model.LayerGroup;
 import dev.graft.model.NamedParameters;
 import dev.graft.model.Splittable;
+import dev.graft.model.torch.ConstantBf16Weights;
 import dev.graft.model.torch.FreshGradients;
 import dev.graft.tensor.TensorData;
 import dev.graft.training.optim.GroupedOptimizer;
@@ -157,35 +158,38 @@ public class Learner {
                 List<int[]> batches = train.epochBatches(config.batchSize(), epochRandom(epoch));
                 double lossSum = 0;
                 double lr = config.learningRate();
-                for (int s = 0; s < batches.size(); s++) {
-                    int[] idx = batches.get(s);
-                    lr = config.learningRate() * config.schedule().factor(optimizer.stepCount(), totalSteps);
-                    double loss = guardedStep(base, train, idx);
-                    if (!Double.isFinite(loss)) {
-                        throw new TrainingDivergedException(epoch, s + 1, loss, lr,
-                                checkpoints != null && CheckpointStore.exists(checkpoints.directory()) ? checkpoints.directory() : null);
-                    }
-                    if (anchors != null && plan.l2sp() > 0) {
-                        anchors.addL2SpGradient(params, plan.l2sp());
-                    }
-                    double gradNorm = GradientClipping.clip(params.values(), plan.optimizer().maxGradNorm());
-                    if (!Double.isFinite(gradNorm)) {
-                        // A finite loss with a non-finite gradient (an overflow in one backward pass): drop
-                        // this update rather than write NaN into the weights (the next backward pass replaces the
-                        // gradients); persistent overflow is divergence.
-                        state.skippedSteps++;
-                        if (++state.consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
-                            throw new TrainingDivergedException(epoch, s + 1, gradNorm, lr,
+                // what is frozen stays so until the next epoch: its bfloat16 copies are made once
+                try (ConstantBf16Weights.Scope frozenCopies = ConstantBf16Weights.whileTraining()) {
+                    for (int s = 0; s < batches.size(); s++) {
+                        int[] idx = batches.get(s);
+                        lr = config.learningRate() * config.schedule().factor(optimizer.stepCount(), totalSteps);
+                        double loss = guardedStep(base, train, idx);
+                        if (!Double.isFinite(loss)) {
+                            throw new TrainingDivergedException(epoch, s + 1, loss, lr,
                                     checkpoints != null && CheckpointStore.exists(checkpoints.directory()) ? checkpoints.directory() : null);
                         }
-                        continue;
+                        if (anchors != null && plan.l2sp() > 0) {
+                            anchors.addL2SpGradient(params, plan.l2sp());
+                        }
+                        double gradNorm = GradientClipping.clip(params.values(), plan.optimizer().maxGradNorm());
+                        if (!Double.isFinite(gradNorm)) {
+                            // A finite loss with a non-finite gradient (an overflow in one backward pass): drop
+                            // this update rather than write NaN into the weights (the next backward pass replaces the
+                            // gradients); persistent overflow is divergence.
+                            state.skippedSteps++;
+                            if (++state.consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
+                                throw new TrainingDivergedException(epoch, s + 1, gradNorm, lr,
+                                        checkpoints != null && CheckpointStore.exists(checkpoints.directory()) ? checkpoints.directory() : null);
+                            }
+                            continue;
+                        }
+                        state.consecutiveSkips = 0;
+                        optimizer.step(lr);
+                        lossSum += loss * idx.length;
+                        int epochNo = epoch;
+                        int stepNo = s + 1;
+                        listeners.forEach(l -> l.onStep(epochNo, stepNo, loss));
                     }
-                    state.consecutiveSkips = 0;
-                    optimizer.step(lr);
-                    lossSum += loss * idx.length;
-                    int epochNo = epoch;
-                    int stepNo = s + 1;
-                    listeners.forEach(l -> l.onStep(epochNo, stepNo, loss));
                 }
                 Validation v = validate(val);
                 double score = config.monitor().read(new EpochLog(epoch, 0, v.loss, v.accuracy(), v.macroF1(),

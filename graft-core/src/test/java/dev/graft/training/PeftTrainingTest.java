@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.graft.model.LayerGroup;
+import dev.graft.model.Precision;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
@@ -16,8 +17,10 @@ import dev.graft.model.peft.PeftModules;
 import dev.graft.model.peft.PeftSpec;
 import dev.graft.model.text.Pooling;
 import dev.graft.model.text.TransformerClassifier;
+import dev.graft.model.torch.ConstantBf16Weights;
 import dev.graft.training.optim.OptimizerSpec;
 import dev.graft.training.optim.ParamGroup;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +75,42 @@ class PeftTrainingTest {
                     + model.head().namedParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
             assertEquals(expected, fit.history().get(0).trainable());
             assertTrue(fit.best().valAccuracy() > 0.6, "LoRA on a frozen random encoder learns the marker task: " + fit.best().valAccuracy());
+        }
+    }
+
+    /**
+     * In bf16 the learner keeps one bfloat16 copy of each frozen projection during an epoch's steps
+     * ({@link ConstantBf16Weights}), frees them before validating, and the frozen encoder still learns nothing while
+     * LoRA learns the task.
+     */
+    @Test
+    void inBf16TheStepsUseCopiesOfTheFrozenProjectionsFreedAtTheEpochsEnd() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TransformerClassifier model = model(m, PeftSpec.lora().withLora(4, 8, 0.0, List.of(LoraTarget.values())));
+            model.encoder().setPrecision(Precision.BF16);
+            Map<String, float[]> before = values(model.encoder().namedParameters());
+            List<Integer> keptAtSteps = new ArrayList<>();
+            List<Integer> keptAtEpochEnds = new ArrayList<>();
+            TrainingListener probe = new TrainingListener() {
+                @Override
+                public void onStep(int epoch, int step, double loss) {
+                    keptAtSteps.add(ConstantBf16Weights.kept());
+                }
+
+                @Override
+                public void onEpochEnd(EpochLog log) {
+                    keptAtEpochEnds.add(ConstantBf16Weights.kept());
+                }
+            };
+            TrainConfig config = TrainConfig.defaults().withEpochs(20).withBatchSize(8).withLearningRate(1e-2).withPatience(0)
+                    .withSchedule(LrSchedule.warmupLinear(0.1));
+            FitResult fit = new Learner(model, model, config, plan(), List.of(probe)).fit(TRAIN, VAL);
+            int projections = 6 * TinyTextTask.CONFIG.numLayers();
+            assertEquals(20 * (TRAIN.size() / 8), keptAtSteps.size());
+            assertTrue(keptAtSteps.stream().allMatch(k -> k == projections), "one copy per frozen projection: " + keptAtSteps);
+            assertTrue(keptAtEpochEnds.stream().allMatch(k -> k == 0), "freed before validation: " + keptAtEpochEnds);
+            values(model.encoder().namedParameters()).forEach((name, v) -> assertArrayEquals(before.get(name), v, name));
+            assertTrue(fit.best().valAccuracy() > 0.6, "LoRA in bf16 learns the marker task: " + fit.best().valAccuracy());
         }
     }
 

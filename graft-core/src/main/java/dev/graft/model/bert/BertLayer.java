@@ -49,8 +49,8 @@ public final class BertLayer extends CompositeBlock {
     private NDArray feedForward(ParameterStore ps, NDArray a, boolean training) {
         if (intermediateDense.precision() == Precision.BF16 && outputDense.precision() == Precision.BF16
                 && intermediateDense.delta() == null && outputDense.delta() == null) {
-            NDArray[] first = intermediateDense.weightAndBias(ps, a, training);
-            NDArray[] second = outputDense.weightAndBias(ps, a, training);
+            NDArray[] first = intermediateDense.bf16WeightAndBias(ps, a, training);
+            NDArray[] second = outputDense.bf16WeightAndBias(ps, a, training);
             return BFloat16Ops.feedForward(a, first[0], first[1], second[0], second[1]);
         }
         return outputDense.apply(ps, Gelu.exact(intermediateDense.apply(ps, a, training)), training);

@@ -3,6 +3,7 @@ package dev.graft.model.bert;
 import dev.graft.model.NamedParameters;
 import dev.graft.model.Precision;
 import dev.graft.model.torch.BFloat16Ops;
+import dev.graft.model.torch.ConstantBf16Weights;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -78,16 +79,21 @@ public final class BertLinear extends AbstractBlock implements NamedParameters {
         return precision;
     }
 
-    /** The weight and bias as {@code ps} gives them for {@code x}'s device. */
-    NDArray[] weightAndBias(ParameterStore ps, NDArray x, boolean training) {
-        return new NDArray[] {ps.getValue(weight, x.getDevice(), training), ps.getValue(bias, x.getDevice(), training)};
+    /**
+     * The weight and bias for a bfloat16 product of {@code x}, as {@code ps} gives them for {@code x}'s device: the
+     * weight as {@link ConstantBf16Weights#forProduct} gives it (a kept bfloat16 copy where a scope covers it).
+     */
+    NDArray[] bf16WeightAndBias(ParameterStore ps, NDArray x, boolean training) {
+        return new NDArray[] {ConstantBf16Weights.forProduct(ps.getValue(weight, x.getDevice(), training)),
+            ps.getValue(bias, x.getDevice(), training)};
     }
 
     /** Applies the layer to {@code x [..., in]}; the result lives in {@code x}'s manager. */
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = ps.getValue(bias, x.getDevice(), training);
-        NDArray y = precision == Precision.BF16 ? BFloat16Ops.linear(x, w, b) : Linear.linear(x, w, b).singletonOrThrow();
+        NDArray y = precision == Precision.BF16 ? BFloat16Ops.linear(x, ConstantBf16Weights.forProduct(w), b)
+                : Linear.linear(x, w, b).singletonOrThrow();
         return delta == null ? y : delta.apply(ps, x, y, training);
     }
 

@@ -117,7 +117,7 @@ public final class BertSelfAttention extends CompositeBlock {
     }
 
     private static BFloat16Ops.Projection projection(ParameterStore ps, BertLinear linear, NDArray x, boolean training) {
-        NDArray[] wb = linear.weightAndBias(ps, x, training);
+        NDArray[] wb = linear.bf16WeightAndBias(ps, x, training);
         return new BFloat16Ops.Projection(wb[0], wb[1], linear.delta() == null ? null : linear.delta().term(ps, x, training));
     }
 

@@ -1,6 +1,7 @@
 package dev.graft.model.text;
 
 import ai.djl.Device;
+import dev.graft.model.torch.ConstantBf16Weights;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -83,14 +84,19 @@ public final class DjlTextEncoder implements SentenceEncoder {
 
     @Override
     public float[][] encode(List<String> texts, Progress progress) {
-        return LengthSortedEncoding.encode(tokenizer.tokenize(texts), batchSize, tokenizer.padId(), this::encodeBatch, progress,
-                "Embedding with " + spec.id() + " (libtorch)");
+        // the frozen weights: a bfloat16 product casts each once per call
+        try (ConstantBf16Weights.Scope constant = ConstantBf16Weights.whileInferring()) {
+            return LengthSortedEncoding.encode(tokenizer.tokenize(texts), batchSize, tokenizer.padId(), this::encodeBatch,
+                    progress, "Embedding with " + spec.id() + " (libtorch)");
+        }
     }
 
     @Override
     public float[][] encodePairs(List<String> first, List<String> second, Progress progress) {
-        return LengthSortedEncoding.encode(tokenizer.tokenize(first, second), batchSize, tokenizer.padId(), this::encodeBatch,
-                progress, "Embedding pairs with " + spec.id() + " (libtorch)");
+        try (ConstantBf16Weights.Scope constant = ConstantBf16Weights.whileInferring()) {
+            return LengthSortedEncoding.encode(tokenizer.tokenize(first, second), batchSize, tokenizer.padId(),
+                    this::encodeBatch, progress, "Embedding pairs with " + spec.id() + " (libtorch)");
+        }
     }
 
     private float[][] encodeBatch(TokenBatch b) {

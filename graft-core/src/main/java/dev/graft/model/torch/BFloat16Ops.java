@@ -17,6 +17,9 @@ import java.util.List;
  * libtorch's autograd differentiates the casts, so the gradients of {@code x}, {@code W} and
  * {@code b} arrive as float32 (the weight gradient is a bfloat16 product, cast back). On CPUs with
  * AVX512_BF16 or AMX, oneDNN computes the bfloat16 products in hardware.
+ *
+ * <p>A weight may also come as the bfloat16 copy {@link ConstantBf16Weights#forProduct} keeps of a weight that does not
+ * change: the modules' cast of it to bfloat16 then returns it as it is.
  */
 public final class BFloat16Ops {
 

@@ -1,5 +1,7 @@
 package dev.graft.model.peft;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -15,6 +17,7 @@ import dev.graft.model.bert.AttentionKernel;
 import dev.graft.model.bert.BertConfig;
 import dev.graft.model.bert.BertModel;
 import dev.graft.model.bert.Bf16Comparison;
+import dev.graft.model.torch.ConstantBf16Weights;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -69,6 +72,53 @@ class LoraPrecisionTest {
             for (String name : fp32.keySet()) {
                 Bf16Comparison.assertSameDirection(name, bf16.get(name), fp32.get(name));
             }
+        }
+    }
+
+    /**
+     * With the base model frozen, a training scope's bfloat16 copies of its weights ({@link ConstantBf16Weights}) give
+     * the same hidden states and the same LoRA gradients, to the last bit, as casting every weight at every pass; one
+     * copy per frozen projection is kept, and none of LoRA's trainable matrices.
+     */
+    @ParameterizedTest
+    @EnumSource(value = AttentionKernel.class, names = {"COMPOSITE", "FUSED_BF16"})
+    void frozenWeightCopiesGiveTheSameBf16PassAndGradients(AttentionKernel kernel) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(9);
+            BertModel model = new BertModel(CONFIG, 0f);
+            model.initialize(m);
+            PeftModules lora = PeftModules.attach(model, PeftSpec.lora().withLora(4, 8, 0, PeftSpec.DEFAULT_TARGETS), m);
+            model.namedParameters().values().forEach(p -> p.freeze(true));
+            Random r = new Random(4);
+            for (Map.Entry<String, Parameter> e : lora.namedParameters().entrySet()) {
+                if (e.getKey().endsWith("lora_B.weight")) {
+                    float[] v = new float[(int) e.getValue().getArray().size()];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = (float) (r.nextGaussian() * 0.2);
+                    }
+                    ArrayCopies.copyInto(e.getValue().getArray(), v);
+                }
+            }
+            model.setPrecision(Precision.BF16);
+            model.setAttentionKernel(kernel);
+            NDArray weights = m.randomNormal(new Shape(2, 10, CONFIG.hiddenSize()));
+            Map<String, float[]> cast = new LinkedHashMap<>();
+            float[] castHidden = gradients(model, lora, m, weights, cast);
+            Map<String, float[]> copied = new LinkedHashMap<>();
+            float[] copiedHidden;
+            int kept;
+            try (ConstantBf16Weights.Scope s = ConstantBf16Weights.whileTraining()) {
+                gradients(model, lora, m, weights, new LinkedHashMap<>()); // makes the copies
+                copiedHidden = gradients(model, lora, m, weights, copied); // uses them
+                kept = ConstantBf16Weights.kept();
+            }
+            assertArrayEquals(castHidden, copiedHidden);
+            assertEquals(cast.keySet(), copied.keySet());
+            for (String name : cast.keySet()) {
+                assertArrayEquals(cast.get(name), copied.get(name), name);
+            }
+            // per layer: query, key, value, attention output, intermediate and output dense
+            assertEquals(6 * CONFIG.numLayers(), kept, "one copy per frozen projection");
         }
     }
 
