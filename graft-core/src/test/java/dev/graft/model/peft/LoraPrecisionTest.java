@@ -41,17 +41,7 @@ class LoraPrecisionTest {
             BertModel model = new BertModel(CONFIG, 0f);
             model.initialize(m);
             PeftModules lora = PeftModules.attach(model, PeftSpec.lora().withLora(4, 8, 0, PeftSpec.DEFAULT_TARGETS), m);
-            Random r = new Random(3);
-            for (Map.Entry<String, Parameter> e : lora.namedParameters().entrySet()) {
-                // B starts at 0, which would hide the update: give it weight
-                if (e.getKey().endsWith("lora_B.weight")) {
-                    float[] v = new float[(int) e.getValue().getArray().size()];
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = (float) (r.nextGaussian() * 0.2);
-                    }
-                    ArrayCopies.copyInto(e.getValue().getArray(), v);
-                }
-            }
+            weighLoraB(lora, 3);
             NDArray weights = m.randomNormal(new Shape(2, 10, CONFIG.hiddenSize()));
             Map<String, float[]> fp32 = new LinkedHashMap<>();
             float[] fp32Hidden = gradients(model, lora, m, weights, fp32);
@@ -89,16 +79,7 @@ class LoraPrecisionTest {
             model.initialize(m);
             PeftModules lora = PeftModules.attach(model, PeftSpec.lora().withLora(4, 8, 0, PeftSpec.DEFAULT_TARGETS), m);
             model.namedParameters().values().forEach(p -> p.freeze(true));
-            Random r = new Random(4);
-            for (Map.Entry<String, Parameter> e : lora.namedParameters().entrySet()) {
-                if (e.getKey().endsWith("lora_B.weight")) {
-                    float[] v = new float[(int) e.getValue().getArray().size()];
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = (float) (r.nextGaussian() * 0.2);
-                    }
-                    ArrayCopies.copyInto(e.getValue().getArray(), v);
-                }
-            }
+            weighLoraB(lora, 4);
             model.setPrecision(Precision.BF16);
             model.setAttentionKernel(kernel);
             NDArray weights = m.randomNormal(new Shape(2, 10, CONFIG.hiddenSize()));
@@ -119,6 +100,20 @@ class LoraPrecisionTest {
             }
             // per layer: query, key, value, attention output, intermediate and output dense
             assertEquals(6 * CONFIG.numLayers(), kept, "one copy per frozen projection");
+        }
+    }
+
+    /** B starts at 0, which would hide LoRA's update: gives it seeded normal weights (σ 0.2). */
+    private static void weighLoraB(PeftModules lora, long seed) {
+        Random r = new Random(seed);
+        for (Map.Entry<String, Parameter> e : lora.namedParameters().entrySet()) {
+            if (e.getKey().endsWith("lora_B.weight")) {
+                float[] v = new float[(int) e.getValue().getArray().size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (r.nextGaussian() * 0.2);
+                }
+                ArrayCopies.copyInto(e.getValue().getArray(), v);
+            }
         }
     }
 
