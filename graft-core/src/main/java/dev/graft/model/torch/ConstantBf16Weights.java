@@ -45,8 +45,10 @@ public final class ConstantBf16Weights {
 
     /**
      * Opens a scope in which the weights that require no gradient do not change (a learner's steps between two
-     * changes of what is frozen): their bfloat16 copies are kept until it closes. Inside another scope of this thread
-     * it does nothing.
+     * changes of what is frozen): their bfloat16 copies are kept until it closes. Inside another training scope of this
+     * thread it does nothing.
+     *
+     * @throws IllegalStateException inside an {@link #whileInferring() inference} scope of this thread
      */
     public static Scope whileTraining() {
         return open(false);
@@ -61,7 +63,13 @@ public final class ConstantBf16Weights {
     }
 
     private static Scope open(boolean allWeights) {
-        if (CURRENT.get() != null) {
+        Scope outer = CURRENT.get();
+        if (outer != null) {
+            if (!allWeights && outer.store.allWeights) {
+                // the outer scope's copies of trainable weights would go stale at the first update
+                throw new IllegalStateException("training inside a scope that holds every weight constant (an inference"
+                        + " pass): close it first");
+            }
             return Scope.NESTED;
         }
         Scope s = new Scope(new Store(allWeights));

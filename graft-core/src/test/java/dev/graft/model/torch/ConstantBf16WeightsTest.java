@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -44,12 +45,24 @@ class ConstantBf16WeightsTest {
             try (ConstantBf16Weights.Scope outer = ConstantBf16Weights.whileInferring()) {
                 NDArray copy = ConstantBf16Weights.forProduct(trainable);
                 assertNotSame(trainable, copy, "nothing changes while inferring");
-                try (ConstantBf16Weights.Scope inner = ConstantBf16Weights.whileTraining()) {
+                try (ConstantBf16Weights.Scope inner = ConstantBf16Weights.whileInferring()) {
                     assertSame(copy, ConstantBf16Weights.forProduct(trainable), "the outer scope rules");
                 }
                 assertEquals(1, ConstantBf16Weights.kept(), "closing the nested scope freed nothing");
             }
             assertEquals(0, ConstantBf16Weights.kept());
+        }
+    }
+
+    @Test
+    void trainingInsideAnInferenceScopeIsRefused() {
+        try (ConstantBf16Weights.Scope outer = ConstantBf16Weights.whileInferring()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, ConstantBf16Weights::whileTraining);
+            assertTrue(e.getMessage().contains("inference"), e.getMessage());
+        }
+        try (ConstantBf16Weights.Scope outer = ConstantBf16Weights.whileTraining();
+             ConstantBf16Weights.Scope inner = ConstantBf16Weights.whileTraining()) {
+            assertEquals(0, ConstantBf16Weights.kept(), "nested training scopes are allowed");
         }
     }
 
