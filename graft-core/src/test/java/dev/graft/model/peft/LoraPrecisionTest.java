@@ -37,11 +37,8 @@ class LoraPrecisionTest {
     @EnumSource(AttentionKernel.class)
     void loraUpdatesReachTheHiddenStatesAndTheirGradientsInBf16(AttentionKernel kernel) {
         try (NDManager m = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(5);
             BertModel model = new BertModel(CONFIG, 0f);
-            model.initialize(m);
-            PeftModules lora = PeftModules.attach(model, PeftSpec.lora().withLora(4, 8, 0, PeftSpec.DEFAULT_TARGETS), m);
-            weighLoraB(lora, 3);
+            PeftModules lora = withLora(model, m, 5);
             NDArray weights = m.randomNormal(new Shape(2, 10, CONFIG.hiddenSize()));
             Map<String, float[]> fp32 = new LinkedHashMap<>();
             float[] fp32Hidden = gradients(model, lora, m, weights, fp32);
@@ -74,12 +71,9 @@ class LoraPrecisionTest {
     @EnumSource(value = AttentionKernel.class, names = {"COMPOSITE", "FUSED_BF16"})
     void frozenWeightCopiesGiveTheSameBf16PassAndGradients(AttentionKernel kernel) {
         try (NDManager m = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(9);
             BertModel model = new BertModel(CONFIG, 0f);
-            model.initialize(m);
-            PeftModules lora = PeftModules.attach(model, PeftSpec.lora().withLora(4, 8, 0, PeftSpec.DEFAULT_TARGETS), m);
+            PeftModules lora = withLora(model, m, 9);
             model.namedParameters().values().forEach(p -> p.freeze(true));
-            weighLoraB(lora, 4);
             model.setPrecision(Precision.BF16);
             model.setAttentionKernel(kernel);
             NDArray weights = m.randomNormal(new Shape(2, 10, CONFIG.hiddenSize()));
@@ -103,8 +97,14 @@ class LoraPrecisionTest {
         }
     }
 
-    /** B starts at 0, which would hide LoRA's update: gives it seeded normal weights (σ 0.2). */
-    private static void weighLoraB(PeftModules lora, long seed) {
+    /**
+     * Initialises {@code model} (seeded) and attaches LoRA (rank 4) to its query and value projections, with B given
+     * seeded normal weights (σ 0.2): B starts at 0, which would hide the update.
+     */
+    private static PeftModules withLora(BertModel model, NDManager m, int seed) {
+        Engine.getInstance().setRandomSeed(seed);
+        model.initialize(m);
+        PeftModules lora = PeftModules.attach(model, PeftSpec.lora().withLora(4, 8, 0, PeftSpec.DEFAULT_TARGETS), m);
         Random r = new Random(seed);
         for (Map.Entry<String, Parameter> e : lora.namedParameters().entrySet()) {
             if (e.getKey().endsWith("lora_B.weight")) {
@@ -115,6 +115,7 @@ class LoraPrecisionTest {
                 ArrayCopies.copyInto(e.getValue().getArray(), v);
             }
         }
+        return lora;
     }
 
     /** The hidden states; fills {@code out} with the gradient of {@code sum(hidden · weights)} for LoRA's parameters. */
