@@ -83,7 +83,7 @@ public final class ConstantBf16Weights {
      */
     public static NDArray forProduct(NDArray w) {
         Scope s = CURRENT.get();
-        if (s == null || s.store == null || (!s.store.allWeights && w.hasGradient()) || !w.getDevice().equals(Store.DEVICE)) {
+        if (s == null || (!s.store.allWeights && w.hasGradient()) || !w.getDevice().equals(Store.DEVICE)) {
             return w;
         }
         return s.store.copyOf(w);
@@ -92,7 +92,7 @@ public final class ConstantBf16Weights {
     /** How many copies this thread's scope keeps (0 outside a scope). */
     public static int kept() {
         Scope s = CURRENT.get();
-        return s == null || s.store == null ? 0 : s.store.size();
+        return s == null ? 0 : s.store.size();
     }
 
     /** A scope: the copies this thread's bfloat16 products take until it closes. */
@@ -132,9 +132,6 @@ public final class ConstantBf16Weights {
         }
 
         private NDArray copyOf(NDArray w) {
-            if (closed) {
-                throw new IllegalStateException("the scope of these bfloat16 weight copies was closed");
-            }
             NDArray copy = copies.get(w);
             if (copy == null) {
                 copy = Module.INSTANCE.apply(w);
