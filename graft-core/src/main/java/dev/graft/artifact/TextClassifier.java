@@ -282,6 +282,9 @@ public final class TextClassifier extends PooledTaskModel {
         if (encoder == null) {
             encoder = SentenceEncoders.open(backbone, Runtime.getRuntime().availableProcessors(),
                     OnnxTextEncoder.DEFAULT_BATCH_SIZE, frozenPrecision);
+            if (encoder instanceof DjlTextEncoder d) {
+                d.settleWeights(); // the classifier never changes the weights of an encoder it opened
+            }
         }
         return encoder;
     }
@@ -410,6 +413,9 @@ public final class TextClassifier extends PooledTaskModel {
      * @throws IllegalArgumentException when this model has no LoRA updates (adapters cannot be merged)
      */
     public synchronized void mergeLora() {
+        if (trainedEncoder != null) {
+            trainedEncoder.unsettleWeights(); // the merge writes the encoder's weights
+        }
         LoraMerge.mergeModules(peft, strategy);
         peft = null;
         strategy = "lora-merged";
@@ -541,6 +547,7 @@ public final class TextClassifier extends PooledTaskModel {
                 PeftModules modules = PeftModules.attach(peftEncoder.model(), pm.spec(), encoderManager);
                 HeadWeights.load(modules.savedParameters(), ModelDirectory.resolveInside(dir, pm.weights()),
                         pm.spec().method().key() + " weights");
+                peftEncoder.settleWeights(); // loaded to predict; mergeLora unsettles them
                 return new TextClassifier(spec, peftEncoder, modules, null, head, task, m.strategy(), pairs, manager);
             } catch (RuntimeException | IOException e) {
                 if (peftEncoder != null) {

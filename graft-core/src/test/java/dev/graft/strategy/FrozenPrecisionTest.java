@@ -13,6 +13,7 @@ import dev.graft.data.TextDataset;
 import dev.graft.data.TextExample;
 import dev.graft.model.CpuFeatures;
 import dev.graft.model.Precision;
+import dev.graft.model.text.DjlTextEncoder;
 import dev.graft.model.text.TextModelSpec;
 import dev.graft.model.text.TextModels;
 import dev.graft.util.Progress;
@@ -100,6 +101,7 @@ class FrozenPrecisionTest {
         String manifest = Files.readString(model.resolve(ModelDirectory.MANIFEST), StandardCharsets.UTF_8);
         assertTrue(manifest.matches("(?s).*\"backbone\"\\s*:\\s*\\{[^}]*\"precision\"\\s*:\\s*\"bf16\".*"), manifest);
         CpuFeatures amx = new CpuFeatures(Set.of("avx512_bf16", "amx_bf16"));
+        DjlTextEncoder encoder;
         try (TextClassifier loaded = TextClassifier.load(model, amx)) {
             assertEquals(Precision.BF16, loaded.frozenPrecision());
             assertEquals(Precision.BF16, loaded.scoredPrecision());
@@ -111,7 +113,24 @@ class FrozenPrecisionTest {
             for (int i = 0; i < p.length; i++) {
                 assertArrayEquals(scored[i], p[i], 1e-5f, "text " + i + ": the loaded model scores what the run scored");
             }
+            // A loaded model only predicts: its encoder keeps the bfloat16 copies of the 36 linear weights (6 layers × query,
+            // key, value, output, and the feed-forward pair) for its life instead of casting them at every call.
+            encoder = (DjlTextEncoder) loaded.encoder();
+            assertEquals(36, encoder.keptCopies());
+            float[][] again = loaded.probabilities(List.of(TEXTS));
+            for (int i = 0; i < p.length; i++) {
+                assertArrayEquals(p[i], again[i], "the kept copies predict the same");
+            }
+            assertEquals(36, encoder.keptCopies(), "made once");
+            try (DjlTextEncoder casting = DjlTextEncoder.open(spec, 32)) {
+                casting.model().setPrecision(Precision.BF16);
+                float[][] fresh = casting.encode(List.of(TEXTS[0]), Progress.NONE);
+                assertArrayEquals(fresh[0], encoder.encode(List.of(TEXTS[0]), Progress.NONE)[0],
+                        "one text on the kept copies: the features of a pass that casts its weights");
+                assertEquals(0, casting.keptCopies());
+            }
         }
+        assertEquals(0, encoder.keptCopies(), "freed with the model");
         // Without AMX bfloat16 products are emulated (2.6-5.7x slower): the loaded model predicts from fp32 features,
         // close to the scored ones, and still records that its head was trained on bf16 features.
         try (TextClassifier loaded = TextClassifier.load(model, new CpuFeatures(Set.of("avx2")))) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.artifact.LoraMerge;
+import dev.graft.model.Precision;
+import dev.graft.model.text.DjlTextEncoder;
 import dev.graft.artifact.PeftManifest;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.data.DatasetSplits;
@@ -101,6 +103,26 @@ class ParameterEfficientTransferTest {
         }
         IllegalArgumentException again = assertThrows(IllegalArgumentException.class, () -> LoraMerge.merge(merged, work.resolve("x")));
         assertTrue(again.getMessage().contains("no LoRA updates"), again.getMessage());
+
+        // In bf16 a loaded model keeps bfloat16 copies of its settled weights across calls; a merge in place writes the
+        // weights, so it must drop them, or the merged model would multiply by copies of the weights before the merge.
+        float[][] mergedBf16;
+        try (TextClassifier plain = TextClassifier.load(merged)) {
+            plain.predictIn(Precision.BF16);
+            mergedBf16 = plain.probabilities(PROBES);
+        }
+        try (TextClassifier loaded = TextClassifier.load(dir)) {
+            loaded.predictIn(Precision.BF16);
+            float[][] first = loaded.probabilities(PROBES);
+            DjlTextEncoder encoder = (DjlTextEncoder) loaded.encoder();
+            int kept = encoder.keptCopies();
+            assertTrue(kept > 0, "the loaded encoder keeps its bf16 copies between calls");
+            assertEquals(0.0, maxDiff(first, loaded.probabilities(PROBES)), "a call on the kept copies predicts the same");
+            assertEquals(kept, encoder.keptCopies(), "and makes none anew");
+            loaded.mergeLora();
+            double d = maxDiff(mergedBf16, loaded.probabilities(PROBES));
+            assertTrue(d <= 1e-6, "merged in memory, it predicts as the merged model loaded: " + d);
+        }
     }
 
     @Test

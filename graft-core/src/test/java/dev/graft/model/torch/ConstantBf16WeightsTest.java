@@ -88,6 +88,40 @@ class ConstantBf16WeightsTest {
     }
 
     @Test
+    void aKeptStoreOutlivesItsScopesIsSharedBetweenThreadsAndRefusesProductsOnceClosed() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray w = m.randomNormal(new Shape(16, 8));
+            ConstantBf16Weights.Kept kept = new ConstantBf16Weights.Kept();
+            NDArray copy;
+            try (ConstantBf16Weights.Scope s = ConstantBf16Weights.whileInferring(kept)) {
+                copy = ConstantBf16Weights.forProduct(w);
+                assertNotSame(w, copy);
+            }
+            assertEquals(0, ConstantBf16Weights.kept(), "no scope is open on this thread");
+            assertEquals(1, kept.size(), "the copy stays with the store");
+            NDArray[] fromOtherThread = new NDArray[1];
+            Thread t = new Thread(() -> {
+                try (ConstantBf16Weights.Scope s = ConstantBf16Weights.whileInferring(kept)) {
+                    fromOtherThread[0] = ConstantBf16Weights.forProduct(w);
+                }
+            });
+            t.start();
+            t.join();
+            assertSame(copy, fromOtherThread[0], "another thread's scope takes the same copy");
+            try (ConstantBf16Weights.Scope outer = ConstantBf16Weights.whileInferring();
+                 ConstantBf16Weights.Scope inner = ConstantBf16Weights.whileInferring(kept)) {
+                assertNotSame(copy, ConstantBf16Weights.forProduct(w), "inside another scope the outer one rules");
+            }
+            kept.close();
+            assertEquals(0, kept.size(), "freed on close");
+            try (ConstantBf16Weights.Scope s = ConstantBf16Weights.whileInferring(kept)) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> ConstantBf16Weights.forProduct(w));
+                assertTrue(e.getMessage().contains("freed"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void theCopyIsNotAFloat32ArrayForDjl() {
         // DJL 0.36 has no bfloat16 on the PyTorch engine: the copy must stay inside the bf16 modules
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
