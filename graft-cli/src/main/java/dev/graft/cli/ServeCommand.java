@@ -60,18 +60,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServeOptions options = ServeOptions.defaults().withAddress(host, port)
                 .withBatching(maxBatchSize, Duration.ofMillis(maxDelayMs))
-                .withLimits(maxRequestBytes, maxInputsPerRequest).withLocalFiles(allowLocalFiles);
+                .withLimits(maxRequestBytes, maxInputsPerRequest).withLocalFiles(allowLocalFiles).withPrecision(inference.precision);
         GraftModel loaded = GraftModel.load(model);
-        try {
-            inference.applyTo(loaded, System.err, false);
-        } catch (RuntimeException e) {
-            loaded.close();
-            throw e;
-        }
         ModelServer server = ModelServer.start(loaded, options);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "graft-serve-shutdown"));
-        System.err.println("Serving " + model + " on " + server.uri() + " (POST /v1/predict, GET /v1/health, /v1/model,"
-                + " /metrics); batches of up to " + maxBatchSize + " waiting " + maxDelayMs + " ms. Ctrl-C stops.");
+        inference.noteServing(loaded, server.precision(), System.err);
+        System.err.println("Serving " + model + " on " + server.uri() + " in " + server.precision().key() + " (POST /v1/predict,"
+                + " GET /v1/health, /v1/model, /metrics); batches of up to " + maxBatchSize + " waiting " + maxDelayMs + " ms."
+                + " Ctrl-C stops.");
         server.awaitClose();
         return 0;
     }

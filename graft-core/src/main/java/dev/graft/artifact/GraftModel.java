@@ -95,6 +95,20 @@ public interface GraftModel extends AutoCloseable {
         return Precision.FP32;
     }
 
+    /** The precision the model's predictions run in now. */
+    default Precision precision() {
+        return Precision.FP32;
+    }
+
+    /**
+     * The precision a server on {@code cpu} predicts in when not told, where it differs from the one the model was loaded
+     * to predict in because a server predicts a few inputs at a time and another answers them much sooner; empty (the
+     * default) keeps the model's own.
+     */
+    default java.util.Optional<Precision> servingPrecision(CpuFeatures cpu) {
+        return java.util.Optional.empty();
+    }
+
     /**
      * {@link #predictIn(Precision)} for a setting: {@code fp32}, {@code bf16}, or {@code auto} ({@link #autoPrecision} on
      * this machine's CPU).

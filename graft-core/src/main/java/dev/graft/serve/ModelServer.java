@@ -9,6 +9,8 @@ import dev.graft.artifact.Json;
 import dev.graft.artifact.ModelInput;
 import dev.graft.artifact.ModelOutput;
 import dev.graft.data.DataException;
+import dev.graft.model.CpuFeatures;
+import dev.graft.model.Precision;
 import dev.graft.util.OptionalDependency;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -34,7 +36,7 @@ import org.eclipse.jetty.server.ServerConnector;
  *   <li>{@code POST /v1/predict}: {@code {"text": ...}} or {@code {"inputs": [{...}, ...]}} (texts; {@code text} and
  *       {@code text_pair}; images as {@code image_base64}, or {@code image} paths when local files are allowed) →
  *       {@code {"outputs": [...]}}, each output as {@link ModelOutput#toJson} writes it;</li>
- *   <li>{@code GET /v1/health}, {@code GET /v1/model} (task, modality, labels, manifest, provenance), {@code GET
+ *   <li>{@code GET /v1/health}, {@code GET /v1/model} (task, modality, labels, precision, manifest, provenance), {@code GET
  *       /metrics} (Prometheus text).</li>
  * </ul>
  * Inputs of concurrent requests are predicted together ({@link MicroBatcher}); a body larger than the limit is answered
@@ -49,6 +51,7 @@ public final class ModelServer implements AutoCloseable {
 
     private final GraftModel model;
     private final ServeOptions options;
+    private final Precision precision;
     private final ServeMetrics metrics = new ServeMetrics();
     private final MicroBatcher batcher;
     private final Javalin app;
@@ -57,9 +60,10 @@ public final class ModelServer implements AutoCloseable {
     private volatile boolean accepting = true;
     private int port;
 
-    private ModelServer(GraftModel model, ServeOptions options) {
+    private ModelServer(GraftModel model, ServeOptions options, Precision precision) {
         this.model = model;
         this.options = options;
+        this.precision = precision;
         this.batcher = new MicroBatcher(model::predictBatch, options.maxBatchSize(), options.maxDelay(),
                 Math.max(options.maxInputsPerRequest(), 64 * options.maxBatchSize()), metrics::batch);
         this.app = Javalin.create(config -> {
@@ -84,17 +88,20 @@ public final class ModelServer implements AutoCloseable {
     }
 
     /**
-     * Starts serving {@code model} after one warm-up prediction; the server owns the model from now on ({@link #close},
-     * or a failure to start, closes it).
+     * Starts serving {@code model} in the options' precision (by default the model's {@link GraftModel#servingPrecision
+     * serving precision}, where it has one, else its own) after one warm-up prediction; the server owns the model from now on ({@link #close}, or a
+     * failure to start, closes it).
      *
-     * @throws IllegalStateException when the port cannot be bound
+     * @throws IllegalStateException    when the port cannot be bound
+     * @throws IllegalArgumentException for a precision the model cannot predict in
      */
     public static ModelServer start(GraftModel model, ServeOptions options) {
         OptionalDependency.require("serving models over HTTP", OptionalDependency.JAVALIN);
         ModelServer s;
         try {
+            Precision precision = choosePrecision(model, options.precision());
             warmUp(model);
-            s = new ModelServer(model, options);
+            s = new ModelServer(model, options, precision);
         } catch (RuntimeException | Error e) {
             model.close();
             throw e;
@@ -114,6 +121,24 @@ public final class ModelServer implements AutoCloseable {
             }
         }
         return s;
+    }
+
+    /** The setting by name; else the model's serving precision where it has one; else auto by name, or its own. */
+    private static Precision choosePrecision(GraftModel model, String setting) {
+        if (setting != null && !Precision.isAuto(setting)) {
+            return model.predictIn(setting);
+        }
+        java.util.Optional<Precision> serving = model.servingPrecision(CpuFeatures.current());
+        if (serving.isPresent()) {
+            model.predictIn(serving.get());
+            return serving.get();
+        }
+        return setting != null ? model.predictIn(setting) : model.precision();
+    }
+
+    /** The precision the server predicts in. */
+    public Precision precision() {
+        return precision;
     }
 
     /**
@@ -259,6 +284,7 @@ public final class ModelServer implements AutoCloseable {
         o.put("modality", model.modality());
         o.put("input", model.inputKind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         model.labelNames().forEach(o.putArray("labels")::add);
+        o.put("precision", precision.key());
         if (model.manifest() != null) {
             o.put("strategy", model.manifest().strategy());
             o.set("manifest", Json.MAPPER.valueToTree(model.manifest()));

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.artifact.GraftModel;
+import dev.graft.model.Precision;
 import dev.graft.strategy.SmallModels;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -63,7 +64,11 @@ class ModelServerTest {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        return get(server, path);
+    }
+
+    private static HttpResponse<String> get(ModelServer s, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(s.uri().resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -94,6 +99,39 @@ class ModelServerTest {
             assertEquals(2, outputs.get(i).get("top_k").size());
             assertEquals(outputs.get(i).get("label"), outputs.get(i).get("top_k").get(0).get("label"));
         }
+    }
+
+    @Test
+    void aHeadTrainedOnBf16FeaturesIsServedFromFp32FeaturesUnlessBf16IsAsked() throws Exception {
+        // ONNX Runtime's fp32 pass answers a few texts sooner than libtorch's bf16 pass: the server's default, whatever
+        // precision the head was trained in; outputs stay within bfloat16's precision of the bf16 ones
+        Path bf16Model = SmallModels.supportTickets(tmp.resolve("bf16-model"), tmp.resolve("cache"), Precision.BF16);
+        ObjectNode many = JSON.createObjectNode();
+        ArrayNode inputs = many.putArray("inputs");
+        SmallModels.probe().forEach(t -> inputs.addObject().put("text", t));
+        JsonNode fromFp32;
+        try (ModelServer s = ModelServer.start(GraftModel.load(bf16Model), ServeOptions.defaults().withAddress("127.0.0.1", 0))) {
+            assertEquals(Precision.FP32, s.precision());
+            assertEquals("fp32", JSON.readTree(get(s, "/v1/model").body()).get("precision").asText());
+            fromFp32 = JSON.readTree(post(s, many.toString()).body()).get("outputs");
+        }
+        JsonNode fromBf16;
+        try (ModelServer s = ModelServer.start(GraftModel.load(bf16Model), ServeOptions.defaults().withAddress("127.0.0.1", 0)
+                .withPrecision("bf16"))) {
+            assertEquals(Precision.BF16, s.precision());
+            assertEquals("bf16", JSON.readTree(get(s, "/v1/model").body()).get("precision").asText());
+            fromBf16 = JSON.readTree(post(s, many.toString()).body()).get("outputs");
+        }
+        double maxDiff = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            assertEquals(SmallModels.CLASSES.get(i), fromFp32.get(i).get("label").asText());
+            assertEquals(fromBf16.get(i).get("label"), fromFp32.get(i).get("label"));
+            for (int k = 0; k < SmallModels.CLASSES.size(); k++) {
+                maxDiff = Math.max(maxDiff, Math.abs(fromFp32.get(i).get("probabilities").get(SmallModels.CLASSES.get(k)).asDouble()
+                        - fromBf16.get(i).get("probabilities").get(SmallModels.CLASSES.get(k)).asDouble()));
+            }
+        }
+        assertTrue(maxDiff > 0 && maxDiff < 0.02, "two precisions, within bfloat16's of each other: " + maxDiff);
     }
 
     @Test
@@ -128,6 +166,7 @@ class ModelServerTest {
         assertEquals("ok", JSON.readTree(health.body()).get("status").asText());
         JsonNode model = JSON.readTree(get("/v1/model").body());
         assertEquals("text-classification", model.get("task").asText());
+        assertEquals("fp32", model.get("precision").asText());
         assertEquals("text", model.get("modality").asText());
         assertEquals("text", model.get("input").asText());
         assertEquals(SmallModels.CLASSES, JSON.convertValue(model.get("labels"), List.class));

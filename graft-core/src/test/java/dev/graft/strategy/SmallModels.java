@@ -40,6 +40,11 @@ public final class SmallModels {
      * generated training texts well enough that {@link #probe} texts go to their classes.
      */
     public static Path supportTickets(Path dir, Path cache) throws IOException {
+        return supportTickets(dir, cache, dev.graft.model.Precision.FP32);
+    }
+
+    /** {@link #supportTickets(Path, Path)} with the head trained on features the frozen encoder computed in {@code frozen}. */
+    public static Path supportTickets(Path dir, Path cache, dev.graft.model.Precision frozen) throws IOException {
         List<TextExample> train = new ArrayList<>();
         List<TextExample> val = new ArrayList<>();
         for (int c = 0; c < PHRASES.length; c++) {
@@ -49,7 +54,7 @@ public final class SmallModels {
                 }
             }
         }
-        FeatureExtractionConfig config = FeatureExtractionConfig.defaults().withCacheDir(cache);
+        FeatureExtractionConfig config = FeatureExtractionConfig.defaults().withCacheDir(cache).withFrozenPrecision(frozen);
         try (TrainingOutcome o = new FeatureExtraction(config).fit(TextModels.resolve("minilm"),
                 Splits.withDatasets(TextDataset.of("train", train), TextDataset.of("val", val), null, 7), Progress.NONE, List.of())) {
             o.save(dir);
