@@ -60,6 +60,14 @@ public final class BenchReport {
             new RatioSpec("fe_djl_vs_raw_ort", "fe.djl", "fe.raw_ort", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("fe_bf16_vs_raw_ort", "fe.djl_bf16", "fe.raw_ort", Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("djl_inference_bf16_vs_fp32", "fe.djl_bf16", "fe.djl", Kind.THROUGHPUT, Double.NaN, true),
+            // one text a call, as a server answers requests: why it serves a head on an ONNX encoder in fp32, and what
+            // settled weights save a loaded model in bf16
+            new RatioSpec("one_text_ort_vs_djl_bf16", "fe.one_text.ort", "fe.one_text.djl_bf16", Kind.THROUGHPUT, Double.NaN,
+                    true),
+            new RatioSpec("one_text_djl_bf16_vs_fp32", "fe.one_text.djl_bf16", "fe.one_text.djl", Kind.THROUGHPUT, Double.NaN,
+                    true),
+            new RatioSpec("one_text_bf16_settled_vs_casting", "fe.one_text.djl_bf16", "fe.one_text.djl_bf16_casting",
+                    Kind.THROUGHPUT, Double.NaN, true),
             new RatioSpec("ft_graft_vs_minimal_libtorch", "ft.graft", "ft.minimal", Kind.THROUGHPUT, 0.95, true),
             new RatioSpec("ft_graft_vs_pytorch", "ft.graft", "ft.pytorch", Kind.THROUGHPUT, 2.0, true),
             // Graft's bf16 step (the bf16 section) against PyTorch's autocast step (the ft section's batches): different

@@ -289,6 +289,56 @@ public final class Benchmarks {
         log.printf("[bench] DJL/libtorch %.1f sentences/s, in bf16 %.1f%n", report.measurement("fe.djl").throughput(),
                 report.measurement("fe.djl_bf16").throughput());
         pause();
+        oneTextAtATime(texts.subList(0, Math.min(ONE_TEXT_CALLS, texts.size())));
+    }
+
+    /** Texts a repetition of the one-text measurements embeds, one call each. */
+    static final int ONE_TEXT_CALLS = 32;
+
+    /**
+     * One text per call, as a server answering requests one by one calls the encoder: ONNX Runtime in fp32 (a served
+     * head on an ONNX encoder), libtorch in fp32, and libtorch in bf16 with its weights settled (a loaded model) and
+     * casting them at every call (before settled weights). The variants take turns in a rotated order.
+     */
+    private void oneTextAtATime(List<String> texts) {
+        String[] names = {"fe.one_text.ort", "fe.one_text.djl", "fe.one_text.djl_bf16", "fe.one_text.djl_bf16_casting"};
+        String[] what = {"ONNX Runtime fp32 (OnnxTextEncoder), one text a call",
+            "DJL/libtorch fp32 (DjlTextEncoder), one text a call",
+            "DJL/libtorch bf16, weights settled (a loaded model's encoder), one text a call",
+            "DJL/libtorch bf16, weights cast at every call, one text a call"};
+        List<Measurement.Builder> times = new ArrayList<>();
+        for (int v = 0; v < names.length; v++) {
+            times.add(new Measurement.Builder());
+        }
+        try (SentenceEncoder ort = OnnxTextEncoder.open(spec, s.threads(), 1);
+             DjlTextEncoder fp32 = DjlTextEncoder.open(spec, 1);
+             DjlTextEncoder settled = DjlTextEncoder.open(spec, 1);
+             DjlTextEncoder casting = DjlTextEncoder.open(spec, 1)) {
+            settled.model().setPrecision(Precision.BF16);
+            settled.settleWeights();
+            casting.model().setPrecision(Precision.BF16);
+            SentenceEncoder[] encoders = {ort, fp32, settled, casting};
+            for (int r = 0; r < s.warmup() + s.reps(); r++) {
+                for (int k = 0; k < names.length; k++) {
+                    int which = (r + k) % names.length;
+                    long t0 = System.nanoTime();
+                    for (String text : texts) {
+                        encoders[which].encode(List.of(text), Progress.NONE);
+                    }
+                    if (r >= s.warmup()) {
+                        times.get(which).since(t0);
+                    }
+                }
+            }
+        }
+        for (int v = 0; v < names.length; v++) {
+            report.add(times.get(v).build(names[v], what[v], "texts", texts.size(), 0));
+        }
+        log.printf("[bench] one text a call: ONNX Runtime %.1f ms, libtorch fp32 %.1f ms, bf16 %.1f ms (casting every call:"
+                + " %.1f ms)%n", 1000 * report.measurement(names[0]).secondsPerUnit(),
+                1000 * report.measurement(names[1]).secondsPerUnit(), 1000 * report.measurement(names[2]).secondsPerUnit(),
+                1000 * report.measurement(names[3]).secondsPerUnit());
+        pause();
     }
 
     /** {@code encoder} over {@code texts}, warm-up passes first, the rest timed. */
