@@ -6,6 +6,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.graft.model.OrtTempDirectory;
 import dev.graft.model.text.TokenBatch;
 import java.io.IOException;
 import java.nio.LongBuffer;
@@ -29,7 +30,7 @@ import java.util.stream.IntStream;
  */
 final class RawOrt implements AutoCloseable {
 
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OrtTempDirectory.environment();
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
     private final long padId;

@@ -74,7 +74,7 @@ final class RunEnvironment {
         out.put("libtorch_version", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
         out.put("libtorch_intra_op_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
         out.put("libtorch_inter_op_threads", ai.djl.pytorch.jni.JniUtils.getNumInteropThreads());
-        out.put("onnxruntime_version", ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
+        out.put("onnxruntime_version", dev.graft.model.OrtTempDirectory.environment().getVersion());
         out.put("ort_intra_op_threads", ortThreads);
         out.put("ort_inter_op_threads", 1);
         out.put("env", threadEnv(System.getenv()));

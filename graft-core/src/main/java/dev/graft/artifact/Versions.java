@@ -36,7 +36,7 @@ public final class Versions {
         v.put("graft", graft());
         v.put("djl", safe(ai.djl.engine.Engine::getDjlVersion));
         v.put("libtorch", safe(() -> ai.djl.engine.Engine.getInstance().getVersion()));
-        v.put("onnxruntime", safe(() -> ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion()));
+        v.put("onnxruntime", safe(() -> dev.graft.model.OrtTempDirectory.environment().getVersion()));
         v.put("java", System.getProperty("java.version"));
         v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         v.put("cpu_bf16", CpuFeatures.current().bf16Flags());

@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.cuda.CudaUtils;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +44,10 @@ public record ComputeDevices(String libtorchVersion, String libtorchFolder, bool
             gpus.add(String.format(Locale.ROOT, "%s: compute capability %s, %.1f GiB", d, CudaUtils.getComputeCapability(i),
                     CudaUtils.getGpuMemory(d).getMax() / (double) (1L << 30)));
         }
-        List<String> providers = OrtEnvironment.getAvailableProviders().stream().map(OrtProvider::name).sorted().toList();
+        List<String> providers = OrtTempDirectory.providers().stream().map(OrtProvider::name).sorted().toList();
         return new ComputeDevices(engine.getVersion(), LibUtils.getLibtorchPath(),
                 engine.hasCapability(StandardCapabilities.CUDA), gpus, CpuFeatures.current().bf16Flags(),
-                OrtEnvironment.getEnvironment().getVersion(), providers, DeviceChoice.resolve("auto", count));
+                OrtTempDirectory.environment().getVersion(), providers, DeviceChoice.resolve("auto", count));
     }
 
     /** The report {@code graft devices} prints, one fact a line. */

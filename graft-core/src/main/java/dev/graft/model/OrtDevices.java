@@ -1,7 +1,6 @@
 package dev.graft.model;
 
 import ai.djl.Device;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
@@ -19,7 +18,7 @@ public final class OrtDevices {
 
     /** Whether the loaded ONNX Runtime has its CUDA provider. */
     public static boolean cudaAvailable() {
-        return cudaIn(OrtEnvironment.getAvailableProviders());
+        return cudaIn(OrtTempDirectory.providers());
     }
 
     /** Whether {@code providers} holds CUDA's. */
@@ -51,7 +50,7 @@ public final class OrtDevices {
      * @throws IllegalArgumentException for a GPU without CUDA's provider ({@link #usesCuda})
      */
     public static void configure(OrtSession.SessionOptions options, Device device) throws OrtException {
-        if (usesCuda(device, OrtEnvironment.getAvailableProviders())) {
+        if (usesCuda(device, OrtTempDirectory.providers())) {
             options.addCUDA(device.getDeviceId());
         }
     }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.graft.model.OrtTempDirectory;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ public final class ExportedImageModel implements AutoCloseable {
     private static final int BATCH = 32;
 
     private final OrtSession session;
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OrtTempDirectory.environment();
 
     private ExportedImageModel(OrtSession session) {
         this.session = session;
@@ -29,7 +30,7 @@ public final class ExportedImageModel implements AutoCloseable {
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return new ExportedImageModel(OrtEnvironment.getEnvironment().createSession(model, options));
+            return new ExportedImageModel(OrtTempDirectory.environment().createSession(model, options));
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load the exported graph: " + e.getMessage(), e);
         }

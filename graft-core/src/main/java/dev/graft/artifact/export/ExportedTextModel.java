@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.graft.model.OrtTempDirectory;
 import dev.graft.model.text.TextTokenizer;
 import dev.graft.model.text.TokenBatch;
 import dev.graft.model.text.TokenizedText;
@@ -32,7 +33,7 @@ public final class ExportedTextModel implements AutoCloseable {
     private final OrtSession session;
     private final TextTokenizer tokenizer;
     private final boolean takesTokenTypes;
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OrtTempDirectory.environment();
 
     private ExportedTextModel(OrtSession session, TextTokenizer tokenizer) throws OrtException {
         this.session = session;
@@ -53,7 +54,7 @@ public final class ExportedTextModel implements AutoCloseable {
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return new ExportedTextModel(OrtEnvironment.getEnvironment().createSession(model, options), tokenizer);
+            return new ExportedTextModel(OrtTempDirectory.environment().createSession(model, options), tokenizer);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         } catch (OrtException e) {

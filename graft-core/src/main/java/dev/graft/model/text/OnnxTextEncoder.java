@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.graft.model.OrtDevices;
+import dev.graft.model.OrtTempDirectory;
 import dev.graft.model.bert.BertConfigInference;
 import dev.graft.tensor.onnx.OnnxModelFile;
 import dev.graft.util.Progress;
@@ -99,7 +100,7 @@ public final class OnnxTextEncoder implements SentenceEncoder {
         TextTokenizer tokenizer = null;
         try {
             tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength());
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtEnvironment env = OrtTempDirectory.environment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);

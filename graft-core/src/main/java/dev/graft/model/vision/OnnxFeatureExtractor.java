@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.graft.model.OrtTempDirectory;
 import dev.graft.tensor.onnx.OnnxGraph;
 import dev.graft.tensor.onnx.OnnxModelFile;
 import java.io.ByteArrayOutputStream;
@@ -135,7 +136,7 @@ public final class OnnxFeatureExtractor implements AutoCloseable {
             out.write(field(7, field(12, valueInfo)));
         }
         try {
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtEnvironment env = OrtTempDirectory.environment();
             OrtSession.SessionOptions o = new OrtSession.SessionOptions();
             o.setIntraOpNumThreads(Math.max(1, threads));
             o.setInterOpNumThreads(1);
@@ -153,7 +154,7 @@ public final class OnnxFeatureExtractor implements AutoCloseable {
 
     /** Pooled features of {@code n} normalised images {@code [n, 3, h, w]} given flat. */
     public float[][] features(float[] images, int n, int h, int w) {
-        try (OnnxTensor in = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(images), new long[] {n, 3, h, w});
+        try (OnnxTensor in = OnnxTensor.createTensor(OrtTempDirectory.environment(), FloatBuffer.wrap(images), new long[] {n, 3, h, w});
              OrtSession.Result r = session.run(Map.of(inputName, in), java.util.Set.of(featureName))) {
             OnnxTensor t = (OnnxTensor) r.get(featureName).orElseThrow();
             ai.onnxruntime.OnnxJavaType type = t.getInfo().type;
