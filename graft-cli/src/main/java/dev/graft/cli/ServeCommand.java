@@ -1,6 +1,5 @@
 package dev.graft.cli;
 
-import dev.graft.artifact.GraftModel;
 import dev.graft.serve.ModelServer;
 import dev.graft.serve.ServeOptions;
 import java.nio.file.Path;
@@ -50,6 +49,11 @@ final class ServeCommand implements Callable<Integer> {
             + " Off by default: anyone who can reach the port could read images the server can read.")
     boolean allowLocalFiles;
 
+    @Option(names = "--no-onnx-graph", description = "Serve a fine-tuned or LoRA text model on libtorch as loaded. By default"
+            + " one that predicts in fp32 is served as one graph on ONNX Runtime, built in memory and checked against the model"
+            + " as `graft export` checks it, which answers a request about twice as soon.")
+    boolean noOnnxGraph;
+
     @Mixin
     InferencePrecisionMixin inference;
 
@@ -60,14 +64,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServeOptions options = ServeOptions.defaults().withAddress(host, port)
                 .withBatching(maxBatchSize, Duration.ofMillis(maxDelayMs))
-                .withLimits(maxRequestBytes, maxInputsPerRequest).withLocalFiles(allowLocalFiles).withPrecision(inference.precision);
-        GraftModel loaded = GraftModel.load(model);
-        ModelServer server = ModelServer.start(loaded, options);
+                .withLimits(maxRequestBytes, maxInputsPerRequest).withLocalFiles(allowLocalFiles).withPrecision(inference.precision)
+                .withOnnxGraph(!noOnnxGraph);
+        ModelServer server = ModelServer.start(model, options);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "graft-serve-shutdown"));
-        inference.noteServing(loaded, server.precision(), System.err);
-        System.err.println("Serving " + model + " on " + server.uri() + " in " + server.precision().key() + " (POST /v1/predict,"
-                + " GET /v1/health, /v1/model, /metrics); batches of up to " + maxBatchSize + " waiting " + maxDelayMs + " ms."
-                + " Ctrl-C stops.");
+        inference.noteServing(server.model(), server.precision(), System.err);
+        System.err.println("Serving " + model + " on " + server.uri() + " in " + server.precision().key()
+                + (server.onnxGraph() ? " as an in-memory graph on ONNX Runtime" : "") + " (POST /v1/predict, GET /v1/health,"
+                + " /v1/model, /metrics); batches of up to " + maxBatchSize + " waiting " + maxDelayMs + " ms. Ctrl-C stops.");
         server.awaitClose();
         return 0;
     }

@@ -313,8 +313,7 @@ public final class TextClassifier extends PooledTaskModel {
      */
     @Override
     public Precision autoPrecision(CpuFeatures cpu) {
-        boolean onLibtorch = trainedEncoder != null || !backbone.hasOnnx();
-        return onLibtorch ? Precision.auto(cpu) : cpu.amxBf16() ? Precision.BF16 : Precision.FP32;
+        return encoderOnLibtorch() ? Precision.auto(cpu) : cpu.amxBf16() ? Precision.BF16 : Precision.FP32;
     }
 
     /**
@@ -325,8 +324,15 @@ public final class TextClassifier extends PooledTaskModel {
      */
     @Override
     public java.util.Optional<Precision> servingPrecision(CpuFeatures cpu) {
-        boolean onLibtorch = trainedEncoder != null || !backbone.hasOnnx();
-        return onLibtorch ? java.util.Optional.empty() : java.util.Optional.of(Precision.FP32);
+        return encoderOnLibtorch() ? java.util.Optional.empty() : java.util.Optional.of(Precision.FP32);
+    }
+
+    /**
+     * Whether the encoder runs on libtorch in every precision: trained (fine-tuning, LoRA, adapters) or a backbone
+     * without an ONNX export; else its fp32 pass runs on ONNX Runtime.
+     */
+    public boolean encoderOnLibtorch() {
+        return trainedEncoder != null || !backbone.hasOnnx();
     }
 
     @Override

@@ -19,10 +19,12 @@ import java.time.Duration;
  * @param precision           {@code fp32}, {@code bf16}, {@code auto}, or {@code null}: the model's
  *                            {@link dev.graft.artifact.GraftModel#servingPrecision serving precision} where it has one,
  *                            else auto's choice ({@code auto}) or the model's own ({@code null})
+ * @param onnxGraph           whether {@link ModelServer#start(java.nio.file.Path, ServeOptions)} serves a text model whose
+ *                            encoder runs on libtorch as one in-memory graph on ONNX Runtime, in fp32
  */
 public record ServeOptions(String host, int port, int maxBatchSize, Duration maxDelay, int maxRequestBytes,
                            int maxInputsPerRequest, boolean allowLocalFiles, Duration requestTimeout, Duration idleTimeout,
-                           Duration drainTimeout, String precision) {
+                           Duration drainTimeout, String precision, boolean onnxGraph) {
 
     /** The default port. */
     public static final int DEFAULT_PORT = 8080;
@@ -58,43 +60,49 @@ public record ServeOptions(String host, int port, int maxBatchSize, Duration max
     public static ServeOptions defaults() {
         return new ServeOptions("127.0.0.1", DEFAULT_PORT, DEFAULT_MAX_BATCH_SIZE, Duration.ofMillis(DEFAULT_MAX_DELAY_MILLIS),
                 DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_INPUTS, false, Duration.ofSeconds(60), Duration.ofSeconds(30),
-                Duration.ofSeconds(30), null);
+                Duration.ofSeconds(30), null, true);
     }
 
     /** A copy listening on {@code host} and {@code port}. */
     public ServeOptions withAddress(String host, int port) {
         return new ServeOptions(host, port, maxBatchSize, maxDelay, maxRequestBytes, maxInputsPerRequest, allowLocalFiles,
-                requestTimeout, idleTimeout, drainTimeout, precision);
+                requestTimeout, idleTimeout, drainTimeout, precision, onnxGraph);
     }
 
     /** A copy batching up to {@code size} inputs, the first waiting at most {@code delay}. */
     public ServeOptions withBatching(int size, Duration delay) {
         return new ServeOptions(host, port, size, delay, maxRequestBytes, maxInputsPerRequest, allowLocalFiles,
-                requestTimeout, idleTimeout, drainTimeout, precision);
+                requestTimeout, idleTimeout, drainTimeout, precision, onnxGraph);
     }
 
     /** A copy with these request limits. */
     public ServeOptions withLimits(int requestBytes, int inputsPerRequest) {
         return new ServeOptions(host, port, maxBatchSize, maxDelay, requestBytes, inputsPerRequest, allowLocalFiles,
-                requestTimeout, idleTimeout, drainTimeout, precision);
+                requestTimeout, idleTimeout, drainTimeout, precision, onnxGraph);
     }
 
     /** A copy that does or does not read image files named in requests. */
     public ServeOptions withLocalFiles(boolean allow) {
         return new ServeOptions(host, port, maxBatchSize, maxDelay, maxRequestBytes, maxInputsPerRequest, allow,
-                requestTimeout, idleTimeout, drainTimeout, precision);
+                requestTimeout, idleTimeout, drainTimeout, precision, onnxGraph);
     }
 
     /** A copy with these timeouts. */
     public ServeOptions withTimeouts(Duration request, Duration idle, Duration drain) {
         return new ServeOptions(host, port, maxBatchSize, maxDelay, maxRequestBytes, maxInputsPerRequest, allowLocalFiles,
-                request, idle, drain, precision);
+                request, idle, drain, precision, onnxGraph);
     }
 
     /** A copy predicting in {@code precision}: fp32, bf16, auto or {@code null} (see {@link #precision()}). */
     public ServeOptions withPrecision(String precision) {
         return new ServeOptions(host, port, maxBatchSize, maxDelay, maxRequestBytes, maxInputsPerRequest, allowLocalFiles,
-                requestTimeout, idleTimeout, drainTimeout, precision);
+                requestTimeout, idleTimeout, drainTimeout, precision, onnxGraph);
+    }
+
+    /** A copy that does or does not serve a text model on libtorch as an in-memory ONNX graph (see {@link #onnxGraph()}). */
+    public ServeOptions withOnnxGraph(boolean serveGraph) {
+        return new ServeOptions(host, port, maxBatchSize, maxDelay, maxRequestBytes, maxInputsPerRequest, allowLocalFiles,
+                requestTimeout, idleTimeout, drainTimeout, precision, serveGraph);
     }
 
     private static void positive(long value, String name) {

@@ -1,6 +1,7 @@
 package dev.graft.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +133,53 @@ class ModelServerTest {
             }
         }
         assertTrue(maxDiff > 0 && maxDiff < 0.02, "two precisions, within bfloat16's of each other: " + maxDiff);
+    }
+
+    @Test
+    void aFineTunedModelIsServedAsAnInMemoryGraphOnOnnxRuntimeThatPredictsAsTheModel() throws Exception {
+        Path dir = tmp.resolve("fine-tuned");
+        dev.graft.model.text.TextModelSpec tiny = SmallModels.tinyBert(tmp.resolve("tiny-bert"), 3);
+        dev.graft.strategy.FineTuneConfig c = dev.graft.strategy.FineTuneConfig.defaults();
+        c = c.withTraining(c.training().withEpochs(1).withBatchSize(8).withLearningRate(1e-2));
+        try (dev.graft.strategy.TrainingOutcome o = new dev.graft.strategy.FineTuning(c).fit(tiny,
+                dev.graft.data.Splits.withDatasets(SmallModels.refundsAndCrashes("train", 16, 0),
+                        SmallModels.refundsAndCrashes("val", 8, 100), null, 1),
+                dev.graft.util.Progress.NONE, List.of(), null, 1, false)) {
+            o.save(dir);
+        }
+        List<String> texts = List.of("refund my payment please", "the app crashes on start", "hello");
+        float[][] expected;
+        try (dev.graft.artifact.TextClassifier model = dev.graft.artifact.TextClassifier.load(dir)) {
+            expected = model.probabilities(texts);
+        }
+        ObjectNode many = JSON.createObjectNode();
+        ArrayNode inputs = many.putArray("inputs");
+        texts.forEach(t -> inputs.addObject().put("text", t));
+        try (ModelServer s = ModelServer.start(dir, ServeOptions.defaults().withAddress("127.0.0.1", 0))) {
+            assertTrue(s.onnxGraph(), "a fine-tuned encoder in fp32: its graph on ONNX Runtime");
+            JsonNode described = JSON.readTree(get(s, "/v1/model").body());
+            assertTrue(described.get("runtime").asText().startsWith("onnxruntime"), described.toString());
+            assertEquals("fine-tune", described.get("strategy").asText(), "the directory's manifest, not the graph's");
+            JsonNode out = JSON.readTree(post(s, many.toString()).body()).get("outputs");
+            List<String> labels = s.model().labelNames();
+            for (int i = 0; i < texts.size(); i++) {
+                for (int k = 0; k < labels.size(); k++) {
+                    assertEquals(expected[i][k], out.get(i).get("probabilities").get(labels.get(k)).asDouble(), 1e-5,
+                            texts.get(i) + " / " + labels.get(k));
+                }
+            }
+        }
+        try (ModelServer s = ModelServer.start(dir, ServeOptions.defaults().withAddress("127.0.0.1", 0).withOnnxGraph(false))) {
+            assertFalse(s.onnxGraph());
+            assertEquals("model", JSON.readTree(get(s, "/v1/model").body()).get("runtime").asText());
+        }
+        try (ModelServer s = ModelServer.start(dir, ServeOptions.defaults().withAddress("127.0.0.1", 0).withPrecision("bf16"))) {
+            assertFalse(s.onnxGraph(), "bf16 products run on libtorch");
+            assertEquals(Precision.BF16, s.precision());
+        }
+        try (ModelServer s = ModelServer.start(modelDir, ServeOptions.defaults().withAddress("127.0.0.1", 0))) {
+            assertFalse(s.onnxGraph(), "a head on an ONNX encoder already runs on ONNX Runtime");
+        }
     }
 
     @Test

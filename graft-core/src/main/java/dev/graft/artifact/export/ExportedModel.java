@@ -40,6 +40,8 @@ public final class ExportedModel implements GraftModel {
     private final ExportedTextModel text;
     private final ExportedImageModel image;
     private final ImagePipeline pipeline;
+    private ModelManifest manifest;
+    private Provenance provenance;
 
     private ExportedModel(Task task, InputKind inputKind, ExportedTextModel text, ExportedImageModel image, ImagePipeline pipeline) {
         this.task = task;
@@ -73,6 +75,29 @@ public final class ExportedModel implements GraftModel {
             throw new IllegalArgumentException(file + " is an ONNX graph without Graft's metadata (" + OnnxExport.MARKER
                     + "); Graft predicts with graphs written by `graft export --format onnx`, which carry labels and preprocessing.");
         }
+        return open(bytes, meta, file, name -> sibling(file, name));
+    }
+
+    /**
+     * A text model's graph that {@link OnnxExport#servingGraph} built in memory from the model directory {@code dir},
+     * reading {@code tokenizer}; it reports the directory's manifest and provenance.
+     */
+    static ExportedModel inMemory(byte[] graph, Path dir, Path tokenizer, ModelManifest manifest, Provenance provenance) {
+        Map<String, String> meta;
+        try {
+            meta = OnnxModelInfo.of(graph).metadata();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the graph built from " + dir + ": " + e.getMessage(), e);
+        }
+        ExportedModel m = open(graph, meta, dir, name -> tokenizer);
+        m.manifest = manifest;
+        m.provenance = provenance;
+        return m;
+    }
+
+    /** The model a graph with Graft's metadata holds; {@code file} names it in messages, {@code tokenizers} finds a tokenizer. */
+    private static ExportedModel open(byte[] bytes, Map<String, String> meta, Path file,
+                                      java.util.function.Function<String, Path> tokenizers) {
         JsonNode pre = json(file, meta, "graft.preprocessing");
         Task task;
         try {
@@ -86,7 +111,7 @@ public final class ExportedModel implements GraftModel {
         }
         int threads = Runtime.getRuntime().availableProcessors();
         if (pre.has("tokenizer")) {
-            Path tokenizer = sibling(file, pre.get("tokenizer").asText());
+            Path tokenizer = tokenizers.apply(pre.get("tokenizer").asText());
             if (!Files.isRegularFile(tokenizer)) {
                 throw new IllegalArgumentException(file + " needs its tokenizer " + tokenizer + " (written beside it by the"
                         + " export); copy it next to the .onnx file.");
@@ -151,16 +176,19 @@ public final class ExportedModel implements GraftModel {
         return inputKind;
     }
 
-    /** {@code null}: an exported graph has no model directory; its provenance is in the graph's metadata. */
+    /**
+     * {@code null} for an exported file, which has no model directory (its provenance is in the graph's metadata); for a
+     * graph built in memory to serve a model directory, that directory's.
+     */
     @Override
     public ModelManifest manifest() {
-        return null;
+        return manifest;
     }
 
-    /** {@code null}: see {@link #manifest()}. */
+    /** {@code null} for an exported file; see {@link #manifest()}. */
     @Override
     public Provenance provenance() {
-        return null;
+        return provenance;
     }
 
     /** The graph's outputs (probabilities, scores or value) for each input, in order. */
