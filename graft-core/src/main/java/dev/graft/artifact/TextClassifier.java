@@ -75,6 +75,7 @@ public final class TextClassifier extends PooledTaskModel {
     private final PairEncoding pairEncoding;
     private PeftModules peft;
     private SentenceEncoder encoder;
+    private boolean closed;
     private Precision frozenPrecision = Precision.FP32;
     private Precision scoredPrecision = Precision.FP32; // the frozen pass the head was trained and scored on
 
@@ -613,8 +614,13 @@ public final class TextClassifier extends PooledTaskModel {
         return ModelOutput.of(decode(outputs), task().kind());
     }
 
+    /** Frees the encoder and the weights; a second call does nothing. */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (encoder != null) {
             encoder.close();
         }

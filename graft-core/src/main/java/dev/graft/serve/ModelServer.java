@@ -8,6 +8,7 @@ import dev.graft.artifact.GraftModel;
 import dev.graft.artifact.Json;
 import dev.graft.artifact.ModelInput;
 import dev.graft.artifact.ModelOutput;
+import dev.graft.artifact.export.ExportedModel;
 import dev.graft.artifact.export.OnnxExport;
 import dev.graft.data.DataException;
 import dev.graft.model.CpuFeatures;
@@ -106,7 +107,7 @@ public final class ModelServer implements AutoCloseable {
     /**
      * Loads the model directory (or exported {@code .onnx} file) {@code model} and serves it as {@link #start(GraftModel,
      * ServeOptions)} does; a text model whose encoder runs on libtorch and that predicts in fp32 is served as one graph
-     * on ONNX Runtime built in memory and checked against the model as an export is ({@link OnnxExport#servingGraph}),
+     * on ONNX Runtime built in memory and checked against the model as an export is ({@link OnnxExport#servingModel}),
      * unless {@link ServeOptions#onnxGraph()} is off: one text a call was answered in 12–13 ms against 25–27 ms (p50,
      * one client on loopback, the 2-core AMX machine).
      */
@@ -118,16 +119,13 @@ public final class ModelServer implements AutoCloseable {
         try {
             precision = choosePrecision(loaded, options.precision());
             if (options.onnxGraph() && precision == Precision.FP32) {
-                served = OnnxExport.servingGraph(model, loaded).map(GraftModel.class::cast).orElse(loaded);
+                served = OnnxExport.servingModel(model, loaded); // closes loaded when it serves something else
             }
         } catch (RuntimeException | Error e) {
             loaded.close();
             throw e;
         }
-        if (served != loaded) {
-            loaded.close(); // the graph holds its own copy of the weights
-        }
-        return start(served, options.withPrecision(precision.key()), served != loaded);
+        return start(served, options.withPrecision(precision.key()), served instanceof ExportedModel);
     }
 
     private static ModelServer start(GraftModel model, ServeOptions options, boolean onnxGraph) {
@@ -266,7 +264,7 @@ public final class ModelServer implements AutoCloseable {
         metrics.inflight().incrementAndGet();
         try {
             if (!accepting) {
-                error(ctx, 503, "the server is shutting down");
+                errorNow(ctx, 503, "the server is shutting down");
                 return;
             }
             byte[] body = body(ctx);
@@ -280,23 +278,23 @@ public final class ModelServer implements AutoCloseable {
             for (CompletableFuture<ModelOutput> f : futures) {
                 outputs.add(f.join().toJson(request.topK()));
             }
-            json(ctx, 200, out);
+            respondNow(ctx, 200, out);
         } catch (PredictRequest.Invalid e) {
-            error(ctx, e.status, e.getMessage());
+            errorNow(ctx, e.status, e.getMessage());
         } catch (RejectedExecutionException e) {
-            error(ctx, 503, e.getMessage() + "; try again later");
+            errorNow(ctx, 503, e.getMessage() + "; try again later");
         } catch (TimeoutException e) {
-            error(ctx, 503, "no prediction within " + options.requestTimeout().toSeconds() + " s; try again later");
+            errorNow(ctx, 503, "no prediction within " + options.requestTimeout().toSeconds() + " s; try again later");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof DataException || cause instanceof IllegalArgumentException) {
-                error(ctx, 400, "an input cannot be predicted: " + cause.getMessage());
+                errorNow(ctx, 400, "an input cannot be predicted: " + cause.getMessage());
             } else {
-                error(ctx, 500, "prediction failed: " + cause);
+                errorNow(ctx, 500, "prediction failed: " + cause);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            error(ctx, 503, "interrupted");
+            errorNow(ctx, 503, "interrupted");
         } finally {
             metrics.inflight().decrementAndGet();
         }
@@ -355,6 +353,31 @@ public final class ModelServer implements AutoCloseable {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.putObject("error").put("status", status).put("message", message);
         json(ctx, status, o);
+    }
+
+    private static void errorNow(Context ctx, int status, String message) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.putObject("error").put("status", status).put("message", message);
+        respondNow(ctx, status, o);
+    }
+
+    /**
+     * Writes the whole response before the handler returns, with its length, so that a request counted in flight has
+     * its answer sent once it is counted out: Javalin writes a result only after the handler, and {@link #close} stops
+     * Jetty, closing every connection, as soon as no request is in flight.
+     */
+    private static void respondNow(Context ctx, int status, ObjectNode body) {
+        try {
+            byte[] bytes = COMPACT.writeValueAsBytes(body);
+            jakarta.servlet.http.HttpServletResponse res = ctx.res();
+            res.setStatus(status);
+            res.setContentType("application/json");
+            res.setContentLength(bytes.length);
+            res.getOutputStream().write(bytes);
+            res.flushBuffer();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // the client went away
+        }
     }
 
     private static void json(Context ctx, int status, ObjectNode body) {

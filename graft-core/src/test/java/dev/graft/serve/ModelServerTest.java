@@ -135,18 +135,23 @@ class ModelServerTest {
         assertTrue(maxDiff > 0 && maxDiff < 0.02, "two precisions, within bfloat16's of each other: " + maxDiff);
     }
 
-    @Test
-    void aFineTunedModelIsServedAsAnInMemoryGraphOnOnnxRuntimeThatPredictsAsTheModel() throws Exception {
-        Path dir = tmp.resolve("fine-tuned");
-        dev.graft.model.text.TextModelSpec tiny = SmallModels.tinyBert(tmp.resolve("tiny-bert"), 3);
+    /** A tiny BERT trained one epoch on refunds and crashes (LoRA when {@code peft} is given), saved to {@code dir}. */
+    private static Path tinyModel(Path dir, dev.graft.model.peft.PeftSpec peft) throws IOException {
+        dev.graft.model.text.TextModelSpec tiny = SmallModels.tinyBert(tmp.resolve("tiny-bert-" + dir.getFileName()), 3);
         dev.graft.strategy.FineTuneConfig c = dev.graft.strategy.FineTuneConfig.defaults();
         c = c.withTraining(c.training().withEpochs(1).withBatchSize(8).withLearningRate(1e-2));
-        try (dev.graft.strategy.TrainingOutcome o = new dev.graft.strategy.FineTuning(c).fit(tiny,
-                dev.graft.data.Splits.withDatasets(SmallModels.refundsAndCrashes("train", 16, 0),
-                        SmallModels.refundsAndCrashes("val", 8, 100), null, 1),
+        dev.graft.strategy.FineTuning ft = peft == null ? new dev.graft.strategy.FineTuning(c)
+                : new dev.graft.strategy.FineTuning(c, peft);
+        try (dev.graft.strategy.TrainingOutcome o = ft.fit(tiny, dev.graft.data.Splits.withDatasets(
+                SmallModels.refundsAndCrashes("train", 16, 0), SmallModels.refundsAndCrashes("val", 8, 100), null, 1),
                 dev.graft.util.Progress.NONE, List.of(), null, 1, false)) {
             o.save(dir);
         }
+        return dir;
+    }
+
+    /** Serves {@code dir} as loaded by default and checks it answers from its graph what the loaded model predicts. */
+    private static void servedAsAGraph(Path dir, String strategy) throws Exception {
         List<String> texts = List.of("refund my payment please", "the app crashes on start", "hello");
         float[][] expected;
         try (dev.graft.artifact.TextClassifier model = dev.graft.artifact.TextClassifier.load(dir)) {
@@ -156,10 +161,10 @@ class ModelServerTest {
         ArrayNode inputs = many.putArray("inputs");
         texts.forEach(t -> inputs.addObject().put("text", t));
         try (ModelServer s = ModelServer.start(dir, ServeOptions.defaults().withAddress("127.0.0.1", 0))) {
-            assertTrue(s.onnxGraph(), "a fine-tuned encoder in fp32: its graph on ONNX Runtime");
+            assertTrue(s.onnxGraph(), strategy + " in fp32: its graph on ONNX Runtime");
             JsonNode described = JSON.readTree(get(s, "/v1/model").body());
             assertTrue(described.get("runtime").asText().startsWith("onnxruntime"), described.toString());
-            assertEquals("fine-tune", described.get("strategy").asText(), "the directory's manifest, not the graph's");
+            assertEquals(strategy, described.get("strategy").asText(), "the directory's manifest, not the graph's");
             JsonNode out = JSON.readTree(post(s, many.toString()).body()).get("outputs");
             List<String> labels = s.model().labelNames();
             for (int i = 0; i < texts.size(); i++) {
@@ -169,6 +174,17 @@ class ModelServerTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aLoraModelIsServedAsTheGraphOfItsMergedWeights() throws Exception {
+        servedAsAGraph(tinyModel(tmp.resolve("lora"), dev.graft.model.peft.PeftSpec.lora()), "lora");
+    }
+
+    @Test
+    void aFineTunedModelIsServedAsAnInMemoryGraphOnOnnxRuntimeThatPredictsAsTheModel() throws Exception {
+        Path dir = tinyModel(tmp.resolve("fine-tuned"), null);
+        servedAsAGraph(dir, "fine-tune");
         try (ModelServer s = ModelServer.start(dir, ServeOptions.defaults().withAddress("127.0.0.1", 0).withOnnxGraph(false))) {
             assertFalse(s.onnxGraph());
             assertEquals("model", JSON.readTree(get(s, "/v1/model").body()).get("runtime").asText());

@@ -79,7 +79,7 @@ public final class ExportedModel implements GraftModel {
     }
 
     /**
-     * A text model's graph that {@link OnnxExport#servingGraph} built in memory from the model directory {@code dir},
+     * A text model's graph that {@link OnnxExport#servingModel} built in memory from the model directory {@code dir},
      * reading {@code tokenizer}; it reports the directory's manifest and provenance.
      */
     static ExportedModel inMemory(byte[] graph, Path dir, Path tokenizer, ModelManifest manifest, Provenance provenance) {
@@ -93,6 +93,11 @@ public final class ExportedModel implements GraftModel {
         m.manifest = manifest;
         m.provenance = provenance;
         return m;
+    }
+
+    /** The text graph's runner ({@code null} for an image model). */
+    ExportedTextModel textModel() {
+        return text;
     }
 
     /** The model a graph with Graft's metadata holds; {@code file} names it in messages, {@code tokenizers} finds a tokenizer. */

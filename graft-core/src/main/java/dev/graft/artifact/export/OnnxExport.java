@@ -179,31 +179,45 @@ public final class OnnxExport {
     }
 
     /**
-     * For a server: the text model in {@code dir} (already {@code loaded} from it) as one graph on ONNX Runtime, built
-     * in memory and checked against the model on the probe texts as an export is; nothing is written. ONNX Runtime
-     * answers a few texts a call two to three times sooner than libtorch runs the encoder. Empty where it does not apply:
-     * a model whose encoder already runs on ONNX Runtime in fp32, an image or other model, one that does not export
-     * (adapters, a text-pair model on separate sentence vectors, a task without an ONNX head), or a graph whose outputs
-     * differ from the model's by more than {@link #MAX_EXPORT_DIFFERENCE}.
+     * For a server: the model to serve for {@code loaded}, just loaded from {@code dir}. A text model whose encoder runs on
+     * libtorch (fine-tuned, LoRA, a backbone without an ONNX export) becomes one graph on ONNX Runtime, built in memory as
+     * {@code graft export} builds it (nothing is written) and checked against the model on the export's probe texts:
+     * ONNX Runtime answers a few texts a call about twice as soon as libtorch. {@code loaded} is closed then, before
+     * ONNX Runtime makes its copy of the weights. Anything else is served as it is: {@code loaded} itself for a model
+     * whose encoder already runs on ONNX Runtime, an image or other model, one the export does not cover (adapters, a
+     * text-pair model on separate sentence vectors), and the model loaded again from {@code dir} when the graph's
+     * outputs differ from the model's by more than {@link #MAX_EXPORT_DIFFERENCE}. The caller predicts in fp32.
      */
-    public static java.util.Optional<ExportedModel> servingGraph(Path dir, GraftModel loaded) {
+    public static GraftModel servingModel(Path dir, GraftModel loaded) {
         if (!(loaded instanceof TextClassifier c) || !c.encoderOnLibtorch() || !HeadOnnxGraph.exportable(c.task().kind())
                 || c.pairEncoding() == dev.graft.model.text.PairEncoding.SEPARATE
                 || (c.peft() != null && c.peft().spec().method() != dev.graft.model.peft.PeftMethod.LORA)
                 || !c.backbone().pooling().fineTunable()) {
-            return java.util.Optional.empty();
+            return loaded;
         }
-        Built built;
+        TextExport.Graph graph;
+        float[][] expected;
         try {
-            built = TextExport.build(dir, c.backbone().tokenizerFile(), Options.fp32(), Runtime.getRuntime().availableProcessors());
+            graph = TextExport.graph(c, dir, c.backbone().tokenizerFile());
+            expected = TextExport.probe(c);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot build a graph of " + dir + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            return loaded; // a model the export refuses (a LoRA merge done meanwhile predicts the same)
         }
-        if (!(built.maxDifference() <= MAX_EXPORT_DIFFERENCE)) {
-            return java.util.Optional.empty();
+        Path tokenizer = c.backbone().tokenizerFile();
+        boolean pairs = c.pairEncoding() != null;
+        ExportedModel served;
+        try {
+            served = ExportedModel.inMemory(graph.bytes(), dir, tokenizer, c.manifest(), c.provenance());
+        } finally {
+            c.close(); // libtorch's copy of the weights goes before ONNX Runtime's is used
         }
-        return java.util.Optional.of(ExportedModel.inMemory(built.graph(), dir, built.tokenizer(), loaded.manifest(),
-                loaded.provenance()));
+        if (maxDifference(expected, TextExport.probe(served.textModel(), pairs)) <= MAX_EXPORT_DIFFERENCE) {
+            return served;
+        }
+        served.close();
+        return GraftModel.load(dir);
     }
 
     /**

@@ -40,95 +40,125 @@ final class TextExport {
 
     static OnnxExport.Built build(Path modelDir, Path tokenizerOut, OnnxExport.Options options, int threads) throws IOException {
         try (TextClassifier model = TextClassifier.load(modelDir)) {
-            // The graph computes in float32, so it is checked against the model in float32: a head trained on bf16
-            // features predicts in bf16 by default, whose outputs differ from fp32's within bfloat16's precision.
-            model.predictIn(Precision.FP32);
-            Task task = model.task();
-            HeadOnnxGraph.checkPooling(model.backbone().pooling(), modelDir);
-            if (!HeadOnnxGraph.exportable(task.kind())) {
-                throw new IllegalArgumentException(modelDir + " is a " + task.kind().key() + " model; ONNX export covers"
-                        + " classification, multi-label and regression models.");
-            }
-            if (model.pairEncoding() == PairEncoding.SEPARATE) {
-                throw new IllegalArgumentException(modelDir + " reads text pairs as two separate sentence vectors combined as"
-                        + " [u, v, |u-v|, u*v]; exporting that two-pass graph is not supported. Train the pair model with"
-                        + " fine-tuning (a cross-encoder, one sequence per pair), which exports.");
-            }
-            if (model.peft() != null) {
-                if (model.peft().spec().method() != PeftMethod.LORA) {
-                    throw new IllegalArgumentException(modelDir + " was trained with bottleneck adapters, which add layers the"
-                            + " exported BERT graph does not have; ONNX export covers feature extraction, fine-tuning and LoRA models.");
-                }
-                model.mergeLora();
-            }
-            TextModelSpec spec = model.backbone();
-            OnnxGraphBuilder g;
-            byte[] graph;
-            String source;
-            SentenceEncoder encoder = model.encoder();
-            if (encoder instanceof OnnxTextEncoder) {
-                OnnxModelFile base = OnnxModelFile.read(spec.onnxFile());
-                long opset = OnnxModelInfo.of(base.bytes()).opset();
-                if (opset < 9) {
-                    throw new IllegalArgumentException("the encoder graph " + spec.onnxFile() + " declares opset " + opset
-                            + "; exporting needs opset 9 or later.");
-                }
-                g = new OnnxGraphBuilder("graft", (int) opset);
-                String pooled = HeadOnnxGraph.pool(g, base.graph().outputs().get(0), "attention_mask", spec.pooling());
-                HeadOnnxGraph.append(g, pooled, model.head(), task);
-                textMetadata(g, model, tokenizerOut, modelDir);
-                graph = g.extend(base.bytes());
-                source = "imported encoder graph";
-            } else if (encoder instanceof DjlTextEncoder djl) {
-                g = new OnnxGraphBuilder("graft", BertOnnxGraph.OPSET);
-                String ids = g.input("input_ids", OnnxDataType.INT64, "batch", "sequence");
-                String mask = g.input("attention_mask", OnnxDataType.INT64, "batch", "sequence");
-                String types = g.input("token_type_ids", OnnxDataType.INT64, "batch", "sequence");
-                String hidden = BertOnnxGraph.append(g, djl.model(), ids, mask, types);
-                HeadOnnxGraph.append(g, HeadOnnxGraph.pool(g, hidden, mask, spec.pooling()), model.head(), task);
-                textMetadata(g, model, tokenizerOut, modelDir);
-                graph = g.toModel();
-                source = "written from the BERT module";
-            } else {
-                throw new IllegalArgumentException("the encoder of " + modelDir + " (" + encoder.getClass().getSimpleName()
-                        + ") cannot be exported");
-            }
-            boolean pairs = model.pairEncoding() != null;
-            double maxDiff;
-            try (ExportedTextModel exported = ExportedTextModel.open(graph, spec.tokenizerFile(), spec.maxLength(), threads)) {
-                maxDiff = OnnxExport.maxDifference(probe(model), probe(exported, pairs));
-            }
-            OnnxExport.Evaluator evaluator = null;
-            TextDataset data = options.evaluation();
-            if (options.int8() && data != null) {
-                if (data.hasPairs() != pairs) {
-                    throw new IllegalArgumentException(data.source().displayName() + " holds " + (data.hasPairs() ? "text pairs" : "single texts")
-                            + ", but this model reads " + (pairs ? "text pairs" : "single texts") + ".");
-                }
-                Targets gold = Tasks.targets(task, data);
-                List<String> first = data.examples().stream().map(TextExample::text).toList();
-                List<String> second = pairs ? data.examples().stream().map(TextExample::textPair).toList() : null;
-                evaluator = new OnnxExport.Evaluator() {
-                    @Override
-                    public float[][] outputs(byte[] bytes) {
-                        try (ExportedTextModel m = ExportedTextModel.open(bytes, spec.tokenizerFile(), spec.maxLength(), threads)) {
-                            return pairs ? m.outputs(first, second) : m.outputs(first);
-                        }
-                    }
-
-                    @Override
-                    public Targets gold() {
-                        return gold;
-                    }
-
-                    @Override
-                    public String name() {
-                        return data.source().displayName();
-                    }
-                };
-            }
-            return new OnnxExport.Built(graph, source, maxDiff, PROBES.size(), evaluator, task, spec.tokenizerFile());
+            return build(model, modelDir, tokenizerOut, options, threads);
         }
+    }
+
+    /** A text model's graph, and where its encoder came from. */
+    record Graph(byte[] bytes, String source) {
+    }
+
+    /** The graph of {@code model}, loaded from {@code modelDir}, checked against it. */
+    private static OnnxExport.Built build(TextClassifier model, Path modelDir, Path tokenizerOut, OnnxExport.Options options,
+                                          int threads) throws IOException {
+        Graph built = graph(model, modelDir, tokenizerOut);
+        byte[] graph = built.bytes();
+        String source = built.source();
+        Task task = model.task();
+        TextModelSpec spec = model.backbone();
+        boolean pairs = model.pairEncoding() != null;
+        double maxDiff;
+        try (ExportedTextModel exported = ExportedTextModel.open(graph, spec.tokenizerFile(), spec.maxLength(), threads)) {
+            maxDiff = OnnxExport.maxDifference(probe(model), probe(exported, pairs));
+        }
+        return checked(graph, source, maxDiff, task, spec, pairs, options, threads);
+    }
+
+    /**
+     * The unchecked graph of {@code model}, loaded from {@code modelDir}, naming {@code tokenizerOut}'s file in its
+     * metadata; it switches the model to fp32 and merges its LoRA updates first.
+     *
+     * @throws IllegalArgumentException naming {@code modelDir} for a model the export does not cover
+     */
+    static Graph graph(TextClassifier model, Path modelDir, Path tokenizerOut) throws IOException {
+        // The graph computes in float32, so it is checked against the model in float32: a head trained on bf16
+        // features predicts in bf16 by default, whose outputs differ from fp32's within bfloat16's precision.
+        model.predictIn(Precision.FP32);
+        Task task = model.task();
+        HeadOnnxGraph.checkPooling(model.backbone().pooling(), modelDir);
+        if (!HeadOnnxGraph.exportable(task.kind())) {
+            throw new IllegalArgumentException(modelDir + " is a " + task.kind().key() + " model; ONNX export covers"
+                    + " classification, multi-label and regression models.");
+        }
+        if (model.pairEncoding() == PairEncoding.SEPARATE) {
+            throw new IllegalArgumentException(modelDir + " reads text pairs as two separate sentence vectors combined as"
+                    + " [u, v, |u-v|, u*v]; exporting that two-pass graph is not supported. Train the pair model with"
+                    + " fine-tuning (a cross-encoder, one sequence per pair), which exports.");
+        }
+        if (model.peft() != null) {
+            if (model.peft().spec().method() != PeftMethod.LORA) {
+                throw new IllegalArgumentException(modelDir + " was trained with bottleneck adapters, which add layers the"
+                        + " exported BERT graph does not have; ONNX export covers feature extraction, fine-tuning and LoRA models.");
+            }
+            model.mergeLora();
+        }
+        TextModelSpec spec = model.backbone();
+        OnnxGraphBuilder g;
+        byte[] graph;
+        String source;
+        SentenceEncoder encoder = model.encoder();
+        if (encoder instanceof OnnxTextEncoder) {
+            OnnxModelFile base = OnnxModelFile.read(spec.onnxFile());
+            long opset = OnnxModelInfo.of(base.bytes()).opset();
+            if (opset < 9) {
+                throw new IllegalArgumentException("the encoder graph " + spec.onnxFile() + " declares opset " + opset
+                        + "; exporting needs opset 9 or later.");
+            }
+            g = new OnnxGraphBuilder("graft", (int) opset);
+            String pooled = HeadOnnxGraph.pool(g, base.graph().outputs().get(0), "attention_mask", spec.pooling());
+            HeadOnnxGraph.append(g, pooled, model.head(), task);
+            textMetadata(g, model, tokenizerOut, modelDir);
+            graph = g.extend(base.bytes());
+            source = "imported encoder graph";
+        } else if (encoder instanceof DjlTextEncoder djl) {
+            g = new OnnxGraphBuilder("graft", BertOnnxGraph.OPSET);
+            String ids = g.input("input_ids", OnnxDataType.INT64, "batch", "sequence");
+            String mask = g.input("attention_mask", OnnxDataType.INT64, "batch", "sequence");
+            String types = g.input("token_type_ids", OnnxDataType.INT64, "batch", "sequence");
+            String hidden = BertOnnxGraph.append(g, djl.model(), ids, mask, types);
+            HeadOnnxGraph.append(g, HeadOnnxGraph.pool(g, hidden, mask, spec.pooling()), model.head(), task);
+            textMetadata(g, model, tokenizerOut, modelDir);
+            graph = g.toModel();
+            source = "written from the BERT module";
+        } else {
+            throw new IllegalArgumentException("the encoder of " + modelDir + " (" + encoder.getClass().getSimpleName()
+                    + ") cannot be exported");
+        }
+        return new Graph(graph, source);
+    }
+
+    private static OnnxExport.Built checked(byte[] graph, String source, double maxDiff, Task task, TextModelSpec spec,
+                                            boolean pairs, OnnxExport.Options options, int threads) {
+        OnnxExport.Evaluator evaluator = null;
+        TextDataset data = options.evaluation();
+        if (options.int8() && data != null) {
+            if (data.hasPairs() != pairs) {
+                throw new IllegalArgumentException(data.source().displayName() + " holds " + (data.hasPairs() ? "text pairs" : "single texts")
+                        + ", but this model reads " + (pairs ? "text pairs" : "single texts") + ".");
+            }
+            Targets gold = Tasks.targets(task, data);
+            List<String> first = data.examples().stream().map(TextExample::text).toList();
+            List<String> second = pairs ? data.examples().stream().map(TextExample::textPair).toList() : null;
+            evaluator = new OnnxExport.Evaluator() {
+                @Override
+                public float[][] outputs(byte[] bytes) {
+                    try (ExportedTextModel m = ExportedTextModel.open(bytes, spec.tokenizerFile(), spec.maxLength(), threads)) {
+                        return pairs ? m.outputs(first, second) : m.outputs(first);
+                    }
+                }
+
+                @Override
+                public Targets gold() {
+                    return gold;
+                }
+
+                @Override
+                public String name() {
+                    return data.source().displayName();
+                }
+            };
+        }
+        return new OnnxExport.Built(graph, source, maxDiff, PROBES.size(), evaluator, task, spec.tokenizerFile());
     }
 
     private static void textMetadata(OnnxGraphBuilder g, TextClassifier model, Path tokenizerOut, Path modelDir) throws IOException {
@@ -145,11 +175,13 @@ final class TextExport {
         g.metadata("graft.preprocessing", Json.MAPPER.writeValueAsString(pre));
     }
 
-    private static float[][] probe(TextClassifier model) {
+    /** The model's outputs on the probe texts (pairs of them for a pair model). */
+    static float[][] probe(TextClassifier model) {
         return model.pairEncoding() == null ? model.probabilities(PROBES) : model.probabilities(PROBES, shifted(PROBES));
     }
 
-    private static float[][] probe(ExportedTextModel exported, boolean pairs) {
+    /** The graph's outputs on the probe texts. */
+    static float[][] probe(ExportedTextModel exported, boolean pairs) {
         return pairs ? exported.outputs(PROBES, shifted(PROBES)) : exported.outputs(PROBES);
     }
 
