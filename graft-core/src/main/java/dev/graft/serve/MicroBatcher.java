@@ -15,8 +15,9 @@ import java.util.function.IntConsumer;
 
 /**
  * Dynamic micro-batching: inputs of concurrent requests wait in one queue; a single worker thread takes the first,
- * waits at most {@code maxDelay} for more (up to {@code maxBatchSize}) and predicts them together, so the model is only
- * ever called from that thread. When a batch fails, its inputs are predicted one by one, so one unreadable input
+ * waits at most {@code maxDelay} for more (up to {@code maxBatchSize}; with no delay it takes what is queued) and predicts
+ * them together, so the model is only ever called from that thread. Inputs that arrive while it predicts form the next
+ * batch. When a batch fails, its inputs are predicted one by one, so one unreadable input
  * fails only its own request.
  */
 public final class MicroBatcher implements AutoCloseable {

@@ -31,7 +31,7 @@ public record ServeOptions(String host, int port, int maxBatchSize, Duration max
     /** The default {@link #maxBatchSize()}. */
     public static final int DEFAULT_MAX_BATCH_SIZE = 32;
     /** The default {@link #maxDelay()} in milliseconds. */
-    public static final int DEFAULT_MAX_DELAY_MILLIS = 5;
+    public static final int DEFAULT_MAX_DELAY_MILLIS = 0;
     /** The default {@link #maxRequestBytes()}: 8 MiB (a few base64 images). */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 8 << 20;
     /** The default {@link #maxInputsPerRequest()}. */
@@ -56,7 +56,11 @@ public record ServeOptions(String host, int port, int maxBatchSize, Duration max
         }
     }
 
-    /** The defaults: loopback, port {@value #DEFAULT_PORT}, batches of up to 32 inputs waiting at most 5 ms. */
+    /**
+     * The defaults: loopback, port {@value #DEFAULT_PORT}, batches of up to 32 inputs, each batch taking what is queued
+     * when the worker is free (no wait: with one client on the 2-core machine a request was answered in 6-7 ms against
+     * 13-14 ms waiting 5 ms, and 16 clients got 95-97% of the throughput).
+     */
     public static ServeOptions defaults() {
         return new ServeOptions("127.0.0.1", DEFAULT_PORT, DEFAULT_MAX_BATCH_SIZE, Duration.ofMillis(DEFAULT_MAX_DELAY_MILLIS),
                 DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_INPUTS, false, Duration.ofSeconds(60), Duration.ofSeconds(30),
