@@ -34,7 +34,8 @@ final class ServeCommand implements Callable<Integer> {
     int maxBatchSize = ServeOptions.DEFAULT_MAX_BATCH_SIZE;
 
     @Option(names = "--max-delay-ms", paramLabel = "MS", description = "How long the first input of a batch waits for others"
-            + " (default: ${DEFAULT-VALUE}).")
+            + " (default: ${DEFAULT-VALUE}: a batch takes what is queued when the model is free, and what arrives meanwhile"
+            + " forms the next).")
     int maxDelayMs = ServeOptions.DEFAULT_MAX_DELAY_MILLIS;
 
     @Option(names = "--max-request-bytes", paramLabel = "N", description = "Largest request body; larger ones get 413"
@@ -71,7 +72,8 @@ final class ServeCommand implements Callable<Integer> {
         inference.noteServing(server.model(), server.precision(), System.err);
         System.err.println("Serving " + model + " on " + server.uri() + " in " + server.precision().key()
                 + (server.onnxGraph() ? " as an in-memory graph on ONNX Runtime" : "") + " (POST /v1/predict, GET /v1/health,"
-                + " /v1/model, /metrics); batches of up to " + maxBatchSize + " waiting " + maxDelayMs + " ms. Ctrl-C stops.");
+                + " /v1/model, /metrics); batches of up to " + maxBatchSize + (maxDelayMs == 0 ? " taking what is queued" : " waiting " + maxDelayMs + " ms")
+                + ". Ctrl-C stops.");
         server.awaitClose();
         return 0;
     }
