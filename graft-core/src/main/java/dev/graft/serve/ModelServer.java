@@ -94,8 +94,8 @@ public final class ModelServer implements AutoCloseable {
 
     /**
      * Starts serving {@code model} in the options' precision (by default the model's {@link GraftModel#servingPrecision
-     * serving precision}, where it has one, else its own) after one warm-up prediction; the server owns the model from now on ({@link #close}, or a
-     * failure to start, closes it).
+     * serving precision}, where it has one, else its own) after one warm-up prediction; the server owns the model from
+     * now on ({@link #close}, or a failure to start, closes it).
      *
      * @throws IllegalStateException    when the port cannot be bound
      * @throws IllegalArgumentException for a precision the model cannot predict in
@@ -125,7 +125,8 @@ public final class ModelServer implements AutoCloseable {
             loaded.close();
             throw e;
         }
-        return start(served, options.withPrecision(precision.key()), served instanceof ExportedModel);
+        // a graph it built (not the exported file it may have been given, nor the model loaded again)
+        return start(served, options.withPrecision(precision.key()), served != loaded && served instanceof ExportedModel);
     }
 
     private static ModelServer start(GraftModel model, ServeOptions options, boolean onnxGraph) {

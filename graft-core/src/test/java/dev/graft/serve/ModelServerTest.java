@@ -196,6 +196,12 @@ class ModelServerTest {
         try (ModelServer s = ModelServer.start(modelDir, ServeOptions.defaults().withAddress("127.0.0.1", 0))) {
             assertFalse(s.onnxGraph(), "a head on an ONNX encoder already runs on ONNX Runtime");
         }
+        Path exported = tmp.resolve("fine-tuned.onnx");
+        dev.graft.artifact.export.OnnxExport.export(dir, exported, dev.graft.artifact.export.OnnxExport.Options.fp32());
+        try (ModelServer s = ModelServer.start(exported, ServeOptions.defaults().withAddress("127.0.0.1", 0))) {
+            assertFalse(s.onnxGraph(), "an exported file is served as it is, not as a graph built here");
+            assertEquals("model", JSON.readTree(get(s, "/v1/model").body()).get("runtime").asText());
+        }
     }
 
     @Test

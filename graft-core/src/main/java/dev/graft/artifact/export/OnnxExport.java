@@ -4,6 +4,8 @@ import dev.graft.artifact.GraftModel;
 import dev.graft.artifact.ImageClassifier;
 import dev.graft.artifact.Json;
 import dev.graft.artifact.ModelDirectory;
+import dev.graft.artifact.ModelManifest;
+import dev.graft.artifact.Provenance;
 import dev.graft.artifact.TextClassifier;
 import dev.graft.artifact.Versions;
 import dev.graft.data.TaskKind;
@@ -207,12 +209,10 @@ public final class OnnxExport {
         }
         Path tokenizer = c.backbone().tokenizerFile();
         boolean pairs = c.pairEncoding() != null;
-        ExportedModel served;
-        try {
-            served = ExportedModel.inMemory(graph.bytes(), dir, tokenizer, c.manifest(), c.provenance());
-        } finally {
-            c.close(); // libtorch's copy of the weights goes before ONNX Runtime's is used
-        }
+        ModelManifest manifest = c.manifest();
+        Provenance provenance = c.provenance();
+        c.close(); // libtorch's copy of the weights goes before ONNX Runtime makes its own
+        ExportedModel served = ExportedModel.inMemory(graph.bytes(), dir, tokenizer, manifest, provenance);
         if (maxDifference(expected, TextExport.probe(served.textModel(), pairs)) <= MAX_EXPORT_DIFFERENCE) {
             return served;
         }
