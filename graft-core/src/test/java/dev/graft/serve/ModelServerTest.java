@@ -182,6 +182,23 @@ class ModelServerTest {
     }
 
     @Test
+    void anAdapterModelWhichTheExportRefusesIsServedAsLoaded() throws Exception {
+        Path dir = tinyModel(tmp.resolve("adapter"), dev.graft.model.peft.PeftSpec.adapter());
+        float[] expected;
+        try (dev.graft.artifact.TextClassifier model = dev.graft.artifact.TextClassifier.load(dir)) {
+            expected = model.probabilities(List.of("refund my payment please"))[0];
+        }
+        try (ModelServer s = ModelServer.start(dir, ServeOptions.defaults().withAddress("127.0.0.1", 0))) {
+            assertFalse(s.onnxGraph(), "adapters add layers the exported graph does not have");
+            JsonNode out = JSON.readTree(post(s, oneText("refund my payment please")).body()).get("outputs").get(0);
+            List<String> labels = s.model().labelNames();
+            for (int k = 0; k < labels.size(); k++) {
+                assertEquals(expected[k], out.get("probabilities").get(labels.get(k)).asDouble(), 1e-6, labels.get(k));
+            }
+        }
+    }
+
+    @Test
     void aFineTunedModelIsServedAsAnInMemoryGraphOnOnnxRuntimeThatPredictsAsTheModel() throws Exception {
         Path dir = tinyModel(tmp.resolve("fine-tuned"), null);
         servedAsAGraph(dir, "fine-tune");

@@ -191,10 +191,7 @@ public final class OnnxExport {
      * outputs differ from the model's by more than {@link #MAX_EXPORT_DIFFERENCE}. The caller predicts in fp32.
      */
     public static GraftModel servingModel(Path dir, GraftModel loaded) {
-        if (!(loaded instanceof TextClassifier c) || !c.encoderOnLibtorch() || !HeadOnnxGraph.exportable(c.task().kind())
-                || c.pairEncoding() == dev.graft.model.text.PairEncoding.SEPARATE
-                || (c.peft() != null && c.peft().spec().method() != dev.graft.model.peft.PeftMethod.LORA)
-                || !c.backbone().pooling().fineTunable()) {
+        if (!(loaded instanceof TextClassifier c) || !c.encoderOnLibtorch()) {
             return loaded;
         }
         TextExport.Graph graph;
@@ -205,7 +202,7 @@ public final class OnnxExport {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot build a graph of " + dir + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            return loaded; // a model the export refuses (a LoRA merge done meanwhile predicts the same)
+            return loaded; // a model the export refuses, before it changes anything but the precision, fp32 here
         }
         Path tokenizer = c.backbone().tokenizerFile();
         boolean pairs = c.pairEncoding() != null;

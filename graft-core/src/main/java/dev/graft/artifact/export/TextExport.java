@@ -68,7 +68,8 @@ final class TextExport {
      * The unchecked graph of {@code model}, loaded from {@code modelDir}, naming {@code tokenizerOut}'s file in its
      * metadata; it switches the model to fp32 and merges its LoRA updates first.
      *
-     * @throws IllegalArgumentException naming {@code modelDir} for a model the export does not cover
+     * @throws IllegalArgumentException naming {@code modelDir} for a model the export does not cover, before anything
+     *                                  but the model's precision is changed
      */
     static Graph graph(TextClassifier model, Path modelDir, Path tokenizerOut) throws IOException {
         // The graph computes in float32, so it is checked against the model in float32: a head trained on bf16
