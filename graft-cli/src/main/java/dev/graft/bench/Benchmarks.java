@@ -63,6 +63,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
@@ -373,11 +374,15 @@ public final class Benchmarks {
                 TextDataset.of("bench-val", pool.subList(n, n + BenchSettings.FT_BATCH)), Optional.empty());
     }
 
-    /** Records which batches the learner drew and when each step began. */
+    /**
+     * Records which batches the learner drew and when each step began; {@link #beforeStep}, when set, runs on each batch
+     * before its step's clock starts.
+     */
     static final class RecordingSource implements BatchSource {
         final TokenBatches inner;
         final List<int[]> batches = new ArrayList<>();
         final List<Long> starts = new ArrayList<>();
+        Consumer<int[]> beforeStep = idx -> { };
 
         RecordingSource(TokenBatches inner) {
             this.inner = inner;
@@ -395,6 +400,7 @@ public final class Benchmarks {
 
         @Override
         public NDList inputs(NDManager manager, int[] indices) {
+            beforeStep.accept(indices);
             starts.add(System.nanoTime());
             batches.add(indices);
             return inner.inputs(manager, indices);
@@ -416,17 +422,22 @@ public final class Benchmarks {
         }
     }
 
-    /** Records when each step ended (after the optimiser update) and the trainable count. */
+    /**
+     * Records when each step ended (after the optimiser update) and the trainable count; {@link #afterStep}, when set,
+     * runs after each step's clock stopped, {@link #afterEpoch} after each epoch.
+     */
     static final class StepClock implements TrainingListener {
         final List<Long> ends = new ArrayList<>();
         final List<Integer> epochs = new ArrayList<>();
         long trainable;
+        Runnable afterStep = () -> { };
         Runnable afterEpoch = () -> { };
 
         @Override
         public void onStep(int epoch, int step, double loss) {
             ends.add(System.nanoTime());
             epochs.add(epoch);
+            afterStep.run();
         }
 
         @Override
@@ -455,8 +466,12 @@ public final class Benchmarks {
             MinimalLoop minimal = new MinimalLoop(p.model(), splits.labelMap().size());
             peer.start(weights, bert, splits.labelMap().size(), p.model().encoder().dropout());
             Measurement.Builder minimalTimes = new Measurement.Builder();
-            // After each epoch of Graft's loop (outside its timed steps), the minimal loop and the PyTorch peer replay that
-            // epoch's batches: Graft and its peers take turns under the same machine load.
+            // The minimal loop replays each of Graft's steps next to it, on the same batch, before or after it by turns
+            // (MinimalTurns), so the two are compared step by step under the same machine load. After each epoch of
+            // Graft's loop (outside its timed steps) the PyTorch peer, a separate process, replays that epoch's batches.
+            MinimalTurns turns = new MinimalTurns(minimal, p.train(), steps);
+            rec.beforeStep = turns::beforeGraft;
+            clock.afterStep = turns::afterGraft;
             int[] epochNo = {0};
             clock.afterEpoch = () -> {
                 epochNo[0]++;
@@ -464,20 +479,16 @@ public final class Benchmarks {
                 List<TokenBatch> tb = epochBatches.stream().map(p.train()::batch).toList();
                 List<long[]> labels = epochBatches.stream().map(idx -> labelsOf(p.train(), idx)).toList();
                 boolean record = epochNo[0] > s.warmup();
-                // the minimal loop and the peer in alternating order
-                if (epochNo[0] % 2 == 0) {
-                    peer.rep(epochNo[0] - 1, record, tb, labels);
-                }
-                double secs = minimal.run(tb, labels);
+                double secs = turns.endEpoch();
                 if (record) {
                     minimalTimes.add(secs);
                 }
-                if (epochNo[0] % 2 == 1) {
-                    peer.rep(epochNo[0] - 1, record, tb, labels);
-                }
+                peer.rep(epochNo[0] - 1, record, tb, labels);
             };
             p.learner().fit(rec, p.val());
             clock.afterEpoch = () -> { };
+            clock.afterStep = () -> { };
+            rec.beforeStep = idx -> { };
             if (rec.starts.size() != clock.ends.size() || rec.starts.size() != epochs * steps) {
                 throw new IllegalStateException("step bookkeeping mismatch: " + rec.starts.size() + " starts, " + clock.ends.size()
                         + " ends, expected " + epochs * steps);
@@ -493,7 +504,8 @@ public final class Benchmarks {
             List<TokenBatch> timed = rec.batches.subList(s.warmup() * steps, rec.batches.size()).stream().map(p.train()::batch).toList();
             double flopsPerRep = 3 * Flops.forward(bert, timed) / s.reps();
             report.add(graftTimes.build("ft.graft", "Graft Learner.fit steps (AdamW, layer groups)", "steps", steps, flopsPerRep));
-            report.add(minimalTimes.build("ft.minimal", "minimal DJL loop, same module and batches", "steps", steps, flopsPerRep));
+            report.add(minimalTimes.build("ft.minimal", "minimal DJL loop, same module and batches, each step next to Graft's",
+                    "steps", steps, flopsPerRep));
             report.detail("ft", "trainable_params", clock.trainable);
             log.printf("[bench] fine-tune step: Graft %.0f ms, minimal libtorch %.0f ms%n",
                     1000 * report.measurement("ft.graft").secondsPerUnit(), 1000 * report.measurement("ft.minimal").secondsPerUnit());
@@ -539,56 +551,108 @@ public final class Benchmarks {
             }
         }
 
-        /** Runs one step per batch; returns the total seconds. */
-        double run(List<TokenBatch> batches, List<long[]> labels) {
+        /** Runs one step on batch {@code b} with these labels; returns its seconds. */
+        double step(TokenBatch b, long[] labels) {
             NDManager base = params.get(0).getArray().getManager();
             double lr = 1e-4;
             double wd = 0.01;
             double b1 = 0.9;
             double b2 = 0.999;
             long t0 = System.nanoTime();
-            for (int i = 0; i < batches.size(); i++) {
-                TokenBatch b = batches.get(i);
-                try (NDManager step = base.newSubManager()) {
-                    Shape shape = new Shape(b.size(), b.length());
-                    NDList in = new NDList(step.create(b.inputIds(), shape), step.create(b.attentionMask(), shape),
-                            step.create(b.tokenTypeIds(), shape));
-                    NDArray y = step.create(labels.get(i));
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray logits = model.forward(new ParameterStore(step, false), in, true).singletonOrThrow();
-                        NDArray loss = logits.logSoftmax(-1).mul(y.oneHot(classes)).sum(new int[] {-1}).mean().neg();
-                        FreshGradients.backwardTrainable(loss, params);
-                    }
-                    t++;
-                    List<NDArray> weights = new ArrayList<>();
-                    List<NDArray> gradients = new ArrayList<>();
-                    List<NDArray> first = new ArrayList<>();
-                    List<NDArray> second = new ArrayList<>();
-                    for (int k = 0; k < params.size(); k++) {
-                        if (params.get(k).requiresGradient()) {
-                            NDArray w = params.get(k).getArray();
-                            NDArray[] mv = moments.get(k);
-                            NDArray rows = FreshGradients.writtenRowsOf(w);
-                            if (rows != null) {
-                                NDArray mask = active.computeIfAbsent(w, x -> RowSparseAdamW.activeRows(mv[0], mv[1]));
-                                if (RowSparseAdamW.step(w, w.getGradient(), mv[0], mv[1], rows, mask, t, lr, wd, b1, b2, 1e-8)
-                                        == RowSparseAdamW.Outcome.UPDATED) {
-                                    continue;
-                                }
-                            }
-                            weights.add(w);
-                            gradients.add(w.getGradient());
-                            first.add(mv[0]);
-                            second.add(mv[1]);
-                        }
-                    }
-                    if (!FusedAdamW.step(List.of(new FusedAdamW.Group(weights, gradients, first, second, t, lr, wd)), b1, b2, 1e-8)) {
-                        throw new IllegalStateException("the minimal loop's arrays are not contiguous");
-                    }
-                    gradients.forEach(NDArray::close);
+            try (NDManager step = base.newSubManager()) {
+                Shape shape = new Shape(b.size(), b.length());
+                NDList in = new NDList(step.create(b.inputIds(), shape), step.create(b.attentionMask(), shape),
+                        step.create(b.tokenTypeIds(), shape));
+                NDArray y = step.create(labels);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray logits = model.forward(new ParameterStore(step, false), in, true).singletonOrThrow();
+                    NDArray loss = logits.logSoftmax(-1).mul(y.oneHot(classes)).sum(new int[] {-1}).mean().neg();
+                    FreshGradients.backwardTrainable(loss, params);
                 }
+                t++;
+                List<NDArray> weights = new ArrayList<>();
+                List<NDArray> gradients = new ArrayList<>();
+                List<NDArray> first = new ArrayList<>();
+                List<NDArray> second = new ArrayList<>();
+                for (int k = 0; k < params.size(); k++) {
+                    if (params.get(k).requiresGradient()) {
+                        NDArray w = params.get(k).getArray();
+                        NDArray[] mv = moments.get(k);
+                        NDArray rows = FreshGradients.writtenRowsOf(w);
+                        if (rows != null) {
+                            NDArray mask = active.computeIfAbsent(w, x -> RowSparseAdamW.activeRows(mv[0], mv[1]));
+                            if (RowSparseAdamW.step(w, w.getGradient(), mv[0], mv[1], rows, mask, t, lr, wd, b1, b2, 1e-8)
+                                    == RowSparseAdamW.Outcome.UPDATED) {
+                                continue;
+                            }
+                        }
+                        weights.add(w);
+                        gradients.add(w.getGradient());
+                        first.add(mv[0]);
+                        second.add(mv[1]);
+                    }
+                }
+                if (!FusedAdamW.step(List.of(new FusedAdamW.Group(weights, gradients, first, second, t, lr, wd)), b1, b2, 1e-8)) {
+                    throw new IllegalStateException("the minimal loop's arrays are not contiguous");
+                }
+                gradients.forEach(NDArray::close);
             }
             return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    /**
+     * Runs the minimal loop's replay of each of Graft's steps next to it, on the same batch: before Graft's step when
+     * the step's number in its epoch plus the epoch's number is even, else after it (the first step of an epoch, which
+     * follows the validation pass, falls to each loop in turn). Neither loop's time includes the other's.
+     */
+    static final class MinimalTurns {
+        private final MinimalLoop minimal;
+        private final TokenBatches data;
+        private final int stepsPerEpoch;
+        private int started;
+        private int[] current;
+        private double epochSeconds;
+
+        MinimalTurns(MinimalLoop minimal, TokenBatches data, int stepsPerEpoch) {
+            this.minimal = minimal;
+            this.data = data;
+            this.stepsPerEpoch = stepsPerEpoch;
+        }
+
+        /** Called with each batch of Graft's before its step's clock starts. */
+        void beforeGraft(int[] indices) {
+            current = indices;
+            if (minimalFirst(started)) {
+                replay();
+            }
+            started++;
+        }
+
+        /** Called after each of Graft's steps, once its clock stopped. */
+        void afterGraft() {
+            if (!minimalFirst(started - 1)) {
+                replay();
+            }
+        }
+
+        /** The minimal loop's seconds since the last call. */
+        double endEpoch() {
+            double s = epochSeconds;
+            epochSeconds = 0;
+            return s;
+        }
+
+        static boolean minimalFirst(int step, int stepsPerEpoch) {
+            return (step / stepsPerEpoch + step % stepsPerEpoch) % 2 == 0;
+        }
+
+        private boolean minimalFirst(int step) {
+            return minimalFirst(step, stepsPerEpoch);
+        }
+
+        private void replay() {
+            epochSeconds += minimal.step(data.batch(current), labelsOf(data, current));
         }
     }
 
