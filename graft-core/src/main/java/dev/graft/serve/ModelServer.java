@@ -8,10 +8,8 @@ import dev.graft.artifact.GraftModel;
 import dev.graft.artifact.Json;
 import dev.graft.artifact.ModelInput;
 import dev.graft.artifact.ModelOutput;
-import dev.graft.artifact.export.ExportedModel;
 import dev.graft.artifact.export.OnnxExport;
 import dev.graft.data.DataException;
-import dev.graft.model.CpuFeatures;
 import dev.graft.model.Precision;
 import dev.graft.util.OptionalDependency;
 import io.javalin.Javalin;
@@ -113,27 +111,15 @@ public final class ModelServer implements AutoCloseable {
      */
     public static ModelServer start(Path model, ServeOptions options) {
         OptionalDependency.require("serving models over HTTP", OptionalDependency.JAVALIN);
-        GraftModel loaded = GraftModel.load(model);
-        GraftModel served = loaded;
-        Precision precision;
-        try {
-            precision = choosePrecision(loaded, options.precision());
-            if (options.onnxGraph() && precision == Precision.FP32) {
-                served = OnnxExport.servingModel(model, loaded); // closes loaded when it serves something else
-            }
-        } catch (RuntimeException | Error e) {
-            loaded.close();
-            throw e;
-        }
-        // a graph it built (not the exported file it may have been given, nor the model loaded again)
-        return start(served, options.withPrecision(precision.key()), served != loaded && served instanceof ExportedModel);
+        ServingModel served = ServingModel.load(model, options.precision(), options.onnxGraph());
+        return start(served.model(), options.withPrecision(served.precision().key()), served.onnxGraph());
     }
 
     private static ModelServer start(GraftModel model, ServeOptions options, boolean onnxGraph) {
         OptionalDependency.require("serving models over HTTP", OptionalDependency.JAVALIN);
         ModelServer s;
         try {
-            Precision precision = choosePrecision(model, options.precision());
+            Precision precision = ServingModel.choosePrecision(model, options.precision());
             warmUp(model);
             s = new ModelServer(model, options, precision, onnxGraph);
         } catch (RuntimeException | Error e) {
@@ -155,19 +141,6 @@ public final class ModelServer implements AutoCloseable {
             }
         }
         return s;
-    }
-
-    /** The setting by name; else the model's serving precision where it has one; else auto by name, or its own. */
-    private static Precision choosePrecision(GraftModel model, String setting) {
-        if (setting != null && !Precision.isAuto(setting)) {
-            return model.predictIn(setting);
-        }
-        java.util.Optional<Precision> serving = model.servingPrecision(CpuFeatures.current());
-        if (serving.isPresent()) {
-            model.predictIn(serving.get());
-            return serving.get();
-        }
-        return setting != null ? model.predictIn(setting) : model.precision();
     }
 
     /** The precision the server predicts in. */

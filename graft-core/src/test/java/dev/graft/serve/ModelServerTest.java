@@ -222,6 +222,47 @@ class ModelServerTest {
     }
 
     @Test
+    void javaCodeGetsTheServersRuntimeWithoutHttp() throws Exception {
+        Path dir = tinyModel(tmp.resolve("in-process"), null);
+        List<String> texts = List.of("refund my payment please", "the app crashes on start", "hello");
+        float[][] expected;
+        try (dev.graft.artifact.TextClassifier model = dev.graft.artifact.TextClassifier.load(dir)) {
+            expected = model.probabilities(texts);
+        }
+        List<dev.graft.artifact.ModelInput> inputs = texts.stream().<dev.graft.artifact.ModelInput>map(dev.graft.artifact.ModelInput.Text::new).toList();
+        try (ServingModel m = ServingModel.load(dir)) {
+            assertTrue(m.onnxGraph(), "a fine-tuned text model in fp32: its graph on ONNX Runtime");
+            assertTrue(m.model() instanceof dev.graft.artifact.export.ExportedModel, m.model().getClass().getName());
+            assertEquals(Precision.FP32, m.precision());
+            assertSamePredictions(expected, m.model().predictBatch(inputs), m.model().labelNames());
+        }
+        try (GraftModel m = dev.graft.api.Graft.loadForServing(dir)) {
+            assertTrue(m instanceof dev.graft.artifact.export.ExportedModel, "the facade loads as the server does");
+            assertSamePredictions(expected, m.predictBatch(inputs), m.labelNames());
+        }
+        try (ServingModel m = ServingModel.load(dir, "bf16", true)) {
+            assertFalse(m.onnxGraph(), "bf16 products run on libtorch");
+            assertEquals(Precision.BF16, m.precision());
+            assertEquals(Precision.BF16, m.model().precision());
+        }
+        try (ServingModel m = ServingModel.load(dir, null, false)) {
+            assertFalse(m.onnxGraph());
+            assertTrue(m.model() instanceof dev.graft.artifact.TextClassifier, "the model as loaded");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServingModel.load(tmp.resolve("no-such-model")));
+        assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
+    }
+
+    private static void assertSamePredictions(float[][] expected, List<dev.graft.artifact.ModelOutput> out, List<String> labels) {
+        for (int i = 0; i < expected.length; i++) {
+            for (int k = 0; k < labels.size(); k++) {
+                assertEquals(expected[i][k], ((dev.graft.artifact.ModelOutput.Classification) out.get(i)).probabilities().get(labels.get(k)),
+                        1e-5, i + " / " + labels.get(k));
+            }
+        }
+    }
+
+    @Test
     void badRequestsAreRefusedWithJsonErrors() throws Exception {
         assertError(post(server, "{\"text\": "), 400, "not JSON");
         assertError(post(server, "[1, 2]"), 400, "must be a JSON object");
