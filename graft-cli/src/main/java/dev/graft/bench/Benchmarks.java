@@ -383,6 +383,8 @@ public final class Benchmarks {
         final List<int[]> batches = new ArrayList<>();
         final List<Long> starts = new ArrayList<>();
         Consumer<int[]> beforeStep = idx -> { };
+        /** Each epoch draws every batch this many times in a row (1: as the data source draws them). */
+        int repeatEachBatch = 1;
 
         RecordingSource(TokenBatches inner) {
             this.inner = inner;
@@ -413,7 +415,13 @@ public final class Benchmarks {
 
         @Override
         public List<int[]> epochBatches(int batchSize, Random rng) {
-            return inner.epochBatches(batchSize, rng);
+            List<int[]> drawn = inner.epochBatches(batchSize, rng);
+            if (repeatEachBatch == 1) {
+                return drawn;
+            }
+            List<int[]> repeated = new ArrayList<>(drawn.size() * repeatEachBatch);
+            drawn.forEach(b -> repeated.addAll(Collections.nCopies(repeatEachBatch, b)));
+            return repeated;
         }
 
         @Override
@@ -602,6 +610,15 @@ public final class Benchmarks {
     }
 
     /**
+     * For two variants run back to back on each of an epoch's batches: whether variant A goes first on batch {@code pair}
+     * (counted over the whole run) of epochs of {@code pairsPerEpoch} batches. The order alternates from batch to batch,
+     * and the first batch of an epoch, which follows the validation pass, falls to each variant in turn.
+     */
+    static boolean firstOfPair(int pair, int pairsPerEpoch) {
+        return (pair / pairsPerEpoch + pair % pairsPerEpoch) % 2 == 0;
+    }
+
+    /**
      * Runs the minimal loop's replay of each of Graft's steps next to it, on the same batch: before Graft's step when
      * the step's number in its epoch plus the epoch's number is even, else after it (the first step of an epoch, which
      * follows the validation pass, falls to each loop in turn). Neither loop's time includes the other's.
@@ -644,7 +661,7 @@ public final class Benchmarks {
         }
 
         static boolean minimalFirst(int step, int stepsPerEpoch) {
-            return (step / stepsPerEpoch + step % stepsPerEpoch) % 2 == 0;
+            return firstOfPair(step, stepsPerEpoch);
         }
 
         private boolean minimalFirst(int step) {
