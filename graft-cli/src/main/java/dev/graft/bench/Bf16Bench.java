@@ -23,9 +23,9 @@ import java.util.List;
  * ({@code BFloat16Ops.linear}, 2048², casts included, see {@link MatmulPeak}) taking turns with the fp32 SGEMM, and the MiniLM
  * fine-tune step at batch 16 in fp32 and in bf16. One model trains on every batch twice in a row, once in each
  * precision, the order alternating from batch to batch ({@link Benchmarks#firstOfPair}), so both run the same batches
- * under the same machine load, a few milliseconds apart (switched by epoch, the one that ran after a one-off event such
- * as a long JIT compilation lost by up to 10%); each step is timed as in the fine-tune section (batch drawn to
- * optimiser update).
+ * under the same machine load, a few milliseconds apart (with the precision switched by epoch, whichever ran during a
+ * one-off event, such as a long JIT compilation, lost up to 10%); each step is timed as in the fine-tune section (batch
+ * drawn to optimiser update).
  * The steps run on the fine-tune section's texts (short support tickets) and, when {@code ../shared}
  * is there, on book reviews (long: most reach the 128-token limit), because the share of the step
  * that matrix products take, and so bf16's gain, grows with the sequence length. The same on support
