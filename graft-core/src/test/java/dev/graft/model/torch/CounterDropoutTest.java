@@ -24,9 +24,11 @@ class CounterDropoutTest {
     }
 
     @Test
-    void theHashIsSplitMix64() {
-        // the first output of SplitMix64 seeded with 0 (Vigna's reference implementation)
-        assertEquals(0xE220A8397B1DCDAFL, CounterDropout.mix(0x9E3779B97F4A7C15L));
+    void theHashIsMurmurHash3sFinaliser() {
+        // fmix32 as MurmurHash3's reference implementation (smhasher) defines it
+        assertEquals(0, CounterDropout.hash(0));
+        assertEquals(0x514E28B7, CounterDropout.hash(1));
+        assertEquals(0x81F16F39, CounterDropout.hash(0xFFFFFFFF));
     }
 
     @Test
@@ -49,7 +51,7 @@ class CounterDropoutTest {
             }
             double sd = Math.sqrt(n * rate * (1 - rate));
             assertEquals(n * rate, zeros, 5 * sd, "dropped count");
-            // neighbours (two quarters of one hash, or two hashes) are independent: P(both) = rate²
+            // neighbours (hashes of neighbouring counters) are independent: P(both) = rate²
             double pairs = (n - 1) * (double) rate * rate;
             assertEquals(pairs, bothZero, 5 * Math.sqrt(pairs), "neighbouring pairs both dropped");
         }
@@ -58,10 +60,10 @@ class CounterDropoutTest {
     @Test
     void theSameSeedDrawsTheSameMaskWhateverTheArraySizeAndSoWhateverTheThreads() {
         try (NDManager m = NDManager.newBaseManager()) {
-            float[] big = dropped(m, 300_001, 0.3f, 5); // ten tasks run in parallel
+            float[] big = dropped(m, 600_001, 0.3f, 5); // nineteen tasks run in parallel
             float[] small = dropped(m, 20_000, 0.3f, 5); // one task on the calling thread
             assertArrayEquals(small, Arrays.copyOf(big, small.length));
-            assertArrayEquals(big, dropped(m, 300_001, 0.3f, 5));
+            assertArrayEquals(big, dropped(m, 600_001, 0.3f, 5));
             assertFalse(Arrays.equals(small, dropped(m, 20_000, 0.3f, 6)), "another seed, another mask");
             Engine.getInstance().setRandomSeed(5);
             NDArray ones = m.ones(new Shape(20_000));
