@@ -21,6 +21,7 @@ import dev.graft.model.NamedParameters;
 import dev.graft.model.Splittable;
 import dev.graft.model.torch.ConstantBf16Weights;
 import dev.graft.model.torch.FreshGradients;
+import dev.graft.model.torch.LazyRowDecay;
 import dev.graft.tensor.TensorData;
 import dev.graft.training.optim.GroupedOptimizer;
 import dev.graft.training.optim.ParamGroup;
@@ -148,6 +149,7 @@ public class Learner {
         try (NDManager optimizerState = base.newSubManager();
              Anchors anchors = plan.l2sp() > 0 || plan.monitorDrift() ? new Anchors(params, groups, base) : null) {
             GroupedOptimizer optimizer = plan.optimizer().build(params, paramGroups, optimizerState);
+            optimizer.deferIdleRowDecay(); // settled at the end of each epoch's steps, below
             if (checkpoints != null && checkpoints.resume()) {
                 resume(checkpoints, kept, optimizer, state);
             }
@@ -169,6 +171,7 @@ public class Learner {
                                     checkpoints != null && CheckpointStore.exists(checkpoints.directory()) ? checkpoints.directory() : null);
                         }
                         if (anchors != null && plan.l2sp() > 0) {
+                            LazyRowDecay.settle(params.values()); // L2-SP reads every weight
                             anchors.addL2SpGradient(params, plan.l2sp());
                         }
                         double gradNorm = GradientClipping.clip(params.values(), plan.optimizer().maxGradNorm());
@@ -190,6 +193,9 @@ public class Learner {
                         int stepNo = s + 1;
                         listeners.forEach(l -> l.onStep(epochNo, stepNo, loss));
                     }
+                } finally {
+                    // validation, snapshots, checkpoints and whoever gets the model read every weight
+                    LazyRowDecay.settle(params.values());
                 }
                 Validation v = validate(val);
                 double score = config.monitor().read(new EpochLog(epoch, 0, v.loss, v.accuracy(), v.macroF1(),

@@ -13,6 +13,7 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import dev.graft.model.torch.CounterDropout;
 import dev.graft.model.torch.FreshGradients;
+import dev.graft.model.torch.LazyRowDecay;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,6 +44,7 @@ public final class BertEmbeddings extends CompositeBlock {
         wordEmbeddings = addParameter(table("word_embeddings", config.vocabSize(), h));
         // a batch looks up a few hundred of the vocabulary's rows: a sparse gradient, kept between passes
         FreshGradients.keepRowGradient(wordEmbeddings);
+        LazyRowDecay.track(wordEmbeddings); // its idle rows' weight decay waits until a batch looks them up
         positionEmbeddings = addParameter(table("position_embeddings", config.maxPositions(), h));
         tokenTypeEmbeddings = addParameter(table("token_type_embeddings", config.typeVocabSize(), h));
         layerNorm = addChildBlock("LayerNorm", new BertLayerNorm(h, (float) config.layerNormEps()));
@@ -70,6 +72,7 @@ public final class BertEmbeddings extends CompositeBlock {
         int first = config.positionOffset();
         NDArray positions = m.arange(first, first + (int) seqLen, 1, DataType.INT64);
         var device = inputIds.getDevice();
+        LazyRowDecay.bringUpToDate(wordEmbeddings, ids);
         NDArray words = Embedding.embedding(ids, ps.getValue(wordEmbeddings, device, training),
                 training && wordEmbeddings.requiresGradient() ? SparseFormat.COO : SparseFormat.DENSE).singletonOrThrow();
         NDArray typeVecs = lookup(types, ps.getValue(tokenTypeEmbeddings, device, training));

@@ -16,6 +16,10 @@ import java.util.List;
  * writes the table once instead of reading the weights, the gradient and both moments of every row and writing three of
  * them. Where the active rows pass a quarter of the table, the caller's dense kernel is cheaper and is used instead.
  *
+ * <p>A caller that settles what it defers may have the decay of the rows that are not active deferred until they are
+ * read ({@link LazyRowDecay}), for a table declared with {@link LazyRowDecay#track}: the step then reads and writes the
+ * active rows alone.
+ *
  * <p>The active rows grow from step to step, and so would the gathered arrays: each step's new sizes left the freed
  * blocks of the last unusable, and a book-review fine-tune peaked 0.4–0.8 GiB higher. The row list is therefore padded to
  * a multiple of 1,024 with copies of its last row (updated alike, written back alike), so the arrays take few sizes.
@@ -25,13 +29,16 @@ public final class RowSparseAdamW {
     static final String CLASS_NAME = "GraftRowSparseAdamW";
 
     /**
-     * forward(w, g, m, v, rows, active, step, lr, wd, beta1, beta2, eps) → 1 when it updated the table; 0 when the
-     * active rows are too many (nothing changed but {@code active}); -1 when {@code rows} is not known ({@code [-1]}),
-     * nothing changed. {@code active} (bool, one per row) gains {@code rows} first.
+     * forward(w, g, m, v, rows, active, stamp, total, step, lr, wd, beta1, beta2, eps) → 1 when it updated the table; 0
+     * when the active rows are too many (nothing changed but {@code active}); -1 when {@code rows} is not known
+     * ({@code [-1]}), nothing changed. {@code active} (bool, one per row) gains {@code rows} first. With a non-empty
+     * {@code stamp} ({@link LazyRowDecay}) the idle rows' decay is deferred: the active rows' stamps become
+     * {@code total}; else the whole table is decayed.
      */
     static final String SOURCE = TorchScriptFunction.moduleSource(CLASS_NAME,
-            List.of("w: Tensor", "g: Tensor", "m: Tensor", "v: Tensor", "rows: Tensor", "active: Tensor", "step: float",
-                    "lr: float", "wd: float", "beta1: float", "beta2: float", "eps: float"), "int",
+            List.of("w: Tensor", "g: Tensor", "m: Tensor", "v: Tensor", "rows: Tensor", "active: Tensor", "stamp: Tensor",
+                    "total: float", "step: float", "lr: float", "wd: float", "beta1: float", "beta2: float", "eps: float"),
+            "int",
             List.of("if rows.dim() != 1 or bool(torch.lt(rows, 0).any()):",
                     "  return -1",
                     "active.index_fill_(0, rows, True)",
@@ -48,7 +55,10 @@ public final class RowSparseAdamW {
                     "va = torch.index_select(v, 0, a)",
                     "decay = 1. - lr * wd",
                     "if decay != 1.:",
-                    "  w.mul_(decay)",
+                    "  if stamp.numel() > 0:",
+                    "    stamp.index_fill_(0, a, total)",
+                    "  else:",
+                    "    w.mul_(decay)",
                     "  wa.mul_(decay)",
                     "ma.lerp_(ga, 1. - beta1)",
                     "va.mul_(beta2).addcmul_(ga, ga, value=1. - beta2)",
@@ -100,7 +110,27 @@ public final class RowSparseAdamW {
      */
     public static Outcome step(NDArray w, NDArray g, NDArray m, NDArray v, NDArray rows, NDArray active, long step,
                                double lr, double weightDecay, double beta1, double beta2, double eps) {
-        long r = (Long) Module.INSTANCE.call(w, g, m, v, rows, active, (double) step, lr, weightDecay, beta1, beta2, eps);
-        return r > 0 ? Outcome.UPDATED : r == 0 ? Outcome.TOO_MANY_ROWS : Outcome.ROWS_UNKNOWN;
+        return step(w, g, m, v, rows, active, step, lr, weightDecay, beta1, beta2, eps, false);
+    }
+
+    /**
+     * {@link #step(NDArray, NDArray, NDArray, NDArray, NDArray, NDArray, long, double, double, double, double, double)},
+     * deferring the decay of the rows that are not active when {@code deferIdleDecay} and {@code w} is a table
+     * {@link LazyRowDecay#track}ed: the caller then settles the table ({@link LazyRowDecay#settle}) before anything but
+     * a lookup reads it.
+     */
+    public static Outcome step(NDArray w, NDArray g, NDArray m, NDArray v, NDArray rows, NDArray active, long step,
+                               double lr, double weightDecay, double beta1, double beta2, double eps,
+                               boolean deferIdleDecay) {
+        LazyRowDecay.State lazy = deferIdleDecay ? LazyRowDecay.stateOf(w) : null;
+        double total = lazy == null ? 1.0 : lazy.total * (1.0 - lr * weightDecay);
+        try (NDArray none = lazy == null ? w.getManager().create(new float[0]) : null) {
+            long r = (Long) Module.INSTANCE.call(w, g, m, v, rows, active, lazy == null ? none : lazy.stamp, total,
+                    (double) step, lr, weightDecay, beta1, beta2, eps);
+            if (r > 0 && lazy != null) {
+                lazy.total = total;
+            }
+            return r > 0 ? Outcome.UPDATED : r == 0 ? Outcome.TOO_MANY_ROWS : Outcome.ROWS_UNKNOWN;
+        }
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.graft.model.torch.FreshGradients;
 import dev.graft.model.torch.FusedAdamW;
+import dev.graft.model.torch.LazyRowDecay;
 import dev.graft.model.torch.RowSparseAdamW;
 import dev.graft.tensor.TensorData;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ public final class AdamW extends GroupedOptimizer {
     private final double beta2;
     private final double eps;
     private final boolean fused;
+    private boolean deferIdleRowDecay;
     /** Each row-sparse table's active rows (bool per row): those whose moments may be non-zero. */
     private final Map<NDArray, NDArray> active = new IdentityHashMap<>();
 
@@ -57,7 +59,7 @@ public final class AdamW extends GroupedOptimizer {
     protected void apply(List<Update> updates) {
         if (!fused || !updates.stream().allMatch(u -> FusedAdamW.supports(u.weights()) && FusedAdamW.supports(u.gradients()))) {
             forgetActiveRows();
-            super.apply(updates);
+            denseApply(updates);
             return;
         }
         List<Update> rest = new ArrayList<>(updates.size());
@@ -83,7 +85,7 @@ public final class AdamW extends GroupedOptimizer {
         }
         if (!fusedStep(rest)) {
             forgetActiveRows();
-            super.apply(updates);
+            denseApply(updates);
             return;
         }
         List<Update> dense = new ArrayList<>();
@@ -92,8 +94,10 @@ public final class AdamW extends GroupedOptimizer {
             NDArray[] state = t.states().get(0);
             NDArray mask = active.computeIfAbsent(w, k -> RowSparseAdamW.activeRows(state[0], state[1]));
             RowSparseAdamW.Outcome done = RowSparseAdamW.step(w, t.gradients().get(0), state[0], state[1],
-                    FreshGradients.writtenRowsOf(w), mask, t.step(), t.lr(), t.group().weightDecay(), beta1, beta2, eps);
+                    FreshGradients.writtenRowsOf(w), mask, t.step(), t.lr(), t.group().weightDecay(), beta1, beta2, eps,
+                    deferIdleRowDecay);
             if (done != RowSparseAdamW.Outcome.UPDATED) {
+                LazyRowDecay.settle(w); // the dense kernel decays every row: none may be behind
                 dense.add(t);
                 if (done == RowSparseAdamW.Outcome.ROWS_UNKNOWN) {
                     active.remove(w).close(); // the dense gradient may reach any row: read the moments again next time
@@ -103,6 +107,18 @@ public final class AdamW extends GroupedOptimizer {
         if (!fusedStep(dense)) {
             super.apply(dense);
         }
+    }
+
+    /** The update one parameter at a time, after bringing every row of the lookup tables among them up to date. */
+    private void denseApply(List<Update> updates) {
+        updates.forEach(u -> u.weights().forEach(LazyRowDecay::settle));
+        super.apply(updates);
+    }
+
+    /** Defers the decay of lookup tables' idle rows ({@link LazyRowDecay}) from now on. */
+    @Override
+    public void deferIdleRowDecay() {
+        deferIdleRowDecay = true;
     }
 
     private void forgetActiveRows() {

@@ -161,6 +161,15 @@ public abstract class GroupedOptimizer implements Optimizer {
         }
     }
 
+    /**
+     * Lets the optimiser defer the weight decay of the rows of lookup tables that no pass has written
+     * ({@link dev.graft.model.torch.LazyRowDecay}) where it can; the caller then settles the parameters
+     * ({@code LazyRowDecay.settle}) before anything but a lookup reads them. Nothing for an optimiser without weight
+     * decay of idle rows to defer.
+     */
+    public void deferIdleRowDecay() {
+    }
+
     @Override
     public long stepCount() {
         return stepCount;

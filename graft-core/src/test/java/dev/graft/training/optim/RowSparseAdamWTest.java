@@ -1,6 +1,7 @@
 package dev.graft.training.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -9,6 +10,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.graft.model.torch.FreshGradients;
+import dev.graft.model.torch.LazyRowDecay;
 import dev.graft.model.torch.LookupTables;
 import dev.graft.tensor.TensorData;
 import java.util.LinkedHashMap;
@@ -73,6 +75,55 @@ class RowSparseAdamWTest {
                     assertArrayEquals(d.get(k).data(), s.get(k).data(), 1e-7f, k + ", step " + step);
                 }
             }
+        }
+    }
+
+    @Test
+    void deferringTheIdleRowsDecayLeavesTheSameTableOnceSettled() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(22);
+            NDArray start = m.randomNormal(new Shape(64, 4));
+            NDArray startB = m.randomNormal(new Shape(4));
+            Parameter table = LookupTables.parameter("table", start.duplicate());
+            Parameter b = LookupTables.parameter("b", startB.duplicate());
+            Parameter denseTable = LookupTables.parameter("table", start.duplicate());
+            Parameter denseB = LookupTables.parameter("b", startB.duplicate());
+            FreshGradients.keepRowGradient(table);
+            LazyRowDecay.track(table);
+            AdamW lazy = adamW(table, b, m.newSubManager());
+            lazy.deferIdleRowDecay();
+            AdamW dense = adamW(denseTable, denseB, m.newSubManager());
+            long[][] batches = {{1, 2, 2, 3}, {5, 1, 9, 9}, {40, 41, 42, 1}, {7, 7, 7, 7}, {8, 7, 3, 3},
+                {10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29}, {63, 0, 1, 2}, {50, 2, 1, 6}};
+            boolean deferred = false;
+            for (int step = 0; step < batches.length; step++) {
+                long[] ids = batches[step];
+                NDArray x = m.create(ids, new Shape(1, ids.length));
+                LazyRowDecay.bringUpToDate(table, x);
+                // the rows this batch looks up read as the eagerly decayed table's before the pass uses them
+                for (long id : ids) {
+                    assertArrayEquals(denseTable.getArray().get(id).toFloatArray(), table.getArray().get(id).toFloatArray(),
+                            1e-6f, "row " + id + " looked up at step " + step);
+                }
+                LookupTables.pass(x, table, b, true);
+                LookupTables.pass(x, denseTable, denseB, false);
+                lazy.step(0.05);
+                dense.step(0.05);
+                float[] row60 = table.getArray().get(60).toFloatArray();
+                deferred |= Math.abs(row60[0] - denseTable.getArray().get(60).toFloatArray()[0]) > 1e-6f;
+                if (step % 3 == 2 || step == batches.length - 1) {
+                    LazyRowDecay.settle(List.of(table, b));
+                    assertArrayEquals(denseTable.getArray().toFloatArray(), table.getArray().toFloatArray(), 1e-6f,
+                            "weights once settled, step " + step);
+                    assertArrayEquals(denseB.getArray().toFloatArray(), b.getArray().toFloatArray(), 1e-6f);
+                    Map<String, TensorData> s = lazy.exportState();
+                    Map<String, TensorData> d = dense.exportState();
+                    for (String k : List.of("slot0/table", "slot1/table")) {
+                        assertArrayEquals(d.get(k).data(), s.get(k).data(), 1e-7f, k + ", step " + step);
+                    }
+                }
+            }
+            assertTrue(deferred, "row 60, never looked up, was not decayed until settled");
         }
     }
 }
