@@ -33,24 +33,48 @@ class RowSparseAdamWTest {
                 new ParamGroup("no_decay", List.of("b"), 1.0, 0.0)), state);
     }
 
+    /** Steps' looked-up rows; the sixth reaches 20 new rows, more than a quarter of the table with those before: dense. */
+    private static final long[][] BATCHES = {
+        {1, 2, 2, 3}, {5, 1, 9, 9}, {40, 41, 42, 1}, {7, 7, 7, 7}, {8, 7, 3, 3},
+        {10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29},
+        {63, 0, 1, 2}};
+
+    /** A 64-row table with a kept row gradient and a vector {@code b}, and copies of both for the dense reference. */
+    private record Tables(Parameter table, Parameter b, Parameter denseTable, Parameter denseB) {
+    }
+
+    private static Tables tables(NDManager m, int seed) {
+        Engine.getInstance().setRandomSeed(seed);
+        NDArray start = m.randomNormal(new Shape(64, 4));
+        NDArray startB = m.randomNormal(new Shape(4));
+        Tables t = new Tables(LookupTables.parameter("table", start.duplicate()), LookupTables.parameter("b", startB.duplicate()),
+                LookupTables.parameter("table", start.duplicate()), LookupTables.parameter("b", startB.duplicate()));
+        FreshGradients.keepRowGradient(t.table());
+        return t;
+    }
+
+    /** The row-sparse side's weights (1e-6) and the table's moments (1e-7) equal the dense side's. */
+    private static void assertSameAsDense(Tables t, AdamW sparse, AdamW dense, String when) {
+        assertArrayEquals(t.denseTable().getArray().toFloatArray(), t.table().getArray().toFloatArray(), 1e-6f, "weights, " + when);
+        assertArrayEquals(t.denseB().getArray().toFloatArray(), t.b().getArray().toFloatArray(), 1e-6f);
+        Map<String, TensorData> s = sparse.exportState();
+        Map<String, TensorData> d = dense.exportState();
+        for (String k : List.of("slot0/table", "slot1/table")) {
+            assertArrayEquals(d.get(k).data(), s.get(k).data(), 1e-7f, k + ", " + when);
+        }
+    }
+
     @Test
     void theTableEndsAsTheDenseUpdateLeavesIt() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(21);
-            NDArray start = m.randomNormal(new Shape(64, 4));
-            NDArray startB = m.randomNormal(new Shape(4));
-            Parameter table = LookupTables.parameter("table", start.duplicate());
-            Parameter b = LookupTables.parameter("b", startB.duplicate());
-            Parameter denseTable = LookupTables.parameter("table", start.duplicate());
-            Parameter denseB = LookupTables.parameter("b", startB.duplicate());
-            FreshGradients.keepRowGradient(table);
+            Tables t = tables(m, 21);
+            Parameter table = t.table();
+            Parameter b = t.b();
+            Parameter denseTable = t.denseTable();
+            Parameter denseB = t.denseB();
             AdamW sparse = adamW(table, b, m.newSubManager());
             AdamW dense = adamW(denseTable, denseB, m.newSubManager());
-            long[][] batches = {
-                {1, 2, 2, 3}, {5, 1, 9, 9}, {40, 41, 42, 1}, {7, 7, 7, 7}, {8, 7, 3, 3},
-                // 20 new rows: with those active before, more than a quarter of the table: the dense kernel
-                {10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29},
-                {63, 0, 1, 2}};
+            long[][] batches = BATCHES;
             for (int step = 0; step < batches.length; step++) {
                 long[] ids = batches[step];
                 NDArray x = m.create(ids, new Shape(1, ids.length));
@@ -66,14 +90,7 @@ class RowSparseAdamWTest {
                 }
                 sparse.step(0.05);
                 dense.step(0.05);
-                assertArrayEquals(denseTable.getArray().toFloatArray(), table.getArray().toFloatArray(), 1e-6f,
-                        "weights, step " + step);
-                assertArrayEquals(denseB.getArray().toFloatArray(), b.getArray().toFloatArray(), 1e-6f);
-                Map<String, TensorData> s = sparse.exportState();
-                Map<String, TensorData> d = dense.exportState();
-                for (String k : List.of("slot0/table", "slot1/table")) {
-                    assertArrayEquals(d.get(k).data(), s.get(k).data(), 1e-7f, k + ", step " + step);
-                }
+                assertSameAsDense(t, sparse, dense, "step " + step);
             }
         }
     }
@@ -81,20 +98,17 @@ class RowSparseAdamWTest {
     @Test
     void deferringTheIdleRowsDecayLeavesTheSameTableOnceSettled() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(22);
-            NDArray start = m.randomNormal(new Shape(64, 4));
-            NDArray startB = m.randomNormal(new Shape(4));
-            Parameter table = LookupTables.parameter("table", start.duplicate());
-            Parameter b = LookupTables.parameter("b", startB.duplicate());
-            Parameter denseTable = LookupTables.parameter("table", start.duplicate());
-            Parameter denseB = LookupTables.parameter("b", startB.duplicate());
-            FreshGradients.keepRowGradient(table);
+            Tables t = tables(m, 22);
+            Parameter table = t.table();
+            Parameter b = t.b();
+            Parameter denseTable = t.denseTable();
+            Parameter denseB = t.denseB();
             LazyRowDecay.track(table);
             AdamW lazy = adamW(table, b, m.newSubManager());
             lazy.deferIdleRowDecay();
             AdamW dense = adamW(denseTable, denseB, m.newSubManager());
-            long[][] batches = {{1, 2, 2, 3}, {5, 1, 9, 9}, {40, 41, 42, 1}, {7, 7, 7, 7}, {8, 7, 3, 3},
-                {10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29}, {63, 0, 1, 2}, {50, 2, 1, 6}};
+            long[][] batches = java.util.stream.Stream.concat(java.util.Arrays.stream(BATCHES), java.util.stream.Stream.of(
+                    new long[] {50, 2, 1, 6})).toArray(long[][]::new);
             boolean deferred = false;
             for (int step = 0; step < batches.length; step++) {
                 long[] ids = batches[step];
@@ -113,14 +127,7 @@ class RowSparseAdamWTest {
                 deferred |= Math.abs(row60[0] - denseTable.getArray().get(60).toFloatArray()[0]) > 1e-6f;
                 if (step % 3 == 2 || step == batches.length - 1) {
                     LazyRowDecay.settle(List.of(table, b));
-                    assertArrayEquals(denseTable.getArray().toFloatArray(), table.getArray().toFloatArray(), 1e-6f,
-                            "weights once settled, step " + step);
-                    assertArrayEquals(denseB.getArray().toFloatArray(), b.getArray().toFloatArray(), 1e-6f);
-                    Map<String, TensorData> s = lazy.exportState();
-                    Map<String, TensorData> d = dense.exportState();
-                    for (String k : List.of("slot0/table", "slot1/table")) {
-                        assertArrayEquals(d.get(k).data(), s.get(k).data(), 1e-7f, k + ", step " + step);
-                    }
+                    assertSameAsDense(t, lazy, dense, "once settled, step " + step);
                 }
             }
             assertTrue(deferred, "row 60, never looked up, was not decayed until settled");
