@@ -19,13 +19,17 @@ import java.util.TreeMap;
  */
 final class RunEnvironment {
 
-    /** Prefixes of the environment variables recorded (OpenMP, MKL, OpenBLAS, BLIS, ATen and oneDNN settings). */
+    /**
+     * Prefixes of the environment variables recorded (OpenMP, MKL, OpenBLAS, BLIS, ATen and oneDNN settings, and glibc's
+     * malloc settings and tunables, which {@code bin/graft} sets too).
+     */
     static final List<String> ENV_PREFIXES = List.of("OMP_", "GOMP_", "KMP_", "MKL_", "OPENBLAS_", "GOTO", "BLIS_", "ATEN_",
-            "DNNL_", "ONEDNN_");
+            "DNNL_", "ONEDNN_", "MALLOC_", "GLIBC_TUNABLES");
     /** The CPU flags that decide which matrix kernels run. */
     static final Set<String> KERNEL_FLAGS = Set.of("avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512dq",
             "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8");
     private static final Path LOADAVG = Path.of("/proc/loadavg");
+    private static final Path THP = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
 
     private RunEnvironment() {
     }
@@ -68,6 +72,25 @@ final class RunEnvironment {
         return out;
     }
 
+    /**
+     * The kernel's transparent-huge-page mode ({@code always}, {@code madvise} or {@code never}), on which glibc's
+     * {@code glibc.malloc.hugetlb} tunable depends; "unknown" where it cannot be read.
+     */
+    static String transparentHugePages() {
+        try {
+            return Files.isReadable(THP) ? parseBracketed(Files.readString(THP)) : "unknown";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The bracketed choice in a sysfs setting such as {@code always [madvise] never}; "unknown" without one. */
+    static String parseBracketed(String setting) {
+        int open = setting.indexOf('[');
+        int close = setting.indexOf(']', open + 1);
+        return open < 0 || close < 0 ? "unknown" : setting.substring(open + 1, close);
+    }
+
     /** Graft's own side: engine versions and the thread counts libtorch actually uses. */
     static Map<String, Object> graftSide(int ortThreads) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -77,6 +100,7 @@ final class RunEnvironment {
         out.put("onnxruntime_version", dev.graft.model.OrtTempDirectory.environment().getVersion());
         out.put("ort_intra_op_threads", ortThreads);
         out.put("ort_inter_op_threads", 1);
+        out.put("transparent_hugepages", transparentHugePages());
         out.put("env", threadEnv(System.getenv()));
         return out;
     }

@@ -29,8 +29,17 @@ class RunEnvironmentTest {
     @Test
     void threadEnvironmentKeepsThreadAndKernelVariables() {
         Map<String, String> env = Map.of("OMP_NUM_THREADS", "2", "OMP_WAIT_POLICY", "PASSIVE", "OPENBLAS_CORETYPE", "Haswell",
-                "MKL_CBWR", "AUTO", "HOME", "/root", "PATH", "/usr/bin", "GOMP_SPINCOUNT", "0");
-        assertEquals(List.of("GOMP_SPINCOUNT", "MKL_CBWR", "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE"),
+                "MKL_CBWR", "AUTO", "HOME", "/root", "PATH", "/usr/bin", "GOMP_SPINCOUNT", "0", "GLIBC_TUNABLES",
+                "glibc.malloc.hugetlb=1", "MALLOC_ARENA_MAX", "1");
+        assertEquals(List.of("GLIBC_TUNABLES", "GOMP_SPINCOUNT", "MALLOC_ARENA_MAX", "MKL_CBWR", "OMP_NUM_THREADS",
+                        "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE"),
                 List.copyOf(RunEnvironment.threadEnv(env).keySet()));
+    }
+
+    @Test
+    void transparentHugePageModeIsTheBracketedChoice() {
+        assertEquals("madvise", RunEnvironment.parseBracketed("always [madvise] never\n"));
+        assertEquals("always", RunEnvironment.parseBracketed("[always] madvise never"));
+        assertEquals("unknown", RunEnvironment.parseBracketed("always madvise never"));
     }
 }
