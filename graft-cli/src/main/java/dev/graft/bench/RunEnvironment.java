@@ -14,8 +14,8 @@ import java.util.TreeMap;
 /**
  * The machine and process facts a bench figure depends on, beyond its settings: the load average
  * (read at the start and the end of a run, since other work on the cores moves every timing), the
- * CPU's vector and matrix instruction flags, and the environment variables that steer OpenMP, MKL,
- * OpenBLAS and oneDNN threads and kernels.
+ * CPU's vector and matrix instruction flags, the environment variables that steer OpenMP, MKL,
+ * OpenBLAS and oneDNN threads and kernels and glibc's heap, and the kernel's transparent-huge-page mode.
  */
 final class RunEnvironment {
 
