@@ -1,5 +1,6 @@
 package dev.graft.model.vision;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import dev.graft.model.torch.TorchScriptFunction;
 import java.util.ArrayList;
@@ -107,29 +108,88 @@ final class ScriptedConv {
         for (int i = 0; i < weightsAndBiases.size(); i++) {
             inputs[i + 1] = weightsAndBiases.get(i);
         }
-        return MODULES.computeIfAbsent(c, k -> TorchScriptFunction.compile(k.className(), source(k))).apply(inputs);
+        return MODULES.computeIfAbsent(c, ScriptedConv::compile).apply(inputs);
+    }
+
+    /** The chain's module; without the frozen path where this libtorch lacks oneDNN's fused product (a build without it). */
+    private static TorchScriptFunction compile(Chain c) {
+        try {
+            return TorchScriptFunction.compile(c.className(), source(c, true));
+        } catch (EngineException e) {
+            return TorchScriptFunction.compile(c.className(), source(c, false));
+        }
     }
 
     /** The module's TorchScript source. */
     static String source(Chain c) {
+        return source(c, true);
+    }
+
+    /**
+     * The module's TorchScript source; with {@code frozenPath}, a float32 chain whose input and weights need no
+     * gradient (a frozen block, or no gradient recorded at all) computes each 1×1 convolution as oneDNN's matrix
+     * product with the bias and the clip applied as it writes the result ({@code mkldnn::_linear_pointwise}, what
+     * PyTorch's Inductor calls on CPU): no pass that copies the bias into the output first ({@code addmm}), none that
+     * clips it after. That op has no gradient, so anything that trains takes the other branch.
+     */
+    static String source(Chain c, boolean frozenPath) {
         List<String> args = new ArrayList<>(List.of("x"));
+        for (int i = 0; i < c.convs().size(); i++) {
+            args.add("w" + i);
+            args.add("b" + i);
+        }
         List<String> body = new ArrayList<>();
         body.add("x0 = torch.contiguous(x, memory_format=2)");
+        boolean fuse = frozenPath && !c.bf16() && c.convs().stream().anyMatch(Shape::pointwise);
+        if (fuse) {
+            StringBuilder needsGradient = new StringBuilder("x0.requires_grad");
+            for (int i = 0; i < c.convs().size(); i++) {
+                needsGradient.append(" or w").append(i).append(".requires_grad or b").append(i).append(".requires_grad");
+            }
+            body.add("if not x0.is_cuda and not (torch.is_grad_enabled() and (" + needsGradient + ")):");
+            convs(c, true).forEach(line -> body.add("  " + line));
+            body.add("else:");
+            convs(c, false).forEach(line -> body.add("  " + line));
+        } else {
+            body.addAll(convs(c, false));
+        }
+        if (c.residual()) {
+            body.add("y = torch.add(x0, y)");
+            if (c.addClip() != null) {
+                body.add("y = " + hardtanh("y", c.addClip()));
+            }
+        }
+        body.add("return y");
+        return TorchScriptFunction.moduleSource(c.className(), args, body);
+    }
+
+    /** The lines that compute {@code y} from {@code x0}: the convolutions, their clips and the bfloat16 casts. */
+    private static List<String> convs(Chain c, boolean frozen) {
+        List<String> body = new ArrayList<>();
         body.add(c.bf16() ? "y = torch.to(x0, 15)" : "y = x0");
         for (int i = 0; i < c.convs().size(); i++) {
             Shape s = c.convs().get(i);
-            args.add("w" + i);
-            args.add("b" + i);
             String w = c.bf16() ? "torch.to(w" + i + ", 15)" : "w" + i;
             String b = c.bf16() ? "torch.to(b" + i + ", 15)" : "b" + i;
+            boolean clipped = false;
             if (s.pointwise()) {
                 // torch.linear on the channels-last pixels (a view, no copy): oneDNN's 1×1 convolution kernel for
                 // small maps (under 8×8 output pixels, 320+ channels) gives wrong values in libtorch 2.7
                 if (s.stride() > 1) {
                     body.add(everyStride("y", s.stride()));
                 }
-                body.add("y = torch.permute(torch.linear(torch.permute(y, [0, 2, 3, 1]), torch.flatten(" + w + ", 1), "
-                        + b + "), [0, 3, 1, 2])");
+                String product;
+                if (frozen) {
+                    String attr = s.clip() == null ? "\"none\", annotate(List[Optional[number]], [])"
+                            : "\"hardtanh\", annotate(List[Optional[number]], [" + number(s.clip().min()) + ", "
+                                    + number(s.clip().max()) + "])";
+                    product = "ops.mkldnn._linear_pointwise(torch.permute(y, [0, 2, 3, 1]), torch.flatten(" + w + ", 1), "
+                            + b + ", " + attr + ", None)";
+                    clipped = true;
+                } else {
+                    product = "torch.linear(torch.permute(y, [0, 2, 3, 1]), torch.flatten(" + w + ", 1), " + b + ")";
+                }
+                body.add("y = torch.permute(" + product + ", [0, 3, 1, 2])");
             } else if (c.bf16() && s.stride() > 1 && s.groups() > 1) {
                 // libtorch 2.7's bfloat16 grouped convolution with a stride gives a wrong input gradient; the
                 // stride-1 convolution sampled at every stride-th pixel is the same function
@@ -140,21 +200,14 @@ final class ScriptedConv {
                 body.add("y = torch.conv2d(y, " + w + ", " + b + ", [" + s.stride() + ", " + s.stride() + "], ["
                         + s.padding() + ", " + s.padding() + "], [1, 1], " + s.groups() + ")");
             }
-            if (s.clip() != null) {
+            if (s.clip() != null && !clipped) {
                 body.add("y = " + hardtanh("y", s.clip()));
             }
         }
         if (c.bf16()) {
             body.add("y = torch.to(y, 6)");
         }
-        if (c.residual()) {
-            body.add("y = torch.add(x0, y)");
-            if (c.addClip() != null) {
-                body.add("y = " + hardtanh("y", c.addClip()));
-            }
-        }
-        body.add("return y");
-        return TorchScriptFunction.moduleSource(c.className(), args, body);
+        return body;
     }
 
     /** {@code var} sampled at every {@code stride}-th pixel of both spatial axes. */

@@ -2,6 +2,8 @@ package dev.graft.model.vision;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -14,18 +16,25 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.graft.model.head.ClassifierHead;
 import dev.graft.model.head.HeadConfig;
+import dev.graft.model.torch.OpProfile;
+import dev.graft.model.torch.OpTable;
+import dev.graft.model.torch.TorchScriptFunction;
 import dev.graft.model.vision.seg.TinySpecs;
 import dev.graft.training.Learner;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fused kernels (channels-last, convolution and clip in one TorchScript call) compute what DJL's ops compute: the
  * same logits and parameter gradients, and BatchNorm's running statistics change (or, kept, stay) as with DJL's ops.
  */
 class ConvKernelsTest {
+
+    private static final String FUSED_PRODUCT = "mkldnn::_linear_pointwise";
 
     /** Logits and every parameter's gradient after one forward/backward pass. */
     private record Pass(float[] logits, Map<String, float[]> grads) {
@@ -43,6 +52,9 @@ class ConvKernelsTest {
             }
             Map<String, float[]> grads = new LinkedHashMap<>();
             for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+                if (!e.getValue().requiresGradient()) {
+                    continue; // frozen
+                }
                 NDArray g = e.getValue().getArray().getGradient();
                 grads.put(e.getKey(), g.toFloatArray());
                 g.subi(g);
@@ -221,7 +233,119 @@ class ConvKernelsTest {
         }
     }
 
+    /** The logits of an inference pass (no gradients recorded), with the per-op profile of that pass. */
+    private record Inference(float[] logits, OpTable ops) {
+    }
+
+    private static Inference inference(ImageClassifierModel model, ConvKernels kernels, NDManager m, float[] pixels, Shape shape,
+                                       Path trace) {
+        model.setKernels(kernels);
+        try (NDManager step = m.newSubManager(); OpProfile profile = OpProfile.start(trace)) {
+            profile.markStep();
+            NDArray logits = model.forward(new ParameterStore(step, false), new NDList(step.create(pixels, shape)), false)
+                    .singletonOrThrow();
+            float[] values = logits.toFloatArray();
+            profile.markStep();
+            return new Inference(values, profile.stop());
+        }
+    }
+
     /**
+     * Where no gradient is recorded (inference, feature extraction, the frozen blocks of a training step) a float32
+     * chain computes its 1×1 convolutions as oneDNN's product with the bias and the clip applied as it writes
+     * ({@code mkldnn::_linear_pointwise}): the per-op profile shows that op ran, and the logits are DJL's. A training
+     * pass keeps libtorch's differentiable product (the op does not appear).
+     */
+    @Test
+    void inferenceTakesTheFusedProductAndGivesDjlsLogits(@TempDir Path dir) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ImageClassifierModel model = model(new MobileNetV2(TinySpecs.mobileNetV2()), m);
+            Shape shape = new Shape(4, 3, 64, 64);
+            float[] pixels = gaussian(1, (int) shape.size(), 2.0);
+            Inference djl = inference(model, ConvKernels.DJL, m, pixels, shape, dir.resolve("djl.json"));
+            Inference fused = inference(model, ConvKernels.FUSED, m, pixels, shape, dir.resolve("fused.json"));
+            assertArrayEquals(djl.logits(), fused.logits(), 1e-4f);
+            assertNotNull(fused.ops().row(FUSED_PRODUCT), "inference took the fused product");
+            assertNull(djl.ops().row(FUSED_PRODUCT));
+            Pass training;
+            try (OpProfile profile = OpProfile.start(dir.resolve("training.json"))) {
+                profile.markStep();
+                training = pass(model, ConvKernels.FUSED, m, pixels, shape);
+                profile.markStep();
+                assertNull(profile.stop().row(FUSED_PRODUCT), "a trainable block keeps the differentiable product");
+            }
+            assertArrayEquals(djl.logits(), training.logits(), 1e-4f, "dropout is off in the head: the same logits");
+        }
+    }
+
+    /**
+     * A frozen block inside a training step (gradients recorded, its weights frozen) takes the fused product too, and
+     * the gradients of the trainable layers after it are the ones the differentiable product gives.
+     */
+    @Test
+    void frozenBlocksInATrainingStepTakeTheFusedProductWithTheSameGradients(@TempDir Path dir) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ImageClassifierModel model = model(new MobileNetV2(TinySpecs.mobileNetV2()), m);
+            Shape shape = new Shape(4, 3, 64, 64);
+            float[] pixels = gaussian(1, (int) shape.size(), 2.0);
+            model.namedParameters().forEach((name, p) -> p.freeze(!name.startsWith("head.")));
+            Pass djl = pass(model, ConvKernels.DJL, m, pixels, shape);
+            Pass fused;
+            OpTable ops;
+            try (OpProfile profile = OpProfile.start(dir.resolve("frozen.json"))) {
+                profile.markStep();
+                fused = pass(model, ConvKernels.FUSED, m, pixels, shape);
+                profile.markStep();
+                ops = profile.stop();
+            }
+            assertNotNull(ops.row(FUSED_PRODUCT), "the frozen backbone took the fused product");
+            assertArrayEquals(djl.logits(), fused.logits(), 1e-4f);
+            assertEquals(djl.grads().keySet(), fused.grads().keySet());
+            assertTrue(fused.grads().keySet().stream().allMatch(n -> n.startsWith("head.")), fused.grads().keySet().toString());
+            for (String name : djl.grads().keySet()) {
+                double f = relative(fused.grads().get(name), djl.grads().get(name));
+                assertTrue(f < 1e-4, name + ": gradient differs by " + f);
+            }
+        }
+    }
+
+    /** The fused product on the small maps where oneDNN's 1×1 convolution is wrong, with and without a stride. */
+    @Test
+    void fusedProductOnSmallMapsGivesDjlsValues() {
+        int[][] cases = {{960, 320, 1, 7}, {320, 1280, 1, 4}, {256, 512, 2, 14}};
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int[] c : cases) {
+                Conv2dLayer conv = conv(c[0], c[1], 1, c[2], 1, m);
+                conv.namedParameters().values().forEach(p -> p.freeze(true));
+                Shape shape = new Shape(2, c[0], c[3], c[3]);
+                float[] pixels = gaussian(1, (int) shape.size(), 1.0);
+                float[][] y = new float[2][];
+                ConvKernels[] kernels = {ConvKernels.DJL, ConvKernels.FUSED};
+                for (int k = 0; k < 2; k++) {
+                    conv.setKernels(kernels[k]);
+                    try (NDManager step = m.newSubManager()) {
+                        y[k] = conv.apply(new ParameterStore(step, false), step.create(pixels, shape), false).toFloatArray();
+                    }
+                }
+                String what = c[0] + "→" + c[1] + " stride " + c[2] + " on " + c[3] + "×" + c[3];
+                assertTrue(relative(y[1], y[0]) < 1e-5, what + ": output differs by " + relative(y[1], y[0]));
+            }
+        }
+    }
+
+    /** The frozen path's module compiles on this libtorch (the fallback without it must not hide a broken source). */
+    @Test
+    void theFrozenPathCompiles() {
+        ScriptedConv.Chain block = new ScriptedConv.Chain(java.util.List.of(
+                new ScriptedConv.Shape(1, 1, 0, 1, new MobileNetV2Spec.Bounds(0f, 6f)),
+                new ScriptedConv.Shape(3, 2, 1, 8, new MobileNetV2Spec.Bounds(0f, 6f)),
+                new ScriptedConv.Shape(1, 1, 0, 1, null)), false, false, null);
+        String source = ScriptedConv.source(block, true);
+        assertTrue(source.contains(FUSED_PRODUCT.replace("::", ".")), source);
+        TorchScriptFunction.compile(block.className() + "_check", source.replace(block.className(), block.className() + "_check"));
+    }
+
+        /**
      * In bfloat16 every kind of MobileNetV2 convolution computes its output and both gradients to bfloat16's precision
      * (a relative error near 2⁻⁹): the stem, pointwise expansions and projections, and depthwise convolutions with
      * stride 1 and 2 (libtorch 2.7's strided bfloat16 depthwise kernel gets the input gradient wrong; Graft samples the
