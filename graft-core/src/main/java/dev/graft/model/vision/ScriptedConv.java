@@ -24,6 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * gradients arrive in float32. Only the chain's input and output cross in float32, which is why a whole block is one
  * chain: casting around each convolution would cost as much as bfloat16 saves.
  *
+ * <p>Where nothing needs a float32 chain's gradients (inference, or a frozen block in a training step) its 1×1
+ * convolutions take oneDNN's product with the bias and clip applied as it writes ({@code source(Chain, boolean)}).
+ *
  * <p>TorchScript takes stride, padding, groups and clip bounds as constants, so one module is compiled per distinct
  * {@link Chain} (a MobileNetV2 has about a dozen) and kept for the life of the process.
  */
