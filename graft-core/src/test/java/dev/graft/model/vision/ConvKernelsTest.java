@@ -250,6 +250,19 @@ class ConvKernelsTest {
         }
     }
 
+    /** A training pass with the fused kernels, with its per-op profile. */
+    private record Profiled(Pass pass, OpTable ops) {
+    }
+
+    private static Profiled profiledPass(ImageClassifierModel model, NDManager m, float[] pixels, Shape shape, Path trace) {
+        try (OpProfile profile = OpProfile.start(trace)) {
+            profile.markStep();
+            Pass pass = pass(model, ConvKernels.FUSED, m, pixels, shape);
+            profile.markStep();
+            return new Profiled(pass, profile.stop());
+        }
+    }
+
     /**
      * Where no gradient is recorded (inference, feature extraction, the frozen blocks of a training step) a float32
      * chain computes its 1×1 convolutions as oneDNN's product with the bias and the clip applied as it writes
@@ -267,14 +280,9 @@ class ConvKernelsTest {
             assertArrayEquals(djl.logits(), fused.logits(), 1e-4f);
             assertNotNull(fused.ops().row(FUSED_PRODUCT), "inference took the fused product");
             assertNull(djl.ops().row(FUSED_PRODUCT));
-            Pass training;
-            try (OpProfile profile = OpProfile.start(dir.resolve("training.json"))) {
-                profile.markStep();
-                training = pass(model, ConvKernels.FUSED, m, pixels, shape);
-                profile.markStep();
-                assertNull(profile.stop().row(FUSED_PRODUCT), "a trainable block keeps the differentiable product");
-            }
-            assertArrayEquals(djl.logits(), training.logits(), 1e-4f, "dropout is off in the head: the same logits");
+            Profiled training = profiledPass(model, m, pixels, shape, dir.resolve("training.json"));
+            assertNull(training.ops().row(FUSED_PRODUCT), "a trainable block keeps the differentiable product");
+            assertArrayEquals(djl.logits(), training.pass().logits(), 1e-4f, "dropout is off in the head: the same logits");
         }
     }
 
@@ -290,15 +298,9 @@ class ConvKernelsTest {
             float[] pixels = gaussian(1, (int) shape.size(), 2.0);
             model.namedParameters().forEach((name, p) -> p.freeze(!name.startsWith("head.")));
             Pass djl = pass(model, ConvKernels.DJL, m, pixels, shape);
-            Pass fused;
-            OpTable ops;
-            try (OpProfile profile = OpProfile.start(dir.resolve("frozen.json"))) {
-                profile.markStep();
-                fused = pass(model, ConvKernels.FUSED, m, pixels, shape);
-                profile.markStep();
-                ops = profile.stop();
-            }
-            assertNotNull(ops.row(FUSED_PRODUCT), "the frozen backbone took the fused product");
+            Profiled profiled = profiledPass(model, m, pixels, shape, dir.resolve("frozen.json"));
+            Pass fused = profiled.pass();
+            assertNotNull(profiled.ops().row(FUSED_PRODUCT), "the frozen backbone took the fused product");
             assertArrayEquals(djl.logits(), fused.logits(), 1e-4f);
             assertEquals(djl.grads().keySet(), fused.grads().keySet());
             assertTrue(fused.grads().keySet().stream().allMatch(n -> n.startsWith("head.")), fused.grads().keySet().toString());
