@@ -25,8 +25,8 @@ public final class GradientNorm {
 
     /**
      * Elements per dot product. A BLAS dot adds in float32 along a few running sums, and how few depends on the
-     * library's code path for the CPU: on an AMD EPYC, MKL's dot of 4·10⁶ equal values was 7·10⁻⁴ off (relative; within
-     * 10⁻⁴ on an Intel Xeon). Chunks of 2¹⁷ keep each float32 sum short; the chunks are summed in double precision.
+     * library's code path for the CPU: on an AMD EPYC, libtorch's dot of 4·10⁶ equal values was 7·10⁻⁴ off (relative;
+     * within 10⁻⁴ on an Intel Xeon). Chunks of 2¹⁷ keep each float32 sum short; the chunks are summed in double precision.
      */
     static final int CHUNK = 1 << 17;
 

@@ -123,11 +123,6 @@ final class ScriptedConv {
         }
     }
 
-    /** The module's TorchScript source. */
-    static String source(Chain c) {
-        return source(c, true);
-    }
-
     /**
      * The module's TorchScript source; with {@code frozenPath}, a float32 chain whose input and weights need no
      * gradient (a frozen block, or no gradient recorded at all) computes each 1×1 convolution as oneDNN's matrix
